@@ -1,0 +1,93 @@
+import type { DynamicModule, Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { Transport, type MicroserviceOptions } from '@nestjs/microservices';
+import type { Server } from '@grpc/grpc-js';
+import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
+import type { PlatformConfig } from '../config/platform-config.js';
+import { GrpcExceptionFilter } from '../errors/grpc-exception.filter.js';
+import { DrainableHealth } from '../grpc/drainable-health.js';
+import { toPackageDefinition, type GenericServiceDefinition } from '../grpc/package-definition.js';
+import { addReflection } from '../grpc/reflection.js';
+import { serverMetricsInterceptor } from '../grpc/server-metrics.interceptor.js';
+import { serverCredentials } from '../grpc/tls-settings.js';
+import { startAdminServer } from '../observability/admin-server.js';
+import { createLogger } from '../observability/logger.js';
+import { createMetricsRegistry } from '../observability/metrics-registry.js';
+import { stopTracing } from '../observability/tracing.js';
+import { installGracefulShutdown } from './graceful-shutdown.js';
+import { NestPinoLogger } from './nest-pino.logger.js';
+import { PlatformModule } from './platform.module.js';
+
+export interface GrpcServiceOptions {
+  config: PlatformConfig;
+  /** The service's root Nest module (its controllers and providers). */
+  module: Type<unknown> | DynamicModule;
+  /** ts-proto generic definitions of the gRPC services this process serves. */
+  services: readonly GenericServiceDefinition[];
+  /** The .proto files (relative to proto/) behind them, for server reflection. */
+  protoFiles: readonly string[];
+}
+
+export interface RunningService {
+  logger: Logger;
+  registry: Registry;
+}
+
+/**
+ * Starts a NestJS gRPC microservice with everything the platform promises: health (Check/Watch),
+ * reflection, server metrics, the admin port, JSON logs, the exception filter and graceful shutdown.
+ */
+export async function bootstrapGrpcService(options: GrpcServiceOptions): Promise<RunningService> {
+  const { config, services } = options;
+  const logger = createLogger(config.serviceName, config.logLevel);
+  const registry = createMetricsRegistry(config.serviceName);
+  const health = new DrainableHealth(services.map((service) => service.fullName));
+  const admin = await startAdminServer(registry, config.adminPort);
+
+  const app = await NestFactory.createMicroservice<MicroserviceOptions>(
+    { module: class ServiceRoot {}, imports: [PlatformModule.forRoot(config, logger, registry), options.module] },
+    {
+      logger: new NestPinoLogger(logger),
+      transport: Transport.GRPC,
+      options: {
+        url: `${config.grpcHost}:${config.grpcPort}`,
+        package: [...new Set(services.map((service) => service.fullName.split('.').slice(0, -1).join('.')))],
+        packageDefinition: toPackageDefinition(services),
+        credentials: serverCredentials(config.tls),
+        gracefulShutdown: true,
+        channelOptions: { interceptors: [serverMetricsInterceptor(registry)] },
+        onLoadPackageDefinition: (_definition: unknown, server: Server) => {
+          health.addToServer(server);
+          addReflection(server, options.protoFiles);
+        },
+      },
+    },
+  );
+  app.useGlobalFilters(new GrpcExceptionFilter(logger));
+  await app.listen();
+
+  health.setAll('SERVING');
+  admin.setReady(true);
+  logger.info(
+    { grpcPort: config.grpcPort, adminPort: admin.port, tls: config.tls.mode, services: services.map((s) => s.fullName) },
+    'serving',
+  );
+
+  installGracefulShutdown(
+    {
+      stopAccepting: () => {
+        admin.setReady(false);
+        health.drain();
+      },
+      drain: () => app.close(),
+      release: async () => {
+        await admin.close();
+        await stopTracing();
+      },
+    },
+    config.shutdownTimeoutMs,
+    logger,
+  );
+  return { logger, registry };
+}

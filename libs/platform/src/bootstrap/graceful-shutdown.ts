@@ -1,0 +1,39 @@
+import type { Logger } from 'pino';
+
+export interface ShutdownStep {
+  /** Flip readiness and health first, so load balancers and the mesh stop sending new calls. */
+  stopAccepting(): void;
+  /** Wait for in-flight calls to finish (the gRPC server's graceful shutdown). */
+  drain(): Promise<void>;
+  /** Release the rest: admin port, tracing exporter. */
+  release(): Promise<void>;
+}
+
+/**
+ * On SIGTERM or SIGINT: stop accepting, drain in-flight calls, release, exit 0. If draining takes
+ * longer than `timeoutMs` the process exits 1 anyway, inside Kubernetes' grace period.
+ */
+export function installGracefulShutdown(steps: ShutdownStep, timeoutMs: number, logger: Logger): void {
+  let shuttingDown = false;
+  const shutdown = async (signal: NodeJS.Signals) => {
+    if (shuttingDown) return;
+    shuttingDown = true;
+    logger.info({ signal }, 'shutting down: draining in-flight calls');
+    setTimeout(() => {
+      logger.error({ timeoutMs }, 'shutdown timed out; exiting with calls still open');
+      process.exit(1);
+    }, timeoutMs).unref();
+    steps.stopAccepting();
+    try {
+      await steps.drain();
+      await steps.release();
+      logger.info('stopped');
+      process.exit(0);
+    } catch (error) {
+      logger.error({ err: error }, 'shutdown failed');
+      process.exit(1);
+    }
+  };
+  process.once('SIGTERM', (signal) => void shutdown(signal));
+  process.once('SIGINT', (signal) => void shutdown(signal));
+}

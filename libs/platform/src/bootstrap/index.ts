@@ -1,0 +1,4 @@
+export * from './platform.tokens.js';
+export * from './platform.module.js';
+export * from './graceful-shutdown.js';
+export * from './bootstrap-grpc-service.js';

@@ -1,0 +1,3 @@
+export * from './retry-service-config.js';
+export * from './deadline.interceptor.js';
+export * from './grpc-client.factory.js';

@@ -1,0 +1,73 @@
+import { z } from 'zod';
+import type { TlsSettings } from '../grpc/tls-settings.js';
+import { existingFile, millis, port } from './env-fields.js';
+
+/** What the platform runtime needs from every service's environment. */
+export interface PlatformConfig {
+  serviceName: string;
+  grpcHost: string;
+  grpcPort: number;
+  adminPort: number;
+  logLevel: string;
+  tls: TlsSettings;
+  shutdownTimeoutMs: number;
+  otlpEndpoint?: string;
+}
+
+export interface PlatformDefaults {
+  serviceName: string;
+  grpcPort: number;
+  adminPort: number;
+}
+
+/** The platform's environment variables, to spread into a service's own z.object. */
+export function platformEnv(defaults: PlatformDefaults) {
+  return {
+    SERVICE_NAME: z.string().min(1).default(defaults.serviceName),
+    GRPC_HOST: z.string().min(1).default('0.0.0.0'),
+    GRPC_PORT: port(defaults.grpcPort),
+    ADMIN_PORT: port(defaults.adminPort),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    TLS_MODE: z.enum(['plaintext', 'tls', 'mtls']).default('plaintext'),
+    TLS_CA_FILE: existingFile().optional(),
+    TLS_CERT_FILE: existingFile().optional(),
+    TLS_KEY_FILE: existingFile().optional(),
+    SHUTDOWN_TIMEOUT_MS: millis(10_000),
+    OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
+  };
+}
+
+type PlatformEnv = z.output<z.ZodObject<ReturnType<typeof platformEnv>>>;
+
+/** TLS needs a certificate and key; mutual TLS also the CA that signs the peers. */
+export function checkTls(env: PlatformEnv, ctx: z.RefinementCtx): void {
+  const required =
+    env.TLS_MODE === 'mtls'
+      ? (['TLS_CA_FILE', 'TLS_CERT_FILE', 'TLS_KEY_FILE'] as const)
+      : env.TLS_MODE === 'tls'
+        ? (['TLS_CERT_FILE', 'TLS_KEY_FILE'] as const)
+        : [];
+  for (const variable of required) {
+    if (!env[variable]) {
+      ctx.addIssue({ code: 'custom', path: [variable], message: `required when TLS_MODE=${env.TLS_MODE}` });
+    }
+  }
+}
+
+export function toPlatformConfig(env: PlatformEnv): PlatformConfig {
+  return {
+    serviceName: env.SERVICE_NAME,
+    grpcHost: env.GRPC_HOST,
+    grpcPort: env.GRPC_PORT,
+    adminPort: env.ADMIN_PORT,
+    logLevel: env.LOG_LEVEL,
+    tls: { mode: env.TLS_MODE, caFile: env.TLS_CA_FILE, certFile: env.TLS_CERT_FILE, keyFile: env.TLS_KEY_FILE },
+    shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
+    otlpEndpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT,
+  };
+}
+
+/** Schema for a service that needs nothing beyond the platform's variables. */
+export function platformConfigSchema(defaults: PlatformDefaults) {
+  return z.object(platformEnv(defaults)).superRefine(checkTls).transform(toPlatformConfig);
+}

@@ -1,0 +1,27 @@
+/** What went wrong, independent of any transport; the exception filter maps it to a gRPC status. */
+export type DomainErrorKind =
+  | 'invalid-argument'
+  | 'not-found'
+  | 'already-exists'
+  | 'failed-precondition'
+  | 'unauthenticated'
+  | 'permission-denied'
+  | 'resource-exhausted'
+  | 'unavailable';
+
+/**
+ * Base of every domain error. `code` is a stable machine-readable string such as
+ * 'DEVICE.NOT_FOUND'; `metadata` adds context (ids, limits) without leaking internals.
+ */
+export abstract class DomainError extends Error {
+  abstract readonly kind: DomainErrorKind;
+
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly metadata: Readonly<Record<string, string>> = {},
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}

@@ -1,0 +1,42 @@
+import { Catch, type RpcExceptionFilter } from '@nestjs/common';
+import { RpcException } from '@nestjs/microservices';
+import { Metadata, status as GrpcStatus } from '@grpc/grpc-js';
+import type { Logger } from 'pino';
+import { throwError, type Observable } from 'rxjs';
+import { DomainError } from './domain-error.js';
+import { toGrpcError, type GrpcErrorObject } from './grpc-status.mapper.js';
+
+// Statuses from a downstream call that mean the same thing for our caller and are passed through.
+const PASS_THROUGH = new Set<number>([
+  GrpcStatus.UNAVAILABLE,
+  GrpcStatus.DEADLINE_EXCEEDED,
+  GrpcStatus.RESOURCE_EXHAUSTED,
+  GrpcStatus.CANCELLED,
+]);
+
+function isGrpcError(value: unknown): value is { code: number; details?: string; metadata?: Metadata } {
+  return typeof value === 'object' && value !== null && typeof (value as { code?: unknown }).code === 'number';
+}
+
+/**
+ * The one place where a service's failures become gRPC statuses: domain errors by their kind,
+ * transient downstream failures passed through, anything else INTERNAL without internals.
+ */
+@Catch()
+export class GrpcExceptionFilter implements RpcExceptionFilter<unknown> {
+  constructor(private readonly logger: Logger) {}
+
+  catch(exception: unknown): Observable<never> {
+    return throwError(() => this.toStatus(exception));
+  }
+
+  private toStatus(exception: unknown): GrpcErrorObject {
+    if (exception instanceof DomainError) return toGrpcError(exception);
+    const error = exception instanceof RpcException ? exception.getError() : exception;
+    if (isGrpcError(error) && PASS_THROUGH.has(error.code)) {
+      return { code: error.code, details: error.details ?? 'downstream failure', metadata: new Metadata() };
+    }
+    this.logger.error({ err: exception }, 'unhandled error in gRPC handler');
+    return { code: GrpcStatus.INTERNAL, details: 'internal error', metadata: new Metadata() };
+  }
+}

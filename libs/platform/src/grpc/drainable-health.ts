@@ -1,0 +1,52 @@
+import type { Server, ServerWritableStream } from '@grpc/grpc-js';
+import { HealthImplementation } from 'grpc-health-check';
+
+type ServingStatus = 'SERVING' | 'NOT_SERVING';
+type WatchHandler = (call: ServerWritableStream<unknown, unknown>) => void;
+
+/**
+ * grpc.health.v1 (Check and Watch) for a set of services plus the overall "" entry.
+ * On shutdown every status flips to NOT_SERVING, watchers receive it, and their streams are
+ * ended so that a graceful server shutdown is not held open by long-lived Watch calls.
+ */
+export class DrainableHealth {
+  private readonly health: HealthImplementation;
+  private readonly watches = new Set<ServerWritableStream<unknown, unknown>>();
+
+  constructor(private readonly serviceNames: readonly string[]) {
+    this.health = new HealthImplementation(
+      Object.fromEntries(['', ...serviceNames].map((name) => [name, 'NOT_SERVING'])),
+    );
+  }
+
+  addToServer(server: Server): void {
+    const watches = this.watches;
+    const tracking = new Proxy(server, {
+      get(target, property, receiver) {
+        if (property !== 'addService') return Reflect.get(target, property, receiver);
+        return (definition: Parameters<Server['addService']>[0], impl: Record<string, unknown>) => {
+          const watch = impl['watch'] as WatchHandler;
+          const trackedWatch: WatchHandler = (call) => {
+            watches.add(call);
+            call.on('cancelled', () => watches.delete(call));
+            call.on('finish', () => watches.delete(call));
+            watch(call);
+          };
+          target.addService(definition, { ...impl, watch: trackedWatch });
+        };
+      },
+    });
+    this.health.addToServer(tracking);
+  }
+
+  setAll(status: ServingStatus): void {
+    for (const name of ['', ...this.serviceNames]) this.health.setStatus(name, status);
+  }
+
+  /** NOT_SERVING everywhere, then close the Watch streams. */
+  drain(): void {
+    this.setAll('NOT_SERVING');
+    for (const call of this.watches) call.end();
+    this.watches.clear();
+  }
+}

@@ -1,0 +1,6 @@
+export * from './tls-settings.js';
+export * from './package-definition.js';
+export * from './drainable-health.js';
+export * from './reflection.js';
+export * from './grpc-code-names.js';
+export * from './server-metrics.interceptor.js';

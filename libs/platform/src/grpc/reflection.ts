@@ -1,0 +1,10 @@
+import type { Server } from '@grpc/grpc-js';
+import { loadSync } from '@grpc/proto-loader';
+import { ReflectionService } from '@grpc/reflection';
+import { PROTO_ROOT } from '@iot-mesh/proto';
+
+/** Server reflection (v1 and v1alpha) for the given .proto files, so grpcurl and Kiali can list the API. */
+export function addReflection(server: Server, protoFiles: readonly string[]): void {
+  const definition = loadSync([...protoFiles], { includeDirs: [PROTO_ROOT] });
+  new ReflectionService(definition).addToServer(server);
+}
