@@ -46,7 +46,10 @@ export async function bootstrapGrpcService(options: GrpcServiceOptions): Promise
   const admin = await startAdminServer(registry, config.adminPort);
 
   const app = await NestFactory.createMicroservice<MicroserviceOptions>(
-    { module: class ServiceRoot {}, imports: [PlatformModule.forRoot(config, logger, registry), options.module] },
+    {
+      module: class ServiceRoot {},
+      imports: [PlatformModule.forRoot(config, logger, registry), options.module],
+    },
     {
       logger: new NestPinoLogger(logger),
       transport: Transport.GRPC,
@@ -70,7 +73,12 @@ export async function bootstrapGrpcService(options: GrpcServiceOptions): Promise
   health.setAll('SERVING');
   admin.setReady(true);
   logger.info(
-    { grpcPort: config.grpcPort, adminPort: admin.port, tls: config.tls.mode, services: services.map((s) => s.fullName) },
+    {
+      grpcPort: config.grpcPort,
+      adminPort: admin.port,
+      tls: config.tls.mode,
+      services: services.map((s) => s.fullName),
+    },
     'serving',
   );
 

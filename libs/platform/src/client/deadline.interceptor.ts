@@ -4,7 +4,10 @@ import { InterceptingCall, type Interceptor } from '@grpc/grpc-js';
  * Gives every outgoing call a deadline unless the caller set one. Methods listed in
  * `perMethodMs` get their own (a long-lived watch stream gets Infinity).
  */
-export function deadlineInterceptor(defaultMs: number, perMethodMs: Readonly<Record<string, number>> = {}): Interceptor {
+export function deadlineInterceptor(
+  defaultMs: number,
+  perMethodMs: Readonly<Record<string, number>> = {},
+): Interceptor {
   return (options, nextCall) => {
     if (options.deadline === undefined) {
       const method = options.method_definition.path.split('/').pop() ?? '';

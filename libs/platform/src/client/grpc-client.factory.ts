@@ -34,7 +34,10 @@ type RawMethod = (...args: unknown[]) => unknown;
  * a deadline on every call, retries of UNAVAILABLE for idempotent methods via service config,
  * keepalive, and plaintext, TLS or mTLS from the same settings the servers use.
  */
-export function createGrpcClient<TClient>(definition: GenericServiceDefinition, options: GrpcClientOptions): GrpcClient<TClient> {
+export function createGrpcClient<TClient>(
+  definition: GenericServiceDefinition,
+  options: GrpcClientOptions,
+): GrpcClient<TClient> {
   const policy = options.retryPolicy ?? DEFAULT_RETRY_POLICY;
   const clientOptions: ClientOptions = {
     'grpc.service_config': retryServiceConfig(definition.fullName, options.idempotentMethods ?? [], policy),
@@ -51,10 +54,11 @@ export function createGrpcClient<TClient>(definition: GenericServiceDefinition, 
 
   const service: Record<string, (request: unknown, metadata?: Metadata) => Observable<unknown>> = {};
   for (const [key, method] of Object.entries(definition.methods)) {
-    const call = raw[method.name]!.bind(raw);
+    const call = raw[method.name].bind(raw);
     const md = (metadata?: Metadata) => metadata ?? new Metadata();
     if (!method.requestStream && !method.responseStream) {
-      service[key] = (request, metadata) => unaryCall((callback) => call(request, md(metadata), callback) as never);
+      service[key] = (request, metadata) =>
+        unaryCall((callback) => call(request, md(metadata), callback) as never);
     } else if (!method.requestStream) {
       service[key] = (request, metadata) => streamingResponse(call(request, md(metadata)) as never);
     } else if (!method.responseStream) {

@@ -19,7 +19,11 @@ const seconds = (ms: number) => `${(ms / 1000).toFixed(3)}s`;
  * Service config that retries UNAVAILABLE with exponential backoff, only for the listed
  * idempotent methods: retrying a non-idempotent call could apply it twice.
  */
-export function retryServiceConfig(serviceFullName: string, idempotentMethods: readonly string[], policy: RetryPolicy): string {
+export function retryServiceConfig(
+  serviceFullName: string,
+  idempotentMethods: readonly string[],
+  policy: RetryPolicy,
+): string {
   if (idempotentMethods.length === 0) return JSON.stringify({ methodConfig: [] });
   return JSON.stringify({
     methodConfig: [

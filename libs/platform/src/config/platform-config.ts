@@ -61,7 +61,12 @@ export function toPlatformConfig(env: PlatformEnv): PlatformConfig {
     grpcPort: env.GRPC_PORT,
     adminPort: env.ADMIN_PORT,
     logLevel: env.LOG_LEVEL,
-    tls: { mode: env.TLS_MODE, caFile: env.TLS_CA_FILE, certFile: env.TLS_CERT_FILE, keyFile: env.TLS_KEY_FILE },
+    tls: {
+      mode: env.TLS_MODE,
+      caFile: env.TLS_CA_FILE,
+      certFile: env.TLS_CERT_FILE,
+      keyFile: env.TLS_KEY_FILE,
+    },
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
     otlpEndpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT,
   };

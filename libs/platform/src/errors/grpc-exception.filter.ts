@@ -15,7 +15,9 @@ const PASS_THROUGH = new Set<number>([
 ]);
 
 function isGrpcError(value: unknown): value is { code: number; details?: string; metadata?: Metadata } {
-  return typeof value === 'object' && value !== null && typeof (value as { code?: unknown }).code === 'number';
+  return (
+    typeof value === 'object' && value !== null && typeof (value as { code?: unknown }).code === 'number'
+  );
 }
 
 /**

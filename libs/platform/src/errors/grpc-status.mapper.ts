@@ -1,9 +1,9 @@
 import { Metadata, status as GrpcStatus } from '@grpc/grpc-js';
-import { Any } from '@iot-mesh/proto/google/protobuf/any';
-import { Duration } from '@iot-mesh/proto/google/protobuf/duration';
+import { type Any } from '@iot-mesh/proto/google/protobuf/any';
+import { type Duration } from '@iot-mesh/proto/google/protobuf/duration';
 import { BadRequest, ErrorInfo, RetryInfo } from '@iot-mesh/proto/google/rpc/error_details';
 import { Status } from '@iot-mesh/proto/google/rpc/status';
-import { DomainError, type DomainErrorKind } from './domain-error.js';
+import { type DomainError, type DomainErrorKind } from './domain-error.js';
 import { ResourceExhaustedError } from './resource-exhausted.error.js';
 import { ValidationError } from './validation.error.js';
 
@@ -40,7 +40,11 @@ function detailsOf(error: DomainError): Any[] {
   const details = [
     pack(
       'google.rpc.ErrorInfo',
-      ErrorInfo.encode({ reason: error.code, domain: ERROR_DOMAIN, metadata: { ...error.metadata } }).finish(),
+      ErrorInfo.encode({
+        reason: error.code,
+        domain: ERROR_DOMAIN,
+        metadata: { ...error.metadata },
+      }).finish(),
     ),
   ];
   if (error instanceof ValidationError) {

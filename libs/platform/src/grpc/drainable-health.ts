@@ -20,22 +20,19 @@ export class DrainableHealth {
   }
 
   addToServer(server: Server): void {
-    const watches = this.watches;
-    const tracking = new Proxy(server, {
-      get(target, property, receiver) {
-        if (property !== 'addService') return Reflect.get(target, property, receiver);
-        return (definition: Parameters<Server['addService']>[0], impl: Record<string, unknown>) => {
-          const watch = impl['watch'] as WatchHandler;
-          const trackedWatch: WatchHandler = (call) => {
-            watches.add(call);
-            call.on('cancelled', () => watches.delete(call));
-            call.on('finish', () => watches.delete(call));
-            watch(call);
-          };
-          target.addService(definition, { ...impl, watch: trackedWatch });
+    // HealthImplementation only calls addService; hand it one that tracks Watch calls.
+    const tracking: Pick<Server, 'addService'> = {
+      addService: (definition, implementation) => {
+        const watch = implementation['watch'] as WatchHandler;
+        const trackedWatch: WatchHandler = (call) => {
+          this.watches.add(call);
+          call.on('cancelled', () => this.watches.delete(call));
+          call.on('finish', () => this.watches.delete(call));
+          watch(call);
         };
+        server.addService(definition, { ...implementation, watch: trackedWatch });
       },
-    });
+    };
     this.health.addToServer(tracking);
   }
 

@@ -25,8 +25,7 @@ export interface GenericServiceDefinition {
   >;
 }
 
-const serializer = (codec: MessageCodec) => (value: unknown) =>
-  Buffer.from(codec.encode(value).finish());
+const serializer = (codec: MessageCodec) => (value: unknown) => Buffer.from(codec.encode(value).finish());
 const deserializer = (codec: MessageCodec) => (bytes: Buffer) => codec.decode(bytes);
 
 /**
@@ -49,10 +48,12 @@ export function toServiceDefinition(service: GenericServiceDefinition): ServiceD
       originalName: key,
     };
   }
-  return definition as ServiceDefinition;
+  return definition;
 }
 
 /** A package definition for NestJS's `packageDefinition` option or grpc.loadPackageDefinition. */
-export function toPackageDefinition(services: readonly GenericServiceDefinition[]): Record<string, ServiceDefinition> {
+export function toPackageDefinition(
+  services: readonly GenericServiceDefinition[],
+): Record<string, ServiceDefinition> {
   return Object.fromEntries(services.map((service) => [service.fullName, toServiceDefinition(service)]));
 }

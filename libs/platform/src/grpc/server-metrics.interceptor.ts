@@ -37,7 +37,11 @@ export function serverMetricsInterceptor(registry: Registry): ServerInterceptor 
 
   return (method, call) => {
     const [, service = '', name = ''] = method.path.split('/');
-    const labels = { grpc_service: service, grpc_method: name, grpc_type: grpcTypeOf(method.requestStream, method.responseStream) };
+    const labels = {
+      grpc_service: service,
+      grpc_method: name,
+      grpc_type: grpcTypeOf(method.requestStream, method.responseStream),
+    };
     const stopTimer = seconds.startTimer(labels);
     let recorded = false;
     const record = (code: number) => {
@@ -52,7 +56,10 @@ export function serverMetricsInterceptor(registry: Registry): ServerInterceptor 
         next({
           onCancel: () => {
             const deadline = call.getDeadline();
-            const expired = deadline instanceof Date ? deadline.getTime() <= Date.now() : Number.isFinite(deadline) && deadline <= Date.now();
+            const expired =
+              deadline instanceof Date
+                ? deadline.getTime() <= Date.now()
+                : Number.isFinite(deadline) && deadline <= Date.now();
             record(expired ? GrpcStatus.DEADLINE_EXCEEDED : GrpcStatus.CANCELLED);
           },
         }),

@@ -23,7 +23,10 @@ function requireFile(settings: TlsSettings, key: 'caFile' | 'certFile' | 'keyFil
 /** Server side: in 'mtls' mode a client must present a certificate signed by the CA. */
 export function serverCredentials(settings: TlsSettings): ServerCredentials {
   if (settings.mode === 'plaintext') return ServerCredentials.createInsecure();
-  const keyCertPair = { private_key: requireFile(settings, 'keyFile'), cert_chain: requireFile(settings, 'certFile') };
+  const keyCertPair = {
+    private_key: requireFile(settings, 'keyFile'),
+    cert_chain: requireFile(settings, 'certFile'),
+  };
   const requireClientCert = settings.mode === 'mtls';
   const ca = requireClientCert ? requireFile(settings, 'caFile') : read(settings.caFile);
   return ServerCredentials.createSsl(ca, [keyCertPair], requireClientCert);

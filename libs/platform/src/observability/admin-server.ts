@@ -12,7 +12,11 @@ export interface AdminServer {
  * The admin HTTP port: /metrics for Prometheus, /healthz (the process is alive) and /readyz
  * (it accepts calls; 503 before start-up completes and from the first moment of shutdown).
  */
-export async function startAdminServer(registry: Registry, port: number, host = '0.0.0.0'): Promise<AdminServer> {
+export async function startAdminServer(
+  registry: Registry,
+  port: number,
+  host = '0.0.0.0',
+): Promise<AdminServer> {
   let ready = false;
   const server: Server = createServer((request, response) => {
     const path = (request.url ?? '/').split('?')[0];
@@ -28,7 +32,9 @@ export async function startAdminServer(registry: Registry, port: number, host = 
     } else if (path === '/healthz') {
       response.writeHead(200, { 'content-type': 'text/plain' }).end('ok\n');
     } else if (path === '/readyz') {
-      response.writeHead(ready ? 200 : 503, { 'content-type': 'text/plain' }).end(ready ? 'ready\n' : 'not ready\n');
+      response
+        .writeHead(ready ? 200 : 503, { 'content-type': 'text/plain' })
+        .end(ready ? 'ready\n' : 'not ready\n');
     } else {
       response.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n');
     }

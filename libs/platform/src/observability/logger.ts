@@ -11,7 +11,10 @@ export function createLogger(serviceName: string, level = 'info'): Logger {
     base: { service: serviceName },
     timestamp: pino.stdTimeFunctions.isoTime,
     formatters: { level: (label) => ({ level: label }) },
-    redact: { paths: ['apiKey', 'api_key', 'authorization', '*.apiKey', '*.authorization'], censor: '[redacted]' },
+    redact: {
+      paths: ['apiKey', 'api_key', 'authorization', '*.apiKey', '*.authorization'],
+      censor: '[redacted]',
+    },
     mixin() {
       const context = trace.getActiveSpan()?.spanContext();
       return context ? { trace_id: context.traceId, span_id: context.spanId } : {};

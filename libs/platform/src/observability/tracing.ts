@@ -15,7 +15,9 @@ let sdk: NodeSDK | undefined;
  */
 export function startTracing(serviceName: string, env: NodeJS.ProcessEnv = process.env): void {
   if (sdk) return;
-  const exportSpans = Boolean(env['OTEL_EXPORTER_OTLP_ENDPOINT'] || env['OTEL_EXPORTER_OTLP_TRACES_ENDPOINT']);
+  const exportSpans = Boolean(
+    env['OTEL_EXPORTER_OTLP_ENDPOINT'] || env['OTEL_EXPORTER_OTLP_TRACES_ENDPOINT'],
+  );
   sdk = new NodeSDK({
     serviceName,
     autoDetectResources: false,

@@ -1,0 +1,38 @@
+import { z } from 'zod';
+import { ConfigError } from './config-error.js';
+import { flag, port } from './env-fields.js';
+import { loadConfig } from './load-config.js';
+import { platformConfigSchema } from './platform-config.js';
+
+const defaults = { serviceName: 'svc', grpcPort: 50051, adminPort: 9464 };
+
+describe('loadConfig', () => {
+  it('applies defaults when variables are unset', () => {
+    const config = loadConfig(platformConfigSchema(defaults), {});
+    expect(config).toMatchObject({
+      serviceName: 'svc',
+      grpcPort: 50051,
+      adminPort: 9464,
+      tls: { mode: 'plaintext' },
+    });
+  });
+
+  it('coerces strings from the environment', () => {
+    const schema = z.object({ PORT: port(1), ENABLED: flag(false) });
+    expect(loadConfig(schema, { PORT: '8080', ENABLED: 'yes' })).toEqual({ PORT: 8080, ENABLED: true });
+  });
+
+  it('lists every bad variable by name', () => {
+    let error: unknown;
+    try {
+      loadConfig(platformConfigSchema(defaults), { GRPC_PORT: '-1', TLS_MODE: 'tls' });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const problems = (error as ConfigError).problems.join('\n');
+    expect(problems).toContain('GRPC_PORT');
+    expect(problems).toContain('TLS_CERT_FILE: required when TLS_MODE=tls');
+    expect(problems).toContain('TLS_KEY_FILE: required when TLS_MODE=tls');
+  });
+});

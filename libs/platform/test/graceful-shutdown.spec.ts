@@ -1,0 +1,50 @@
+import { status } from '@grpc/grpc-js';
+import { firstValueFrom } from 'rxjs';
+import { startFixture } from '../src/testing/fixture-process.js';
+import { echoError, fixtureClient } from './fixture-client.js';
+
+const slowEcho = (key: string, delayMs: number) => ({
+  message: key,
+  delayMs,
+  failCode: 0,
+  failTimes: 0,
+  key,
+  relay: false,
+});
+
+describe('graceful shutdown', () => {
+  it('finishes every in-flight call after SIGTERM, refuses new ones, and exits 0', async () => {
+    const fixture = await startFixture();
+    const client = fixtureClient(fixture.grpcAddress);
+    const inFlight = Array.from({ length: 20 }, (_, i) =>
+      firstValueFrom(client.service.echo(slowEcho(`f${i}`, 800))),
+    );
+    await fixture.waitForLog((l) => l.msg === 'echo' && l['key'] === 'f19');
+
+    const exit = fixture.stop('SIGTERM');
+    await fixture.waitForLog((l) => l.msg === 'shutting down: draining in-flight calls');
+    const late = fixtureClient(fixture.grpcAddress, { deadlineMs: 2_000 });
+    const refused = await echoError(late, slowEcho('late', 0));
+
+    const results = await Promise.allSettled(inFlight);
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(20);
+    expect(refused.code).toBe(status.UNAVAILABLE);
+    await expect(exit).resolves.toEqual({ code: 0, signal: null });
+    client.close();
+    late.close();
+  });
+
+  it('exits non-zero when draining exceeds SHUTDOWN_TIMEOUT_MS', async () => {
+    const fixture = await startFixture({ env: { SHUTDOWN_TIMEOUT_MS: '300' } });
+    const client = fixtureClient(fixture.grpcAddress, { deadlineMs: 20_000 });
+    const stuck = firstValueFrom(client.service.echo(slowEcho('stuck', 15_000))).catch((e: unknown) => e);
+    await fixture.waitForLog((l) => l.msg === 'echo');
+
+    await expect(fixture.stop('SIGTERM')).resolves.toEqual({ code: 1, signal: null });
+    expect(fixture.logs.some((l) => l.msg === 'shutdown timed out; exiting with calls still open')).toBe(
+      true,
+    );
+    await expect(stuck).resolves.toMatchObject({ code: status.UNAVAILABLE });
+    client.close();
+  });
+});

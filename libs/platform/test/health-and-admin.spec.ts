@@ -1,0 +1,52 @@
+import { status } from '@grpc/grpc-js';
+import { startFixture } from '../src/testing/fixture-process.js';
+import type { ServiceProcess } from '../src/testing/service-process.js';
+import { healthClient, type HealthStatus } from './fixture-client.js';
+
+describe('health service and admin port', () => {
+  let fixture: ServiceProcess;
+  afterEach(async () => {
+    await fixture?.stop('SIGKILL');
+  });
+
+  it('answers Check for the server and for each service, NOT_FOUND for unknown ones', async () => {
+    fixture = await startFixture();
+    const health = healthClient(fixture.grpcAddress);
+    await expect(health.check('')).resolves.toBe('SERVING');
+    await expect(health.check('iotmesh.testing.v1.Fixture')).resolves.toBe('SERVING');
+    await expect(health.check('iotmesh.nope.v1.Nothing')).rejects.toMatchObject({ code: status.NOT_FOUND });
+    health.close();
+  });
+
+  it('serves /healthz, /readyz and /metrics on the admin port, 404 elsewhere', async () => {
+    fixture = await startFixture();
+    const healthz = await fetch(`${fixture.adminUrl}/healthz`);
+    const readyz = await fetch(`${fixture.adminUrl}/readyz`);
+    const metrics = await fetch(`${fixture.adminUrl}/metrics`);
+    const missing = await fetch(`${fixture.adminUrl}/nothing`);
+    expect([healthz.status, readyz.status, metrics.status, missing.status]).toEqual([200, 200, 200, 404]);
+    expect(await metrics.text()).toContain('process_cpu_user_seconds_total{service="fixture"}');
+  });
+
+  it('Watch sees SERVING, then NOT_SERVING on SIGTERM, and its stream ends so the process exits 0', async () => {
+    fixture = await startFixture();
+    const health = healthClient(fixture.grpcAddress);
+    const watch = health.watch('iotmesh.testing.v1.Fixture');
+    const seen: HealthStatus[] = [];
+    const ended = new Promise<void>((resolve) => {
+      watch.on('data', (message: { status: HealthStatus }) => seen.push(message.status));
+      watch.on('end', () => resolve());
+      watch.on('error', () => resolve());
+    });
+    while (seen.length === 0) await new Promise((r) => setTimeout(r, 20));
+
+    const exit = fixture.stop('SIGTERM');
+    await ended;
+    expect(seen).toEqual(['SERVING', 'NOT_SERVING']);
+    await expect(exit).resolves.toEqual({ code: 0, signal: null });
+    expect(fixture.logs.map((l) => l.msg)).toEqual(
+      expect.arrayContaining(['shutting down: draining in-flight calls', 'stopped']),
+    );
+    health.close();
+  });
+});
