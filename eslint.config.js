@@ -30,9 +30,42 @@ export default tseslint.config(
           depConstraints: [
             { sourceTag: 'type:proto', onlyDependOnLibsWithTags: ['type:proto'] },
             { sourceTag: 'type:platform', onlyDependOnLibsWithTags: ['type:proto'] },
-            { sourceTag: 'type:service', onlyDependOnLibsWithTags: ['type:platform', 'type:proto'] },
-            { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:platform', 'type:proto'] },
+            { sourceTag: 'type:storage', onlyDependOnLibsWithTags: ['type:platform'] },
+            {
+              sourceTag: 'type:service',
+              onlyDependOnLibsWithTags: ['type:platform', 'type:proto', 'type:storage'],
+            },
+            {
+              sourceTag: 'type:tool',
+              onlyDependOnLibsWithTags: ['type:platform', 'type:proto', 'type:storage'],
+            },
+            // A service never imports another service: they talk over gRPC only.
             { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
+            {
+              sourceTag: 'scope:device-registry',
+              onlyDependOnLibsWithTags: ['scope:shared', 'scope:device-registry'],
+            },
+            {
+              sourceTag: 'scope:sensor-ingestion',
+              onlyDependOnLibsWithTags: ['scope:shared', 'scope:sensor-ingestion'],
+            },
+            {
+              sourceTag: 'scope:data-processor',
+              onlyDependOnLibsWithTags: ['scope:shared', 'scope:data-processor'],
+            },
+            {
+              sourceTag: 'scope:alert-manager',
+              onlyDependOnLibsWithTags: ['scope:shared', 'scope:alert-manager'],
+            },
+            {
+              sourceTag: 'scope:notification',
+              onlyDependOnLibsWithTags: ['scope:shared', 'scope:notification'],
+            },
+            {
+              sourceTag: 'scope:edge-gateway',
+              onlyDependOnLibsWithTags: ['scope:shared', 'scope:edge-gateway'],
+            },
+            { sourceTag: 'scope:tools', onlyDependOnLibsWithTags: ['scope:shared', 'scope:tools'] },
           ],
         },
       ],

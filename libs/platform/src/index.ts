@@ -4,3 +4,4 @@ export * from './grpc/index.js';
 export * from './client/index.js';
 export * from './observability/index.js';
 export * from './bootstrap/index.js';
+export * from './api/index.js';

@@ -27,6 +27,8 @@ export interface GrpcServiceOptions {
   services: readonly GenericServiceDefinition[];
   /** The .proto files (relative to proto/) behind them, for server reflection. */
   protoFiles: readonly string[];
+  /** Releases the service's own resources (database pools, clients) after in-flight calls drained. */
+  onShutdown?: () => Promise<void> | void;
 }
 
 export interface RunningService {
@@ -90,6 +92,7 @@ export async function bootstrapGrpcService(options: GrpcServiceOptions): Promise
       },
       drain: () => app.close(),
       release: async () => {
+        await options.onShutdown?.();
         await admin.close();
         await stopTracing();
       },

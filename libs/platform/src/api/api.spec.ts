@@ -1,0 +1,41 @@
+import { z } from 'zod';
+import { ValidationError } from '../errors/validation.error.js';
+import { enumViolation } from './enums.js';
+import { decodePageToken, encodePageToken, resolvePageSize } from './page-token.js';
+import { millisFromTimestamp, timestampFromMillis } from './timestamps.js';
+
+enum Color {
+  COLOR_UNSPECIFIED = 0,
+  COLOR_RED = 1,
+  UNRECOGNIZED = -1,
+}
+
+describe('API helpers', () => {
+  it('round-trips page tokens and rejects forged ones', () => {
+    const schema = z.object({ after: z.string() });
+    expect(decodePageToken(encodePageToken({ after: 'dev-9' }), schema)).toEqual({ after: 'dev-9' });
+    expect(decodePageToken('', schema)).toBeUndefined();
+    expect(() => decodePageToken('not-base64-json!', schema)).toThrow(ValidationError);
+    expect(() => decodePageToken(encodePageToken({ other: 1 }), schema)).toThrow(ValidationError);
+  });
+
+  it('resolves page sizes', () => {
+    expect(resolvePageSize(0)).toBe(50);
+    expect(resolvePageSize(10)).toBe(10);
+    expect(resolvePageSize(10_000)).toBe(500);
+    expect(() => resolvePageSize(-1)).toThrow(ValidationError);
+  });
+
+  it('flags unspecified and unknown enum values', () => {
+    expect(enumViolation('color', 1, Color)).toBeUndefined();
+    expect(enumViolation('color', 0, Color)?.description).toBe('must be specified');
+    expect(enumViolation('color', 0, Color, true)).toBeUndefined();
+    expect(enumViolation('color', 7, Color)?.description).toBe('unknown value 7');
+    expect(enumViolation('color', -1, Color)?.description).toBe('unknown value -1');
+  });
+
+  it('converts timestamps', () => {
+    expect(timestampFromMillis(1_700_000_000_123)).toEqual({ seconds: 1_700_000_000, nanos: 123_000_000 });
+    expect(millisFromTimestamp({ seconds: 1_700_000_000, nanos: 123_999_999 })).toBe(1_700_000_000_123);
+  });
+});

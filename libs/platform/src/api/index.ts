@@ -1,0 +1,3 @@
+export * from './timestamps.js';
+export * from './page-token.js';
+export * from './enums.js';

@@ -1,0 +1,4 @@
+export * from './storage-settings.js';
+export * from './database.js';
+export * from './migrate.js';
+export * from './node-sqlite.adapter.js';

@@ -1,0 +1,80 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { sql, type Kysely } from 'kysely';
+import type { Migration } from 'kysely/migration';
+import { createDatabase, describeStorage } from './database.js';
+import { migrateToLatest } from './migrate.js';
+import type { StorageSettings } from './storage-settings.js';
+import { startTestPostgres, type TestPostgres } from './testing/postgres-harness.js';
+
+interface Schema {
+  notes: { id: string; body: string; size: number };
+}
+
+const migrations: Record<string, Migration> = {
+  '001_notes': {
+    up: (db: Kysely<unknown>) =>
+      db.schema
+        .createTable('notes')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('body', 'text', (c) => c.notNull())
+        .addColumn('size', 'bigint', (c) => c.notNull())
+        .execute(),
+  },
+};
+
+describe.each(['sqlite', 'postgres'] as const)('storage on %s', (kind) => {
+  let dir: string;
+  let postgres: TestPostgres | undefined;
+  let settings: StorageSettings;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'iot-mesh-storage-'));
+    if (kind === 'postgres') {
+      postgres = await startTestPostgres();
+      settings = { kind, url: await postgres.createDatabase('storage_spec') };
+    } else {
+      settings = { kind, file: join(dir, 'nested', 'spec.sqlite') };
+    }
+  });
+  afterAll(() => {
+    postgres?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('migrates, writes in a transaction and keeps the data across connections', async () => {
+    const db = createDatabase<Schema>(settings);
+    await migrateToLatest(db as Kysely<unknown>, migrations);
+    await migrateToLatest(db as Kysely<unknown>, migrations); // a second run applies nothing
+    await db.transaction().execute(async (trx) => {
+      await trx
+        .insertInto('notes')
+        .values({ id: 'a', body: 'ünïcode; DROP TABLE notes;--', size: 2 ** 40 })
+        .execute();
+    });
+    await expect(
+      db.transaction().execute(async (trx) => {
+        await trx.insertInto('notes').values({ id: 'b', body: 'rolled back', size: 1 }).execute();
+        throw new Error('abort');
+      }),
+    ).rejects.toThrow('abort');
+    await db.destroy();
+
+    const reopened = createDatabase<Schema>(settings);
+    const rows = await reopened.selectFrom('notes').selectAll().execute();
+    const count = await reopened
+      .selectFrom('notes')
+      .select(sql<number>`count(*)`.as('n'))
+      .executeTakeFirstOrThrow();
+    await reopened.destroy();
+    expect(rows).toEqual([{ id: 'a', body: 'ünïcode; DROP TABLE notes;--', size: 2 ** 40 }]);
+    expect(Number(count.n)).toBe(1);
+  });
+
+  it('describes itself without credentials', () => {
+    expect(describeStorage(settings)).toMatch(
+      kind === 'sqlite' ? /^sqlite:.*spec\.sqlite$/ : /^postgres:\/\/127\.0\.0\.1:\d+\/storage_spec$/,
+    );
+  });
+});

@@ -1,0 +1,74 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort } from '@iot-mesh/platform/testing';
+
+export interface TestPostgres {
+  /** Connection URL of a fresh database on the throwaway server. */
+  createDatabase(name: string): Promise<string>;
+  stop(): void;
+}
+
+function postgresBinDir(): string {
+  const fromConfig = spawnSync('pg_config', ['--bindir'], { encoding: 'utf8' });
+  if (fromConfig.status === 0 && existsSync(join(fromConfig.stdout.trim(), 'initdb')))
+    return fromConfig.stdout.trim();
+  const root = '/usr/lib/postgresql';
+  const versions = existsSync(root) ? readdirSync(root).sort((a, b) => Number(b) - Number(a)) : [];
+  const found = versions.map((v) => join(root, v, 'bin')).find((dir) => existsSync(join(dir, 'initdb')));
+  if (!found)
+    throw new Error('PostgreSQL server binaries (initdb, pg_ctl) not found; install the postgresql package');
+  return found;
+}
+
+/**
+ * Starts a real, throwaway PostgreSQL server in a temp dir on a loopback port (trust auth, no
+ * fsync). PostgreSQL refuses to run as root, so as root it runs as the `postgres` system user.
+ */
+export async function startTestPostgres(): Promise<TestPostgres> {
+  const bin = postgresBinDir();
+  const dir = mkdtempSync(join(tmpdir(), 'iot-mesh-pg-'));
+  chmodSync(dir, 0o777);
+  const dataDir = join(dir, 'data');
+  const port = await freePort();
+  const asRoot = process.getuid?.() === 0;
+  const run = (command: string, args: string[]) =>
+    execFileSync(
+      asRoot ? 'runuser' : join(bin, command),
+      asRoot ? ['-u', 'postgres', '--', join(bin, command), ...args] : args,
+      {
+        stdio: 'pipe',
+      },
+    );
+
+  run('initdb', ['-D', dataDir, '-U', 'postgres', '--auth=trust', '--no-sync', '-E', 'UTF8']);
+  run('pg_ctl', [
+    '-D',
+    dataDir,
+    '-l',
+    join(dir, 'server.log'),
+    '-o',
+    `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off`,
+    '-w',
+    'start',
+  ]);
+  const base = `postgres://postgres@127.0.0.1:${port}`;
+  return {
+    async createDatabase(name) {
+      const { default: pg } = await import('pg');
+      const client = new pg.Client({ connectionString: `${base}/postgres` });
+      await client.connect();
+      await client.query(`CREATE DATABASE "${name.replace(/[^a-z0-9_]/g, '_')}"`);
+      await client.end();
+      return `${base}/${name.replace(/[^a-z0-9_]/g, '_')}`;
+    },
+    stop() {
+      try {
+        run('pg_ctl', ['-D', dataDir, '-m', 'immediate', 'stop']);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  };
+}

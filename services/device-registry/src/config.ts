@@ -1,0 +1,30 @@
+import { checkTls, flag, platformEnv, toPlatformConfig } from '@iot-mesh/platform';
+import { checkStorage, storageEnv, toStorageSettings } from '@iot-mesh/storage';
+import { z } from 'zod';
+
+export const registryConfigSchema = z
+  .object({
+    ...platformEnv({ serviceName: 'device-registry', grpcPort: 50052, adminPort: 9462 }),
+    ...storageEnv,
+    NOTIFICATION_ADDRESS: z.string().min(1).default('127.0.0.1:50056'),
+    SEND_VERIFICATION_EMAILS: flag(true),
+    // scrypt cost (N) for new API keys; stored with each hash, so it can change without breaking old keys.
+    API_KEY_SCRYPT_COST: z.coerce
+      .number()
+      .int()
+      .refine((n) => n >= 1024 && (n & (n - 1)) === 0, 'must be a power of two >= 1024')
+      .default(16384),
+  })
+  .superRefine((env, ctx) => {
+    checkTls(env, ctx);
+    checkStorage(env, ctx);
+  })
+  .transform((env) => ({
+    platform: toPlatformConfig(env),
+    storage: toStorageSettings(env, env.SERVICE_NAME),
+    notificationAddress: env.NOTIFICATION_ADDRESS,
+    sendVerificationEmails: env.SEND_VERIFICATION_EMAILS,
+    apiKeyScryptCost: env.API_KEY_SCRYPT_COST,
+  }));
+
+export type RegistryConfig = z.output<typeof registryConfigSchema>;

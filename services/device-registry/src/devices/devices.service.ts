@@ -1,0 +1,143 @@
+import { randomBytes } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import {
+  AlreadyExistsError,
+  decodePageToken,
+  encodePageToken,
+  FailedPreconditionError,
+  NotFoundError,
+  PLATFORM_LOGGER,
+  resolvePageSize,
+  ValidationError,
+} from '@iot-mesh/platform';
+import type { Logger } from 'pino';
+import { z } from 'zod';
+import type { DeviceFilter, RegistryStore } from '../infrastructure/registry-store.port.js';
+import { CLOCK, DEVICE_REPOSITORY, VERIFICATION_MAILER } from '../registry.di-tokens.js';
+import {
+  DeviceStatus,
+  UPDATABLE_PATHS,
+  type Device,
+  type DeviceFields,
+  type UpdatablePath,
+} from './domain/device.js';
+import { deviceFieldViolations, deviceIdViolations } from './domain/device.validation.js';
+import type { VerificationMailer } from './verification-mailer.port.js';
+
+const cursorSchema = z.object({ after: z.string() });
+
+export interface CreateDeviceCommand {
+  fields: DeviceFields;
+  requestedId: string;
+  sendVerificationEmail: boolean;
+}
+
+/** Use cases of the device lifecycle: register, read, list, change, decommission. */
+@Injectable()
+export class DevicesService {
+  constructor(
+    @Inject(DEVICE_REPOSITORY) private readonly store: RegistryStore,
+    @Inject(VERIFICATION_MAILER) private readonly mailer: VerificationMailer,
+    @Inject(CLOCK) private readonly now: () => number,
+    @Inject(PLATFORM_LOGGER) private readonly logger: Logger,
+  ) {}
+
+  async create(command: CreateDeviceCommand): Promise<Device> {
+    const fields = {
+      ...command.fields,
+      status: command.fields.status || DeviceStatus.DEVICE_STATUS_PROVISIONING,
+    };
+    const violations = [
+      ...(command.requestedId ? deviceIdViolations(command.requestedId) : []),
+      ...deviceFieldViolations(fields),
+    ];
+    if (violations.length > 0) throw new ValidationError(violations, 'DEVICE.INVALID');
+    const now = this.now();
+    const device: Device = {
+      ...fields,
+      id: command.requestedId || `dev-${randomBytes(6).toString('hex')}`,
+      createTime: now,
+      updateTime: now,
+    };
+    if (!(await this.store.insertDevice(device))) {
+      throw new AlreadyExistsError('DEVICE.ALREADY_EXISTS', `device ${device.id} already exists`, {
+        device_id: device.id,
+      });
+    }
+    if (command.sendVerificationEmail) {
+      // The device is registered either way; a failed email is logged, not fatal.
+      await this.mailer
+        .sendVerification(device)
+        .catch((error: unknown) =>
+          this.logger.warn({ err: error, deviceId: device.id }, 'verification email could not be queued'),
+        );
+    }
+    return device;
+  }
+
+  async get(id: string): Promise<Device> {
+    if (id === '')
+      throw new ValidationError([
+        { field: 'id', reason: 'FIELD.REQUIRED', description: 'must not be empty' },
+      ]);
+    const device = await this.store.findDevice(id);
+    if (!device) throw new NotFoundError('DEVICE.NOT_FOUND', `device ${id} not found`, { device_id: id });
+    return device;
+  }
+
+  async list(
+    filter: DeviceFilter,
+    pageSize: number,
+    pageToken: string,
+  ): Promise<{ devices: Device[]; nextPageToken: string }> {
+    const limit = resolvePageSize(pageSize);
+    const cursor = decodePageToken(pageToken, cursorSchema);
+    const page = await this.store.listDevices(filter, cursor?.after, limit + 1);
+    const devices = page.slice(0, limit);
+    const more = page.length > limit;
+    return { devices, nextPageToken: more ? encodePageToken({ after: devices.at(-1)!.id }) : '' };
+  }
+
+  async update(id: string, changes: DeviceFields, paths: readonly string[]): Promise<Device> {
+    const unknown = paths.filter((p) => !(UPDATABLE_PATHS as readonly string[]).includes(p));
+    if (paths.length === 0 || unknown.length > 0) {
+      throw new ValidationError([
+        {
+          field: 'update_mask',
+          reason: 'UPDATE_MASK.INVALID',
+          description: `list the fields to change, among: ${UPDATABLE_PATHS.join(', ')}${unknown.length ? ` (unknown: ${unknown.join(', ')})` : ''}`,
+        },
+      ]);
+    }
+    const current = await this.get(id);
+    if (current.status === DeviceStatus.DEVICE_STATUS_DECOMMISSIONED) {
+      throw new FailedPreconditionError('DEVICE.DECOMMISSIONED', `device ${id} is decommissioned`, {
+        device_id: id,
+      });
+    }
+    const updated: Device = { ...current, updateTime: this.now() };
+    const assign: Record<UpdatablePath, () => void> = {
+      name: () => (updated.name = changes.name),
+      location: () => (updated.location = changes.location),
+      owner_email: () => (updated.ownerEmail = changes.ownerEmail),
+      status: () => (updated.status = changes.status),
+      labels: () => (updated.labels = changes.labels),
+      custom_type: () => (updated.customType = changes.customType),
+    };
+    for (const path of paths) assign[path as UpdatablePath]();
+    // The stored fields were valid, so whatever is wrong now came with the update.
+    const violations = deviceFieldViolations(updated);
+    if (violations.length > 0) throw new ValidationError(violations, 'DEVICE.INVALID');
+    await this.store.updateDevice(updated);
+    return updated;
+  }
+
+  async decommission(id: string): Promise<Device> {
+    const device = await this.get(id);
+    if (device.status === DeviceStatus.DEVICE_STATUS_DECOMMISSIONED) return device;
+    const now = this.now();
+    const decommissioned = { ...device, status: DeviceStatus.DEVICE_STATUS_DECOMMISSIONED, updateTime: now };
+    await this.store.decommissionDevice(decommissioned, now);
+    return decommissioned;
+  }
+}

@@ -1,0 +1,142 @@
+import { Inject, Injectable } from '@nestjs/common';
+import {
+  FailedPreconditionError,
+  NotFoundError,
+  ResourceExhaustedError,
+  UnauthenticatedError,
+  ValidationError,
+} from '@iot-mesh/platform';
+import { DevicesService } from '../devices/devices.service.js';
+import { DeviceStatus } from '../devices/domain/device.js';
+import type { RegistryStore } from '../infrastructure/registry-store.port.js';
+import { CLOCK, DEVICE_REPOSITORY, REGISTRY_CONFIG } from '../registry.di-tokens.js';
+import type { RegistryConfig } from '../config.js';
+import {
+  DECOY_HASH,
+  generateApiKey,
+  hashSecret,
+  keyPrefix,
+  parseApiKey,
+  verifySecret,
+} from './domain/api-key.js';
+import { KeyState, MAX_ACTIVE_KEYS, type DeviceKey } from './domain/device-key.js';
+
+export interface IssuedKey {
+  key: DeviceKey;
+  apiKey: string;
+}
+
+// Last-used times are written at most once a minute per key, not on every verification.
+const TOUCH_INTERVAL_MS = 60_000;
+
+/** Use cases of device API keys: issue, rotate, revoke, list and verify. */
+@Injectable()
+export class DeviceKeysService {
+  constructor(
+    @Inject(DEVICE_REPOSITORY) private readonly store: RegistryStore,
+    @Inject(REGISTRY_CONFIG) private readonly config: RegistryConfig,
+    @Inject(CLOCK) private readonly now: () => number,
+    private readonly devices: DevicesService,
+  ) {}
+
+  async issue(deviceId: string, description: string): Promise<IssuedKey> {
+    await this.requireUsableDevice(deviceId);
+    if (description.length > 200) {
+      throw new ValidationError([
+        { field: 'description', reason: 'FIELD.TOO_LONG', description: 'must be at most 200 characters' },
+      ]);
+    }
+    if ((await this.store.countActiveKeys(deviceId)) >= MAX_ACTIVE_KEYS) {
+      throw new ResourceExhaustedError(
+        'DEVICE_KEY.LIMIT',
+        `a device has at most ${MAX_ACTIVE_KEYS} active keys; revoke one first`,
+      );
+    }
+    const issued = await this.newKey(deviceId, description);
+    await this.store.insertKey(issued.key);
+    return issued;
+  }
+
+  async rotate(deviceId: string, keyId: string): Promise<IssuedKey & { revoked: DeviceKey }> {
+    await this.requireUsableDevice(deviceId);
+    const old = await this.requireKey(deviceId, keyId);
+    if (old.state !== KeyState.KEY_STATE_ACTIVE) {
+      throw new FailedPreconditionError(
+        'DEVICE_KEY.REVOKED',
+        `key ${keyId} is revoked and cannot be rotated`,
+        { key_id: keyId },
+      );
+    }
+    const issued = await this.newKey(deviceId, old.description);
+    const now = this.now();
+    await this.store.rotateKey(keyId, now, issued.key);
+    return { ...issued, revoked: { ...old, state: KeyState.KEY_STATE_REVOKED, revokeTime: now } };
+  }
+
+  async revoke(deviceId: string, keyId: string): Promise<DeviceKey> {
+    const key = await this.requireKey(deviceId, keyId);
+    if (key.state === KeyState.KEY_STATE_REVOKED) return key;
+    const now = this.now();
+    await this.store.revokeKey(keyId, now);
+    return { ...key, state: KeyState.KEY_STATE_REVOKED, revokeTime: now };
+  }
+
+  async list(deviceId: string): Promise<DeviceKey[]> {
+    await this.devices.get(deviceId);
+    return this.store.listKeys(deviceId);
+  }
+
+  /** The device behind an API key; UNAUTHENTICATED for malformed, unknown, revoked or wrong keys alike. */
+  async verify(apiKey: string): Promise<{ key: DeviceKey; deviceStatus: DeviceStatus }> {
+    const rejected = new UnauthenticatedError('DEVICE_KEY.INVALID', 'invalid API key');
+    const parsed = parseApiKey(apiKey);
+    const key = parsed && (await this.store.findKey(parsed.keyId));
+    const matches = await verifySecret(parsed?.secret ?? '', key?.secretHash ?? DECOY_HASH);
+    if (!key || !matches || key.state !== KeyState.KEY_STATE_ACTIVE) throw rejected;
+    const device = await this.store.findDevice(key.deviceId);
+    if (!device) throw rejected;
+    const now = this.now();
+    if (key.lastUsedTime === null || now - key.lastUsedTime > TOUCH_INTERVAL_MS)
+      await this.store.touchKey(key.keyId, now);
+    return { key, deviceStatus: device.status };
+  }
+
+  private async newKey(deviceId: string, description: string): Promise<IssuedKey> {
+    const generated = generateApiKey();
+    const key: DeviceKey = {
+      keyId: generated.keyId,
+      deviceId,
+      state: KeyState.KEY_STATE_ACTIVE,
+      description,
+      prefix: keyPrefix(generated.plaintext),
+      secretHash: await hashSecret(generated.secret, this.config.apiKeyScryptCost),
+      createTime: this.now(),
+      revokeTime: null,
+      lastUsedTime: null,
+    };
+    return { key, apiKey: generated.plaintext };
+  }
+
+  private async requireUsableDevice(deviceId: string): Promise<void> {
+    const device = await this.devices.get(deviceId);
+    if (device.status === DeviceStatus.DEVICE_STATUS_DECOMMISSIONED) {
+      throw new FailedPreconditionError('DEVICE.DECOMMISSIONED', `device ${deviceId} is decommissioned`, {
+        device_id: deviceId,
+      });
+    }
+  }
+
+  private async requireKey(deviceId: string, keyId: string): Promise<DeviceKey> {
+    if (keyId === '')
+      throw new ValidationError([
+        { field: 'key_id', reason: 'FIELD.REQUIRED', description: 'must not be empty' },
+      ]);
+    const key = await this.store.findKey(keyId);
+    if (!key || key.deviceId !== deviceId) {
+      throw new NotFoundError('DEVICE_KEY.NOT_FOUND', `key ${keyId} of device ${deviceId} not found`, {
+        key_id: keyId,
+      });
+    }
+    return key;
+  }
+}

@@ -1,0 +1,5 @@
+export const REGISTRY_CONFIG = Symbol('REGISTRY_CONFIG');
+export const DEVICE_REPOSITORY = Symbol('DEVICE_REPOSITORY');
+export const DEVICE_KEY_REPOSITORY = Symbol('DEVICE_KEY_REPOSITORY');
+export const VERIFICATION_MAILER = Symbol('VERIFICATION_MAILER');
+export const CLOCK = Symbol('CLOCK');
