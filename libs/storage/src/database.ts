@@ -12,6 +12,14 @@ pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
 export function createDatabase<Schema>(settings: StorageSettings): Kysely<Schema> {
   if (settings.kind === 'postgres') {
     const pool = new pg.Pool({ connectionString: settings.url, max: 10 });
+    const schema = settings.schema;
+    if (schema) {
+      // Queries on a new connection run after these, in order. A concurrent CREATE may lose the race; that is fine.
+      pool.on('connect', (client) => {
+        client.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`).catch(() => undefined);
+        client.query(`SET search_path TO "${schema}"`).catch(() => undefined);
+      });
+    }
     return new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
   }
   mkdirSync(dirname(settings.file), { recursive: true });
@@ -22,5 +30,5 @@ export function createDatabase<Schema>(settings: StorageSettings): Kysely<Schema
 export function describeStorage(settings: StorageSettings): string {
   if (settings.kind === 'sqlite') return `sqlite:${settings.file}`;
   const url = new URL(settings.url);
-  return `postgres://${url.host}${url.pathname}`;
+  return `postgres://${url.host}${url.pathname}${settings.schema ? ` (schema ${settings.schema})` : ''}`;
 }

@@ -2,7 +2,10 @@ import { join } from 'node:path';
 import { z } from 'zod';
 
 /** Where a service keeps its state. */
-export type StorageSettings = { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string };
+export type StorageSettings =
+  | { kind: 'sqlite'; file: string }
+  /** `schema`: the service's own PostgreSQL schema, so services can share one database safely. */
+  | { kind: 'postgres'; url: string; schema?: string };
 
 /** The storage variables, to spread into a service's config schema. */
 export const storageEnv = {
@@ -25,6 +28,6 @@ export function checkStorage(env: StorageEnv, ctx: z.RefinementCtx): void {
 
 export function toStorageSettings(env: StorageEnv, serviceName: string): StorageSettings {
   return env.STORAGE === 'postgres'
-    ? { kind: 'postgres', url: env.DATABASE_URL! }
+    ? { kind: 'postgres', url: env.DATABASE_URL!, schema: serviceName.replace(/[^a-z0-9]/g, '_') }
     : { kind: 'sqlite', file: join(env.DATA_DIR, `${serviceName}.sqlite`) };
 }

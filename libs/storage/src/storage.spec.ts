@@ -33,7 +33,7 @@ describe.each(['sqlite', 'postgres'] as const)('storage on %s', (kind) => {
     dir = mkdtempSync(join(tmpdir(), 'iot-mesh-storage-'));
     if (kind === 'postgres') {
       postgres = await startTestPostgres();
-      settings = { kind, url: await postgres.createDatabase('storage_spec') };
+      settings = { kind, url: await postgres.createDatabase('storage_spec'), schema: 'spec_service' };
     } else {
       settings = { kind, file: join(dir, 'nested', 'spec.sqlite') };
     }
@@ -74,7 +74,9 @@ describe.each(['sqlite', 'postgres'] as const)('storage on %s', (kind) => {
 
   it('describes itself without credentials', () => {
     expect(describeStorage(settings)).toMatch(
-      kind === 'sqlite' ? /^sqlite:.*spec\.sqlite$/ : /^postgres:\/\/127\.0\.0\.1:\d+\/storage_spec$/,
+      kind === 'sqlite'
+        ? /^sqlite:.*spec\.sqlite$/
+        : /^postgres:\/\/127\.0\.0\.1:\d+\/storage_spec \(schema spec_service\)$/,
     );
   });
 });

@@ -1,0 +1,40 @@
+import { resolve } from 'node:path';
+import type { TlsSettings } from '@iot-mesh/platform';
+import { addressVariable, type CatalogService } from './catalog.js';
+import type { StackOptions } from './stack-options.js';
+
+/** Environment of one service in the local stack: loopback ports, every peer's address, storage and TLS. */
+export function serviceEnv(
+  service: CatalogService,
+  catalog: readonly CatalogService[],
+  options: StackOptions,
+  tls: TlsSettings & { certDir?: string },
+  host: string,
+): NodeJS.ProcessEnv {
+  const peers = Object.fromEntries(
+    catalog.map((peer) => [addressVariable(peer.name), `${host}:${peer.grpcPort}`]),
+  );
+  const tlsEnv =
+    tls.mode === 'mtls' && tls.certDir
+      ? {
+          TLS_MODE: 'mtls',
+          TLS_CA_FILE: resolve(tls.certDir, 'ca.crt'),
+          TLS_CERT_FILE: resolve(tls.certDir, `${service.name}.crt`),
+          TLS_KEY_FILE: resolve(tls.certDir, `${service.name}.key`),
+        }
+      : { TLS_MODE: 'plaintext' };
+  return {
+    ...process.env,
+    ...peers,
+    ...tlsEnv,
+    SERVICE_NAME: service.name,
+    GRPC_HOST: '127.0.0.1',
+    GRPC_PORT: String(service.grpcPort),
+    ADMIN_PORT: String(service.adminPort),
+    ...(service.httpPort ? { HTTP_PORT: String(service.httpPort) } : {}),
+    LOG_LEVEL: options.logLevel,
+    STORAGE: options.storage,
+    DATA_DIR: resolve(options.dataDir),
+    ...(options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : {}),
+  };
+}

@@ -1,0 +1,51 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
+
+export interface RunningChild {
+  name: string;
+  child: ChildProcess;
+  exited: Promise<number | null>;
+}
+
+const COLORS = [36, 33, 35, 32, 34, 91, 96];
+
+/** One line of a service's JSON log, shortened for a terminal: "[name] level message {extra}". */
+export function formatLogLine(name: string, color: number, line: string): string {
+  const prefix = `\u001b[${color}m[${name}]\u001b[0m`;
+  try {
+    const {
+      level,
+      msg,
+      time: _time,
+      service: _service,
+      context: _context,
+      ...extra
+    } = JSON.parse(line) as Record<string, unknown>;
+    const details = Object.keys(extra).length > 0 ? ` ${JSON.stringify(extra)}` : '';
+    return `${prefix} ${String(level)} ${String(msg)}${details}`;
+  } catch {
+    return `${prefix} ${line}`;
+  }
+}
+
+/** Starts one service with the tracing preload and prefixes its output with its name. */
+export function runService(
+  name: string,
+  index: number,
+  entry: string,
+  env: NodeJS.ProcessEnv,
+  quiet = false,
+): RunningChild {
+  const child = spawn(process.execPath, ['--import', '@iot-mesh/platform/tracing', entry], {
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const color = COLORS[index % COLORS.length];
+  for (const stream of [child.stdout, child.stderr]) {
+    createInterface({ input: stream }).on('line', (line) => {
+      if (!quiet) console.log(formatLogLine(name, color, line));
+    });
+  }
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return { name, child, exited };
+}

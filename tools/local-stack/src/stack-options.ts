@@ -1,0 +1,49 @@
+import { parseArgs } from 'node:util';
+
+export interface StackOptions {
+  dataDir: string;
+  storage: 'sqlite' | 'postgres';
+  databaseUrl?: string;
+  mtls: boolean;
+  logLevel: string;
+  /** Do not echo the services' logs (tests). */
+  quiet?: boolean;
+}
+
+const USAGE = `Usage: npm start -- [options]
+
+Starts every built iot-mesh service on 127.0.0.1 and stops them all on Ctrl+C.
+
+  --data-dir DIR        where the embedded stores keep their files (default .local-stack/data)
+  --postgres URL        keep state in PostgreSQL instead (one database, one schema per service table set)
+  --mtls                mutual TLS between services with certificates from setup-scripts/gen-certs.sh
+  --log-level LEVEL     services' log level (default info)
+  -h, --help            this text`;
+
+/** Command-line options of the local stack; bad ones stop it with the usage text. */
+export function parseStackOptions(argv: string[]): StackOptions | 'help' {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      'data-dir': { type: 'string', default: '.local-stack/data' },
+      postgres: { type: 'string' },
+      mtls: { type: 'boolean', default: false },
+      'log-level': { type: 'string', default: 'info' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+    strict: true,
+  });
+  if (values.help) return 'help';
+  if (values.postgres !== undefined && !/^postgres(ql)?:\/\//.test(values.postgres)) {
+    throw new Error('--postgres needs a postgres:// URL');
+  }
+  return {
+    dataDir: values['data-dir'],
+    storage: values.postgres ? 'postgres' : 'sqlite',
+    databaseUrl: values.postgres,
+    mtls: values.mtls,
+    logLevel: values['log-level'],
+  };
+}
+
+export const usage = () => USAGE;

@@ -1,0 +1,98 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { TlsSettings } from '@iot-mesh/platform';
+import { readCatalog, type CatalogService } from './catalog.js';
+import { runService, type RunningChild } from './service-runner.js';
+import { serviceEnv } from './service-env.js';
+import type { StackOptions } from './stack-options.js';
+import { waitUntilServing } from './wait-until-serving.js';
+
+export interface Stack {
+  /** The catalog entries that were started, with the ports they got. */
+  readonly services: CatalogService[];
+  readonly notBuilt: string[];
+  readonly tls: TlsSettings;
+  /** Resolves with the name of the first service that exits while the stack is up. */
+  readonly crashed: Promise<string>;
+  address(name: string): string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts every built service of the catalog in order and waits for each to report SERVING.
+ * `portOffset` shifts every port, so a test stack can run beside a developer's.
+ */
+export async function startStack(
+  root: string,
+  options: StackOptions,
+  portOffset = 0,
+  extraEnv: NodeJS.ProcessEnv = {},
+): Promise<Stack> {
+  const catalog = readCatalog(resolve(root, 'services/catalog.json')).map((service) => ({
+    ...service,
+    grpcPort: service.grpcPort + portOffset,
+    adminPort: service.adminPort + portOffset,
+    ...(service.httpPort ? { httpPort: service.httpPort + portOffset } : {}),
+  }));
+  const built = catalog.filter((service) =>
+    existsSync(resolve(root, 'services', service.name, 'dist/main.js')),
+  );
+  const certDir = resolve(options.dataDir, '../certs');
+  if (options.mtls) {
+    const names = [...built.map((s) => s.name), 'local-stack'];
+    execFileSync('bash', [resolve(root, 'setup-scripts/gen-certs.sh'), '--out', certDir, ...names], {
+      stdio: 'ignore',
+    });
+  }
+  const tls: TlsSettings = options.mtls
+    ? {
+        mode: 'mtls',
+        caFile: resolve(certDir, 'ca.crt'),
+        certFile: resolve(certDir, 'local-stack.crt'),
+        keyFile: resolve(certDir, 'local-stack.key'),
+      }
+    : { mode: 'plaintext' };
+  // TLS checks the name in the certificate, which says localhost; plaintext avoids the IPv6 detour.
+  const host = options.mtls ? 'localhost' : '127.0.0.1';
+  const address = (name: string) => `${host}:${catalog.find((s) => s.name === name)?.grpcPort ?? 0}`;
+
+  const running: RunningChild[] = [];
+  let stopping = false;
+  let reportCrash: (name: string) => void = () => undefined;
+  const crashed = new Promise<string>((resolveCrash) => (reportCrash = resolveCrash));
+  const stop = async () => {
+    stopping = true;
+    for (const service of [...running].reverse()) {
+      service.child.kill('SIGTERM');
+      await service.exited;
+    }
+  };
+
+  for (const [index, service] of built.entries()) {
+    const env = { ...serviceEnv(service, catalog, options, { ...tls, certDir }, host), ...extraEnv };
+    const child = runService(
+      service.name,
+      index,
+      resolve(root, 'services', service.name, 'dist/main.js'),
+      env,
+      options.quiet,
+    );
+    running.push(child);
+    void child.exited.then(() => {
+      if (!stopping) reportCrash(service.name);
+    });
+    if (!(await waitUntilServing(address(service.name), tls, 30_000))) {
+      await stop();
+      throw new Error(`${service.name} did not report SERVING within 30 s`);
+    }
+  }
+  return {
+    services: built,
+    notBuilt: catalog.filter((s) => !built.includes(s)).map((s) => s.name),
+    tls,
+    crashed,
+    address,
+    stop,
+  };
+}
