@@ -1,5 +1,5 @@
 module.exports = {
   ...require('../../jest.preset.cjs'),
   displayName: 'local-stack',
-  testTimeout: 30_000,
+  testTimeout: 60_000,
 };

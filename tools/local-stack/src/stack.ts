@@ -16,6 +16,8 @@ export interface Stack {
   /** Resolves with the name of the first service that exits while the stack is up. */
   readonly crashed: Promise<string>;
   address(name: string): string;
+  /** Process ids, for benchmarks that read CPU time. */
+  processes(): { name: string; pid: number }[];
   stop(): Promise<void>;
 }
 
@@ -87,7 +89,9 @@ export async function startStack(
       throw new Error(`${service.name} did not report SERVING within 30 s`);
     }
   }
+  const processes = () => running.map((r) => ({ name: r.name, pid: r.child.pid ?? 0 }));
   return {
+    processes,
     services: built,
     notBuilt: catalog.filter((s) => !built.includes(s)).map((s) => s.name),
     tls,
