@@ -6,7 +6,7 @@ export function readingBatch(batch: number, size: number, devices: readonly stri
   const now = Date.now();
   return Array.from({ length: size }, (_, i) => ({
     readingId: `bench-${process.pid}-${batch}-${i}`,
-    deviceId: devices[(batch * size + i) % devices.length]!,
+    deviceId: devices[(batch * size + i) % devices.length],
     sensorType: SensorType.SENSOR_TYPE_TEMPERATURE,
     value: 15 + ((batch + i) % 20),
     unit: 'celsius',
