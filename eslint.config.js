@@ -3,6 +3,14 @@ import js from '@eslint/js';
 import nx from '@nx/eslint-plugin';
 import prettier from 'eslint-config-prettier';
 import tseslint from 'typescript-eslint';
+import { readFileSync } from 'node:fs';
+
+// Each service may import only shared libs and itself, derived from the one service list.
+const catalog = JSON.parse(readFileSync(new URL('./services/catalog.json', import.meta.url), 'utf8'));
+const serviceScopes = [...catalog.services.map((s) => s.name), 'edge-gateway'].map((name) => ({
+  sourceTag: `scope:${name}`,
+  onlyDependOnLibsWithTags: ['scope:shared', `scope:${name}`],
+}));
 
 export default tseslint.config(
   {
@@ -40,34 +48,11 @@ export default tseslint.config(
             },
             {
               sourceTag: 'type:tool',
-              onlyDependOnLibsWithTags: ['type:platform', 'type:proto', 'type:storage'],
+              onlyDependOnLibsWithTags: ['type:platform', 'type:proto', 'type:storage', 'type:tool'],
             },
             // A service never imports another service: they talk over gRPC only.
             { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
-            {
-              sourceTag: 'scope:device-registry',
-              onlyDependOnLibsWithTags: ['scope:shared', 'scope:device-registry'],
-            },
-            {
-              sourceTag: 'scope:sensor-ingestion',
-              onlyDependOnLibsWithTags: ['scope:shared', 'scope:sensor-ingestion'],
-            },
-            {
-              sourceTag: 'scope:data-processor',
-              onlyDependOnLibsWithTags: ['scope:shared', 'scope:data-processor'],
-            },
-            {
-              sourceTag: 'scope:alert-manager',
-              onlyDependOnLibsWithTags: ['scope:shared', 'scope:alert-manager'],
-            },
-            {
-              sourceTag: 'scope:notification',
-              onlyDependOnLibsWithTags: ['scope:shared', 'scope:notification'],
-            },
-            {
-              sourceTag: 'scope:edge-gateway',
-              onlyDependOnLibsWithTags: ['scope:shared', 'scope:edge-gateway'],
-            },
+            ...serviceScopes,
             { sourceTag: 'scope:tools', onlyDependOnLibsWithTags: ['scope:shared', 'scope:tools'] },
           ],
         },
