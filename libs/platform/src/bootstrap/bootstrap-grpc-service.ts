@@ -1,21 +1,18 @@
 import type { DynamicModule, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { Transport, type MicroserviceOptions } from '@nestjs/microservices';
-import type { Server } from '@grpc/grpc-js';
+import type { MicroserviceOptions } from '@nestjs/microservices';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { PlatformConfig } from '../config/platform-config.js';
 import { GrpcExceptionFilter } from '../errors/grpc-exception.filter.js';
 import { DrainableHealth } from '../grpc/drainable-health.js';
-import { toPackageDefinition, type GenericServiceDefinition } from '../grpc/package-definition.js';
-import { addReflection } from '../grpc/reflection.js';
-import { serverMetricsInterceptor } from '../grpc/server-metrics.interceptor.js';
-import { serverCredentials } from '../grpc/tls-settings.js';
 import { startAdminServer } from '../observability/admin-server.js';
 import { createLogger } from '../observability/logger.js';
 import { createMetricsRegistry } from '../observability/metrics-registry.js';
 import { stopTracing } from '../observability/tracing.js';
+import type { GenericServiceDefinition } from '../grpc/package-definition.js';
 import { installGracefulShutdown } from './graceful-shutdown.js';
+import { grpcTransportOptions } from './grpc-transport.options.js';
 import { NestPinoLogger } from './nest-pino.logger.js';
 import { PlatformModule } from './platform.module.js';
 
@@ -54,19 +51,7 @@ export async function bootstrapGrpcService(options: GrpcServiceOptions): Promise
     },
     {
       logger: new NestPinoLogger(logger),
-      transport: Transport.GRPC,
-      options: {
-        url: `${config.grpcHost}:${config.grpcPort}`,
-        package: [...new Set(services.map((service) => service.fullName.split('.').slice(0, -1).join('.')))],
-        packageDefinition: toPackageDefinition(services),
-        credentials: serverCredentials(config.tls),
-        gracefulShutdown: true,
-        channelOptions: { interceptors: [serverMetricsInterceptor(registry)] },
-        onLoadPackageDefinition: (_definition: unknown, server: Server) => {
-          health.addToServer(server);
-          addReflection(server, options.protoFiles);
-        },
-      },
+      ...grpcTransportOptions(config, services, options.protoFiles, health, registry),
     },
   );
   app.useGlobalFilters(new GrpcExceptionFilter(logger));

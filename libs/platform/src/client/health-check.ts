@@ -1,4 +1,9 @@
-import { credentials as grpcCredentials, makeClientConstructor, status, type ServiceError } from '@grpc/grpc-js';
+import {
+  credentials as grpcCredentials,
+  makeClientConstructor,
+  status,
+  type ServiceError,
+} from '@grpc/grpc-js';
 import { service as healthService } from 'grpc-health-check';
 import { channelCredentials, type TlsSettings } from '../grpc/tls-settings.js';
 

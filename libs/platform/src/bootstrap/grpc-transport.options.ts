@@ -1,0 +1,37 @@
+import type { Server } from '@grpc/grpc-js';
+import { Transport, type GrpcOptions } from '@nestjs/microservices';
+import type { Registry } from 'prom-client';
+import type { PlatformConfig } from '../config/platform-config.js';
+import type { DrainableHealth } from '../grpc/drainable-health.js';
+import { toPackageDefinition, type GenericServiceDefinition } from '../grpc/package-definition.js';
+import { addReflection } from '../grpc/reflection.js';
+import { serverMetricsInterceptor } from '../grpc/server-metrics.interceptor.js';
+import { serverCredentials } from '../grpc/tls-settings.js';
+
+/**
+ * NestJS gRPC transport options with the platform's additions: ts-proto codecs, TLS settings,
+ * graceful shutdown, the metrics interceptor, health and reflection on the same server.
+ */
+export function grpcTransportOptions(
+  config: PlatformConfig,
+  services: readonly GenericServiceDefinition[],
+  protoFiles: readonly string[],
+  health: DrainableHealth,
+  registry: Registry,
+): GrpcOptions {
+  return {
+    transport: Transport.GRPC,
+    options: {
+      url: `${config.grpcHost}:${config.grpcPort}`,
+      package: [...new Set(services.map((service) => service.fullName.split('.').slice(0, -1).join('.')))],
+      packageDefinition: toPackageDefinition(services),
+      credentials: serverCredentials(config.tls),
+      gracefulShutdown: true,
+      channelOptions: { interceptors: [serverMetricsInterceptor(registry)] },
+      onLoadPackageDefinition: (_definition: unknown, server: Server) => {
+        health.addToServer(server);
+        addReflection(server, protoFiles);
+      },
+    },
+  };
+}
