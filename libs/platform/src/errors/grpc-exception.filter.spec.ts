@@ -4,7 +4,9 @@ import { pino } from 'pino';
 import { firstValueFrom } from 'rxjs';
 import { GrpcExceptionFilter } from './grpc-exception.filter.js';
 import { decodeStatusDetails } from './grpc-status.details.js';
+import { toGrpcError } from './grpc-status.mapper.js';
 import { NotFoundError } from './not-found.error.js';
+import { RelayedGrpcError } from './relayed-grpc.error.js';
 import { ValidationError } from './validation.error.js';
 
 const filter = new GrpcExceptionFilter(pino({ level: 'silent' }));
@@ -42,6 +44,14 @@ describe('GrpcExceptionFilter', () => {
       await expect(statusOf(new RpcException({ code, message: 'x' }))).resolves.toMatchObject({ code });
     },
   );
+
+  it('relays a downstream answer unchanged, with its status details', async () => {
+    const downstream = toGrpcError(new ValidationError([{ field: 'value', reason: 'R', description: 'bad' }]));
+    const relayed = new RelayedGrpcError(downstream.code, downstream.details, downstream.metadata, 'sensor-ingestion');
+    const error = await statusOf(relayed);
+    expect(error).toMatchObject({ code: status.INVALID_ARGUMENT, details: 'value: bad' });
+    expect(decodeStatusDetails((error as { metadata: never }).metadata)?.badRequest?.fieldViolations).toHaveLength(1);
+  });
 
   it('hides other failures behind INTERNAL', async () => {
     await expect(

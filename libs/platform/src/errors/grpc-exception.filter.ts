@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import { throwError, type Observable } from 'rxjs';
 import { DomainError } from './domain-error.js';
 import { toGrpcError, type GrpcErrorObject } from './grpc-status.mapper.js';
+import { RelayedGrpcError } from './relayed-grpc.error.js';
 
 // Statuses from a downstream call that mean the same thing for our caller and are passed through.
 const PASS_THROUGH = new Set<number>([
@@ -34,6 +35,12 @@ export class GrpcExceptionFilter implements RpcExceptionFilter<unknown> {
 
   private toStatus(exception: unknown): GrpcErrorObject {
     if (exception instanceof DomainError) return toGrpcError(exception);
+    if (exception instanceof RelayedGrpcError) {
+      const metadata = new Metadata();
+      const details = exception.metadata?.get('grpc-status-details-bin')[0];
+      if (details !== undefined) metadata.set('grpc-status-details-bin', details);
+      return { code: exception.code, details: exception.details, metadata };
+    }
     const error = exception instanceof RpcException ? exception.getError() : exception;
     if (isGrpcError(error) && PASS_THROUGH.has(error.code)) {
       return { code: error.code, details: error.details ?? 'downstream failure', metadata: new Metadata() };

@@ -10,4 +10,5 @@ export * from './resource-exhausted.error.js';
 export * from './unavailable.error.js';
 export * from './grpc-status.mapper.js';
 export * from './grpc-status.details.js';
+export * from './relayed-grpc.error.js';
 export * from './grpc-exception.filter.js';

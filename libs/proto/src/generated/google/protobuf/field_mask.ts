@@ -261,6 +261,20 @@ export const FieldMask: MessageFns<FieldMask> & FieldMaskWrapperFns = {
     }
   },
 
+  fromJSON(object: any): FieldMask {
+    return {
+      paths: typeof object === "string"
+        ? object.split(",").filter(globalThis.Boolean)
+        : globalThis.Array.isArray(object?.paths)
+        ? object.paths.map(globalThis.String)
+        : [],
+    };
+  },
+
+  toJSON(message: FieldMask): string {
+    return message.paths.join(",");
+  },
+
   wrap(paths: string[]): FieldMask {
     const result = createBaseFieldMask();
     result.paths = paths;
@@ -275,6 +289,8 @@ export const FieldMask: MessageFns<FieldMask> & FieldMaskWrapperFns = {
 export interface MessageFns<T> {
   encode(message: T, writer?: BinaryWriter): BinaryWriter;
   decode(input: BinaryReader | Uint8Array, length?: number): T;
+  fromJSON(object: any): T;
+  toJSON(message: T): unknown;
 }
 
 export interface FieldMaskWrapperFns {

@@ -12,7 +12,7 @@ import { Observable } from "rxjs";
 import { Duration } from "../../../google/protobuf/duration.js";
 import { FieldMask } from "../../../google/protobuf/field_mask.js";
 import { Timestamp } from "../../../google/protobuf/timestamp.js";
-import { Reading, SensorType } from "../../telemetry/v1/reading.js";
+import { Reading, SensorType, sensorTypeFromJSON, sensorTypeToJSON } from "../../telemetry/v1/reading.js";
 
 export const protobufPackage = "iotmesh.alert.v1";
 
@@ -32,6 +32,58 @@ export enum Operator {
   UNRECOGNIZED = -1,
 }
 
+export function operatorFromJSON(object: any): Operator {
+  switch (object) {
+    case 0:
+    case "OPERATOR_UNSPECIFIED":
+      return Operator.OPERATOR_UNSPECIFIED;
+    case 1:
+    case "OPERATOR_GREATER_THAN":
+      return Operator.OPERATOR_GREATER_THAN;
+    case 2:
+    case "OPERATOR_GREATER_OR_EQUAL":
+      return Operator.OPERATOR_GREATER_OR_EQUAL;
+    case 3:
+    case "OPERATOR_LESS_THAN":
+      return Operator.OPERATOR_LESS_THAN;
+    case 4:
+    case "OPERATOR_LESS_OR_EQUAL":
+      return Operator.OPERATOR_LESS_OR_EQUAL;
+    case 5:
+    case "OPERATOR_OUTSIDE_RANGE":
+      return Operator.OPERATOR_OUTSIDE_RANGE;
+    case 6:
+    case "OPERATOR_INSIDE_RANGE":
+      return Operator.OPERATOR_INSIDE_RANGE;
+    case -1:
+    case "UNRECOGNIZED":
+    default:
+      return Operator.UNRECOGNIZED;
+  }
+}
+
+export function operatorToJSON(object: Operator): string {
+  switch (object) {
+    case Operator.OPERATOR_UNSPECIFIED:
+      return "OPERATOR_UNSPECIFIED";
+    case Operator.OPERATOR_GREATER_THAN:
+      return "OPERATOR_GREATER_THAN";
+    case Operator.OPERATOR_GREATER_OR_EQUAL:
+      return "OPERATOR_GREATER_OR_EQUAL";
+    case Operator.OPERATOR_LESS_THAN:
+      return "OPERATOR_LESS_THAN";
+    case Operator.OPERATOR_LESS_OR_EQUAL:
+      return "OPERATOR_LESS_OR_EQUAL";
+    case Operator.OPERATOR_OUTSIDE_RANGE:
+      return "OPERATOR_OUTSIDE_RANGE";
+    case Operator.OPERATOR_INSIDE_RANGE:
+      return "OPERATOR_INSIDE_RANGE";
+    case Operator.UNRECOGNIZED:
+    default:
+      return "UNRECOGNIZED";
+  }
+}
+
 /** How urgent an alert is. */
 export enum Severity {
   SEVERITY_UNSPECIFIED = 0,
@@ -39,6 +91,43 @@ export enum Severity {
   SEVERITY_WARNING = 2,
   SEVERITY_CRITICAL = 3,
   UNRECOGNIZED = -1,
+}
+
+export function severityFromJSON(object: any): Severity {
+  switch (object) {
+    case 0:
+    case "SEVERITY_UNSPECIFIED":
+      return Severity.SEVERITY_UNSPECIFIED;
+    case 1:
+    case "SEVERITY_INFO":
+      return Severity.SEVERITY_INFO;
+    case 2:
+    case "SEVERITY_WARNING":
+      return Severity.SEVERITY_WARNING;
+    case 3:
+    case "SEVERITY_CRITICAL":
+      return Severity.SEVERITY_CRITICAL;
+    case -1:
+    case "UNRECOGNIZED":
+    default:
+      return Severity.UNRECOGNIZED;
+  }
+}
+
+export function severityToJSON(object: Severity): string {
+  switch (object) {
+    case Severity.SEVERITY_UNSPECIFIED:
+      return "SEVERITY_UNSPECIFIED";
+    case Severity.SEVERITY_INFO:
+      return "SEVERITY_INFO";
+    case Severity.SEVERITY_WARNING:
+      return "SEVERITY_WARNING";
+    case Severity.SEVERITY_CRITICAL:
+      return "SEVERITY_CRITICAL";
+    case Severity.UNRECOGNIZED:
+    default:
+      return "UNRECOGNIZED";
+  }
 }
 
 /** Lifecycle state of an alert. */
@@ -50,6 +139,43 @@ export enum AlertState {
   UNRECOGNIZED = -1,
 }
 
+export function alertStateFromJSON(object: any): AlertState {
+  switch (object) {
+    case 0:
+    case "ALERT_STATE_UNSPECIFIED":
+      return AlertState.ALERT_STATE_UNSPECIFIED;
+    case 1:
+    case "ALERT_STATE_PENDING":
+      return AlertState.ALERT_STATE_PENDING;
+    case 2:
+    case "ALERT_STATE_FIRING":
+      return AlertState.ALERT_STATE_FIRING;
+    case 3:
+    case "ALERT_STATE_RESOLVED":
+      return AlertState.ALERT_STATE_RESOLVED;
+    case -1:
+    case "UNRECOGNIZED":
+    default:
+      return AlertState.UNRECOGNIZED;
+  }
+}
+
+export function alertStateToJSON(object: AlertState): string {
+  switch (object) {
+    case AlertState.ALERT_STATE_UNSPECIFIED:
+      return "ALERT_STATE_UNSPECIFIED";
+    case AlertState.ALERT_STATE_PENDING:
+      return "ALERT_STATE_PENDING";
+    case AlertState.ALERT_STATE_FIRING:
+      return "ALERT_STATE_FIRING";
+    case AlertState.ALERT_STATE_RESOLVED:
+      return "ALERT_STATE_RESOLVED";
+    case AlertState.UNRECOGNIZED:
+    default:
+      return "UNRECOGNIZED";
+  }
+}
+
 /** What happened to an alert. */
 export enum AlertEventType {
   ALERT_EVENT_TYPE_UNSPECIFIED = 0,
@@ -58,6 +184,48 @@ export enum AlertEventType {
   ALERT_EVENT_TYPE_RESOLVED = 3,
   ALERT_EVENT_TYPE_ACKNOWLEDGED = 4,
   UNRECOGNIZED = -1,
+}
+
+export function alertEventTypeFromJSON(object: any): AlertEventType {
+  switch (object) {
+    case 0:
+    case "ALERT_EVENT_TYPE_UNSPECIFIED":
+      return AlertEventType.ALERT_EVENT_TYPE_UNSPECIFIED;
+    case 1:
+    case "ALERT_EVENT_TYPE_PENDING":
+      return AlertEventType.ALERT_EVENT_TYPE_PENDING;
+    case 2:
+    case "ALERT_EVENT_TYPE_FIRING":
+      return AlertEventType.ALERT_EVENT_TYPE_FIRING;
+    case 3:
+    case "ALERT_EVENT_TYPE_RESOLVED":
+      return AlertEventType.ALERT_EVENT_TYPE_RESOLVED;
+    case 4:
+    case "ALERT_EVENT_TYPE_ACKNOWLEDGED":
+      return AlertEventType.ALERT_EVENT_TYPE_ACKNOWLEDGED;
+    case -1:
+    case "UNRECOGNIZED":
+    default:
+      return AlertEventType.UNRECOGNIZED;
+  }
+}
+
+export function alertEventTypeToJSON(object: AlertEventType): string {
+  switch (object) {
+    case AlertEventType.ALERT_EVENT_TYPE_UNSPECIFIED:
+      return "ALERT_EVENT_TYPE_UNSPECIFIED";
+    case AlertEventType.ALERT_EVENT_TYPE_PENDING:
+      return "ALERT_EVENT_TYPE_PENDING";
+    case AlertEventType.ALERT_EVENT_TYPE_FIRING:
+      return "ALERT_EVENT_TYPE_FIRING";
+    case AlertEventType.ALERT_EVENT_TYPE_RESOLVED:
+      return "ALERT_EVENT_TYPE_RESOLVED";
+    case AlertEventType.ALERT_EVENT_TYPE_ACKNOWLEDGED:
+      return "ALERT_EVENT_TYPE_ACKNOWLEDGED";
+    case AlertEventType.UNRECOGNIZED:
+    default:
+      return "UNRECOGNIZED";
+  }
 }
 
 /** Which devices a rule watches: one device, all devices of a type, or all devices. */
@@ -305,6 +473,40 @@ export const RuleScope: MessageFns<RuleScope> = {
       (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
     }
   },
+
+  fromJSON(object: any): RuleScope {
+    return {
+      deviceId: isSet(object.deviceId)
+        ? globalThis.String(object.deviceId)
+        : isSet(object.device_id)
+        ? globalThis.String(object.device_id)
+        : undefined,
+      deviceType: isSet(object.deviceType)
+        ? sensorTypeFromJSON(object.deviceType)
+        : isSet(object.device_type)
+        ? sensorTypeFromJSON(object.device_type)
+        : undefined,
+      allDevices: isSet(object.allDevices)
+        ? globalThis.Boolean(object.allDevices)
+        : isSet(object.all_devices)
+        ? globalThis.Boolean(object.all_devices)
+        : undefined,
+    };
+  },
+
+  toJSON(message: RuleScope): unknown {
+    const obj: any = {};
+    if (message.deviceId !== undefined) {
+      obj.deviceId = message.deviceId;
+    }
+    if (message.deviceType !== undefined) {
+      obj.deviceType = sensorTypeToJSON(message.deviceType);
+    }
+    if (message.allDevices !== undefined) {
+      obj.allDevices = message.allDevices;
+    }
+    return obj;
+  },
 };
 
 function createBaseRule(): Rule {
@@ -492,6 +694,88 @@ export const Rule: MessageFns<Rule> = {
     } finally {
       (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
     }
+  },
+
+  fromJSON(object: any): Rule {
+    return {
+      id: isSet(object.id) ? globalThis.String(object.id) : "",
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
+      scope: isSet(object.scope) ? RuleScope.fromJSON(object.scope) : undefined,
+      sensorType: isSet(object.sensorType)
+        ? sensorTypeFromJSON(object.sensorType)
+        : isSet(object.sensor_type)
+        ? sensorTypeFromJSON(object.sensor_type)
+        : 0,
+      operator: isSet(object.operator) ? operatorFromJSON(object.operator) : 0,
+      threshold: isSet(object.threshold) ? globalThis.Number(object.threshold) : 0,
+      thresholdHigh: isSet(object.thresholdHigh)
+        ? globalThis.Number(object.thresholdHigh)
+        : isSet(object.threshold_high)
+        ? globalThis.Number(object.threshold_high)
+        : 0,
+      forDuration: isSet(object.forDuration)
+        ? Duration.fromJSON(object.forDuration)
+        : isSet(object.for_duration)
+        ? Duration.fromJSON(object.for_duration)
+        : undefined,
+      severity: isSet(object.severity) ? severityFromJSON(object.severity) : 0,
+      hysteresis: isSet(object.hysteresis) ? globalThis.Number(object.hysteresis) : 0,
+      enabled: isSet(object.enabled) ? globalThis.Boolean(object.enabled) : false,
+      createTime: isSet(object.createTime)
+        ? fromJsonTimestamp(object.createTime)
+        : isSet(object.create_time)
+        ? fromJsonTimestamp(object.create_time)
+        : undefined,
+      updateTime: isSet(object.updateTime)
+        ? fromJsonTimestamp(object.updateTime)
+        : isSet(object.update_time)
+        ? fromJsonTimestamp(object.update_time)
+        : undefined,
+    };
+  },
+
+  toJSON(message: Rule): unknown {
+    const obj: any = {};
+    if (message.id !== "") {
+      obj.id = message.id;
+    }
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    if (message.scope !== undefined) {
+      obj.scope = RuleScope.toJSON(message.scope);
+    }
+    if (message.sensorType !== 0) {
+      obj.sensorType = sensorTypeToJSON(message.sensorType);
+    }
+    if (message.operator !== 0) {
+      obj.operator = operatorToJSON(message.operator);
+    }
+    if (message.threshold !== 0) {
+      obj.threshold = floatToJson(message.threshold);
+    }
+    if (message.thresholdHigh !== 0) {
+      obj.thresholdHigh = floatToJson(message.thresholdHigh);
+    }
+    if (message.forDuration !== undefined) {
+      obj.forDuration = Duration.toJSON(message.forDuration);
+    }
+    if (message.severity !== 0) {
+      obj.severity = severityToJSON(message.severity);
+    }
+    if (message.hysteresis !== 0) {
+      obj.hysteresis = floatToJson(message.hysteresis);
+    }
+    if (message.enabled !== false) {
+      obj.enabled = message.enabled;
+    }
+    if (message.createTime !== undefined) {
+      obj.createTime = fromTimestamp(message.createTime).toISOString();
+    }
+    if (message.updateTime !== undefined) {
+      obj.updateTime = fromTimestamp(message.updateTime).toISOString();
+    }
+    return obj;
   },
 };
 
@@ -704,6 +988,112 @@ export const Alert: MessageFns<Alert> = {
       (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
     }
   },
+
+  fromJSON(object: any): Alert {
+    return {
+      id: isSet(object.id) ? globalThis.String(object.id) : "",
+      ruleId: isSet(object.ruleId)
+        ? globalThis.String(object.ruleId)
+        : isSet(object.rule_id)
+        ? globalThis.String(object.rule_id)
+        : "",
+      deviceId: isSet(object.deviceId)
+        ? globalThis.String(object.deviceId)
+        : isSet(object.device_id)
+        ? globalThis.String(object.device_id)
+        : "",
+      sensorType: isSet(object.sensorType)
+        ? sensorTypeFromJSON(object.sensorType)
+        : isSet(object.sensor_type)
+        ? sensorTypeFromJSON(object.sensor_type)
+        : 0,
+      state: isSet(object.state) ? alertStateFromJSON(object.state) : 0,
+      severity: isSet(object.severity) ? severityFromJSON(object.severity) : 0,
+      value: isSet(object.value) ? globalThis.Number(object.value) : 0,
+      summary: isSet(object.summary) ? globalThis.String(object.summary) : "",
+      acknowledged: isSet(object.acknowledged) ? globalThis.Boolean(object.acknowledged) : false,
+      acknowledgedBy: isSet(object.acknowledgedBy)
+        ? globalThis.String(object.acknowledgedBy)
+        : isSet(object.acknowledged_by)
+        ? globalThis.String(object.acknowledged_by)
+        : "",
+      acknowledgeTime: isSet(object.acknowledgeTime)
+        ? fromJsonTimestamp(object.acknowledgeTime)
+        : isSet(object.acknowledge_time)
+        ? fromJsonTimestamp(object.acknowledge_time)
+        : undefined,
+      startTime: isSet(object.startTime)
+        ? fromJsonTimestamp(object.startTime)
+        : isSet(object.start_time)
+        ? fromJsonTimestamp(object.start_time)
+        : undefined,
+      fireTime: isSet(object.fireTime)
+        ? fromJsonTimestamp(object.fireTime)
+        : isSet(object.fire_time)
+        ? fromJsonTimestamp(object.fire_time)
+        : undefined,
+      resolveTime: isSet(object.resolveTime)
+        ? fromJsonTimestamp(object.resolveTime)
+        : isSet(object.resolve_time)
+        ? fromJsonTimestamp(object.resolve_time)
+        : undefined,
+      updateTime: isSet(object.updateTime)
+        ? fromJsonTimestamp(object.updateTime)
+        : isSet(object.update_time)
+        ? fromJsonTimestamp(object.update_time)
+        : undefined,
+    };
+  },
+
+  toJSON(message: Alert): unknown {
+    const obj: any = {};
+    if (message.id !== "") {
+      obj.id = message.id;
+    }
+    if (message.ruleId !== "") {
+      obj.ruleId = message.ruleId;
+    }
+    if (message.deviceId !== "") {
+      obj.deviceId = message.deviceId;
+    }
+    if (message.sensorType !== 0) {
+      obj.sensorType = sensorTypeToJSON(message.sensorType);
+    }
+    if (message.state !== 0) {
+      obj.state = alertStateToJSON(message.state);
+    }
+    if (message.severity !== 0) {
+      obj.severity = severityToJSON(message.severity);
+    }
+    if (message.value !== 0) {
+      obj.value = floatToJson(message.value);
+    }
+    if (message.summary !== "") {
+      obj.summary = message.summary;
+    }
+    if (message.acknowledged !== false) {
+      obj.acknowledged = message.acknowledged;
+    }
+    if (message.acknowledgedBy !== "") {
+      obj.acknowledgedBy = message.acknowledgedBy;
+    }
+    if (message.acknowledgeTime !== undefined) {
+      obj.acknowledgeTime = fromTimestamp(message.acknowledgeTime).toISOString();
+    }
+    if (message.startTime !== undefined) {
+      obj.startTime = fromTimestamp(message.startTime).toISOString();
+    }
+    if (message.fireTime !== undefined) {
+      obj.fireTime = fromTimestamp(message.fireTime).toISOString();
+    }
+    if (message.resolveTime !== undefined) {
+      obj.resolveTime = fromTimestamp(message.resolveTime).toISOString();
+    }
+    if (message.updateTime !== undefined) {
+      obj.updateTime = fromTimestamp(message.updateTime).toISOString();
+    }
+    return obj;
+  },
 };
 
 function createBaseAlertEvent(): AlertEvent {
@@ -783,6 +1173,36 @@ export const AlertEvent: MessageFns<AlertEvent> = {
       (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
     }
   },
+
+  fromJSON(object: any): AlertEvent {
+    return {
+      sequence: isSet(object.sequence) ? globalThis.Number(object.sequence) : 0,
+      type: isSet(object.type) ? alertEventTypeFromJSON(object.type) : 0,
+      alert: isSet(object.alert) ? Alert.fromJSON(object.alert) : undefined,
+      eventTime: isSet(object.eventTime)
+        ? fromJsonTimestamp(object.eventTime)
+        : isSet(object.event_time)
+        ? fromJsonTimestamp(object.event_time)
+        : undefined,
+    };
+  },
+
+  toJSON(message: AlertEvent): unknown {
+    const obj: any = {};
+    if (message.sequence !== 0) {
+      obj.sequence = Math.round(message.sequence);
+    }
+    if (message.type !== 0) {
+      obj.type = alertEventTypeToJSON(message.type);
+    }
+    if (message.alert !== undefined) {
+      obj.alert = Alert.toJSON(message.alert);
+    }
+    if (message.eventTime !== undefined) {
+      obj.eventTime = fromTimestamp(message.eventTime).toISOString();
+    }
+    return obj;
+  },
 };
 
 function createBaseCreateRuleRequest(): CreateRuleRequest {
@@ -828,6 +1248,18 @@ export const CreateRuleRequest: MessageFns<CreateRuleRequest> = {
     } finally {
       (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
     }
+  },
+
+  fromJSON(object: any): CreateRuleRequest {
+    return { rule: isSet(object.rule) ? Rule.fromJSON(object.rule) : undefined };
+  },
+
+  toJSON(message: CreateRuleRequest): unknown {
+    const obj: any = {};
+    if (message.rule !== undefined) {
+      obj.rule = Rule.toJSON(message.rule);
+    }
+    return obj;
   },
 };
 
@@ -875,6 +1307,18 @@ export const CreateRuleResponse: MessageFns<CreateRuleResponse> = {
       (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
     }
   },
+
+  fromJSON(object: any): CreateRuleResponse {
+    return { rule: isSet(object.rule) ? Rule.fromJSON(object.rule) : undefined };
+  },
+
+  toJSON(message: CreateRuleResponse): unknown {
+    const obj: any = {};
+    if (message.rule !== undefined) {
+      obj.rule = Rule.toJSON(message.rule);
+    }
+    return obj;
+  },
 };
 
 function createBaseGetRuleRequest(): GetRuleRequest {
@@ -921,6 +1365,18 @@ export const GetRuleRequest: MessageFns<GetRuleRequest> = {
       (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
     }
   },
+
+  fromJSON(object: any): GetRuleRequest {
+    return { id: isSet(object.id) ? globalThis.String(object.id) : "" };
+  },
+
+  toJSON(message: GetRuleRequest): unknown {
+    const obj: any = {};
+    if (message.id !== "") {
+      obj.id = message.id;
+    }
+    return obj;
+  },
 };
 
 function createBaseGetRuleResponse(): GetRuleResponse {
@@ -966,6 +1422,18 @@ export const GetRuleResponse: MessageFns<GetRuleResponse> = {
     } finally {
       (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
     }
+  },
+
+  fromJSON(object: any): GetRuleResponse {
+    return { rule: isSet(object.rule) ? Rule.fromJSON(object.rule) : undefined };
+  },
+
+  toJSON(message: GetRuleResponse): unknown {
+    const obj: any = {};
+    if (message.rule !== undefined) {
+      obj.rule = Rule.toJSON(message.rule);
+    }
+    return obj;
   },
 };
 
@@ -1035,6 +1503,40 @@ export const ListRulesRequest: MessageFns<ListRulesRequest> = {
       (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
     }
   },
+
+  fromJSON(object: any): ListRulesRequest {
+    return {
+      pageSize: isSet(object.pageSize)
+        ? globalThis.Number(object.pageSize)
+        : isSet(object.page_size)
+        ? globalThis.Number(object.page_size)
+        : 0,
+      pageToken: isSet(object.pageToken)
+        ? globalThis.String(object.pageToken)
+        : isSet(object.page_token)
+        ? globalThis.String(object.page_token)
+        : "",
+      sensorType: isSet(object.sensorType)
+        ? sensorTypeFromJSON(object.sensorType)
+        : isSet(object.sensor_type)
+        ? sensorTypeFromJSON(object.sensor_type)
+        : 0,
+    };
+  },
+
+  toJSON(message: ListRulesRequest): unknown {
+    const obj: any = {};
+    if (message.pageSize !== 0) {
+      obj.pageSize = Math.round(message.pageSize);
+    }
+    if (message.pageToken !== "") {
+      obj.pageToken = message.pageToken;
+    }
+    if (message.sensorType !== 0) {
+      obj.sensorType = sensorTypeToJSON(message.sensorType);
+    }
+    return obj;
+  },
 };
 
 function createBaseListRulesResponse(): ListRulesResponse {
@@ -1091,6 +1593,28 @@ export const ListRulesResponse: MessageFns<ListRulesResponse> = {
     } finally {
       (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
     }
+  },
+
+  fromJSON(object: any): ListRulesResponse {
+    return {
+      rules: globalThis.Array.isArray(object?.rules) ? object.rules.map((e: any) => Rule.fromJSON(e)) : [],
+      nextPageToken: isSet(object.nextPageToken)
+        ? globalThis.String(object.nextPageToken)
+        : isSet(object.next_page_token)
+        ? globalThis.String(object.next_page_token)
+        : "",
+    };
+  },
+
+  toJSON(message: ListRulesResponse): unknown {
+    const obj: any = {};
+    if (message.rules?.length) {
+      obj.rules = message.rules.map((e) => Rule.toJSON(e));
+    }
+    if (message.nextPageToken !== "") {
+      obj.nextPageToken = message.nextPageToken;
+    }
+    return obj;
   },
 };
 
@@ -1149,6 +1673,28 @@ export const UpdateRuleRequest: MessageFns<UpdateRuleRequest> = {
       (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
     }
   },
+
+  fromJSON(object: any): UpdateRuleRequest {
+    return {
+      rule: isSet(object.rule) ? Rule.fromJSON(object.rule) : undefined,
+      updateMask: isSet(object.updateMask)
+        ? FieldMask.unwrap(FieldMask.fromJSON(object.updateMask))
+        : isSet(object.update_mask)
+        ? FieldMask.unwrap(FieldMask.fromJSON(object.update_mask))
+        : undefined,
+    };
+  },
+
+  toJSON(message: UpdateRuleRequest): unknown {
+    const obj: any = {};
+    if (message.rule !== undefined) {
+      obj.rule = Rule.toJSON(message.rule);
+    }
+    if (message.updateMask !== undefined) {
+      obj.updateMask = FieldMask.toJSON(FieldMask.wrap(message.updateMask));
+    }
+    return obj;
+  },
 };
 
 function createBaseUpdateRuleResponse(): UpdateRuleResponse {
@@ -1194,6 +1740,18 @@ export const UpdateRuleResponse: MessageFns<UpdateRuleResponse> = {
     } finally {
       (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
     }
+  },
+
+  fromJSON(object: any): UpdateRuleResponse {
+    return { rule: isSet(object.rule) ? Rule.fromJSON(object.rule) : undefined };
+  },
+
+  toJSON(message: UpdateRuleResponse): unknown {
+    const obj: any = {};
+    if (message.rule !== undefined) {
+      obj.rule = Rule.toJSON(message.rule);
+    }
+    return obj;
   },
 };
 
@@ -1241,6 +1799,18 @@ export const DeleteRuleRequest: MessageFns<DeleteRuleRequest> = {
       (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
     }
   },
+
+  fromJSON(object: any): DeleteRuleRequest {
+    return { id: isSet(object.id) ? globalThis.String(object.id) : "" };
+  },
+
+  toJSON(message: DeleteRuleRequest): unknown {
+    const obj: any = {};
+    if (message.id !== "") {
+      obj.id = message.id;
+    }
+    return obj;
+  },
 };
 
 function createBaseDeleteRuleResponse(): DeleteRuleResponse {
@@ -1275,6 +1845,15 @@ export const DeleteRuleResponse: MessageFns<DeleteRuleResponse> = {
     } finally {
       (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
     }
+  },
+
+  fromJSON(_: any): DeleteRuleResponse {
+    return {};
+  },
+
+  toJSON(_: DeleteRuleResponse): unknown {
+    const obj: any = {};
+    return obj;
   },
 };
 
@@ -1321,6 +1900,20 @@ export const EvaluateReadingsRequest: MessageFns<EvaluateReadingsRequest> = {
     } finally {
       (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
     }
+  },
+
+  fromJSON(object: any): EvaluateReadingsRequest {
+    return {
+      readings: globalThis.Array.isArray(object?.readings) ? object.readings.map((e: any) => Reading.fromJSON(e)) : [],
+    };
+  },
+
+  toJSON(message: EvaluateReadingsRequest): unknown {
+    const obj: any = {};
+    if (message.readings?.length) {
+      obj.readings = message.readings.map((e) => Reading.toJSON(e));
+    }
+    return obj;
   },
 };
 
@@ -1379,6 +1972,32 @@ export const EvaluateReadingsResponse: MessageFns<EvaluateReadingsResponse> = {
       (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
     }
   },
+
+  fromJSON(object: any): EvaluateReadingsResponse {
+    return {
+      evaluatedCount: isSet(object.evaluatedCount)
+        ? globalThis.Number(object.evaluatedCount)
+        : isSet(object.evaluated_count)
+        ? globalThis.Number(object.evaluated_count)
+        : 0,
+      changedAlerts: globalThis.Array.isArray(object?.changedAlerts)
+        ? object.changedAlerts.map((e: any) => Alert.fromJSON(e))
+        : globalThis.Array.isArray(object?.changed_alerts)
+        ? object.changed_alerts.map((e: any) => Alert.fromJSON(e))
+        : [],
+    };
+  },
+
+  toJSON(message: EvaluateReadingsResponse): unknown {
+    const obj: any = {};
+    if (message.evaluatedCount !== 0) {
+      obj.evaluatedCount = Math.round(message.evaluatedCount);
+    }
+    if (message.changedAlerts?.length) {
+      obj.changedAlerts = message.changedAlerts.map((e) => Alert.toJSON(e));
+    }
+    return obj;
+  },
 };
 
 function createBaseGetAlertRequest(): GetAlertRequest {
@@ -1425,6 +2044,18 @@ export const GetAlertRequest: MessageFns<GetAlertRequest> = {
       (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
     }
   },
+
+  fromJSON(object: any): GetAlertRequest {
+    return { id: isSet(object.id) ? globalThis.String(object.id) : "" };
+  },
+
+  toJSON(message: GetAlertRequest): unknown {
+    const obj: any = {};
+    if (message.id !== "") {
+      obj.id = message.id;
+    }
+    return obj;
+  },
 };
 
 function createBaseGetAlertResponse(): GetAlertResponse {
@@ -1470,6 +2101,18 @@ export const GetAlertResponse: MessageFns<GetAlertResponse> = {
     } finally {
       (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
     }
+  },
+
+  fromJSON(object: any): GetAlertResponse {
+    return { alert: isSet(object.alert) ? Alert.fromJSON(object.alert) : undefined };
+  },
+
+  toJSON(message: GetAlertResponse): unknown {
+    const obj: any = {};
+    if (message.alert !== undefined) {
+      obj.alert = Alert.toJSON(message.alert);
+    }
+    return obj;
   },
 };
 
@@ -1550,6 +2193,40 @@ export const AlertFilter: MessageFns<AlertFilter> = {
       (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
     }
   },
+
+  fromJSON(object: any): AlertFilter {
+    return {
+      state: isSet(object.state) ? alertStateFromJSON(object.state) : 0,
+      severity: isSet(object.severity) ? severityFromJSON(object.severity) : 0,
+      deviceId: isSet(object.deviceId)
+        ? globalThis.String(object.deviceId)
+        : isSet(object.device_id)
+        ? globalThis.String(object.device_id)
+        : "",
+      ruleId: isSet(object.ruleId)
+        ? globalThis.String(object.ruleId)
+        : isSet(object.rule_id)
+        ? globalThis.String(object.rule_id)
+        : "",
+    };
+  },
+
+  toJSON(message: AlertFilter): unknown {
+    const obj: any = {};
+    if (message.state !== 0) {
+      obj.state = alertStateToJSON(message.state);
+    }
+    if (message.severity !== 0) {
+      obj.severity = severityToJSON(message.severity);
+    }
+    if (message.deviceId !== "") {
+      obj.deviceId = message.deviceId;
+    }
+    if (message.ruleId !== "") {
+      obj.ruleId = message.ruleId;
+    }
+    return obj;
+  },
 };
 
 function createBaseListAlertsRequest(): ListAlertsRequest {
@@ -1618,6 +2295,36 @@ export const ListAlertsRequest: MessageFns<ListAlertsRequest> = {
       (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
     }
   },
+
+  fromJSON(object: any): ListAlertsRequest {
+    return {
+      filter: isSet(object.filter) ? AlertFilter.fromJSON(object.filter) : undefined,
+      pageSize: isSet(object.pageSize)
+        ? globalThis.Number(object.pageSize)
+        : isSet(object.page_size)
+        ? globalThis.Number(object.page_size)
+        : 0,
+      pageToken: isSet(object.pageToken)
+        ? globalThis.String(object.pageToken)
+        : isSet(object.page_token)
+        ? globalThis.String(object.page_token)
+        : "",
+    };
+  },
+
+  toJSON(message: ListAlertsRequest): unknown {
+    const obj: any = {};
+    if (message.filter !== undefined) {
+      obj.filter = AlertFilter.toJSON(message.filter);
+    }
+    if (message.pageSize !== 0) {
+      obj.pageSize = Math.round(message.pageSize);
+    }
+    if (message.pageToken !== "") {
+      obj.pageToken = message.pageToken;
+    }
+    return obj;
+  },
 };
 
 function createBaseListAlertsResponse(): ListAlertsResponse {
@@ -1674,6 +2381,28 @@ export const ListAlertsResponse: MessageFns<ListAlertsResponse> = {
     } finally {
       (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
     }
+  },
+
+  fromJSON(object: any): ListAlertsResponse {
+    return {
+      alerts: globalThis.Array.isArray(object?.alerts) ? object.alerts.map((e: any) => Alert.fromJSON(e)) : [],
+      nextPageToken: isSet(object.nextPageToken)
+        ? globalThis.String(object.nextPageToken)
+        : isSet(object.next_page_token)
+        ? globalThis.String(object.next_page_token)
+        : "",
+    };
+  },
+
+  toJSON(message: ListAlertsResponse): unknown {
+    const obj: any = {};
+    if (message.alerts?.length) {
+      obj.alerts = message.alerts.map((e) => Alert.toJSON(e));
+    }
+    if (message.nextPageToken !== "") {
+      obj.nextPageToken = message.nextPageToken;
+    }
+    return obj;
   },
 };
 
@@ -1732,6 +2461,28 @@ export const AcknowledgeAlertRequest: MessageFns<AcknowledgeAlertRequest> = {
       (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
     }
   },
+
+  fromJSON(object: any): AcknowledgeAlertRequest {
+    return {
+      id: isSet(object.id) ? globalThis.String(object.id) : "",
+      acknowledgedBy: isSet(object.acknowledgedBy)
+        ? globalThis.String(object.acknowledgedBy)
+        : isSet(object.acknowledged_by)
+        ? globalThis.String(object.acknowledged_by)
+        : "",
+    };
+  },
+
+  toJSON(message: AcknowledgeAlertRequest): unknown {
+    const obj: any = {};
+    if (message.id !== "") {
+      obj.id = message.id;
+    }
+    if (message.acknowledgedBy !== "") {
+      obj.acknowledgedBy = message.acknowledgedBy;
+    }
+    return obj;
+  },
 };
 
 function createBaseAcknowledgeAlertResponse(): AcknowledgeAlertResponse {
@@ -1777,6 +2528,18 @@ export const AcknowledgeAlertResponse: MessageFns<AcknowledgeAlertResponse> = {
     } finally {
       (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
     }
+  },
+
+  fromJSON(object: any): AcknowledgeAlertResponse {
+    return { alert: isSet(object.alert) ? Alert.fromJSON(object.alert) : undefined };
+  },
+
+  toJSON(message: AcknowledgeAlertResponse): unknown {
+    const obj: any = {};
+    if (message.alert !== undefined) {
+      obj.alert = Alert.toJSON(message.alert);
+    }
+    return obj;
   },
 };
 
@@ -1835,6 +2598,28 @@ export const WatchAlertsRequest: MessageFns<WatchAlertsRequest> = {
       (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
     }
   },
+
+  fromJSON(object: any): WatchAlertsRequest {
+    return {
+      filter: isSet(object.filter) ? AlertFilter.fromJSON(object.filter) : undefined,
+      resumeAfterSequence: isSet(object.resumeAfterSequence)
+        ? globalThis.Number(object.resumeAfterSequence)
+        : isSet(object.resume_after_sequence)
+        ? globalThis.Number(object.resume_after_sequence)
+        : 0,
+    };
+  },
+
+  toJSON(message: WatchAlertsRequest): unknown {
+    const obj: any = {};
+    if (message.filter !== undefined) {
+      obj.filter = AlertFilter.toJSON(message.filter);
+    }
+    if (message.resumeAfterSequence !== 0) {
+      obj.resumeAfterSequence = Math.round(message.resumeAfterSequence);
+    }
+    return obj;
+  },
 };
 
 function createBaseWatchAlertsResponse(): WatchAlertsResponse {
@@ -1880,6 +2665,18 @@ export const WatchAlertsResponse: MessageFns<WatchAlertsResponse> = {
     } finally {
       (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
     }
+  },
+
+  fromJSON(object: any): WatchAlertsResponse {
+    return { event: isSet(object.event) ? AlertEvent.fromJSON(object.event) : undefined };
+  },
+
+  toJSON(message: WatchAlertsResponse): unknown {
+    const obj: any = {};
+    if (message.event !== undefined) {
+      obj.event = AlertEvent.toJSON(message.event);
+    }
+    return obj;
   },
 };
 
@@ -2127,6 +2924,43 @@ export const AlertManagerDefinition = {
   },
 } as const;
 
+function floatToJson(value: number | null | undefined): number | string | null | undefined {
+  return typeof value === "number" && !globalThis.Number.isFinite(value) ? globalThis.String(value) : value;
+}
+
+function toTimestamp(date: Date): Timestamp {
+  const seconds = Math.trunc(date.getTime() / 1_000);
+  const nanos = (date.getTime() % 1_000) * 1_000_000;
+  return { seconds, nanos };
+}
+
+function fromTimestamp(t: Timestamp): Date {
+  let millis = (t.seconds || 0) * 1_000;
+  millis += (t.nanos || 0) / 1_000_000;
+  return new globalThis.Date(millis);
+}
+
+const timestampFractionRegex = /:\d{2}\.\d+/;
+
+function fromJsonTimestamp(o: any): Timestamp {
+  if (o instanceof globalThis.Date) {
+    return toTimestamp(o);
+  } else if (typeof o === "string") {
+    // Date only keeps milliseconds, and parses longer fractions in an engine-specific way,
+    // so parse the fractional seconds ourselves and give Date only the whole seconds
+    const fraction = timestampFractionRegex.exec(o);
+    if (fraction === null) {
+      return toTimestamp(new globalThis.Date(o));
+    }
+    const fractionNanos = Number(fraction[0].slice(4, 13).padEnd(9, "0"));
+    const wholeSeconds = new globalThis.Date(o.replace(fraction[0], fraction[0].slice(0, 3)));
+    const timestamp = toTimestamp(new globalThis.Date(wholeSeconds.getTime() + Math.trunc(fractionNanos / 1_000_000)));
+    return { ...timestamp, nanos: (timestamp.nanos ?? 0) + (fractionNanos % 1_000_000) };
+  } else {
+    return Timestamp.fromJSON(o);
+  }
+}
+
 function longToNumber(int64: { toString(): string }): number {
   const num = globalThis.Number(int64.toString());
   if (num > globalThis.Number.MAX_SAFE_INTEGER) {
@@ -2138,7 +2972,13 @@ function longToNumber(int64: { toString(): string }): number {
   return num;
 }
 
+function isSet(value: any): boolean {
+  return value !== null && value !== undefined;
+}
+
 export interface MessageFns<T> {
   encode(message: T, writer?: BinaryWriter): BinaryWriter;
   decode(input: BinaryReader | Uint8Array, length?: number): T;
+  fromJSON(object: any): T;
+  toJSON(message: T): unknown;
 }

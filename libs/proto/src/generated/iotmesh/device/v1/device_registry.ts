@@ -11,7 +11,7 @@ import { GrpcMethod, GrpcStreamMethod } from "@nestjs/microservices";
 import { Observable } from "rxjs";
 import { FieldMask } from "../../../google/protobuf/field_mask.js";
 import { Timestamp } from "../../../google/protobuf/timestamp.js";
-import { SensorType } from "../../telemetry/v1/reading.js";
+import { SensorType, sensorTypeFromJSON, sensorTypeToJSON } from "../../telemetry/v1/reading.js";
 
 export const protobufPackage = "iotmesh.device.v1";
 
@@ -27,12 +27,86 @@ export enum DeviceStatus {
   UNRECOGNIZED = -1,
 }
 
+export function deviceStatusFromJSON(object: any): DeviceStatus {
+  switch (object) {
+    case 0:
+    case "DEVICE_STATUS_UNSPECIFIED":
+      return DeviceStatus.DEVICE_STATUS_UNSPECIFIED;
+    case 1:
+    case "DEVICE_STATUS_PROVISIONING":
+      return DeviceStatus.DEVICE_STATUS_PROVISIONING;
+    case 2:
+    case "DEVICE_STATUS_ACTIVE":
+      return DeviceStatus.DEVICE_STATUS_ACTIVE;
+    case 3:
+    case "DEVICE_STATUS_DISABLED":
+      return DeviceStatus.DEVICE_STATUS_DISABLED;
+    case 4:
+    case "DEVICE_STATUS_DECOMMISSIONED":
+      return DeviceStatus.DEVICE_STATUS_DECOMMISSIONED;
+    case -1:
+    case "UNRECOGNIZED":
+    default:
+      return DeviceStatus.UNRECOGNIZED;
+  }
+}
+
+export function deviceStatusToJSON(object: DeviceStatus): string {
+  switch (object) {
+    case DeviceStatus.DEVICE_STATUS_UNSPECIFIED:
+      return "DEVICE_STATUS_UNSPECIFIED";
+    case DeviceStatus.DEVICE_STATUS_PROVISIONING:
+      return "DEVICE_STATUS_PROVISIONING";
+    case DeviceStatus.DEVICE_STATUS_ACTIVE:
+      return "DEVICE_STATUS_ACTIVE";
+    case DeviceStatus.DEVICE_STATUS_DISABLED:
+      return "DEVICE_STATUS_DISABLED";
+    case DeviceStatus.DEVICE_STATUS_DECOMMISSIONED:
+      return "DEVICE_STATUS_DECOMMISSIONED";
+    case DeviceStatus.UNRECOGNIZED:
+    default:
+      return "UNRECOGNIZED";
+  }
+}
+
 /** State of an API key. */
 export enum KeyState {
   KEY_STATE_UNSPECIFIED = 0,
   KEY_STATE_ACTIVE = 1,
   KEY_STATE_REVOKED = 2,
   UNRECOGNIZED = -1,
+}
+
+export function keyStateFromJSON(object: any): KeyState {
+  switch (object) {
+    case 0:
+    case "KEY_STATE_UNSPECIFIED":
+      return KeyState.KEY_STATE_UNSPECIFIED;
+    case 1:
+    case "KEY_STATE_ACTIVE":
+      return KeyState.KEY_STATE_ACTIVE;
+    case 2:
+    case "KEY_STATE_REVOKED":
+      return KeyState.KEY_STATE_REVOKED;
+    case -1:
+    case "UNRECOGNIZED":
+    default:
+      return KeyState.UNRECOGNIZED;
+  }
+}
+
+export function keyStateToJSON(object: KeyState): string {
+  switch (object) {
+    case KeyState.KEY_STATE_UNSPECIFIED:
+      return "KEY_STATE_UNSPECIFIED";
+    case KeyState.KEY_STATE_ACTIVE:
+      return "KEY_STATE_ACTIVE";
+    case KeyState.KEY_STATE_REVOKED:
+      return "KEY_STATE_REVOKED";
+    case KeyState.UNRECOGNIZED:
+    default:
+      return "UNRECOGNIZED";
+  }
 }
 
 /** Where a device is installed. */
@@ -279,6 +353,32 @@ export const Location: MessageFns<Location> = {
       (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
     }
   },
+
+  fromJSON(object: any): Location {
+    return {
+      site: isSet(object.site) ? globalThis.String(object.site) : "",
+      zone: isSet(object.zone) ? globalThis.String(object.zone) : "",
+      latitude: isSet(object.latitude) ? globalThis.Number(object.latitude) : 0,
+      longitude: isSet(object.longitude) ? globalThis.Number(object.longitude) : 0,
+    };
+  },
+
+  toJSON(message: Location): unknown {
+    const obj: any = {};
+    if (message.site !== "") {
+      obj.site = message.site;
+    }
+    if (message.zone !== "") {
+      obj.zone = message.zone;
+    }
+    if (message.latitude !== 0) {
+      obj.latitude = floatToJson(message.latitude);
+    }
+    if (message.longitude !== 0) {
+      obj.longitude = floatToJson(message.longitude);
+    }
+    return obj;
+  },
 };
 
 function createBaseDevice(): Device {
@@ -427,6 +527,91 @@ export const Device: MessageFns<Device> = {
       (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
     }
   },
+
+  fromJSON(object: any): Device {
+    return {
+      id: isSet(object.id) ? globalThis.String(object.id) : "",
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
+      type: isSet(object.type) ? sensorTypeFromJSON(object.type) : 0,
+      customType: isSet(object.customType)
+        ? globalThis.String(object.customType)
+        : isSet(object.custom_type)
+        ? globalThis.String(object.custom_type)
+        : "",
+      location: isSet(object.location) ? Location.fromJSON(object.location) : undefined,
+      ownerEmail: isSet(object.ownerEmail)
+        ? globalThis.String(object.ownerEmail)
+        : isSet(object.owner_email)
+        ? globalThis.String(object.owner_email)
+        : "",
+      status: isSet(object.status) ? deviceStatusFromJSON(object.status) : 0,
+      labels: isObject(object.labels)
+        ? (globalThis.Object.entries(object.labels) as [string, any][]).reduce(
+          (acc: { [key: string]: string }, [key, value]: [string, any]) => {
+            globalThis.Object.defineProperty(acc, key, {
+              value: globalThis.String(value),
+              enumerable: true,
+              configurable: true,
+              writable: true,
+            });
+            return acc;
+          },
+          {},
+        )
+        : {},
+      createTime: isSet(object.createTime)
+        ? fromJsonTimestamp(object.createTime)
+        : isSet(object.create_time)
+        ? fromJsonTimestamp(object.create_time)
+        : undefined,
+      updateTime: isSet(object.updateTime)
+        ? fromJsonTimestamp(object.updateTime)
+        : isSet(object.update_time)
+        ? fromJsonTimestamp(object.update_time)
+        : undefined,
+    };
+  },
+
+  toJSON(message: Device): unknown {
+    const obj: any = {};
+    if (message.id !== "") {
+      obj.id = message.id;
+    }
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    if (message.type !== 0) {
+      obj.type = sensorTypeToJSON(message.type);
+    }
+    if (message.customType !== "") {
+      obj.customType = message.customType;
+    }
+    if (message.location !== undefined) {
+      obj.location = Location.toJSON(message.location);
+    }
+    if (message.ownerEmail !== "") {
+      obj.ownerEmail = message.ownerEmail;
+    }
+    if (message.status !== 0) {
+      obj.status = deviceStatusToJSON(message.status);
+    }
+    if (message.labels) {
+      const entries = globalThis.Object.entries(message.labels) as [string, string][];
+      if (entries.length > 0) {
+        obj.labels = {};
+        entries.forEach(([k, v]) => {
+          obj.labels[k] = v;
+        });
+      }
+    }
+    if (message.createTime !== undefined) {
+      obj.createTime = fromTimestamp(message.createTime).toISOString();
+    }
+    if (message.updateTime !== undefined) {
+      obj.updateTime = fromTimestamp(message.updateTime).toISOString();
+    }
+    return obj;
+  },
 };
 
 function createBaseDevice_LabelsEntry(): Device_LabelsEntry {
@@ -483,6 +668,24 @@ export const Device_LabelsEntry: MessageFns<Device_LabelsEntry> = {
     } finally {
       (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
     }
+  },
+
+  fromJSON(object: any): Device_LabelsEntry {
+    return {
+      key: isSet(object.key) ? globalThis.String(object.key) : "",
+      value: isSet(object.value) ? globalThis.String(object.value) : "",
+    };
+  },
+
+  toJSON(message: Device_LabelsEntry): unknown {
+    const obj: any = {};
+    if (message.key !== "") {
+      obj.key = message.key;
+    }
+    if (message.value !== "") {
+      obj.value = message.value;
+    }
+    return obj;
   },
 };
 
@@ -607,6 +810,68 @@ export const DeviceKey: MessageFns<DeviceKey> = {
       (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
     }
   },
+
+  fromJSON(object: any): DeviceKey {
+    return {
+      keyId: isSet(object.keyId)
+        ? globalThis.String(object.keyId)
+        : isSet(object.key_id)
+        ? globalThis.String(object.key_id)
+        : "",
+      deviceId: isSet(object.deviceId)
+        ? globalThis.String(object.deviceId)
+        : isSet(object.device_id)
+        ? globalThis.String(object.device_id)
+        : "",
+      state: isSet(object.state) ? keyStateFromJSON(object.state) : 0,
+      description: isSet(object.description) ? globalThis.String(object.description) : "",
+      prefix: isSet(object.prefix) ? globalThis.String(object.prefix) : "",
+      createTime: isSet(object.createTime)
+        ? fromJsonTimestamp(object.createTime)
+        : isSet(object.create_time)
+        ? fromJsonTimestamp(object.create_time)
+        : undefined,
+      revokeTime: isSet(object.revokeTime)
+        ? fromJsonTimestamp(object.revokeTime)
+        : isSet(object.revoke_time)
+        ? fromJsonTimestamp(object.revoke_time)
+        : undefined,
+      lastUsedTime: isSet(object.lastUsedTime)
+        ? fromJsonTimestamp(object.lastUsedTime)
+        : isSet(object.last_used_time)
+        ? fromJsonTimestamp(object.last_used_time)
+        : undefined,
+    };
+  },
+
+  toJSON(message: DeviceKey): unknown {
+    const obj: any = {};
+    if (message.keyId !== "") {
+      obj.keyId = message.keyId;
+    }
+    if (message.deviceId !== "") {
+      obj.deviceId = message.deviceId;
+    }
+    if (message.state !== 0) {
+      obj.state = keyStateToJSON(message.state);
+    }
+    if (message.description !== "") {
+      obj.description = message.description;
+    }
+    if (message.prefix !== "") {
+      obj.prefix = message.prefix;
+    }
+    if (message.createTime !== undefined) {
+      obj.createTime = fromTimestamp(message.createTime).toISOString();
+    }
+    if (message.revokeTime !== undefined) {
+      obj.revokeTime = fromTimestamp(message.revokeTime).toISOString();
+    }
+    if (message.lastUsedTime !== undefined) {
+      obj.lastUsedTime = fromTimestamp(message.lastUsedTime).toISOString();
+    }
+    return obj;
+  },
 };
 
 function createBaseCreateDeviceRequest(): CreateDeviceRequest {
@@ -675,6 +940,36 @@ export const CreateDeviceRequest: MessageFns<CreateDeviceRequest> = {
       (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
     }
   },
+
+  fromJSON(object: any): CreateDeviceRequest {
+    return {
+      device: isSet(object.device) ? Device.fromJSON(object.device) : undefined,
+      deviceId: isSet(object.deviceId)
+        ? globalThis.String(object.deviceId)
+        : isSet(object.device_id)
+        ? globalThis.String(object.device_id)
+        : "",
+      sendVerificationEmail: isSet(object.sendVerificationEmail)
+        ? globalThis.Boolean(object.sendVerificationEmail)
+        : isSet(object.send_verification_email)
+        ? globalThis.Boolean(object.send_verification_email)
+        : false,
+    };
+  },
+
+  toJSON(message: CreateDeviceRequest): unknown {
+    const obj: any = {};
+    if (message.device !== undefined) {
+      obj.device = Device.toJSON(message.device);
+    }
+    if (message.deviceId !== "") {
+      obj.deviceId = message.deviceId;
+    }
+    if (message.sendVerificationEmail !== false) {
+      obj.sendVerificationEmail = message.sendVerificationEmail;
+    }
+    return obj;
+  },
 };
 
 function createBaseCreateDeviceResponse(): CreateDeviceResponse {
@@ -720,6 +1015,18 @@ export const CreateDeviceResponse: MessageFns<CreateDeviceResponse> = {
     } finally {
       (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
     }
+  },
+
+  fromJSON(object: any): CreateDeviceResponse {
+    return { device: isSet(object.device) ? Device.fromJSON(object.device) : undefined };
+  },
+
+  toJSON(message: CreateDeviceResponse): unknown {
+    const obj: any = {};
+    if (message.device !== undefined) {
+      obj.device = Device.toJSON(message.device);
+    }
+    return obj;
   },
 };
 
@@ -767,6 +1074,18 @@ export const GetDeviceRequest: MessageFns<GetDeviceRequest> = {
       (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
     }
   },
+
+  fromJSON(object: any): GetDeviceRequest {
+    return { id: isSet(object.id) ? globalThis.String(object.id) : "" };
+  },
+
+  toJSON(message: GetDeviceRequest): unknown {
+    const obj: any = {};
+    if (message.id !== "") {
+      obj.id = message.id;
+    }
+    return obj;
+  },
 };
 
 function createBaseGetDeviceResponse(): GetDeviceResponse {
@@ -812,6 +1131,18 @@ export const GetDeviceResponse: MessageFns<GetDeviceResponse> = {
     } finally {
       (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
     }
+  },
+
+  fromJSON(object: any): GetDeviceResponse {
+    return { device: isSet(object.device) ? Device.fromJSON(object.device) : undefined };
+  },
+
+  toJSON(message: GetDeviceResponse): unknown {
+    const obj: any = {};
+    if (message.device !== undefined) {
+      obj.device = Device.toJSON(message.device);
+    }
+    return obj;
   },
 };
 
@@ -903,6 +1234,44 @@ export const ListDevicesRequest: MessageFns<ListDevicesRequest> = {
       (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
     }
   },
+
+  fromJSON(object: any): ListDevicesRequest {
+    return {
+      pageSize: isSet(object.pageSize)
+        ? globalThis.Number(object.pageSize)
+        : isSet(object.page_size)
+        ? globalThis.Number(object.page_size)
+        : 0,
+      pageToken: isSet(object.pageToken)
+        ? globalThis.String(object.pageToken)
+        : isSet(object.page_token)
+        ? globalThis.String(object.page_token)
+        : "",
+      type: isSet(object.type) ? sensorTypeFromJSON(object.type) : 0,
+      site: isSet(object.site) ? globalThis.String(object.site) : "",
+      status: isSet(object.status) ? deviceStatusFromJSON(object.status) : 0,
+    };
+  },
+
+  toJSON(message: ListDevicesRequest): unknown {
+    const obj: any = {};
+    if (message.pageSize !== 0) {
+      obj.pageSize = Math.round(message.pageSize);
+    }
+    if (message.pageToken !== "") {
+      obj.pageToken = message.pageToken;
+    }
+    if (message.type !== 0) {
+      obj.type = sensorTypeToJSON(message.type);
+    }
+    if (message.site !== "") {
+      obj.site = message.site;
+    }
+    if (message.status !== 0) {
+      obj.status = deviceStatusToJSON(message.status);
+    }
+    return obj;
+  },
 };
 
 function createBaseListDevicesResponse(): ListDevicesResponse {
@@ -959,6 +1328,28 @@ export const ListDevicesResponse: MessageFns<ListDevicesResponse> = {
     } finally {
       (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
     }
+  },
+
+  fromJSON(object: any): ListDevicesResponse {
+    return {
+      devices: globalThis.Array.isArray(object?.devices) ? object.devices.map((e: any) => Device.fromJSON(e)) : [],
+      nextPageToken: isSet(object.nextPageToken)
+        ? globalThis.String(object.nextPageToken)
+        : isSet(object.next_page_token)
+        ? globalThis.String(object.next_page_token)
+        : "",
+    };
+  },
+
+  toJSON(message: ListDevicesResponse): unknown {
+    const obj: any = {};
+    if (message.devices?.length) {
+      obj.devices = message.devices.map((e) => Device.toJSON(e));
+    }
+    if (message.nextPageToken !== "") {
+      obj.nextPageToken = message.nextPageToken;
+    }
+    return obj;
   },
 };
 
@@ -1017,6 +1408,28 @@ export const UpdateDeviceRequest: MessageFns<UpdateDeviceRequest> = {
       (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
     }
   },
+
+  fromJSON(object: any): UpdateDeviceRequest {
+    return {
+      device: isSet(object.device) ? Device.fromJSON(object.device) : undefined,
+      updateMask: isSet(object.updateMask)
+        ? FieldMask.unwrap(FieldMask.fromJSON(object.updateMask))
+        : isSet(object.update_mask)
+        ? FieldMask.unwrap(FieldMask.fromJSON(object.update_mask))
+        : undefined,
+    };
+  },
+
+  toJSON(message: UpdateDeviceRequest): unknown {
+    const obj: any = {};
+    if (message.device !== undefined) {
+      obj.device = Device.toJSON(message.device);
+    }
+    if (message.updateMask !== undefined) {
+      obj.updateMask = FieldMask.toJSON(FieldMask.wrap(message.updateMask));
+    }
+    return obj;
+  },
 };
 
 function createBaseUpdateDeviceResponse(): UpdateDeviceResponse {
@@ -1062,6 +1475,18 @@ export const UpdateDeviceResponse: MessageFns<UpdateDeviceResponse> = {
     } finally {
       (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
     }
+  },
+
+  fromJSON(object: any): UpdateDeviceResponse {
+    return { device: isSet(object.device) ? Device.fromJSON(object.device) : undefined };
+  },
+
+  toJSON(message: UpdateDeviceResponse): unknown {
+    const obj: any = {};
+    if (message.device !== undefined) {
+      obj.device = Device.toJSON(message.device);
+    }
+    return obj;
   },
 };
 
@@ -1109,6 +1534,18 @@ export const DecommissionDeviceRequest: MessageFns<DecommissionDeviceRequest> = 
       (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
     }
   },
+
+  fromJSON(object: any): DecommissionDeviceRequest {
+    return { id: isSet(object.id) ? globalThis.String(object.id) : "" };
+  },
+
+  toJSON(message: DecommissionDeviceRequest): unknown {
+    const obj: any = {};
+    if (message.id !== "") {
+      obj.id = message.id;
+    }
+    return obj;
+  },
 };
 
 function createBaseDecommissionDeviceResponse(): DecommissionDeviceResponse {
@@ -1154,6 +1591,18 @@ export const DecommissionDeviceResponse: MessageFns<DecommissionDeviceResponse> 
     } finally {
       (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
     }
+  },
+
+  fromJSON(object: any): DecommissionDeviceResponse {
+    return { device: isSet(object.device) ? Device.fromJSON(object.device) : undefined };
+  },
+
+  toJSON(message: DecommissionDeviceResponse): unknown {
+    const obj: any = {};
+    if (message.device !== undefined) {
+      obj.device = Device.toJSON(message.device);
+    }
+    return obj;
   },
 };
 
@@ -1212,6 +1661,28 @@ export const IssueDeviceKeyRequest: MessageFns<IssueDeviceKeyRequest> = {
       (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
     }
   },
+
+  fromJSON(object: any): IssueDeviceKeyRequest {
+    return {
+      deviceId: isSet(object.deviceId)
+        ? globalThis.String(object.deviceId)
+        : isSet(object.device_id)
+        ? globalThis.String(object.device_id)
+        : "",
+      description: isSet(object.description) ? globalThis.String(object.description) : "",
+    };
+  },
+
+  toJSON(message: IssueDeviceKeyRequest): unknown {
+    const obj: any = {};
+    if (message.deviceId !== "") {
+      obj.deviceId = message.deviceId;
+    }
+    if (message.description !== "") {
+      obj.description = message.description;
+    }
+    return obj;
+  },
 };
 
 function createBaseIssueDeviceKeyResponse(): IssueDeviceKeyResponse {
@@ -1269,6 +1740,28 @@ export const IssueDeviceKeyResponse: MessageFns<IssueDeviceKeyResponse> = {
       (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
     }
   },
+
+  fromJSON(object: any): IssueDeviceKeyResponse {
+    return {
+      key: isSet(object.key) ? DeviceKey.fromJSON(object.key) : undefined,
+      apiKey: isSet(object.apiKey)
+        ? globalThis.String(object.apiKey)
+        : isSet(object.api_key)
+        ? globalThis.String(object.api_key)
+        : "",
+    };
+  },
+
+  toJSON(message: IssueDeviceKeyResponse): unknown {
+    const obj: any = {};
+    if (message.key !== undefined) {
+      obj.key = DeviceKey.toJSON(message.key);
+    }
+    if (message.apiKey !== "") {
+      obj.apiKey = message.apiKey;
+    }
+    return obj;
+  },
 };
 
 function createBaseRotateDeviceKeyRequest(): RotateDeviceKeyRequest {
@@ -1325,6 +1818,32 @@ export const RotateDeviceKeyRequest: MessageFns<RotateDeviceKeyRequest> = {
     } finally {
       (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
     }
+  },
+
+  fromJSON(object: any): RotateDeviceKeyRequest {
+    return {
+      deviceId: isSet(object.deviceId)
+        ? globalThis.String(object.deviceId)
+        : isSet(object.device_id)
+        ? globalThis.String(object.device_id)
+        : "",
+      keyId: isSet(object.keyId)
+        ? globalThis.String(object.keyId)
+        : isSet(object.key_id)
+        ? globalThis.String(object.key_id)
+        : "",
+    };
+  },
+
+  toJSON(message: RotateDeviceKeyRequest): unknown {
+    const obj: any = {};
+    if (message.deviceId !== "") {
+      obj.deviceId = message.deviceId;
+    }
+    if (message.keyId !== "") {
+      obj.keyId = message.keyId;
+    }
+    return obj;
   },
 };
 
@@ -1394,6 +1913,36 @@ export const RotateDeviceKeyResponse: MessageFns<RotateDeviceKeyResponse> = {
       (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
     }
   },
+
+  fromJSON(object: any): RotateDeviceKeyResponse {
+    return {
+      key: isSet(object.key) ? DeviceKey.fromJSON(object.key) : undefined,
+      apiKey: isSet(object.apiKey)
+        ? globalThis.String(object.apiKey)
+        : isSet(object.api_key)
+        ? globalThis.String(object.api_key)
+        : "",
+      revokedKey: isSet(object.revokedKey)
+        ? DeviceKey.fromJSON(object.revokedKey)
+        : isSet(object.revoked_key)
+        ? DeviceKey.fromJSON(object.revoked_key)
+        : undefined,
+    };
+  },
+
+  toJSON(message: RotateDeviceKeyResponse): unknown {
+    const obj: any = {};
+    if (message.key !== undefined) {
+      obj.key = DeviceKey.toJSON(message.key);
+    }
+    if (message.apiKey !== "") {
+      obj.apiKey = message.apiKey;
+    }
+    if (message.revokedKey !== undefined) {
+      obj.revokedKey = DeviceKey.toJSON(message.revokedKey);
+    }
+    return obj;
+  },
 };
 
 function createBaseRevokeDeviceKeyRequest(): RevokeDeviceKeyRequest {
@@ -1451,6 +2000,32 @@ export const RevokeDeviceKeyRequest: MessageFns<RevokeDeviceKeyRequest> = {
       (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
     }
   },
+
+  fromJSON(object: any): RevokeDeviceKeyRequest {
+    return {
+      deviceId: isSet(object.deviceId)
+        ? globalThis.String(object.deviceId)
+        : isSet(object.device_id)
+        ? globalThis.String(object.device_id)
+        : "",
+      keyId: isSet(object.keyId)
+        ? globalThis.String(object.keyId)
+        : isSet(object.key_id)
+        ? globalThis.String(object.key_id)
+        : "",
+    };
+  },
+
+  toJSON(message: RevokeDeviceKeyRequest): unknown {
+    const obj: any = {};
+    if (message.deviceId !== "") {
+      obj.deviceId = message.deviceId;
+    }
+    if (message.keyId !== "") {
+      obj.keyId = message.keyId;
+    }
+    return obj;
+  },
 };
 
 function createBaseRevokeDeviceKeyResponse(): RevokeDeviceKeyResponse {
@@ -1496,6 +2071,18 @@ export const RevokeDeviceKeyResponse: MessageFns<RevokeDeviceKeyResponse> = {
     } finally {
       (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
     }
+  },
+
+  fromJSON(object: any): RevokeDeviceKeyResponse {
+    return { key: isSet(object.key) ? DeviceKey.fromJSON(object.key) : undefined };
+  },
+
+  toJSON(message: RevokeDeviceKeyResponse): unknown {
+    const obj: any = {};
+    if (message.key !== undefined) {
+      obj.key = DeviceKey.toJSON(message.key);
+    }
+    return obj;
   },
 };
 
@@ -1543,6 +2130,24 @@ export const ListDeviceKeysRequest: MessageFns<ListDeviceKeysRequest> = {
       (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
     }
   },
+
+  fromJSON(object: any): ListDeviceKeysRequest {
+    return {
+      deviceId: isSet(object.deviceId)
+        ? globalThis.String(object.deviceId)
+        : isSet(object.device_id)
+        ? globalThis.String(object.device_id)
+        : "",
+    };
+  },
+
+  toJSON(message: ListDeviceKeysRequest): unknown {
+    const obj: any = {};
+    if (message.deviceId !== "") {
+      obj.deviceId = message.deviceId;
+    }
+    return obj;
+  },
 };
 
 function createBaseListDeviceKeysResponse(): ListDeviceKeysResponse {
@@ -1589,6 +2194,18 @@ export const ListDeviceKeysResponse: MessageFns<ListDeviceKeysResponse> = {
       (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
     }
   },
+
+  fromJSON(object: any): ListDeviceKeysResponse {
+    return { keys: globalThis.Array.isArray(object?.keys) ? object.keys.map((e: any) => DeviceKey.fromJSON(e)) : [] };
+  },
+
+  toJSON(message: ListDeviceKeysResponse): unknown {
+    const obj: any = {};
+    if (message.keys?.length) {
+      obj.keys = message.keys.map((e) => DeviceKey.toJSON(e));
+    }
+    return obj;
+  },
 };
 
 function createBaseVerifyDeviceKeyRequest(): VerifyDeviceKeyRequest {
@@ -1634,6 +2251,24 @@ export const VerifyDeviceKeyRequest: MessageFns<VerifyDeviceKeyRequest> = {
     } finally {
       (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
     }
+  },
+
+  fromJSON(object: any): VerifyDeviceKeyRequest {
+    return {
+      apiKey: isSet(object.apiKey)
+        ? globalThis.String(object.apiKey)
+        : isSet(object.api_key)
+        ? globalThis.String(object.api_key)
+        : "",
+    };
+  },
+
+  toJSON(message: VerifyDeviceKeyRequest): unknown {
+    const obj: any = {};
+    if (message.apiKey !== "") {
+      obj.apiKey = message.apiKey;
+    }
+    return obj;
   },
 };
 
@@ -1702,6 +2337,40 @@ export const VerifyDeviceKeyResponse: MessageFns<VerifyDeviceKeyResponse> = {
     } finally {
       (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
     }
+  },
+
+  fromJSON(object: any): VerifyDeviceKeyResponse {
+    return {
+      deviceId: isSet(object.deviceId)
+        ? globalThis.String(object.deviceId)
+        : isSet(object.device_id)
+        ? globalThis.String(object.device_id)
+        : "",
+      keyId: isSet(object.keyId)
+        ? globalThis.String(object.keyId)
+        : isSet(object.key_id)
+        ? globalThis.String(object.key_id)
+        : "",
+      deviceStatus: isSet(object.deviceStatus)
+        ? deviceStatusFromJSON(object.deviceStatus)
+        : isSet(object.device_status)
+        ? deviceStatusFromJSON(object.device_status)
+        : 0,
+    };
+  },
+
+  toJSON(message: VerifyDeviceKeyResponse): unknown {
+    const obj: any = {};
+    if (message.deviceId !== "") {
+      obj.deviceId = message.deviceId;
+    }
+    if (message.keyId !== "") {
+      obj.keyId = message.keyId;
+    }
+    if (message.deviceStatus !== 0) {
+      obj.deviceStatus = deviceStatusToJSON(message.deviceStatus);
+    }
+    return obj;
   },
 };
 
@@ -1952,7 +2621,54 @@ export const DeviceRegistryDefinition = {
   },
 } as const;
 
+function floatToJson(value: number | null | undefined): number | string | null | undefined {
+  return typeof value === "number" && !globalThis.Number.isFinite(value) ? globalThis.String(value) : value;
+}
+
+function toTimestamp(date: Date): Timestamp {
+  const seconds = Math.trunc(date.getTime() / 1_000);
+  const nanos = (date.getTime() % 1_000) * 1_000_000;
+  return { seconds, nanos };
+}
+
+function fromTimestamp(t: Timestamp): Date {
+  let millis = (t.seconds || 0) * 1_000;
+  millis += (t.nanos || 0) / 1_000_000;
+  return new globalThis.Date(millis);
+}
+
+const timestampFractionRegex = /:\d{2}\.\d+/;
+
+function fromJsonTimestamp(o: any): Timestamp {
+  if (o instanceof globalThis.Date) {
+    return toTimestamp(o);
+  } else if (typeof o === "string") {
+    // Date only keeps milliseconds, and parses longer fractions in an engine-specific way,
+    // so parse the fractional seconds ourselves and give Date only the whole seconds
+    const fraction = timestampFractionRegex.exec(o);
+    if (fraction === null) {
+      return toTimestamp(new globalThis.Date(o));
+    }
+    const fractionNanos = Number(fraction[0].slice(4, 13).padEnd(9, "0"));
+    const wholeSeconds = new globalThis.Date(o.replace(fraction[0], fraction[0].slice(0, 3)));
+    const timestamp = toTimestamp(new globalThis.Date(wholeSeconds.getTime() + Math.trunc(fractionNanos / 1_000_000)));
+    return { ...timestamp, nanos: (timestamp.nanos ?? 0) + (fractionNanos % 1_000_000) };
+  } else {
+    return Timestamp.fromJSON(o);
+  }
+}
+
+function isObject(value: any): boolean {
+  return typeof value === "object" && value !== null;
+}
+
+function isSet(value: any): boolean {
+  return value !== null && value !== undefined;
+}
+
 export interface MessageFns<T> {
   encode(message: T, writer?: BinaryWriter): BinaryWriter;
   decode(input: BinaryReader | Uint8Array, length?: number): T;
+  fromJSON(object: any): T;
+  toJSON(message: T): unknown;
 }

@@ -109,6 +109,28 @@ export const PublishReadingsRequest: MessageFns<PublishReadingsRequest> = {
       (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
     }
   },
+
+  fromJSON(object: any): PublishReadingsRequest {
+    return {
+      batchId: isSet(object.batchId)
+        ? globalThis.String(object.batchId)
+        : isSet(object.batch_id)
+        ? globalThis.String(object.batch_id)
+        : "",
+      readings: globalThis.Array.isArray(object?.readings) ? object.readings.map((e: any) => Reading.fromJSON(e)) : [],
+    };
+  },
+
+  toJSON(message: PublishReadingsRequest): unknown {
+    const obj: any = {};
+    if (message.batchId !== "") {
+      obj.batchId = message.batchId;
+    }
+    if (message.readings?.length) {
+      obj.readings = message.readings.map((e) => Reading.toJSON(e));
+    }
+    return obj;
+  },
 };
 
 function createBasePublishReadingsResponse(): PublishReadingsResponse {
@@ -188,6 +210,46 @@ export const PublishReadingsResponse: MessageFns<PublishReadingsResponse> = {
       (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
     }
   },
+
+  fromJSON(object: any): PublishReadingsResponse {
+    return {
+      batchId: isSet(object.batchId)
+        ? globalThis.String(object.batchId)
+        : isSet(object.batch_id)
+        ? globalThis.String(object.batch_id)
+        : "",
+      acceptedCount: isSet(object.acceptedCount)
+        ? globalThis.Number(object.acceptedCount)
+        : isSet(object.accepted_count)
+        ? globalThis.Number(object.accepted_count)
+        : 0,
+      duplicateCount: isSet(object.duplicateCount)
+        ? globalThis.Number(object.duplicateCount)
+        : isSet(object.duplicate_count)
+        ? globalThis.Number(object.duplicate_count)
+        : 0,
+      rejections: globalThis.Array.isArray(object?.rejections)
+        ? object.rejections.map((e: any) => ReadingRejection.fromJSON(e))
+        : [],
+    };
+  },
+
+  toJSON(message: PublishReadingsResponse): unknown {
+    const obj: any = {};
+    if (message.batchId !== "") {
+      obj.batchId = message.batchId;
+    }
+    if (message.acceptedCount !== 0) {
+      obj.acceptedCount = Math.round(message.acceptedCount);
+    }
+    if (message.duplicateCount !== 0) {
+      obj.duplicateCount = Math.round(message.duplicateCount);
+    }
+    if (message.rejections?.length) {
+      obj.rejections = message.rejections.map((e) => ReadingRejection.toJSON(e));
+    }
+    return obj;
+  },
 };
 
 function createBasePublishReadingRequest(): PublishReadingRequest {
@@ -233,6 +295,18 @@ export const PublishReadingRequest: MessageFns<PublishReadingRequest> = {
     } finally {
       (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
     }
+  },
+
+  fromJSON(object: any): PublishReadingRequest {
+    return { reading: isSet(object.reading) ? Reading.fromJSON(object.reading) : undefined };
+  },
+
+  toJSON(message: PublishReadingRequest): unknown {
+    const obj: any = {};
+    if (message.reading !== undefined) {
+      obj.reading = Reading.toJSON(message.reading);
+    }
+    return obj;
   },
 };
 
@@ -291,6 +365,28 @@ export const PublishReadingResponse: MessageFns<PublishReadingResponse> = {
       (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
     }
   },
+
+  fromJSON(object: any): PublishReadingResponse {
+    return {
+      readingId: isSet(object.readingId)
+        ? globalThis.String(object.readingId)
+        : isSet(object.reading_id)
+        ? globalThis.String(object.reading_id)
+        : "",
+      duplicate: isSet(object.duplicate) ? globalThis.Boolean(object.duplicate) : false,
+    };
+  },
+
+  toJSON(message: PublishReadingResponse): unknown {
+    const obj: any = {};
+    if (message.readingId !== "") {
+      obj.readingId = message.readingId;
+    }
+    if (message.duplicate !== false) {
+      obj.duplicate = message.duplicate;
+    }
+    return obj;
+  },
 };
 
 function createBaseWatchAlertsRequest(): WatchAlertsRequest {
@@ -337,6 +433,24 @@ export const WatchAlertsRequest: MessageFns<WatchAlertsRequest> = {
       (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
     }
   },
+
+  fromJSON(object: any): WatchAlertsRequest {
+    return {
+      resumeAfterSequence: isSet(object.resumeAfterSequence)
+        ? globalThis.Number(object.resumeAfterSequence)
+        : isSet(object.resume_after_sequence)
+        ? globalThis.Number(object.resume_after_sequence)
+        : 0,
+    };
+  },
+
+  toJSON(message: WatchAlertsRequest): unknown {
+    const obj: any = {};
+    if (message.resumeAfterSequence !== 0) {
+      obj.resumeAfterSequence = Math.round(message.resumeAfterSequence);
+    }
+    return obj;
+  },
 };
 
 function createBaseWatchAlertsResponse(): WatchAlertsResponse {
@@ -382,6 +496,18 @@ export const WatchAlertsResponse: MessageFns<WatchAlertsResponse> = {
     } finally {
       (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
     }
+  },
+
+  fromJSON(object: any): WatchAlertsResponse {
+    return { event: isSet(object.event) ? AlertEvent.fromJSON(object.event) : undefined };
+  },
+
+  toJSON(message: WatchAlertsResponse): unknown {
+    const obj: any = {};
+    if (message.event !== undefined) {
+      obj.event = AlertEvent.toJSON(message.event);
+    }
+    return obj;
   },
 };
 
@@ -501,7 +627,13 @@ function longToNumber(int64: { toString(): string }): number {
   return num;
 }
 
+function isSet(value: any): boolean {
+  return value !== null && value !== undefined;
+}
+
 export interface MessageFns<T> {
   encode(message: T, writer?: BinaryWriter): BinaryWriter;
   decode(input: BinaryReader | Uint8Array, length?: number): T;
+  fromJSON(object: any): T;
+  toJSON(message: T): unknown;
 }

@@ -101,6 +101,18 @@ export const IngestRequest: MessageFns<IngestRequest> = {
       (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
     }
   },
+
+  fromJSON(object: any): IngestRequest {
+    return { reading: isSet(object.reading) ? Reading.fromJSON(object.reading) : undefined };
+  },
+
+  toJSON(message: IngestRequest): unknown {
+    const obj: any = {};
+    if (message.reading !== undefined) {
+      obj.reading = Reading.toJSON(message.reading);
+    }
+    return obj;
+  },
 };
 
 function createBaseIngestResponse(): IngestResponse {
@@ -158,6 +170,28 @@ export const IngestResponse: MessageFns<IngestResponse> = {
       (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
     }
   },
+
+  fromJSON(object: any): IngestResponse {
+    return {
+      readingId: isSet(object.readingId)
+        ? globalThis.String(object.readingId)
+        : isSet(object.reading_id)
+        ? globalThis.String(object.reading_id)
+        : "",
+      duplicate: isSet(object.duplicate) ? globalThis.Boolean(object.duplicate) : false,
+    };
+  },
+
+  toJSON(message: IngestResponse): unknown {
+    const obj: any = {};
+    if (message.readingId !== "") {
+      obj.readingId = message.readingId;
+    }
+    if (message.duplicate !== false) {
+      obj.duplicate = message.duplicate;
+    }
+    return obj;
+  },
 };
 
 function createBaseIngestBatchRequest(): IngestBatchRequest {
@@ -203,6 +237,20 @@ export const IngestBatchRequest: MessageFns<IngestBatchRequest> = {
     } finally {
       (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
     }
+  },
+
+  fromJSON(object: any): IngestBatchRequest {
+    return {
+      readings: globalThis.Array.isArray(object?.readings) ? object.readings.map((e: any) => Reading.fromJSON(e)) : [],
+    };
+  },
+
+  toJSON(message: IngestBatchRequest): unknown {
+    const obj: any = {};
+    if (message.readings?.length) {
+      obj.readings = message.readings.map((e) => Reading.toJSON(e));
+    }
+    return obj;
   },
 };
 
@@ -272,6 +320,38 @@ export const BatchResult: MessageFns<BatchResult> = {
       (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
     }
   },
+
+  fromJSON(object: any): BatchResult {
+    return {
+      acceptedCount: isSet(object.acceptedCount)
+        ? globalThis.Number(object.acceptedCount)
+        : isSet(object.accepted_count)
+        ? globalThis.Number(object.accepted_count)
+        : 0,
+      duplicateCount: isSet(object.duplicateCount)
+        ? globalThis.Number(object.duplicateCount)
+        : isSet(object.duplicate_count)
+        ? globalThis.Number(object.duplicate_count)
+        : 0,
+      rejections: globalThis.Array.isArray(object?.rejections)
+        ? object.rejections.map((e: any) => ReadingRejection.fromJSON(e))
+        : [],
+    };
+  },
+
+  toJSON(message: BatchResult): unknown {
+    const obj: any = {};
+    if (message.acceptedCount !== 0) {
+      obj.acceptedCount = Math.round(message.acceptedCount);
+    }
+    if (message.duplicateCount !== 0) {
+      obj.duplicateCount = Math.round(message.duplicateCount);
+    }
+    if (message.rejections?.length) {
+      obj.rejections = message.rejections.map((e) => ReadingRejection.toJSON(e));
+    }
+    return obj;
+  },
 };
 
 function createBaseIngestBatchResponse(): IngestBatchResponse {
@@ -318,6 +398,18 @@ export const IngestBatchResponse: MessageFns<IngestBatchResponse> = {
       (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
     }
   },
+
+  fromJSON(object: any): IngestBatchResponse {
+    return { result: isSet(object.result) ? BatchResult.fromJSON(object.result) : undefined };
+  },
+
+  toJSON(message: IngestBatchResponse): unknown {
+    const obj: any = {};
+    if (message.result !== undefined) {
+      obj.result = BatchResult.toJSON(message.result);
+    }
+    return obj;
+  },
 };
 
 function createBaseIngestStreamRequest(): IngestStreamRequest {
@@ -363,6 +455,20 @@ export const IngestStreamRequest: MessageFns<IngestStreamRequest> = {
     } finally {
       (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
     }
+  },
+
+  fromJSON(object: any): IngestStreamRequest {
+    return {
+      readings: globalThis.Array.isArray(object?.readings) ? object.readings.map((e: any) => Reading.fromJSON(e)) : [],
+    };
+  },
+
+  toJSON(message: IngestStreamRequest): unknown {
+    const obj: any = {};
+    if (message.readings?.length) {
+      obj.readings = message.readings.map((e) => Reading.toJSON(e));
+    }
+    return obj;
   },
 };
 
@@ -420,6 +526,28 @@ export const IngestStreamResponse: MessageFns<IngestStreamResponse> = {
     } finally {
       (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
     }
+  },
+
+  fromJSON(object: any): IngestStreamResponse {
+    return {
+      result: isSet(object.result) ? BatchResult.fromJSON(object.result) : undefined,
+      batchCount: isSet(object.batchCount)
+        ? globalThis.Number(object.batchCount)
+        : isSet(object.batch_count)
+        ? globalThis.Number(object.batch_count)
+        : 0,
+    };
+  },
+
+  toJSON(message: IngestStreamResponse): unknown {
+    const obj: any = {};
+    if (message.result !== undefined) {
+      obj.result = BatchResult.toJSON(message.result);
+    }
+    if (message.batchCount !== 0) {
+      obj.batchCount = Math.round(message.batchCount);
+    }
+    return obj;
   },
 };
 
@@ -528,7 +656,13 @@ export const SensorIngestionDefinition = {
   },
 } as const;
 
+function isSet(value: any): boolean {
+  return value !== null && value !== undefined;
+}
+
 export interface MessageFns<T> {
   encode(message: T, writer?: BinaryWriter): BinaryWriter;
   decode(input: BinaryReader | Uint8Array, length?: number): T;
+  fromJSON(object: any): T;
+  toJSON(message: T): unknown;
 }

@@ -24,6 +24,43 @@ export enum Channel {
   UNRECOGNIZED = -1,
 }
 
+export function channelFromJSON(object: any): Channel {
+  switch (object) {
+    case 0:
+    case "CHANNEL_UNSPECIFIED":
+      return Channel.CHANNEL_UNSPECIFIED;
+    case 1:
+    case "CHANNEL_LOG":
+      return Channel.CHANNEL_LOG;
+    case 2:
+    case "CHANNEL_EMAIL":
+      return Channel.CHANNEL_EMAIL;
+    case 3:
+    case "CHANNEL_WEBHOOK":
+      return Channel.CHANNEL_WEBHOOK;
+    case -1:
+    case "UNRECOGNIZED":
+    default:
+      return Channel.UNRECOGNIZED;
+  }
+}
+
+export function channelToJSON(object: Channel): string {
+  switch (object) {
+    case Channel.CHANNEL_UNSPECIFIED:
+      return "CHANNEL_UNSPECIFIED";
+    case Channel.CHANNEL_LOG:
+      return "CHANNEL_LOG";
+    case Channel.CHANNEL_EMAIL:
+      return "CHANNEL_EMAIL";
+    case Channel.CHANNEL_WEBHOOK:
+      return "CHANNEL_WEBHOOK";
+    case Channel.UNRECOGNIZED:
+    default:
+      return "UNRECOGNIZED";
+  }
+}
+
 /** Delivery state in the outbox. */
 export enum DeliveryStatus {
   DELIVERY_STATUS_UNSPECIFIED = 0,
@@ -34,6 +71,43 @@ export enum DeliveryStatus {
   UNRECOGNIZED = -1,
 }
 
+export function deliveryStatusFromJSON(object: any): DeliveryStatus {
+  switch (object) {
+    case 0:
+    case "DELIVERY_STATUS_UNSPECIFIED":
+      return DeliveryStatus.DELIVERY_STATUS_UNSPECIFIED;
+    case 1:
+    case "DELIVERY_STATUS_PENDING":
+      return DeliveryStatus.DELIVERY_STATUS_PENDING;
+    case 2:
+    case "DELIVERY_STATUS_DELIVERED":
+      return DeliveryStatus.DELIVERY_STATUS_DELIVERED;
+    case 3:
+    case "DELIVERY_STATUS_FAILED":
+      return DeliveryStatus.DELIVERY_STATUS_FAILED;
+    case -1:
+    case "UNRECOGNIZED":
+    default:
+      return DeliveryStatus.UNRECOGNIZED;
+  }
+}
+
+export function deliveryStatusToJSON(object: DeliveryStatus): string {
+  switch (object) {
+    case DeliveryStatus.DELIVERY_STATUS_UNSPECIFIED:
+      return "DELIVERY_STATUS_UNSPECIFIED";
+    case DeliveryStatus.DELIVERY_STATUS_PENDING:
+      return "DELIVERY_STATUS_PENDING";
+    case DeliveryStatus.DELIVERY_STATUS_DELIVERED:
+      return "DELIVERY_STATUS_DELIVERED";
+    case DeliveryStatus.DELIVERY_STATUS_FAILED:
+      return "DELIVERY_STATUS_FAILED";
+    case DeliveryStatus.UNRECOGNIZED:
+    default:
+      return "UNRECOGNIZED";
+  }
+}
+
 /** What a notification is about. */
 export enum NotificationKind {
   NOTIFICATION_KIND_UNSPECIFIED = 0,
@@ -41,6 +115,43 @@ export enum NotificationKind {
   NOTIFICATION_KIND_ALERT_RESOLVED = 2,
   NOTIFICATION_KIND_DEVICE_VERIFICATION = 3,
   UNRECOGNIZED = -1,
+}
+
+export function notificationKindFromJSON(object: any): NotificationKind {
+  switch (object) {
+    case 0:
+    case "NOTIFICATION_KIND_UNSPECIFIED":
+      return NotificationKind.NOTIFICATION_KIND_UNSPECIFIED;
+    case 1:
+    case "NOTIFICATION_KIND_ALERT_FIRING":
+      return NotificationKind.NOTIFICATION_KIND_ALERT_FIRING;
+    case 2:
+    case "NOTIFICATION_KIND_ALERT_RESOLVED":
+      return NotificationKind.NOTIFICATION_KIND_ALERT_RESOLVED;
+    case 3:
+    case "NOTIFICATION_KIND_DEVICE_VERIFICATION":
+      return NotificationKind.NOTIFICATION_KIND_DEVICE_VERIFICATION;
+    case -1:
+    case "UNRECOGNIZED":
+    default:
+      return NotificationKind.UNRECOGNIZED;
+  }
+}
+
+export function notificationKindToJSON(object: NotificationKind): string {
+  switch (object) {
+    case NotificationKind.NOTIFICATION_KIND_UNSPECIFIED:
+      return "NOTIFICATION_KIND_UNSPECIFIED";
+    case NotificationKind.NOTIFICATION_KIND_ALERT_FIRING:
+      return "NOTIFICATION_KIND_ALERT_FIRING";
+    case NotificationKind.NOTIFICATION_KIND_ALERT_RESOLVED:
+      return "NOTIFICATION_KIND_ALERT_RESOLVED";
+    case NotificationKind.NOTIFICATION_KIND_DEVICE_VERIFICATION:
+      return "NOTIFICATION_KIND_DEVICE_VERIFICATION";
+    case NotificationKind.UNRECOGNIZED:
+    default:
+      return "UNRECOGNIZED";
+  }
 }
 
 /** One notification in the outbox. */
@@ -333,6 +444,111 @@ export const NotificationRecord: MessageFns<NotificationRecord> = {
       (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
     }
   },
+
+  fromJSON(object: any): NotificationRecord {
+    return {
+      id: isSet(object.id) ? globalThis.String(object.id) : "",
+      idempotencyKey: isSet(object.idempotencyKey)
+        ? globalThis.String(object.idempotencyKey)
+        : isSet(object.idempotency_key)
+        ? globalThis.String(object.idempotency_key)
+        : "",
+      kind: isSet(object.kind) ? notificationKindFromJSON(object.kind) : 0,
+      channel: isSet(object.channel) ? channelFromJSON(object.channel) : 0,
+      recipient: isSet(object.recipient) ? globalThis.String(object.recipient) : "",
+      subject: isSet(object.subject) ? globalThis.String(object.subject) : "",
+      body: isSet(object.body) ? globalThis.String(object.body) : "",
+      attributes: isObject(object.attributes)
+        ? (globalThis.Object.entries(object.attributes) as [string, any][]).reduce(
+          (acc: { [key: string]: string }, [key, value]: [string, any]) => {
+            globalThis.Object.defineProperty(acc, key, {
+              value: globalThis.String(value),
+              enumerable: true,
+              configurable: true,
+              writable: true,
+            });
+            return acc;
+          },
+          {},
+        )
+        : {},
+      status: isSet(object.status) ? deliveryStatusFromJSON(object.status) : 0,
+      attempts: isSet(object.attempts) ? globalThis.Number(object.attempts) : 0,
+      lastError: isSet(object.lastError)
+        ? globalThis.String(object.lastError)
+        : isSet(object.last_error)
+        ? globalThis.String(object.last_error)
+        : "",
+      createTime: isSet(object.createTime)
+        ? fromJsonTimestamp(object.createTime)
+        : isSet(object.create_time)
+        ? fromJsonTimestamp(object.create_time)
+        : undefined,
+      deliverTime: isSet(object.deliverTime)
+        ? fromJsonTimestamp(object.deliverTime)
+        : isSet(object.deliver_time)
+        ? fromJsonTimestamp(object.deliver_time)
+        : undefined,
+      nextAttemptTime: isSet(object.nextAttemptTime)
+        ? fromJsonTimestamp(object.nextAttemptTime)
+        : isSet(object.next_attempt_time)
+        ? fromJsonTimestamp(object.next_attempt_time)
+        : undefined,
+    };
+  },
+
+  toJSON(message: NotificationRecord): unknown {
+    const obj: any = {};
+    if (message.id !== "") {
+      obj.id = message.id;
+    }
+    if (message.idempotencyKey !== "") {
+      obj.idempotencyKey = message.idempotencyKey;
+    }
+    if (message.kind !== 0) {
+      obj.kind = notificationKindToJSON(message.kind);
+    }
+    if (message.channel !== 0) {
+      obj.channel = channelToJSON(message.channel);
+    }
+    if (message.recipient !== "") {
+      obj.recipient = message.recipient;
+    }
+    if (message.subject !== "") {
+      obj.subject = message.subject;
+    }
+    if (message.body !== "") {
+      obj.body = message.body;
+    }
+    if (message.attributes) {
+      const entries = globalThis.Object.entries(message.attributes) as [string, string][];
+      if (entries.length > 0) {
+        obj.attributes = {};
+        entries.forEach(([k, v]) => {
+          obj.attributes[k] = v;
+        });
+      }
+    }
+    if (message.status !== 0) {
+      obj.status = deliveryStatusToJSON(message.status);
+    }
+    if (message.attempts !== 0) {
+      obj.attempts = Math.round(message.attempts);
+    }
+    if (message.lastError !== "") {
+      obj.lastError = message.lastError;
+    }
+    if (message.createTime !== undefined) {
+      obj.createTime = fromTimestamp(message.createTime).toISOString();
+    }
+    if (message.deliverTime !== undefined) {
+      obj.deliverTime = fromTimestamp(message.deliverTime).toISOString();
+    }
+    if (message.nextAttemptTime !== undefined) {
+      obj.nextAttemptTime = fromTimestamp(message.nextAttemptTime).toISOString();
+    }
+    return obj;
+  },
 };
 
 function createBaseNotificationRecord_AttributesEntry(): NotificationRecord_AttributesEntry {
@@ -389,6 +605,24 @@ export const NotificationRecord_AttributesEntry: MessageFns<NotificationRecord_A
     } finally {
       (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
     }
+  },
+
+  fromJSON(object: any): NotificationRecord_AttributesEntry {
+    return {
+      key: isSet(object.key) ? globalThis.String(object.key) : "",
+      value: isSet(object.value) ? globalThis.String(object.value) : "",
+    };
+  },
+
+  toJSON(message: NotificationRecord_AttributesEntry): unknown {
+    const obj: any = {};
+    if (message.key !== "") {
+      obj.key = message.key;
+    }
+    if (message.value !== "") {
+      obj.value = message.value;
+    }
+    return obj;
   },
 };
 
@@ -505,6 +739,67 @@ export const SendNotificationRequest: MessageFns<SendNotificationRequest> = {
       (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
     }
   },
+
+  fromJSON(object: any): SendNotificationRequest {
+    return {
+      idempotencyKey: isSet(object.idempotencyKey)
+        ? globalThis.String(object.idempotencyKey)
+        : isSet(object.idempotency_key)
+        ? globalThis.String(object.idempotency_key)
+        : "",
+      kind: isSet(object.kind) ? notificationKindFromJSON(object.kind) : 0,
+      channel: isSet(object.channel) ? channelFromJSON(object.channel) : 0,
+      recipient: isSet(object.recipient) ? globalThis.String(object.recipient) : "",
+      subject: isSet(object.subject) ? globalThis.String(object.subject) : "",
+      body: isSet(object.body) ? globalThis.String(object.body) : "",
+      attributes: isObject(object.attributes)
+        ? (globalThis.Object.entries(object.attributes) as [string, any][]).reduce(
+          (acc: { [key: string]: string }, [key, value]: [string, any]) => {
+            globalThis.Object.defineProperty(acc, key, {
+              value: globalThis.String(value),
+              enumerable: true,
+              configurable: true,
+              writable: true,
+            });
+            return acc;
+          },
+          {},
+        )
+        : {},
+    };
+  },
+
+  toJSON(message: SendNotificationRequest): unknown {
+    const obj: any = {};
+    if (message.idempotencyKey !== "") {
+      obj.idempotencyKey = message.idempotencyKey;
+    }
+    if (message.kind !== 0) {
+      obj.kind = notificationKindToJSON(message.kind);
+    }
+    if (message.channel !== 0) {
+      obj.channel = channelToJSON(message.channel);
+    }
+    if (message.recipient !== "") {
+      obj.recipient = message.recipient;
+    }
+    if (message.subject !== "") {
+      obj.subject = message.subject;
+    }
+    if (message.body !== "") {
+      obj.body = message.body;
+    }
+    if (message.attributes) {
+      const entries = globalThis.Object.entries(message.attributes) as [string, string][];
+      if (entries.length > 0) {
+        obj.attributes = {};
+        entries.forEach(([k, v]) => {
+          obj.attributes[k] = v;
+        });
+      }
+    }
+    return obj;
+  },
 };
 
 function createBaseSendNotificationRequest_AttributesEntry(): SendNotificationRequest_AttributesEntry {
@@ -562,6 +857,24 @@ export const SendNotificationRequest_AttributesEntry: MessageFns<SendNotificatio
       (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
     }
   },
+
+  fromJSON(object: any): SendNotificationRequest_AttributesEntry {
+    return {
+      key: isSet(object.key) ? globalThis.String(object.key) : "",
+      value: isSet(object.value) ? globalThis.String(object.value) : "",
+    };
+  },
+
+  toJSON(message: SendNotificationRequest_AttributesEntry): unknown {
+    const obj: any = {};
+    if (message.key !== "") {
+      obj.key = message.key;
+    }
+    if (message.value !== "") {
+      obj.value = message.value;
+    }
+    return obj;
+  },
 };
 
 function createBaseSendNotificationResponse(): SendNotificationResponse {
@@ -618,6 +931,24 @@ export const SendNotificationResponse: MessageFns<SendNotificationResponse> = {
     } finally {
       (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
     }
+  },
+
+  fromJSON(object: any): SendNotificationResponse {
+    return {
+      notification: isSet(object.notification) ? NotificationRecord.fromJSON(object.notification) : undefined,
+      duplicate: isSet(object.duplicate) ? globalThis.Boolean(object.duplicate) : false,
+    };
+  },
+
+  toJSON(message: SendNotificationResponse): unknown {
+    const obj: any = {};
+    if (message.notification !== undefined) {
+      obj.notification = NotificationRecord.toJSON(message.notification);
+    }
+    if (message.duplicate !== false) {
+      obj.duplicate = message.duplicate;
+    }
+    return obj;
   },
 };
 
@@ -687,6 +1018,40 @@ export const SendVerificationEmailRequest: MessageFns<SendVerificationEmailReque
       (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
     }
   },
+
+  fromJSON(object: any): SendVerificationEmailRequest {
+    return {
+      deviceId: isSet(object.deviceId)
+        ? globalThis.String(object.deviceId)
+        : isSet(object.device_id)
+        ? globalThis.String(object.device_id)
+        : "",
+      deviceName: isSet(object.deviceName)
+        ? globalThis.String(object.deviceName)
+        : isSet(object.device_name)
+        ? globalThis.String(object.device_name)
+        : "",
+      ownerEmail: isSet(object.ownerEmail)
+        ? globalThis.String(object.ownerEmail)
+        : isSet(object.owner_email)
+        ? globalThis.String(object.owner_email)
+        : "",
+    };
+  },
+
+  toJSON(message: SendVerificationEmailRequest): unknown {
+    const obj: any = {};
+    if (message.deviceId !== "") {
+      obj.deviceId = message.deviceId;
+    }
+    if (message.deviceName !== "") {
+      obj.deviceName = message.deviceName;
+    }
+    if (message.ownerEmail !== "") {
+      obj.ownerEmail = message.ownerEmail;
+    }
+    return obj;
+  },
 };
 
 function createBaseSendVerificationEmailResponse(): SendVerificationEmailResponse {
@@ -732,6 +1097,18 @@ export const SendVerificationEmailResponse: MessageFns<SendVerificationEmailResp
     } finally {
       (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
     }
+  },
+
+  fromJSON(object: any): SendVerificationEmailResponse {
+    return { notification: isSet(object.notification) ? NotificationRecord.fromJSON(object.notification) : undefined };
+  },
+
+  toJSON(message: SendVerificationEmailResponse): unknown {
+    const obj: any = {};
+    if (message.notification !== undefined) {
+      obj.notification = NotificationRecord.toJSON(message.notification);
+    }
+    return obj;
   },
 };
 
@@ -779,6 +1156,18 @@ export const GetNotificationRequest: MessageFns<GetNotificationRequest> = {
       (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
     }
   },
+
+  fromJSON(object: any): GetNotificationRequest {
+    return { id: isSet(object.id) ? globalThis.String(object.id) : "" };
+  },
+
+  toJSON(message: GetNotificationRequest): unknown {
+    const obj: any = {};
+    if (message.id !== "") {
+      obj.id = message.id;
+    }
+    return obj;
+  },
 };
 
 function createBaseGetNotificationResponse(): GetNotificationResponse {
@@ -824,6 +1213,18 @@ export const GetNotificationResponse: MessageFns<GetNotificationResponse> = {
     } finally {
       (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
     }
+  },
+
+  fromJSON(object: any): GetNotificationResponse {
+    return { notification: isSet(object.notification) ? NotificationRecord.fromJSON(object.notification) : undefined };
+  },
+
+  toJSON(message: GetNotificationResponse): unknown {
+    const obj: any = {};
+    if (message.notification !== undefined) {
+      obj.notification = NotificationRecord.toJSON(message.notification);
+    }
+    return obj;
   },
 };
 
@@ -915,6 +1316,44 @@ export const ListNotificationsRequest: MessageFns<ListNotificationsRequest> = {
       (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
     }
   },
+
+  fromJSON(object: any): ListNotificationsRequest {
+    return {
+      status: isSet(object.status) ? deliveryStatusFromJSON(object.status) : 0,
+      channel: isSet(object.channel) ? channelFromJSON(object.channel) : 0,
+      kind: isSet(object.kind) ? notificationKindFromJSON(object.kind) : 0,
+      pageSize: isSet(object.pageSize)
+        ? globalThis.Number(object.pageSize)
+        : isSet(object.page_size)
+        ? globalThis.Number(object.page_size)
+        : 0,
+      pageToken: isSet(object.pageToken)
+        ? globalThis.String(object.pageToken)
+        : isSet(object.page_token)
+        ? globalThis.String(object.page_token)
+        : "",
+    };
+  },
+
+  toJSON(message: ListNotificationsRequest): unknown {
+    const obj: any = {};
+    if (message.status !== 0) {
+      obj.status = deliveryStatusToJSON(message.status);
+    }
+    if (message.channel !== 0) {
+      obj.channel = channelToJSON(message.channel);
+    }
+    if (message.kind !== 0) {
+      obj.kind = notificationKindToJSON(message.kind);
+    }
+    if (message.pageSize !== 0) {
+      obj.pageSize = Math.round(message.pageSize);
+    }
+    if (message.pageToken !== "") {
+      obj.pageToken = message.pageToken;
+    }
+    return obj;
+  },
 };
 
 function createBaseListNotificationsResponse(): ListNotificationsResponse {
@@ -971,6 +1410,30 @@ export const ListNotificationsResponse: MessageFns<ListNotificationsResponse> = 
     } finally {
       (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
     }
+  },
+
+  fromJSON(object: any): ListNotificationsResponse {
+    return {
+      notifications: globalThis.Array.isArray(object?.notifications)
+        ? object.notifications.map((e: any) => NotificationRecord.fromJSON(e))
+        : [],
+      nextPageToken: isSet(object.nextPageToken)
+        ? globalThis.String(object.nextPageToken)
+        : isSet(object.next_page_token)
+        ? globalThis.String(object.next_page_token)
+        : "",
+    };
+  },
+
+  toJSON(message: ListNotificationsResponse): unknown {
+    const obj: any = {};
+    if (message.notifications?.length) {
+      obj.notifications = message.notifications.map((e) => NotificationRecord.toJSON(e));
+    }
+    if (message.nextPageToken !== "") {
+      obj.nextPageToken = message.nextPageToken;
+    }
+    return obj;
   },
 };
 
@@ -1093,7 +1556,50 @@ export const NotificationDefinition = {
   },
 } as const;
 
+function toTimestamp(date: Date): Timestamp {
+  const seconds = Math.trunc(date.getTime() / 1_000);
+  const nanos = (date.getTime() % 1_000) * 1_000_000;
+  return { seconds, nanos };
+}
+
+function fromTimestamp(t: Timestamp): Date {
+  let millis = (t.seconds || 0) * 1_000;
+  millis += (t.nanos || 0) / 1_000_000;
+  return new globalThis.Date(millis);
+}
+
+const timestampFractionRegex = /:\d{2}\.\d+/;
+
+function fromJsonTimestamp(o: any): Timestamp {
+  if (o instanceof globalThis.Date) {
+    return toTimestamp(o);
+  } else if (typeof o === "string") {
+    // Date only keeps milliseconds, and parses longer fractions in an engine-specific way,
+    // so parse the fractional seconds ourselves and give Date only the whole seconds
+    const fraction = timestampFractionRegex.exec(o);
+    if (fraction === null) {
+      return toTimestamp(new globalThis.Date(o));
+    }
+    const fractionNanos = Number(fraction[0].slice(4, 13).padEnd(9, "0"));
+    const wholeSeconds = new globalThis.Date(o.replace(fraction[0], fraction[0].slice(0, 3)));
+    const timestamp = toTimestamp(new globalThis.Date(wholeSeconds.getTime() + Math.trunc(fractionNanos / 1_000_000)));
+    return { ...timestamp, nanos: (timestamp.nanos ?? 0) + (fractionNanos % 1_000_000) };
+  } else {
+    return Timestamp.fromJSON(o);
+  }
+}
+
+function isObject(value: any): boolean {
+  return typeof value === "object" && value !== null;
+}
+
+function isSet(value: any): boolean {
+  return value !== null && value !== undefined;
+}
+
 export interface MessageFns<T> {
   encode(message: T, writer?: BinaryWriter): BinaryWriter;
   decode(input: BinaryReader | Uint8Array, length?: number): T;
+  fromJSON(object: any): T;
+  toJSON(message: T): unknown;
 }

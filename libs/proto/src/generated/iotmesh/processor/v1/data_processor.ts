@@ -10,7 +10,7 @@ import type { Metadata } from "@grpc/grpc-js";
 import { GrpcMethod, GrpcStreamMethod } from "@nestjs/microservices";
 import { Observable } from "rxjs";
 import { Timestamp } from "../../../google/protobuf/timestamp.js";
-import { Reading, SensorType } from "../../telemetry/v1/reading.js";
+import { Reading, SensorType, sensorTypeFromJSON, sensorTypeToJSON } from "../../telemetry/v1/reading.js";
 
 export const protobufPackage = "iotmesh.processor.v1";
 
@@ -23,6 +23,43 @@ export enum Window {
   WINDOW_FIVE_MINUTES = 2,
   WINDOW_ONE_HOUR = 3,
   UNRECOGNIZED = -1,
+}
+
+export function windowFromJSON(object: any): Window {
+  switch (object) {
+    case 0:
+    case "WINDOW_UNSPECIFIED":
+      return Window.WINDOW_UNSPECIFIED;
+    case 1:
+    case "WINDOW_ONE_MINUTE":
+      return Window.WINDOW_ONE_MINUTE;
+    case 2:
+    case "WINDOW_FIVE_MINUTES":
+      return Window.WINDOW_FIVE_MINUTES;
+    case 3:
+    case "WINDOW_ONE_HOUR":
+      return Window.WINDOW_ONE_HOUR;
+    case -1:
+    case "UNRECOGNIZED":
+    default:
+      return Window.UNRECOGNIZED;
+  }
+}
+
+export function windowToJSON(object: Window): string {
+  switch (object) {
+    case Window.WINDOW_UNSPECIFIED:
+      return "WINDOW_UNSPECIFIED";
+    case Window.WINDOW_ONE_MINUTE:
+      return "WINDOW_ONE_MINUTE";
+    case Window.WINDOW_FIVE_MINUTES:
+      return "WINDOW_FIVE_MINUTES";
+    case Window.WINDOW_ONE_HOUR:
+      return "WINDOW_ONE_HOUR";
+    case Window.UNRECOGNIZED:
+    default:
+      return "UNRECOGNIZED";
+  }
 }
 
 /** Statistics of one window of readings. */
@@ -240,6 +277,76 @@ export const Aggregate: MessageFns<Aggregate> = {
       (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
     }
   },
+
+  fromJSON(object: any): Aggregate {
+    return {
+      deviceId: isSet(object.deviceId)
+        ? globalThis.String(object.deviceId)
+        : isSet(object.device_id)
+        ? globalThis.String(object.device_id)
+        : "",
+      sensorType: isSet(object.sensorType)
+        ? sensorTypeFromJSON(object.sensorType)
+        : isSet(object.sensor_type)
+        ? sensorTypeFromJSON(object.sensor_type)
+        : 0,
+      window: isSet(object.window) ? windowFromJSON(object.window) : 0,
+      startTime: isSet(object.startTime)
+        ? fromJsonTimestamp(object.startTime)
+        : isSet(object.start_time)
+        ? fromJsonTimestamp(object.start_time)
+        : undefined,
+      endTime: isSet(object.endTime)
+        ? fromJsonTimestamp(object.endTime)
+        : isSet(object.end_time)
+        ? fromJsonTimestamp(object.end_time)
+        : undefined,
+      count: isSet(object.count) ? globalThis.Number(object.count) : 0,
+      min: isSet(object.min) ? globalThis.Number(object.min) : 0,
+      max: isSet(object.max) ? globalThis.Number(object.max) : 0,
+      avg: isSet(object.avg) ? globalThis.Number(object.avg) : 0,
+      p95: isSet(object.p95) ? globalThis.Number(object.p95) : 0,
+      closed: isSet(object.closed) ? globalThis.Boolean(object.closed) : false,
+    };
+  },
+
+  toJSON(message: Aggregate): unknown {
+    const obj: any = {};
+    if (message.deviceId !== "") {
+      obj.deviceId = message.deviceId;
+    }
+    if (message.sensorType !== 0) {
+      obj.sensorType = sensorTypeToJSON(message.sensorType);
+    }
+    if (message.window !== 0) {
+      obj.window = windowToJSON(message.window);
+    }
+    if (message.startTime !== undefined) {
+      obj.startTime = fromTimestamp(message.startTime).toISOString();
+    }
+    if (message.endTime !== undefined) {
+      obj.endTime = fromTimestamp(message.endTime).toISOString();
+    }
+    if (message.count !== 0) {
+      obj.count = Math.round(message.count);
+    }
+    if (message.min !== 0) {
+      obj.min = floatToJson(message.min);
+    }
+    if (message.max !== 0) {
+      obj.max = floatToJson(message.max);
+    }
+    if (message.avg !== 0) {
+      obj.avg = floatToJson(message.avg);
+    }
+    if (message.p95 !== 0) {
+      obj.p95 = floatToJson(message.p95);
+    }
+    if (message.closed !== false) {
+      obj.closed = message.closed;
+    }
+    return obj;
+  },
 };
 
 function createBaseProcessReadingsRequest(): ProcessReadingsRequest {
@@ -285,6 +392,20 @@ export const ProcessReadingsRequest: MessageFns<ProcessReadingsRequest> = {
     } finally {
       (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
     }
+  },
+
+  fromJSON(object: any): ProcessReadingsRequest {
+    return {
+      readings: globalThis.Array.isArray(object?.readings) ? object.readings.map((e: any) => Reading.fromJSON(e)) : [],
+    };
+  },
+
+  toJSON(message: ProcessReadingsRequest): unknown {
+    const obj: any = {};
+    if (message.readings?.length) {
+      obj.readings = message.readings.map((e) => Reading.toJSON(e));
+    }
+    return obj;
   },
 };
 
@@ -342,6 +463,32 @@ export const ProcessReadingsResponse: MessageFns<ProcessReadingsResponse> = {
     } finally {
       (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
     }
+  },
+
+  fromJSON(object: any): ProcessReadingsResponse {
+    return {
+      processedCount: isSet(object.processedCount)
+        ? globalThis.Number(object.processedCount)
+        : isSet(object.processed_count)
+        ? globalThis.Number(object.processed_count)
+        : 0,
+      duplicateCount: isSet(object.duplicateCount)
+        ? globalThis.Number(object.duplicateCount)
+        : isSet(object.duplicate_count)
+        ? globalThis.Number(object.duplicate_count)
+        : 0,
+    };
+  },
+
+  toJSON(message: ProcessReadingsResponse): unknown {
+    const obj: any = {};
+    if (message.processedCount !== 0) {
+      obj.processedCount = Math.round(message.processedCount);
+    }
+    if (message.duplicateCount !== 0) {
+      obj.duplicateCount = Math.round(message.duplicateCount);
+    }
+    return obj;
   },
 };
 
@@ -444,6 +591,60 @@ export const GetAggregatesRequest: MessageFns<GetAggregatesRequest> = {
       (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
     }
   },
+
+  fromJSON(object: any): GetAggregatesRequest {
+    return {
+      deviceId: isSet(object.deviceId)
+        ? globalThis.String(object.deviceId)
+        : isSet(object.device_id)
+        ? globalThis.String(object.device_id)
+        : "",
+      sensorType: isSet(object.sensorType)
+        ? sensorTypeFromJSON(object.sensorType)
+        : isSet(object.sensor_type)
+        ? sensorTypeFromJSON(object.sensor_type)
+        : 0,
+      window: isSet(object.window) ? windowFromJSON(object.window) : 0,
+      startTime: isSet(object.startTime)
+        ? fromJsonTimestamp(object.startTime)
+        : isSet(object.start_time)
+        ? fromJsonTimestamp(object.start_time)
+        : undefined,
+      pageSize: isSet(object.pageSize)
+        ? globalThis.Number(object.pageSize)
+        : isSet(object.page_size)
+        ? globalThis.Number(object.page_size)
+        : 0,
+      pageToken: isSet(object.pageToken)
+        ? globalThis.String(object.pageToken)
+        : isSet(object.page_token)
+        ? globalThis.String(object.page_token)
+        : "",
+    };
+  },
+
+  toJSON(message: GetAggregatesRequest): unknown {
+    const obj: any = {};
+    if (message.deviceId !== "") {
+      obj.deviceId = message.deviceId;
+    }
+    if (message.sensorType !== 0) {
+      obj.sensorType = sensorTypeToJSON(message.sensorType);
+    }
+    if (message.window !== 0) {
+      obj.window = windowToJSON(message.window);
+    }
+    if (message.startTime !== undefined) {
+      obj.startTime = fromTimestamp(message.startTime).toISOString();
+    }
+    if (message.pageSize !== 0) {
+      obj.pageSize = Math.round(message.pageSize);
+    }
+    if (message.pageToken !== "") {
+      obj.pageToken = message.pageToken;
+    }
+    return obj;
+  },
 };
 
 function createBaseGetAggregatesResponse(): GetAggregatesResponse {
@@ -500,6 +701,30 @@ export const GetAggregatesResponse: MessageFns<GetAggregatesResponse> = {
     } finally {
       (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
     }
+  },
+
+  fromJSON(object: any): GetAggregatesResponse {
+    return {
+      aggregates: globalThis.Array.isArray(object?.aggregates)
+        ? object.aggregates.map((e: any) => Aggregate.fromJSON(e))
+        : [],
+      nextPageToken: isSet(object.nextPageToken)
+        ? globalThis.String(object.nextPageToken)
+        : isSet(object.next_page_token)
+        ? globalThis.String(object.next_page_token)
+        : "",
+    };
+  },
+
+  toJSON(message: GetAggregatesResponse): unknown {
+    const obj: any = {};
+    if (message.aggregates?.length) {
+      obj.aggregates = message.aggregates.map((e) => Aggregate.toJSON(e));
+    }
+    if (message.nextPageToken !== "") {
+      obj.nextPageToken = message.nextPageToken;
+    }
+    return obj;
   },
 };
 
@@ -580,6 +805,44 @@ export const ListAggregatesRequest: MessageFns<ListAggregatesRequest> = {
       (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
     }
   },
+
+  fromJSON(object: any): ListAggregatesRequest {
+    return {
+      sensorType: isSet(object.sensorType)
+        ? sensorTypeFromJSON(object.sensorType)
+        : isSet(object.sensor_type)
+        ? sensorTypeFromJSON(object.sensor_type)
+        : 0,
+      window: isSet(object.window) ? windowFromJSON(object.window) : 0,
+      pageSize: isSet(object.pageSize)
+        ? globalThis.Number(object.pageSize)
+        : isSet(object.page_size)
+        ? globalThis.Number(object.page_size)
+        : 0,
+      pageToken: isSet(object.pageToken)
+        ? globalThis.String(object.pageToken)
+        : isSet(object.page_token)
+        ? globalThis.String(object.page_token)
+        : "",
+    };
+  },
+
+  toJSON(message: ListAggregatesRequest): unknown {
+    const obj: any = {};
+    if (message.sensorType !== 0) {
+      obj.sensorType = sensorTypeToJSON(message.sensorType);
+    }
+    if (message.window !== 0) {
+      obj.window = windowToJSON(message.window);
+    }
+    if (message.pageSize !== 0) {
+      obj.pageSize = Math.round(message.pageSize);
+    }
+    if (message.pageToken !== "") {
+      obj.pageToken = message.pageToken;
+    }
+    return obj;
+  },
 };
 
 function createBaseListAggregatesResponse(): ListAggregatesResponse {
@@ -636,6 +899,30 @@ export const ListAggregatesResponse: MessageFns<ListAggregatesResponse> = {
     } finally {
       (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
     }
+  },
+
+  fromJSON(object: any): ListAggregatesResponse {
+    return {
+      aggregates: globalThis.Array.isArray(object?.aggregates)
+        ? object.aggregates.map((e: any) => Aggregate.fromJSON(e))
+        : [],
+      nextPageToken: isSet(object.nextPageToken)
+        ? globalThis.String(object.nextPageToken)
+        : isSet(object.next_page_token)
+        ? globalThis.String(object.next_page_token)
+        : "",
+    };
+  },
+
+  toJSON(message: ListAggregatesResponse): unknown {
+    const obj: any = {};
+    if (message.aggregates?.length) {
+      obj.aggregates = message.aggregates.map((e) => Aggregate.toJSON(e));
+    }
+    if (message.nextPageToken !== "") {
+      obj.nextPageToken = message.nextPageToken;
+    }
+    return obj;
   },
 };
 
@@ -735,6 +1022,43 @@ export const DataProcessorDefinition = {
   },
 } as const;
 
+function floatToJson(value: number | null | undefined): number | string | null | undefined {
+  return typeof value === "number" && !globalThis.Number.isFinite(value) ? globalThis.String(value) : value;
+}
+
+function toTimestamp(date: Date): Timestamp {
+  const seconds = Math.trunc(date.getTime() / 1_000);
+  const nanos = (date.getTime() % 1_000) * 1_000_000;
+  return { seconds, nanos };
+}
+
+function fromTimestamp(t: Timestamp): Date {
+  let millis = (t.seconds || 0) * 1_000;
+  millis += (t.nanos || 0) / 1_000_000;
+  return new globalThis.Date(millis);
+}
+
+const timestampFractionRegex = /:\d{2}\.\d+/;
+
+function fromJsonTimestamp(o: any): Timestamp {
+  if (o instanceof globalThis.Date) {
+    return toTimestamp(o);
+  } else if (typeof o === "string") {
+    // Date only keeps milliseconds, and parses longer fractions in an engine-specific way,
+    // so parse the fractional seconds ourselves and give Date only the whole seconds
+    const fraction = timestampFractionRegex.exec(o);
+    if (fraction === null) {
+      return toTimestamp(new globalThis.Date(o));
+    }
+    const fractionNanos = Number(fraction[0].slice(4, 13).padEnd(9, "0"));
+    const wholeSeconds = new globalThis.Date(o.replace(fraction[0], fraction[0].slice(0, 3)));
+    const timestamp = toTimestamp(new globalThis.Date(wholeSeconds.getTime() + Math.trunc(fractionNanos / 1_000_000)));
+    return { ...timestamp, nanos: (timestamp.nanos ?? 0) + (fractionNanos % 1_000_000) };
+  } else {
+    return Timestamp.fromJSON(o);
+  }
+}
+
 function longToNumber(int64: { toString(): string }): number {
   const num = globalThis.Number(int64.toString());
   if (num > globalThis.Number.MAX_SAFE_INTEGER) {
@@ -746,7 +1070,13 @@ function longToNumber(int64: { toString(): string }): number {
   return num;
 }
 
+function isSet(value: any): boolean {
+  return value !== null && value !== undefined;
+}
+
 export interface MessageFns<T> {
   encode(message: T, writer?: BinaryWriter): BinaryWriter;
   decode(input: BinaryReader | Uint8Array, length?: number): T;
+  fromJSON(object: any): T;
+  toJSON(message: T): unknown;
 }

@@ -23,6 +23,53 @@ export enum SensorType {
   UNRECOGNIZED = -1,
 }
 
+export function sensorTypeFromJSON(object: any): SensorType {
+  switch (object) {
+    case 0:
+    case "SENSOR_TYPE_UNSPECIFIED":
+      return SensorType.SENSOR_TYPE_UNSPECIFIED;
+    case 1:
+    case "SENSOR_TYPE_TEMPERATURE":
+      return SensorType.SENSOR_TYPE_TEMPERATURE;
+    case 2:
+    case "SENSOR_TYPE_HUMIDITY":
+      return SensorType.SENSOR_TYPE_HUMIDITY;
+    case 3:
+    case "SENSOR_TYPE_PRESSURE":
+      return SensorType.SENSOR_TYPE_PRESSURE;
+    case 4:
+    case "SENSOR_TYPE_MOTION":
+      return SensorType.SENSOR_TYPE_MOTION;
+    case 5:
+    case "SENSOR_TYPE_CUSTOM":
+      return SensorType.SENSOR_TYPE_CUSTOM;
+    case -1:
+    case "UNRECOGNIZED":
+    default:
+      return SensorType.UNRECOGNIZED;
+  }
+}
+
+export function sensorTypeToJSON(object: SensorType): string {
+  switch (object) {
+    case SensorType.SENSOR_TYPE_UNSPECIFIED:
+      return "SENSOR_TYPE_UNSPECIFIED";
+    case SensorType.SENSOR_TYPE_TEMPERATURE:
+      return "SENSOR_TYPE_TEMPERATURE";
+    case SensorType.SENSOR_TYPE_HUMIDITY:
+      return "SENSOR_TYPE_HUMIDITY";
+    case SensorType.SENSOR_TYPE_PRESSURE:
+      return "SENSOR_TYPE_PRESSURE";
+    case SensorType.SENSOR_TYPE_MOTION:
+      return "SENSOR_TYPE_MOTION";
+    case SensorType.SENSOR_TYPE_CUSTOM:
+      return "SENSOR_TYPE_CUSTOM";
+    case SensorType.UNRECOGNIZED:
+    default:
+      return "UNRECOGNIZED";
+  }
+}
+
 /** One measurement sent by a device. reading_id is chosen by the client and makes retries idempotent. */
 export interface Reading {
   readingId: string;
@@ -162,6 +209,60 @@ export const Reading: MessageFns<Reading> = {
       (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
     }
   },
+
+  fromJSON(object: any): Reading {
+    return {
+      readingId: isSet(object.readingId)
+        ? globalThis.String(object.readingId)
+        : isSet(object.reading_id)
+        ? globalThis.String(object.reading_id)
+        : "",
+      deviceId: isSet(object.deviceId)
+        ? globalThis.String(object.deviceId)
+        : isSet(object.device_id)
+        ? globalThis.String(object.device_id)
+        : "",
+      sensorType: isSet(object.sensorType)
+        ? sensorTypeFromJSON(object.sensorType)
+        : isSet(object.sensor_type)
+        ? sensorTypeFromJSON(object.sensor_type)
+        : 0,
+      value: isSet(object.value) ? globalThis.Number(object.value) : 0,
+      unit: isSet(object.unit) ? globalThis.String(object.unit) : "",
+      timestamp: isSet(object.timestamp) ? fromJsonTimestamp(object.timestamp) : undefined,
+      customSensor: isSet(object.customSensor)
+        ? globalThis.String(object.customSensor)
+        : isSet(object.custom_sensor)
+        ? globalThis.String(object.custom_sensor)
+        : "",
+    };
+  },
+
+  toJSON(message: Reading): unknown {
+    const obj: any = {};
+    if (message.readingId !== "") {
+      obj.readingId = message.readingId;
+    }
+    if (message.deviceId !== "") {
+      obj.deviceId = message.deviceId;
+    }
+    if (message.sensorType !== 0) {
+      obj.sensorType = sensorTypeToJSON(message.sensorType);
+    }
+    if (message.value !== 0) {
+      obj.value = floatToJson(message.value);
+    }
+    if (message.unit !== "") {
+      obj.unit = message.unit;
+    }
+    if (message.timestamp !== undefined) {
+      obj.timestamp = fromTimestamp(message.timestamp).toISOString();
+    }
+    if (message.customSensor !== "") {
+      obj.customSensor = message.customSensor;
+    }
+    return obj;
+  },
 };
 
 function createBaseReadingRejection(): ReadingRejection {
@@ -252,9 +353,86 @@ export const ReadingRejection: MessageFns<ReadingRejection> = {
       (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
     }
   },
+
+  fromJSON(object: any): ReadingRejection {
+    return {
+      index: isSet(object.index) ? globalThis.Number(object.index) : 0,
+      readingId: isSet(object.readingId)
+        ? globalThis.String(object.readingId)
+        : isSet(object.reading_id)
+        ? globalThis.String(object.reading_id)
+        : "",
+      reason: isSet(object.reason) ? globalThis.String(object.reason) : "",
+      field: isSet(object.field) ? globalThis.String(object.field) : "",
+      description: isSet(object.description) ? globalThis.String(object.description) : "",
+    };
+  },
+
+  toJSON(message: ReadingRejection): unknown {
+    const obj: any = {};
+    if (message.index !== 0) {
+      obj.index = Math.round(message.index);
+    }
+    if (message.readingId !== "") {
+      obj.readingId = message.readingId;
+    }
+    if (message.reason !== "") {
+      obj.reason = message.reason;
+    }
+    if (message.field !== "") {
+      obj.field = message.field;
+    }
+    if (message.description !== "") {
+      obj.description = message.description;
+    }
+    return obj;
+  },
 };
+
+function floatToJson(value: number | null | undefined): number | string | null | undefined {
+  return typeof value === "number" && !globalThis.Number.isFinite(value) ? globalThis.String(value) : value;
+}
+
+function toTimestamp(date: Date): Timestamp {
+  const seconds = Math.trunc(date.getTime() / 1_000);
+  const nanos = (date.getTime() % 1_000) * 1_000_000;
+  return { seconds, nanos };
+}
+
+function fromTimestamp(t: Timestamp): Date {
+  let millis = (t.seconds || 0) * 1_000;
+  millis += (t.nanos || 0) / 1_000_000;
+  return new globalThis.Date(millis);
+}
+
+const timestampFractionRegex = /:\d{2}\.\d+/;
+
+function fromJsonTimestamp(o: any): Timestamp {
+  if (o instanceof globalThis.Date) {
+    return toTimestamp(o);
+  } else if (typeof o === "string") {
+    // Date only keeps milliseconds, and parses longer fractions in an engine-specific way,
+    // so parse the fractional seconds ourselves and give Date only the whole seconds
+    const fraction = timestampFractionRegex.exec(o);
+    if (fraction === null) {
+      return toTimestamp(new globalThis.Date(o));
+    }
+    const fractionNanos = Number(fraction[0].slice(4, 13).padEnd(9, "0"));
+    const wholeSeconds = new globalThis.Date(o.replace(fraction[0], fraction[0].slice(0, 3)));
+    const timestamp = toTimestamp(new globalThis.Date(wholeSeconds.getTime() + Math.trunc(fractionNanos / 1_000_000)));
+    return { ...timestamp, nanos: (timestamp.nanos ?? 0) + (fractionNanos % 1_000_000) };
+  } else {
+    return Timestamp.fromJSON(o);
+  }
+}
+
+function isSet(value: any): boolean {
+  return value !== null && value !== undefined;
+}
 
 export interface MessageFns<T> {
   encode(message: T, writer?: BinaryWriter): BinaryWriter;
   decode(input: BinaryReader | Uint8Array, length?: number): T;
+  fromJSON(object: any): T;
+  toJSON(message: T): unknown;
 }

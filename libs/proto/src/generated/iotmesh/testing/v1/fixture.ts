@@ -146,6 +146,52 @@ export const EchoRequest: MessageFns<EchoRequest> = {
       (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
     }
   },
+
+  fromJSON(object: any): EchoRequest {
+    return {
+      message: isSet(object.message) ? globalThis.String(object.message) : "",
+      delayMs: isSet(object.delayMs)
+        ? globalThis.Number(object.delayMs)
+        : isSet(object.delay_ms)
+        ? globalThis.Number(object.delay_ms)
+        : 0,
+      failCode: isSet(object.failCode)
+        ? globalThis.Number(object.failCode)
+        : isSet(object.fail_code)
+        ? globalThis.Number(object.fail_code)
+        : 0,
+      failTimes: isSet(object.failTimes)
+        ? globalThis.Number(object.failTimes)
+        : isSet(object.fail_times)
+        ? globalThis.Number(object.fail_times)
+        : 0,
+      key: isSet(object.key) ? globalThis.String(object.key) : "",
+      relay: isSet(object.relay) ? globalThis.Boolean(object.relay) : false,
+    };
+  },
+
+  toJSON(message: EchoRequest): unknown {
+    const obj: any = {};
+    if (message.message !== "") {
+      obj.message = message.message;
+    }
+    if (message.delayMs !== 0) {
+      obj.delayMs = Math.round(message.delayMs);
+    }
+    if (message.failCode !== 0) {
+      obj.failCode = Math.round(message.failCode);
+    }
+    if (message.failTimes !== 0) {
+      obj.failTimes = Math.round(message.failTimes);
+    }
+    if (message.key !== "") {
+      obj.key = message.key;
+    }
+    if (message.relay !== false) {
+      obj.relay = message.relay;
+    }
+    return obj;
+  },
 };
 
 function createBaseEchoResponse(): EchoResponse {
@@ -202,6 +248,24 @@ export const EchoResponse: MessageFns<EchoResponse> = {
     } finally {
       (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
     }
+  },
+
+  fromJSON(object: any): EchoResponse {
+    return {
+      message: isSet(object.message) ? globalThis.String(object.message) : "",
+      attempt: isSet(object.attempt) ? globalThis.Number(object.attempt) : 0,
+    };
+  },
+
+  toJSON(message: EchoResponse): unknown {
+    const obj: any = {};
+    if (message.message !== "") {
+      obj.message = message.message;
+    }
+    if (message.attempt !== 0) {
+      obj.attempt = Math.round(message.attempt);
+    }
+    return obj;
   },
 };
 
@@ -260,6 +324,28 @@ export const CountUpRequest: MessageFns<CountUpRequest> = {
       (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
     }
   },
+
+  fromJSON(object: any): CountUpRequest {
+    return {
+      count: isSet(object.count) ? globalThis.Number(object.count) : 0,
+      intervalMs: isSet(object.intervalMs)
+        ? globalThis.Number(object.intervalMs)
+        : isSet(object.interval_ms)
+        ? globalThis.Number(object.interval_ms)
+        : 0,
+    };
+  },
+
+  toJSON(message: CountUpRequest): unknown {
+    const obj: any = {};
+    if (message.count !== 0) {
+      obj.count = Math.round(message.count);
+    }
+    if (message.intervalMs !== 0) {
+      obj.intervalMs = Math.round(message.intervalMs);
+    }
+    return obj;
+  },
 };
 
 function createBaseCountUpResponse(): CountUpResponse {
@@ -305,6 +391,18 @@ export const CountUpResponse: MessageFns<CountUpResponse> = {
     } finally {
       (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
     }
+  },
+
+  fromJSON(object: any): CountUpResponse {
+    return { n: isSet(object.n) ? globalThis.Number(object.n) : 0 };
+  },
+
+  toJSON(message: CountUpResponse): unknown {
+    const obj: any = {};
+    if (message.n !== 0) {
+      obj.n = Math.round(message.n);
+    }
+    return obj;
   },
 };
 
@@ -396,7 +494,13 @@ export const FixtureDefinition = {
   },
 } as const;
 
+function isSet(value: any): boolean {
+  return value !== null && value !== undefined;
+}
+
 export interface MessageFns<T> {
   encode(message: T, writer?: BinaryWriter): BinaryWriter;
   decode(input: BinaryReader | Uint8Array, length?: number): T;
+  fromJSON(object: any): T;
+  toJSON(message: T): unknown;
 }
