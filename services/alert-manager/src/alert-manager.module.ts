@@ -1,0 +1,57 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import {
+  ALERT_MANAGER_CONFIG,
+  ALERT_STORE,
+  CLOCK,
+  DEVICE_TYPE_LOOKUP,
+  NOTIFICATION_OUTBOX,
+  NOTIFICATION_SENDER,
+} from './alert-manager.di-tokens.js';
+import { AlertEventFeed } from './alerts/alert-event-feed.js';
+import { AlertLocks } from './alerts/alert-locks.js';
+import { AlertWatchService } from './alerts/alert-watch.service.js';
+import { AlertsGrpcController } from './alerts/alerts.grpc.controller.js';
+import { AlertsService } from './alerts/alerts.service.js';
+import type { AlertManagerConfig } from './config.js';
+import { EvaluationGrpcController } from './evaluation/evaluation.grpc.controller.js';
+import { EvaluationService } from './evaluation/evaluation.service.js';
+import type { DeviceTypeLookup } from './evaluation/device-types.port.js';
+import type { AlertStore } from './infrastructure/alert-store.port.js';
+import { NotificationDispatcher } from './notifications/notification-dispatcher.js';
+import type { NotificationOutbox } from './notifications/notification-outbox.port.js';
+import type { NotificationSender } from './notifications/notification-sender.port.js';
+import { RulesGrpcController } from './rules/rules.grpc.controller.js';
+import { RulesService } from './rules/rules.service.js';
+
+/** What main.ts opens and closes itself, handed to the module. */
+export interface AlertManagerAdapters {
+  store: AlertStore;
+  outbox: NotificationOutbox;
+  deviceTypes: DeviceTypeLookup;
+  sender: NotificationSender;
+}
+
+@Module({})
+export class AlertManagerModule {
+  static register(config: AlertManagerConfig, adapters: AlertManagerAdapters): DynamicModule {
+    return {
+      module: AlertManagerModule,
+      controllers: [RulesGrpcController, EvaluationGrpcController, AlertsGrpcController],
+      providers: [
+        RulesService,
+        EvaluationService,
+        AlertsService,
+        AlertWatchService,
+        AlertEventFeed,
+        NotificationDispatcher,
+        { provide: AlertLocks, useValue: new AlertLocks() },
+        { provide: ALERT_MANAGER_CONFIG, useValue: config },
+        { provide: ALERT_STORE, useValue: adapters.store },
+        { provide: NOTIFICATION_OUTBOX, useValue: adapters.outbox },
+        { provide: DEVICE_TYPE_LOOKUP, useValue: adapters.deviceTypes },
+        { provide: NOTIFICATION_SENDER, useValue: adapters.sender },
+        { provide: CLOCK, useValue: () => Date.now() },
+      ],
+    };
+  }
+}

@@ -1,0 +1,29 @@
+/**
+ * Serialises work per rule and device inside this process, so two requests carrying readings of
+ * the same device (or an acknowledgement racing an evaluation) never decide on the same stale
+ * state. Other replicas are kept honest by the store's revision and cursor checks.
+ */
+export class AlertLocks {
+  private readonly tails = new Map<string, Promise<void>>();
+
+  async run<T>(ruleId: string, deviceId: string, work: () => Promise<T>): Promise<T> {
+    const key = JSON.stringify([ruleId, deviceId]);
+    const previous = this.tails.get(key) ?? Promise.resolve();
+    let release!: () => void;
+    const turn = new Promise<void>((resolve) => (release = resolve));
+    const tail = previous.then(() => turn);
+    this.tails.set(key, tail);
+    await previous;
+    try {
+      return await work();
+    } finally {
+      release();
+      if (this.tails.get(key) === tail) this.tails.delete(key);
+    }
+  }
+
+  /** Keys with work running or queued (for tests and diagnostics). */
+  get size(): number {
+    return this.tails.size;
+  }
+}

@@ -1,0 +1,78 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { ValidationError } from '@iot-mesh/platform';
+import { filter as where, Observable } from 'rxjs';
+import { ALERT_STORE } from '../alert-manager.di-tokens.js';
+import type { AlertFilter, AlertStore } from '../infrastructure/alert-store.port.js';
+import { matchesFilter } from './alert-filter.js';
+import { AlertEventFeed } from './alert-event-feed.js';
+import type { AlertEvent } from './domain/alert.js';
+
+const REPLAY_PAGE = 200;
+
+/** WatchAlerts: stored events after a resume point, then live ones, without gaps or repeats. */
+@Injectable()
+export class AlertWatchService {
+  constructor(
+    @Inject(ALERT_STORE) private readonly store: AlertStore,
+    private readonly feed: AlertEventFeed,
+  ) {}
+
+  watch(filter: AlertFilter, resumeAfterSequence: number): Observable<AlertEvent> {
+    if (!Number.isSafeInteger(resumeAfterSequence) || resumeAfterSequence < 0) {
+      throw new ValidationError([
+        {
+          field: 'resume_after_sequence',
+          reason: 'FIELD.INVALID',
+          description: 'must be zero or a positive sequence',
+        },
+      ]);
+    }
+    return new Observable<AlertEvent>((subscriber) => {
+      let lastSent = resumeAfterSequence;
+      let replaying = resumeAfterSequence > 0;
+      const buffered: AlertEvent[] = [];
+      // Sequences only grow, so anything at or below the last one sent was sent already.
+      const send = (event: AlertEvent) => {
+        if (event.sequence <= lastSent) return;
+        lastSent = event.sequence;
+        subscriber.next(event);
+      };
+      // Subscribe to live events before reading the stored ones: whatever commits during the
+      // replay is buffered instead of falling between the two.
+      const live = this.feed.live.pipe(where((event) => matchesFilter(event.alert, filter))).subscribe({
+        next: (event) => (replaying ? buffered.push(event) : send(event)),
+        error: (error: unknown) => subscriber.error(error),
+        complete: () => subscriber.complete(),
+      });
+      if (replaying) {
+        this.replay(
+          filter,
+          () => lastSent,
+          send,
+          () => subscriber.closed,
+        ).then(
+          () => {
+            replaying = false;
+            for (const event of buffered.splice(0)) send(event);
+          },
+          (error: unknown) => subscriber.error(error),
+        );
+      }
+      return () => live.unsubscribe();
+    });
+  }
+
+  private async replay(
+    filter: AlertFilter,
+    lastSent: () => number,
+    send: (event: AlertEvent) => void,
+    closed: () => boolean,
+  ): Promise<void> {
+    for (;;) {
+      if (closed()) return;
+      const page = await this.store.listEvents(lastSent(), filter, REPLAY_PAGE);
+      page.forEach(send);
+      if (page.length < REPLAY_PAGE) return;
+    }
+  }
+}

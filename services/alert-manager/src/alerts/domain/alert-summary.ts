@@ -1,0 +1,23 @@
+import { SensorType } from '@iot-mesh/proto/iotmesh/telemetry/v1/reading';
+import { Operator, type Rule } from '../../rules/domain/rule.js';
+
+const SYMBOLS: Partial<Record<Operator, string>> = {
+  [Operator.OPERATOR_GREATER_THAN]: '>',
+  [Operator.OPERATOR_GREATER_OR_EQUAL]: '>=',
+  [Operator.OPERATOR_LESS_THAN]: '<',
+  [Operator.OPERATOR_LESS_OR_EQUAL]: '<=',
+};
+
+const quantity = (sensorType: SensorType): string =>
+  (SensorType[sensorType] ?? 'value').replace('SENSOR_TYPE_', '').toLowerCase();
+
+/** One line a person understands, e.g. "Boiler too hot: temperature > 30 on boiler-1". */
+export function summarize(rule: Rule, deviceId: string): string {
+  const condition =
+    rule.operator === Operator.OPERATOR_OUTSIDE_RANGE
+      ? `outside [${rule.threshold}, ${rule.thresholdHigh}]`
+      : rule.operator === Operator.OPERATOR_INSIDE_RANGE
+        ? `inside [${rule.threshold}, ${rule.thresholdHigh}]`
+        : `${SYMBOLS[rule.operator] ?? '?'} ${rule.threshold}`;
+  return `${rule.name}: ${quantity(rule.sensorType)} ${condition} on ${deviceId}`;
+}

@@ -1,0 +1,38 @@
+import { ConfigError, loadConfig } from '@iot-mesh/platform';
+import { alertConfigSchema } from './config.js';
+
+describe('alert manager config', () => {
+  it('has working defaults', () => {
+    const config = loadConfig(alertConfigSchema, {});
+    expect(config.platform).toMatchObject({ grpcPort: 50055, adminPort: 9465, serviceName: 'alert-manager' });
+    expect(config).toMatchObject({
+      deviceRegistryAddress: '127.0.0.1:50052',
+      notificationAddress: '127.0.0.1:50056',
+      deviceCacheTtlMs: 30_000,
+      alertChannels: { channels: ['log'], emailTo: '' },
+      storage: { kind: 'sqlite' },
+    });
+  });
+
+  it('reads the channel list', () => {
+    const config = loadConfig(alertConfigSchema, {
+      ALERT_CHANNELS: ' log, email ,webhook,log',
+      ALERT_EMAIL_TO: 'ops@example.com',
+    });
+    expect(config.alertChannels).toEqual({
+      channels: ['log', 'email', 'webhook'],
+      emailTo: 'ops@example.com',
+    });
+  });
+
+  it.each([
+    [{ ALERT_CHANNELS: 'log,sms' }, 'ALERT_CHANNELS'],
+    [{ ALERT_CHANNELS: ' , ' }, 'ALERT_CHANNELS'],
+    [{ ALERT_CHANNELS: 'email' }, 'ALERT_EMAIL_TO'],
+    [{ ALERT_EMAIL_TO: 'nope' }, 'ALERT_EMAIL_TO'],
+    [{ DEVICE_CACHE_TTL_MS: '-1' }, 'DEVICE_CACHE_TTL_MS'],
+  ])('refuses %o naming %s', (env, variable) => {
+    expect(() => loadConfig(alertConfigSchema, env)).toThrow(ConfigError);
+    expect(() => loadConfig(alertConfigSchema, env)).toThrow(variable);
+  });
+});

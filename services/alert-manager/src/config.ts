@@ -1,0 +1,71 @@
+import { checkTls, millis, platformEnv, toPlatformConfig } from '@iot-mesh/platform';
+import { checkStorage, storageEnv, toStorageSettings } from '@iot-mesh/storage';
+import { z } from 'zod';
+import { CHANNEL_NAMES } from './notifications/domain/outbox-entry.js';
+
+const EMAIL = /^[^\s@]{1,64}@[^\s@]{1,189}\.[^\s@]{2,63}$/;
+
+/** "log,email" → ['log', 'email']; every name must be a known channel, none twice. */
+const channelList = z
+  .string()
+  .default('log')
+  .transform((value) => [
+    ...new Set(
+      value
+        .split(',')
+        .map((name) => name.trim())
+        .filter(Boolean),
+    ),
+  ])
+  .pipe(
+    z
+      .array(z.enum(CHANNEL_NAMES, { message: `each channel must be one of ${CHANNEL_NAMES.join(', ')}` }))
+      .min(1, 'name at least one channel'),
+  );
+
+export const alertConfigSchema = z
+  .object({
+    ...platformEnv({ serviceName: 'alert-manager', grpcPort: 50055, adminPort: 9465 }),
+    ...storageEnv,
+    DEVICE_REGISTRY_ADDRESS: z.string().min(1).default('127.0.0.1:50052'),
+    NOTIFICATION_ADDRESS: z.string().min(1).default('127.0.0.1:50056'),
+    // Zero disables caching: every device-type rule evaluation asks the registry.
+    DEVICE_CACHE_TTL_MS: z.coerce.number().int().min(0).default(30_000),
+    ALERT_CHANNELS: channelList,
+    ALERT_EMAIL_TO: z.string().regex(EMAIL, 'must be an email address').optional(),
+    // How often the outbox is checked for due entries besides right after new ones are written.
+    OUTBOX_POLL_INTERVAL_MS: millis(1_000),
+    OUTBOX_RETRY_INITIAL_MS: millis(1_000),
+    OUTBOX_RETRY_MAX_MS: millis(60_000),
+    // How often the event table is tailed for events written by other replicas.
+    EVENT_POLL_INTERVAL_MS: millis(1_000),
+  })
+  .superRefine((env, ctx) => {
+    checkTls(env, ctx);
+    checkStorage(env, ctx);
+    if (env.ALERT_CHANNELS.includes('email') && !env.ALERT_EMAIL_TO) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['ALERT_EMAIL_TO'],
+        message: 'required when ALERT_CHANNELS has email',
+      });
+    }
+  })
+  .transform((env) => ({
+    platform: toPlatformConfig(env),
+    storage: toStorageSettings(env, env.SERVICE_NAME),
+    deviceRegistryAddress: env.DEVICE_REGISTRY_ADDRESS,
+    notificationAddress: env.NOTIFICATION_ADDRESS,
+    deviceCacheTtlMs: env.DEVICE_CACHE_TTL_MS,
+    alertChannels: {
+      channels: env.ALERT_CHANNELS,
+      emailTo: env.ALERT_EMAIL_TO ?? '',
+    },
+    outbox: {
+      pollIntervalMs: env.OUTBOX_POLL_INTERVAL_MS,
+      retry: { initialMs: env.OUTBOX_RETRY_INITIAL_MS, maxMs: env.OUTBOX_RETRY_MAX_MS },
+    },
+    eventPollIntervalMs: env.EVENT_POLL_INTERVAL_MS,
+  }));
+
+export type AlertManagerConfig = z.output<typeof alertConfigSchema>;

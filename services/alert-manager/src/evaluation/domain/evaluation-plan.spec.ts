@@ -1,0 +1,144 @@
+import { SensorType } from '@iot-mesh/proto/iotmesh/telemetry/v1/reading';
+import { AlertEventType, AlertState, type StoredAlert } from '../../alerts/domain/alert.js';
+import { Operator, Severity, type Rule } from '../../rules/domain/rule.js';
+import type { EvaluatedReading } from './evaluated-reading.js';
+import { planEvaluation } from './evaluation-plan.js';
+
+const rule: Rule = {
+  id: 'rule-1',
+  name: 'Too hot',
+  scope: { kind: 'all_devices' },
+  sensorType: SensorType.SENSOR_TYPE_TEMPERATURE,
+  operator: Operator.OPERATOR_GREATER_THAN,
+  threshold: 30,
+  thresholdHigh: 0,
+  forDurationMs: 0,
+  severity: Severity.SEVERITY_WARNING,
+  hysteresis: 0,
+  enabled: true,
+  createTime: 0,
+  updateTime: 0,
+};
+const reading = (id: string, value: number, time: number): EvaluatedReading => ({
+  id,
+  deviceId: 'dev-1',
+  sensorType: SensorType.SENSOR_TYPE_TEMPERATURE,
+  value,
+  time,
+});
+let ids = 0;
+const context = () => ({ now: 99, newAlertId: () => `alert-${++ids}` });
+const eventTypes = (plan: ReturnType<typeof planEvaluation>) =>
+  plan.changes.events.map((e) => AlertEventType[e.type]);
+
+describe('evaluation plan', () => {
+  it('evaluates in reading time order and moves the cursor to the last reading', () => {
+    const plan = planEvaluation(
+      {
+        rule,
+        deviceId: 'dev-1',
+        open: undefined,
+        cursor: undefined,
+        readings: [reading('b', 20, 2), reading('a', 40, 1)],
+      },
+      context(),
+    );
+    expect(eventTypes(plan)).toEqual(['ALERT_EVENT_TYPE_FIRING', 'ALERT_EVENT_TYPE_RESOLVED']);
+    expect(plan.cursor).toEqual({ readingTime: 2, readingId: 'b' });
+    expect(plan.changes.notices.map((n) => n.transition)).toEqual(['FIRING', 'RESOLVED']);
+    // One write per alert (its final state), new so without an expected revision.
+    expect(plan.changes.writes).toEqual([
+      {
+        alert: expect.objectContaining({ state: AlertState.ALERT_STATE_RESOLVED }) as unknown,
+        expectedRevision: null,
+      },
+    ]);
+    expect(plan.changedAlerts).toHaveLength(1);
+  });
+
+  it('skips readings at or before the cursor, so a retried batch changes nothing', () => {
+    const batch = [reading('a', 40, 1), reading('b', 20, 2)];
+    const plan = planEvaluation(
+      {
+        rule,
+        deviceId: 'dev-1',
+        open: undefined,
+        cursor: { readingTime: 2, readingId: 'b' },
+        readings: batch,
+      },
+      context(),
+    );
+    expect(plan.cursor).toBeUndefined();
+    expect(plan.changes).toEqual({ writes: [], events: [], notices: [] });
+  });
+
+  it('orders equal times by reading id', () => {
+    const plan = planEvaluation(
+      {
+        rule,
+        deviceId: 'dev-1',
+        open: undefined,
+        cursor: { readingTime: 5, readingId: 'm' },
+        readings: [reading('a', 40, 5), reading('z', 40, 5)],
+      },
+      context(),
+    );
+    expect(plan.cursor).toEqual({ readingTime: 5, readingId: 'z' });
+    expect(eventTypes(plan)).toEqual(['ALERT_EVENT_TYPE_FIRING']);
+  });
+
+  it('updates a stored alert guarded by its revision, and opens a successor after it', () => {
+    const open: StoredAlert = {
+      id: 'alert-old',
+      ruleId: 'rule-1',
+      deviceId: 'dev-1',
+      sensorType: SensorType.SENSOR_TYPE_TEMPERATURE,
+      state: AlertState.ALERT_STATE_FIRING,
+      severity: Severity.SEVERITY_WARNING,
+      value: 35,
+      summary: 's',
+      acknowledged: false,
+      acknowledgedBy: '',
+      acknowledgeTime: null,
+      startTime: 0,
+      fireTime: 0,
+      resolveTime: null,
+      updateTime: 0,
+      revision: 4,
+    };
+    const plan = planEvaluation(
+      {
+        rule,
+        deviceId: 'dev-1',
+        open,
+        cursor: { readingTime: 0, readingId: 'x' },
+        readings: [reading('a', 36, 1), reading('b', 10, 2), reading('c', 50, 3)],
+      },
+      context(),
+    );
+    expect(
+      plan.changes.writes.map((w) => [w.alert.id === 'alert-old', w.expectedRevision, w.alert.state]),
+    ).toEqual([
+      [true, 4, AlertState.ALERT_STATE_RESOLVED],
+      [false, null, AlertState.ALERT_STATE_FIRING],
+    ]);
+    expect(eventTypes(plan)).toEqual(['ALERT_EVENT_TYPE_RESOLVED', 'ALERT_EVENT_TYPE_FIRING']);
+    expect(plan.changes.events[0].alert.value).toBe(10);
+  });
+
+  it('holds move only the value and the cursor, without events', () => {
+    const plan = planEvaluation(
+      {
+        rule,
+        deviceId: 'dev-1',
+        open: undefined,
+        cursor: undefined,
+        readings: [reading('a', 40, 1), reading('b', 45, 2)],
+      },
+      context(),
+    );
+    expect(eventTypes(plan)).toEqual(['ALERT_EVENT_TYPE_FIRING']);
+    expect(plan.changes.writes[0].alert.value).toBe(45);
+    expect(plan.changes.events[0].alert.value).toBe(40);
+  });
+});

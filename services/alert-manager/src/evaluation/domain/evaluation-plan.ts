@@ -1,0 +1,51 @@
+import { AlertChangeRecorder, type AlertChanges } from '../../alerts/domain/alert-changes.js';
+import { isOpen, type Alert, type StoredAlert } from '../../alerts/domain/alert.js';
+import { stepAlert, type StepContext } from '../../alerts/domain/alert-state-machine.js';
+import type { Rule } from '../../rules/domain/rule.js';
+import {
+  byTimeThenId,
+  compareToCursor,
+  type EvaluatedReading,
+  type EvaluationCursor,
+} from './evaluated-reading.js';
+
+export interface EvaluationInput {
+  rule: Rule;
+  deviceId: string;
+  open: StoredAlert | undefined;
+  cursor: EvaluationCursor | undefined;
+  /** This rule and device's readings of one request. */
+  readings: readonly EvaluatedReading[];
+}
+
+export interface EvaluationPlan {
+  /** Undefined when every reading had been evaluated before: nothing to write. */
+  cursor: EvaluationCursor | undefined;
+  changes: AlertChanges;
+  changedAlerts: Alert[];
+}
+
+/**
+ * Runs the state machine over a rule and device's readings in time order. Readings at or
+ * before the cursor were evaluated already (a retry) or arrived late, and are skipped, which
+ * makes evaluation idempotent per reading.
+ */
+export function planEvaluation(input: EvaluationInput, context: StepContext): EvaluationPlan {
+  const recorder = new AlertChangeRecorder(context.now, input.open ? [input.open] : []);
+  let open: Alert | undefined = input.open;
+  let cursor = input.cursor;
+  let advanced = false;
+  for (const reading of [...input.readings].sort(byTimeThenId)) {
+    if (cursor && compareToCursor(reading, cursor) <= 0) continue;
+    const step = stepAlert(input.rule, input.deviceId, open, reading, context);
+    recorder.record(step);
+    if (step.kind !== 'idle') open = isOpen(step.alert.state) ? step.alert : undefined;
+    cursor = { readingTime: reading.time, readingId: reading.id };
+    advanced = true;
+  }
+  return {
+    cursor: advanced ? cursor : undefined,
+    changes: recorder.changes,
+    changedAlerts: recorder.changedAlerts,
+  };
+}

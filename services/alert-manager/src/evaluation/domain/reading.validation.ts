@@ -1,0 +1,37 @@
+import { enumViolation, type FieldViolation } from '@iot-mesh/platform';
+import { SensorType, type Reading } from '@iot-mesh/proto/iotmesh/telemetry/v1/reading';
+
+export const MAX_READINGS_PER_REQUEST = 1000;
+
+const violation = (field: string, reason: string, description: string): FieldViolation => ({
+  field,
+  reason,
+  description,
+});
+
+function readingViolations(reading: Reading, index: number): FieldViolation[] {
+  const at = (field: string) => `readings[${index}].${field}`;
+  const type = enumViolation(at('sensor_type'), reading.sensorType, SensorType);
+  return [
+    ...(reading.readingId === '' ? [violation(at('reading_id'), 'FIELD.REQUIRED', 'must not be empty')] : []),
+    ...(reading.deviceId === '' ? [violation(at('device_id'), 'FIELD.REQUIRED', 'must not be empty')] : []),
+    ...(type ? [type] : []),
+    ...(Number.isFinite(reading.value)
+      ? []
+      : [violation(at('value'), 'READING.NOT_FINITE', 'must be a finite number')]),
+    ...(reading.timestamp === undefined ? [violation(at('timestamp'), 'FIELD.REQUIRED', 'must be set')] : []),
+  ];
+}
+
+/**
+ * Readings reach the alert manager validated and normalised by ingestion; this is the defensive
+ * check that keeps a broken caller from creating nonsense alerts.
+ */
+export function readingsViolations(readings: readonly Reading[]): FieldViolation[] {
+  if (readings.length > MAX_READINGS_PER_REQUEST) {
+    return [
+      violation('readings', 'READINGS.TOO_MANY', `at most ${MAX_READINGS_PER_REQUEST} readings per request`),
+    ];
+  }
+  return readings.flatMap(readingViolations);
+}

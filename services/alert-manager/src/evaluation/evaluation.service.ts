@@ -1,0 +1,102 @@
+import { randomBytes } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { METRICS_REGISTRY, ValidationError } from '@iot-mesh/platform';
+import type { Reading } from '@iot-mesh/proto/iotmesh/telemetry/v1/reading';
+import { Counter, type Registry } from 'prom-client';
+import { ALERT_MANAGER_CONFIG, ALERT_STORE, CLOCK, DEVICE_TYPE_LOOKUP } from '../alert-manager.di-tokens.js';
+import { AlertLocks } from '../alerts/alert-locks.js';
+import { toChangeBatch } from '../alerts/change-batch.js';
+import { retryOnConflict } from '../alerts/retry-on-conflict.js';
+import { AlertEventType, type Alert } from '../alerts/domain/alert.js';
+import type { AlertManagerConfig } from '../config.js';
+import type { AlertStore } from '../infrastructure/alert-store.port.js';
+import { sameTarget, type Rule } from '../rules/domain/rule.js';
+import type { DeviceTypeLookup } from './device-types.port.js';
+import type { EvaluatedReading } from './domain/evaluated-reading.js';
+import { planEvaluation } from './domain/evaluation-plan.js';
+import { readingsViolations } from './domain/reading.validation.js';
+import {
+  devicesNeedingType,
+  groupByRuleAndDevice,
+  type DeviceTypes,
+  type EvaluationGroup,
+} from './domain/rule-matching.js';
+import { evaluatedReading } from './reading.mapper.js';
+
+/** Runs readings through the rules that watch them and records what changed. */
+@Injectable()
+export class EvaluationService {
+  private readonly transitions: Counter<'type'>;
+
+  constructor(
+    @Inject(ALERT_STORE) private readonly store: AlertStore,
+    @Inject(DEVICE_TYPE_LOOKUP) private readonly deviceTypes: DeviceTypeLookup,
+    @Inject(ALERT_MANAGER_CONFIG) private readonly config: AlertManagerConfig,
+    @Inject(CLOCK) private readonly now: () => number,
+    @Inject(METRICS_REGISTRY) registry: Registry,
+    private readonly locks: AlertLocks,
+  ) {
+    this.transitions = new Counter({
+      name: 'alert_manager_alert_events_total',
+      help: 'Alert state changes recorded by evaluation, by event type',
+      labelNames: ['type'],
+      registers: [registry],
+    });
+  }
+
+  async evaluate(messages: readonly Reading[]): Promise<{ evaluatedCount: number; changed: Alert[] }> {
+    const violations = readingsViolations(messages);
+    if (violations.length > 0) throw new ValidationError(violations, 'READINGS.INVALID');
+    const readings = messages.map(evaluatedReading);
+    const rules = await this.store.listEnabledRules([...new Set(readings.map((r) => r.sensorType))]);
+    // Every lookup happens before anything is written: a registry outage fails the whole call
+    // (UNAVAILABLE, so the caller retries) instead of evaluating half of it.
+    const types = await this.lookUpTypes(devicesNeedingType(rules, readings));
+    const groups = groupByRuleAndDevice(rules, readings, types);
+    const changed = await Promise.all(
+      groups.map((group) => this.locks.run(group.rule.id, group.deviceId, () => this.evaluateGroup(group))),
+    );
+    return { evaluatedCount: readings.length, changed: changed.flat() };
+  }
+
+  private async lookUpTypes(deviceIds: readonly string[]): Promise<DeviceTypes> {
+    const found = await Promise.all(
+      deviceIds.map(async (id) => [id, await this.deviceTypes.typeOf(id)] as const),
+    );
+    return new Map(found.filter((entry): entry is readonly [string, number] => entry[1] !== undefined));
+  }
+
+  private evaluateGroup({ rule: initialRule, deviceId, readings }: EvaluationGroup): Promise<Alert[]> {
+    let rule = initialRule;
+    return retryOnConflict(`alerts of ${rule.id}/${deviceId}`, async (retry) => {
+      if (retry > 0) {
+        // Someone else changed this rule or device's alerts; the rule itself may be gone too.
+        const fresh = await this.store.findRule(rule.id);
+        if (!fresh?.enabled || !sameTarget(fresh, rule)) return [];
+        rule = fresh;
+      }
+      return this.evaluateOnce(rule, deviceId, readings);
+    });
+  }
+
+  private async evaluateOnce(rule: Rule, deviceId: string, readings: EvaluatedReading[]): Promise<Alert[]> {
+    const [cursor, open] = await Promise.all([
+      this.store.findCursor(rule.id, deviceId),
+      this.store.findOpenAlert(rule.id, deviceId),
+    ]);
+    const now = this.now();
+    const newAlertId = () => `alert-${randomBytes(8).toString('hex')}`;
+    const plan = planEvaluation({ rule, deviceId, open, cursor, readings }, { now, newAlertId });
+    if (plan.cursor === undefined) return [];
+    const changes = toChangeBatch(plan.changes, this.config.alertChannels, now);
+    await this.store.applyEvaluation({
+      ruleId: rule.id,
+      deviceId,
+      expectedCursor: cursor,
+      cursor: plan.cursor,
+      changes,
+    });
+    for (const event of plan.changes.events) this.transitions.inc({ type: AlertEventType[event.type] });
+    return plan.changedAlerts;
+  }
+}

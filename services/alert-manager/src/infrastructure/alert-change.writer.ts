@@ -1,0 +1,107 @@
+import { sql, type Transaction } from 'kysely';
+import type { StoredAlert } from '../alerts/domain/alert.js';
+import type { SqlDialect } from './alert.migrations.js';
+import type { AlertDatabase } from './alert.schema.js';
+import {
+  ConcurrentChangeError,
+  type ChangeBatch,
+  type CommitNotice,
+  type EvaluationWrite,
+} from './alert-store.port.js';
+import { alertFromRow, alertToRow, eventToRow, outboxToRow } from './alert-rows.js';
+
+type Trx = Transaction<AlertDatabase>;
+
+// Any constant: the transaction-scoped advisory lock that orders event appends (PostgreSQL).
+const EVENT_APPEND_LOCK = 7_405_311;
+
+const affected = (result: { numInsertedOrUpdatedRows?: bigint; numUpdatedRows?: bigint }): number =>
+  Number(result.numInsertedOrUpdatedRows ?? result.numUpdatedRows ?? 0);
+
+/**
+ * The writes inside alert transactions. On PostgreSQL, rows read to decide are locked (FOR
+ * UPDATE) and event appends are serialised by an advisory lock so sequences commit in order and
+ * a watcher that saw sequence n never later finds an n-1. SQLite has a single writer anyway.
+ * Locks are always taken in the order rule row, alert rows, event lock, so they cannot deadlock.
+ */
+export class AlertChangeWriter {
+  constructor(private readonly dialect: SqlDialect) {}
+
+  /** Whether the rule still exists and is enabled, holding it until commit. */
+  async ruleIsLive(trx: Trx, ruleId: string): Promise<boolean> {
+    let query = trx.selectFrom('rules').select('enabled').where('id', '=', ruleId);
+    if (this.dialect === 'postgres') query = query.forUpdate();
+    const row = await query.executeTakeFirst();
+    return row !== undefined && Number(row.enabled) === 1;
+  }
+
+  async openAlertsOfRule(trx: Trx, ruleId: string): Promise<StoredAlert[]> {
+    let query = trx
+      .selectFrom('alerts')
+      .selectAll()
+      .where('rule_id', '=', ruleId)
+      .where('open_key', 'is not', null)
+      .orderBy('id');
+    if (this.dialect === 'postgres') query = query.forUpdate();
+    return (await query.execute()).map(alertFromRow);
+  }
+
+  /** Compare-and-set of the evaluation cursor: whoever evaluated in between makes this a conflict. */
+  async moveCursor(trx: Trx, write: EvaluationWrite): Promise<void> {
+    const { ruleId, deviceId, cursor, expectedCursor } = write;
+    const values = { reading_time: cursor.readingTime, reading_id: cursor.readingId };
+    const result = expectedCursor
+      ? await trx
+          .updateTable('evaluation_cursors')
+          .set(values)
+          .where('rule_id', '=', ruleId)
+          .where('device_id', '=', deviceId)
+          .where('reading_time', '=', expectedCursor.readingTime)
+          .where('reading_id', '=', expectedCursor.readingId)
+          .executeTakeFirst()
+      : await trx
+          .insertInto('evaluation_cursors')
+          .values({ rule_id: ruleId, device_id: deviceId, ...values })
+          .onConflict((conflict) => conflict.columns(['rule_id', 'device_id']).doNothing())
+          .executeTakeFirst();
+    const changed = 'numUpdatedRows' in result ? result.numUpdatedRows : result.numInsertedOrUpdatedRows;
+    if (Number(changed ?? 0) !== 1) throw new ConcurrentChangeError(`evaluation of ${ruleId}/${deviceId}`);
+  }
+
+  async write(trx: Trx, batch: ChangeBatch): Promise<CommitNotice> {
+    for (const { alert, expectedRevision } of batch.writes) {
+      if (expectedRevision === null) {
+        const result = await trx
+          .insertInto('alerts')
+          .values(alertToRow(alert, 1))
+          .onConflict((conflict) => conflict.doNothing())
+          .executeTakeFirst();
+        if (affected(result) !== 1)
+          throw new ConcurrentChangeError(`open alert of ${alert.ruleId}/${alert.deviceId}`);
+      } else {
+        const { id, ...row } = alertToRow(alert, expectedRevision + 1);
+        const result = await trx
+          .updateTable('alerts')
+          .set(row)
+          .where('id', '=', id)
+          .where('revision', '=', expectedRevision)
+          .executeTakeFirst();
+        if (affected(result) !== 1) throw new ConcurrentChangeError(`alert ${id}`);
+      }
+    }
+    if (batch.events.length > 0 && this.dialect === 'postgres') {
+      await sql`select pg_advisory_xact_lock(${sql.lit(EVENT_APPEND_LOCK)})`.execute(trx);
+    }
+    // One by one, so sequence numbers follow the order of the changes.
+    for (const event of batch.events)
+      await trx.insertInto('alert_events').values(eventToRow(event)).execute();
+    if (batch.outbox.length > 0) {
+      await trx
+        .insertInto('notification_outbox')
+        .values(batch.outbox.map(outboxToRow))
+        .onConflict((conflict) => conflict.column('idempotency_key').doNothing())
+        .execute();
+    }
+    return { events: batch.events.length > 0, outbox: batch.outbox.length > 0 };
+  }
+}

@@ -1,0 +1,82 @@
+import type { SensorType } from '@iot-mesh/proto/iotmesh/telemetry/v1/reading';
+import type { AlertChanges } from '../alerts/domain/alert-changes.js';
+import type { Alert, AlertEvent, AlertState, StoredAlert } from '../alerts/domain/alert.js';
+import type { EvaluationCursor } from '../evaluation/domain/evaluated-reading.js';
+import type { OutboxEntry } from '../notifications/domain/outbox-entry.js';
+import type { Rule, Severity } from '../rules/domain/rule.js';
+
+export interface AlertFilter {
+  state?: AlertState;
+  severity?: Severity;
+  deviceId?: string;
+  ruleId?: string;
+}
+
+/** Position in the newest-first alert listing. */
+export interface AlertPosition {
+  startTime: number;
+  id: string;
+}
+
+/** Alert changes plus the notifications they cause, written in one transaction. */
+export interface ChangeBatch extends Omit<AlertChanges, 'notices'> {
+  outbox: OutboxEntry[];
+}
+
+/** Computes how a rule's open alerts close; called with the alerts as read inside the transaction. */
+export type CloseOpenAlerts = (open: StoredAlert[]) => ChangeBatch;
+
+export interface EvaluationWrite {
+  ruleId: string;
+  deviceId: string;
+  /** The cursor the evaluation started from; another writer moving it first is a conflict. */
+  expectedCursor: EvaluationCursor | undefined;
+  cursor: EvaluationCursor;
+  changes: ChangeBatch;
+}
+
+/** Another writer changed what a use case read; reload and try again. */
+export class ConcurrentChangeError extends Error {
+  constructor(what: string) {
+    super(`concurrent change: ${what}`);
+    this.name = 'ConcurrentChangeError';
+  }
+}
+
+/** What this process just committed, so the event feed and dispatcher look right away. */
+export interface CommitNotice {
+  events: boolean;
+  outbox: boolean;
+}
+
+/**
+ * Persistence of rules, alerts, their event history and evaluation cursors. Alert changes, their
+ * events and the outbox entries they cause are always written in one transaction.
+ */
+export interface AlertStore {
+  insertRule(rule: Rule): Promise<void>;
+  findRule(id: string): Promise<Rule | undefined>;
+  /** Rules ordered by id, after `afterId`, at most `limit`. */
+  listRules(filter: { sensorType?: SensorType }, afterId: string | undefined, limit: number): Promise<Rule[]>;
+  listEnabledRules(sensorTypes: readonly SensorType[]): Promise<Rule[]>;
+  /** False when the rule does not exist. `close` resolves its open alerts in the same transaction. */
+  updateRule(rule: Rule, close?: CloseOpenAlerts): Promise<boolean>;
+  deleteRule(id: string, close: CloseOpenAlerts): Promise<boolean>;
+
+  findCursor(ruleId: string, deviceId: string): Promise<EvaluationCursor | undefined>;
+  findOpenAlert(ruleId: string, deviceId: string): Promise<StoredAlert | undefined>;
+  /** Moves the cursor and applies the changes; ConcurrentChangeError when someone was faster. */
+  applyEvaluation(write: EvaluationWrite): Promise<void>;
+  /** Applies changes to existing alerts; ConcurrentChangeError on a revision mismatch. */
+  applyChanges(changes: ChangeBatch): Promise<void>;
+
+  findAlert(id: string): Promise<StoredAlert | undefined>;
+  listAlerts(filter: AlertFilter, after: AlertPosition | undefined, limit: number): Promise<Alert[]>;
+  /** Events with a sequence above `afterSequence`, oldest first. */
+  listEvents(afterSequence: number, filter: AlertFilter, limit: number): Promise<AlertEvent[]>;
+  lastEventSequence(): Promise<number>;
+
+  /** Registers a listener for this process's commits that appended events or outbox entries. */
+  onCommit(listener: (notice: CommitNotice) => void): void;
+  close(): Promise<void>;
+}

@@ -1,0 +1,113 @@
+import type { CreateTableBuilder, Kysely } from 'kysely';
+import type { Migration } from 'kysely/migration';
+
+export type SqlDialect = 'sqlite' | 'postgres';
+
+/** A strictly increasing, never reused integer key: SQLite AUTOINCREMENT, PostgreSQL identity. */
+function withIdentity<T extends string>(
+  table: CreateTableBuilder<T, never>,
+  column: string,
+  dialect: SqlDialect,
+): CreateTableBuilder<T, string> {
+  return dialect === 'postgres'
+    ? table.addColumn(column, 'bigint', (c) => c.primaryKey().generatedAlwaysAsIdentity())
+    : table.addColumn(column, 'integer', (c) => c.primaryKey().autoIncrement());
+}
+
+// The same migrations run on SQLite and PostgreSQL; only the identity columns differ.
+export function alertMigrations(dialect: SqlDialect): Record<string, Migration> {
+  return {
+    '0001_rules_alerts_events_outbox': {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('rules')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('name', 'text', (c) => c.notNull())
+          .addColumn('scope_kind', 'text', (c) => c.notNull())
+          .addColumn('scope_device_id', 'text', (c) => c.notNull())
+          .addColumn('scope_device_type', 'integer', (c) => c.notNull())
+          .addColumn('sensor_type', 'integer', (c) => c.notNull())
+          .addColumn('operator', 'integer', (c) => c.notNull())
+          .addColumn('threshold', 'double precision', (c) => c.notNull())
+          .addColumn('threshold_high', 'double precision', (c) => c.notNull())
+          .addColumn('for_duration_ms', 'bigint', (c) => c.notNull())
+          .addColumn('severity', 'integer', (c) => c.notNull())
+          .addColumn('hysteresis', 'double precision', (c) => c.notNull())
+          .addColumn('enabled', 'integer', (c) => c.notNull())
+          .addColumn('create_time', 'bigint', (c) => c.notNull())
+          .addColumn('update_time', 'bigint', (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createIndex('rules_sensor_type')
+          .on('rules')
+          .columns(['sensor_type', 'enabled'])
+          .execute();
+
+        await db.schema
+          .createTable('alerts')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('rule_id', 'text', (c) => c.notNull())
+          .addColumn('device_id', 'text', (c) => c.notNull())
+          .addColumn('sensor_type', 'integer', (c) => c.notNull())
+          .addColumn('state', 'integer', (c) => c.notNull())
+          .addColumn('severity', 'integer', (c) => c.notNull())
+          .addColumn('value', 'double precision', (c) => c.notNull())
+          .addColumn('summary', 'text', (c) => c.notNull())
+          .addColumn('acknowledged', 'integer', (c) => c.notNull())
+          .addColumn('acknowledged_by', 'text', (c) => c.notNull())
+          .addColumn('acknowledge_time', 'bigint')
+          .addColumn('start_time', 'bigint', (c) => c.notNull())
+          .addColumn('fire_time', 'bigint')
+          .addColumn('resolve_time', 'bigint')
+          .addColumn('update_time', 'bigint', (c) => c.notNull())
+          .addColumn('revision', 'integer', (c) => c.notNull())
+          // At most one open alert per rule and device, whatever number of writers: NULLs
+          // (resolved alerts) never collide, in SQLite and PostgreSQL alike.
+          .addColumn('open_key', 'text', (c) => c.unique())
+          .execute();
+        await db.schema.createIndex('alerts_newest').on('alerts').columns(['start_time', 'id']).execute();
+        await db.schema.createIndex('alerts_rule').on('alerts').columns(['rule_id', 'state']).execute();
+
+        await db.schema
+          .createTable('evaluation_cursors')
+          .addColumn('rule_id', 'text', (c) => c.notNull())
+          .addColumn('device_id', 'text', (c) => c.notNull())
+          .addColumn('reading_time', 'bigint', (c) => c.notNull())
+          .addColumn('reading_id', 'text', (c) => c.notNull())
+          .addPrimaryKeyConstraint('evaluation_cursors_pk', ['rule_id', 'device_id'])
+          .execute();
+
+        await withIdentity(db.schema.createTable('alert_events'), 'sequence', dialect)
+          .addColumn('alert_id', 'text', (c) => c.notNull())
+          .addColumn('rule_id', 'text', (c) => c.notNull())
+          .addColumn('device_id', 'text', (c) => c.notNull())
+          .addColumn('state', 'integer', (c) => c.notNull())
+          .addColumn('severity', 'integer', (c) => c.notNull())
+          .addColumn('type', 'integer', (c) => c.notNull())
+          .addColumn('event_time', 'bigint', (c) => c.notNull())
+          .addColumn('alert', 'text', (c) => c.notNull())
+          .execute();
+
+        await withIdentity(db.schema.createTable('notification_outbox'), 'id', dialect)
+          .addColumn('idempotency_key', 'text', (c) => c.notNull().unique())
+          .addColumn('alert_id', 'text', (c) => c.notNull())
+          .addColumn('kind', 'integer', (c) => c.notNull())
+          .addColumn('channel', 'text', (c) => c.notNull())
+          .addColumn('recipient', 'text', (c) => c.notNull())
+          .addColumn('subject', 'text', (c) => c.notNull())
+          .addColumn('body', 'text', (c) => c.notNull())
+          .addColumn('attributes', 'text', (c) => c.notNull())
+          .addColumn('attempts', 'integer', (c) => c.notNull())
+          .addColumn('next_attempt_time', 'bigint', (c) => c.notNull())
+          .addColumn('last_error', 'text', (c) => c.notNull())
+          .addColumn('create_time', 'bigint', (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createIndex('notification_outbox_due')
+          .on('notification_outbox')
+          .columns(['next_attempt_time', 'id'])
+          .execute();
+      },
+    },
+  };
+}

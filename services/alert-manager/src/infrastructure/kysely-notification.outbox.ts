@@ -1,0 +1,34 @@
+import type { Kysely } from 'kysely';
+import type { QueuedOutboxEntry } from '../notifications/domain/outbox-entry.js';
+import type { NotificationOutbox } from '../notifications/notification-outbox.port.js';
+import type { AlertDatabase } from './alert.schema.js';
+import { outboxFromRow } from './alert-rows.js';
+
+/** The outbox table of the alert manager's database (SQLite or PostgreSQL). */
+export class KyselyNotificationOutbox implements NotificationOutbox {
+  constructor(private readonly db: Kysely<AlertDatabase>) {}
+
+  async dueEntries(now: number, limit: number): Promise<QueuedOutboxEntry[]> {
+    const rows = await this.db
+      .selectFrom('notification_outbox')
+      .selectAll()
+      .where('next_attempt_time', '<=', now)
+      .orderBy('next_attempt_time')
+      .orderBy('id')
+      .limit(limit)
+      .execute();
+    return rows.map(outboxFromRow);
+  }
+
+  async remove(id: number): Promise<void> {
+    await this.db.deleteFrom('notification_outbox').where('id', '=', id).execute();
+  }
+
+  async reschedule(id: number, attempts: number, nextAttemptTime: number, lastError: string): Promise<void> {
+    await this.db
+      .updateTable('notification_outbox')
+      .set({ attempts, next_attempt_time: nextAttemptTime, last_error: lastError.slice(0, 500) })
+      .where('id', '=', id)
+      .execute();
+  }
+}

@@ -1,0 +1,104 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { NotificationKind } from '@iot-mesh/proto/iotmesh/notification/v1/notification';
+import { SensorType } from '@iot-mesh/proto/iotmesh/telemetry/v1/reading';
+import { startTestPostgres, type TestPostgres } from '@iot-mesh/storage/testing';
+import { AlertEventType, AlertState, type Alert } from '../../alerts/domain/alert.js';
+import type { OutboxEntry } from '../../notifications/domain/outbox-entry.js';
+import { Operator, Severity, type Rule } from '../../rules/domain/rule.js';
+import type { ChangeBatch } from '../alert-store.port.js';
+import { KyselyAlertStore } from '../kysely-alert.store.js';
+
+// Shared by the store contract specs: test data and a fresh store on SQLite or PostgreSQL.
+
+export const rule = (id: string, changes: Partial<Rule> = {}): Rule => ({
+  id,
+  name: `Rule ${id}`,
+  scope: { kind: 'device', deviceId: 'dev-1' },
+  sensorType: SensorType.SENSOR_TYPE_TEMPERATURE,
+  operator: Operator.OPERATOR_OUTSIDE_RANGE,
+  threshold: -10.5,
+  thresholdHigh: 40.25,
+  forDurationMs: 90_000,
+  severity: Severity.SEVERITY_WARNING,
+  hysteresis: 1.5,
+  enabled: true,
+  createTime: 1_700_000_000_000,
+  updateTime: 1_700_000_000_001,
+  ...changes,
+});
+export const alert = (id: string, changes: Partial<Alert> = {}): Alert => ({
+  id,
+  ruleId: 'rule-a',
+  deviceId: 'dev-1',
+  sensorType: SensorType.SENSOR_TYPE_TEMPERATURE,
+  state: AlertState.ALERT_STATE_FIRING,
+  severity: Severity.SEVERITY_WARNING,
+  value: 41.5,
+  summary: 'hot',
+  acknowledged: false,
+  acknowledgedBy: '',
+  acknowledgeTime: null,
+  startTime: 1_000,
+  fireTime: 1_000,
+  resolveTime: null,
+  updateTime: 2_000,
+  ...changes,
+});
+export const outbox = (key: string): OutboxEntry => ({
+  idempotencyKey: key,
+  alertId: 'a-1',
+  kind: NotificationKind.NOTIFICATION_KIND_ALERT_FIRING,
+  channel: 'email',
+  recipient: 'ops@example.com',
+  subject: 'subject',
+  body: 'body',
+  attributes: { alert_id: 'a-1' },
+  createTime: 10,
+});
+export const firing = (
+  a: Alert,
+  expectedRevision: number | null,
+  extra: Partial<ChangeBatch> = {},
+): ChangeBatch => ({
+  writes: [{ alert: a, expectedRevision }],
+  events: [{ type: AlertEventType.ALERT_EVENT_TYPE_FIRING, alert: a, time: 3_000 }],
+  outbox: [],
+  ...extra,
+});
+
+/** A fresh store of `kind` for the enclosing describe block, closed and removed after it. */
+export function contractStore(kind: 'sqlite' | 'postgres', name: string): () => KyselyAlertStore {
+  let dir: string;
+  let postgres: TestPostgres | undefined;
+  let store: KyselyAlertStore;
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'alert-store-'));
+    if (kind === 'postgres') postgres = await startTestPostgres();
+    store = await KyselyAlertStore.open(
+      kind === 'postgres'
+        ? { kind, url: await postgres!.createDatabase(name) }
+        : { kind, file: join(dir, `${name}.sqlite`) },
+    );
+  });
+  afterAll(async () => {
+    await store.close();
+    postgres?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  return () => store;
+}
+
+/** Fires `alert` and resolves it later, leaving a resolved alert with two events. */
+export function firedAndResolved(a: Alert): [ChangeBatch, ChangeBatch] {
+  const resolved = { ...a, state: AlertState.ALERT_STATE_RESOLVED, resolveTime: a.startTime + 1 };
+  return [
+    firing(a, null),
+    {
+      writes: [{ alert: resolved, expectedRevision: 1 }],
+      events: [{ type: AlertEventType.ALERT_EVENT_TYPE_RESOLVED, alert: resolved, time: 4_000 }],
+      outbox: [],
+    },
+  ];
+}

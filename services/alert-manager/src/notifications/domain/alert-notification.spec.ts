@@ -1,0 +1,77 @@
+import { NotificationKind } from '@iot-mesh/proto/iotmesh/notification/v1/notification';
+import { SensorType } from '@iot-mesh/proto/iotmesh/telemetry/v1/reading';
+import { AlertState, type Alert } from '../../alerts/domain/alert.js';
+import { Severity } from '../../rules/domain/rule.js';
+import { alertNotifications } from './alert-notification.js';
+import { retryDelayMs } from './retry-backoff.js';
+
+const alert: Alert = {
+  id: 'alert-1',
+  ruleId: 'rule-1',
+  deviceId: 'boiler-1',
+  sensorType: SensorType.SENSOR_TYPE_TEMPERATURE,
+  state: AlertState.ALERT_STATE_FIRING,
+  severity: Severity.SEVERITY_CRITICAL,
+  value: 91,
+  summary: 'Too hot: temperature > 80 on boiler-1',
+  acknowledged: false,
+  acknowledgedBy: '',
+  acknowledgeTime: null,
+  startTime: 1_700_000_000_000,
+  fireTime: 1_700_000_000_000,
+  resolveTime: null,
+  updateTime: 1_700_000_000_000,
+};
+
+describe('alert notifications', () => {
+  it('makes one entry per channel with a stable idempotency key', () => {
+    const entries = alertNotifications(
+      { transition: 'FIRING', alert },
+      { channels: ['log', 'email', 'webhook'], emailTo: 'ops@example.com' },
+      5,
+    );
+    expect(entries.map((e) => [e.idempotencyKey, e.channel, e.recipient])).toEqual([
+      ['alert:alert-1:FIRING:log', 'log', ''],
+      ['alert:alert-1:FIRING:email', 'email', 'ops@example.com'],
+      ['alert:alert-1:FIRING:webhook', 'webhook', ''],
+    ]);
+    expect(entries[0]).toMatchObject({
+      kind: NotificationKind.NOTIFICATION_KIND_ALERT_FIRING,
+      alertId: 'alert-1',
+      subject: '[CRITICAL] Firing: Too hot: temperature > 80 on boiler-1',
+      attributes: {
+        alert_id: 'alert-1',
+        rule_id: 'rule-1',
+        device_id: 'boiler-1',
+        severity: 'CRITICAL',
+        state: 'FIRING',
+        value: '91',
+      },
+      createTime: 5,
+    });
+    expect(entries[0].body).toContain('Value: 91');
+  });
+
+  it('announces resolutions as their own kind', () => {
+    const resolved = { ...alert, state: AlertState.ALERT_STATE_RESOLVED, resolveTime: 1_700_000_060_000 };
+    const [entry] = alertNotifications(
+      { transition: 'RESOLVED', alert: resolved },
+      { channels: ['log'], emailTo: '' },
+      5,
+    );
+    expect(entry).toMatchObject({
+      idempotencyKey: 'alert:alert-1:RESOLVED:log',
+      kind: NotificationKind.NOTIFICATION_KIND_ALERT_RESOLVED,
+      subject: '[CRITICAL] Resolved: Too hot: temperature > 80 on boiler-1',
+    });
+    expect(entry.body).toContain('Resolved: 2023-11-14T22:14:20.000Z');
+  });
+
+  it('backs off exponentially up to a cap, with bounded jitter', () => {
+    const policy = { initialMs: 1_000, maxMs: 30_000 };
+    expect([1, 2, 3, 5, 6, 50].map((n) => retryDelayMs(n, policy, () => 0))).toEqual([
+      1_000, 2_000, 4_000, 16_000, 30_000, 30_000,
+    ]);
+    expect(retryDelayMs(2, policy, () => 1)).toBe(1_600);
+  });
+});

@@ -1,0 +1,57 @@
+import { NotificationKind } from '@iot-mesh/proto/iotmesh/notification/v1/notification';
+import type { AlertNotice } from '../../alerts/domain/alert-changes.js';
+import { Severity } from '../../rules/domain/rule.js';
+import type { ChannelName, OutboxEntry } from './outbox-entry.js';
+
+/** Where alert notifications go (ALERT_CHANNELS, ALERT_EMAIL_TO). */
+export interface AlertChannels {
+  channels: readonly ChannelName[];
+  emailTo: string;
+}
+
+const severityName = (severity: Severity): string =>
+  (Severity[severity] ?? 'UNKNOWN').replace('SEVERITY_', '');
+
+const iso = (ms: number | null): string => (ms === null ? '-' : new Date(ms).toISOString());
+
+/** The idempotency key makes a retried or repeated hand-over one notification per channel. */
+export const notificationKey = (notice: AlertNotice, channel: ChannelName): string =>
+  `alert:${notice.alert.id}:${notice.transition}:${channel}`;
+
+/** One outbox entry per configured channel for an alert that fired or resolved. */
+export function alertNotifications(notice: AlertNotice, to: AlertChannels, now: number): OutboxEntry[] {
+  const { alert, transition } = notice;
+  const firing = transition === 'FIRING';
+  const subject = `[${severityName(alert.severity)}] ${firing ? 'Firing' : 'Resolved'}: ${alert.summary}`;
+  const body = [
+    alert.summary,
+    `State: ${transition}`,
+    `Device: ${alert.deviceId}`,
+    `Value: ${alert.value}`,
+    `Started: ${iso(alert.startTime)}`,
+    `Fired: ${iso(alert.fireTime)}`,
+    ...(firing ? [] : [`Resolved: ${iso(alert.resolveTime)}`]),
+    `Alert: ${alert.id} (rule ${alert.ruleId})`,
+  ].join('\n');
+  const attributes = {
+    alert_id: alert.id,
+    rule_id: alert.ruleId,
+    device_id: alert.deviceId,
+    severity: severityName(alert.severity),
+    state: transition,
+    value: String(alert.value),
+  };
+  return to.channels.map((channel) => ({
+    idempotencyKey: notificationKey(notice, channel),
+    alertId: alert.id,
+    kind: firing
+      ? NotificationKind.NOTIFICATION_KIND_ALERT_FIRING
+      : NotificationKind.NOTIFICATION_KIND_ALERT_RESOLVED,
+    channel,
+    recipient: channel === 'email' ? to.emailTo : '',
+    subject,
+    body,
+    attributes: { ...attributes },
+    createTime: now,
+  }));
+}

@@ -1,0 +1,12 @@
+import type { QueuedOutboxEntry } from './domain/outbox-entry.js';
+
+/**
+ * The notification outbox as the dispatcher uses it. Entries are added by the alert store, in
+ * the transaction of the alert change that causes them.
+ */
+export interface NotificationOutbox {
+  /** Entries due at `now`, oldest first. */
+  dueEntries(now: number, limit: number): Promise<QueuedOutboxEntry[]>;
+  remove(id: number): Promise<void>;
+  reschedule(id: number, attempts: number, nextAttemptTime: number, lastError: string): Promise<void>;
+}

@@ -1,0 +1,136 @@
+import { randomBytes } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import {
+  decodePageToken,
+  encodePageToken,
+  NotFoundError,
+  resolvePageSize,
+  ValidationError,
+} from '@iot-mesh/platform';
+import type { SensorType } from '@iot-mesh/proto/iotmesh/telemetry/v1/reading';
+import { z } from 'zod';
+import { ALERT_MANAGER_CONFIG, ALERT_STORE, CLOCK } from '../alert-manager.di-tokens.js';
+import { toChangeBatch } from '../alerts/change-batch.js';
+import { retryOnConflict } from '../alerts/retry-on-conflict.js';
+import { AlertChangeRecorder } from '../alerts/domain/alert-changes.js';
+import { closeForRuleChange } from '../alerts/domain/alert-state-machine.js';
+import type { AlertManagerConfig } from '../config.js';
+import type { AlertStore, CloseOpenAlerts } from '../infrastructure/alert-store.port.js';
+import {
+  sameTarget,
+  UPDATABLE_PATHS,
+  type Rule,
+  type RuleFields,
+  type UpdatablePath,
+} from './domain/rule.js';
+import { ruleFieldViolations } from './domain/rule.validation.js';
+
+const cursorSchema = z.object({ after: z.string() });
+
+function requireId(id: string): void {
+  if (id === '') {
+    throw new ValidationError([{ field: 'id', reason: 'FIELD.REQUIRED', description: 'must not be empty' }]);
+  }
+}
+
+/** Validated fields → the scope is known to be set. */
+function validated(fields: RuleFields): Omit<Rule, 'id' | 'createTime' | 'updateTime'> {
+  const violations = ruleFieldViolations(fields);
+  if (violations.length > 0 || fields.scope === undefined)
+    throw new ValidationError(violations, 'RULE.INVALID');
+  return { ...fields, scope: fields.scope };
+}
+
+/** Use cases of threshold rules: create, read, list, change, delete. */
+@Injectable()
+export class RulesService {
+  constructor(
+    @Inject(ALERT_STORE) private readonly store: AlertStore,
+    @Inject(ALERT_MANAGER_CONFIG) private readonly config: AlertManagerConfig,
+    @Inject(CLOCK) private readonly now: () => number,
+  ) {}
+
+  async create(fields: RuleFields): Promise<Rule> {
+    const now = this.now();
+    const rule: Rule = {
+      ...validated(fields),
+      id: `rule-${randomBytes(8).toString('hex')}`,
+      createTime: now,
+      updateTime: now,
+    };
+    await this.store.insertRule(rule);
+    return rule;
+  }
+
+  async get(id: string): Promise<Rule> {
+    requireId(id);
+    const rule = await this.store.findRule(id);
+    if (!rule) throw new NotFoundError('RULE.NOT_FOUND', `rule ${id} not found`, { rule_id: id });
+    return rule;
+  }
+
+  async list(
+    sensorType: SensorType | undefined,
+    pageSize: number,
+    pageToken: string,
+  ): Promise<{ rules: Rule[]; nextPageToken: string }> {
+    const limit = resolvePageSize(pageSize);
+    const cursor = decodePageToken(pageToken, cursorSchema);
+    const page = await this.store.listRules({ sensorType }, cursor?.after, limit + 1);
+    const rules = page.slice(0, limit);
+    return { rules, nextPageToken: page.length > limit ? encodePageToken({ after: rules.at(-1)!.id }) : '' };
+  }
+
+  async update(id: string, changes: RuleFields, paths: readonly string[]): Promise<Rule> {
+    const unknown = paths.filter((p) => !(UPDATABLE_PATHS as readonly string[]).includes(p));
+    if (paths.length === 0 || unknown.length > 0) {
+      throw new ValidationError([
+        {
+          field: 'update_mask',
+          reason: 'UPDATE_MASK.INVALID',
+          description: `list the fields to change, among: ${UPDATABLE_PATHS.join(', ')}${unknown.length ? ` (unknown: ${unknown.join(', ')})` : ''}`,
+        },
+      ]);
+    }
+    return retryOnConflict(`rule ${id}`, async () => {
+      const current = await this.get(id);
+      const fields: RuleFields = { ...current };
+      const assign: Record<UpdatablePath, () => void> = {
+        name: () => (fields.name = changes.name),
+        scope: () => (fields.scope = changes.scope),
+        operator: () => (fields.operator = changes.operator),
+        threshold: () => (fields.threshold = changes.threshold),
+        threshold_high: () => (fields.thresholdHigh = changes.thresholdHigh),
+        for_duration: () => (fields.forDurationMs = changes.forDurationMs),
+        severity: () => (fields.severity = changes.severity),
+        hysteresis: () => (fields.hysteresis = changes.hysteresis),
+        enabled: () => (fields.enabled = changes.enabled),
+        sensor_type: () => (fields.sensorType = changes.sensorType),
+      };
+      for (const path of paths) assign[path as UpdatablePath]();
+      const updated: Rule = { ...current, ...validated(fields), updateTime: this.now() };
+      // Alerts of a rule that stops watching their device would stay open forever: close them.
+      const retargeted = !updated.enabled || !sameTarget(current, updated);
+      const found = await this.store.updateRule(updated, retargeted ? this.closeOpenAlerts() : undefined);
+      if (!found) throw new NotFoundError('RULE.NOT_FOUND', `rule ${id} not found`, { rule_id: id });
+      return updated;
+    });
+  }
+
+  async delete(id: string): Promise<void> {
+    requireId(id);
+    const found = await retryOnConflict(`rule ${id}`, () =>
+      this.store.deleteRule(id, this.closeOpenAlerts()),
+    );
+    if (!found) throw new NotFoundError('RULE.NOT_FOUND', `rule ${id} not found`, { rule_id: id });
+  }
+
+  private closeOpenAlerts(): CloseOpenAlerts {
+    return (open) => {
+      const now = this.now();
+      const recorder = new AlertChangeRecorder(now, open);
+      for (const alert of open) recorder.record(closeForRuleChange(alert, now));
+      return toChangeBatch(recorder.changes, this.config.alertChannels, now);
+    };
+  }
+}

@@ -1,0 +1,87 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { GrpcClient } from '@iot-mesh/platform';
+import type { ServiceProcess } from '@iot-mesh/platform/testing';
+import type {
+  Alert,
+  AlertManagerClient,
+  EvaluateReadingsResponse,
+  Rule,
+} from '@iot-mesh/proto/iotmesh/alert/v1/alert_manager';
+import { SensorType, type Reading } from '@iot-mesh/proto/iotmesh/telemetry/v1/reading';
+import { firstValueFrom } from 'rxjs';
+import { alertClient, startAlertManager } from './alert-manager-process.js';
+import { countByKey, startNotificationStub, startRegistryStub } from './stub-services.js';
+
+type RegistryStub = Awaited<ReturnType<typeof startRegistryStub>>;
+type NotificationStub = Awaited<ReturnType<typeof startNotificationStub>>;
+
+/** Devices the registry stub knows. */
+export const REGISTERED_DEVICES = {
+  'hygro-1': SensorType.SENSOR_TYPE_HUMIDITY,
+  'thermo-1': SensorType.SENSOR_TYPE_TEMPERATURE,
+};
+
+/** The built alert manager with stub registry and notification services, and shortcuts to its API. */
+export class AlertStack {
+  private dataDir = '';
+  private process: ServiceProcess | undefined;
+  private client: GrpcClient<AlertManagerClient> | undefined;
+  private stubs: { registry: RegistryStub; notifications: NotificationStub } | undefined;
+
+  constructor(private readonly env: Record<string, string> = {}) {}
+
+  async start(): Promise<void> {
+    this.dataDir = mkdtempSync(join(tmpdir(), 'alert-stack-'));
+    const [registry, notifications] = await Promise.all([
+      startRegistryStub(REGISTERED_DEVICES),
+      startNotificationStub(),
+    ]);
+    this.stubs = { registry, notifications };
+    this.process = await startAlertManager({
+      DATA_DIR: this.dataDir,
+      DEVICE_REGISTRY_ADDRESS: registry.address,
+      NOTIFICATION_ADDRESS: notifications.address,
+      ...this.env,
+    });
+    this.client = alertClient(this.process.grpcAddress);
+  }
+
+  async stop(): Promise<void> {
+    this.client?.close();
+    await this.process?.stop();
+    await Promise.all([this.stubs?.registry.stop(), this.stubs?.notifications.stop()]);
+    rmSync(this.dataDir, { recursive: true, force: true });
+  }
+
+  get api(): AlertManagerClient {
+    return this.client!.service;
+  }
+
+  get registry(): RegistryStub {
+    return this.stubs!.registry;
+  }
+
+  get notifications(): NotificationStub {
+    return this.stubs!.notifications;
+  }
+
+  async createRule(rule: Rule): Promise<Rule> {
+    return (await firstValueFrom(this.api.createRule({ rule }))).rule!;
+  }
+
+  evaluate(readings: Reading[]): Promise<EvaluateReadingsResponse> {
+    return firstValueFrom(this.api.evaluateReadings({ readings }));
+  }
+
+  async alertsOf(ruleId: string): Promise<Alert[]> {
+    const filter = { ruleId, state: 0, severity: 0, deviceId: '' };
+    return (await firstValueFrom(this.api.listAlerts({ filter, pageSize: 0, pageToken: '' }))).alerts;
+  }
+
+  /** Notification calls received so far, counted by idempotency key. */
+  sent(): Record<string, number> {
+    return countByKey(this.notifications.calls);
+  }
+}

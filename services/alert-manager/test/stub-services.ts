@@ -1,0 +1,116 @@
+import { Server, ServerCredentials, status, type sendUnaryData, type ServerUnaryCall } from '@grpc/grpc-js';
+import { toServiceDefinition } from '@iot-mesh/platform';
+import {
+  DeviceRegistryDefinition,
+  DeviceStatus,
+  type GetDeviceRequest,
+  type GetDeviceResponse,
+} from '@iot-mesh/proto/iotmesh/device/v1/device_registry';
+import {
+  DeliveryStatus,
+  NotificationDefinition,
+  type SendNotificationRequest,
+  type SendNotificationResponse,
+} from '@iot-mesh/proto/iotmesh/notification/v1/notification';
+import type { SensorType } from '@iot-mesh/proto/iotmesh/telemetry/v1/reading';
+
+// Small real gRPC servers standing in for the services the alert manager calls: they record
+// every call and can be told to fail.
+
+export interface Stub<TRequest> {
+  readonly address: string;
+  readonly calls: TRequest[];
+  /** When set, every call fails with this status. */
+  failWith: status | undefined;
+  stop(): Promise<void>;
+}
+
+async function serve<TRequest, TResponse>(
+  definition: Parameters<typeof toServiceDefinition>[0],
+  method: string,
+  answer: (request: TRequest) => TResponse | status,
+  port: number,
+): Promise<Stub<TRequest>> {
+  const server = new Server();
+  const stub: Stub<TRequest> = {
+    address: '',
+    calls: [],
+    failWith: undefined,
+    stop: () => new Promise<void>((resolve) => server.tryShutdown(() => resolve())),
+  };
+  const handler = (call: ServerUnaryCall<TRequest, TResponse>, callback: sendUnaryData<TResponse>) => {
+    stub.calls.push(call.request);
+    const result = stub.failWith ?? answer(call.request);
+    if (typeof result === 'number') callback({ code: result, details: 'stub says no' });
+    else callback(null, result);
+  };
+  server.addService(toServiceDefinition(definition), { [method]: handler });
+  const bound = await new Promise<number>((resolve, reject) =>
+    server.bindAsync(`127.0.0.1:${port}`, ServerCredentials.createInsecure(), (error, p) =>
+      error ? reject(error) : resolve(p),
+    ),
+  );
+  return Object.assign(stub, { address: `127.0.0.1:${bound}` });
+}
+
+/** DeviceRegistry.GetDevice answering from `devices` (id → type); NOT_FOUND for the rest. */
+export function startRegistryStub(devices: Record<string, SensorType>, port = 0) {
+  return serve<GetDeviceRequest, GetDeviceResponse>(
+    DeviceRegistryDefinition,
+    'GetDevice',
+    ({ id }) => {
+      const type = devices[id];
+      if (type === undefined) return status.NOT_FOUND;
+      return {
+        device: {
+          id,
+          name: id,
+          type,
+          customType: '',
+          location: { site: '', zone: '', latitude: 0, longitude: 0 },
+          ownerEmail: 'ops@example.com',
+          status: DeviceStatus.DEVICE_STATUS_ACTIVE,
+          labels: {},
+        },
+      };
+    },
+    port,
+  );
+}
+
+/** Notification.SendNotification accepting everything; a repeated key is answered as a duplicate. */
+export function startNotificationStub(port = 0) {
+  const seen = new Set<string>();
+  return serve<SendNotificationRequest, SendNotificationResponse>(
+    NotificationDefinition,
+    'SendNotification',
+    (request) => {
+      const duplicate = seen.has(request.idempotencyKey);
+      seen.add(request.idempotencyKey);
+      return {
+        duplicate,
+        notification: {
+          id: `n-${seen.size}`,
+          idempotencyKey: request.idempotencyKey,
+          kind: request.kind,
+          channel: request.channel,
+          recipient: request.recipient,
+          subject: request.subject,
+          body: request.body,
+          attributes: request.attributes,
+          status: DeliveryStatus.DELIVERY_STATUS_PENDING,
+          attempts: 0,
+          lastError: '',
+        },
+      };
+    },
+    port,
+  );
+}
+
+/** How many calls carried each idempotency key. */
+export function countByKey(calls: readonly SendNotificationRequest[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const call of calls) counts[call.idempotencyKey] = (counts[call.idempotencyKey] ?? 0) + 1;
+  return counts;
+}

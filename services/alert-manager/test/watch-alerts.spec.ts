@@ -1,0 +1,130 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { status } from '@grpc/grpc-js';
+import type { GrpcClient } from '@iot-mesh/platform';
+import type { ServiceProcess } from '@iot-mesh/platform/testing';
+import {
+  AlertEventType,
+  AlertState,
+  type AlertEvent,
+  type AlertFilter,
+  type AlertManagerClient,
+  type Rule,
+} from '@iot-mesh/proto/iotmesh/alert/v1/alert_manager';
+import type { Reading } from '@iot-mesh/proto/iotmesh/telemetry/v1/reading';
+import { firstValueFrom, type Subscription } from 'rxjs';
+import {
+  alertClient,
+  eventually,
+  failure,
+  newRule,
+  reading,
+  startAlertManager,
+} from './alert-manager-process.js';
+
+const noFilter: AlertFilter = { state: 0, severity: 0, deviceId: '', ruleId: '' };
+
+interface Watch {
+  events: AlertEvent[];
+  ended: Promise<void>;
+  subscription: Subscription;
+}
+
+describe('WatchAlerts over gRPC', () => {
+  let dataDir: string;
+  let service: ServiceProcess;
+  let client: GrpcClient<AlertManagerClient>;
+  const api = () => client.service;
+  const createRule = async (rule: Rule) => (await firstValueFrom(api().createRule({ rule }))).rule!;
+  const evaluate = (...readings: Reading[]) => firstValueFrom(api().evaluateReadings({ readings }));
+  const watch = (filter: AlertFilter, resumeAfterSequence: number): Watch => {
+    const events: AlertEvent[] = [];
+    let subscription!: Subscription;
+    const ended = new Promise<void>((resolve) => {
+      subscription = api()
+        .watchAlerts({ filter, resumeAfterSequence })
+        .subscribe({ next: (m) => events.push(m.event!), error: () => resolve(), complete: () => resolve() });
+    });
+    return { events, ended, subscription };
+  };
+
+  beforeAll(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'watch-'));
+    service = await startAlertManager({ DATA_DIR: dataDir, SHUTDOWN_TIMEOUT_MS: '5000' });
+    client = alertClient(service.grpcAddress);
+  });
+  afterAll(async () => {
+    client.close();
+    await service.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('replays stored events after a sequence, then live ones, without gaps or repeats', async () => {
+    // A live-only watcher of everything, proven subscribed by a first event.
+    const everything = watch(noFilter, 0);
+    await createRule(newRule('Probe', { scope: { deviceId: 'probe-1' } }));
+    await evaluate(reading('p-1', 'probe-1', 99, 0));
+    await eventually(() => everything.events.length === 1);
+
+    const watched = await createRule(newRule('Watched', { scope: { deviceId: 'w-1' } }));
+    await createRule(newRule('Other', { scope: { deviceId: 'w-2' } }));
+    await evaluate(reading('w-1a', 'w-1', 40, 0));
+    await evaluate(reading('w-1b', 'w-1', 10, 10), reading('w-2a', 'w-2', 50, 10));
+    await evaluate(reading('w-1c', 'w-1', 45, 20));
+    await eventually(() => everything.events.length === 5);
+    const resumeAfter = everything.events[1].sequence;
+    expect(everything.events[1]).toMatchObject({
+      type: AlertEventType.ALERT_EVENT_TYPE_FIRING,
+      alert: { ruleId: watched.id },
+    });
+
+    // Resume after the first event of the watched rule while more events keep coming.
+    const resumed = watch({ ...noFilter, ruleId: watched.id }, resumeAfter);
+    await Promise.all([evaluate(reading('w-1d', 'w-1', 5, 30)), evaluate(reading('w-2b', 'w-2', 5, 30))]);
+    const { changedAlerts } = await evaluate(reading('w-1e', 'w-1', 60, 40));
+    await firstValueFrom(api().acknowledgeAlert({ id: changedAlerts[0].id, acknowledgedBy: 'ops' }));
+    await evaluate(reading('w-1f', 'w-1', 0, 50));
+
+    await eventually(() => everything.events.length === 10);
+    const expected = everything.events
+      .filter((e) => e.alert?.ruleId === watched.id && e.sequence > resumeAfter)
+      .map((e) => e.sequence);
+    expect(expected).toHaveLength(6);
+    await eventually(() => resumed.events.length >= expected.length);
+    expect(resumed.events.map((e) => e.sequence)).toEqual(expected);
+    // Replayed events carry the alert as it was right after them.
+    expect(resumed.events[0]).toMatchObject({
+      type: AlertEventType.ALERT_EVENT_TYPE_RESOLVED,
+      alert: { state: AlertState.ALERT_STATE_RESOLVED, value: 10 },
+    });
+    expect(resumed.events.map((e) => e.type)).toContain(AlertEventType.ALERT_EVENT_TYPE_ACKNOWLEDGED);
+    resumed.subscription.unsubscribe();
+    everything.subscription.unsubscribe();
+  });
+
+  it('filters live events and refuses bad requests', async () => {
+    const critical = watch({ ...noFilter, deviceId: 'f-1', state: AlertState.ALERT_STATE_RESOLVED }, 0);
+    await createRule(newRule('Filtered', { scope: { deviceId: 'f-1' } }));
+    // Keep producing until the watcher is surely subscribed and has seen a resolution.
+    for (let i = 0; critical.events.length === 0; i += 2) {
+      await evaluate(reading(`f-${i}`, 'f-1', 90, i), reading(`f-${i + 1}`, 'f-1', 0, i + 1));
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(critical.events.every((e) => e.alert?.state === AlertState.ALERT_STATE_RESOLVED)).toBe(true);
+    critical.subscription.unsubscribe();
+    const negative = await failure(api().watchAlerts({ filter: noFilter, resumeAfterSequence: -1 }));
+    const badState = await failure(
+      api().watchAlerts({ filter: { ...noFilter, state: 8 as AlertState }, resumeAfterSequence: 0 }),
+    );
+    expect([negative.code, badState.code]).toEqual([status.INVALID_ARGUMENT, status.INVALID_ARGUMENT]);
+  });
+
+  it('ends open watch streams on SIGTERM and exits cleanly', async () => {
+    const open = watch(noFilter, 1);
+    await eventually(() => open.events.length > 0);
+    const exit = await service.stop();
+    expect(exit.code).toBe(0);
+    await open.ended;
+  });
+});

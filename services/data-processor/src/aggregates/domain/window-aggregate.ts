@@ -1,0 +1,115 @@
+import { QuantileSketch } from './quantile-sketch.js';
+import { windowEnd, windowId, windowKeysAt, type WindowKey } from './window.js';
+
+/** One window's running statistics as they are kept; `sketch` holds the value distribution for p95. */
+export interface WindowAggregate extends WindowKey {
+  endTime: number;
+  count: number;
+  min: number;
+  max: number;
+  sum: number;
+  sketch: Uint8Array;
+}
+
+/** A reading as the aggregation sees it: validated, its timestamp in epoch milliseconds. */
+export interface AggregatedReading {
+  deviceId: string;
+  sensorType: WindowKey['sensorType'];
+  value: number;
+  timestamp: number;
+}
+
+/** What a window reports: the statistics derived from its state at time `now`. */
+export interface WindowSummary extends WindowKey {
+  endTime: number;
+  count: number;
+  min: number;
+  max: number;
+  avg: number;
+  p95: number;
+  closed: boolean;
+}
+
+/** The windows `readings` touch, one per size, skipping windows that ended before `keepAfter`. */
+export function windowsTouchedBy(readings: readonly AggregatedReading[], keepAfter: number): WindowKey[] {
+  const keys = new Map<string, WindowKey>();
+  for (const reading of readings) {
+    for (const key of windowKeysAt(reading.deviceId, reading.sensorType, reading.timestamp)) {
+      if (windowEnd(key) > keepAfter) keys.set(windowId(key), key);
+    }
+  }
+  return [...keys.values()];
+}
+
+/**
+ * Folds `readings` into the windows they belong to. `current` holds the stored state of those
+ * windows (a window missing there starts empty); only windows in `keys` are touched.
+ */
+export function foldReadings(
+  keys: readonly WindowKey[],
+  current: ReadonlyMap<string, WindowAggregate>,
+  readings: readonly AggregatedReading[],
+): WindowAggregate[] {
+  const accumulators = new Map(
+    keys.map((key) => [windowId(key), new WindowAccumulator(key, current.get(windowId(key)))]),
+  );
+  for (const reading of readings) {
+    for (const key of windowKeysAt(reading.deviceId, reading.sensorType, reading.timestamp)) {
+      accumulators.get(windowId(key))?.add(reading.value);
+    }
+  }
+  return [...accumulators.values()].map((accumulator) => accumulator.toAggregate());
+}
+
+/** The statistics of a window; it is closed once its end has passed. */
+export function summarizeWindow(window: WindowAggregate, now: number): WindowSummary {
+  const { sketch, sum, ...stats } = window;
+  // Sketch values are bin representatives; the true p95 always lies between min and max.
+  const p95 = Math.min(window.max, Math.max(window.min, QuantileSketch.fromBytes(sketch).quantile(0.95)));
+  return {
+    ...stats,
+    avg: window.count > 0 ? sum / window.count : 0,
+    p95: window.count > 0 ? p95 : 0,
+    closed: now >= window.endTime,
+  };
+}
+
+class WindowAccumulator {
+  private readonly sketch: QuantileSketch;
+  private count: number;
+  private min: number;
+  private max: number;
+  private sum: number;
+
+  constructor(
+    private readonly key: WindowKey,
+    stored: WindowAggregate | undefined,
+  ) {
+    const known = stored !== undefined && stored.count > 0;
+    this.sketch = known ? QuantileSketch.fromBytes(stored.sketch) : QuantileSketch.empty();
+    this.count = known ? stored.count : 0;
+    this.min = known ? stored.min : Infinity;
+    this.max = known ? stored.max : -Infinity;
+    this.sum = known ? stored.sum : 0;
+  }
+
+  add(value: number): void {
+    this.sketch.add(value);
+    this.count += 1;
+    this.sum += value;
+    this.min = Math.min(this.min, value);
+    this.max = Math.max(this.max, value);
+  }
+
+  toAggregate(): WindowAggregate {
+    return {
+      ...this.key,
+      endTime: windowEnd(this.key),
+      count: this.count,
+      min: this.count > 0 ? this.min : 0,
+      max: this.count > 0 ? this.max : 0,
+      sum: this.sum,
+      sketch: this.sketch.toBytes(),
+    };
+  }
+}

@@ -1,0 +1,58 @@
+import { Window } from '@iot-mesh/proto/iotmesh/processor/v1/data_processor';
+import type { SensorType } from '@iot-mesh/proto/iotmesh/telemetry/v1/reading';
+
+export { Window };
+
+const MINUTE_MS = 60_000;
+
+/** Length of each aggregated window size; every reading is folded into one window of each. */
+export const WINDOW_LENGTH_MS: Readonly<Record<AggregatedWindow, number>> = {
+  [Window.WINDOW_ONE_MINUTE]: MINUTE_MS,
+  [Window.WINDOW_FIVE_MINUTES]: 5 * MINUTE_MS,
+  [Window.WINDOW_ONE_HOUR]: 60 * MINUTE_MS,
+};
+
+export type AggregatedWindow = Window.WINDOW_ONE_MINUTE | Window.WINDOW_FIVE_MINUTES | Window.WINDOW_ONE_HOUR;
+
+export const AGGREGATED_WINDOWS: readonly AggregatedWindow[] = [
+  Window.WINDOW_ONE_MINUTE,
+  Window.WINDOW_FIVE_MINUTES,
+  Window.WINDOW_ONE_HOUR,
+];
+
+/** Identity of one tumbling window of one device's sensor. Times are epoch milliseconds. */
+export interface WindowKey {
+  deviceId: string;
+  sensorType: SensorType;
+  window: AggregatedWindow;
+  startTime: number;
+}
+
+/** Start of the epoch-aligned window of `window` size that contains `timestamp` (end exclusive). */
+export function windowStart(timestamp: number, window: AggregatedWindow): number {
+  const length = WINDOW_LENGTH_MS[window];
+  return Math.floor(timestamp / length) * length;
+}
+
+export function windowEnd(key: Pick<WindowKey, 'window' | 'startTime'>): number {
+  return key.startTime + WINDOW_LENGTH_MS[key.window];
+}
+
+/** The window of each size a reading at `timestamp` belongs to; late readings land in their own, older window. */
+export function windowKeysAt(deviceId: string, sensorType: SensorType, timestamp: number): WindowKey[] {
+  return AGGREGATED_WINDOWS.map((window) => ({
+    deviceId,
+    sensorType,
+    window,
+    startTime: windowStart(timestamp, window),
+  }));
+}
+
+/** A string that identifies a window, for maps and sorting. */
+export function windowId(key: WindowKey): string {
+  return JSON.stringify([key.deviceId, key.sensorType, key.window, key.startTime]);
+}
+
+export function isAggregatedWindow(window: Window): window is AggregatedWindow {
+  return (AGGREGATED_WINDOWS as readonly Window[]).includes(window);
+}

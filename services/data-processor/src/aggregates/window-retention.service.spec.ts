@@ -1,0 +1,50 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SensorType } from '@iot-mesh/proto/iotmesh/telemetry/v1/reading';
+import { pino } from 'pino';
+import { processorConfigSchema } from '../config.js';
+import { KyselyProcessorStore } from '../infrastructure/kysely-processor.store.js';
+import { foldReadings, windowsTouchedBy } from './domain/window-aggregate.js';
+import { Window } from './domain/window.js';
+import { WindowRetentionService } from './window-retention.service.js';
+
+const NOW = Date.UTC(2026, 0, 15, 12);
+const HOUR_MS = 3_600_000;
+
+describe('WindowRetentionService', () => {
+  let dir: string;
+  let store: KyselyProcessorStore;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'processor-retention-'));
+    store = await KyselyProcessorStore.open({ kind: 'sqlite', file: join(dir, 'p.sqlite') });
+  });
+  afterAll(async () => {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('deletes windows older than the retention period on start-up and keeps the rest', async () => {
+    const readings = [4, 1].map((hoursAgo) => ({
+      deviceId: 'dev-1',
+      sensorType: SensorType.SENSOR_TYPE_TEMPERATURE,
+      value: hoursAgo,
+      timestamp: NOW - hoursAgo * HOUR_MS,
+    }));
+    await store.inTransaction((tx) =>
+      tx.saveWindows(foldReadings(windowsTouchedBy(readings, 0), new Map(), readings)),
+    );
+    const config = processorConfigSchema.parse({ WINDOW_RETENTION_HOURS: '2' });
+    const retention = new WindowRetentionService(store, config, () => NOW, pino({ level: 'silent' }));
+    retention.onApplicationBootstrap();
+    await retention.onModuleDestroy(); // waits for the first pass
+    const hours = await store.findWindows({
+      deviceId: 'dev-1',
+      sensorType: SensorType.SENSOR_TYPE_TEMPERATURE,
+      window: Window.WINDOW_ONE_HOUR,
+      limit: 10,
+    });
+    expect(hours.map((w) => w.startTime)).toEqual([NOW - HOUR_MS]);
+  });
+});

@@ -1,0 +1,22 @@
+import { loadConfig } from '@iot-mesh/platform';
+import { processorConfigSchema } from './config.js';
+
+describe('processor config', () => {
+  it('has working defaults', () => {
+    const config = loadConfig(processorConfigSchema, {});
+    expect(config).toMatchObject({
+      platform: { grpcPort: 50054, adminPort: 9464, serviceName: 'data-processor' },
+      storage: { kind: 'sqlite', file: 'data/data-processor.sqlite' },
+      alertManagerAddress: '127.0.0.1:50055',
+      forwardToAlertManager: true,
+      retentionMs: 48 * 3_600_000,
+    });
+  });
+
+  it('names every bad variable', () => {
+    expect(() =>
+      loadConfig(processorConfigSchema, { WINDOW_RETENTION_HOURS: '0', FORWARD_TO_ALERT_MANAGER: 'maybe' }),
+    ).toThrow(/FORWARD_TO_ALERT_MANAGER[\s\S]*WINDOW_RETENTION_HOURS/);
+    expect(() => loadConfig(processorConfigSchema, { STORAGE: 'postgres' })).toThrow(/DATABASE_URL/);
+  });
+});

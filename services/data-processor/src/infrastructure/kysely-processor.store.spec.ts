@@ -1,0 +1,192 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startTestPostgres, type TestPostgres } from '@iot-mesh/storage/testing';
+import { SensorType } from '@iot-mesh/proto/iotmesh/telemetry/v1/reading';
+import { QuantileSketch } from '../aggregates/domain/quantile-sketch.js';
+import { Window, windowEnd, windowId, type WindowKey } from '../aggregates/domain/window.js';
+import { foldReadings, type WindowAggregate } from '../aggregates/domain/window-aggregate.js';
+import { KyselyProcessorStore } from './kysely-processor.store.js';
+
+const T0 = Date.UTC(2026, 0, 15, 10);
+const TEMP = SensorType.SENSOR_TYPE_TEMPERATURE;
+const key = (deviceId: string, startTime = T0, window = Window.WINDOW_ONE_HOUR): WindowKey => ({
+  deviceId,
+  sensorType: TEMP,
+  window: window as WindowKey['window'],
+  startTime,
+});
+function aggregate(k: WindowKey, values: number[]): WindowAggregate {
+  const sketch = QuantileSketch.empty();
+  values.forEach((v) => sketch.add(v));
+  return {
+    ...k,
+    endTime: windowEnd(k),
+    count: values.length,
+    min: Math.min(...values),
+    max: Math.max(...values),
+    sum: values.reduce((a, b) => a + b, 0),
+    sketch: sketch.toBytes(),
+  };
+}
+
+// The same contract for the embedded adapter and for PostgreSQL.
+describe.each(['sqlite', 'postgres'] as const)('processor store contract on %s', (kind) => {
+  let dir: string;
+  let postgres: TestPostgres | undefined;
+  let store: KyselyProcessorStore;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'processor-store-'));
+    if (kind === 'postgres') postgres = await startTestPostgres();
+    store = await KyselyProcessorStore.open(
+      kind === 'postgres'
+        ? { kind, url: await postgres!.createDatabase('processor_contract') }
+        : { kind, file: join(dir, 'processor.sqlite') },
+    );
+  });
+  afterAll(async () => {
+    await store.close();
+    postgres?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('remembers reading ids per device and reports only the new ones', async () => {
+    const first = await store.inTransaction((tx) =>
+      tx.recordNewReadings(
+        [
+          { deviceId: 'a', readingId: 'r1' },
+          { deviceId: 'a', readingId: 'r2' },
+        ],
+        T0,
+      ),
+    );
+    expect(first).toHaveLength(2);
+    const again = await store.inTransaction((tx) =>
+      tx.recordNewReadings(
+        [
+          { deviceId: 'a', readingId: 'r2' },
+          { deviceId: 'b', readingId: 'r2' },
+          { deviceId: 'a', readingId: 'r3' },
+          { deviceId: 'a', readingId: 'r3' },
+        ],
+        T0,
+      ),
+    );
+    expect(again.map((r) => `${r.deviceId}/${r.readingId}`).sort()).toEqual(['a/r3', 'b/r2']);
+  });
+
+  it('stores windows with their sketch bytes intact and reads them back', async () => {
+    const saved = aggregate(key('a'), [-12.5, 3, 40.25, 1e6]);
+    await store.inTransaction(async (tx) => {
+      expect(await tx.lockWindows([key('a')])).toEqual(new Map());
+      await tx.saveWindows([saved]);
+    });
+    const locked = await store.inTransaction((tx) => tx.lockWindows([key('a'), key('none')]));
+    expect([...locked.keys()]).toEqual([windowId(key('a'))]);
+    const read = locked.get(windowId(key('a')))!;
+    expect(read).toEqual(saved);
+    expect(Buffer.from(read.sketch).equals(Buffer.from(saved.sketch))).toBe(true);
+    expect(Math.abs(QuantileSketch.fromBytes(read.sketch).quantile(1) / 1e6 - 1)).toBeLessThan(0.01);
+  });
+
+  it('rolls back everything a failed transaction wrote', async () => {
+    await expect(
+      store.inTransaction(async (tx) => {
+        await tx.recordNewReadings([{ deviceId: 'c', readingId: 'lost' }], T0);
+        await tx.lockWindows([key('c')]);
+        await tx.saveWindows([aggregate(key('c'), [1])]);
+        throw new Error('abort');
+      }),
+    ).rejects.toThrow('abort');
+    const fresh = await store.inTransaction((tx) =>
+      tx.recordNewReadings([{ deviceId: 'c', readingId: 'lost' }], T0),
+    );
+    expect(fresh).toHaveLength(1);
+    await expect(
+      store.findWindows({ deviceId: 'c', sensorType: TEMP, window: Window.WINDOW_ONE_HOUR, limit: 10 }),
+    ).resolves.toEqual([]);
+  });
+
+  it('finds one device’s windows newest first, by end time and cursor', async () => {
+    const starts = [0, 1, 2, 3].map((h) => T0 + h * 3_600_000);
+    await store.inTransaction((tx) => tx.saveWindows(starts.map((s) => aggregate(key('d', s), [s % 7]))));
+    const query = { deviceId: 'd', sensorType: TEMP, window: Window.WINDOW_ONE_HOUR, limit: 10 } as const;
+    const startsOf = (ws: WindowAggregate[]) => ws.map((w) => w.startTime);
+    expect(startsOf(await store.findWindows(query))).toEqual([...starts].reverse());
+    expect(startsOf(await store.findWindows({ ...query, endAfter: starts[2] }))).toEqual([
+      starts[3],
+      starts[2],
+    ]);
+    expect(startsOf(await store.findWindows({ ...query, startBefore: starts[3], limit: 2 }))).toEqual([
+      starts[2],
+      starts[1],
+    ]);
+  });
+
+  it('lists the latest window of every device by device id', async () => {
+    await store.inTransaction((tx) =>
+      tx.saveWindows([
+        aggregate(key('e-2', T0), [1]),
+        aggregate(key('e-2', T0 + 3_600_000), [2]),
+        aggregate(key('e-1', T0 - 3_600_000), [3]),
+        aggregate({ ...key('e-3'), sensorType: SensorType.SENSOR_TYPE_HUMIDITY }, [4]),
+        aggregate(key('e-4', T0, Window.WINDOW_ONE_MINUTE), [5]),
+      ]),
+    );
+    const latest = await store.listLatestWindows(TEMP, Window.WINDOW_ONE_HOUR, 'd', 10);
+    expect(latest.map((w) => [w.deviceId, w.startTime, w.max])).toEqual([
+      ['e-1', T0 - 3_600_000, 3],
+      ['e-2', T0 + 3_600_000, 2],
+    ]);
+    const after = await store.listLatestWindows(TEMP, Window.WINDOW_ONE_HOUR, 'e-1', 1);
+    expect(after.map((w) => w.deviceId)).toEqual(['e-2']);
+  });
+
+  it('serialises concurrent writers of the same new window, losing no reading', async () => {
+    const k = key('g');
+    const addOne = (readingId: string) =>
+      store.inTransaction(async (tx) => {
+        await tx.recordNewReadings([{ deviceId: 'g', readingId }], T0);
+        const current = await tx.lockWindows([k]);
+        await new Promise((resolve) => setTimeout(resolve, 20)); // hold the lock while the others queue
+        const reading = { deviceId: 'g', sensorType: TEMP, value: 1, timestamp: T0 };
+        await tx.saveWindows(foldReadings([k], current, [reading]));
+      });
+    await Promise.all(['w1', 'w2', 'w3', 'w4'].map(addOne));
+    const [window] = await store.findWindows({ ...k, limit: 1 });
+    expect(window?.count).toBe(4);
+  });
+
+  it('prunes windows that ended and reading ids seen before the horizon', async () => {
+    await store.inTransaction(async (tx) => {
+      await tx.recordNewReadings([{ deviceId: 'f', readingId: 'old' }], T0 - 1);
+      await tx.recordNewReadings([{ deviceId: 'f', readingId: 'new' }], T0 + 1);
+      // The first window ends before the horizon, the second exactly at it (kept).
+      await tx.saveWindows([
+        aggregate(key('f', T0 - 120_000, Window.WINDOW_ONE_MINUTE), [1]),
+        aggregate(key('f', T0 - 60_000, Window.WINDOW_ONE_MINUTE), [2]),
+      ]);
+    });
+    const deleted = await store.pruneBefore(T0);
+    expect(deleted.windows).toBeGreaterThanOrEqual(1);
+    expect(deleted.readings).toBeGreaterThanOrEqual(1);
+    const left = await store.findWindows({
+      deviceId: 'f',
+      sensorType: TEMP,
+      window: Window.WINDOW_ONE_MINUTE,
+      limit: 10,
+    });
+    expect(left.map((w) => w.startTime)).toEqual([T0 - 60_000]);
+    const known = await store.inTransaction((tx) =>
+      tx.recordNewReadings(
+        [
+          { deviceId: 'f', readingId: 'old' },
+          { deviceId: 'f', readingId: 'new' },
+        ],
+        T0,
+      ),
+    );
+    expect(known.map((r) => r.readingId)).toEqual(['old']);
+  });
+});

@@ -1,0 +1,84 @@
+import { createDatabase, migrateToLatest, type StorageSettings } from '@iot-mesh/storage';
+import type { Kysely } from 'kysely';
+import type { SensorType } from '@iot-mesh/proto/iotmesh/telemetry/v1/reading';
+import type { AggregatedWindow } from '../aggregates/domain/window.js';
+import type { WindowAggregate } from '../aggregates/domain/window-aggregate.js';
+import { KyselyReadingsTransaction } from './kysely-readings.transaction.js';
+import type { ProcessorStore, ReadingsTransaction, WindowQuery } from './processor-store.port.js';
+import { processorMigrations } from './processor.migrations.js';
+import type { ProcessorDatabase } from './processor.schema.js';
+import { fromWindowRow } from './window.rows.js';
+
+/** The processor store on SQLite (embedded default) or PostgreSQL, through Kysely. */
+export class KyselyProcessorStore implements ProcessorStore {
+  private constructor(
+    private readonly db: Kysely<ProcessorDatabase>,
+    // SQLite runs one writer at a time and has no SELECT ... FOR UPDATE; PostgreSQL needs row locks.
+    private readonly rowLocks: boolean,
+  ) {}
+
+  static async open(settings: StorageSettings): Promise<KyselyProcessorStore> {
+    const db = createDatabase<ProcessorDatabase>(settings);
+    await migrateToLatest(db as Kysely<unknown>, processorMigrations(settings.kind));
+    return new KyselyProcessorStore(db, settings.kind === 'postgres');
+  }
+
+  inTransaction<T>(work: (transaction: ReadingsTransaction) => Promise<T>): Promise<T> {
+    return this.db.transaction().execute((trx) => work(new KyselyReadingsTransaction(trx, this.rowLocks)));
+  }
+
+  async findWindows(query: WindowQuery): Promise<WindowAggregate[]> {
+    let select = this.db
+      .selectFrom('windows')
+      .selectAll()
+      .where('device_id', '=', query.deviceId)
+      .where('sensor_type', '=', query.sensorType)
+      .where('window_size', '=', query.window)
+      .where('count', '>', 0)
+      .orderBy('start_time', 'desc')
+      .limit(query.limit);
+    if (query.endAfter !== undefined) select = select.where('end_time', '>', query.endAfter);
+    if (query.startBefore !== undefined) select = select.where('start_time', '<', query.startBefore);
+    return (await select.execute()).map(fromWindowRow);
+  }
+
+  async listLatestWindows(
+    sensorType: SensorType,
+    window: AggregatedWindow,
+    afterDeviceId: string | undefined,
+    limit: number,
+  ): Promise<WindowAggregate[]> {
+    let select = this.db
+      .selectFrom('windows as w')
+      .selectAll('w')
+      .where('w.sensor_type', '=', sensorType)
+      .where('w.window_size', '=', window)
+      .where('w.count', '>', 0)
+      .where('w.start_time', '=', (eb) =>
+        eb
+          .selectFrom('windows as latest')
+          .select((inner) => inner.fn.max('latest.start_time').as('start_time'))
+          .whereRef('latest.device_id', '=', 'w.device_id')
+          .where('latest.sensor_type', '=', sensorType)
+          .where('latest.window_size', '=', window)
+          .where('latest.count', '>', 0),
+      )
+      .orderBy('w.device_id')
+      .limit(limit);
+    if (afterDeviceId !== undefined) select = select.where('w.device_id', '>', afterDeviceId);
+    return (await select.execute()).map(fromWindowRow);
+  }
+
+  async pruneBefore(horizon: number): Promise<{ windows: number; readings: number }> {
+    const windows = await this.db.deleteFrom('windows').where('end_time', '<', horizon).executeTakeFirst();
+    const readings = await this.db
+      .deleteFrom('seen_readings')
+      .where('seen_time', '<', horizon)
+      .executeTakeFirst();
+    return { windows: Number(windows.numDeletedRows), readings: Number(readings.numDeletedRows) };
+  }
+
+  close(): Promise<void> {
+    return this.db.destroy();
+  }
+}

@@ -1,0 +1,50 @@
+import type { SensorType } from '@iot-mesh/proto/iotmesh/telemetry/v1/reading';
+import type { AggregatedWindow, WindowKey } from '../aggregates/domain/window.js';
+import type { WindowAggregate } from '../aggregates/domain/window-aggregate.js';
+
+/** A reading's identity for deduplication: ids are chosen by devices, so they are unique per device. */
+export interface ReadingRef {
+  deviceId: string;
+  readingId: string;
+}
+
+/** What one ProcessReadings call does inside its single transaction. */
+export interface ReadingsTransaction {
+  /** Remembers the readings (seen at `seenAt`) and returns those that were not known before. */
+  recordNewReadings(readings: readonly ReadingRef[], seenAt: number): Promise<ReadingRef[]>;
+  /**
+   * The stored state of these windows, keyed by windowId; windows without data are absent. The
+   * windows stay locked against concurrent writers until the transaction ends.
+   */
+  lockWindows(keys: readonly WindowKey[]): Promise<Map<string, WindowAggregate>>;
+  saveWindows(windows: readonly WindowAggregate[]): Promise<void>;
+}
+
+export interface WindowQuery {
+  deviceId: string;
+  sensorType: SensorType;
+  window: AggregatedWindow;
+  /** Only windows that end after this time. */
+  endAfter?: number;
+  /** Only windows that start before this time (the page cursor). */
+  startBefore?: number;
+  limit: number;
+}
+
+/** Persistence of window aggregates and of the reading ids already counted. */
+export interface ProcessorStore {
+  /** Runs `work` in one transaction: everything it wrote is committed, or nothing is. */
+  inTransaction<T>(work: (transaction: ReadingsTransaction) => Promise<T>): Promise<T>;
+  /** Windows of one device and sensor, newest first. */
+  findWindows(query: WindowQuery): Promise<WindowAggregate[]>;
+  /** The newest window of every device for a sensor type and size, ordered by device id after `afterDeviceId`. */
+  listLatestWindows(
+    sensorType: SensorType,
+    window: AggregatedWindow,
+    afterDeviceId: string | undefined,
+    limit: number,
+  ): Promise<WindowAggregate[]>;
+  /** Deletes windows that ended and reading ids seen before `horizon`; returns how many of each. */
+  pruneBefore(horizon: number): Promise<{ windows: number; readings: number }>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,52 @@
+import type { Insertable, Selectable } from 'kysely';
+import { windowEnd, type WindowKey } from '../aggregates/domain/window.js';
+import type { WindowAggregate } from '../aggregates/domain/window-aggregate.js';
+import type { ProcessorDatabase } from './processor.schema.js';
+
+export type WindowRow = Selectable<ProcessorDatabase['windows']>;
+
+export const toWindowRow = (w: WindowAggregate): Insertable<ProcessorDatabase['windows']> => ({
+  device_id: w.deviceId,
+  sensor_type: w.sensorType,
+  window_size: w.window,
+  start_time: w.startTime,
+  end_time: w.endTime,
+  count: w.count,
+  min: w.min,
+  max: w.max,
+  sum: w.sum,
+  // pg sends Buffers as bytea; a bare Uint8Array would not be recognised everywhere.
+  sketch: Buffer.from(w.sketch),
+});
+
+export const fromWindowRow = (r: WindowRow): WindowAggregate => ({
+  deviceId: r.device_id,
+  sensorType: r.sensor_type,
+  window: r.window_size,
+  startTime: Number(r.start_time),
+  endTime: Number(r.end_time),
+  count: Number(r.count),
+  min: r.min,
+  max: r.max,
+  sum: r.sum,
+  sketch: new Uint8Array(r.sketch),
+});
+
+/** A row that only reserves (and locks) a window's key; a count of 0 marks it as holding no data. */
+export const placeholderRow = (key: WindowKey) =>
+  toWindowRow({
+    ...key,
+    endTime: windowEnd(key),
+    count: 0,
+    min: 0,
+    max: 0,
+    sum: 0,
+    sketch: new Uint8Array(),
+  });
+
+/** Splits `items` so that one statement stays far below the bind-parameter limits of both databases. */
+export function chunked<T>(items: readonly T[], size = 500): T[][] {
+  const chunks: T[][] = [];
+  for (let i = 0; i < items.length; i += size) chunks.push(items.slice(i, i + size));
+  return chunks;
+}

@@ -1,0 +1,44 @@
+import { SensorType, type Reading } from '@iot-mesh/proto/iotmesh/telemetry/v1/reading';
+import { readingsViolations, readingViolations } from './reading.validation.js';
+
+const valid: Reading = {
+  readingId: 'r-1',
+  deviceId: 'boiler-1',
+  sensorType: SensorType.SENSOR_TYPE_TEMPERATURE,
+  value: 21.5,
+  unit: 'celsius',
+  timestamp: { seconds: 1_768_471_200, nanos: 0 },
+  customSensor: '',
+};
+const fieldsOf = (changes: Partial<Reading>) =>
+  readingViolations({ ...valid, ...changes }, 3).map((v) => v.field);
+
+describe('reading validation', () => {
+  it('accepts a complete reading', () => {
+    expect(readingViolations(valid, 0)).toEqual([]);
+  });
+
+  it.each<[string, Partial<Reading>, string]>([
+    ['empty reading id', { readingId: '' }, 'readings[3].reading_id'],
+    ['overlong reading id', { readingId: 'x'.repeat(201) }, 'readings[3].reading_id'],
+    ['empty device id', { deviceId: '' }, 'readings[3].device_id'],
+    [
+      'unspecified sensor type',
+      { sensorType: SensorType.SENSOR_TYPE_UNSPECIFIED },
+      'readings[3].sensor_type',
+    ],
+    ['unknown sensor type', { sensorType: 17 as SensorType }, 'readings[3].sensor_type'],
+    ['NaN value', { value: Number.NaN }, 'readings[3].value'],
+    ['infinite value', { value: Number.NEGATIVE_INFINITY }, 'readings[3].value'],
+    ['missing timestamp', { timestamp: undefined }, 'readings[3].timestamp'],
+    ['bad nanos', { timestamp: { seconds: 1, nanos: 1_000_000_000 } }, 'readings[3].timestamp'],
+    ['year 10000', { timestamp: { seconds: 253_402_300_800, nanos: 0 } }, 'readings[3].timestamp'],
+  ])('reports %s', (_name, changes, field) => {
+    expect(fieldsOf(changes)).toEqual([field]);
+  });
+
+  it('names every bad reading by its position', () => {
+    const problems = readingsViolations([valid, { ...valid, deviceId: '', value: Number.NaN }]);
+    expect(problems.map((v) => v.field)).toEqual(['readings[1].device_id', 'readings[1].value']);
+  });
+});

@@ -1,0 +1,100 @@
+import { Inject, Injectable } from '@nestjs/common';
+import {
+  METRICS_REGISTRY,
+  millisFromTimestamp,
+  PLATFORM_LOGGER,
+  UnavailableError,
+  ValidationError,
+} from '@iot-mesh/platform';
+import type { Reading } from '@iot-mesh/proto/iotmesh/telemetry/v1/reading';
+import type { Logger } from 'pino';
+import { Counter, type Registry } from 'prom-client';
+import {
+  foldReadings,
+  windowsTouchedBy,
+  type AggregatedReading,
+} from '../aggregates/domain/window-aggregate.js';
+import type { ProcessorConfig } from '../config.js';
+import type { ProcessorStore, ReadingRef } from '../infrastructure/processor-store.port.js';
+import { CLOCK, PROCESSOR_CONFIG, PROCESSOR_STORE, READINGS_EVALUATOR } from '../processor.di-tokens.js';
+import { readingsViolations } from './domain/reading.validation.js';
+import type { ReadingsEvaluator } from './readings-evaluator.port.js';
+
+export interface ProcessOutcome {
+  processedCount: number;
+  duplicateCount: number;
+}
+
+const refKey = (ref: ReadingRef) => JSON.stringify([ref.deviceId, ref.readingId]);
+
+const toAggregated = (reading: Reading): AggregatedReading => ({
+  deviceId: reading.deviceId,
+  sensorType: reading.sensorType,
+  value: reading.value,
+  timestamp: millisFromTimestamp(reading.timestamp!),
+});
+
+/**
+ * Counts each reading once, durably, then has all of them evaluated for alerts. The readings are
+ * committed before the alert manager is called, so when that call fails the caller's retry finds
+ * them as duplicates: they are evaluated again but never counted twice.
+ */
+@Injectable()
+export class ProcessReadingsService {
+  private readonly readingsTotal: Counter<'result'>;
+
+  constructor(
+    @Inject(PROCESSOR_STORE) private readonly store: ProcessorStore,
+    @Inject(READINGS_EVALUATOR) private readonly evaluator: ReadingsEvaluator,
+    @Inject(PROCESSOR_CONFIG) private readonly config: ProcessorConfig,
+    @Inject(CLOCK) private readonly now: () => number,
+    @Inject(PLATFORM_LOGGER) private readonly logger: Logger,
+    @Inject(METRICS_REGISTRY) registry: Registry,
+  ) {
+    this.readingsTotal = new Counter({
+      name: 'data_processor_readings_total',
+      help: 'Readings received, by result: processed (counted into windows) or duplicate',
+      labelNames: ['result'],
+      registers: [registry],
+    });
+  }
+
+  async process(readings: readonly Reading[]): Promise<ProcessOutcome> {
+    const violations = readingsViolations(readings);
+    if (violations.length > 0) throw new ValidationError(violations, 'READINGS.INVALID');
+    if (readings.length === 0) return { processedCount: 0, duplicateCount: 0 };
+
+    const processedCount = await this.aggregateNew(readings);
+    const duplicateCount = readings.length - processedCount;
+    this.readingsTotal.inc({ result: 'processed' }, processedCount);
+    this.readingsTotal.inc({ result: 'duplicate' }, duplicateCount);
+
+    try {
+      await this.evaluator.evaluate(readings);
+    } catch (error) {
+      this.logger.warn({ err: error, readings: readings.length }, 'alert manager did not take the readings');
+      throw new UnavailableError(
+        'ALERT_MANAGER.UNAVAILABLE',
+        'readings are stored but could not be evaluated for alerts; retry the call',
+      );
+    }
+    return { processedCount, duplicateCount };
+  }
+
+  /** Records the readings and folds the new ones into their windows in one transaction. */
+  private aggregateNew(readings: readonly Reading[]): Promise<number> {
+    const now = this.now();
+    const keepAfter = now - this.config.retentionMs;
+    return this.store.inTransaction(async (transaction) => {
+      const fresh = new Set((await transaction.recordNewReadings(readings, now)).map(refKey));
+      // The first occurrence of a fresh id counts; a repeat within the same request is a duplicate.
+      const counted = readings.filter((reading) => fresh.delete(refKey(reading))).map(toAggregated);
+      const keys = windowsTouchedBy(counted, keepAfter);
+      if (keys.length > 0) {
+        const current = await transaction.lockWindows(keys);
+        await transaction.saveWindows(foldReadings(keys, current, counted));
+      }
+      return counted.length;
+    });
+  }
+}

@@ -1,0 +1,58 @@
+import { Server, ServerCredentials, status, type sendUnaryData, type ServerUnaryCall } from '@grpc/grpc-js';
+import { toServiceDefinition } from '@iot-mesh/platform';
+import {
+  AlertManagerDefinition,
+  type EvaluateReadingsRequest,
+  type EvaluateReadingsResponse,
+} from '@iot-mesh/proto/iotmesh/alert/v1/alert_manager';
+
+/** A real gRPC AlertManager that only implements EvaluateReadings: it records calls and can be made to fail. */
+export class AlertManagerStub {
+  /** Reading ids of every EvaluateReadings call received, failed ones included. */
+  readonly calls: string[][] = [];
+  /** While true, every call fails with UNAVAILABLE. */
+  unavailable = false;
+
+  private constructor(
+    private readonly server: Server,
+    readonly address: string,
+  ) {}
+
+  static async start(): Promise<AlertManagerStub> {
+    const server = new Server();
+    const port = await new Promise<number>((resolve, reject) =>
+      server.bindAsync('127.0.0.1:0', ServerCredentials.createInsecure(), (error, bound) =>
+        error ? reject(error) : resolve(bound),
+      ),
+    );
+    const stub = new AlertManagerStub(server, `127.0.0.1:${port}`);
+    server.addService(toServiceDefinition(AlertManagerDefinition), {
+      evaluateReadings: (
+        call: ServerUnaryCall<EvaluateReadingsRequest, EvaluateReadingsResponse>,
+        callback: sendUnaryData<EvaluateReadingsResponse>,
+      ) => stub.evaluate(call.request, callback),
+    });
+    return stub;
+  }
+
+  /** All reading ids evaluated by successful or failed calls, flattened. */
+  evaluatedIds(): string[] {
+    return this.calls.flat();
+  }
+
+  stop(): Promise<void> {
+    return new Promise((resolve) => this.server.tryShutdown(() => resolve()));
+  }
+
+  private evaluate(
+    request: EvaluateReadingsRequest,
+    callback: sendUnaryData<EvaluateReadingsResponse>,
+  ): void {
+    this.calls.push(request.readings.map((r) => r.readingId));
+    if (this.unavailable) {
+      callback({ code: status.UNAVAILABLE, details: 'alert manager is down (test)' });
+      return;
+    }
+    callback(null, { evaluatedCount: request.readings.length, changedAlerts: [] });
+  }
+}

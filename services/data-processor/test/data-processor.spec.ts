@@ -1,0 +1,185 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { status } from '@grpc/grpc-js';
+import { decodeStatusDetails, type GrpcClient } from '@iot-mesh/platform';
+import type { ServiceProcess } from '@iot-mesh/platform/testing';
+import { Window, type DataProcessorClient } from '@iot-mesh/proto/iotmesh/processor/v1/data_processor';
+import { SensorType, type Reading } from '@iot-mesh/proto/iotmesh/telemetry/v1/reading';
+import { firstValueFrom } from 'rxjs';
+import { AlertManagerStub } from './alert-manager-stub.js';
+import { processorClient, startProcessor } from './processor-process.js';
+import { expectStatistics, failure, reading } from './readings.fixture.js';
+
+const HOUR_MS = 3_600_000;
+const TEMP = SensorType.SENSOR_TYPE_TEMPERATURE;
+// A whole past hour, so every window in it is closed; well inside the 48 h retention.
+const BASE = Math.floor(Date.now() / HOUR_MS) * HOUR_MS - 3 * HOUR_MS;
+
+// 600 readings of boiler-1, one every 6 s over the hour, values 10..69.9 in a shuffled order.
+const HOUR_READINGS = Array.from({ length: 600 }, (_, i) =>
+  reading(`b1-${i}`, 'boiler-1', 10 + ((i * 37) % 600) / 10, BASE + i * 6_000),
+);
+
+describe('data processor over gRPC', () => {
+  let dataDir: string;
+  let alerts: AlertManagerStub;
+  let processor: ServiceProcess;
+  let client: GrpcClient<DataProcessorClient>;
+  const api = () => client.service;
+  const env = () => ({ DATA_DIR: dataDir, ALERT_MANAGER_ADDRESS: alerts.address });
+  const send = (readings: Reading[]) => firstValueFrom(api().processReadings({ readings }));
+  const history = (deviceId: string, window: Window, pageSize = 100, pageToken = '') =>
+    firstValueFrom(api().getAggregates({ deviceId, sensorType: TEMP, window, pageSize, pageToken }));
+
+  beforeAll(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'processor-'));
+    alerts = await AlertManagerStub.start();
+    processor = await startProcessor(env());
+    client = processorClient(processor.grpcAddress);
+  });
+  afterAll(async () => {
+    client.close();
+    await processor.stop();
+    await alerts.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('aggregates count, min, max, avg and p95 over 1 m, 5 m and 1 h windows', async () => {
+    for (let i = 0; i < HOUR_READINGS.length; i += 100) {
+      await expect(send(HOUR_READINGS.slice(i, i + 100))).resolves.toEqual({
+        processedCount: 100,
+        duplicateCount: 0,
+      });
+    }
+    expect(alerts.evaluatedIds()).toEqual(HOUR_READINGS.map((r) => r.readingId));
+    const valuesIn = (start: number, length: number) =>
+      HOUR_READINGS.filter((_, i) => BASE + i * 6_000 >= start && BASE + i * 6_000 < start + length).map(
+        (r) => r.value,
+      );
+
+    const hour = await history('boiler-1', Window.WINDOW_ONE_HOUR);
+    expect(hour.aggregates).toHaveLength(1);
+    expect(hour.aggregates[0]?.startTime?.seconds).toBe(BASE / 1000);
+    expectStatistics(hour.aggregates[0], valuesIn(BASE, HOUR_MS));
+
+    const fives = await history('boiler-1', Window.WINDOW_FIVE_MINUTES);
+    expect(fives.aggregates).toHaveLength(12);
+    fives.aggregates.forEach((a) => expectStatistics(a, valuesIn(a.startTime!.seconds * 1000, 300_000)));
+
+    const minutes = await history('boiler-1', Window.WINDOW_ONE_MINUTE);
+    expect(minutes.aggregates.map((a) => a.startTime!.seconds * 1000)).toEqual(
+      Array.from({ length: 60 }, (_, m) => BASE + (59 - m) * 60_000), // newest first
+    );
+    minutes.aggregates.forEach((a) => expectStatistics(a, valuesIn(a.startTime!.seconds * 1000, 60_000)));
+  });
+
+  it('does not count duplicates, but still has them evaluated', async () => {
+    const before = alerts.calls.length;
+    const again = [HOUR_READINGS[0], HOUR_READINGS[1], reading('b1-new', 'boiler-1', 1000, BASE)];
+    await expect(send(again)).resolves.toEqual({ processedCount: 1, duplicateCount: 2 });
+    expect(alerts.calls.slice(before)).toEqual([['b1-0', 'b1-1', 'b1-new']]);
+    const hour = await history('boiler-1', Window.WINDOW_ONE_HOUR);
+    expect(hour.aggregates[0]).toMatchObject({ count: 601, max: 1000 });
+  });
+
+  it('pages windows newest first and lists the latest window of every device', async () => {
+    const first = await history('boiler-1', Window.WINDOW_FIVE_MINUTES, 5);
+    const second = await history('boiler-1', Window.WINDOW_FIVE_MINUTES, 5, first.nextPageToken);
+    const third = await history('boiler-1', Window.WINDOW_FIVE_MINUTES, 5, second.nextPageToken);
+    const starts = [...first.aggregates, ...second.aggregates, ...third.aggregates].map(
+      (a) => a.startTime!.seconds,
+    );
+    expect(starts).toHaveLength(12);
+    expect(starts).toEqual([...starts].sort((a, b) => b - a));
+    expect(third.nextPageToken).toBe('');
+
+    const future = Date.now() + 2 * HOUR_MS; // its window cannot close during the test
+    await send([
+      reading('c-1', 'chiller-1', 4, BASE),
+      reading('a-1', 'attic-1', 30, BASE),
+      reading('a-2', 'attic-1', 31, future),
+    ]);
+    const page1 = await firstValueFrom(
+      api().listAggregates({ sensorType: TEMP, window: Window.WINDOW_ONE_HOUR, pageSize: 2, pageToken: '' }),
+    );
+    const page2 = await firstValueFrom(
+      api().listAggregates({
+        sensorType: TEMP,
+        window: Window.WINDOW_ONE_HOUR,
+        pageSize: 2,
+        pageToken: page1.nextPageToken,
+      }),
+    );
+    expect([...page1.aggregates, ...page2.aggregates].map((a) => [a.deviceId, a.max, a.closed])).toEqual([
+      ['attic-1', 31, false],
+      ['boiler-1', 1000, true],
+      ['chiller-1', 4, true],
+    ]);
+    expect(page2.nextPageToken).toBe('');
+  });
+
+  it('answers UNAVAILABLE while the alert manager is down; the retry is not counted twice', async () => {
+    const batch = [reading('d-1', 'dryer-1', 50, BASE), reading('d-2', 'dryer-1', 70, BASE + 1)];
+    alerts.unavailable = true;
+    const down = await failure(api().processReadings({ readings: batch }));
+    expect(down.code).toBe(status.UNAVAILABLE);
+    alerts.unavailable = false;
+    await expect(send(batch)).resolves.toEqual({ processedCount: 0, duplicateCount: 2 });
+    expect(alerts.calls.at(-1)).toEqual(['d-1', 'd-2']);
+    const hour = await history('dryer-1', Window.WINDOW_ONE_HOUR);
+    expect(hour.aggregates[0]).toMatchObject({ count: 2, min: 50, max: 70, avg: 60 });
+  });
+
+  it('refuses bad input with INVALID_ARGUMENT naming the fields, and stores none of it', async () => {
+    const bad = await failure(
+      api().processReadings({
+        readings: [
+          reading('e-1', 'etc-1', 1, BASE),
+          { ...reading('', 'etc-1', Number.NaN, BASE), timestamp: undefined },
+          { ...reading('e-3', 'etc-1', 1, BASE), sensorType: SensorType.SENSOR_TYPE_UNSPECIFIED },
+        ],
+      }),
+    );
+    expect(bad.code).toBe(status.INVALID_ARGUMENT);
+    expect(decodeStatusDetails(bad.metadata)?.badRequest?.fieldViolations.map((v) => v.field)).toEqual([
+      'readings[1].reading_id',
+      'readings[1].value',
+      'readings[1].timestamp',
+      'readings[2].sensor_type',
+    ]);
+    await expect(history('etc-1', Window.WINDOW_ONE_HOUR)).resolves.toEqual({
+      aggregates: [],
+      nextPageToken: '',
+    });
+    const badQuery = await failure(
+      api().getAggregates({
+        deviceId: '',
+        sensorType: TEMP,
+        window: 9 as Window,
+        pageSize: 0,
+        pageToken: '',
+      }),
+    );
+    expect(badQuery.code).toBe(status.INVALID_ARGUMENT);
+    const badToken = await failure(
+      api().listAggregates({ sensorType: TEMP, window: Window.WINDOW_ONE_HOUR, pageSize: 1, pageToken: 'x' }),
+    );
+    expect(badToken.code).toBe(status.INVALID_ARGUMENT);
+  });
+
+  it('keeps windows and known reading ids across a restart (and can run without the alert manager)', async () => {
+    await expect(processor.stop()).resolves.toEqual({ code: 0, signal: null });
+    processor = await startProcessor({ ...env(), FORWARD_TO_ALERT_MANAGER: 'false' });
+    client.close();
+    client = processorClient(processor.grpcAddress);
+    const before = alerts.calls.length;
+    await expect(send(HOUR_READINGS.slice(0, 10))).resolves.toEqual({
+      processedCount: 0,
+      duplicateCount: 10,
+    });
+    expect(alerts.calls.length).toBe(before);
+    const hour = await history('boiler-1', Window.WINDOW_ONE_HOUR);
+    expect(hour.aggregates[0]).toMatchObject({ count: 601, max: 1000 });
+  });
+});

@@ -1,0 +1,34 @@
+import type { ServiceError } from '@grpc/grpc-js';
+import type { Aggregate } from '@iot-mesh/proto/iotmesh/processor/v1/data_processor';
+import { SensorType, type Reading } from '@iot-mesh/proto/iotmesh/telemetry/v1/reading';
+import { firstValueFrom, type Observable } from 'rxjs';
+
+/** A normalised temperature reading at `at` (epoch ms). */
+export const reading = (readingId: string, deviceId: string, value: number, at: number): Reading => ({
+  readingId,
+  deviceId,
+  sensorType: SensorType.SENSOR_TYPE_TEMPERATURE,
+  value,
+  unit: 'celsius',
+  timestamp: { seconds: Math.floor(at / 1000), nanos: (at % 1000) * 1_000_000 },
+  customSensor: '',
+});
+
+/** The error a call ends with; fails the test when the call succeeds. */
+export async function failure<T>(call: Observable<T>): Promise<ServiceError> {
+  try {
+    await firstValueFrom(call);
+  } catch (error) {
+    return error as ServiceError;
+  }
+  throw new Error('expected the call to fail');
+}
+
+/** What a window over `values` must report; p95 is checked within the sketch's 1%. */
+export function expectStatistics(aggregate: Aggregate | undefined, values: number[]): void {
+  const sorted = [...values].sort((a, b) => a - b);
+  const trueP95 = sorted[Math.floor(0.95 * (sorted.length - 1))];
+  expect(aggregate).toMatchObject({ count: values.length, min: sorted[0], max: sorted.at(-1), closed: true });
+  expect(aggregate!.avg).toBeCloseTo(values.reduce((a, b) => a + b, 0) / values.length, 9);
+  expect(Math.abs(aggregate!.p95 - trueP95) / trueP95).toBeLessThanOrEqual(0.01);
+}

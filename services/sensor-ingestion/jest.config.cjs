@@ -1,0 +1,5 @@
+module.exports = {
+  ...require('../../jest.preset.cjs'),
+  displayName: 'sensor-ingestion',
+  testTimeout: 30_000,
+};

@@ -1,0 +1,39 @@
+import { checkTls, millis, platformEnv, toPlatformConfig } from '@iot-mesh/platform';
+import { z } from 'zod';
+
+const count = (fallback: number, max: number) => z.coerce.number().int().min(1).max(max).default(fallback);
+
+export const ingestionConfigSchema = z
+  .object({
+    ...platformEnv({ serviceName: 'sensor-ingestion', grpcPort: 50053, adminPort: 9463 }),
+    DEVICE_REGISTRY_ADDRESS: z.string().min(1).default('127.0.0.1:50052'),
+    DATA_PROCESSOR_ADDRESS: z.string().min(1).default('127.0.0.1:50054'),
+    MAX_BATCH_SIZE: count(1000, 10_000),
+    FORWARD_CHUNK_SIZE: count(500, 10_000),
+    MAX_FUTURE_SKEW_MS: millis(5 * 60_000),
+    MAX_READING_AGE_MS: millis(7 * 24 * 3_600_000),
+    DEVICE_CACHE_TTL_MS: millis(30_000),
+    // Unknown devices are remembered briefly only, so a device registered a moment later gets in soon.
+    DEVICE_NOT_FOUND_TTL_MS: millis(5_000),
+    DEVICE_CACHE_MAX_ENTRIES: count(10_000, 1_000_000),
+    DEVICE_REGISTRY_DEADLINE_MS: millis(2_000),
+    DATA_PROCESSOR_DEADLINE_MS: millis(5_000),
+  })
+  .superRefine(checkTls)
+  .transform((env) => ({
+    platform: toPlatformConfig(env),
+    deviceRegistryAddress: env.DEVICE_REGISTRY_ADDRESS,
+    dataProcessorAddress: env.DATA_PROCESSOR_ADDRESS,
+    maxBatchSize: env.MAX_BATCH_SIZE,
+    forwardChunkSize: env.FORWARD_CHUNK_SIZE,
+    timeLimits: { maxFutureSkewMs: env.MAX_FUTURE_SKEW_MS, maxReadingAgeMs: env.MAX_READING_AGE_MS },
+    deviceCache: {
+      ttlMs: env.DEVICE_CACHE_TTL_MS,
+      notFoundTtlMs: env.DEVICE_NOT_FOUND_TTL_MS,
+      maxEntries: env.DEVICE_CACHE_MAX_ENTRIES,
+    },
+    deviceRegistryDeadlineMs: env.DEVICE_REGISTRY_DEADLINE_MS,
+    dataProcessorDeadlineMs: env.DATA_PROCESSOR_DEADLINE_MS,
+  }));
+
+export type IngestionConfig = z.output<typeof ingestionConfigSchema>;

@@ -1,0 +1,56 @@
+import { createGrpcClient, type GrpcClient, type TlsSettings } from '@iot-mesh/platform';
+import {
+  DataProcessorDefinition,
+  type DataProcessorClient,
+} from '@iot-mesh/proto/iotmesh/processor/v1/data_processor';
+import type { Reading } from '@iot-mesh/proto/iotmesh/telemetry/v1/reading';
+import { firstValueFrom } from 'rxjs';
+import type { ForwardOutcome, ReadingSink } from '../readings/reading-sink.port.js';
+import { unavailableOr } from './downstream-failure.js';
+
+export interface DataProcessorSinkSettings {
+  address: string;
+  tls: TlsSettings;
+  deadlineMs: number;
+  /** Most readings per ProcessReadings call. */
+  chunkSize: number;
+}
+
+/**
+ * Forwards readings to DataProcessor.ProcessReadings in chunks, one after the other so the processor
+ * sees them in request order. ProcessReadings is declared idempotent (the processor dedupes by
+ * reading id), so grpc-js retries UNAVAILABLE; a retry can never count a reading twice.
+ */
+export class DataProcessorSink implements ReadingSink {
+  private readonly client: GrpcClient<DataProcessorClient>;
+
+  constructor(private readonly settings: DataProcessorSinkSettings) {
+    this.client = createGrpcClient<DataProcessorClient>(DataProcessorDefinition, {
+      address: settings.address,
+      tls: settings.tls,
+      deadlineMs: settings.deadlineMs,
+      idempotentMethods: ['ProcessReadings'],
+    });
+  }
+
+  async forward(readings: readonly Reading[]): Promise<ForwardOutcome> {
+    const outcome: ForwardOutcome = { processed: 0, duplicates: 0 };
+    for (let start = 0; start < readings.length; start += this.settings.chunkSize) {
+      const chunk = readings.slice(start, start + this.settings.chunkSize);
+      try {
+        const response = await firstValueFrom(this.client.service.processReadings({ readings: chunk }));
+        outcome.processed += response.processedCount;
+        outcome.duplicates += response.duplicateCount;
+      } catch (error) {
+        // Not acknowledged means not accepted: the caller retries the whole request, and the
+        // processor's dedupe absorbs the chunks that did get through.
+        unavailableOr(error, 'PROCESSOR.UNAVAILABLE', 'data processor did not accept the readings');
+      }
+    }
+    return outcome;
+  }
+
+  close(): void {
+    this.client.close();
+  }
+}

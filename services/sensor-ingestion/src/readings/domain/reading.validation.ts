@@ -1,0 +1,159 @@
+import { enumViolation, millisFromTimestamp, type FieldViolation } from '@iot-mesh/platform';
+import { SensorType, type Reading } from '@iot-mesh/proto/iotmesh/telemetry/v1/reading';
+import {
+  acceptedUnits,
+  CANONICAL_UNIT,
+  isStandardSensorType,
+  MAX_CUSTOM_UNIT_LENGTH,
+  toCanonical,
+  type StandardSensorType,
+} from './units.js';
+
+/** How far a reading's timestamp may stray from the ingestion clock. */
+export interface TimeLimits {
+  maxFutureSkewMs: number;
+  maxReadingAgeMs: number;
+}
+
+const READING_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+const MAX_DEVICE_ID_LENGTH = 128;
+const MAX_CUSTOM_SENSOR_LENGTH = 50;
+// eslint-disable-next-line no-control-regex -- rejecting control characters is the point
+const CONTROL = /[\u0000-\u001f\u007f]/;
+
+/** Valid range of each standard sensor type, in its canonical unit, bounds included. */
+export const RANGES: Record<StandardSensorType, { min: number; max: number }> = {
+  [SensorType.SENSOR_TYPE_TEMPERATURE]: { min: -90, max: 150 },
+  [SensorType.SENSOR_TYPE_HUMIDITY]: { min: 0, max: 100 },
+  [SensorType.SENSOR_TYPE_PRESSURE]: { min: 300, max: 1100 },
+  [SensorType.SENSOR_TYPE_MOTION]: { min: 0, max: 1e6 },
+};
+
+const violation = (field: string, reason: string, description: string): FieldViolation => ({
+  field,
+  reason,
+  description,
+});
+
+/** The outcome for one reading: its problems, or the reading in canonical units. */
+export type ReadingCheck = { ok: true; reading: Reading } | { ok: false; violations: FieldViolation[] };
+
+function identityViolations(reading: Reading): FieldViolation[] {
+  const found: FieldViolation[] = [];
+  if (reading.readingId === '') {
+    found.push(violation('reading_id', 'READING.ID_REQUIRED', 'must not be empty'));
+  } else if (!READING_ID.test(reading.readingId)) {
+    found.push(
+      violation('reading_id', 'READING.ID_FORMAT', 'at most 128 characters: letters, digits and . _ : -'),
+    );
+  }
+  if (reading.deviceId.trim() === '') {
+    found.push(violation('device_id', 'READING.DEVICE_REQUIRED', 'must not be empty'));
+  } else if (reading.deviceId.length > MAX_DEVICE_ID_LENGTH || CONTROL.test(reading.deviceId)) {
+    found.push(
+      violation('device_id', 'READING.DEVICE_FORMAT', 'at most 128 characters, no control characters'),
+    );
+  }
+  return found;
+}
+
+function customSensorViolations(reading: Reading): FieldViolation[] {
+  const name = reading.customSensor;
+  if (reading.sensorType !== SensorType.SENSOR_TYPE_CUSTOM) {
+    return name === ''
+      ? []
+      : [violation('custom_sensor', 'READING.CUSTOM_SENSOR_UNEXPECTED', 'only for SENSOR_TYPE_CUSTOM')];
+  }
+  if (name.trim() === '') {
+    return [violation('custom_sensor', 'READING.CUSTOM_SENSOR_REQUIRED', 'required for SENSOR_TYPE_CUSTOM')];
+  }
+  if (name.length > MAX_CUSTOM_SENSOR_LENGTH || CONTROL.test(name)) {
+    return [
+      violation(
+        'custom_sensor',
+        'READING.CUSTOM_SENSOR_FORMAT',
+        `at most ${MAX_CUSTOM_SENSOR_LENGTH} characters, no control characters`,
+      ),
+    ];
+  }
+  return [];
+}
+
+function timestampViolations(reading: Reading, now: number, limits: TimeLimits): FieldViolation[] {
+  const { timestamp } = reading;
+  if (timestamp === undefined) return [violation('timestamp', 'READING.TIMESTAMP_REQUIRED', 'must be set')];
+  if (!Number.isSafeInteger(timestamp.seconds) || timestamp.nanos < 0 || timestamp.nanos > 999_999_999) {
+    return [violation('timestamp', 'READING.TIMESTAMP_INVALID', 'not a valid timestamp')];
+  }
+  const at = millisFromTimestamp(timestamp);
+  if (at > now + limits.maxFutureSkewMs) {
+    return [
+      violation(
+        'timestamp',
+        'READING.TIMESTAMP_IN_FUTURE',
+        `more than ${limits.maxFutureSkewMs} ms ahead of the server clock`,
+      ),
+    ];
+  }
+  if (at < now - limits.maxReadingAgeMs) {
+    return [violation('timestamp', 'READING.TIMESTAMP_TOO_OLD', `older than ${limits.maxReadingAgeMs} ms`)];
+  }
+  return [];
+}
+
+/** Checks unit and range and returns the value in the canonical unit (custom: as sent). */
+function measurement(reading: Reading): { violations: FieldViolation[]; value: number; unit: string } {
+  const { sensorType: type, value, unit } = reading;
+  if (!Number.isFinite(value)) {
+    return { violations: [violation('value', 'READING.NOT_FINITE', 'must be a finite number')], value, unit };
+  }
+  if (type === SensorType.SENSOR_TYPE_CUSTOM) {
+    const tooLong = unit.length > MAX_CUSTOM_UNIT_LENGTH || CONTROL.test(unit);
+    const violations = tooLong
+      ? [
+          violation(
+            'unit',
+            'READING.UNIT_FORMAT',
+            `at most ${MAX_CUSTOM_UNIT_LENGTH} characters, no control characters`,
+          ),
+        ]
+      : [];
+    return { violations, value: value === 0 ? 0 : value, unit };
+  }
+  if (!isStandardSensorType(type)) return { violations: [], value, unit }; // the enum check reports it
+  const canonical = toCanonical(type, value, unit);
+  if (canonical === undefined) {
+    const description = `unknown unit "${unit}" for this sensor type; use one of: ${acceptedUnits(type).join(', ')}`;
+    return { violations: [violation('unit', 'READING.UNIT_UNKNOWN', description)], value, unit };
+  }
+  const { min, max } = RANGES[type];
+  const violations =
+    canonical >= min && canonical <= max
+      ? []
+      : [
+          violation(
+            'value',
+            'READING.OUT_OF_RANGE',
+            `${canonical} ${CANONICAL_UNIT[type]} is outside ${min}..${max} ${CANONICAL_UNIT[type]}`,
+          ),
+        ];
+  return { violations, value: canonical, unit: CANONICAL_UNIT[type] };
+}
+
+/**
+ * Every problem of one reading, so a device can fix them all at once; a valid reading comes back
+ * normalised (canonical unit, -0 as 0). `now` is the ingestion clock in epoch milliseconds.
+ */
+export function checkReading(reading: Reading, now: number, limits: TimeLimits): ReadingCheck {
+  const typeProblem = enumViolation('sensor_type', reading.sensorType, SensorType);
+  const normalised = measurement(reading);
+  const violations = [
+    ...identityViolations(reading),
+    ...(typeProblem ? [typeProblem] : []),
+    ...customSensorViolations(reading),
+    ...normalised.violations,
+    ...timestampViolations(reading, now, limits),
+  ];
+  if (violations.length > 0) return { ok: false, violations };
+  return { ok: true, reading: { ...reading, value: normalised.value, unit: normalised.unit } };
+}

@@ -1,0 +1,44 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { METRICS_REGISTRY } from '@iot-mesh/platform';
+import type { ReadingRejection } from '@iot-mesh/proto/iotmesh/telemetry/v1/reading';
+import { Counter, type Registry } from 'prom-client';
+
+/** Domain metrics: what happened to the readings sent to ingestion. */
+@Injectable()
+export class IngestionMetrics {
+  private readonly accepted: Counter;
+  private readonly duplicates: Counter;
+  private readonly rejected: Counter<'reason'>;
+
+  constructor(@Inject(METRICS_REGISTRY) registry: Registry) {
+    this.accepted = new Counter({
+      name: 'ingestion_readings_accepted_total',
+      help: 'Readings validated and accepted as new by the data processor',
+      registers: [registry],
+    });
+    this.duplicates = new Counter({
+      name: 'ingestion_readings_duplicate_total',
+      help: 'Valid readings the data processor had already seen (by reading id)',
+      registers: [registry],
+    });
+    this.rejected = new Counter({
+      name: 'ingestion_readings_rejected_total',
+      help: 'Rejected readings, each counted once under the reason of its first problem',
+      labelNames: ['reason'],
+      registers: [registry],
+    });
+  }
+
+  recordForwarded(processed: number, duplicates: number): void {
+    this.accepted.inc(processed);
+    this.duplicates.inc(duplicates);
+  }
+
+  recordRejections(rejections: readonly ReadingRejection[]): void {
+    const firstReasonByIndex = new Map<number, string>();
+    for (const { index, reason } of rejections) {
+      if (!firstReasonByIndex.has(index)) firstReasonByIndex.set(index, reason);
+    }
+    for (const reason of firstReasonByIndex.values()) this.rejected.inc({ reason });
+  }
+}

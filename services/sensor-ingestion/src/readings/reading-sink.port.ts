@@ -1,0 +1,15 @@
+import type { Reading } from '@iot-mesh/proto/iotmesh/telemetry/v1/reading';
+
+/** What the processor did with forwarded readings: new ones processed, known reading ids ignored. */
+export interface ForwardOutcome {
+  processed: number;
+  duplicates: number;
+}
+
+/**
+ * Hands validated, normalised readings on and resolves only once the receiver accepted all of them
+ * (so the caller can be acknowledged); throws an UnavailableError when it could not.
+ */
+export interface ReadingSink {
+  forward(readings: readonly Reading[]): Promise<ForwardOutcome>;
+}

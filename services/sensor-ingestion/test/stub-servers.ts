@@ -1,0 +1,123 @@
+import { Server, ServerCredentials, status, type sendUnaryData, type ServerUnaryCall } from '@grpc/grpc-js';
+import { toServiceDefinition } from '@iot-mesh/platform';
+import {
+  DeviceRegistryDefinition,
+  type DeviceStatus,
+  type GetDeviceRequest,
+  type GetDeviceResponse,
+} from '@iot-mesh/proto/iotmesh/device/v1/device_registry';
+import {
+  DataProcessorDefinition,
+  type ProcessReadingsRequest,
+  type ProcessReadingsResponse,
+} from '@iot-mesh/proto/iotmesh/processor/v1/data_processor';
+import type { Reading } from '@iot-mesh/proto/iotmesh/telemetry/v1/reading';
+
+// Small real gRPC servers standing in for the services ingestion calls, in the test process.
+
+export interface StubServer {
+  readonly address: string;
+  stop(): Promise<void>;
+}
+
+async function listen(server: Server): Promise<StubServer> {
+  const port = await new Promise<number>((resolve, reject) =>
+    server.bindAsync('127.0.0.1:0', ServerCredentials.createInsecure(), (error, bound) =>
+      error ? reject(error) : resolve(bound),
+    ),
+  );
+  return {
+    address: `127.0.0.1:${port}`,
+    stop: () => new Promise((resolve) => server.tryShutdown(() => resolve())),
+  };
+}
+
+const unavailable = { code: status.UNAVAILABLE, details: 'stub is down' };
+
+/** DeviceRegistry.GetDevice over a fixed set of devices; any other id is NOT_FOUND. */
+export class StubRegistry {
+  readonly asked: string[] = [];
+  down = false;
+  private server?: StubServer;
+
+  constructor(private readonly devices: Readonly<Record<string, DeviceStatus>>) {}
+
+  async start(): Promise<string> {
+    const server = new Server();
+    server.addService(toServiceDefinition(DeviceRegistryDefinition), {
+      GetDevice: (
+        call: ServerUnaryCall<GetDeviceRequest, unknown>,
+        reply: sendUnaryData<GetDeviceResponse>,
+      ) => {
+        const { id } = call.request;
+        this.asked.push(id);
+        const deviceStatus = this.devices[id];
+        if (this.down) reply(unavailable);
+        else if (deviceStatus === undefined)
+          reply({ code: status.NOT_FOUND, details: `device ${id} not found` });
+        else
+          reply(null, {
+            device: {
+              id,
+              name: id,
+              type: 1,
+              customType: '',
+              ownerEmail: '',
+              status: deviceStatus,
+              labels: {},
+            },
+          });
+      },
+    });
+    this.server = await listen(server);
+    return this.server.address;
+  }
+
+  stop(): Promise<void> {
+    return this.server?.stop() ?? Promise.resolve();
+  }
+}
+
+/** DataProcessor.ProcessReadings: records calls, dedupes by reading id, can fail with UNAVAILABLE. */
+export class StubProcessor {
+  /** Readings of every call that got through, in arrival order. */
+  readonly calls: Reading[][] = [];
+  attempts = 0;
+  /** The next this many calls fail with UNAVAILABLE; Infinity is a processor that is down. */
+  failNext = 0;
+  private readonly seen = new Set<string>();
+  private server?: StubServer;
+
+  async start(): Promise<string> {
+    const server = new Server();
+    server.addService(toServiceDefinition(DataProcessorDefinition), {
+      ProcessReadings: (
+        call: ServerUnaryCall<ProcessReadingsRequest, unknown>,
+        reply: sendUnaryData<ProcessReadingsResponse>,
+      ) => {
+        this.attempts += 1;
+        if (this.failNext > 0) {
+          this.failNext -= 1;
+          reply(unavailable);
+          return;
+        }
+        const { readings } = call.request;
+        this.calls.push(readings);
+        const fresh = readings.filter((r) => !this.seen.has(r.readingId));
+        for (const reading of fresh) this.seen.add(reading.readingId);
+        reply(null, { processedCount: fresh.length, duplicateCount: readings.length - fresh.length });
+      },
+    });
+    this.server = await listen(server);
+    return this.server.address;
+  }
+
+  /** Every reading received so far, by reading id (later copies win). */
+  received(): Map<string, Reading> {
+    return new Map(this.calls.flat().map((reading) => [reading.readingId, reading]));
+  }
+
+  stop(): Promise<void> {
+    return this.server?.stop() ?? Promise.resolve();
+  }
+}
