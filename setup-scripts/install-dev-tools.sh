@@ -6,8 +6,10 @@ usage() {
   cat <<'USAGE'
 Usage: install-dev-tools.sh [--dry-run] [--help]
 
-Installs the Debian packages the build and tests use (openssl for certificates, git),
-each only when its command is missing. Node 24 and the npm packages are installed by ./dev.
+Installs the Debian packages the build and tests use, each only when it is missing:
+openssl (certificates), git, redis-server (shared rate limits) and the PostgreSQL server
+binaries (the storage tests start a throwaway server). Node 24 and the npm packages are
+installed by ./dev.
 USAGE
 }
 
@@ -21,11 +23,13 @@ for arg in "$@"; do
 done
 
 # command:package pairs
-wanted=(openssl:openssl git:git)
+wanted=(openssl:openssl git:git redis-server:redis-server)
 missing=()
 for pair in "${wanted[@]}"; do
   command -v "${pair%%:*}" >/dev/null 2>&1 || missing+=("${pair#*:}")
 done
+# initdb and pg_ctl live outside PATH, under /usr/lib/postgresql/<version>/bin.
+compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || missing+=(postgresql)
 
 if [[ ${#missing[@]} -eq 0 ]]; then
   echo "install-dev-tools: everything present"
