@@ -15,6 +15,10 @@ let sdk: NodeSDK | undefined;
  */
 export function startTracing(serviceName: string, env: NodeJS.ProcessEnv = process.env): void {
   if (sdk) return;
+  // Metrics go through prom-client and logs through pino; the SDK's own OTLP exporters for them would
+  // only retry against a collector that may not exist (and hold up shutdown doing so).
+  env['OTEL_METRICS_EXPORTER'] ??= 'none';
+  env['OTEL_LOGS_EXPORTER'] ??= 'none';
   const exportSpans = Boolean(
     env['OTEL_EXPORTER_OTLP_ENDPOINT'] || env['OTEL_EXPORTER_OTLP_TRACES_ENDPOINT'],
   );

@@ -1,0 +1,149 @@
+import { createDatabase, migrateToLatest, type StorageSettings } from '@iot-mesh/storage';
+import type { Kysely, Selectable } from 'kysely';
+import { DeliveryStatus, type Notification } from '../notifications/domain/notification.js';
+import type { ListCursor, NotificationFilter, NotificationStore } from './notification-store.port.js';
+import { notificationMigrations } from './notification.migrations.js';
+import type { NotificationDatabase } from './notification.schema.js';
+
+type Row = Selectable<NotificationDatabase['notifications']>;
+
+const nullableNumber = (value: number | null): number | null => (value === null ? null : Number(value));
+
+const toRow = (n: Notification): Row => ({
+  id: n.id,
+  idempotency_key: n.idempotencyKey,
+  kind: n.kind,
+  channel: n.channel,
+  recipient: n.recipient,
+  subject: n.subject,
+  body: n.body,
+  attributes: JSON.stringify(n.attributes),
+  status: n.status,
+  attempts: n.attempts,
+  last_error: n.lastError,
+  create_time: n.createTime,
+  deliver_time: n.deliverTime,
+  next_attempt_time: n.nextAttemptTime,
+});
+
+const fromRow = (r: Row): Notification => ({
+  id: r.id,
+  idempotencyKey: r.idempotency_key,
+  kind: r.kind,
+  channel: r.channel,
+  recipient: r.recipient,
+  subject: r.subject,
+  body: r.body,
+  attributes: JSON.parse(r.attributes) as Record<string, string>,
+  status: r.status,
+  attempts: Number(r.attempts),
+  lastError: r.last_error,
+  createTime: Number(r.create_time),
+  deliverTime: nullableNumber(r.deliver_time),
+  nextAttemptTime: nullableNumber(r.next_attempt_time),
+});
+
+/** The outbox on SQLite (embedded default) or PostgreSQL, through Kysely. */
+export class KyselyNotificationStore implements NotificationStore {
+  private constructor(private readonly db: Kysely<NotificationDatabase>) {}
+
+  static async open(settings: StorageSettings): Promise<KyselyNotificationStore> {
+    const db = createDatabase<NotificationDatabase>(settings);
+    await migrateToLatest(db as Kysely<unknown>, notificationMigrations);
+    return new KyselyNotificationStore(db);
+  }
+
+  async insert(notification: Notification): Promise<boolean> {
+    const result = await this.db
+      .insertInto('notifications')
+      .values(toRow(notification))
+      .onConflict((conflict) => conflict.column('idempotency_key').doNothing())
+      .executeTakeFirst();
+    return Number(result.numInsertedOrUpdatedRows ?? 0) === 1;
+  }
+
+  async findById(id: string): Promise<Notification | undefined> {
+    const row = await this.db.selectFrom('notifications').selectAll().where('id', '=', id).executeTakeFirst();
+    return row && fromRow(row);
+  }
+
+  async findByIdempotencyKey(key: string): Promise<Notification | undefined> {
+    const row = await this.db
+      .selectFrom('notifications')
+      .selectAll()
+      .where('idempotency_key', '=', key)
+      .executeTakeFirst();
+    return row && fromRow(row);
+  }
+
+  async list(
+    filter: NotificationFilter,
+    after: ListCursor | undefined,
+    limit: number,
+  ): Promise<Notification[]> {
+    let query = this.db
+      .selectFrom('notifications')
+      .selectAll()
+      .orderBy('create_time', 'desc')
+      .orderBy('id', 'desc')
+      .limit(limit);
+    if (after !== undefined) {
+      query = query.where((eb) =>
+        eb.or([
+          eb('create_time', '<', after.createTime),
+          eb.and([eb('create_time', '=', after.createTime), eb('id', '<', after.id)]),
+        ]),
+      );
+    }
+    if (filter.status !== undefined) query = query.where('status', '=', filter.status);
+    if (filter.channel !== undefined) query = query.where('channel', '=', filter.channel);
+    if (filter.kind !== undefined) query = query.where('kind', '=', filter.kind);
+    return (await query.execute()).map(fromRow);
+  }
+
+  async listDue(now: number, limit: number): Promise<Notification[]> {
+    const rows = await this.db
+      .selectFrom('notifications')
+      .selectAll()
+      .where('status', '=', DeliveryStatus.DELIVERY_STATUS_PENDING)
+      .where('next_attempt_time', '<=', now)
+      .orderBy('next_attempt_time')
+      .orderBy('id')
+      .limit(limit)
+      .execute();
+    return rows.map(fromRow);
+  }
+
+  async claim(id: string, expectedNextAttemptTime: number, leaseUntil: number): Promise<boolean> {
+    const result = await this.db
+      .updateTable('notifications')
+      .set({ next_attempt_time: leaseUntil })
+      .where('id', '=', id)
+      .where('status', '=', DeliveryStatus.DELIVERY_STATUS_PENDING)
+      .where('next_attempt_time', '=', expectedNextAttemptTime)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
+  }
+
+  async saveAttempt(notification: Notification, expectedAttempts: number): Promise<boolean> {
+    const row = toRow(notification);
+    const result = await this.db
+      .updateTable('notifications')
+      .set({
+        status: row.status,
+        attempts: row.attempts,
+        last_error: row.last_error,
+        deliver_time: row.deliver_time,
+        next_attempt_time: row.next_attempt_time,
+      })
+      .where('id', '=', notification.id)
+      .where('status', '=', DeliveryStatus.DELIVERY_STATUS_PENDING)
+      .where('attempts', '=', expectedAttempts)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
+  }
+
+  close(): Promise<void> {
+    return this.db.destroy();
+  }
+}

@@ -1,0 +1,19 @@
+/** Table shape of the outbox (times in epoch ms, enums as their proto numbers, attributes as JSON). */
+export interface NotificationDatabase {
+  notifications: {
+    id: string;
+    idempotency_key: string;
+    kind: number;
+    channel: number;
+    recipient: string;
+    subject: string;
+    body: string;
+    attributes: string;
+    status: number;
+    attempts: number;
+    last_error: string;
+    create_time: number;
+    deliver_time: number | null;
+    next_attempt_time: number | null;
+  };
+}

@@ -1,0 +1,39 @@
+import { optionalTimestamp, timestampFromMillis } from '@iot-mesh/platform';
+import type {
+  NotificationRecord,
+  SendNotificationRequest,
+} from '@iot-mesh/proto/iotmesh/notification/v1/notification';
+import type { Notification, NotificationRequest } from './domain/notification.js';
+
+/** Outbox entry → API message. */
+export function toNotificationMessage(notification: Notification): NotificationRecord {
+  return {
+    id: notification.id,
+    idempotencyKey: notification.idempotencyKey,
+    kind: notification.kind,
+    channel: notification.channel,
+    recipient: notification.recipient,
+    subject: notification.subject,
+    body: notification.body,
+    attributes: { ...notification.attributes },
+    status: notification.status,
+    attempts: notification.attempts,
+    lastError: notification.lastError,
+    createTime: timestampFromMillis(notification.createTime),
+    deliverTime: optionalTimestamp(notification.deliverTime),
+    nextAttemptTime: optionalTimestamp(notification.nextAttemptTime),
+  };
+}
+
+/** API request → what the use case validates and queues. */
+export function requestFromMessage(message: SendNotificationRequest): NotificationRequest {
+  return {
+    idempotencyKey: message.idempotencyKey,
+    kind: message.kind,
+    channel: message.channel,
+    recipient: message.recipient,
+    subject: message.subject,
+    body: message.body,
+    attributes: { ...(message.attributes ?? {}) },
+  };
+}
