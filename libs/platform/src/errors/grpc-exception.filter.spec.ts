@@ -46,11 +46,20 @@ describe('GrpcExceptionFilter', () => {
   );
 
   it('relays a downstream answer unchanged, with its status details', async () => {
-    const downstream = toGrpcError(new ValidationError([{ field: 'value', reason: 'R', description: 'bad' }]));
-    const relayed = new RelayedGrpcError(downstream.code, downstream.details, downstream.metadata, 'sensor-ingestion');
+    const downstream = toGrpcError(
+      new ValidationError([{ field: 'value', reason: 'R', description: 'bad' }]),
+    );
+    const relayed = new RelayedGrpcError(
+      downstream.code,
+      downstream.details,
+      downstream.metadata,
+      'sensor-ingestion',
+    );
     const error = await statusOf(relayed);
     expect(error).toMatchObject({ code: status.INVALID_ARGUMENT, details: 'value: bad' });
-    expect(decodeStatusDetails((error as { metadata: never }).metadata)?.badRequest?.fieldViolations).toHaveLength(1);
+    expect(
+      decodeStatusDetails((error as { metadata: never }).metadata)?.badRequest?.fieldViolations,
+    ).toHaveLength(1);
   });
 
   it('hides other failures behind INTERNAL', async () => {
