@@ -43,7 +43,14 @@ export async function ingestionPipeline(
   const dir = mkdtempSync(join(tmpdir(), 'iot-mesh-bench-'));
   const stack = await startStack(
     root,
-    { dataDir: join(dir, 'data'), storage: 'sqlite', mtls: false, logLevel: 'warn', quiet: true },
+    {
+      dataDir: join(dir, 'data'),
+      storage: 'sqlite',
+      mtls: false,
+      logLevel: 'warn',
+      quiet: true,
+      operatorToken: 'bench-operator-token',
+    },
     2000,
   );
   const client = <T>(definition: Parameters<typeof createGrpcClient>[0], name: string) =>

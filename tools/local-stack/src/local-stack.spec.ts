@@ -31,7 +31,13 @@ describe('local stack', () => {
 
   it('gives each service its ports, every peer address, storage and TLS files', () => {
     const registry = catalog.find((s) => s.name === 'device-registry')!;
-    const options = { dataDir: '/tmp/x/data', storage: 'sqlite' as const, mtls: true, logLevel: 'debug' };
+    const options = {
+      dataDir: '/tmp/x/data',
+      storage: 'sqlite' as const,
+      mtls: true,
+      logLevel: 'debug',
+      operatorToken: 'x'.repeat(16),
+    };
     const env = serviceEnv(
       registry,
       catalog,
@@ -64,6 +70,7 @@ describe('local stack', () => {
     expect(parseStackOptions(['--help'])).toBe('help');
     expect(() => parseStackOptions(['--postgres', 'mysql://x'])).toThrow('postgres://');
     expect(() => parseStackOptions(['--nope'])).toThrow();
+    expect(() => parseStackOptions(['--operator-token', 'short'])).toThrow('16 characters');
   });
 
   it('shortens JSON log lines for the terminal', () => {

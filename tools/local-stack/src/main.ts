@@ -25,6 +25,15 @@ function printSummary(stack: Stack, options: StackOptions): void {
       `  ${service.name.padEnd(18)} grpc ${stack.address(service.name)}   metrics http://127.0.0.1:${service.adminPort}/metrics`,
     );
   }
+  const gateway = stack.services.find((service) => service.httpPort);
+  if (gateway) {
+    console.log(
+      `\n  REST API   http://127.0.0.1:${gateway.httpPort}/api/v1   (docs: http://127.0.0.1:${gateway.httpPort}/docs)`,
+    );
+    console.log(`  status     http://127.0.0.1:${gateway.httpPort}/status`);
+    console.log(`  device gRPC ${stack.address(gateway.name)} (iotmesh.edge.v1.EdgeGateway)`);
+    console.log(`  operator token: ${options.operatorToken}  (Authorization: Bearer <token>)`);
+  }
   if (stack.notBuilt.length > 0) console.log(`  not built, not started: ${stack.notBuilt.join(', ')}`);
   const data =
     options.storage === 'postgres' ? 'PostgreSQL (one schema per service)' : resolve(options.dataDir);

@@ -31,7 +31,9 @@ export function serviceEnv(
     GRPC_HOST: '127.0.0.1',
     GRPC_PORT: String(service.grpcPort),
     ADMIN_PORT: String(service.adminPort),
-    ...(service.httpPort ? { HTTP_PORT: String(service.httpPort) } : {}),
+    ...(service.httpPort
+      ? { HTTP_HOST: '127.0.0.1', HTTP_PORT: String(service.httpPort), OPERATOR_TOKEN: options.operatorToken }
+      : {}),
     LOG_LEVEL: options.logLevel,
     STORAGE: options.storage,
     DATA_DIR: resolve(options.dataDir),

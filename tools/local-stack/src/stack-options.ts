@@ -6,6 +6,8 @@ export interface StackOptions {
   databaseUrl?: string;
   mtls: boolean;
   logLevel: string;
+  /** The gateway's operator token (a well-known value locally; set your own with --operator-token). */
+  operatorToken: string;
   /** Do not echo the services' logs (tests). */
   quiet?: boolean;
 }
@@ -18,6 +20,7 @@ Starts every built iot-mesh service on 127.0.0.1 and stops them all on Ctrl+C.
   --postgres URL        keep state in PostgreSQL instead (one database, one schema per service table set)
   --mtls                mutual TLS between services with certificates from setup-scripts/gen-certs.sh
   --log-level LEVEL     services' log level (default info)
+  --operator-token T    the gateway's operator token (default $OPERATOR_TOKEN or local-dev-operator-token)
   -h, --help            this text`;
 
 /** Command-line options of the local stack; bad ones stop it with the usage text. */
@@ -29,11 +32,16 @@ export function parseStackOptions(argv: string[]): StackOptions | 'help' {
       postgres: { type: 'string' },
       mtls: { type: 'boolean', default: false },
       'log-level': { type: 'string', default: 'info' },
+      'operator-token': {
+        type: 'string',
+        default: process.env['OPERATOR_TOKEN'] ?? 'local-dev-operator-token',
+      },
       help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
   });
   if (values.help) return 'help';
+  if (values['operator-token'].length < 16) throw new Error('--operator-token needs at least 16 characters');
   if (values.postgres !== undefined && !/^postgres(ql)?:\/\//.test(values.postgres)) {
     throw new Error('--postgres needs a postgres:// URL');
   }
@@ -43,6 +51,7 @@ export function parseStackOptions(argv: string[]): StackOptions | 'help' {
     databaseUrl: values.postgres,
     mtls: values.mtls,
     logLevel: values['log-level'],
+    operatorToken: values['operator-token'],
   };
 }
 

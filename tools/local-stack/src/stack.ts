@@ -18,6 +18,8 @@ export interface Stack {
   address(name: string): string;
   /** Process ids, for benchmarks that read CPU time. */
   processes(): { name: string; pid: number }[];
+  /** Stops one service the way Kubernetes would (SIGTERM), e.g. to see how the rest copes. */
+  stopService(name: string): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -61,6 +63,7 @@ export async function startStack(
 
   const running: RunningChild[] = [];
   let stopping = false;
+  const stoppedOnPurpose = new Set<string>();
   let reportCrash: (name: string) => void = () => undefined;
   const crashed = new Promise<string>((resolveCrash) => (reportCrash = resolveCrash));
   const stop = async () => {
@@ -82,7 +85,7 @@ export async function startStack(
     );
     running.push(child);
     void child.exited.then(() => {
-      if (!stopping) reportCrash(service.name);
+      if (!stopping && !stoppedOnPurpose.has(service.name)) reportCrash(service.name);
     });
     if (!(await waitUntilServing(address(service.name), tls, 30_000))) {
       await stop();
@@ -90,8 +93,16 @@ export async function startStack(
     }
   }
   const processes = () => running.map((r) => ({ name: r.name, pid: r.child.pid ?? 0 }));
+  const stopService = async (name: string) => {
+    const service = running.find((r) => r.name === name);
+    if (!service) throw new Error(`no running service ${name}`);
+    stoppedOnPurpose.add(name);
+    service.child.kill('SIGTERM');
+    await service.exited;
+  };
   return {
     processes,
+    stopService,
     services: built,
     notBuilt: catalog.filter((s) => !built.includes(s)).map((s) => s.name),
     tls,

@@ -1,8 +1,9 @@
-import { Catch, type RpcExceptionFilter } from '@nestjs/common';
+import { Catch, Inject, Injectable, type RpcExceptionFilter } from '@nestjs/common';
 import { RpcException } from '@nestjs/microservices';
 import { Metadata, status as GrpcStatus } from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import { throwError, type Observable } from 'rxjs';
+import { PLATFORM_LOGGER } from '../bootstrap/platform.tokens.js';
 import { DomainError } from './domain-error.js';
 import { toGrpcError, type GrpcErrorObject } from './grpc-status.mapper.js';
 import { RelayedGrpcError } from './relayed-grpc.error.js';
@@ -26,8 +27,9 @@ function isGrpcError(value: unknown): value is { code: number; details?: string;
  * transient downstream failures passed through, anything else INTERNAL without internals.
  */
 @Catch()
+@Injectable()
 export class GrpcExceptionFilter implements RpcExceptionFilter<unknown> {
-  constructor(private readonly logger: Logger) {}
+  constructor(@Inject(PLATFORM_LOGGER) private readonly logger: Logger) {}
 
   catch(exception: unknown): Observable<never> {
     return throwError(() => this.toStatus(exception));

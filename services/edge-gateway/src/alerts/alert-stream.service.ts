@@ -1,0 +1,31 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { AlertEvent, AlertFilter } from '@iot-mesh/proto/iotmesh/alert/v1/alert_manager';
+import { catchError, map, Subject, takeUntil, throwError, type Observable } from 'rxjs';
+import { fromDownstream } from '../downstream/downstream-error.js';
+import type { Downstream } from '../downstream/downstream-clients.js';
+import { DOWNSTREAM } from '../gateway.di-tokens.js';
+
+/** Alert events from the alert manager's resumable stream, for gRPC watchers and SSE clients alike. */
+@Injectable()
+export class AlertStreamService {
+  private readonly shuttingDown = new Subject<void>();
+
+  constructor(@Inject(DOWNSTREAM) private readonly downstream: Downstream) {}
+
+  /** Completes every open stream, so long-lived watchers do not hold a graceful shutdown open. */
+  closeAll(): void {
+    this.shuttingDown.next();
+  }
+
+  watch(filter: AlertFilter, resumeAfterSequence: number): Observable<AlertEvent> {
+    return this.downstream.alerts.watchAlerts({ filter, resumeAfterSequence }).pipe(
+      map((response) => response.event),
+      map((event) => {
+        if (!event) throw new Error('alert manager sent an empty event');
+        return event;
+      }),
+      catchError((error: unknown) => throwError(() => fromDownstream('alert-manager', error))),
+      takeUntil(this.shuttingDown),
+    );
+  }
+}

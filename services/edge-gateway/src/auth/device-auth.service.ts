@@ -1,0 +1,62 @@
+import { createHash } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { status, type ServiceError } from '@grpc/grpc-js';
+import { UnauthenticatedError } from '@iot-mesh/platform';
+import { LRUCache } from 'lru-cache';
+import { firstValueFrom } from 'rxjs';
+import type { GatewayConfig } from '../config.js';
+import { fromDownstream } from '../downstream/downstream-error.js';
+import type { Downstream } from '../downstream/downstream-clients.js';
+import { DOWNSTREAM, GATEWAY_CONFIG } from '../gateway.di-tokens.js';
+import { apiKeyFrom, type HeaderLookup } from './credentials.js';
+
+export interface DeviceIdentity {
+  deviceId: string;
+  keyId: string;
+}
+
+// Rejections are remembered briefly too, so a flood of bad keys does not become a flood of scrypt work.
+const REJECTION_TTL_MS = 2_000;
+
+/**
+ * Device authentication: the API key is verified by the registry and the answer cached for a short
+ * TTL (keyed by a hash, so plaintext keys are not kept in memory).
+ */
+@Injectable()
+export class DeviceAuthService {
+  private readonly cache: LRUCache<string, DeviceIdentity | 'rejected'>;
+
+  constructor(
+    @Inject(DOWNSTREAM) private readonly downstream: Downstream,
+    @Inject(GATEWAY_CONFIG) config: GatewayConfig,
+  ) {
+    this.cache = new LRUCache({ max: 50_000, ttl: config.authCacheTtlMs });
+  }
+
+  async authenticate(header: HeaderLookup): Promise<DeviceIdentity> {
+    const apiKey = apiKeyFrom(header);
+    if (!apiKey)
+      throw new UnauthenticatedError(
+        'AUTH.MISSING_KEY',
+        'a device API key is required (Authorization: Bearer <key> or x-api-key)',
+      );
+    const cacheKey = createHash('sha256').update(apiKey).digest('base64url');
+    const cached = this.cache.get(cacheKey);
+    if (cached === 'rejected') throw invalidKey();
+    if (cached) return cached;
+    try {
+      const verified = await firstValueFrom(this.downstream.registry.verifyDeviceKey({ apiKey }));
+      const identity = { deviceId: verified.deviceId, keyId: verified.keyId };
+      this.cache.set(cacheKey, identity);
+      return identity;
+    } catch (error) {
+      if ((error as ServiceError).code === status.UNAUTHENTICATED) {
+        this.cache.set(cacheKey, 'rejected', { ttl: REJECTION_TTL_MS });
+        throw invalidKey();
+      }
+      throw fromDownstream('device-registry', error);
+    }
+  }
+}
+
+const invalidKey = () => new UnauthenticatedError('AUTH.INVALID_KEY', 'invalid API key');

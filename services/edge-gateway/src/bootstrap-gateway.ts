@@ -1,0 +1,105 @@
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { SwaggerModule } from '@nestjs/swagger';
+import {
+  createLogger,
+  createMetricsRegistry,
+  DrainableHealth,
+  grpcTransportOptions,
+  installGracefulShutdown,
+  NestPinoLogger,
+  PlatformModule,
+  startAdminServer,
+  stopTracing,
+} from '@iot-mesh/platform';
+import { EdgeGatewayDefinition } from '@iot-mesh/proto/iotmesh/edge/v1/edge_gateway';
+import { AlertStreamService } from './alerts/alert-stream.service.js';
+import type { GatewayConfig } from './config.js';
+import { createDownstream } from './downstream/downstream-clients.js';
+import { GatewayModule } from './gateway.module.js';
+import { HttpExceptionFilter } from './http/http-exception.filter.js';
+import { openApiDocument } from './http/openapi.js';
+import { MemoryRateLimiter } from './rate-limit/memory-rate-limiter.js';
+import { RedisRateLimiter } from './rate-limit/redis-rate-limiter.js';
+
+/**
+ * The gateway is the one hybrid app: the platform's gRPC server (health, reflection, metrics,
+ * draining) for EdgeGateway, plus the REST API on Fastify, both stopped together on SIGTERM.
+ */
+export async function bootstrapGateway(config: GatewayConfig): Promise<void> {
+  const { platform } = config;
+  const logger = createLogger(platform.serviceName, platform.logLevel);
+  const registry = createMetricsRegistry(platform.serviceName);
+  const health = new DrainableHealth([EdgeGatewayDefinition.fullName]);
+  const admin = await startAdminServer(registry, platform.adminPort);
+  const downstream = createDownstream(config, platform.tls);
+  const limiter = config.redisUrl ? new RedisRateLimiter(config.redisUrl) : new MemoryRateLimiter();
+
+  const adapter = new FastifyAdapter({
+    bodyLimit: config.http.bodyLimit,
+    trustProxy: config.trustForwardedFor,
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(
+    {
+      module: class GatewayRoot {},
+      imports: [
+        PlatformModule.forRoot(platform, logger, registry),
+        GatewayModule.register(config, downstream, limiter),
+      ],
+    },
+    adapter,
+    // Fastify's own JSON parser: it enforces bodyLimit and reports bad bodies with stable error codes.
+    { logger: new NestPinoLogger(logger), bodyParser: false },
+  );
+  app.useGlobalFilters(new HttpExceptionFilter(logger));
+  // JSON only: any other body type is 415 (Fastify would parse text/plain by default).
+  adapter.getInstance().removeContentTypeParser('text/plain');
+  SwaggerModule.setup('docs', app, openApiDocument(), { jsonDocumentUrl: 'openapi.json' });
+
+  app.connectMicroservice(
+    grpcTransportOptions(
+      platform,
+      [EdgeGatewayDefinition],
+      ['iotmesh/edge/v1/edge_gateway.proto'],
+      health,
+      registry,
+    ),
+    {
+      inheritAppConfig: false,
+    },
+  );
+  await app.startAllMicroservices();
+  await app.listen(config.http.port, config.http.host);
+
+  health.setAll('SERVING');
+  admin.setReady(true);
+  logger.info(
+    {
+      grpcPort: platform.grpcPort,
+      httpPort: config.http.port,
+      adminPort: admin.port,
+      tls: platform.tls.mode,
+      rateLimits: config.redisUrl ? 'redis' : 'memory',
+    },
+    'serving',
+  );
+
+  installGracefulShutdown(
+    {
+      stopAccepting: () => {
+        admin.setReady(false);
+        health.drain();
+        app.get(AlertStreamService).closeAll();
+      },
+      drain: () => app.close(),
+      release: async () => {
+        downstream.close();
+        await limiter.close();
+        await admin.close();
+        await stopTracing();
+      },
+    },
+    platform.shutdownTimeoutMs,
+    logger,
+  );
+}

@@ -1,0 +1,73 @@
+import { checkTls, flag, millis, platformEnv, port, toPlatformConfig } from '@iot-mesh/platform';
+import { z } from 'zod';
+
+const positive = (fallback: number) => z.coerce.number().positive().finite().default(fallback);
+const address = (fallback: string) => z.string().min(1).default(fallback);
+
+export const gatewayConfigSchema = z
+  .object({
+    ...platformEnv({ serviceName: 'edge-gateway', grpcPort: 50051, adminPort: 9461 }),
+    HTTP_HOST: z.string().min(1).default('0.0.0.0'),
+    HTTP_PORT: port(8080),
+    DEVICE_REGISTRY_ADDRESS: address('127.0.0.1:50052'),
+    SENSOR_INGESTION_ADDRESS: address('127.0.0.1:50053'),
+    DATA_PROCESSOR_ADDRESS: address('127.0.0.1:50054'),
+    ALERT_MANAGER_ADDRESS: address('127.0.0.1:50055'),
+    NOTIFICATION_ADDRESS: address('127.0.0.1:50056'),
+    DOWNSTREAM_DEADLINE_MS: millis(5_000),
+    // Operators authenticate with this shared secret and/or with HS256 JWTs signed by OPERATOR_JWT_SECRET.
+    OPERATOR_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+    OPERATOR_JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+    AUTH_CACHE_TTL_MS: millis(10_000),
+    RATE_LIMIT_DEVICE_PER_SECOND: positive(50),
+    RATE_LIMIT_DEVICE_BURST: positive(100),
+    RATE_LIMIT_IP_PER_SECOND: positive(200),
+    RATE_LIMIT_IP_BURST: positive(400),
+    // Behind the Istio ingress gateway the client address arrives in X-Forwarded-For; direct clients could forge it.
+    TRUST_FORWARDED_FOR: flag(false),
+    REDIS_URL: z
+      .string()
+      .regex(/^rediss?:\/\//, 'must be a redis:// URL')
+      .optional(),
+    BODY_LIMIT_BYTES: z.coerce
+      .number()
+      .int()
+      .min(1024)
+      .max(64 * 1024 * 1024)
+      .default(1024 * 1024),
+    MAX_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(1000),
+  })
+  .superRefine((env, ctx) => {
+    checkTls(env, ctx);
+    if (!env.OPERATOR_TOKEN && !env.OPERATOR_JWT_SECRET) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['OPERATOR_TOKEN'],
+        message: 'set OPERATOR_TOKEN or OPERATOR_JWT_SECRET so operators can sign in',
+      });
+    }
+  })
+  .transform((env) => ({
+    platform: toPlatformConfig(env),
+    http: { host: env.HTTP_HOST, port: env.HTTP_PORT, bodyLimit: env.BODY_LIMIT_BYTES },
+    downstream: {
+      'device-registry': env.DEVICE_REGISTRY_ADDRESS,
+      'sensor-ingestion': env.SENSOR_INGESTION_ADDRESS,
+      'data-processor': env.DATA_PROCESSOR_ADDRESS,
+      'alert-manager': env.ALERT_MANAGER_ADDRESS,
+      notification: env.NOTIFICATION_ADDRESS,
+    },
+    downstreamDeadlineMs: env.DOWNSTREAM_DEADLINE_MS,
+    operator: { token: env.OPERATOR_TOKEN, jwtSecret: env.OPERATOR_JWT_SECRET },
+    authCacheTtlMs: env.AUTH_CACHE_TTL_MS,
+    rateLimits: {
+      device: { perSecond: env.RATE_LIMIT_DEVICE_PER_SECOND, burst: env.RATE_LIMIT_DEVICE_BURST },
+      ip: { perSecond: env.RATE_LIMIT_IP_PER_SECOND, burst: env.RATE_LIMIT_IP_BURST },
+    },
+    redisUrl: env.REDIS_URL,
+    trustForwardedFor: env.TRUST_FORWARDED_FOR,
+    maxBatchSize: env.MAX_BATCH_SIZE,
+  }));
+
+export type GatewayConfig = z.output<typeof gatewayConfigSchema>;
+export type DownstreamName = keyof GatewayConfig['downstream'];

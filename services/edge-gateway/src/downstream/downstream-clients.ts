@@ -1,0 +1,135 @@
+import {
+  createGrpcClient,
+  type GenericServiceDefinition,
+  type GrpcClient,
+  type TlsSettings,
+} from '@iot-mesh/platform';
+import {
+  AlertManagerDefinition,
+  type AlertManagerClient,
+} from '@iot-mesh/proto/iotmesh/alert/v1/alert_manager';
+import {
+  DeviceRegistryDefinition,
+  type DeviceRegistryClient,
+} from '@iot-mesh/proto/iotmesh/device/v1/device_registry';
+import {
+  SensorIngestionDefinition,
+  type SensorIngestionClient,
+} from '@iot-mesh/proto/iotmesh/ingestion/v1/sensor_ingestion';
+import {
+  NotificationDefinition,
+  type NotificationClient,
+} from '@iot-mesh/proto/iotmesh/notification/v1/notification';
+import {
+  DataProcessorDefinition,
+  type DataProcessorClient,
+} from '@iot-mesh/proto/iotmesh/processor/v1/data_processor';
+import type { DownstreamName, GatewayConfig } from '../config.js';
+
+/**
+ * Every internal service the gateway talks to: its API, the methods the gateway may call (the REST
+ * routes and the pass-through route use only these; services/catalog.json lists the same for the
+ * mesh's authorization policies), and which of them are safe to retry.
+ */
+export const DOWNSTREAM_APIS: Record<
+  DownstreamName,
+  { definition: GenericServiceDefinition; allowed: string[]; idempotent: string[] }
+> = {
+  'device-registry': {
+    definition: DeviceRegistryDefinition,
+    allowed: [
+      'CreateDevice',
+      'GetDevice',
+      'ListDevices',
+      'UpdateDevice',
+      'DecommissionDevice',
+      'IssueDeviceKey',
+      'RotateDeviceKey',
+      'RevokeDeviceKey',
+      'ListDeviceKeys',
+      'VerifyDeviceKey',
+    ],
+    idempotent: [
+      'GetDevice',
+      'ListDevices',
+      'ListDeviceKeys',
+      'VerifyDeviceKey',
+      'DecommissionDevice',
+      'RevokeDeviceKey',
+    ],
+  },
+  // Ingestion dedupes by reading id, so re-sending a batch is safe.
+  'sensor-ingestion': {
+    definition: SensorIngestionDefinition,
+    allowed: ['Ingest', 'IngestBatch'],
+    idempotent: ['Ingest', 'IngestBatch'],
+  },
+  'data-processor': {
+    definition: DataProcessorDefinition,
+    allowed: ['GetAggregates', 'ListAggregates'],
+    idempotent: ['GetAggregates', 'ListAggregates'],
+  },
+  'alert-manager': {
+    definition: AlertManagerDefinition,
+    allowed: [
+      'CreateRule',
+      'GetRule',
+      'ListRules',
+      'UpdateRule',
+      'DeleteRule',
+      'GetAlert',
+      'ListAlerts',
+      'AcknowledgeAlert',
+      'WatchAlerts',
+    ],
+    idempotent: ['GetRule', 'ListRules', 'GetAlert', 'ListAlerts', 'AcknowledgeAlert', 'DeleteRule'],
+  },
+  notification: {
+    definition: NotificationDefinition,
+    allowed: ['GetNotification', 'ListNotifications'],
+    idempotent: ['GetNotification', 'ListNotifications'],
+  },
+};
+
+export interface Downstream {
+  registry: DeviceRegistryClient;
+  ingestion: SensorIngestionClient;
+  processor: DataProcessorClient;
+  alerts: AlertManagerClient;
+  notification: NotificationClient;
+  /** The raw handle of one service, for the generic pass-through route. */
+  client(name: DownstreamName): GrpcClient<Record<string, unknown>>;
+  address(name: DownstreamName): string;
+  close(): void;
+}
+
+/** One client per downstream, created once, with deadlines, retries and the service's TLS settings. */
+export function createDownstream(config: GatewayConfig, tls: TlsSettings): Downstream {
+  const clients = new Map<DownstreamName, GrpcClient<Record<string, unknown>>>();
+  for (const [name, api] of Object.entries(DOWNSTREAM_APIS) as [
+    DownstreamName,
+    (typeof DOWNSTREAM_APIS)[DownstreamName],
+  ][]) {
+    clients.set(
+      name,
+      createGrpcClient(api.definition, {
+        address: config.downstream[name],
+        tls,
+        deadlineMs: config.downstreamDeadlineMs,
+        deadlineByMethodMs: { WatchAlerts: Number.POSITIVE_INFINITY },
+        idempotentMethods: api.idempotent,
+      }),
+    );
+  }
+  const service = <T>(name: DownstreamName) => clients.get(name)!.service as T;
+  return {
+    registry: service<DeviceRegistryClient>('device-registry'),
+    ingestion: service<SensorIngestionClient>('sensor-ingestion'),
+    processor: service<DataProcessorClient>('data-processor'),
+    alerts: service<AlertManagerClient>('alert-manager'),
+    notification: service<NotificationClient>('notification'),
+    client: (name) => clients.get(name)!,
+    address: (name) => config.downstream[name],
+    close: () => clients.forEach((client) => client.close()),
+  };
+}

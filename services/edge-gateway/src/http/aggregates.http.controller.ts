@@ -1,0 +1,59 @@
+import { Controller, Get, Inject, Query, Req } from '@nestjs/common';
+import { PermissionDeniedError } from '@iot-mesh/platform';
+import {
+  Aggregate,
+  GetAggregatesRequest,
+  ListAggregatesRequest,
+} from '@iot-mesh/proto/iotmesh/processor/v1/data_processor';
+import type { FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import type { Downstream } from '../downstream/downstream-clients.js';
+import { DOWNSTREAM } from '../gateway.di-tokens.js';
+import { callDownstream } from './call-downstream.js';
+import { parseInput } from './parse-body.js';
+import { RequestAccess } from './request-access.js';
+import { pageQuerySchema } from './schemas.js';
+
+const aggregatesQuery = pageQuerySchema.extend({
+  deviceId: z.string().max(128).optional(),
+  sensorType: z.string().max(64),
+  window: z.string().max(64),
+  startTime: z.iso.datetime({ offset: true }).optional(),
+});
+
+/** Aggregates: operators see every device, a device only itself. */
+@Controller('api/v1/aggregates')
+export class AggregatesHttpController {
+  constructor(
+    @Inject(DOWNSTREAM) private readonly downstream: Downstream,
+    private readonly access: RequestAccess,
+  ) {}
+
+  /** One device's windows (GetAggregates), or the latest window of every device when deviceId is absent. */
+  @Get()
+  async get(@Req() request: FastifyRequest, @Query() query: unknown) {
+    const caller = await this.access.operatorOrDevice(request);
+    const q = parseInput(aggregatesQuery, query, 'query');
+    const deviceId = caller.kind === 'device' ? caller.device.deviceId : q.deviceId;
+    if (caller.kind === 'device' && q.deviceId && q.deviceId !== deviceId) {
+      throw new PermissionDeniedError('AUTH.FOREIGN_DEVICE', 'a device may read only its own aggregates');
+    }
+    const page = { pageSize: q.pageSize ?? 0, pageToken: q.pageToken ?? '' };
+    const response = deviceId
+      ? await callDownstream(
+          'data-processor',
+          this.downstream.processor.getAggregates({
+            ...GetAggregatesRequest.fromJSON({ ...q, deviceId }),
+            ...page,
+          }),
+        )
+      : await callDownstream(
+          'data-processor',
+          this.downstream.processor.listAggregates({ ...ListAggregatesRequest.fromJSON(q), ...page }),
+        );
+    return {
+      aggregates: response.aggregates.map((a) => Aggregate.toJSON(a)),
+      nextPageToken: response.nextPageToken,
+    };
+  }
+}

@@ -1,0 +1,113 @@
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { Alert, AlertEvent, AlertFilter } from '@iot-mesh/proto/iotmesh/alert/v1/alert_manager';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { AlertStreamService } from '../alerts/alert-stream.service.js';
+import type { Downstream } from '../downstream/downstream-clients.js';
+import { DOWNSTREAM } from '../gateway.di-tokens.js';
+import { callDownstream } from './call-downstream.js';
+import { parseInput } from './parse-body.js';
+import { RequestAccess } from './request-access.js';
+import { acknowledgeSchema, pageQuerySchema } from './schemas.js';
+
+const filterQuery = z.object({
+  state: z.string().max(64).optional(),
+  severity: z.string().max(64).optional(),
+  deviceId: z.string().max(128).optional(),
+  ruleId: z.string().max(128).optional(),
+});
+const streamQuery = filterQuery.extend({ resumeAfter: z.coerce.number().int().min(0).optional() });
+const HEARTBEAT_MS = 15_000;
+
+/** Alerts over REST: list, read, acknowledge, and a Server-Sent Events stream that resumes by event id. */
+@Controller('api/v1/alerts')
+export class AlertsHttpController {
+  constructor(
+    @Inject(DOWNSTREAM) private readonly downstream: Downstream,
+    private readonly access: RequestAccess,
+    private readonly stream: AlertStreamService,
+  ) {}
+
+  @Get()
+  async list(@Req() request: FastifyRequest, @Query() query: unknown) {
+    await this.access.operator(request);
+    const { pageSize, pageToken, ...filter } = parseInput(pageQuerySchema.merge(filterQuery), query, 'query');
+    const response = await callDownstream(
+      'alert-manager',
+      this.downstream.alerts.listAlerts({
+        filter: AlertFilter.fromJSON(filter),
+        pageSize: pageSize ?? 0,
+        pageToken: pageToken ?? '',
+      }),
+    );
+    return { alerts: response.alerts.map((a) => Alert.toJSON(a)), nextPageToken: response.nextPageToken };
+  }
+
+  /**
+   * text/event-stream of alert events; each event's id is its sequence, so a reconnecting client's
+   * Last-Event-ID (or ?resumeAfter=) replays what it missed. A device sees only its own alerts.
+   */
+  @Get('stream')
+  async watch(
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+    @Query() query: unknown,
+  ): Promise<void> {
+    const caller = await this.access.operatorOrDevice(request);
+    const q = parseInput(streamQuery, query, 'query');
+    const lastEventId = Number(request.headers['last-event-id'] ?? Number.NaN);
+    const resumeAfter =
+      Number.isInteger(lastEventId) && lastEventId >= 0 ? lastEventId : (q.resumeAfter ?? 0);
+    const filter = AlertFilter.fromJSON({
+      ...q,
+      deviceId: caller.kind === 'device' ? caller.device.deviceId : q.deviceId,
+    });
+
+    const raw = reply.raw;
+    raw.writeHead(200, {
+      'content-type': 'text/event-stream',
+      'cache-control': 'no-cache',
+      connection: 'keep-alive',
+      'x-accel-buffering': 'no',
+    });
+    raw.write(': connected\n\n');
+    const heartbeat = setInterval(() => raw.write(': heartbeat\n\n'), HEARTBEAT_MS);
+    const subscription = this.stream.watch(filter, resumeAfter).subscribe({
+      next: (event) =>
+        raw.write(
+          `id: ${event.sequence}\nevent: alert\ndata: ${JSON.stringify(AlertEvent.toJSON(event))}\n\n`,
+        ),
+      error: (error: unknown) => {
+        raw.write(
+          `event: error\ndata: ${JSON.stringify({ message: error instanceof Error ? error.message : 'stream failed' })}\n\n`,
+        );
+        raw.end();
+      },
+      complete: () => raw.end(),
+    });
+    raw.on('close', () => {
+      clearInterval(heartbeat);
+      subscription.unsubscribe();
+    });
+  }
+
+  @Get(':id')
+  async get(@Req() request: FastifyRequest, @Param('id') id: string) {
+    await this.access.operator(request);
+    return Alert.toJSON(
+      (await callDownstream('alert-manager', this.downstream.alerts.getAlert({ id }))).alert!,
+    );
+  }
+
+  @Post(':id/acknowledge')
+  @HttpCode(200)
+  async acknowledge(@Req() request: FastifyRequest, @Param('id') id: string, @Body() body: unknown) {
+    const operator = await this.access.operator(request);
+    const { acknowledgedBy } = parseInput(acknowledgeSchema, body ?? {});
+    const response = await callDownstream(
+      'alert-manager',
+      this.downstream.alerts.acknowledgeAlert({ id, acknowledgedBy: acknowledgedBy || operator }),
+    );
+    return Alert.toJSON(response.alert!);
+  }
+}

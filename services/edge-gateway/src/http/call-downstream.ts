@@ -1,0 +1,12 @@
+import { firstValueFrom, type Observable } from 'rxjs';
+import type { DownstreamName } from '../config.js';
+import { fromDownstream } from '../downstream/downstream-error.js';
+
+/** Awaits one downstream call, turning its failure into what the REST caller should see. */
+export async function callDownstream<T>(service: DownstreamName, call: Observable<T>): Promise<T> {
+  try {
+    return await firstValueFrom(call);
+  } catch (error) {
+    throw fromDownstream(service, error);
+  }
+}

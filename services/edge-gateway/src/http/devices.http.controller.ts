@@ -1,0 +1,153 @@
+import { Body, Controller, Get, HttpCode, Inject, Param, Patch, Post, Query, Req } from '@nestjs/common';
+import {
+  Device,
+  DeviceKey,
+  DeviceStatus,
+  IssueDeviceKeyResponse,
+  RotateDeviceKeyResponse,
+} from '@iot-mesh/proto/iotmesh/device/v1/device_registry';
+import { SensorType } from '@iot-mesh/proto/iotmesh/telemetry/v1/reading';
+import type { FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import type { Downstream } from '../downstream/downstream-clients.js';
+import { DOWNSTREAM } from '../gateway.di-tokens.js';
+import { callDownstream } from './call-downstream.js';
+import { parseInput } from './parse-body.js';
+import { RequestAccess } from './request-access.js';
+import {
+  createDeviceSchema,
+  deviceFieldsSchema,
+  issueKeySchema,
+  pageQuerySchema,
+  updateMaskQuerySchema,
+} from './schemas.js';
+
+const listQuerySchema = pageQuerySchema.extend({
+  type: z.string().optional(),
+  site: z.string().optional(),
+  status: z.string().optional(),
+});
+
+/** Operators manage devices and their keys over REST; each route maps to one DeviceRegistry call. */
+@Controller('api/v1/devices')
+export class DevicesHttpController {
+  constructor(
+    @Inject(DOWNSTREAM) private readonly downstream: Downstream,
+    private readonly access: RequestAccess,
+  ) {}
+
+  private get registry() {
+    return this.downstream.registry;
+  }
+
+  @Post()
+  @HttpCode(201)
+  async create(@Req() request: FastifyRequest, @Body() body: unknown) {
+    await this.access.operator(request);
+    const { id, sendVerificationEmail, ...fields } = parseInput(createDeviceSchema, body);
+    const response = await callDownstream(
+      'device-registry',
+      this.registry.createDevice({
+        device: Device.fromJSON(fields),
+        deviceId: id ?? '',
+        sendVerificationEmail: sendVerificationEmail ?? false,
+      }),
+    );
+    return Device.toJSON(response.device!);
+  }
+
+  @Get()
+  async list(@Req() request: FastifyRequest, @Query() query: unknown) {
+    await this.access.operator(request);
+    const q = parseInput(listQuerySchema, query, 'query');
+    const response = await callDownstream(
+      'device-registry',
+      this.registry.listDevices({
+        pageSize: q.pageSize ?? 0,
+        pageToken: q.pageToken ?? '',
+        type: q.type ? Device.fromJSON({ type: q.type }).type : SensorType.SENSOR_TYPE_UNSPECIFIED,
+        site: q.site ?? '',
+        status: q.status
+          ? Device.fromJSON({ status: q.status }).status
+          : DeviceStatus.DEVICE_STATUS_UNSPECIFIED,
+      }),
+    );
+    return { devices: response.devices.map((d) => Device.toJSON(d)), nextPageToken: response.nextPageToken };
+  }
+
+  @Get(':id')
+  async get(@Req() request: FastifyRequest, @Param('id') id: string) {
+    await this.access.operator(request);
+    return Device.toJSON((await callDownstream('device-registry', this.registry.getDevice({ id }))).device!);
+  }
+
+  @Patch(':id')
+  async update(
+    @Req() request: FastifyRequest,
+    @Param('id') id: string,
+    @Body() body: unknown,
+    @Query() query: unknown,
+  ) {
+    await this.access.operator(request);
+    const fields = parseInput(deviceFieldsSchema, body);
+    const { updateMask } = parseInput(updateMaskQuerySchema, query, 'updateMask');
+    const device = { ...Device.fromJSON(fields), id };
+    return Device.toJSON(
+      (await callDownstream('device-registry', this.registry.updateDevice({ device, updateMask }))).device!,
+    );
+  }
+
+  @Post(':id/decommission')
+  @HttpCode(200)
+  async decommission(@Req() request: FastifyRequest, @Param('id') id: string) {
+    await this.access.operator(request);
+    return Device.toJSON(
+      (await callDownstream('device-registry', this.registry.decommissionDevice({ id }))).device!,
+    );
+  }
+
+  @Post(':id/keys')
+  @HttpCode(201)
+  async issueKey(@Req() request: FastifyRequest, @Param('id') deviceId: string, @Body() body: unknown) {
+    await this.access.operator(request);
+    const { description } = parseInput(issueKeySchema, body);
+    const response = await callDownstream(
+      'device-registry',
+      this.registry.issueDeviceKey({ deviceId, description: description ?? '' }),
+    );
+    return IssueDeviceKeyResponse.toJSON(response);
+  }
+
+  @Get(':id/keys')
+  async listKeys(@Req() request: FastifyRequest, @Param('id') deviceId: string) {
+    await this.access.operator(request);
+    const response = await callDownstream('device-registry', this.registry.listDeviceKeys({ deviceId }));
+    return { keys: response.keys.map((k) => DeviceKey.toJSON(k)) };
+  }
+
+  @Post(':id/keys/:keyId/rotate')
+  @HttpCode(200)
+  async rotateKey(
+    @Req() request: FastifyRequest,
+    @Param('id') deviceId: string,
+    @Param('keyId') keyId: string,
+  ) {
+    await this.access.operator(request);
+    return RotateDeviceKeyResponse.toJSON(
+      await callDownstream('device-registry', this.registry.rotateDeviceKey({ deviceId, keyId })),
+    );
+  }
+
+  @Post(':id/keys/:keyId/revoke')
+  @HttpCode(200)
+  async revokeKey(
+    @Req() request: FastifyRequest,
+    @Param('id') deviceId: string,
+    @Param('keyId') keyId: string,
+  ) {
+    await this.access.operator(request);
+    return DeviceKey.toJSON(
+      (await callDownstream('device-registry', this.registry.revokeDeviceKey({ deviceId, keyId }))).key!,
+    );
+  }
+}

@@ -1,0 +1,79 @@
+import { Metadata, status } from '@grpc/grpc-js';
+import {
+  NotFoundError,
+  RelayedGrpcError,
+  ResourceExhaustedError,
+  toGrpcError,
+  UnauthenticatedError,
+  UnavailableError,
+  ValidationError,
+} from '@iot-mesh/platform';
+import { httpStatusOf } from './grpc-http-status.js';
+import { toHttpError } from './http-error.js';
+
+describe('REST errors', () => {
+  it.each([
+    [status.INVALID_ARGUMENT, 400],
+    [status.FAILED_PRECONDITION, 400],
+    [status.OUT_OF_RANGE, 400],
+    [status.UNAUTHENTICATED, 401],
+    [status.PERMISSION_DENIED, 403],
+    [status.NOT_FOUND, 404],
+    [status.ALREADY_EXISTS, 409],
+    [status.ABORTED, 409],
+    [status.RESOURCE_EXHAUSTED, 429],
+    [status.CANCELLED, 499],
+    [status.INTERNAL, 500],
+    [status.UNIMPLEMENTED, 501],
+    [status.UNAVAILABLE, 503],
+    [status.DEADLINE_EXCEEDED, 504],
+  ])('maps gRPC %i to HTTP %i as grpc-gateway does', (code, http) => {
+    expect(httpStatusOf(code)).toBe(http);
+  });
+
+  it('lists field violations of invalid input', () => {
+    const error = toHttpError(
+      new ValidationError([{ field: 'name', reason: 'FIELD.REQUIRED', description: 'must not be empty' }]),
+    );
+    expect(error.statusCode).toBe(400);
+    expect(error.body.error).toMatchObject({ status: 'INVALID_ARGUMENT', details: [{ field: 'name' }] });
+  });
+
+  it('adds Retry-After to 429 and names the unavailable service in 503', () => {
+    expect(
+      toHttpError(new ResourceExhaustedError('RATE_LIMIT.EXCEEDED', 'slow down', 1_200)).retryAfterSeconds,
+    ).toBe(2);
+    const unavailable = toHttpError(
+      new UnavailableError('DOWNSTREAM.UNAVAILABLE', 'alert-manager is unavailable', {
+        service: 'alert-manager',
+      }),
+    );
+    expect(unavailable.statusCode).toBe(503);
+    expect(unavailable.body.error.service).toBe('alert-manager');
+    expect(toHttpError(new UnauthenticatedError('AUTH.INVALID_KEY', 'invalid API key')).statusCode).toBe(401);
+  });
+
+  it('relays a downstream answer with its reason and field violations', () => {
+    const grpc = toGrpcError(new NotFoundError('DEVICE.NOT_FOUND', 'device d not found'));
+    const mapped = toHttpError(
+      new RelayedGrpcError(grpc.code, grpc.details, grpc.metadata, 'device-registry'),
+    );
+    expect(mapped.statusCode).toBe(404);
+    expect(mapped.body.error).toMatchObject({ reason: 'DEVICE.NOT_FOUND', service: 'device-registry' });
+    expect(
+      toHttpError(new RelayedGrpcError(status.INVALID_ARGUMENT, 'x', new Metadata(), 'sensor-ingestion'))
+        .statusCode,
+    ).toBe(400);
+  });
+
+  it('maps framework errors and hides internal ones', () => {
+    expect(toHttpError({ code: 'FST_ERR_CTP_BODY_TOO_LARGE', statusCode: 413 }).statusCode).toBe(413);
+    expect(toHttpError({ code: 'FST_ERR_CTP_INVALID_MEDIA_TYPE', statusCode: 415 }).statusCode).toBe(415);
+    expect(toHttpError({ code: 'FST_ERR_CTP_INVALID_JSON_BODY', statusCode: 400 }).body.error.reason).toBe(
+      'HTTP.MALFORMED_JSON',
+    );
+    const internal = toHttpError(new TypeError('secret stack detail'));
+    expect(internal.statusCode).toBe(500);
+    expect(JSON.stringify(internal.body)).not.toContain('secret');
+  });
+});

@@ -1,0 +1,116 @@
+import { status } from '@grpc/grpc-js';
+import {
+  decodeStatusDetails,
+  DomainError,
+  RelayedGrpcError,
+  ResourceExhaustedError,
+  toGrpcError,
+  ValidationError,
+} from '@iot-mesh/platform';
+import { grpcStatusName, httpStatusOf } from './grpc-http-status.js';
+
+/** The JSON every REST error has: a stable reason code, the gRPC status name, field problems. */
+export interface HttpErrorBody {
+  error: {
+    code: number;
+    status: string;
+    reason: string;
+    message: string;
+    details?: { field: string; reason: string; description: string }[];
+    service?: string;
+  };
+}
+
+export interface HttpError {
+  statusCode: number;
+  body: HttpErrorBody;
+  retryAfterSeconds?: number;
+}
+
+function body(
+  grpcCode: number,
+  reason: string,
+  message: string,
+  extra: Partial<HttpErrorBody['error']> = {},
+  statusCode = httpStatusOf(grpcCode),
+): HttpError {
+  return {
+    statusCode,
+    body: { error: { code: statusCode, status: grpcStatusName(grpcCode), reason, message, ...extra } },
+  };
+}
+
+/** Framework-level failures (Fastify's own errors: body too large, bad JSON, wrong media type). */
+function frameworkError(error: {
+  code?: string;
+  statusCode?: number;
+  message?: string;
+}): HttpError | undefined {
+  switch (error.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return body(status.INVALID_ARGUMENT, 'HTTP.BODY_TOO_LARGE', 'request body is too large', {}, 413);
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return body(
+        status.INVALID_ARGUMENT,
+        'HTTP.UNSUPPORTED_MEDIA_TYPE',
+        'send JSON with Content-Type: application/json',
+        {},
+        415,
+      );
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return body(status.INVALID_ARGUMENT, 'HTTP.EMPTY_BODY', 'the JSON body is empty');
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return body(
+        status.INVALID_ARGUMENT,
+        'HTTP.BAD_CONTENT_LENGTH',
+        'Content-Length does not match the body',
+      );
+    default:
+      if (error instanceof SyntaxError || error.code === 'FST_ERR_CTP_INVALID_JSON_BODY') {
+        return body(status.INVALID_ARGUMENT, 'HTTP.MALFORMED_JSON', 'the body is not valid JSON');
+      }
+      if (error.statusCode === 404) return body(status.NOT_FOUND, 'HTTP.ROUTE_NOT_FOUND', 'no such route');
+      if (typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500) {
+        return body(
+          status.INVALID_ARGUMENT,
+          'HTTP.BAD_REQUEST',
+          error.message ?? 'bad request',
+          {},
+          error.statusCode,
+        );
+      }
+      return undefined;
+  }
+}
+
+/**
+ * Any failure as an HTTP response: domain errors and relayed downstream answers by their gRPC code
+ * (grpc-gateway's table), 429 with Retry-After, 503 naming the unavailable service, and 500 without
+ * internals for everything else.
+ */
+export function toHttpError(error: unknown): HttpError {
+  if (error instanceof ValidationError) {
+    return body(status.INVALID_ARGUMENT, error.code, error.message, { details: [...error.violations] });
+  }
+  if (error instanceof DomainError) {
+    const mapped = body(
+      toGrpcError(error).code,
+      error.code,
+      error.message,
+      error.metadata['service'] ? { service: error.metadata['service'] } : {},
+    );
+    if (error instanceof ResourceExhaustedError && error.retryAfterMs !== undefined) {
+      mapped.retryAfterSeconds = Math.max(1, Math.ceil(error.retryAfterMs / 1000));
+    }
+    return mapped;
+  }
+  if (error instanceof RelayedGrpcError) {
+    const details = decodeStatusDetails(error.metadata);
+    return body(error.code, details?.errorInfo?.reason ?? grpcStatusName(error.code), error.details, {
+      service: error.service,
+      ...(details?.badRequest ? { details: details.badRequest.fieldViolations } : {}),
+    });
+  }
+  const framework = typeof error === 'object' && error !== null ? frameworkError(error) : undefined;
+  return framework ?? body(status.INTERNAL, 'INTERNAL', 'internal error');
+}

@@ -1,0 +1,16 @@
+import { ValidationError } from '@iot-mesh/platform';
+import type { z } from 'zod';
+
+/** Validates a JSON body (or query) against a schema; every problem becomes a field violation. */
+export function parseInput<S extends z.ZodType>(schema: S, input: unknown, where = 'body'): z.output<S> {
+  const result = schema.safeParse(input ?? {});
+  if (result.success) return result.data;
+  throw new ValidationError(
+    result.error.issues.map((issue) => ({
+      field: issue.path.length > 0 ? issue.path.map(String).join('.') : where,
+      reason: issue.code === 'unrecognized_keys' ? 'FIELD.UNKNOWN' : 'FIELD.INVALID',
+      description: issue.message,
+    })),
+    'REQUEST.INVALID',
+  );
+}

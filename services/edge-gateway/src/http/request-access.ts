@@ -1,0 +1,54 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
+import { clientAddress } from '../auth/client-address.js';
+import type { HeaderLookup } from '../auth/credentials.js';
+import { DeviceAuthService, type DeviceIdentity } from '../auth/device-auth.service.js';
+import { OperatorAuthService } from '../auth/operator-auth.service.js';
+import type { GatewayConfig } from '../config.js';
+import { GATEWAY_CONFIG } from '../gateway.di-tokens.js';
+import { RateLimits } from '../rate-limit/rate-limit.guard.js';
+
+export type Caller = { kind: 'operator'; name: string } | { kind: 'device'; device: DeviceIdentity };
+
+const headerLookup =
+  (request: FastifyRequest): HeaderLookup =>
+  (name) => {
+    const value = request.headers[name];
+    return Array.isArray(value) ? value[0] : value;
+  };
+
+/** Who is calling a REST route: every request counts against its client address, then authenticates. */
+@Injectable()
+export class RequestAccess {
+  constructor(
+    private readonly operators: OperatorAuthService,
+    private readonly devices: DeviceAuthService,
+    private readonly limits: RateLimits,
+    @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
+  ) {}
+
+  async operator(request: FastifyRequest): Promise<string> {
+    await this.limitClient(request);
+    return this.operators.authenticate(headerLookup(request));
+  }
+
+  async device(request: FastifyRequest): Promise<DeviceIdentity> {
+    await this.limitClient(request);
+    return this.devices.authenticate(headerLookup(request));
+  }
+
+  /** Operators with a bearer token, devices with their API key (x-api-key or a key-shaped bearer). */
+  async operatorOrDevice(request: FastifyRequest): Promise<Caller> {
+    await this.limitClient(request);
+    const header = headerLookup(request);
+    const bearer = header('authorization') ?? '';
+    if (header('x-api-key') || /^Bearer\s+imk_/i.test(bearer))
+      return { kind: 'device', device: await this.devices.authenticate(header) };
+    return { kind: 'operator', name: await this.operators.authenticate(header) };
+  }
+
+  private limitClient(request: FastifyRequest): Promise<void> {
+    const peer = request.socket.remoteAddress ?? 'unknown';
+    return this.limits.forClient(clientAddress(peer, headerLookup(request), this.config.trustForwardedFor));
+  }
+}

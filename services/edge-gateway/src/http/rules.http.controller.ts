@@ -1,0 +1,82 @@
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Inject,
+  Param,
+  Patch,
+  Post,
+  Query,
+  Req,
+} from '@nestjs/common';
+import { ListRulesRequest, Rule } from '@iot-mesh/proto/iotmesh/alert/v1/alert_manager';
+import type { FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import type { Downstream } from '../downstream/downstream-clients.js';
+import { DOWNSTREAM } from '../gateway.di-tokens.js';
+import { callDownstream } from './call-downstream.js';
+import { parseInput } from './parse-body.js';
+import { RequestAccess } from './request-access.js';
+import { pageQuerySchema, ruleFieldsSchema, updateMaskQuerySchema } from './schemas.js';
+
+const listQuery = pageQuerySchema.extend({ sensorType: z.string().max(64).optional() });
+
+/** Operators manage alert rules over REST. */
+@Controller('api/v1/rules')
+export class RulesHttpController {
+  constructor(
+    @Inject(DOWNSTREAM) private readonly downstream: Downstream,
+    private readonly access: RequestAccess,
+  ) {}
+
+  @Post()
+  @HttpCode(201)
+  async create(@Req() request: FastifyRequest, @Body() body: unknown) {
+    await this.access.operator(request);
+    const rule = Rule.fromJSON(parseInput(ruleFieldsSchema, body));
+    return Rule.toJSON(
+      (await callDownstream('alert-manager', this.downstream.alerts.createRule({ rule }))).rule!,
+    );
+  }
+
+  @Get()
+  async list(@Req() request: FastifyRequest, @Query() query: unknown) {
+    await this.access.operator(request);
+    const q = parseInput(listQuery, query, 'query');
+    const response = await callDownstream(
+      'alert-manager',
+      this.downstream.alerts.listRules(ListRulesRequest.fromJSON(q)),
+    );
+    return { rules: response.rules.map((r) => Rule.toJSON(r)), nextPageToken: response.nextPageToken };
+  }
+
+  @Get(':id')
+  async get(@Req() request: FastifyRequest, @Param('id') id: string) {
+    await this.access.operator(request);
+    return Rule.toJSON((await callDownstream('alert-manager', this.downstream.alerts.getRule({ id }))).rule!);
+  }
+
+  @Patch(':id')
+  async update(
+    @Req() request: FastifyRequest,
+    @Param('id') id: string,
+    @Body() body: unknown,
+    @Query() query: unknown,
+  ) {
+    await this.access.operator(request);
+    const rule = { ...Rule.fromJSON(parseInput(ruleFieldsSchema, body)), id };
+    const { updateMask } = parseInput(updateMaskQuerySchema, query, 'updateMask');
+    return Rule.toJSON(
+      (await callDownstream('alert-manager', this.downstream.alerts.updateRule({ rule, updateMask }))).rule!,
+    );
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  async remove(@Req() request: FastifyRequest, @Param('id') id: string): Promise<void> {
+    await this.access.operator(request);
+    await callDownstream('alert-manager', this.downstream.alerts.deleteRule({ id }));
+  }
+}

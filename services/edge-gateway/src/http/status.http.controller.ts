@@ -1,0 +1,40 @@
+import { Controller, Get, Inject, Res } from '@nestjs/common';
+import { checkHealth, PLATFORM_CONFIG, type PlatformConfig } from '@iot-mesh/platform';
+import type { FastifyReply } from 'fastify';
+import type { DownstreamName } from '../config.js';
+import { DOWNSTREAM_APIS, type Downstream } from '../downstream/downstream-clients.js';
+import { DOWNSTREAM } from '../gateway.di-tokens.js';
+
+/** `GET /health` for the gateway itself; `GET /status` with the gRPC health of every downstream. */
+@Controller()
+export class StatusHttpController {
+  constructor(
+    @Inject(DOWNSTREAM) private readonly downstream: Downstream,
+    @Inject(PLATFORM_CONFIG) private readonly platform: PlatformConfig,
+  ) {}
+
+  @Get('health')
+  health() {
+    return { status: 'ok' };
+  }
+
+  /** 200 when every downstream is SERVING, 503 otherwise; always lists each one's state. */
+  @Get('status')
+  async status(@Res() reply: FastifyReply): Promise<void> {
+    const names = Object.keys(DOWNSTREAM_APIS) as DownstreamName[];
+    const states = await Promise.all(
+      names.map(async (name) => {
+        const state = await checkHealth(
+          this.downstream.address(name),
+          this.platform.tls,
+          DOWNSTREAM_APIS[name].definition.fullName,
+        );
+        return { service: name, address: this.downstream.address(name), status: state };
+      }),
+    );
+    const healthy = states.every((s) => s.status === 'SERVING');
+    await reply
+      .status(healthy ? 200 : 503)
+      .send({ status: healthy ? 'SERVING' : 'DEGRADED', services: states });
+  }
+}

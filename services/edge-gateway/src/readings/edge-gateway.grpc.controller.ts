@@ -1,0 +1,92 @@
+import { Controller, Inject, UseFilters } from '@nestjs/common';
+import { GrpcMethod, GrpcStreamMethod } from '@nestjs/microservices';
+import type { Metadata, ServerUnaryCall } from '@grpc/grpc-js';
+import { GrpcExceptionFilter } from '@iot-mesh/platform';
+import {
+  EDGE_GATEWAY_SERVICE_NAME as SERVICE,
+  type PublishReadingRequest,
+  type PublishReadingResponse,
+  type PublishReadingsRequest,
+  type PublishReadingsResponse,
+  type WatchAlertsRequest,
+  type WatchAlertsResponse,
+} from '@iot-mesh/proto/iotmesh/edge/v1/edge_gateway';
+import { concatMap, defer, from, map, shareReplay, switchMap, type Observable } from 'rxjs';
+import { AlertStreamService } from '../alerts/alert-stream.service.js';
+import { clientAddress } from '../auth/client-address.js';
+import { DeviceAuthService, type DeviceIdentity } from '../auth/device-auth.service.js';
+import { metadataLookup } from '../auth/metadata-lookup.js';
+import type { GatewayConfig } from '../config.js';
+import { GATEWAY_CONFIG } from '../gateway.di-tokens.js';
+import { RateLimits } from '../rate-limit/rate-limit.guard.js';
+import { PublishReadingsService } from './publish-readings.service.js';
+
+/**
+ * The public gRPC API for devices; every call carries the device's API key in its metadata. In this
+ * hybrid app the REST filter is global, so the gRPC filter is bound here.
+ */
+@Controller()
+@UseFilters(GrpcExceptionFilter)
+export class EdgeGatewayGrpcController {
+  constructor(
+    private readonly auth: DeviceAuthService,
+    private readonly publisher: PublishReadingsService,
+    private readonly alerts: AlertStreamService,
+    private readonly limits: RateLimits,
+    @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
+  ) {}
+
+  // The request stream is a hot subject: it is subscribed at once (so no batch sent while the key is
+  // being verified is lost), the key is verified once, and batches are acknowledged in order.
+  @GrpcStreamMethod(SERVICE, 'PublishReadings')
+  publishReadings(
+    requests: Observable<PublishReadingsRequest>,
+    metadata: Metadata,
+    call: { getPeer(): string },
+  ): Observable<PublishReadingsResponse> {
+    const device = defer(() => this.admit(metadata, call.getPeer())).pipe(shareReplay(1));
+    return requests.pipe(
+      concatMap((batch) =>
+        device.pipe(
+          concatMap(async (identity) => ({
+            batchId: batch.batchId,
+            ...(await this.publisher.publishBatch(identity, batch.readings)),
+          })),
+        ),
+      ),
+    );
+  }
+
+  @GrpcMethod(SERVICE, 'PublishReading')
+  async publishReading(
+    request: PublishReadingRequest,
+    metadata: Metadata,
+    call: ServerUnaryCall<unknown, unknown>,
+  ): Promise<PublishReadingResponse> {
+    const device = await this.admit(metadata, call.getPeer());
+    return this.publisher.publishOne(device, request.reading);
+  }
+
+  @GrpcMethod(SERVICE, 'WatchAlerts')
+  watchAlerts(
+    request: WatchAlertsRequest,
+    metadata: Metadata,
+    call: ServerUnaryCall<unknown, unknown>,
+  ): Observable<WatchAlertsResponse> {
+    return from(this.admit(metadata, call.getPeer())).pipe(
+      switchMap((device) =>
+        this.alerts.watch(
+          { state: 0, severity: 0, deviceId: device.deviceId, ruleId: '' },
+          request.resumeAfterSequence,
+        ),
+      ),
+      map((event) => ({ event })),
+    );
+  }
+
+  private async admit(metadata: Metadata, peer: string): Promise<DeviceIdentity> {
+    const header = metadataLookup(metadata);
+    await this.limits.forClient(clientAddress(peer, header, this.config.trustForwardedFor));
+    return this.auth.authenticate(header);
+  }
+}

@@ -1,0 +1,82 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { PermissionDeniedError, ValidationError } from '@iot-mesh/platform';
+import type { Reading, ReadingRejection } from '@iot-mesh/proto/iotmesh/telemetry/v1/reading';
+import { firstValueFrom } from 'rxjs';
+import type { DeviceIdentity } from '../auth/device-auth.service.js';
+import type { GatewayConfig } from '../config.js';
+import { fromDownstream } from '../downstream/downstream-error.js';
+import type { Downstream } from '../downstream/downstream-clients.js';
+import { DOWNSTREAM, GATEWAY_CONFIG } from '../gateway.di-tokens.js';
+import { RateLimits } from '../rate-limit/rate-limit.guard.js';
+
+export interface PublishOutcome {
+  acceptedCount: number;
+  duplicateCount: number;
+  rejections: ReadingRejection[];
+}
+
+/**
+ * Publishing readings for an authenticated device, shared by REST and gRPC: the device's rate limit,
+ * the batch limit, and the rule that a device publishes only its own readings (an empty device id
+ * means "mine"). Acknowledged only after ingestion (and so the processor) accepted them.
+ */
+@Injectable()
+export class PublishReadingsService {
+  constructor(
+    @Inject(DOWNSTREAM) private readonly downstream: Downstream,
+    @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
+    private readonly limits: RateLimits,
+  ) {}
+
+  async publishBatch(device: DeviceIdentity, readings: Reading[]): Promise<PublishOutcome> {
+    await this.limits.forDevice(device.deviceId);
+    if (readings.length === 0 || readings.length > this.config.maxBatchSize) {
+      throw new ValidationError([
+        {
+          field: 'readings',
+          reason: 'BATCH.SIZE',
+          description: `a batch holds 1 to ${this.config.maxBatchSize} readings`,
+        },
+      ]);
+    }
+    const own = readings.map((reading) => this.ownReading(device, reading));
+    try {
+      const { result } = await firstValueFrom(this.downstream.ingestion.ingestBatch({ readings: own }));
+      return {
+        acceptedCount: result?.acceptedCount ?? 0,
+        duplicateCount: result?.duplicateCount ?? 0,
+        rejections: result?.rejections ?? [],
+      };
+    } catch (error) {
+      throw fromDownstream('sensor-ingestion', error);
+    }
+  }
+
+  async publishOne(
+    device: DeviceIdentity,
+    reading: Reading | undefined,
+  ): Promise<{ readingId: string; duplicate: boolean }> {
+    await this.limits.forDevice(device.deviceId);
+    if (!reading)
+      throw new ValidationError([{ field: 'reading', reason: 'FIELD.REQUIRED', description: 'must be set' }]);
+    try {
+      return await firstValueFrom(
+        this.downstream.ingestion.ingest({ reading: this.ownReading(device, reading) }),
+      );
+    } catch (error) {
+      throw fromDownstream('sensor-ingestion', error);
+    }
+  }
+
+  private ownReading(device: DeviceIdentity, reading: Reading): Reading {
+    if (reading.deviceId === '' || reading.deviceId === device.deviceId)
+      return { ...reading, deviceId: device.deviceId };
+    throw new PermissionDeniedError(
+      'AUTH.FOREIGN_DEVICE',
+      `this key belongs to device ${device.deviceId}; it cannot publish for ${reading.deviceId}`,
+      {
+        device_id: device.deviceId,
+      },
+    );
+  }
+}

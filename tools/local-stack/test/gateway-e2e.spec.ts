@@ -1,0 +1,282 @@
+import { status, type ServiceError } from '@grpc/grpc-js';
+import { type GrpcClient } from '@iot-mesh/platform';
+import type { EdgeGatewayClient, PublishReadingsRequest } from '@iot-mesh/proto/iotmesh/edge/v1/edge_gateway';
+import { firstValueFrom, Subject, take, toArray } from 'rxjs';
+import { deviceMetadata, edgeClient, openEventStream, restClient } from './gateway-client.js';
+import {
+  eventually,
+  OPERATOR_TOKEN,
+  signatureIsValid,
+  startTestStack,
+  type TestStack,
+} from './test-stack.js';
+
+const minute = Math.floor(Date.now() / 60_000) * 60_000;
+const at = (second: number) => new Date(minute + second * 1000).toISOString();
+const json = (id: string, deviceId: string, value: number | string, second: number, unit = 'celsius') => ({
+  readingId: id,
+  deviceId,
+  sensorType: 'SENSOR_TYPE_TEMPERATURE',
+  value,
+  unit,
+  timestamp: at(second),
+});
+type ErrorBody = {
+  error: { status: string; reason: string; service?: string; details?: { field: string }[] };
+};
+const errorOf = (body: unknown) => (body as ErrorBody).error;
+
+describe('the edge gateway, end to end over REST and gRPC', () => {
+  let t: TestStack;
+  let rest: ReturnType<typeof restClient>;
+  let edge: GrpcClient<EdgeGatewayClient>;
+
+  async function registerDevice(id: string): Promise<string> {
+    const created = await rest('POST', '/api/v1/devices', {
+      body: {
+        id,
+        name: id,
+        type: 'SENSOR_TYPE_TEMPERATURE',
+        ownerEmail: 'ops@example.com',
+        status: 'DEVICE_STATUS_ACTIVE',
+      },
+    });
+    expect(created.status).toBe(201);
+    const key = await rest('POST', `/api/v1/devices/${id}/keys`, { body: { description: 'e2e' } });
+    expect(key.status).toBe(201);
+    return (key.body as { apiKey: string }).apiKey;
+  }
+
+  beforeAll(async () => {
+    t = await startTestStack({
+      RATE_LIMIT_DEVICE_PER_SECOND: '2',
+      RATE_LIMIT_DEVICE_BURST: '20',
+      RATE_LIMIT_IP_PER_SECOND: '10000',
+      RATE_LIMIT_IP_BURST: '10000',
+      AUTH_CACHE_TTL_MS: '500',
+    });
+    rest = restClient(t.stack);
+    edge = edgeClient(t.stack);
+  }, 120_000);
+  afterAll(async () => {
+    edge?.close();
+    await t?.close();
+  });
+
+  it('refuses missing and wrong credentials, and foreign readings', async () => {
+    const apiKey = await registerDevice('e2e-auth-1');
+    await registerDevice('e2e-auth-2');
+    expect(errorOf((await rest('GET', '/api/v1/devices', { as: 'nobody' })).body).reason).toBe(
+      'AUTH.MISSING_TOKEN',
+    );
+    const wrongToken = await fetch(
+      `http://127.0.0.1:${t.stack.services.find((s) => s.httpPort)!.httpPort}/api/v1/devices`,
+      {
+        headers: { authorization: 'Bearer not-the-operator-token' },
+      },
+    );
+    expect(wrongToken.status).toBe(401);
+    expect(
+      (await rest('POST', '/api/v1/readings', { as: 'nobody', body: json('a1', '', 20, 1) })).status,
+    ).toBe(401);
+    expect(
+      (await rest('POST', '/api/v1/readings', { as: { apiKey: 'imk_garbage' }, body: json('a1', '', 20, 1) }))
+        .status,
+    ).toBe(401);
+    // A device key is not an operator token.
+    expect((await rest('GET', '/api/v1/devices', { as: { apiKey } })).status).toBe(401);
+
+    const foreign = await rest('POST', '/api/v1/readings', {
+      as: { apiKey },
+      body: json('a2', 'e2e-auth-2', 20, 1),
+    });
+    expect(foreign.status).toBe(403);
+    expect(errorOf(foreign.body).reason).toBe('AUTH.FOREIGN_DEVICE');
+
+    const keys = (await rest('GET', '/api/v1/devices/e2e-auth-1/keys')).body as { keys: { keyId: string }[] };
+    expect((await rest('POST', `/api/v1/devices/e2e-auth-1/keys/${keys.keys[0].keyId}/revoke`)).status).toBe(
+      200,
+    );
+    await eventually(
+      async () =>
+        (await rest('POST', '/api/v1/readings', { as: { apiKey }, body: json('a3', '', 20, 1) })).status ===
+        401
+          ? true
+          : undefined,
+      'the revoked key to be refused',
+    );
+
+    const grpcError = await firstValueFrom(
+      edge.service.publishReading({ reading: undefined }, deviceMetadata('imk_nope')),
+    ).catch((e: ServiceError) => e);
+    expect((grpcError as ServiceError).code).toBe(status.UNAUTHENTICATED);
+  });
+
+  it('answers bad input with clear 4xx JSON errors', async () => {
+    const apiKey = await registerDevice('e2e-input-1');
+    const device = { apiKey };
+    expect((await rest('POST', '/api/v1/readings', { as: device, rawBody: '{"readingId": ' })).status).toBe(
+      400,
+    );
+    expect(
+      errorOf((await rest('POST', '/api/v1/readings', { as: device, rawBody: '{"readingId": ' })).body)
+        .reason,
+    ).toBe('HTTP.MALFORMED_JSON');
+    expect(
+      (await rest('POST', '/api/v1/readings', { as: device, rawBody: 'r1,20', contentType: 'text/csv' }))
+        .status,
+    ).toBe(415);
+    expect(
+      (
+        await rest('POST', '/api/v1/readings', {
+          as: device,
+          rawBody: JSON.stringify({ pad: 'x'.repeat(2_000_000) }),
+        })
+      ).status,
+    ).toBe(413);
+    const wrongType = await rest('POST', '/api/v1/readings', {
+      as: device,
+      body: { ...json('b1', '', 20, 1), value: { nested: true } },
+    });
+    expect(wrongType.status).toBe(400);
+    expect(errorOf(wrongType.body).details?.[0]?.field).toBe('value');
+    const notFinite = await rest('POST', '/api/v1/readings', { as: device, body: json('b2', '', 'NaN', 1) });
+    expect(notFinite.status).toBe(400);
+    expect(errorOf(notFinite.body).service).toBe('sensor-ingestion');
+    const tooMany = await rest('POST', '/api/v1/readings/batch', {
+      as: device,
+      body: { readings: Array.from({ length: 1001 }, (_, i) => json(`c${i}`, '', 20, 1)) },
+    });
+    expect(tooMany.status).toBe(400);
+    expect((await rest('GET', '/api/v1/nothing-here')).status).toBe(404);
+    expect((await rest('POST', '/api/v1/data-processor/ProcessReadings', { body: {} })).status).toBe(404);
+    expect((await rest('GET', '/api/v1/devices/unknown-device-9')).status).toBe(404);
+  });
+
+  it('walks the whole flow: gRPC stream publishing, REST aggregates, SSE and gRPC alert streams, signed webhooks', async () => {
+    const apiKey = await registerDevice('e2e-flow-1');
+    const rule = await rest('POST', '/api/v1/rules', {
+      body: {
+        name: 'too hot',
+        scope: { deviceId: 'e2e-flow-1' },
+        sensorType: 'SENSOR_TYPE_TEMPERATURE',
+        operator: 'OPERATOR_GREATER_THAN',
+        threshold: 30,
+        hysteresis: 1,
+        severity: 'SEVERITY_CRITICAL',
+        enabled: true,
+      },
+    });
+    expect(rule.status).toBe(201);
+
+    const sse = await openEventStream(
+      `http://127.0.0.1:${t.stack.services.find((s) => s.httpPort)!.httpPort}/api/v1/alerts/stream?deviceId=e2e-flow-1`,
+      OPERATOR_TOKEN,
+    );
+    expect([sse.status, sse.contentType]).toEqual([200, 'text/event-stream']);
+    const watched = firstValueFrom(
+      edge.service.watchAlerts({ resumeAfterSequence: 0 }, deviceMetadata(apiKey)).pipe(take(2), toArray()),
+    );
+
+    const batches = new Subject<PublishReadingsRequest>();
+    const acks = firstValueFrom(
+      edge.service.publishReadings(batches, deviceMetadata(apiKey)).pipe(take(2), toArray()),
+    );
+    const reading = (id: string, value: number, second: number) => ({
+      readingId: id,
+      deviceId: '',
+      sensorType: 1,
+      value,
+      unit: 'celsius',
+      timestamp: { seconds: Math.floor((minute + second * 1000) / 1000), nanos: 0 },
+      customSensor: '',
+    });
+    batches.next({
+      batchId: 'b-1',
+      readings: [reading('f1', 20, 1), reading('f2', 25, 2), reading('f-bad', Number.POSITIVE_INFINITY, 3)],
+    });
+    batches.next({ batchId: 'b-2', readings: [reading('f1', 20, 1)] });
+    const [first, second] = await acks;
+    batches.complete();
+    expect(first).toMatchObject({ batchId: 'b-1', acceptedCount: 2, duplicateCount: 0 });
+    expect(first.rejections.map((r) => r.readingId)).toEqual(['f-bad']);
+    expect(second).toMatchObject({ batchId: 'b-2', acceptedCount: 0, duplicateCount: 1 });
+
+    const aggregates = await rest(
+      'GET',
+      '/api/v1/aggregates?sensorType=SENSOR_TYPE_TEMPERATURE&window=WINDOW_ONE_HOUR',
+      { as: { apiKey } },
+    );
+    expect(aggregates.status).toBe(200);
+    expect((aggregates.body as { aggregates: unknown[] }).aggregates[0]).toMatchObject({
+      deviceId: 'e2e-flow-1',
+      count: 2,
+      min: 20,
+      max: 25,
+      avg: 22.5,
+    });
+
+    expect(
+      (await rest('POST', '/api/v1/readings', { as: { apiKey }, body: json('f3', '', 35, 4) })).status,
+    ).toBe(200);
+    const firingHook = await eventually(
+      () => t.webhook.received.find((h) => h.body.includes('e2e-flow-1')),
+      'the firing webhook',
+    );
+    expect(signatureIsValid(firingHook)).toBe(true);
+    const sseEvent = await eventually(() => sse.events[0], 'an SSE alert event');
+    expect(sseEvent.event).toBe('alert');
+    expect(JSON.parse(sseEvent.data)).toMatchObject({
+      type: 'ALERT_EVENT_TYPE_FIRING',
+      alert: { deviceId: 'e2e-flow-1', state: 'ALERT_STATE_FIRING' },
+    });
+
+    expect(
+      (await rest('POST', '/api/v1/readings', { as: { apiKey }, body: json('f4', '', 20, 5) })).status,
+    ).toBe(200);
+    const events = await watched;
+    expect(events.map((e) => e.event?.type)).toEqual([2, 3]); // FIRING, then RESOLVED
+    const alertId = events[0].event!.alert!.id;
+    const resolved = await rest('GET', `/api/v1/alerts/${alertId}`);
+    expect((resolved.body as { state: string }).state).toBe('ALERT_STATE_RESOLVED');
+    await sse.stop();
+  });
+
+  it('rate limits a device: HTTP 429 with Retry-After, gRPC RESOURCE_EXHAUSTED', async () => {
+    const apiKey = await registerDevice('e2e-rate-1');
+    const statuses: number[] = [];
+    let retryAfter: string | null = null;
+    for (let i = 0; i < 30; i++) {
+      const response = await rest('POST', '/api/v1/readings', {
+        as: { apiKey },
+        body: json(`r${i}`, '', 20, 6),
+      });
+      statuses.push(response.status);
+      if (response.status === 429) retryAfter = response.headers.get('retry-after');
+    }
+    expect(statuses.filter((s) => s === 200).length).toBeGreaterThanOrEqual(20);
+    expect(statuses).toContain(429);
+    expect(Number(retryAfter)).toBeGreaterThanOrEqual(1);
+    const grpcError = await firstValueFrom(
+      edge.service.publishReading({ reading: undefined }, deviceMetadata(apiKey)),
+    ).catch((e: ServiceError) => e);
+    expect((grpcError as ServiceError).code).toBe(status.RESOURCE_EXHAUSTED);
+  });
+
+  it('reports each downstream in /status, and names an unavailable one in 503s', async () => {
+    const healthy = await rest('GET', '/status', { as: 'nobody' });
+    expect(healthy.status).toBe(200);
+    await t.stack.stopService('data-processor');
+    const degraded = await rest('GET', '/status', { as: 'nobody' });
+    expect(degraded.status).toBe(503);
+    const services = (degraded.body as { services: { service: string; status: string }[] }).services;
+    expect(services.find((s) => s.service === 'data-processor')?.status).toBe('UNREACHABLE');
+    expect(services.filter((s) => s.status === 'SERVING')).toHaveLength(4);
+    const aggregates = await rest(
+      'GET',
+      '/api/v1/aggregates?deviceId=x&sensorType=SENSOR_TYPE_TEMPERATURE&window=WINDOW_ONE_MINUTE',
+    );
+    expect(aggregates.status).toBe(503);
+    expect(errorOf(aggregates.body)).toMatchObject({ status: 'UNAVAILABLE', service: 'data-processor' });
+  });
+});
