@@ -1,6 +1,7 @@
 // `npm start`: every built service on loopback, in dependency order, until Ctrl+C.
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { runDemo } from './demo.js';
 import { startStack, type Stack } from './stack.js';
 import { parseStackOptions, usage, type StackOptions } from './stack-options.js';
 
@@ -50,7 +51,16 @@ try {
 }
 printSummary(stack, options);
 
+const demo = new AbortController();
+const gateway = stack.services.find((service) => service.httpPort);
+if (options.demo && gateway) {
+  void runDemo(`http://127.0.0.1:${gateway.httpPort}`, options.operatorToken, demo.signal).catch(
+    (error: unknown) => console.error(`demo stopped: ${(error as Error).message}`),
+  );
+}
+
 const shutdown = async (code: number) => {
+  demo.abort();
   console.log('\nstopping services...');
   await stack.stop();
   console.log('all services stopped');

@@ -8,6 +8,8 @@ export interface StackOptions {
   logLevel: string;
   /** The gateway's operator token (a well-known value locally; set your own with --operator-token). */
   operatorToken: string;
+  /** Feed a small simulated fleet through the gateway. */
+  demo?: boolean;
   /** Do not echo the services' logs (tests). */
   quiet?: boolean;
 }
@@ -19,6 +21,7 @@ Starts every built iot-mesh service on 127.0.0.1 and stops them all on Ctrl+C.
   --data-dir DIR        where the embedded stores keep their files (default .local-stack/data)
   --postgres URL        keep state in PostgreSQL instead (one database, one schema per service table set)
   --mtls                mutual TLS between services with certificates from setup-scripts/gen-certs.sh
+  --demo                register a few devices and a rule, and feed simulated readings (alerts within a minute)
   --log-level LEVEL     services' log level (default info)
   --operator-token T    the gateway's operator token (default $OPERATOR_TOKEN or local-dev-operator-token)
   -h, --help            this text`;
@@ -31,6 +34,7 @@ export function parseStackOptions(argv: string[]): StackOptions | 'help' {
       'data-dir': { type: 'string', default: '.local-stack/data' },
       postgres: { type: 'string' },
       mtls: { type: 'boolean', default: false },
+      demo: { type: 'boolean', default: false },
       'log-level': { type: 'string', default: 'info' },
       'operator-token': {
         type: 'string',
@@ -50,6 +54,7 @@ export function parseStackOptions(argv: string[]): StackOptions | 'help' {
     storage: values.postgres ? 'postgres' : 'sqlite',
     databaseUrl: values.postgres,
     mtls: values.mtls,
+    demo: values.demo,
     logLevel: values['log-level'],
     operatorToken: values['operator-token'],
   };
