@@ -120,7 +120,7 @@ export async function runDemo(baseUrl: string, operatorToken: string, signal: Ab
     const state = alerts.alerts?.[0]?.state ?? '';
     if (state && state !== lastState)
       console.log(
-        `demo: boiler alert is now ${state.replace('ALERT_STATE_', '')} (value ${alerts.alerts![0]!.value})`,
+        `demo: boiler alert is now ${state.replace('ALERT_STATE_', '')} (value ${alerts.alerts![0].value})`,
       );
     lastState = state;
     await sleep(1000, undefined, { signal }).catch(() => undefined);
