@@ -1,6 +1,7 @@
 import { timestampFromMillis } from '@iot-mesh/platform';
 import { AlertState, Operator, Severity } from '@iot-mesh/proto/iotmesh/alert/v1/alert_manager';
 import { DeviceStatus } from '@iot-mesh/proto/iotmesh/device/v1/device_registry';
+import { NotificationKind } from '@iot-mesh/proto/iotmesh/notification/v1/notification';
 import { Window } from '@iot-mesh/proto/iotmesh/processor/v1/data_processor';
 import { SensorType, type Reading } from '@iot-mesh/proto/iotmesh/telemetry/v1/reading';
 import { firstValueFrom } from 'rxjs';
@@ -51,7 +52,7 @@ describe('the whole flow across all five services', () => {
     await firstValueFrom(
       api.registry.createDevice({
         deviceId: 'flow-thermo-1',
-        sendVerificationEmail: false,
+        sendVerificationEmail: true,
         device: {
           id: '',
           name: 'Flow thermometer',
@@ -64,6 +65,21 @@ describe('the whole flow across all five services', () => {
         },
       }),
     );
+    // The registry asked the notification service to email the owner (the log channel, without SMTP).
+    const verification = await eventually(async () => {
+      const { notifications } = await firstValueFrom(
+        api.notifications.listNotifications({
+          status: 0,
+          channel: 0,
+          kind: NotificationKind.NOTIFICATION_KIND_DEVICE_VERIFICATION,
+          pageSize: 10,
+          pageToken: '',
+        }),
+      );
+      return notifications.find((n) => n.idempotencyKey === 'verify:flow-thermo-1');
+    }, 'the verification email');
+    expect(verification.attributes).toMatchObject({ owner_email: 'ops@example.com' });
+
     const rule = await firstValueFrom(
       api.alerts.createRule({
         rule: {

@@ -38,7 +38,6 @@ export async function startTestStack(extraEnv: NodeJS.ProcessEnv = {}): Promise<
       WEBHOOK_SECRET,
       ALERT_CHANNELS: 'webhook',
       API_KEY_SCRYPT_COST: '1024',
-      SEND_VERIFICATION_EMAILS: 'false',
       ...extraEnv,
     },
   );
