@@ -3,6 +3,7 @@ import { ValidationError } from '../errors/validation.error.js';
 import { enumViolation } from './enums.js';
 import { decodePageToken, encodePageToken, resolvePageSize } from './page-token.js';
 import { millisFromTimestamp, timestampFromMillis } from './timestamps.js';
+import { requireUpdateMask } from './update-mask.js';
 
 enum Color {
   COLOR_UNSPECIFIED = 0,
@@ -32,6 +33,12 @@ describe('API helpers', () => {
     expect(enumViolation('color', 0, Color, true)).toBeUndefined();
     expect(enumViolation('color', 7, Color)?.description).toBe('unknown value 7');
     expect(enumViolation('color', -1, Color)?.description).toBe('unknown value -1');
+  });
+
+  it('accepts update masks naming only updatable fields', () => {
+    expect(requireUpdateMask(['name'], ['name', 'labels'] as const)).toEqual(['name']);
+    expect(() => requireUpdateMask([], ['name'] as const)).toThrow(ValidationError);
+    expect(() => requireUpdateMask(['name', 'id'], ['name'] as const)).toThrow('unknown: id');
   });
 
   it('converts timestamps', () => {

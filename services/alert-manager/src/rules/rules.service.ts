@@ -6,6 +6,7 @@ import {
   NotFoundError,
   resolvePageSize,
   ValidationError,
+  requireUpdateMask,
 } from '@iot-mesh/platform';
 import type { SensorType } from '@iot-mesh/proto/iotmesh/telemetry/v1/reading';
 import { z } from 'zod';
@@ -82,16 +83,7 @@ export class RulesService {
   }
 
   async update(id: string, changes: RuleFields, paths: readonly string[]): Promise<Rule> {
-    const unknown = paths.filter((p) => !(UPDATABLE_PATHS as readonly string[]).includes(p));
-    if (paths.length === 0 || unknown.length > 0) {
-      throw new ValidationError([
-        {
-          field: 'update_mask',
-          reason: 'UPDATE_MASK.INVALID',
-          description: `list the fields to change, among: ${UPDATABLE_PATHS.join(', ')}${unknown.length ? ` (unknown: ${unknown.join(', ')})` : ''}`,
-        },
-      ]);
-    }
+    const fieldsToChange = requireUpdateMask(paths, UPDATABLE_PATHS);
     return retryOnConflict(`rule ${id}`, async () => {
       const current = await this.get(id);
       const fields: RuleFields = { ...current };
@@ -107,7 +99,7 @@ export class RulesService {
         enabled: () => (fields.enabled = changes.enabled),
         sensor_type: () => (fields.sensorType = changes.sensorType),
       };
-      for (const path of paths) assign[path as UpdatablePath]();
+      for (const path of fieldsToChange) assign[path]();
       const updated: Rule = { ...current, ...validated(fields), updateTime: this.now() };
       // Alerts of a rule that stops watching their device would stay open forever: close them.
       const retargeted = !updated.enabled || !sameTarget(current, updated);

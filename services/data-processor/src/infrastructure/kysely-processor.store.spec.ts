@@ -1,7 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { startTestPostgres, type TestPostgres } from '@iot-mesh/storage/testing';
+import { DATABASE_KINDS, freshStore } from '@iot-mesh/storage/testing';
 import { SensorType } from '@iot-mesh/proto/iotmesh/telemetry/v1/reading';
 import { QuantileSketch } from '../aggregates/domain/quantile-sketch.js';
 import { Window, windowEnd, windowId, type WindowKey } from '../aggregates/domain/window.js';
@@ -31,24 +28,11 @@ function aggregate(k: WindowKey, values: number[]): WindowAggregate {
 }
 
 // The same contract for the embedded adapter and for PostgreSQL.
-describe.each(['sqlite', 'postgres'] as const)('processor store contract on %s', (kind) => {
-  let dir: string;
-  let postgres: TestPostgres | undefined;
+describe.each(DATABASE_KINDS)('processor store contract on %s', (kind) => {
+  const opened = freshStore(kind, 'processor_contract', (settings) => KyselyProcessorStore.open(settings));
   let store: KyselyProcessorStore;
-
-  beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'processor-store-'));
-    if (kind === 'postgres') postgres = await startTestPostgres();
-    store = await KyselyProcessorStore.open(
-      kind === 'postgres'
-        ? { kind, url: await postgres!.createDatabase('processor_contract') }
-        : { kind, file: join(dir, 'processor.sqlite') },
-    );
-  });
-  afterAll(async () => {
-    await store.close();
-    postgres?.stop();
-    rmSync(dir, { recursive: true, force: true });
+  beforeAll(() => {
+    store = opened();
   });
 
   it('remembers reading ids per device and reports only the new ones', async () => {

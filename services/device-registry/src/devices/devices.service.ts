@@ -9,6 +9,7 @@ import {
   PLATFORM_LOGGER,
   resolvePageSize,
   ValidationError,
+  requireUpdateMask,
 } from '@iot-mesh/platform';
 import type { Logger } from 'pino';
 import { z } from 'zod';
@@ -99,16 +100,7 @@ export class DevicesService {
   }
 
   async update(id: string, changes: DeviceFields, paths: readonly string[]): Promise<Device> {
-    const unknown = paths.filter((p) => !(UPDATABLE_PATHS as readonly string[]).includes(p));
-    if (paths.length === 0 || unknown.length > 0) {
-      throw new ValidationError([
-        {
-          field: 'update_mask',
-          reason: 'UPDATE_MASK.INVALID',
-          description: `list the fields to change, among: ${UPDATABLE_PATHS.join(', ')}${unknown.length ? ` (unknown: ${unknown.join(', ')})` : ''}`,
-        },
-      ]);
-    }
+    const fieldsToChange = requireUpdateMask(paths, UPDATABLE_PATHS);
     const current = await this.get(id);
     if (current.status === DeviceStatus.DEVICE_STATUS_DECOMMISSIONED) {
       throw new FailedPreconditionError('DEVICE.DECOMMISSIONED', `device ${id} is decommissioned`, {
@@ -124,7 +116,7 @@ export class DevicesService {
       labels: () => (updated.labels = changes.labels),
       custom_type: () => (updated.customType = changes.customType),
     };
-    for (const path of paths) assign[path as UpdatablePath]();
+    for (const path of fieldsToChange) assign[path]();
     // The stored fields were valid, so whatever is wrong now came with the update.
     const violations = deviceFieldViolations(updated);
     if (violations.length > 0) throw new ValidationError(violations, 'DEVICE.INVALID');

@@ -1,7 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { startTestPostgres, type TestPostgres } from '@iot-mesh/storage/testing';
+import { DATABASE_KINDS, freshStore } from '@iot-mesh/storage/testing';
 import { SensorType } from '@iot-mesh/proto/iotmesh/telemetry/v1/reading';
 import { DeviceStatus, type Device } from '../devices/domain/device.js';
 import { KeyState, type DeviceKey } from '../keys/domain/device-key.js';
@@ -33,24 +30,11 @@ const key = (keyId: string, deviceId: string): DeviceKey => ({
 });
 
 // The same contract for the embedded adapter and for PostgreSQL.
-describe.each(['sqlite', 'postgres'] as const)('registry store contract on %s', (kind) => {
-  let dir: string;
-  let postgres: TestPostgres | undefined;
+describe.each(DATABASE_KINDS)('registry store contract on %s', (kind) => {
+  const opened = freshStore(kind, 'registry_contract', (settings) => KyselyRegistryStore.open(settings));
   let store: KyselyRegistryStore;
-
-  beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'registry-store-'));
-    if (kind === 'postgres') postgres = await startTestPostgres();
-    store = await KyselyRegistryStore.open(
-      kind === 'postgres'
-        ? { kind, url: await postgres!.createDatabase('registry_contract') }
-        : { kind, file: join(dir, 'registry.sqlite') },
-    );
-  });
-  afterAll(async () => {
-    await store.close();
-    postgres?.stop();
-    rmSync(dir, { recursive: true, force: true });
+  beforeAll(() => {
+    store = opened();
   });
 
   it('inserts once per id and reads devices back intact', async () => {

@@ -1,7 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { startTestPostgres, type TestPostgres } from '@iot-mesh/storage/testing';
+import { DATABASE_KINDS, freshStore } from '@iot-mesh/storage/testing';
 import {
   Channel,
   DeliveryStatus,
@@ -31,24 +28,13 @@ const notification = (id: string, createTime: number, changes: Partial<Notificat
 const ids = (records: Notification[]) => records.map((r) => r.id);
 
 // The same contract for the embedded adapter and for PostgreSQL.
-describe.each(['sqlite', 'postgres'] as const)('notification store contract on %s', (kind) => {
-  let dir: string;
-  let postgres: TestPostgres | undefined;
+describe.each(DATABASE_KINDS)('notification store contract on %s', (kind) => {
+  const opened = freshStore(kind, 'notification_contract', (settings) =>
+    KyselyNotificationStore.open(settings),
+  );
   let store: KyselyNotificationStore;
-
-  beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'notification-store-'));
-    if (kind === 'postgres') postgres = await startTestPostgres();
-    store = await KyselyNotificationStore.open(
-      kind === 'postgres'
-        ? { kind, url: await postgres!.createDatabase('notification_contract') }
-        : { kind, file: join(dir, 'notification.sqlite') },
-    );
-  });
-  afterAll(async () => {
-    await store.close();
-    postgres?.stop();
-    rmSync(dir, { recursive: true, force: true });
+  beforeAll(() => {
+    store = opened();
   });
 
   it('inserts once per idempotency key and reads records back intact', async () => {

@@ -1,9 +1,6 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { NotificationKind } from '@iot-mesh/proto/iotmesh/notification/v1/notification';
 import { SensorType } from '@iot-mesh/proto/iotmesh/telemetry/v1/reading';
-import { startTestPostgres, type TestPostgres } from '@iot-mesh/storage/testing';
+import { freshStore, type DatabaseKind } from '@iot-mesh/storage/testing';
 import { AlertEventType, AlertState, type Alert } from '../../alerts/domain/alert.js';
 import type { OutboxEntry } from '../../notifications/domain/outbox-entry.js';
 import { Operator, Severity, type Rule } from '../../rules/domain/rule.js';
@@ -69,25 +66,8 @@ export const firing = (
 });
 
 /** A fresh store of `kind` for the enclosing describe block, closed and removed after it. */
-export function contractStore(kind: 'sqlite' | 'postgres', name: string): () => KyselyAlertStore {
-  let dir: string;
-  let postgres: TestPostgres | undefined;
-  let store: KyselyAlertStore;
-  beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'alert-store-'));
-    if (kind === 'postgres') postgres = await startTestPostgres();
-    store = await KyselyAlertStore.open(
-      kind === 'postgres'
-        ? { kind, url: await postgres!.createDatabase(name) }
-        : { kind, file: join(dir, `${name}.sqlite`) },
-    );
-  });
-  afterAll(async () => {
-    await store.close();
-    postgres?.stop();
-    rmSync(dir, { recursive: true, force: true });
-  });
-  return () => store;
+export function contractStore(kind: DatabaseKind, name: string): () => KyselyAlertStore {
+  return freshStore(kind, name, (settings) => KyselyAlertStore.open(settings));
 }
 
 /** Fires `alert` and resolves it later, leaving a resolved alert with two events. */
