@@ -69,6 +69,10 @@ describe('local stack', () => {
     });
     expect(parseStackOptions(['--help'])).toBe('help');
     expect(() => parseStackOptions(['--postgres', 'mysql://x'])).toThrow('postgres://');
+    expect(parseStackOptions(['--redis', 'redis://127.0.0.1:6379'])).toMatchObject({
+      redisUrl: 'redis://127.0.0.1:6379',
+    });
+    expect(() => parseStackOptions(['--redis', 'http://x'])).toThrow('redis://');
     expect(() => parseStackOptions(['--nope'])).toThrow();
     expect(() => parseStackOptions(['--operator-token', 'short'])).toThrow('16 characters');
   });

@@ -38,5 +38,6 @@ export function serviceEnv(
     STORAGE: options.storage,
     DATA_DIR: resolve(options.dataDir),
     ...(options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : {}),
+    ...(options.redisUrl && service.httpPort ? { REDIS_URL: options.redisUrl } : {}),
   };
 }
