@@ -1,2 +1,3 @@
 export * from './free-port.js';
 export * from './service-process.js';
+export * from './fixture-process.js';
