@@ -1,41 +1,92 @@
-// `npm run bench`: the ingestion pipeline and a raw grpc-js hop, same machine, same run, same message.
+// `npm run bench`: (a) raw grpc-js unary hop, (b) one iot-mesh service hop, (c) REST single readings and
+// (d) gRPC streaming batches through the gateway end to end — same machine, same run. Figures, no verdicts.
 import { fileURLToPath } from 'node:url';
+import type { LoadReport } from '@iot-mesh/loadgen';
+import { gatewayEndToEnd } from './gateway.bench.js';
 import { percentileMs, type LoadResult } from './load-loop.js';
 import { ingestionPipeline } from './pipeline.bench.js';
 import { rawGrpcHop } from './raw-grpc-hop.bench.js';
+import { platformUnaryHop, rawUnaryHop } from './unary-hop.bench.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 10);
-const CONCURRENCY = Number(process.env['BENCH_CONCURRENCY'] ?? 8);
-const BATCH = 100;
+const CONCURRENCY = Number(process.env['BENCH_CONCURRENCY'] ?? 32);
+const REST_RATE = Number(process.env['BENCH_REST_RATE'] ?? 1000);
+const STREAM_RATE = Number(process.env['BENCH_STREAM_RATE'] ?? 50_000);
 
-const row = (name: string, result: LoadResult, readings: number) =>
+const pad = (value: string | number, width: number) => String(value).padStart(width);
+const header = [
+  'run'.padEnd(44),
+  pad('per s', 10),
+  pad('p50 ms', 8),
+  pad('p95 ms', 8),
+  pad('p99 ms', 8),
+  pad('errors', 7),
+].join(' ');
+const hopRow = (name: string, r: LoadResult, cpuUs: number) =>
   [
-    name.padEnd(34),
-    (readings / result.seconds).toFixed(0).padStart(10),
-    (result.calls / result.seconds).toFixed(1).padStart(9),
-    ...[50, 90, 99].map((p) => percentileMs(result, p).toFixed(2).padStart(8)),
-    (result.latencyMs.maxValue / 1000).toFixed(2).padStart(8),
-    String(result.errors).padStart(6),
+    name.padEnd(44),
+    pad((r.calls / r.seconds).toFixed(0), 10),
+    ...[50, 95, 99].map((p) => pad(percentileMs(r, p).toFixed(2), 8)),
+    pad(r.errors, 7),
+    ` server CPU ${cpuUs.toFixed(0)} µs/call`,
+  ].join(' ');
+const loadRow = (name: string, r: LoadReport) =>
+  [
+    name.padEnd(44),
+    pad(r.achievedReadingsPerSecond.toFixed(0), 10),
+    pad(r.latencyMs.p50.toFixed(2), 8),
+    pad(r.latencyMs.p95.toFixed(2), 8),
+    pad(r.latencyMs.p99.toFixed(2), 8),
+    pad(r.failedCalls, 7),
+    ` offered ${r.offeredReadingsPerSecond.toFixed(0)}/s, shed ${r.shedReadings}`,
   ].join(' ');
 
 console.log(
-  `benchmark: batches of ${BATCH} readings, ${CONCURRENCY} concurrent callers, ${SECONDS} s each\n`,
+  `benchmark on ${process.env['HOSTNAME'] ?? 'this machine'}: ${SECONDS} s per run, unary concurrency ${CONCURRENCY}\n`,
 );
-const raw = await rawGrpcHop(BATCH, CONCURRENCY, SECONDS);
-const pipeline = await ingestionPipeline(ROOT, BATCH, CONCURRENCY, SECONDS);
+const raw = await rawUnaryHop(CONCURRENCY, SECONDS);
+const hop = await platformUnaryHop(CONCURRENCY, SECONDS);
+const gateway = await gatewayEndToEnd(ROOT, SECONDS, REST_RATE, STREAM_RATE);
+// The internal pipeline on its own, next to the same 100-reading message over a raw hop.
+const rawBatch = await rawGrpcHop(100, 8, SECONDS);
+const pipeline = await ingestionPipeline(ROOT, 100, 8, SECONDS);
 
+console.log(header);
+console.log(hopRow('(a) raw grpc-js unary hop', raw, raw.serverCpuUsPerCall));
+console.log(hopRow('(b) iot-mesh service unary hop', hop, hop.serverCpuUsPerCall));
+console.log(loadRow(`(c) REST single reading via gateway @${REST_RATE}/s`, gateway.restSingle));
+console.log(loadRow(`(d) gRPC stream, batches of 100 @${STREAM_RATE}/s`, gateway.grpcStream));
+const rawPerSecond = raw.calls / raw.seconds;
 console.log(
-  `${'run'.padEnd(34)} ${'readings/s'.padStart(10)} ${'calls/s'.padStart(9)} ${'p50 ms'.padStart(8)} ${'p90 ms'.padStart(8)} ${'p99 ms'.padStart(8)} ${'max ms'.padStart(8)} ${'errors'.padStart(6)}`,
+  hopRow('(e) raw grpc-js hop, 100-reading messages', rawBatch, 0).replace(
+    / server CPU.*/,
+    ` = ${((rawBatch.calls * 100) / rawBatch.seconds).toFixed(0)} readings/s`,
+  ),
 );
-console.log(row('raw grpc-js hop (floor)', raw, raw.calls * BATCH));
-console.log(row('ingestion→processor→alert-manager', pipeline, pipeline.readings));
 console.log(
-  `\nratio pipeline / raw hop: readings/s ${(pipeline.readings / pipeline.seconds / ((raw.calls * BATCH) / raw.seconds)).toFixed(3)}, p50 latency ${(percentileMs(pipeline, 50) / percentileMs(raw, 50)).toFixed(1)}x`,
+  [
+    '(f) ingestion→processor→alert-manager, 100/call'.padEnd(44),
+    pad((pipeline.readings / pipeline.seconds).toFixed(0), 10),
+    ...[50, 95, 99].map((p) => pad(percentileMs(pipeline, p).toFixed(2), 8)),
+    pad(pipeline.errors, 7),
+    ' readings/s',
+  ].join(' '),
 );
-console.log('server CPU per 1000 readings (ms):');
-for (const [name, seconds] of Object.entries(pipeline.cpuByService)) {
-  console.log(
-    `  ${name.padEnd(18)} ${pipeline.readings > 0 ? ((seconds * 1000 * 1000) / pipeline.readings).toFixed(2) : 'n/a'}`,
-  );
+console.log(
+  `\nb/a calls/s ${(hop.calls / hop.seconds / rawPerSecond).toFixed(3)}; b/a server CPU per call ${(raw.serverCpuUsPerCall / hop.serverCpuUsPerCall).toFixed(3)}`,
+);
+console.log(
+  `d/a end-to-end readings/s over raw hop calls/s ${(gateway.grpcStream.achievedReadingsPerSecond / rawPerSecond).toFixed(3)}`,
+);
+console.log(
+  `f/e readings/s ${(pipeline.readings / pipeline.seconds / ((rawBatch.calls * 100) / rawBatch.seconds)).toFixed(3)}`,
+);
+console.log('server CPU per 1000 readings in (f), ms:');
+for (const [name, cpu] of Object.entries(pipeline.cpuByService)) {
+  if (pipeline.readings > 0)
+    console.log(`  ${name.padEnd(18)} ${((cpu * 1e6) / pipeline.readings).toFixed(1)}`);
 }
+console.log('peak RSS (MiB) over (c) and (d):');
+for (const [name, mib] of Object.entries(gateway.peakRssMiB))
+  console.log(`  ${name.padEnd(18)} ${mib.toFixed(1)}`);

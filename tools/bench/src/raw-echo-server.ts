@@ -2,7 +2,11 @@
 // platform's unary hop is compared with. Prints its port on stdout.
 import { Server, ServerCredentials, type sendUnaryData, type ServerUnaryCall } from '@grpc/grpc-js';
 import { toServiceDefinition } from '@iot-mesh/platform';
-import { FixtureDefinition, type EchoRequest, type EchoResponse } from '@iot-mesh/proto/iotmesh/testing/v1/fixture';
+import {
+  FixtureDefinition,
+  type EchoRequest,
+  type EchoResponse,
+} from '@iot-mesh/proto/iotmesh/testing/v1/fixture';
 
 const server = new Server();
 server.addService(toServiceDefinition(FixtureDefinition), {

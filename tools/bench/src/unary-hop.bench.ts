@@ -9,9 +9,19 @@ import { FixtureDefinition, type EchoRequest } from '@iot-mesh/proto/iotmesh/tes
 import { cpuSeconds } from './process-cpu.js';
 import { runLoad, type LoadResult } from './load-loop.js';
 
-type EchoClient = { Echo(request: EchoRequest, callback: (error: Error | null) => void): void; close(): void };
+type EchoClient = {
+  Echo(request: EchoRequest, callback: (error: Error | null) => void): void;
+  close(): void;
+};
 
-const echoRequest = (n: number): EchoRequest => ({ message: `bench-${n}`, delayMs: 0, failCode: 0, failTimes: 0, key: 'bench', relay: false });
+const echoRequest = (n: number): EchoRequest => ({
+  message: `bench-${n}`,
+  delayMs: 0,
+  failCode: 0,
+  failTimes: 0,
+  key: 'bench',
+  relay: false,
+});
 
 export interface HopResult extends LoadResult {
   /** The server process's CPU time per call. */
@@ -30,7 +40,10 @@ function driveEcho(address: string, concurrency: number, seconds: number): Promi
   const Client = makeGenericClientConstructor(toServiceDefinition(FixtureDefinition), 'Fixture');
   const client = new Client(address, credentials.createInsecure()) as unknown as EchoClient;
   return runLoad(
-    (n) => new Promise<void>((resolve, reject) => client.Echo(echoRequest(n), (error) => (error ? reject(error) : resolve()))),
+    (n) =>
+      new Promise<void>((resolve, reject) =>
+        client.Echo(echoRequest(n), (error) => (error ? reject(error) : resolve())),
+      ),
     concurrency,
     seconds,
   ).finally(() => client.close());
@@ -38,8 +51,10 @@ function driveEcho(address: string, concurrency: number, seconds: number): Promi
 
 /** (a) the floor: a plain grpc-js server answering Echo in its own process. */
 export async function rawUnaryHop(concurrency: number, seconds: number): Promise<HopResult> {
-  const child = spawn(process.execPath, [fileURLToPath(new URL('./raw-echo-server.js', import.meta.url))], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const [line] = (await once(createInterface({ input: child.stdout! }), 'line')) as [string];
+  const child = spawn(process.execPath, [fileURLToPath(new URL('./raw-echo-server.js', import.meta.url))], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const [line] = (await once(createInterface({ input: child.stdout }), 'line')) as [string];
   const { port } = JSON.parse(line) as { port: number };
   try {
     return await measured(child.pid ?? 0, () => driveEcho(`127.0.0.1:${port}`, concurrency, seconds));

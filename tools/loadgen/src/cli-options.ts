@@ -1,0 +1,157 @@
+import { parseArgs } from 'node:util';
+import type { LoadOptionsError, LoadOptionsInput } from './load-options.js';
+
+const USAGE = `Usage: node tools/loadgen/dist/main.js [options]
+
+Registers a simulated fleet at the edge gateway, publishes readings at a fixed rate for a while
+(open loop: the schedule does not wait for the server) and prints what got through and how fast.
+
+Where to send
+  --target HOST:PORT        the gateway's gRPC address (implies --protocol grpc)
+  --http URL                the gateway's HTTP base URL, e.g. http://127.0.0.1:8080 (always needed:
+                            devices are registered through the REST operator API)
+  --protocol grpc|rest      PublishReadings streams, or POST /api/v1/readings[/batch]
+
+What to send
+  --devices N               simulated devices, each with its own stream or request sequence (default 10)
+  --rate R                  readings per second, all devices together (default 100)
+  --batch B                 readings per message (default 10); with rest, 1 uses the single-reading endpoint
+  --duration S              seconds of sending (default 10)
+  --out-of-range F          fraction 0..1 of readings well above normal (45..55 °C), to fire alerts (default 0)
+  --device-prefix P         device ids are P-00000, P-00001, ... (default loadgen)
+  --operator-token T        registers the devices and issues their keys (default $OPERATOR_TOKEN)
+
+Limits
+  --timeout S               seconds one call may take (default 10)
+  --max-in-flight N         calls one device may have outstanding; beyond it readings are shed
+                            and reported (default 32)
+
+TLS for gRPC
+  --tls                     TLS with the system's roots (implied by the options below)
+  --tls-ca FILE             CA bundle that signed the gateway's certificate
+  --tls-cert FILE           client certificate for mTLS (with --tls-key)
+  --tls-key FILE            client key for mTLS
+  --tls-server-name NAME    name the gateway's certificate carries, when not the target host
+
+Output
+  --json                    print the report as JSON
+  -h, --help                this text
+
+Exit codes: 0 readings got through, 1 nothing got through or the run failed, 2 bad options.`;
+
+export const usage = () => USAGE;
+
+/** The CLI flag of each option, so validation problems name what the user typed. */
+const FLAGS: Readonly<Record<string, string>> = {
+  protocol: '--protocol',
+  grpcTarget: '--target',
+  httpBaseUrl: '--http',
+  devices: '--devices',
+  ratePerSecond: '--rate',
+  batchSize: '--batch',
+  durationSeconds: '--duration',
+  outOfRangeFraction: '--out-of-range',
+  operatorToken: '--operator-token',
+  devicePrefix: '--device-prefix',
+  tls: '--tls-*',
+  timeoutSeconds: '--timeout',
+  maxInFlightPerDevice: '--max-in-flight',
+};
+
+export interface CliRequest {
+  options: LoadOptionsInput;
+  json: boolean;
+}
+
+/** Bad command-line input: unknown flags, stray arguments, numbers that are not numbers. */
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+const numberFlag = (flag: string, text: string | undefined): number | undefined => {
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  if (text.trim() === '' || Number.isNaN(value))
+    throw new UsageError(`${flag} needs a number, not "${text}"`);
+  return value;
+};
+
+/** Turns argv (and OPERATOR_TOKEN from the environment) into run options; validation is runLoad's. */
+export function parseCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv = {}): CliRequest | 'help' {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: [...argv],
+      options: {
+        target: { type: 'string' },
+        http: { type: 'string' },
+        protocol: { type: 'string' },
+        devices: { type: 'string' },
+        rate: { type: 'string' },
+        batch: { type: 'string' },
+        duration: { type: 'string' },
+        'out-of-range': { type: 'string' },
+        'operator-token': { type: 'string' },
+        'device-prefix': { type: 'string' },
+        timeout: { type: 'string' },
+        'max-in-flight': { type: 'string' },
+        tls: { type: 'boolean', default: false },
+        'tls-ca': { type: 'string' },
+        'tls-cert': { type: 'string' },
+        'tls-key': { type: 'string' },
+        'tls-server-name': { type: 'string' },
+        json: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  if (values.help) return 'help';
+  const tlsWanted =
+    values.tls ||
+    [values['tls-ca'], values['tls-cert'], values['tls-key'], values['tls-server-name']].some(
+      (v) => v !== undefined,
+    );
+  const options: LoadOptionsInput = {
+    operatorToken: values['operator-token'] ?? env['OPERATOR_TOKEN'] ?? '',
+    ...defined({
+      protocol: values.protocol as LoadOptionsInput['protocol'],
+      grpcTarget: values.target,
+      httpBaseUrl: values.http,
+      devices: numberFlag('--devices', values.devices),
+      ratePerSecond: numberFlag('--rate', values.rate),
+      batchSize: numberFlag('--batch', values.batch),
+      durationSeconds: numberFlag('--duration', values.duration),
+      outOfRangeFraction: numberFlag('--out-of-range', values['out-of-range']),
+      devicePrefix: values['device-prefix'],
+      timeoutSeconds: numberFlag('--timeout', values.timeout),
+      maxInFlightPerDevice: numberFlag('--max-in-flight', values['max-in-flight']),
+    }),
+    ...(tlsWanted
+      ? {
+          tls: defined({
+            caFile: values['tls-ca'],
+            certFile: values['tls-cert'],
+            keyFile: values['tls-key'],
+            serverName: values['tls-server-name'],
+          }),
+        }
+      : {}),
+  };
+  return { options, json: values.json };
+}
+
+/** Validation problems phrased with the flags the user typed. */
+export function describeOptionsError(error: LoadOptionsError): string {
+  return error.problems
+    .map(({ option, message }) => (FLAGS[option] ? `${FLAGS[option]}: ${message}` : message))
+    .join('\n');
+}
+
+/** Drops undefined values so the schema's defaults apply (exactOptionalPropertyTypes-safe). */
+function defined<T extends Record<string, unknown>>(values: T): Partial<T> {
+  return Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

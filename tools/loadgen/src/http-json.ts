@@ -1,0 +1,80 @@
+export interface JsonResponse {
+  status: number;
+  /** Parsed JSON, the raw text when it is not JSON, undefined when empty. */
+  body: unknown;
+  retryAfterSeconds?: number;
+}
+
+/** The gateway's REST error body: `{ error: { status, reason, message, details } }`. */
+export interface GatewayError {
+  status: string;
+  reason: string;
+  message: string;
+  details: { field?: string; reason?: string; description?: string }[];
+}
+
+/** One JSON request with a time limit; network failures and timeouts throw. */
+export async function requestJson(
+  url: string,
+  init: { method: string; headers: Record<string, string>; body?: unknown; timeoutMs: number },
+): Promise<JsonResponse> {
+  const headers = {
+    ...init.headers,
+    ...(init.body !== undefined ? { 'content-type': 'application/json' } : {}),
+  };
+  const response = await fetch(url, {
+    method: init.method,
+    headers,
+    body: init.body === undefined ? undefined : JSON.stringify(init.body),
+    signal: AbortSignal.timeout(init.timeoutMs),
+  });
+  const text = await response.text();
+  const retryAfter = Number(response.headers.get('retry-after') ?? Number.NaN);
+  return {
+    status: response.status,
+    body: parse(text),
+    ...(Number.isFinite(retryAfter) ? { retryAfterSeconds: retryAfter } : {}),
+  };
+}
+
+function parse(text: string): unknown {
+  if (text === '') return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
+}
+
+/** The error in a gateway response body, if it has the gateway's shape. */
+export function gatewayErrorOf(body: unknown): GatewayError | undefined {
+  const error = (body as { error?: Partial<GatewayError> } | undefined)?.error;
+  if (typeof error !== 'object' || error === null) return undefined;
+  return {
+    status: String(error.status ?? ''),
+    reason: String(error.reason ?? ''),
+    message: String(error.message ?? ''),
+    details: Array.isArray(error.details) ? error.details : [],
+  };
+}
+
+/** "AUTH.INVALID_KEY: invalid API key", or the start of whatever else came back. */
+export function describeBody(body: unknown): string {
+  const error = gatewayErrorOf(body);
+  if (error) return `${error.reason}: ${error.message}`;
+  const text = typeof body === 'string' ? body : JSON.stringify(body ?? '');
+  return text.length > 200 ? `${text.slice(0, 200)}...` : text;
+}
+
+/** A fetch failure as an error code: the time limit, or the network. */
+export function fetchFailureCode(error: unknown): 'TIMEOUT' | 'NETWORK_ERROR' {
+  // By name, not instanceof: the DOMException may come from another realm (Jest's vm contexts).
+  return (error as { name?: unknown } | undefined)?.name === 'TimeoutError' ? 'TIMEOUT' : 'NETWORK_ERROR';
+}
+
+/** The root cause of a fetch failure ("fetch failed" alone says nothing). */
+export function fetchFailureMessage(error: unknown): string {
+  const { message, cause } = (error ?? {}) as { message?: unknown; cause?: { message?: unknown } };
+  if (typeof message !== 'string') return String(error);
+  return typeof cause?.message === 'string' ? `${message}: ${cause.message}` : message;
+}

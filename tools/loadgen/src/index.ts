@@ -1,0 +1,14 @@
+export { runLoad } from './run-load.js';
+export {
+  parseLoadOptions,
+  LoadOptionsError,
+  type LoadOptions,
+  type LoadOptionsInput,
+  type Protocol,
+} from './load-options.js';
+export type { LoadReport, LatencySummary } from './report.js';
+export type { ErrorTally } from './recorder.js';
+export { formatReport, formatReportJson } from './report-format.js';
+export { fleetDeviceIds, KEY_DESCRIPTION } from './fleet.js';
+export { BEYOND_NORMAL_CELSIUS, NORMAL_CELSIUS } from './readings.js';
+export { runCli } from './cli.js';

@@ -1,0 +1,123 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import {
+  describeBody,
+  fetchFailureMessage,
+  gatewayErrorOf,
+  requestJson,
+  type JsonResponse,
+} from './http-json.js';
+
+export interface IssuedKey {
+  keyId: string;
+  apiKey: string;
+}
+
+export interface KeySummary {
+  keyId: string;
+  state: string;
+  description: string;
+  createTime: string;
+}
+
+/** The operator calls the load generator needs, over the gateway's REST API. */
+export interface OperatorApi {
+  /** 'exists' when the id is taken already (ALREADY_EXISTS): a re-run reuses its fleet. */
+  createDevice(deviceId: string): Promise<'created' | 'exists'>;
+  issueKey(deviceId: string, description: string): Promise<IssuedKey>;
+  listKeys(deviceId: string): Promise<KeySummary[]>;
+  revokeKey(deviceId: string, keyId: string): Promise<void>;
+}
+
+/** A refused operator call, with the gateway's stable reason code. */
+export class OperatorCallError extends Error {
+  override readonly name = 'OperatorCallError';
+  constructor(
+    readonly status: number,
+    readonly reason: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const ATTEMPTS = 6;
+const RETRY_CAP_MS = 5_000;
+
+/**
+ * Whether a refusal is worth another try: the gateway's rate limit (a big fleet registers faster
+ * than the per-client limit allows) and unavailable downstreams. A device's key limit is a 429
+ * too, but waiting does not lift it.
+ */
+function retryable(response: JsonResponse): boolean {
+  if (response.status === 503) return true;
+  return response.status === 429 && gatewayErrorOf(response.body)?.reason === 'RATE_LIMIT.EXCEEDED';
+}
+
+export function operatorApi(baseUrl: string, token: string, timeoutMs: number): OperatorApi {
+  const headers = { authorization: `Bearer ${token}` };
+  const call = async (method: string, path: string, body?: unknown): Promise<JsonResponse> => {
+    for (let attempt = 1; ; attempt++) {
+      const backoffMs = Math.min(RETRY_CAP_MS, 100 * 2 ** attempt);
+      let response: JsonResponse;
+      try {
+        response = await requestJson(baseUrl + path, { method, headers, body, timeoutMs });
+      } catch (error) {
+        if (attempt >= ATTEMPTS) {
+          throw new OperatorCallError(0, 'NETWORK_ERROR', `${method} ${path}: ${fetchFailureMessage(error)}`);
+        }
+        await sleep(backoffMs);
+        continue;
+      }
+      if (!retryable(response) || attempt >= ATTEMPTS) return response;
+      await sleep(response.retryAfterSeconds !== undefined ? response.retryAfterSeconds * 1000 : backoffMs);
+    }
+  };
+  const refused = (method: string, path: string, response: JsonResponse) =>
+    new OperatorCallError(
+      response.status,
+      gatewayErrorOf(response.body)?.reason ?? `HTTP ${response.status}`,
+      `${method} ${path} answered HTTP ${response.status}: ${describeBody(response.body)}`,
+    );
+  const device = (id: string) => `/api/v1/devices/${encodeURIComponent(id)}`;
+
+  return {
+    async createDevice(deviceId) {
+      const body = {
+        id: deviceId,
+        name: `loadgen ${deviceId}`,
+        type: 'SENSOR_TYPE_TEMPERATURE',
+        ownerEmail: 'loadgen@example.com',
+        status: 'DEVICE_STATUS_ACTIVE',
+        labels: { 'created-by': 'loadgen' },
+      };
+      const response = await call('POST', '/api/v1/devices', body);
+      if (response.status === 201) return 'created';
+      if (response.status === 409) return 'exists';
+      throw refused('POST', '/api/v1/devices', response);
+    },
+    async issueKey(deviceId, description) {
+      const path = `${device(deviceId)}/keys`;
+      const response = await call('POST', path, { description });
+      const issued = response.body as { apiKey?: string; key?: { keyId?: string } } | undefined;
+      if (response.status !== 201 || !issued?.apiKey) throw refused('POST', path, response);
+      return { apiKey: issued.apiKey, keyId: issued.key?.keyId ?? '' };
+    },
+    async listKeys(deviceId) {
+      const path = `${device(deviceId)}/keys`;
+      const response = await call('GET', path);
+      if (response.status !== 200) throw refused('GET', path, response);
+      const keys = (response.body as { keys?: Partial<KeySummary>[] } | undefined)?.keys ?? [];
+      return keys.map((k) => ({
+        keyId: k.keyId ?? '',
+        state: k.state ?? '',
+        description: k.description ?? '',
+        createTime: k.createTime ?? '',
+      }));
+    },
+    async revokeKey(deviceId, keyId) {
+      const path = `${device(deviceId)}/keys/${encodeURIComponent(keyId)}/revoke`;
+      const response = await call('POST', path);
+      if (response.status !== 200) throw refused('POST', path, response);
+    },
+  };
+}

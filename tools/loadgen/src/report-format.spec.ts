@@ -1,0 +1,161 @@
+import type { PacerStats } from './pacer.js';
+import type { OutgoingBatch } from './readings.js';
+import { LoadRecorder } from './recorder.js';
+import { buildReport, somethingGotThrough, type ReportContext } from './report.js';
+import { formatReport, formatReportJson } from './report-format.js';
+
+const batch = (size: number, scheduledAt: number, outOfRange = 0): OutgoingBatch => ({
+  id: `b-${scheduledAt}`,
+  readings: Array.from({ length: size }, () => ({
+    readingId: 'r',
+    deviceId: 'd',
+    sensorType: 1,
+    value: 20,
+    unit: 'celsius',
+    timestamp: undefined,
+    customSensor: '',
+  })),
+  outOfRange,
+  scheduledAt,
+});
+
+const pacing: PacerStats = { ticks: 6, windowMs: 2_000, maxLagMs: 3.25, aborted: false };
+const context = (overrides: Partial<ReportContext> = {}): ReportContext => ({
+  runId: 'run1',
+  protocol: 'grpc',
+  target: '127.0.0.1:50051',
+  devices: 2,
+  batchSize: 10,
+  targetReadingsPerSecond: 30,
+  maxInFlightPerDevice: 32,
+  pacing,
+  elapsedMs: 2_500,
+  ...overrides,
+});
+
+/** Six calls of ten readings: four answered (1, 2, 3 and 40 ms after their schedule), one failed, one shed. */
+function recordedRun() {
+  let now = 0;
+  const recorder = new LoadRecorder(() => now);
+  const answer = (b: OutgoingBatch, at: number, accepted: number, rejections: string[] = []) => {
+    now = at;
+    recorder.answered(b, {
+      accepted,
+      duplicates: 10 - accepted - rejections.length,
+      rejections: rejections.map((reason) => ({ reason })),
+    });
+  };
+  const calls = [batch(10, 0, 2), batch(10, 100), batch(10, 200), batch(10, 300, 1), batch(10, 400)];
+  recorder.offered(60);
+  calls.forEach((b) => recorder.sent(b));
+  recorder.shed(10);
+  answer(calls[0], 1, 10);
+  answer(calls[1], 102, 8, ['READING.OUT_OF_RANGE']);
+  answer(calls[2], 203, 9, ['READING.OUT_OF_RANGE']);
+  answer(calls[3], 340, 5, ['READING.TIMESTAMP_TOO_OLD']);
+  recorder.failed(calls[4], 'RESOURCE_EXHAUSTED', 'rate limit for this device exceeded');
+  return recorder;
+}
+
+describe('the run report', () => {
+  it('accounts for every reading and derives rates from the window and the elapsed time', () => {
+    const report = buildReport(recordedRun(), context());
+    expect(report).toMatchObject({
+      offeredReadings: 60,
+      offeredReadingsPerSecond: 30,
+      sentReadings: 50,
+      sentCalls: 5,
+      shedReadings: 10,
+      accepted: 32,
+      duplicates: 5,
+      rejected: 3,
+      failedReadings: 10,
+      failedCalls: 1,
+      outOfRangeSent: 3,
+      achievedReadingsPerSecond: 12.8,
+      durationSeconds: 2,
+      elapsedSeconds: 2.5,
+      rejectionsByReason: { 'READING.OUT_OF_RANGE': 2, 'READING.TIMESTAMP_TOO_OLD': 1 },
+      errorsByCode: {
+        RESOURCE_EXHAUSTED: { calls: 1, readings: 10, example: 'rate limit for this device exceeded' },
+      },
+    });
+    expect(report.accepted + report.duplicates + report.rejected + report.failedReadings).toBe(
+      report.sentReadings,
+    );
+    expect(report.sentReadings + report.shedReadings).toBe(report.offeredReadings);
+  });
+
+  it('gives latency percentiles in milliseconds with microsecond precision, never above the maximum', () => {
+    const { latencyMs } = buildReport(recordedRun(), context());
+    expect(latencyMs).toMatchObject({ calls: 4, p50: 2, p90: 40, p95: 40, p99: 40, max: 40 });
+    // HdrHistogram's mean uses each bucket's midpoint: right to three significant digits.
+    expect(latencyMs.mean).toBeCloseTo(11.5, 1);
+  });
+
+  it('warns when the offered load was not sustained, and when the generator lagged', () => {
+    const { warnings } = buildReport(recordedRun(), context({ pacing: { ...pacing, maxLagMs: 250 } }));
+    expect(warnings).toEqual([
+      'offered load was not sustained: 10 readings (16.7%) were not sent because devices already had 32 calls open; the gateway is slower than the target rate',
+      'the load generator fell up to 250 ms behind its own schedule (client CPU or event loop saturated); latencies include that wait',
+      'only 32 of 60 offered readings (53.3%) were accepted',
+    ]);
+  });
+
+  it('says so when nothing got through, and when the run was stopped early', () => {
+    const recorder = new LoadRecorder();
+    recorder.offered(10);
+    recorder.sent(batch(10, 0));
+    recorder.failed(batch(10, 0), 'UNAUTHENTICATED', 'invalid API key');
+    const report = buildReport(
+      recorder,
+      context({ pacing: { ...pacing, aborted: true }, notes: ['key k1 of d1 was not revoked'] }),
+    );
+    expect(somethingGotThrough(report)).toBe(false);
+    expect(report.latencyMs).toEqual({ calls: 0, p50: 0, p90: 0, p95: 0, p99: 0, max: 0, mean: 0 });
+    expect(report.warnings).toEqual([
+      'stopped early; rates are over the time actually run',
+      'nothing got through: no reading was accepted',
+      'key k1 of d1 was not revoked',
+    ]);
+  });
+});
+
+describe('report formatting', () => {
+  it('prints one fact per line for a console', () => {
+    expect(formatReport(buildReport(recordedRun(), context())).split('\n')).toEqual([
+      'loadgen run run1: grpc to 127.0.0.1:50051, 2 devices, 10 readings per call',
+      'duration          2.00 s sending, 2.50 s with the last answers',
+      'readings/s        target 30.0  offered 30.0  achieved 12.8',
+      'readings          offered 60  sent 50  shed 10  (3 beyond normal)',
+      'outcome           accepted 32  duplicate 5  rejected 3  failed 10',
+      'calls             sent 5  answered 4  failed 1',
+      'latency ms        p50 2.000  p90 40.000  p95 40.000  p99 40.000  max 40.000  (per answered call, from its scheduled send)',
+      'errors by code',
+      '  RESOURCE_EXHAUSTED  1 calls, 10 readings  (rate limit for this device exceeded)',
+      'rejections by reason',
+      '  READING.OUT_OF_RANGE       2',
+      '  READING.TIMESTAMP_TOO_OLD  1',
+      'warnings',
+      '  offered load was not sustained: 10 readings (16.7%) were not sent because devices already had 32 calls open; the gateway is slower than the target rate',
+      '  only 32 of 60 offered readings (53.3%) were accepted',
+    ]);
+  });
+
+  it('says "none" for empty tallies and leaves out the warnings heading when there are none', () => {
+    const recorder = new LoadRecorder(() => 5);
+    recorder.offered(10);
+    recorder.sent(batch(10, 0));
+    recorder.answered(batch(10, 0), { accepted: 10, duplicates: 0, rejections: [] });
+    const text = formatReport(
+      buildReport(recorder, context({ pacing: { ...pacing, windowMs: 1_000 }, elapsedMs: 1_000 })),
+    );
+    expect(text).toContain('errors by code\n  none\nrejections by reason\n  none');
+    expect(text).not.toContain('warnings');
+  });
+
+  it('prints the whole report as JSON that reads back the same', () => {
+    const report = buildReport(recordedRun(), context());
+    expect(JSON.parse(formatReportJson(report))).toEqual(report);
+  });
+});

@@ -1,0 +1,94 @@
+import type { FleetDriver } from './driver.js';
+import { fleetDeviceIds, registerFleet, revokeFleetKeys, type FleetDevice } from './fleet.js';
+import { grpcFleetDriver } from './grpc-driver.js';
+import { parseLoadOptions, type LoadOptions, type LoadOptionsInput } from './load-options.js';
+import { operatorApi } from './operator-api.js';
+import { runPacer, type PacerStats } from './pacer.js';
+import { DeviceReadings, newRunId } from './readings.js';
+import { LoadRecorder } from './recorder.js';
+import { buildReport, type LoadReport } from './report.js';
+import { restFleetDriver } from './rest-driver.js';
+
+interface Measurement {
+  runId: string;
+  recorder: LoadRecorder;
+  pacing: PacerStats;
+  elapsedMs: number;
+}
+
+const driverFor = (options: LoadOptions): FleetDriver =>
+  options.protocol === 'grpc' ? grpcFleetDriver(options) : restFleetDriver(options);
+
+/** Sends on the open-loop schedule for the duration, then waits for every answer. */
+async function sendOnSchedule(
+  options: LoadOptions,
+  driver: FleetDriver,
+  fleet: readonly FleetDevice[],
+): Promise<Measurement> {
+  const runId = newRunId();
+  const recorder = new LoadRecorder();
+  const senders = fleet.map((device) => driver.sender(device, recorder));
+  const sources = fleet.map(
+    (device) => new DeviceReadings(runId, device.index, device.deviceId, options.outOfRangeFraction),
+  );
+  options.log?.(
+    `run ${runId}: ${options.ratePerSecond} readings/s over ${options.protocol} to ${driver.target} for ${options.durationSeconds} s`,
+  );
+  const started = performance.now();
+  const pacing = await runPacer(
+    {
+      ticksPerSecond: options.ratePerSecond / options.batchSize,
+      durationMs: options.durationSeconds * 1000,
+      ...(options.signal ? { signal: options.signal } : {}),
+    },
+    (tick, scheduledAt) => {
+      // Round robin: each device gets rate / devices, its messages evenly spaced.
+      const device = tick % senders.length;
+      recorder.offered(options.batchSize);
+      if (senders[device].inFlight >= options.maxInFlightPerDevice) recorder.shed(options.batchSize);
+      else senders[device].send(sources[device].nextBatch(options.batchSize, scheduledAt));
+    },
+  );
+  options.log?.('waiting for the last answers');
+  await Promise.all(senders.map((sender) => sender.drain()));
+  await Promise.all(senders.map((sender) => sender.close()));
+  return { runId, recorder, pacing, elapsedMs: performance.now() - started };
+}
+
+/**
+ * One load run: register the fleet and issue its keys, send on an open-loop schedule for the
+ * duration, wait for the last answers, revoke the run's keys, report. Throws LoadOptionsError
+ * for bad options and an Error when the fleet cannot be registered; whatever happens while
+ * sending is counted in the report instead.
+ */
+export async function runLoad(input: LoadOptionsInput): Promise<LoadReport> {
+  const options = parseLoadOptions(input);
+  const api = operatorApi(options.httpBaseUrl, options.operatorToken, options.timeoutSeconds * 1000);
+  // Made first, so that unreadable TLS files stop the run before any device is touched.
+  const driver = driverFor(options);
+  let fleet: FleetDevice[] = [];
+  let measurement: Measurement;
+  let notes: string[];
+  try {
+    options.log?.(
+      `registering ${options.devices} devices (${options.devicePrefix}-*) at ${options.httpBaseUrl}`,
+    );
+    fleet = await registerFleet(api, fleetDeviceIds(options.devicePrefix, options.devices));
+    measurement = await sendOnSchedule(options, driver, fleet);
+  } finally {
+    driver.close();
+    notes = await revokeFleetKeys(api, fleet);
+  }
+  return buildReport(measurement.recorder, {
+    runId: measurement.runId,
+    protocol: options.protocol,
+    target: driver.target,
+    devices: fleet.length,
+    batchSize: options.batchSize,
+    targetReadingsPerSecond: options.ratePerSecond,
+    maxInFlightPerDevice: options.maxInFlightPerDevice,
+    pacing: measurement.pacing,
+    elapsedMs: measurement.elapsedMs,
+    notes,
+  });
+}
