@@ -1,0 +1,109 @@
+import { parse } from 'yaml';
+import { z } from 'zod';
+import { bindMountSources, hostAndPort, parseCompose } from './compose-file.js';
+import { exportedSeries } from './exported-metrics.js';
+import { metricNames } from './promql.js';
+import { existsInRepo, readCatalog, readRepoFile } from './repo.js';
+
+const catalog = readCatalog();
+const compose = parseCompose(readRepoFile('docker-compose.yml'));
+const readYaml = (path: string): unknown => parse(readRepoFile(path));
+
+/** Where a container path of a compose service is mounted from, relative to the repo root. */
+function hostPathOf(service: string, containerPath: string): string | undefined {
+  for (const { source, target } of bindMountSources(compose.services[service] ?? {})) {
+    if (containerPath === target || containerPath.startsWith(`${target}/`)) {
+      return `${source.replace(/^\.\//, '')}${containerPath.slice(target.length)}`;
+    }
+  }
+  return undefined;
+}
+
+describe('Prometheus (deploy/compose/prometheus.yml)', () => {
+  const config = z
+    .object({
+      scrape_configs: z.array(
+        z.object({
+          job_name: z.string(),
+          metrics_path: z.string().default('/metrics'),
+          static_configs: z.array(z.object({ targets: z.array(z.string()) })).default([]),
+        }),
+      ),
+    })
+    .parse(readYaml('deploy/compose/prometheus.yml'));
+
+  it('is the file the prometheus service loads', () => {
+    expect(hostPathOf('prometheus', '/etc/prometheus/prometheus.yml')).toBe('deploy/compose/prometheus.yml');
+  });
+
+  it.each(catalog)("scrapes $name's admin port at /metrics", ({ name, adminPort }) => {
+    const paths = config.scrape_configs
+      .filter((job) => job.static_configs.some((group) => group.targets.includes(`${name}:${adminPort}`)))
+      .map((job) => job.metrics_path);
+    expect(paths).toEqual(['/metrics']);
+  });
+});
+
+const datasources = z.object({
+  datasources: z.array(z.object({ uid: z.string(), type: z.string(), url: z.string() })),
+});
+const providers = z.object({
+  providers: z.array(z.object({ type: z.literal('file'), options: z.object({ path: z.string() }) })),
+});
+const target = z.object({ expr: z.string(), datasource: z.object({ uid: z.string() }).optional() });
+const dashboardSchema = z.object({
+  title: z.string(),
+  panels: z.array(z.object({ title: z.string(), targets: z.array(target).default([]) })),
+  templating: z.object({ list: z.array(z.object({ definition: z.string().optional() })) }).optional(),
+});
+
+describe('Grafana (deploy/compose/grafana)', () => {
+  const provisioning = hostPathOf('grafana', '/etc/grafana/provisioning') ?? 'not mounted';
+  const sources = datasources.parse(readYaml(`${provisioning}/datasources/prometheus.yml`)).datasources;
+  const [provider] = providers.parse(readYaml(`${provisioning}/dashboards/iot-mesh.yml`)).providers;
+  const dashboardDir = hostPathOf('grafana', provider?.options.path ?? 'no provider') ?? 'not mounted';
+  const dashboard = dashboardSchema.parse(
+    JSON.parse(readRepoFile(`${dashboardDir}/iot-mesh-services.json`)) as unknown,
+  );
+  const targets = dashboard.panels.flatMap((panel) => panel.targets);
+  const expressions = [
+    ...targets.map((t) => t.expr),
+    // Grafana's label_values(metric, label): only the metric is PromQL.
+    ...(dashboard.templating?.list ?? []).flatMap(
+      (v) => v.definition?.replace(/^label_values\((.*),\s*\w+\)$/, '$1') ?? [],
+    ),
+  ];
+
+  it("points its datasource at the compose stack's Prometheus", () => {
+    const prometheus = sources.find((source) => source.type === 'prometheus');
+    expect(hostAndPort(prometheus?.url ?? '')).toEqual({ host: 'prometheus', port: 9090 });
+    expect(compose.services['prometheus']?.image).toMatch(/^prom\/prometheus:/);
+    expect(targets.filter((t) => t.datasource && t.datasource.uid !== prometheus?.uid)).toEqual([]);
+  });
+
+  it('loads the dashboard from a mounted repo folder', () => {
+    expect(existsInRepo(dashboardDir)).toBe(true);
+    expect(compose.services['grafana']?.image).toMatch(/^grafana\/grafana:/);
+  });
+
+  it('queries only series the services export', async () => {
+    const exported = await exportedSeries();
+    const unknown = expressions.flatMap(metricNames).filter((name) => !exported.has(name));
+    expect(unknown).toEqual([]);
+  });
+
+  it('has the panels operators need', () => {
+    const uses = (pattern: RegExp) => expressions.some((expr) => pattern.test(expr));
+    expect(uses(/sum by \(service, grpc_code\) \(rate\(grpc_server_handled_total\b/)).toBe(true);
+    expect(uses(/grpc_server_handled_total\{[^}]*grpc_code!="OK"/)).toBe(true);
+    for (const quantile of ['0.5', '0.99']) {
+      expect(
+        uses(new RegExp(`histogram_quantile\\(${quantile}, .*grpc_server_handling_seconds_bucket`)),
+      ).toBe(true);
+    }
+    for (const metric of ['ingestion_readings_accepted_total', 'ingestion_readings_rejected_total']) {
+      expect([metric, uses(new RegExp(`\\b${metric}\\b`))]).toEqual([metric, true]);
+    }
+    expect(uses(/\bprocess_resident_memory_bytes\b/)).toBe(true);
+  });
+});
