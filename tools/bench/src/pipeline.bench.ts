@@ -51,7 +51,7 @@ export async function ingestionPipeline(
       quiet: true,
       operatorToken: 'bench-operator-token',
     },
-    2000,
+    'free',
   );
   const client = <T>(definition: Parameters<typeof createGrpcClient>[0], name: string) =>
     createGrpcClient<T>(definition, { address: stack.address(name), tls: stack.tls, deadlineMs: 30_000 });

@@ -21,7 +21,6 @@ export interface TestStack {
  */
 export async function startTestStack(): Promise<TestStack> {
   const dir = mkdtempSync(join(tmpdir(), 'iot-mesh-loadgen-'));
-  const offset = 1000 + Math.floor(Math.random() * 800) * 10;
   const stack = await startStack(
     ROOT,
     {
@@ -32,7 +31,7 @@ export async function startTestStack(): Promise<TestStack> {
       quiet: true,
       operatorToken: OPERATOR_TOKEN,
     },
-    offset,
+    'free',
     {
       API_KEY_SCRYPT_COST: '1024',
       SEND_VERIFICATION_EMAILS: 'false',

@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { TlsSettings } from '@iot-mesh/platform';
+import { freePort } from '@iot-mesh/platform/testing';
 import { readCatalog, type CatalogService } from './catalog.js';
 import { runService, type RunningChild } from './service-runner.js';
 import { serviceEnv } from './service-env.js';
@@ -23,22 +24,29 @@ export interface Stack {
   stop(): Promise<void>;
 }
 
-/**
- * Starts every built service of the catalog in order and waits for each to report SERVING.
- * `portOffset` shifts every port, so a test stack can run beside a developer's.
- */
+/** The catalog's ports, or (for tests and benchmarks beside a developer's stack) free ones. */
+async function withPorts(catalog: CatalogService[], ports: 'catalog' | 'free'): Promise<CatalogService[]> {
+  if (ports === 'catalog') return catalog;
+  const placed: CatalogService[] = [];
+  for (const service of catalog) {
+    placed.push({
+      ...service,
+      grpcPort: await freePort(),
+      adminPort: await freePort(),
+      ...(service.httpPort ? { httpPort: await freePort() } : {}),
+    });
+  }
+  return placed;
+}
+
+/** Starts every built service of the catalog in order and waits for each to report SERVING. */
 export async function startStack(
   root: string,
   options: StackOptions,
-  portOffset = 0,
+  ports: 'catalog' | 'free' = 'catalog',
   extraEnv: NodeJS.ProcessEnv = {},
 ): Promise<Stack> {
-  const catalog = readCatalog(resolve(root, 'services/catalog.json')).map((service) => ({
-    ...service,
-    grpcPort: service.grpcPort + portOffset,
-    adminPort: service.adminPort + portOffset,
-    ...(service.httpPort ? { httpPort: service.httpPort + portOffset } : {}),
-  }));
+  const catalog = await withPorts(readCatalog(resolve(root, 'services/catalog.json')), ports);
   const built = catalog.filter((service) =>
     existsSync(resolve(root, 'services', service.name, 'dist/main.js')),
   );

@@ -21,7 +21,6 @@ export interface TestStack {
 export async function startTestStack(extraEnv: NodeJS.ProcessEnv = {}): Promise<TestStack> {
   const dir = mkdtempSync(join(tmpdir(), 'iot-mesh-stack-'));
   const webhook = await startWebhookReceiver();
-  const offset = 1000 + Math.floor(Math.random() * 800) * 10;
   const stack = await startStack(
     ROOT,
     {
@@ -32,7 +31,7 @@ export async function startTestStack(extraEnv: NodeJS.ProcessEnv = {}): Promise<
       quiet: true,
       operatorToken: OPERATOR_TOKEN,
     },
-    offset,
+    'free',
     {
       WEBHOOK_URL: webhook.url,
       WEBHOOK_SECRET,
