@@ -21,6 +21,7 @@ import { NotificationDispatcher } from './notifications/notification-dispatcher.
 import type { NotificationOutbox } from './notifications/notification-outbox.port.js';
 import type { NotificationSender } from './notifications/notification-sender.port.js';
 import { RulesGrpcController } from './rules/rules.grpc.controller.js';
+import { EnabledRulesCache } from './rules/enabled-rules.cache.js';
 import { RulesService } from './rules/rules.service.js';
 
 /** What main.ts opens and closes itself, handed to the module. */
@@ -45,6 +46,14 @@ export class AlertManagerModule {
         AlertEventFeed,
         NotificationDispatcher,
         { provide: AlertLocks, useValue: new AlertLocks() },
+        {
+          provide: EnabledRulesCache,
+          useValue: new EnabledRulesCache(
+            (types) => adapters.store.listEnabledRules(types),
+            config.ruleCacheTtlMs,
+            () => Date.now(),
+          ),
+        },
         { provide: ALERT_MANAGER_CONFIG, useValue: config },
         { provide: ALERT_STORE, useValue: adapters.store },
         { provide: NOTIFICATION_OUTBOX, useValue: adapters.outbox },

@@ -9,6 +9,7 @@ describe('alert manager config', () => {
       deviceRegistryAddress: '127.0.0.1:50052',
       notificationAddress: '127.0.0.1:50056',
       deviceCacheTtlMs: 30_000,
+      ruleCacheTtlMs: 2_000,
       alertChannels: { channels: ['log'], emailTo: '' },
       storage: { kind: 'sqlite' },
     });
@@ -31,6 +32,7 @@ describe('alert manager config', () => {
     [{ ALERT_CHANNELS: 'email' }, 'ALERT_EMAIL_TO'],
     [{ ALERT_EMAIL_TO: 'nope' }, 'ALERT_EMAIL_TO'],
     [{ DEVICE_CACHE_TTL_MS: '-1' }, 'DEVICE_CACHE_TTL_MS'],
+    [{ RULE_CACHE_TTL_MS: '-1' }, 'RULE_CACHE_TTL_MS'],
   ])('refuses %o naming %s', (env, variable) => {
     expect(() => loadConfig(alertConfigSchema, env)).toThrow(ConfigError);
     expect(() => loadConfig(alertConfigSchema, env)).toThrow(variable);

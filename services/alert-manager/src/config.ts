@@ -31,6 +31,9 @@ export const alertConfigSchema = z
     NOTIFICATION_ADDRESS: z.string().min(1).default('127.0.0.1:50056'),
     // Zero disables caching: every device-type rule evaluation asks the registry.
     DEVICE_CACHE_TTL_MS: z.coerce.number().int().min(0).default(30_000),
+    // How long enabled rules are cached; this replica's rule writes invalidate at once, other
+    // replicas' within this time. Zero disables caching.
+    RULE_CACHE_TTL_MS: z.coerce.number().int().min(0).default(2_000),
     ALERT_CHANNELS: channelList,
     ALERT_EMAIL_TO: z.string().regex(EMAIL, 'must be an email address').optional(),
     // How often the outbox is checked for due entries besides right after new ones are written.
@@ -57,6 +60,7 @@ export const alertConfigSchema = z
     deviceRegistryAddress: env.DEVICE_REGISTRY_ADDRESS,
     notificationAddress: env.NOTIFICATION_ADDRESS,
     deviceCacheTtlMs: env.DEVICE_CACHE_TTL_MS,
+    ruleCacheTtlMs: env.RULE_CACHE_TTL_MS,
     alertChannels: {
       channels: env.ALERT_CHANNELS,
       emailTo: env.ALERT_EMAIL_TO ?? '',

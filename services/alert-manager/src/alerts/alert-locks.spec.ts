@@ -34,4 +34,37 @@ describe('alert locks', () => {
     await expect(locks.run('r', 'd1', () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
     await expect(locks.run('r', 'd1', () => Promise.resolve('after'))).resolves.toBe('after');
   });
+
+  it('holds the locks of several rules and devices at once, in one order whatever the callers pass', async () => {
+    const locks = new AlertLocks();
+    const order: string[] = [];
+    let release!: () => void;
+    const first = locks.runAll(
+      [
+        { ruleId: 'r', deviceId: 'b' },
+        { ruleId: 'r', deviceId: 'a' },
+      ],
+      async () => {
+        order.push('first');
+        await new Promise<void>((resolve) => (release = resolve));
+      },
+    );
+    const second = locks.runAll(
+      [
+        { ruleId: 'r', deviceId: 'a' },
+        { ruleId: 'r', deviceId: 'b' },
+        { ruleId: 'r', deviceId: 'a' },
+      ],
+      () => {
+        order.push('second');
+        return Promise.resolve();
+      },
+    );
+    await tick();
+    expect(order).toEqual(['first']);
+    release();
+    await Promise.all([first, second]);
+    expect(order).toEqual(['first', 'second']);
+    expect(locks.size).toBe(0);
+  });
 });

@@ -22,6 +22,21 @@ export class AlertLocks {
     }
   }
 
+  /**
+   * Runs `work` holding the locks of every given rule and device, taken one by one in key order so
+   * that two callers with overlapping sets cannot wait on each other.
+   */
+  runAll<T>(targets: readonly { ruleId: string; deviceId: string }[], work: () => Promise<T>): Promise<T> {
+    const sorted = [...new Map(targets.map((t) => [JSON.stringify([t.ruleId, t.deviceId]), t])).entries()]
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([, t]) => t);
+    const acquire = (index: number): Promise<T> =>
+      index === sorted.length
+        ? work()
+        : this.run(sorted[index].ruleId, sorted[index].deviceId, () => acquire(index + 1));
+    return acquire(0);
+  }
+
   /** Keys with work running or queued (for tests and diagnostics). */
   get size(): number {
     return this.tails.size;

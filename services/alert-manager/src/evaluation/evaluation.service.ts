@@ -9,8 +9,10 @@ import { toChangeBatch } from '../alerts/change-batch.js';
 import { retryOnConflict } from '../alerts/retry-on-conflict.js';
 import { AlertEventType, type Alert } from '../alerts/domain/alert.js';
 import type { AlertManagerConfig } from '../config.js';
-import type { AlertStore } from '../infrastructure/alert-store.port.js';
+import { ConcurrentChangeError, evaluationKey, type AlertStore } from '../infrastructure/alert-store.port.js';
+import type { StepContext } from '../alerts/domain/alert-state-machine.js';
 import { sameTarget, type Rule } from '../rules/domain/rule.js';
+import { EnabledRulesCache } from '../rules/enabled-rules.cache.js';
 import type { DeviceTypeLookup } from './device-types.port.js';
 import type { EvaluatedReading } from './domain/evaluated-reading.js';
 import { planEvaluation } from './domain/evaluation-plan.js';
@@ -35,6 +37,7 @@ export class EvaluationService {
     @Inject(CLOCK) private readonly now: () => number,
     @Inject(METRICS_REGISTRY) registry: Registry,
     private readonly locks: AlertLocks,
+    private readonly enabledRules: EnabledRulesCache,
   ) {
     this.transitions = new Counter({
       name: 'alert_manager_alert_events_total',
@@ -48,15 +51,66 @@ export class EvaluationService {
     const violations = readingsViolations(messages);
     if (violations.length > 0) throw new ValidationError(violations, 'READINGS.INVALID');
     const readings = messages.map(evaluatedReading);
-    const rules = await this.store.listEnabledRules([...new Set(readings.map((r) => r.sensorType))]);
+    const rules = await this.enabledRules.forSensorTypes(readings.map((r) => r.sensorType));
+    if (rules.length === 0) return { evaluatedCount: readings.length, changed: [] };
     // Every lookup happens before anything is written: a registry outage fails the whole call
     // (UNAVAILABLE, so the caller retries) instead of evaluating half of it.
     const types = await this.lookUpTypes(devicesNeedingType(rules, readings));
     const groups = groupByRuleAndDevice(rules, readings, types);
-    const changed = await Promise.all(
-      groups.map((group) => this.locks.run(group.rule.id, group.deviceId, () => this.evaluateGroup(group))),
-    );
-    return { evaluatedCount: readings.length, changed: changed.flat() };
+    if (groups.length === 0) return { evaluatedCount: readings.length, changed: [] };
+    const targets = groups.map((g) => ({ ruleId: g.rule.id, deviceId: g.deviceId }));
+    const changed = await this.locks.runAll(targets, () => this.evaluateGroups(groups, targets));
+    return { evaluatedCount: readings.length, changed };
+  }
+
+  /**
+   * The fast path: every group of the request read at once and written in one transaction. When
+   * another writer got in between, nothing of it was written and each group is evaluated on its
+   * own again, with the usual retries.
+   */
+  private async evaluateGroups(
+    groups: EvaluationGroup[],
+    targets: { ruleId: string; deviceId: string }[],
+  ): Promise<Alert[]> {
+    const states = await this.store.findEvaluationStates(targets);
+    const now = this.now();
+    const planned = groups.map(({ rule, deviceId, readings }) => {
+      const { cursor, open } = states.get(evaluationKey(rule.id, deviceId)) ?? {};
+      return {
+        rule,
+        deviceId,
+        cursor,
+        plan: planEvaluation({ rule, deviceId, open, cursor, readings }, this.stepContext(now)),
+      };
+    });
+    const moving = planned.filter((p) => p.plan.cursor !== undefined);
+    if (moving.length === 0) return [];
+    try {
+      await this.store.applyEvaluations(
+        moving.map(({ rule, deviceId, cursor, plan }) => ({
+          ruleId: rule.id,
+          rule,
+          deviceId,
+          expectedCursor: cursor,
+          cursor: plan.cursor!,
+          changes: toChangeBatch(plan.changes, this.config.alertChannels, now),
+        })),
+      );
+    } catch (error) {
+      if (!(error instanceof ConcurrentChangeError)) throw error;
+      const one = await Promise.all(groups.map((group) => this.evaluateGroup(group)));
+      return one.flat();
+    }
+    for (const { plan } of moving) this.count(plan.changes.events);
+    return moving.flatMap(({ plan }) => plan.changedAlerts);
+  }
+
+  private stepContext(now: number): StepContext {
+    return { now, newAlertId: () => `alert-${randomBytes(8).toString('hex')}` };
+  }
+
+  private count(events: readonly { type: AlertEventType }[]): void {
+    for (const event of events) this.transitions.inc({ type: AlertEventType[event.type] });
   }
 
   private async lookUpTypes(deviceIds: readonly string[]): Promise<DeviceTypes> {
@@ -85,18 +139,18 @@ export class EvaluationService {
       this.store.findOpenAlert(rule.id, deviceId),
     ]);
     const now = this.now();
-    const newAlertId = () => `alert-${randomBytes(8).toString('hex')}`;
-    const plan = planEvaluation({ rule, deviceId, open, cursor, readings }, { now, newAlertId });
+    const plan = planEvaluation({ rule, deviceId, open, cursor, readings }, this.stepContext(now));
     if (plan.cursor === undefined) return [];
     const changes = toChangeBatch(plan.changes, this.config.alertChannels, now);
     await this.store.applyEvaluation({
       ruleId: rule.id,
+      rule,
       deviceId,
       expectedCursor: cursor,
       cursor: plan.cursor,
       changes,
     });
-    for (const event of plan.changes.events) this.transitions.inc({ type: AlertEventType[event.type] });
+    this.count(plan.changes.events);
     return plan.changedAlerts;
   }
 }

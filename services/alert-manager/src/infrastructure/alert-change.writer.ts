@@ -8,7 +8,8 @@ import {
   type CommitNotice,
   type EvaluationWrite,
 } from './alert-store.port.js';
-import { alertFromRow, alertToRow, eventToRow, outboxToRow } from './alert-rows.js';
+import { alertFromRow, alertToRow, eventToRow, outboxToRow, ruleFromRow } from './alert-rows.js';
+import { sameTarget, type Rule } from '../rules/domain/rule.js';
 
 type Trx = Transaction<AlertDatabase>;
 
@@ -27,12 +28,16 @@ const affected = (result: { numInsertedOrUpdatedRows?: bigint; numUpdatedRows?: 
 export class AlertChangeWriter {
   constructor(private readonly dialect: SqlDialect) {}
 
-  /** Whether the rule still exists and is enabled, holding it until commit. */
-  async ruleIsLive(trx: Trx, ruleId: string): Promise<boolean> {
-    let query = trx.selectFrom('rules').select('enabled').where('id', '=', ruleId);
+  /**
+   * Whether the rule still exists and is enabled (and, given the rule as evaluated, still watches
+   * the same target), holding it until commit.
+   */
+  async ruleIsLive(trx: Trx, ruleId: string, evaluated?: Rule): Promise<boolean> {
+    let query = trx.selectFrom('rules').selectAll().where('id', '=', ruleId);
     if (this.dialect === 'postgres') query = query.forUpdate();
     const row = await query.executeTakeFirst();
-    return row !== undefined && Number(row.enabled) === 1;
+    if (row === undefined || Number(row.enabled) !== 1) return false;
+    return evaluated === undefined || sameTarget(ruleFromRow(row), evaluated);
   }
 
   async openAlertsOfRule(trx: Trx, ruleId: string): Promise<StoredAlert[]> {

@@ -28,12 +28,26 @@ export type CloseOpenAlerts = (open: StoredAlert[]) => ChangeBatch;
 
 export interface EvaluationWrite {
   ruleId: string;
+  /**
+   * The rule as evaluated (it may come from a cache): opening an alert needs the stored rule to
+   * still be enabled and to watch the same devices and sensor.
+   */
+  rule?: Rule;
   deviceId: string;
   /** The cursor the evaluation started from; another writer moving it first is a conflict. */
   expectedCursor: EvaluationCursor | undefined;
   cursor: EvaluationCursor;
   changes: ChangeBatch;
 }
+
+/** Where evaluation of a rule and device stands: its cursor and its open alert. */
+export interface EvaluationState {
+  cursor: EvaluationCursor | undefined;
+  open: StoredAlert | undefined;
+}
+
+/** Key of a rule and device in maps of evaluation states. */
+export const evaluationKey = (ruleId: string, deviceId: string): string => `${ruleId}/${deviceId}`;
 
 /** Another writer changed what a use case read; reload and try again. */
 export class ConcurrentChangeError extends Error {
@@ -65,8 +79,17 @@ export interface AlertStore {
 
   findCursor(ruleId: string, deviceId: string): Promise<EvaluationCursor | undefined>;
   findOpenAlert(ruleId: string, deviceId: string): Promise<StoredAlert | undefined>;
+  /** The evaluation states of many rules and devices at once, by evaluationKey; absent ones are empty. */
+  findEvaluationStates(
+    targets: readonly { ruleId: string; deviceId: string }[],
+  ): Promise<Map<string, EvaluationState>>;
   /** Moves the cursor and applies the changes; ConcurrentChangeError when someone was faster. */
   applyEvaluation(write: EvaluationWrite): Promise<void>;
+  /**
+   * applyEvaluation for many rules and devices in one transaction: all or nothing, so a
+   * ConcurrentChangeError of any of them writes none.
+   */
+  applyEvaluations(writes: readonly EvaluationWrite[]): Promise<void>;
   /** Applies changes to existing alerts; ConcurrentChangeError on a revision mismatch. */
   applyChanges(changes: ChangeBatch): Promise<void>;
 

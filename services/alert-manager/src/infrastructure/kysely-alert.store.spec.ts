@@ -169,5 +169,74 @@ describe.each(['sqlite', 'postgres'] as const)(
       }
       expect(await store.listAlerts({ ruleId: 'rule-race' }, undefined, 10)).toHaveLength(1);
     });
+
+    it('reads many evaluation states at once and applies many evaluations all or nothing', async () => {
+      await store.insertRule(rule('rule-batch', { scope: { kind: 'all_devices' } }));
+      const at = (t: number) => ({ readingTime: t, readingId: `r${t}` });
+      const open = alert('b-1', { ruleId: 'rule-batch', deviceId: 'dev-b1' });
+      await store.applyEvaluations([
+        {
+          ruleId: 'rule-batch',
+          deviceId: 'dev-b1',
+          expectedCursor: undefined,
+          cursor: at(1),
+          changes: firing(open, null),
+        },
+        {
+          ruleId: 'rule-batch',
+          deviceId: 'dev-b2',
+          expectedCursor: undefined,
+          cursor: at(1),
+          changes: { writes: [], events: [], outbox: [] },
+        },
+      ]);
+      const states = await store.findEvaluationStates([
+        { ruleId: 'rule-batch', deviceId: 'dev-b1' },
+        { ruleId: 'rule-batch', deviceId: 'dev-b2' },
+        { ruleId: 'rule-batch', deviceId: 'dev-b3' },
+      ]);
+      expect(Object.fromEntries(states)).toEqual({
+        'rule-batch/dev-b1': { cursor: at(1), open: { ...open, revision: 1 } },
+        'rule-batch/dev-b2': { cursor: at(1), open: undefined },
+        'rule-batch/dev-b3': { cursor: undefined, open: undefined },
+      });
+      // One stale cursor fails the whole batch: the other device's alert is not opened either.
+      const stale = store.applyEvaluations([
+        {
+          ruleId: 'rule-batch',
+          deviceId: 'dev-b3',
+          expectedCursor: undefined,
+          cursor: at(2),
+          changes: firing(alert('b-3', { ruleId: 'rule-batch', deviceId: 'dev-b3' }), null),
+        },
+        {
+          ruleId: 'rule-batch',
+          deviceId: 'dev-b2',
+          expectedCursor: undefined,
+          cursor: at(2),
+          changes: { writes: [], events: [], outbox: [] },
+        },
+      ]);
+      await expect(stale).rejects.toThrow(ConcurrentChangeError);
+      await expect(store.findAlert('b-3')).resolves.toBeUndefined();
+      await expect(store.findCursor('rule-batch', 'dev-b3')).resolves.toBeUndefined();
+    });
+
+    it('refuses to open alerts for a rule evaluated with a target it no longer has', async () => {
+      const evaluated = rule('rule-moved', { scope: { kind: 'all_devices' } });
+      await store.insertRule({ ...evaluated, scope: { kind: 'device', deviceId: 'dev-1' } });
+      const write = store.applyEvaluations([
+        {
+          ruleId: 'rule-moved',
+          rule: evaluated,
+          deviceId: 'dev-7',
+          expectedCursor: undefined,
+          cursor: { readingTime: 1, readingId: 'r' },
+          changes: firing(alert('a-moved', { ruleId: 'rule-moved', deviceId: 'dev-7' }), null),
+        },
+      ]);
+      await expect(write).rejects.toThrow(ConcurrentChangeError);
+      await expect(store.findAlert('a-moved')).resolves.toBeUndefined();
+    });
   },
 );

@@ -17,8 +17,19 @@ import {
   type ChangeBatch,
   type CloseOpenAlerts,
   type CommitNotice,
+  type EvaluationState,
   type EvaluationWrite,
+  evaluationKey,
 } from './alert-store.port.js';
+
+// Bound on the values of one IN list, well below the parameter limits of SQLite and PostgreSQL.
+const IN_CHUNK = 500;
+
+function chunks<T>(items: readonly T[]): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += IN_CHUNK) out.push(items.slice(i, i + IN_CHUNK));
+  return out;
+}
 
 type Trx = Transaction<AlertDatabase>;
 const NOTHING: CommitNotice = { events: false, outbox: false };
@@ -121,10 +132,83 @@ export class KyselyAlertStore implements AlertStore {
     return row && alertFromRow(row);
   }
 
+  async findEvaluationStates(
+    targets: readonly { ruleId: string; deviceId: string }[],
+  ): Promise<Map<string, EvaluationState>> {
+    const states = new Map<string, EvaluationState>();
+    const byRule = new Map<string, string[]>();
+    for (const { ruleId, deviceId } of targets) {
+      const key = evaluationKey(ruleId, deviceId);
+      if (states.has(key)) continue;
+      states.set(key, { cursor: undefined, open: undefined });
+      byRule.set(ruleId, [...(byRule.get(ruleId) ?? []), deviceId]);
+    }
+    const reads: Promise<void>[] = [];
+    for (const [ruleId, deviceIds] of byRule) {
+      for (const part of chunks(deviceIds)) {
+        reads.push(
+          (async () => {
+            const rows = await this.db
+              .selectFrom('evaluation_cursors')
+              .select(['device_id', 'reading_time', 'reading_id'])
+              .where('rule_id', '=', ruleId)
+              .where('device_id', 'in', part)
+              .execute();
+            for (const row of rows) {
+              const state = states.get(evaluationKey(ruleId, row.device_id));
+              if (state) state.cursor = { readingTime: Number(row.reading_time), readingId: row.reading_id };
+            }
+          })(),
+        );
+      }
+    }
+    for (const part of chunks([...states.keys()])) {
+      reads.push(
+        (async () => {
+          const rows = await this.db.selectFrom('alerts').selectAll().where('open_key', 'in', part).execute();
+          for (const row of rows) {
+            const state = states.get(row.open_key ?? '');
+            if (state) state.open = alertFromRow(row);
+          }
+        })(),
+      );
+    }
+    await Promise.all(reads);
+    return states;
+  }
+
+  async applyEvaluations(writes: readonly EvaluationWrite[]): Promise<void> {
+    if (writes.length === 0) return;
+    // One lock order for every transaction: rule rows, cursors, alert rows (by rule and device),
+    // then the event lock, so concurrent batches cannot deadlock on each other.
+    const sorted = [...writes].sort((a, b) => {
+      const x = evaluationKey(a.ruleId, a.deviceId);
+      const y = evaluationKey(b.ruleId, b.deviceId);
+      return x < y ? -1 : x > y ? 1 : 0;
+    });
+    await this.transact(async (trx) => {
+      const checked = new Set<string>();
+      for (const write of sorted) {
+        if (checked.has(write.ruleId) || !write.changes.writes.some((w) => w.expectedRevision === null))
+          continue;
+        checked.add(write.ruleId);
+        if (!(await this.writer.ruleIsLive(trx, write.ruleId, write.rule))) {
+          throw new ConcurrentChangeError(`rule ${write.ruleId} was deleted, disabled or retargeted`);
+        }
+      }
+      for (const write of sorted) await this.writer.moveCursor(trx, write);
+      return this.writer.write(trx, {
+        writes: sorted.flatMap((w) => w.changes.writes),
+        events: writes.flatMap((w) => w.changes.events),
+        outbox: writes.flatMap((w) => w.changes.outbox),
+      });
+    });
+  }
+
   async applyEvaluation(write: EvaluationWrite): Promise<void> {
     await this.transact(async (trx) => {
       const opens = write.changes.writes.some((w) => w.expectedRevision === null);
-      if (opens && !(await this.writer.ruleIsLive(trx, write.ruleId))) {
+      if (opens && !(await this.writer.ruleIsLive(trx, write.ruleId, write.rule))) {
         throw new ConcurrentChangeError(`rule ${write.ruleId} was deleted or disabled`);
       }
       await this.writer.moveCursor(trx, write);

@@ -25,6 +25,7 @@ import {
   type UpdatablePath,
 } from './domain/rule.js';
 import { ruleFieldViolations } from './domain/rule.validation.js';
+import { EnabledRulesCache } from './enabled-rules.cache.js';
 
 const cursorSchema = z.object({ after: z.string() });
 
@@ -49,6 +50,7 @@ export class RulesService {
     @Inject(ALERT_STORE) private readonly store: AlertStore,
     @Inject(ALERT_MANAGER_CONFIG) private readonly config: AlertManagerConfig,
     @Inject(CLOCK) private readonly now: () => number,
+    private readonly enabledRules: EnabledRulesCache,
   ) {}
 
   async create(fields: RuleFields): Promise<Rule> {
@@ -59,7 +61,11 @@ export class RulesService {
       createTime: now,
       updateTime: now,
     };
-    await this.store.insertRule(rule);
+    try {
+      await this.store.insertRule(rule);
+    } finally {
+      this.enabledRules.invalidate();
+    }
     return rule;
   }
 
@@ -103,7 +109,9 @@ export class RulesService {
       const updated: Rule = { ...current, ...validated(fields), updateTime: this.now() };
       // Alerts of a rule that stops watching their device would stay open forever: close them.
       const retargeted = !updated.enabled || !sameTarget(current, updated);
-      const found = await this.store.updateRule(updated, retargeted ? this.closeOpenAlerts() : undefined);
+      const found = await this.store
+        .updateRule(updated, retargeted ? this.closeOpenAlerts() : undefined)
+        .finally(() => this.enabledRules.invalidate());
       if (!found) throw new NotFoundError('RULE.NOT_FOUND', `rule ${id} not found`, { rule_id: id });
       return updated;
     });
@@ -112,7 +120,7 @@ export class RulesService {
   async delete(id: string): Promise<void> {
     requireId(id);
     const found = await retryOnConflict(`rule ${id}`, () =>
-      this.store.deleteRule(id, this.closeOpenAlerts()),
+      this.store.deleteRule(id, this.closeOpenAlerts()).finally(() => this.enabledRules.invalidate()),
     );
     if (!found) throw new NotFoundError('RULE.NOT_FOUND', `rule ${id} not found`, { rule_id: id });
   }
