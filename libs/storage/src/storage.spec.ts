@@ -80,3 +80,23 @@ describe.each(['sqlite', 'postgres'] as const)('storage on %s', (kind) => {
     );
   });
 });
+
+describe('embedded SQLite adapter', () => {
+  it('reuses prepared statements and still binds fresh parameters each time', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'iot-mesh-sqlite-'));
+    const db = createDatabase<Schema>({ kind: 'sqlite', file: join(dir, 'cache.sqlite') });
+    await migrateToLatest(db as Kysely<unknown>, migrations);
+    for (let i = 0; i < 3; i++)
+      await db
+        .insertInto('notes')
+        .values({ id: `n${i}`, body: `body ${i}`, size: i })
+        .execute();
+    const read = (id: string) =>
+      db.selectFrom('notes').select('body').where('id', '=', id).executeTakeFirst();
+    await expect(read('n0')).resolves.toEqual({ body: 'body 0' });
+    await expect(read('n2')).resolves.toEqual({ body: 'body 2' });
+    await expect(read('missing')).resolves.toBeUndefined();
+    await db.destroy();
+    rmSync(dir, { recursive: true, force: true });
+  });
+});
