@@ -174,3 +174,59 @@ describe.each(DATABASE_KINDS)('processor store contract on %s', (kind) => {
     expect(known.map((r) => r.readingId)).toEqual(['old']);
   });
 });
+
+// Two processes on one database, each with its own cache of decoded sketches.
+describe.each(DATABASE_KINDS)('processor store window cache on %s', (kind) => {
+  const opened = freshStore(kind, 'processor_cache', async (settings) => {
+    const a = await KyselyProcessorStore.open(settings);
+    const b = await KyselyProcessorStore.open(settings);
+    return { a, b, close: async () => void (await Promise.all([a.close(), b.close()])) };
+  });
+  const add = (store: KyselyProcessorStore, k: WindowKey, values: number[], fail = false) =>
+    store.inTransaction(async (tx) => {
+      const current = await tx.lockWindows([k]);
+      const readings = values.map((value) => ({
+        deviceId: k.deviceId,
+        sensorType: TEMP,
+        value,
+        timestamp: T0,
+      }));
+      await tx.saveWindows(foldReadings([k], current, readings));
+      if (fail) throw new Error('abort');
+    });
+  const stored = async (store: KyselyProcessorStore, k: WindowKey) =>
+    (await store.findWindows({ ...k, limit: 1 }))[0];
+  const p100 = (window: WindowAggregate) => QuantileSketch.fromBytes(window.sketch).quantile(1);
+
+  it('sees what another writer stored since its own last write', async () => {
+    const { a, b } = opened();
+    const k = key('cache-1');
+    await add(a, k, [1, 2]);
+    await add(b, k, [1000]);
+    await add(a, k, [3]);
+    const window = await stored(b, k);
+    expect(window).toMatchObject({ count: 4, min: 1, max: 1000, sum: 1006 });
+    // The sketch still holds the other writer's value: a stale cached sketch would have lost it.
+    expect(Math.abs(p100(window) / 1000 - 1)).toBeLessThan(0.01);
+  });
+
+  it('keeps folding from the cache across its own writes', async () => {
+    const { a } = opened();
+    const k = key('cache-2');
+    for (const value of [5, 50, 500]) await add(a, k, [value]);
+    const window = await stored(a, k);
+    expect(window).toMatchObject({ count: 3, min: 5, max: 500 });
+    expect(Math.abs(p100(window) / 500 - 1)).toBeLessThan(0.01);
+  });
+
+  it('forgets what a rolled-back transaction added to a cached sketch', async () => {
+    const { a } = opened();
+    const k = key('cache-3');
+    await add(a, k, [1]);
+    await expect(add(a, k, [9999], true)).rejects.toThrow('abort');
+    await add(a, k, [2]);
+    const window = await stored(a, k);
+    expect(window).toMatchObject({ count: 2, min: 1, max: 2 });
+    expect(Math.abs(p100(window) / 2 - 1)).toBeLessThan(0.01);
+  });
+});

@@ -7,6 +7,7 @@ import { KyselyReadingsTransaction } from './kysely-readings.transaction.js';
 import type { ProcessorStore, ReadingsTransaction, WindowQuery } from './processor-store.port.js';
 import { processorMigrations } from './processor.migrations.js';
 import type { ProcessorDatabase } from './processor.schema.js';
+import { WindowCache } from './window-cache.js';
 import { fromWindowRow } from './window.rows.js';
 
 /** The processor store on SQLite (embedded default) or PostgreSQL, through Kysely. */
@@ -15,16 +16,25 @@ export class KyselyProcessorStore implements ProcessorStore {
     private readonly db: Kysely<ProcessorDatabase>,
     // SQLite runs one writer at a time and has no SELECT ... FOR UPDATE; PostgreSQL needs row locks.
     private readonly rowLocks: boolean,
+    /** Decoded sketches of the windows this process wrote last; see WindowCache. */
+    private readonly cache: WindowCache,
   ) {}
 
-  static async open(settings: StorageSettings): Promise<KyselyProcessorStore> {
+  static async open(settings: StorageSettings, cachedWindows = 4096): Promise<KyselyProcessorStore> {
     const db = createDatabase<ProcessorDatabase>(settings);
     await migrateToLatest(db as Kysely<unknown>, processorMigrations(settings.kind));
-    return new KyselyProcessorStore(db, settings.kind === 'postgres');
+    return new KyselyProcessorStore(db, settings.kind === 'postgres', new WindowCache(cachedWindows));
   }
 
-  inTransaction<T>(work: (transaction: ReadingsTransaction) => Promise<T>): Promise<T> {
-    return this.db.transaction().execute((trx) => work(new KyselyReadingsTransaction(trx, this.rowLocks)));
+  async inTransaction<T>(work: (transaction: ReadingsTransaction) => Promise<T>): Promise<T> {
+    let transaction: KyselyReadingsTransaction | undefined;
+    const result = await this.db.transaction().execute((trx) => {
+      transaction = new KyselyReadingsTransaction(trx, this.rowLocks, this.cache);
+      return work(transaction);
+    });
+    // Only committed writes are cached: a rolled-back one left the rows as they were.
+    for (const [id, entry] of transaction!.written) this.cache.put(id, entry);
+    return result;
   }
 
   async findWindows(query: WindowQuery): Promise<WindowAggregate[]> {

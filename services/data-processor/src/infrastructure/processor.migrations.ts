@@ -39,5 +39,13 @@ export function processorMigrations(kind: StorageSettings['kind']): Record<strin
         await db.schema.createIndex('windows_end').on('windows').column('end_time').execute();
       },
     },
+    '0002_window_revision': {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .alterTable('windows')
+          .addColumn('revision', 'bigint', (c) => c.notNull().defaultTo(0))
+          .execute();
+      },
+    },
   };
 }

@@ -17,5 +17,10 @@ export interface ProcessorDatabase {
     sum: number;
     /** Deflated DDSketch protobuf (blob on SQLite, bytea on PostgreSQL). */
     sketch: Uint8Array;
+    /**
+     * A random token that every write of the row replaces (0 for rows written before it existed and
+     * for placeholders): a cached decoded sketch is only used while the row still has its token.
+     */
+    revision: number;
   };
 }

@@ -5,7 +5,10 @@ import type { ProcessorDatabase } from './processor.schema.js';
 
 export type WindowRow = Selectable<ProcessorDatabase['windows']>;
 
-export const toWindowRow = (w: WindowAggregate): Insertable<ProcessorDatabase['windows']> => ({
+export const toWindowRow = (
+  w: WindowAggregate,
+  revision: number,
+): Insertable<ProcessorDatabase['windows']> => ({
   device_id: w.deviceId,
   sensor_type: w.sensorType,
   window_size: w.window,
@@ -17,6 +20,7 @@ export const toWindowRow = (w: WindowAggregate): Insertable<ProcessorDatabase['w
   sum: w.sum,
   // pg sends Buffers as bytea; a bare Uint8Array would not be recognised everywhere.
   sketch: Buffer.from(w.sketch),
+  revision,
 });
 
 export const fromWindowRow = (r: WindowRow): WindowAggregate => ({
@@ -34,15 +38,18 @@ export const fromWindowRow = (r: WindowRow): WindowAggregate => ({
 
 /** A row that only reserves (and locks) a window's key; a count of 0 marks it as holding no data. */
 export const placeholderRow = (key: WindowKey) =>
-  toWindowRow({
-    ...key,
-    endTime: windowEnd(key),
-    count: 0,
-    min: 0,
-    max: 0,
-    sum: 0,
-    sketch: new Uint8Array(),
-  });
+  toWindowRow(
+    {
+      ...key,
+      endTime: windowEnd(key),
+      count: 0,
+      min: 0,
+      max: 0,
+      sum: 0,
+      sketch: new Uint8Array(),
+    },
+    0,
+  );
 
 /** Splits `items` so that one statement stays far below the bind-parameter limits of both databases. */
 export function chunked<T>(items: readonly T[], size = 500): T[][] {

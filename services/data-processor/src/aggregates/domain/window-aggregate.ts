@@ -9,6 +9,11 @@ export interface WindowAggregate extends WindowKey {
   max: number;
   sum: number;
   sketch: Uint8Array;
+  /**
+   * `sketch` already decoded, when the caller has it (a cache), so folding skips the decode. It is
+   * handed over: folding adds to it, so an aggregate's decodedSketch must be folded at most once.
+   */
+  decodedSketch?: QuantileSketch;
 }
 
 /** A reading as the aggregation sees it: validated, its timestamp in epoch milliseconds. */
@@ -63,7 +68,7 @@ export function foldReadings(
 
 /** The statistics of a window; it is closed once its end has passed. */
 export function summarizeWindow(window: WindowAggregate, now: number): WindowSummary {
-  const { sketch, sum, ...stats } = window;
+  const { sketch, sum, decodedSketch, ...stats } = window;
   // Sketch values are bin representatives; the true p95 always lies between min and max.
   const p95 = Math.min(window.max, Math.max(window.min, QuantileSketch.fromBytes(sketch).quantile(0.95)));
   return {
@@ -86,7 +91,9 @@ class WindowAccumulator {
     stored: WindowAggregate | undefined,
   ) {
     const known = stored !== undefined && stored.count > 0;
-    this.sketch = known ? QuantileSketch.fromBytes(stored.sketch) : QuantileSketch.empty();
+    this.sketch = known
+      ? (stored.decodedSketch ?? QuantileSketch.fromBytes(stored.sketch))
+      : QuantileSketch.empty();
     this.count = known ? stored.count : 0;
     this.min = known ? stored.min : Infinity;
     this.max = known ? stored.max : -Infinity;
@@ -110,6 +117,7 @@ class WindowAccumulator {
       max: this.count > 0 ? this.max : 0,
       sum: this.sum,
       sketch: this.sketch.toBytes(),
+      decodedSketch: this.sketch,
     };
   }
 }
