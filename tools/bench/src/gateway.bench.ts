@@ -44,7 +44,9 @@ export async function gatewayEndToEnd(
       RATE_LIMIT_IP_BURST: '1000000',
       API_KEY_SCRYPT_COST: '1024',
       // Heap flags for the services under test, e.g. "--max-old-space-size=128", to see RSS against throughput.
-      ...(process.env['BENCH_SERVICE_NODE_OPTIONS'] ? { NODE_OPTIONS: process.env['BENCH_SERVICE_NODE_OPTIONS'] } : {}),
+      ...(process.env['BENCH_SERVICE_NODE_OPTIONS']
+        ? { NODE_OPTIONS: process.env['BENCH_SERVICE_NODE_OPTIONS'] }
+        : {}),
     },
   );
   const gateway = stack.services.find((s) => s.httpPort)!;
