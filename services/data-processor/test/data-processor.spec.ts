@@ -50,6 +50,7 @@ describe('data processor over gRPC', () => {
       await expect(send(HOUR_READINGS.slice(i, i + 100))).resolves.toEqual({
         processedCount: 100,
         duplicateCount: 0,
+        duplicateIndexes: [],
       });
     }
     expect(alerts.evaluatedIds()).toEqual(HOUR_READINGS.map((r) => r.readingId));
@@ -77,7 +78,11 @@ describe('data processor over gRPC', () => {
   it('does not count duplicates, but still has them evaluated', async () => {
     const before = alerts.calls.length;
     const again = [HOUR_READINGS[0], HOUR_READINGS[1], reading('b1-new', 'boiler-1', 1000, BASE)];
-    await expect(send(again)).resolves.toEqual({ processedCount: 1, duplicateCount: 2 });
+    await expect(send(again)).resolves.toEqual({
+      processedCount: 1,
+      duplicateCount: 2,
+      duplicateIndexes: [0, 1],
+    });
     expect(alerts.calls.slice(before)).toEqual([['b1-0', 'b1-1', 'b1-new']]);
     const hour = await history('boiler-1', Window.WINDOW_ONE_HOUR);
     expect(hour.aggregates[0]).toMatchObject({ count: 601, max: 1000 });
@@ -125,7 +130,11 @@ describe('data processor over gRPC', () => {
     const down = await failure(api().processReadings({ readings: batch }));
     expect(down.code).toBe(status.UNAVAILABLE);
     alerts.unavailable = false;
-    await expect(send(batch)).resolves.toEqual({ processedCount: 0, duplicateCount: 2 });
+    await expect(send(batch)).resolves.toEqual({
+      processedCount: 0,
+      duplicateCount: 2,
+      duplicateIndexes: [0, 1],
+    });
     expect(alerts.calls.at(-1)).toEqual(['d-1', 'd-2']);
     const hour = await history('dryer-1', Window.WINDOW_ONE_HOUR);
     expect(hour.aggregates[0]).toMatchObject({ count: 2, min: 50, max: 70, avg: 60 });
@@ -177,6 +186,7 @@ describe('data processor over gRPC', () => {
     await expect(send(HOUR_READINGS.slice(0, 10))).resolves.toEqual({
       processedCount: 0,
       duplicateCount: 10,
+      duplicateIndexes: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9],
     });
     expect(alerts.calls.length).toBe(before);
     const hour = await history('boiler-1', Window.WINDOW_ONE_HOUR);

@@ -103,9 +103,16 @@ export class StubProcessor {
         }
         const { readings } = call.request;
         this.calls.push(readings);
-        const fresh = readings.filter((r) => !this.seen.has(r.readingId));
-        for (const reading of fresh) this.seen.add(reading.readingId);
-        reply(null, { processedCount: fresh.length, duplicateCount: readings.length - fresh.length });
+        const duplicateIndexes: number[] = [];
+        readings.forEach((reading, index) => {
+          if (this.seen.has(reading.readingId)) duplicateIndexes.push(index);
+          else this.seen.add(reading.readingId);
+        });
+        reply(null, {
+          processedCount: readings.length - duplicateIndexes.length,
+          duplicateCount: duplicateIndexes.length,
+          duplicateIndexes,
+        });
       },
     });
     this.server = await listen(server);

@@ -30,7 +30,12 @@ export async function rawGrpcHop(
     ProcessReadings: (
       call: ServerUnaryCall<ProcessReadingsRequest, ProcessReadingsResponse>,
       callback: sendUnaryData<ProcessReadingsResponse>,
-    ) => callback(null, { processedCount: call.request.readings.length, duplicateCount: 0 }),
+    ) =>
+      callback(null, {
+        processedCount: call.request.readings.length,
+        duplicateCount: 0,
+        duplicateIndexes: [],
+      }),
   });
   const port = await new Promise<number>((resolve, reject) =>
     server.bindAsync('127.0.0.1:0', ServerCredentials.createInsecure(), (error, bound) =>

@@ -69,11 +69,12 @@ describe('ProcessReadingsService', () => {
 
   it('counts each reading once, within a request and across requests, and evaluates all of them', async () => {
     await expect(service.process([reading('r1', 10), reading('r2', 20), reading('r1', 10)])).resolves.toEqual(
-      { processedCount: 2, duplicateCount: 1 },
+      { processedCount: 2, duplicateCount: 1, duplicateIndexes: [2] },
     );
     await expect(service.process([reading('r2', 20), reading('r3', 30)])).resolves.toEqual({
       processedCount: 1,
       duplicateCount: 1,
+      duplicateIndexes: [0],
     });
     expect(await hourWindow()).toMatchObject({ count: 3, min: 10, max: 30, sum: 60 });
     expect(evaluator.calls).toEqual([
@@ -90,6 +91,7 @@ describe('ProcessReadingsService', () => {
     await expect(service.process([reading('r1', 10)])).resolves.toEqual({
       processedCount: 0,
       duplicateCount: 1,
+      duplicateIndexes: [0],
     });
     expect(await hourWindow()).toMatchObject({ count: 1 });
     expect(evaluator.calls).toEqual([['r1'], ['r1']]);
@@ -112,6 +114,7 @@ describe('ProcessReadingsService', () => {
     await expect(service.process([reading('old', 1, ancient)])).resolves.toEqual({
       processedCount: 1,
       duplicateCount: 0,
+      duplicateIndexes: [],
     });
     expect(await hourWindow()).toBeUndefined();
   });

@@ -23,6 +23,8 @@ import type { ReadingsEvaluator } from './readings-evaluator.port.js';
 export interface ProcessOutcome {
   processedCount: number;
   duplicateCount: number;
+  /** Positions of the duplicate readings in the request. */
+  duplicateIndexes: number[];
 }
 
 const refKey = (ref: ReadingRef) => JSON.stringify([ref.deviceId, ref.readingId]);
@@ -62,10 +64,11 @@ export class ProcessReadingsService {
   async process(readings: readonly Reading[]): Promise<ProcessOutcome> {
     const violations = readingsViolations(readings);
     if (violations.length > 0) throw new ValidationError(violations, 'READINGS.INVALID');
-    if (readings.length === 0) return { processedCount: 0, duplicateCount: 0 };
+    if (readings.length === 0) return { processedCount: 0, duplicateCount: 0, duplicateIndexes: [] };
 
-    const processedCount = await this.aggregateNew(readings);
-    const duplicateCount = readings.length - processedCount;
+    const duplicateIndexes = await this.aggregateNew(readings);
+    const duplicateCount = duplicateIndexes.length;
+    const processedCount = readings.length - duplicateCount;
     this.readingsTotal.inc({ result: 'processed' }, processedCount);
     this.readingsTotal.inc({ result: 'duplicate' }, duplicateCount);
 
@@ -78,23 +81,31 @@ export class ProcessReadingsService {
         'readings are stored but could not be evaluated for alerts; retry the call',
       );
     }
-    return { processedCount, duplicateCount };
+    return { processedCount, duplicateCount, duplicateIndexes };
   }
 
-  /** Records the readings and folds the new ones into their windows in one transaction. */
-  private aggregateNew(readings: readonly Reading[]): Promise<number> {
+  /**
+   * Records the readings and folds the new ones into their windows in one transaction; returns the
+   * positions of the duplicates.
+   */
+  private aggregateNew(readings: readonly Reading[]): Promise<number[]> {
     const now = this.now();
     const keepAfter = now - this.config.retentionMs;
     return this.store.inTransaction(async (transaction) => {
       const fresh = new Set((await transaction.recordNewReadings(readings, now)).map(refKey));
       // The first occurrence of a fresh id counts; a repeat within the same request is a duplicate.
-      const counted = readings.filter((reading) => fresh.delete(refKey(reading))).map(toAggregated);
+      const counted: AggregatedReading[] = [];
+      const duplicateIndexes: number[] = [];
+      readings.forEach((reading, index) => {
+        if (fresh.delete(refKey(reading))) counted.push(toAggregated(reading));
+        else duplicateIndexes.push(index);
+      });
       const keys = windowsTouchedBy(counted, keepAfter);
       if (keys.length > 0) {
         const current = await transaction.lockWindows(keys);
         await transaction.saveWindows(foldReadings(keys, current, counted));
       }
-      return counted.length;
+      return duplicateIndexes;
     });
   }
 }

@@ -88,6 +88,11 @@ export interface ProcessReadingsRequest {
 export interface ProcessReadingsResponse {
   processedCount: number;
   duplicateCount: number;
+  /**
+   * Positions in the request of the readings that were duplicates, so a caller that merged several
+   * clients' readings into one request can tell each client its own duplicates.
+   */
+  duplicateIndexes: number[];
 }
 
 /** Request for GetAggregates. */
@@ -410,7 +415,7 @@ export const ProcessReadingsRequest: MessageFns<ProcessReadingsRequest> = {
 };
 
 function createBaseProcessReadingsResponse(): ProcessReadingsResponse {
-  return { processedCount: 0, duplicateCount: 0 };
+  return { processedCount: 0, duplicateCount: 0, duplicateIndexes: [] };
 }
 
 export const ProcessReadingsResponse: MessageFns<ProcessReadingsResponse> = {
@@ -420,6 +425,13 @@ export const ProcessReadingsResponse: MessageFns<ProcessReadingsResponse> = {
     }
     if (message.duplicateCount !== 0) {
       writer.uint32(16).int32(message.duplicateCount);
+    }
+    if (message.duplicateIndexes.length !== 0) {
+      writer.uint32(26).fork();
+      for (const v of message.duplicateIndexes) {
+        writer.int32(v);
+      }
+      writer.join();
     }
     return writer;
   },
@@ -453,6 +465,24 @@ export const ProcessReadingsResponse: MessageFns<ProcessReadingsResponse> = {
             message.duplicateCount = reader.int32();
             continue;
           }
+          case 3: {
+            if (tag === 24) {
+              message.duplicateIndexes.push(reader.int32());
+
+              continue;
+            }
+
+            if (tag === 26) {
+              const end2 = reader.uint32() + reader.pos;
+              while (reader.pos < end2) {
+                message.duplicateIndexes.push(reader.int32());
+              }
+
+              continue;
+            }
+
+            break;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -477,6 +507,11 @@ export const ProcessReadingsResponse: MessageFns<ProcessReadingsResponse> = {
         : isSet(object.duplicate_count)
         ? globalThis.Number(object.duplicate_count)
         : 0,
+      duplicateIndexes: globalThis.Array.isArray(object?.duplicateIndexes)
+        ? object.duplicateIndexes.map((e: any) => globalThis.Number(e))
+        : globalThis.Array.isArray(object?.duplicate_indexes)
+        ? object.duplicate_indexes.map((e: any) => globalThis.Number(e))
+        : [],
     };
   },
 
@@ -487,6 +522,9 @@ export const ProcessReadingsResponse: MessageFns<ProcessReadingsResponse> = {
     }
     if (message.duplicateCount !== 0) {
       obj.duplicateCount = Math.round(message.duplicateCount);
+    }
+    if (message.duplicateIndexes?.length) {
+      obj.duplicateIndexes = message.duplicateIndexes.map((e) => Math.round(e));
     }
     return obj;
   },
