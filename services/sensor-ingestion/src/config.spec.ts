@@ -9,6 +9,7 @@ describe('ingestion config', () => {
       dataProcessorAddress: '127.0.0.1:50054',
       maxBatchSize: 1000,
       forwardChunkSize: 500,
+      forwardLingerMs: 2,
       timeLimits: { maxFutureSkewMs: 300_000, maxReadingAgeMs: 604_800_000 },
       deviceCache: { ttlMs: 30_000, notFoundTtlMs: 5_000 },
     });

@@ -10,6 +10,8 @@ export const ingestionConfigSchema = z
     DATA_PROCESSOR_ADDRESS: z.string().min(1).default('127.0.0.1:50054'),
     MAX_BATCH_SIZE: count(1000, 10_000),
     FORWARD_CHUNK_SIZE: count(500, 10_000),
+    // How long accepted readings wait to share one ProcessReadings call with other callers; 0 = never.
+    FORWARD_LINGER_MS: z.coerce.number().int().min(0).max(1_000).default(2),
     MAX_FUTURE_SKEW_MS: millis(5 * 60_000),
     MAX_READING_AGE_MS: millis(7 * 24 * 3_600_000),
     DEVICE_CACHE_TTL_MS: millis(30_000),
@@ -26,6 +28,7 @@ export const ingestionConfigSchema = z
     dataProcessorAddress: env.DATA_PROCESSOR_ADDRESS,
     maxBatchSize: env.MAX_BATCH_SIZE,
     forwardChunkSize: env.FORWARD_CHUNK_SIZE,
+    forwardLingerMs: env.FORWARD_LINGER_MS,
     timeLimits: { maxFutureSkewMs: env.MAX_FUTURE_SKEW_MS, maxReadingAgeMs: env.MAX_READING_AGE_MS },
     deviceCache: {
       ttlMs: env.DEVICE_CACHE_TTL_MS,

@@ -4,6 +4,7 @@ import { SensorIngestionDefinition } from '@iot-mesh/proto/iotmesh/ingestion/v1/
 import { ingestionConfigSchema } from './config.js';
 import { IngestionModule } from './ingestion.module.js';
 import { CachedDeviceDirectory } from './infrastructure/cached-device-directory.js';
+import { ForwardBatcher } from './infrastructure/forward-batcher.js';
 import { DataProcessorSink } from './infrastructure/grpc-data-processor.sink.js';
 import { GrpcDeviceDirectory } from './infrastructure/grpc-device-directory.js';
 
@@ -20,17 +21,23 @@ const sink = new DataProcessorSink({
   deadlineMs: config.dataProcessorDeadlineMs,
   chunkSize: config.forwardChunkSize,
 });
+// FORWARD_LINGER_MS=0 keeps the direct path: every caller its own ProcessReadings call(s).
+const batcher =
+  config.forwardLingerMs > 0
+    ? new ForwardBatcher(sink, { lingerMs: config.forwardLingerMs, chunkSize: config.forwardChunkSize })
+    : undefined;
 const { logger } = await bootstrapGrpcService({
   config: config.platform,
   module: IngestionModule.register(config, {
     devices: new CachedDeviceDirectory(registry, config.deviceCache, clock),
-    sink,
+    sink: batcher ?? sink,
     clock,
   }),
   services: [SensorIngestionDefinition],
   protoFiles: ['iotmesh/ingestion/v1/sensor_ingestion.proto'],
   onShutdown: () => {
     registry.close();
+    batcher?.flush();
     sink.close();
   },
 });

@@ -104,6 +104,29 @@ describe('sensor ingestion over gRPC', () => {
     expect(processor.calls.slice(callsBefore).map((call) => call.length)).toEqual([3, 4, 4, 2]);
   });
 
+  it('tells concurrent callers, whose readings may share one forward, each their own duplicates', async () => {
+    await firstValueFrom(api().ingestBatch({ readings: [reading('conc-0'), reading('conc-2')] }));
+    const singles = await Promise.all(
+      ['conc-0', 'conc-1', 'conc-2', 'conc-3'].map((id) =>
+        firstValueFrom(api().ingest({ reading: reading(id) })),
+      ),
+    );
+    expect(singles.map((answer) => [answer.readingId, answer.duplicate])).toEqual([
+      ['conc-0', true],
+      ['conc-1', false],
+      ['conc-2', true],
+      ['conc-3', false],
+    ]);
+    const batches = await Promise.all([
+      firstValueFrom(api().ingestBatch({ readings: [reading('conc-1'), reading('conc-4')] })),
+      firstValueFrom(api().ingestBatch({ readings: [reading('conc-5'), reading('conc-6')] })),
+    ]);
+    expect(batches.map((response) => response.result)).toEqual([
+      { acceptedCount: 1, duplicateCount: 1, rejections: [] },
+      { acceptedCount: 2, duplicateCount: 0, rejections: [] },
+    ]);
+  });
+
   it('refuses empty and oversized batches with INVALID_ARGUMENT', async () => {
     const empty = await failure(api().ingestBatch({ readings: [] }));
     const oversized = await failure(

@@ -2,11 +2,32 @@ import { createGrpcClient, type GrpcClient, type TlsSettings } from '@iot-mesh/p
 import {
   DataProcessorDefinition,
   type DataProcessorClient,
+  type ProcessReadingsResponse,
 } from '@iot-mesh/proto/iotmesh/processor/v1/data_processor';
 import type { Reading } from '@iot-mesh/proto/iotmesh/telemetry/v1/reading';
 import { firstValueFrom } from 'rxjs';
 import type { ForwardOutcome, ReadingSink } from '../readings/reading-sink.port.js';
 import { unavailableOr } from './downstream-failure.js';
+
+/** One DataProcessor.ProcessReadings round trip, failures already mapped for our callers. */
+export interface ReadingProcessor {
+  processReadings(readings: readonly Reading[]): Promise<ProcessReadingsResponse>;
+}
+
+/** Today's direct path: chunks of at most `chunkSize`, one after the other, in request order. */
+export async function forwardInChunks(
+  processor: ReadingProcessor,
+  readings: readonly Reading[],
+  chunkSize: number,
+): Promise<ForwardOutcome> {
+  const outcome: ForwardOutcome = { processed: 0, duplicates: 0 };
+  for (let start = 0; start < readings.length; start += chunkSize) {
+    const response = await processor.processReadings(readings.slice(start, start + chunkSize));
+    outcome.processed += response.processedCount;
+    outcome.duplicates += response.duplicateCount;
+  }
+  return outcome;
+}
 
 export interface DataProcessorSinkSettings {
   address: string;
@@ -21,7 +42,7 @@ export interface DataProcessorSinkSettings {
  * sees them in request order. ProcessReadings is declared idempotent (the processor dedupes by
  * reading id), so grpc-js retries UNAVAILABLE; a retry can never count a reading twice.
  */
-export class DataProcessorSink implements ReadingSink {
+export class DataProcessorSink implements ReadingSink, ReadingProcessor {
   private readonly client: GrpcClient<DataProcessorClient>;
 
   constructor(private readonly settings: DataProcessorSinkSettings) {
@@ -33,21 +54,19 @@ export class DataProcessorSink implements ReadingSink {
     });
   }
 
-  async forward(readings: readonly Reading[]): Promise<ForwardOutcome> {
-    const outcome: ForwardOutcome = { processed: 0, duplicates: 0 };
-    for (let start = 0; start < readings.length; start += this.settings.chunkSize) {
-      const chunk = readings.slice(start, start + this.settings.chunkSize);
-      try {
-        const response = await firstValueFrom(this.client.service.processReadings({ readings: chunk }));
-        outcome.processed += response.processedCount;
-        outcome.duplicates += response.duplicateCount;
-      } catch (error) {
-        // Not acknowledged means not accepted: the caller retries the whole request, and the
-        // processor's dedupe absorbs the chunks that did get through.
-        unavailableOr(error, 'PROCESSOR.UNAVAILABLE', 'data processor did not accept the readings');
-      }
+  forward(readings: readonly Reading[]): Promise<ForwardOutcome> {
+    return forwardInChunks(this, readings, this.settings.chunkSize);
+  }
+
+  /** One ProcessReadings call; a transient failure becomes an UnavailableError. */
+  async processReadings(readings: readonly Reading[]): Promise<ProcessReadingsResponse> {
+    try {
+      return await firstValueFrom(this.client.service.processReadings({ readings: [...readings] }));
+    } catch (error) {
+      // Not acknowledged means not accepted: the caller retries the whole request, and the
+      // processor's dedupe absorbs the chunks that did get through.
+      unavailableOr(error, 'PROCESSOR.UNAVAILABLE', 'data processor did not accept the readings');
     }
-    return outcome;
   }
 
   close(): void {
