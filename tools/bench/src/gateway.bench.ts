@@ -1,7 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { startStack } from '@iot-mesh/local-stack';
+import { startScratchStack, UNLIMITED_RATES } from '@iot-mesh/local-stack';
 import { runLoad, type LoadReport } from '@iot-mesh/loadgen';
 import { peakRssMiB } from './process-memory.js';
 
@@ -24,34 +21,17 @@ export async function gatewayEndToEnd(
   restRate: number,
   streamRate: number,
 ): Promise<GatewayResults> {
-  const dir = mkdtempSync(join(tmpdir(), 'iot-mesh-bench-gw-'));
-  const stack = await startStack(
-    root,
-    {
-      dataDir: join(dir, 'data'),
-      storage: 'sqlite',
-      mtls: false,
-      logLevel: 'warn',
-      quiet: true,
-      operatorToken: OPERATOR_TOKEN,
-    },
-    'free',
+  const scratch = await startScratchStack(root, OPERATOR_TOKEN, {
     // The benchmark measures the pipeline, not the limiter.
-    {
-      RATE_LIMIT_DEVICE_PER_SECOND: '1000000',
-      RATE_LIMIT_DEVICE_BURST: '1000000',
-      RATE_LIMIT_IP_PER_SECOND: '1000000',
-      RATE_LIMIT_IP_BURST: '1000000',
-      API_KEY_SCRYPT_COST: '1024',
-      // Heap flags for the services under test, e.g. "--max-old-space-size=128", to see RSS against throughput.
-      ...(process.env['BENCH_SERVICE_NODE_OPTIONS']
-        ? { NODE_OPTIONS: process.env['BENCH_SERVICE_NODE_OPTIONS'] }
-        : {}),
-    },
-  );
-  const gateway = stack.services.find((s) => s.httpPort)!;
+    ...UNLIMITED_RATES,
+    // Heap flags for the services under test, e.g. "--max-old-space-size=128", to see RSS against throughput.
+    ...(process.env['BENCH_SERVICE_NODE_OPTIONS']
+      ? { NODE_OPTIONS: process.env['BENCH_SERVICE_NODE_OPTIONS'] }
+      : {}),
+  });
+  const { stack } = scratch;
   const common = {
-    httpBaseUrl: `http://127.0.0.1:${gateway.httpPort}`,
+    httpBaseUrl: scratch.httpBaseUrl,
     operatorToken: OPERATOR_TOKEN,
     durationSeconds: seconds,
     outOfRangeFraction: 0.01,
@@ -78,7 +58,6 @@ export async function gatewayEndToEnd(
     const peak = Object.fromEntries(stack.processes().map((p) => [p.name, peakRssMiB(p.pid)]));
     return { restSingle, grpcStream, peakRssMiB: peak };
   } finally {
-    await stack.stop();
-    rmSync(dir, { recursive: true, force: true });
+    await scratch.close();
   }
 }

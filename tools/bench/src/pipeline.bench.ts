@@ -1,8 +1,5 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { createGrpcClient } from '@iot-mesh/platform';
-import { startStack } from '@iot-mesh/local-stack';
+import { startScratchStack } from '@iot-mesh/local-stack';
 import {
   Operator,
   Severity,
@@ -40,19 +37,8 @@ export async function ingestionPipeline(
   concurrency: number,
   seconds: number,
 ): Promise<PipelineResult> {
-  const dir = mkdtempSync(join(tmpdir(), 'iot-mesh-bench-'));
-  const stack = await startStack(
-    root,
-    {
-      dataDir: join(dir, 'data'),
-      storage: 'sqlite',
-      mtls: false,
-      logLevel: 'warn',
-      quiet: true,
-      operatorToken: 'bench-operator-token',
-    },
-    'free',
-  );
+  const scratch = await startScratchStack(root, 'bench-operator-token');
+  const { stack } = scratch;
   const client = <T>(definition: Parameters<typeof createGrpcClient>[0], name: string) =>
     createGrpcClient<T>(definition, { address: stack.address(name), tls: stack.tls, deadlineMs: 30_000 });
   const registry = client<DeviceRegistryClient>(DeviceRegistryDefinition, 'device-registry');
@@ -109,7 +95,6 @@ export async function ingestionPipeline(
     return { ...result, readings, cpuByService };
   } finally {
     [registry, alerts, ingestion].forEach((c) => c.close());
-    await stack.stop();
-    rmSync(dir, { recursive: true, force: true });
+    await scratch.close();
   }
 }

@@ -1,10 +1,8 @@
 import { createHmac } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import { startStack, type Stack } from '../src/stack.js';
+import { startScratchStack } from '../src/scratch-stack.js';
+import type { Stack } from '../src/stack.js';
 import { startWebhookReceiver, type ReceivedWebhook } from './webhook-receiver.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -17,36 +15,21 @@ export interface TestStack {
   close(): Promise<void>;
 }
 
-/** The whole platform on random loopback ports, with a webhook receiver for alert notifications. */
+/** The whole platform on free loopback ports, with a webhook receiver for alert notifications. */
 export async function startTestStack(extraEnv: NodeJS.ProcessEnv = {}): Promise<TestStack> {
-  const dir = mkdtempSync(join(tmpdir(), 'iot-mesh-stack-'));
   const webhook = await startWebhookReceiver();
-  const stack = await startStack(
-    ROOT,
-    {
-      dataDir: join(dir, 'data'),
-      storage: 'sqlite',
-      mtls: false,
-      logLevel: 'warn',
-      quiet: true,
-      operatorToken: OPERATOR_TOKEN,
-    },
-    'free',
-    {
-      WEBHOOK_URL: webhook.url,
-      WEBHOOK_SECRET,
-      ALERT_CHANNELS: 'webhook',
-      API_KEY_SCRYPT_COST: '1024',
-      ...extraEnv,
-    },
-  );
+  const scratch = await startScratchStack(ROOT, OPERATOR_TOKEN, {
+    WEBHOOK_URL: webhook.url,
+    WEBHOOK_SECRET,
+    ALERT_CHANNELS: 'webhook',
+    ...extraEnv,
+  });
   return {
-    stack,
+    stack: scratch.stack,
     webhook,
     close: async () => {
-      await stack.stop();
+      await scratch.close();
       await webhook.close();
-      rmSync(dir, { recursive: true, force: true });
     },
   };
 }
