@@ -5,7 +5,11 @@ export interface RunningChild {
   name: string;
   child: ChildProcess;
   exited: Promise<number | null>;
+  /** The last lines the service printed, to explain a failed start even when its output is not shown. */
+  lastLines: string[];
 }
+
+const KEPT_LINES = 20;
 
 const COLORS = [36, 33, 35, 32, 34, 91, 96];
 
@@ -41,11 +45,14 @@ export function runService(
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const color = COLORS[index % COLORS.length];
+  const lastLines: string[] = [];
   for (const stream of [child.stdout, child.stderr]) {
     createInterface({ input: stream }).on('line', (line) => {
+      lastLines.push(line);
+      if (lastLines.length > KEPT_LINES) lastLines.shift();
       if (!quiet) console.log(formatLogLine(name, color, line));
     });
   }
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return { name, child, exited };
+  return { name, child, exited, lastLines };
 }

@@ -95,9 +95,16 @@ export async function startStack(
     void child.exited.then(() => {
       if (!stopping && !stoppedOnPurpose.has(service.name)) reportCrash(service.name);
     });
-    if (!(await waitUntilServing(address(service.name), tls, 30_000))) {
+    // A service that exits while starting fails the start at once, with what it printed.
+    const started = await Promise.race([
+      waitUntilServing(address(service.name), tls, 30_000),
+      child.exited.then(() => false),
+    ]);
+    if (!started) {
       await stop();
-      throw new Error(`${service.name} did not report SERVING within 30 s`);
+      throw new Error(
+        `${service.name} did not report SERVING within 30 s; its last output:\n${child.lastLines.join('\n')}`,
+      );
     }
   }
   const processes = () => running.map((r) => ({ name: r.name, pid: r.child.pid ?? 0 }));
