@@ -39,21 +39,13 @@ export const collect = <T>(source: Observable<T>): Promise<T[]> => lastValueFrom
 const HealthClient = makeClientConstructor(healthService, 'Health');
 export type HealthStatus = 'SERVING' | 'NOT_SERVING' | 'SERVICE_UNKNOWN' | 'UNKNOWN';
 
-/** A raw grpc.health.v1 client, as Kubernetes' gRPC probe and grpc-health-probe use it. */
+/** A raw grpc.health.v1 Watch client (Check is the platform's own `checkHealth`). */
 export function healthClient(address: string) {
   const client = new HealthClient(address, credentials.createInsecure()) as unknown as {
-    check(
-      req: { service: string },
-      cb: (err: ServiceError | null, res?: { status: HealthStatus }) => void,
-    ): void;
     watch(req: { service: string }): NodeJS.EventEmitter & { cancel(): void };
     close(): void;
   };
   return {
-    check: (service: string) =>
-      new Promise<HealthStatus>((resolve, reject) =>
-        client.check({ service }, (err, res) => (err ? reject(err) : resolve(res!.status))),
-      ),
     watch: (service: string) => client.watch({ service }),
     close: () => client.close(),
   };

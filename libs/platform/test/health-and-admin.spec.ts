@@ -1,4 +1,4 @@
-import { status } from '@grpc/grpc-js';
+import { checkHealth } from '../src/client/health-check.js';
 import { startFixture } from '../src/testing/fixture-process.js';
 import type { ServiceProcess } from '../src/testing/service-process.js';
 import { healthClient, type HealthStatus } from './fixture-client.js';
@@ -11,11 +11,15 @@ describe('health service and admin port', () => {
 
   it('answers Check for the server and for each service, NOT_FOUND for unknown ones', async () => {
     fixture = await startFixture();
-    const health = healthClient(fixture.grpcAddress);
-    await expect(health.check('')).resolves.toBe('SERVING');
-    await expect(health.check('iotmesh.testing.v1.Fixture')).resolves.toBe('SERVING');
-    await expect(health.check('iotmesh.nope.v1.Nothing')).rejects.toMatchObject({ code: status.NOT_FOUND });
-    health.close();
+    await expect(checkHealth(fixture.grpcAddress)).resolves.toBe('SERVING');
+    await expect(checkHealth(fixture.grpcAddress, undefined, 'iotmesh.testing.v1.Fixture')).resolves.toBe(
+      'SERVING',
+    );
+    // The server answered NOT_FOUND, which checkHealth reports as SERVICE_UNKNOWN.
+    await expect(checkHealth(fixture.grpcAddress, undefined, 'iotmesh.nope.v1.Nothing')).resolves.toBe(
+      'SERVICE_UNKNOWN',
+    );
+    await expect(checkHealth('127.0.0.1:1')).resolves.toBe('UNREACHABLE');
   });
 
   it('serves /healthz, /readyz and /metrics on the admin port, 404 elsewhere', async () => {

@@ -4,7 +4,7 @@ import { DeviceAuthService } from './auth/device-auth.service.js';
 import { OperatorAuthService } from './auth/operator-auth.service.js';
 import type { GatewayConfig } from './config.js';
 import type { Downstream } from './downstream/downstream-clients.js';
-import { CLOCK, DOWNSTREAM, GATEWAY_CONFIG, RATE_LIMITER } from './gateway.di-tokens.js';
+import { DOWNSTREAM, GATEWAY_CONFIG, RATE_LIMITER } from './gateway.di-tokens.js';
 import { AggregatesHttpController } from './http/aggregates.http.controller.js';
 import { AlertsHttpController } from './http/alerts.http.controller.js';
 import { DevicesHttpController } from './http/devices.http.controller.js';
@@ -13,7 +13,7 @@ import { ReadingsHttpController } from './http/readings.http.controller.js';
 import { RequestAccess } from './http/request-access.js';
 import { RulesHttpController } from './http/rules.http.controller.js';
 import { StatusHttpController } from './http/status.http.controller.js';
-import { RateLimits } from './rate-limit/rate-limit.guard.js';
+import { RateLimits } from './rate-limit/rate-limits.js';
 import type { RateLimiter } from './rate-limit/rate-limiter.port.js';
 import { EdgeGatewayGrpcController } from './readings/edge-gateway.grpc.controller.js';
 import { PublishReadingsService } from './readings/publish-readings.service.js';
@@ -44,7 +44,6 @@ export class GatewayModule {
         { provide: GATEWAY_CONFIG, useValue: config },
         { provide: DOWNSTREAM, useValue: downstream },
         { provide: RATE_LIMITER, useValue: limiter },
-        { provide: CLOCK, useValue: () => Date.now() },
       ],
     };
   }

@@ -1,4 +1,4 @@
-import type { ClientReadableStream, ClientWritableStream, Metadata, ServiceError } from '@grpc/grpc-js';
+import type { ClientReadableStream, ClientWritableStream, ServiceError } from '@grpc/grpc-js';
 import { Observable } from 'rxjs';
 
 // Adapters from grpc-js call objects to the Observable-based client interfaces ts-proto generates
@@ -51,5 +51,3 @@ export function pipeRequests(requests: Observable<unknown>, call: ClientWritable
   });
   call.on('status', () => subscription.unsubscribe());
 }
-
-export type { Metadata };

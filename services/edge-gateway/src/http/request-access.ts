@@ -6,7 +6,7 @@ import { DeviceAuthService, type DeviceIdentity } from '../auth/device-auth.serv
 import { OperatorAuthService } from '../auth/operator-auth.service.js';
 import type { GatewayConfig } from '../config.js';
 import { GATEWAY_CONFIG } from '../gateway.di-tokens.js';
-import { RateLimits } from '../rate-limit/rate-limit.guard.js';
+import { RateLimits } from '../rate-limit/rate-limits.js';
 
 export type Caller = { kind: 'operator'; name: string } | { kind: 'device'; device: DeviceIdentity };
 

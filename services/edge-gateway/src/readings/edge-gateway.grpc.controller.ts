@@ -18,7 +18,7 @@ import { DeviceAuthService, type DeviceIdentity } from '../auth/device-auth.serv
 import { metadataLookup } from '../auth/metadata-lookup.js';
 import type { GatewayConfig } from '../config.js';
 import { GATEWAY_CONFIG } from '../gateway.di-tokens.js';
-import { RateLimits } from '../rate-limit/rate-limit.guard.js';
+import { RateLimits } from '../rate-limit/rate-limits.js';
 import { PublishReadingsService } from './publish-readings.service.js';
 
 /**

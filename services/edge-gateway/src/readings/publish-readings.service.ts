@@ -7,7 +7,7 @@ import type { GatewayConfig } from '../config.js';
 import { fromDownstream } from '../downstream/downstream-error.js';
 import type { Downstream } from '../downstream/downstream-clients.js';
 import { DOWNSTREAM, GATEWAY_CONFIG } from '../gateway.di-tokens.js';
-import { RateLimits } from '../rate-limit/rate-limit.guard.js';
+import { RateLimits } from '../rate-limit/rate-limits.js';
 
 export interface PublishOutcome {
   acceptedCount: number;
