@@ -7,8 +7,10 @@ usage() {
 Usage: install-dev-tools.sh [--dry-run] [--help]
 
 Installs the Debian packages the build and tests use, each only when it is missing:
-openssl (certificates), git, redis-server (shared rate limits) and the PostgreSQL server
-binaries (the storage tests start a throwaway server). Node 24 and the npm packages are
+openssl (certificates), git, unzip, redis-server (shared rate limits), the PostgreSQL server
+binaries (the storage tests start a throwaway server), prometheus + promtool (rule tests and
+canary analysis), shellcheck and yamllint (script and manifest checks), jenkins-job-builder
+(job definitions) and groovy (Jenkinsfile syntax). Node 24 and the npm packages are
 installed by ./dev.
 USAGE
 }
@@ -23,7 +25,8 @@ for arg in "$@"; do
 done
 
 # command:package pairs
-wanted=(openssl:openssl git:git redis-server:redis-server)
+wanted=(openssl:openssl git:git unzip:unzip redis-server:redis-server prometheus:prometheus
+  promtool:prometheus shellcheck:shellcheck yamllint:yamllint jenkins-jobs:jenkins-job-builder groovy:groovy)
 missing=()
 for pair in "${wanted[@]}"; do
   command -v "${pair%%:*}" >/dev/null 2>&1 || missing+=("${pair#*:}")
