@@ -1,0 +1,5 @@
+module.exports = {
+  ...require('../../jest.preset.cjs'),
+  displayName: 'chart-check',
+  testTimeout: 60_000,
+};

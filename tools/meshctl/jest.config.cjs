@@ -1,0 +1,5 @@
+module.exports = {
+  ...require('../../jest.preset.cjs'),
+  displayName: 'meshctl',
+  testTimeout: 60_000,
+};
