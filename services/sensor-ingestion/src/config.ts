@@ -12,6 +12,8 @@ export const ingestionConfigSchema = z
     FORWARD_CHUNK_SIZE: count(500, 10_000),
     // How long accepted readings wait to share one ProcessReadings call with other callers; 0 = never.
     FORWARD_LINGER_MS: z.coerce.number().int().min(0).max(1_000).default(2),
+    // ProcessReadings calls out at once; beyond that, readings gather into the next call. 0 = no bound.
+    FORWARD_MAX_IN_FLIGHT: z.coerce.number().int().min(0).max(1_000).default(2),
     MAX_FUTURE_SKEW_MS: millis(5 * 60_000),
     MAX_READING_AGE_MS: millis(7 * 24 * 3_600_000),
     DEVICE_CACHE_TTL_MS: millis(30_000),
@@ -29,6 +31,7 @@ export const ingestionConfigSchema = z
     maxBatchSize: env.MAX_BATCH_SIZE,
     forwardChunkSize: env.FORWARD_CHUNK_SIZE,
     forwardLingerMs: env.FORWARD_LINGER_MS,
+    forwardMaxInFlight: env.FORWARD_MAX_IN_FLIGHT,
     timeLimits: { maxFutureSkewMs: env.MAX_FUTURE_SKEW_MS, maxReadingAgeMs: env.MAX_READING_AGE_MS },
     deviceCache: {
       ttlMs: env.DEVICE_CACHE_TTL_MS,

@@ -24,7 +24,11 @@ const sink = new DataProcessorSink({
 // FORWARD_LINGER_MS=0 keeps the direct path: every caller its own ProcessReadings call(s).
 const batcher =
   config.forwardLingerMs > 0
-    ? new ForwardBatcher(sink, { lingerMs: config.forwardLingerMs, chunkSize: config.forwardChunkSize })
+    ? new ForwardBatcher(sink, {
+        lingerMs: config.forwardLingerMs,
+        chunkSize: config.forwardChunkSize,
+        maxInFlight: config.forwardMaxInFlight,
+      })
     : undefined;
 const { logger } = await bootstrapGrpcService({
   config: config.platform,

@@ -100,8 +100,23 @@ describe('sensor ingestion over gRPC', () => {
     const readings = Array.from({ length: 10 }, (_, i) => reading(`chunk-${i}`));
     await firstValueFrom(api().ingestBatch({ readings: readings.slice(0, 3) }));
     const response = await firstValueFrom(api().ingestBatch({ readings }));
-    expect(response.result).toEqual({ acceptedCount: 7, duplicateCount: 3, rejections: [] });
+    expect(response.result).toEqual({
+      acceptedCount: 7,
+      duplicateCount: 3,
+      rejections: [],
+      duplicateIndexes: [0, 1, 2],
+    });
     expect(processor.calls.slice(callsBefore).map((call) => call.length)).toEqual([3, 4, 4, 2]);
+  });
+
+  it('names duplicates by their position in the request, past rejected readings', async () => {
+    await firstValueFrom(api().ingestBatch({ readings: [reading('pos-known')] }));
+    const response = await firstValueFrom(
+      api().ingestBatch({
+        readings: [reading('pos-bad', { value: Number.NaN }), reading('pos-new'), reading('pos-known')],
+      }),
+    );
+    expect(response.result).toMatchObject({ acceptedCount: 1, duplicateCount: 1, duplicateIndexes: [2] });
   });
 
   it('tells concurrent callers, whose readings may share one forward, each their own duplicates', async () => {
@@ -122,8 +137,8 @@ describe('sensor ingestion over gRPC', () => {
       firstValueFrom(api().ingestBatch({ readings: [reading('conc-5'), reading('conc-6')] })),
     ]);
     expect(batches.map((response) => response.result)).toEqual([
-      { acceptedCount: 1, duplicateCount: 1, rejections: [] },
-      { acceptedCount: 2, duplicateCount: 0, rejections: [] },
+      { acceptedCount: 1, duplicateCount: 1, rejections: [], duplicateIndexes: [0] },
+      { acceptedCount: 2, duplicateCount: 0, rejections: [], duplicateIndexes: [] },
     ]);
   });
 

@@ -2,3 +2,4 @@ export * from './retry-service-config.js';
 export * from './deadline.interceptor.js';
 export * from './grpc-client.factory.js';
 export * from './health-check.js';
+export * from './call-coalescer.js';

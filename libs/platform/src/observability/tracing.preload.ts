@@ -6,4 +6,4 @@ import { register } from 'import-in-the-middle/register-hooks.mjs';
 
 register({ include: ['@grpc/grpc-js', 'http', 'https', 'node:http', 'node:https'] });
 const { startTracing } = await import('./tracing.js');
-startTracing(process.env['OTEL_SERVICE_NAME'] ?? process.env['SERVICE_NAME'] ?? 'iot-mesh-service');
+await startTracing(process.env['OTEL_SERVICE_NAME'] ?? process.env['SERVICE_NAME'] ?? 'iot-mesh-service');

@@ -1,8 +1,8 @@
-import { UnavailableError } from '@iot-mesh/platform';
+import { UnavailableError, type LingerTimer } from '@iot-mesh/platform';
 import type { ProcessReadingsResponse } from '@iot-mesh/proto/iotmesh/processor/v1/data_processor';
 import type { Reading } from '@iot-mesh/proto/iotmesh/telemetry/v1/reading';
 import type { ForwardOutcome } from '../readings/reading-sink.port.js';
-import { ForwardBatcher, type LingerTimer } from './forward-batcher.js';
+import { ForwardBatcher } from './forward-batcher.js';
 import type { ReadingProcessor } from './grpc-data-processor.sink.js';
 
 const reading = (readingId: string): Reading => ({ readingId }) as Reading;
@@ -104,7 +104,7 @@ describe('forward batcher', () => {
   beforeEach(() => {
     processor = new FakeProcessor();
     timer = new ManualTimer();
-    batcher = new ForwardBatcher(processor, { lingerMs: 2, chunkSize: 5 }, timer);
+    batcher = new ForwardBatcher(processor, { lingerMs: 2, chunkSize: 5, maxInFlight: 0 }, timer);
   });
 
   it('coalesces concurrent callers into one call and tells each its own duplicates', async () => {
@@ -116,9 +116,9 @@ describe('forward batcher', () => {
     expect(processor.calls).toEqual([['a-0', 'a-1', 'b-0', 'b-1', 'c-0']]);
     processor.answer();
     await expect(Promise.all([a, b, c])).resolves.toEqual([
-      { processed: 2, duplicates: 0 },
-      { processed: 1, duplicates: 1 },
-      { processed: 0, duplicates: 1 },
+      { processed: 2, duplicates: 0, duplicateIndexes: [] },
+      { processed: 1, duplicates: 1, duplicateIndexes: [1] },
+      { processed: 0, duplicates: 1, duplicateIndexes: [0] },
     ]);
   });
 
@@ -131,8 +131,8 @@ describe('forward batcher', () => {
     processor.answer();
     await settle();
     expect([a.outcome, b.outcome]).toEqual([
-      { processed: 1, duplicates: 0 },
-      { processed: 1, duplicates: 0 },
+      { processed: 1, duplicates: 0, duplicateIndexes: [] },
+      { processed: 1, duplicates: 0, duplicateIndexes: [] },
     ]);
   });
 
@@ -165,10 +165,10 @@ describe('forward batcher', () => {
     processor.answer();
     processor.answer();
     await expect(Promise.all([a, b, c, d])).resolves.toEqual([
-      { processed: 3, duplicates: 0 },
-      { processed: 2, duplicates: 0 },
-      { processed: 3, duplicates: 0 },
-      { processed: 3, duplicates: 0 },
+      { processed: 3, duplicates: 0, duplicateIndexes: [] },
+      { processed: 2, duplicates: 0, duplicateIndexes: [] },
+      { processed: 3, duplicates: 0, duplicateIndexes: [] },
+      { processed: 3, duplicates: 0, duplicateIndexes: [] },
     ]);
   });
 
@@ -182,9 +182,44 @@ describe('forward batcher', () => {
     processor.answer();
     await settle();
     processor.answer();
-    await expect(big).resolves.toEqual({ processed: 12, duplicates: 0 });
+    await expect(big).resolves.toEqual({ processed: 12, duplicates: 0, duplicateIndexes: [] });
     expect(processor.calls.map((call) => call.length)).toEqual([5, 5, 2]);
     expect(timer.delays).toEqual([]);
+  });
+
+  it('with every call slot taken, gathers readings until a call returns, then sends them together', async () => {
+    const bounded = new ForwardBatcher(processor, { lingerMs: 2, chunkSize: 50, maxInFlight: 1 }, timer);
+    const a = bounded.forward([reading('a-0')]);
+    timer.fire();
+    expect(processor.calls).toEqual([['a-0']]);
+    const b = bounded.forward([reading('b-0')]);
+    timer.fire();
+    const c = bounded.forward([reading('c-0'), reading('c-1')]);
+    timer.fire();
+    // The one slot is taken: b and c wait, past their linger, for a's call.
+    expect(processor.calls).toEqual([['a-0']]);
+    processor.answer();
+    await settle();
+    expect(processor.calls).toEqual([['a-0'], ['b-0', 'c-0', 'c-1']]);
+    processor.answer();
+    await expect(Promise.all([a, b, c])).resolves.toEqual([
+      { processed: 1, duplicates: 0, duplicateIndexes: [] },
+      { processed: 1, duplicates: 0, duplicateIndexes: [] },
+      { processed: 2, duplicates: 0, duplicateIndexes: [] },
+    ]);
+  });
+
+  it('frees the slot of a failed call too', async () => {
+    const bounded = new ForwardBatcher(processor, { lingerMs: 2, chunkSize: 50, maxInFlight: 1 }, timer);
+    const a = bounded.forward([reading('a-0')]);
+    timer.fire();
+    const b = bounded.forward([reading('b-0')]);
+    timer.fire();
+    processor.fail(new UnavailableError('PROCESSOR.UNAVAILABLE', 'down'));
+    await expect(a).rejects.toBeInstanceOf(UnavailableError);
+    expect(processor.calls).toEqual([['a-0'], ['b-0']]);
+    processor.answer();
+    await expect(b).resolves.toEqual({ processed: 1, duplicates: 0, duplicateIndexes: [] });
   });
 
   it('fails every caller of a failed call with the same error', async () => {
@@ -199,11 +234,11 @@ describe('forward batcher', () => {
     const c = batcher.forward([reading('c-0')]);
     timer.fire();
     processor.answer();
-    await expect(c).resolves.toEqual({ processed: 1, duplicates: 0 });
+    await expect(c).resolves.toEqual({ processed: 1, duplicates: 0, duplicateIndexes: [] });
   });
 
   it('with linger 0 forwards every caller directly, as before', async () => {
-    const direct = new ForwardBatcher(processor, { lingerMs: 0, chunkSize: 5 }, timer);
+    const direct = new ForwardBatcher(processor, { lingerMs: 0, chunkSize: 5, maxInFlight: 0 }, timer);
     processor.markSeen('b-0');
     const a = direct.forward([reading('a-0')]);
     const b = direct.forward([reading('b-0'), reading('b-1')]);
@@ -212,8 +247,8 @@ describe('forward batcher', () => {
     processor.answer();
     processor.answer();
     await expect(Promise.all([a, b])).resolves.toEqual([
-      { processed: 1, duplicates: 0 },
-      { processed: 1, duplicates: 1 },
+      { processed: 1, duplicates: 0, duplicateIndexes: [] },
+      { processed: 1, duplicates: 1, duplicateIndexes: [0] },
     ]);
   });
 });

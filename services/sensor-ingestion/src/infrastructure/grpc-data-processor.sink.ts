@@ -20,11 +20,13 @@ export async function forwardInChunks(
   readings: readonly Reading[],
   chunkSize: number,
 ): Promise<ForwardOutcome> {
-  const outcome: ForwardOutcome = { processed: 0, duplicates: 0 };
+  const outcome: ForwardOutcome = { processed: 0, duplicates: 0, duplicateIndexes: [] };
   for (let start = 0; start < readings.length; start += chunkSize) {
     const response = await processor.processReadings(readings.slice(start, start + chunkSize));
+    const duplicateIndexes = [...new Set(response.duplicateIndexes)].sort((a, b) => a - b);
     outcome.processed += response.processedCount;
-    outcome.duplicates += response.duplicateCount;
+    outcome.duplicates += duplicateIndexes.length;
+    outcome.duplicateIndexes.push(...duplicateIndexes.map((index) => index + start));
   }
   return outcome;
 }

@@ -52,6 +52,8 @@ export class IngestionService {
       acceptedCount: outcome.processed,
       duplicateCount: outcome.duplicates,
       rejections: check.rejections,
+      // Positions among the forwarded readings, back to positions in the request.
+      duplicateIndexes: outcome.duplicateIndexes.map((position) => check.accepted[position]?.index ?? -1),
     };
   }
 

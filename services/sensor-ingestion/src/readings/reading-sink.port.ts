@@ -4,6 +4,8 @@ import type { Reading } from '@iot-mesh/proto/iotmesh/telemetry/v1/reading';
 export interface ForwardOutcome {
   processed: number;
   duplicates: number;
+  /** Positions (in the forwarded readings) of the duplicates, ascending. */
+  duplicateIndexes: number[];
 }
 
 /**

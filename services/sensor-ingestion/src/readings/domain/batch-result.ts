@@ -1,6 +1,11 @@
 import type { BatchResult } from '@iot-mesh/proto/iotmesh/ingestion/v1/sensor_ingestion';
 
-export const EMPTY_BATCH_RESULT: BatchResult = { acceptedCount: 0, duplicateCount: 0, rejections: [] };
+export const EMPTY_BATCH_RESULT: BatchResult = {
+  acceptedCount: 0,
+  duplicateCount: 0,
+  rejections: [],
+  duplicateIndexes: [],
+};
 
 /** Running totals of a stream of batches. */
 export interface StreamTotals {
@@ -16,7 +21,7 @@ export const EMPTY_STREAM_TOTALS: StreamTotals = {
 };
 
 /**
- * Adds one batch of `size` readings to the totals. Rejection indexes become positions in the whole
+ * Adds one batch of `size` readings to the totals. Rejection and duplicate indexes become positions in the whole
  * stream (readings of earlier batches counted first), so they stay unambiguous in the totals.
  */
 export function addBatch(totals: StreamTotals, size: number, batch: BatchResult): StreamTotals {
@@ -28,6 +33,10 @@ export function addBatch(totals: StreamTotals, size: number, batch: BatchResult)
       rejections: [
         ...totals.result.rejections,
         ...batch.rejections.map((rejection) => ({ ...rejection, index: rejection.index + offset })),
+      ],
+      duplicateIndexes: [
+        ...totals.result.duplicateIndexes,
+        ...batch.duplicateIndexes.map((index) => index + offset),
       ],
     },
     batchCount: totals.batchCount + 1,

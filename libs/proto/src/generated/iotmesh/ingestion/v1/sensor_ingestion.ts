@@ -37,6 +37,8 @@ export interface BatchResult {
   acceptedCount: number;
   duplicateCount: number;
   rejections: ReadingRejection[];
+  /** Positions (in the request) of the readings whose ids had been accepted before; counted once. */
+  duplicateIndexes: number[];
 }
 
 /** Response for IngestBatch. */
@@ -255,7 +257,7 @@ export const IngestBatchRequest: MessageFns<IngestBatchRequest> = {
 };
 
 function createBaseBatchResult(): BatchResult {
-  return { acceptedCount: 0, duplicateCount: 0, rejections: [] };
+  return { acceptedCount: 0, duplicateCount: 0, rejections: [], duplicateIndexes: [] };
 }
 
 export const BatchResult: MessageFns<BatchResult> = {
@@ -268,6 +270,13 @@ export const BatchResult: MessageFns<BatchResult> = {
     }
     for (const v of message.rejections) {
       ReadingRejection.encode(v!, writer.uint32(26).fork()).join();
+    }
+    if (message.duplicateIndexes.length !== 0) {
+      writer.uint32(34).fork();
+      for (const v of message.duplicateIndexes) {
+        writer.int32(v);
+      }
+      writer.join();
     }
     return writer;
   },
@@ -309,6 +318,24 @@ export const BatchResult: MessageFns<BatchResult> = {
             message.rejections.push(ReadingRejection.decode(reader, reader.uint32()));
             continue;
           }
+          case 4: {
+            if (tag === 32) {
+              message.duplicateIndexes.push(reader.int32());
+
+              continue;
+            }
+
+            if (tag === 34) {
+              const end2 = reader.uint32() + reader.pos;
+              while (reader.pos < end2) {
+                message.duplicateIndexes.push(reader.int32());
+              }
+
+              continue;
+            }
+
+            break;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -336,6 +363,11 @@ export const BatchResult: MessageFns<BatchResult> = {
       rejections: globalThis.Array.isArray(object?.rejections)
         ? object.rejections.map((e: any) => ReadingRejection.fromJSON(e))
         : [],
+      duplicateIndexes: globalThis.Array.isArray(object?.duplicateIndexes)
+        ? object.duplicateIndexes.map((e: any) => globalThis.Number(e))
+        : globalThis.Array.isArray(object?.duplicate_indexes)
+        ? object.duplicate_indexes.map((e: any) => globalThis.Number(e))
+        : [],
     };
   },
 
@@ -349,6 +381,9 @@ export const BatchResult: MessageFns<BatchResult> = {
     }
     if (message.rejections?.length) {
       obj.rejections = message.rejections.map((e) => ReadingRejection.toJSON(e));
+    }
+    if (message.duplicateIndexes?.length) {
+      obj.duplicateIndexes = message.duplicateIndexes.map((e) => Math.round(e));
     }
     return obj;
   },

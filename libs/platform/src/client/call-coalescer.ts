@@ -1,0 +1,107 @@
+/** Schedules the linger flush; injectable so tests fire it by hand. */
+export interface LingerTimer {
+  start(callback: () => void, delayMs: number): unknown;
+  cancel(handle: unknown): void;
+}
+
+export const realTimer: LingerTimer = {
+  start: (callback, delayMs) => setTimeout(callback, delayMs),
+  cancel: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
+};
+
+export interface CoalescerSettings {
+  /** How long the first waiting caller waits for company. */
+  lingerMs: number;
+  /** Most items per downstream call; a full batch goes at once. */
+  maxItems: number;
+  /**
+   * Most calls out at once (0 = no bound). While that many are out, callers keep gathering and go
+   * together when one returns, so batches grow with the load instead of the calls multiplying.
+   */
+  maxInFlight: number;
+}
+
+/** Sends one merged batch downstream. */
+export type BatchCall<Item, Response> = (items: Item[]) => Promise<Response>;
+
+/** Splits the merged call's response into one outcome per caller; `sizes` are their item counts, in order. */
+export type ResponseSplitter<Response, Outcome> = (response: Response, sizes: readonly number[]) => Outcome[];
+
+interface Waiting<Item, Outcome> {
+  readonly items: readonly Item[];
+  readonly resolve: (outcome: Outcome) => void;
+  readonly reject: (error: unknown) => void;
+}
+
+interface Pending<Item, Outcome> {
+  readonly callers: Array<Waiting<Item, Outcome>>;
+  size: number;
+  timer?: unknown;
+  /** Its linger ran out while every call slot was taken; the next returning call sends it. */
+  lingered?: boolean;
+}
+
+/**
+ * Merges the items of concurrent callers into one downstream call: a batch goes out when it has
+ * waited `lingerMs` and a call slot is free, or at once when it holds `maxItems`. A caller's items
+ * always travel together, in order. Each caller is answered only when the call carrying its items
+ * returned, with its own share of the response; a failed call fails all its callers with the same
+ * error. Callers with more than `maxItems` items must be sent on their own.
+ */
+export class CallCoalescer<Item, Response, Outcome> {
+  private pending?: Pending<Item, Outcome>;
+  private inFlight = 0;
+
+  constructor(
+    private readonly call: BatchCall<Item, Response>,
+    private readonly split: ResponseSplitter<Response, Outcome>,
+    private readonly settings: CoalescerSettings,
+    private readonly timer: LingerTimer = realTimer,
+  ) {}
+
+  submit(items: readonly Item[]): Promise<Outcome> {
+    return new Promise<Outcome>((resolve, reject) => {
+      if (this.pending && this.pending.size + items.length > this.settings.maxItems) this.flush();
+      const pending = (this.pending ??= { callers: [], size: 0 });
+      pending.callers.push({ items, resolve, reject });
+      pending.size += items.length;
+      if (pending.size >= this.settings.maxItems) this.flush();
+      else pending.timer ??= this.timer.start(() => this.flushWhenFree(), this.settings.lingerMs);
+    });
+  }
+
+  /** Sends whatever is waiting now (also used on shutdown, before the client is closed). */
+  flush(): void {
+    const pending = this.pending;
+    if (!pending) return;
+    this.pending = undefined;
+    if (pending.timer !== undefined) this.timer.cancel(pending.timer);
+    void this.send(pending.callers);
+  }
+
+  /** The linger is over: send now, or as soon as a call returns when all slots are taken. */
+  private flushWhenFree(): void {
+    if (this.pending) this.pending.lingered = true;
+    const { maxInFlight } = this.settings;
+    if (maxInFlight <= 0 || this.inFlight < maxInFlight) this.flush();
+  }
+
+  private async send(callers: ReadonlyArray<Waiting<Item, Outcome>>): Promise<void> {
+    this.inFlight++;
+    let outcomes: Outcome[];
+    try {
+      const response = await this.call(callers.flatMap((caller) => caller.items));
+      outcomes = this.split(
+        response,
+        callers.map((caller) => caller.items.length),
+      );
+    } catch (error) {
+      for (const caller of callers) caller.reject(error);
+      return;
+    } finally {
+      this.inFlight--;
+      if (this.pending?.lingered) this.flush();
+    }
+    callers.forEach((caller, index) => caller.resolve(outcomes[index] as Outcome));
+  }
+}
