@@ -36,6 +36,10 @@ export const gatewayConfigSchema = z
       .max(64 * 1024 * 1024)
       .default(1024 * 1024),
     MAX_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(1000),
+    // Single readings of concurrent requests wait this long to share one IngestBatch call; 0 = one Ingest each.
+    SINGLE_READING_LINGER_MS: z.coerce.number().int().min(0).max(1_000).default(2),
+    SINGLE_READING_BATCH_MAX: z.coerce.number().int().min(1).max(1_000).default(100),
+    SINGLE_READING_MAX_IN_FLIGHT: z.coerce.number().int().min(0).max(1_000).default(4),
   })
   .superRefine((env, ctx) => {
     checkTls(env, ctx);
@@ -67,6 +71,11 @@ export const gatewayConfigSchema = z
     redisUrl: env.REDIS_URL,
     trustForwardedFor: env.TRUST_FORWARDED_FOR,
     maxBatchSize: env.MAX_BATCH_SIZE,
+    singleReadings: {
+      lingerMs: env.SINGLE_READING_LINGER_MS,
+      maxReadings: env.SINGLE_READING_BATCH_MAX,
+      maxInFlight: env.SINGLE_READING_MAX_IN_FLIGHT,
+    },
   }));
 
 export type GatewayConfig = z.output<typeof gatewayConfigSchema>;

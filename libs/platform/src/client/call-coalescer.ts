@@ -24,8 +24,11 @@ export interface CoalescerSettings {
 /** Sends one merged batch downstream. */
 export type BatchCall<Item, Response> = (items: Item[]) => Promise<Response>;
 
-/** Splits the merged call's response into one outcome per caller; `sizes` are their item counts, in order. */
-export type ResponseSplitter<Response, Outcome> = (response: Response, sizes: readonly number[]) => Outcome[];
+/** Splits the merged call's response into one outcome per caller, given each caller's items in order. */
+export type ResponseSplitter<Item, Response, Outcome> = (
+  response: Response,
+  callers: ReadonlyArray<readonly Item[]>,
+) => Outcome[];
 
 interface Waiting<Item, Outcome> {
   readonly items: readonly Item[];
@@ -54,7 +57,7 @@ export class CallCoalescer<Item, Response, Outcome> {
 
   constructor(
     private readonly call: BatchCall<Item, Response>,
-    private readonly split: ResponseSplitter<Response, Outcome>,
+    private readonly split: ResponseSplitter<Item, Response, Outcome>,
     private readonly settings: CoalescerSettings,
     private readonly timer: LingerTimer = realTimer,
   ) {}
@@ -93,7 +96,7 @@ export class CallCoalescer<Item, Response, Outcome> {
       const response = await this.call(callers.flatMap((caller) => caller.items));
       outcomes = this.split(
         response,
-        callers.map((caller) => caller.items.length),
+        callers.map((caller) => caller.items),
       );
     } catch (error) {
       for (const caller of callers) caller.reject(error);
@@ -102,6 +105,6 @@ export class CallCoalescer<Item, Response, Outcome> {
       this.inFlight--;
       if (this.pending?.lingered) this.flush();
     }
-    callers.forEach((caller, index) => caller.resolve(outcomes[index] as Outcome));
+    callers.forEach((caller, index) => caller.resolve(outcomes[index]));
   }
 }

@@ -8,7 +8,12 @@ export class ValidationError extends DomainError {
   constructor(
     readonly violations: readonly FieldViolation[],
     code = 'REQUEST.INVALID',
+    metadata: Readonly<Record<string, string>> = {},
   ) {
-    super(code, violations.map((v) => `${v.field}: ${v.description}`).join('; ') || 'invalid request');
+    super(
+      code,
+      violations.map((v) => `${v.field}: ${v.description}`).join('; ') || 'invalid request',
+      metadata,
+    );
   }
 }

@@ -90,7 +90,10 @@ function frameworkError(error: {
  */
 export function toHttpError(error: unknown): HttpError {
   if (error instanceof ValidationError) {
-    return body(status.INVALID_ARGUMENT, error.code, error.message, { details: [...error.violations] });
+    return body(status.INVALID_ARGUMENT, error.code, error.message, {
+      ...(error.metadata['service'] ? { service: error.metadata['service'] } : {}),
+      details: [...error.violations],
+    });
   }
   if (error instanceof DomainError) {
     const mapped = body(

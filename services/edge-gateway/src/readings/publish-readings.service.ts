@@ -8,6 +8,7 @@ import { fromDownstream } from '../downstream/downstream-error.js';
 import type { Downstream } from '../downstream/downstream-clients.js';
 import { DOWNSTREAM, GATEWAY_CONFIG } from '../gateway.di-tokens.js';
 import { RateLimits } from '../rate-limit/rate-limits.js';
+import { SingleReadingBatcher } from './single-reading-batcher.js';
 
 export interface PublishOutcome {
   acceptedCount: number;
@@ -22,11 +23,21 @@ export interface PublishOutcome {
  */
 @Injectable()
 export class PublishReadingsService {
+  /** Shares IngestBatch calls between concurrent single readings; absent when the linger is 0. */
+  private readonly singles?: SingleReadingBatcher;
+
   constructor(
     @Inject(DOWNSTREAM) private readonly downstream: Downstream,
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
     private readonly limits: RateLimits,
-  ) {}
+  ) {
+    if (config.singleReadings.lingerMs > 0) {
+      this.singles = new SingleReadingBatcher(async (readings) => {
+        const { result } = await firstValueFrom(downstream.ingestion.ingestBatch({ readings }));
+        return result ?? { acceptedCount: 0, duplicateCount: 0, rejections: [], duplicateIndexes: [] };
+      }, config.singleReadings);
+    }
+  }
 
   async publishBatch(device: DeviceIdentity, readings: Reading[]): Promise<PublishOutcome> {
     await this.limits.forDevice(device.deviceId);
@@ -59,10 +70,11 @@ export class PublishReadingsService {
     await this.limits.forDevice(device.deviceId);
     if (!reading)
       throw new ValidationError([{ field: 'reading', reason: 'FIELD.REQUIRED', description: 'must be set' }]);
+    const own = this.ownReading(device, reading);
     try {
-      return await firstValueFrom(
-        this.downstream.ingestion.ingest({ reading: this.ownReading(device, reading) }),
-      );
+      return this.singles
+        ? await this.singles.publish(own)
+        : await firstValueFrom(this.downstream.ingestion.ingest({ reading: own }));
     } catch (error) {
       throw fromDownstream('sensor-ingestion', error);
     }

@@ -187,41 +187,6 @@ describe('forward batcher', () => {
     expect(timer.delays).toEqual([]);
   });
 
-  it('with every call slot taken, gathers readings until a call returns, then sends them together', async () => {
-    const bounded = new ForwardBatcher(processor, { lingerMs: 2, chunkSize: 50, maxInFlight: 1 }, timer);
-    const a = bounded.forward([reading('a-0')]);
-    timer.fire();
-    expect(processor.calls).toEqual([['a-0']]);
-    const b = bounded.forward([reading('b-0')]);
-    timer.fire();
-    const c = bounded.forward([reading('c-0'), reading('c-1')]);
-    timer.fire();
-    // The one slot is taken: b and c wait, past their linger, for a's call.
-    expect(processor.calls).toEqual([['a-0']]);
-    processor.answer();
-    await settle();
-    expect(processor.calls).toEqual([['a-0'], ['b-0', 'c-0', 'c-1']]);
-    processor.answer();
-    await expect(Promise.all([a, b, c])).resolves.toEqual([
-      { processed: 1, duplicates: 0, duplicateIndexes: [] },
-      { processed: 1, duplicates: 0, duplicateIndexes: [] },
-      { processed: 2, duplicates: 0, duplicateIndexes: [] },
-    ]);
-  });
-
-  it('frees the slot of a failed call too', async () => {
-    const bounded = new ForwardBatcher(processor, { lingerMs: 2, chunkSize: 50, maxInFlight: 1 }, timer);
-    const a = bounded.forward([reading('a-0')]);
-    timer.fire();
-    const b = bounded.forward([reading('b-0')]);
-    timer.fire();
-    processor.fail(new UnavailableError('PROCESSOR.UNAVAILABLE', 'down'));
-    await expect(a).rejects.toBeInstanceOf(UnavailableError);
-    expect(processor.calls).toEqual([['a-0'], ['b-0']]);
-    processor.answer();
-    await expect(b).resolves.toEqual({ processed: 1, duplicates: 0, duplicateIndexes: [] });
-  });
-
   it('fails every caller of a failed call with the same error', async () => {
     const down = new UnavailableError('PROCESSOR.UNAVAILABLE', 'data processor did not accept the readings');
     const a = batcher.forward([reading('a-0')]);

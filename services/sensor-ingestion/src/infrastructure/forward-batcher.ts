@@ -50,10 +50,13 @@ export class ForwardBatcher implements ReadingSink {
 }
 
 /** Maps the merged request's duplicate positions back onto each caller's slice of it. */
-function outcomesPerCaller(response: ProcessReadingsResponse, sizes: readonly number[]): ForwardOutcome[] {
+function outcomesPerCaller(
+  response: ProcessReadingsResponse,
+  callers: ReadonlyArray<readonly Reading[]>,
+): ForwardOutcome[] {
   const duplicates = [...new Set(response.duplicateIndexes)];
   let start = 0;
-  return sizes.map((size) => {
+  return callers.map(({ length: size }) => {
     const from = start;
     start += size;
     const duplicateIndexes = duplicates

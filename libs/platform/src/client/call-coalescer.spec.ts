@@ -1,0 +1,131 @@
+import { CallCoalescer, type LingerTimer } from './call-coalescer.js';
+
+/** Fires the linger by hand. */
+class ManualTimer implements LingerTimer {
+  private callbacks: Array<() => void> = [];
+  start(callback: () => void): unknown {
+    this.callbacks.push(callback);
+    return this.callbacks.length;
+  }
+  cancel(): void {
+    this.callbacks = [];
+  }
+  fire(): void {
+    const callbacks = this.callbacks;
+    this.callbacks = [];
+    for (const callback of callbacks) callback();
+  }
+}
+
+/** A downstream that doubles numbers and answers each call only when the test says so. */
+class Downstream {
+  readonly calls: number[][] = [];
+  private readonly waiting: Array<{ answer: () => void; fail: (error: unknown) => void }> = [];
+
+  call = (items: number[]): Promise<number[]> => {
+    this.calls.push(items);
+    return new Promise((resolve, reject) => {
+      this.waiting.push({ answer: () => resolve(items.map((n) => n * 2)), fail: reject });
+    });
+  };
+
+  answer(): void {
+    this.waiting.shift()?.answer();
+  }
+
+  fail(error: unknown): void {
+    this.waiting.shift()?.fail(error);
+  }
+}
+
+/** Each caller gets the sum of its share of the doubled response. */
+const sums = (response: number[], callers: ReadonlyArray<readonly number[]>): number[] => {
+  let start = 0;
+  return callers.map((items) => {
+    const share = response.slice(start, (start += items.length));
+    return share.reduce((a, b) => a + b, 0);
+  });
+};
+
+const settle = () => new Promise((resolve) => setImmediate(resolve));
+
+describe('call coalescer', () => {
+  let downstream: Downstream;
+  let timer: ManualTimer;
+
+  beforeEach(() => {
+    downstream = new Downstream();
+    timer = new ManualTimer();
+  });
+
+  it('merges callers into one call after the linger and gives each its own share', async () => {
+    const coalescer = new CallCoalescer(
+      downstream.call,
+      sums,
+      { lingerMs: 2, maxItems: 10, maxInFlight: 0 },
+      timer,
+    );
+    const a = coalescer.submit([1, 2]);
+    const b = coalescer.submit([3]);
+    expect(downstream.calls).toEqual([]);
+    timer.fire();
+    expect(downstream.calls).toEqual([[1, 2, 3]]);
+    downstream.answer();
+    await expect(Promise.all([a, b])).resolves.toEqual([6, 6]);
+  });
+
+  it('sends a full batch at once', () => {
+    const coalescer = new CallCoalescer(
+      downstream.call,
+      sums,
+      { lingerMs: 2, maxItems: 3, maxInFlight: 0 },
+      timer,
+    );
+    void coalescer.submit([1, 2]);
+    void coalescer.submit([3]);
+    expect(downstream.calls).toEqual([[1, 2, 3]]);
+  });
+
+  it('with every call slot taken, gathers callers until a call returns, then sends them together', async () => {
+    const coalescer = new CallCoalescer(
+      downstream.call,
+      sums,
+      { lingerMs: 2, maxItems: 50, maxInFlight: 1 },
+      timer,
+    );
+    const a = coalescer.submit([1]);
+    timer.fire();
+    const b = coalescer.submit([2]);
+    timer.fire();
+    const c = coalescer.submit([3, 4]);
+    timer.fire();
+    // The one slot is taken: b and c wait, past their linger, for a's call.
+    expect(downstream.calls).toEqual([[1]]);
+    downstream.answer();
+    await settle();
+    expect(downstream.calls).toEqual([[1], [2, 3, 4]]);
+    downstream.answer();
+    await expect(Promise.all([a, b, c])).resolves.toEqual([2, 4, 14]);
+  });
+
+  it('fails every caller of a failed call with the same error and frees its slot', async () => {
+    const coalescer = new CallCoalescer(
+      downstream.call,
+      sums,
+      { lingerMs: 2, maxItems: 50, maxInFlight: 1 },
+      timer,
+    );
+    const a = coalescer.submit([1]);
+    const b = coalescer.submit([2]);
+    timer.fire();
+    const c = coalescer.submit([3]);
+    timer.fire();
+    const down = new Error('down');
+    downstream.fail(down);
+    await expect(a).rejects.toBe(down);
+    await expect(b).rejects.toBe(down);
+    expect(downstream.calls).toEqual([[1, 2], [3]]);
+    downstream.answer();
+    await expect(c).resolves.toBe(6);
+  });
+});

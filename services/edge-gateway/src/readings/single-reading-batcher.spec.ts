@@ -1,0 +1,119 @@
+import { ValidationError, type LingerTimer } from '@iot-mesh/platform';
+import type { BatchResult } from '@iot-mesh/proto/iotmesh/ingestion/v1/sensor_ingestion';
+import type { Reading, ReadingRejection } from '@iot-mesh/proto/iotmesh/telemetry/v1/reading';
+import { SingleReadingBatcher } from './single-reading-batcher.js';
+
+const reading = (readingId: string, value = 20): Reading => ({ readingId, deviceId: 'd', value }) as Reading;
+
+/** Fires the linger by hand. */
+class ManualTimer implements LingerTimer {
+  private callbacks: Array<() => void> = [];
+  start(callback: () => void): unknown {
+    this.callbacks.push(callback);
+    return this.callbacks.length;
+  }
+  cancel(): void {
+    this.callbacks = [];
+  }
+  fire(): void {
+    const callbacks = this.callbacks;
+    this.callbacks = [];
+    for (const callback of callbacks) callback();
+  }
+}
+
+/** Judges a batch like ingestion: NaN is invalid, a repeated id in the batch is flagged, known ids are duplicates. */
+function fakeIngestion(known: Set<string>) {
+  const calls: string[][] = [];
+  const ingestBatch = (readings: Reading[]): Promise<BatchResult> => {
+    calls.push(readings.map((r) => r.readingId));
+    const rejections: ReadingRejection[] = [];
+    const duplicateIndexes: number[] = [];
+    const seen = new Set<string>();
+    readings.forEach((r, index) => {
+      const base = { index, readingId: r.readingId, description: '' };
+      if (Number.isNaN(r.value)) rejections.push({ ...base, reason: 'READING.NOT_FINITE', field: 'value' });
+      if (seen.has(r.readingId))
+        rejections.push({ ...base, reason: 'READING.DUPLICATE_IN_BATCH', field: 'reading_id' });
+      seen.add(r.readingId);
+      if (rejections.some((x) => x.index === index)) return;
+      if (known.has(r.readingId)) duplicateIndexes.push(index);
+      known.add(r.readingId);
+    });
+    const accepted = readings.length - new Set(rejections.map((r) => r.index)).size;
+    return Promise.resolve({
+      acceptedCount: accepted - duplicateIndexes.length,
+      duplicateCount: duplicateIndexes.length,
+      rejections,
+      duplicateIndexes,
+    });
+  };
+  return { calls, ingestBatch };
+}
+
+describe('single reading batcher', () => {
+  const settings = { lingerMs: 2, maxReadings: 10, maxInFlight: 0 };
+
+  it('sends concurrent requests as one batch and answers each with its own duplicate flag', async () => {
+    const ingestion = fakeIngestion(new Set(['old']));
+    const timer = new ManualTimer();
+    const batcher = new SingleReadingBatcher(ingestion.ingestBatch, settings, timer);
+    const answers = Promise.all([batcher.publish(reading('new')), batcher.publish(reading('old'))]);
+    timer.fire();
+    await expect(answers).resolves.toEqual([
+      { readingId: 'new', duplicate: false },
+      { readingId: 'old', duplicate: true },
+    ]);
+    expect(ingestion.calls).toEqual([['new', 'old']]);
+  });
+
+  it("fails only the invalid request, with only that reading's violations at index 0", async () => {
+    const ingestion = fakeIngestion(new Set());
+    const timer = new ManualTimer();
+    const batcher = new SingleReadingBatcher(ingestion.ingestBatch, settings, timer);
+    const good = batcher.publish(reading('good'));
+    const bad = batcher.publish(reading('bad', Number.NaN));
+    timer.fire();
+    await expect(good).resolves.toEqual({ readingId: 'good', duplicate: false });
+    const error = await bad.catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ValidationError);
+    expect((error as ValidationError).violations).toEqual([
+      { index: 0, readingId: 'bad', reason: 'READING.NOT_FINITE', field: 'value', description: '' },
+    ]);
+  });
+
+  it('answers a repeat of an accepted id in the same batch as a duplicate, as Ingest would', async () => {
+    const ingestion = fakeIngestion(new Set());
+    const timer = new ManualTimer();
+    const batcher = new SingleReadingBatcher(ingestion.ingestBatch, settings, timer);
+    const answers = Promise.all([batcher.publish(reading('same')), batcher.publish(reading('same'))]);
+    timer.fire();
+    await expect(answers).resolves.toEqual([
+      { readingId: 'same', duplicate: false },
+      { readingId: 'same', duplicate: true },
+    ]);
+  });
+
+  it('sends a repeat of a rejected id again on its own merits', async () => {
+    const ingestion = fakeIngestion(new Set());
+    const timer = new ManualTimer();
+    const batcher = new SingleReadingBatcher(ingestion.ingestBatch, settings, timer);
+    const bad = batcher.publish(reading('same', Number.NaN)).catch((e: unknown) => e);
+    const good = batcher.publish(reading('same', 21));
+    timer.fire();
+    expect(await bad).toBeInstanceOf(ValidationError);
+    await new Promise((resolve) => setImmediate(resolve));
+    timer.fire();
+    await expect(good).resolves.toEqual({ readingId: 'same', duplicate: false });
+    expect(ingestion.calls).toEqual([['same', 'same'], ['same']]);
+  });
+
+  it('fails every request of a failed call with the same error', async () => {
+    const down = new Error('ingestion down');
+    const timer = new ManualTimer();
+    const batcher = new SingleReadingBatcher(() => Promise.reject(down), settings, timer);
+    const answers = [batcher.publish(reading('a')), batcher.publish(reading('b'))];
+    timer.fire();
+    for (const answer of answers) await expect(answer).rejects.toBe(down);
+  });
+});
