@@ -1,1 +1,16 @@
-export {};
+export * from './catalog/generate-catalog-template.js';
+export * from './helm/helm-binary.js';
+export * from './helm/helm.js';
+export * from './manifest.js';
+export * from './matrix.js';
+export * from './proto/proto-methods.js';
+export * from './rules/methods.js';
+export * from './rules/pods.js';
+export * from './rules/policy-catalog.js';
+export * from './rules/ports.js';
+export * from './rules/principals.js';
+export * from './rules/subsets.js';
+export * from './rules/traffic.js';
+export * from './rules/violations.js';
+export * from './rules/weights.js';
+export * from './schema/validate-object.js';

@@ -1,0 +1,33 @@
+{{/* One HorizontalPodAutoscaler per track, so stable and canary scale on their own load. */}}
+
+{{/*
+HPA (autoscaling/v2) for `<service>-<track>`; the canary starts from canary.replicas.
+Usage: {{ include "mesh-service.hpa.render" (dict "context" $ "track" "stable") }}
+*/}}
+{{- define "mesh-service.hpa.render" -}}
+{{- $values := .context.Values -}}
+{{- $min := $values.autoscaling.minReplicas -}}
+{{- if eq .track "canary" }}{{ $min = max 1 $values.canary.replicas }}{{ end -}}
+apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata:
+  name: {{ include "mesh-service.names.workload" . }}
+  namespace: {{ .context.Release.Namespace }}
+  labels:
+    {{- include "mesh-service.labels.standard" .context | nindent 4 }}
+    track: {{ .track }}
+spec:
+  scaleTargetRef:
+    apiVersion: apps/v1
+    kind: Deployment
+    name: {{ include "mesh-service.names.workload" . }}
+  minReplicas: {{ $min }}
+  maxReplicas: {{ max $min $values.autoscaling.maxReplicas }}
+  metrics:
+    - type: Resource
+      resource:
+        name: cpu
+        target:
+          type: Utilization
+          averageUtilization: {{ $values.autoscaling.targetCPUUtilizationPercentage }}
+{{- end -}}

@@ -1,0 +1,58 @@
+{{/* Value checks the JSON schema cannot express; each failure names the value and what is allowed. */}}
+
+{{/*
+Fails the render when the values are inconsistent; include it once from every service chart.
+Usage: {{ include "mesh-service.validate.values" . }}
+*/}}
+{{- define "mesh-service.validate.values" -}}
+{{- $service := include "mesh-service.names.service" . -}}
+{{- $catalog := (include "mesh-service.catalog.services" . | fromJson).services -}}
+{{- if not (hasKey $catalog $service) -}}
+{{- fail (printf "mesh-service: chart %q is not a service in services/catalog.json (known: %s)" $service (keys $catalog | sortAlpha | join ", ")) -}}
+{{- end -}}
+{{- if ne .Release.Namespace $service -}}
+{{- fail (printf "mesh-service: %s must be installed into namespace %q (got %q): policies name callers by namespace" $service $service .Release.Namespace) -}}
+{{- end -}}
+{{- include "mesh-service.validate.replicas" (dict "name" "stable.replicas" "value" .Values.stable.replicas) -}}
+{{- include "mesh-service.validate.replicas" (dict "name" "canary.replicas" "value" .Values.canary.replicas) -}}
+{{- include "mesh-service.validate.weights" . -}}
+{{- if and .Values.canary.enabled (not .Values.canary.image.tag) -}}
+{{- fail "mesh-service: canary.enabled=true needs canary.image.tag (the image under test)" -}}
+{{- end -}}
+{{- if .Values.autoscaling.enabled -}}
+{{- if gt (int .Values.autoscaling.minReplicas) (int .Values.autoscaling.maxReplicas) -}}
+{{- fail (printf "mesh-service: autoscaling.minReplicas (%v) must not exceed autoscaling.maxReplicas (%v)" .Values.autoscaling.minReplicas .Values.autoscaling.maxReplicas) -}}
+{{- end -}}
+{{- end -}}
+{{- if and (eq (dig "storage" "kind" "" .Values.AsMap) "postgres") (not .Values.existingSecret) -}}
+{{- fail "mesh-service: storage.kind=postgres needs existingSecret (a Secret holding DATABASE_URL)" -}}
+{{- end -}}
+{{- end -}}
+
+{{/*
+A replica count must not be negative.
+Usage: {{ include "mesh-service.validate.replicas" (dict "name" "stable.replicas" "value" 2) }}
+*/}}
+{{- define "mesh-service.validate.replicas" -}}
+{{- if lt (float64 .value) 0.0 -}}
+{{- fail (printf "mesh-service: %s must be >= 0 (got %v)" .name .value) -}}
+{{- end -}}
+{{- end -}}
+
+{{/*
+traffic.stable and traffic.canary must each be 0-100 and add up to 100 (checked even
+with canary off, where the VirtualService sends everything to stable).
+Usage: {{ include "mesh-service.validate.weights" . }}
+*/}}
+{{- define "mesh-service.validate.weights" -}}
+{{- $stable := .Values.traffic.stable -}}
+{{- $canary := .Values.traffic.canary -}}
+{{- range $name, $weight := dict "traffic.stable" $stable "traffic.canary" $canary -}}
+{{- if or (lt (float64 $weight) 0.0) (gt (float64 $weight) 100.0) -}}
+{{- fail (printf "mesh-service: %s must be between 0 and 100 (got %v)" $name $weight) -}}
+{{- end -}}
+{{- end -}}
+{{- if ne (add (int $stable) (int $canary)) 100 -}}
+{{- fail (printf "mesh-service: traffic.stable + traffic.canary must be 100 (got %v + %v)" $stable $canary) -}}
+{{- end -}}
+{{- end -}}

@@ -1,0 +1,102 @@
+{{/* VirtualService: `x-canary: always` to the canary, weighted stable/canary split, retries and timeouts. */}}
+
+{{/*
+Route groups (before the canary split): idempotent reads retry on more gRPC codes, streams get no
+timeout, everything else retries only when the request never reached the app. The edge gateway adds
+routes for traffic from the ingress Gateway (gRPC by content-type, the rest to its REST port).
+Usage: {{ $groups := (include "mesh-service.virtualservice.groups" . | fromJson).groups }}
+*/}}
+{{- define "mesh-service.virtualservice.groups" -}}
+{{- $entry := include "mesh-service.names.catalogEntry" . | fromJson -}}
+{{- $routing := .Values.routing -}}
+{{- $groups := list -}}
+{{- $meshOnly := dict -}}
+{{- if include "mesh-service.virtualservice.gatewayBound" . -}}
+{{- $gateway := list .Values.gateway.name -}}
+{{- $grpc := dict "gateways" $gateway "headers" (dict "content-type" (dict "prefix" "application/grpc")) -}}
+{{- $groups = append $groups (dict "name" "gateway-grpc" "match" $grpc "port" $entry.grpcPort "retryOn" $routing.retryOn "timeout" "0s") -}}
+{{- $groups = append $groups (dict "name" "gateway-rest" "match" (dict "gateways" $gateway) "port" $entry.httpPort "retryOn" $routing.retryOn "timeout" "0s") -}}
+{{- $meshOnly = dict "gateways" (list "mesh") -}}
+{{- end -}}
+{{- with $routing.streamingMethods -}}
+{{- $uri := dict "uri" (dict "regex" (printf "^/%s/(%s)$" ($entry.api | replace "." "\\.") (join "|" .))) -}}
+{{- $groups = append $groups (dict "name" "streams" "match" (merge $uri $meshOnly) "retryOn" $routing.retryOn "timeout" "0s") -}}
+{{- end -}}
+{{- with $routing.idempotentMethodsRegex -}}
+{{- $uri := dict "uri" (dict "regex" (printf "^/%s/%s$" ($entry.api | replace "." "\\.") .)) -}}
+{{- $groups = append $groups (dict "name" "reads" "match" (merge $uri $meshOnly) "retryOn" $routing.idempotentRetryOn "timeout" $routing.timeout) -}}
+{{- end -}}
+{{- $groups = append $groups (dict "name" "default" "match" $meshOnly "retryOn" $routing.retryOn "timeout" $routing.timeout) -}}
+{{- dict "groups" $groups | toJson -}}
+{{- end -}}
+
+{{/*
+"true" when this chart binds the ingress Gateway (the edge gateway with gateway.enabled), else empty.
+Usage: {{ if include "mesh-service.virtualservice.gatewayBound" . }}
+*/}}
+{{- define "mesh-service.virtualservice.gatewayBound" -}}
+{{- $entry := include "mesh-service.names.catalogEntry" . | fromJson -}}
+{{- if and $entry.httpPort (dig "gateway" "enabled" false .Values.AsMap) }}true{{ end -}}
+{{- end -}}
+
+{{/*
+One destination: the service host, a subset, a weight and (for gateway routes) a port.
+Usage: {{ include "mesh-service.virtualservice.destination" (dict "host" $host "subset" "stable" "weight" 90 "port" 0) }}
+*/}}
+{{- define "mesh-service.virtualservice.destination" -}}
+{{- $destination := dict "host" .host "subset" .subset -}}
+{{- if .port }}{{ $_ := set $destination "port" (dict "number" (int .port)) }}{{ end -}}
+{{- dict "destination" $destination "weight" (int .weight) | toJson -}}
+{{- end -}}
+
+{{/*
+VirtualService `<service>` bound to the mesh (and the ingress Gateway for the edge gateway).
+With canary off every route sends 100 to stable; with it on, the header route comes first.
+Usage: {{ include "mesh-service.virtualservice.render" . }}
+*/}}
+{{- define "mesh-service.virtualservice.render" -}}
+{{- $service := include "mesh-service.names.service" . -}}
+{{- $host := include "mesh-service.names.host" $service -}}
+{{- $canary := .Values.canary.enabled -}}
+{{- $stableWeight := ternary (int .Values.traffic.stable) 100 $canary -}}
+{{- $http := list -}}
+{{- range $group := (include "mesh-service.virtualservice.groups" . | fromJson).groups -}}
+{{- $retries := dict "attempts" (int $.Values.routing.attempts) "retryOn" $group.retryOn -}}
+{{- /* A per-try timeout would cut long-lived streams, which get no timeout at all. */ -}}
+{{- if ne $group.timeout "0s" }}{{ $_ := set $retries "perTryTimeout" $.Values.routing.perTryTimeout }}{{ end -}}
+{{- $base := dict "retries" $retries "timeout" $group.timeout -}}
+{{- if $canary -}}
+{{- $headers := merge (dict "x-canary" (dict "exact" "always")) ($group.match.headers | default dict) -}}
+{{- $match := merge (dict "headers" $headers) (omit $group.match "headers") -}}
+{{- $to := include "mesh-service.virtualservice.destination" (dict "host" $host "subset" "canary" "weight" 100 "port" $group.port) | fromJson -}}
+{{- $http = append $http (merge (dict "name" (printf "%s-canary-header" $group.name) "match" (list $match) "route" (list $to)) $base) -}}
+{{- end -}}
+{{- $route := list (include "mesh-service.virtualservice.destination" (dict "host" $host "subset" "stable" "weight" $stableWeight "port" $group.port) | fromJson) -}}
+{{- if $canary -}}
+{{- $route = append $route (include "mesh-service.virtualservice.destination" (dict "host" $host "subset" "canary" "weight" $.Values.traffic.canary "port" $group.port) | fromJson) -}}
+{{- end -}}
+{{- $rule := merge (dict "name" $group.name "route" $route) $base -}}
+{{- if $group.match }}{{ $_ := set $rule "match" (list $group.match) }}{{ end -}}
+{{- $http = append $http $rule -}}
+{{- end -}}
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata:
+  name: {{ $service }}
+  namespace: {{ .Release.Namespace }}
+  labels:
+    {{- include "mesh-service.labels.standard" . | nindent 4 }}
+spec:
+  hosts:
+    - {{ $host }}
+    {{- if include "mesh-service.virtualservice.gatewayBound" . }}
+    {{- toYaml .Values.gateway.hosts | nindent 4 }}
+    {{- end }}
+  gateways:
+    - mesh
+    {{- if include "mesh-service.virtualservice.gatewayBound" . }}
+    - {{ .Values.gateway.name }}
+    {{- end }}
+  http:
+    {{- toYaml $http | nindent 4 }}
+{{- end -}}

@@ -1,0 +1,22 @@
+import { asArray, describe, field, ofKind, text, type K8sObject } from '../manifest.js';
+import type { Violations } from './violations.js';
+
+/** Every gRPC path (`/package.Service/Method`) an AuthorizationPolicy allows is a method in the protos. */
+export function policyMethodsExist(
+  objects: readonly K8sObject[],
+  protoMethods: ReadonlySet<string>,
+): Violations {
+  const violations: Violations = [];
+  for (const policy of ofKind(objects, 'AuthorizationPolicy')) {
+    for (const rule of asArray(field(policy.spec, 'rules'))) {
+      for (const to of asArray(field(rule, 'to'))) {
+        for (const path of asArray(field(to, 'operation', 'paths')).map(text)) {
+          if (path === '/metrics') continue; // the admin port's HTTP path, not gRPC
+          if (!protoMethods.has(path))
+            violations.push(`${describe(policy)} allows ${path}, which no proto defines`);
+        }
+      }
+    }
+  }
+  return violations;
+}

@@ -1,0 +1,138 @@
+// Renders every chart over the values matrix with the real helm binary (once, in beforeAll) and checks
+// the objects against the upstream schemas and each of our rules.
+import { join } from 'node:path';
+import { readCatalog, repoRoot, toChartServices } from '../src/catalog/generate-catalog-template.js';
+import { dependencyBuild, lint, renderObjects, type HelmResult } from '../src/helm/helm.js';
+import { field, ofKind, type K8sObject } from '../src/manifest.js';
+import { caseTitle, charts, matrixCases, type MatrixCase } from '../src/matrix.js';
+import { protoMethodPaths } from '../src/proto/proto-methods.js';
+import { policyMethodsExist } from '../src/rules/methods.js';
+import { podsAreHardened } from '../src/rules/pods.js';
+import { policiesMatchCatalog } from '../src/rules/policy-catalog.js';
+import { portsNamedByProtocol } from '../src/rules/ports.js';
+import { principalsAreServiceAccounts } from '../src/rules/principals.js';
+import { subsetsExist } from '../src/rules/subsets.js';
+import { trafficMatches } from '../src/rules/traffic.js';
+import { weightsSumTo100 } from '../src/rules/weights.js';
+import { unknownFieldProblems, upstreamProblems } from '../src/schema/validate-object.js';
+
+const cases = matrixCases();
+const catalog = toChartServices(readCatalog());
+const builds = new Map<string, HelmResult>();
+const lints = new Map<string, HelmResult>();
+const rendered = new Map<MatrixCase, K8sObject[]>();
+const objectsOf = (matrixCase: MatrixCase): K8sObject[] => rendered.get(matrixCase) ?? [];
+/** Every chart's default render together: cross-chart rules (principals) need all ServiceAccounts. */
+const wholeMesh = (): K8sObject[] => cases.filter((c) => c.name === 'canary off').flatMap(objectsOf);
+
+beforeAll(async () => {
+  for (const chart of charts) builds.set(chart, await dependencyBuild(chart));
+  await Promise.all(
+    charts.map(async (chart) => {
+      lints.set(chart, await lint(chart, { set: { 'canary.enabled': true, 'canary.image.tag': 'v2' } }));
+    }),
+  );
+  await Promise.all(cases.map(async (c) => rendered.set(c, await renderObjects(c.chart, c.options))));
+}, 120_000);
+
+describe.each(charts)('chart %s', (chart) => {
+  it('builds its dependency on the mesh-service library', () => {
+    expect(builds.get(chart)?.stderr).toBe('');
+    expect(builds.get(chart)?.ok).toBe(true);
+  });
+
+  it('passes helm lint --strict', () => {
+    const result = lints.get(chart);
+    expect(result?.stdout + (result?.stderr ?? '')).toContain('0 chart(s) failed');
+    expect(result?.ok).toBe(true);
+  });
+});
+
+describe.each(cases.map((c) => [caseTitle(c), c] as const))('%s', (_title, matrixCase) => {
+  const objects = (): K8sObject[] => objectsOf(matrixCase);
+
+  it('renders the core objects', () => {
+    const kinds = objects().map((object) => object.kind);
+    for (const kind of ['ServiceAccount', 'ConfigMap', 'Service', 'Deployment', 'PodDisruptionBudget']) {
+      expect(kinds).toContain(kind);
+    }
+    for (const kind of [
+      'DestinationRule',
+      'VirtualService',
+      'AuthorizationPolicy',
+      'PeerAuthentication',
+      'Sidecar',
+    ]) {
+      expect(kinds).toContain(kind);
+    }
+  });
+
+  it('matches the upstream Kubernetes and Istio schemas', () => {
+    expect(objects().flatMap(upstreamProblems)).toEqual([]);
+  });
+
+  it('has no unknown fields in Istio specs', () => {
+    expect(objects().flatMap(unknownFieldProblems)).toEqual([]);
+  });
+
+  it('routes weights that add up to 100', () => expect(weightsSumTo100(objects())).toEqual([]));
+  it('routes only to subsets its DestinationRule declares', () =>
+    expect(subsetsExist(objects())).toEqual([]));
+  it('hardens every pod', () => expect(podsAreHardened(objects())).toEqual([]));
+  it('names ports by protocol', () => expect(portsNamedByProtocol(objects())).toEqual([]));
+  it('splits traffic as the values ask', () =>
+    expect(trafficMatches(objects(), matrixCase.traffic)).toEqual([]));
+
+  it('allows only proto methods, exactly those the catalog grants', () => {
+    const methods = protoMethodPaths(join(repoRoot, 'proto/iotmesh'));
+    expect(policyMethodsExist(objects(), methods)).toEqual([]);
+    expect(policiesMatchCatalog(objects(), catalog)).toEqual([]);
+  });
+
+  it('names only ServiceAccounts that some chart creates', () => {
+    expect(principalsAreServiceAccounts([...wholeMesh(), ...objects()])).toEqual([]);
+  });
+
+  it('configures the catalog ports and downstream addresses', () => {
+    const service = catalog[matrixCase.chart];
+    const data = field(ofKind(objects(), 'ConfigMap')[0], 'data') as Record<string, string>;
+    expect(data.GRPC_PORT).toBe(String(service.grpcPort));
+    expect(data.ADMIN_PORT).toBe(String(service.adminPort));
+    for (const callee of Object.keys(service.calls)) {
+      const variable = `${callee.toUpperCase().replace(/-/g, '_')}_ADDRESS`;
+      expect(data[variable]).toBe(`${callee}.${callee}.svc.cluster.local:${catalog[callee].grpcPort}`);
+    }
+  });
+});
+
+describe('values that switch objects on and off', () => {
+  const find = (chart: string, name: string): MatrixCase =>
+    cases.find((c) => c.chart === chart && c.name === name)!;
+
+  it('renders a ServiceMonitor only when its CRD exists', () => {
+    expect(ofKind(objectsOf(find('device-registry', 'canary off')), 'ServiceMonitor')).toHaveLength(0);
+    expect(ofKind(objectsOf(find('device-registry', 'custom resources')), 'ServiceMonitor')).toHaveLength(1);
+  });
+
+  it('lets the HPA own the replica count, and fixes it when autoscaling is off', () => {
+    const [autoscaled] = ofKind(objectsOf(find('notification', 'canary off')), 'Deployment');
+    expect(field(autoscaled, 'spec', 'replicas')).toBeUndefined();
+    expect(ofKind(objectsOf(find('notification', 'canary off')), 'HorizontalPodAutoscaler')).toHaveLength(1);
+    const [fixed] = ofKind(objectsOf(find('notification', 'custom resources')), 'Deployment');
+    expect(field(fixed, 'spec', 'replicas')).toBe(3);
+  });
+
+  it('binds the edge gateway to the ingress Gateway only when the gateway is on', () => {
+    const gatewaysOf = (name: string): unknown =>
+      field(ofKind(objectsOf(find('edge-gateway', name)), 'VirtualService')[0], 'spec', 'gateways');
+    expect(gatewaysOf('canary off')).toEqual(['mesh', 'istio-system/iot-mesh-gateway']);
+    expect(gatewaysOf('gateway off')).toEqual(['mesh']);
+  });
+
+  it('pins data-processor requests to a pod by device header', () => {
+    const [rule] = ofKind(objectsOf(find('data-processor', 'canary off')), 'DestinationRule');
+    expect(field(rule, 'spec', 'trafficPolicy', 'loadBalancer', 'consistentHash', 'httpHeaderName')).toBe(
+      'x-device-id',
+    );
+  });
+});

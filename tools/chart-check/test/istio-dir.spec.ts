@@ -1,0 +1,102 @@
+// Every file under istio/ (except the dashboards and Prometheus rules, tested by their owner): the
+// manifests against the upstream schemas and our strict specs, the addon values against what ties
+// them to the mesh, and the cross-references between istio/, the charts and the catalog.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { parse } from 'yaml';
+import { readCatalog, repoRoot } from '../src/catalog/generate-catalog-template.js';
+import { parseManifest } from '../src/helm/helm.js';
+import { field, ofKind, type K8sObject } from '../src/manifest.js';
+import { addonValueSchemas } from '../src/schema/addon-values.js';
+import { unknownFieldProblems, upstreamProblems } from '../src/schema/validate-object.js';
+
+const istioDir = join(repoRoot, 'istio');
+const ownedElsewhere = ['dashboards', 'prometheus'];
+
+function yamlFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory())
+      return ownedElsewhere.includes(entry.name) && dir === istioDir ? [] : yamlFiles(path);
+    return /\.ya?ml$/.test(entry.name) ? [path] : [];
+  });
+}
+
+const files = yamlFiles(istioDir).map((path) => relative(istioDir, path));
+const manifestFiles = files.filter((file) => !file.startsWith('addons/'));
+const addonFiles = files.filter((file) => file.startsWith('addons/'));
+const objectsIn = (file: string): K8sObject[] => parseManifest(readFileSync(join(istioDir, file), 'utf8'));
+const allObjects = manifestFiles.flatMap(objectsIn);
+
+it('finds the install profile, mesh config, gateway and the four addons', () => {
+  expect(manifestFiles.length).toBeGreaterThanOrEqual(5);
+  expect(addonFiles.map((file) => file.replace('addons/', '')).sort()).toEqual(
+    Object.keys(addonValueSchemas).sort(),
+  );
+});
+
+describe.each(manifestFiles)('istio/%s', (file) => {
+  it('matches the upstream schemas and has no unknown fields', () => {
+    const objects = objectsIn(file);
+    expect(objects.length).toBeGreaterThan(0);
+    expect(
+      objects.flatMap((object) => [...upstreamProblems(object), ...unknownFieldProblems(object)]),
+    ).toEqual([]);
+  });
+});
+
+describe.each(addonFiles)('istio/%s', (file) => {
+  it('holds the values that tie the addon to the mesh', () => {
+    const schema = addonValueSchemas[file.replace('addons/', '')];
+    const result = schema.safeParse(parse(readFileSync(join(istioDir, file), 'utf8')));
+    expect(
+      result.success ? [] : result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`),
+    ).toEqual([]);
+  });
+});
+
+describe('mesh-wide settings', () => {
+  it('enforces STRICT mTLS for the whole mesh from the root namespace', () => {
+    const [policy] = ofKind(allObjects, 'PeerAuthentication');
+    expect(policy?.metadata).toMatchObject({ name: 'default', namespace: 'istio-system' });
+    expect(field(policy?.spec, 'mtls', 'mode')).toBe('STRICT');
+  });
+
+  it('serves the edge gateway host over TLS from a referenced certificate Secret', () => {
+    const [gateway] = ofKind(allObjects, 'Gateway');
+    expect(gateway?.metadata).toMatchObject({ name: 'iot-mesh-gateway', namespace: 'istio-system' });
+    const https = (field(gateway?.spec, 'servers') as unknown[]).find(
+      (s) => field(s, 'port', 'protocol') === 'HTTPS',
+    );
+    expect(field(https, 'tls', 'mode')).toBe('SIMPLE');
+    expect(field(https, 'tls', 'credentialName')).toBe('iot-mesh-gateway-cert');
+    const edgeValues = parse(readFileSync(join(repoRoot, 'helm/edge-gateway/values.yaml'), 'utf8')) as {
+      gateway: { name: string; hosts: string[] };
+    };
+    expect(edgeValues.gateway.name).toBe('istio-system/iot-mesh-gateway');
+    expect(field(https, 'hosts')).toEqual(expect.arrayContaining(edgeValues.gateway.hosts));
+  });
+
+  it('traces through the provider the install profile defines', () => {
+    const [operator] = ofKind(allObjects, 'IstioOperator');
+    const providers = (field(operator?.spec, 'meshConfig', 'extensionProviders') as { name: string }[]).map(
+      (p) => p.name,
+    );
+    const [telemetry] = ofKind(allObjects, 'Telemetry');
+    const tracing = field(telemetry?.spec, 'tracing', 0);
+    expect(providers).toContain(field(tracing, 'providers', 0, 'name'));
+    expect(field(tracing, 'randomSamplingPercentage')).toBeGreaterThan(0);
+    expect(field(operator?.spec, 'meshConfig', 'enableTracing')).toBe(true);
+    expect(field(operator?.spec, 'meshConfig', 'accessLogFile')).toBe('/dev/stdout');
+  });
+
+  it('declares one injection-labelled namespace per catalog service', () => {
+    const namespaces = ofKind(allObjects, 'Namespace');
+    expect(namespaces.map((ns) => ns.metadata.name).sort()).toEqual(
+      readCatalog()
+        .map((s) => s.name)
+        .sort(),
+    );
+    for (const ns of namespaces) expect(ns.metadata.labels).toEqual({ 'istio-injection': 'enabled' });
+  });
+});
