@@ -1,1 +1,12 @@
-export {};
+export { runMeshctl, EXIT, type MeshctlIo } from './cli/run.js';
+export type { Cluster, ReleaseTarget, ReleaseState, AnalysisRecord } from './cluster/cluster.port.js';
+export { DryRunCluster } from './cluster/dry-run-cluster.js';
+export { HelmCluster } from './cluster/helm-cluster.js';
+export { formatCommand, type Command } from './cluster/commands.js';
+export { trackQueries, type MetricSource, type QueryScope } from './analysis/promql-templates.js';
+export { decide, DEFAULT_THRESHOLDS, type Thresholds, type Verdict } from './analysis/verdict.js';
+export { analyzeCanary, type AnalysisResult } from './analysis/analyze.js';
+export { PrometheusClient } from './analysis/prometheus-client.js';
+export { autoCanary, formatTimeline, type AutoPlan, type AutoOutcome } from './auto/auto-canary.js';
+export { FakeClock, systemClock, type Clock } from './auto/clock.js';
+export { ReleaseOps } from './release/release-ops.js';

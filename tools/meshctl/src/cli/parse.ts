@@ -1,0 +1,72 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { UsageError } from '../release/validation.js';
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+
+const COMMON: Options = {
+  namespace: { type: 'string' },
+  'kube-context': { type: 'string' },
+  'dry-run': { type: 'boolean', default: false },
+  json: { type: 'boolean', default: false },
+  help: { type: 'boolean', short: 'h', default: false },
+};
+
+const ANALYSIS: Options = {
+  prometheus: { type: 'string' },
+  metrics: { type: 'string', default: 'istio' },
+  window: { type: 'string', default: '1m' },
+  'min-success-rate': { type: 'string', default: '99' },
+  'max-p99-ms': { type: 'string', default: '500' },
+  'min-requests': { type: 'string', default: '20' },
+  'max-degradation': { type: 'string', default: '1' },
+};
+
+/** The options each command accepts besides the common ones. */
+export const COMMAND_OPTIONS: Record<string, Options> = {
+  deploy: { tag: { type: 'string' } },
+  'canary start': { 'canary-tag': { type: 'string' }, weight: { type: 'string', default: '10' } },
+  'canary weight': { stable: { type: 'string' }, canary: { type: 'string' } },
+  'canary promote': { 'canary-tag': { type: 'string' } },
+  'canary rollback': {},
+  'canary analyze': ANALYSIS,
+  'canary auto': {
+    ...ANALYSIS,
+    'canary-tag': { type: 'string' },
+    steps: { type: 'string', default: '10,25,50,100' },
+    interval: { type: 'string', default: '1m' },
+    'failure-threshold': { type: 'string', default: '2' },
+    deadline: { type: 'string', default: '5m' },
+  },
+  'release rollback': { revision: { type: 'string' } },
+  status: {},
+};
+
+export interface ParsedCommand {
+  command: string;
+  positionals: string[];
+  values: Record<string, string | boolean | undefined>;
+}
+
+/** Splits "canary start x --flag" into the command name, its positionals and its flags. */
+export function parseCommand(argv: readonly string[]): ParsedCommand | 'help' {
+  const [first, second] = argv;
+  if (first === undefined || first === '--help' || first === '-h' || first === 'help') return 'help';
+  const grouped = first === 'canary' || first === 'release';
+  const command = grouped ? `${first} ${second ?? ''}`.trim() : first;
+  const spec = COMMAND_OPTIONS[command];
+  if (!spec) {
+    if (grouped && (second === undefined || second === '--help' || second === '-h')) return 'help';
+    throw new UsageError(`unknown command "${command}"`);
+  }
+  try {
+    const { values, positionals } = parseArgs({
+      args: argv.slice(grouped ? 2 : 1),
+      options: { ...COMMON, ...spec },
+      strict: true,
+      allowPositionals: true,
+    });
+    return { command, positionals, values: values as ParsedCommand['values'] };
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}

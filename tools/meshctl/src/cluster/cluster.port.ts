@@ -1,0 +1,43 @@
+import type { ReleaseValues, ValueChange } from '../release/release-values.js';
+
+/** One service's release: helm release = service = namespace (deployment contract). */
+export interface ReleaseTarget {
+  service: string;
+  namespace: string;
+  kubeContext?: string;
+  /** Chart path relative to the repo root: helm/<service>. */
+  chart: string;
+}
+
+export interface TrackReplicas {
+  ready: number;
+  desired: number;
+}
+
+/** What `canary analyze` decided last; stored in the ConfigMap meshctl-last-analysis. */
+export interface AnalysisRecord {
+  at: string;
+  verdict: string;
+  reasons: string[];
+  canaryTag?: string;
+}
+
+export interface ReleaseState {
+  revision: number;
+  values: ReleaseValues;
+  replicas: { stable?: TrackReplicas; canary?: TrackReplicas };
+  lastAnalysis?: AnalysisRecord;
+}
+
+/** Where releases live: a real cluster through helm/kubectl, or an in-memory one for dry runs and tests. */
+export interface Cluster {
+  /** False when the adapter cannot read the cluster (a CLI dry run): callers skip state checks. */
+  readonly knowsState: boolean;
+  /** undefined: the release is not installed (or, without knowsState, unknown). */
+  readRelease(target: ReleaseTarget): Promise<ReleaseState | undefined>;
+  /** helm upgrade --install --reuse-values with the changes, waiting for the rollout. */
+  upgrade(target: ReleaseTarget, changes: readonly ValueChange[]): Promise<void>;
+  /** helm rollback to the given revision (default: the previous one). */
+  rollbackRelease(target: ReleaseTarget, revision?: number): Promise<void>;
+  recordAnalysis(target: ReleaseTarget, record: AnalysisRecord): Promise<void>;
+}

@@ -1,0 +1,115 @@
+import type { ValueChange } from '../release/release-values.js';
+import type { AnalysisRecord, ReleaseTarget } from './cluster.port.js';
+
+/** One helm or kubectl invocation; both adapters build them here so a dry run prints what would run. */
+export interface Command {
+  program: 'helm' | 'kubectl';
+  args: string[];
+  /** Written to the process's stdin (kubectl apply -f -). */
+  stdin?: string;
+}
+
+export const ANALYSIS_CONFIGMAP = 'meshctl-last-analysis';
+export const ROLLOUT_TIMEOUT = '10m';
+
+const helmScope = (t: ReleaseTarget) => [
+  '--namespace',
+  t.namespace,
+  ...(t.kubeContext ? ['--kube-context', t.kubeContext] : []),
+];
+const kubectlScope = (t: ReleaseTarget) => [
+  '--namespace',
+  t.namespace,
+  ...(t.kubeContext ? ['--context', t.kubeContext] : []),
+];
+
+// Tags go through --set-string: "1.10" must stay a string, not become the number 1.1.
+const setFlag = ({ key, value }: ValueChange) =>
+  typeof value === 'string' ? ['--set-string', `${key}=${value}`] : ['--set', `${key}=${String(value)}`];
+
+/** The chart's library dependency is not committed (helm/.gitignore): it is built before each upgrade. */
+export const dependencyBuildCommand = (t: ReleaseTarget): Command => ({
+  program: 'helm',
+  args: ['dependency', 'build', t.chart],
+});
+
+export function upgradeCommand(t: ReleaseTarget, changes: readonly ValueChange[]): Command {
+  return {
+    program: 'helm',
+    args: [
+      'upgrade',
+      '--install',
+      t.service,
+      t.chart,
+      ...helmScope(t),
+      '--reuse-values',
+      ...changes.flatMap(setFlag),
+      '--wait',
+      '--timeout',
+      ROLLOUT_TIMEOUT,
+    ],
+  };
+}
+
+export function rollbackCommand(t: ReleaseTarget, revision?: number): Command {
+  const to = revision === undefined ? [] : [String(revision)];
+  return {
+    program: 'helm',
+    args: ['rollback', t.service, ...to, ...helmScope(t), '--wait', '--timeout', ROLLOUT_TIMEOUT],
+  };
+}
+
+export const statusCommand = (t: ReleaseTarget): Command => ({
+  program: 'helm',
+  args: ['status', t.service, ...helmScope(t), '--output', 'json'],
+});
+
+export const getValuesCommand = (t: ReleaseTarget): Command => ({
+  program: 'helm',
+  args: ['get', 'values', t.service, ...helmScope(t), '--all', '--output', 'json'],
+});
+
+export const deploymentsCommand = (t: ReleaseTarget): Command => ({
+  program: 'kubectl',
+  args: ['get', 'deployments', ...kubectlScope(t), '--selector', `app=${t.service}`, '--output', 'json'],
+});
+
+export const getAnalysisCommand = (t: ReleaseTarget): Command => ({
+  program: 'kubectl',
+  args: [
+    'get',
+    'configmap',
+    ANALYSIS_CONFIGMAP,
+    ...kubectlScope(t),
+    '--ignore-not-found',
+    '--output',
+    'json',
+  ],
+});
+
+/** The last analysis lives in a ConfigMap, not in Helm values: recording it must not roll pods. */
+export function recordAnalysisCommand(t: ReleaseTarget, record: AnalysisRecord): Command {
+  const configMap = {
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: {
+      name: ANALYSIS_CONFIGMAP,
+      namespace: t.namespace,
+      labels: { app: t.service, 'app.kubernetes.io/managed-by': 'meshctl' },
+    },
+    data: { 'analysis.json': JSON.stringify(record) },
+  };
+  return {
+    program: 'kubectl',
+    args: ['apply', ...kubectlScope(t), '--filename', '-'],
+    stdin: JSON.stringify(configMap),
+  };
+}
+
+const quote = (arg: string) => (/^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`);
+
+/** The command as a shell line someone could paste. */
+export function formatCommand(command: Command): string {
+  const line = [command.program, ...command.args].map(quote).join(' ');
+  return command.stdin === undefined ? line : `${line} <<'EOF'\n${command.stdin}\nEOF`;
+}

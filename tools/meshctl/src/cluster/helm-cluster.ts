@@ -1,0 +1,93 @@
+import { execFile } from 'node:child_process';
+import { valuesFromHelm, type ValueChange } from '../release/release-values.js';
+import type { AnalysisRecord, Cluster, ReleaseState, ReleaseTarget, TrackReplicas } from './cluster.port.js';
+import {
+  deploymentsCommand,
+  formatCommand,
+  getAnalysisCommand,
+  getValuesCommand,
+  recordAnalysisCommand,
+  rollbackCommand,
+  statusCommand,
+  dependencyBuildCommand,
+  upgradeCommand,
+  type Command,
+} from './commands.js';
+
+export interface HelmClusterOptions {
+  /** The repo root: chart paths are relative to it. */
+  cwd: string;
+  helm: string;
+  kubectl: string;
+  log: (line: string) => void;
+}
+
+/** Runs helm and kubectl without a shell (execFile), so no argument is ever interpreted. */
+export class HelmCluster implements Cluster {
+  readonly knowsState = true;
+
+  constructor(private readonly options: HelmClusterOptions) {}
+
+  async readRelease(target: ReleaseTarget): Promise<ReleaseState | undefined> {
+    let status: { version?: number };
+    try {
+      status = JSON.parse(await this.run(statusCommand(target))) as { version?: number };
+    } catch (error) {
+      if (/release: not found/i.test((error as Error).message)) return undefined;
+      throw error;
+    }
+    const values = valuesFromHelm(JSON.parse(await this.run(getValuesCommand(target))));
+    const deployments = JSON.parse(await this.run(deploymentsCommand(target))) as {
+      items: { metadata: { name: string }; status?: { readyReplicas?: number; replicas?: number } }[];
+    };
+    const replicasOf = (name: string): TrackReplicas | undefined => {
+      const found = deployments.items.find((item) => item.metadata.name === name);
+      return found && { ready: found.status?.readyReplicas ?? 0, desired: found.status?.replicas ?? 0 };
+    };
+    const stable = replicasOf(`${target.service}-stable`);
+    const canary = replicasOf(`${target.service}-canary`);
+    const configMap = (await this.run(getAnalysisCommand(target))).trim();
+    const analysis = configMap
+      ? (JSON.parse(configMap) as { data?: Record<string, string> }).data?.['analysis.json']
+      : undefined;
+    return {
+      revision: status.version ?? 0,
+      values,
+      replicas: { ...(stable ? { stable } : {}), ...(canary ? { canary } : {}) },
+      ...(analysis ? { lastAnalysis: JSON.parse(analysis) as AnalysisRecord } : {}),
+    };
+  }
+
+  async upgrade(target: ReleaseTarget, changes: readonly ValueChange[]): Promise<void> {
+    await this.run(dependencyBuildCommand(target), true);
+    await this.run(upgradeCommand(target, changes), true);
+  }
+
+  async rollbackRelease(target: ReleaseTarget, revision?: number): Promise<void> {
+    await this.run(rollbackCommand(target, revision), true);
+  }
+
+  async recordAnalysis(target: ReleaseTarget, record: AnalysisRecord): Promise<void> {
+    await this.run(recordAnalysisCommand(target, record), true);
+  }
+
+  private run(command: Command, announce = false): Promise<string> {
+    if (announce) this.options.log(`$ ${formatCommand(command)}`);
+    const binary = command.program === 'helm' ? this.options.helm : this.options.kubectl;
+    return new Promise((resolve, reject) => {
+      const child = execFile(
+        binary,
+        command.args,
+        { cwd: this.options.cwd, maxBuffer: 32 * 1024 * 1024 },
+        (error, stdout, stderr) => {
+          if (error)
+            reject(
+              new Error(`${command.program} ${command.args[0] ?? ''} failed: ${stderr || error.message}`),
+            );
+          else resolve(stdout);
+        },
+      );
+      if (command.stdin !== undefined) child.stdin?.end(command.stdin);
+    });
+  }
+}

@@ -1,0 +1,74 @@
+/** The chart values meshctl reads and changes (see the deployment contract in the charts). */
+export interface ReleaseValues {
+  stableTag: string;
+  canaryEnabled: boolean;
+  canaryTag: string;
+  stableWeight: number;
+  canaryWeight: number;
+}
+
+export type ValueKey =
+  'stable.image.tag' | 'canary.enabled' | 'canary.image.tag' | 'traffic.stable' | 'traffic.canary';
+
+export interface ValueChange {
+  key: ValueKey;
+  value: string | number | boolean;
+}
+
+export const CHART_DEFAULTS: ReleaseValues = {
+  stableTag: 'latest',
+  canaryEnabled: false,
+  canaryTag: '',
+  stableWeight: 100,
+  canaryWeight: 0,
+};
+
+const FIELD: Record<ValueKey, keyof ReleaseValues> = {
+  'stable.image.tag': 'stableTag',
+  'canary.enabled': 'canaryEnabled',
+  'canary.image.tag': 'canaryTag',
+  'traffic.stable': 'stableWeight',
+  'traffic.canary': 'canaryWeight',
+};
+
+export function applyChanges(values: ReleaseValues, changes: readonly ValueChange[]): ReleaseValues {
+  const next: Record<string, unknown> = { ...values };
+  for (const { key, value } of changes) next[FIELD[key]] = value;
+  return next as unknown as ReleaseValues;
+}
+
+/** "key: before -> after" for every change that alters something, for dry runs and logs. */
+export function describeChanges(
+  before: ReleaseValues | undefined,
+  changes: readonly ValueChange[],
+): string[] {
+  return changes.map(({ key, value }) => {
+    const old = before ? JSON.stringify(before[FIELD[key]]) : '(unknown)';
+    return `${key}: ${old} -> ${JSON.stringify(value)}`;
+  });
+}
+
+const pick = (object: unknown, path: string[]): unknown =>
+  path.reduce<unknown>(
+    (node, key) => (node && typeof node === 'object' ? (node as Record<string, unknown>)[key] : undefined),
+    object,
+  );
+
+/** The values of `helm get values --all -o json`, chart defaults where a key is missing. */
+export function valuesFromHelm(json: unknown): ReleaseValues {
+  const str = (path: string[], fallback: string) => {
+    const value = pick(json, path);
+    return typeof value === 'string' || typeof value === 'number' ? String(value) : fallback;
+  };
+  const num = (path: string[], fallback: number) => {
+    const value = Number(pick(json, path));
+    return Number.isFinite(value) ? value : fallback;
+  };
+  return {
+    stableTag: str(['stable', 'image', 'tag'], CHART_DEFAULTS.stableTag),
+    canaryEnabled: pick(json, ['canary', 'enabled']) === true,
+    canaryTag: str(['canary', 'image', 'tag'], CHART_DEFAULTS.canaryTag),
+    stableWeight: num(['traffic', 'stable'], CHART_DEFAULTS.stableWeight),
+    canaryWeight: num(['traffic', 'canary'], CHART_DEFAULTS.canaryWeight),
+  };
+}

@@ -1,0 +1,79 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+/** Bad input from the user: printed with the usage hint, exit code 2. */
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+// src/release and dist/release sit at the same depth, so this resolves from source and build alike.
+export const REPO_ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
+
+export function catalogServices(root = REPO_ROOT): string[] {
+  const catalog = JSON.parse(readFileSync(`${root}services/catalog.json`, 'utf8')) as {
+    services: { name: string }[];
+  };
+  return catalog.services.map((service) => service.name);
+}
+
+export function checkService(name: string | undefined, known: readonly string[]): string {
+  if (!name) throw new UsageError(`a service is required (one of: ${known.join(', ')})`);
+  if (!known.includes(name)) {
+    throw new UsageError(`unknown service "${name}" (services/catalog.json has: ${known.join(', ')})`);
+  }
+  return name;
+}
+
+// Docker's tag grammar: a word character first, then up to 127 word characters, dots or dashes.
+const DOCKER_TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
+
+export function checkTag(flag: string, tag: string | undefined): string {
+  if (tag === undefined || tag === '') throw new UsageError(`${flag} is required`);
+  if (!DOCKER_TAG.test(tag)) {
+    throw new UsageError(
+      `${flag} "${tag}" is not a valid image tag (letters, digits, _ . -; first not . or -; at most 128)`,
+    );
+  }
+  return tag;
+}
+
+export function checkPercent(flag: string, text: string | undefined): number {
+  const value = Number(text);
+  if (text === undefined || text.trim() === '' || !Number.isInteger(value) || value < 0 || value > 100) {
+    throw new UsageError(`${flag} must be a whole number from 0 to 100, not "${text ?? ''}"`);
+  }
+  return value;
+}
+
+export function checkWeights(stable: number, canary: number): void {
+  if (stable + canary !== 100) {
+    throw new UsageError(
+      `weights must sum to 100: --stable ${stable} + --canary ${canary} = ${stable + canary}`,
+    );
+  }
+}
+
+export function checkNumber(flag: string, text: string, min = 0, max = Number.POSITIVE_INFINITY): number {
+  const value = Number(text);
+  if (text.trim() === '' || !Number.isFinite(value) || value < min || value > max) {
+    throw new UsageError(`${flag} must be a number from ${min} to ${max}, not "${text}"`);
+  }
+  return value;
+}
+
+const UNIT_MS: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 };
+
+/** "30s", "5m", "1h", "250ms": also valid PromQL range durations, so windows reuse the text. */
+export function checkDuration(flag: string, text: string): number {
+  const match = /^(\d+)(ms|s|m|h)$/.exec(text);
+  if (!match) throw new UsageError(`${flag} must be a duration like 30s, 5m or 1h, not "${text}"`);
+  return Number(match[1]) * (UNIT_MS[match[2] ?? 's'] ?? 1_000);
+}
+
+export function checkSteps(text: string): number[] {
+  const steps = text.split(',').map((part) => checkPercent('--steps', part.trim()));
+  if (steps.some((step, i) => step === 0 || (i > 0 && step <= (steps[i - 1] ?? 0)))) {
+    throw new UsageError(`--steps must be rising canary weights above 0, like 10,25,50,100, not "${text}"`);
+  }
+  return steps;
+}
