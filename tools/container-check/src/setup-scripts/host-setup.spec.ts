@@ -1,0 +1,136 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { readCatalog, repoPath } from '../repo.js';
+import { CLIS, Sandbox } from './sandbox.js';
+
+const services = readCatalog().map((service) => service.name);
+
+describe('install-dev-tools.sh', () => {
+  const postgresPresent =
+    existsSync('/usr/lib/postgresql') &&
+    readdirSync('/usr/lib/postgresql').some((version) =>
+      existsSync(`/usr/lib/postgresql/${version}/bin/initdb`),
+    );
+  const helmPresent = existsSync(repoPath('.toolchain/bin/helm'));
+
+  it('plans one non-interactive apt-get install of exactly the missing packages', () => {
+    const sandbox = new Sandbox({ plumbing: ['bash', 'dirname', 'basename', 'id', 'cat', 'uname'] });
+    try {
+      const run = sandbox.run('install-dev-tools.sh', ['--dry-run']);
+      expect(run.status).toBe(0);
+      const sudo = process.getuid?.() === 0 ? '' : 'sudo ';
+      // unzip and jenkins-jobs are recorders here (other scripts drive them), so they count as present.
+      const packages = 'openssl git jq redis-server prometheus shellcheck yamllint groovy';
+      expect(run.planned.slice(0, 2)).toEqual([
+        `${sudo}apt-get update`,
+        `${sudo}apt-get install -y --no-install-recommends ${packages}${postgresPresent ? '' : ' postgresql'}`,
+      ]);
+      expect(run.stderr).toContain('./dev fetches Node 24');
+      expect(sandbox.calls()).toEqual([]);
+    } finally {
+      sandbox.cleanup();
+    }
+  });
+
+  it('does nothing when every tool is present', () => {
+    const tools =
+      'openssl git unzip jq redis-server prometheus promtool shellcheck yamllint jenkins-jobs groovy helm';
+    const sandbox = new Sandbox({ recorders: [...CLIS, ...tools.split(' ')] });
+    try {
+      const run = sandbox.run('install-dev-tools.sh');
+      expect(run.status).toBe(0);
+      expect(sandbox.calls()).toEqual([]);
+      if (postgresPresent) expect(run.stderr).toContain('everything present');
+      expect(helmPresent || run.stderr.includes('everything present')).toBe(true);
+    } finally {
+      sandbox.cleanup();
+    }
+  });
+});
+
+describe('jenkins-setup.sh', () => {
+  it('installs the plugins list, puts the configuration as code in place and seeds the jobs', () => {
+    const sandbox = new Sandbox();
+    try {
+      const home = join(sandbox.dir, 'jenkins');
+      const run = sandbox.run('jenkins-setup.sh', ['--dry-run', '--jenkins-home', home]);
+      expect(run.status).toBe(0);
+      expect(run.planned).toEqual([
+        `jenkins-plugin-cli --plugin-file jenkins/plugins.txt --plugin-download-directory ${home}/plugins`,
+        `install -D -m 0644 jenkins/casc/jenkins.yaml ${home}/casc_configs/jenkins.yaml`,
+        `jenkins-jobs test jenkins/jobs -o ${sandbox.tmp}/iot-mesh-jobs`,
+        'jenkins-jobs update jenkins/jobs',
+      ]);
+      expect(run.stderr).toContain(`CASC_JENKINS_CONFIG=${home}/casc_configs/jenkins.yaml`);
+      expect(sandbox.calls()).toEqual([]);
+    } finally {
+      sandbox.cleanup();
+    }
+  });
+
+  it('names every credential placeholder of the configuration that the environment does not set', () => {
+    const casc = readFileSync(repoPath('jenkins/casc/jenkins.yaml'), 'utf8')
+      .split('\n')
+      .filter((line) => !line.trim().startsWith('#'))
+      .join('\n');
+    const placeholders = [...new Set([...casc.matchAll(/\$\{([A-Za-z_]\w*)\}/g)].map(([, name]) => name))];
+    const sandbox = new Sandbox();
+    try {
+      const run = sandbox.run('jenkins-setup.sh', [
+        '--skip-jobs',
+        '--jenkins-home',
+        join(sandbox.dir, 'home'),
+      ]);
+      expect(run.status).toBe(0);
+      expect(placeholders.length).toBeGreaterThan(0);
+      for (const name of placeholders) expect(run.stderr).toContain(`placeholder ${name} is not set`);
+      expect(run.stderr.match(/placeholder \S+ is not set/g)).toHaveLength(placeholders.length);
+      expect(sandbox.calls().map((call) => call.split(' ')[0])).toEqual(['jenkins-plugin-cli', 'install']);
+    } finally {
+      sandbox.cleanup();
+    }
+  });
+});
+
+describe('gen-certs.sh', () => {
+  const openssl = (...args: string[]) => spawnSync('openssl', args, { encoding: 'utf8' });
+
+  it('makes a CA and a client+server certificate per catalog service, and keeps them on a second run', () => {
+    const sandbox = new Sandbox();
+    try {
+      const out = join(sandbox.dir, 'certs');
+      expect(sandbox.run('gen-certs.sh', ['--out', out]).status).toBe(0);
+      for (const service of services) {
+        const crt = join(out, `${service}.crt`);
+        expect(
+          openssl('verify', '-CAfile', join(out, 'ca.crt'), '-purpose', 'sslclient', crt).stdout,
+        ).toContain(': OK');
+        expect(
+          openssl('verify', '-CAfile', join(out, 'ca.crt'), '-purpose', 'sslserver', crt).stdout,
+        ).toContain(': OK');
+        expect(openssl('x509', '-in', crt, '-noout', '-ext', 'subjectAltName').stdout).toContain(
+          `DNS:${service}, DNS:${service}.${service}.svc.cluster.local, DNS:localhost, IP Address:127.0.0.1`,
+        );
+      }
+      const before = readFileSync(join(out, 'ca.crt'), 'utf8');
+      const again = sandbox.run('gen-certs.sh', ['--out', out, '--dry-run']);
+      expect(again.planned).toEqual([`mkdir -p ${out}`]);
+      expect(readFileSync(join(out, 'ca.crt'), 'utf8')).toBe(before);
+    } finally {
+      sandbox.cleanup();
+    }
+  });
+
+  it('rejects a bad --days or service name', () => {
+    const sandbox = new Sandbox();
+    try {
+      expect(sandbox.run('gen-certs.sh', ['--days', 'soon', '--dry-run']).status).toBe(2);
+      expect(sandbox.run('gen-certs.sh', ['Bad_Name', '--dry-run']).stderr).toContain(
+        "bad service name 'Bad_Name'",
+      );
+    } finally {
+      sandbox.cleanup();
+    }
+  });
+});
