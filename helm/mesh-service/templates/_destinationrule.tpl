@@ -1,7 +1,7 @@
 {{/* DestinationRule: mutual TLS, connection limits, outlier ejection and the stable/canary subsets. */}}
 
 {{/*
-DestinationRule `<service>`. trafficPolicy.consistentHashHeader (e.g. x-device-id) pins each key to one pod.
+DestinationRule `<service>`. trafficPolicy.consistentHashHeader (e.g. x-device-shard) pins each key to one pod.
 Usage: {{ include "mesh-service.destinationrule.render" . }}
 */}}
 {{- define "mesh-service.destinationrule.render" -}}

@@ -14,6 +14,9 @@ export const ingestionConfigSchema = z
     FORWARD_LINGER_MS: z.coerce.number().int().min(0).max(1_000).default(2),
     // ProcessReadings calls out at once; beyond that, readings gather into the next call. 0 = no bound.
     FORWARD_MAX_IN_FLIGHT: z.coerce.number().int().min(0).max(1_000).default(2),
+    // Device shards: each ProcessReadings call carries one shard (x-device-shard) for the processor's
+    // consistent hashing in the mesh. 1 = no sharding (one processor, as locally).
+    FORWARD_SHARDS: z.coerce.number().int().min(1).max(1_024).default(1),
     MAX_FUTURE_SKEW_MS: millis(5 * 60_000),
     MAX_READING_AGE_MS: millis(7 * 24 * 3_600_000),
     DEVICE_CACHE_TTL_MS: millis(30_000),
@@ -32,6 +35,7 @@ export const ingestionConfigSchema = z
     forwardChunkSize: env.FORWARD_CHUNK_SIZE,
     forwardLingerMs: env.FORWARD_LINGER_MS,
     forwardMaxInFlight: env.FORWARD_MAX_IN_FLIGHT,
+    forwardShards: env.FORWARD_SHARDS,
     timeLimits: { maxFutureSkewMs: env.MAX_FUTURE_SKEW_MS, maxReadingAgeMs: env.MAX_READING_AGE_MS },
     deviceCache: {
       ttlMs: env.DEVICE_CACHE_TTL_MS,

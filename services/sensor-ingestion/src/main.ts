@@ -4,8 +4,9 @@ import { SensorIngestionDefinition } from '@iot-mesh/proto/iotmesh/ingestion/v1/
 import { ingestionConfigSchema } from './config.js';
 import { IngestionModule } from './ingestion.module.js';
 import { CachedDeviceDirectory } from './infrastructure/cached-device-directory.js';
+import { ShardedSink, shardMetadata } from './infrastructure/device-shards.js';
 import { ForwardBatcher } from './infrastructure/forward-batcher.js';
-import { DataProcessorSink } from './infrastructure/grpc-data-processor.sink.js';
+import { DataProcessorSink, type ReadingProcessor } from './infrastructure/grpc-data-processor.sink.js';
 import { GrpcDeviceDirectory } from './infrastructure/grpc-device-directory.js';
 
 const config = loadConfigOrExit(ingestionConfigSchema);
@@ -21,27 +22,31 @@ const sink = new DataProcessorSink({
   deadlineMs: config.dataProcessorDeadlineMs,
   chunkSize: config.forwardChunkSize,
 });
-// FORWARD_LINGER_MS=0 keeps the direct path: every caller its own ProcessReadings call(s).
+// One batcher per device shard (FORWARD_LINGER_MS=0: every caller its own ProcessReadings call(s)).
+const batcherFor = (processor: ReadingProcessor) =>
+  new ForwardBatcher(processor, {
+    lingerMs: config.forwardLingerMs,
+    chunkSize: config.forwardChunkSize,
+    maxInFlight: config.forwardMaxInFlight,
+  });
 const batcher =
-  config.forwardLingerMs > 0
-    ? new ForwardBatcher(sink, {
-        lingerMs: config.forwardLingerMs,
-        chunkSize: config.forwardChunkSize,
-        maxInFlight: config.forwardMaxInFlight,
-      })
-    : undefined;
+  config.forwardShards > 1
+    ? new ShardedSink(config.forwardShards, (shard) =>
+        batcherFor({ processReadings: (readings) => sink.processReadings(readings, shardMetadata(shard)) }),
+      )
+    : batcherFor(sink);
 const { logger } = await bootstrapGrpcService({
   config: config.platform,
   module: IngestionModule.register(config, {
     devices: new CachedDeviceDirectory(registry, config.deviceCache, clock),
-    sink: batcher ?? sink,
+    sink: batcher,
     clock,
   }),
   services: [SensorIngestionDefinition],
   protoFiles: ['iotmesh/ingestion/v1/sensor_ingestion.proto'],
   onShutdown: () => {
     registry.close();
-    batcher?.flush();
+    batcher.flush();
     sink.close();
   },
 });

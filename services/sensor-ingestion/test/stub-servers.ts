@@ -82,6 +82,8 @@ export class StubRegistry {
 export class StubProcessor {
   /** Readings of every call that got through, in arrival order. */
   readonly calls: Reading[][] = [];
+  /** The x-device-shard header of each call ('' when absent). */
+  readonly shards: string[] = [];
   attempts = 0;
   /** The next this many calls fail with UNAVAILABLE; Infinity is a processor that is down. */
   failNext = 0;
@@ -103,6 +105,7 @@ export class StubProcessor {
         }
         const { readings } = call.request;
         this.calls.push(readings);
+        this.shards.push(String(call.metadata.get('x-device-shard')[0] ?? ''));
         const duplicateIndexes: number[] = [];
         readings.forEach((reading, index) => {
           if (this.seen.has(reading.readingId)) duplicateIndexes.push(index);

@@ -132,7 +132,7 @@ describe('values that switch objects on and off', () => {
   it('pins data-processor requests to a pod by device header', () => {
     const [rule] = ofKind(objectsOf(find('data-processor', 'canary off')), 'DestinationRule');
     expect(field(rule, 'spec', 'trafficPolicy', 'loadBalancer', 'consistentHash', 'httpHeaderName')).toBe(
-      'x-device-id',
+      'x-device-shard',
     );
   });
 });

@@ -1,3 +1,4 @@
+import type { Metadata } from '@grpc/grpc-js';
 import { createGrpcClient, type GrpcClient, type TlsSettings } from '@iot-mesh/platform';
 import {
   DataProcessorDefinition,
@@ -11,7 +12,7 @@ import { unavailableOr } from './downstream-failure.js';
 
 /** One DataProcessor.ProcessReadings round trip, failures already mapped for our callers. */
 export interface ReadingProcessor {
-  processReadings(readings: readonly Reading[]): Promise<ProcessReadingsResponse>;
+  processReadings(readings: readonly Reading[], metadata?: Metadata): Promise<ProcessReadingsResponse>;
 }
 
 /** Today's direct path: chunks of at most `chunkSize`, one after the other, in request order. */
@@ -61,9 +62,9 @@ export class DataProcessorSink implements ReadingSink, ReadingProcessor {
   }
 
   /** One ProcessReadings call; a transient failure becomes an UnavailableError. */
-  async processReadings(readings: readonly Reading[]): Promise<ProcessReadingsResponse> {
+  async processReadings(readings: readonly Reading[], metadata?: Metadata): Promise<ProcessReadingsResponse> {
     try {
-      return await firstValueFrom(this.client.service.processReadings({ readings: [...readings] }));
+      return await firstValueFrom(this.client.service.processReadings({ readings: [...readings] }, metadata));
     } catch (error) {
       // Not acknowledged means not accepted: the caller retries the whole request, and the
       // processor's dedupe absorbs the chunks that did get through.
