@@ -1,21 +1,5 @@
-import { CallCoalescer, type LingerTimer } from './call-coalescer.js';
-
-/** Fires the linger by hand. */
-class ManualTimer implements LingerTimer {
-  private callbacks: Array<() => void> = [];
-  start(callback: () => void): unknown {
-    this.callbacks.push(callback);
-    return this.callbacks.length;
-  }
-  cancel(): void {
-    this.callbacks = [];
-  }
-  fire(): void {
-    const callbacks = this.callbacks;
-    this.callbacks = [];
-    for (const callback of callbacks) callback();
-  }
-}
+import { ManualTimer } from '../testing/manual-timer.js';
+import { CallCoalescer } from './call-coalescer.js';
 
 /** A downstream that doubles numbers and answers each call only when the test says so. */
 class Downstream {

@@ -1,3 +1,4 @@
 export * from './free-port.js';
 export * from './service-process.js';
 export * from './fixture-process.js';
+export * from './manual-timer.js';

@@ -1,26 +1,10 @@
-import { ValidationError, type LingerTimer } from '@iot-mesh/platform';
+import { ValidationError } from '@iot-mesh/platform';
+import { ManualTimer } from '@iot-mesh/platform/testing';
 import type { BatchResult } from '@iot-mesh/proto/iotmesh/ingestion/v1/sensor_ingestion';
 import type { Reading, ReadingRejection } from '@iot-mesh/proto/iotmesh/telemetry/v1/reading';
 import { SingleReadingBatcher } from './single-reading-batcher.js';
 
 const reading = (readingId: string, value = 20): Reading => ({ readingId, deviceId: 'd', value }) as Reading;
-
-/** Fires the linger by hand. */
-class ManualTimer implements LingerTimer {
-  private callbacks: Array<() => void> = [];
-  start(callback: () => void): unknown {
-    this.callbacks.push(callback);
-    return this.callbacks.length;
-  }
-  cancel(): void {
-    this.callbacks = [];
-  }
-  fire(): void {
-    const callbacks = this.callbacks;
-    this.callbacks = [];
-    for (const callback of callbacks) callback();
-  }
-}
 
 /** Judges a batch like ingestion: NaN is invalid, a repeated id in the batch is flagged, known ids are duplicates. */
 function fakeIngestion(known: Set<string>) {

@@ -1,4 +1,5 @@
-import { UnavailableError, type LingerTimer } from '@iot-mesh/platform';
+import { UnavailableError } from '@iot-mesh/platform';
+import { ManualTimer } from '@iot-mesh/platform/testing';
 import type { ProcessReadingsResponse } from '@iot-mesh/proto/iotmesh/processor/v1/data_processor';
 import type { Reading } from '@iot-mesh/proto/iotmesh/telemetry/v1/reading';
 import type { ForwardOutcome } from '../readings/reading-sink.port.js';
@@ -52,34 +53,6 @@ class FakeProcessor implements ReadingProcessor {
     const call = this.waiting.shift();
     if (!call) throw new Error('no call is waiting');
     return call;
-  }
-}
-
-/** A timer the test fires by hand. */
-class ManualTimer implements LingerTimer {
-  private readonly armed = new Map<number, () => void>();
-  readonly delays: number[] = [];
-  private nextHandle = 1;
-
-  start(callback: () => void, delayMs: number): unknown {
-    this.delays.push(delayMs);
-    const handle = this.nextHandle++;
-    this.armed.set(handle, callback);
-    return handle;
-  }
-
-  cancel(handle: unknown): void {
-    this.armed.delete(handle as number);
-  }
-
-  get armedCount(): number {
-    return this.armed.size;
-  }
-
-  fire(): void {
-    const callbacks = [...this.armed.values()];
-    this.armed.clear();
-    for (const callback of callbacks) callback();
   }
 }
 
