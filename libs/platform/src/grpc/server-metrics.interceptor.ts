@@ -9,6 +9,12 @@ function grpcTypeOf(requestStream: boolean, responseStream: boolean): GrpcType {
   return responseStream ? 'server_stream' : 'unary';
 }
 
+interface MethodMetrics {
+  started: Counter.Internal;
+  seconds: Histogram.Internal<string>;
+  handled: (code: number) => Counter.Internal;
+}
+
 /**
  * Records the conventional gRPC server metrics (go-grpc-prometheus names and labels) for every
  * call, from the status actually sent, so errors mapped by filters, deadlines and cancellations count.
@@ -35,22 +41,39 @@ export function serverMetricsInterceptor(registry: Registry): ServerInterceptor 
     registers: [registry],
   });
 
-  return (method, call) => {
-    const [, service = '', name = ''] = method.path.split('/');
-    const labels = {
-      grpc_service: service,
-      grpc_method: name,
-      grpc_type: grpcTypeOf(method.requestStream, method.responseStream),
+  // Per method, the metric children are looked up once: label hashing on every call is measurable.
+  const perMethod = new Map<string, MethodMetrics>();
+  const metricsOf = (path: string, type: GrpcType): MethodMetrics => {
+    const [, service = '', name = ''] = path.split('/');
+    const labels = { grpc_service: service, grpc_method: name, grpc_type: type };
+    const handledByCode = new Map<number, Counter.Internal>();
+    const created: MethodMetrics = {
+      started: started.labels(labels),
+      seconds: seconds.labels(labels),
+      handled: (code) => {
+        let child = handledByCode.get(code);
+        if (!child)
+          handledByCode.set(code, (child = handled.labels({ ...labels, grpc_code: grpcCodeName(code) })));
+        return child;
+      },
     };
-    const stopTimer = seconds.startTimer(labels);
+    perMethod.set(path, created);
+    return created;
+  };
+
+  return (method, call) => {
+    const metrics =
+      perMethod.get(method.path) ??
+      metricsOf(method.path, grpcTypeOf(method.requestStream, method.responseStream));
+    const stopTimer = metrics.seconds.startTimer();
     let recorded = false;
     const record = (code: number) => {
       if (recorded) return;
       recorded = true;
       stopTimer();
-      handled.inc({ ...labels, grpc_code: grpcCodeName(code) });
+      metrics.handled(code).inc();
     };
-    started.inc(labels);
+    metrics.started.inc();
     return new ServerInterceptingCall(call, {
       start: (next) =>
         next({
