@@ -1,0 +1,8 @@
+/** Prints figures as a compact aligned table, so a run's output can go straight into the README. */
+export function printFigures(title: string, rows: readonly (readonly [string, string | number])[]): void {
+  const width = Math.max(...rows.map(([label]) => label.length));
+  const lines = rows.map(([label, value]) => `  ${label.padEnd(width)}  ${value}`);
+  console.log(`${title}\n${lines.join('\n')}`);
+}
+
+export const mib = (value: number): string => `${value.toFixed(0)} MiB`;
