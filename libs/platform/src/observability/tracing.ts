@@ -3,13 +3,8 @@ import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-ho
 import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
 import { B3InjectEncoding, B3Propagator } from '@opentelemetry/propagator-b3';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import {
-  AlwaysOnSampler,
-  BatchSpanProcessor,
-  ParentBasedSampler,
-  TracerProvider,
-  type SpanExporter,
-} from '@opentelemetry/sdk-trace';
+import { BatchSpanProcessor, TracerProvider, type SpanExporter } from '@opentelemetry/sdk-trace';
+import { samplerFromEnv } from './trace-sampler.js';
 
 let provider: TracerProvider | undefined;
 
@@ -38,7 +33,7 @@ async function otlpExporter(env: NodeJS.ProcessEnv): Promise<SpanExporter> {
 /**
  * Starts OpenTelemetry tracing with gRPC and HTTP instrumentation. Context travels in W3C traceparent
  * and in B3 (single and multi header), the headers Envoy sidecars read and write, so one trace spans
- * sidecars and services; sampling follows the caller's (the sidecar's) decision. Spans are exported
+ * sidecars and services; sampling follows OTEL_TRACES_SAMPLER (see trace-sampler.ts). Spans are exported
  * over OTLP only when OTEL_EXPORTER_OTLP_ENDPOINT is set; otherwise they only give logs their trace ids.
  * Built from the SDK's parts rather than NodeSDK, which loads metric and log exporters this platform
  * never uses (about 10 MiB of heap per service).
@@ -61,7 +56,7 @@ export async function startTracing(serviceName: string, env: NodeJS.ProcessEnv =
     : [];
   provider = new TracerProvider({
     resource: resourceFromAttributes({ 'service.name': serviceName }),
-    sampler: new ParentBasedSampler({ root: new AlwaysOnSampler() }),
+    sampler: samplerFromEnv(env, exportSpans),
     spanProcessors,
   });
   context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
