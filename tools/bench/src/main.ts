@@ -47,6 +47,7 @@ console.log(
 );
 const raw = await rawUnaryHop(CONCURRENCY, SECONDS);
 const hop = await platformUnaryHop(CONCURRENCY, SECONDS);
+const hopUntraced = await platformUnaryHop(CONCURRENCY, SECONDS, false);
 const gateway = await gatewayEndToEnd(ROOT, SECONDS, REST_RATE, STREAM_RATE);
 // The internal pipeline on its own, next to the same 100-reading message over a raw hop.
 const rawBatch = await rawGrpcHop(100, 8, SECONDS);
@@ -55,6 +56,7 @@ const pipeline = await ingestionPipeline(ROOT, 100, 8, SECONDS);
 console.log(header);
 console.log(hopRow('(a) raw grpc-js unary hop', raw, raw.serverCpuUsPerCall));
 console.log(hopRow('(b) iot-mesh service unary hop', hop, hop.serverCpuUsPerCall));
+console.log(hopRow("(b') the same without the tracing preload", hopUntraced, hopUntraced.serverCpuUsPerCall));
 console.log(loadRow(`(c) REST single reading via gateway @${REST_RATE}/s`, gateway.restSingle));
 console.log(loadRow(`(d) gRPC stream, batches of 100 @${STREAM_RATE}/s`, gateway.grpcStream));
 const rawPerSecond = raw.calls / raw.seconds;
@@ -74,7 +76,7 @@ console.log(
   ].join(' '),
 );
 console.log(
-  `\nb/a calls/s ${(hop.calls / hop.seconds / rawPerSecond).toFixed(3)}; b/a server CPU per call ${(raw.serverCpuUsPerCall / hop.serverCpuUsPerCall).toFixed(3)}`,
+  `\nb/a calls/s ${(hop.calls / hop.seconds / rawPerSecond).toFixed(3)}; b/a server CPU per call ${(raw.serverCpuUsPerCall / hop.serverCpuUsPerCall).toFixed(3)}; b'/a calls/s ${(hopUntraced.calls / hopUntraced.seconds / rawPerSecond).toFixed(3)}`,
 );
 console.log(
   `d/a end-to-end readings/s over raw hop calls/s ${(gateway.grpcStream.achievedReadingsPerSecond / rawPerSecond).toFixed(3)}`,

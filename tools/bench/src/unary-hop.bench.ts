@@ -66,11 +66,16 @@ export async function rawUnaryHop(concurrency: number, seconds: number): Promise
 
 /**
  * (b) one iot-mesh service hop: the same Echo served by a service built on the platform (NestJS,
- * metrics interceptor, tracing, exception filter) running as its own process.
+ * metrics interceptor, tracing, exception filter) running as its own process; `tracing` false leaves
+ * out the OpenTelemetry preload, to show what the gRPC instrumentation costs.
  */
-export async function platformUnaryHop(concurrency: number, seconds: number): Promise<HopResult> {
+export async function platformUnaryHop(
+  concurrency: number,
+  seconds: number,
+  tracing = true,
+): Promise<HopResult> {
   // Info level: the fixture's per-call debug lines would be work the raw server does not do.
-  const fixture = await startFixture({ env: { LOG_LEVEL: 'info' } });
+  const fixture = await startFixture({ env: { LOG_LEVEL: 'info' }, tracing });
   try {
     return await measured(fixture.child.pid ?? 0, () => driveEcho(fixture.grpcAddress, concurrency, seconds));
   } finally {

@@ -29,6 +29,8 @@ export interface SpawnOptions {
   /** Resolve as soon as the process is spawned instead of waiting for the "serving" line. */
   noWait?: boolean;
   startTimeoutMs?: number;
+  /** Load the tracing preload (default); off only to measure what tracing costs. */
+  tracing?: boolean;
 }
 
 /**
@@ -38,7 +40,8 @@ export interface SpawnOptions {
 export async function spawnService(options: SpawnOptions): Promise<ServiceProcess> {
   const grpcPort = options.env?.['GRPC_PORT'] ?? String(await freePort());
   const adminPort = options.env?.['ADMIN_PORT'] ?? String(await freePort());
-  const child = spawn(process.execPath, ['--import', '@iot-mesh/platform/tracing', options.entry], {
+  const preload = options.tracing === false ? [] : ['--import', '@iot-mesh/platform/tracing'];
+  const child = spawn(process.execPath, [...preload, options.entry], {
     env: {
       ...process.env,
       LOG_LEVEL: 'info',
