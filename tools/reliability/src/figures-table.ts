@@ -6,3 +6,9 @@ export function printFigures(title: string, rows: readonly (readonly [string, st
 }
 
 export const mib = (value: number): string => `${value.toFixed(0)} MiB`;
+
+/** "service max, ..." from a sampler summary, for the figures table. */
+export const maxRssLine = (summary: Record<string, { max: number }>): string =>
+  Object.entries(summary)
+    .map(([name, sampled]) => `${name} ${mib(sampled.max)}`)
+    .join(', ');

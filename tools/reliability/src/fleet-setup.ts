@@ -1,3 +1,4 @@
+import { eventually } from './eventually.js';
 import { registerDevice, type GatewayRest } from './gateway-rest.js';
 import type { PublishingDevice } from './reading-publisher.js';
 
@@ -36,4 +37,16 @@ export async function listAlerts(rest: GatewayRest) {
   const answer = await rest('GET', '/api/v1/alerts?pageSize=1000');
   if (answer.status !== 200) throw new Error(`listing alerts: ${answer.status} ${answer.text}`);
   return (answer.json as { alerts: { ruleId: string; deviceId: string; state: string }[] }).alerts;
+}
+
+/** Waits until the rule's alert is firing; returns all the rule's alerts then. */
+export function firingAlertsOf(rest: GatewayRest, ruleId: string) {
+  return eventually(
+    async () => {
+      const found = (await listAlerts(rest)).filter((a) => a.ruleId === ruleId);
+      return found.some((a) => a.state === 'ALERT_STATE_FIRING') ? found : undefined;
+    },
+    'the hot device alert to fire',
+    30_000,
+  );
 }

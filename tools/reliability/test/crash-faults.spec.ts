@@ -7,8 +7,8 @@ import { SensorType } from '@iot-mesh/proto/iotmesh/telemetry/v1/reading';
 import { firstValueFrom } from 'rxjs';
 import { auditDelivery } from '../src/delivery-audit.js';
 import { eventually } from '../src/eventually.js';
-import { mib, printFigures } from '../src/figures-table.js';
-import { listAlerts, setUpFleet } from '../src/fleet-setup.js';
+import { maxRssLine, printFigures } from '../src/figures-table.js';
+import { firingAlertsOf, setUpFleet } from '../src/fleet-setup.js';
 import { gatewayRest, registerDevice, type GatewayRest } from '../src/gateway-rest.js';
 import { apiKeyMetadata, deviceClient, processorClient } from '../src/grpc-clients.js';
 import { startMeshStack, type MeshStack } from '../src/mesh-stack.js';
@@ -105,14 +105,7 @@ describe('crash faults: kill -9 of the data processor and the alert manager unde
     expect(audit.lost).toBe(0);
     expect(audit.duplicates).toBe(0);
 
-    const alerts = await eventually(
-      async () => {
-        const found = (await listAlerts(rest)).filter((a) => a.ruleId === ruleId);
-        return found.some((a) => a.state === 'ALERT_STATE_FIRING') ? found : undefined;
-      },
-      'the hot device alert to fire',
-      30_000,
-    );
+    const alerts = await firingAlertsOf(rest, ruleId);
     expect(alerts.map((a) => [a.deviceId, a.state])).toEqual([[hotId, 'ALERT_STATE_FIRING']]);
 
     printFigures('crash faults:', [
@@ -126,12 +119,7 @@ describe('crash faults: kill -9 of the data processor and the alert manager unde
       ['retried calls by code', JSON.stringify(sent.errorsByCode)],
       ['acks saying duplicate (retry after success)', sent.duplicateAcks],
       ['alerts for the rule', alerts.map((a) => a.state).join(', ')],
-      [
-        'max RSS',
-        Object.entries(rssSummary)
-          .map(([n, s]) => `${n} ${mib(s.max)}`)
-          .join(', '),
-      ],
+      ['max RSS', maxRssLine(rssSummary)],
     ]);
   });
 });

@@ -3,8 +3,8 @@ import type { EdgeGatewayClient } from '@iot-mesh/proto/iotmesh/edge/v1/edge_gat
 import type { DataProcessorClient } from '@iot-mesh/proto/iotmesh/processor/v1/data_processor';
 import { auditDelivery } from '../src/delivery-audit.js';
 import { eventually } from '../src/eventually.js';
-import { mib, printFigures } from '../src/figures-table.js';
-import { listAlerts, setUpFleet } from '../src/fleet-setup.js';
+import { maxRssLine, printFigures } from '../src/figures-table.js';
+import { firingAlertsOf, setUpFleet } from '../src/fleet-setup.js';
 import { gatewayRest, type GatewayRest } from '../src/gateway-rest.js';
 import { deviceClient, processorClient } from '../src/grpc-clients.js';
 import { startMeshStack, type MeshStack } from '../src/mesh-stack.js';
@@ -53,14 +53,7 @@ describe('rolling restart of every service under load, the way Kubernetes does i
     const sent = await publishing.stop();
     const rssSummary = await rss.stop();
     const audit = await auditDelivery(processor.service, sent);
-    const alerts = await eventually(
-      async () => {
-        const found = (await listAlerts(rest)).filter((a) => a.ruleId === ruleId);
-        return found.some((a) => a.state === 'ALERT_STATE_FIRING') ? found : undefined;
-      },
-      'the hot device alert to fire',
-      30_000,
-    );
+    const alerts = await firingAlertsOf(rest, ruleId);
 
     printFigures('rolling restart:', [
       ['restarts (old instance exit code)', exitCodes.join(', ')],
@@ -72,12 +65,7 @@ describe('rolling restart of every service under load, the way Kubernetes does i
       ['failed calls', sent.failedCalls],
       ['failed calls by code', JSON.stringify(sent.errorsByCode)],
       ['alerts for the rule', alerts.map((a) => `${a.deviceId} ${a.state}`).join(', ')],
-      [
-        'max RSS',
-        Object.entries(rssSummary)
-          .map(([n, s]) => `${n} ${mib(s.max)}`)
-          .join(', '),
-      ],
+      ['max RSS', maxRssLine(rssSummary)],
     ]);
     expect(sent.failedCalls).toBe(0);
     expect(sent.lost).toBe(0);
