@@ -78,10 +78,15 @@ describe('gRPC client factory', () => {
     const error = await echoError(client, echo('slow', { delayMs: 1_000 }));
     client.close();
     expect(error.code).toBe(status.DEADLINE_EXCEEDED);
-    const metrics = await (await fetch(`${fixture.adminUrl}/metrics`)).text();
-    expect(metrics).toMatch(
-      /grpc_server_handled_total\{[^}]*grpc_method="Echo"[^}]*grpc_code="DeadlineExceeded"[^}]*\} 1/,
-    );
+    // The server learns of the cancel a moment after the client gave up.
+    const counted =
+      /grpc_server_handled_total\{[^}]*grpc_method="Echo"[^}]*grpc_code="DeadlineExceeded"[^}]*\} 1/;
+    let metrics = '';
+    for (let attempt = 0; attempt < 40 && !counted.test(metrics); attempt++) {
+      if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 50));
+      metrics = await (await fetch(`${fixture.adminUrl}/metrics`)).text();
+    }
+    expect(metrics).toMatch(counted);
   });
 
   it('lets a method have its own deadline', async () => {

@@ -9,6 +9,9 @@ function grpcTypeOf(requestStream: boolean, responseStream: boolean): GrpcType {
   return responseStream ? 'server_stream' : 'unary';
 }
 
+/** How early before the propagated deadline a cancel still counts as DeadlineExceeded. */
+const DEADLINE_SLACK_MS = 100;
+
 interface MethodMetrics {
   started: Counter.Internal;
   seconds: Histogram.Internal<string>;
@@ -79,10 +82,10 @@ export function serverMetricsInterceptor(registry: Registry): ServerInterceptor 
         next({
           onCancel: () => {
             const deadline = call.getDeadline();
-            const expired =
-              deadline instanceof Date
-                ? deadline.getTime() <= Date.now()
-                : Number.isFinite(deadline) && deadline <= Date.now();
+            const deadlineMs = deadline instanceof Date ? deadline.getTime() : Number(deadline);
+            // The caller's own timer cancels the call a transit time before the deadline it sent
+            // us runs out here; a cancel that close to the deadline is the deadline.
+            const expired = Number.isFinite(deadlineMs) && deadlineMs - Date.now() <= DEADLINE_SLACK_MS;
             record(expired ? GrpcStatus.DEADLINE_EXCEEDED : GrpcStatus.CANCELLED);
           },
         }),
