@@ -133,6 +133,7 @@ describe('istio-setup.sh', () => {
     try {
       expect(fresh.run('istio-setup.sh', [], { GRAFANA_ADMIN_PASSWORD: 's3cret-pw' }).status).toBe(0);
       expect(fresh.calls().join('\n')).not.toContain('s3cret-pw');
+      expect(fresh.stdin()).toContain('s3cret-pw');
       expect(fresh.calls().filter((call) => call.startsWith('kubectl create secret'))).toHaveLength(1);
     } finally {
       fresh.cleanup();

@@ -70,8 +70,9 @@ function recorderScript(name: string, responses: Record<string, Response>): stri
   return [
     '#!/bin/bash',
     `{ printf '%s' ${shellQuote(name)}; for a in "$@"; do printf '${SEPARATOR}%s' "$a"; done; echo; } >>"$RECORDER_LOG"`,
-    // Manifests piped into `kubectl apply -f -` are kept too.
-    'if [[ " $* " == *" -f - "* ]]; then cat >>"$RECORDER_LOG.stdin"; fi',
+    // What is piped in (manifests for `kubectl apply -f -`, secrets read from /dev/stdin) is kept too,
+    // and read in full as the real CLI would, so the writer never dies of SIGPIPE.
+    'if [[ " $* " == *" -f - "* || "$*" == *"/dev/stdin"* ]]; then cat >>"$RECORDER_LOG.stdin"; fi',
     'case "$*" in',
     ...cases,
     'esac',
