@@ -70,3 +70,9 @@ export function parseCommand(argv: readonly string[]): ParsedCommand | 'help' {
     throw new UsageError((error as Error).message);
   }
 }
+
+/** A string option's value, or undefined when absent. */
+export const str = (values: ParsedCommand['values'], key: string) => {
+  const value = values[key];
+  return typeof value === 'string' ? value : undefined;
+};

@@ -1,0 +1,86 @@
+import { analyzeCanary, type AnalysisRequest } from '../analysis/analyze.js';
+import { formatAnalysis } from '../analysis/analysis-format.js';
+import { PrometheusClient } from '../analysis/prometheus-client.js';
+import { autoCanary, formatTimeline } from '../auto/auto-canary.js';
+import { systemClock } from '../auto/clock.js';
+import type { Cluster, ReleaseTarget } from '../cluster/cluster.port.js';
+import type { ReleaseOps } from '../release/release-ops.js';
+import { checkDuration, checkNumber, checkSteps, checkTag, UsageError } from '../release/validation.js';
+import { EXIT, type MeshctlIo } from './io.js';
+import { str, type ParsedCommand } from './parse.js';
+
+// `canary analyze` and `canary auto`: the commands that read Prometheus.
+
+export function analysisRequest(target: ReleaseTarget, values: ParsedCommand['values']): AnalysisRequest {
+  const source = str(values, 'metrics');
+  if (source !== 'istio' && source !== 'app')
+    throw new UsageError(`--metrics must be istio or app, not "${source}"`);
+  const window = str(values, 'window') ?? '1m';
+  checkDuration('--window', window);
+  return {
+    service: target.service,
+    namespace: target.namespace,
+    source,
+    window,
+    thresholds: {
+      minSuccessRate: checkNumber('--min-success-rate', str(values, 'min-success-rate') ?? '', 0, 100) / 100,
+      maxP99Ms: checkNumber('--max-p99-ms', str(values, 'max-p99-ms') ?? ''),
+      minRequests: checkNumber('--min-requests', str(values, 'min-requests') ?? ''),
+      maxDegradation: checkNumber('--max-degradation', str(values, 'max-degradation') ?? '', 0, 100) / 100,
+    },
+  };
+}
+
+function prometheusFor(values: ParsedCommand['values'], io: MeshctlIo): PrometheusClient {
+  const url = str(values, 'prometheus') ?? io.env['PROMETHEUS_URL'] ?? 'http://127.0.0.1:9090';
+  if (!/^https?:\/\/[^\s/]+/.test(url))
+    throw new UsageError(`--prometheus must be an http(s) URL, not "${url}"`);
+  return new PrometheusClient(url, io.fetch);
+}
+
+export async function analyze(
+  target: ReleaseTarget,
+  parsed: ParsedCommand,
+  io: MeshctlIo,
+  cluster: Cluster,
+): Promise<number> {
+  const request = analysisRequest(target, parsed.values);
+  const result = await analyzeCanary(prometheusFor(parsed.values, io), request);
+  const state = await cluster.readRelease(target);
+  await cluster.recordAnalysis(target, {
+    at: new Date((io.clock ?? systemClock).now()).toISOString(),
+    verdict: result.verdict,
+    reasons: result.reasons,
+    ...(state?.values.canaryEnabled ? { canaryTag: state.values.canaryTag } : {}),
+  });
+  io.out(parsed.values['json'] ? JSON.stringify(result, null, 2) : formatAnalysis(result));
+  return result.verdict === 'pass' ? EXIT.ok : result.verdict === 'fail' ? EXIT.failed : EXIT.noData;
+}
+
+export async function auto(
+  target: ReleaseTarget,
+  parsed: ParsedCommand,
+  io: MeshctlIo,
+  cluster: Cluster,
+  ops: ReleaseOps,
+): Promise<number> {
+  const { values } = parsed;
+  const request = analysisRequest(target, values);
+  const prometheus = prometheusFor(values, io);
+  const plan = {
+    canaryTag: checkTag('--canary-tag', str(values, 'canary-tag')),
+    steps: checkSteps(str(values, 'steps') ?? ''),
+    intervalMs: checkDuration('--interval', str(values, 'interval') ?? ''),
+    failureThreshold: checkNumber('--failure-threshold', str(values, 'failure-threshold') ?? '', 1),
+    deadlineMs: checkDuration('--deadline', str(values, 'deadline') ?? ''),
+  };
+  const outcome = await autoCanary(plan, {
+    ops,
+    analyze: () => analyzeCanary(prometheus, request),
+    record: (record) => cluster.recordAnalysis(target, record),
+    clock: io.clock ?? systemClock,
+    onEvent: values['json'] ? undefined : (e) => io.err(`meshctl: ${e.event}: ${e.detail}`),
+  });
+  io.out(values['json'] ? JSON.stringify(outcome, null, 2) : formatTimeline(outcome));
+  return outcome.result === 'promoted' ? EXIT.ok : EXIT.failed;
+}
