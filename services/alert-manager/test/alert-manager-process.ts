@@ -1,5 +1,4 @@
 import { fileURLToPath } from 'node:url';
-import type { ServiceError } from '@grpc/grpc-js';
 import { createGrpcClient, type GrpcClient } from '@iot-mesh/platform';
 import { spawnService, type ServiceProcess } from '@iot-mesh/platform/testing';
 import {
@@ -10,7 +9,6 @@ import {
   type Rule,
 } from '@iot-mesh/proto/iotmesh/alert/v1/alert_manager';
 import { SensorType, type Reading } from '@iot-mesh/proto/iotmesh/telemetry/v1/reading';
-import { firstValueFrom, type Observable } from 'rxjs';
 
 const ENTRY = fileURLToPath(new URL('../dist/main.js', import.meta.url));
 
@@ -37,14 +35,8 @@ export function alertClient(address: string): GrpcClient<AlertManagerClient> {
   });
 }
 
-export async function failure<T>(call: Observable<T>): Promise<ServiceError> {
-  try {
-    await firstValueFrom(call);
-  } catch (error) {
-    return error as ServiceError;
-  }
-  throw new Error('expected the call to fail');
-}
+/** The error a call ends with (shared by every service's process tests). */
+export { failure } from '@iot-mesh/platform/testing';
 
 /** Polls until `check` returns something truthy (or throws after `timeoutMs`). */
 export async function eventually<T>(

@@ -1,7 +1,5 @@
-import type { ServiceError } from '@grpc/grpc-js';
 import type { Aggregate } from '@iot-mesh/proto/iotmesh/processor/v1/data_processor';
 import { SensorType, type Reading } from '@iot-mesh/proto/iotmesh/telemetry/v1/reading';
-import { firstValueFrom, type Observable } from 'rxjs';
 
 /** A normalised temperature reading at `at` (epoch ms). */
 export const reading = (readingId: string, deviceId: string, value: number, at: number): Reading => ({
@@ -14,15 +12,8 @@ export const reading = (readingId: string, deviceId: string, value: number, at: 
   customSensor: '',
 });
 
-/** The error a call ends with; fails the test when the call succeeds. */
-export async function failure<T>(call: Observable<T>): Promise<ServiceError> {
-  try {
-    await firstValueFrom(call);
-  } catch (error) {
-    return error as ServiceError;
-  }
-  throw new Error('expected the call to fail');
-}
+/** The error a call ends with (shared by every service's process tests). */
+export { failure } from '@iot-mesh/platform/testing';
 
 /** What a window over `values` must report; p95 is checked within the sketch's 1%. */
 export function expectStatistics(aggregate: Aggregate | undefined, values: number[]): void {

@@ -7,8 +7,7 @@ import {
   type NotificationClient,
   type NotificationRecord,
 } from '@iot-mesh/proto/iotmesh/notification/v1/notification';
-import { firstValueFrom, type Observable } from 'rxjs';
-import type { ServiceError } from '@grpc/grpc-js';
+import { firstValueFrom } from 'rxjs';
 
 const ENTRY = fileURLToPath(new URL('../dist/main.js', import.meta.url));
 
@@ -43,11 +42,5 @@ export async function settled(
   }
 }
 
-export async function failure<T>(call: Observable<T>): Promise<ServiceError> {
-  try {
-    await firstValueFrom(call);
-  } catch (error) {
-    return error as ServiceError;
-  }
-  throw new Error('expected the call to fail');
-}
+/** The error a call ends with (shared by every service's process tests). */
+export { failure } from '@iot-mesh/platform/testing';

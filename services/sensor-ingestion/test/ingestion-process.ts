@@ -1,12 +1,10 @@
 import { fileURLToPath } from 'node:url';
-import { type ServiceError } from '@grpc/grpc-js';
 import { createGrpcClient, type GrpcClient } from '@iot-mesh/platform';
 import { spawnService, type ServiceProcess } from '@iot-mesh/platform/testing';
 import {
   SensorIngestionDefinition,
   type SensorIngestionClient,
 } from '@iot-mesh/proto/iotmesh/ingestion/v1/sensor_ingestion';
-import { firstValueFrom, type Observable } from 'rxjs';
 
 const ENTRY = fileURLToPath(new URL('../dist/main.js', import.meta.url));
 
@@ -23,15 +21,8 @@ export function ingestionClient(address: string): GrpcClient<SensorIngestionClie
   });
 }
 
-/** The error a call failed with; fails the test when the call succeeds. */
-export async function failure<T>(call: Observable<T>): Promise<ServiceError> {
-  try {
-    await firstValueFrom(call);
-  } catch (error) {
-    return error as ServiceError;
-  }
-  throw new Error('expected the call to fail');
-}
+/** The error a call ends with (shared by every service's process tests). */
+export { failure } from '@iot-mesh/platform/testing';
 
 /** Resolves once `condition` holds; polls, so a test can wait for a stub to see a call. */
 export async function until(condition: () => boolean, timeoutMs = 5_000): Promise<void> {

@@ -7,7 +7,8 @@ import { SensorType, type Reading } from '@iot-mesh/proto/iotmesh/telemetry/v1/r
 import { firstValueFrom } from 'rxjs';
 import type { Stack } from '../src/stack.js';
 import { stackClients } from './stack-clients.js';
-import { eventually, signatureIsValid, startTestStack, type TestStack } from './test-stack.js';
+import { eventually } from '@iot-mesh/platform/testing';
+import { signatureIsValid, startTestStack, type TestStack } from './test-stack.js';
 
 const minute = Math.floor(Date.now() / 60_000) * 60_000;
 const reading = (id: string, value: number, unit: string, second: number): Reading => ({

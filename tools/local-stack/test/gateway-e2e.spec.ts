@@ -1,15 +1,10 @@
 import { status, type ServiceError } from '@grpc/grpc-js';
 import { type GrpcClient } from '@iot-mesh/platform';
+import { eventually } from '@iot-mesh/platform/testing';
 import type { EdgeGatewayClient, PublishReadingsRequest } from '@iot-mesh/proto/iotmesh/edge/v1/edge_gateway';
 import { firstValueFrom, Subject, take, toArray } from 'rxjs';
 import { deviceMetadata, edgeClient, openEventStream, restClient } from './gateway-client.js';
-import {
-  eventually,
-  OPERATOR_TOKEN,
-  signatureIsValid,
-  startTestStack,
-  type TestStack,
-} from './test-stack.js';
+import { OPERATOR_TOKEN, signatureIsValid, startTestStack, type TestStack } from './test-stack.js';
 
 const minute = Math.floor(Date.now() / 60_000) * 60_000;
 const at = (second: number) => new Date(minute + second * 1000).toISOString();

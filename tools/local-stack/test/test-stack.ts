@@ -1,5 +1,4 @@
 import { createHmac } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { startScratchStack } from '../src/scratch-stack.js';
 import type { Stack } from '../src/stack.js';
@@ -32,19 +31,6 @@ export async function startTestStack(extraEnv: NodeJS.ProcessEnv = {}): Promise<
       await webhook.close();
     },
   };
-}
-
-/** Polls until `probe` yields a value (at most ~15 s). */
-export async function eventually<T>(
-  probe: () => Promise<T | undefined> | T | undefined,
-  what: string,
-): Promise<T> {
-  for (let i = 0; i < 150; i++) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    await sleep(100);
-  }
-  throw new Error(`timed out waiting for ${what}`);
 }
 
 /** Checks the notification's HMAC exactly as a webhook receiver would. */

@@ -1,4 +1,4 @@
-import { eventually } from './eventually.js';
+import { eventually } from '@iot-mesh/platform/testing';
 import { registerDevice, type GatewayRest } from './gateway-rest.js';
 import type { PublishingDevice } from './reading-publisher.js';
 

@@ -1,7 +1,6 @@
 export * from './admin-metrics.js';
 export * from './aggregate-count.js';
 export * from './delivery-audit.js';
-export * from './eventually.js';
 export * from './figures-table.js';
 export * from './fleet-setup.js';
 export * from './fuzz-settings.js';

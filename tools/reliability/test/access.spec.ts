@@ -3,7 +3,7 @@ import { timestampFromMillis, type GrpcClient } from '@iot-mesh/platform';
 import type { EdgeGatewayClient } from '@iot-mesh/proto/iotmesh/edge/v1/edge_gateway';
 import { SensorType } from '@iot-mesh/proto/iotmesh/telemetry/v1/reading';
 import { firstValueFrom } from 'rxjs';
-import { eventually } from '../src/eventually.js';
+import { eventually } from '@iot-mesh/platform/testing';
 import { printFigures } from '../src/figures-table.js';
 import { gatewayRest, registerDevice, type GatewayRest, type RestCaller } from '../src/gateway-rest.js';
 import { apiKeyMetadata, deviceClient } from '../src/grpc-clients.js';

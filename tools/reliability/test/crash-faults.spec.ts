@@ -6,7 +6,7 @@ import type { DataProcessorClient } from '@iot-mesh/proto/iotmesh/processor/v1/d
 import { SensorType } from '@iot-mesh/proto/iotmesh/telemetry/v1/reading';
 import { firstValueFrom } from 'rxjs';
 import { auditDelivery } from '../src/delivery-audit.js';
-import { eventually } from '../src/eventually.js';
+import { eventually } from '@iot-mesh/platform/testing';
 import { maxRssLine, printFigures } from '../src/figures-table.js';
 import { firingAlertsOf, setUpFleet } from '../src/fleet-setup.js';
 import { gatewayRest, registerDevice, type GatewayRest } from '../src/gateway-rest.js';

@@ -2,7 +2,7 @@ import type { GrpcClient } from '@iot-mesh/platform';
 import type { EdgeGatewayClient } from '@iot-mesh/proto/iotmesh/edge/v1/edge_gateway';
 import type { DataProcessorClient } from '@iot-mesh/proto/iotmesh/processor/v1/data_processor';
 import { auditDelivery } from '../src/delivery-audit.js';
-import { eventually } from '../src/eventually.js';
+import { eventually } from '@iot-mesh/platform/testing';
 import { maxRssLine, printFigures } from '../src/figures-table.js';
 import { firingAlertsOf, setUpFleet } from '../src/fleet-setup.js';
 import { gatewayRest, type GatewayRest } from '../src/gateway-rest.js';

@@ -5,7 +5,7 @@ import type { EdgeGatewayClient } from '@iot-mesh/proto/iotmesh/edge/v1/edge_gat
 import { SensorType } from '@iot-mesh/proto/iotmesh/telemetry/v1/reading';
 import { firstValueFrom } from 'rxjs';
 import { grpcCallsInFlight } from '../src/admin-metrics.js';
-import { eventually } from '../src/eventually.js';
+import { eventually } from '@iot-mesh/platform/testing';
 import { mib, printFigures } from '../src/figures-table.js';
 import { gatewayRest, registerDevice, type GatewayRest } from '../src/gateway-rest.js';
 import { apiKeyMetadata, deviceClient } from '../src/grpc-clients.js';
