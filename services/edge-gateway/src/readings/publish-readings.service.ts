@@ -34,7 +34,9 @@ export class PublishReadingsService {
     if (config.singleReadings.lingerMs > 0) {
       this.singles = new SingleReadingBatcher(async (readings) => {
         const { result } = await firstValueFrom(downstream.ingestion.ingestBatch({ readings }));
-        return result ?? { acceptedCount: 0, duplicateCount: 0, rejections: [], duplicateIndexes: [] };
+        // Without a result nothing says the readings were accepted: acknowledging them would be a lie.
+        if (!result) throw new Error('sensor-ingestion answered IngestBatch without a result');
+        return result;
       }, config.singleReadings);
     }
   }

@@ -71,7 +71,10 @@ function answersPerRequest(result: BatchResult, requests: ReadonlyArray<readonly
   const duplicates = new Set(result.duplicateIndexes);
   const rejected = new Map<number, ReadingRejection[]>();
   for (const rejection of result.rejections) {
-    rejected.set(rejection.index, [...(rejected.get(rejection.index) ?? []), { ...rejection, index: 0 }]);
+    const own = { ...rejection, index: 0 };
+    const earlier = rejected.get(rejection.index);
+    if (earlier) earlier.push(own);
+    else rejected.set(rejection.index, [own]);
   }
   const readingIds = requests.map(([reading]) => reading?.readingId);
   return readingIds.map((readingId, index): Answer => {

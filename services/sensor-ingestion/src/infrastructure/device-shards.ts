@@ -53,7 +53,9 @@ export class ShardedSink implements ReadingSink {
     const parts = new Map<number, number[]>();
     readings.forEach((reading, position) => {
       const shard = shardOf(reading.deviceId, this.shards);
-      parts.set(shard, [...(parts.get(shard) ?? []), position]);
+      const positions = parts.get(shard);
+      if (positions) positions.push(position);
+      else parts.set(shard, [position]);
     });
     const outcomes = await Promise.all(
       [...parts].map(async ([shard, positions]) => {
