@@ -14,19 +14,10 @@ export function serviceEnv(
   const peers = Object.fromEntries(
     catalog.map((peer) => [addressVariable(peer.name), `${host}:${peer.grpcPort}`]),
   );
-  const tlsEnv =
-    tls.mode === 'mtls' && tls.certDir
-      ? {
-          TLS_MODE: 'mtls',
-          TLS_CA_FILE: resolve(tls.certDir, 'ca.crt'),
-          TLS_CERT_FILE: resolve(tls.certDir, `${service.name}.crt`),
-          TLS_KEY_FILE: resolve(tls.certDir, `${service.name}.key`),
-        }
-      : { TLS_MODE: 'plaintext' };
   return {
     ...process.env,
     ...peers,
-    ...tlsEnv,
+    ...tlsEnv(service.name, tls.mode === 'mtls' ? tls.certDir : undefined),
     SERVICE_NAME: service.name,
     GRPC_HOST: '127.0.0.1',
     GRPC_PORT: String(service.grpcPort),
@@ -39,5 +30,16 @@ export function serviceEnv(
     DATA_DIR: resolve(options.dataDir),
     ...(options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : {}),
     ...(options.redisUrl && service.httpPort ? { REDIS_URL: options.redisUrl } : {}),
+  };
+}
+
+/** TLS settings of one service: mTLS with the certificates gen-certs.sh wrote to `certDir`, else plaintext. */
+export function tlsEnv(serviceName: string, certDir: string | undefined): Record<string, string> {
+  if (!certDir) return { TLS_MODE: 'plaintext' };
+  return {
+    TLS_MODE: 'mtls',
+    TLS_CA_FILE: resolve(certDir, 'ca.crt'),
+    TLS_CERT_FILE: resolve(certDir, `${serviceName}.crt`),
+    TLS_KEY_FILE: resolve(certDir, `${serviceName}.key`),
   };
 }

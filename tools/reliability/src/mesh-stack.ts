@@ -70,10 +70,7 @@ export async function startMeshStack(options: MeshStackOptions = {}): Promise<Me
   const settings: EnvSettings = {
     dataDir,
     operatorToken: options.operatorToken ?? 'reliability-operator-token',
-    peers: Object.fromEntries(SERVICE_NAMES.map((n) => [n, proxyOf(n).address])) as Record<
-      ServiceName,
-      string
-    >,
+    peers: Object.fromEntries(SERVICE_NAMES.map((n) => [n, proxyOf(n).address])),
     ...(options.mtls ? { certDir } : {}),
     extra: options.env ?? {},
   };

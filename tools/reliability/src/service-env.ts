@@ -1,27 +1,12 @@
 import { resolve } from 'node:path';
+import { addressVariable, readCatalog, tlsEnv, UNLIMITED_RATES } from '@iot-mesh/local-stack';
+import { REPO_ROOT } from './repo-paths.js';
 
-/** The services in the order they depend on each other (callees first), as in services/catalog.json. */
-export const SERVICE_NAMES = [
-  'notification',
-  'device-registry',
-  'alert-manager',
-  'data-processor',
-  'sensor-ingestion',
-  'edge-gateway',
-] as const;
-export type ServiceName = (typeof SERVICE_NAMES)[number];
-
-/** DEVICE_REGISTRY_ADDRESS for device-registry: how a service learns where a peer is. */
-export const addressVariable = (name: ServiceName): string =>
-  `${name.toUpperCase().replace(/-/g, '_')}_ADDRESS`;
-
-/** Lifts the gateway's rate limits: these runs measure the pipeline, not the limiter. */
-export const UNLIMITED_RATES: Record<string, string> = {
-  RATE_LIMIT_DEVICE_PER_SECOND: '1000000',
-  RATE_LIMIT_DEVICE_BURST: '1000000',
-  RATE_LIMIT_IP_PER_SECOND: '1000000',
-  RATE_LIMIT_IP_BURST: '1000000',
-};
+/** The services in start order (callees first), from services/catalog.json. */
+export const SERVICE_NAMES: readonly string[] = readCatalog(resolve(REPO_ROOT, 'services/catalog.json')).map(
+  (service) => service.name,
+);
+export type ServiceName = string;
 
 export interface EnvSettings {
   dataDir: string;
@@ -38,17 +23,9 @@ export function serviceEnv(name: ServiceName, settings: EnvSettings): Record<str
   const peers = Object.fromEntries(
     SERVICE_NAMES.map((peer) => [addressVariable(peer), settings.peers[peer]]),
   );
-  const tls: Record<string, string> = settings.certDir
-    ? {
-        TLS_MODE: 'mtls',
-        TLS_CA_FILE: resolve(settings.certDir, 'ca.crt'),
-        TLS_CERT_FILE: resolve(settings.certDir, `${name}.crt`),
-        TLS_KEY_FILE: resolve(settings.certDir, `${name}.key`),
-      }
-    : { TLS_MODE: 'plaintext' };
   return {
     ...peers,
-    ...tls,
+    ...tlsEnv(name, settings.certDir),
     SERVICE_NAME: name,
     LOG_LEVEL: 'info',
     STORAGE: 'sqlite',
