@@ -2,3 +2,4 @@ export * from './storage-settings.js';
 export * from './database.js';
 export * from './migrate.js';
 export * from './node-sqlite.adapter.js';
+export * from './chunked.js';

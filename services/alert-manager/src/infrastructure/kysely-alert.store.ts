@@ -1,13 +1,15 @@
 import { createDatabase, migrateToLatest, type StorageSettings } from '@iot-mesh/storage';
 import type { SensorType } from '@iot-mesh/proto/iotmesh/telemetry/v1/reading';
-import type { Kysely, SelectQueryBuilder, Transaction } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { Alert, AlertEvent, StoredAlert } from '../alerts/domain/alert.js';
 import type { EvaluationCursor } from '../evaluation/domain/evaluated-reading.js';
 import type { Rule } from '../rules/domain/rule.js';
 import { alertMigrations } from './alert.migrations.js';
 import type { AlertDatabase } from './alert.schema.js';
 import { AlertChangeWriter } from './alert-change.writer.js';
-import { alertFromRow, eventFromRow, ruleFromRow, ruleToRow } from './alert-rows.js';
+import { listAlerts, listEvents } from './alert-list.queries.js';
+import { alertFromRow, ruleFromRow, ruleToRow } from './alert-rows.js';
+import { readEvaluationStates } from './evaluation-states.query.js';
 import { KyselyNotificationOutbox } from './kysely-notification.outbox.js';
 import {
   ConcurrentChangeError,
@@ -22,30 +24,8 @@ import {
   evaluationKey,
 } from './alert-store.port.js';
 
-// Bound on the values of one IN list, well below the parameter limits of SQLite and PostgreSQL.
-const IN_CHUNK = 500;
-
-function chunks<T>(items: readonly T[]): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += IN_CHUNK) out.push(items.slice(i, i + IN_CHUNK));
-  return out;
-}
-
 type Trx = Transaction<AlertDatabase>;
 const NOTHING: CommitNotice = { events: false, outbox: false };
-
-function filtered<T extends 'alerts' | 'alert_events', O>(
-  query: SelectQueryBuilder<AlertDatabase, T, O>,
-  filter: AlertFilter,
-): SelectQueryBuilder<AlertDatabase, T, O> {
-  // Column names shared by both tables; the casts only tell Kysely so.
-  let q = query as unknown as SelectQueryBuilder<AlertDatabase, 'alerts', O>;
-  if (filter.state !== undefined) q = q.where('state', '=', filter.state);
-  if (filter.severity !== undefined) q = q.where('severity', '=', filter.severity);
-  if (filter.deviceId !== undefined) q = q.where('device_id', '=', filter.deviceId);
-  if (filter.ruleId !== undefined) q = q.where('rule_id', '=', filter.ruleId);
-  return q as unknown as SelectQueryBuilder<AlertDatabase, T, O>;
-}
 
 /** The alert store on SQLite (embedded default) or PostgreSQL, through Kysely. */
 export class KyselyAlertStore implements AlertStore {
@@ -132,49 +112,10 @@ export class KyselyAlertStore implements AlertStore {
     return row && alertFromRow(row);
   }
 
-  async findEvaluationStates(
+  findEvaluationStates(
     targets: readonly { ruleId: string; deviceId: string }[],
   ): Promise<Map<string, EvaluationState>> {
-    const states = new Map<string, EvaluationState>();
-    const byRule = new Map<string, string[]>();
-    for (const { ruleId, deviceId } of targets) {
-      const key = evaluationKey(ruleId, deviceId);
-      if (states.has(key)) continue;
-      states.set(key, { cursor: undefined, open: undefined });
-      byRule.set(ruleId, [...(byRule.get(ruleId) ?? []), deviceId]);
-    }
-    const reads: Promise<void>[] = [];
-    for (const [ruleId, deviceIds] of byRule) {
-      for (const part of chunks(deviceIds)) {
-        reads.push(
-          (async () => {
-            const rows = await this.db
-              .selectFrom('evaluation_cursors')
-              .select(['device_id', 'reading_time', 'reading_id'])
-              .where('rule_id', '=', ruleId)
-              .where('device_id', 'in', part)
-              .execute();
-            for (const row of rows) {
-              const state = states.get(evaluationKey(ruleId, row.device_id));
-              if (state) state.cursor = { readingTime: Number(row.reading_time), readingId: row.reading_id };
-            }
-          })(),
-        );
-      }
-    }
-    for (const part of chunks([...states.keys()])) {
-      reads.push(
-        (async () => {
-          const rows = await this.db.selectFrom('alerts').selectAll().where('open_key', 'in', part).execute();
-          for (const row of rows) {
-            const state = states.get(row.open_key ?? '');
-            if (state) state.open = alertFromRow(row);
-          }
-        })(),
-      );
-    }
-    await Promise.all(reads);
-    return states;
+    return readEvaluationStates(this.db, targets);
   }
 
   async applyEvaluations(writes: readonly EvaluationWrite[]): Promise<void> {
@@ -225,29 +166,12 @@ export class KyselyAlertStore implements AlertStore {
     return row && alertFromRow(row);
   }
 
-  async listAlerts(filter: AlertFilter, after: AlertPosition | undefined, limit: number): Promise<Alert[]> {
-    let query = filtered(this.db.selectFrom('alerts').selectAll(), filter)
-      .orderBy('start_time', 'desc')
-      .orderBy('id', 'desc')
-      .limit(limit);
-    if (after) {
-      query = query.where((eb) =>
-        eb.or([
-          eb('start_time', '<', after.startTime),
-          eb.and([eb('start_time', '=', after.startTime), eb('id', '<', after.id)]),
-        ]),
-      );
-    }
-    return (await query.execute()).map(alertFromRow);
+  listAlerts(filter: AlertFilter, after: AlertPosition | undefined, limit: number): Promise<Alert[]> {
+    return listAlerts(this.db, filter, after, limit);
   }
 
-  async listEvents(afterSequence: number, filter: AlertFilter, limit: number): Promise<AlertEvent[]> {
-    const rows = await filtered(this.db.selectFrom('alert_events').selectAll(), filter)
-      .where('sequence', '>', afterSequence)
-      .orderBy('sequence')
-      .limit(limit)
-      .execute();
-    return rows.map(eventFromRow);
+  listEvents(afterSequence: number, filter: AlertFilter, limit: number): Promise<AlertEvent[]> {
+    return listEvents(this.db, afterSequence, filter, limit);
   }
 
   async lastEventSequence(): Promise<number> {

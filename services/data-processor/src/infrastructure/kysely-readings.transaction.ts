@@ -1,11 +1,12 @@
 import { randomInt } from 'node:crypto';
+import { chunked } from '@iot-mesh/storage';
 import { sql, type Transaction } from 'kysely';
 import { windowId, type WindowKey } from '../aggregates/domain/window.js';
 import type { WindowAggregate } from '../aggregates/domain/window-aggregate.js';
 import type { ReadingRef, ReadingsTransaction } from './processor-store.port.js';
 import type { ProcessorDatabase } from './processor.schema.js';
 import type { CachedSketch, WindowCache } from './window-cache.js';
-import { chunked, fromWindowRow, placeholderRow, toWindowRow } from './window.rows.js';
+import { fromWindowRow, placeholderRow, toWindowRow } from './window.rows.js';
 
 // Typed, as PostgreSQL would otherwise take the parameters of a VALUES list for text.
 const keyTuple = (key: WindowKey) =>

@@ -50,10 +50,3 @@ export const placeholderRow = (key: WindowKey) =>
     },
     0,
   );
-
-/** Splits `items` so that one statement stays far below the bind-parameter limits of both databases. */
-export function chunked<T>(items: readonly T[], size = 500): T[][] {
-  const chunks: T[][] = [];
-  for (let i = 0; i < items.length; i += size) chunks.push(items.slice(i, i + size));
-  return chunks;
-}
