@@ -13,11 +13,13 @@ export interface GatewayResults {
 
 /**
  * (c) single readings over REST and (d) 100-reading batches over gRPC streams, both through the
- * gateway to the whole pipeline (embedded SQLite), driven by the load generator at fixed offered rates.
+ * gateway to the whole pipeline (embedded SQLite), driven by the load generator at fixed offered rates,
+ * each after a warm-up at the same rate.
  */
 export async function gatewayEndToEnd(
   root: string,
   seconds: number,
+  warmupSeconds: number,
   restRate: number,
   streamRate: number,
 ): Promise<GatewayResults> {
@@ -34,6 +36,8 @@ export async function gatewayEndToEnd(
     httpBaseUrl: scratch.httpBaseUrl,
     operatorToken: OPERATOR_TOKEN,
     durationSeconds: seconds,
+    // The same load first, unreported: the figures are the steady state, not the JITs warming up.
+    warmupSeconds,
     outOfRangeFraction: 0.01,
   };
   try {

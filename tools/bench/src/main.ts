@@ -10,6 +10,7 @@ import { platformUnaryHop, rawUnaryHop } from './unary-hop.bench.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 10);
+const WARMUP_SECONDS = Number(process.env['BENCH_WARMUP_SECONDS'] ?? 3);
 const CONCURRENCY = Number(process.env['BENCH_CONCURRENCY'] ?? 32);
 const REST_RATE = Number(process.env['BENCH_REST_RATE'] ?? 1000);
 const STREAM_RATE = Number(process.env['BENCH_STREAM_RATE'] ?? 50_000);
@@ -43,12 +44,12 @@ const loadRow = (name: string, r: LoadReport) =>
   ].join(' ');
 
 console.log(
-  `benchmark on ${process.env['HOSTNAME'] ?? 'this machine'}: ${SECONDS} s per run, unary concurrency ${CONCURRENCY}\n`,
+  `benchmark on ${process.env['HOSTNAME'] ?? 'this machine'}: ${SECONDS} s per run, unary concurrency ${CONCURRENCY}; (c) and (d) after ${WARMUP_SECONDS} s of warm-up at their rate\n`,
 );
 const raw = await rawUnaryHop(CONCURRENCY, SECONDS);
 const hop = await platformUnaryHop(CONCURRENCY, SECONDS);
 const hopUntraced = await platformUnaryHop(CONCURRENCY, SECONDS, false);
-const gateway = await gatewayEndToEnd(ROOT, SECONDS, REST_RATE, STREAM_RATE);
+const gateway = await gatewayEndToEnd(ROOT, SECONDS, WARMUP_SECONDS, REST_RATE, STREAM_RATE);
 // The internal pipeline on its own, next to the same 100-reading message over a raw hop.
 const rawBatch = await rawGrpcHop(100, 8, SECONDS);
 const pipeline = await ingestionPipeline(ROOT, 100, 8, SECONDS);

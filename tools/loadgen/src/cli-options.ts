@@ -17,6 +17,7 @@ What to send
   --rate R                  readings per second, all devices together (default 100)
   --batch B                 readings per message (default 10); with rest, 1 uses the single-reading endpoint
   --duration S              seconds of sending (default 10)
+  --warmup S                seconds of the same load sent first and left out of the report (default 0)
   --out-of-range F          fraction 0..1 of readings well above normal (45..55 °C), to fire alerts (default 0)
   --device-prefix P         device ids are P-00000, P-00001, ... (default loadgen)
   --operator-token T        registers the devices and issues their keys (default $OPERATOR_TOKEN)
@@ -50,6 +51,7 @@ const FLAGS: Readonly<Record<string, string>> = {
   ratePerSecond: '--rate',
   batchSize: '--batch',
   durationSeconds: '--duration',
+  warmupSeconds: '--warmup',
   outOfRangeFraction: '--out-of-range',
   operatorToken: '--operator-token',
   devicePrefix: '--device-prefix',
@@ -90,6 +92,7 @@ export function parseCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv = {
         rate: { type: 'string' },
         batch: { type: 'string' },
         duration: { type: 'string' },
+        warmup: { type: 'string' },
         'out-of-range': { type: 'string' },
         'operator-token': { type: 'string' },
         'device-prefix': { type: 'string' },
@@ -125,6 +128,7 @@ export function parseCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv = {
       ratePerSecond: numberFlag('--rate', values.rate),
       batchSize: numberFlag('--batch', values.batch),
       durationSeconds: numberFlag('--duration', values.duration),
+      warmupSeconds: numberFlag('--warmup', values.warmup),
       outOfRangeFraction: numberFlag('--out-of-range', values['out-of-range']),
       devicePrefix: values['device-prefix'],
       timeoutSeconds: numberFlag('--timeout', values.timeout),

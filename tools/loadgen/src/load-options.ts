@@ -61,6 +61,12 @@ export const loadOptionsSchema = z
     ratePerSecond: positive('rate', 1_000_000).default(100),
     batchSize: wholeNumber('batch', 1, MAX_BATCH_SIZE).default(10),
     durationSeconds: positive('duration', 86_400).default(10),
+    /** Seconds of the same load sent first and left out of the report: connections, caches and JITs warm up. */
+    warmupSeconds: z
+      .number({ error: 'warm-up must be a finite number' })
+      .min(0, 'warm-up must be at least 0')
+      .max(3_600, 'warm-up must be at most 3600')
+      .default(0),
     outOfRangeFraction: z
       .number({ error: 'out-of-range fraction must be a number' })
       .min(0, 'out-of-range fraction must be between 0 and 1')

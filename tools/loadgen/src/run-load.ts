@@ -55,9 +55,16 @@ async function sendOnSchedule(
   return { runId, recorder, pacing, elapsedMs: performance.now() - started };
 }
 
+/** What the warm-up did: its calls are not in the report's figures, but its failures should not go unseen. */
+function warmupNote(seconds: number, recorder: LoadRecorder): string {
+  const failures =
+    recorder.failedCalls > 0 ? `, ${recorder.failedCalls} of its ${recorder.sentCalls} calls failed` : '';
+  return `warmed up for ${seconds} s first (${recorder.sentReadings} readings, not in these figures${failures})`;
+}
+
 /**
- * One load run: register the fleet and issue its keys, send on an open-loop schedule for the
- * duration, wait for the last answers, revoke the run's keys, report. Throws LoadOptionsError
+ * One load run: register the fleet and issue its keys, optionally warm up with the same load,
+ * send on an open-loop schedule for the duration, wait for the last answers, revoke the run's keys, report. Throws LoadOptionsError
  * for bad options and an Error when the fleet cannot be registered; whatever happens while
  * sending is counted in the report instead.
  */
@@ -69,16 +76,23 @@ export async function runLoad(input: LoadOptionsInput): Promise<LoadReport> {
   let fleet: FleetDevice[] = [];
   let measurement: Measurement;
   let notes: string[];
+  let warmup: LoadRecorder | undefined;
   try {
     options.log?.(
       `registering ${options.devices} devices (${options.devicePrefix}-*) at ${options.httpBaseUrl}`,
     );
     fleet = await registerFleet(api, fleetDeviceIds(options.devicePrefix, options.devices));
+    if (options.warmupSeconds > 0) {
+      options.log?.(`warming up for ${options.warmupSeconds} s (not reported)`);
+      warmup = (await sendOnSchedule({ ...options, durationSeconds: options.warmupSeconds }, driver, fleet))
+        .recorder;
+    }
     measurement = await sendOnSchedule(options, driver, fleet);
   } finally {
     driver.close();
     notes = await revokeFleetKeys(api, fleet);
   }
+  if (warmup) notes.unshift(warmupNote(options.warmupSeconds, warmup));
   return buildReport(measurement.recorder, {
     runId: measurement.runId,
     protocol: options.protocol,

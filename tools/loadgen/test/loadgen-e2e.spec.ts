@@ -145,7 +145,7 @@ describe('the load generator against the whole platform', () => {
     expect(fired).toEqual(fleetDeviceIds('lg-rest', DEVICES));
   });
 
-  it('runs again from the command line over the REST batch endpoint, reusing the registered fleet', async () => {
+  it('runs again from the command line over the REST batch endpoint, reusing the registered fleet, after a warm-up it leaves out', async () => {
     const before = await aggregatedCount('lg-grpc');
     const out: string[] = [];
     const err: string[] = [];
@@ -157,6 +157,7 @@ describe('the load generator against the whole platform', () => {
         '--rate=100',
         '--batch=5',
         '--duration=1',
+        '--warmup=1',
         '--device-prefix=lg-grpc',
         '--json',
       ],
@@ -167,12 +168,19 @@ describe('the load generator against the whole platform', () => {
     expectCleanAccounting(report);
     expect(report.target).toBe(`${t.httpBaseUrl}/api/v1/readings/batch`);
     expect(err.join('\n')).toContain('registering 5 devices (lg-grpc-*)');
+    // The report covers the measured second only; the warm-up's readings are named in a note.
+    expect(report.offeredReadings).toBeLessThanOrEqual(100);
+    const note = report.warnings.map((w) =>
+      /^warmed up for 1 s first \((\d+) readings, not in these figures\)$/.exec(w),
+    );
+    const warmupReadings = Number(note.find(Boolean)?.[1]);
+    expect(warmupReadings).toBeGreaterThan(50);
 
     const aggregated = await settle(
       () => aggregatedCount('lg-grpc'),
-      (count) => count === before + report.accepted,
+      (count) => count === before + warmupReadings + report.accepted,
     );
-    expect(aggregated).toBe(before + report.accepted);
+    expect(aggregated).toBe(before + warmupReadings + report.accepted);
   });
 
   it('exits non-zero when nothing gets through, reporting why, and still cleans up its keys', async () => {
