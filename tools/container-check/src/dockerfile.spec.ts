@@ -1,3 +1,4 @@
+import { SERVICE_NODE_ARGS } from '@iot-mesh/platform';
 import {
   copiesOf,
   copyTarget,
@@ -138,9 +139,11 @@ describe('Dockerfile', () => {
     expect(copies(runtime, name).flatMap((c) => (c.from ? [] : c.sources))).toContain('proto');
   });
 
-  it.each(catalog)('starts $name from its compiled main.js with the tracing preload', ({ name }) => {
+  it.each(catalog)("starts $name from its compiled main.js with the services' Node arguments", ({ name }) => {
     const resolved = startCommand(runtime, stageEnvironment(runtime, { SERVICE: name }));
-    const [, preload = '', entry = ''] = /node --import (\S+) (\S+)/.exec(resolved) ?? [];
+    // The same heap settings and preload as the local stack and the tests start services with.
+    expect(resolved).toContain(`node ${SERVICE_NODE_ARGS.join(' ')} services/${name}/dist/main.js`);
+    const [, preload = '', entry = ''] = /node (?:--\S+ )*--import (\S+) (\S+)/.exec(resolved) ?? [];
     expect(entry).toBe(`services/${name}/dist/main.js`);
     expect(readPackage(`services/${name}`).main).toBe('./dist/main.js');
     expect(existsInRepo(`services/${name}/src/main.ts`)).toBe(true);

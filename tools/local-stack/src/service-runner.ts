@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
+import { SERVICE_NODE_ARGS } from '@iot-mesh/platform';
 
 export interface RunningChild {
   name: string;
@@ -32,7 +33,7 @@ export function formatLogLine(name: string, color: number, line: string): string
   }
 }
 
-/** Starts one service with the tracing preload and prefixes its output with its name. */
+/** Starts one service with the services' Node arguments (heap settings, tracing preload) and prefixes its output with its name. */
 export function runService(
   name: string,
   index: number,
@@ -40,7 +41,7 @@ export function runService(
   env: NodeJS.ProcessEnv,
   quiet = false,
 ): RunningChild {
-  const child = spawn(process.execPath, ['--import', '@iot-mesh/platform/tracing', entry], {
+  const child = spawn(process.execPath, [...SERVICE_NODE_ARGS, entry], {
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });

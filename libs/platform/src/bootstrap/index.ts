@@ -4,3 +4,4 @@ export * from './graceful-shutdown.js';
 export * from './bootstrap-grpc-service.js';
 export * from './grpc-transport.options.js';
 export * from './nest-pino.logger.js';
+export * from './service-node-args.js';

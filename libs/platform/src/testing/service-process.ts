@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
+import { SERVICE_HEAP_ARGS, SERVICE_NODE_ARGS } from '../bootstrap/service-node-args.js';
 import { freePort } from './free-port.js';
 
 export interface LogLine {
@@ -40,8 +41,8 @@ export interface SpawnOptions {
 export async function spawnService(options: SpawnOptions): Promise<ServiceProcess> {
   const grpcPort = options.env?.['GRPC_PORT'] ?? String(await freePort());
   const adminPort = options.env?.['ADMIN_PORT'] ?? String(await freePort());
-  const preload = options.tracing === false ? [] : ['--import', '@iot-mesh/platform/tracing'];
-  const child = spawn(process.execPath, [...preload, options.entry], {
+  const nodeArgs = options.tracing === false ? SERVICE_HEAP_ARGS : SERVICE_NODE_ARGS;
+  const child = spawn(process.execPath, [...nodeArgs, options.entry], {
     env: {
       ...process.env,
       LOG_LEVEL: 'info',

@@ -3,7 +3,7 @@ import { chunked } from '@iot-mesh/storage';
 import { sql, type Transaction } from 'kysely';
 import { windowId, type WindowKey } from '../aggregates/domain/window.js';
 import type { WindowAggregate } from '../aggregates/domain/window-aggregate.js';
-import type { ReadingRef, ReadingsTransaction } from './processor-store.port.js';
+import { readingRefId, type ReadingRef, type ReadingsTransaction } from './processor-store.port.js';
 import type { ProcessorDatabase } from './processor.schema.js';
 import type { CachedSketch, WindowCache } from './window-cache.js';
 import { fromWindowRow, placeholderRow, toWindowRow } from './window.rows.js';
@@ -15,7 +15,6 @@ const keyTuple = (key: WindowKey) =>
 /** A fresh row revision: random, so no other write (by any process, before or after a prune) reuses it. */
 const newRevision = () => randomInt(1, 2 ** 48 - 1);
 
-const refId = (ref: ReadingRef) => JSON.stringify([ref.deviceId, ref.readingId]);
 /** `items` ordered by `id`, computing each item's id once. */
 function sortedBy<T>(items: readonly T[], id: (item: T) => string): T[] {
   return items
@@ -39,7 +38,7 @@ export class KyselyReadingsTransaction implements ReadingsTransaction {
   ) {}
 
   async recordNewReadings(readings: readonly ReadingRef[], seenAt: number): Promise<ReadingRef[]> {
-    const unique = sortedBy([...new Map(readings.map((r) => [refId(r), r])).values()], refId);
+    const unique = sortedBy([...new Map(readings.map((r) => [readingRefId(r), r])).values()], readingRefId);
     const inserted: ReadingRef[] = [];
     for (const chunk of chunked(unique)) {
       // A concurrent call inserting the same id blocks here until it commits, then sees the conflict.

@@ -15,7 +15,7 @@ import {
   type AggregatedReading,
 } from '../aggregates/domain/window-aggregate.js';
 import type { ProcessorConfig } from '../config.js';
-import type { ProcessorStore, ReadingRef } from '../infrastructure/processor-store.port.js';
+import { readingRefId, type ProcessorStore } from '../infrastructure/processor-store.port.js';
 import { CLOCK, PROCESSOR_CONFIG, PROCESSOR_STORE, READINGS_EVALUATOR } from '../processor.di-tokens.js';
 import { readingsViolations } from './domain/reading.validation.js';
 import type { ReadingsEvaluator } from './readings-evaluator.port.js';
@@ -26,8 +26,6 @@ export interface ProcessOutcome {
   /** Positions of the duplicate readings in the request. */
   duplicateIndexes: number[];
 }
-
-const refKey = (ref: ReadingRef) => JSON.stringify([ref.deviceId, ref.readingId]);
 
 const toAggregated = (reading: Reading): AggregatedReading => ({
   deviceId: reading.deviceId,
@@ -92,12 +90,12 @@ export class ProcessReadingsService {
     const now = this.now();
     const keepAfter = now - this.config.retentionMs;
     return this.store.inTransaction(async (transaction) => {
-      const fresh = new Set((await transaction.recordNewReadings(readings, now)).map(refKey));
+      const fresh = new Set((await transaction.recordNewReadings(readings, now)).map(readingRefId));
       // The first occurrence of a fresh id counts; a repeat within the same request is a duplicate.
       const counted: AggregatedReading[] = [];
       const duplicateIndexes: number[] = [];
       readings.forEach((reading, index) => {
-        if (fresh.delete(refKey(reading))) counted.push(toAggregated(reading));
+        if (fresh.delete(readingRefId(reading))) counted.push(toAggregated(reading));
         else duplicateIndexes.push(index);
       });
       const keys = windowsTouchedBy(counted, keepAfter);

@@ -48,9 +48,12 @@ export function windowKeysAt(deviceId: string, sensorType: SensorType, timestamp
   }));
 }
 
-/** A string that identifies a window, for maps and sorting. */
+/**
+ * A string that identifies a window, for maps and sorting. The numbers come first and the device id
+ * last, so no id can be mistaken for another; computed several times per reading, so kept cheap.
+ */
 export function windowId(key: WindowKey): string {
-  return JSON.stringify([key.deviceId, key.sensorType, key.window, key.startTime]);
+  return `${key.window}:${key.startTime}:${key.sensorType}:${key.deviceId}`;
 }
 
 export function isAggregatedWindow(window: Window): window is AggregatedWindow {
