@@ -107,6 +107,40 @@ describe('the edge gateway, end to end over REST and gRPC', () => {
     expect((grpcError as ServiceError).code).toBe(status.UNAUTHENTICATED);
   });
 
+  it('verifies a key once for a burst of concurrent requests, and refreshes it once when the cache time is over', async () => {
+    const apiKey = await registerDevice('e2e-auth-burst');
+    const registryAdmin = t.stack.services.find((service) => service.name === 'device-registry')!.adminPort;
+    const verifications = async () => {
+      const metrics = await (await fetch(`http://127.0.0.1:${registryAdmin}/metrics`)).text();
+      return metrics
+        .split('\n')
+        .filter((line) => line.startsWith('grpc_server_handled_total{') && line.includes('"VerifyDeviceKey"'))
+        .reduce((sum, line) => sum + Number(line.split(' ').pop()), 0);
+    };
+    const burst = async () =>
+      (
+        await Promise.all(
+          Array.from({ length: 30 }, () =>
+            rest(
+              'GET',
+              '/api/v1/aggregates?deviceId=e2e-auth-burst&sensorType=SENSOR_TYPE_TEMPERATURE&window=WINDOW_ONE_MINUTE',
+              { as: { apiKey } },
+            ),
+          ),
+        )
+      ).map((response) => response.status);
+    const before = await verifications();
+    expect(await burst()).toEqual(Array(30).fill(200));
+    expect(await verifications()).toBe(before + 1);
+    await new Promise((resolve) => setTimeout(resolve, 700)); // past AUTH_CACHE_TTL_MS
+    expect(await burst()).toEqual(Array(30).fill(200));
+    await eventually(
+      async () => ((await verifications()) > before + 1 ? true : undefined),
+      'the expired key to be verified again',
+    );
+    expect(await verifications()).toBe(before + 2);
+  });
+
   it('answers bad input with clear 4xx JSON errors', async () => {
     const apiKey = await registerDevice('e2e-input-1');
     const device = { apiKey };

@@ -20,17 +20,26 @@ const REJECTION_TTL_MS = 2_000;
 
 /**
  * Device authentication: the API key is verified by the registry and the answer cached for a short
- * TTL (keyed by a hash, so plaintext keys are not kept in memory).
+ * TTL (keyed by a hash, so plaintext keys are not kept in memory). Concurrent requests with the same
+ * key share one lookup, and once the TTL is over the last answer keeps serving while one refresh
+ * runs: at a thousand requests a second, every request of a device whose entry just expired would
+ * otherwise start its own scrypt verification in the registry. A revoked key so stops working at
+ * most one lookup after its TTL.
  */
 @Injectable()
 export class DeviceAuthService {
-  private readonly cache: LRUCache<string, DeviceIdentity | 'rejected'>;
+  private readonly cache: LRUCache<string, DeviceIdentity | 'rejected', string>;
 
   constructor(
     @Inject(DOWNSTREAM) private readonly downstream: Downstream,
     @Inject(GATEWAY_CONFIG) config: GatewayConfig,
   ) {
-    this.cache = new LRUCache({ max: 50_000, ttl: config.authCacheTtlMs });
+    this.cache = new LRUCache({
+      max: 50_000,
+      ttl: config.authCacheTtlMs,
+      allowStale: true,
+      fetchMethod: (_key, _stale, { context: apiKey, options }) => this.verify(apiKey, options),
+    });
   }
 
   async authenticate(header: HeaderLookup): Promise<DeviceIdentity> {
@@ -41,18 +50,20 @@ export class DeviceAuthService {
         'a device API key is required (Authorization: Bearer <key> or x-api-key)',
       );
     const cacheKey = createHash('sha256').update(apiKey).digest('base64url');
-    const cached = this.cache.get(cacheKey);
-    if (cached === 'rejected') throw invalidKey();
-    if (cached) return cached;
+    const answer = await this.cache.fetch(cacheKey, { context: apiKey });
+    if (answer === undefined || answer === 'rejected') throw invalidKey();
+    return answer;
+  }
+
+  /** The registry's answer for one key; a rejection is cached too, for a shorter time. */
+  private async verify(apiKey: string, options: { ttl?: number }): Promise<DeviceIdentity | 'rejected'> {
     try {
       const verified = await firstValueFrom(this.downstream.registry.verifyDeviceKey({ apiKey }));
-      const identity = { deviceId: verified.deviceId, keyId: verified.keyId };
-      this.cache.set(cacheKey, identity);
-      return identity;
+      return { deviceId: verified.deviceId, keyId: verified.keyId };
     } catch (error) {
       if ((error as ServiceError).code === status.UNAUTHENTICATED) {
-        this.cache.set(cacheKey, 'rejected', { ttl: REJECTION_TTL_MS });
-        throw invalidKey();
+        options.ttl = REJECTION_TTL_MS;
+        return 'rejected';
       }
       throw fromDownstream('device-registry', error);
     }
