@@ -14,8 +14,9 @@ export function openNodeSqlite(file: string): SqliteDatabase {
   database.exec(
     'PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON;',
   );
-  const statements = new Map<string, StatementSync>();
-  const prepared = (sql: string): StatementSync => {
+  // Whether a statement returns rows is asked once per statement: columns() builds new objects each call.
+  const statements = new Map<string, { statement: StatementSync; reader: boolean }>();
+  const prepared = (sql: string) => {
     const cached = statements.get(sql);
     if (cached) {
       statements.delete(sql);
@@ -23,9 +24,10 @@ export function openNodeSqlite(file: string): SqliteDatabase {
       return cached;
     }
     const statement = database.prepare(sql);
-    statements.set(sql, statement);
+    const entry = { statement, reader: statement.columns().length > 0 };
+    statements.set(sql, entry);
     if (statements.size > STATEMENT_CACHE_SIZE) statements.delete(statements.keys().next().value!);
-    return statement;
+    return entry;
   };
   return {
     close: () => {
@@ -33,10 +35,10 @@ export function openNodeSqlite(file: string): SqliteDatabase {
       database.close();
     },
     prepare(sql: string): SqliteStatement {
-      const statement = prepared(sql);
+      const { statement, reader } = prepared(sql);
       const args = (parameters: ReadonlyArray<unknown>) => parameters as SQLInputValue[];
       return {
-        reader: statement.columns().length > 0,
+        reader,
         all: (parameters) => statement.all(...args(parameters)),
         run: (parameters) => statement.run(...args(parameters)),
         iterate: (parameters) => statement.iterate(...args(parameters)),

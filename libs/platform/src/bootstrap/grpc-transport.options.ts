@@ -27,7 +27,8 @@ export function grpcTransportOptions(
       packageDefinition: toPackageDefinition(services),
       credentials: serverCredentials(config.tls),
       gracefulShutdown: true,
-      channelOptions: { interceptors: [serverMetricsInterceptor(registry)] },
+      // Channelz bookkeeping on every call, for a debug service this platform does not serve.
+      channelOptions: { interceptors: [serverMetricsInterceptor(registry)], 'grpc.enable_channelz': 0 },
       onLoadPackageDefinition: (_definition: unknown, server: Server) => {
         health.addToServer(server);
         addReflection(server, protoFiles);

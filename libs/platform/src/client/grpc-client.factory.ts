@@ -45,6 +45,8 @@ export function createGrpcClient<TClient>(
     'grpc.keepalive_time_ms': options.keepaliveTimeMs ?? 30_000,
     'grpc.keepalive_timeout_ms': 10_000,
     'grpc.keepalive_permit_without_calls': 1,
+    // Channelz bookkeeping on every call, for a debug service this platform does not serve.
+    'grpc.enable_channelz': 0,
     interceptors: [deadlineInterceptor(options.deadlineMs, options.deadlineByMethodMs)],
     ...(options.serverNameOverride ? { 'grpc.ssl_target_name_override': options.serverNameOverride } : {}),
   };
