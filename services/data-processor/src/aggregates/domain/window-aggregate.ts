@@ -1,5 +1,5 @@
 import { QuantileSketch } from './quantile-sketch.js';
-import { windowEnd, windowId, windowKeysAt, type WindowKey } from './window.js';
+import { minuteCellId, windowEnd, windowId, windowKeysAt, type WindowKey } from './window.js';
 
 /** One window's running statistics as they are kept; `sketch` holds the value distribution for p95. */
 export interface WindowAggregate extends WindowKey {
@@ -38,7 +38,11 @@ export interface WindowSummary extends WindowKey {
 /** The windows `readings` touch, one per size, skipping windows that ended before `keepAfter`. */
 export function windowsTouchedBy(readings: readonly AggregatedReading[], keepAfter: number): WindowKey[] {
   const keys = new Map<string, WindowKey>();
+  const cells = new Set<string>();
   for (const reading of readings) {
+    const cell = minuteCellId(reading.deviceId, reading.sensorType, reading.timestamp);
+    if (cells.has(cell)) continue;
+    cells.add(cell);
     for (const key of windowKeysAt(reading.deviceId, reading.sensorType, reading.timestamp)) {
       if (windowEnd(key) > keepAfter) keys.set(windowId(key), key);
     }
@@ -58,10 +62,17 @@ export function foldReadings(
   const accumulators = new Map(
     keys.map((key) => [windowId(key), new WindowAccumulator(key, current.get(windowId(key)))]),
   );
+  const byCell = new Map<string, WindowAccumulator[]>();
   for (const reading of readings) {
-    for (const key of windowKeysAt(reading.deviceId, reading.sensorType, reading.timestamp)) {
-      accumulators.get(windowId(key))?.add(reading.value);
+    const cell = minuteCellId(reading.deviceId, reading.sensorType, reading.timestamp);
+    let targets = byCell.get(cell);
+    if (targets === undefined) {
+      targets = windowKeysAt(reading.deviceId, reading.sensorType, reading.timestamp).flatMap(
+        (key) => accumulators.get(windowId(key)) ?? [],
+      );
+      byCell.set(cell, targets);
     }
+    for (const target of targets) target.add(reading.value);
   }
   return [...accumulators.values()].map((accumulator) => accumulator.toAggregate());
 }

@@ -1,5 +1,5 @@
 import { SensorType } from '@iot-mesh/proto/iotmesh/telemetry/v1/reading';
-import { Window, windowEnd, windowKeysAt, windowStart } from './window.js';
+import { minuteCellId, Window, windowEnd, windowId, windowKeysAt, windowStart } from './window.js';
 
 const T = Date.UTC(2026, 0, 15, 10, 7, 42, 500); // 10:07:42.500
 
@@ -26,5 +26,18 @@ describe('window assignment', () => {
     ]);
     const late = windowKeysAt('dev-1', SensorType.SENSOR_TYPE_TEMPERATURE, T - 3 * 3_600_000);
     expect(late[2]?.startTime).toBe(Date.UTC(2026, 0, 15, 7));
+  });
+
+  it('gives readings of one device and minute the same cell, and the cell decides all their windows', () => {
+    const temp = SensorType.SENSOR_TYPE_TEMPERATURE;
+    const minute = Date.UTC(2026, 0, 15, 10, 7);
+    const ids = (t: number) => windowKeysAt('dev-1', temp, t).map(windowId);
+    expect(minuteCellId('dev-1', temp, minute)).toBe(minuteCellId('dev-1', temp, minute + 59_999));
+    expect(ids(minute)).toEqual(ids(minute + 59_999));
+    expect(minuteCellId('dev-1', temp, minute)).not.toBe(minuteCellId('dev-1', temp, minute + 60_000));
+    expect(minuteCellId('dev-1', temp, minute)).not.toBe(minuteCellId('dev-2', temp, minute));
+    expect(minuteCellId('dev-1', temp, minute)).not.toBe(
+      minuteCellId('dev-1', SensorType.SENSOR_TYPE_HUMIDITY, minute),
+    );
   });
 });

@@ -49,6 +49,15 @@ export function windowKeysAt(deviceId: string, sensorType: SensorType, timestamp
 }
 
 /**
+ * Identifies the windows of a reading: they depend only on its device, sensor and minute, as every
+ * window size is a whole number of minutes, aligned to the epoch. Lets a batch work out each
+ * minute's windows once instead of once per reading.
+ */
+export function minuteCellId(deviceId: string, sensorType: SensorType, timestamp: number): string {
+  return `${sensorType}:${Math.floor(timestamp / MINUTE_MS)}:${deviceId}`;
+}
+
+/**
  * A string that identifies a window, for maps and sorting. The numbers come first and the device id
  * last, so no id can be mistaken for another; computed several times per reading, so kept cheap.
  */
