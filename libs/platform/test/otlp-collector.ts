@@ -8,14 +8,30 @@ export interface CollectedSpan {
   parentSpanId: string;
   name: string;
   kind: number;
+  /** OTLP status code: 0 unset, 1 ok, 2 error. */
+  statusCode: number;
+  attributes: Record<string, string | number>;
+}
+
+interface OtlpAttribute {
+  key: string;
+  value: { stringValue?: string; intValue?: string | number };
+}
+
+interface OtlpSpan extends Omit<CollectedSpan, 'service' | 'statusCode' | 'attributes'> {
+  status?: { code?: number };
+  attributes?: OtlpAttribute[];
 }
 
 interface OtlpJson {
   resourceSpans?: {
-    resource?: { attributes?: { key: string; value: { stringValue?: string } }[] };
-    scopeSpans?: { spans?: Omit<CollectedSpan, 'service'>[] }[];
+    resource?: { attributes?: OtlpAttribute[] };
+    scopeSpans?: { spans?: OtlpSpan[] }[];
   }[];
 }
+
+const attributeValue = ({ value }: OtlpAttribute): string | number =>
+  value.intValue !== undefined ? Number(value.intValue) : (value.stringValue ?? '');
 
 /** A loopback OTLP/HTTP JSON receiver that keeps every span it is sent. */
 export async function startOtlpCollector(): Promise<{
@@ -33,8 +49,14 @@ export async function startOtlpCollector(): Promise<{
         const service =
           resourceSpans.resource?.attributes?.find((a) => a.key === 'service.name')?.value.stringValue ?? '';
         for (const scope of resourceSpans.scopeSpans ?? []) {
-          for (const span of scope.spans ?? [])
-            spans.push({ ...span, service, parentSpanId: span.parentSpanId ?? '' });
+          for (const { status, attributes = [], ...span } of scope.spans ?? [])
+            spans.push({
+              ...span,
+              service,
+              parentSpanId: span.parentSpanId ?? '',
+              statusCode: status?.code ?? 0,
+              attributes: Object.fromEntries(attributes.map((a) => [a.key, attributeValue(a)])),
+            });
         }
       }
       response.writeHead(200, { 'content-type': 'application/json' }).end('{}');

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { Metadata } from '@grpc/grpc-js';
+import { Metadata, status as GrpcStatus } from '@grpc/grpc-js';
 import { firstValueFrom } from 'rxjs';
 import { startFixture } from '../src/testing/fixture-process.js';
 import type { ServiceProcess } from '../src/testing/service-process.js';
@@ -9,10 +9,12 @@ import { startOtlpCollector, type CollectedSpan } from './otlp-collector.js';
 const SERVER = 2;
 const CLIENT = 3;
 const hex = (bytes: number) => randomBytes(bytes).toString('hex');
-const echo = (relay: boolean) => ({
+const UNSET = 0;
+const ERROR = 2;
+const echo = (relay: boolean, failCode = 0) => ({
   message: 'traced',
   delayMs: 0,
-  failCode: 0,
+  failCode,
   failTimes: 0,
   key: hex(4),
   relay,
@@ -29,19 +31,19 @@ async function spansOf(spans: CollectedSpan[], traceId: string, count: number): 
 
 describe('distributed tracing', () => {
   let collector: Awaited<ReturnType<typeof startOtlpCollector>>;
+  const otel = () => ({
+    OTEL_EXPORTER_OTLP_ENDPOINT: collector.endpoint,
+    OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
+    OTEL_BSP_SCHEDULE_DELAY: '50',
+  });
   let a: ServiceProcess;
   let b: ServiceProcess;
 
   beforeAll(async () => {
     collector = await startOtlpCollector();
-    const otel = {
-      OTEL_EXPORTER_OTLP_ENDPOINT: collector.endpoint,
-      OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
-      OTEL_BSP_SCHEDULE_DELAY: '50',
-    };
-    b = await startFixture({ env: { ...otel, SERVICE_NAME: 'fixture-b' } });
+    b = await startFixture({ env: { ...otel(), SERVICE_NAME: 'fixture-b' } });
     a = await startFixture({
-      env: { ...otel, SERVICE_NAME: 'fixture-a', FIXTURE_RELAY_ADDRESS: b.grpcAddress },
+      env: { ...otel(), SERVICE_NAME: 'fixture-a', FIXTURE_RELAY_ADDRESS: b.grpcAddress },
     });
   });
   afterAll(async () => {
@@ -64,15 +66,59 @@ describe('distributed tracing', () => {
     const aServer = spans.find((s) => s.service === 'fixture-a' && s.kind === SERVER);
     const aClient = spans.find((s) => s.service === 'fixture-a' && s.kind === CLIENT);
     const bServer = spans.find((s) => s.service === 'fixture-b' && s.kind === SERVER);
+    const rpc = { 'rpc.system': 'grpc', 'rpc.service': 'iotmesh.testing.v1.Fixture', 'rpc.method': 'Echo' };
     expect(aServer).toMatchObject({
       parentSpanId: callerSpanId,
       name: 'grpc.iotmesh.testing.v1.Fixture/Echo',
+      statusCode: UNSET,
+      attributes: { ...rpc, 'rpc.grpc.status_code': GrpcStatus.OK },
     });
-    expect(aClient).toBeDefined();
+    expect(aClient).toMatchObject({ parentSpanId: aServer?.spanId, attributes: rpc });
     expect(bServer?.parentSpanId).toBe(aClient?.spanId);
 
     const logLine = await a.waitForLog((l) => l.msg === 'echo' && l['trace_id'] === traceId);
     expect(logLine['span_id']).toMatch(/^[0-9a-f]{16}$/);
+  });
+
+  it.each([
+    ['a server fault (INTERNAL) is an error', 99, GrpcStatus.INTERNAL, ERROR],
+    [
+      "the caller's mistake (INVALID_ARGUMENT) is not the server's error",
+      3,
+      GrpcStatus.INVALID_ARGUMENT,
+      UNSET,
+    ],
+  ])('records the status a call ended with: %s', async (_case, failCode, code, statusCode) => {
+    const traceId = hex(16);
+    const metadata = new Metadata();
+    metadata.set('traceparent', `00-${traceId}-${hex(8)}-01`);
+    const client = fixtureClient(b.grpcAddress);
+    await expect(firstValueFrom(client.service.echo(echo(false, failCode), metadata))).rejects.toMatchObject({
+      code,
+    });
+    client.close();
+
+    const [server] = await spansOf(collector.spans, traceId, 1);
+    expect(server).toMatchObject({ kind: SERVER, statusCode, attributes: { 'rpc.grpc.status_code': code } });
+  });
+
+  it('marks an outgoing call that failed as an error on the client span', async () => {
+    const traceId = hex(16);
+    const metadata = new Metadata();
+    metadata.set('traceparent', `00-${traceId}-${hex(8)}-01`);
+    const unreachable = await startFixture({
+      env: { SERVICE_NAME: 'fixture-c', FIXTURE_RELAY_ADDRESS: '127.0.0.1:1', ...otel() },
+    });
+    const client = fixtureClient(unreachable.grpcAddress);
+    await expect(firstValueFrom(client.service.echo(echo(true), metadata))).rejects.toBeDefined();
+    client.close();
+    const spans = await spansOf(collector.spans, traceId, 2);
+    await unreachable.stop('SIGKILL');
+    expect(spans.find((s) => s.kind === CLIENT)).toMatchObject({
+      service: 'fixture-c',
+      statusCode: ERROR,
+      attributes: { 'rpc.grpc.status_code': GrpcStatus.UNAVAILABLE },
+    });
   });
 
   it('continues a trace that arrives in B3 headers, as Envoy sends them', async () => {

@@ -6,11 +6,12 @@ import type { DrainableHealth } from '../grpc/drainable-health.js';
 import { toPackageDefinition, type GenericServiceDefinition } from '../grpc/package-definition.js';
 import { addReflection } from '../grpc/reflection.js';
 import { serverMetricsInterceptor } from '../grpc/server-metrics.interceptor.js';
+import { serverTracingInterceptor } from '../grpc/server-tracing.interceptor.js';
 import { serverCredentials } from '../grpc/tls-settings.js';
 
 /**
  * NestJS gRPC transport options with the platform's additions: ts-proto codecs, TLS settings,
- * graceful shutdown, the metrics interceptor, health and reflection on the same server.
+ * graceful shutdown, the tracing and metrics interceptors, health and reflection on the same server.
  */
 export function grpcTransportOptions(
   config: PlatformConfig,
@@ -28,7 +29,10 @@ export function grpcTransportOptions(
       credentials: serverCredentials(config.tls),
       gracefulShutdown: true,
       // Channelz bookkeeping on every call, for a debug service this platform does not serve.
-      channelOptions: { interceptors: [serverMetricsInterceptor(registry)], 'grpc.enable_channelz': 0 },
+      channelOptions: {
+        interceptors: [serverTracingInterceptor(), serverMetricsInterceptor(registry)],
+        'grpc.enable_channelz': 0,
+      },
       onLoadPackageDefinition: (_definition: unknown, server: Server) => {
         health.addToServer(server);
         addReflection(server, protoFiles);

@@ -3,6 +3,7 @@ import type { Observable } from 'rxjs';
 import type { TlsSettings } from '../grpc/tls-settings.js';
 import { channelCredentials } from '../grpc/tls-settings.js';
 import { toServiceDefinition, type GenericServiceDefinition } from '../grpc/package-definition.js';
+import { clientTracingInterceptor } from './client-tracing.interceptor.js';
 import { deadlineInterceptor } from './deadline.interceptor.js';
 import { pipeRequests, streamingResponse, unaryCall } from './observable-call.js';
 import { DEFAULT_RETRY_POLICY, retryServiceConfig, type RetryPolicy } from './retry-service-config.js';
@@ -31,7 +32,7 @@ type RawMethod = (...args: unknown[]) => unknown;
 
 /**
  * A typed client for one service (typed by the generated `XClient` interface): ts-proto codecs,
- * a deadline on every call, retries of UNAVAILABLE for idempotent methods via service config,
+ * a deadline and a trace span on every call, retries of UNAVAILABLE for idempotent methods via service config,
  * keepalive, and plaintext, TLS or mTLS from the same settings the servers use.
  */
 export function createGrpcClient<TClient>(
@@ -47,7 +48,10 @@ export function createGrpcClient<TClient>(
     'grpc.keepalive_permit_without_calls': 1,
     // Channelz bookkeeping on every call, for a debug service this platform does not serve.
     'grpc.enable_channelz': 0,
-    interceptors: [deadlineInterceptor(options.deadlineMs, options.deadlineByMethodMs)],
+    interceptors: [
+      clientTracingInterceptor(),
+      deadlineInterceptor(options.deadlineMs, options.deadlineByMethodMs),
+    ],
     ...(options.serverNameOverride ? { 'grpc.ssl_target_name_override': options.serverNameOverride } : {}),
   };
   const Constructor = makeGenericClientConstructor(toServiceDefinition(definition), definition.name);

@@ -1,5 +1,6 @@
-import { ServerInterceptingCall, status as GrpcStatus, type ServerInterceptor } from '@grpc/grpc-js';
+import { ServerInterceptingCall, type ServerInterceptor } from '@grpc/grpc-js';
 import { Counter, Histogram, type Registry } from 'prom-client';
+import { cancelledCode } from './cancelled-code.js';
 import { grpcCodeName } from './grpc-code-names.js';
 
 type GrpcType = 'unary' | 'client_stream' | 'server_stream' | 'bidi_stream';
@@ -8,9 +9,6 @@ function grpcTypeOf(requestStream: boolean, responseStream: boolean): GrpcType {
   if (requestStream) return responseStream ? 'bidi_stream' : 'client_stream';
   return responseStream ? 'server_stream' : 'unary';
 }
-
-/** How early before the propagated deadline a cancel still counts as DeadlineExceeded. */
-const DEADLINE_SLACK_MS = 100;
 
 interface MethodMetrics {
   started: Counter.Internal;
@@ -80,14 +78,7 @@ export function serverMetricsInterceptor(registry: Registry): ServerInterceptor 
     return new ServerInterceptingCall(call, {
       start: (next) =>
         next({
-          onCancel: () => {
-            const deadline = call.getDeadline();
-            const deadlineMs = deadline instanceof Date ? deadline.getTime() : Number(deadline);
-            // The caller's own timer cancels the call a transit time before the deadline it sent
-            // us runs out here; a cancel that close to the deadline is the deadline.
-            const expired = Number.isFinite(deadlineMs) && deadlineMs - Date.now() <= DEADLINE_SLACK_MS;
-            record(expired ? GrpcStatus.DEADLINE_EXCEEDED : GrpcStatus.CANCELLED);
-          },
+          onCancel: () => record(cancelledCode(call)),
         }),
       sendStatus: (status, next) => {
         record(status.code);

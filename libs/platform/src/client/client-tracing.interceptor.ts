@@ -1,0 +1,26 @@
+import { InterceptingCall, type Interceptor } from '@grpc/grpc-js';
+import { context, propagation, SpanKind, trace } from '@opentelemetry/api';
+import { endRpcSpan, metadataSetter, startRpcSpan } from '../observability/grpc-span.js';
+
+/**
+ * A client span for every outgoing call, child of whatever span is active (the server call being
+ * handled), with the trace passed on in the call's metadata so the next service and its sidecar join it.
+ */
+export function clientTracingInterceptor(): Interceptor {
+  const tracer = trace.getTracer('@iot-mesh/platform');
+  return (options, nextCall) => {
+    const span = startRpcSpan(tracer, options.method_definition.path, SpanKind.CLIENT);
+    const spanContext = trace.setSpan(context.active(), span);
+    return new InterceptingCall(nextCall(options), {
+      start: (metadata, _listener, next) => {
+        propagation.inject(spanContext, metadata, metadataSetter);
+        next(metadata, {
+          onReceiveStatus: (status, nextStatus) => {
+            endRpcSpan(span, SpanKind.CLIENT, status.code, status.details);
+            nextStatus(status);
+          },
+        });
+      },
+    });
+  };
+}
