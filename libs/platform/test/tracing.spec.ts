@@ -4,7 +4,7 @@ import { firstValueFrom } from 'rxjs';
 import { startFixture } from '../src/testing/fixture-process.js';
 import type { ServiceProcess } from '../src/testing/service-process.js';
 import { fixtureClient } from './fixture-client.js';
-import { startOtlpCollector, type CollectedSpan } from './otlp-collector.js';
+import { startOtlpCollector } from '../src/testing/otlp-collector.js';
 
 const SERVER = 2;
 const CLIENT = 3;
@@ -19,15 +19,6 @@ const echo = (relay: boolean, failCode = 0) => ({
   key: hex(4),
   relay,
 });
-
-async function spansOf(spans: CollectedSpan[], traceId: string, count: number): Promise<CollectedSpan[]> {
-  for (let i = 0; i < 200; i++) {
-    const found = spans.filter((s) => s.traceId === traceId);
-    if (found.length >= count) return found;
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-  return spans.filter((s) => s.traceId === traceId);
-}
 
 describe('distributed tracing', () => {
   let collector: Awaited<ReturnType<typeof startOtlpCollector>>;
@@ -62,7 +53,7 @@ describe('distributed tracing', () => {
     });
     client.close();
 
-    const spans = await spansOf(collector.spans, traceId, 3);
+    const spans = await collector.spansOf(traceId, 3);
     const aServer = spans.find((s) => s.service === 'fixture-a' && s.kind === SERVER);
     const aClient = spans.find((s) => s.service === 'fixture-a' && s.kind === CLIENT);
     const bServer = spans.find((s) => s.service === 'fixture-b' && s.kind === SERVER);
@@ -98,7 +89,7 @@ describe('distributed tracing', () => {
     });
     client.close();
 
-    const [server] = await spansOf(collector.spans, traceId, 1);
+    const [server] = await collector.spansOf(traceId, 1);
     expect(server).toMatchObject({ kind: SERVER, statusCode, attributes: { 'rpc.grpc.status_code': code } });
   });
 
@@ -112,7 +103,7 @@ describe('distributed tracing', () => {
     const client = fixtureClient(unreachable.grpcAddress);
     await expect(firstValueFrom(client.service.echo(echo(true), metadata))).rejects.toBeDefined();
     client.close();
-    const spans = await spansOf(collector.spans, traceId, 2);
+    const spans = await collector.spansOf(traceId, 2);
     await unreachable.stop('SIGKILL');
     expect(spans.find((s) => s.kind === CLIENT)).toMatchObject({
       service: 'fixture-c',
@@ -130,7 +121,7 @@ describe('distributed tracing', () => {
     await firstValueFrom(client.service.echo(echo(false), metadata));
     client.close();
 
-    const [server] = await spansOf(collector.spans, traceId, 1);
+    const [server] = await collector.spansOf(traceId, 1);
     expect(server).toMatchObject({ service: 'fixture-b', kind: SERVER, parentSpanId: parentId });
   });
 });

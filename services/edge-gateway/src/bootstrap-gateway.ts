@@ -19,6 +19,7 @@ import { createDownstream } from './downstream/downstream-clients.js';
 import { GatewayModule } from './gateway.module.js';
 import { HttpExceptionFilter } from './http/http-exception.filter.js';
 import { openApiDocument } from './http/openapi.js';
+import { traceRequests } from './http/request-tracing.js';
 import { MemoryRateLimiter } from './rate-limit/memory-rate-limiter.js';
 import { RedisRateLimiter } from './rate-limit/redis-rate-limiter.js';
 
@@ -39,6 +40,8 @@ export async function bootstrapGateway(config: GatewayConfig): Promise<void> {
     bodyLimit: config.http.bodyLimit,
     trustProxy: config.trustForwardedFor,
   });
+  // Before the routes are registered, so that every one of them is traced.
+  traceRequests(adapter.getInstance());
   const app = await NestFactory.create<NestFastifyApplication>(
     {
       module: class GatewayRoot {},

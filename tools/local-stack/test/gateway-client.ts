@@ -22,10 +22,11 @@ export function restClient(stack: Stack) {
       body?: unknown;
       rawBody?: string;
       contentType?: string;
+      headers?: Record<string, string>;
     } = {},
   ): Promise<RestResponse> => {
     const as = options.as ?? 'operator';
-    const headers: Record<string, string> = {};
+    const headers: Record<string, string> = { ...options.headers };
     if (as === 'operator') headers['authorization'] = `Bearer ${OPERATOR_TOKEN}`;
     else if (as !== 'nobody') headers['x-api-key'] = as.apiKey;
     const payload =

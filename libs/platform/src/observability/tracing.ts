@@ -31,9 +31,10 @@ async function otlpExporter(env: NodeJS.ProcessEnv): Promise<SpanExporter> {
 }
 
 /**
- * Starts OpenTelemetry tracing with HTTP instrumentation; gRPC calls get their spans from the platform's
- * server and client interceptors (grpc/server-tracing.interceptor.ts, client/client-tracing.interceptor.ts),
- * which use the provider and propagators set here. Context travels in W3C traceparent
+ * Starts OpenTelemetry tracing: the tracer provider, the context manager and the propagators. Spans come
+ * from the platform's gRPC server and client interceptors (grpc/server-tracing.interceptor.ts,
+ * client/client-tracing.interceptor.ts) and the gateway's REST hooks, which use what is set here; no
+ * module is patched. Context travels in W3C traceparent
  * and in B3 (single and multi header), the headers Envoy sidecars read and write, so one trace spans
  * sidecars and services; sampling follows OTEL_TRACES_SAMPLER (see trace-sampler.ts). Spans are exported
  * over OTLP only when OTEL_EXPORTER_OTLP_ENDPOINT is set; otherwise they only give logs their trace ids.
@@ -73,11 +74,6 @@ export async function startTracing(serviceName: string, env: NodeJS.ProcessEnv =
     }),
   );
   trace.setGlobalTracerProvider(provider);
-  const [{ registerInstrumentations }, { HttpInstrumentation }] = await Promise.all([
-    import('@opentelemetry/instrumentation'),
-    import('@opentelemetry/instrumentation-http'),
-  ]);
-  registerInstrumentations({ instrumentations: [new HttpInstrumentation()] });
 }
 
 /** Flushes pending spans; called as the last step of a graceful shutdown. */

@@ -4,3 +4,4 @@ export * from './fixture-process.js';
 export * from './manual-timer.js';
 export * from './eventually.js';
 export * from './call-failure.js';
+export * from './otlp-collector.js';

@@ -37,6 +37,8 @@ const attributeValue = ({ value }: OtlpAttribute): string | number =>
 export async function startOtlpCollector(): Promise<{
   endpoint: string;
   spans: CollectedSpan[];
+  /** The spans of one trace, once `count` of them have arrived (or all there are after 5 s). */
+  spansOf(traceId: string, count: number): Promise<CollectedSpan[]>;
   close(): Promise<void>;
 }> {
   const spans: CollectedSpan[] = [];
@@ -63,9 +65,15 @@ export async function startOtlpCollector(): Promise<{
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const ofTrace = (traceId: string) => spans.filter((s) => s.traceId === traceId);
   return {
     endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     spans,
+    spansOf: async (traceId, count) => {
+      for (let i = 0; i < 200 && ofTrace(traceId).length < count; i++)
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      return ofTrace(traceId);
+    },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
