@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createMetricsRegistry, serverMetricsInterceptor } from '@iot-mesh/platform';
+import { createMetricsRegistry, serverCallMetrics } from '@iot-mesh/platform';
 import { repoPath } from './repo.js';
 
 /** The series a metric of each type produces in the exposition format. */
@@ -16,7 +16,7 @@ const seriesOf = (name: string, type: string) => (SERIES_SUFFIXES[type] ?? [''])
 /** What every service exports: the platform registry (Node defaults) and its gRPC server metrics. */
 async function platformSeries(): Promise<string[]> {
   const registry = createMetricsRegistry('container-check');
-  serverMetricsInterceptor(registry);
+  serverCallMetrics(registry);
   const metrics = await registry.getMetricsAsJSON();
   registry.clear();
   return metrics.flatMap((metric) => seriesOf(metric.name, String(metric.type)));

@@ -5,13 +5,12 @@ import type { PlatformConfig } from '../config/platform-config.js';
 import type { DrainableHealth } from '../grpc/drainable-health.js';
 import { toPackageDefinition, type GenericServiceDefinition } from '../grpc/package-definition.js';
 import { addReflection } from '../grpc/reflection.js';
-import { serverMetricsInterceptor } from '../grpc/server-metrics.interceptor.js';
-import { serverTracingInterceptor } from '../grpc/server-tracing.interceptor.js';
+import { serverObservabilityInterceptor } from '../grpc/server-observability.interceptor.js';
 import { serverCredentials } from '../grpc/tls-settings.js';
 
 /**
  * NestJS gRPC transport options with the platform's additions: ts-proto codecs, TLS settings,
- * graceful shutdown, the tracing and metrics interceptors, health and reflection on the same server.
+ * graceful shutdown, the metrics and tracing interceptor, health and reflection on the same server.
  */
 export function grpcTransportOptions(
   config: PlatformConfig,
@@ -30,7 +29,7 @@ export function grpcTransportOptions(
       gracefulShutdown: true,
       // Channelz bookkeeping on every call, for a debug service this platform does not serve.
       channelOptions: {
-        interceptors: [serverTracingInterceptor(), serverMetricsInterceptor(registry)],
+        interceptors: [serverObservabilityInterceptor(registry)],
         'grpc.enable_channelz': 0,
       },
       onLoadPackageDefinition: (_definition: unknown, server: Server) => {

@@ -1,6 +1,5 @@
-import { ServerInterceptingCall, type ServerInterceptor } from '@grpc/grpc-js';
+import type { ServerMethodDefinition, status as GrpcStatus } from '@grpc/grpc-js';
 import { Counter, Histogram, type Registry } from 'prom-client';
-import { cancelledCode } from './cancelled-code.js';
 import { grpcCodeName } from './grpc-code-names.js';
 
 type GrpcType = 'unary' | 'client_stream' | 'server_stream' | 'bidi_stream';
@@ -16,11 +15,17 @@ interface MethodMetrics {
   handled: (code: number) => Counter.Internal;
 }
 
+/** Records, once, the status a call ended with and how long it took. */
+export type RecordCallEnd = (code: GrpcStatus) => void;
+
 /**
- * Records the conventional gRPC server metrics (go-grpc-prometheus names and labels) for every
- * call, from the status actually sent, so errors mapped by filters, deadlines and cancellations count.
+ * The conventional gRPC server metrics (go-grpc-prometheus names and labels), registered in `registry`.
+ * The server's interceptor starts each call with the function returned here and ends it with the status
+ * actually sent, so errors mapped by filters, deadlines and cancellations count.
  */
-export function serverMetricsInterceptor(registry: Registry): ServerInterceptor {
+export function serverCallMetrics(
+  registry: Registry,
+): (method: ServerMethodDefinition<unknown, unknown>) => RecordCallEnd {
   const labelNames = ['grpc_service', 'grpc_method', 'grpc_type'] as const;
   const started = new Counter({
     name: 'grpc_server_started_total',
@@ -62,28 +67,15 @@ export function serverMetricsInterceptor(registry: Registry): ServerInterceptor 
     return created;
   };
 
-  return (method, call) => {
+  return (method) => {
     const metrics =
       perMethod.get(method.path) ??
       metricsOf(method.path, grpcTypeOf(method.requestStream, method.responseStream));
     const stopTimer = metrics.seconds.startTimer();
-    let recorded = false;
-    const record = (code: number) => {
-      if (recorded) return;
-      recorded = true;
+    metrics.started.inc();
+    return (code) => {
       stopTimer();
       metrics.handled(code).inc();
     };
-    metrics.started.inc();
-    return new ServerInterceptingCall(call, {
-      start: (next) =>
-        next({
-          onCancel: () => record(cancelledCode(call)),
-        }),
-      sendStatus: (status, next) => {
-        record(status.code);
-        next(status);
-      },
-    });
   };
 }

@@ -1,0 +1,46 @@
+import { ServerInterceptingCall, type ServerInterceptor } from '@grpc/grpc-js';
+import { context } from '@opentelemetry/api';
+import type { Registry } from 'prom-client';
+import { cancelledCode } from './cancelled-code.js';
+import { serverCallMetrics } from './server-call-metrics.js';
+import { serverCallSpans, type ServerCallSpan } from './server-call-span.js';
+
+/**
+ * Metrics and a trace span for every call, in one interceptor: each grpc-js interceptor layer wraps
+ * every event of every call, and a second layer cost about 5% of a service hop's CPU. The call ends
+ * once, with the status actually sent or with its cancellation.
+ */
+export function serverObservabilityInterceptor(registry: Registry): ServerInterceptor {
+  const startMetrics = serverCallMetrics(registry);
+  const startSpan = serverCallSpans();
+  return (method, call) => {
+    const endMetrics = startMetrics(method);
+    let span: ServerCallSpan | undefined;
+    let ended = false;
+    const end = (code: number, details: string) => {
+      if (ended) return;
+      ended = true;
+      endMetrics(code);
+      span?.end(code, details);
+    };
+    return new ServerInterceptingCall(call, {
+      start: (next) =>
+        next({
+          onReceiveMetadata: (metadata, nextMetadata) => {
+            span = startSpan(method.path, metadata);
+            context.with(span.active, nextMetadata, undefined, metadata);
+          },
+          // Handlers are started from these events (streaming ones on metadata, unary on half-close).
+          onReceiveMessage: (message, nextMessage) =>
+            span ? context.with(span.active, nextMessage, undefined, message) : nextMessage(message),
+          onReceiveHalfClose: (nextHalfClose) =>
+            span ? context.with(span.active, nextHalfClose) : nextHalfClose(),
+          onCancel: () => end(cancelledCode(call), 'cancelled by the client'),
+        }),
+      sendStatus: (status, next) => {
+        end(status.code, status.details);
+        next(status);
+      },
+    });
+  };
+}
