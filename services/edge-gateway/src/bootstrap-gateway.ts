@@ -19,6 +19,7 @@ import { createDownstream } from './downstream/downstream-clients.js';
 import { GatewayModule } from './gateway.module.js';
 import { HttpExceptionFilter } from './http/http-exception.filter.js';
 import { openApiDocument } from './http/openapi.js';
+import { answerOversizedBodies } from './http/oversized-body.js';
 import { traceRequests } from './http/request-tracing.js';
 import { MemoryRateLimiter } from './rate-limit/memory-rate-limiter.js';
 import { RedisRateLimiter } from './rate-limit/redis-rate-limiter.js';
@@ -42,6 +43,7 @@ export async function bootstrapGateway(config: GatewayConfig): Promise<void> {
   });
   // Before the routes are registered, so that every one of them is traced.
   traceRequests(adapter.getInstance());
+  answerOversizedBodies(adapter.getInstance(), config.http.bodyLimit);
   const app = await NestFactory.create<NestFastifyApplication>(
     {
       module: class GatewayRoot {},

@@ -1,3 +1,5 @@
+import { once } from 'node:events';
+import { connect } from 'node:net';
 import { status, type ServiceError } from '@grpc/grpc-js';
 import { type GrpcClient } from '@iot-mesh/platform';
 import { eventually } from '@iot-mesh/platform/testing';
@@ -180,6 +182,40 @@ describe('the edge gateway, end to end over REST and gRPC', () => {
     expect((await rest('GET', '/api/v1/nothing-here')).status).toBe(404);
     expect((await rest('POST', '/api/v1/data-processor/ProcessReadings', { body: {} })).status).toBe(404);
     expect((await rest('GET', '/api/v1/devices/unknown-device-9')).status).toBe(404);
+  });
+
+  it('answers 413 to a body over the limit while it is still being sent, and keeps the connection', async () => {
+    const apiKey = await registerDevice('e2e-input-2');
+    const gateway = t.stack.services.find((s) => s.name === 'edge-gateway')!;
+    const socket = connect(gateway.httpPort!, '127.0.0.1');
+    await once(socket, 'connect');
+    let received = '';
+    socket.on('data', (chunk: Buffer) => (received += chunk.toString()));
+    const answered = async (pattern: RegExp) => {
+      while (!pattern.test(received)) await once(socket, 'data');
+    };
+    const size = 2_000_000;
+    socket.write(
+      [
+        'POST /api/v1/readings HTTP/1.1',
+        'host: 127.0.0.1',
+        `x-api-key: ${apiKey}`,
+        'content-type: application/json',
+        `content-length: ${size}`,
+        '',
+        '{"pad":"',
+      ].join('\r\n'),
+    );
+    // The answer comes while the client has sent only the first bytes of its body.
+    await answered(/HTTP\.BODY_TOO_LARGE/);
+    expect(received).toMatch(/^HTTP\/1\.1 413 /);
+    // The rest of the body is read and dropped, not cut off, and the connection serves the next request.
+    received = '';
+    socket.write(`${'x'.repeat(size - 10)}"}`);
+    socket.write('GET /health HTTP/1.1\r\nhost: 127.0.0.1\r\n\r\n');
+    await answered(/\r\n\r\n/);
+    expect(received).toMatch(/^HTTP\/1\.1 200 /);
+    socket.destroy();
   });
 
   it('walks the whole flow: gRPC stream publishing, REST aggregates, SSE and gRPC alert streams, signed webhooks', async () => {
