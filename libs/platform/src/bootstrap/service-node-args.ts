@@ -2,9 +2,9 @@
  * V8 heap settings every service starts with, locally, in tests and in the container image. Node 24
  * lets the young generation grow to 2 × 64 MiB under load, and the old generation grow to up to four
  * times what survived the last full collection: together most of a busy service's resident memory.
- * A young generation of 2 × 8 MiB and old-generation growth of 1.5× took 20–45 MiB off the busy services'
- * peaks under REST load, for 5–15% more CPU per reading when a service is saturated (README, Benchmarks);
- * growth of 1.25× cost a fifth of the streaming capacity.
+ * A young generation of 2 × 8 MiB and old-generation growth of 1.5× took 20–60 MiB off the busy services'
+ * peaks under REST load at the same CPU, for about a tenth of the streaming capacity at saturation
+ * (README, Benchmarks); growth of 1.25× cost a fifth of it.
  */
 export const SERVICE_HEAP_ARGS: readonly string[] = ['--max-semi-space-size=8', '--heap-growing-percent=50'];
 
