@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { SERVICE_NODE_ARGS } from '@iot-mesh/platform';
+import { localServiceNodeArgs } from '@iot-mesh/platform';
 
 export interface RunningChild {
   name: string;
@@ -41,7 +41,7 @@ export function runService(
   env: NodeJS.ProcessEnv,
   quiet = false,
 ): RunningChild {
-  const child = spawn(process.execPath, [...SERVICE_NODE_ARGS, entry], {
+  const child = spawn(process.execPath, [...localServiceNodeArgs(), entry], {
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });

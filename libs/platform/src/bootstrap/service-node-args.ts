@@ -8,8 +8,20 @@
  */
 export const SERVICE_HEAP_ARGS: readonly string[] = ['--max-semi-space-size=8', '--heap-growing-percent=50'];
 
-/** The OpenTelemetry preload: it must run before any instrumented module is imported. */
+/** The OpenTelemetry preload: it must run before the service's first call is traced. */
 export const TRACING_PRELOAD_ARGS: readonly string[] = ['--import', '@iot-mesh/platform/tracing'];
 
-/** The Node arguments before a service's entry file. */
+/** The Node arguments before a service's entry file, as the image runs them (from the app's root). */
 export const SERVICE_NODE_ARGS: readonly string[] = [...SERVICE_HEAP_ARGS, ...TRACING_PRELOAD_ARGS];
+
+// The built preload of this package (what its "./tracing" export names), found from this file, which
+// sits in src/bootstrap or dist/bootstrap: the tests run from the sources, the services from dist.
+const BUILT_PRELOAD_URL = new URL('../../dist/observability/tracing.preload.js', import.meta.url).href;
+
+/**
+ * SERVICE_NODE_ARGS with the preload as an absolute URL, for services started by the local stack and
+ * the tests: `--import` resolves a package name from the working directory, which may be anywhere.
+ */
+export function localServiceNodeArgs(tracing = true): string[] {
+  return tracing ? [...SERVICE_HEAP_ARGS, '--import', BUILT_PRELOAD_URL] : [...SERVICE_HEAP_ARGS];
+}

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { SERVICE_HEAP_ARGS, SERVICE_NODE_ARGS } from '../bootstrap/service-node-args.js';
+import { localServiceNodeArgs } from '../bootstrap/service-node-args.js';
 import { freePort } from './free-port.js';
 
 export interface LogLine {
@@ -41,7 +41,7 @@ export interface SpawnOptions {
 export async function spawnService(options: SpawnOptions): Promise<ServiceProcess> {
   const grpcPort = options.env?.['GRPC_PORT'] ?? String(await freePort());
   const adminPort = options.env?.['ADMIN_PORT'] ?? String(await freePort());
-  const nodeArgs = options.tracing === false ? SERVICE_HEAP_ARGS : SERVICE_NODE_ARGS;
+  const nodeArgs = localServiceNodeArgs(options.tracing !== false);
   const child = spawn(process.execPath, [...nodeArgs, options.entry], {
     env: {
       ...process.env,
