@@ -89,6 +89,7 @@ describe('tracing through the gateway', () => {
 
     const spans = await collector.spansOf(traceId, 3);
     const server = spans.find((s) => s.service === 'edge-gateway' && s.kind === SERVER);
+    expect(server).toMatchObject({ name: 'POST /api/v1/devices' });
     expect(spans.find((s) => s.service === 'edge-gateway' && s.kind === CLIENT)?.parentSpanId).toBe(
       server?.spanId,
     );

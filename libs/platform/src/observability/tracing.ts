@@ -32,7 +32,7 @@ async function otlpExporter(env: NodeJS.ProcessEnv): Promise<SpanExporter> {
 
 /**
  * Starts OpenTelemetry tracing: the tracer provider, the context manager and the propagators. Spans come
- * from the platform's gRPC server and client interceptors (grpc/server-tracing.interceptor.ts,
+ * from the platform's gRPC server and client interceptors (grpc/server-observability.interceptor.ts,
  * client/client-tracing.interceptor.ts) and the gateway's REST hooks, which use what is set here; no
  * module is patched. Context travels in W3C traceparent
  * and in B3 (single and multi header), the headers Envoy sidecars read and write, so one trace spans
