@@ -75,6 +75,8 @@ export const gatewayConfigSchema = z
       lingerMs: env.SINGLE_READING_LINGER_MS,
       maxReadings: env.SINGLE_READING_BATCH_MAX,
       maxInFlight: env.SINGLE_READING_MAX_IN_FLIGHT,
+      // A request that finds no IngestBatch call out goes at once: nobody is there to wait for.
+      lingerWhenIdle: false,
     },
   }));
 

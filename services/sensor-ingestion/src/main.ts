@@ -28,6 +28,8 @@ const batcherFor = (processor: ReadingProcessor) =>
     lingerMs: config.forwardLingerMs,
     chunkSize: config.forwardChunkSize,
     maxInFlight: config.forwardMaxInFlight,
+    // A caller that finds no ProcessReadings call out goes at once: nobody is there to wait for.
+    lingerWhenIdle: false,
   });
 const batcher =
   config.forwardShards > 1

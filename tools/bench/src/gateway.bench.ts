@@ -5,6 +5,8 @@ import { peakRssMiB } from './process-memory.js';
 const OPERATOR_TOKEN = 'bench-operator-token';
 
 export interface GatewayResults {
+  /** The same requests at a light rate: the latency floor the 1,000/s figures stand on. */
+  restLight: LoadReport;
   restSingle: LoadReport;
   grpcStream: LoadReport;
   /** Peak RSS of every service over both runs, MiB. */
@@ -12,7 +14,8 @@ export interface GatewayResults {
 }
 
 /**
- * (c) single readings over REST and (d) 100-reading batches over gRPC streams, both through the
+ * (c) single readings over REST, first at a light rate and then at `restRate`, and (d) 100-reading
+ * batches over gRPC streams, all through the
  * gateway to the whole pipeline (embedded SQLite), driven by the load generator at fixed offered rates,
  * each after a warm-up at the same rate.
  */
@@ -20,6 +23,7 @@ export async function gatewayEndToEnd(
   root: string,
   seconds: number,
   warmupSeconds: number,
+  restLightRate: number,
   restRate: number,
   streamRate: number,
 ): Promise<GatewayResults> {
@@ -40,15 +44,10 @@ export async function gatewayEndToEnd(
     warmupSeconds,
     outOfRangeFraction: 0.01,
   };
+  const rest = { ...common, protocol: 'rest' as const, devices: 20, batchSize: 1 };
   try {
-    const restSingle = await runLoad({
-      ...common,
-      protocol: 'rest',
-      devices: 20,
-      batchSize: 1,
-      ratePerSecond: restRate,
-      devicePrefix: 'bench-rest',
-    });
+    const restLight = await runLoad({ ...rest, ratePerSecond: restLightRate, devicePrefix: 'bench-light' });
+    const restSingle = await runLoad({ ...rest, ratePerSecond: restRate, devicePrefix: 'bench-rest' });
     const grpcStream = await runLoad({
       ...common,
       protocol: 'grpc',
@@ -60,7 +59,7 @@ export async function gatewayEndToEnd(
       timeoutSeconds: 60,
     });
     const peak = Object.fromEntries(stack.processes().map((p) => [p.name, peakRssMiB(p.pid)]));
-    return { restSingle, grpcStream, peakRssMiB: peak };
+    return { restLight, restSingle, grpcStream, peakRssMiB: peak };
   } finally {
     await scratch.close();
   }

@@ -1,4 +1,5 @@
-// `npm run bench`: (a) raw grpc-js unary hop, (b) one iot-mesh service hop, (c) REST single readings and
+// `npm run bench`: (a) raw grpc-js unary hop, (b) one iot-mesh service hop, (c) REST single readings (and
+// (c0), the same at a light rate, for the latency floor) and
 // (d) gRPC streaming batches through the gateway end to end — same machine, same run. Figures, no verdicts.
 import { fileURLToPath } from 'node:url';
 import type { LoadReport } from '@iot-mesh/loadgen';
@@ -13,6 +14,7 @@ const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 10);
 const WARMUP_SECONDS = Number(process.env['BENCH_WARMUP_SECONDS'] ?? 3);
 const CONCURRENCY = Number(process.env['BENCH_CONCURRENCY'] ?? 32);
 const REST_RATE = Number(process.env['BENCH_REST_RATE'] ?? 1000);
+const REST_LIGHT_RATE = Number(process.env['BENCH_REST_LIGHT_RATE'] ?? 50);
 const STREAM_RATE = Number(process.env['BENCH_STREAM_RATE'] ?? 50_000);
 
 const pad = (value: string | number, width: number) => String(value).padStart(width);
@@ -49,7 +51,7 @@ console.log(
 const raw = await rawUnaryHop(CONCURRENCY, SECONDS);
 const hop = await platformUnaryHop(CONCURRENCY, SECONDS);
 const hopUntraced = await platformUnaryHop(CONCURRENCY, SECONDS, false);
-const gateway = await gatewayEndToEnd(ROOT, SECONDS, WARMUP_SECONDS, REST_RATE, STREAM_RATE);
+const gateway = await gatewayEndToEnd(ROOT, SECONDS, WARMUP_SECONDS, REST_LIGHT_RATE, REST_RATE, STREAM_RATE);
 // The internal pipeline on its own, next to the same 100-reading message over a raw hop.
 const rawBatch = await rawGrpcHop(100, 8, SECONDS);
 const pipeline = await ingestionPipeline(ROOT, 100, 8, SECONDS);
@@ -58,6 +60,7 @@ console.log(header);
 console.log(hopRow('(a) raw grpc-js unary hop', raw, raw.serverCpuUsPerCall));
 console.log(hopRow('(b) iot-mesh service unary hop', hop, hop.serverCpuUsPerCall));
 console.log(hopRow("(b') the same without the tracing preload", hopUntraced, hopUntraced.serverCpuUsPerCall));
+console.log(loadRow(`(c0) the same at a light @${REST_LIGHT_RATE}/s`, gateway.restLight));
 console.log(loadRow(`(c) REST single reading via gateway @${REST_RATE}/s`, gateway.restSingle));
 console.log(loadRow(`(d) gRPC stream, batches of 100 @${STREAM_RATE}/s`, gateway.grpcStream));
 const rawPerSecond = raw.calls / raw.seconds;

@@ -46,7 +46,7 @@ describe('call coalescer', () => {
     const coalescer = new CallCoalescer(
       downstream.call,
       sums,
-      { lingerMs: 2, maxItems: 10, maxInFlight: 0 },
+      { lingerMs: 2, maxItems: 10, maxInFlight: 0, lingerWhenIdle: true },
       timer,
     );
     const a = coalescer.submit([1, 2]);
@@ -62,7 +62,7 @@ describe('call coalescer', () => {
     const coalescer = new CallCoalescer(
       downstream.call,
       sums,
-      { lingerMs: 2, maxItems: 3, maxInFlight: 0 },
+      { lingerMs: 2, maxItems: 3, maxInFlight: 0, lingerWhenIdle: true },
       timer,
     );
     void coalescer.submit([1, 2]);
@@ -74,7 +74,7 @@ describe('call coalescer', () => {
     const coalescer = new CallCoalescer(
       downstream.call,
       sums,
-      { lingerMs: 2, maxItems: 50, maxInFlight: 1 },
+      { lingerMs: 2, maxItems: 50, maxInFlight: 1, lingerWhenIdle: true },
       timer,
     );
     const a = coalescer.submit([1]);
@@ -96,7 +96,7 @@ describe('call coalescer', () => {
     const coalescer = new CallCoalescer(
       downstream.call,
       sums,
-      { lingerMs: 2, maxItems: 50, maxInFlight: 1 },
+      { lingerMs: 2, maxItems: 50, maxInFlight: 1, lingerWhenIdle: true },
       timer,
     );
     const a = coalescer.submit([1]);
@@ -111,5 +111,51 @@ describe('call coalescer', () => {
     expect(downstream.calls).toEqual([[1, 2], [3]]);
     downstream.answer();
     await expect(c).resolves.toBe(6);
+  });
+
+  describe('without lingering when idle', () => {
+    const settings = { lingerMs: 2, maxItems: 50, maxInFlight: 2, lingerWhenIdle: false };
+
+    it('sends a caller that finds no call out at once, and gathers the callers behind it', async () => {
+      const coalescer = new CallCoalescer(downstream.call, sums, settings, timer);
+      const a = coalescer.submit([1]);
+      expect(downstream.calls).toEqual([[1]]);
+      expect(timer.armedCount).toBe(0);
+      // A call is out: these wait the linger for company, as before.
+      const b = coalescer.submit([2]);
+      const c = coalescer.submit([3]);
+      expect(downstream.calls).toEqual([[1]]);
+      timer.fire();
+      expect(downstream.calls).toEqual([[1], [2, 3]]);
+      downstream.answer();
+      downstream.answer();
+      await expect(Promise.all([a, b, c])).resolves.toEqual([2, 4, 6]);
+    });
+
+    it('goes back to sending at once when every call has returned', async () => {
+      const coalescer = new CallCoalescer(downstream.call, sums, settings, timer);
+      const a = coalescer.submit([1]);
+      downstream.answer();
+      await expect(a).resolves.toBe(2);
+      const b = coalescer.submit([5]);
+      expect(downstream.calls).toEqual([[1], [5]]);
+      downstream.answer();
+      await expect(b).resolves.toBe(10);
+    });
+
+    it('lets a caller join a batch still gathering after the calls returned, instead of overtaking it', async () => {
+      const coalescer = new CallCoalescer(downstream.call, sums, settings, timer);
+      const a = coalescer.submit([1]);
+      const b = coalescer.submit([2]);
+      downstream.answer();
+      await expect(a).resolves.toBe(2);
+      // No call is out, but b is still gathering: c joins it and both go when the linger ends.
+      const c = coalescer.submit([3]);
+      expect(downstream.calls).toEqual([[1]]);
+      timer.fire();
+      expect(downstream.calls).toEqual([[1], [2, 3]]);
+      downstream.answer();
+      await expect(Promise.all([b, c])).resolves.toEqual([4, 6]);
+    });
   });
 });

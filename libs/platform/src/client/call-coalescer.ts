@@ -19,6 +19,13 @@ export interface CoalescerSettings {
    * together when one returns, so batches grow with the load instead of the calls multiplying.
    */
   maxInFlight: number;
+  /**
+   * Whether a caller that finds no call out and nobody gathering still waits the linger for company.
+   * false: it goes at once, and only callers arriving while calls are out gather (as behind a busy
+   * slot). At low rates that takes the linger off every request; under load calls are nearly always
+   * out, so batches form as before.
+   */
+  lingerWhenIdle: boolean;
 }
 
 /** Sends one merged batch downstream. */
@@ -46,7 +53,8 @@ interface Pending<Item, Outcome> {
 
 /**
  * Merges the items of concurrent callers into one downstream call: a batch goes out when it has
- * waited `lingerMs` and a call slot is free, or at once when it holds `maxItems`. A caller's items
+ * waited `lingerMs` and a call slot is free, or at once when it holds `maxItems` (or, unless
+ * `lingerWhenIdle`, when its first caller found no call out). A caller's items
  * always travel together, in order. Each caller is answered only when the call carrying its items
  * returned, with its own share of the response; a failed call fails all its callers with the same
  * error. Callers with more than `maxItems` items must be sent on their own.
@@ -68,7 +76,7 @@ export class CallCoalescer<Item, Response, Outcome> {
       const pending = (this.pending ??= { callers: [], size: 0 });
       pending.callers.push({ items, resolve, reject });
       pending.size += items.length;
-      if (pending.size >= this.settings.maxItems) this.flush();
+      if (pending.size >= this.settings.maxItems || this.idle(pending)) this.flush();
       else pending.timer ??= this.timer.start(() => this.flushWhenFree(), this.settings.lingerMs);
     });
   }
@@ -80,6 +88,11 @@ export class CallCoalescer<Item, Response, Outcome> {
     this.pending = undefined;
     if (pending.timer !== undefined) this.timer.cancel(pending.timer);
     void this.send(pending.callers);
+  }
+
+  /** A lone caller with no call out, when lingering then would only add latency. */
+  private idle(pending: Pending<Item, Outcome>): boolean {
+    return !this.settings.lingerWhenIdle && this.inFlight === 0 && pending.callers.length === 1;
   }
 
   /** The linger is over: send now, or as soon as a call returns when all slots are taken. */

@@ -36,7 +36,7 @@ function fakeIngestion(known: Set<string>) {
 }
 
 describe('single reading batcher', () => {
-  const settings = { lingerMs: 2, maxReadings: 10, maxInFlight: 0 };
+  const settings = { lingerMs: 2, maxReadings: 10, maxInFlight: 0, lingerWhenIdle: true };
 
   it('sends concurrent requests as one batch and answers each with its own duplicate flag', async () => {
     const ingestion = fakeIngestion(new Set(['old']));
@@ -99,5 +99,24 @@ describe('single reading batcher', () => {
     const answers = [batcher.publish(reading('a')), batcher.publish(reading('b'))];
     timer.fire();
     for (const answer of answers) await expect(answer).rejects.toBe(down);
+  });
+
+  it('when not lingering while idle, sends a request at once if no call is out', async () => {
+    const ingestion = fakeIngestion(new Set());
+    const timer = new ManualTimer();
+    const batcher = new SingleReadingBatcher(
+      ingestion.ingestBatch,
+      { ...settings, lingerWhenIdle: false },
+      timer,
+    );
+    const first = batcher.publish(reading('first'));
+    const second = batcher.publish(reading('second'));
+    expect(ingestion.calls).toEqual([['first']]);
+    timer.fire();
+    await expect(Promise.all([first, second])).resolves.toEqual([
+      { readingId: 'first', duplicate: false },
+      { readingId: 'second', duplicate: false },
+    ]);
+    expect(ingestion.calls).toEqual([['first'], ['second']]);
   });
 });

@@ -20,6 +20,8 @@ export interface SingleReadingBatcherSettings {
   lingerMs: number;
   maxReadings: number;
   maxInFlight: number;
+  /** See CoalescerSettings: false sends a request at once when no IngestBatch call is out. */
+  lingerWhenIdle: boolean;
 }
 
 /**
@@ -39,7 +41,12 @@ export class SingleReadingBatcher {
     this.coalescer = new CallCoalescer(
       ingestBatch,
       answersPerRequest,
-      { lingerMs: settings.lingerMs, maxItems: settings.maxReadings, maxInFlight: settings.maxInFlight },
+      {
+        lingerMs: settings.lingerMs,
+        maxItems: settings.maxReadings,
+        maxInFlight: settings.maxInFlight,
+        lingerWhenIdle: settings.lingerWhenIdle,
+      },
       timer,
     );
   }

@@ -77,7 +77,11 @@ describe('forward batcher', () => {
   beforeEach(() => {
     processor = new FakeProcessor();
     timer = new ManualTimer();
-    batcher = new ForwardBatcher(processor, { lingerMs: 2, chunkSize: 5, maxInFlight: 0 }, timer);
+    batcher = new ForwardBatcher(
+      processor,
+      { lingerMs: 2, chunkSize: 5, maxInFlight: 0, lingerWhenIdle: true },
+      timer,
+    );
   });
 
   it('coalesces concurrent callers into one call and tells each its own duplicates', async () => {
@@ -176,7 +180,11 @@ describe('forward batcher', () => {
   });
 
   it('with linger 0 forwards every caller directly, as before', async () => {
-    const direct = new ForwardBatcher(processor, { lingerMs: 0, chunkSize: 5, maxInFlight: 0 }, timer);
+    const direct = new ForwardBatcher(
+      processor,
+      { lingerMs: 0, chunkSize: 5, maxInFlight: 0, lingerWhenIdle: true },
+      timer,
+    );
     processor.markSeen('b-0');
     const a = direct.forward([reading('a-0')]);
     const b = direct.forward([reading('b-0'), reading('b-1')]);
@@ -187,6 +195,25 @@ describe('forward batcher', () => {
     await expect(Promise.all([a, b])).resolves.toEqual([
       { processed: 1, duplicates: 0, duplicateIndexes: [] },
       { processed: 1, duplicates: 1, duplicateIndexes: [0] },
+    ]);
+  });
+
+  it('when not lingering while idle, forwards a caller at once if no call is out', async () => {
+    const eager = new ForwardBatcher(
+      processor,
+      { lingerMs: 2, chunkSize: 5, maxInFlight: 0, lingerWhenIdle: false },
+      timer,
+    );
+    const a = eager.forward([reading('a-0')]);
+    const b = eager.forward([reading('b-0')]);
+    expect(processor.calls).toEqual([['a-0']]);
+    timer.fire();
+    expect(processor.calls).toEqual([['a-0'], ['b-0']]);
+    processor.answer();
+    processor.answer();
+    await expect(Promise.all([a, b])).resolves.toEqual([
+      { processed: 1, duplicates: 0, duplicateIndexes: [] },
+      { processed: 1, duplicates: 0, duplicateIndexes: [] },
     ]);
   });
 });

@@ -11,6 +11,8 @@ export interface ForwardBatcherSettings {
   chunkSize: number;
   /** Most ProcessReadings calls out at once (0 = no bound); beyond that, readings gather. */
   maxInFlight: number;
+  /** See CoalescerSettings: false forwards a caller at once when no ProcessReadings call is out. */
+  lingerWhenIdle: boolean;
 }
 
 /**
@@ -30,7 +32,12 @@ export class ForwardBatcher implements ReadingSink {
     this.coalescer = new CallCoalescer(
       (readings) => processor.processReadings(readings),
       outcomesPerCaller,
-      { lingerMs: settings.lingerMs, maxItems: settings.chunkSize, maxInFlight: settings.maxInFlight },
+      {
+        lingerMs: settings.lingerMs,
+        maxItems: settings.chunkSize,
+        maxInFlight: settings.maxInFlight,
+        lingerWhenIdle: settings.lingerWhenIdle,
+      },
       timer,
     );
   }
