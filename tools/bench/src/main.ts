@@ -60,7 +60,7 @@ console.log(header);
 console.log(hopRow('(a) raw grpc-js unary hop', raw, raw.serverCpuUsPerCall));
 console.log(hopRow('(b) iot-mesh service unary hop', hop, hop.serverCpuUsPerCall));
 console.log(hopRow("(b') the same without the tracing preload", hopUntraced, hopUntraced.serverCpuUsPerCall));
-console.log(loadRow(`(c0) the same at a light @${REST_LIGHT_RATE}/s`, gateway.restLight));
+console.log(loadRow(`(c0) REST single reading via gateway @${REST_LIGHT_RATE}/s`, gateway.restLight));
 console.log(loadRow(`(c) REST single reading via gateway @${REST_RATE}/s`, gateway.restSingle));
 console.log(loadRow(`(d) gRPC stream, batches of 100 @${STREAM_RATE}/s`, gateway.grpcStream));
 const rawPerSecond = raw.calls / raw.seconds;
