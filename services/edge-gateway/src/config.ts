@@ -36,7 +36,8 @@ export const gatewayConfigSchema = z
       .max(64 * 1024 * 1024)
       .default(1024 * 1024),
     MAX_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(1000),
-    // Single readings of concurrent requests wait this long to share one IngestBatch call; 0 = one Ingest each.
+    // Single readings of concurrent requests wait this long to share one IngestBatch call (only while a
+    // call is out: a request that finds none goes at once); 0 = one Ingest each.
     SINGLE_READING_LINGER_MS: z.coerce.number().int().min(0).max(1_000).default(2),
     SINGLE_READING_BATCH_MAX: z.coerce.number().int().min(1).max(1_000).default(100),
     SINGLE_READING_MAX_IN_FLIGHT: z.coerce.number().int().min(0).max(1_000).default(4),

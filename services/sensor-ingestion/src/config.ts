@@ -10,7 +10,8 @@ export const ingestionConfigSchema = z
     DATA_PROCESSOR_ADDRESS: z.string().min(1).default('127.0.0.1:50054'),
     MAX_BATCH_SIZE: count(1000, 10_000),
     FORWARD_CHUNK_SIZE: count(500, 10_000),
-    // How long accepted readings wait to share one ProcessReadings call with other callers; 0 = never.
+    // How long accepted readings wait to share one ProcessReadings call with other callers (only while a
+    // call is out: a caller that finds none goes at once); 0 = never.
     FORWARD_LINGER_MS: z.coerce.number().int().min(0).max(1_000).default(2),
     // ProcessReadings calls out at once; beyond that, readings gather into the next call. 0 = no bound.
     FORWARD_MAX_IN_FLIGHT: z.coerce.number().int().min(0).max(1_000).default(2),
