@@ -9,15 +9,14 @@ export interface GatewayResults {
   restLight: LoadReport;
   restSingle: LoadReport;
   grpcStream: LoadReport;
-  /** Peak RSS of every service over both runs, MiB. */
+  /** Peak RSS of every service over the three runs, MiB. */
   peakRssMiB: Record<string, number>;
 }
 
 /**
- * (c) single readings over REST, first at a light rate and then at `restRate`, and (d) 100-reading
- * batches over gRPC streams, all through the
- * gateway to the whole pipeline (embedded SQLite), driven by the load generator at fixed offered rates,
- * each after a warm-up at the same rate.
+ * (c) single readings over REST, first at a light rate (c0) and then at `restRate`, and (d) 100-reading
+ * batches over gRPC streams, all through the gateway to the whole pipeline (embedded SQLite), driven by
+ * the load generator at fixed offered rates, each after a warm-up at the same rate.
  */
 export async function gatewayEndToEnd(
   root: string,

@@ -1,6 +1,6 @@
-// `npm run bench`: (a) raw grpc-js unary hop, (b) one iot-mesh service hop, (c) REST single readings (and
-// (c0), the same at a light rate, for the latency floor) and
-// (d) gRPC streaming batches through the gateway end to end — same machine, same run. Figures, no verdicts.
+// `npm run bench`: (a) raw grpc-js unary hop, (b) one iot-mesh service hop, (c) REST single readings (with
+// (c0), the same at a light rate, for the latency floor) and (d) gRPC streaming batches through the
+// gateway end to end — same machine, same run. Figures, no verdicts.
 import { fileURLToPath } from 'node:url';
 import type { LoadReport } from '@iot-mesh/loadgen';
 import { gatewayEndToEnd } from './gateway.bench.js';
@@ -93,6 +93,6 @@ for (const [name, cpu] of Object.entries(pipeline.cpuByService)) {
   if (pipeline.readings > 0)
     console.log(`  ${name.padEnd(18)} ${((cpu * 1e6) / pipeline.readings).toFixed(1)}`);
 }
-console.log('peak RSS (MiB) over (c) and (d):');
+console.log('peak RSS (MiB) over (c0), (c) and (d):');
 for (const [name, mib] of Object.entries(gateway.peakRssMiB))
   console.log(`  ${name.padEnd(18)} ${mib.toFixed(1)}`);

@@ -54,8 +54,8 @@ interface Pending<Item, Outcome> {
 /**
  * Merges the items of concurrent callers into one downstream call: a batch goes out when it has
  * waited `lingerMs` and a call slot is free, or at once when it holds `maxItems` (or, unless
- * `lingerWhenIdle`, when its first caller found no call out). A caller's items
- * always travel together, in order. Each caller is answered only when the call carrying its items
+ * `lingerWhenIdle`, when its first caller found no call out). A caller's items always travel
+ * together, in order. Each caller is answered only when the call carrying its items
  * returned, with its own share of the response; a failed call fails all its callers with the same
  * error. Callers with more than `maxItems` items must be sent on their own.
  */
