@@ -46,7 +46,7 @@ const loadRow = (name: string, r: LoadReport) =>
   ].join(' ');
 
 console.log(
-  `benchmark on ${process.env['HOSTNAME'] ?? 'this machine'}: ${SECONDS} s per run, unary concurrency ${CONCURRENCY}; (c) and (d) after ${WARMUP_SECONDS} s of warm-up at their rate\n`,
+  `benchmark on ${process.env['HOSTNAME'] ?? 'this machine'}: ${SECONDS} s per run, unary concurrency ${CONCURRENCY}; (c0), (c) and (d) after ${WARMUP_SECONDS} s of warm-up at their rate\n`,
 );
 const raw = await rawUnaryHop(CONCURRENCY, SECONDS);
 const hop = await platformUnaryHop(CONCURRENCY, SECONDS);
