@@ -1,4 +1,5 @@
 import { InterceptingCall, type Interceptor } from '@grpc/grpc-js';
+import { methodPathParts } from '../grpc/method-path.js';
 
 /**
  * Gives every outgoing call a deadline unless the caller set one. Methods listed in
@@ -10,7 +11,7 @@ export function deadlineInterceptor(
 ): Interceptor {
   return (options, nextCall) => {
     if (options.deadline === undefined) {
-      const method = options.method_definition.path.split('/').pop() ?? '';
+      const { method } = methodPathParts(options.method_definition.path);
       const ms = perMethodMs[method] ?? defaultMs;
       if (Number.isFinite(ms)) options = { ...options, deadline: Date.now() + ms };
     }

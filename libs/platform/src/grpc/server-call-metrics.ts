@@ -1,6 +1,7 @@
 import type { ServerMethodDefinition, status as GrpcStatus } from '@grpc/grpc-js';
 import { Counter, Histogram, type Registry } from 'prom-client';
 import { grpcCodeName } from './grpc-code-names.js';
+import { methodPathParts } from './method-path.js';
 
 type GrpcType = 'unary' | 'client_stream' | 'server_stream' | 'bidi_stream';
 
@@ -50,8 +51,8 @@ export function serverCallMetrics(
   // Per method, the metric children are looked up once: label hashing on every call is measurable.
   const perMethod = new Map<string, MethodMetrics>();
   const metricsOf = (path: string, type: GrpcType): MethodMetrics => {
-    const [, service = '', name = ''] = path.split('/');
-    const labels = { grpc_service: service, grpc_method: name, grpc_type: type };
+    const { service, method } = methodPathParts(path);
+    const labels = { grpc_service: service, grpc_method: method, grpc_type: type };
     const handledByCode = new Map<number, Counter.Internal>();
     const created: MethodMetrics = {
       started: started.labels(labels),

@@ -9,6 +9,7 @@ import {
   type TextMapGetter,
   type TextMapSetter,
 } from '@opentelemetry/api';
+import { methodPathParts } from '../grpc/method-path.js';
 
 /** Reads propagation headers (traceparent, b3, baggage) from gRPC metadata; an absent key is undefined. */
 export const metadataGetter: TextMapGetter<Metadata> = {
@@ -35,19 +36,15 @@ const methodSpans = new Map<string, MethodSpan>();
 
 /** Starts a span for the method path `/package.Service/Method` (name and attributes worked out once per method). */
 export function startRpcSpan(tracer: Tracer, path: string, kind: SpanKind, parent?: Context): Span {
-  let method = methodSpans.get(path);
-  if (!method) {
-    const slash = path.lastIndexOf('/');
-    const attributes = {
-      'rpc.system': 'grpc',
-      'rpc.service': path.slice(1, slash),
-      'rpc.method': path.slice(slash + 1),
-    };
-    methodSpans.set(path, (method = { name: `grpc.${path.slice(1)}`, attributes }));
+  let methodSpan = methodSpans.get(path);
+  if (!methodSpan) {
+    const { service, method } = methodPathParts(path);
+    const attributes = { 'rpc.system': 'grpc', 'rpc.service': service, 'rpc.method': method };
+    methodSpans.set(path, (methodSpan = { name: `grpc.${path.slice(1)}`, attributes }));
   }
-  const span = tracer.startSpan(method.name, { kind }, parent);
+  const span = tracer.startSpan(methodSpan.name, { kind }, parent);
   // Attributes only on spans that are kept: the SDK copies and checks them even for unsampled ones.
-  if (span.isRecording()) span.setAttributes(method.attributes);
+  if (span.isRecording()) span.setAttributes(methodSpan.attributes);
   return span;
 }
 
