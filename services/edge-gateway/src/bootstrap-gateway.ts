@@ -7,6 +7,7 @@ import {
   DrainableHealth,
   grpcTransportOptions,
   installGracefulShutdown,
+  listenOrExit,
   NestPinoLogger,
   PlatformModule,
   startAdminServer,
@@ -33,7 +34,9 @@ export async function bootstrapGateway(config: GatewayConfig): Promise<void> {
   const logger = createLogger(platform.serviceName, platform.logLevel);
   const registry = createMetricsRegistry(platform.serviceName);
   const health = new DrainableHealth([EdgeGatewayDefinition.fullName]);
-  const admin = await startAdminServer(registry, platform.adminPort);
+  const admin = await listenOrExit('ADMIN_PORT', platform.adminPort, logger, () =>
+    startAdminServer(registry, platform.adminPort),
+  );
   const downstream = createDownstream(config, platform.tls);
   const limiter = config.redisUrl ? new RedisRateLimiter(config.redisUrl) : new MemoryRateLimiter();
 
@@ -73,8 +76,10 @@ export async function bootstrapGateway(config: GatewayConfig): Promise<void> {
       inheritAppConfig: false,
     },
   );
-  await app.startAllMicroservices();
-  await app.listen(config.http.port, config.http.host);
+  await listenOrExit('GRPC_PORT', platform.grpcPort, logger, () => app.startAllMicroservices());
+  await listenOrExit('HTTP_PORT', config.http.port, logger, () =>
+    app.listen(config.http.port, config.http.host),
+  );
 
   health.setAll('SERVING');
   admin.setReady(true);

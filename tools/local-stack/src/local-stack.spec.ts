@@ -29,7 +29,7 @@ describe('local stack', () => {
     expect(new Set(ports).size).toBe(ports.length);
   });
 
-  it('gives each service its ports, every peer address, storage and TLS files', () => {
+  it('gives each service its ports, the addresses of the peers it calls, storage and TLS files', () => {
     const registry = catalog.find((s) => s.name === 'device-registry')!;
     const options = {
       dataDir: '/tmp/x/data',
@@ -54,6 +54,7 @@ describe('local stack', () => {
       DATA_DIR: '/tmp/x/data',
       LOG_LEVEL: 'debug',
     });
+    expect(env).not.toHaveProperty('DATA_PROCESSOR_ADDRESS'); // the registry does not call the processor
     expect(addressVariable('sensor-ingestion')).toBe('SENSOR_INGESTION_ADDRESS');
   });
 

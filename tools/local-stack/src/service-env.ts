@@ -3,7 +3,7 @@ import type { TlsSettings } from '@iot-mesh/platform';
 import { addressVariable, type CatalogService } from './catalog.js';
 import type { StackOptions } from './stack-options.js';
 
-/** Environment of one service in the local stack: loopback ports, every peer's address, storage and TLS. */
+/** Environment of one service in the local stack: loopback ports, the addresses of the peers it calls, storage and TLS. */
 export function serviceEnv(
   service: CatalogService,
   catalog: readonly CatalogService[],
@@ -12,7 +12,9 @@ export function serviceEnv(
   host: string,
 ): NodeJS.ProcessEnv {
   const peers = Object.fromEntries(
-    catalog.map((peer) => [addressVariable(peer.name), `${host}:${peer.grpcPort}`]),
+    catalog
+      .filter((peer) => peer.name in service.calls)
+      .map((peer) => [addressVariable(peer.name), `${host}:${peer.grpcPort}`]),
   );
   return {
     ...process.env,

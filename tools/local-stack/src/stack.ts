@@ -1,8 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { TlsSettings } from '@iot-mesh/platform';
-import { freePort } from '@iot-mesh/platform/testing';
+import { PORT_IN_USE_EXIT_CODE, type TlsSettings } from '@iot-mesh/platform';
+import { freePort, PICKED_PORT_TRIES } from '@iot-mesh/platform/testing';
 import { readCatalog, type CatalogService } from './catalog.js';
 import { runService, type RunningChild } from './service-runner.js';
 import { serviceEnv } from './service-env.js';
@@ -24,35 +24,37 @@ export interface Stack {
   stop(): Promise<void>;
 }
 
-/** The catalog's ports, or (for tests and benchmarks beside a developer's stack) free ones. */
-async function withPorts(catalog: CatalogService[], ports: 'catalog' | 'free'): Promise<CatalogService[]> {
-  if (ports === 'catalog') return catalog;
-  const placed: CatalogService[] = [];
-  for (const service of catalog) {
-    placed.push({
-      ...service,
-      grpcPort: await freePort(),
-      adminPort: await freePort(),
-      ...(service.httpPort ? { httpPort: await freePort() } : {}),
-    });
-  }
-  return placed;
+/** Picks a loopback port that is free now for one of a service's port variables (GRPC_PORT, ADMIN_PORT, HTTP_PORT). */
+export type PortPicker = (service: string, variable: string) => Promise<number>;
+
+async function withPorts(service: CatalogService, pick: PortPicker): Promise<CatalogService> {
+  return {
+    ...service,
+    grpcPort: await pick(service.name, 'GRPC_PORT'),
+    adminPort: await pick(service.name, 'ADMIN_PORT'),
+    ...(service.httpPort ? { httpPort: await pick(service.name, 'HTTP_PORT') } : {}),
+  };
 }
 
-/** Starts every built service of the catalog in order and waits for each to report SERVING. */
+/**
+ * Starts every built service of the catalog in order and waits for each to report SERVING. The ports are
+ * the catalog's, or picked ('free' picks with freePort); tests and benchmarks pick, to run beside a developer's stack.
+ */
 export async function startStack(
   root: string,
   options: StackOptions,
-  ports: 'catalog' | 'free' = 'catalog',
+  ports: 'catalog' | 'free' | PortPicker = 'catalog',
   extraEnv: NodeJS.ProcessEnv = {},
 ): Promise<Stack> {
-  const catalog = await withPorts(readCatalog(resolve(root, 'services/catalog.json')), ports);
-  const built = catalog.filter((service) =>
-    existsSync(resolve(root, 'services', service.name, 'dist/main.js')),
-  );
+  const catalog = readCatalog(resolve(root, 'services/catalog.json'));
+  const pick = ports === 'free' ? freePort : ports === 'catalog' ? undefined : ports;
+  const built = catalog
+    .filter((service) => existsSync(resolve(root, 'services', service.name, 'dist/main.js')))
+    .map((service) => service.name);
+  const placed = (name: string) => catalog.find((service) => service.name === name)!;
   const certDir = resolve(options.dataDir, '../certs');
   if (options.mtls) {
-    const names = [...built.map((s) => s.name), 'local-stack'];
+    const names = [...built, 'local-stack'];
     execFileSync('bash', [resolve(root, 'setup-scripts/gen-certs.sh'), '--out', certDir, ...names], {
       stdio: 'ignore',
     });
@@ -67,7 +69,7 @@ export async function startStack(
     : { mode: 'plaintext' };
   // TLS checks the name in the certificate, which says localhost; plaintext avoids the IPv6 detour.
   const host = options.mtls ? 'localhost' : '127.0.0.1';
-  const address = (name: string) => `${host}:${catalog.find((s) => s.name === name)?.grpcPort ?? 0}`;
+  const address = (name: string) => `${host}:${placed(name).grpcPort}`;
 
   const running: RunningChild[] = [];
   let stopping = false;
@@ -82,29 +84,45 @@ export async function startStack(
     }
   };
 
-  for (const [index, service] of built.entries()) {
-    const env = { ...serviceEnv(service, catalog, options, { ...tls, certDir }, host), ...extraEnv };
-    const child = runService(
-      service.name,
-      index,
-      resolve(root, 'services', service.name, 'dist/main.js'),
-      env,
-      options.quiet,
-    );
-    running.push(child);
-    void child.exited.then(() => {
-      if (!stopping && !stoppedOnPurpose.has(service.name)) reportCrash(service.name);
-    });
-    // A service that exits while starting fails the start at once, with what it printed.
-    const started = await Promise.race([
-      waitUntilServing(address(service.name), tls, 30_000),
-      child.exited.then(() => false),
-    ]);
-    if (!started) {
-      await stop();
-      throw new Error(
-        `${service.name} did not report SERVING within 30 s; its last output:\n${child.lastLines.join('\n')}`,
+  // Callees come first in the catalog, so the peers a service calls are serving before it starts.
+  for (const [index, name] of built.entries()) {
+    for (let attempt = 1; ; attempt++) {
+      // Picked just before the start, which leaves another process little time to take them.
+      if (pick) catalog[catalog.indexOf(placed(name))] = await withPorts(placed(name), pick);
+      const service = placed(name);
+      const child = runService(
+        name,
+        index,
+        resolve(root, 'services', name, 'dist/main.js'),
+        { ...serviceEnv(service, catalog, options, { ...tls, certDir }, host), ...extraEnv },
+        options.quiet,
       );
+      running.push(child);
+      // A service that exits while starting fails the start at once, with what it printed. The health
+      // check names the service's API, so that another process's server on the port does not pass for it.
+      const polling = new AbortController();
+      const started = await Promise.race([
+        waitUntilServing(address(name), tls, 30_000, service.api, polling.signal),
+        child.exited.then(() => false),
+      ]);
+      polling.abort();
+      if (started) {
+        void child.exited.then(() => {
+          if (!stopping && !stoppedOnPurpose.has(name)) reportCrash(name);
+        });
+        break;
+      }
+      const exitCode = child.child.exitCode;
+      if (pick && exitCode === PORT_IN_USE_EXIT_CODE && attempt < PICKED_PORT_TRIES) {
+        running.splice(running.indexOf(child), 1);
+        continue;
+      }
+      await stop();
+      const failure =
+        exitCode === null
+          ? 'did not report SERVING within 30 s'
+          : `exited with code ${exitCode} while starting`;
+      throw new Error(`${name} ${failure}; its last output:\n${child.lastLines.join('\n')}`);
     }
   }
   const processes = () => running.map((r) => ({ name: r.name, pid: r.child.pid ?? 0 }));
@@ -118,8 +136,8 @@ export async function startStack(
   return {
     processes,
     stopService,
-    services: built,
-    notBuilt: catalog.filter((s) => !built.includes(s)).map((s) => s.name),
+    services: built.map(placed),
+    notBuilt: catalog.filter((s) => !built.includes(s.name)).map((s) => s.name),
     tls,
     crashed,
     address,

@@ -1,15 +1,17 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { checkHealth, type TlsSettings } from '@iot-mesh/platform';
 
-/** Polls grpc.health.v1 until the server reports SERVING; false after `timeoutMs`. */
+/** Polls grpc.health.v1 until the server reports `service` (or, by default, itself) SERVING; false after `timeoutMs` or once `signal` aborts. */
 export async function waitUntilServing(
   address: string,
   tls: TlsSettings,
   timeoutMs: number,
+  service = '',
+  signal?: AbortSignal,
 ): Promise<boolean> {
   const until = Date.now() + timeoutMs;
-  while (Date.now() < until) {
-    if ((await checkHealth(address, tls)) === 'SERVING') return true;
+  while (Date.now() < until && !signal?.aborted) {
+    if ((await checkHealth(address, tls, service)) === 'SERVING') return true;
     await sleep(200);
   }
   return false;

@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { TlsSettings } from '@iot-mesh/platform';
-import { freePort, spawnService, type ServiceProcess } from '@iot-mesh/platform/testing';
+import { spawnService, type ServiceProcess } from '@iot-mesh/platform/testing';
 import { REPO_ROOT, serviceEntry } from './repo-paths.js';
 import { SERVICE_NAMES, serviceEnv, type EnvSettings, type ServiceName } from './service-env.js';
 import { startTcpProxy, type TcpProxy } from './tcp-proxy.js';
@@ -77,20 +77,28 @@ export async function startMeshStack(options: MeshStackOptions = {}): Promise<Me
   const current = new Map<ServiceName, ServiceInstance>();
   const everyProcess: ServiceProcess[] = [];
 
+  // A new instance gets free ports; a restarted one (`ports`) keeps its old ones, as its proxy expects.
   const launch = async (name: ServiceName, ports?: ServiceInstance): Promise<ServiceInstance> => {
-    const grpcPort = ports?.grpcPort ?? (await freePort());
-    const adminPort = ports?.adminPort ?? (await freePort());
-    const httpPort = name === 'edge-gateway' ? (ports?.httpPort ?? (await freePort())) : undefined;
-    const env = {
-      ...serviceEnv(name, settings),
-      ...options.envFor?.[name],
-      GRPC_PORT: String(grpcPort),
-      ADMIN_PORT: String(adminPort),
-      ...(httpPort ? { HTTP_PORT: String(httpPort) } : {}),
-    };
-    const process = await spawnService({ entry: serviceEntry(name), env, startTimeoutMs: START_TIMEOUT_MS });
+    const gateway = name === 'edge-gateway';
+    const process = await spawnService({
+      entry: serviceEntry(name),
+      env: {
+        ...serviceEnv(name, settings),
+        ...options.envFor?.[name],
+        ...(ports
+          ? {
+              GRPC_PORT: String(ports.grpcPort),
+              ADMIN_PORT: String(ports.adminPort),
+              ...(ports.httpPort ? { HTTP_PORT: String(ports.httpPort) } : {}),
+            }
+          : {}),
+      },
+      pickPorts: ports ? [] : ['GRPC_PORT', 'ADMIN_PORT', ...(gateway ? ['HTTP_PORT'] : [])],
+      startTimeoutMs: START_TIMEOUT_MS,
+    });
     everyProcess.push(process);
-    return { process, grpcPort, adminPort, ...(httpPort ? { httpPort } : {}) };
+    const { GRPC_PORT: grpcPort, ADMIN_PORT: adminPort, HTTP_PORT: httpPort } = process.ports;
+    return { process, grpcPort, adminPort, ...(gateway ? { httpPort } : {}) };
   };
   const instance = (name: ServiceName) => {
     const found = current.get(name);

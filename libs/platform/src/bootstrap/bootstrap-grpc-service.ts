@@ -12,6 +12,7 @@ import { createMetricsRegistry } from '../observability/metrics-registry.js';
 import { stopTracing } from '../observability/tracing.js';
 import type { GenericServiceDefinition } from '../grpc/package-definition.js';
 import { installGracefulShutdown } from './graceful-shutdown.js';
+import { listenOrExit } from './listen-or-exit.js';
 import { grpcTransportOptions } from './grpc-transport.options.js';
 import { NestPinoLogger } from './nest-pino.logger.js';
 import { PlatformModule } from './platform.module.js';
@@ -42,7 +43,9 @@ export async function bootstrapGrpcService(options: GrpcServiceOptions): Promise
   const logger = createLogger(config.serviceName, config.logLevel);
   const registry = createMetricsRegistry(config.serviceName);
   const health = new DrainableHealth(services.map((service) => service.fullName));
-  const admin = await startAdminServer(registry, config.adminPort);
+  const admin = await listenOrExit('ADMIN_PORT', config.adminPort, logger, () =>
+    startAdminServer(registry, config.adminPort),
+  );
 
   const app = await NestFactory.createMicroservice<MicroserviceOptions>(
     {
@@ -55,7 +58,7 @@ export async function bootstrapGrpcService(options: GrpcServiceOptions): Promise
     },
   );
   app.useGlobalFilters(new GrpcExceptionFilter(logger));
-  await app.listen();
+  await listenOrExit('GRPC_PORT', config.grpcPort, logger, () => app.listen());
 
   health.setAll('SERVING');
   admin.setReady(true);

@@ -7,6 +7,12 @@ const LOW = 20_000;
 const HIGH = 32_000;
 const handedOut = new Set<number>();
 
+/**
+ * Such a port can still be taken by another process before the service binds it (parallel test runs pick
+ * from the same range). A service that exits saying so is started again on other ports, this many times in all.
+ */
+export const PICKED_PORT_TRIES = 3;
+
 function canListen(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const server = createServer();

@@ -37,7 +37,7 @@ const attributeValue = ({ value }: OtlpAttribute): string | number =>
 export async function startOtlpCollector(): Promise<{
   endpoint: string;
   spans: CollectedSpan[];
-  /** The spans of one trace, once `count` of them have arrived (or all there are after 5 s). */
+  /** The spans of one trace, once `count` of them have arrived (or all there are after 30 s). */
   spansOf(traceId: string, count: number): Promise<CollectedSpan[]>;
   close(): Promise<void>;
 }> {
@@ -70,7 +70,9 @@ export async function startOtlpCollector(): Promise<{
     endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     spans,
     spansOf: async (traceId, count) => {
-      for (let i = 0; i < 200 && ofTrace(traceId).length < count; i++)
+      // Long enough for a batch exporter on a busy machine; the caller's assertions say what is missing.
+      const until = Date.now() + 30_000;
+      while (Date.now() < until && ofTrace(traceId).length < count)
         await new Promise((resolve) => setTimeout(resolve, 25));
       return ofTrace(traceId);
     },

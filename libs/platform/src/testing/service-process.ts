@@ -1,7 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
+import { PORT_IN_USE_EXIT_CODE } from '../bootstrap/listen-or-exit.js';
 import { localServiceNodeArgs } from '../bootstrap/service-node-args.js';
-import { freePort } from './free-port.js';
+import { freePort, PICKED_PORT_TRIES } from './free-port.js';
 
 export interface LogLine {
   level: string;
@@ -12,6 +13,8 @@ export interface LogLine {
 export interface ServiceProcess {
   readonly grpcAddress: string;
   readonly adminUrl: string;
+  /** The port of each port variable the process got (GRPC_PORT, ADMIN_PORT and any picked one). */
+  readonly ports: Readonly<Record<string, number>>;
   readonly child: ChildProcess;
   /** Every JSON log line printed so far. */
   readonly logs: LogLine[];
@@ -27,6 +30,13 @@ export interface SpawnOptions {
   /** Compiled entry point (a service's dist/main.js). */
   entry: string;
   env?: Record<string, string>;
+  /**
+   * Port variables that get a free port (default: GRPC_PORT and ADMIN_PORT unless `env` sets them). If
+   * the service finds one taken when it binds, they are picked again and the start is tried again.
+   */
+  pickPorts?: readonly string[];
+  /** How a free port is found (default freePort). */
+  pickPort?: () => Promise<number>;
   /** Resolve as soon as the process is spawned instead of waiting for the "serving" line. */
   noWait?: boolean;
   startTimeoutMs?: number;
@@ -34,22 +44,44 @@ export interface SpawnOptions {
   tracing?: boolean;
 }
 
+/** A start that ended before the "serving" line: the process exited (with `exitCode`) or was too slow. */
+export class ServiceStartError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode: number | null,
+  ) {
+    super(message);
+  }
+}
+
 /**
  * Starts a service as a real process on loopback with fresh ports and the tracing preload, and
  * waits for its "serving" log line. Used by tests that need real gRPC, signals and exit codes.
  */
 export async function spawnService(options: SpawnOptions): Promise<ServiceProcess> {
-  const grpcPort = options.env?.['GRPC_PORT'] ?? String(await freePort());
-  const adminPort = options.env?.['ADMIN_PORT'] ?? String(await freePort());
+  const picked = options.pickPorts ?? ['GRPC_PORT', 'ADMIN_PORT'].filter((name) => !options.env?.[name]);
+  for (let attempt = 1; ; attempt++) {
+    const ports: Record<string, string> = {};
+    for (const name of picked) ports[name] = String(await (options.pickPort ?? freePort)());
+    try {
+      return await spawnOnce(options, { ...options.env, ...ports });
+    } catch (error) {
+      const portTaken = error instanceof ServiceStartError && error.exitCode === PORT_IN_USE_EXIT_CODE;
+      if (!portTaken || picked.length === 0 || attempt >= PICKED_PORT_TRIES) throw error;
+    }
+  }
+}
+
+async function spawnOnce(options: SpawnOptions, env: Record<string, string>): Promise<ServiceProcess> {
+  const grpcPort = env['GRPC_PORT'];
+  const adminPort = env['ADMIN_PORT'];
   const nodeArgs = localServiceNodeArgs(options.tracing !== false);
   const child = spawn(process.execPath, [...nodeArgs, options.entry], {
     env: {
       ...process.env,
       LOG_LEVEL: 'info',
-      ...options.env,
+      ...env,
       GRPC_HOST: '127.0.0.1',
-      GRPC_PORT: grpcPort,
-      ADMIN_PORT: adminPort,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -70,7 +102,7 @@ export async function spawnService(options: SpawnOptions): Promise<ServiceProces
       }
     });
     void exited.then(({ code }) =>
-      reject(new Error(`service exited with ${code} before serving:\n${stderr}`)),
+      reject(new ServiceStartError(`service exited with ${code} before serving:\n${stderr}`, code)),
     );
   });
   if (!options.noWait) {
@@ -79,10 +111,10 @@ export async function spawnService(options: SpawnOptions): Promise<ServiceProces
     await Promise.race([
       serving,
       new Promise((_, reject) => {
-        timer = setTimeout(
-          () => reject(new Error(`service did not serve within ${timeout} ms:\n${stderr}`)),
-          timeout,
-        );
+        timer = setTimeout(() => {
+          child.kill('SIGKILL');
+          reject(new ServiceStartError(`service did not serve within ${timeout} ms:\n${stderr}`, null));
+        }, timeout);
       }),
     ]).finally(() => clearTimeout(timer));
   } else {
@@ -91,6 +123,11 @@ export async function spawnService(options: SpawnOptions): Promise<ServiceProces
   return {
     grpcAddress: `127.0.0.1:${grpcPort}`,
     adminUrl: `http://127.0.0.1:${adminPort}`,
+    ports: Object.fromEntries(
+      Object.entries(env)
+        .filter(([name]) => name.endsWith('_PORT'))
+        .map(([name, port]) => [name, Number(port)]),
+    ),
     child,
     logs,
     stderr: () => stderr,

@@ -1,0 +1,57 @@
+import { createServer, type Server } from 'node:net';
+import { PORT_IN_USE_EXIT_CODE } from '../src/bootstrap/listen-or-exit.js';
+import { checkHealth } from '../src/client/health-check.js';
+import { freePort } from '../src/testing/free-port.js';
+import { startFixture } from '../src/testing/fixture-process.js';
+import { ServiceStartError } from '../src/testing/service-process.js';
+
+describe('a port that is already in use', () => {
+  let holder: Server;
+  let taken: number;
+
+  beforeAll(async () => {
+    taken = await freePort();
+    holder = createServer();
+    await new Promise<void>((resolve) => holder.listen(taken, '0.0.0.0', resolve));
+  });
+  afterAll(() => new Promise<void>((resolve) => holder.close(() => resolve())));
+
+  it.each(['GRPC_PORT', 'ADMIN_PORT'])(
+    'stops the service with exit code 75 and one line naming %s, not a stack trace',
+    async (variable) => {
+      const fixture = await startFixture({ env: { [variable]: String(taken) }, noWait: true });
+      const { code } = await fixture.exited;
+      expect(code).toBe(PORT_IN_USE_EXIT_CODE);
+      expect(fixture.logs.find((l) => l.level === 'fatal')).toMatchObject({
+        setting: variable,
+        port: taken,
+        msg: `${variable} ${taken} is already in use by another process`,
+      });
+      expect(fixture.stderr()).not.toContain('    at ');
+    },
+  );
+
+  it('is not retried when the caller chose the port', async () => {
+    const error = await startFixture({ env: { GRPC_PORT: String(taken) } }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ServiceStartError);
+    expect((error as ServiceStartError).exitCode).toBe(PORT_IN_USE_EXIT_CODE);
+  });
+
+  it('is picked again when the start picked it, and the service serves on the new one', async () => {
+    const handedOut: number[] = [];
+    const pickPort = async () => {
+      const port = handedOut.length === 0 ? taken : await freePort();
+      handedOut.push(port);
+      return port;
+    };
+    const fixture = await startFixture({ pickPort });
+    try {
+      expect(handedOut[0]).toBe(taken);
+      expect(handedOut).toHaveLength(4); // two ports for the failed start, two for the one that served
+      expect(fixture.ports).toEqual({ GRPC_PORT: handedOut[2], ADMIN_PORT: handedOut[3] });
+      expect(await checkHealth(fixture.grpcAddress)).toBe('SERVING');
+    } finally {
+      await fixture.stop();
+    }
+  });
+});
