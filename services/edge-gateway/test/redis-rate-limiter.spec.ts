@@ -14,7 +14,7 @@ describe('rate limits shared through Redis', () => {
   });
   afterAll(async () => {
     await Promise.all(limiters.map((l) => l.close()));
-    redis.stop();
+    await redis.stop();
   });
 
   it('makes two gateway replicas draw from one bucket per key', async () => {
@@ -33,7 +33,7 @@ describe('rate limits shared through Redis', () => {
     const errors: unknown[] = [];
     const orphan = limiter((e) => errors.push(e));
     await orphan.consume('device:x', { perSecond: 1, burst: 1 });
-    redis.stop();
+    await redis.stop();
     await expect(orphan.consume('device:x', { perSecond: 1, burst: 1 })).resolves.toEqual({
       allowed: true,
       retryAfterMs: 0,

@@ -7,7 +7,7 @@ import { freePort } from '@iot-mesh/platform/testing';
 import { Redis } from 'ioredis';
 
 /** A throwaway redis-server on a loopback port, without persistence. */
-export async function startTestRedis(): Promise<{ url: string; stop(): void }> {
+export async function startTestRedis(): Promise<{ url: string; stop(): Promise<void> }> {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'iot-mesh-redis-'));
   const server = spawn(
@@ -17,6 +17,7 @@ export async function startTestRedis(): Promise<{ url: string; stop(): void }> {
       stdio: 'ignore',
     },
   );
+  const exited = new Promise<void>((resolve) => server.once('exit', () => resolve()));
   const url = `redis://127.0.0.1:${port}`;
   for (let attempt = 0; attempt < 100; attempt++) {
     const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
@@ -26,8 +27,10 @@ export async function startTestRedis(): Promise<{ url: string; stop(): void }> {
       probe.disconnect();
       return {
         url,
-        stop: () => {
+        // Waits for the exit, so that no child process outlives the tests that use it.
+        stop: async () => {
           server.kill('SIGKILL');
+          await exited;
           rmSync(dir, { recursive: true, force: true });
         },
       };
