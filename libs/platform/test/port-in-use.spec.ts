@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:net';
 import { PORT_IN_USE_EXIT_CODE } from '../src/bootstrap/listen-or-exit.js';
 import { checkHealth } from '../src/client/health-check.js';
-import { freePort } from '../src/testing/free-port.js';
+import { freePort, startOnPickedPorts } from '../src/testing/free-port.js';
 import { startFixture } from '../src/testing/fixture-process.js';
 import { ServiceStartError } from '../src/testing/service-process.js';
 
@@ -53,5 +53,35 @@ describe('a port that is already in use', () => {
     } finally {
       await fixture.stop();
     }
+  });
+});
+
+describe('startOnPickedPorts', () => {
+  const taken = new Error('EADDRINUSE');
+  const failing = (errors: Error[]) => {
+    const calls = { count: 0 };
+    const start = () => {
+      calls.count++;
+      const error = errors.shift();
+      return error ? Promise.reject(error) : Promise.resolve('started');
+    };
+    return { calls, start };
+  };
+  const portWasTaken = (error: unknown) => error === taken;
+
+  it('starts again while the port was taken, up to three starts in all', async () => {
+    const twice = failing([taken, taken]);
+    await expect(startOnPickedPorts(twice.start, portWasTaken)).resolves.toBe('started');
+    expect(twice.calls.count).toBe(3);
+    const always = failing([taken, taken, taken, taken]);
+    await expect(startOnPickedPorts(always.start, portWasTaken)).rejects.toBe(taken);
+    expect(always.calls.count).toBe(3);
+  });
+
+  it('does not start again after any other failure', async () => {
+    const other = new Error('bad config');
+    const once = failing([other]);
+    await expect(startOnPickedPorts(once.start, portWasTaken)).rejects.toBe(other);
+    expect(once.calls.count).toBe(1);
   });
 });

@@ -3,42 +3,58 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { freePort } from '@iot-mesh/platform/testing';
+import { freePort, startOnPickedPorts } from '@iot-mesh/platform/testing';
 import { Redis } from 'ioredis';
 
-/** A throwaway redis-server on a loopback port, without persistence. */
-export async function startTestRedis(): Promise<{ url: string; stop(): Promise<void> }> {
+const PORT_TAKEN = 'Address already in use';
+
+/** One redis-server on a freshly picked port, once it answers PING. */
+async function startOnce(dir: string): Promise<{ url: string; stop(): Promise<void> }> {
   const port = await freePort();
-  const dir = mkdtempSync(join(tmpdir(), 'iot-mesh-redis-'));
   const server = spawn(
     'redis-server',
     ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir],
-    {
-      stdio: 'ignore',
-    },
+    { stdio: ['ignore', 'pipe', 'pipe'] },
   );
+  let output = '';
+  for (const stream of [server.stdout, server.stderr])
+    stream.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const exited = new Promise<void>((resolve) => server.once('exit', () => resolve()));
   const url = `redis://127.0.0.1:${port}`;
-  for (let attempt = 0; attempt < 100; attempt++) {
+  // Waits for the exit, so that no child process outlives the tests that use it.
+  const stop = async () => {
+    server.kill('SIGKILL');
+    await exited;
+  };
+  for (let attempt = 0; attempt < 100 && server.exitCode === null; attempt++) {
     const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
     try {
       await probe.connect();
       await probe.ping();
       probe.disconnect();
-      return {
-        url,
-        // Waits for the exit, so that no child process outlives the tests that use it.
-        stop: async () => {
-          server.kill('SIGKILL');
-          await exited;
-          rmSync(dir, { recursive: true, force: true });
-        },
-      };
+      // Another process's server on the port would answer too; this one must still be running.
+      if (server.exitCode === null) return { url, stop };
     } catch {
       probe.disconnect();
       await sleep(50);
     }
   }
-  server.kill('SIGKILL');
-  throw new Error('redis-server did not start (is the redis-server package installed?)');
+  await stop();
+  throw new Error(`redis-server did not start (is the redis-server package installed?):\n${output}`);
+}
+
+/** A throwaway redis-server on a loopback port, without persistence. */
+export async function startTestRedis(): Promise<{ url: string; stop(): Promise<void> }> {
+  const dir = mkdtempSync(join(tmpdir(), 'iot-mesh-redis-'));
+  const redis = await startOnPickedPorts(
+    () => startOnce(dir),
+    (error) => error instanceof Error && error.message.includes(PORT_TAKEN),
+  );
+  return {
+    url: redis.url,
+    stop: async () => {
+      await redis.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }

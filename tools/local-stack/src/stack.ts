@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { PORT_IN_USE_EXIT_CODE, type TlsSettings } from '@iot-mesh/platform';
-import { freePort, PICKED_PORT_TRIES } from '@iot-mesh/platform/testing';
+import { freePort, ServiceStartError, startOnPickedPorts } from '@iot-mesh/platform/testing';
 import { readCatalog, type CatalogService } from './catalog.js';
 import { runService, type RunningChild } from './service-runner.js';
 import { serviceEnv } from './service-env.js';
@@ -84,45 +84,59 @@ export async function startStack(
     }
   };
 
+  /** Starts one service and waits until it serves; a ServiceStartError says why it did not. */
+  const startService = async (index: number, name: string): Promise<void> => {
+    // Picked just before the start, which leaves another process little time to take them.
+    if (pick) catalog[catalog.indexOf(placed(name))] = await withPorts(placed(name), pick);
+    const service = placed(name);
+    const child = runService(
+      name,
+      index,
+      resolve(root, 'services', name, 'dist/main.js'),
+      { ...serviceEnv(service, catalog, options, { ...tls, certDir }, host), ...extraEnv },
+      options.quiet,
+    );
+    running.push(child);
+    // A service that exits while starting fails the start at once, with what it printed. The health
+    // check names the service's API, so that another process's server on the port does not pass for it.
+    const polling = new AbortController();
+    const started = await Promise.race([
+      waitUntilServing(address(name), tls, 30_000, service.api, polling.signal),
+      child.exited.then(() => false),
+    ]);
+    polling.abort();
+    if (started) {
+      void child.exited.then(() => {
+        if (!stopping && !stoppedOnPurpose.has(name)) reportCrash(name);
+      });
+      return;
+    }
+    running.splice(running.indexOf(child), 1);
+    child.child.kill('SIGTERM');
+    const exitCode = child.child.exitCode ?? null;
+    await child.exited;
+    const failure =
+      exitCode === null
+        ? 'did not report SERVING within 30 s'
+        : `exited with code ${exitCode} while starting`;
+    throw new ServiceStartError(
+      `${name} ${failure}; its last output:\n${child.lastLines.join('\n')}`,
+      exitCode,
+    );
+  };
   // Callees come first in the catalog, so the peers a service calls are serving before it starts.
   for (const [index, name] of built.entries()) {
-    for (let attempt = 1; ; attempt++) {
-      // Picked just before the start, which leaves another process little time to take them.
-      if (pick) catalog[catalog.indexOf(placed(name))] = await withPorts(placed(name), pick);
-      const service = placed(name);
-      const child = runService(
-        name,
-        index,
-        resolve(root, 'services', name, 'dist/main.js'),
-        { ...serviceEnv(service, catalog, options, { ...tls, certDir }, host), ...extraEnv },
-        options.quiet,
+    try {
+      await startOnPickedPorts(
+        () => startService(index, name),
+        (error) =>
+          pick !== undefined &&
+          error instanceof ServiceStartError &&
+          error.exitCode === PORT_IN_USE_EXIT_CODE,
       );
-      running.push(child);
-      // A service that exits while starting fails the start at once, with what it printed. The health
-      // check names the service's API, so that another process's server on the port does not pass for it.
-      const polling = new AbortController();
-      const started = await Promise.race([
-        waitUntilServing(address(name), tls, 30_000, service.api, polling.signal),
-        child.exited.then(() => false),
-      ]);
-      polling.abort();
-      if (started) {
-        void child.exited.then(() => {
-          if (!stopping && !stoppedOnPurpose.has(name)) reportCrash(name);
-        });
-        break;
-      }
-      const exitCode = child.child.exitCode;
-      if (pick && exitCode === PORT_IN_USE_EXIT_CODE && attempt < PICKED_PORT_TRIES) {
-        running.splice(running.indexOf(child), 1);
-        continue;
-      }
+    } catch (error) {
       await stop();
-      const failure =
-        exitCode === null
-          ? 'did not report SERVING within 30 s'
-          : `exited with code ${exitCode} while starting`;
-      throw new Error(`${name} ${failure}; its last output:\n${child.lastLines.join('\n')}`);
+      throw error;
     }
   }
   const processes = () => running.map((r) => ({ name: r.name, pid: r.child.pid ?? 0 }));

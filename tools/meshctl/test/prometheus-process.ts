@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { freePort } from '@iot-mesh/platform/testing';
+import { freePort, startOnPickedPorts } from '@iot-mesh/platform/testing';
 import { stringify } from 'yaml';
 
 export interface ScrapeTarget {
@@ -22,7 +22,6 @@ export interface PrometheusProcess {
 /** A real Prometheus (the Debian package) in a temp dir, scraping every second. */
 export async function startPrometheus(targets: readonly ScrapeTarget[]): Promise<PrometheusProcess> {
   const dir = mkdtempSync(join(tmpdir(), 'meshctl-prometheus-'));
-  const port = await freePort();
   writeFileSync(
     join(dir, 'prometheus.yml'),
     stringify({
@@ -33,11 +32,25 @@ export async function startPrometheus(targets: readonly ScrapeTarget[]): Promise
       })),
     }),
   );
+  try {
+    return await startOnPickedPorts(
+      () => startOnce(dir),
+      (error) => error instanceof Error && /address already in use/i.test(error.message),
+    );
+  } catch (error) {
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+/** One Prometheus on a freshly picked port, once it is ready. */
+async function startOnce(dir: string): Promise<PrometheusProcess> {
+  const port = await freePort();
   const child: ChildProcess = spawn(
     '/usr/bin/prometheus',
     [
       `--config.file=${join(dir, 'prometheus.yml')}`,
-      `--storage.tsdb.path=${join(dir, 'data')}`,
+      `--storage.tsdb.path=${join(dir, `data-${port}`)}`,
       `--web.listen-address=127.0.0.1:${port}`,
     ],
     { stdio: ['ignore', 'ignore', 'pipe'] },
@@ -64,9 +77,11 @@ export async function startPrometheus(targets: readonly ScrapeTarget[]): Promise
       (r) => r.ok,
       () => false,
     );
-    if (ready) break;
+    // Another process's server on the port could answer too; this one must still be running.
+    if (ready && child.exitCode === null) break;
     if (Date.now() > until) {
-      await stop();
+      child.kill('SIGTERM');
+      await exited;
       throw new Error(`prometheus not ready:\n${stderr}`);
     }
   }

@@ -7,12 +7,6 @@ const LOW = 20_000;
 const HIGH = 32_000;
 const handedOut = new Set<number>();
 
-/**
- * Such a port can still be taken by another process before the service binds it (parallel test runs pick
- * from the same range). A service that exits saying so is started again on other ports, this many times in all.
- */
-export const PICKED_PORT_TRIES = 3;
-
 function canListen(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const server = createServer();
@@ -32,4 +26,22 @@ export async function freePort(): Promise<number> {
     }
   }
   throw new Error(`no free port found between ${LOW} and ${HIGH}`);
+}
+
+/**
+ * Runs `start`, which picks its ports and starts something on them, and runs it again (three times in
+ * all) while it fails because a port was taken: another process can bind a picked port before the start
+ * does, as parallel test runs pick from the same range.
+ */
+export async function startOnPickedPorts<T>(
+  start: () => Promise<T>,
+  portWasTaken: (error: unknown) => boolean,
+): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await start();
+    } catch (error) {
+      if (attempt >= 3 || !portWasTaken(error)) throw error;
+    }
+  }
 }

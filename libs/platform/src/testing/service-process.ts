@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { PORT_IN_USE_EXIT_CODE } from '../bootstrap/listen-or-exit.js';
 import { localServiceNodeArgs } from '../bootstrap/service-node-args.js';
-import { freePort, PICKED_PORT_TRIES } from './free-port.js';
+import { freePort, startOnPickedPorts } from './free-port.js';
 
 export interface LogLine {
   level: string;
@@ -60,16 +60,15 @@ export class ServiceStartError extends Error {
  */
 export async function spawnService(options: SpawnOptions): Promise<ServiceProcess> {
   const picked = options.pickPorts ?? ['GRPC_PORT', 'ADMIN_PORT'].filter((name) => !options.env?.[name]);
-  for (let attempt = 1; ; attempt++) {
-    const ports: Record<string, string> = {};
-    for (const name of picked) ports[name] = String(await (options.pickPort ?? freePort)());
-    try {
-      return await spawnOnce(options, { ...options.env, ...ports });
-    } catch (error) {
-      const portTaken = error instanceof ServiceStartError && error.exitCode === PORT_IN_USE_EXIT_CODE;
-      if (!portTaken || picked.length === 0 || attempt >= PICKED_PORT_TRIES) throw error;
-    }
-  }
+  return startOnPickedPorts(
+    async () => {
+      const ports: Record<string, string> = {};
+      for (const name of picked) ports[name] = String(await (options.pickPort ?? freePort)());
+      return spawnOnce(options, { ...options.env, ...ports });
+    },
+    (error) =>
+      picked.length > 0 && error instanceof ServiceStartError && error.exitCode === PORT_IN_USE_EXIT_CODE,
+  );
 }
 
 async function spawnOnce(options: SpawnOptions, env: Record<string, string>): Promise<ServiceProcess> {

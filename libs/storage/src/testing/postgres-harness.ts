@@ -1,8 +1,8 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from '@iot-mesh/platform/testing';
+import { freePort, startOnPickedPorts } from '@iot-mesh/platform/testing';
 
 export interface TestPostgres {
   /** Connection URL of a fresh database on the throwaway server. */
@@ -31,7 +31,7 @@ export async function startTestPostgres(): Promise<TestPostgres> {
   const dir = mkdtempSync(join(tmpdir(), 'iot-mesh-pg-'));
   chmodSync(dir, 0o777);
   const dataDir = join(dir, 'data');
-  const port = await freePort();
+  const log = join(dir, 'server.log');
   const asRoot = process.getuid?.() === 0;
   const run = (command: string, args: string[]) =>
     execFileSync(
@@ -43,16 +43,24 @@ export async function startTestPostgres(): Promise<TestPostgres> {
     );
 
   run('initdb', ['-D', dataDir, '-U', 'postgres', '--auth=trust', '--no-sync', '-E', 'UTF8']);
-  run('pg_ctl', [
-    '-D',
-    dataDir,
-    '-l',
-    join(dir, 'server.log'),
-    '-o',
-    `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off`,
-    '-w',
-    'start',
-  ]);
+  // The port is picked after initdb, which takes seconds, so another process has little time to take it.
+  const port = await startOnPickedPorts(
+    async () => {
+      const picked = await freePort();
+      run('pg_ctl', [
+        '-D',
+        dataDir,
+        '-l',
+        log,
+        '-o',
+        `-p ${picked} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off`,
+        '-w',
+        'start',
+      ]);
+      return picked;
+    },
+    () => existsSync(log) && readFileSync(log, 'utf8').includes('Address already in use'),
+  );
   const base = `postgres://postgres@127.0.0.1:${port}`;
   return {
     async createDatabase(name) {
