@@ -1,6 +1,6 @@
 import { startScratchStack, UNLIMITED_RATES } from '@iot-mesh/local-stack';
 import { runLoad, type LoadReport } from '@iot-mesh/loadgen';
-import { peakRssMiB } from './process-memory.js';
+import { peakRssMiB, resetPeakRss } from './process-memory.js';
 
 const OPERATOR_TOKEN = 'bench-operator-token';
 
@@ -9,8 +9,12 @@ export interface GatewayResults {
   restLight: LoadReport;
   restSingle: LoadReport;
   grpcStream: LoadReport;
-  /** Peak RSS of every service over the three runs, MiB. */
-  peakRssMiB: Record<string, number>;
+  /** Peak RSS of every service, MiB: over all three runs, during (c) alone (the target's load) and during (d). */
+  peakRssMiB: {
+    overall: Record<string, number>;
+    rest: Record<string, number>;
+    stream: Record<string, number>;
+  };
 }
 
 /**
@@ -45,8 +49,14 @@ export async function gatewayEndToEnd(
   };
   const rest = { ...common, protocol: 'rest' as const, devices: 20, batchSize: 1 };
   try {
+    const peaks = () => Object.fromEntries(stack.processes().map((p) => [p.name, peakRssMiB(p.pid)]));
+    const startPeaks = () => stack.processes().forEach((p) => resetPeakRss(p.pid));
     const restLight = await runLoad({ ...rest, ratePerSecond: restLightRate, devicePrefix: 'bench-light' });
+    const peakBeforeRest = peaks();
+    startPeaks();
     const restSingle = await runLoad({ ...rest, ratePerSecond: restRate, devicePrefix: 'bench-rest' });
+    const peakRest = peaks();
+    startPeaks();
     const grpcStream = await runLoad({
       ...common,
       protocol: 'grpc',
@@ -57,7 +67,14 @@ export async function gatewayEndToEnd(
       devicePrefix: 'bench-grpc',
       timeoutSeconds: 60,
     });
-    const peak = Object.fromEntries(stack.processes().map((p) => [p.name, peakRssMiB(p.pid)]));
+    const peakStream = peaks();
+    const overall = Object.fromEntries(
+      Object.keys(peakStream).map((name) => [
+        name,
+        Math.max(peakBeforeRest[name] ?? 0, peakRest[name] ?? 0, peakStream[name] ?? 0),
+      ]),
+    );
+    const peak = { overall, rest: peakRest, stream: peakStream };
     return { restLight, restSingle, grpcStream, peakRssMiB: peak };
   } finally {
     await scratch.close();

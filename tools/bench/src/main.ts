@@ -93,6 +93,11 @@ for (const [name, cpu] of Object.entries(pipeline.cpuByService)) {
   if (pipeline.readings > 0)
     console.log(`  ${name.padEnd(18)} ${((cpu * 1e6) / pipeline.readings).toFixed(1)}`);
 }
-console.log('peak RSS (MiB) over (c0), (c) and (d):');
-for (const [name, mib] of Object.entries(gateway.peakRssMiB))
-  console.log(`  ${name.padEnd(18)} ${mib.toFixed(1)}`);
+console.log(
+  'peak RSS (MiB): during (c) (the target is under 150 MB = 143 MiB there), during (d), over (c0) to (d):',
+);
+const { overall, rest, stream } = gateway.peakRssMiB;
+for (const name of Object.keys(overall))
+  console.log(
+    `  ${name.padEnd(18)} ${pad((rest[name] ?? 0).toFixed(1), 7)} ${pad((stream[name] ?? 0).toFixed(1), 7)} ${pad(overall[name].toFixed(1), 7)}`,
+  );
