@@ -23,7 +23,6 @@ import { openApiDocument } from './http/openapi.js';
 import { answerOversizedBodies } from './http/oversized-body.js';
 import { traceRequests } from './http/request-tracing.js';
 import { MemoryRateLimiter } from './rate-limit/memory-rate-limiter.js';
-import { RedisRateLimiter } from './rate-limit/redis-rate-limiter.js';
 
 /**
  * The gateway is the one hybrid app: the platform's gRPC server (health, reflection, metrics,
@@ -38,7 +37,10 @@ export async function bootstrapGateway(config: GatewayConfig): Promise<void> {
     startAdminServer(registry, platform.adminPort),
   );
   const downstream = createDownstream(config, platform.tls);
-  const limiter = config.redisUrl ? new RedisRateLimiter(config.redisUrl) : new MemoryRateLimiter();
+  // ioredis is loaded only when Redis is configured: 2–3 MiB of an idle gateway's RSS otherwise.
+  const limiter = config.redisUrl
+    ? new (await import('./rate-limit/redis-rate-limiter.js')).RedisRateLimiter(config.redisUrl)
+    : new MemoryRateLimiter();
 
   const adapter = new FastifyAdapter({
     bodyLimit: config.http.bodyLimit,
