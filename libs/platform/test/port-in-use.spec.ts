@@ -32,9 +32,15 @@ describe('a port that is already in use', () => {
   );
 
   it('is not retried when the caller chose the port', async () => {
-    const error = await startFixture({ env: { GRPC_PORT: String(taken) } }).catch((e: unknown) => e);
+    // The admin port is still picked: picking it again would not free the gRPC port.
+    let picks = 0;
+    const pickPort = () => ((picks += 1), freePort());
+    const error = await startFixture({ env: { GRPC_PORT: String(taken) }, pickPort }).catch(
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(ServiceStartError);
-    expect((error as ServiceStartError).exitCode).toBe(PORT_IN_USE_EXIT_CODE);
+    expect(error).toMatchObject({ exitCode: PORT_IN_USE_EXIT_CODE, takenPort: 'GRPC_PORT' });
+    expect(picks).toBe(1);
   });
 
   it('is picked again when the start picked it, and the service serves on the new one', async () => {

@@ -113,7 +113,7 @@ export async function startStack(
     }
     running.splice(running.indexOf(child), 1);
     child.child.kill('SIGTERM');
-    const exitCode = child.child.exitCode ?? null;
+    const exitCode = child.child.exitCode;
     await child.exited;
     const failure =
       exitCode === null

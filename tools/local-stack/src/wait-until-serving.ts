@@ -1,12 +1,15 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { checkHealth, type TlsSettings } from '@iot-mesh/platform';
 
-/** Polls grpc.health.v1 until the server reports `service` (or, by default, itself) SERVING; false after `timeoutMs` or once `signal` aborts. */
+/**
+ * Polls grpc.health.v1 until the server reports `service` SERVING; false after `timeoutMs` or once
+ * `signal` aborts.
+ */
 export async function waitUntilServing(
   address: string,
   tls: TlsSettings,
   timeoutMs: number,
-  service = '',
+  service: string,
   signal?: AbortSignal,
 ): Promise<boolean> {
   const until = Date.now() + timeoutMs;

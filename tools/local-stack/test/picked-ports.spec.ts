@@ -63,7 +63,7 @@ describe('a stack on picked ports', () => {
     for (const service of stack.services)
       expect(await checkHealth(stack.address(service.name))).toBe('SERVING');
     expect((await fetch(`http://127.0.0.1:${gateway.httpPort}/health`)).status).toBe(200);
-    // The registry was started after the notification's new ports were known, and reaches it there.
+    // The gateway, started after both moves, reaches every service at its new address.
     expect((await fetch(`http://127.0.0.1:${gateway.httpPort}/status`)).status).toBe(200);
   });
 });

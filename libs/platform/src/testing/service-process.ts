@@ -1,6 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { PORT_IN_USE_EXIT_CODE } from '../bootstrap/listen-or-exit.js';
 import { localServiceNodeArgs } from '../bootstrap/service-node-args.js';
 import { freePort, startOnPickedPorts } from './free-port.js';
 
@@ -49,6 +48,8 @@ export class ServiceStartError extends Error {
   constructor(
     message: string,
     readonly exitCode: number | null,
+    /** The port variable the service found taken, from its fatal log line (see listenOrExit). */
+    readonly takenPort?: string,
   ) {
     super(message);
   }
@@ -66,8 +67,8 @@ export async function spawnService(options: SpawnOptions): Promise<ServiceProces
       for (const name of picked) ports[name] = String(await (options.pickPort ?? freePort)());
       return spawnOnce(options, { ...options.env, ...ports });
     },
-    (error) =>
-      picked.length > 0 && error instanceof ServiceStartError && error.exitCode === PORT_IN_USE_EXIT_CODE,
+    // Only a port this start picked is worth picking again; one the caller chose stays taken.
+    (error) => error instanceof ServiceStartError && picked.includes(error.takenPort ?? ''),
   );
 }
 
@@ -90,6 +91,8 @@ async function spawnOnce(options: SpawnOptions, env: Record<string, string>): Pr
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
     child.once('exit', (code, signal) => resolve({ code, signal })),
   );
+  // After 'close' the output is read to its end, the fatal line that names a taken port included.
+  const closed = new Promise<void>((resolve) => child.once('close', () => resolve()));
   const serving = new Promise<void>((resolve, reject) => {
     createInterface({ input: child.stdout }).on('line', (line) => {
       try {
@@ -100,9 +103,17 @@ async function spawnOnce(options: SpawnOptions, env: Record<string, string>): Pr
         logs.push({ level: 'raw', msg: line });
       }
     });
-    void exited.then(({ code }) =>
-      reject(new ServiceStartError(`service exited with ${code} before serving:\n${stderr}`, code)),
-    );
+    void closed.then(() => {
+      const code = child.exitCode;
+      const taken = logs.find((line) => line.level === 'fatal' && typeof line['setting'] === 'string');
+      reject(
+        new ServiceStartError(
+          `service exited with ${code} before serving:\n${stderr}`,
+          code,
+          taken?.['setting'] as string | undefined,
+        ),
+      );
+    });
   });
   if (!options.noWait) {
     const timeout = options.startTimeoutMs ?? 15_000;
