@@ -1,12 +1,15 @@
 // `npm run bench`: (a) raw grpc-js unary hop, (b) one iot-mesh service hop, (c) REST single readings (with
 // (c0), the same at a light rate, for the latency floor) and (d) gRPC streaming batches through the
-// gateway end to end — same machine, same run. Figures, no verdicts.
+// gateway end to end — same machine, same run — and (g), how long this machine keeps a process waiting
+// for a core once all are busy. Figures, no verdicts.
+import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { LoadReport } from '@iot-mesh/loadgen';
 import { gatewayEndToEnd } from './gateway.bench.js';
 import { percentileMs, type LoadResult } from './load-loop.js';
 import { ingestionPipeline } from './pipeline.bench.js';
 import { rawGrpcHop } from './raw-grpc-hop.bench.js';
+import { schedulerGaps } from './scheduler-gaps.bench.js';
 import { platformUnaryHop, rawUnaryHop } from './unary-hop.bench.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -48,6 +51,8 @@ const loadRow = (name: string, r: LoadReport) =>
 console.log(
   `benchmark on ${process.env['HOSTNAME'] ?? 'this machine'}: ${SECONDS} s per run, unary concurrency ${CONCURRENCY}; (c0), (c) and (d) after ${WARMUP_SECONDS} s of warm-up at their rate\n`,
 );
+const idleGaps = await schedulerGaps(0, 5);
+const busyGaps = await schedulerGaps(availableParallelism(), 5);
 const raw = await rawUnaryHop(CONCURRENCY, SECONDS);
 const hop = await platformUnaryHop(CONCURRENCY, SECONDS);
 const hopUntraced = await platformUnaryHop(CONCURRENCY, SECONDS, false);
@@ -78,6 +83,9 @@ console.log(
     pad(pipeline.errors, 7),
     ' readings/s',
   ].join(' '),
+);
+console.log(
+  `(g) a 2 ms timer's longest gap: ${idleGaps.longestGapMs.toFixed(1)} ms on its own; ${busyGaps.longestGapMs.toFixed(1)} ms with ${busyGaps.spinners} processes spinning (one per core), ${busyGaps.gapsOver20Ms} gaps over 20 ms in ${busyGaps.seconds} s`,
 );
 console.log(
   `\nb/a calls/s ${(hop.calls / hop.seconds / rawPerSecond).toFixed(3)}; b/a server CPU per call ${(raw.serverCpuUsPerCall / hop.serverCpuUsPerCall).toFixed(3)}; b'/a calls/s ${(hopUntraced.calls / hopUntraced.seconds / rawPerSecond).toFixed(3)}`,

@@ -2,12 +2,13 @@ import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { status, type ServiceError } from '@grpc/grpc-js';
 import { UnauthenticatedError } from '@iot-mesh/platform';
-import { LRUCache } from 'lru-cache';
+import type { LRUCache } from 'lru-cache';
 import { firstValueFrom } from 'rxjs';
 import type { GatewayConfig } from '../config.js';
 import { fromDownstream } from '../downstream/downstream-error.js';
 import type { Downstream } from '../downstream/downstream-clients.js';
 import { DOWNSTREAM, GATEWAY_CONFIG } from '../gateway.di-tokens.js';
+import { growingLruCache } from '../cache/growing-lru-cache.js';
 import { apiKeyFrom, type HeaderLookup } from './credentials.js';
 
 export interface DeviceIdentity {
@@ -34,8 +35,7 @@ export class DeviceAuthService {
     @Inject(DOWNSTREAM) private readonly downstream: Downstream,
     @Inject(GATEWAY_CONFIG) config: GatewayConfig,
   ) {
-    this.cache = new LRUCache({
-      max: 50_000,
+    this.cache = growingLruCache(50_000, {
       ttl: config.authCacheTtlMs,
       allowStale: true,
       fetchMethod: (_key, _stale, { context: apiKey, options }) => this.verify(apiKey, options),

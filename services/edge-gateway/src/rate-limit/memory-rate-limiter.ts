@@ -1,10 +1,10 @@
-import { LRUCache } from 'lru-cache';
+import { growingLruCache } from '../cache/growing-lru-cache.js';
 import type { RateDecision, RateLimiter } from './rate-limiter.port.js';
 import { take, type BucketLimit, type BucketState } from './token-bucket.js';
 
 /** Buckets in this process: right for one gateway replica; bounded so a key flood cannot grow memory. */
 export class MemoryRateLimiter implements RateLimiter {
-  private readonly buckets = new LRUCache<string, BucketState>({ max: 200_000 });
+  private readonly buckets = growingLruCache<string, BucketState>(200_000);
 
   constructor(private readonly now: () => number = Date.now) {}
 
