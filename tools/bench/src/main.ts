@@ -51,8 +51,8 @@ const loadRow = (name: string, r: LoadReport) =>
 console.log(
   `benchmark on ${process.env['HOSTNAME'] ?? 'this machine'}: ${SECONDS} s per run, unary concurrency ${CONCURRENCY}; (c0), (c) and (d) after ${WARMUP_SECONDS} s of warm-up at their rate\n`,
 );
-const idleGaps = await schedulerGaps(0, 5);
-const busyGaps = await schedulerGaps(availableParallelism(), 5);
+const idleGaps = await schedulerGaps(0, SECONDS);
+const busyGaps = await schedulerGaps(availableParallelism(), SECONDS);
 const raw = await rawUnaryHop(CONCURRENCY, SECONDS);
 const hop = await platformUnaryHop(CONCURRENCY, SECONDS);
 const hopUntraced = await platformUnaryHop(CONCURRENCY, SECONDS, false);
@@ -85,7 +85,7 @@ console.log(
   ].join(' '),
 );
 console.log(
-  `(g) a 2 ms timer's longest gap: ${idleGaps.longestGapMs.toFixed(1)} ms on its own; ${busyGaps.longestGapMs.toFixed(1)} ms with ${busyGaps.spinners} processes spinning (one per core), ${busyGaps.gapsOver20Ms} gaps over 20 ms in ${busyGaps.seconds} s`,
+  `(g) a 2 ms timer's longest gap: ${idleGaps.longestGapMs.toFixed(1)} ms on its own; ${busyGaps.longestGapMs.toFixed(1)} ms with ${busyGaps.spinners} processes spinning (one per core), ${busyGaps.gapsOver20Ms} gap${busyGaps.gapsOver20Ms === 1 ? '' : 's'} over 20 ms in ${busyGaps.seconds} s`,
 );
 console.log(
   `\nb/a calls/s ${(hop.calls / hop.seconds / rawPerSecond).toFixed(3)}; b/a server CPU per call ${(raw.serverCpuUsPerCall / hop.serverCpuUsPerCall).toFixed(3)}; b'/a calls/s ${(hopUntraced.calls / hopUntraced.seconds / rawPerSecond).toFixed(3)}`,
