@@ -27,7 +27,14 @@ async function startOnce(dir: string): Promise<{ url: string; stop(): Promise<vo
     await exited;
   };
   for (let attempt = 0; attempt < 100 && server.exitCode === null; attempt++) {
-    const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    // No wait on disconnect: a refused probe's socket has closed already, and ioredis would otherwise
+    // keep a timer for that close (2 s by default) that holds the test process open after its tests.
+    const probe = new Redis(url, {
+      lazyConnect: true,
+      maxRetriesPerRequest: 0,
+      retryStrategy: () => null,
+      disconnectTimeout: 0,
+    });
     try {
       await probe.connect();
       await probe.ping();
