@@ -4,11 +4,11 @@ import { status, type ServiceError } from '@grpc/grpc-js';
 import { UnauthenticatedError } from '@iot-mesh/platform';
 import type { LRUCache } from 'lru-cache';
 import { firstValueFrom } from 'rxjs';
+import { growingLruCache } from '../cache/growing-lru-cache.js';
 import type { GatewayConfig } from '../config.js';
 import { fromDownstream } from '../downstream/downstream-error.js';
 import type { Downstream } from '../downstream/downstream-clients.js';
 import { DOWNSTREAM, GATEWAY_CONFIG } from '../gateway.di-tokens.js';
-import { growingLruCache } from '../cache/growing-lru-cache.js';
 import { apiKeyFrom, type HeaderLookup } from './credentials.js';
 
 export interface DeviceIdentity {

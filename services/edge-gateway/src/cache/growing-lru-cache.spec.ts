@@ -1,6 +1,13 @@
 import { growingLruCache } from './growing-lru-cache.js';
 
 describe('growingLruCache', () => {
+  it('sizes nothing up front: the bound is a summed size, not the max that lru-cache preallocates', () => {
+    const cache = growingLruCache<string, number>(200_000);
+    expect(cache.max).toBe(0);
+    expect(cache.maxSize).toBe(200_000);
+    expect(cache.size).toBe(0);
+  });
+
   it('holds at most its number of entries, dropping the least recently used', () => {
     const cache = growingLruCache<string, number>(3);
     cache.set('a', 1);
