@@ -1,4 +1,3 @@
-import '@iot-mesh/platform/lazy-nest-date-formatters';
 import 'reflect-metadata';
 import { bootstrapGrpcService, loadConfigOrExit } from '@iot-mesh/platform';
 import { AlertManagerDefinition } from '@iot-mesh/proto/iotmesh/alert/v1/alert_manager';

@@ -1,4 +1,3 @@
-import '@iot-mesh/platform/lazy-nest-date-formatters';
 import 'reflect-metadata';
 import { bootstrapGrpcService, loadConfigOrExit } from '@iot-mesh/platform';
 import { DataProcessorDefinition } from '@iot-mesh/proto/iotmesh/processor/v1/data_processor';

@@ -1,4 +1,3 @@
-import '@iot-mesh/platform/lazy-nest-date-formatters';
 import 'reflect-metadata';
 import { bootstrapGrpcService, loadConfigOrExit } from '@iot-mesh/platform';
 import { DeviceRegistryDefinition } from '@iot-mesh/proto/iotmesh/device/v1/device_registry';

@@ -1,4 +1,3 @@
-import '@iot-mesh/platform/lazy-nest-date-formatters';
 import 'reflect-metadata';
 import { loadConfigOrExit } from '@iot-mesh/platform';
 import { bootstrapGateway } from './bootstrap-gateway.js';

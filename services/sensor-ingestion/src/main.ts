@@ -1,4 +1,3 @@
-import '@iot-mesh/platform/lazy-nest-date-formatters';
 import 'reflect-metadata';
 import { bootstrapGrpcService, loadConfigOrExit } from '@iot-mesh/platform';
 import { SensorIngestionDefinition } from '@iot-mesh/proto/iotmesh/ingestion/v1/sensor_ingestion';

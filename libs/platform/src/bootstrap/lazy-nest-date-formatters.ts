@@ -1,10 +1,3 @@
-// A service's entry file imports this module first, before anything that loads NestJS.
-//
-// @nestjs/common builds two Intl.DateTimeFormat objects as it loads, for the timestamps of its console
-// logger. Our services log through pino and never use them, but building one pages in ICU's locale
-// data: about 7 MiB of resident memory in every service process (README, Benchmarks). While this
-// module loads @nestjs/common, Intl.DateTimeFormat hands out formatters that build the real one when
-// they are first used; then the real constructor is put back.
 import { createRequire } from 'node:module';
 
 const RealDateTimeFormat = Intl.DateTimeFormat;
@@ -51,10 +44,19 @@ class DeferredDateTimeFormat {
   }
 }
 
-Intl.DateTimeFormat = DeferredDateTimeFormat as unknown as typeof Intl.DateTimeFormat;
-try {
-  // require() loads the ES module synchronously, so the swap lasts exactly as long as NestJS's loading.
-  createRequire(import.meta.url)('@nestjs/common');
-} finally {
-  Intl.DateTimeFormat = RealDateTimeFormat;
+/**
+ * Loads @nestjs/common with its two date formatters left unbuilt until used. It builds them as it
+ * loads, for the timestamps of its console logger; our services log through pino and never use them,
+ * but building one pages in ICU's locale data: about 7 MiB of resident memory in every service process
+ * (README, Benchmarks). While NestJS loads, Intl.DateTimeFormat hands out formatters that build the
+ * real one on first use; then the real constructor is put back.
+ */
+export function loadNestWithLazyDateFormatters(): void {
+  Intl.DateTimeFormat = DeferredDateTimeFormat as unknown as typeof Intl.DateTimeFormat;
+  try {
+    // require() loads the ES module synchronously: the swap lasts exactly as long as NestJS's loading.
+    createRequire(import.meta.url)('@nestjs/common');
+  } finally {
+    Intl.DateTimeFormat = RealDateTimeFormat;
+  }
 }

@@ -21,7 +21,11 @@ describe('service Node arguments', () => {
     );
   });
 
-  it('leave the preload out when tracing is off, with the same heap settings', () => {
-    expect(localServiceNodeArgs(false)).toEqual(SERVICE_HEAP_ARGS);
+  it('leave the tracing preload out when tracing is off, with the same heap settings and lean startup', () => {
+    expect(localServiceNodeArgs(false)).toEqual([
+      ...SERVICE_HEAP_ARGS,
+      '--import',
+      expect.stringMatching(/^file:.*\/dist\/bootstrap\/lean-startup\.preload\.js$/),
+    ]);
   });
 });

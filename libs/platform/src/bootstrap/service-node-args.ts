@@ -8,20 +8,30 @@
  */
 export const SERVICE_HEAP_ARGS: readonly string[] = ['--max-semi-space-size=8', '--heap-growing-percent=50'];
 
+/** The lean-startup preload: it must run before the service's modules load, whether traced or not. */
+export const LEAN_STARTUP_PRELOAD_ARGS: readonly string[] = ['--import', '@iot-mesh/platform/lean-startup'];
+
 /** The OpenTelemetry preload: it must run before the service's first call is traced. */
 export const TRACING_PRELOAD_ARGS: readonly string[] = ['--import', '@iot-mesh/platform/tracing'];
 
 /** The Node arguments before a service's entry file, as the image runs them (from the app's root). */
-export const SERVICE_NODE_ARGS: readonly string[] = [...SERVICE_HEAP_ARGS, ...TRACING_PRELOAD_ARGS];
+export const SERVICE_NODE_ARGS: readonly string[] = [
+  ...SERVICE_HEAP_ARGS,
+  ...LEAN_STARTUP_PRELOAD_ARGS,
+  ...TRACING_PRELOAD_ARGS,
+];
 
-// The built preload of this package (what its "./tracing" export names), found from this file, which
-// sits in src/bootstrap or dist/bootstrap: the tests run from the sources, the services from dist.
-const BUILT_PRELOAD_URL = new URL('../../dist/observability/tracing.preload.js', import.meta.url).href;
+// The built preloads of this package (what its "./lean-startup" and "./tracing" exports name), found
+// from this file, which sits in src/bootstrap or dist/bootstrap: the tests run from the sources, the
+// services from dist.
+const builtPreload = (path: string) => ['--import', new URL(`../../dist/${path}`, import.meta.url).href];
+const BUILT_LEAN_STARTUP_ARGS = builtPreload('bootstrap/lean-startup.preload.js');
+const BUILT_TRACING_ARGS = builtPreload('observability/tracing.preload.js');
 
 /**
- * SERVICE_NODE_ARGS with the preload as an absolute URL, for services started by the local stack and
+ * SERVICE_NODE_ARGS with the preloads as absolute URLs, for services started by the local stack and
  * the tests: `--import` resolves a package name from the working directory, which may be anywhere.
  */
 export function localServiceNodeArgs(tracing = true): string[] {
-  return tracing ? [...SERVICE_HEAP_ARGS, '--import', BUILT_PRELOAD_URL] : [...SERVICE_HEAP_ARGS];
+  return [...SERVICE_HEAP_ARGS, ...BUILT_LEAN_STARTUP_ARGS, ...(tracing ? BUILT_TRACING_ARGS : [])];
 }
