@@ -42,11 +42,12 @@ RUN npx tsc -p libs/proto/tsconfig.lib.json \
 FROM ${NODE_IMAGE} AS runtime
 ARG SERVICE
 # SERVICE picks the entry point at start-up; SERVICE_NAME also names the service's traces, which the
-# tracing preload reads before the config is parsed.
+# tracing preload reads before the config is parsed. MALLOC_ARENA_MAX is SERVICE_PROCESS_ENV.
 ENV NODE_ENV=production \
     SERVICE=${SERVICE} \
     SERVICE_NAME=${SERVICE} \
-    DATA_DIR=/data
+    DATA_DIR=/data \
+    MALLOC_ARENA_MAX=1
 WORKDIR /app
 # The only writable place, so the container can run with a read-only root filesystem.
 RUN mkdir -p /data && chown node:node /data
