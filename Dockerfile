@@ -70,4 +70,4 @@ COPY proto proto
 EXPOSE 50051-50056 9461-9466 8080
 USER node
 # `exec` makes node PID 1, so SIGTERM reaches its graceful shutdown.
-CMD ["sh", "-c", "exec node --max-semi-space-size=8 --heap-growing-percent=50 --no-maglev --import @iot-mesh/platform/lean-startup --import @iot-mesh/platform/tracing services/${SERVICE}/dist/main.js"]
+CMD ["sh", "-c", "exec node --max-semi-space-size=8 --heap-growing-percent=50 --no-concurrent-recompilation --import @iot-mesh/platform/lean-startup --import @iot-mesh/platform/tracing services/${SERVICE}/dist/main.js"]

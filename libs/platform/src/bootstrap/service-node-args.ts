@@ -9,12 +9,13 @@
 export const SERVICE_HEAP_ARGS: readonly string[] = ['--max-semi-space-size=8', '--heap-growing-percent=50'];
 
 /**
- * V8's mid-tier optimizing compiler, Maglev, off. The memory its compile jobs allocate stayed resident:
- * without it the alert manager's, processor's, ingestion's and gateway's peaks under the 1,000/s REST
- * load were 17-35 MiB lower. TurboFan still optimizes the hot code; the streaming pipeline spent about
- * 6% more CPU per reading (README, Benchmarks).
+ * V8's optimizing compilers (Maglev, TurboFan) work on the service's own thread, not on background
+ * threads. Compile jobs that waited on a background queue held their memory meanwhile, and much of it
+ * stayed resident: compiling in place, the alert manager's, processor's, ingestion's and gateway's
+ * peaks under the 1,000/s REST load were 10-25 MiB lower, with no more CPU per reading (README,
+ * Benchmarks). Turning Maglev off saved as much but cost a fifth more CPU per call.
  */
-export const SERVICE_JIT_ARGS: readonly string[] = ['--no-maglev'];
+export const SERVICE_JIT_ARGS: readonly string[] = ['--no-concurrent-recompilation'];
 
 /**
  * Environment every service process starts with, locally, in tests and in the container image. One
