@@ -6,8 +6,8 @@ const UNDICI_BACKED_EXPORTS = ['WebSocket', 'CloseEvent', 'MessageEvent'] as con
 /**
  * Builds node:http's ES-module face while its undici-backed exports read as undefined. Node builds that
  * face when node:http is first imported as an ES module (NestJS and our own modules do), and it reads
- * every export to fill it: these three load undici, about 12 MiB of resident memory in every service
- * process (README, Benchmarks), for a WebSocket client no service uses. The getters are put back
+ * every export to fill it: these three load undici, 12 MiB of resident memory in a bare `node` (README,
+ * Benchmarks), for a WebSocket client no service uses. The getters are put back
  * afterwards, so `http.WebSocket` still works; only a named import of these three finds undefined.
  */
 export async function importHttpWithoutUndici(): Promise<void> {
