@@ -42,12 +42,11 @@ RUN npx tsc -p libs/proto/tsconfig.lib.json \
 FROM ${NODE_IMAGE} AS runtime
 ARG SERVICE
 # SERVICE picks the entry point at start-up; SERVICE_NAME also names the service's traces, which the
-# tracing preload reads before the config is parsed. MALLOC_ARENA_MAX is SERVICE_PROCESS_ENV.
+# tracing preload reads before the config is parsed.
 ENV NODE_ENV=production \
     SERVICE=${SERVICE} \
     SERVICE_NAME=${SERVICE} \
-    DATA_DIR=/data \
-    MALLOC_ARENA_MAX=1
+    DATA_DIR=/data
 WORKDIR /app
 # The only writable place, so the container can run with a read-only root filesystem.
 RUN mkdir -p /data && chown node:node /data

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { localServiceNodeArgs, SERVICE_PROCESS_ENV } from '@iot-mesh/platform';
+import { localServiceNodeArgs } from '@iot-mesh/platform';
 
 export interface RunningChild {
   name: string;
@@ -33,10 +33,7 @@ export function formatLogLine(name: string, color: number, line: string): string
   }
 }
 
-/**
- * Starts one service with the services' Node arguments and environment (heap settings, preloads, malloc
- * arenas) and prefixes its output with its name.
- */
+/** Starts one service with the services' Node arguments (V8 settings, preloads) and prefixes its output with its name. */
 export function runService(
   name: string,
   index: number,
@@ -45,7 +42,7 @@ export function runService(
   quiet = false,
 ): RunningChild {
   const child = spawn(process.execPath, [...localServiceNodeArgs(), entry], {
-    env: { ...SERVICE_PROCESS_ENV, ...env },
+    env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const color = COLORS[index % COLORS.length];

@@ -17,15 +17,6 @@ export const SERVICE_HEAP_ARGS: readonly string[] = ['--max-semi-space-size=8', 
  */
 export const SERVICE_JIT_ARGS: readonly string[] = ['--no-concurrent-recompilation'];
 
-/**
- * Environment every service process starts with, locally, in tests and in the container image. One
- * glibc malloc arena for all of the process's threads instead of one per thread: V8's compiler and GC
- * threads each kept an arena of their own, up to 12 MiB resident each under load, of memory that one
- * thread freed and no other could reuse. One arena took 6-14 MiB off the data processor's and the
- * gateway's peaks at the same throughput (README, Benchmarks).
- */
-export const SERVICE_PROCESS_ENV: Readonly<Record<string, string>> = { MALLOC_ARENA_MAX: '1' };
-
 /** The lean-startup preload: it must run before the service's modules load, whether traced or not. */
 export const LEAN_STARTUP_PRELOAD_ARGS: readonly string[] = ['--import', '@iot-mesh/platform/lean-startup'];
 

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { localServiceNodeArgs, SERVICE_PROCESS_ENV } from '../bootstrap/service-node-args.js';
+import { localServiceNodeArgs } from '../bootstrap/service-node-args.js';
 import { freePort, startOnPickedPorts } from './free-port.js';
 
 export interface LogLine {
@@ -78,7 +78,6 @@ async function spawnOnce(options: SpawnOptions, env: Record<string, string>): Pr
   const nodeArgs = localServiceNodeArgs(options.tracing !== false);
   const child = spawn(process.execPath, [...nodeArgs, options.entry], {
     env: {
-      ...SERVICE_PROCESS_ENV,
       ...process.env,
       LOG_LEVEL: 'info',
       ...env,
