@@ -12,8 +12,9 @@ export const SERVICE_HEAP_ARGS: readonly string[] = ['--max-semi-space-size=8', 
  * V8's optimizing compilers (Maglev, TurboFan) work on the service's own thread, not on background
  * threads. Compile jobs that waited on a background queue held their memory meanwhile, and much of it
  * stayed resident: compiling in place, the alert manager's, processor's, ingestion's and gateway's
- * peaks under the 1,000/s REST load were 10-25 MiB lower, with no more CPU per reading (README,
- * Benchmarks). Turning Maglev off saved as much but cost a fifth more CPU per call.
+ * peaks under the 1,000/s REST load were 10-25 MiB lower, with no more CPU per streamed reading and
+ * perhaps a tenth more per unary call, within the noise (README, Benchmarks). Turning Maglev off saved
+ * as much but cost a fifth more CPU per call.
  */
 export const SERVICE_JIT_ARGS: readonly string[] = ['--no-concurrent-recompilation'];
 
