@@ -12,10 +12,12 @@ const UNDICI_BACKED_EXPORTS = ['WebSocket', 'CloseEvent', 'MessageEvent'] as con
  */
 export async function importHttpWithoutUndici(): Promise<void> {
   const http = createRequire(import.meta.url)('node:http') as object;
-  const getters = UNDICI_BACKED_EXPORTS.map(
-    (name) => [name, Object.getOwnPropertyDescriptor(http, name)] as const,
-  );
-  for (const name of UNDICI_BACKED_EXPORTS) {
+  // Only the exports this Node has: one it lacks must not be left behind as undefined.
+  const getters = UNDICI_BACKED_EXPORTS.flatMap((name) => {
+    const getter = Object.getOwnPropertyDescriptor(http, name);
+    return getter ? [[name, getter] as const] : [];
+  });
+  for (const [name] of getters) {
     Object.defineProperty(http, name, {
       value: undefined,
       configurable: true,
@@ -26,6 +28,6 @@ export async function importHttpWithoutUndici(): Promise<void> {
   try {
     await import('node:http');
   } finally {
-    for (const [name, getter] of getters) if (getter) Object.defineProperty(http, name, getter);
+    for (const [name, getter] of getters) Object.defineProperty(http, name, getter);
   }
 }

@@ -1,11 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
-import {
-  localServiceNodeArgs,
-  SERVICE_HEAP_ARGS,
-  SERVICE_JIT_ARGS,
-  SERVICE_NODE_ARGS,
-} from './service-node-args.js';
+import { localServiceNodeArgs, SERVICE_NODE_ARGS, SERVICE_V8_ARGS } from './service-node-args.js';
 
 // What the preload registered: the OpenTelemetry API keeps its globals under this symbol.
 const REPORT_TRACING = `console.log(Object.keys(globalThis[Symbol.for('opentelemetry.js.api.1')] ?? {}).join())`;
@@ -28,8 +23,7 @@ describe('service Node arguments', () => {
 
   it('leave the tracing preload out when tracing is off, with the same V8 settings and lean startup', () => {
     expect(localServiceNodeArgs(false)).toEqual([
-      ...SERVICE_HEAP_ARGS,
-      ...SERVICE_JIT_ARGS,
+      ...SERVICE_V8_ARGS,
       '--import',
       expect.stringMatching(/^file:.*\/dist\/bootstrap\/lean-startup\.preload\.js$/),
     ]);

@@ -18,6 +18,9 @@ export const SERVICE_HEAP_ARGS: readonly string[] = ['--max-semi-space-size=8', 
  */
 export const SERVICE_JIT_ARGS: readonly string[] = ['--no-concurrent-recompilation'];
 
+/** Every V8 setting a service starts with: heap and compilers. */
+export const SERVICE_V8_ARGS: readonly string[] = [...SERVICE_HEAP_ARGS, ...SERVICE_JIT_ARGS];
+
 /** The lean-startup preload: it must run before the service's modules load, whether traced or not. */
 export const LEAN_STARTUP_PRELOAD_ARGS: readonly string[] = ['--import', '@iot-mesh/platform/lean-startup'];
 
@@ -26,8 +29,7 @@ export const TRACING_PRELOAD_ARGS: readonly string[] = ['--import', '@iot-mesh/p
 
 /** The Node arguments before a service's entry file, as the image runs them (from the app's root). */
 export const SERVICE_NODE_ARGS: readonly string[] = [
-  ...SERVICE_HEAP_ARGS,
-  ...SERVICE_JIT_ARGS,
+  ...SERVICE_V8_ARGS,
   ...LEAN_STARTUP_PRELOAD_ARGS,
   ...TRACING_PRELOAD_ARGS,
 ];
@@ -44,6 +46,5 @@ const BUILT_TRACING_ARGS = builtPreload('observability/tracing.preload.js');
  * the tests: `--import` resolves a package name from the working directory, which may be anywhere.
  */
 export function localServiceNodeArgs(tracing = true): string[] {
-  const preloads = [...BUILT_LEAN_STARTUP_ARGS, ...(tracing ? BUILT_TRACING_ARGS : [])];
-  return [...SERVICE_HEAP_ARGS, ...SERVICE_JIT_ARGS, ...preloads];
+  return [...SERVICE_V8_ARGS, ...BUILT_LEAN_STARTUP_ARGS, ...(tracing ? BUILT_TRACING_ARGS : [])];
 }
