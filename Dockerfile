@@ -37,6 +37,8 @@ RUN npx tsc -p libs/proto/tsconfig.lib.json \
  && npx tsc -p libs/storage/tsconfig.lib.json \
  && npx tsc -p services/${SERVICE}/tsconfig.lib.json \
  && npm prune --omit=dev --no-audit --no-fund
+# The service's Node arguments (heap settings, preloads), from the same list the local stack uses.
+RUN node libs/platform/dist/bootstrap/print-service-node-args.js "${SERVICE}" > service-node-args.txt
 
 # ---- runtime: only what the service runs on, as the unprivileged `node` user
 FROM ${NODE_IMAGE} AS runtime
@@ -61,6 +63,7 @@ COPY --from=build /app/libs/storage/package.json libs/storage/
 COPY --from=build /app/libs/storage/dist libs/storage/dist
 COPY --from=build /app/services/${SERVICE}/package.json services/${SERVICE}/
 COPY --from=build /app/services/${SERVICE}/dist services/${SERVICE}/dist
+COPY --from=build /app/service-node-args.txt ./
 # Server reflection serves the .proto sources (PROTO_ROOT in @iot-mesh/proto).
 COPY proto proto
 
@@ -69,4 +72,4 @@ COPY proto proto
 EXPOSE 50051-50056 9461-9466 8080
 USER node
 # `exec` makes node PID 1, so SIGTERM reaches its graceful shutdown.
-CMD ["sh", "-c", "exec node --max-semi-space-size=8 --heap-growing-percent=50 --no-concurrent-recompilation --import @iot-mesh/platform/lean-startup --import @iot-mesh/platform/tracing services/${SERVICE}/dist/main.js"]
+CMD ["sh", "-c", "exec node $(cat service-node-args.txt) services/${SERVICE}/dist/main.js"]

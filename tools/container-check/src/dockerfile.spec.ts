@@ -1,4 +1,5 @@
-import { SERVICE_NODE_ARGS } from '@iot-mesh/platform';
+import { execSync } from 'node:child_process';
+import { serviceNodeArgs } from '@iot-mesh/platform';
 import {
   copiesOf,
   copyTarget,
@@ -18,6 +19,7 @@ import {
   readCatalog,
   readPackage,
   readRepoFile,
+  REPO_ROOT,
   workspaceClosure,
   workspaceDirs,
 } from './repo.js';
@@ -139,12 +141,24 @@ describe('Dockerfile', () => {
     expect(copies(runtime, name).flatMap((c) => (c.from ? [] : c.sources))).toContain('proto');
   });
 
-  it.each(catalog)("starts $name from its compiled main.js with the services' Node arguments", ({ name }) => {
+  it.each(catalog)("starts $name from its compiled main.js with the service's Node arguments", ({ name }) => {
     const resolved = startCommand(runtime, stageEnvironment(runtime, { SERVICE: name }));
-    // The same heap settings and preload as the local stack and the tests start services with.
-    expect(resolved).toContain(`node ${SERVICE_NODE_ARGS.join(' ')} services/${name}/dist/main.js`);
-    const argv = words(resolved);
-    expect(argv.at(-1)).toBe(`services/${name}/dist/main.js`);
+    // The build stage writes the arguments to a file that the runtime stage copies and the command reads.
+    const written = /^(.+?)\s*>\s*(\S+)$/.exec(
+      runScript(build, { SERVICE: name })
+        .split('\n')
+        .find((line) => line.includes('print-service-node-args')) ?? '',
+    );
+    const [, printCommand = '', argsFile = ''] = written ?? [];
+    expect(argsFile).not.toBe('');
+    expect(
+      copies(runtime, name).find((c) => c.from === 'build' && c.sources.includes(`/app/${argsFile}`)),
+    ).toBeDefined();
+    expect(resolved).toContain(`exec node $(cat ${argsFile}) services/${name}/dist/main.js`);
+    // Run here, the build stage's command prints what the local stack and the tests start $name with.
+    const printed = execSync(printCommand, { cwd: REPO_ROOT, encoding: 'utf8' }).trim();
+    expect(printed).toBe(serviceNodeArgs(name).join(' '));
+    const argv = [...words(printed), `services/${name}/dist/main.js`];
     expect(readPackage(`services/${name}`).main).toBe('./dist/main.js');
     expect(existsInRepo(`services/${name}/src/main.ts`)).toBe(true);
     // Every preload is an export of a workspace package that the image holds.

@@ -41,7 +41,7 @@ export function runService(
   env: NodeJS.ProcessEnv,
   quiet = false,
 ): RunningChild {
-  const child = spawn(process.execPath, [...localServiceNodeArgs(), entry], {
+  const child = spawn(process.execPath, [...localServiceNodeArgs(name), entry], {
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });

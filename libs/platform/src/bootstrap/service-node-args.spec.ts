@@ -1,6 +1,13 @@
 import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
-import { localServiceNodeArgs, SERVICE_NODE_ARGS, SERVICE_V8_ARGS } from './service-node-args.js';
+import { fileURLToPath } from 'node:url';
+import {
+  GATEWAY_HEAP_ARGS,
+  localServiceNodeArgs,
+  SERVICE_HEAP_ARGS,
+  serviceNodeArgs,
+  serviceV8Args,
+} from './service-node-args.js';
 
 // What the preload registered: the OpenTelemetry API keeps its globals under this symbol.
 const REPORT_TRACING = `console.log(Object.keys(globalThis[Symbol.for('opentelemetry.js.api.1')] ?? {}).join())`;
@@ -11,8 +18,8 @@ const startFromTmp = (args: readonly string[]) =>
 
 describe('service Node arguments', () => {
   it('load the tracing preload whatever the working directory', () => {
-    expect(startFromTmp(SERVICE_NODE_ARGS).stderr).toContain('ERR_MODULE_NOT_FOUND');
-    const local = startFromTmp(localServiceNodeArgs());
+    expect(startFromTmp(serviceNodeArgs('device-registry')).stderr).toContain('ERR_MODULE_NOT_FOUND');
+    const local = startFromTmp(localServiceNodeArgs('device-registry'));
     expect(local.stderr).toBe('');
     expect(local.status).toBe(0);
     // The provider, the context manager and the propagators are in place before the entry file runs.
@@ -22,10 +29,36 @@ describe('service Node arguments', () => {
   });
 
   it('leave the tracing preload out when tracing is off, with the same V8 settings and lean startup', () => {
-    expect(localServiceNodeArgs(false)).toEqual([
-      ...SERVICE_V8_ARGS,
+    expect(localServiceNodeArgs('alert-manager', false)).toEqual([
+      ...serviceV8Args('alert-manager'),
       '--import',
       expect.stringMatching(/^file:.*\/dist\/bootstrap\/lean-startup\.preload\.js$/),
     ]);
+  });
+
+  it('give the edge gateway its smaller heap and every other service the shared one', () => {
+    expect(serviceV8Args('edge-gateway').slice(0, GATEWAY_HEAP_ARGS.length)).toEqual(GATEWAY_HEAP_ARGS);
+    expect(localServiceNodeArgs('edge-gateway')).toEqual(expect.arrayContaining([...GATEWAY_HEAP_ARGS]));
+    for (const service of ['notification', 'device-registry', 'data-processor', 'sensor-ingestion'])
+      expect(serviceV8Args(service).slice(0, SERVICE_HEAP_ARGS.length)).toEqual(SERVICE_HEAP_ARGS);
+    // Both sets are settings this Node accepts: a misspelt V8 flag stops the process at start.
+    for (const args of [GATEWAY_HEAP_ARGS, SERVICE_HEAP_ARGS]) {
+      const run = spawnSync(process.execPath, [...args, '-e', 'console.log("started")'], {
+        encoding: 'utf8',
+      });
+      expect([run.status, run.stderr, run.stdout]).toEqual([0, '', 'started\n']);
+    }
+    expect(spawnSync(process.execPath, ['--heap-growing-percnt=30', '-e', '0']).status).not.toBe(0);
+  });
+
+  it('are printed for the container image by the built print-service-node-args script', () => {
+    const script = fileURLToPath(new URL('../../dist/bootstrap/print-service-node-args.js', import.meta.url));
+    for (const service of ['edge-gateway', 'data-processor']) {
+      const run = spawnSync(process.execPath, [script, service], { encoding: 'utf8' });
+      expect(run.stdout.trim()).toBe(serviceNodeArgs(service).join(' '));
+    }
+    const missing = spawnSync(process.execPath, [script], { encoding: 'utf8' });
+    expect(missing.status).toBe(2);
+    expect(missing.stderr).toContain('usage: print-service-node-args');
   });
 });

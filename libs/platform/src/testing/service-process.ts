@@ -1,7 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { basename, dirname } from 'node:path';
 import { createInterface } from 'node:readline';
 import { localServiceNodeArgs } from '../bootstrap/service-node-args.js';
 import { freePort, startOnPickedPorts } from './free-port.js';
+
+/** The service an entry file belongs to: services/<name>/dist/main.js, as the catalog names it. */
+const serviceOfEntry = (entry: string) => basename(dirname(dirname(entry)));
 
 export interface LogLine {
   level: string;
@@ -75,7 +79,7 @@ export async function spawnService(options: SpawnOptions): Promise<ServiceProces
 async function spawnOnce(options: SpawnOptions, env: Record<string, string>): Promise<ServiceProcess> {
   const grpcPort = env['GRPC_PORT'];
   const adminPort = env['ADMIN_PORT'];
-  const nodeArgs = localServiceNodeArgs(options.tracing !== false);
+  const nodeArgs = localServiceNodeArgs(serviceOfEntry(options.entry), options.tracing !== false);
   const child = spawn(process.execPath, [...nodeArgs, options.entry], {
     env: {
       ...process.env,
