@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import {
   GATEWAY_HEAP_ARGS,
   localServiceNodeArgs,
+  PROCESSOR_HEAP_ARGS,
   SERVICE_HEAP_ARGS,
   serviceNodeArgs,
   serviceV8Args,
@@ -36,13 +37,14 @@ describe('service Node arguments', () => {
     ]);
   });
 
-  it('give the edge gateway its smaller heap and every other service the shared one', () => {
+  it('give the edge gateway and the processor their smaller heaps and the other services the shared one', () => {
     expect(serviceV8Args('edge-gateway').slice(0, GATEWAY_HEAP_ARGS.length)).toEqual(GATEWAY_HEAP_ARGS);
     expect(localServiceNodeArgs('edge-gateway')).toEqual(expect.arrayContaining([...GATEWAY_HEAP_ARGS]));
-    for (const service of ['notification', 'device-registry', 'data-processor', 'sensor-ingestion'])
+    expect(serviceV8Args('data-processor').slice(0, PROCESSOR_HEAP_ARGS.length)).toEqual(PROCESSOR_HEAP_ARGS);
+    for (const service of ['notification', 'device-registry', 'alert-manager', 'sensor-ingestion'])
       expect(serviceV8Args(service).slice(0, SERVICE_HEAP_ARGS.length)).toEqual(SERVICE_HEAP_ARGS);
-    // Both sets are settings this Node accepts: a misspelt V8 flag stops the process at start.
-    for (const args of [GATEWAY_HEAP_ARGS, SERVICE_HEAP_ARGS]) {
+    // Every set is settings this Node accepts: a misspelt V8 flag stops the process at start.
+    for (const args of [GATEWAY_HEAP_ARGS, PROCESSOR_HEAP_ARGS, SERVICE_HEAP_ARGS]) {
       const run = spawnSync(process.execPath, [...args, '-e', 'console.log("started")'], {
         encoding: 'utf8',
       });

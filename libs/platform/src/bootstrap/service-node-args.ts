@@ -17,8 +17,19 @@ export const SERVICE_HEAP_ARGS: readonly string[] = ['--max-semi-space-size=8', 
  */
 export const GATEWAY_HEAP_ARGS: readonly string[] = ['--max-semi-space-size=4', '--heap-growing-percent=30'];
 
+/**
+ * The data processor's: old-generation growth of 1.3×. Its peak under the 1,000/s REST load was
+ * 141-142 MiB with the services' settings, at the target's edge, and 135-136 with these; streaming at
+ * saturation and its CPU per streamed reading moved within the noise in four alternate pairs.
+ */
+export const PROCESSOR_HEAP_ARGS: readonly string[] = [
+  '--max-semi-space-size=8',
+  '--heap-growing-percent=30',
+];
+
 const HEAP_ARGS_BY_SERVICE: Readonly<Record<string, readonly string[]>> = {
   'edge-gateway': GATEWAY_HEAP_ARGS,
+  'data-processor': PROCESSOR_HEAP_ARGS,
 };
 
 /** The heap settings a service (named as in services/catalog.json) starts with. */
