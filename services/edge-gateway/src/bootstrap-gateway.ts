@@ -1,6 +1,5 @@
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { SwaggerModule } from '@nestjs/swagger';
 import {
   createLogger,
   createMetricsRegistry,
@@ -18,6 +17,7 @@ import { AlertStreamService } from './alerts/alert-stream.service.js';
 import type { GatewayConfig } from './config.js';
 import { createDownstream } from './downstream/downstream-clients.js';
 import { GatewayModule } from './gateway.module.js';
+import { serveApiDocs } from './http/api-docs.js';
 import { HttpExceptionFilter } from './http/http-exception.filter.js';
 import { openApiDocument } from './http/openapi.js';
 import { answerOversizedBodies } from './http/oversized-body.js';
@@ -64,7 +64,7 @@ export async function bootstrapGateway(config: GatewayConfig): Promise<void> {
   app.useGlobalFilters(new HttpExceptionFilter(logger));
   // JSON only: any other body type is 415 (Fastify would parse text/plain by default).
   adapter.getInstance().removeContentTypeParser('text/plain');
-  SwaggerModule.setup('docs', app, openApiDocument(), { jsonDocumentUrl: 'openapi.json' });
+  serveApiDocs(adapter.getInstance(), openApiDocument());
 
   app.connectMicroservice(
     grpcTransportOptions(

@@ -331,6 +331,54 @@ describe('the edge gateway, end to end over REST and gRPC', () => {
     expect((grpcError as ServiceError).code).toBe(status.RESOURCE_EXHAUSTED);
   });
 
+  it('serves the OpenAPI document and the docs page with every file it loads', async () => {
+    const document = await rest('GET', '/openapi.json', { as: 'nobody' });
+    expect(document.status).toBe(200);
+    expect(document.headers.get('content-type')).toMatch(/^application\/json/);
+    const openapi = document.body as { openapi: string; paths: Record<string, Record<string, unknown>> };
+    expect(openapi.openapi).toBe('3.0.3');
+    expect(Object.keys(openapi.paths)).toEqual(
+      expect.arrayContaining(['/api/v1/devices', '/api/v1/readings', '/api/v1/alerts/stream', '/status']),
+    );
+    expect(openapi.paths['/api/v1/readings']?.['post']).toHaveProperty('requestBody');
+
+    const base = `http://127.0.0.1:${t.stack.services.find((s) => s.httpPort)!.httpPort}`;
+    const page = await fetch(`${base}/docs`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toMatch(/^text\/html/);
+    const loaded = [...(await page.text()).matchAll(/(?:src|href)="([^"]+)"/g)].map(([, url = '']) => url);
+    expect(loaded).toEqual(expect.arrayContaining(['/docs/swagger-ui-bundle.js', '/docs/docs.js']));
+    const types: Record<string, RegExp> = { css: /^text\/css/, js: /javascript/, png: /^image\/png/ };
+    for (const url of loaded) {
+      const file = await fetch(base + url);
+      const body = await file.text();
+      expect([url, file.status, body.length > 0]).toEqual([url, 200, true]);
+      expect(file.headers.get('content-type')).toMatch(types[url.split('.').at(-1) ?? ''] ?? /^$/);
+      if (url === '/docs/docs.js') expect(body).toContain("url: '/openapi.json'");
+    }
+    // Swagger UI's files are served with validators, so a browser revalidates instead of reloading.
+    const css = await fetch(`${base}/docs/swagger-ui.css`);
+    const etag = css.headers.get('etag') ?? '';
+    await css.arrayBuffer();
+    expect(etag).not.toBe('');
+    // (A browser revalidating sends max-age=0; fetch would otherwise add no-cache, which forbids a 304.)
+    const revalidated = await fetch(`${base}/docs/swagger-ui.css`, {
+      headers: { 'if-none-match': etag, 'cache-control': 'max-age=0' },
+    });
+    expect(revalidated.status).toBe(304);
+    // Nothing else of the package, nor anything outside it, is reachable under /docs.
+    for (const path of ['/docs/package.json', '/docs/..%2F..%2Fpackage.json', '/docs/swagger-ui.js.map']) {
+      const refused = await rest('GET', path, { as: 'nobody' });
+      expect([path, refused.status, errorOf(refused.body).reason]).toEqual([
+        path,
+        404,
+        'HTTP.ROUTE_NOT_FOUND',
+      ]);
+    }
+    const slash = await fetch(`${base}/docs/`, { redirect: 'manual' });
+    expect([slash.status, slash.headers.get('location')]).toEqual([302, '/docs']);
+  });
+
   it('reports each downstream in /status, and names an unavailable one in 503s', async () => {
     const healthy = await rest('GET', '/status', { as: 'nobody' });
     expect(healthy.status).toBe(200);

@@ -1,4 +1,4 @@
-import type { OpenAPIObject } from '@nestjs/swagger';
+import type { OpenAPIV3 } from 'openapi-types';
 import { z } from 'zod';
 import {
   acknowledgeSchema,
@@ -159,9 +159,9 @@ const errorResponse = {
   description: 'Error: {"error": {code, status, reason, message, details?, service?}}',
 };
 
-/** The OpenAPI 3.1 document served at /openapi.json and rendered at /docs. */
-export function openApiDocument(): OpenAPIObject {
-  const paths: OpenAPIObject['paths'] = {};
+/** The OpenAPI 3.0 document served at /openapi.json and rendered at /docs. */
+export function openApiDocument(): OpenAPIV3.Document {
+  const paths: OpenAPIV3.PathsObject = {};
   for (const route of ROUTES) {
     const parameters = [
       ...[...route.path.matchAll(/\{(\w+)\}/g)].map(([, name]) => ({
