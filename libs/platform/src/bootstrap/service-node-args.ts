@@ -10,10 +10,11 @@ export const SERVICE_HEAP_ARGS: readonly string[] = ['--max-semi-space-size=8', 
 
 /**
  * The edge gateway's heap settings: a young generation of 2 × 4 MiB and old-generation growth of 1.3×.
- * At 1,000 REST requests/s a seventh of what it allocates outlives a young collection, and its old
- * generation filled with that between full collections: its peak was 155-161 MiB with the services'
- * settings, 138-142 with these, at the same CPU per request (README, Benchmarks). Streaming through
- * it costs about a fifth more of its CPU per reading; the other services keep the roomier settings.
+ * At 1,000 REST requests/s it allocates about 35 MB/s and promotes 3-4 MB/s of it (requests still in
+ * flight at two young collections), which filled its old generation between full collections: its
+ * peak was 150-151 MiB with the services' settings, 132-133 with these, at the same CPU per request
+ * (README, Benchmarks). Streaming through it costs about a fifth more of its CPU per reading; the
+ * other services keep the roomier settings.
  */
 export const GATEWAY_HEAP_ARGS: readonly string[] = ['--max-semi-space-size=4', '--heap-growing-percent=30'];
 
