@@ -1,5 +1,6 @@
 /**
- * V8 heap settings every service starts with, locally, in tests and in the container image. Node 24
+ * The V8 heap settings the services share (the gateway and the processor have their own, below), the
+ * same locally, in tests and in the container image. Node 24
  * lets the young generation grow to 2 × 64 MiB under load, and the old generation grow to up to four
  * times what survived the last full collection: together most of a busy service's resident memory.
  * A young generation of 2 × 8 MiB and old-generation growth of 1.5× took 20–60 MiB off the busy services'
