@@ -82,9 +82,13 @@ export class PublishReadingsService {
     }
   }
 
+  /**
+   * The reading as the device's own: copied only to fill in an empty device id. Streamed readings
+   * mostly name their device already; a copy of each was 3-4% of what the gateway allocated.
+   */
   private ownReading(device: DeviceIdentity, reading: Reading): Reading {
-    if (reading.deviceId === '' || reading.deviceId === device.deviceId)
-      return { ...reading, deviceId: device.deviceId };
+    if (reading.deviceId === device.deviceId) return reading;
+    if (reading.deviceId === '') return { ...reading, deviceId: device.deviceId };
     throw new PermissionDeniedError(
       'AUTH.FOREIGN_DEVICE',
       `this key belongs to device ${device.deviceId}; it cannot publish for ${reading.deviceId}`,
