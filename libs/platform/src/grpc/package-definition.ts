@@ -1,10 +1,12 @@
 import type { MethodDefinition, ServiceDefinition } from '@grpc/grpc-js';
+import type { BinaryReader } from '@bufbuild/protobuf/wire';
+import { BufferReader } from './buffer-reader.js';
 
 /** Encode/decode pair that ts-proto generates for every message. */
 // Method syntax keeps parameters bivariant, so every generated MessageFns<T> fits.
 export interface MessageCodec<T = unknown> {
   encode(message: T): { finish(): Uint8Array };
-  decode(input: Uint8Array): T;
+  decode(input: BinaryReader | Uint8Array): T;
 }
 
 /** The shape of ts-proto's `outputServices=generic-definitions` service descriptors. */
@@ -26,7 +28,7 @@ export interface GenericServiceDefinition {
 }
 
 const serializer = (codec: MessageCodec) => (value: unknown) => Buffer.from(codec.encode(value).finish());
-const deserializer = (codec: MessageCodec) => (bytes: Buffer) => codec.decode(bytes);
+const deserializer = (codec: MessageCodec) => (bytes: Buffer) => codec.decode(new BufferReader(bytes));
 
 /**
  * A grpc-js service definition whose (de)serialisation is ts-proto's own code, so the objects
