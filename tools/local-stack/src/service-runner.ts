@@ -33,7 +33,7 @@ export function formatLogLine(name: string, color: number, line: string): string
   }
 }
 
-/** Starts one service with the services' Node arguments (V8 settings, preloads) and prefixes its output with its name. */
+/** Starts one service with its Node arguments (its V8 settings, the preloads) and prefixes its output with its name. */
 export function runService(
   name: string,
   index: number,
