@@ -36,6 +36,9 @@ export const gatewayConfigSchema = z
       .max(64 * 1024 * 1024)
       .default(1024 * 1024),
     MAX_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(1000),
+    // How many batches of one PublishReadings stream are read ahead of their acknowledgement; at that
+    // many the stream is no longer read, so a client far ahead waits instead of filling the gateway.
+    PUBLISH_STREAM_READ_AHEAD: z.coerce.number().int().min(1).max(1_000).default(8),
     // Single readings of concurrent requests wait this long to share one IngestBatch call (only while a
     // call is out: a request that finds none goes at once); 0 = one Ingest each.
     SINGLE_READING_LINGER_MS: z.coerce.number().int().min(0).max(1_000).default(2),
@@ -72,6 +75,7 @@ export const gatewayConfigSchema = z
     redisUrl: env.REDIS_URL,
     trustForwardedFor: env.TRUST_FORWARDED_FOR,
     maxBatchSize: env.MAX_BATCH_SIZE,
+    publishStreamReadAhead: env.PUBLISH_STREAM_READ_AHEAD,
     singleReadings: {
       lingerMs: env.SINGLE_READING_LINGER_MS,
       maxReadings: env.SINGLE_READING_BATCH_MAX,

@@ -6,6 +6,7 @@ import { eventually } from '@iot-mesh/platform/testing';
 import type { EdgeGatewayClient, PublishReadingsRequest } from '@iot-mesh/proto/iotmesh/edge/v1/edge_gateway';
 import { firstValueFrom, Subject, take, toArray } from 'rxjs';
 import { deviceMetadata, edgeClient, openEventStream, restClient } from './gateway-client.js';
+import { metricSum } from './stack-clients.js';
 import { OPERATOR_TOKEN, signatureIsValid, startTestStack, type TestStack } from './test-stack.js';
 
 const minute = Math.floor(Date.now() / 60_000) * 60_000;
@@ -23,6 +24,7 @@ type ErrorBody = {
 };
 const errorOf = (body: unknown) => (body as ErrorBody).error;
 const AUTH_CACHE_TTL_MS = 3_000;
+const READ_AHEAD = 3;
 
 describe('the edge gateway, end to end over REST and gRPC', () => {
   let t: TestStack;
@@ -54,6 +56,9 @@ describe('the edge gateway, end to end over REST and gRPC', () => {
       RATE_LIMIT_IP_PER_SECOND: '10000',
       RATE_LIMIT_IP_BURST: '10000',
       AUTH_CACHE_TTL_MS: String(AUTH_CACHE_TTL_MS),
+      PUBLISH_STREAM_READ_AHEAD: String(READ_AHEAD),
+      // Long enough that a call to the sensor ingestion stopped below waits rather than fails.
+      DOWNSTREAM_DEADLINE_MS: '30000',
     });
     rest = restClient(t.stack);
     edge = edgeClient(t.stack);
@@ -114,14 +119,8 @@ describe('the edge gateway, end to end over REST and gRPC', () => {
 
   it('verifies a key once for a burst of concurrent requests, and refreshes it once when the cache time is over', async () => {
     const apiKey = await registerDevice('e2e-auth-burst');
-    const registryAdmin = t.stack.services.find((service) => service.name === 'device-registry')!.adminPort;
-    const verifications = async () => {
-      const metrics = await (await fetch(`http://127.0.0.1:${registryAdmin}/metrics`)).text();
-      return metrics
-        .split('\n')
-        .filter((line) => line.startsWith('grpc_server_handled_total{') && line.includes('"VerifyDeviceKey"'))
-        .reduce((sum, line) => sum + Number(line.split(' ').pop()), 0);
-    };
+    const verifications = () =>
+      metricSum(t.stack, 'device-registry', 'grpc_server_handled_total', '"VerifyDeviceKey"');
     const burst = async () =>
       (
         await Promise.all(
@@ -308,6 +307,54 @@ describe('the edge gateway, end to end over REST and gRPC', () => {
     const resolved = await rest('GET', `/api/v1/alerts/${alertId}`);
     expect((resolved.body as { state: string }).state).toBe('ALERT_STATE_RESOLVED');
     await sse.stop();
+  });
+
+  it('stops reading a device stream that runs too far ahead of its acknowledgements, and loses none of it', async () => {
+    const apiKey = await registerDevice('e2e-read-ahead');
+    const pending = () => metricSum(t.stack, 'edge-gateway', 'edge_gateway_publish_batches_pending');
+    const ingestion = t.stack.processes().find((p) => p.name === 'sensor-ingestion')!;
+    const count = 12; // within the device's burst of 20
+    const batches = new Subject<PublishReadingsRequest>();
+    const acks = firstValueFrom(
+      edge.service.publishReadings(batches, deviceMetadata(apiKey)).pipe(take(count), toArray()),
+    );
+    const send = (i: number) =>
+      batches.next({
+        batchId: `ra-${i}`,
+        readings: [0, 1].map((n) => ({
+          readingId: `ra-${i}-${n}`,
+          deviceId: '',
+          sensorType: 1,
+          value: 20 + n,
+          unit: 'celsius',
+          timestamp: { seconds: Math.floor((minute + 7_000) / 1000), nanos: 0 },
+          customSensor: '',
+        })),
+      });
+    process.kill(ingestion.pid, 'SIGSTOP');
+    try {
+      // The first batch alone, so that the stream's handler is running before the rest arrive.
+      send(0);
+      await eventually(
+        async () => ((await pending()) === 1 ? true : undefined),
+        'the first batch to be read',
+      );
+      for (let i = 1; i < count; i++) send(i);
+      await eventually(
+        async () => ((await pending()) >= READ_AHEAD ? true : undefined),
+        'batches to be read',
+      );
+      // Given time, a gateway reading on would have taken all twelve: they are small and already sent.
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      expect(await pending()).toBe(READ_AHEAD);
+    } finally {
+      process.kill(ingestion.pid, 'SIGCONT');
+    }
+    const answered = await acks;
+    batches.complete();
+    expect(answered.map((ack) => ack.batchId)).toEqual(Array.from({ length: count }, (_, i) => `ra-${i}`));
+    expect(answered.every((ack) => ack.acceptedCount === 2 && ack.duplicateCount === 0)).toBe(true);
+    await eventually(async () => ((await pending()) === 0 ? true : undefined), 'no batch left pending');
   });
 
   it('rate limits a device: HTTP 429 with Retry-After, gRPC RESOURCE_EXHAUSTED', async () => {

@@ -39,3 +39,20 @@ export function stackClients(stack: Stack) {
     close: () => clients.forEach((client) => client.close()),
   };
 }
+
+/** The sum of a service's Prometheus samples of `name` whose labels contain `labelsPart` (from `/metrics`). */
+export async function metricSum(
+  stack: Stack,
+  service: string,
+  name: string,
+  labelsPart = '',
+): Promise<number> {
+  const adminPort = stack.services.find((s) => s.name === service)!.adminPort;
+  const text = await (await fetch(`http://127.0.0.1:${adminPort}/metrics`)).text();
+  return text
+    .split('\n')
+    .filter(
+      (line) => (line.startsWith(`${name}{`) || line.startsWith(`${name} `)) && line.includes(labelsPart),
+    )
+    .reduce((sum, line) => sum + Number(line.split(' ').pop()), 0);
+}

@@ -1,7 +1,7 @@
 import { Controller, Inject, UseFilters } from '@nestjs/common';
 import { GrpcMethod, GrpcStreamMethod } from '@nestjs/microservices';
-import type { Metadata, ServerUnaryCall } from '@grpc/grpc-js';
-import { GrpcExceptionFilter } from '@iot-mesh/platform';
+import type { Metadata, ServerDuplexStream, ServerUnaryCall } from '@grpc/grpc-js';
+import { GrpcExceptionFilter, METRICS_REGISTRY } from '@iot-mesh/platform';
 import {
   EDGE_GATEWAY_SERVICE_NAME as SERVICE,
   type PublishReadingRequest,
@@ -11,7 +11,8 @@ import {
   type WatchAlertsRequest,
   type WatchAlertsResponse,
 } from '@iot-mesh/proto/iotmesh/edge/v1/edge_gateway';
-import { concatMap, defer, from, map, shareReplay, switchMap, type Observable } from 'rxjs';
+import { Gauge, type Registry } from 'prom-client';
+import { concatMap, defer, finalize, from, map, shareReplay, switchMap, tap, type Observable } from 'rxjs';
 import { AlertStreamService } from '../alerts/alert-stream.service.js';
 import { clientAddress } from '../auth/client-address.js';
 import { DeviceAuthService, type DeviceIdentity } from '../auth/device-auth.service.js';
@@ -20,6 +21,7 @@ import type { GatewayConfig } from '../config.js';
 import { GATEWAY_CONFIG } from '../gateway.di-tokens.js';
 import { RateLimits } from '../rate-limit/rate-limits.js';
 import { PublishReadingsService } from './publish-readings.service.js';
+import { StreamReadAhead } from './stream-read-ahead.js';
 
 /**
  * The public gRPC API for devices; every call carries the device's API key in its metadata. In this
@@ -28,24 +30,37 @@ import { PublishReadingsService } from './publish-readings.service.js';
 @Controller()
 @UseFilters(GrpcExceptionFilter)
 export class EdgeGatewayGrpcController {
+  private readonly pendingBatches: Gauge;
+
   constructor(
     private readonly auth: DeviceAuthService,
     private readonly publisher: PublishReadingsService,
     private readonly alerts: AlertStreamService,
     private readonly limits: RateLimits,
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
-  ) {}
+    @Inject(METRICS_REGISTRY) registry: Registry,
+  ) {
+    this.pendingBatches = new Gauge({
+      name: 'edge_gateway_publish_batches_pending',
+      help: 'PublishReadings batches read from device streams and not yet acknowledged',
+      registers: [registry],
+    });
+  }
 
   // The request stream is a hot subject: it is subscribed at once (so no batch sent while the key is
-  // being verified is lost), the key is verified once, and batches are acknowledged in order.
+  // being verified is lost), the key is verified once, and batches are handled one at a time and
+  // acknowledged in order. A client that sends far ahead of the acknowledgements is held back by
+  // flow control once PUBLISH_STREAM_READ_AHEAD batches wait (see StreamReadAhead).
   @GrpcStreamMethod(SERVICE, 'PublishReadings')
   publishReadings(
     requests: Observable<PublishReadingsRequest>,
     metadata: Metadata,
-    call: { getPeer(): string },
+    call: ServerDuplexStream<PublishReadingsRequest, PublishReadingsResponse>,
   ): Observable<PublishReadingsResponse> {
     const device = defer(() => this.admit(metadata, call.getPeer())).pipe(shareReplay(1));
+    const readAhead = new StreamReadAhead(call, this.config.publishStreamReadAhead, this.pendingBatches);
     return requests.pipe(
+      tap(() => readAhead.read()),
       concatMap((batch) =>
         device.pipe(
           concatMap(async (identity) => ({
@@ -54,6 +69,8 @@ export class EdgeGatewayGrpcController {
           })),
         ),
       ),
+      tap(() => readAhead.answered()),
+      finalize(() => readAhead.closed()),
     );
   }
 
