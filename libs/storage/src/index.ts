@@ -3,3 +3,4 @@ export * from './database.js';
 export * from './migrate.js';
 export * from './node-sqlite.adapter.js';
 export * from './chunked.js';
+export * from './sized-query-cache.js';

@@ -5,6 +5,7 @@ import { sql, type Kysely } from 'kysely';
 import type { Migration } from 'kysely/migration';
 import { createDatabase, describeStorage } from './database.js';
 import { migrateToLatest } from './migrate.js';
+import { SizedQueryCache } from './sized-query-cache.js';
 import type { StorageSettings } from './storage-settings.js';
 import { startTestPostgres, type TestPostgres } from './testing/postgres-harness.js';
 
@@ -72,6 +73,52 @@ describe.each(['sqlite', 'postgres'] as const)('storage on %s', (kind) => {
     expect(Number(count.n)).toBe(1);
   });
 
+  it('binds later lists of rows to the SQL compiled for the first list of their length', async () => {
+    const db = createDatabase<Schema>(settings);
+    await migrateToLatest(db as Kysely<unknown>, migrations);
+    let compiled = 0;
+    const upsert = new SizedQueryCache(
+      (rows: readonly Schema['notes'][]) => {
+        compiled += 1;
+        return db
+          .insertInto('notes')
+          .values([...rows])
+          .onConflict((conflict) =>
+            conflict.column('id').doUpdateSet((eb) => ({ body: eb.ref('excluded.body') })),
+          )
+          .returning(['id', 'body']);
+      },
+      (row: Schema['notes']) => [row.id, row.body, row.size],
+    );
+    const note = (id: string, body: string) => ({ id: `sized-${id}`, body, size: 1 });
+    const run = async (rows: Schema['notes'][]) => (await db.executeQuery(upsert.query(rows))).rows;
+
+    expect(await run([note('1', 'one'), note('2', 'two'), note('3', 'three')])).toHaveLength(3);
+    expect(await run([note('4', 'four'), note('1', 'one again'), note('5', 'five')])).toEqual([
+      { id: 'sized-4', body: 'four' },
+      { id: 'sized-1', body: 'one again' },
+      { id: 'sized-5', body: 'five' },
+    ]);
+    expect(await run([note('6', 'six'), note('7', 'seven')])).toHaveLength(2);
+    expect(compiled).toBe(2);
+    const stored = await db
+      .selectFrom('notes')
+      .select(['id', 'body'])
+      .where('id', 'like', 'sized-%')
+      .orderBy('id')
+      .execute();
+    await db.destroy();
+    expect(stored.map((row) => `${row.id}=${row.body}`)).toEqual([
+      'sized-1=one again',
+      'sized-2=two',
+      'sized-3=three',
+      'sized-4=four',
+      'sized-5=five',
+      'sized-6=six',
+      'sized-7=seven',
+    ]);
+  });
+
   it('describes itself without credentials', () => {
     expect(describeStorage(settings)).toMatch(
       kind === 'sqlite'
@@ -98,5 +145,38 @@ describe('embedded SQLite adapter', () => {
     await expect(read('missing')).resolves.toBeUndefined();
     await db.destroy();
     rmSync(dir, { recursive: true, force: true });
+  });
+});
+
+describe('SizedQueryCache', () => {
+  const db = createDatabase<Schema>({ kind: 'sqlite', file: join(tmpdir(), 'iot-mesh-sized-query.sqlite') });
+  const insert = (values: (row: Schema['notes']) => unknown[]) => {
+    const built: number[] = [];
+    const cache = new SizedQueryCache((rows: readonly Schema['notes'][]) => {
+      built.push(rows.length);
+      return db.insertInto('notes').values([...rows]);
+    }, values);
+    return { cache, built };
+  };
+  const notes = (count: number) =>
+    Array.from({ length: count }, (_, i) => ({ id: `n${i}`, body: 'b', size: i }));
+  afterAll(() => db.destroy());
+
+  it('refuses values that are not the ones the built query binds, in its order', () => {
+    const { cache } = insert((row) => [row.body, row.id, row.size]);
+    expect(() => cache.query(notes(2))).toThrow(/are not the ones it binds/);
+  });
+
+  it('keeps the SQL of the 64 row counts used last', () => {
+    const { cache, built } = insert((row) => [row.id, row.body, row.size]);
+    for (let count = 1; count <= 65; count++) cache.query(notes(count));
+    cache.query(notes(65));
+    expect(built).toHaveLength(65);
+    cache.query(notes(1)); // the least recently used, dropped when the 65th arrived
+    expect(built).toHaveLength(66);
+    cache.query(notes(3)); // still kept
+    cache.query(notes(2)); // dropped in turn, by the 1 compiled again
+    cache.query(notes(64));
+    expect(built).toEqual([...Array.from({ length: 65 }, (_, i) => i + 1), 1, 2]);
   });
 });

@@ -6,6 +6,7 @@ import type { WindowAggregate } from '../aggregates/domain/window-aggregate.js';
 import { KyselyReadingsTransaction } from './kysely-readings.transaction.js';
 import type { ProcessorStore, ReadingsTransaction, WindowQuery } from './processor-store.port.js';
 import { processorMigrations } from './processor.migrations.js';
+import { processorStatements, type ProcessorStatements } from './processor.statements.js';
 import type { ProcessorDatabase } from './processor.schema.js';
 import { WindowCache } from './window-cache.js';
 import { fromWindowRow } from './window.rows.js';
@@ -18,18 +19,25 @@ export class KyselyProcessorStore implements ProcessorStore {
     private readonly rowLocks: boolean,
     /** Decoded sketches of the windows this process wrote last; see WindowCache. */
     private readonly cache: WindowCache,
+    private readonly statements: ProcessorStatements,
   ) {}
 
   static async open(settings: StorageSettings, cachedWindows = 4096): Promise<KyselyProcessorStore> {
     const db = createDatabase<ProcessorDatabase>(settings);
     await migrateToLatest(db as Kysely<unknown>, processorMigrations(settings.kind));
-    return new KyselyProcessorStore(db, settings.kind === 'postgres', new WindowCache(cachedWindows));
+    const rowLocks = settings.kind === 'postgres';
+    return new KyselyProcessorStore(
+      db,
+      rowLocks,
+      new WindowCache(cachedWindows),
+      processorStatements(db, rowLocks),
+    );
   }
 
   async inTransaction<T>(work: (transaction: ReadingsTransaction) => Promise<T>): Promise<T> {
     let transaction: KyselyReadingsTransaction | undefined;
     const result = await this.db.transaction().execute((trx) => {
-      transaction = new KyselyReadingsTransaction(trx, this.rowLocks, this.cache);
+      transaction = new KyselyReadingsTransaction(trx, this.rowLocks, this.cache, this.statements);
       return work(transaction);
     });
     // Only committed writes are cached: a rolled-back one left the rows as they were.

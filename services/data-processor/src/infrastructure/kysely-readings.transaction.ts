@@ -1,16 +1,13 @@
 import { randomInt } from 'node:crypto';
 import { chunked } from '@iot-mesh/storage';
-import { sql, type Transaction } from 'kysely';
+import type { Transaction } from 'kysely';
 import { windowId, type WindowKey } from '../aggregates/domain/window.js';
 import type { WindowAggregate } from '../aggregates/domain/window-aggregate.js';
 import { readingRefId, type ReadingRef, type ReadingsTransaction } from './processor-store.port.js';
 import type { ProcessorDatabase } from './processor.schema.js';
+import type { ProcessorStatements } from './processor.statements.js';
 import type { CachedSketch, WindowCache } from './window-cache.js';
 import { fromWindowRow, placeholderRow, toWindowRow } from './window.rows.js';
-
-// Typed, as PostgreSQL would otherwise take the parameters of a VALUES list for text.
-const keyTuple = (key: WindowKey) =>
-  sql`(cast(${key.deviceId} as text), cast(${key.sensorType} as integer), cast(${key.window} as integer), cast(${key.startTime} as bigint))`;
 
 /** A fresh row revision: random, so no other write (by any process, before or after a prune) reuses it. */
 const newRevision = () => randomInt(1, 2 ** 48 - 1);
@@ -35,6 +32,7 @@ export class KyselyReadingsTransaction implements ReadingsTransaction {
     private readonly trx: Transaction<ProcessorDatabase>,
     private readonly rowLocks: boolean,
     private readonly cache: WindowCache,
+    private readonly statements: ProcessorStatements,
   ) {}
 
   async recordNewReadings(readings: readonly ReadingRef[], seenAt: number): Promise<ReadingRef[]> {
@@ -42,12 +40,11 @@ export class KyselyReadingsTransaction implements ReadingsTransaction {
     const inserted: ReadingRef[] = [];
     for (const chunk of chunked(unique)) {
       // A concurrent call inserting the same id blocks here until it commits, then sees the conflict.
-      const rows = await this.trx
-        .insertInto('seen_readings')
-        .values(chunk.map((r) => ({ device_id: r.deviceId, reading_id: r.readingId, seen_time: seenAt })))
-        .onConflict((conflict) => conflict.columns(['device_id', 'reading_id']).doNothing())
-        .returning(['device_id', 'reading_id'])
-        .execute();
+      const { rows } = await this.trx.executeQuery(
+        this.statements.recordSeen.query(
+          chunk.map((r) => ({ device_id: r.deviceId, reading_id: r.readingId, seen_time: seenAt })),
+        ),
+      );
       inserted.push(...rows.map((row) => ({ deviceId: row.device_id, readingId: row.reading_id })));
     }
     return inserted;
@@ -68,19 +65,8 @@ export class KyselyReadingsTransaction implements ReadingsTransaction {
           )
           .execute();
       }
-      let query = this.trx
-        .selectFrom('windows')
-        .selectAll()
-        // One row-value lookup: SQLite prepares it several times faster than an OR of one term per key.
-        .where(
-          sql<boolean>`(device_id, sensor_type, window_size, start_time) in (values ${sql.join(chunk.map(keyTuple))})`,
-        )
-        .orderBy('device_id')
-        .orderBy('sensor_type')
-        .orderBy('window_size')
-        .orderBy('start_time');
-      if (this.rowLocks) query = query.forUpdate();
-      for (const row of await query.execute()) {
+      const { rows } = await this.trx.executeQuery(this.statements.selectWindows.query(chunk));
+      for (const row of rows) {
         const window = fromWindowRow(row);
         if (window.count === 0) continue;
         const id = windowId(window);
@@ -94,30 +80,15 @@ export class KyselyReadingsTransaction implements ReadingsTransaction {
   async saveWindows(windows: readonly WindowAggregate[]): Promise<void> {
     const sorted = sortedBy(windows, windowId);
     for (const chunk of chunked(sorted, 200)) {
-      await this.trx
-        .insertInto('windows')
-        .values(
-          chunk.map((window) => {
-            const revision = newRevision();
-            if (window.decodedSketch !== undefined) {
-              const entry = { revision, count: window.count, sketch: window.decodedSketch };
-              this.written.set(windowId(window), entry);
-            }
-            return toWindowRow(window, revision);
-          }),
-        )
-        .onConflict((conflict) =>
-          conflict.columns(['device_id', 'sensor_type', 'window_size', 'start_time']).doUpdateSet((eb) => ({
-            end_time: eb.ref('excluded.end_time'),
-            count: eb.ref('excluded.count'),
-            min: eb.ref('excluded.min'),
-            max: eb.ref('excluded.max'),
-            sum: eb.ref('excluded.sum'),
-            sketch: eb.ref('excluded.sketch'),
-            revision: eb.ref('excluded.revision'),
-          })),
-        )
-        .execute();
+      const rows = chunk.map((window) => {
+        const revision = newRevision();
+        if (window.decodedSketch !== undefined) {
+          const entry = { revision, count: window.count, sketch: window.decodedSketch };
+          this.written.set(windowId(window), entry);
+        }
+        return toWindowRow(window, revision);
+      });
+      await this.trx.executeQuery(this.statements.saveWindows.query(rows));
     }
   }
 }

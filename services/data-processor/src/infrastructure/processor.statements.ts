@@ -1,0 +1,81 @@
+import { SizedQueryCache } from '@iot-mesh/storage';
+import { sql, type Insertable, type Kysely } from 'kysely';
+import type { WindowKey } from '../aggregates/domain/window.js';
+import type { ProcessorDatabase } from './processor.schema.js';
+
+type SeenRow = Insertable<ProcessorDatabase['seen_readings']>;
+type WindowInsert = Insertable<ProcessorDatabase['windows']>;
+
+// Typed, as PostgreSQL would otherwise take the parameters of a VALUES list for text.
+const keyTuple = (key: WindowKey) =>
+  sql`(cast(${key.deviceId} as text), cast(${key.sensorType} as integer), cast(${key.window} as integer), cast(${key.startTime} as bigint))`;
+
+/**
+ * The statements of ProcessReadings that take one row per reading or window, compiled once per row
+ * count (see SizedQueryCache). The rows of each list must all have the shape the values function reads.
+ */
+export function processorStatements(db: Kysely<ProcessorDatabase>, rowLocks: boolean) {
+  return {
+    /** Inserts the reading ids not seen before, and returns those it inserted. */
+    recordSeen: new SizedQueryCache(
+      (rows: readonly SeenRow[]) =>
+        db
+          .insertInto('seen_readings')
+          .values([...rows])
+          .onConflict((conflict) => conflict.columns(['device_id', 'reading_id']).doNothing())
+          .returning(['device_id', 'reading_id']),
+      (row: SeenRow) => [row.device_id, row.reading_id, row.seen_time],
+    ),
+    /** The stored windows of these keys in key order; on PostgreSQL locked until the transaction ends. */
+    selectWindows: new SizedQueryCache(
+      (keys: readonly WindowKey[]) => {
+        const query = db
+          .selectFrom('windows')
+          .selectAll()
+          // One row-value lookup: SQLite prepares it several times faster than an OR of one term per key.
+          .where(
+            sql<boolean>`(device_id, sensor_type, window_size, start_time) in (values ${sql.join(keys.map(keyTuple))})`,
+          )
+          .orderBy('device_id')
+          .orderBy('sensor_type')
+          .orderBy('window_size')
+          .orderBy('start_time');
+        return rowLocks ? query.forUpdate() : query;
+      },
+      (key: WindowKey) => [key.deviceId, key.sensorType, key.window, key.startTime],
+    ),
+    /** Writes whole windows, replacing the stored row of a window that has one. */
+    saveWindows: new SizedQueryCache(
+      (rows: readonly WindowInsert[]) =>
+        db
+          .insertInto('windows')
+          .values([...rows])
+          .onConflict((conflict) =>
+            conflict.columns(['device_id', 'sensor_type', 'window_size', 'start_time']).doUpdateSet((eb) => ({
+              end_time: eb.ref('excluded.end_time'),
+              count: eb.ref('excluded.count'),
+              min: eb.ref('excluded.min'),
+              max: eb.ref('excluded.max'),
+              sum: eb.ref('excluded.sum'),
+              sketch: eb.ref('excluded.sketch'),
+              revision: eb.ref('excluded.revision'),
+            })),
+          ),
+      (row: WindowInsert) => [
+        row.device_id,
+        row.sensor_type,
+        row.window_size,
+        row.start_time,
+        row.end_time,
+        row.count,
+        row.min,
+        row.max,
+        row.sum,
+        row.sketch,
+        row.revision,
+      ],
+    ),
+  };
+}
+
+export type ProcessorStatements = ReturnType<typeof processorStatements>;
