@@ -57,13 +57,7 @@ export class KyselyReadingsTransaction implements ReadingsTransaction {
       // Reserving missing windows first gives a concurrent writer of a brand-new window a row to wait on.
       // SQLite needs none: it has one writer at a time, and the transaction already wrote its reading ids.
       if (this.rowLocks) {
-        await this.trx
-          .insertInto('windows')
-          .values(chunk.map(placeholderRow))
-          .onConflict((conflict) =>
-            conflict.columns(['device_id', 'sensor_type', 'window_size', 'start_time']).doNothing(),
-          )
-          .execute();
+        await this.trx.executeQuery(this.statements.reserveWindows.query(chunk.map(placeholderRow)));
       }
       const { rows } = await this.trx.executeQuery(this.statements.selectWindows.query(chunk));
       for (const row of rows) {

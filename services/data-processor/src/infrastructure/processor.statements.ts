@@ -10,6 +10,21 @@ type WindowInsert = Insertable<ProcessorDatabase['windows']>;
 const keyTuple = (key: WindowKey) =>
   sql`(cast(${key.deviceId} as text), cast(${key.sensorType} as integer), cast(${key.window} as integer), cast(${key.startTime} as bigint))`;
 
+/** A window row's values in the order of its columns in the table. */
+const windowValues = (row: WindowInsert) => [
+  row.device_id,
+  row.sensor_type,
+  row.window_size,
+  row.start_time,
+  row.end_time,
+  row.count,
+  row.min,
+  row.max,
+  row.sum,
+  row.sketch,
+  row.revision,
+];
+
 /**
  * The statements of ProcessReadings that take one row per reading or window, compiled once per row
  * count (see SizedQueryCache). The rows of each list must all have the shape the values function reads.
@@ -44,6 +59,17 @@ export function processorStatements(db: Kysely<ProcessorDatabase>, rowLocks: boo
       },
       (key: WindowKey) => [key.deviceId, key.sensorType, key.window, key.startTime],
     ),
+    /** Inserts rows for windows that have none (PostgreSQL, to have a row to lock). */
+    reserveWindows: new SizedQueryCache(
+      (rows: readonly WindowInsert[]) =>
+        db
+          .insertInto('windows')
+          .values([...rows])
+          .onConflict((conflict) =>
+            conflict.columns(['device_id', 'sensor_type', 'window_size', 'start_time']).doNothing(),
+          ),
+      windowValues,
+    ),
     /** Writes whole windows, replacing the stored row of a window that has one. */
     saveWindows: new SizedQueryCache(
       (rows: readonly WindowInsert[]) =>
@@ -61,19 +87,7 @@ export function processorStatements(db: Kysely<ProcessorDatabase>, rowLocks: boo
               revision: eb.ref('excluded.revision'),
             })),
           ),
-      (row: WindowInsert) => [
-        row.device_id,
-        row.sensor_type,
-        row.window_size,
-        row.start_time,
-        row.end_time,
-        row.count,
-        row.min,
-        row.max,
-        row.sum,
-        row.sketch,
-        row.revision,
-      ],
+      windowValues,
     ),
   };
 }
