@@ -8,6 +8,7 @@ describe('ingestion config', () => {
       deviceRegistryAddress: '127.0.0.1:50052',
       dataProcessorAddress: '127.0.0.1:50054',
       maxBatchSize: 1000,
+      ingestStreamReadAhead: 8,
       forwardChunkSize: 500,
       forwardLingerMs: 2,
       timeLimits: { maxFutureSkewMs: 300_000, maxReadingAgeMs: 604_800_000 },

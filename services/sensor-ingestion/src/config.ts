@@ -9,6 +9,9 @@ export const ingestionConfigSchema = z
     DEVICE_REGISTRY_ADDRESS: z.string().min(1).default('127.0.0.1:50052'),
     DATA_PROCESSOR_ADDRESS: z.string().min(1).default('127.0.0.1:50054'),
     MAX_BATCH_SIZE: count(1000, 10_000),
+    // How many batches of one IngestStream call are read ahead of the one being ingested; at that many
+    // the stream is no longer read, so a client far ahead waits instead of filling the service.
+    INGEST_STREAM_READ_AHEAD: count(8, 1_000),
     FORWARD_CHUNK_SIZE: count(500, 10_000),
     // How long accepted readings wait to share one ProcessReadings call with other callers (only while a
     // call is out: a caller that finds none goes at once); 0 = never.
@@ -33,6 +36,7 @@ export const ingestionConfigSchema = z
     deviceRegistryAddress: env.DEVICE_REGISTRY_ADDRESS,
     dataProcessorAddress: env.DATA_PROCESSOR_ADDRESS,
     maxBatchSize: env.MAX_BATCH_SIZE,
+    ingestStreamReadAhead: env.INGEST_STREAM_READ_AHEAD,
     forwardChunkSize: env.FORWARD_CHUNK_SIZE,
     forwardLingerMs: env.FORWARD_LINGER_MS,
     forwardMaxInFlight: env.FORWARD_MAX_IN_FLIGHT,

@@ -1,12 +1,17 @@
 import { status } from '@grpc/grpc-js';
 import { decodeStatusDetails, type GrpcClient } from '@iot-mesh/platform';
-import type { ServiceProcess } from '@iot-mesh/platform/testing';
-import type { SensorIngestionClient } from '@iot-mesh/proto/iotmesh/ingestion/v1/sensor_ingestion';
+import { eventually, type ServiceProcess } from '@iot-mesh/platform/testing';
+import type {
+  IngestStreamRequest,
+  SensorIngestionClient,
+} from '@iot-mesh/proto/iotmesh/ingestion/v1/sensor_ingestion';
 import { SensorType } from '@iot-mesh/proto/iotmesh/telemetry/v1/reading';
-import { firstValueFrom, of } from 'rxjs';
+import { firstValueFrom, of, Subject } from 'rxjs';
 import { failure, ingestionClient, startIngestion } from './ingestion-process.js';
 import { DEVICES, reading } from './readings.js';
 import { StubProcessor, StubRegistry } from './stub-servers.js';
+
+const READ_AHEAD = 3;
 
 describe('sensor ingestion over gRPC', () => {
   const registry = new StubRegistry(DEVICES);
@@ -21,6 +26,7 @@ describe('sensor ingestion over gRPC', () => {
       DATA_PROCESSOR_ADDRESS: await processor.start(),
       MAX_BATCH_SIZE: '20',
       FORWARD_CHUNK_SIZE: '4',
+      INGEST_STREAM_READ_AHEAD: String(READ_AHEAD),
     });
     client = ingestionClient(ingestion.grpcAddress);
   });
@@ -171,6 +177,43 @@ describe('sensor ingestion over gRPC', () => {
     ]);
     const order = processor.calls.slice(callsBefore).map((call) => call.map((r) => r.readingId));
     expect(order).toEqual([['s-0'], ['s-2'], ['s-0']]);
+  });
+
+  it('stops reading a client stream that runs too far ahead of ingesting it, and ingests all of it', async () => {
+    const pending = async () => {
+      const metrics = await (await fetch(`${ingestion.adminUrl}/metrics`)).text();
+      return Number(/^ingestion_stream_batches_pending(?:\{[^}]*\})? (\S+)$/m.exec(metrics)?.[1]);
+    };
+    const count = 12;
+    const release = processor.hold();
+    const batches = new Subject<IngestStreamRequest>();
+    const response = firstValueFrom(api().ingestStream(batches));
+    try {
+      // The first batch alone, so that the stream's handler is running before the rest arrive.
+      batches.next({ readings: [reading('ahead-0')] });
+      await eventually(
+        async () => ((await pending()) === 1 ? true : undefined),
+        'the first batch to be read',
+      );
+      for (let i = 1; i < count; i++) batches.next({ readings: [reading(`ahead-${i}`)] });
+      batches.complete();
+      await eventually(
+        async () => ((await pending()) >= READ_AHEAD ? true : undefined),
+        'batches to be read',
+      );
+      // Given time, a service reading on would have taken all twelve: they are small and already sent.
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      expect(await pending()).toBe(READ_AHEAD);
+    } finally {
+      release();
+    }
+    const totals = await response;
+    expect(totals.batchCount).toBe(count);
+    expect(totals.result).toMatchObject({ acceptedCount: count, duplicateCount: 0, rejections: [] });
+    expect(Array.from({ length: count }, (_, i) => processor.received().has(`ahead-${i}`))).toEqual(
+      Array(count).fill(true),
+    );
+    expect(await pending()).toBe(0);
   });
 
   it('exposes accepted and rejected readings as metrics', async () => {

@@ -87,6 +87,8 @@ export class StubProcessor {
   attempts = 0;
   /** The next this many calls fail with UNAVAILABLE; Infinity is a processor that is down. */
   failNext = 0;
+  /** While set, calls wait for it before they are answered (see hold). */
+  private held?: Promise<void>;
   private readonly seen = new Set<string>();
   private server?: StubServer;
 
@@ -97,29 +99,50 @@ export class StubProcessor {
         call: ServerUnaryCall<ProcessReadingsRequest, unknown>,
         reply: sendUnaryData<ProcessReadingsResponse>,
       ) => {
-        this.attempts += 1;
-        if (this.failNext > 0) {
-          this.failNext -= 1;
-          reply(unavailable);
+        if (this.held) {
+          void this.held.then(() => this.processReadings(call, reply));
           return;
         }
-        const { readings } = call.request;
-        this.calls.push(readings);
-        this.shards.push(String(call.metadata.get('x-device-shard')[0] ?? ''));
-        const duplicateIndexes: number[] = [];
-        readings.forEach((reading, index) => {
-          if (this.seen.has(reading.readingId)) duplicateIndexes.push(index);
-          else this.seen.add(reading.readingId);
-        });
-        reply(null, {
-          processedCount: readings.length - duplicateIndexes.length,
-          duplicateCount: duplicateIndexes.length,
-          duplicateIndexes,
-        });
+        this.processReadings(call, reply);
       },
     });
     this.server = await listen(server);
     return this.server.address;
+  }
+
+  /** Holds every call from now on until the returned function is called. */
+  hold(): () => void {
+    let release!: () => void;
+    this.held = new Promise<void>((resolve) => (release = resolve));
+    return () => {
+      this.held = undefined;
+      release();
+    };
+  }
+
+  private processReadings(
+    call: ServerUnaryCall<ProcessReadingsRequest, unknown>,
+    reply: sendUnaryData<ProcessReadingsResponse>,
+  ): void {
+    this.attempts += 1;
+    if (this.failNext > 0) {
+      this.failNext -= 1;
+      reply(unavailable);
+      return;
+    }
+    const { readings } = call.request;
+    this.calls.push(readings);
+    this.shards.push(String(call.metadata.get('x-device-shard')[0] ?? ''));
+    const duplicateIndexes: number[] = [];
+    readings.forEach((reading, index) => {
+      if (this.seen.has(reading.readingId)) duplicateIndexes.push(index);
+      else this.seen.add(reading.readingId);
+    });
+    reply(null, {
+      processedCount: readings.length - duplicateIndexes.length,
+      duplicateCount: duplicateIndexes.length,
+      duplicateIndexes,
+    });
   }
 
   /** Every reading received so far, by reading id (later copies win). */

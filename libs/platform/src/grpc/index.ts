@@ -7,3 +7,4 @@ export * from './method-path.js';
 export * from './server-call-metrics.js';
 export * from './server-call-span.js';
 export * from './server-observability.interceptor.js';
+export * from './stream-read-ahead.js';

@@ -1,7 +1,7 @@
 import { Controller, Inject, UseFilters } from '@nestjs/common';
 import { GrpcMethod, GrpcStreamMethod } from '@nestjs/microservices';
 import type { Metadata, ServerDuplexStream, ServerUnaryCall } from '@grpc/grpc-js';
-import { GrpcExceptionFilter, METRICS_REGISTRY } from '@iot-mesh/platform';
+import { GrpcExceptionFilter, METRICS_REGISTRY, StreamReadAhead } from '@iot-mesh/platform';
 import {
   EDGE_GATEWAY_SERVICE_NAME as SERVICE,
   type PublishReadingRequest,
@@ -21,7 +21,6 @@ import type { GatewayConfig } from '../config.js';
 import { GATEWAY_CONFIG } from '../gateway.di-tokens.js';
 import { RateLimits } from '../rate-limit/rate-limits.js';
 import { PublishReadingsService } from './publish-readings.service.js';
-import { StreamReadAhead } from './stream-read-ahead.js';
 
 /**
  * The public gRPC API for devices; every call carries the device's API key in its metadata. In this

@@ -1,4 +1,4 @@
-import { Controller } from '@nestjs/common';
+import { Controller, Inject } from '@nestjs/common';
 import { GrpcMethod, GrpcStreamMethod } from '@nestjs/microservices';
 import {
   SENSOR_INGESTION_SERVICE_NAME as SERVICE,
@@ -10,14 +10,22 @@ import {
   type IngestStreamResponse,
   type SensorIngestionController,
 } from '@iot-mesh/proto/iotmesh/ingestion/v1/sensor_ingestion';
-import { ValidationError } from '@iot-mesh/platform';
-import { map, type Observable } from 'rxjs';
+import type { Metadata, ServerDuplexStream } from '@grpc/grpc-js';
+import { StreamReadAhead, ValidationError } from '@iot-mesh/platform';
+import { finalize, map, tap, type Observable } from 'rxjs';
+import type { IngestionConfig } from '../config.js';
+import { INGESTION_CONFIG } from '../ingestion.di-tokens.js';
+import { IngestionMetrics } from './ingestion.metrics.js';
 import { IngestionService } from './ingestion.service.js';
 
 /** Transport for SensorIngestion: messages in, use cases called, messages out. */
 @Controller()
 export class IngestionGrpcController implements SensorIngestionController {
-  constructor(private readonly ingestion: IngestionService) {}
+  constructor(
+    private readonly ingestion: IngestionService,
+    private readonly metrics: IngestionMetrics,
+    @Inject(INGESTION_CONFIG) private readonly config: IngestionConfig,
+  ) {}
 
   @GrpcMethod(SERVICE, 'Ingest')
   async ingest(request: IngestRequest): Promise<IngestResponse> {
@@ -33,11 +41,31 @@ export class IngestionGrpcController implements SensorIngestionController {
   }
 
   // Returns an Observable, not a Promise: Nest completes the request stream only after the handler
-  // returned, so awaiting the stream's end inside the handler would never finish.
+  // returned, so awaiting the stream's end inside the handler would never finish. A client sending far
+  // ahead is held back by flow control once INGEST_STREAM_READ_AHEAD batches wait (see StreamReadAhead).
   @GrpcStreamMethod(SERVICE, 'IngestStream')
-  ingestStream(requests: Observable<IngestStreamRequest>): Observable<IngestStreamResponse> {
+  ingestStream(
+    requests: Observable<IngestStreamRequest>,
+    _metadata?: Metadata,
+    // Nest passes the call; the generated interface, which this class implements, does not name it.
+    call?: ServerDuplexStream<IngestStreamRequest, IngestStreamResponse>,
+  ): Observable<IngestStreamResponse> {
+    const readAhead = new StreamReadAhead(
+      call ?? { pause: () => undefined, resume: () => undefined },
+      this.config.ingestStreamReadAhead,
+      this.metrics.streamBatchesPending,
+    );
     return this.ingestion
-      .ingestStream(requests.pipe(map((request) => request.readings)))
-      .pipe(map((totals) => ({ result: totals.result, batchCount: totals.batchCount })));
+      .ingestStream(
+        requests.pipe(
+          tap(() => readAhead.read()),
+          map((request) => request.readings),
+        ),
+        () => readAhead.answered(),
+      )
+      .pipe(
+        map((totals) => ({ result: totals.result, batchCount: totals.batchCount })),
+        finalize(() => readAhead.closed()),
+      );
   }
 }

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { METRICS_REGISTRY } from '@iot-mesh/platform';
 import type { ReadingRejection } from '@iot-mesh/proto/iotmesh/telemetry/v1/reading';
-import { Counter, type Registry } from 'prom-client';
+import { Counter, Gauge, type Registry } from 'prom-client';
 
 /** Domain metrics: what happened to the readings sent to ingestion. */
 @Injectable()
@@ -9,6 +9,8 @@ export class IngestionMetrics {
   private readonly accepted: Counter;
   private readonly duplicates: Counter;
   private readonly rejected: Counter<'reason'>;
+  /** Batches of IngestStream calls read and not yet ingested (see StreamReadAhead). */
+  readonly streamBatchesPending: Gauge;
 
   constructor(@Inject(METRICS_REGISTRY) registry: Registry) {
     this.accepted = new Counter({
@@ -25,6 +27,11 @@ export class IngestionMetrics {
       name: 'ingestion_readings_rejected_total',
       help: 'Rejected readings, each counted once under the reason of its first problem',
       labelNames: ['reason'],
+      registers: [registry],
+    });
+    this.streamBatchesPending = new Gauge({
+      name: 'ingestion_stream_batches_pending',
+      help: 'IngestStream batches read from client streams and not yet ingested',
       registers: [registry],
     });
   }

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { ValidationError } from '@iot-mesh/platform';
 import type { BatchResult } from '@iot-mesh/proto/iotmesh/ingestion/v1/sensor_ingestion';
 import type { Reading } from '@iot-mesh/proto/iotmesh/telemetry/v1/reading';
-import { concatMap, reduce, type Observable } from 'rxjs';
+import { concatMap, reduce, tap, type Observable } from 'rxjs';
 import type { IngestionConfig } from '../config.js';
 import { CLOCK, DEVICE_DIRECTORY, INGESTION_CONFIG, READING_SINK } from '../ingestion.di-tokens.js';
 import type { DeviceDirectory } from './device-directory.port.js';
@@ -57,12 +57,19 @@ export class IngestionService {
     };
   }
 
-  /** Batches handled one after the other as they arrive; the first failure fails the stream. */
-  ingestStream(batches: Observable<readonly Reading[]>): Observable<StreamTotals> {
+  /**
+   * Batches handled one after the other as they arrive, `ingested` called after each; the first
+   * failure fails the stream.
+   */
+  ingestStream(
+    batches: Observable<readonly Reading[]>,
+    ingested: () => void = () => undefined,
+  ): Observable<StreamTotals> {
     return batches.pipe(
       concatMap((readings) =>
         this.ingestBatch(readings).then((result) => ({ size: readings.length, result })),
       ),
+      tap(ingested),
       reduce((totals, batch) => addBatch(totals, batch.size, batch.result), EMPTY_STREAM_TOTALS),
     );
   }

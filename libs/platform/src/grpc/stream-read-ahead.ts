@@ -7,10 +7,12 @@ export interface PausableStream {
 }
 
 /**
- * Bounds how many of one stream's messages are read and not yet answered. At the limit the stream is
- * paused: grpc-js then stops reading it, and HTTP/2 flow control keeps what the client sends further
- * at the client, instead of the gateway decoding and queueing all of it. A gauge counts the pending
- * messages of every stream.
+ * Bounds how many of one request stream's messages are read and not yet answered (for a client
+ * stream: handled). At the limit the stream is paused: grpc-js then stops reading it, and HTTP/2 flow
+ * control keeps what the client sends further at the client, instead of the service decoding and
+ * queueing all of it. It is read again once half of them are answered, so that a client far ahead
+ * does not pause and resume the stream at every answer. A gauge counts the pending messages of every
+ * stream.
  */
 export class StreamReadAhead {
   private pending = 0;
