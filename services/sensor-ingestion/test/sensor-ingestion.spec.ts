@@ -1,6 +1,6 @@
 import { status } from '@grpc/grpc-js';
 import { decodeStatusDetails, type GrpcClient } from '@iot-mesh/platform';
-import { eventually, type ServiceProcess } from '@iot-mesh/platform/testing';
+import { pendingAfterRunningAhead, type ServiceProcess } from '@iot-mesh/platform/testing';
 import type {
   IngestStreamRequest,
   SensorIngestionClient,
@@ -189,21 +189,16 @@ describe('sensor ingestion over gRPC', () => {
     const batches = new Subject<IngestStreamRequest>();
     const response = firstValueFrom(api().ingestStream(batches));
     try {
-      // The first batch alone, so that the stream's handler is running before the rest arrive.
-      batches.next({ readings: [reading('ahead-0')] });
-      await eventually(
-        async () => ((await pending()) === 1 ? true : undefined),
-        'the first batch to be read',
-      );
-      for (let i = 1; i < count; i++) batches.next({ readings: [reading(`ahead-${i}`)] });
-      batches.complete();
-      await eventually(
-        async () => ((await pending()) >= READ_AHEAD ? true : undefined),
-        'batches to be read',
-      );
-      // Given time, a service reading on would have taken all twelve: they are small and already sent.
-      await new Promise((resolve) => setTimeout(resolve, 1_000));
-      expect(await pending()).toBe(READ_AHEAD);
+      const held = await pendingAfterRunningAhead({
+        pending,
+        sendFirst: () => batches.next({ readings: [reading('ahead-0')] }),
+        sendRest: () => {
+          for (let i = 1; i < count; i++) batches.next({ readings: [reading(`ahead-${i}`)] });
+          batches.complete();
+        },
+        limit: READ_AHEAD,
+      });
+      expect(held).toBe(READ_AHEAD);
     } finally {
       release();
     }

@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import { connect } from 'node:net';
 import { status, type ServiceError } from '@grpc/grpc-js';
 import { type GrpcClient } from '@iot-mesh/platform';
-import { eventually } from '@iot-mesh/platform/testing';
+import { eventually, pendingAfterRunningAhead } from '@iot-mesh/platform/testing';
 import type { EdgeGatewayClient, PublishReadingsRequest } from '@iot-mesh/proto/iotmesh/edge/v1/edge_gateway';
 import { firstValueFrom, Subject, take, toArray } from 'rxjs';
 import { deviceMetadata, edgeClient, openEventStream, restClient } from './gateway-client.js';
@@ -333,20 +333,15 @@ describe('the edge gateway, end to end over REST and gRPC', () => {
       });
     process.kill(ingestion.pid, 'SIGSTOP');
     try {
-      // The first batch alone, so that the stream's handler is running before the rest arrive.
-      send(0);
-      await eventually(
-        async () => ((await pending()) === 1 ? true : undefined),
-        'the first batch to be read',
-      );
-      for (let i = 1; i < count; i++) send(i);
-      await eventually(
-        async () => ((await pending()) >= READ_AHEAD ? true : undefined),
-        'batches to be read',
-      );
-      // Given time, a gateway reading on would have taken all twelve: they are small and already sent.
-      await new Promise((resolve) => setTimeout(resolve, 1_000));
-      expect(await pending()).toBe(READ_AHEAD);
+      const held = await pendingAfterRunningAhead({
+        pending,
+        sendFirst: () => send(0),
+        sendRest: () => {
+          for (let i = 1; i < count; i++) send(i);
+        },
+        limit: READ_AHEAD,
+      });
+      expect(held).toBe(READ_AHEAD);
     } finally {
       process.kill(ingestion.pid, 'SIGCONT');
     }

@@ -5,3 +5,4 @@ export * from './manual-timer.js';
 export * from './eventually.js';
 export * from './call-failure.js';
 export * from './otlp-collector.js';
+export * from './read-ahead.js';
