@@ -309,47 +309,100 @@ describe('the edge gateway, end to end over REST and gRPC', () => {
     await sse.stop();
   });
 
-  it('stops reading a device stream that runs too far ahead of its acknowledgements, and loses none of it', async () => {
-    const apiKey = await registerDevice('e2e-read-ahead');
-    const pending = () => metricSum(t.stack, 'edge-gateway', 'edge_gateway_publish_batches_pending');
+  /** A device's PublishReadings streams; batch i carries two readings with ids from the device and i. */
+  async function deviceStreams(deviceId: string) {
+    const apiKey = await registerDevice(deviceId);
+    return () => {
+      const batches = new Subject<PublishReadingsRequest>();
+      const send = (i: number) =>
+        batches.next({
+          batchId: `${deviceId}-${i}`,
+          readings: [0, 1].map((n) => ({
+            readingId: `${deviceId}-${i}-${n}`,
+            deviceId: '',
+            sensorType: 1,
+            value: 20 + n,
+            unit: 'celsius',
+            timestamp: { seconds: Math.floor((minute + 7_000) / 1000), nanos: 0 },
+            customSensor: '',
+          })),
+        });
+      return { batches, send, acks: edge.service.publishReadings(batches, deviceMetadata(apiKey)) };
+    };
+  }
+  const pendingBatches = () => metricSum(t.stack, 'edge-gateway', 'edge_gateway_publish_batches_pending');
+
+  /** Sends `count` batches while the sensor ingestion process is stopped; how many the gateway then held. */
+  async function heldWhileIngestionStopped(send: (i: number) => void, count: number, hangUp = () => {}) {
     const ingestion = t.stack.processes().find((p) => p.name === 'sensor-ingestion')!;
-    const count = 12; // within the device's burst of 20
-    const batches = new Subject<PublishReadingsRequest>();
-    const acks = firstValueFrom(
-      edge.service.publishReadings(batches, deviceMetadata(apiKey)).pipe(take(count), toArray()),
-    );
-    const send = (i: number) =>
-      batches.next({
-        batchId: `ra-${i}`,
-        readings: [0, 1].map((n) => ({
-          readingId: `ra-${i}-${n}`,
-          deviceId: '',
-          sensorType: 1,
-          value: 20 + n,
-          unit: 'celsius',
-          timestamp: { seconds: Math.floor((minute + 7_000) / 1000), nanos: 0 },
-          customSensor: '',
-        })),
-      });
     process.kill(ingestion.pid, 'SIGSTOP');
     try {
       const held = await pendingAfterRunningAhead({
-        pending,
+        pending: pendingBatches,
         sendFirst: () => send(0),
         sendRest: () => {
           for (let i = 1; i < count; i++) send(i);
         },
         limit: READ_AHEAD,
       });
-      expect(held).toBe(READ_AHEAD);
+      hangUp();
+      return held;
     } finally {
       process.kill(ingestion.pid, 'SIGCONT');
     }
+  }
+
+  it('stops reading a device stream that runs too far ahead of its acknowledgements, and loses none of it', async () => {
+    const stream = (await deviceStreams('e2e-read-ahead'))();
+    const count = 12; // within the device's burst of 20
+    const acks = firstValueFrom(stream.acks.pipe(take(count), toArray()));
+    expect(await heldWhileIngestionStopped(stream.send, count)).toBe(READ_AHEAD);
     const answered = await acks;
-    batches.complete();
-    expect(answered.map((ack) => ack.batchId)).toEqual(Array.from({ length: count }, (_, i) => `ra-${i}`));
+    stream.batches.complete();
+    expect(answered.map((ack) => ack.batchId)).toEqual(
+      Array.from({ length: count }, (_, i) => `e2e-read-ahead-${i}`),
+    );
     expect(answered.every((ack) => ack.acceptedCount === 2 && ack.duplicateCount === 0)).toBe(true);
-    await eventually(async () => ((await pending()) === 0 ? true : undefined), 'no batch left pending');
+    await eventually(
+      async () => ((await pendingBatches()) === 0 ? true : undefined),
+      'no batch left pending',
+    );
+  });
+
+  it('forgets the batches it held for a device that hung up, and serves the device again', async () => {
+    const open = await deviceStreams('e2e-hang-up');
+    const cancelled = () =>
+      metricSum(
+        t.stack,
+        'edge-gateway',
+        'grpc_server_handled_total',
+        'grpc_method="PublishReadings",grpc_type="bidi_stream",grpc_code="Canceled"',
+      );
+    const before = await cancelled();
+    const first = open();
+    const subscription = first.acks.subscribe({ error: () => undefined });
+    expect(await heldWhileIngestionStopped(first.send, 12, () => subscription.unsubscribe())).toBe(
+      READ_AHEAD,
+    );
+    await eventually(
+      async () => ((await pendingBatches()) === 0 ? true : undefined),
+      'no batch left pending',
+    );
+    await eventually(
+      async () => ((await cancelled()) > before ? true : undefined),
+      'the call to end as cancelled',
+    );
+
+    const second = open();
+    const acks = firstValueFrom(second.acks.pipe(take(2), toArray()));
+    second.send(100);
+    second.send(101);
+    const answered = await acks;
+    second.batches.complete();
+    expect(answered.map((ack) => [ack.batchId, ack.acceptedCount])).toEqual([
+      ['e2e-hang-up-100', 2],
+      ['e2e-hang-up-101', 2],
+    ]);
   });
 
   it('rate limits a device: HTTP 429 with Retry-After, gRPC RESOURCE_EXHAUSTED', async () => {
