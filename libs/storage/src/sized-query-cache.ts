@@ -7,8 +7,8 @@ const KEPT_SIZES = 64;
 /**
  * A query over a list of rows (a multi-row INSERT, a VALUES list) whose SQL depends only on how many
  * rows there are. Kysely builds and compiles it once per row count; later lists of that length only
- * bind their values. Building and compiling a statement of hundreds of rows on every call cost the
- * data processor about as much as SQLite took to run it.
+ * bind their values. Building and compiling a statement of hundreds of rows on every call took about a
+ * tenth of the data processor's time in its store.
  */
 export class SizedQueryCache<Row, Result> {
   private readonly sqlBySize = new Map<number, string>();
