@@ -177,6 +177,7 @@ describe('SizedQueryCache', () => {
     cache.query(notes(3)); // still kept
     cache.query(notes(2)); // dropped in turn, by the 1 compiled again
     cache.query(notes(64));
+    cache.query(notes(3)); // kept, as it was used after 4 (the one dropped for the 2)
     expect(built).toEqual([...Array.from({ length: 65 }, (_, i) => i + 1), 1, 2]);
   });
 });

@@ -1,6 +1,6 @@
 import { status } from '@grpc/grpc-js';
 import { decodeStatusDetails, type GrpcClient } from '@iot-mesh/platform';
-import { pendingAfterRunningAhead, type ServiceProcess } from '@iot-mesh/platform/testing';
+import { pendingAfterRunningAhead, scrapeMetricSum, type ServiceProcess } from '@iot-mesh/platform/testing';
 import type {
   IngestStreamRequest,
   SensorIngestionClient,
@@ -180,10 +180,7 @@ describe('sensor ingestion over gRPC', () => {
   });
 
   it('stops reading a client stream that runs too far ahead of ingesting it, and ingests all of it', async () => {
-    const pending = async () => {
-      const metrics = await (await fetch(`${ingestion.adminUrl}/metrics`)).text();
-      return Number(/^ingestion_stream_batches_pending(?:\{[^}]*\})? (\S+)$/m.exec(metrics)?.[1]);
-    };
+    const pending = () => scrapeMetricSum(ingestion.adminUrl, 'ingestion_stream_batches_pending');
     const count = 12;
     const release = processor.hold();
     const batches = new Subject<IngestStreamRequest>();

@@ -1,4 +1,5 @@
 import { createGrpcClient, type TlsSettings } from '@iot-mesh/platform';
+import { scrapeMetricSum } from '@iot-mesh/platform/testing';
 import type { GenericServiceDefinition } from '@iot-mesh/platform';
 import {
   AlertManagerDefinition,
@@ -40,19 +41,8 @@ export function stackClients(stack: Stack) {
   };
 }
 
-/** The sum of a service's Prometheus samples of `name` whose labels contain `labelsPart` (from `/metrics`). */
-export async function metricSum(
-  stack: Stack,
-  service: string,
-  name: string,
-  labelsPart = '',
-): Promise<number> {
+/** The sum of a stack service's metric over its label sets whose label text contains `labelsPart`. */
+export function metricSum(stack: Stack, service: string, name: string, labelsPart = ''): Promise<number> {
   const adminPort = stack.services.find((s) => s.name === service)!.adminPort;
-  const text = await (await fetch(`http://127.0.0.1:${adminPort}/metrics`)).text();
-  return text
-    .split('\n')
-    .filter(
-      (line) => (line.startsWith(`${name}{`) || line.startsWith(`${name} `)) && line.includes(labelsPart),
-    )
-    .reduce((sum, line) => sum + Number(line.split(' ').pop()), 0);
+  return scrapeMetricSum(`http://127.0.0.1:${adminPort}`, name, labelsPart);
 }

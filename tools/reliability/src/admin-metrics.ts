@@ -1,10 +1,9 @@
+import { scrapeMetricSum as scrapeSum, scrapeSamples } from '@iot-mesh/platform/testing';
+
 /** One sample of a Prometheus text-format metric from a service's admin port, or undefined. */
 export async function scrapeMetric(adminUrl: string, metric: string): Promise<number | undefined> {
   try {
-    const response = await fetch(`${adminUrl}/metrics`, { signal: AbortSignal.timeout(2_000) });
-    const text = await response.text();
-    const line = text.split('\n').find((l) => l.startsWith(`${metric} `) || l.startsWith(`${metric}{`));
-    return line ? Number(line.slice(line.lastIndexOf(' ') + 1)) : undefined;
+    return (await scrapeSamples(adminUrl, metric))[0]?.value;
   } catch {
     // A frozen or restarting service has no metrics to give; the sampler skips the round.
     return undefined;
@@ -14,11 +13,7 @@ export async function scrapeMetric(adminUrl: string, metric: string): Promise<nu
 /** The sum of a metric over all its label sets (e.g. every method's grpc_server_started_total). */
 export async function scrapeMetricSum(adminUrl: string, metric: string): Promise<number | undefined> {
   try {
-    const response = await fetch(`${adminUrl}/metrics`, { signal: AbortSignal.timeout(2_000) });
-    const lines = (await response.text())
-      .split('\n')
-      .filter((l) => l.startsWith(`${metric} `) || l.startsWith(`${metric}{`));
-    return lines.reduce((sum, line) => sum + Number(line.slice(line.lastIndexOf(' ') + 1)), 0);
+    return await scrapeSum(adminUrl, metric);
   } catch {
     return undefined;
   }

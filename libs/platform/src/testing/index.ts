@@ -6,3 +6,4 @@ export * from './eventually.js';
 export * from './call-failure.js';
 export * from './otlp-collector.js';
 export * from './read-ahead.js';
+export * from './admin-metrics.js';
