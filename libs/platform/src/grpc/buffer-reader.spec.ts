@@ -38,6 +38,41 @@ describe('BufferReader', () => {
     expect(IngestBatchRequest.decode(new BufferReader(padded.subarray(7)))).toEqual(expected);
   });
 
+  it('reads strings that repeat within a message, or share a length with others, as they are', () => {
+    // Lengths 3, 11 and 19 share a set of the reader's cache of earlier strings; 'dev-1' and 'dev-2'
+    // have the same length and differ in their last byte only.
+    const readings = [
+      reading('r-1', 'dev-1', 'abc'),
+      reading('r-2', 'dev-2', 'abc'),
+      reading('r-3', 'dev-1', 'xyz'),
+      reading('r-00000004', 'dev-1', 'hPa'),
+      reading('r-000000000000005', 'abcdefghijk', 'abc'),
+      reading('r-000000000000006', 'abcdefghijz', 'abd'),
+      reading('r-7', 'dev-2', 'abd'),
+    ];
+    const bytes = Buffer.from(IngestBatchRequest.encode({ readings }).finish());
+    expect(IngestBatchRequest.decode(new BufferReader(bytes)).readings).toEqual(readings);
+  });
+
+  it('never gives a message the strings of another one read before it', () => {
+    // The same layout with other bytes: each string sits where the first message had its own.
+    const first = Buffer.from(
+      IngestBatchRequest.encode({ readings: [reading('r-1', 'dev-1', 'C')] }).finish(),
+    );
+    const second = Buffer.from(
+      IngestBatchRequest.encode({ readings: [reading('r-2', 'dev-2', 'F')] }).finish(),
+    );
+    const firstReader = new BufferReader(first);
+    expect(IngestBatchRequest.decode(firstReader).readings[0]?.deviceId).toBe('dev-1');
+    expect(IngestBatchRequest.decode(new BufferReader(second)).readings).toEqual([
+      reading('r-2', 'dev-2', 'F'),
+    ]);
+    // A message read again from the start reads as it is, after the other one.
+    expect(IngestBatchRequest.decode(new BufferReader(first)).readings).toEqual([
+      reading('r-1', 'dev-1', 'C'),
+    ]);
+  });
+
   it('replaces invalid UTF-8 with U+FFFD, as the generated code reads strings', () => {
     // Field 1 (readingId), length 3: "a", a lone continuation byte, "b".
     const bytes = Buffer.from([0x0a, 0x03, 0x61, 0x80, 0x62]);

@@ -1,5 +1,25 @@
 import { BinaryReader } from '@bufbuild/protobuf/wire';
 
+/** Strings up to this many bytes are looked up among the message's earlier ones before decoding. */
+const REUSED_MAX_BYTES = 64;
+/** Sets of the cache of earlier strings, chosen by byte length; two strings of a length per set. */
+const REUSED_SETS = 8;
+
+/**
+ * The strings read last, shared by every reader: decoding is synchronous, so one message is read at a
+ * time (its nested messages with the same reader), and an entry counts only for the reader that
+ * made it. Shared, the cache costs a small message nothing.
+ */
+const reused = {
+  readers: new Array<number>(2 * REUSED_SETS).fill(0),
+  starts: new Array<number>(2 * REUSED_SETS).fill(0),
+  lengths: new Array<number>(2 * REUSED_SETS).fill(0),
+  values: new Array<string>(2 * REUSED_SETS).fill(''),
+  /** Per set, the entry used last; the other one is replaced next. */
+  latest: new Array<number>(REUSED_SETS).fill(0),
+};
+let readersCreated = 0;
+
 /**
  * The protobuf reader the services decode gRPC messages with: @bufbuild/protobuf's BinaryReader, but
  * strings come from Node's native UTF-8 decoder on the message's Buffer. BinaryReader builds each short
@@ -7,10 +27,16 @@ import { BinaryReader } from '@bufbuild/protobuf/wire';
  * everything the gateway allocated while streaming, and so of its young-generation collections. At
  * 15,000 streamed readings/s the services used a median 6% less CPU with this reader (six alternate
  * pairs, run in both orders: 0.6-15% less).
+ *
+ * A short string with the same bytes as one read just before in the same message is that string
+ * again: every reading of a batch names the same device and unit, and a batch is held until the next
+ * service answers, so each copy of them used to outlive the young generation.
+ *
  * Invalid UTF-8 becomes U+FFFD either way, as ts-proto's generated code reads strings non-strictly.
  */
 export class BufferReader extends BinaryReader {
   private readonly buffer: Buffer;
+  private readonly id = ++readersCreated;
 
   constructor(bytes: Uint8Array) {
     super(bytes);
@@ -24,6 +50,31 @@ export class BufferReader extends BinaryReader {
     const start = this.pos;
     this.pos += length;
     if (this.pos > this.len) throw new RangeError('premature EOF');
-    return this.buffer.toString('utf8', start, this.pos);
+    if (length === 0 || length > REUSED_MAX_BYTES) return this.buffer.toString('utf8', start, this.pos);
+    const set = length % REUSED_SETS;
+    for (let entry = 2 * set; entry < 2 * set + 2; entry++) {
+      if (
+        reused.readers[entry] === this.id &&
+        reused.lengths[entry] === length &&
+        this.sameBytes(reused.starts[entry]!, start, length)
+      ) {
+        reused.latest[set] = entry;
+        return reused.values[entry]!;
+      }
+    }
+    const value = this.buffer.toString('utf8', start, this.pos);
+    const entry = reused.latest[set] === 2 * set ? 2 * set + 1 : 2 * set;
+    reused.readers[entry] = this.id;
+    reused.starts[entry] = start;
+    reused.lengths[entry] = length;
+    reused.values[entry] = value;
+    reused.latest[set] = entry;
+    return value;
+  }
+
+  private sameBytes(a: number, b: number, length: number): boolean {
+    const bytes = this.buffer;
+    for (let i = 0; i < length; i++) if (bytes[a + i] !== bytes[b + i]) return false;
+    return true;
   }
 }

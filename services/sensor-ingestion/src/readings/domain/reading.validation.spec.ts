@@ -66,6 +66,21 @@ describe('reading validation', () => {
     ]);
   });
 
+  it('passes a reading in its canonical unit on as it is, and copies one it converts', () => {
+    const canonical = { ...valid };
+    const passed = checkReading(canonical, NOW, limits);
+    expect(passed.ok && passed.reading).toBe(canonical);
+    const fahrenheit = { ...valid, value: 212, unit: 'F' };
+    const converted = checkReading(fahrenheit, NOW, limits);
+    expect(converted.ok && converted.reading).not.toBe(fahrenheit);
+    expect(fahrenheit).toMatchObject({ value: 212, unit: 'F' });
+    // -0 is changed to 0, so it is copied too.
+    const negativeZero = { ...valid, value: -0 };
+    const zero = checkReading(negativeZero, NOW, limits);
+    expect(Object.is(negativeZero.value, -0)).toBe(true);
+    expect(zero.ok && Object.is(zero.reading.value, 0)).toBe(true);
+  });
+
   it('normalises -0 to 0', () => {
     expect(Object.is(normalised({ value: -0 }).value, 0)).toBe(true);
     const custom = { sensorType: SensorType.SENSOR_TYPE_CUSTOM, customSensor: 'co2', unit: 'ppm' };

@@ -155,5 +155,10 @@ export function checkReading(reading: Reading, now: number, limits: TimeLimits):
     ...timestampViolations(reading, now, limits),
   ];
   if (violations.length > 0) return { ok: false, violations };
+  // Most readings arrive canonical already: they go on as they are. A copy of each lived until the
+  // processor answered, and was a third of what ingestion's young collections kept under load.
+  if (Object.is(normalised.value, reading.value) && normalised.unit === reading.unit) {
+    return { ok: true, reading };
+  }
   return { ok: true, reading: { ...reading, value: normalised.value, unit: normalised.unit } };
 }
