@@ -56,10 +56,10 @@ export class BufferReader extends BinaryReader {
       if (
         reused.readers[entry] === this.id &&
         reused.lengths[entry] === length &&
-        this.sameBytes(reused.starts[entry]!, start, length)
+        this.sameBytes(reused.starts[entry], start, length)
       ) {
         reused.latest[set] = entry;
-        return reused.values[entry]!;
+        return reused.values[entry];
       }
     }
     const value = this.buffer.toString('utf8', start, this.pos);
