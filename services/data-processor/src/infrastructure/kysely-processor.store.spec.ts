@@ -58,6 +58,29 @@ describe.each(DATABASE_KINDS)('processor store contract on %s', (kind) => {
       ),
     );
     expect(again.map((r) => `${r.deviceId}/${r.readingId}`).sort()).toEqual(['a/r3', 'b/r2']);
+    // What each call reported as new was stored, whether every reading was new or only some.
+    const third = await store.inTransaction((tx) =>
+      tx.recordNewReadings(
+        ['r1', 'r2', 'r3']
+          .map((readingId) => ({ deviceId: 'a', readingId }))
+          .concat({ deviceId: 'b', readingId: 'r2' }),
+        T0,
+      ),
+    );
+    expect(third).toEqual([]);
+  });
+
+  it('reports the new reading ids of a call larger than one statement, with known ones in any part', async () => {
+    const ids = (from: number, to: number) =>
+      Array.from({ length: to - from }, (_, i) => ({ deviceId: 'many', readingId: `m-${from + i}` }));
+    await store.inTransaction((tx) => tx.recordNewReadings([...ids(0, 10), ...ids(990, 1_000)], T0));
+    // 1,200 ids span three inserts; the known ones sit in the first and the second.
+    const fresh = await store.inTransaction((tx) => tx.recordNewReadings(ids(0, 1_200), T0));
+    expect(fresh).toHaveLength(1_180);
+    const freshIds = new Set(fresh.map((r) => r.readingId));
+    expect(['m-0', 'm-9', 'm-990', 'm-999'].some((id) => freshIds.has(id))).toBe(false);
+    expect(['m-10', 'm-989', 'm-1000', 'm-1199'].every((id) => freshIds.has(id))).toBe(true);
+    await expect(store.inTransaction((tx) => tx.recordNewReadings(ids(0, 1_200), T0))).resolves.toEqual([]);
   });
 
   it('stores windows with their sketch bytes intact and reads them back', async () => {

@@ -30,16 +30,19 @@ const windowValues = (row: WindowInsert) => [
  * count (see SizedQueryCache). The rows of each list must all have the shape the values function reads.
  */
 export function processorStatements(db: Kysely<ProcessorDatabase>, rowLocks: boolean) {
+  const insertSeen = (rows: readonly SeenRow[]) =>
+    db
+      .insertInto('seen_readings')
+      .values([...rows])
+      .onConflict((conflict) => conflict.columns(['device_id', 'reading_id']).doNothing());
+  const seenValues = (row: SeenRow) => [row.device_id, row.reading_id, row.seen_time];
   return {
-    /** Inserts the reading ids not seen before, and returns those it inserted. */
-    recordSeen: new SizedQueryCache(
-      (rows: readonly SeenRow[]) =>
-        db
-          .insertInto('seen_readings')
-          .values([...rows])
-          .onConflict((conflict) => conflict.columns(['device_id', 'reading_id']).doNothing())
-          .returning(['device_id', 'reading_id']),
-      (row: SeenRow) => [row.device_id, row.reading_id, row.seen_time],
+    /** Inserts the reading ids not seen before; the count of rows it inserted is the result. */
+    recordSeen: new SizedQueryCache(insertSeen, seenValues),
+    /** The same insert, returning the rows it inserted. */
+    recordSeenReturning: new SizedQueryCache(
+      (rows: readonly SeenRow[]) => insertSeen(rows).returning(['device_id', 'reading_id']),
+      seenValues,
     ),
     /** The stored windows of these keys in key order; on PostgreSQL locked until the transaction ends. */
     selectWindows: new SizedQueryCache(
