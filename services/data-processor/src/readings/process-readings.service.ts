@@ -15,7 +15,11 @@ import {
   type AggregatedReading,
 } from '../aggregates/domain/window-aggregate.js';
 import type { ProcessorConfig } from '../config.js';
-import { readingRefId, type ProcessorStore } from '../infrastructure/processor-store.port.js';
+import {
+  readingRefId,
+  type ProcessorStore,
+  type ReadingRef,
+} from '../infrastructure/processor-store.port.js';
 import { CLOCK, PROCESSOR_CONFIG, PROCESSOR_STORE, READINGS_EVALUATOR } from '../processor.di-tokens.js';
 import { readingsViolations } from './domain/reading.validation.js';
 import type { ReadingsEvaluator } from './readings-evaluator.port.js';
@@ -33,6 +37,24 @@ const toAggregated = (reading: Reading): AggregatedReading => ({
   value: reading.value,
   timestamp: millisFromTimestamp(reading.timestamp!),
 });
+
+/** The readings to count, and the positions of the others (known before, or repeated in the request). */
+function newAndRepeated(
+  readings: readonly Reading[],
+  fresh: readonly ReadingRef[],
+): { counted: AggregatedReading[]; duplicateIndexes: number[] } {
+  // As many new ids as readings: every reading is new and none repeats, the usual case.
+  if (fresh.length === readings.length) return { counted: readings.map(toAggregated), duplicateIndexes: [] };
+  const freshIds = new Set(fresh.map(readingRefId));
+  // The first occurrence of a fresh id counts; a repeat within the same request is a duplicate.
+  const counted: AggregatedReading[] = [];
+  const duplicateIndexes: number[] = [];
+  readings.forEach((reading, index) => {
+    if (freshIds.delete(readingRefId(reading))) counted.push(toAggregated(reading));
+    else duplicateIndexes.push(index);
+  });
+  return { counted, duplicateIndexes };
+}
 
 /**
  * Counts each reading once, durably, then has all of them evaluated for alerts. The readings are
@@ -90,14 +112,10 @@ export class ProcessReadingsService {
     const now = this.now();
     const keepAfter = now - this.config.retentionMs;
     return this.store.inTransaction(async (transaction) => {
-      const fresh = new Set((await transaction.recordNewReadings(readings, now)).map(readingRefId));
-      // The first occurrence of a fresh id counts; a repeat within the same request is a duplicate.
-      const counted: AggregatedReading[] = [];
-      const duplicateIndexes: number[] = [];
-      readings.forEach((reading, index) => {
-        if (fresh.delete(readingRefId(reading))) counted.push(toAggregated(reading));
-        else duplicateIndexes.push(index);
-      });
+      const { counted, duplicateIndexes } = newAndRepeated(
+        readings,
+        await transaction.recordNewReadings(readings, now),
+      );
       const keys = windowsTouchedBy(counted, keepAfter);
       if (keys.length > 0) {
         const current = await transaction.lockWindows(keys);
