@@ -352,6 +352,55 @@ describe('the edge gateway, end to end over REST and gRPC', () => {
     }
   }
 
+  it('keeps the readings of two devices that use the same ids, also when they share a call to ingestion', async () => {
+    const devices = ['e2e-same-ids-a', 'e2e-same-ids-b'];
+    const keys = await Promise.all(devices.map(registerDevice));
+    const count = 8; // per device, with the first reading within its burst of 20
+    const ingestBatchCalls = () =>
+      metricSum(t.stack, 'sensor-ingestion', 'grpc_server_handled_total', '"IngestBatch"');
+    const publish = (d: number, readingId: string, second: number) =>
+      rest('POST', '/api/v1/readings', {
+        as: { apiKey: keys[d]! },
+        body: json(readingId, devices[d]!, 20, second),
+      });
+    // Both keys verified and cached first, so the requests below reach the batcher in the order sent.
+    expect(
+      (await Promise.all([publish(0, 'first', 5), publish(1, 'first', 5)])).map((a) => a.status),
+    ).toEqual([200, 200]);
+    const callsBefore = await ingestBatchCalls();
+    // With the sensor ingestion process stopped, the requests gather behind the calls already out and
+    // go to ingestion together once it runs again: readings of both devices with the same ids in one call.
+    const ingestion = t.stack.processes().find((p) => p.name === 'sensor-ingestion')!;
+    process.kill(ingestion.pid, 'SIGSTOP');
+    let answers: Promise<{ status: number; body: unknown }>[];
+    try {
+      answers = Array.from({ length: count }, (_, i) => [
+        publish(0, `same-${i}`, 10 + i),
+        publish(1, `same-${i}`, 10 + i),
+      ]).flat();
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    } finally {
+      process.kill(ingestion.pid, 'SIGCONT');
+    }
+    const answered = await Promise.all(answers);
+    expect(answered.map((a) => a.status)).toEqual(Array(2 * count).fill(200));
+    // Each is a new reading of its own device: none is taken for the other device's copy.
+    expect(answered.map((a) => (a.body as { duplicate: boolean }).duplicate)).toEqual(
+      Array(2 * count).fill(false),
+    );
+    expect((await ingestBatchCalls()) - callsBefore).toBeLessThan(2 * count);
+    for (const [d, deviceId] of devices.entries()) {
+      const minute = await rest(
+        'GET',
+        `/api/v1/aggregates?deviceId=${deviceId}&sensorType=SENSOR_TYPE_TEMPERATURE&window=WINDOW_ONE_MINUTE`,
+        { as: { apiKey: keys[d]! } },
+      );
+      expect((minute.body as { aggregates: unknown[] }).aggregates).toEqual([
+        expect.objectContaining({ deviceId, count: count + 1 }),
+      ]);
+    }
+  });
+
   it('stops reading a device stream that runs too far ahead of its acknowledgements, and loses none of it', async () => {
     const stream = (await deviceStreams('e2e-read-ahead'))();
     const count = 12; // within the device's burst of 20

@@ -4,10 +4,15 @@ import type { BatchResult } from '@iot-mesh/proto/iotmesh/ingestion/v1/sensor_in
 import type { Reading, ReadingRejection } from '@iot-mesh/proto/iotmesh/telemetry/v1/reading';
 import { SingleReadingBatcher } from './single-reading-batcher.js';
 
-const reading = (readingId: string, value = 20): Reading => ({ readingId, deviceId: 'd', value }) as Reading;
+const reading = (readingId: string, value = 20, deviceId = 'd'): Reading =>
+  ({ readingId, deviceId, value }) as Reading;
 
-/** Judges a batch like ingestion: NaN is invalid, a repeated id in the batch is flagged, known ids are duplicates. */
-function fakeIngestion(known: Set<string>) {
+/**
+ * Judges a batch like ingestion: NaN is invalid, a reading repeated in the batch (same device and id;
+ * `byIdAlone`: same id, as an ingestion before round 11 judged it) is flagged, known readings are
+ * duplicates. `known` holds "device/id" keys.
+ */
+function fakeIngestion(known: Set<string>, byIdAlone = false) {
   const calls: string[][] = [];
   const ingestBatch = (readings: Reading[]): Promise<BatchResult> => {
     calls.push(readings.map((r) => r.readingId));
@@ -15,14 +20,16 @@ function fakeIngestion(known: Set<string>) {
     const duplicateIndexes: number[] = [];
     const seen = new Set<string>();
     readings.forEach((r, index) => {
+      const key = `${r.deviceId}/${r.readingId}`;
+      const repeat = byIdAlone ? r.readingId : key;
       const base = { index, readingId: r.readingId, description: '' };
       if (Number.isNaN(r.value)) rejections.push({ ...base, reason: 'READING.NOT_FINITE', field: 'value' });
-      if (seen.has(r.readingId))
+      if (seen.has(repeat))
         rejections.push({ ...base, reason: 'READING.DUPLICATE_IN_BATCH', field: 'reading_id' });
-      seen.add(r.readingId);
+      seen.add(repeat);
       if (rejections.some((x) => x.index === index)) return;
-      if (known.has(r.readingId)) duplicateIndexes.push(index);
-      known.add(r.readingId);
+      if (known.has(key)) duplicateIndexes.push(index);
+      known.add(key);
     });
     const accepted = readings.length - new Set(rejections.map((r) => r.index)).size;
     return Promise.resolve({
@@ -39,7 +46,7 @@ describe('single reading batcher', () => {
   const settings = { lingerMs: 2, maxReadings: 10, maxInFlight: 0, lingerWhenIdle: true };
 
   it('sends concurrent requests as one batch and answers each with its own duplicate flag', async () => {
-    const ingestion = fakeIngestion(new Set(['old']));
+    const ingestion = fakeIngestion(new Set(['d/old']));
     const timer = new ManualTimer();
     const batcher = new SingleReadingBatcher(ingestion.ingestBatch, settings, timer);
     const answers = Promise.all([batcher.publish(reading('new')), batcher.publish(reading('old'))]);
@@ -89,6 +96,36 @@ describe('single reading batcher', () => {
     await new Promise((resolve) => setImmediate(resolve));
     timer.fire();
     await expect(good).resolves.toEqual({ readingId: 'same', duplicate: false });
+    expect(ingestion.calls).toEqual([['same', 'same'], ['same']]);
+  });
+
+  it('answers two devices that send the same reading id in one batch each as a new reading', async () => {
+    const ingestion = fakeIngestion(new Set());
+    const timer = new ManualTimer();
+    const batcher = new SingleReadingBatcher(ingestion.ingestBatch, settings, timer);
+    const answers = Promise.all([
+      batcher.publish(reading('same', 20, 'a')),
+      batcher.publish(reading('same', 20, 'b')),
+    ]);
+    timer.fire();
+    await expect(answers).resolves.toEqual([
+      { readingId: 'same', duplicate: false },
+      { readingId: 'same', duplicate: false },
+    ]);
+    expect(ingestion.calls).toEqual([['same', 'same']]);
+  });
+
+  it('sends again on its own a reading that an ingestion judging by id alone took for another device’s', async () => {
+    const ingestion = fakeIngestion(new Set(), true);
+    const timer = new ManualTimer();
+    const batcher = new SingleReadingBatcher(ingestion.ingestBatch, settings, timer);
+    const first = batcher.publish(reading('same', 20, 'a'));
+    const second = batcher.publish(reading('same', 20, 'b'));
+    timer.fire();
+    await expect(first).resolves.toEqual({ readingId: 'same', duplicate: false });
+    await new Promise((resolve) => setImmediate(resolve));
+    timer.fire();
+    await expect(second).resolves.toEqual({ readingId: 'same', duplicate: false });
     expect(ingestion.calls).toEqual([['same', 'same'], ['same']]);
   });
 

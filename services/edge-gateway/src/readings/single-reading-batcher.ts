@@ -69,10 +69,15 @@ export class SingleReadingBatcher {
   }
 }
 
+/** A reading's identity: devices choose their ids, so two devices' requests may carry the same one. */
+const identityOf = (reading: Reading | undefined) =>
+  reading && `${reading.deviceId.length}:${reading.deviceId}${reading.readingId}`;
+
 /**
  * Every request sent one reading, so request positions are batch positions. Two requests carrying
- * the same reading id meet ingestion's in-batch duplicate check: the later one is a duplicate when
- * the earlier was accepted, and is sent again on its own merits when the earlier was rejected.
+ * the same device's reading id meet ingestion's in-batch duplicate check: the later one is a
+ * duplicate when the earlier was accepted, and is sent again on its own merits when the earlier was
+ * rejected.
  */
 function answersPerRequest(result: BatchResult, requests: ReadonlyArray<readonly Reading[]>): Answer[] {
   const duplicates = new Set(result.duplicateIndexes);
@@ -83,13 +88,13 @@ function answersPerRequest(result: BatchResult, requests: ReadonlyArray<readonly
     if (earlier) earlier.push(own);
     else rejected.set(rejection.index, [own]);
   }
-  const readingIds = requests.map(([reading]) => reading?.readingId);
-  return readingIds.map((readingId, index): Answer => {
+  const identities = requests.map(([reading]) => identityOf(reading));
+  return identities.map((identity, index): Answer => {
     const rejections = rejected.get(index);
     if (!rejections) return { kind: 'accepted', duplicate: duplicates.has(index) };
     const own = rejections.filter((rejection) => rejection.reason !== DUPLICATE_IN_BATCH);
     if (own.length > 0) return { kind: 'rejected', rejections: own };
-    const first = readingIds.indexOf(readingId);
+    const first = identities.indexOf(identity);
     return rejected.has(first) ? { kind: 'again' } : { kind: 'accepted', duplicate: true };
   });
 }

@@ -42,6 +42,21 @@ describe('batch checks', () => {
     ]);
   });
 
+  it('accepts one reading id from two devices, and rejects it repeated by one device', () => {
+    const result = checkBatch(
+      [reading('r1'), reading('r1', { deviceId: 'dev-b' }), reading('r1', { deviceId: 'dev-b' })],
+      NOW,
+      limits,
+    );
+    expect(result.accepted.map((a) => [a.index, a.reading.deviceId])).toEqual([
+      [0, 'dev-a'],
+      [1, 'dev-b'],
+    ]);
+    expect(result.rejections).toMatchObject([
+      { index: 2, readingId: 'r1', reason: 'READING.DUPLICATE_IN_BATCH', field: 'reading_id' },
+    ]);
+  });
+
   it('reports a repeated id next to the copy’s own problems', () => {
     const result = checkBatch([reading('r1'), reading('r1', { value: Number.NaN })], NOW, limits);
     expect(result.rejections.map((r) => r.reason)).toEqual([

@@ -25,9 +25,13 @@ function rejections(index: number, readingId: string, violations: FieldViolation
   }));
 }
 
+/** A reading's identity: devices choose their ids, so two devices may send the same one. */
+const identityOf = (reading: Reading) => `${reading.deviceId.length}:${reading.deviceId}${reading.readingId}`;
+
 /**
- * Checks every reading of a request on its own, and rejects a reading id seen earlier in the same
- * request: the second copy would be a duplicate the processor silently drops.
+ * Checks every reading of a request on its own, and rejects a reading that an earlier one of the same
+ * request repeats (same device, same id): the second copy would be a duplicate the processor silently
+ * drops. A request may carry several devices' readings (the gateway shares calls between devices).
  */
 export function checkBatch(readings: readonly Reading[], now: number, limits: TimeLimits): BatchCheck {
   const seen = new Set<string>();
@@ -35,14 +39,15 @@ export function checkBatch(readings: readonly Reading[], now: number, limits: Ti
   readings.forEach((reading, index) => {
     const check = checkReading(reading, now, limits);
     const violations = check.ok ? [] : [...check.violations];
-    if (reading.readingId !== '' && seen.has(reading.readingId)) {
+    const identity = identityOf(reading);
+    if (reading.readingId !== '' && seen.has(identity)) {
       violations.push({
         field: 'reading_id',
         reason: 'READING.DUPLICATE_IN_BATCH',
-        description: 'the same reading id appears earlier in this request',
+        description: "the same device's reading id appears earlier in this request",
       });
     }
-    seen.add(reading.readingId);
+    seen.add(identity);
     if (check.ok && violations.length === 0) result.accepted.push({ index, reading: check.reading });
     else result.rejections.push(...rejections(index, reading.readingId, violations));
   });
