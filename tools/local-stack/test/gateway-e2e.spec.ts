@@ -360,8 +360,8 @@ describe('the edge gateway, end to end over REST and gRPC', () => {
       metricSum(t.stack, 'sensor-ingestion', 'grpc_server_handled_total', '"IngestBatch"');
     const publish = (d: number, readingId: string, second: number) =>
       rest('POST', '/api/v1/readings', {
-        as: { apiKey: keys[d]! },
-        body: json(readingId, devices[d]!, 20, second),
+        as: { apiKey: keys[d] },
+        body: json(readingId, devices[d], 20, second),
       });
     // Both keys verified and cached first, so the requests below reach the batcher in the order sent.
     expect(
@@ -393,7 +393,7 @@ describe('the edge gateway, end to end over REST and gRPC', () => {
       const minute = await rest(
         'GET',
         `/api/v1/aggregates?deviceId=${deviceId}&sensorType=SENSOR_TYPE_TEMPERATURE&window=WINDOW_ONE_MINUTE`,
-        { as: { apiKey: keys[d]! } },
+        { as: { apiKey: keys[d] } },
       );
       expect((minute.body as { aggregates: unknown[] }).aggregates).toEqual([
         expect.objectContaining({ deviceId, count: count + 1 }),
