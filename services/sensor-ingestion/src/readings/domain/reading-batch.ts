@@ -25,8 +25,22 @@ function rejections(index: number, readingId: string, violations: FieldViolation
   }));
 }
 
-/** A reading's identity: devices choose their ids, so two devices may send the same one. */
-const identityOf = (reading: Reading) => `${reading.deviceId.length}:${reading.deviceId}${reading.readingId}`;
+/**
+ * Whether a request repeats a reading: devices choose their ids, so two devices may send the same one,
+ * and only the same device's id again is a repeat. Ids are kept per device.
+ */
+class SeenReadings {
+  private readonly byDevice = new Map<string, Set<string>>();
+
+  /** Whether this device's reading id came earlier; remembers it either way. */
+  seenBefore({ deviceId, readingId }: Reading): boolean {
+    let ids = this.byDevice.get(deviceId);
+    if (!ids) this.byDevice.set(deviceId, (ids = new Set()));
+    if (ids.has(readingId)) return true;
+    ids.add(readingId);
+    return false;
+  }
+}
 
 /**
  * Checks every reading of a request on its own, and rejects a reading that an earlier one of the same
@@ -34,20 +48,18 @@ const identityOf = (reading: Reading) => `${reading.deviceId.length}:${reading.d
  * drops. A request may carry several devices' readings (the gateway shares calls between devices).
  */
 export function checkBatch(readings: readonly Reading[], now: number, limits: TimeLimits): BatchCheck {
-  const seen = new Set<string>();
+  const seen = new SeenReadings();
   const result: BatchCheck = { accepted: [], rejections: [] };
   readings.forEach((reading, index) => {
     const check = checkReading(reading, now, limits);
     const violations = check.ok ? [] : [...check.violations];
-    const identity = identityOf(reading);
-    if (reading.readingId !== '' && seen.has(identity)) {
+    if (seen.seenBefore(reading) && reading.readingId !== '') {
       violations.push({
         field: 'reading_id',
         reason: 'READING.DUPLICATE_IN_BATCH',
         description: "the same device's reading id appears earlier in this request",
       });
     }
-    seen.add(identity);
     if (check.ok && violations.length === 0) result.accepted.push({ index, reading: check.reading });
     else result.rejections.push(...rejections(index, reading.readingId, violations));
   });
