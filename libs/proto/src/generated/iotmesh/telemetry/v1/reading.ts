@@ -70,7 +70,10 @@ export function sensorTypeToJSON(object: SensorType): string {
   }
 }
 
-/** One measurement sent by a device. reading_id is chosen by the client and makes retries idempotent. */
+/**
+ * One measurement sent by a device. reading_id is chosen by the client, unique per device (two devices may
+ * use the same id), and makes retries idempotent.
+ */
 export interface Reading {
   readingId: string;
   deviceId: string;
