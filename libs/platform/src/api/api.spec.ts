@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ValidationError } from '../errors/validation.error.js';
 import { enumViolation } from './enums.js';
 import { decodePageToken, encodePageToken, resolvePageSize } from './page-token.js';
+import { readingIdentity } from './reading-identity.js';
 import { millisFromTimestamp, timestampFromMillis } from './timestamps.js';
 import { requireUpdateMask } from './update-mask.js';
 
@@ -39,6 +40,14 @@ describe('API helpers', () => {
     expect(requireUpdateMask(['name'], ['name', 'labels'] as const)).toEqual(['name']);
     expect(() => requireUpdateMask([], ['name'] as const)).toThrow(ValidationError);
     expect(() => requireUpdateMask(['name', 'id'], ['name'] as const)).toThrow('unknown: id');
+  });
+
+  it('tells readings apart by device and reading id together', () => {
+    const identity = (deviceId: string, readingId: string) => readingIdentity({ deviceId, readingId });
+    expect(identity('dev-a', 'r-1')).toBe(identity('dev-a', 'r-1'));
+    expect(identity('dev-a', 'r-1')).not.toBe(identity('dev-b', 'r-1'));
+    // Where the device id ends is part of the identity.
+    expect(identity('ab', 'c')).not.toBe(identity('a', 'bc'));
   });
 
   it('converts timestamps', () => {

@@ -2,3 +2,4 @@ export * from './timestamps.js';
 export * from './page-token.js';
 export * from './enums.js';
 export * from './update-mask.js';
+export * from './reading-identity.js';

@@ -1,9 +1,10 @@
 import { randomInt } from 'node:crypto';
+import { readingIdentity } from '@iot-mesh/platform';
 import { chunked } from '@iot-mesh/storage';
 import { sql, type Transaction } from 'kysely';
 import { windowId, type WindowKey } from '../aggregates/domain/window.js';
 import type { WindowAggregate } from '../aggregates/domain/window-aggregate.js';
-import { readingRefId, type ReadingRef, type ReadingsTransaction } from './processor-store.port.js';
+import type { ReadingRef, ReadingsTransaction } from './processor-store.port.js';
 import type { ProcessorDatabase } from './processor.schema.js';
 import type { ProcessorStatements } from './processor.statements.js';
 import type { CachedSketch, WindowCache } from './window-cache.js';
@@ -41,7 +42,10 @@ export class KyselyReadingsTransaction implements ReadingsTransaction {
    * returning the rows that were new.
    */
   async recordNewReadings(readings: readonly ReadingRef[], seenAt: number): Promise<ReadingRef[]> {
-    const unique = sortedBy([...new Map(readings.map((r) => [readingRefId(r), r])).values()], readingRefId);
+    const unique = sortedBy(
+      [...new Map(readings.map((r) => [readingIdentity(r), r])).values()],
+      readingIdentity,
+    );
     const seenRows = (chunk: readonly ReadingRef[]) =>
       chunk.map((r) => ({ device_id: r.deviceId, reading_id: r.readingId, seen_time: seenAt }));
     await sql`savepoint record_seen`.execute(this.trx);

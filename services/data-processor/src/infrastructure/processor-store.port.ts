@@ -8,10 +8,6 @@ export interface ReadingRef {
   readingId: string;
 }
 
-/** A string that identifies a reading, for maps and sorting: the device id's length keeps it unambiguous. */
-export const readingRefId = (ref: ReadingRef): string =>
-  `${ref.deviceId.length}:${ref.deviceId}${ref.readingId}`;
-
 /** What one ProcessReadings call does inside its single transaction. */
 export interface ReadingsTransaction {
   /** Remembers the readings (seen at `seenAt`) and returns those that were not known before. */

@@ -3,6 +3,7 @@ import {
   METRICS_REGISTRY,
   millisFromTimestamp,
   PLATFORM_LOGGER,
+  readingIdentity,
   UnavailableError,
   ValidationError,
 } from '@iot-mesh/platform';
@@ -15,11 +16,7 @@ import {
   type AggregatedReading,
 } from '../aggregates/domain/window-aggregate.js';
 import type { ProcessorConfig } from '../config.js';
-import {
-  readingRefId,
-  type ProcessorStore,
-  type ReadingRef,
-} from '../infrastructure/processor-store.port.js';
+import type { ProcessorStore, ReadingRef } from '../infrastructure/processor-store.port.js';
 import { CLOCK, PROCESSOR_CONFIG, PROCESSOR_STORE, READINGS_EVALUATOR } from '../processor.di-tokens.js';
 import { readingsViolations } from './domain/reading.validation.js';
 import type { ReadingsEvaluator } from './readings-evaluator.port.js';
@@ -45,12 +42,12 @@ function newAndRepeated(
 ): { counted: AggregatedReading[]; duplicateIndexes: number[] } {
   // As many new ids as readings: every reading is new and none repeats, the usual case.
   if (fresh.length === readings.length) return { counted: readings.map(toAggregated), duplicateIndexes: [] };
-  const freshIds = new Set(fresh.map(readingRefId));
+  const freshIds = new Set(fresh.map(readingIdentity));
   // The first occurrence of a fresh id counts; a repeat within the same request is a duplicate.
   const counted: AggregatedReading[] = [];
   const duplicateIndexes: number[] = [];
   readings.forEach((reading, index) => {
-    if (freshIds.delete(readingRefId(reading))) counted.push(toAggregated(reading));
+    if (freshIds.delete(readingIdentity(reading))) counted.push(toAggregated(reading));
     else duplicateIndexes.push(index);
   });
   return { counted, duplicateIndexes };

@@ -44,11 +44,15 @@ function fakeIngestion(known: Set<string>, byIdAlone = false) {
 
 describe('single reading batcher', () => {
   const settings = { lingerMs: 2, maxReadings: 10, maxInFlight: 0, lingerWhenIdle: true };
+  /** A batcher in front of `ingestBatch`, lingering until the test fires its timer. */
+  const batcherOn = (ingestBatch: (readings: Reading[]) => Promise<BatchResult>) => {
+    const timer = new ManualTimer();
+    return { timer, batcher: new SingleReadingBatcher(ingestBatch, settings, timer) };
+  };
 
   it('sends concurrent requests as one batch and answers each with its own duplicate flag', async () => {
     const ingestion = fakeIngestion(new Set(['d/old']));
-    const timer = new ManualTimer();
-    const batcher = new SingleReadingBatcher(ingestion.ingestBatch, settings, timer);
+    const { timer, batcher } = batcherOn(ingestion.ingestBatch);
     const answers = Promise.all([batcher.publish(reading('new')), batcher.publish(reading('old'))]);
     timer.fire();
     await expect(answers).resolves.toEqual([
@@ -60,8 +64,7 @@ describe('single reading batcher', () => {
 
   it("fails only the invalid request, with only that reading's violations at index 0", async () => {
     const ingestion = fakeIngestion(new Set());
-    const timer = new ManualTimer();
-    const batcher = new SingleReadingBatcher(ingestion.ingestBatch, settings, timer);
+    const { timer, batcher } = batcherOn(ingestion.ingestBatch);
     const good = batcher.publish(reading('good'));
     const bad = batcher.publish(reading('bad', Number.NaN));
     timer.fire();
@@ -75,8 +78,7 @@ describe('single reading batcher', () => {
 
   it('answers a repeat of an accepted id in the same batch as a duplicate, as Ingest would', async () => {
     const ingestion = fakeIngestion(new Set());
-    const timer = new ManualTimer();
-    const batcher = new SingleReadingBatcher(ingestion.ingestBatch, settings, timer);
+    const { timer, batcher } = batcherOn(ingestion.ingestBatch);
     const answers = Promise.all([batcher.publish(reading('same')), batcher.publish(reading('same'))]);
     timer.fire();
     await expect(answers).resolves.toEqual([
@@ -87,8 +89,7 @@ describe('single reading batcher', () => {
 
   it('sends a repeat of a rejected id again on its own merits', async () => {
     const ingestion = fakeIngestion(new Set());
-    const timer = new ManualTimer();
-    const batcher = new SingleReadingBatcher(ingestion.ingestBatch, settings, timer);
+    const { timer, batcher } = batcherOn(ingestion.ingestBatch);
     const bad = batcher.publish(reading('same', Number.NaN)).catch((e: unknown) => e);
     const good = batcher.publish(reading('same', 21));
     timer.fire();
@@ -101,8 +102,7 @@ describe('single reading batcher', () => {
 
   it('answers two devices that send the same reading id in one batch each as a new reading', async () => {
     const ingestion = fakeIngestion(new Set());
-    const timer = new ManualTimer();
-    const batcher = new SingleReadingBatcher(ingestion.ingestBatch, settings, timer);
+    const { timer, batcher } = batcherOn(ingestion.ingestBatch);
     const answers = Promise.all([
       batcher.publish(reading('same', 20, 'a')),
       batcher.publish(reading('same', 20, 'b')),
@@ -117,8 +117,7 @@ describe('single reading batcher', () => {
 
   it('sends again on its own a reading that an ingestion judging by id alone took for another device’s', async () => {
     const ingestion = fakeIngestion(new Set(), true);
-    const timer = new ManualTimer();
-    const batcher = new SingleReadingBatcher(ingestion.ingestBatch, settings, timer);
+    const { timer, batcher } = batcherOn(ingestion.ingestBatch);
     const first = batcher.publish(reading('same', 20, 'a'));
     const second = batcher.publish(reading('same', 20, 'b'));
     timer.fire();
@@ -131,8 +130,7 @@ describe('single reading batcher', () => {
 
   it('fails every request of a failed call with the same error', async () => {
     const down = new Error('ingestion down');
-    const timer = new ManualTimer();
-    const batcher = new SingleReadingBatcher(() => Promise.reject(down), settings, timer);
+    const { timer, batcher } = batcherOn(() => Promise.reject(down));
     const answers = [batcher.publish(reading('a')), batcher.publish(reading('b'))];
     timer.fire();
     for (const answer of answers) await expect(answer).rejects.toBe(down);

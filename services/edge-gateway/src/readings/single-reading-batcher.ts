@@ -1,4 +1,10 @@
-import { CallCoalescer, ValidationError, realTimer, type LingerTimer } from '@iot-mesh/platform';
+import {
+  CallCoalescer,
+  ValidationError,
+  readingIdentity,
+  realTimer,
+  type LingerTimer,
+} from '@iot-mesh/platform';
 import type { BatchResult } from '@iot-mesh/proto/iotmesh/ingestion/v1/sensor_ingestion';
 import type { Reading, ReadingRejection } from '@iot-mesh/proto/iotmesh/telemetry/v1/reading';
 
@@ -69,10 +75,6 @@ export class SingleReadingBatcher {
   }
 }
 
-/** A reading's identity: devices choose their ids, so two devices' requests may carry the same one. */
-const identityOf = (reading: Reading | undefined) =>
-  reading && `${reading.deviceId.length}:${reading.deviceId}${reading.readingId}`;
-
 /**
  * Every request sent one reading, so request positions are batch positions. Two requests carrying
  * the same device's reading id meet ingestion's in-batch duplicate check: the later one is a
@@ -88,7 +90,7 @@ function answersPerRequest(result: BatchResult, requests: ReadonlyArray<readonly
     if (earlier) earlier.push(own);
     else rejected.set(rejection.index, [own]);
   }
-  const identities = requests.map(([reading]) => identityOf(reading));
+  const identities = requests.map(([reading]) => reading && readingIdentity(reading));
   return identities.map((identity, index): Answer => {
     const rejections = rejected.get(index);
     if (!rejections) return { kind: 'accepted', duplicate: duplicates.has(index) };
