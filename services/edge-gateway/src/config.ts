@@ -44,6 +44,11 @@ export const gatewayConfigSchema = z
     SINGLE_READING_LINGER_MS: z.coerce.number().int().min(0).max(1_000).default(2),
     SINGLE_READING_BATCH_MAX: z.coerce.number().int().min(1).max(1_000).default(100),
     SINGLE_READING_MAX_IN_FLIGHT: z.coerce.number().int().min(0).max(1_000).default(4),
+    // Batches (stream batches and REST batch requests) of concurrent callers share one IngestBatch call
+    // of up to this many readings, gathering only while BATCH_MERGE_MAX_IN_FLIGHT calls are out; 0 = one
+    // call each. At most sensor ingestion's MAX_BATCH_SIZE.
+    BATCH_MERGE_MAX_READINGS: z.coerce.number().int().min(0).max(10_000).default(1000),
+    BATCH_MERGE_MAX_IN_FLIGHT: z.coerce.number().int().min(1).max(1_000).default(2),
   })
   .superRefine((env, ctx) => {
     checkTls(env, ctx);
@@ -80,8 +85,11 @@ export const gatewayConfigSchema = z
       lingerMs: env.SINGLE_READING_LINGER_MS,
       maxReadings: env.SINGLE_READING_BATCH_MAX,
       maxInFlight: env.SINGLE_READING_MAX_IN_FLIGHT,
-      // A request that finds no IngestBatch call out goes at once: nobody is there to wait for.
-      lingerWhenIdle: false,
+    },
+    batchMerge: {
+      lingerMs: 0,
+      maxReadings: env.BATCH_MERGE_MAX_READINGS,
+      maxInFlight: env.BATCH_MERGE_MAX_IN_FLIGHT,
     },
   }));
 

@@ -401,6 +401,82 @@ describe('the edge gateway, end to end over REST and gRPC', () => {
     }
   });
 
+  it("tells each batch that shared a call to ingestion only its own readings' outcome", async () => {
+    const devices = ['e2e-merge-a', 'e2e-merge-b'];
+    const keys = await Promise.all(devices.map(registerDevice));
+    const ingestBatchCalls = () =>
+      metricSum(t.stack, 'sensor-ingestion', 'grpc_server_handled_total', '"IngestBatch"');
+    const publish = (d: number, readings: ReturnType<typeof json>[]) =>
+      rest('POST', '/api/v1/readings/batch', { as: { apiKey: keys[d] }, body: { readings } });
+    const warmUp = await Promise.all([0, 1].map((d) => publish(d, [json('first', devices[d], 20, 5)])));
+    expect(warmUp.map((a) => a.status)).toEqual([200, 200]);
+    const callsBefore = await ingestBatchCalls();
+    const original = [json('m-1', '', 20, 10), json('m-2', '', 500, 11), json('m-3', '', 21, 12)];
+    const ingestion = t.stack.processes().find((p) => p.name === 'sensor-ingestion')!;
+    process.kill(ingestion.pid, 'SIGSTOP');
+    let answers: Promise<{ status: number; body: unknown }>[];
+    try {
+      // Two batches take both call slots (BATCH_MERGE_MAX_IN_FLIGHT) and wait on the stopped
+      // ingestion; everything sent after them gathers into one call.
+      const openers = [publish(1, [json('o-1', '', 20, 8)]), publish(1, [json('o-2', '', 20, 9)])];
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      answers = [
+        publish(0, original),
+        // The device's retry, racing its original; the other device uses the same ids.
+        publish(0, original),
+        publish(1, [json('m-1', '', 20, 10), json('m-2', '', 22, 11), json('m-4', '', 'NaN', 12)]),
+        publish(0, [json('m-9', '', 20, 13), json('m-9', '', 20, 13)]),
+        ...openers,
+      ];
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    } finally {
+      process.kill(ingestion.pid, 'SIGCONT');
+    }
+    const answered = await Promise.all(answers);
+    expect(answered.map((a) => a.status)).toEqual(Array(6).fill(200));
+    type Outcome = {
+      acceptedCount: number;
+      duplicateCount: number;
+      rejections: { index: number; reason: string }[];
+    };
+    const outcome = (body: unknown) => {
+      const { acceptedCount, duplicateCount, rejections } = body as Outcome;
+      return { acceptedCount, duplicateCount, rejected: rejections.map((r) => [r.index, r.reason]) };
+    };
+    const outOfRange = [[1, 'READING.OUT_OF_RANGE']];
+    // Whichever of the original and its retry came first is new; the other is its duplicate.
+    expect(
+      answered
+        .slice(0, 2)
+        .map((a) => outcome(a.body))
+        .sort((x, y) => y.acceptedCount - x.acceptedCount),
+    ).toEqual([
+      { acceptedCount: 2, duplicateCount: 0, rejected: outOfRange },
+      { acceptedCount: 0, duplicateCount: 2, rejected: outOfRange },
+    ]);
+    expect(outcome(answered[2].body)).toEqual({
+      acceptedCount: 2,
+      duplicateCount: 0,
+      rejected: [[2, 'READING.NOT_FINITE']],
+    });
+    expect(outcome(answered[3].body)).toEqual({
+      acceptedCount: 1,
+      duplicateCount: 0,
+      rejected: [[1, 'READING.DUPLICATE_IN_BATCH']],
+    });
+    expect((await ingestBatchCalls()) - callsBefore).toBe(3);
+    for (const [d, count] of [4, 5].entries()) {
+      const minute = await rest(
+        'GET',
+        `/api/v1/aggregates?deviceId=${devices[d]}&sensorType=SENSOR_TYPE_TEMPERATURE&window=WINDOW_ONE_MINUTE`,
+        { as: { apiKey: keys[d] } },
+      );
+      expect((minute.body as { aggregates: unknown[] }).aggregates).toEqual([
+        expect.objectContaining({ deviceId: devices[d], count }),
+      ]);
+    }
+  });
+
   it('stops reading a device stream that runs too far ahead of its acknowledgements, and loses none of it', async () => {
     const stream = (await deviceStreams('e2e-read-ahead'))();
     const count = 12; // within the device's burst of 20

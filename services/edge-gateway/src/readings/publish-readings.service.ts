@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { PermissionDeniedError, ValidationError } from '@iot-mesh/platform';
+import type { BatchResult } from '@iot-mesh/proto/iotmesh/ingestion/v1/sensor_ingestion';
 import type { Reading, ReadingRejection } from '@iot-mesh/proto/iotmesh/telemetry/v1/reading';
 import { firstValueFrom } from 'rxjs';
 import type { DeviceIdentity } from '../auth/device-auth.service.js';
@@ -8,7 +9,7 @@ import { fromDownstream } from '../downstream/downstream-error.js';
 import type { Downstream } from '../downstream/downstream-clients.js';
 import { DOWNSTREAM, GATEWAY_CONFIG } from '../gateway.di-tokens.js';
 import { RateLimits } from '../rate-limit/rate-limits.js';
-import { SingleReadingBatcher } from './single-reading-batcher.js';
+import { IngestBatchMerger } from './ingest-batch-merger.js';
 
 export interface PublishOutcome {
   acceptedCount: number;
@@ -24,21 +25,18 @@ export interface PublishOutcome {
 @Injectable()
 export class PublishReadingsService {
   /** Shares IngestBatch calls between concurrent single readings; absent when the linger is 0. */
-  private readonly singles?: SingleReadingBatcher;
+  private readonly singles?: IngestBatchMerger;
+  /** Shares IngestBatch calls between concurrent batches; absent when merging is off. */
+  private readonly batches?: IngestBatchMerger;
 
   constructor(
     @Inject(DOWNSTREAM) private readonly downstream: Downstream,
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
     private readonly limits: RateLimits,
   ) {
-    if (config.singleReadings.lingerMs > 0) {
-      this.singles = new SingleReadingBatcher(async (readings) => {
-        const { result } = await firstValueFrom(downstream.ingestion.ingestBatch({ readings }));
-        // Without a result nothing says the readings were accepted: acknowledging them would be a lie.
-        if (!result) throw new Error('sensor-ingestion answered IngestBatch without a result');
-        return result;
-      }, config.singleReadings);
-    }
+    const { singleReadings, batchMerge } = config;
+    if (singleReadings.lingerMs > 0) this.singles = new IngestBatchMerger(this.ingestBatch, singleReadings);
+    if (batchMerge.maxReadings > 0) this.batches = new IngestBatchMerger(this.ingestBatch, batchMerge);
   }
 
   async publishBatch(device: DeviceIdentity, readings: Reading[]): Promise<PublishOutcome> {
@@ -54,11 +52,11 @@ export class PublishReadingsService {
     }
     const own = readings.map((reading) => this.ownReading(device, reading));
     try {
-      const { result } = await firstValueFrom(this.downstream.ingestion.ingestBatch({ readings: own }));
+      const result = await (this.batches ? this.batches.ingest(own) : this.ingestBatch(own));
       return {
-        acceptedCount: result?.acceptedCount ?? 0,
-        duplicateCount: result?.duplicateCount ?? 0,
-        rejections: result?.rejections ?? [],
+        acceptedCount: result.acceptedCount,
+        duplicateCount: result.duplicateCount,
+        rejections: result.rejections,
       };
     } catch (error) {
       throw fromDownstream('sensor-ingestion', error);
@@ -73,14 +71,25 @@ export class PublishReadingsService {
     if (!reading)
       throw new ValidationError([{ field: 'reading', reason: 'FIELD.REQUIRED', description: 'must be set' }]);
     const own = this.ownReading(device, reading);
+    let result: BatchResult;
     try {
-      return this.singles
-        ? await this.singles.publish(own)
-        : await firstValueFrom(this.downstream.ingestion.ingest({ reading: own }));
+      if (!this.singles) return await firstValueFrom(this.downstream.ingestion.ingest({ reading: own }));
+      result = await this.singles.ingest([own]);
     } catch (error) {
       throw fromDownstream('sensor-ingestion', error);
     }
+    // Ingestion judged it, as when it answers Ingest itself.
+    if (result.rejections.length > 0)
+      throw new ValidationError(result.rejections, 'READING.INVALID', { service: 'sensor-ingestion' });
+    return { readingId: own.readingId, duplicate: result.duplicateCount > 0 };
   }
+
+  private readonly ingestBatch = async (readings: Reading[]): Promise<BatchResult> => {
+    const { result } = await firstValueFrom(this.downstream.ingestion.ingestBatch({ readings }));
+    // Without a result nothing says the readings were accepted: acknowledging them would be a lie.
+    if (!result) throw new Error('sensor-ingestion answered IngestBatch without a result');
+    return result;
+  };
 
   /**
    * The reading as the device's own: copied only to fill in an empty device id. Streamed readings
