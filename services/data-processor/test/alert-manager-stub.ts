@@ -5,8 +5,12 @@ import {
   type EvaluateReadingsRequest,
   type EvaluateReadingsResponse,
 } from '@iot-mesh/proto/iotmesh/alert/v1/alert_manager';
+import { EVALUATE_READINGS_MAX } from '../src/infrastructure/grpc-alert-manager.evaluator.js';
 
-/** A real gRPC AlertManager that only implements EvaluateReadings: it records calls and can be made to fail. */
+/**
+ * A real gRPC AlertManager that only implements EvaluateReadings: it records calls, refuses more
+ * readings per call than the alert manager takes, and can be made to fail.
+ */
 export class AlertManagerStub {
   /** Reading ids of every EvaluateReadings call received, failed ones included. */
   readonly calls: string[][] = [];
@@ -49,6 +53,13 @@ export class AlertManagerStub {
     callback: sendUnaryData<EvaluateReadingsResponse>,
   ): void {
     this.calls.push(request.readings.map((r) => r.readingId));
+    if (request.readings.length > EVALUATE_READINGS_MAX) {
+      callback({
+        code: status.INVALID_ARGUMENT,
+        details: `at most ${EVALUATE_READINGS_MAX} readings per request`,
+      });
+      return;
+    }
     if (this.unavailable) {
       callback({ code: status.UNAVAILABLE, details: 'alert manager is down (test)' });
       return;

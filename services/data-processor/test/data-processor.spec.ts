@@ -124,6 +124,14 @@ describe('data processor over gRPC', () => {
     expect(page2.nextPageToken).toBe('');
   });
 
+  it('has a call of more readings than one EvaluateReadings takes evaluated in chunks, in order', async () => {
+    const before = alerts.calls.length;
+    const many = Array.from({ length: 2_500 }, (_, i) => reading(`m-${i}`, 'meter-1', 20, BASE + i));
+    await expect(send(many)).resolves.toMatchObject({ processedCount: 2_500, duplicateCount: 0 });
+    expect(alerts.calls.slice(before).map((ids) => ids.length)).toEqual([1000, 1000, 500]);
+    expect(alerts.calls.slice(before).flat()).toEqual(many.map((r) => r.readingId));
+  });
+
   it('answers UNAVAILABLE while the alert manager is down; the retry is not counted twice', async () => {
     const batch = [reading('d-1', 'dryer-1', 50, BASE), reading('d-2', 'dryer-1', 70, BASE + 1)];
     alerts.unavailable = true;

@@ -8,7 +8,14 @@ import type { Reading } from '@iot-mesh/proto/iotmesh/telemetry/v1/reading';
 import { firstValueFrom } from 'rxjs';
 import type { ReadingsEvaluator } from '../readings/readings-evaluator.port.js';
 
-/** Sends readings to the alert manager's EvaluateReadings, which is idempotent and so retried. */
+/** The most readings the alert manager takes in one EvaluateReadings call (alert_manager.proto). */
+export const EVALUATE_READINGS_MAX = 1000;
+
+/**
+ * Sends readings to the alert manager's EvaluateReadings, which is idempotent and so retried; a
+ * ProcessReadings call may carry more readings than one EvaluateReadings call takes, so they go in
+ * chunks, one after the other.
+ */
 export class GrpcAlertManagerEvaluator implements ReadingsEvaluator, OnModuleDestroy {
   private readonly client: GrpcClient<AlertManagerClient>;
 
@@ -22,7 +29,10 @@ export class GrpcAlertManagerEvaluator implements ReadingsEvaluator, OnModuleDes
   }
 
   async evaluate(readings: readonly Reading[]): Promise<void> {
-    await firstValueFrom(this.client.service.evaluateReadings({ readings: [...readings] }));
+    for (let start = 0; start < readings.length; start += EVALUATE_READINGS_MAX) {
+      const chunk = readings.slice(start, start + EVALUATE_READINGS_MAX);
+      await firstValueFrom(this.client.service.evaluateReadings({ readings: chunk }));
+    }
   }
 
   onModuleDestroy(): void {

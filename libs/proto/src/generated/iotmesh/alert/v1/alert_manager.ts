@@ -339,6 +339,7 @@ export interface DeleteRuleResponse {
 
 /** Request for EvaluateReadings. */
 export interface EvaluateReadingsRequest {
+  /** At most 1000 readings. */
   readings: Reading[];
 }
 
