@@ -9,7 +9,7 @@ describe('ingestion config', () => {
       dataProcessorAddress: '127.0.0.1:50054',
       maxBatchSize: 1000,
       ingestStreamReadAhead: 8,
-      forwardChunkSize: 500,
+      forwardChunkSize: 1000,
       forwardLingerMs: 2,
       timeLimits: { maxFutureSkewMs: 300_000, maxReadingAgeMs: 604_800_000 },
       deviceCache: { ttlMs: 30_000, notFoundTtlMs: 5_000 },

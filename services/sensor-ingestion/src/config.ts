@@ -12,7 +12,9 @@ export const ingestionConfigSchema = z
     // How many batches of one IngestStream call are read ahead of the one being ingested; at that many
     // the stream is no longer read, so a client far ahead waits instead of filling the service.
     INGEST_STREAM_READ_AHEAD: count(8, 1_000),
-    FORWARD_CHUNK_SIZE: count(500, 10_000),
+    // Most readings per ProcessReadings call: the gateway's merged IngestBatch calls (up to 1,000 readings)
+    // go on whole. With 500 the processor used 10-35% more CPU per streamed reading (three alternate runs).
+    FORWARD_CHUNK_SIZE: count(1000, 10_000),
     // How long accepted readings wait to share one ProcessReadings call with other callers (only while a
     // call is out: a caller that finds none goes at once); 0 = never.
     FORWARD_LINGER_MS: z.coerce.number().int().min(0).max(1_000).default(2),
