@@ -477,6 +477,34 @@ describe('the edge gateway, end to end over REST and gRPC', () => {
     }
   });
 
+  it("starts a stream's batches without waiting for the one before, and acknowledges them in order", async () => {
+    const streams = await Promise.all(
+      ['e2e-eager-a', 'e2e-eager-b'].map(async (id) => (await deviceStreams(id))()),
+    );
+    const ingestBatchCalls = () =>
+      metricSum(t.stack, 'sensor-ingestion', 'grpc_server_handled_total', '"IngestBatch"');
+    const acks = streams.map((stream) => firstValueFrom(stream.acks.pipe(take(READ_AHEAD), toArray())));
+    const callsBefore = await ingestBatchCalls();
+    const ingestion = t.stack.processes().find((p) => p.name === 'sensor-ingestion')!;
+    process.kill(ingestion.pid, 'SIGSTOP');
+    try {
+      for (let i = 0; i < READ_AHEAD; i++) for (const stream of streams) stream.send(i);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    } finally {
+      process.kill(ingestion.pid, 'SIGCONT');
+    }
+    const answered = await Promise.all(acks);
+    for (const stream of streams) stream.batches.complete();
+    // Two batches took both call slots and all the others, later batches of the same streams included,
+    // gathered into one call. Had each batch waited for the one before, it would take four calls or more.
+    expect((await ingestBatchCalls()) - callsBefore).toBe(3);
+    expect(answered.map((stream) => stream.map((ack) => [ack.batchId, ack.acceptedCount]))).toEqual(
+      ['e2e-eager-a', 'e2e-eager-b'].map((id) =>
+        Array.from({ length: READ_AHEAD }, (_, i) => [`${id}-${i}`, 2]),
+      ),
+    );
+  });
+
   it('stops reading a device stream that runs too far ahead of its acknowledgements, and loses none of it', async () => {
     const stream = (await deviceStreams('e2e-read-ahead'))();
     const count = 12; // within the device's burst of 20

@@ -12,7 +12,18 @@ import {
   type WatchAlertsResponse,
 } from '@iot-mesh/proto/iotmesh/edge/v1/edge_gateway';
 import { Gauge, type Registry } from 'prom-client';
-import { concatMap, defer, finalize, from, map, shareReplay, switchMap, tap, type Observable } from 'rxjs';
+import {
+  concatMap,
+  defer,
+  finalize,
+  firstValueFrom,
+  from,
+  map,
+  shareReplay,
+  switchMap,
+  tap,
+  type Observable,
+} from 'rxjs';
 import { AlertStreamService } from '../alerts/alert-stream.service.js';
 import { clientAddress } from '../auth/client-address.js';
 import { DeviceAuthService, type DeviceIdentity } from '../auth/device-auth.service.js';
@@ -47,9 +58,10 @@ export class EdgeGatewayGrpcController {
   }
 
   // The request stream is a hot subject: it is subscribed at once (so no batch sent while the key is
-  // being verified is lost), the key is verified once, and batches are handled one at a time and
-  // acknowledged in order. A client that sends far ahead of the acknowledgements is held back by
-  // flow control once PUBLISH_STREAM_READ_AHEAD batches wait (see StreamReadAhead).
+  // being verified is lost) and the key is verified once. Each batch goes on as soon as it is read, so
+  // a stream's batches share the pipeline (and IngestBatch calls) instead of each waiting for the one
+  // before; the acknowledgements go out in order. At most PUBLISH_STREAM_READ_AHEAD batches are under
+  // way: beyond that the stream is not read and flow control holds the client back (see StreamReadAhead).
   @GrpcStreamMethod(SERVICE, 'PublishReadings')
   publishReadings(
     requests: Observable<PublishReadingsRequest>,
@@ -60,17 +72,27 @@ export class EdgeGatewayGrpcController {
     const readAhead = new StreamReadAhead(call, this.config.publishStreamReadAhead, this.pendingBatches);
     return requests.pipe(
       tap(() => readAhead.read()),
-      concatMap((batch) =>
-        device.pipe(
-          concatMap(async (identity) => ({
-            batchId: batch.batchId,
-            ...(await this.publisher.publishBatch(identity, batch.readings)),
-          })),
-        ),
-      ),
+      map((batch) => this.startBatch(device, batch)),
+      concatMap((answer) => answer),
       tap(() => readAhead.answered()),
       finalize(() => readAhead.closed()),
     );
+  }
+
+  /**
+   * A batch under way. Once one batch failed, the stream ends and awaits none of the later ones, so
+   * their failures are marked handled here rather than left as unhandled rejections.
+   */
+  private startBatch(
+    device: Observable<DeviceIdentity>,
+    batch: PublishReadingsRequest,
+  ): Promise<PublishReadingsResponse> {
+    const answer = firstValueFrom(device).then(async (identity) => ({
+      batchId: batch.batchId,
+      ...(await this.publisher.publishBatch(identity, batch.readings)),
+    }));
+    answer.catch(() => undefined);
+    return answer;
   }
 
   @GrpcMethod(SERVICE, 'PublishReading')
