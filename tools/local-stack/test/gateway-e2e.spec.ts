@@ -505,6 +505,33 @@ describe('the edge gateway, end to end over REST and gRPC', () => {
     );
   });
 
+  it('ends a stream at its first failed batch, and keeps serving when the batches under way behind it fail too', async () => {
+    const stream = (await deviceStreams('e2e-failing'))();
+    const acks = firstValueFrom(stream.acks.pipe(toArray())).catch((error: unknown) => error);
+    const foreign = (batchId: string) => ({
+      batchId,
+      readings: [
+        {
+          ...json('f-1', '', 20, 1),
+          deviceId: 'e2e-someone-else',
+          sensorType: 1,
+          unit: 'celsius',
+          timestamp: { seconds: Math.floor(minute / 1000), nanos: 0 },
+          customSensor: '',
+        },
+      ],
+    });
+    for (const batchId of ['bad-1', 'bad-2', 'bad-3'])
+      stream.batches.next(foreign(batchId) as PublishReadingsRequest);
+    expect(((await acks) as ServiceError).code).toBe(status.PERMISSION_DENIED);
+    // None of the later failures went unhandled: the gateway still takes a new stream's batch.
+    const again = (await deviceStreams('e2e-failing-after'))();
+    const ack = firstValueFrom(again.acks);
+    again.send(0);
+    expect(await ack).toMatchObject({ batchId: 'e2e-failing-after-0', acceptedCount: 2 });
+    again.batches.complete();
+  });
+
   it('stops reading a device stream that runs too far ahead of its acknowledgements, and loses none of it', async () => {
     const stream = (await deviceStreams('e2e-read-ahead'))();
     const count = 12; // within the device's burst of 20
