@@ -488,15 +488,19 @@ describe('the edge gateway, end to end over REST and gRPC', () => {
     const ingestion = t.stack.processes().find((p) => p.name === 'sensor-ingestion')!;
     process.kill(ingestion.pid, 'SIGSTOP');
     try {
-      for (let i = 0; i < READ_AHEAD; i++) for (const stream of streams) stream.send(i);
-      await new Promise((resolve) => setTimeout(resolve, 500));
+      // The first stream's batches take both call slots (its first batch alone, the others together);
+      // the second stream's, sent once those are out, gather into one call.
+      for (const [n, stream] of streams.entries()) {
+        for (let i = 0; i < READ_AHEAD; i++) stream.send(i);
+        await new Promise((resolve) => setTimeout(resolve, 500));
+      }
     } finally {
       process.kill(ingestion.pid, 'SIGCONT');
     }
     const answered = await Promise.all(acks);
     for (const stream of streams) stream.batches.complete();
-    // Two batches took both call slots and all the others, later batches of the same streams included,
-    // gathered into one call. Had each batch waited for the one before, it would take four calls or more.
+    // Had each batch waited for the one before, the first stream alone would have taken three calls
+    // and both four or more.
     expect((await ingestBatchCalls()) - callsBefore).toBe(3);
     expect(answered.map((stream) => stream.map((ack) => [ack.batchId, ack.acceptedCount]))).toEqual(
       ['e2e-eager-a', 'e2e-eager-b'].map((id) =>
