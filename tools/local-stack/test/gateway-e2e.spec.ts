@@ -490,7 +490,7 @@ describe('the edge gateway, end to end over REST and gRPC', () => {
     try {
       // The first stream's batches take both call slots (its first batch alone, the others together);
       // the second stream's, sent once those are out, gather into one call.
-      for (const [n, stream] of streams.entries()) {
+      for (const stream of streams) {
         for (let i = 0; i < READ_AHEAD; i++) stream.send(i);
         await new Promise((resolve) => setTimeout(resolve, 500));
       }
