@@ -512,21 +512,21 @@ describe('the edge gateway, end to end over REST and gRPC', () => {
   it('ends a stream at its first failed batch, and keeps serving when the batches under way behind it fail too', async () => {
     const stream = (await deviceStreams('e2e-failing'))();
     const acks = firstValueFrom(stream.acks.pipe(toArray())).catch((error: unknown) => error);
-    const foreign = (batchId: string) => ({
+    const foreign = (batchId: string): PublishReadingsRequest => ({
       batchId,
       readings: [
         {
-          ...json('f-1', '', 20, 1),
+          readingId: 'f-1',
           deviceId: 'e2e-someone-else',
           sensorType: 1,
+          value: 20,
           unit: 'celsius',
           timestamp: { seconds: Math.floor(minute / 1000), nanos: 0 },
           customSensor: '',
         },
       ],
     });
-    for (const batchId of ['bad-1', 'bad-2', 'bad-3'])
-      stream.batches.next(foreign(batchId) as PublishReadingsRequest);
+    for (const batchId of ['bad-1', 'bad-2', 'bad-3']) stream.batches.next(foreign(batchId));
     expect(((await acks) as ServiceError).code).toBe(status.PERMISSION_DENIED);
     // None of the later failures went unhandled: the gateway still takes a new stream's batch.
     const again = (await deviceStreams('e2e-failing-after'))();

@@ -22,7 +22,6 @@ export interface CallerShare {
  * duplicate if the earlier was accepted and unjudged if it was rejected.
  */
 export function sharesOf(result: BatchResult, callers: ReadonlyArray<readonly Reading[]>): CallerShare[] {
-  const readings = callers.flat();
   const starts: number[] = [];
   let next = 0;
   for (const caller of callers) {
@@ -31,7 +30,7 @@ export function sharesOf(result: BatchResult, callers: ReadonlyArray<readonly Re
   }
   const callerAt = (position: number) => starts.findLastIndex((start) => start <= position);
   // Positions outside the request (never sent by a sound ingestion) concern no caller.
-  const inRequest = (position: number) => position >= 0 && position < readings.length;
+  const inRequest = (position: number) => position >= 0 && position < next;
   const shares = callers.map((): CallerShare => ({
     result: { acceptedCount: 0, duplicateCount: 0, rejections: [], duplicateIndexes: [] },
     unjudged: [],
@@ -48,8 +47,11 @@ export function sharesOf(result: BatchResult, callers: ReadonlyArray<readonly Re
   }
 
   const rejected = rejectionsByPosition(result.rejections);
-  let firstPositions: Map<string, number> | undefined; // built only when some reading repeats
+  // Built only when some reading repeats, which is rare: the merged call's readings in one list.
+  let readings: Reading[] | undefined;
+  let firstPositions: Map<string, number> | undefined;
   const firstPosition = (position: number) => {
+    readings ??= callers.flat();
     firstPositions ??= firstPositionOfEach(readings);
     return firstPositions.get(readingIdentity(readings[position]))!;
   };
