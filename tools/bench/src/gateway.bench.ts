@@ -1,5 +1,6 @@
 import { startScratchStack, UNLIMITED_RATES } from '@iot-mesh/local-stack';
 import { runLoad, type LoadReport } from '@iot-mesh/loadgen';
+import { hopLatencyRecorder, type HopLatency } from './hop-latency.js';
 import { peakRssMiB, resetPeakRss } from './process-memory.js';
 
 const OPERATOR_TOKEN = 'bench-operator-token';
@@ -9,6 +10,8 @@ export interface GatewayResults {
   restLight: LoadReport;
   restSingle: LoadReport;
   grpcStream: LoadReport;
+  /** Each internal hop's calls and server handling time during (c) and during (d). */
+  hops: { rest: HopLatency[]; stream: HopLatency[] };
   /** Peak RSS of every service, MiB: over all three runs, during (c) alone (the target's load) and during (d). */
   peakRssMiB: {
     overall: Record<string, number>;
@@ -48,13 +51,23 @@ export async function gatewayEndToEnd(
     outOfRangeFraction: 0.01,
   };
   const rest = { ...common, protocol: 'rest' as const, devices: 20, batchSize: 1 };
+  const adminUrlOf = (name: string) =>
+    `http://127.0.0.1:${stack.services.find((service) => service.name === name)?.adminPort}`;
+  const restHops = hopLatencyRecorder(adminUrlOf);
+  const streamHops = hopLatencyRecorder(adminUrlOf);
   try {
     const peaks = () => Object.fromEntries(stack.processes().map((p) => [p.name, peakRssMiB(p.pid)]));
     const startPeaks = () => stack.processes().forEach((p) => resetPeakRss(p.pid));
     const restLight = await runLoad({ ...rest, ratePerSecond: restLightRate, devicePrefix: 'bench-light' });
     const peakBeforeRest = peaks();
     startPeaks();
-    const restSingle = await runLoad({ ...rest, ratePerSecond: restRate, devicePrefix: 'bench-rest' });
+    const restSingle = await runLoad({
+      ...rest,
+      ratePerSecond: restRate,
+      devicePrefix: 'bench-rest',
+      onMeasurementStart: restHops.start,
+    });
+    const hopsDuringRest = await restHops.stop();
     const peakRest = peaks();
     startPeaks();
     const grpcStream = await runLoad({
@@ -66,7 +79,9 @@ export async function gatewayEndToEnd(
       ratePerSecond: streamRate,
       devicePrefix: 'bench-grpc',
       timeoutSeconds: 60,
+      onMeasurementStart: streamHops.start,
     });
+    const hopsDuringStream = await streamHops.stop();
     const peakStream = peaks();
     const overall = Object.fromEntries(
       Object.keys(peakStream).map((name) => [
@@ -75,7 +90,8 @@ export async function gatewayEndToEnd(
       ]),
     );
     const peak = { overall, rest: peakRest, stream: peakStream };
-    return { restLight, restSingle, grpcStream, peakRssMiB: peak };
+    const hops = { rest: hopsDuringRest, stream: hopsDuringStream };
+    return { restLight, restSingle, grpcStream, hops, peakRssMiB: peak };
   } finally {
     await scratch.close();
   }

@@ -1,16 +1,19 @@
 // `npm run bench`: (a) raw grpc-js unary hop, (b) one iot-mesh service hop, (c) REST single readings (with
 // (c0), the same at a light rate, for the latency floor) and (d) gRPC streaming batches through the
 // gateway end to end — same machine, same run — and (g), how long this machine keeps a process waiting
-// for a core once all are busy. Figures, no verdicts.
+// for a core once all are busy, and (h), what it costs a process to be woken for each request.
+// Figures, no verdicts.
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { LoadReport } from '@iot-mesh/loadgen';
 import { gatewayEndToEnd } from './gateway.bench.js';
+import type { HopLatency } from './hop-latency.js';
 import { percentileMs, type LoadResult } from './load-loop.js';
 import { ingestionPipeline } from './pipeline.bench.js';
 import { rawGrpcHop } from './raw-grpc-hop.bench.js';
 import { schedulerGaps } from './scheduler-gaps.bench.js';
 import { platformUnaryHop, rawUnaryHop } from './unary-hop.bench.js';
+import { wakeCost } from './wake-cost.bench.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 10);
@@ -54,6 +57,7 @@ console.log(
 );
 const idleGaps = await schedulerGaps(0, SECONDS);
 const busyGaps = await schedulerGaps(availableParallelism(), SECONDS);
+const waking = await wakeCost(REST_LIGHT_RATE, REST_RATE, SECONDS);
 const raw = await rawUnaryHop(CONCURRENCY, SECONDS);
 const hop = await platformUnaryHop(CONCURRENCY, SECONDS);
 const hopUntraced = await platformUnaryHop(CONCURRENCY, SECONDS, false);
@@ -89,6 +93,9 @@ console.log(
   `(g) a 2 ms timer's longest gap: ${idleGaps.longestGapMs.toFixed(1)} ms on its own; ${busyGaps.longestGapMs.toFixed(1)} ms with ${busyGaps.spinners} processes spinning (one per core), ${busyGaps.gapsOver20Ms} gap${busyGaps.gapsOver20Ms === 1 ? '' : 's'} over 20 ms in ${busyGaps.seconds} s`,
 );
 console.log(
+  `(h) a bare node:http server's CPU per request: ${waking.lightCpuUsPerRequest.toFixed(0)} µs at ${waking.lightRate}/s, ${waking.busyCpuUsPerRequest.toFixed(0)} µs at ${waking.busyRate}/s (${(waking.lightCpuUsPerRequest / waking.busyCpuUsPerRequest).toFixed(1)}×): what being woken for each request costs here`,
+);
+console.log(
   `\nb/a calls/s ${(hop.calls / hop.seconds / rawPerSecond).toFixed(3)}; b/a server CPU per call ${(raw.serverCpuUsPerCall / hop.serverCpuUsPerCall).toFixed(3)}; b'/a calls/s ${(hopUntraced.calls / hopUntraced.seconds / rawPerSecond).toFixed(3)}`,
 );
 console.log(
@@ -97,6 +104,17 @@ console.log(
 console.log(
   `f/e readings/s ${(pipeline.readings / pipeline.seconds / ((rawBatch.calls * 100) / rawBatch.seconds)).toFixed(3)}`,
 );
+const hopRows = (run: string, hops: HopLatency[]) => {
+  console.log(
+    `internal hops during ${run}, as each server timed them (estimated from its histogram buckets):`,
+  );
+  for (const hop of hops)
+    console.log(
+      `  ${hop.method.padEnd(18)} ${pad(hop.callsPerSecond.toFixed(0), 6)} calls/s  p50 ${hop.p50Ms.toFixed(1)} ms  p99 ${hop.p99Ms.toFixed(1)} ms`,
+    );
+};
+hopRows('(c)', gateway.hops.rest);
+hopRows('(d)', gateway.hops.stream);
 console.log('server CPU per 1000 readings in (f), ms:');
 for (const [name, cpu] of Object.entries(pipeline.cpuByService)) {
   if (pipeline.readings > 0)

@@ -12,3 +12,4 @@ export { formatReport, formatReportJson } from './report-format.js';
 export { fleetDeviceIds, KEY_DESCRIPTION } from './fleet.js';
 export { BEYOND_NORMAL_CELSIUS, NORMAL_CELSIUS } from './readings.js';
 export { runCli } from './cli.js';
+export { runPacer, type PacerStats } from './pacer.js';

@@ -102,6 +102,13 @@ export const loadOptionsSchema = z
       .optional(),
     /** Progress lines (registration, start, drain) for a human watching. */
     log: z.custom<(line: string) => void>((value) => typeof value === 'function').optional(),
+    /**
+     * Awaited once the warm-up is over, just before the measured load starts: a caller reading the
+     * services' own metrics takes its first scrape here, so both cover the same stretch.
+     */
+    onMeasurementStart: z
+      .custom<() => unknown>((value) => typeof value === 'function', 'onMeasurementStart must be a function')
+      .optional(),
   })
   .strict()
   .superRefine(

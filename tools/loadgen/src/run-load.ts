@@ -87,6 +87,7 @@ export async function runLoad(input: LoadOptionsInput): Promise<LoadReport> {
       warmup = (await sendOnSchedule({ ...options, durationSeconds: options.warmupSeconds }, driver, fleet))
         .recorder;
     }
+    await options.onMeasurementStart?.();
     measurement = await sendOnSchedule(options, driver, fleet);
   } finally {
     driver.close();

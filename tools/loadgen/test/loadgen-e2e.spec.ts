@@ -122,22 +122,29 @@ describe('the load generator against the whole platform', () => {
     expect(await activeLoadgenKeys('lg-grpc')).toBe(0); // the run cleaned up after itself
   });
 
-  it('publishes single readings over REST with the same accounting', async () => {
+  it('publishes single readings over REST with the same accounting, calling back between warm-up and measurement', async () => {
+    let atMeasurementStart = -1;
     const report = await runLoad({
       ...common(),
       protocol: 'rest',
       batchSize: 1,
       devicePrefix: 'lg-rest',
+      warmupSeconds: 1,
+      onMeasurementStart: async () => {
+        atMeasurementStart = await aggregatedCount('lg-rest');
+      },
     });
     expectCleanAccounting(report);
     expect(report.target).toBe(`${t.httpBaseUrl}/api/v1/readings`);
     expect(report.sentCalls).toBe(report.sentReadings);
+    // Every warm-up reading was answered (so counted) before the callback, and none measured yet.
+    expect(atMeasurementStart).toBeGreaterThan(50);
 
     const aggregated = await settle(
       () => aggregatedCount('lg-rest'),
-      (count) => count === report.accepted,
+      (count) => count === atMeasurementStart + report.accepted,
     );
-    expect(aggregated).toBe(report.accepted);
+    expect(aggregated).toBe(atMeasurementStart + report.accepted);
     const fired = await settle(
       () => devicesWithFiredAlerts('lg-rest'),
       (devices) => devices.length === DEVICES,
