@@ -21,6 +21,7 @@ import { serveApiDocs } from './http/api-docs.js';
 import { HttpExceptionFilter } from './http/http-exception.filter.js';
 import { openApiDocument } from './http/openapi.js';
 import { answerOversizedBodies } from './http/oversized-body.js';
+import { measureRequests } from './http/request-metrics.js';
 import { traceRequests } from './http/request-tracing.js';
 import { MemoryRateLimiter } from './rate-limit/memory-rate-limiter.js';
 
@@ -46,8 +47,9 @@ export async function bootstrapGateway(config: GatewayConfig): Promise<void> {
     bodyLimit: config.http.bodyLimit,
     trustProxy: config.trustForwardedFor,
   });
-  // Before the routes are registered, so that every one of them is traced.
+  // Before the routes are registered, so that every one of them is traced and timed.
   traceRequests(adapter.getInstance());
+  measureRequests(adapter.getInstance(), registry);
   answerOversizedBodies(adapter.getInstance(), config.http.bodyLimit);
   const app = await NestFactory.create<NestFastifyApplication>(
     {

@@ -1,6 +1,6 @@
 import { startScratchStack, UNLIMITED_RATES } from '@iot-mesh/local-stack';
 import { runLoad, type LoadReport } from '@iot-mesh/loadgen';
-import { hopLatencyRecorder, type HopLatency } from './hop-latency.js';
+import { hopLatencyRecorder, PIPELINE_HOPS, REST_READING_HOP, type HopLatency } from './hop-latency.js';
 import { peakRssMiB, resetPeakRss } from './process-memory.js';
 
 const OPERATOR_TOKEN = 'bench-operator-token';
@@ -10,7 +10,7 @@ export interface GatewayResults {
   restLight: LoadReport;
   restSingle: LoadReport;
   grpcStream: LoadReport;
-  /** Each internal hop's calls and server handling time during (c) and during (d). */
+  /** Each hop's calls and server handling time during (c) (the gateway's REST requests too) and during (d). */
   hops: { rest: HopLatency[]; stream: HopLatency[] };
   /** Peak RSS of every service, MiB: over all three runs, during (c) alone (the target's load) and during (d). */
   peakRssMiB: {
@@ -53,8 +53,8 @@ export async function gatewayEndToEnd(
   const rest = { ...common, protocol: 'rest' as const, devices: 20, batchSize: 1 };
   const adminUrlOf = (name: string) =>
     `http://127.0.0.1:${stack.services.find((service) => service.name === name)?.adminPort}`;
-  const restHops = hopLatencyRecorder(adminUrlOf);
-  const streamHops = hopLatencyRecorder(adminUrlOf);
+  const restHops = hopLatencyRecorder(adminUrlOf, [REST_READING_HOP, ...PIPELINE_HOPS]);
+  const streamHops = hopLatencyRecorder(adminUrlOf, PIPELINE_HOPS);
   try {
     const peaks = () => Object.fromEntries(stack.processes().map((p) => [p.name, peakRssMiB(p.pid)]));
     const startPeaks = () => stack.processes().forEach((p) => resetPeakRss(p.pid));

@@ -110,7 +110,7 @@ const hopRows = (run: string, hops: HopLatency[]) => {
   );
   for (const hop of hops)
     console.log(
-      `  ${hop.method.padEnd(18)} ${pad(hop.callsPerSecond.toFixed(0), 6)} calls/s  p50 ${hop.p50Ms.toFixed(1)} ms  p99 ${hop.p99Ms.toFixed(1)} ms`,
+      `  ${hop.name.padEnd(22)} ${pad(hop.callsPerSecond.toFixed(0), 6)} calls/s  p50 ${hop.p50Ms.toFixed(1)} ms  p99 ${hop.p99Ms.toFixed(1)} ms`,
     );
 };
 hopRows('(c)', gateway.hops.rest);

@@ -100,6 +100,9 @@ describe('Grafana (deploy/compose/grafana)', () => {
       expect(
         uses(new RegExp(`histogram_quantile\\(${quantile}, .*grpc_server_handling_seconds_bucket`)),
       ).toBe(true);
+      expect(
+        uses(new RegExp(`histogram_quantile\\(${quantile}, .*http_server_request_duration_seconds_bucket`)),
+      ).toBe(true);
     }
     for (const metric of ['ingestion_readings_accepted_total', 'ingestion_readings_rejected_total']) {
       expect([metric, uses(new RegExp(`\\b${metric}\\b`))]).toEqual([metric, true]);

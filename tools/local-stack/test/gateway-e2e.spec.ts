@@ -186,6 +186,34 @@ describe('the edge gateway, end to end over REST and gRPC', () => {
     expect((await rest('GET', '/api/v1/devices/unknown-device-9')).status).toBe(404);
   });
 
+  it('times every REST request by method, route pattern and status code', async () => {
+    const apiKey = await registerDevice('e2e-timed-1');
+    const requests = (labels: string) =>
+      metricSum(t.stack, 'edge-gateway', 'http_server_request_duration_seconds_count', labels);
+    const published = 'method="POST",route="/api/v1/readings",status_code="200"';
+    const refused = 'method="POST",route="/api/v1/readings",status_code="401"';
+    const unrouted = 'method="GET",route="",status_code="404"';
+    const deviceRead = 'method="GET",route="/api/v1/devices/:id",status_code="200"';
+    const before = await Promise.all([published, refused, unrouted, deviceRead].map(requests));
+
+    for (const id of ['t1', 't2', 't3']) {
+      expect(
+        (await rest('POST', '/api/v1/readings', { as: { apiKey }, body: json(id, '', 20, 2) })).status,
+      ).toBe(200);
+    }
+    expect(
+      (await rest('POST', '/api/v1/readings', { as: { apiKey: 'not-a-key' }, body: json('t4', '', 20, 2) }))
+        .status,
+    ).toBe(401);
+    expect((await rest('GET', '/api/v1/nothing-here')).status).toBe(404);
+    expect((await rest('GET', '/api/v1/devices/e2e-timed-1')).status).toBe(200);
+
+    const after = await Promise.all([published, refused, unrouted, deviceRead].map(requests));
+    expect(after.map((count, index) => count - (before[index] ?? 0))).toEqual([3, 1, 1, 1]);
+    // Labelled by the route's pattern: no series names the device.
+    expect(await requests('e2e-timed-1')).toBe(0);
+  });
+
   it('answers 413 to a body over the limit while it is still being sent, and keeps the connection', async () => {
     const apiKey = await registerDevice('e2e-input-2');
     const gateway = t.stack.services.find((s) => s.name === 'edge-gateway')!;
