@@ -105,9 +105,7 @@ console.log(
   `f/e readings/s ${(pipeline.readings / pipeline.seconds / ((rawBatch.calls * 100) / rawBatch.seconds)).toFixed(3)}`,
 );
 const hopRows = (run: string, hops: HopLatency[]) => {
-  console.log(
-    `internal hops during ${run}, as each server timed them (estimated from its histogram buckets):`,
-  );
+  console.log(`hops during ${run}, as each server timed them (estimated from its histogram buckets):`);
   for (const hop of hops)
     console.log(
       `  ${hop.name.padEnd(22)} ${pad(hop.callsPerSecond.toFixed(0), 6)} calls/s  p50 ${hop.p50Ms.toFixed(1)} ms  p99 ${hop.p99Ms.toFixed(1)} ms`,
