@@ -76,7 +76,7 @@ describe('dashboards and rules reference only metrics that exist', () => {
     expect(exprs('canary.json').filter((e) => e.includes('track="canary"'))).toHaveLength(3);
     expect(exprs('canary.json').filter((e) => e.includes('track="stable"'))).toHaveLength(3);
     expect(exprs('telemetry-pipeline.json').join('\n')).toMatch(
-      /ingestion_readings_rejected_total[\s\S]*ALERTS[\s\S]*edge_gateway_publish_batches_pending/,
+      /ingestion_readings_rejected_total[\s\S]*ALERTS[\s\S]*edge_gateway_publish_batches_pending[\s\S]*histogram_quantile\(0\.99, .*http_server_request_duration_seconds_bucket/,
     );
     expect(exprs('mesh.json').join('\n')).toMatch(/source_workload, destination_workload/);
   });
