@@ -1,11 +1,8 @@
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import { credentials, makeGenericClientConstructor } from '@grpc/grpc-js';
 import { toServiceDefinition } from '@iot-mesh/platform';
 import { startFixture } from '@iot-mesh/platform/testing';
 import { FixtureDefinition, type EchoRequest } from '@iot-mesh/proto/iotmesh/testing/v1/fixture';
+import { startChildServer } from './child-server.js';
 import { cpuSeconds } from './process-cpu.js';
 import { runLoad, type LoadResult } from './load-loop.js';
 
@@ -51,16 +48,11 @@ function driveEcho(address: string, concurrency: number, seconds: number): Promi
 
 /** (a) the floor: a plain grpc-js server answering Echo in its own process. */
 export async function rawUnaryHop(concurrency: number, seconds: number): Promise<HopResult> {
-  const child = spawn(process.execPath, [fileURLToPath(new URL('./raw-echo-server.js', import.meta.url))], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const [line] = (await once(createInterface({ input: child.stdout }), 'line')) as [string];
-  const { port } = JSON.parse(line) as { port: number };
+  const server = await startChildServer('raw-echo-server.js');
   try {
-    return await measured(child.pid ?? 0, () => driveEcho(`127.0.0.1:${port}`, concurrency, seconds));
+    return await measured(server.pid, () => driveEcho(`127.0.0.1:${server.port}`, concurrency, seconds));
   } finally {
-    child.kill('SIGTERM');
-    await once(child, 'exit');
+    await server.stop();
   }
 }
 

@@ -1,9 +1,6 @@
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { Agent, request } from 'node:http';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import { runPacer } from '@iot-mesh/loadgen';
+import { startChildServer } from './child-server.js';
 import { cpuSeconds } from './process-cpu.js';
 
 export interface WakeCost {
@@ -21,13 +18,10 @@ export interface WakeCost {
  * waking that every service pays at (c0), and where the pipeline's calls arrive apart.
  */
 export async function wakeCost(lightRate: number, busyRate: number, seconds: number): Promise<WakeCost> {
-  const child = spawn(process.execPath, [fileURLToPath(new URL('./bare-http-server.js', import.meta.url))], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const server = await startChildServer('bare-http-server.js');
   const agent = new Agent({ keepAlive: true, maxSockets: 16 });
   try {
-    const [line] = (await once(createInterface({ input: child.stdout }), 'line')) as [string];
-    const { port } = JSON.parse(line) as { port: number };
+    const { port, pid } = server;
     const post = () =>
       new Promise<void>((resolve, reject) => {
         const outgoing = request(
@@ -42,12 +36,12 @@ export async function wakeCost(lightRate: number, busyRate: number, seconds: num
       });
     const cpuPerRequest = async (rate: number, durationSeconds: number) => {
       const answers: Promise<void>[] = [];
-      const before = cpuSeconds(child.pid ?? 0);
+      const before = cpuSeconds(pid);
       const stats = await runPacer({ ticksPerSecond: rate, durationMs: durationSeconds * 1000 }, () =>
         answers.push(post()),
       );
       await Promise.all(answers);
-      return ((cpuSeconds(child.pid ?? 0) - before) * 1e6) / stats.ticks;
+      return ((cpuSeconds(pid) - before) * 1e6) / stats.ticks;
     };
     // Warmed up first, so that both rates run compiled code.
     await cpuPerRequest(busyRate, 2);
@@ -59,7 +53,6 @@ export async function wakeCost(lightRate: number, busyRate: number, seconds: num
     };
   } finally {
     agent.destroy();
-    child.kill('SIGTERM');
-    await once(child, 'exit');
+    await server.stop();
   }
 }

@@ -1,5 +1,6 @@
 import type { OnModuleDestroy } from '@nestjs/common';
 import { createGrpcClient, type GrpcClient, type TlsSettings } from '@iot-mesh/platform';
+import { chunked } from '@iot-mesh/storage';
 import {
   AlertManagerDefinition,
   type AlertManagerClient,
@@ -29,8 +30,7 @@ export class GrpcAlertManagerEvaluator implements ReadingsEvaluator, OnModuleDes
   }
 
   async evaluate(readings: readonly Reading[]): Promise<void> {
-    for (let start = 0; start < readings.length; start += EVALUATE_READINGS_MAX) {
-      const chunk = readings.slice(start, start + EVALUATE_READINGS_MAX);
+    for (const chunk of chunked(readings, EVALUATE_READINGS_MAX)) {
       await firstValueFrom(this.client.service.evaluateReadings({ readings: chunk }));
     }
   }
