@@ -8,17 +8,21 @@ import { fileURLToPath } from 'node:url';
 import type { LoadReport } from '@iot-mesh/loadgen';
 import { gatewayEndToEnd } from './gateway.bench.js';
 import type { HopLatency } from './hop-latency.js';
+import { roundRatios } from './interleaved-rounds.js';
 import { percentileMs, type LoadResult } from './load-loop.js';
 import { ingestionPipeline } from './pipeline.bench.js';
 import { rawGrpcHop } from './raw-grpc-hop.bench.js';
 import { schedulerGaps } from './scheduler-gaps.bench.js';
-import { platformUnaryHop, rawUnaryHop } from './unary-hop.bench.js';
+import { unaryHops } from './unary-hop.bench.js';
 import { wakeCost } from './wake-cost.bench.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 10);
 const WARMUP_SECONDS = Number(process.env['BENCH_WARMUP_SECONDS'] ?? 3);
 const CONCURRENCY = Number(process.env['BENCH_CONCURRENCY'] ?? 32);
+// (a), (b) and (b') are driven in turn: BENCH_SECONDS in all for each, in this many rounds.
+const HOP_ROUNDS = Number(process.env['BENCH_HOP_ROUNDS'] ?? 5);
+const HOP_WARMUP_SECONDS = 2;
 const REST_RATE = Number(process.env['BENCH_REST_RATE'] ?? 1000);
 const REST_LIGHT_RATE = Number(process.env['BENCH_REST_LIGHT_RATE'] ?? 50);
 // Above the 50,000/s target, so that (d) shows what the pipeline carries rather than what was offered.
@@ -58,9 +62,11 @@ console.log(
 const idleGaps = await schedulerGaps(0, SECONDS);
 const busyGaps = await schedulerGaps(availableParallelism(), SECONDS);
 const waking = await wakeCost(REST_LIGHT_RATE, REST_RATE, SECONDS);
-const raw = await rawUnaryHop(CONCURRENCY, SECONDS);
-const hop = await platformUnaryHop(CONCURRENCY, SECONDS);
-const hopUntraced = await platformUnaryHop(CONCURRENCY, SECONDS, false);
+const {
+  raw,
+  platform: hop,
+  platformUntraced: hopUntraced,
+} = await unaryHops(CONCURRENCY, SECONDS, HOP_ROUNDS, HOP_WARMUP_SECONDS);
 const gateway = await gatewayEndToEnd(ROOT, SECONDS, WARMUP_SECONDS, REST_LIGHT_RATE, REST_RATE, STREAM_RATE);
 // The internal pipeline on its own, next to the same 100-reading message over a raw hop.
 const rawBatch = await rawGrpcHop(100, 8, SECONDS);
@@ -95,8 +101,12 @@ console.log(
 console.log(
   `(h) a bare node:http server's CPU per request: ${waking.lightCpuUsPerRequest.toFixed(0)} µs at ${waking.lightRate}/s, ${waking.busyCpuUsPerRequest.toFixed(0)} µs at ${waking.busyRate}/s (${(waking.lightCpuUsPerRequest / waking.busyCpuUsPerRequest).toFixed(1)}×): what being woken for each request costs here`,
 );
+const ratioLine = (name: string, side: typeof hop) => {
+  const { median, min, max } = roundRatios(side, raw);
+  return `${name} calls/s ${median.toFixed(3)} (median of ${HOP_ROUNDS} rounds, ${min.toFixed(3)}–${max.toFixed(3)})`;
+};
 console.log(
-  `\nb/a calls/s ${(hop.calls / hop.seconds / rawPerSecond).toFixed(3)}; b/a server CPU per call ${(raw.serverCpuUsPerCall / hop.serverCpuUsPerCall).toFixed(3)}; b'/a calls/s ${(hopUntraced.calls / hopUntraced.seconds / rawPerSecond).toFixed(3)}`,
+  `\n${ratioLine('b/a', hop)}; b/a server CPU per call ${(raw.serverCpuUsPerCall / hop.serverCpuUsPerCall).toFixed(3)}; ${ratioLine("b'/a", hopUntraced)}`,
 );
 console.log(
   `d/a end-to-end readings/s over raw hop calls/s ${(gateway.grpcStream.achievedReadingsPerSecond / rawPerSecond).toFixed(3)}`,

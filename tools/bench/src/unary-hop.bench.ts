@@ -4,7 +4,8 @@ import { startFixture } from '@iot-mesh/platform/testing';
 import { FixtureDefinition, type EchoRequest } from '@iot-mesh/proto/iotmesh/testing/v1/fixture';
 import { startChildServer } from './child-server.js';
 import { cpuSeconds } from './process-cpu.js';
-import { runLoad, type LoadResult } from './load-loop.js';
+import { interleavedRounds, type InterleavedResult, type Side } from './interleaved-rounds.js';
+import { runLoad } from './load-loop.js';
 
 type EchoClient = {
   Echo(request: EchoRequest, callback: (error: Error | null) => void): void;
@@ -20,40 +21,17 @@ const echoRequest = (n: number): EchoRequest => ({
   relay: false,
 });
 
-export interface HopResult extends LoadResult {
-  /** The server process's CPU time per call. */
-  serverCpuUsPerCall: number;
-}
-
-async function measured(pid: number, run: () => Promise<LoadResult>): Promise<HopResult> {
-  const before = cpuSeconds(pid);
-  const result = await run();
-  const cpu = cpuSeconds(pid) - before;
-  return { ...result, serverCpuUsPerCall: result.calls > 0 ? (cpu * 1e6) / result.calls : 0 };
-}
-
-/** Drives Echo on `address` with a plain grpc-js client, so both hops are measured with the same client. */
-function driveEcho(address: string, concurrency: number, seconds: number): Promise<LoadResult> {
-  const Client = makeGenericClientConstructor(toServiceDefinition(FixtureDefinition), 'Fixture');
-  const client = new Client(address, credentials.createInsecure()) as unknown as EchoClient;
-  return runLoad(
-    (n) =>
-      new Promise<void>((resolve, reject) =>
-        client.Echo(echoRequest(n), (error) => (error ? reject(error) : resolve())),
-      ),
-    concurrency,
-    seconds,
-  ).finally(() => client.close());
+/** A server answering Echo in its own process. */
+interface EchoServer {
+  pid: number;
+  address: string;
+  stop(): Promise<void>;
 }
 
 /** (a) the floor: a plain grpc-js server answering Echo in its own process. */
-export async function rawUnaryHop(concurrency: number, seconds: number): Promise<HopResult> {
+async function rawEchoServer(): Promise<EchoServer> {
   const server = await startChildServer('raw-echo-server.js');
-  try {
-    return await measured(server.pid, () => driveEcho(`127.0.0.1:${server.port}`, concurrency, seconds));
-  } finally {
-    await server.stop();
-  }
+  return { pid: server.pid, address: `127.0.0.1:${server.port}`, stop: () => server.stop() };
 }
 
 /**
@@ -61,16 +39,68 @@ export async function rawUnaryHop(concurrency: number, seconds: number): Promise
  * metrics interceptor, tracing, exception filter) running as its own process; `tracing` false leaves
  * out the OpenTelemetry preload, to show what the gRPC instrumentation costs.
  */
-export async function platformUnaryHop(
-  concurrency: number,
-  seconds: number,
-  tracing = true,
-): Promise<HopResult> {
+async function platformEchoServer(tracing: boolean): Promise<EchoServer> {
   // Info level: the fixture's per-call debug lines would be work the raw server does not do.
   const fixture = await startFixture({ env: { LOG_LEVEL: 'info' }, tracing });
+  return {
+    pid: fixture.child.pid ?? 0,
+    address: fixture.grpcAddress,
+    stop: async () => {
+      await fixture.stop('SIGTERM');
+    },
+  };
+}
+
+/** Drives Echo on a server with one plain grpc-js client, the same client code for every server. */
+function echoSide(server: EchoServer, concurrency: number, client: EchoClient): Side {
+  return async (seconds) => {
+    const before = cpuSeconds(server.pid);
+    const result = await runLoad(
+      (n) =>
+        new Promise<void>((resolve, reject) =>
+          client.Echo(echoRequest(n), (error) => (error ? reject(error) : resolve())),
+        ),
+      concurrency,
+      seconds,
+    );
+    return { ...result, serverCpuSeconds: cpuSeconds(server.pid) - before };
+  };
+}
+
+export interface UnaryHops {
+  raw: InterleavedResult;
+  platform: InterleavedResult;
+  platformUntraced: InterleavedResult;
+}
+
+/**
+ * (a), (b) and (b'): the three servers run side by side and are driven in turn, `rounds` rounds of
+ * `seconds / rounds` each after a warm-up, so that their ratios are taken at the same moments.
+ */
+export async function unaryHops(
+  concurrency: number,
+  seconds: number,
+  rounds: number,
+  warmupSeconds: number,
+): Promise<UnaryHops> {
+  const servers: EchoServer[] = [];
+  const clients: EchoClient[] = [];
   try {
-    return await measured(fixture.child.pid ?? 0, () => driveEcho(fixture.grpcAddress, concurrency, seconds));
+    servers.push(await rawEchoServer(), await platformEchoServer(true), await platformEchoServer(false));
+    const Client = makeGenericClientConstructor(toServiceDefinition(FixtureDefinition), 'Fixture');
+    const sides = servers.map((server) => {
+      const client = new Client(server.address, credentials.createInsecure()) as unknown as EchoClient;
+      clients.push(client);
+      return echoSide(server, concurrency, client);
+    });
+    const [raw, platform, platformUntraced] = await interleavedRounds(sides, {
+      rounds,
+      roundSeconds: seconds / rounds,
+      warmupSeconds,
+    });
+    return { raw, platform, platformUntraced };
   } finally {
-    await fixture.stop('SIGTERM');
+    for (const client of clients) client.close();
+    await Promise.all(servers.map((server) => server.stop()));
   }
 }
