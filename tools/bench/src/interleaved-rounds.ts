@@ -31,6 +31,8 @@ export async function interleavedRounds(
   sides: readonly Side[],
   { rounds, roundSeconds, warmupSeconds }: RoundSettings,
 ): Promise<InterleavedResult[]> {
+  if (!Number.isInteger(rounds) || rounds < 1)
+    throw new Error(`rounds must be a whole number from 1, got ${rounds}`);
   for (const side of sides) await side(warmupSeconds);
   const runs: MeasuredRun[][] = sides.map(() => []);
   for (let round = 0; round < rounds; round++) {
