@@ -1,6 +1,7 @@
 import { status } from '@grpc/grpc-js';
 import { firstValueFrom } from 'rxjs';
 import { startFixture } from '../src/testing/fixture-process.js';
+import type { ServiceProcess } from '../src/testing/service-process.js';
 import { echoError, fixtureClient } from './fixture-client.js';
 
 const slowEcho = (key: string, delayMs: number) => ({
@@ -13,6 +14,12 @@ const slowEcho = (key: string, delayMs: number) => ({
 });
 
 describe('graceful shutdown', () => {
+  const started: ServiceProcess[] = [];
+  // A service that failed to exit must not outlive the test.
+  afterEach(() => {
+    for (const fixture of started.splice(0)) fixture.child.kill('SIGKILL');
+  });
+
   it('finishes every in-flight call after SIGTERM, refuses new ones, and exits 0', async () => {
     const fixture = await startFixture();
     const client = fixtureClient(fixture.grpcAddress);
@@ -30,8 +37,19 @@ describe('graceful shutdown', () => {
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(20);
     expect(refused.code).toBe(status.UNAVAILABLE);
     await expect(exit).resolves.toEqual({ code: 0, signal: null });
+    await fixture.waitForLog((l) => l.msg === 'stopped');
     client.close();
     late.close();
+  });
+
+  it('exits 0 on SIGTERM when nobody reads its output any more', async () => {
+    const fixture = await startFixture();
+    started.push(fixture);
+    // The reader goes, as when the process that started the service died: every log write now fails
+    // with EPIPE. pino's exit-time flush used to retry that forever, so the service never exited.
+    fixture.child.stdout?.destroy();
+
+    await expect(fixture.stop('SIGTERM')).resolves.toEqual({ code: 0, signal: null });
   });
 
   it('exits non-zero when draining exceeds SHUTDOWN_TIMEOUT_MS', async () => {

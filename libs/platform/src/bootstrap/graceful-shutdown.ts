@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { logsSettled } from '../observability/logger.js';
 
 export interface ShutdownStep {
   /** Flip readiness and health first, so load balancers and the mesh stop sending new calls. */
@@ -10,8 +11,8 @@ export interface ShutdownStep {
 }
 
 /**
- * On SIGTERM or SIGINT: stop accepting, drain in-flight calls, release, exit 0. If draining takes
- * longer than `timeoutMs` the process exits 1 anyway, inside Kubernetes' grace period.
+ * On SIGTERM or SIGINT: stop accepting, drain in-flight calls, release, let the log lines out, exit 0.
+ * If draining takes longer than `timeoutMs` the process exits 1 anyway, inside Kubernetes' grace period.
  */
 export function installGracefulShutdown(steps: ShutdownStep, timeoutMs: number, logger: Logger): void {
   let shuttingDown = false;
@@ -24,15 +25,19 @@ export function installGracefulShutdown(steps: ShutdownStep, timeoutMs: number, 
       process.exit(1);
     }, timeoutMs).unref();
     steps.stopAccepting();
+    let code = 0;
     try {
       await steps.drain();
       await steps.release();
       logger.info('stopped');
-      process.exit(0);
     } catch (error) {
       logger.error({ err: error }, 'shutdown failed');
-      process.exit(1);
+      code = 1;
     }
+    // Also the code if the loop empties while the logs settle (the timers involved are unref'd).
+    process.exitCode = code;
+    await logsSettled(logger);
+    process.exit(code);
   };
   process.once('SIGTERM', (signal) => void shutdown(signal));
   process.once('SIGINT', (signal) => void shutdown(signal));
