@@ -86,7 +86,10 @@ export async function unaryHops(
   const servers: EchoServer[] = [];
   const clients: EchoClient[] = [];
   try {
-    servers.push(await rawEchoServer(), await platformEchoServer(true), await platformEchoServer(false));
+    // One at a time, so that the ones started are stopped if a later one fails to start.
+    servers.push(await rawEchoServer());
+    servers.push(await platformEchoServer(true));
+    servers.push(await platformEchoServer(false));
     const Client = makeGenericClientConstructor(toServiceDefinition(FixtureDefinition), 'Fixture');
     const sides = servers.map((server) => {
       const client = new Client(server.address, credentials.createInsecure()) as unknown as EchoClient;
