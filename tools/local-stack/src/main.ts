@@ -42,16 +42,39 @@ function printSummary(stack: Stack, options: StackOptions): void {
 }
 
 const options = optionsOrExit();
-let stack: Stack;
+const demo = new AbortController();
+let stack: Stack | undefined;
+let stopping: Promise<void> | undefined;
+
+const shutdown = (code: number) =>
+  (stopping ??= (async () => {
+    demo.abort();
+    console.log('\nstopping services...');
+    await stack?.stop();
+    console.log('all services stopped');
+    process.exit(code);
+  })());
+
+// `npm start | head`: once whoever reads our output has gone, every write fails with EPIPE. Stop the
+// stack then, as on Ctrl+C, rather than die of the error and leave the services running.
+let outputGone = false;
+const onOutputError = (error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EPIPE') throw error;
+  outputGone = true;
+  if (stack) void shutdown(0);
+};
+process.stdout.on('error', onOutputError);
+process.stderr.on('error', onOutputError);
+
 try {
   stack = await startStack(root, options);
 } catch (error) {
   console.error((error as Error).message);
   process.exit(1);
 }
+if (outputGone) await shutdown(0);
 printSummary(stack, options);
 
-const demo = new AbortController();
 const gateway = stack.services.find((service) => service.httpPort);
 if (options.demo && gateway) {
   void runDemo(`http://127.0.0.1:${gateway.httpPort}`, options.operatorToken, demo.signal).catch(
@@ -59,13 +82,6 @@ if (options.demo && gateway) {
   );
 }
 
-const shutdown = async (code: number) => {
-  demo.abort();
-  console.log('\nstopping services...');
-  await stack.stop();
-  console.log('all services stopped');
-  process.exit(code);
-};
 process.once('SIGINT', () => void shutdown(0));
 process.once('SIGTERM', () => void shutdown(0));
 void stack.crashed.then((name) => {

@@ -1,6 +1,7 @@
 // Follows the README's quick start as a new user would: the commands come out of README.md itself.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { once } from 'node:events';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
@@ -28,6 +29,28 @@ const portIsFree = (port: number) =>
       .listen(port, '127.0.0.1', () => probe.close(() => resolve(true)));
   });
 
+/** The catalog's ports that something is listening on. */
+async function busyCatalogPorts(): Promise<number[]> {
+  const ports = readCatalog().flatMap((service) =>
+    [service.grpcPort, service.adminPort, service.httpPort ?? []].flat(),
+  );
+  return (await Promise.all(ports.map(async (port) => ((await portIsFree(port)) ? [] : [port])))).flat();
+}
+
+/** Processes whose environment names `text` (a launcher's unique data directory reaches every service). */
+function processesNaming(text: string): number[] {
+  return readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .filter((pid) => {
+      try {
+        return readFileSync(`/proc/${pid}/environ`, 'utf8').includes(text);
+      } catch {
+        return false; // gone meanwhile, or not ours to read
+      }
+    })
+    .map(Number);
+}
+
 describe('README quick start', () => {
   const [setUp = '', promisedOutput = ''] = quickStartBlocks();
 
@@ -43,12 +66,7 @@ describe('README quick start', () => {
   });
 
   it('starts every service and prints what the README promises, then stops cleanly on Ctrl+C', async () => {
-    const ports = readCatalog().flatMap((service) =>
-      [service.grpcPort, service.adminPort, service.httpPort ?? []].flat(),
-    );
-    const busy = (
-      await Promise.all(ports.map(async (port) => ((await portIsFree(port)) ? [] : [port])))
-    ).flat();
+    const busy = await busyCatalogPorts();
     expect(`ports in use (is npm start already running?): ${busy.join(', ')}`).toBe(
       'ports in use (is npm start already running?): ',
     );
@@ -101,6 +119,34 @@ describe('README quick start', () => {
       rmSync(dataDir, { recursive: true, force: true });
       expect(code).toBe(0);
       expect(stdout).toContain('all services stopped');
+    }
+  }, 120_000);
+
+  it('stops every service and exits 0 when whoever reads its output goes (npm start | head)', async () => {
+    expect(`ports in use (is npm start already running?): ${(await busyCatalogPorts()).join(', ')}`).toBe(
+      'ports in use (is npm start already running?): ',
+    );
+    const dataDir = mkdtempSync(join(tmpdir(), 'quickstart-head-'));
+    const stack = spawn(
+      process.execPath,
+      [repoPath('tools/local-stack/dist/main.js'), '--data-dir', dataDir],
+      { cwd: repoPath(), env: { ...process.env, LOG_LEVEL: 'info' } },
+    );
+    stack.stderr.resume();
+    const exited = new Promise<number | null>((resolve) => stack.once('exit', (code) => resolve(code)));
+    try {
+      // Read the first lines, then go, as `head` does: the services' start-up lines keep coming, and the
+      // launcher's next write fails with EPIPE.
+      await once(stack.stdout, 'data');
+      stack.stdout.destroy();
+
+      await expect(exited).resolves.toBe(0);
+      expect(processesNaming(dataDir)).toEqual([]);
+      expect(await busyCatalogPorts()).toEqual([]);
+    } finally {
+      stack.kill('SIGKILL');
+      for (const pid of processesNaming(dataDir)) process.kill(pid, 'SIGKILL');
+      rmSync(dataDir, { recursive: true, force: true });
     }
   }, 120_000);
 });
