@@ -115,5 +115,6 @@ export async function bootstrapGateway(config: GatewayConfig): Promise<void> {
     },
     platform.shutdownTimeoutMs,
     logger,
+    platform.parentLifelineFd,
   );
 }

@@ -1,4 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import type { Socket } from 'node:net';
+import type { Readable } from 'node:stream';
 import { createInterface } from 'node:readline';
 import { localServiceNodeArgs } from '@iot-mesh/platform';
 
@@ -41,13 +43,20 @@ export function runService(
   env: NodeJS.ProcessEnv,
   quiet = false,
 ): RunningChild {
+  // File descriptor 3 is the service's lifeline: this process holds the other end, and the kernel
+  // closes it when this process exits, however it exits, so that a launcher killed outright leaves no
+  // service running (PARENT_LIFELINE_FD, see the platform's installGracefulShutdown).
   const child = spawn(process.execPath, [...localServiceNodeArgs(name), entry], {
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...env, PARENT_LIFELINE_FD: '3' },
+    stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
   });
+  const lifeline = child.stdio[3] as Socket;
+  lifeline.resume();
+  lifeline.unref();
   const color = COLORS[index % COLORS.length];
   const lastLines: string[] = [];
-  for (const stream of [child.stdout, child.stderr]) {
+  // Both are pipes (stdio above); typed as possibly missing only because of the fourth entry.
+  for (const stream of [child.stdout, child.stderr] as Readable[]) {
     createInterface({ input: stream }).on('line', (line) => {
       lastLines.push(line);
       if (lastLines.length > KEPT_LINES) lastLines.shift();

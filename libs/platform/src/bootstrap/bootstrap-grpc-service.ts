@@ -87,6 +87,7 @@ export async function bootstrapGrpcService(options: GrpcServiceOptions): Promise
     },
     config.shutdownTimeoutMs,
     logger,
+    config.parentLifelineFd,
   );
   return { logger, registry };
 }

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import { logsSettled } from '../observability/logger.js';
+import { watchParentLifeline } from './parent-lifeline.js';
 
 export interface ShutdownStep {
   /** Flip readiness and health first, so load balancers and the mesh stop sending new calls. */
@@ -13,13 +14,20 @@ export interface ShutdownStep {
 /**
  * On SIGTERM or SIGINT: stop accepting, drain in-flight calls, release, let the log lines out, exit 0.
  * If draining takes longer than `timeoutMs` the process exits 1 anyway, inside Kubernetes' grace period.
+ * With `parentLifelineFd` (PARENT_LIFELINE_FD, set by the local launcher) the same happens when the
+ * process that started this one has gone, so that a launcher killed outright leaves no service behind.
  */
-export function installGracefulShutdown(steps: ShutdownStep, timeoutMs: number, logger: Logger): void {
+export function installGracefulShutdown(
+  steps: ShutdownStep,
+  timeoutMs: number,
+  logger: Logger,
+  parentLifelineFd?: number,
+): void {
   let shuttingDown = false;
-  const shutdown = async (signal: NodeJS.Signals) => {
+  const shutdown = async (cause: NodeJS.Signals | 'parent gone') => {
     if (shuttingDown) return;
     shuttingDown = true;
-    logger.info({ signal }, 'shutting down: draining in-flight calls');
+    logger.info({ cause }, 'shutting down: draining in-flight calls');
     setTimeout(() => {
       logger.error({ timeoutMs }, 'shutdown timed out; exiting with calls still open');
       process.exit(1);
@@ -41,4 +49,6 @@ export function installGracefulShutdown(steps: ShutdownStep, timeoutMs: number, 
   };
   process.once('SIGTERM', (signal) => void shutdown(signal));
   process.once('SIGINT', (signal) => void shutdown(signal));
+  if (parentLifelineFd !== undefined)
+    watchParentLifeline(parentLifelineFd, () => void shutdown('parent gone'));
 }

@@ -12,6 +12,8 @@ export interface PlatformConfig {
   tls: TlsSettings;
   shutdownTimeoutMs: number;
   otlpEndpoint?: string;
+  /** A pipe from the process that started this one: when it closes, shut down (see installGracefulShutdown). */
+  parentLifelineFd?: number;
 }
 
 export interface PlatformDefaults {
@@ -34,6 +36,8 @@ export function platformEnv(defaults: PlatformDefaults) {
     TLS_KEY_FILE: existingFile().optional(),
     SHUTDOWN_TIMEOUT_MS: millis(10_000),
     OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
+    // Above stdin, stdout and stderr.
+    PARENT_LIFELINE_FD: z.coerce.number().int().min(3).optional(),
   };
 }
 
@@ -69,6 +73,7 @@ export function toPlatformConfig(env: PlatformEnv): PlatformConfig {
     },
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
     otlpEndpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT,
+    parentLifelineFd: env.PARENT_LIFELINE_FD,
   };
 }
 

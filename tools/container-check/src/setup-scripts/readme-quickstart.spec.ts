@@ -1,5 +1,5 @@
 // Follows the README's quick start as a new user would: the commands come out of README.md itself.
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -21,7 +21,7 @@ const commandsOf = (block: string) =>
     .map((line) => line.replace(/\s+#.*$/, '').trim())
     .filter(Boolean);
 
-/** The quick start uses the catalog's fixed ports, so a stack already running here would answer instead. */
+/** Whether nothing listens on `port` on the loopback address. */
 const portIsFree = (port: number) =>
   new Promise<boolean>((resolve) => {
     const probe = createServer()
@@ -51,6 +51,62 @@ function processesNaming(text: string): number[] {
     .map(Number);
 }
 
+/** `npm start`'s launcher, run on the catalog's ports with a data directory of its own. */
+interface LauncherRun {
+  launcher: ChildProcessWithoutNullStreams;
+  dataDir: string;
+  exited: Promise<number | null>;
+  output(): string;
+  /** The start-up summary, once printed; fails if the launcher exits first. */
+  ready(): Promise<string>;
+  /** Kills whatever is left of the run (the launcher, services naming its data directory) and its files. */
+  cleanUp(): void;
+}
+
+async function startLauncher(logLevel: string): Promise<LauncherRun> {
+  // The quick start uses the catalog's fixed ports, so a stack already running here would answer instead.
+  expect(`ports in use (is npm start already running?): ${(await busyCatalogPorts()).join(', ')}`).toBe(
+    'ports in use (is npm start already running?): ',
+  );
+  const dataDir = mkdtempSync(join(tmpdir(), 'quickstart-'));
+  const launcher = spawn(
+    process.execPath,
+    [repoPath('tools/local-stack/dist/main.js'), '--data-dir', dataDir],
+    {
+      cwd: repoPath(),
+      env: { ...process.env, LOG_LEVEL: logLevel },
+    },
+  );
+  let stdout = '';
+  launcher.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  launcher.stderr.resume();
+  const exited = new Promise<number | null>((resolve) => launcher.once('exit', (code) => resolve(code)));
+  return {
+    launcher,
+    dataDir,
+    exited,
+    output: () => stdout,
+    ready: () =>
+      new Promise<string>((resolve, reject) => {
+        const poll = setInterval(() => {
+          if (/data: .*; TLS between services: \w+/.test(stdout)) {
+            clearInterval(poll);
+            resolve(stdout);
+          }
+        }, 100);
+        void exited.then((code) => {
+          clearInterval(poll);
+          reject(new Error(`local stack exited with ${code} before it was ready:\n${stdout}`));
+        });
+      }),
+    cleanUp: () => {
+      launcher.kill('SIGKILL');
+      for (const pid of processesNaming(dataDir)) process.kill(pid, 'SIGKILL');
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
 describe('README quick start', () => {
   const [setUp = '', promisedOutput = ''] = quickStartBlocks();
 
@@ -66,36 +122,9 @@ describe('README quick start', () => {
   });
 
   it('starts every service and prints what the README promises, then stops cleanly on Ctrl+C', async () => {
-    const busy = await busyCatalogPorts();
-    expect(`ports in use (is npm start already running?): ${busy.join(', ')}`).toBe(
-      'ports in use (is npm start already running?): ',
-    );
-    const dataDir = mkdtempSync(join(tmpdir(), 'quickstart-'));
-    const stack = spawn(
-      process.execPath,
-      [repoPath('tools/local-stack/dist/main.js'), '--data-dir', dataDir],
-      {
-        cwd: repoPath(),
-        env: { ...process.env, LOG_LEVEL: 'warn' },
-      },
-    );
-    let stdout = '';
-    stack.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    stack.stderr.resume();
-    const exited = new Promise<number | null>((resolve) => stack.once('exit', (code) => resolve(code)));
+    const run = await startLauncher('warn');
     try {
-      const summary = await new Promise<string>((resolve, reject) => {
-        const poll = setInterval(() => {
-          if (/data: .*; TLS between services: \w+/.test(stdout)) {
-            clearInterval(poll);
-            resolve(stdout);
-          }
-        }, 100);
-        void exited.then((code) => {
-          clearInterval(poll);
-          reject(new Error(`local stack exited with ${code} before it was ready:\n${stdout}`));
-        });
-      });
+      const summary = await run.ready();
       // Every line of the README's sample output that is not elided must appear as printed.
       for (const line of promisedOutput.split('\n').filter((line) => line.trim() && !line.includes('...'))) {
         if (line.includes('/path/to/iot-mesh')) continue;
@@ -109,44 +138,49 @@ describe('README quick start', () => {
           ),
         );
       }
-      expect(summary).toContain(`data: ${dataDir}; TLS between services: plaintext`);
+      expect(summary).toContain(`data: ${run.dataDir}; TLS between services: plaintext`);
       expect(summary).not.toContain('not built');
       const status = await fetch('http://127.0.0.1:8080/status');
       expect(status.ok).toBe(true);
     } finally {
-      stack.kill('SIGINT');
-      const code = await exited;
-      rmSync(dataDir, { recursive: true, force: true });
+      run.launcher.kill('SIGINT');
+      const code = await run.exited;
+      run.cleanUp();
       expect(code).toBe(0);
-      expect(stdout).toContain('all services stopped');
+      expect(run.output()).toContain('all services stopped');
     }
   }, 120_000);
 
   it('stops every service and exits 0 when whoever reads its output goes (npm start | head)', async () => {
-    expect(`ports in use (is npm start already running?): ${(await busyCatalogPorts()).join(', ')}`).toBe(
-      'ports in use (is npm start already running?): ',
-    );
-    const dataDir = mkdtempSync(join(tmpdir(), 'quickstart-head-'));
-    const stack = spawn(
-      process.execPath,
-      [repoPath('tools/local-stack/dist/main.js'), '--data-dir', dataDir],
-      { cwd: repoPath(), env: { ...process.env, LOG_LEVEL: 'info' } },
-    );
-    stack.stderr.resume();
-    const exited = new Promise<number | null>((resolve) => stack.once('exit', (code) => resolve(code)));
+    const run = await startLauncher('info');
     try {
       // Read the first lines, then go, as `head` does: the services' start-up lines keep coming, and the
       // launcher's next write fails with EPIPE.
-      await once(stack.stdout, 'data');
-      stack.stdout.destroy();
+      await once(run.launcher.stdout, 'data');
+      run.launcher.stdout.destroy();
 
-      await expect(exited).resolves.toBe(0);
-      expect(processesNaming(dataDir)).toEqual([]);
+      await expect(run.exited).resolves.toBe(0);
+      expect(processesNaming(run.dataDir)).toEqual([]);
       expect(await busyCatalogPorts()).toEqual([]);
     } finally {
-      stack.kill('SIGKILL');
-      for (const pid of processesNaming(dataDir)) process.kill(pid, 'SIGKILL');
-      rmSync(dataDir, { recursive: true, force: true });
+      run.cleanUp();
+    }
+  }, 120_000);
+
+  it('leaves no service running when the launcher is killed outright (SIGKILL)', async () => {
+    const run = await startLauncher('warn');
+    try {
+      await run.ready();
+      expect(processesNaming(run.dataDir)).toHaveLength(readCatalog().length);
+
+      // No Ctrl+C, no SIGTERM: nothing of the launcher runs again, only the kernel closes its files.
+      run.launcher.kill('SIGKILL');
+      await run.exited;
+      while (processesNaming(run.dataDir).length > 0)
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(await busyCatalogPorts()).toEqual([]);
+    } finally {
+      run.cleanUp();
     }
   }, 120_000);
 });
