@@ -4,3 +4,4 @@ export * from './migrate.js';
 export * from './node-sqlite.adapter.js';
 export * from './chunked.js';
 export * from './sized-query-cache.js';
+export * from './open-store-or-exit.js';

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { bootstrapGrpcService, loadConfigOrExit } from '@iot-mesh/platform';
 import { AlertManagerDefinition } from '@iot-mesh/proto/iotmesh/alert/v1/alert_manager';
-import { describeStorage } from '@iot-mesh/storage';
+import { describeStorage, openStoreOrExit } from '@iot-mesh/storage';
 import { AlertManagerModule } from './alert-manager.module.js';
 import { alertConfigSchema } from './config.js';
 import { GrpcDeviceTypeLookup } from './infrastructure/grpc-device-type.lookup.js';
@@ -9,7 +9,7 @@ import { GrpcNotificationSender } from './infrastructure/grpc-notification.sende
 import { KyselyAlertStore } from './infrastructure/kysely-alert.store.js';
 
 const config = loadConfigOrExit(alertConfigSchema);
-const store = await KyselyAlertStore.open(config.storage);
+const store = await openStoreOrExit(config.storage, (settings) => KyselyAlertStore.open(settings));
 const deviceTypes = new GrpcDeviceTypeLookup(
   config.deviceRegistryAddress,
   config.platform.tls,

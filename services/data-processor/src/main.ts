@@ -1,13 +1,13 @@
 import 'reflect-metadata';
 import { bootstrapGrpcService, loadConfigOrExit } from '@iot-mesh/platform';
 import { DataProcessorDefinition } from '@iot-mesh/proto/iotmesh/processor/v1/data_processor';
-import { describeStorage } from '@iot-mesh/storage';
+import { describeStorage, openStoreOrExit } from '@iot-mesh/storage';
 import { processorConfigSchema } from './config.js';
 import { KyselyProcessorStore } from './infrastructure/kysely-processor.store.js';
 import { ProcessorModule } from './processor.module.js';
 
 const config = loadConfigOrExit(processorConfigSchema);
-const store = await KyselyProcessorStore.open(config.storage);
+const store = await openStoreOrExit(config.storage, (settings) => KyselyProcessorStore.open(settings));
 const { logger } = await bootstrapGrpcService({
   config: config.platform,
   module: ProcessorModule.register(config, store),

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { bootstrapGrpcService, loadConfigOrExit } from '@iot-mesh/platform';
 import { NotificationDefinition } from '@iot-mesh/proto/iotmesh/notification/v1/notification';
-import { describeStorage } from '@iot-mesh/storage';
+import { describeStorage, openStoreOrExit } from '@iot-mesh/storage';
 import { configuredChannels, notificationConfigSchema } from './config.js';
 import { DeliveryDispatcher } from './delivery/delivery-dispatcher.js';
 import { DeliveryMetrics } from './delivery/delivery.metrics.js';
@@ -12,7 +12,7 @@ import { NotificationModule } from './notification.module.js';
 import { CHANNEL_NAMES } from './notifications/domain/notification.js';
 
 const config = loadConfigOrExit(notificationConfigSchema);
-const store = await KyselyNotificationStore.open(config.storage);
+const store = await openStoreOrExit(config.storage, (settings) => KyselyNotificationStore.open(settings));
 // Made once the platform's logger and registry exist; stopped after in-flight calls drained.
 const delivery: { dispatcher?: DeliveryDispatcher; transports: NotificationTransport[] } = { transports: [] };
 const { logger, registry } = await bootstrapGrpcService({

@@ -1,0 +1,33 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ServiceStartError } from '@iot-mesh/platform/testing';
+import { STORE_UNAVAILABLE_EXIT_CODE } from '@iot-mesh/storage';
+import { startRegistry } from './registry-process.js';
+
+describe('device registry start-up', () => {
+  it('names the store it cannot open in one line and exits 69, without a stack trace', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'registry-store-'));
+    const notADirectory = join(dir, 'data');
+    writeFileSync(notADirectory, 'a file where the data directory should be');
+    try {
+      const failure = await startRegistry({ DATA_DIR: notADirectory }).then(
+        async (started) => {
+          await started.stop();
+          return undefined;
+        },
+        (error: unknown) => error,
+      );
+
+      expect(failure).toBeInstanceOf(ServiceStartError);
+      const { exitCode, message } = failure as ServiceStartError;
+      expect(exitCode).toBe(STORE_UNAVAILABLE_EXIT_CODE);
+      expect(message).toContain(
+        `cannot open the store at sqlite:${join(notADirectory, 'device-registry.sqlite')}: EEXIST`,
+      );
+      expect(message).not.toMatch(/^\s+at /m);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
