@@ -11,6 +11,8 @@ describe('configuration validated at startup', () => {
       'TLS_CERT_FILE: file does not exist',
     ],
     [{ OTEL_EXPORTER_OTLP_ENDPOINT: 'not a url' }, 'OTEL_EXPORTER_OTLP_ENDPOINT'],
+    [{ PARENT_LIFELINE_FD: '900' }, 'PARENT_LIFELINE_FD: must be a pipe this process inherited open'],
+    [{ PARENT_LIFELINE_FD: '1' }, 'PARENT_LIFELINE_FD'],
   ])('stops with exit code 78 and names the variable for %j', async (env, expected) => {
     const fixture = await startFixture({ env, noWait: true });
     const { code } = await fixture.exited;

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, fstatSync } from 'node:fs';
 import { z } from 'zod';
 
 // Building blocks for service config schemas read from the environment, where everything is a string.
@@ -18,3 +18,21 @@ export const flag = (fallback: boolean) =>
 
 /** A path to a file that must exist. */
 export const existingFile = () => z.string().min(1).refine(existsSync, { message: 'file does not exist' });
+
+/** Whether `fd` is open in this process and is a pipe or a socket. */
+function isOpenPipe(fd: number): boolean {
+  try {
+    const stat = fstatSync(fd);
+    return stat.isFIFO() || stat.isSocket();
+  } catch {
+    return false; // not open
+  }
+}
+
+/** A file descriptor, above stdin, stdout and stderr, that this process inherited open as a pipe. */
+export const inheritedPipeFd = () =>
+  z.coerce
+    .number()
+    .int()
+    .min(3, { abort: true })
+    .refine(isOpenPipe, { message: 'must be a pipe this process inherited open' });

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { TlsSettings } from '../grpc/tls-settings.js';
-import { existingFile, millis, port } from './env-fields.js';
+import { existingFile, inheritedPipeFd, millis, port } from './env-fields.js';
 
 /** What the platform runtime needs from every service's environment. */
 export interface PlatformConfig {
@@ -36,8 +36,7 @@ export function platformEnv(defaults: PlatformDefaults) {
     TLS_KEY_FILE: existingFile().optional(),
     SHUTDOWN_TIMEOUT_MS: millis(10_000),
     OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
-    // Above stdin, stdout and stderr.
-    PARENT_LIFELINE_FD: z.coerce.number().int().min(3).optional(),
+    PARENT_LIFELINE_FD: inheritedPipeFd().optional(),
   };
 }
 
