@@ -1,37 +1,28 @@
 import { trace } from '@opentelemetry/api';
 import { once } from 'node:events';
-import { pino, type DestinationStream, type Logger } from 'pino';
+import { pino, type Logger } from 'pino';
 
 type LogDestination = ReturnType<typeof pino.destination>;
-
-const destinations = new WeakMap<Logger, LogDestination>();
 
 /**
  * JSON logs on stdout. Every line made inside a traced call carries trace_id and span_id, so a log
  * line leads to its trace in Jaeger. Secrets in well-known fields are redacted.
  */
 export function createLogger(serviceName: string, level = 'info'): Logger {
-  // The same asynchronous stdout stream pino makes by default, kept so that logsSettled can wait on it.
-  const destination = pino.destination({ dest: 1, sync: false });
-  const logger = pino(
-    {
-      level,
-      base: { service: serviceName },
-      timestamp: pino.stdTimeFunctions.isoTime,
-      formatters: { level: (label) => ({ level: label }) },
-      redact: {
-        paths: ['apiKey', 'api_key', 'authorization', '*.apiKey', '*.authorization'],
-        censor: '[redacted]',
-      },
-      mixin() {
-        const context = trace.getActiveSpan()?.spanContext();
-        return context ? { trace_id: context.traceId, span_id: context.spanId } : {};
-      },
+  return pino({
+    level,
+    base: { service: serviceName },
+    timestamp: pino.stdTimeFunctions.isoTime,
+    formatters: { level: (label) => ({ level: label }) },
+    redact: {
+      paths: ['apiKey', 'api_key', 'authorization', '*.apiKey', '*.authorization'],
+      censor: '[redacted]',
     },
-    destination as DestinationStream,
-  );
-  destinations.set(logger, destination);
-  return logger;
+    mixin() {
+      const context = trace.getActiveSpan()?.spanContext();
+      return context ? { trace_id: context.traceId, span_id: context.spanId } : {};
+    },
+  });
 }
 
 /**
@@ -42,7 +33,10 @@ export function createLogger(serviceName: string, level = 'info'): Logger {
  * fail with EPIPE, after which pino stops writing and the exit has nothing left to retry.
  */
 export async function logsSettled(logger: Logger, timeoutMs = 1_000): Promise<void> {
-  const destination = destinations.get(logger);
+  // The stream pino writes to (its asynchronous stdout stream, for every logger createLogger makes).
+  const destination = (logger as unknown as Record<symbol, LogDestination | undefined>)[
+    pino.symbols.streamSym
+  ];
   if (!destination) return;
   // 'drain' once all is written; events.once rejects on 'error' (a failed write) and on the timeout.
   const settled = once(destination, 'drain', { signal: AbortSignal.timeout(timeoutMs) }).catch(
