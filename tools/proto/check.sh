@@ -14,6 +14,7 @@ tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
 sed "s#out: ../libs/proto/src/generated#out: $tmp/generated#" buf.gen.yaml >"$tmp/buf.gen.yaml"
 "$buf" generate --template "$tmp/buf.gen.yaml"
+bash "$root/tools/proto/descriptor-set.sh" "$tmp/generated"
 if ! diff -r "$tmp/generated" "$root/libs/proto/src/generated" >"$tmp/diff"; then
   head -n 40 "$tmp/diff" >&2
   echo "proto: libs/proto/src/generated is stale; run 'npm run proto:generate' and commit the result" >&2

@@ -186,6 +186,89 @@ describe('the edge gateway, end to end over REST and gRPC', () => {
     expect((await rest('GET', '/api/v1/devices/unknown-device-9')).status).toBe(404);
   });
 
+  it('reads and writes proto3 JSON: rule durations, and the pass-through refuses what the mapping refuses', async () => {
+    const rule = {
+      name: 'json-rule',
+      scope: { deviceId: 'e2e-json-1' },
+      sensorType: 'SENSOR_TYPE_TEMPERATURE',
+      operator: 'OPERATOR_GREATER_THAN',
+      threshold: 30,
+      forDuration: '3600s',
+      severity: 'SEVERITY_WARNING',
+      enabled: true,
+    };
+    const created = await rest('POST', '/api/v1/rules', { body: rule });
+    expect(created.status).toBe(201);
+    const id = (created.body as { id: string }).id;
+    expect(created.body).toMatchObject({ forDuration: '3600s', hysteresis: 0 });
+    expect((await rest('GET', `/api/v1/rules/${id}`)).body).toMatchObject({ forDuration: '3600s' });
+    const changed = await rest('PATCH', `/api/v1/rules/${id}?updateMask=forDuration`, {
+      body: { forDuration: '90.5s' },
+    });
+    expect(changed.body).toMatchObject({ forDuration: '90.500s', threshold: 30 });
+    const tooLong = await rest('POST', '/api/v1/rules', { body: { ...rule, forDuration: '90000s' } });
+    expect(tooLong.status).toBe(400);
+    expect(errorOf(tooLong.body).reason).toBe('RULE.INVALID');
+    // The same rule through the pass-through, in the same JSON form.
+    const viaPassThrough = await rest('POST', '/api/v1/alert-manager/GetRule', { body: { id } });
+    expect(viaPassThrough.body).toMatchObject({ rule: { id, forDuration: '90.500s' } });
+
+    const refused = async (method: string, path: string, body?: unknown) => {
+      const answer = await rest(method, path, body === undefined ? {} : { body });
+      expect({ path, status: answer.status }).toEqual({ path, status: 400 });
+      return errorOf(answer.body);
+    };
+    const wrongType = await refused('POST', '/api/v1/device-registry/ListDevices', { pageSize: 'abc' });
+    expect(wrongType).toMatchObject({ reason: 'REQUEST.INVALID', status: 'INVALID_ARGUMENT' });
+    expect(wrongType.details?.[0]?.field).toBe('body');
+    await refused('POST', '/api/v1/device-registry/ListDevices', { pageSize: 2.5 });
+    await refused('POST', '/api/v1/device-registry/ListDevices', { statuss: 'DEVICE_STATUS_ACTIVE' });
+    await refused('GET', '/api/v1/device-registry/ListDevices?pageSize=1&pageSize=2');
+    await refused('POST', '/api/v1/sensor-ingestion/IngestBatch', { readings: [null] });
+    await refused('POST', '/api/v1/device-registry/CreateDevice', {
+      device: { id: 'e2e-json-2', name: true, ownerEmail: 'ops@example.com' },
+    });
+    await refused('POST', '/api/v1/data-processor/GetAggregates', { startTime: 'yesterday' });
+    await refused('POST', '/api/v1/alert-manager/CreateRule', {
+      rule: { ...rule, scope: { deviceId: 'e2e-json-1', allDevices: true } },
+    });
+    await refused('POST', '/api/v1/device-registry/ListDevices', null);
+    expect((await rest('GET', '/api/v1/device-registry/GetDevice?id=e2e-json-2')).status).toBe(404);
+    const listed = await rest('GET', '/api/v1/device-registry/ListDevices?pageSize=1');
+    expect(listed.status).toBe(200);
+    expect((listed.body as { devices: unknown[] }).devices).toHaveLength(1);
+
+    // Zero values are written out too: a rejection of the first reading says index 0.
+    const apiKey = await registerDevice('e2e-json-3');
+    const batch = await rest('POST', '/api/v1/readings/batch', {
+      as: { apiKey },
+      body: { readings: [json('j1', '', 9999, 1), json('j2', '', 20, 2)] },
+    });
+    expect(batch.body).toMatchObject({ rejections: [{ index: 0, readingId: 'j1' }] });
+
+    // Only the methods that read may be called with GET.
+    const mutatingGet = await rest('GET', '/api/v1/device-registry/DecommissionDevice?id=e2e-json-3');
+    expect(mutatingGet.status).toBe(405);
+    expect(mutatingGet.headers.get('allow')).toBe('POST');
+    expect(errorOf(mutatingGet.body).reason).toBe('HTTP.METHOD_NOT_ALLOWED');
+    expect((await rest('DELETE', '/api/v1/device-registry/GetDevice?id=e2e-json-3')).status).toBe(405);
+    expect((await rest('GET', '/api/v1/devices/e2e-json-3')).body).toMatchObject({
+      status: 'DEVICE_STATUS_ACTIVE',
+    });
+
+    // A body of null is not an object: it changes nothing.
+    const located = await rest('PATCH', '/api/v1/devices/e2e-json-3?updateMask=location', {
+      body: { location: { site: 'plant-1' } },
+    });
+    expect(located.status).toBe(200);
+    expect(
+      (await rest('PATCH', '/api/v1/devices/e2e-json-3?updateMask=location', { body: null })).status,
+    ).toBe(400);
+    expect((await rest('GET', '/api/v1/devices/e2e-json-3')).body).toMatchObject({
+      location: { site: 'plant-1' },
+    });
+  });
+
   it('times every REST request by method, route pattern and status code', async () => {
     const apiKey = await registerDevice('e2e-timed-1');
     const requests = (labels: string) =>

@@ -25,6 +25,18 @@ export interface HttpError {
   statusCode: number;
   body: HttpErrorBody;
   retryAfterSeconds?: number;
+  /** The methods the route takes, for a 405's Allow header. */
+  allow?: string;
+}
+
+/** A route that exists, but not for the request's HTTP method: 405 naming the methods it takes. */
+export class MethodNotAllowedError extends Error {
+  constructor(
+    readonly allow: readonly string[],
+    message: string,
+  ) {
+    super(message);
+  }
 }
 
 function body(
@@ -89,6 +101,12 @@ function frameworkError(error: {
  * internals for everything else.
  */
 export function toHttpError(error: unknown): HttpError {
+  if (error instanceof MethodNotAllowedError) {
+    return {
+      ...body(status.UNIMPLEMENTED, 'HTTP.METHOD_NOT_ALLOWED', error.message, {}, 405),
+      allow: error.allow.join(', '),
+    };
+  }
   if (error instanceof ValidationError) {
     return body(status.INVALID_ARGUMENT, error.code, error.message, {
       ...(error.metadata['service'] ? { service: error.metadata['service'] } : {}),

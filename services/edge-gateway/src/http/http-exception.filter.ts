@@ -7,6 +7,7 @@ import { toHttpError, type HttpError } from './http-error.js';
 export function sendHttpError(reply: FastifyReply, error: HttpError): void {
   if (error.retryAfterSeconds !== undefined)
     void reply.header('retry-after', String(error.retryAfterSeconds));
+  if (error.allow !== undefined) void reply.header('allow', error.allow);
   void reply
     .status(error.statusCode)
     .header('content-type', 'application/json; charset=utf-8')

@@ -144,6 +144,12 @@ const ROUTES: Route[] = [
     summary: 'Call any unary method of an internal service with proto3 JSON',
     auth: 'operator',
   },
+  {
+    method: 'get',
+    path: '/api/v1/{service}/{method}',
+    summary: 'Call a Get or List method of an internal service, its fields in the query string',
+    auth: 'operator',
+  },
   { method: 'get', path: '/health', summary: 'The gateway is up', auth: 'none' },
   { method: 'get', path: '/status', summary: 'gRPC health of every downstream service', auth: 'none' },
 ];

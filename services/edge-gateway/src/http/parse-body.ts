@@ -1,9 +1,12 @@
 import { ValidationError } from '@iot-mesh/platform';
 import type { z } from 'zod';
 
-/** Validates a JSON body (or query) against a schema; every problem becomes a field violation. */
+/**
+ * Validates a JSON body (or query) against a schema; every problem becomes a field violation. No body
+ * at all reads as `{}`; a body of `null` is not an object and is refused like any other non-object.
+ */
 export function parseInput<S extends z.ZodType>(schema: S, input: unknown, where = 'body'): z.output<S> {
-  const result = schema.safeParse(input ?? {});
+  const result = schema.safeParse(input === undefined ? {} : input);
   if (result.success) return result.data;
   throw new ValidationError(
     result.error.issues.map((issue) => ({

@@ -6,16 +6,18 @@ import type { DownstreamName } from '../config.js';
 import { DOWNSTREAM_APIS, type Downstream } from '../downstream/downstream-clients.js';
 import { DOWNSTREAM } from '../gateway.di-tokens.js';
 import { callDownstream } from './call-downstream.js';
+import { MethodNotAllowedError } from './http-error.js';
+import { messageFromJson, messageToJson, methodSchema, type BinaryCodec } from './proto-json.js';
 import { RequestAccess } from './request-access.js';
 
-interface JsonCodec {
-  fromJSON(object: unknown): unknown;
-  toJSON(message: unknown): unknown;
-}
+/** Methods that only read (AIP's standard Get and List) may also be called with GET. */
+const readsOnly = (methodName: string) => /^(Get|List)[A-Z]/.test(methodName);
 
 /**
- * `ANY /api/v1/{service}/{Method}`: any unary method of an internal service, for operators, with
- * proto3 JSON in and out (the body, or the query string for GET). Streaming methods are refused.
+ * `POST /api/v1/{service}/{Method}`: any unary method of an internal service, for operators, with
+ * proto3 JSON in and out, read and written as the standard maps it (a wrong type, an unknown field or
+ * two members of a oneof are a 400). `GET` with the fields in the query string, for the methods that
+ * only read. Streaming methods are refused.
  */
 @Controller('api/v1')
 export class PassthroughHttpController {
@@ -57,18 +59,25 @@ export class PassthroughHttpController {
         },
       ]);
     }
-    const input = request.method === 'GET' ? query : (body ?? {});
-    if (typeof input !== 'object' || input === null || Array.isArray(input)) {
-      throw new ValidationError([
-        { field: 'body', reason: 'FIELD.INVALID', description: 'must be a JSON object' },
-      ]);
+    const reading = request.method === 'GET' || request.method === 'HEAD';
+    if (request.method !== 'POST' && !(reading && readsOnly(method.name))) {
+      throw new MethodNotAllowedError(
+        readsOnly(method.name) ? ['GET', 'POST'] : ['POST'],
+        `call ${method.name} with ${readsOnly(method.name) ? 'GET or POST' : 'POST'}`,
+      );
     }
-    const requestMessage = (method.requestType as unknown as JsonCodec).fromJSON(input);
+    const schema = methodSchema(api.definition.fullName, method.name);
+    const requestMessage = messageFromJson(
+      schema.input,
+      method.requestType as unknown as BinaryCodec<unknown>,
+      reading ? query : body === undefined ? {} : body,
+      reading ? 'query' : 'body',
+    );
     const client = this.downstream.client(service as DownstreamName).service as Record<
       string,
       (request: unknown) => Observable<unknown>
     >;
     const response = await callDownstream(service as DownstreamName, client[key](requestMessage));
-    return (method.responseType as unknown as JsonCodec).toJSON(response);
+    return messageToJson(schema.output, method.responseType as unknown as BinaryCodec<unknown>, response);
   }
 }

@@ -18,10 +18,16 @@ import type { Downstream } from '../downstream/downstream-clients.js';
 import { DOWNSTREAM } from '../gateway.di-tokens.js';
 import { callDownstream } from './call-downstream.js';
 import { parseInput } from './parse-body.js';
+import { messageFromJson, messageSchema, messageToJson } from './proto-json.js';
 import { RequestAccess } from './request-access.js';
 import { pageQuerySchema, ruleFieldsSchema, updateMaskQuerySchema } from './schemas.js';
 
 const listQuery = pageQuerySchema.extend({ sensorType: z.string().max(64).optional() });
+
+// Rules go through the proto3 JSON mapping, which reads and writes `forDuration` as "30s".
+const ruleSchema = messageSchema('iotmesh.alert.v1.Rule');
+const ruleFromJson = (fields: unknown): Rule => messageFromJson(ruleSchema, Rule, fields);
+const ruleToJson = (rule: Rule | undefined) => messageToJson(ruleSchema, Rule, rule!);
 
 /** Operators manage alert rules over REST. */
 @Controller('api/v1/rules')
@@ -35,9 +41,9 @@ export class RulesHttpController {
   @HttpCode(201)
   async create(@Req() request: FastifyRequest, @Body() body: unknown) {
     await this.access.operator(request);
-    const rule = Rule.fromJSON(parseInput(ruleFieldsSchema, body));
-    return Rule.toJSON(
-      (await callDownstream('alert-manager', this.downstream.alerts.createRule({ rule }))).rule!,
+    const rule = ruleFromJson(parseInput(ruleFieldsSchema, body));
+    return ruleToJson(
+      (await callDownstream('alert-manager', this.downstream.alerts.createRule({ rule }))).rule,
     );
   }
 
@@ -49,13 +55,13 @@ export class RulesHttpController {
       'alert-manager',
       this.downstream.alerts.listRules(ListRulesRequest.fromJSON(q)),
     );
-    return { rules: response.rules.map((r) => Rule.toJSON(r)), nextPageToken: response.nextPageToken };
+    return { rules: response.rules.map(ruleToJson), nextPageToken: response.nextPageToken };
   }
 
   @Get(':id')
   async get(@Req() request: FastifyRequest, @Param('id') id: string) {
     await this.access.operator(request);
-    return Rule.toJSON((await callDownstream('alert-manager', this.downstream.alerts.getRule({ id }))).rule!);
+    return ruleToJson((await callDownstream('alert-manager', this.downstream.alerts.getRule({ id }))).rule);
   }
 
   @Patch(':id')
@@ -66,10 +72,10 @@ export class RulesHttpController {
     @Query() query: unknown,
   ) {
     await this.access.operator(request);
-    const rule = { ...Rule.fromJSON(parseInput(ruleFieldsSchema, body)), id };
+    const rule = { ...ruleFromJson(parseInput(ruleFieldsSchema, body)), id };
     const { updateMask } = parseInput(updateMaskQuerySchema, query, 'updateMask');
-    return Rule.toJSON(
-      (await callDownstream('alert-manager', this.downstream.alerts.updateRule({ rule, updateMask }))).rule!,
+    return ruleToJson(
+      (await callDownstream('alert-manager', this.downstream.alerts.updateRule({ rule, updateMask }))).rule,
     );
   }
 

@@ -160,10 +160,10 @@ export const ErrorInfo: MessageFns<ErrorInfo> = {
 
   toJSON(message: ErrorInfo): unknown {
     const obj: any = {};
-    if (message.reason !== "") {
+    if (message.reason !== undefined) {
       obj.reason = message.reason;
     }
-    if (message.domain !== "") {
+    if (message.domain !== undefined) {
       obj.domain = message.domain;
     }
     if (message.metadata) {
@@ -244,10 +244,10 @@ export const ErrorInfo_MetadataEntry: MessageFns<ErrorInfo_MetadataEntry> = {
 
   toJSON(message: ErrorInfo_MetadataEntry): unknown {
     const obj: any = {};
-    if (message.key !== "") {
+    if (message.key !== undefined) {
       obj.key = message.key;
     }
-    if (message.value !== "") {
+    if (message.value !== undefined) {
       obj.value = message.value;
     }
     return obj;
@@ -445,10 +445,10 @@ export const QuotaFailure_Violation: MessageFns<QuotaFailure_Violation> = {
 
   toJSON(message: QuotaFailure_Violation): unknown {
     const obj: any = {};
-    if (message.subject !== "") {
+    if (message.subject !== undefined) {
       obj.subject = message.subject;
     }
-    if (message.description !== "") {
+    if (message.description !== undefined) {
       obj.description = message.description;
     }
     return obj;
@@ -594,13 +594,13 @@ export const PreconditionFailure_Violation: MessageFns<PreconditionFailure_Viola
 
   toJSON(message: PreconditionFailure_Violation): unknown {
     const obj: any = {};
-    if (message.type !== "") {
+    if (message.type !== undefined) {
       obj.type = message.type;
     }
-    if (message.subject !== "") {
+    if (message.subject !== undefined) {
       obj.subject = message.subject;
     }
-    if (message.description !== "") {
+    if (message.description !== undefined) {
       obj.description = message.description;
     }
     return obj;
@@ -748,13 +748,13 @@ export const BadRequest_FieldViolation: MessageFns<BadRequest_FieldViolation> = 
 
   toJSON(message: BadRequest_FieldViolation): unknown {
     const obj: any = {};
-    if (message.field !== "") {
+    if (message.field !== undefined) {
       obj.field = message.field;
     }
-    if (message.description !== "") {
+    if (message.description !== undefined) {
       obj.description = message.description;
     }
-    if (message.reason !== "") {
+    if (message.reason !== undefined) {
       obj.reason = message.reason;
     }
     return obj;
@@ -858,16 +858,16 @@ export const ResourceInfo: MessageFns<ResourceInfo> = {
 
   toJSON(message: ResourceInfo): unknown {
     const obj: any = {};
-    if (message.resourceType !== "") {
+    if (message.resourceType !== undefined) {
       obj.resourceType = message.resourceType;
     }
-    if (message.resourceName !== "") {
+    if (message.resourceName !== undefined) {
       obj.resourceName = message.resourceName;
     }
-    if (message.owner !== "") {
+    if (message.owner !== undefined) {
       obj.owner = message.owner;
     }
-    if (message.description !== "") {
+    if (message.description !== undefined) {
       obj.description = message.description;
     }
     return obj;

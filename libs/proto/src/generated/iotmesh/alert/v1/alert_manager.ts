@@ -737,37 +737,37 @@ export const Rule: MessageFns<Rule> = {
 
   toJSON(message: Rule): unknown {
     const obj: any = {};
-    if (message.id !== "") {
+    if (message.id !== undefined) {
       obj.id = message.id;
     }
-    if (message.name !== "") {
+    if (message.name !== undefined) {
       obj.name = message.name;
     }
     if (message.scope !== undefined) {
       obj.scope = RuleScope.toJSON(message.scope);
     }
-    if (message.sensorType !== 0) {
+    if (message.sensorType !== undefined) {
       obj.sensorType = sensorTypeToJSON(message.sensorType);
     }
-    if (message.operator !== 0) {
+    if (message.operator !== undefined) {
       obj.operator = operatorToJSON(message.operator);
     }
-    if (message.threshold !== 0) {
+    if (message.threshold !== undefined) {
       obj.threshold = floatToJson(message.threshold);
     }
-    if (message.thresholdHigh !== 0) {
+    if (message.thresholdHigh !== undefined) {
       obj.thresholdHigh = floatToJson(message.thresholdHigh);
     }
     if (message.forDuration !== undefined) {
       obj.forDuration = Duration.toJSON(message.forDuration);
     }
-    if (message.severity !== 0) {
+    if (message.severity !== undefined) {
       obj.severity = severityToJSON(message.severity);
     }
-    if (message.hysteresis !== 0) {
+    if (message.hysteresis !== undefined) {
       obj.hysteresis = floatToJson(message.hysteresis);
     }
-    if (message.enabled !== false) {
+    if (message.enabled !== undefined) {
       obj.enabled = message.enabled;
     }
     if (message.createTime !== undefined) {
@@ -1048,34 +1048,34 @@ export const Alert: MessageFns<Alert> = {
 
   toJSON(message: Alert): unknown {
     const obj: any = {};
-    if (message.id !== "") {
+    if (message.id !== undefined) {
       obj.id = message.id;
     }
-    if (message.ruleId !== "") {
+    if (message.ruleId !== undefined) {
       obj.ruleId = message.ruleId;
     }
-    if (message.deviceId !== "") {
+    if (message.deviceId !== undefined) {
       obj.deviceId = message.deviceId;
     }
-    if (message.sensorType !== 0) {
+    if (message.sensorType !== undefined) {
       obj.sensorType = sensorTypeToJSON(message.sensorType);
     }
-    if (message.state !== 0) {
+    if (message.state !== undefined) {
       obj.state = alertStateToJSON(message.state);
     }
-    if (message.severity !== 0) {
+    if (message.severity !== undefined) {
       obj.severity = severityToJSON(message.severity);
     }
-    if (message.value !== 0) {
+    if (message.value !== undefined) {
       obj.value = floatToJson(message.value);
     }
-    if (message.summary !== "") {
+    if (message.summary !== undefined) {
       obj.summary = message.summary;
     }
-    if (message.acknowledged !== false) {
+    if (message.acknowledged !== undefined) {
       obj.acknowledged = message.acknowledged;
     }
-    if (message.acknowledgedBy !== "") {
+    if (message.acknowledgedBy !== undefined) {
       obj.acknowledgedBy = message.acknowledgedBy;
     }
     if (message.acknowledgeTime !== undefined) {
@@ -1190,10 +1190,10 @@ export const AlertEvent: MessageFns<AlertEvent> = {
 
   toJSON(message: AlertEvent): unknown {
     const obj: any = {};
-    if (message.sequence !== 0) {
+    if (message.sequence !== undefined) {
       obj.sequence = Math.round(message.sequence);
     }
-    if (message.type !== 0) {
+    if (message.type !== undefined) {
       obj.type = alertEventTypeToJSON(message.type);
     }
     if (message.alert !== undefined) {
@@ -1373,7 +1373,7 @@ export const GetRuleRequest: MessageFns<GetRuleRequest> = {
 
   toJSON(message: GetRuleRequest): unknown {
     const obj: any = {};
-    if (message.id !== "") {
+    if (message.id !== undefined) {
       obj.id = message.id;
     }
     return obj;
@@ -1527,13 +1527,13 @@ export const ListRulesRequest: MessageFns<ListRulesRequest> = {
 
   toJSON(message: ListRulesRequest): unknown {
     const obj: any = {};
-    if (message.pageSize !== 0) {
+    if (message.pageSize !== undefined) {
       obj.pageSize = Math.round(message.pageSize);
     }
-    if (message.pageToken !== "") {
+    if (message.pageToken !== undefined) {
       obj.pageToken = message.pageToken;
     }
-    if (message.sensorType !== 0) {
+    if (message.sensorType !== undefined) {
       obj.sensorType = sensorTypeToJSON(message.sensorType);
     }
     return obj;
@@ -1612,7 +1612,7 @@ export const ListRulesResponse: MessageFns<ListRulesResponse> = {
     if (message.rules?.length) {
       obj.rules = message.rules.map((e) => Rule.toJSON(e));
     }
-    if (message.nextPageToken !== "") {
+    if (message.nextPageToken !== undefined) {
       obj.nextPageToken = message.nextPageToken;
     }
     return obj;
@@ -1807,7 +1807,7 @@ export const DeleteRuleRequest: MessageFns<DeleteRuleRequest> = {
 
   toJSON(message: DeleteRuleRequest): unknown {
     const obj: any = {};
-    if (message.id !== "") {
+    if (message.id !== undefined) {
       obj.id = message.id;
     }
     return obj;
@@ -1991,7 +1991,7 @@ export const EvaluateReadingsResponse: MessageFns<EvaluateReadingsResponse> = {
 
   toJSON(message: EvaluateReadingsResponse): unknown {
     const obj: any = {};
-    if (message.evaluatedCount !== 0) {
+    if (message.evaluatedCount !== undefined) {
       obj.evaluatedCount = Math.round(message.evaluatedCount);
     }
     if (message.changedAlerts?.length) {
@@ -2052,7 +2052,7 @@ export const GetAlertRequest: MessageFns<GetAlertRequest> = {
 
   toJSON(message: GetAlertRequest): unknown {
     const obj: any = {};
-    if (message.id !== "") {
+    if (message.id !== undefined) {
       obj.id = message.id;
     }
     return obj;
@@ -2214,16 +2214,16 @@ export const AlertFilter: MessageFns<AlertFilter> = {
 
   toJSON(message: AlertFilter): unknown {
     const obj: any = {};
-    if (message.state !== 0) {
+    if (message.state !== undefined) {
       obj.state = alertStateToJSON(message.state);
     }
-    if (message.severity !== 0) {
+    if (message.severity !== undefined) {
       obj.severity = severityToJSON(message.severity);
     }
-    if (message.deviceId !== "") {
+    if (message.deviceId !== undefined) {
       obj.deviceId = message.deviceId;
     }
-    if (message.ruleId !== "") {
+    if (message.ruleId !== undefined) {
       obj.ruleId = message.ruleId;
     }
     return obj;
@@ -2318,10 +2318,10 @@ export const ListAlertsRequest: MessageFns<ListAlertsRequest> = {
     if (message.filter !== undefined) {
       obj.filter = AlertFilter.toJSON(message.filter);
     }
-    if (message.pageSize !== 0) {
+    if (message.pageSize !== undefined) {
       obj.pageSize = Math.round(message.pageSize);
     }
-    if (message.pageToken !== "") {
+    if (message.pageToken !== undefined) {
       obj.pageToken = message.pageToken;
     }
     return obj;
@@ -2400,7 +2400,7 @@ export const ListAlertsResponse: MessageFns<ListAlertsResponse> = {
     if (message.alerts?.length) {
       obj.alerts = message.alerts.map((e) => Alert.toJSON(e));
     }
-    if (message.nextPageToken !== "") {
+    if (message.nextPageToken !== undefined) {
       obj.nextPageToken = message.nextPageToken;
     }
     return obj;
@@ -2476,10 +2476,10 @@ export const AcknowledgeAlertRequest: MessageFns<AcknowledgeAlertRequest> = {
 
   toJSON(message: AcknowledgeAlertRequest): unknown {
     const obj: any = {};
-    if (message.id !== "") {
+    if (message.id !== undefined) {
       obj.id = message.id;
     }
-    if (message.acknowledgedBy !== "") {
+    if (message.acknowledgedBy !== undefined) {
       obj.acknowledgedBy = message.acknowledgedBy;
     }
     return obj;
@@ -2616,7 +2616,7 @@ export const WatchAlertsRequest: MessageFns<WatchAlertsRequest> = {
     if (message.filter !== undefined) {
       obj.filter = AlertFilter.toJSON(message.filter);
     }
-    if (message.resumeAfterSequence !== 0) {
+    if (message.resumeAfterSequence !== undefined) {
       obj.resumeAfterSequence = Math.round(message.resumeAfterSequence);
     }
     return obj;

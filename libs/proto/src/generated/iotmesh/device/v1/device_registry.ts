@@ -365,16 +365,16 @@ export const Location: MessageFns<Location> = {
 
   toJSON(message: Location): unknown {
     const obj: any = {};
-    if (message.site !== "") {
+    if (message.site !== undefined) {
       obj.site = message.site;
     }
-    if (message.zone !== "") {
+    if (message.zone !== undefined) {
       obj.zone = message.zone;
     }
-    if (message.latitude !== 0) {
+    if (message.latitude !== undefined) {
       obj.latitude = floatToJson(message.latitude);
     }
-    if (message.longitude !== 0) {
+    if (message.longitude !== undefined) {
       obj.longitude = floatToJson(message.longitude);
     }
     return obj;
@@ -574,25 +574,25 @@ export const Device: MessageFns<Device> = {
 
   toJSON(message: Device): unknown {
     const obj: any = {};
-    if (message.id !== "") {
+    if (message.id !== undefined) {
       obj.id = message.id;
     }
-    if (message.name !== "") {
+    if (message.name !== undefined) {
       obj.name = message.name;
     }
-    if (message.type !== 0) {
+    if (message.type !== undefined) {
       obj.type = sensorTypeToJSON(message.type);
     }
-    if (message.customType !== "") {
+    if (message.customType !== undefined) {
       obj.customType = message.customType;
     }
     if (message.location !== undefined) {
       obj.location = Location.toJSON(message.location);
     }
-    if (message.ownerEmail !== "") {
+    if (message.ownerEmail !== undefined) {
       obj.ownerEmail = message.ownerEmail;
     }
-    if (message.status !== 0) {
+    if (message.status !== undefined) {
       obj.status = deviceStatusToJSON(message.status);
     }
     if (message.labels) {
@@ -679,10 +679,10 @@ export const Device_LabelsEntry: MessageFns<Device_LabelsEntry> = {
 
   toJSON(message: Device_LabelsEntry): unknown {
     const obj: any = {};
-    if (message.key !== "") {
+    if (message.key !== undefined) {
       obj.key = message.key;
     }
-    if (message.value !== "") {
+    if (message.value !== undefined) {
       obj.value = message.value;
     }
     return obj;
@@ -846,19 +846,19 @@ export const DeviceKey: MessageFns<DeviceKey> = {
 
   toJSON(message: DeviceKey): unknown {
     const obj: any = {};
-    if (message.keyId !== "") {
+    if (message.keyId !== undefined) {
       obj.keyId = message.keyId;
     }
-    if (message.deviceId !== "") {
+    if (message.deviceId !== undefined) {
       obj.deviceId = message.deviceId;
     }
-    if (message.state !== 0) {
+    if (message.state !== undefined) {
       obj.state = keyStateToJSON(message.state);
     }
-    if (message.description !== "") {
+    if (message.description !== undefined) {
       obj.description = message.description;
     }
-    if (message.prefix !== "") {
+    if (message.prefix !== undefined) {
       obj.prefix = message.prefix;
     }
     if (message.createTime !== undefined) {
@@ -962,10 +962,10 @@ export const CreateDeviceRequest: MessageFns<CreateDeviceRequest> = {
     if (message.device !== undefined) {
       obj.device = Device.toJSON(message.device);
     }
-    if (message.deviceId !== "") {
+    if (message.deviceId !== undefined) {
       obj.deviceId = message.deviceId;
     }
-    if (message.sendVerificationEmail !== false) {
+    if (message.sendVerificationEmail !== undefined) {
       obj.sendVerificationEmail = message.sendVerificationEmail;
     }
     return obj;
@@ -1081,7 +1081,7 @@ export const GetDeviceRequest: MessageFns<GetDeviceRequest> = {
 
   toJSON(message: GetDeviceRequest): unknown {
     const obj: any = {};
-    if (message.id !== "") {
+    if (message.id !== undefined) {
       obj.id = message.id;
     }
     return obj;
@@ -1255,19 +1255,19 @@ export const ListDevicesRequest: MessageFns<ListDevicesRequest> = {
 
   toJSON(message: ListDevicesRequest): unknown {
     const obj: any = {};
-    if (message.pageSize !== 0) {
+    if (message.pageSize !== undefined) {
       obj.pageSize = Math.round(message.pageSize);
     }
-    if (message.pageToken !== "") {
+    if (message.pageToken !== undefined) {
       obj.pageToken = message.pageToken;
     }
-    if (message.type !== 0) {
+    if (message.type !== undefined) {
       obj.type = sensorTypeToJSON(message.type);
     }
-    if (message.site !== "") {
+    if (message.site !== undefined) {
       obj.site = message.site;
     }
-    if (message.status !== 0) {
+    if (message.status !== undefined) {
       obj.status = deviceStatusToJSON(message.status);
     }
     return obj;
@@ -1346,7 +1346,7 @@ export const ListDevicesResponse: MessageFns<ListDevicesResponse> = {
     if (message.devices?.length) {
       obj.devices = message.devices.map((e) => Device.toJSON(e));
     }
-    if (message.nextPageToken !== "") {
+    if (message.nextPageToken !== undefined) {
       obj.nextPageToken = message.nextPageToken;
     }
     return obj;
@@ -1541,7 +1541,7 @@ export const DecommissionDeviceRequest: MessageFns<DecommissionDeviceRequest> = 
 
   toJSON(message: DecommissionDeviceRequest): unknown {
     const obj: any = {};
-    if (message.id !== "") {
+    if (message.id !== undefined) {
       obj.id = message.id;
     }
     return obj;
@@ -1675,10 +1675,10 @@ export const IssueDeviceKeyRequest: MessageFns<IssueDeviceKeyRequest> = {
 
   toJSON(message: IssueDeviceKeyRequest): unknown {
     const obj: any = {};
-    if (message.deviceId !== "") {
+    if (message.deviceId !== undefined) {
       obj.deviceId = message.deviceId;
     }
-    if (message.description !== "") {
+    if (message.description !== undefined) {
       obj.description = message.description;
     }
     return obj;
@@ -1757,7 +1757,7 @@ export const IssueDeviceKeyResponse: MessageFns<IssueDeviceKeyResponse> = {
     if (message.key !== undefined) {
       obj.key = DeviceKey.toJSON(message.key);
     }
-    if (message.apiKey !== "") {
+    if (message.apiKey !== undefined) {
       obj.apiKey = message.apiKey;
     }
     return obj;
@@ -1837,10 +1837,10 @@ export const RotateDeviceKeyRequest: MessageFns<RotateDeviceKeyRequest> = {
 
   toJSON(message: RotateDeviceKeyRequest): unknown {
     const obj: any = {};
-    if (message.deviceId !== "") {
+    if (message.deviceId !== undefined) {
       obj.deviceId = message.deviceId;
     }
-    if (message.keyId !== "") {
+    if (message.keyId !== undefined) {
       obj.keyId = message.keyId;
     }
     return obj;
@@ -1935,7 +1935,7 @@ export const RotateDeviceKeyResponse: MessageFns<RotateDeviceKeyResponse> = {
     if (message.key !== undefined) {
       obj.key = DeviceKey.toJSON(message.key);
     }
-    if (message.apiKey !== "") {
+    if (message.apiKey !== undefined) {
       obj.apiKey = message.apiKey;
     }
     if (message.revokedKey !== undefined) {
@@ -2018,10 +2018,10 @@ export const RevokeDeviceKeyRequest: MessageFns<RevokeDeviceKeyRequest> = {
 
   toJSON(message: RevokeDeviceKeyRequest): unknown {
     const obj: any = {};
-    if (message.deviceId !== "") {
+    if (message.deviceId !== undefined) {
       obj.deviceId = message.deviceId;
     }
-    if (message.keyId !== "") {
+    if (message.keyId !== undefined) {
       obj.keyId = message.keyId;
     }
     return obj;
@@ -2143,7 +2143,7 @@ export const ListDeviceKeysRequest: MessageFns<ListDeviceKeysRequest> = {
 
   toJSON(message: ListDeviceKeysRequest): unknown {
     const obj: any = {};
-    if (message.deviceId !== "") {
+    if (message.deviceId !== undefined) {
       obj.deviceId = message.deviceId;
     }
     return obj;
@@ -2265,7 +2265,7 @@ export const VerifyDeviceKeyRequest: MessageFns<VerifyDeviceKeyRequest> = {
 
   toJSON(message: VerifyDeviceKeyRequest): unknown {
     const obj: any = {};
-    if (message.apiKey !== "") {
+    if (message.apiKey !== undefined) {
       obj.apiKey = message.apiKey;
     }
     return obj;
@@ -2361,13 +2361,13 @@ export const VerifyDeviceKeyResponse: MessageFns<VerifyDeviceKeyResponse> = {
 
   toJSON(message: VerifyDeviceKeyResponse): unknown {
     const obj: any = {};
-    if (message.deviceId !== "") {
+    if (message.deviceId !== undefined) {
       obj.deviceId = message.deviceId;
     }
-    if (message.keyId !== "") {
+    if (message.keyId !== undefined) {
       obj.keyId = message.keyId;
     }
-    if (message.deviceStatus !== 0) {
+    if (message.deviceStatus !== undefined) {
       obj.deviceStatus = deviceStatusToJSON(message.deviceStatus);
     }
     return obj;

@@ -123,7 +123,7 @@ export const PublishReadingsRequest: MessageFns<PublishReadingsRequest> = {
 
   toJSON(message: PublishReadingsRequest): unknown {
     const obj: any = {};
-    if (message.batchId !== "") {
+    if (message.batchId !== undefined) {
       obj.batchId = message.batchId;
     }
     if (message.readings?.length) {
@@ -236,13 +236,13 @@ export const PublishReadingsResponse: MessageFns<PublishReadingsResponse> = {
 
   toJSON(message: PublishReadingsResponse): unknown {
     const obj: any = {};
-    if (message.batchId !== "") {
+    if (message.batchId !== undefined) {
       obj.batchId = message.batchId;
     }
-    if (message.acceptedCount !== 0) {
+    if (message.acceptedCount !== undefined) {
       obj.acceptedCount = Math.round(message.acceptedCount);
     }
-    if (message.duplicateCount !== 0) {
+    if (message.duplicateCount !== undefined) {
       obj.duplicateCount = Math.round(message.duplicateCount);
     }
     if (message.rejections?.length) {
@@ -379,10 +379,10 @@ export const PublishReadingResponse: MessageFns<PublishReadingResponse> = {
 
   toJSON(message: PublishReadingResponse): unknown {
     const obj: any = {};
-    if (message.readingId !== "") {
+    if (message.readingId !== undefined) {
       obj.readingId = message.readingId;
     }
-    if (message.duplicate !== false) {
+    if (message.duplicate !== undefined) {
       obj.duplicate = message.duplicate;
     }
     return obj;
@@ -446,7 +446,7 @@ export const WatchAlertsRequest: MessageFns<WatchAlertsRequest> = {
 
   toJSON(message: WatchAlertsRequest): unknown {
     const obj: any = {};
-    if (message.resumeAfterSequence !== 0) {
+    if (message.resumeAfterSequence !== undefined) {
       obj.resumeAfterSequence = Math.round(message.resumeAfterSequence);
     }
     return obj;

@@ -186,10 +186,10 @@ export const IngestResponse: MessageFns<IngestResponse> = {
 
   toJSON(message: IngestResponse): unknown {
     const obj: any = {};
-    if (message.readingId !== "") {
+    if (message.readingId !== undefined) {
       obj.readingId = message.readingId;
     }
-    if (message.duplicate !== false) {
+    if (message.duplicate !== undefined) {
       obj.duplicate = message.duplicate;
     }
     return obj;
@@ -373,10 +373,10 @@ export const BatchResult: MessageFns<BatchResult> = {
 
   toJSON(message: BatchResult): unknown {
     const obj: any = {};
-    if (message.acceptedCount !== 0) {
+    if (message.acceptedCount !== undefined) {
       obj.acceptedCount = Math.round(message.acceptedCount);
     }
-    if (message.duplicateCount !== 0) {
+    if (message.duplicateCount !== undefined) {
       obj.duplicateCount = Math.round(message.duplicateCount);
     }
     if (message.rejections?.length) {
@@ -579,7 +579,7 @@ export const IngestStreamResponse: MessageFns<IngestStreamResponse> = {
     if (message.result !== undefined) {
       obj.result = BatchResult.toJSON(message.result);
     }
-    if (message.batchCount !== 0) {
+    if (message.batchCount !== undefined) {
       obj.batchCount = Math.round(message.batchCount);
     }
     return obj;

@@ -499,25 +499,25 @@ export const NotificationRecord: MessageFns<NotificationRecord> = {
 
   toJSON(message: NotificationRecord): unknown {
     const obj: any = {};
-    if (message.id !== "") {
+    if (message.id !== undefined) {
       obj.id = message.id;
     }
-    if (message.idempotencyKey !== "") {
+    if (message.idempotencyKey !== undefined) {
       obj.idempotencyKey = message.idempotencyKey;
     }
-    if (message.kind !== 0) {
+    if (message.kind !== undefined) {
       obj.kind = notificationKindToJSON(message.kind);
     }
-    if (message.channel !== 0) {
+    if (message.channel !== undefined) {
       obj.channel = channelToJSON(message.channel);
     }
-    if (message.recipient !== "") {
+    if (message.recipient !== undefined) {
       obj.recipient = message.recipient;
     }
-    if (message.subject !== "") {
+    if (message.subject !== undefined) {
       obj.subject = message.subject;
     }
-    if (message.body !== "") {
+    if (message.body !== undefined) {
       obj.body = message.body;
     }
     if (message.attributes) {
@@ -529,13 +529,13 @@ export const NotificationRecord: MessageFns<NotificationRecord> = {
         });
       }
     }
-    if (message.status !== 0) {
+    if (message.status !== undefined) {
       obj.status = deliveryStatusToJSON(message.status);
     }
-    if (message.attempts !== 0) {
+    if (message.attempts !== undefined) {
       obj.attempts = Math.round(message.attempts);
     }
-    if (message.lastError !== "") {
+    if (message.lastError !== undefined) {
       obj.lastError = message.lastError;
     }
     if (message.createTime !== undefined) {
@@ -616,10 +616,10 @@ export const NotificationRecord_AttributesEntry: MessageFns<NotificationRecord_A
 
   toJSON(message: NotificationRecord_AttributesEntry): unknown {
     const obj: any = {};
-    if (message.key !== "") {
+    if (message.key !== undefined) {
       obj.key = message.key;
     }
-    if (message.value !== "") {
+    if (message.value !== undefined) {
       obj.value = message.value;
     }
     return obj;
@@ -771,22 +771,22 @@ export const SendNotificationRequest: MessageFns<SendNotificationRequest> = {
 
   toJSON(message: SendNotificationRequest): unknown {
     const obj: any = {};
-    if (message.idempotencyKey !== "") {
+    if (message.idempotencyKey !== undefined) {
       obj.idempotencyKey = message.idempotencyKey;
     }
-    if (message.kind !== 0) {
+    if (message.kind !== undefined) {
       obj.kind = notificationKindToJSON(message.kind);
     }
-    if (message.channel !== 0) {
+    if (message.channel !== undefined) {
       obj.channel = channelToJSON(message.channel);
     }
-    if (message.recipient !== "") {
+    if (message.recipient !== undefined) {
       obj.recipient = message.recipient;
     }
-    if (message.subject !== "") {
+    if (message.subject !== undefined) {
       obj.subject = message.subject;
     }
-    if (message.body !== "") {
+    if (message.body !== undefined) {
       obj.body = message.body;
     }
     if (message.attributes) {
@@ -867,10 +867,10 @@ export const SendNotificationRequest_AttributesEntry: MessageFns<SendNotificatio
 
   toJSON(message: SendNotificationRequest_AttributesEntry): unknown {
     const obj: any = {};
-    if (message.key !== "") {
+    if (message.key !== undefined) {
       obj.key = message.key;
     }
-    if (message.value !== "") {
+    if (message.value !== undefined) {
       obj.value = message.value;
     }
     return obj;
@@ -945,7 +945,7 @@ export const SendNotificationResponse: MessageFns<SendNotificationResponse> = {
     if (message.notification !== undefined) {
       obj.notification = NotificationRecord.toJSON(message.notification);
     }
-    if (message.duplicate !== false) {
+    if (message.duplicate !== undefined) {
       obj.duplicate = message.duplicate;
     }
     return obj;
@@ -1041,13 +1041,13 @@ export const SendVerificationEmailRequest: MessageFns<SendVerificationEmailReque
 
   toJSON(message: SendVerificationEmailRequest): unknown {
     const obj: any = {};
-    if (message.deviceId !== "") {
+    if (message.deviceId !== undefined) {
       obj.deviceId = message.deviceId;
     }
-    if (message.deviceName !== "") {
+    if (message.deviceName !== undefined) {
       obj.deviceName = message.deviceName;
     }
-    if (message.ownerEmail !== "") {
+    if (message.ownerEmail !== undefined) {
       obj.ownerEmail = message.ownerEmail;
     }
     return obj;
@@ -1163,7 +1163,7 @@ export const GetNotificationRequest: MessageFns<GetNotificationRequest> = {
 
   toJSON(message: GetNotificationRequest): unknown {
     const obj: any = {};
-    if (message.id !== "") {
+    if (message.id !== undefined) {
       obj.id = message.id;
     }
     return obj;
@@ -1337,19 +1337,19 @@ export const ListNotificationsRequest: MessageFns<ListNotificationsRequest> = {
 
   toJSON(message: ListNotificationsRequest): unknown {
     const obj: any = {};
-    if (message.status !== 0) {
+    if (message.status !== undefined) {
       obj.status = deliveryStatusToJSON(message.status);
     }
-    if (message.channel !== 0) {
+    if (message.channel !== undefined) {
       obj.channel = channelToJSON(message.channel);
     }
-    if (message.kind !== 0) {
+    if (message.kind !== undefined) {
       obj.kind = notificationKindToJSON(message.kind);
     }
-    if (message.pageSize !== 0) {
+    if (message.pageSize !== undefined) {
       obj.pageSize = Math.round(message.pageSize);
     }
-    if (message.pageToken !== "") {
+    if (message.pageToken !== undefined) {
       obj.pageToken = message.pageToken;
     }
     return obj;
@@ -1430,7 +1430,7 @@ export const ListNotificationsResponse: MessageFns<ListNotificationsResponse> = 
     if (message.notifications?.length) {
       obj.notifications = message.notifications.map((e) => NotificationRecord.toJSON(e));
     }
-    if (message.nextPageToken !== "") {
+    if (message.nextPageToken !== undefined) {
       obj.nextPageToken = message.nextPageToken;
     }
     return obj;

@@ -317,13 +317,13 @@ export const Aggregate: MessageFns<Aggregate> = {
 
   toJSON(message: Aggregate): unknown {
     const obj: any = {};
-    if (message.deviceId !== "") {
+    if (message.deviceId !== undefined) {
       obj.deviceId = message.deviceId;
     }
-    if (message.sensorType !== 0) {
+    if (message.sensorType !== undefined) {
       obj.sensorType = sensorTypeToJSON(message.sensorType);
     }
-    if (message.window !== 0) {
+    if (message.window !== undefined) {
       obj.window = windowToJSON(message.window);
     }
     if (message.startTime !== undefined) {
@@ -332,22 +332,22 @@ export const Aggregate: MessageFns<Aggregate> = {
     if (message.endTime !== undefined) {
       obj.endTime = fromTimestamp(message.endTime).toISOString();
     }
-    if (message.count !== 0) {
+    if (message.count !== undefined) {
       obj.count = Math.round(message.count);
     }
-    if (message.min !== 0) {
+    if (message.min !== undefined) {
       obj.min = floatToJson(message.min);
     }
-    if (message.max !== 0) {
+    if (message.max !== undefined) {
       obj.max = floatToJson(message.max);
     }
-    if (message.avg !== 0) {
+    if (message.avg !== undefined) {
       obj.avg = floatToJson(message.avg);
     }
-    if (message.p95 !== 0) {
+    if (message.p95 !== undefined) {
       obj.p95 = floatToJson(message.p95);
     }
-    if (message.closed !== false) {
+    if (message.closed !== undefined) {
       obj.closed = message.closed;
     }
     return obj;
@@ -517,10 +517,10 @@ export const ProcessReadingsResponse: MessageFns<ProcessReadingsResponse> = {
 
   toJSON(message: ProcessReadingsResponse): unknown {
     const obj: any = {};
-    if (message.processedCount !== 0) {
+    if (message.processedCount !== undefined) {
       obj.processedCount = Math.round(message.processedCount);
     }
-    if (message.duplicateCount !== 0) {
+    if (message.duplicateCount !== undefined) {
       obj.duplicateCount = Math.round(message.duplicateCount);
     }
     if (message.duplicateIndexes?.length) {
@@ -663,22 +663,22 @@ export const GetAggregatesRequest: MessageFns<GetAggregatesRequest> = {
 
   toJSON(message: GetAggregatesRequest): unknown {
     const obj: any = {};
-    if (message.deviceId !== "") {
+    if (message.deviceId !== undefined) {
       obj.deviceId = message.deviceId;
     }
-    if (message.sensorType !== 0) {
+    if (message.sensorType !== undefined) {
       obj.sensorType = sensorTypeToJSON(message.sensorType);
     }
-    if (message.window !== 0) {
+    if (message.window !== undefined) {
       obj.window = windowToJSON(message.window);
     }
     if (message.startTime !== undefined) {
       obj.startTime = fromTimestamp(message.startTime).toISOString();
     }
-    if (message.pageSize !== 0) {
+    if (message.pageSize !== undefined) {
       obj.pageSize = Math.round(message.pageSize);
     }
-    if (message.pageToken !== "") {
+    if (message.pageToken !== undefined) {
       obj.pageToken = message.pageToken;
     }
     return obj;
@@ -759,7 +759,7 @@ export const GetAggregatesResponse: MessageFns<GetAggregatesResponse> = {
     if (message.aggregates?.length) {
       obj.aggregates = message.aggregates.map((e) => Aggregate.toJSON(e));
     }
-    if (message.nextPageToken !== "") {
+    if (message.nextPageToken !== undefined) {
       obj.nextPageToken = message.nextPageToken;
     }
     return obj;
@@ -867,16 +867,16 @@ export const ListAggregatesRequest: MessageFns<ListAggregatesRequest> = {
 
   toJSON(message: ListAggregatesRequest): unknown {
     const obj: any = {};
-    if (message.sensorType !== 0) {
+    if (message.sensorType !== undefined) {
       obj.sensorType = sensorTypeToJSON(message.sensorType);
     }
-    if (message.window !== 0) {
+    if (message.window !== undefined) {
       obj.window = windowToJSON(message.window);
     }
-    if (message.pageSize !== 0) {
+    if (message.pageSize !== undefined) {
       obj.pageSize = Math.round(message.pageSize);
     }
-    if (message.pageToken !== "") {
+    if (message.pageToken !== undefined) {
       obj.pageToken = message.pageToken;
     }
     return obj;
@@ -957,7 +957,7 @@ export const ListAggregatesResponse: MessageFns<ListAggregatesResponse> = {
     if (message.aggregates?.length) {
       obj.aggregates = message.aggregates.map((e) => Aggregate.toJSON(e));
     }
-    if (message.nextPageToken !== "") {
+    if (message.nextPageToken !== undefined) {
       obj.nextPageToken = message.nextPageToken;
     }
     return obj;

@@ -243,25 +243,25 @@ export const Reading: MessageFns<Reading> = {
 
   toJSON(message: Reading): unknown {
     const obj: any = {};
-    if (message.readingId !== "") {
+    if (message.readingId !== undefined) {
       obj.readingId = message.readingId;
     }
-    if (message.deviceId !== "") {
+    if (message.deviceId !== undefined) {
       obj.deviceId = message.deviceId;
     }
-    if (message.sensorType !== 0) {
+    if (message.sensorType !== undefined) {
       obj.sensorType = sensorTypeToJSON(message.sensorType);
     }
-    if (message.value !== 0) {
+    if (message.value !== undefined) {
       obj.value = floatToJson(message.value);
     }
-    if (message.unit !== "") {
+    if (message.unit !== undefined) {
       obj.unit = message.unit;
     }
     if (message.timestamp !== undefined) {
       obj.timestamp = fromTimestamp(message.timestamp).toISOString();
     }
-    if (message.customSensor !== "") {
+    if (message.customSensor !== undefined) {
       obj.customSensor = message.customSensor;
     }
     return obj;
@@ -373,19 +373,19 @@ export const ReadingRejection: MessageFns<ReadingRejection> = {
 
   toJSON(message: ReadingRejection): unknown {
     const obj: any = {};
-    if (message.index !== 0) {
+    if (message.index !== undefined) {
       obj.index = Math.round(message.index);
     }
-    if (message.readingId !== "") {
+    if (message.readingId !== undefined) {
       obj.readingId = message.readingId;
     }
-    if (message.reason !== "") {
+    if (message.reason !== undefined) {
       obj.reason = message.reason;
     }
-    if (message.field !== "") {
+    if (message.field !== undefined) {
       obj.field = message.field;
     }
-    if (message.description !== "") {
+    if (message.description !== undefined) {
       obj.description = message.description;
     }
     return obj;

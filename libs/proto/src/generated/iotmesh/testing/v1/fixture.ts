@@ -172,22 +172,22 @@ export const EchoRequest: MessageFns<EchoRequest> = {
 
   toJSON(message: EchoRequest): unknown {
     const obj: any = {};
-    if (message.message !== "") {
+    if (message.message !== undefined) {
       obj.message = message.message;
     }
-    if (message.delayMs !== 0) {
+    if (message.delayMs !== undefined) {
       obj.delayMs = Math.round(message.delayMs);
     }
-    if (message.failCode !== 0) {
+    if (message.failCode !== undefined) {
       obj.failCode = Math.round(message.failCode);
     }
-    if (message.failTimes !== 0) {
+    if (message.failTimes !== undefined) {
       obj.failTimes = Math.round(message.failTimes);
     }
-    if (message.key !== "") {
+    if (message.key !== undefined) {
       obj.key = message.key;
     }
-    if (message.relay !== false) {
+    if (message.relay !== undefined) {
       obj.relay = message.relay;
     }
     return obj;
@@ -259,10 +259,10 @@ export const EchoResponse: MessageFns<EchoResponse> = {
 
   toJSON(message: EchoResponse): unknown {
     const obj: any = {};
-    if (message.message !== "") {
+    if (message.message !== undefined) {
       obj.message = message.message;
     }
-    if (message.attempt !== 0) {
+    if (message.attempt !== undefined) {
       obj.attempt = Math.round(message.attempt);
     }
     return obj;
@@ -338,10 +338,10 @@ export const CountUpRequest: MessageFns<CountUpRequest> = {
 
   toJSON(message: CountUpRequest): unknown {
     const obj: any = {};
-    if (message.count !== 0) {
+    if (message.count !== undefined) {
       obj.count = Math.round(message.count);
     }
-    if (message.intervalMs !== 0) {
+    if (message.intervalMs !== undefined) {
       obj.intervalMs = Math.round(message.intervalMs);
     }
     return obj;
@@ -399,7 +399,7 @@ export const CountUpResponse: MessageFns<CountUpResponse> = {
 
   toJSON(message: CountUpResponse): unknown {
     const obj: any = {};
-    if (message.n !== 0) {
+    if (message.n !== undefined) {
       obj.n = Math.round(message.n);
     }
     return obj;
