@@ -145,6 +145,26 @@ describe('the edge gateway, end to end over REST and gRPC', () => {
     expect(await verifications()).toBe(before + 2);
   });
 
+  it('refuses a revoked key once its cached answer is more than one cache time past expiry', async () => {
+    await registerDevice('e2e-auth-revoked');
+    const issued = await rest('POST', '/api/v1/devices/e2e-auth-revoked/keys', { body: {} });
+    const { apiKey, key } = issued.body as { apiKey: string; key: { keyId: string } };
+    const read = async () =>
+      (
+        await rest(
+          'GET',
+          '/api/v1/aggregates?deviceId=e2e-auth-revoked&sensorType=SENSOR_TYPE_TEMPERATURE&window=WINDOW_ONE_MINUTE',
+          { as: { apiKey } },
+        )
+      ).status;
+    expect(await read()).toBe(200);
+    const revoked = await rest('POST', `/api/v1/devices/e2e-auth-revoked/keys/${key.keyId}/revoke`);
+    expect(revoked.status).toBe(200);
+    // The answer cached before the revocation is now more than one cache time past its expiry.
+    await new Promise((resolve) => setTimeout(resolve, 2 * AUTH_CACHE_TTL_MS + 300));
+    expect(await read()).toBe(401);
+  });
+
   it('answers bad input with clear 4xx JSON errors', async () => {
     const apiKey = await registerDevice('e2e-input-1');
     const device = { apiKey };

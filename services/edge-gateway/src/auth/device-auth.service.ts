@@ -24,17 +24,21 @@ const REJECTION_TTL_MS = 2_000;
  * TTL (keyed by a hash, so plaintext keys are not kept in memory). Concurrent requests with the same
  * key share one lookup, and once the TTL is over the last answer keeps serving while one refresh
  * runs: at a thousand requests a second, every request of a device whose entry just expired would
- * otherwise start its own scrypt verification in the registry. A revoked key so stops working at
- * most one lookup after its TTL.
+ * otherwise start its own scrypt verification in the registry. An answer more than one TTL past its
+ * expiry is not served any more, however long it stayed in the cache: the request waits for the
+ * registry. A revoked key so stops working at most two TTLs (and one lookup) after it was revoked.
  */
 @Injectable()
 export class DeviceAuthService {
   private readonly cache: LRUCache<string, DeviceIdentity | 'rejected', string>;
 
+  private readonly staleForAtMostMs: number;
+
   constructor(
     @Inject(DOWNSTREAM) private readonly downstream: Downstream,
     @Inject(GATEWAY_CONFIG) config: GatewayConfig,
   ) {
+    this.staleForAtMostMs = config.authCacheTtlMs;
     this.cache = growingLruCache(50_000, {
       ttl: config.authCacheTtlMs,
       allowStale: true,
@@ -50,6 +54,8 @@ export class DeviceAuthService {
         'a device API key is required (Authorization: Bearer <key> or x-api-key)',
       );
     const cacheKey = createHash('sha256').update(apiKey).digest('base64url');
+    // Negative once expired: by how long. Too old an answer goes, and this request waits for a fresh one.
+    if (this.cache.getRemainingTTL(cacheKey) < -this.staleForAtMostMs) this.cache.delete(cacheKey);
     const answer = await this.cache.fetch(cacheKey, { context: apiKey });
     if (answer === undefined || answer === 'rejected') throw invalidKey();
     return answer;
