@@ -1,3 +1,5 @@
+import { bounded, boundedMetadata, ERROR_TEXT_BOUNDS } from './error-text-bounds.js';
+
 /** What went wrong, independent of any transport; the exception filter maps it to a gRPC status. */
 export type DomainErrorKind =
   | 'invalid-argument'
@@ -15,13 +17,16 @@ export type DomainErrorKind =
  */
 export abstract class DomainError extends Error {
   abstract readonly kind: DomainErrorKind;
+  readonly metadata: Readonly<Record<string, string>>;
 
+  /** The message and metadata are bounded (ERROR_TEXT_BOUNDS): they may echo what a caller sent. */
   constructor(
     readonly code: string,
     message: string,
-    readonly metadata: Readonly<Record<string, string>> = {},
+    metadata: Readonly<Record<string, string>> = {},
   ) {
-    super(message);
+    super(bounded(message, ERROR_TEXT_BOUNDS.message));
     this.name = new.target.name;
+    this.metadata = boundedMetadata(metadata);
   }
 }

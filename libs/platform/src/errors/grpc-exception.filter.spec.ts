@@ -34,6 +34,29 @@ describe('GrpcExceptionFilter', () => {
     });
   });
 
+  it('keeps the trailers small whatever the request held: long values cut, the first 20 violations listed', async () => {
+    const echoed = 'x'.repeat(40_000);
+    const violations = Array.from({ length: 1000 }, (_, i) => ({
+      field: `readings[${i}].unit`,
+      reason: 'READING.UNIT',
+      description: `unknown unit ${echoed}`,
+    }));
+    const error = (await statusOf(new ValidationError(violations, 'READINGS.INVALID', { unit: echoed }))) as {
+      details: string;
+      metadata: { get(key: string): unknown[] };
+    };
+    expect(error.details.length).toBeLessThanOrEqual(500);
+    const trailer = error.metadata.get('grpc-status-details-bin')[0] as Buffer;
+    expect(trailer.length).toBeLessThan(10_000);
+    const decoded = decodeStatusDetails(error.metadata as never);
+    expect(decoded?.badRequest?.fieldViolations).toHaveLength(20);
+    expect(decoded?.badRequest?.fieldViolations[0]?.description).toHaveLength(200);
+    expect(decoded?.errorInfo?.metadata['unit']).toHaveLength(200);
+    // Short violations keep their count in the message.
+    const many = Array.from({ length: 25 }, (_, i) => ({ field: `f${i}`, reason: 'R', description: 'bad' }));
+    expect(new ValidationError(many).message).toMatch(/; f19: bad; and 5 more$/);
+  });
+
   it.each([status.UNAVAILABLE, status.DEADLINE_EXCEEDED, status.RESOURCE_EXHAUSTED, status.CANCELLED])(
     'passes downstream status %i through',
     async (code) => {

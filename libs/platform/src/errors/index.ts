@@ -1,5 +1,6 @@
 export * from './domain-error.js';
 export * from './field-violation.js';
+export * from './error-text-bounds.js';
 export * from './validation.error.js';
 export * from './not-found.error.js';
 export * from './already-exists.error.js';
