@@ -3,7 +3,11 @@ import { connect } from 'node:net';
 import { status, type ServiceError } from '@grpc/grpc-js';
 import { type GrpcClient } from '@iot-mesh/platform';
 import { eventually, pendingAfterRunningAhead } from '@iot-mesh/platform/testing';
-import type { EdgeGatewayClient, PublishReadingsRequest } from '@iot-mesh/proto/iotmesh/edge/v1/edge_gateway';
+import type {
+  EdgeGatewayClient,
+  PublishReadingsRequest,
+  PublishReadingsResponse,
+} from '@iot-mesh/proto/iotmesh/edge/v1/edge_gateway';
 import { firstValueFrom, Subject, take, toArray } from 'rxjs';
 import { deviceMetadata, edgeClient, openEventStream, restClient } from './gateway-client.js';
 import { metricSum } from './stack-clients.js';
@@ -204,6 +208,26 @@ describe('the edge gateway, end to end over REST and gRPC', () => {
     expect((await rest('GET', '/api/v1/nothing-here')).status).toBe(404);
     expect((await rest('POST', '/api/v1/data-processor/ProcessReadings', { body: {} })).status).toBe(404);
     expect((await rest('GET', '/api/v1/devices/unknown-device-9')).status).toBe(404);
+
+    // A huge value echoed in an error is cut, so the answer stays decodable and the connection serves on.
+    const grpcReading = (unit: string) => ({
+      readingId: 'b3',
+      deviceId: '',
+      sensorType: 1,
+      value: 20,
+      unit,
+      timestamp: { seconds: Math.floor(minute / 1000), nanos: 0 },
+      customSensor: '',
+    });
+    const hugeUnit = await firstValueFrom(
+      edge.service.publishReading({ reading: grpcReading('u'.repeat(40_000)) }, deviceMetadata(apiKey)),
+    ).catch((e: ServiceError) => e);
+    expect((hugeUnit as ServiceError).code).toBe(status.INVALID_ARGUMENT);
+    expect((hugeUnit as ServiceError).details.length).toBeLessThanOrEqual(500);
+    const sameConnection = await firstValueFrom(
+      edge.service.publishReading({ reading: grpcReading('celsius') }, deviceMetadata(apiKey)),
+    );
+    expect(sameConnection.duplicate).toBe(false);
   });
 
   it('reads and writes proto3 JSON: rule durations, and the pass-through refuses what the mapping refuses', async () => {
@@ -443,7 +467,7 @@ describe('the edge gateway, end to end over REST and gRPC', () => {
   /** A device's PublishReadings streams; batch i carries two readings with ids from the device and i. */
   async function deviceStreams(deviceId: string) {
     const apiKey = await registerDevice(deviceId);
-    return () => {
+    const open = () => {
       const batches = new Subject<PublishReadingsRequest>();
       const send = (i: number) =>
         batches.next({
@@ -460,6 +484,7 @@ describe('the edge gateway, end to end over REST and gRPC', () => {
         });
       return { batches, send, acks: edge.service.publishReadings(batches, deviceMetadata(apiKey)) };
     };
+    return Object.assign(open, { apiKey });
   }
   const pendingBatches = () => metricSum(t.stack, 'edge-gateway', 'edge_gateway_publish_batches_pending');
 
@@ -665,6 +690,45 @@ describe('the edge gateway, end to end over REST and gRPC', () => {
     again.send(0);
     expect(await ack).toMatchObject({ batchId: 'e2e-failing-after-0', acceptedCount: 2 });
     again.batches.complete();
+  });
+
+  it('ingests no batch read after one it refused', async () => {
+    const countOf = async (deviceId: string, apiKey: string) => {
+      const answer = await rest(
+        'GET',
+        `/api/v1/aggregates?deviceId=${deviceId}&sensorType=SENSOR_TYPE_TEMPERATURE&window=WINDOW_ONE_MINUTE`,
+        { as: { apiKey } },
+      );
+      return (answer.body as { aggregates: { count: number }[] }).aggregates[0]?.count ?? 0;
+    };
+    const streams = [
+      { deviceId: 'e2e-refused-middle', refusedAt: 1, storedBefore: 2 },
+      { deviceId: 'e2e-refused-first', refusedAt: 0, storedBefore: 0 },
+    ];
+    for (const { deviceId, refusedAt, storedBefore } of streams) {
+      const open = await deviceStreams(deviceId);
+      const stream = open();
+      const acks: PublishReadingsResponse[] = [];
+      const ended = new Promise<unknown>((resolve) =>
+        stream.acks.subscribe({
+          next: (ack) => acks.push(ack),
+          error: resolve,
+          complete: () => resolve(null),
+        }),
+      );
+      for (let i = 0; i < 3; i++) {
+        if (i === refusedAt) stream.batches.next({ batchId: `${deviceId}-empty`, readings: [] });
+        else stream.send(i);
+      }
+      expect(((await ended) as ServiceError).code).toBe(status.INVALID_ARGUMENT);
+      expect(acks.map((a) => a.batchId)).toEqual(refusedAt === 1 ? [`${deviceId}-0`] : []);
+      // Time for a batch sent on behind the refused one to reach the processor, had it gone.
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      expect({ deviceId, stored: await countOf(deviceId, open.apiKey) }).toEqual({
+        deviceId,
+        stored: storedBefore,
+      });
+    }
   });
 
   it('stops reading a device stream that runs too far ahead of its acknowledgements, and loses none of it', async () => {

@@ -11,6 +11,7 @@ import {
   type WatchAlertsRequest,
   type WatchAlertsResponse,
 } from '@iot-mesh/proto/iotmesh/edge/v1/edge_gateway';
+import type { Reading } from '@iot-mesh/proto/iotmesh/telemetry/v1/reading';
 import { Gauge, type Registry } from 'prom-client';
 import {
   concatMap,
@@ -70,9 +71,14 @@ export class EdgeGatewayGrpcController {
   ): Observable<PublishReadingsResponse> {
     const device = defer(() => this.admit(metadata, call.getPeer())).pipe(shareReplay(1));
     const readAhead = new StreamReadAhead(call, this.config.publishStreamReadAhead, this.pendingBatches);
+    let lastChecked: Promise<unknown> = Promise.resolve();
     return requests.pipe(
       tap(() => readAhead.read()),
-      map((batch) => this.startBatch(device, batch)),
+      map((batch) => {
+        const { checked, answer } = this.startBatch(device, batch, lastChecked);
+        lastChecked = checked;
+        return answer;
+      }),
       concatMap((answer) => answer),
       tap(() => readAhead.answered()),
       finalize(() => readAhead.closed()),
@@ -80,19 +86,26 @@ export class EdgeGatewayGrpcController {
   }
 
   /**
-   * A batch under way. Once one batch failed, the stream ends and awaits none of the later ones, so
-   * their failures are marked handled here rather than left as unhandled rejections.
+   * A batch under way. It is checked (rate limit, size, ownership) only once the batch before it passed
+   * its checks, so no batch read after a refused one is ingested; the ingestion itself does not wait.
+   * Once one batch failed, the stream ends and awaits none of the later ones, so their failures are
+   * marked handled here rather than left as unhandled rejections.
    */
   private startBatch(
     device: Observable<DeviceIdentity>,
     batch: PublishReadingsRequest,
-  ): Promise<PublishReadingsResponse> {
-    const answer = firstValueFrom(device).then(async (identity) => ({
+    previousChecked: Promise<unknown>,
+  ): { checked: Promise<Reading[]>; answer: Promise<PublishReadingsResponse> } {
+    const checked = previousChecked
+      .then(() => firstValueFrom(device))
+      .then((identity) => this.publisher.checkBatch(identity, batch.readings));
+    const answer = checked.then(async (own) => ({
       batchId: batch.batchId,
-      ...(await this.publisher.publishBatch(identity, batch.readings)),
+      ...(await this.publisher.ingestChecked(own)),
     }));
+    checked.catch(() => undefined);
     answer.catch(() => undefined);
-    return answer;
+    return { checked, answer };
   }
 
   @GrpcMethod(SERVICE, 'PublishReading')

@@ -40,6 +40,14 @@ export class PublishReadingsService {
   }
 
   async publishBatch(device: DeviceIdentity, readings: Reading[]): Promise<PublishOutcome> {
+    return this.ingestChecked(await this.checkBatch(device, readings));
+  }
+
+  /**
+   * Everything short of ingesting a batch: the device's rate limit, the batch limit, and that every
+   * reading is the device's own. Resolves to the readings as the device's own.
+   */
+  async checkBatch(device: DeviceIdentity, readings: Reading[]): Promise<Reading[]> {
     await this.limits.forDevice(device.deviceId);
     if (readings.length === 0 || readings.length > this.config.maxBatchSize) {
       throw new ValidationError([
@@ -50,7 +58,11 @@ export class PublishReadingsService {
         },
       ]);
     }
-    const own = readings.map((reading) => this.ownReading(device, reading));
+    return readings.map((reading) => this.ownReading(device, reading));
+  }
+
+  /** Ingests a batch that passed `checkBatch`. */
+  async ingestChecked(own: Reading[]): Promise<PublishOutcome> {
     try {
       const result = await (this.batches ? this.batches.ingest(own) : this.ingestBatch(own));
       return {
