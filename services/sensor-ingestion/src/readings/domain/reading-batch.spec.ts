@@ -65,6 +65,12 @@ describe('batch checks', () => {
     ]);
   });
 
+  it('judges the copy of a rejected reading on its own', () => {
+    const result = checkBatch([reading('r1', { value: Number.NaN }), reading('r1')], NOW, limits);
+    expect(result.accepted.map((a) => a.index)).toEqual([1]);
+    expect(result.rejections).toMatchObject([{ index: 0, reason: 'READING.NOT_FINITE' }]);
+  });
+
   it('does not count missing ids as duplicates of each other', () => {
     const result = checkBatch([reading(''), reading('')], NOW, limits);
     expect(result.rejections.map((r) => r.reason)).toEqual(['READING.ID_REQUIRED', 'READING.ID_REQUIRED']);

@@ -26,42 +26,46 @@ function rejections(index: number, readingId: string, violations: FieldViolation
 }
 
 /**
- * Whether a request repeats a reading: devices choose their ids, so two devices may send the same one,
- * and only the same device's id again is a repeat. Ids are kept per device.
+ * The readings a request already passes on: devices choose their ids, so two devices may send the same
+ * one, and only the same device's id again is a repeat. Ids are kept per device.
  */
-class SeenReadings {
+class AcceptedIds {
   private readonly byDevice = new Map<string, Set<string>>();
 
-  /** Whether this device's reading id came earlier; remembers it either way. */
-  seenBefore({ deviceId, readingId }: Reading): boolean {
+  has({ deviceId, readingId }: Reading): boolean {
+    return this.byDevice.get(deviceId)?.has(readingId) ?? false;
+  }
+
+  add({ deviceId, readingId }: Reading): void {
     let ids = this.byDevice.get(deviceId);
     if (!ids) this.byDevice.set(deviceId, (ids = new Set()));
-    if (ids.has(readingId)) return true;
     ids.add(readingId);
-    return false;
   }
 }
 
 /**
- * Checks every reading of a request on its own, and rejects a reading that an earlier one of the same
- * request repeats (same device, same id): the second copy would be a duplicate the processor silently
- * drops. A request may carry several devices' readings (the gateway shares calls between devices).
+ * Checks every reading of a request on its own, and rejects a reading that an earlier accepted one of
+ * the same request repeats (same device, same id): the second copy would be a duplicate the processor
+ * silently drops. A copy of a rejected reading is judged on its own, as if the first had not been
+ * sent. A request may carry several devices' readings (the gateway shares calls between devices).
  */
 export function checkBatch(readings: readonly Reading[], now: number, limits: TimeLimits): BatchCheck {
-  const seen = new SeenReadings();
+  const passedOn = new AcceptedIds();
   const result: BatchCheck = { accepted: [], rejections: [] };
   readings.forEach((reading, index) => {
     const check = checkReading(reading, now, limits);
     const violations = check.ok ? [] : [...check.violations];
-    if (seen.seenBefore(reading) && reading.readingId !== '') {
+    if (reading.readingId !== '' && passedOn.has(reading)) {
       violations.push({
         field: 'reading_id',
         reason: 'READING.DUPLICATE_IN_BATCH',
         description: "the same device's reading id appears earlier in this request",
       });
     }
-    if (check.ok && violations.length === 0) result.accepted.push({ index, reading: check.reading });
-    else result.rejections.push(...rejections(index, reading.readingId, violations));
+    if (check.ok && violations.length === 0) {
+      result.accepted.push({ index, reading: check.reading });
+      passedOn.add(reading);
+    } else result.rejections.push(...rejections(index, reading.readingId, violations));
   });
   return result;
 }

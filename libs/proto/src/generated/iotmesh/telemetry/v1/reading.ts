@@ -88,7 +88,11 @@ export interface Reading {
   customSensor: string;
 }
 
-/** Why one reading of a batch was not accepted; the others of the batch still proceed. */
+/**
+ * Why one reading of a batch was not accepted; the others of the batch still proceed. There is one
+ * rejection per problem: a reading with two (an invalid value and a repeated id, say) has two, with the
+ * same index.
+ */
 export interface ReadingRejection {
   /** Position of the reading in the request. */
   index: number;
