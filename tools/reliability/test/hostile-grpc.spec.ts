@@ -1,5 +1,13 @@
-import { status, type ServiceError } from '@grpc/grpc-js';
-import { createGrpcClient, grpcCodeName, timestampFromMillis, type GrpcClient } from '@iot-mesh/platform';
+import { BinaryWriter } from '@bufbuild/protobuf/wire';
+import { Client, Metadata, status, type ServiceError } from '@grpc/grpc-js';
+import {
+  channelCredentials,
+  createGrpcClient,
+  decodeStatusDetails,
+  grpcCodeName,
+  timestampFromMillis,
+  type GrpcClient,
+} from '@iot-mesh/platform';
 import {
   DeviceRegistryDefinition,
   type DeviceRegistryClient,
@@ -143,6 +151,55 @@ describe('hostile gRPC input: the right status code, never INTERNAL or UNKNOWN, 
       fc.asyncProperty(request, (r) => answeredProperly(registry.service.createDevice(r), 'createDevice')),
       fuzzParameters(120),
     );
+  });
+
+  it('answers requests that are not the method’s message (random bytes, numbers past 2^53) with INVALID_ARGUMENT', async () => {
+    const raw = new Client(stack.address('sensor-ingestion'), channelCredentials(stack.clientTls));
+    const rawEdge = new Client(stack.address('edge-gateway'), channelCredentials(stack.clientTls));
+    const send = (client: Client, path: string, bytes: Uint8Array, metadata = new Metadata()) =>
+      new Promise<ServiceError | undefined>((resolve) => {
+        const same = (b: Buffer) => b;
+        client.makeUnaryRequest(
+          path,
+          same,
+          same,
+          Buffer.from(bytes),
+          metadata,
+          { deadline: Date.now() + 10_000 },
+          (error) => resolve(error ?? undefined),
+        );
+      });
+    const ingest = (bytes: Uint8Array) => send(raw, '/iotmesh.ingestion.v1.SensorIngestion/Ingest', bytes);
+    try {
+      await fc.assert(
+        fc.asyncProperty(fc.uint8Array({ minLength: 1, maxLength: 64 }), async (bytes) => {
+          const code = (await ingest(bytes))?.code ?? status.OK;
+          codes[`raw bytes ${grpcCodeName(code)}`] = (codes[`raw bytes ${grpcCodeName(code)}`] ?? 0) + 1;
+          return PROPER.has(code);
+        }),
+        fuzzParameters(100),
+      );
+      // Ingest { reading { timestamp { seconds: 2^53 + 2 } } }: protobuf, but past what a double holds.
+      const seconds = new BinaryWriter()
+        .uint32(8)
+        .uint64(2n ** 53n + 2n)
+        .finish();
+      const timestamp = new BinaryWriter().uint32(50).bytes(seconds).finish();
+      const request = new BinaryWriter().uint32(10).bytes(timestamp).finish();
+      const tooLarge = await ingest(request);
+      expect(tooLarge?.code).toBe(status.INVALID_ARGUMENT);
+      expect(decodeStatusDetails(tooLarge?.metadata)?.errorInfo?.reason).toBe('REQUEST.UNDECODABLE');
+      const truncated = await send(
+        rawEdge,
+        '/iotmesh.edge.v1.EdgeGateway/PublishReading',
+        request.subarray(0, 5),
+        apiKeyMetadata(apiKey),
+      );
+      expect(truncated?.code).toBe(status.INVALID_ARGUMENT);
+    } finally {
+      raw.close();
+      rawEdge.close();
+    }
   });
 
   it('never aggregates NaN or infinities, and stores nothing invalid', async () => {

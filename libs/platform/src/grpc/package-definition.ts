@@ -49,6 +49,22 @@ const serializer = (codec: MessageCodec) => (value: unknown) => {
 const deserializer = (codec: MessageCodec) => (bytes: Buffer) => codec.decode(new BufferReader(bytes));
 
 /**
+ * What a server makes of a request it cannot decode (not protobuf, or a 64-bit number past 2^53): the
+ * observability interceptor answers it with INVALID_ARGUMENT. grpc-js would answer INTERNAL, a server
+ * fault, for what is the caller's.
+ */
+export class UndecodableRequest {
+  constructor(readonly reason: string) {}
+}
+const requestDeserializer = (codec: MessageCodec) => (bytes: Buffer) => {
+  try {
+    return codec.decode(new BufferReader(bytes));
+  } catch (error) {
+    return new UndecodableRequest((error as Error).message);
+  }
+};
+
+/**
  * A grpc-js service definition whose (de)serialisation is ts-proto's own code, so the objects
  * handlers and clients see are exactly the generated TypeScript types (FieldMask as string[],
  * Timestamp as {seconds, nanos}, numeric enums, defaults filled in).
@@ -61,7 +77,7 @@ export function toServiceDefinition(service: GenericServiceDefinition): ServiceD
       requestStream: method.requestStream,
       responseStream: method.responseStream,
       requestSerialize: serializer(method.requestType),
-      requestDeserialize: deserializer(method.requestType),
+      requestDeserialize: requestDeserializer(method.requestType),
       responseSerialize: serializer(method.responseType),
       responseDeserialize: deserializer(method.responseType),
       // NestJS and ts-proto name handlers in camelCase ("getDevice").
