@@ -1,5 +1,7 @@
+import type { Duplex } from 'node:stream';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyReply } from 'fastify';
 import {
   createLogger,
   createMetricsRegistry,
@@ -18,7 +20,10 @@ import type { GatewayConfig } from './config.js';
 import { createDownstream } from './downstream/downstream-clients.js';
 import { GatewayModule } from './gateway.module.js';
 import { serveApiDocs } from './http/api-docs.js';
-import { HttpExceptionFilter } from './http/http-exception.filter.js';
+import { answerClientError, refuseConnect } from './http/client-errors.js';
+import { toHttpError } from './http/http-error.js';
+import { HttpExceptionFilter, sendHttpError } from './http/http-exception.filter.js';
+import { acceptUtf8JsonOnly } from './http/json-bodies.js';
 import { openApiDocument } from './http/openapi.js';
 import { answerOversizedBodies } from './http/oversized-body.js';
 import { measureRequests } from './http/request-metrics.js';
@@ -46,7 +51,13 @@ export async function bootstrapGateway(config: GatewayConfig): Promise<void> {
   const adapter = new FastifyAdapter({
     bodyLimit: config.http.bodyLimit,
     trustProxy: config.trustForwardedFor,
+    // Long ids reach the handlers, which refuse them with a 400 (Fastify's own limit of 100 is a 414).
+    maxParamLength: 1000,
+    clientErrorHandler: answerClientError,
+    frameworkErrors: (error: Error, _request: unknown, reply: FastifyReply) =>
+      sendHttpError(reply, toHttpError(error)),
   });
+  adapter.getInstance().server.on('connect', (_request, socket: Duplex) => refuseConnect(socket));
   // Before the routes are registered, so that every one of them is traced and timed.
   traceRequests(adapter.getInstance());
   measureRequests(adapter.getInstance(), registry);
@@ -64,8 +75,9 @@ export async function bootstrapGateway(config: GatewayConfig): Promise<void> {
     { logger: new NestPinoLogger(logger), bodyParser: false },
   );
   app.useGlobalFilters(new HttpExceptionFilter(logger));
-  // JSON only: any other body type is 415 (Fastify would parse text/plain by default).
+  // JSON only, in UTF-8: any other body type is 415 (Fastify would parse text/plain by default).
   adapter.getInstance().removeContentTypeParser('text/plain');
+  acceptUtf8JsonOnly(adapter.getInstance());
   serveApiDocs(adapter.getInstance(), openApiDocument());
 
   app.connectMicroservice(

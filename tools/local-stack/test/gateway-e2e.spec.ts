@@ -1,5 +1,6 @@
 import { once } from 'node:events';
 import { connect } from 'node:net';
+import { gzipSync } from 'node:zlib';
 import { status, type ServiceError } from '@grpc/grpc-js';
 import { type GrpcClient } from '@iot-mesh/platform';
 import { eventually, pendingAfterRunningAhead } from '@iot-mesh/platform/testing';
@@ -300,6 +301,17 @@ describe('the edge gateway, end to end over REST and gRPC', () => {
       status: 'DEVICE_STATUS_ACTIVE',
     });
 
+    // An alert filter or Last-Event-ID that is not valid is refused before an event stream starts.
+    const badStreams = [
+      await rest('GET', '/api/v1/alerts/stream?state=BOGUS'),
+      await rest('GET', '/api/v1/alerts/stream', { headers: { 'last-event-id': '99999999999999999999' } }),
+      await rest('GET', '/api/v1/alerts/stream', { headers: { 'last-event-id': 'abc' } }),
+      await rest('GET', '/api/v1/alerts?severity=LOUD'),
+    ];
+    expect(badStreams.map((answer) => [answer.status, errorOf(answer.body)?.reason])).toEqual(
+      Array(4).fill([400, 'REQUEST.INVALID']),
+    );
+
     // A body of null is not an object: it changes nothing.
     const located = await rest('PATCH', '/api/v1/devices/e2e-json-3?updateMask=location', {
       body: { location: { site: 'plant-1' } },
@@ -310,6 +322,93 @@ describe('the edge gateway, end to end over REST and gRPC', () => {
     ).toBe(400);
     expect((await rest('GET', '/api/v1/devices/e2e-json-3')).body).toMatchObject({
       location: { site: 'plant-1' },
+    });
+  });
+
+  it('refuses bodies that are not UTF-8 JSON, wrong methods and broken HTTP with the same error JSON', async () => {
+    const gateway = t.stack.services.find((s) => s.name === 'edge-gateway')!;
+    const send = async (
+      method: string,
+      path: string,
+      body?: Uint8Array,
+      headers: Record<string, string> = {},
+    ) => {
+      const response = await fetch(`http://127.0.0.1:${gateway.httpPort}${path}`, {
+        method,
+        headers: {
+          authorization: `Bearer ${OPERATOR_TOKEN}`,
+          ...(body ? { 'content-type': 'application/json' } : {}),
+          ...headers,
+        },
+        body,
+      });
+      const error = errorOf(JSON.parse(await response.text()) as unknown);
+      return { status: response.status, reason: error.reason, allow: response.headers.get('allow') };
+    };
+    const device = (name: string) =>
+      `{"id":"e2e-utf8","name":"${name}","type":"SENSOR_TYPE_TEMPERATURE","ownerEmail":"ops@example.com"}`;
+    const latin1 = Buffer.from(device('Caf\u00e9'), 'latin1');
+    expect(await send('POST', '/api/v1/devices', latin1)).toMatchObject({
+      status: 400,
+      reason: 'HTTP.NOT_UTF8',
+    });
+    expect(
+      await send('POST', '/api/v1/devices', latin1, {
+        'content-type': 'application/json; charset=ISO-8859-1',
+      }),
+    ).toMatchObject({ status: 415, reason: 'HTTP.UNSUPPORTED_CHARSET' });
+    expect(
+      await send('POST', '/api/v1/devices', gzipSync(device('Cafe')), { 'content-encoding': 'gzip' }),
+    ).toMatchObject({ status: 415, reason: 'HTTP.UNSUPPORTED_ENCODING' });
+    expect((await rest('GET', '/api/v1/devices/e2e-utf8')).status).toBe(404);
+    const utf8 = Buffer.from(device('Caf\u00e9 \u2615'), 'utf8');
+    const created = await fetch(`http://127.0.0.1:${gateway.httpPort}/api/v1/devices`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${OPERATOR_TOKEN}`,
+        'content-type': 'application/json; charset=utf-8',
+      },
+      body: utf8,
+    });
+    expect(created.status).toBe(201);
+    expect((await rest('GET', '/api/v1/devices/e2e-utf8')).body).toMatchObject({ name: 'Caf\u00e9 \u2615' });
+
+    expect(await send('PUT', '/api/v1/devices')).toEqual({
+      status: 405,
+      reason: 'HTTP.METHOD_NOT_ALLOWED',
+      allow: 'POST, GET',
+    });
+    expect(await send('POST', '/api/v1/devices/e2e-utf8', Buffer.from('{}'))).toMatchObject({
+      status: 405,
+      allow: 'GET, PATCH',
+    });
+    expect(await send('GET', '/api/v1/devices/%ff')).toMatchObject({ status: 400, reason: 'HTTP.BAD_URL' });
+    expect((await rest('GET', `/api/v1/devices/${'d'.repeat(150)}`)).status).toBe(404);
+
+    // Requests Node refuses before any route: the answer is still the API's JSON.
+    const rawExchange = async (request: string) => {
+      const socket = connect(gateway.httpPort ?? 0, '127.0.0.1');
+      await once(socket, 'connect');
+      const chunks: Buffer[] = [];
+      socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+      socket.end(request);
+      await once(socket, 'close');
+      const text = Buffer.concat(chunks).toString();
+      return { statusLine: text.split('\r\n')[0], reason: (/"reason":"([^"]+)"/.exec(text) ?? [])[1] };
+    };
+    expect(
+      await rawExchange(`GET /health HTTP/1.1\r\nhost: x\r\nx-big: ${'a'.repeat(20_000)}\r\n\r\n`),
+    ).toEqual({
+      statusLine: 'HTTP/1.1 431 Request Header Fields Too Large',
+      reason: 'HTTP.HEADERS_TOO_LARGE',
+    });
+    expect(await rawExchange('FOO /health HTTP/1.1\r\nhost: x\r\n\r\n')).toEqual({
+      statusLine: 'HTTP/1.1 400 Bad Request',
+      reason: 'HTTP.MALFORMED_REQUEST',
+    });
+    expect(await rawExchange('CONNECT example.com:443 HTTP/1.1\r\nhost: example.com:443\r\n\r\n')).toEqual({
+      statusLine: 'HTTP/1.1 405 Method Not Allowed',
+      reason: 'HTTP.METHOD_NOT_ALLOWED',
     });
   });
 

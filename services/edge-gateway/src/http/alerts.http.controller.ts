@@ -1,12 +1,15 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { Alert, AlertEvent, AlertFilter } from '@iot-mesh/proto/iotmesh/alert/v1/alert_manager';
+import { ValidationError } from '@iot-mesh/platform';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { AlertStreamService } from '../alerts/alert-stream.service.js';
 import type { Downstream } from '../downstream/downstream-clients.js';
 import { DOWNSTREAM } from '../gateway.di-tokens.js';
 import { callDownstream } from './call-downstream.js';
+import { toHttpError } from './http-error.js';
 import { parseInput } from './parse-body.js';
+import { messageFromJson, messageSchema } from './proto-json.js';
 import { RequestAccess } from './request-access.js';
 import { acknowledgeSchema, pageQuerySchema } from './schemas.js';
 
@@ -16,8 +19,32 @@ const filterQuery = z.object({
   deviceId: z.string().max(128).optional(),
   ruleId: z.string().max(128).optional(),
 });
-const streamQuery = filterQuery.extend({ resumeAfter: z.coerce.number().int().min(0).optional() });
+const streamQuery = filterQuery.extend({
+  resumeAfter: z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
+});
 const HEARTBEAT_MS = 15_000;
+
+// The filter is read as proto3 JSON, so an unknown state or severity is a 400 naming the query.
+const alertFilterSchema = messageSchema('iotmesh.alert.v1.AlertFilter');
+const filterOf = (fields: object): AlertFilter =>
+  messageFromJson(alertFilterSchema, AlertFilter, fields, 'query');
+
+/**
+ * The Last-Event-ID a reconnecting client sends back: the id of an event this stream sent, which is
+ * a sequence number. Anything else is refused before the stream starts, rather than sent on.
+ */
+function lastEventIdOf(header: string | string[] | undefined): number | undefined {
+  if (header === undefined || header === '') return undefined;
+  const text = Array.isArray(header) ? (header[0] ?? '') : header;
+  if (/^\d{1,16}$/.test(text) && Number.isSafeInteger(Number(text))) return Number(text);
+  throw new ValidationError([
+    {
+      field: 'Last-Event-ID',
+      reason: 'FIELD.INVALID',
+      description: 'must be the id of an event of this stream (a sequence number)',
+    },
+  ]);
+}
 
 /** Alerts over REST: list, read, acknowledge, and a Server-Sent Events stream that resumes by event id. */
 @Controller('api/v1/alerts')
@@ -35,7 +62,7 @@ export class AlertsHttpController {
     const response = await callDownstream(
       'alert-manager',
       this.downstream.alerts.listAlerts({
-        filter: AlertFilter.fromJSON(filter),
+        filter: filterOf(filter),
         pageSize: pageSize ?? 0,
         pageToken: pageToken ?? '',
       }),
@@ -54,13 +81,11 @@ export class AlertsHttpController {
     @Query() query: unknown,
   ): Promise<void> {
     const caller = await this.access.operatorOrDevice(request);
-    const q = parseInput(streamQuery, query, 'query');
-    const lastEventId = Number(request.headers['last-event-id'] ?? Number.NaN);
-    const resumeAfter =
-      Number.isInteger(lastEventId) && lastEventId >= 0 ? lastEventId : (q.resumeAfter ?? 0);
-    const filter = AlertFilter.fromJSON({
-      ...q,
-      deviceId: caller.kind === 'device' ? caller.device.deviceId : q.deviceId,
+    const { resumeAfter: resumeAfterQuery, ...fields } = parseInput(streamQuery, query, 'query');
+    const resumeAfter = lastEventIdOf(request.headers['last-event-id']) ?? resumeAfterQuery ?? 0;
+    const filter = filterOf({
+      ...fields,
+      deviceId: caller.kind === 'device' ? caller.device.deviceId : fields.deviceId,
     });
 
     const raw = reply.raw;
@@ -77,10 +102,9 @@ export class AlertsHttpController {
         raw.write(
           `id: ${event.sequence}\nevent: alert\ndata: ${JSON.stringify(AlertEvent.toJSON(event))}\n\n`,
         ),
+      // Once the stream has started, a failure (the alert manager going away) can only be an event.
       error: (error: unknown) => {
-        raw.write(
-          `event: error\ndata: ${JSON.stringify({ message: error instanceof Error ? error.message : 'stream failed' })}\n\n`,
-        );
+        raw.write(`event: error\ndata: ${JSON.stringify(toHttpError(error).body)}\n\n`);
         raw.end();
       },
       complete: () => raw.end(),

@@ -29,6 +29,17 @@ export interface HttpError {
   allow?: string;
 }
 
+/** A body refused before it is read as JSON: its encoding, charset or bytes. */
+export class BodyRefusedError extends Error {
+  constructor(
+    readonly statusCode: 400 | 415,
+    readonly reason: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
 /** A route that exists, but not for the request's HTTP method: 405 naming the methods it takes. */
 export class MethodNotAllowedError extends Error {
   constructor(
@@ -71,6 +82,8 @@ function frameworkError(error: {
       );
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
       return body(status.INVALID_ARGUMENT, 'HTTP.EMPTY_BODY', 'the JSON body is empty');
+    case 'FST_ERR_BAD_URL':
+      return body(status.INVALID_ARGUMENT, 'HTTP.BAD_URL', 'the URL is not valid (a malformed %-escape)');
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
       return body(
         status.INVALID_ARGUMENT,
@@ -101,6 +114,9 @@ function frameworkError(error: {
  * internals for everything else.
  */
 export function toHttpError(error: unknown): HttpError {
+  if (error instanceof BodyRefusedError) {
+    return body(status.INVALID_ARGUMENT, error.reason, error.message, {}, error.statusCode);
+  }
   if (error instanceof MethodNotAllowedError) {
     return {
       ...body(status.UNIMPLEMENTED, 'HTTP.METHOD_NOT_ALLOWED', error.message, {}, 405),

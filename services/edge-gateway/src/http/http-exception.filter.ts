@@ -1,7 +1,8 @@
 import { Catch, HttpException, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { toHttpError, type HttpError } from './http-error.js';
+import { wrongMethod } from './route-methods.js';
 
 /** Sends an HttpError as the response. */
 export function sendHttpError(reply: FastifyReply, error: HttpError): void {
@@ -21,6 +22,7 @@ export class HttpExceptionFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const reply = host.switchToHttp().getResponse<FastifyReply>();
+    const request = host.switchToHttp().getRequest<FastifyRequest>();
     // Nest wraps Fastify's own errors (bad JSON, body too large) in an HttpException; the cause keeps its code.
     const cause = exception instanceof HttpException ? exception.cause : undefined;
     const mapped =
@@ -29,6 +31,9 @@ export class HttpExceptionFilter implements ExceptionFilter {
         : toHttpError(exception);
     if (mapped.body.error.reason === 'INTERNAL')
       this.logger.error({ err: exception }, 'unhandled error in REST handler');
-    sendHttpError(reply, mapped);
+    // No route for this method: a path the API serves with other methods is a 405, not a 404.
+    const otherMethods =
+      mapped.body.error.reason === 'HTTP.ROUTE_NOT_FOUND' ? wrongMethod(request) : undefined;
+    sendHttpError(reply, otherMethods ? toHttpError(otherMethods) : mapped);
   }
 }

@@ -21,7 +21,7 @@ interface Route {
 }
 
 // The REST API in one table; the document below is derived from it and the request schemas.
-const ROUTES: Route[] = [
+export const ROUTES: Route[] = [
   {
     method: 'post',
     path: '/api/v1/devices',

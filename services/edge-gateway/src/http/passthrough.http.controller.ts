@@ -9,6 +9,7 @@ import { callDownstream } from './call-downstream.js';
 import { MethodNotAllowedError } from './http-error.js';
 import { messageFromJson, messageToJson, methodSchema, type BinaryCodec } from './proto-json.js';
 import { RequestAccess } from './request-access.js';
+import { wrongMethod } from './route-methods.js';
 
 /** Methods that only read (AIP's standard Get and List) may also be called with GET. */
 const readsOnly = (methodName: string) => /^(Get|List)[A-Z]/.test(methodName);
@@ -38,10 +39,15 @@ export class PassthroughHttpController {
     await this.access.operator(request);
     const api = DOWNSTREAM_APIS[service as DownstreamName] as
       (typeof DOWNSTREAM_APIS)[DownstreamName] | undefined;
-    if (!api)
-      throw new NotFoundError('ROUTE.UNKNOWN_SERVICE', `no service named ${service}`, {
-        known: Object.keys(DOWNSTREAM_APIS).join(','),
-      });
+    if (!api) {
+      // `POST /api/v1/devices/d1` lands here, but is a REST resource taken with other methods.
+      throw (
+        wrongMethod(request) ??
+        new NotFoundError('ROUTE.UNKNOWN_SERVICE', `no service named ${service}`, {
+          known: Object.keys(DOWNSTREAM_APIS).join(','),
+        })
+      );
+    }
     const entry = Object.entries(api.definition.methods).find(
       ([key, m]) => key === methodName || m.name === methodName,
     );

@@ -1,0 +1,29 @@
+import { ROUTES } from './openapi.js';
+import { MethodNotAllowedError } from './http-error.js';
+
+// The generic pass-through path matches any two segments; it is the fallback, not a resource.
+const PASS_THROUGH = '/api/v1/{service}/{method}';
+
+const patterns = ROUTES.filter((route) => route.path !== PASS_THROUGH).map((route) => ({
+  method: route.method.toUpperCase(),
+  pattern: new RegExp(`^${route.path.replace(/\{\w+\}/g, '[^/]+')}/?$`),
+}));
+
+/**
+ * The HTTP methods the REST API takes at a path (`/api/v1/devices/d1` → GET, PATCH), from the routes
+ * table the OpenAPI document is made of; none for a path it does not serve.
+ */
+export function methodsAt(url: string): string[] {
+  const path = url.split('?')[0] ?? '';
+  return [...new Set(patterns.filter(({ pattern }) => pattern.test(path)).map(({ method }) => method))];
+}
+
+/** A 405 for a request to a path the API serves with other methods; undefined for a path it does not serve. */
+export function wrongMethod(request: { method: string; url: string }): MethodNotAllowedError | undefined {
+  const methods = methodsAt(request.url);
+  if (methods.length === 0) return undefined;
+  return new MethodNotAllowedError(
+    methods,
+    `${request.method} is not served here; use ${methods.join(' or ')}`,
+  );
+}
