@@ -3,10 +3,13 @@ import { dirname, join } from 'node:path';
 import {
   credentials,
   loadPackageDefinition,
+  Server,
+  ServerCredentials,
   type GrpcObject,
   type ServiceClientConstructor,
 } from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
+import { addReflection } from '../src/grpc/reflection.js';
 import { startFixture } from '../src/testing/fixture-process.js';
 import type { ServiceProcess } from '../src/testing/service-process.js';
 
@@ -56,6 +59,25 @@ describe('server reflection', () => {
     expect(response.list_services_response?.service.map((s) => s.name)).toContain(
       'iotmesh.testing.v1.Fixture',
     );
+  });
+
+  it("lists only the services the server serves, not those of its files' imports", async () => {
+    // The gateway's file imports the alert manager's, which defines the AlertManager service.
+    const server = new Server();
+    addReflection(server, ['iotmesh/edge/v1/edge_gateway.proto'], ['iotmesh.edge.v1.EdgeGateway']);
+    const port = await new Promise<number>((resolve, reject) =>
+      server.bindAsync('127.0.0.1:0', ServerCredentials.createInsecure(), (error, bound) =>
+        error ? reject(error) : resolve(bound),
+      ),
+    );
+    try {
+      const response = await ask(`127.0.0.1:${port}`, { list_services: '' });
+      expect(response.list_services_response?.service.map((s) => s.name)).toEqual([
+        'iotmesh.edge.v1.EdgeGateway',
+      ]);
+    } finally {
+      server.forceShutdown();
+    }
   });
 
   it('returns the file descriptor that defines a symbol', async () => {

@@ -278,6 +278,15 @@ describe('the edge gateway, end to end over REST and gRPC', () => {
       rule: { ...rule, scope: { deviceId: 'e2e-json-1', allDevices: true } },
     });
     await refused('POST', '/api/v1/device-registry/ListDevices', null);
+    await refused('POST', '/api/v1/rules', { ...rule, scope: { deviceId: 'e2e-json-1', allDevices: true } });
+    const unknownType = await refused('GET', '/api/v1/devices?type=SENSOR_TYPE_WIND');
+    expect(unknownType.details?.[0]).toMatchObject({ field: 'query' });
+    await refused('GET', '/api/v1/aggregates?sensorType=SENSOR_TYPE_TEMPERATURE&window=WINDOW_DAY');
+    await refused(
+      'GET',
+      `/api/v1/aggregates?sensorType=SENSOR_TYPE_TEMPERATURE&window=WINDOW_ONE_MINUTE&startTime=${at(0)}`,
+    );
+    expect((await rest('GET', '/api/v1/devices?type=SENSOR_TYPE_TEMPERATURE&pageSize=1')).status).toBe(200);
     expect((await rest('GET', '/api/v1/device-registry/GetDevice?id=e2e-json-2')).status).toBe(404);
     const listed = await rest('GET', '/api/v1/device-registry/ListDevices?pageSize=1');
     expect(listed.status).toBe(200);

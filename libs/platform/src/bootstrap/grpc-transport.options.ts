@@ -34,7 +34,11 @@ export function grpcTransportOptions(
       },
       onLoadPackageDefinition: (_definition: unknown, server: Server) => {
         health.addToServer(server);
-        addReflection(server, protoFiles);
+        addReflection(
+          server,
+          protoFiles,
+          services.map((service) => service.fullName),
+        );
       },
     },
   };

@@ -11,6 +11,7 @@ import type { Downstream } from '../downstream/downstream-clients.js';
 import { DOWNSTREAM } from '../gateway.di-tokens.js';
 import { callDownstream } from './call-downstream.js';
 import { parseInput } from './parse-body.js';
+import { messageFromJson, messageSchema } from './proto-json.js';
 import { RequestAccess } from './request-access.js';
 import { pageQuerySchema } from './schemas.js';
 
@@ -20,6 +21,9 @@ const aggregatesQuery = pageQuerySchema.extend({
   window: z.string().max(64),
   startTime: z.iso.datetime({ offset: true }).optional(),
 });
+
+const getSchema = messageSchema('iotmesh.processor.v1.GetAggregatesRequest');
+const listSchema = messageSchema('iotmesh.processor.v1.ListAggregatesRequest');
 
 /** Aggregates: operators see every device, a device only itself. */
 @Controller('api/v1/aggregates')
@@ -38,18 +42,20 @@ export class AggregatesHttpController {
     if (caller.kind === 'device' && q.deviceId && q.deviceId !== deviceId) {
       throw new PermissionDeniedError('AUTH.FOREIGN_DEVICE', 'a device may read only its own aggregates');
     }
-    const page = { pageSize: q.pageSize ?? 0, pageToken: q.pageToken ?? '' };
+    // The query read as the request's proto3 JSON: an unknown sensor type or window is a 400 naming it.
+    const { deviceId: _asked, ...fields } = q;
     const response = deviceId
       ? await callDownstream(
           'data-processor',
-          this.downstream.processor.getAggregates({
-            ...GetAggregatesRequest.fromJSON({ ...q, deviceId }),
-            ...page,
-          }),
+          this.downstream.processor.getAggregates(
+            messageFromJson(getSchema, GetAggregatesRequest, { ...fields, deviceId }, 'query'),
+          ),
         )
       : await callDownstream(
           'data-processor',
-          this.downstream.processor.listAggregates({ ...ListAggregatesRequest.fromJSON(q), ...page }),
+          this.downstream.processor.listAggregates(
+            messageFromJson(listSchema, ListAggregatesRequest, fields, 'query'),
+          ),
         );
     return {
       aggregates: response.aggregates.map((a) => Aggregate.toJSON(a)),

@@ -2,17 +2,17 @@ import { Body, Controller, Get, HttpCode, Inject, Param, Patch, Post, Query, Req
 import {
   Device,
   DeviceKey,
-  DeviceStatus,
   IssueDeviceKeyResponse,
+  ListDevicesRequest,
   RotateDeviceKeyResponse,
 } from '@iot-mesh/proto/iotmesh/device/v1/device_registry';
-import { SensorType } from '@iot-mesh/proto/iotmesh/telemetry/v1/reading';
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { Downstream } from '../downstream/downstream-clients.js';
 import { DOWNSTREAM } from '../gateway.di-tokens.js';
 import { callDownstream } from './call-downstream.js';
 import { parseInput } from './parse-body.js';
+import { messageFromJson, messageSchema } from './proto-json.js';
 import { RequestAccess } from './request-access.js';
 import {
   createDeviceSchema,
@@ -27,6 +27,8 @@ const listQuerySchema = pageQuerySchema.extend({
   site: z.string().optional(),
   status: z.string().optional(),
 });
+
+const listDevicesSchema = messageSchema('iotmesh.device.v1.ListDevicesRequest');
 
 /** Operators manage devices and their keys over REST; each route maps to one DeviceRegistry call. */
 @Controller('api/v1/devices')
@@ -62,15 +64,8 @@ export class DevicesHttpController {
     const q = parseInput(listQuerySchema, query, 'query');
     const response = await callDownstream(
       'device-registry',
-      this.registry.listDevices({
-        pageSize: q.pageSize ?? 0,
-        pageToken: q.pageToken ?? '',
-        type: q.type ? Device.fromJSON({ type: q.type }).type : SensorType.SENSOR_TYPE_UNSPECIFIED,
-        site: q.site ?? '',
-        status: q.status
-          ? Device.fromJSON({ status: q.status }).status
-          : DeviceStatus.DEVICE_STATUS_UNSPECIFIED,
-      }),
+      // The query read as the request's proto3 JSON: an unknown type or status is a 400 naming it.
+      this.registry.listDevices(messageFromJson(listDevicesSchema, ListDevicesRequest, q, 'query')),
     );
     return { devices: response.devices.map((d) => Device.toJSON(d)), nextPageToken: response.nextPageToken };
   }
