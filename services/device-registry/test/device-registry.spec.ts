@@ -107,6 +107,14 @@ describe('device registry over gRPC', () => {
     } while (pageToken !== '');
     expect(seen).toHaveLength(7);
     expect(new Set(seen).size).toBe(7);
+    // A token belongs to its filters: sent back with another site it is refused, not followed.
+    const first = await firstValueFrom(
+      api().listDevices({ pageSize: 3, pageToken: '', type: 0, site: 'plant-1', status: 0 }),
+    );
+    const elsewhere = await failure(
+      api().listDevices({ pageSize: 3, pageToken: first.nextPageToken, type: 0, site: 'plant-2', status: 0 }),
+    );
+    expect(elsewhere.code).toBe(status.INVALID_ARGUMENT);
   });
 
   it('rejects invalid devices with every field violation, and stores nothing', async () => {
@@ -187,6 +195,11 @@ describe('device registry over gRPC', () => {
       api().issueDeviceKey({ deviceId: 'keyed-1', description: 'field unit' }),
     );
     expect(issued.apiKey).toMatch(/^imk_/);
+    // A key's description is checked as a device's free text is: length and control characters.
+    for (const description of ['a\u0007b', 'x'.repeat(201)]) {
+      const refused = await failure(api().issueDeviceKey({ deviceId: 'keyed-1', description }));
+      expect(refused.code).toBe(status.INVALID_ARGUMENT);
+    }
     await expect(firstValueFrom(api().verifyDeviceKey({ apiKey: issued.apiKey }))).resolves.toEqual({
       deviceId: 'keyed-1',
       keyId: issued.key!.keyId,

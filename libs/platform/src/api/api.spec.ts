@@ -15,10 +15,21 @@ enum Color {
 describe('API helpers', () => {
   it('round-trips page tokens and rejects forged ones', () => {
     const schema = z.object({ after: z.string() });
-    expect(decodePageToken(encodePageToken({ after: 'dev-9' }), schema)).toEqual({ after: 'dev-9' });
-    expect(decodePageToken('', schema)).toBeUndefined();
-    expect(() => decodePageToken('not-base64-json!', schema)).toThrow(ValidationError);
-    expect(() => decodePageToken(encodePageToken({ other: 1 }), schema)).toThrow(ValidationError);
+    const query = ['ListDevices', { site: 'plant-1' }];
+    expect(decodePageToken(encodePageToken({ after: 'dev-9' }, query), schema, query)).toEqual({
+      after: 'dev-9',
+    });
+    expect(decodePageToken('', schema, query)).toBeUndefined();
+    expect(() => decodePageToken('not-base64-json!', schema, query)).toThrow(ValidationError);
+    expect(() => decodePageToken(encodePageToken({ other: 1 }, query), schema, query)).toThrow(
+      ValidationError,
+    );
+    // Tied to its request: other filters, or another method, are refused.
+    const token = encodePageToken({ after: 'dev-9' }, query);
+    expect(() => decodePageToken(token, schema, ['ListDevices', { site: 'plant-2' }])).toThrow(
+      /belongs to another query/,
+    );
+    expect(() => decodePageToken(token, schema, ['ListRules', { site: 'plant-1' }])).toThrow(ValidationError);
   });
 
   it('resolves page sizes', () => {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { type z } from 'zod';
 import { ValidationError } from '../errors/validation.error.js';
 
@@ -11,29 +12,38 @@ export function resolvePageSize(requested: number, defaultSize = 50, maxSize = 5
   return requested === 0 ? defaultSize : Math.min(requested, maxSize);
 }
 
-/** An opaque page token: base64url JSON of the cursor, so clients cannot depend on its shape. */
-export function encodePageToken(cursor: Record<string, string | number>): string {
-  return Buffer.from(JSON.stringify(cursor)).toString('base64url');
+/** A short digest of what a page token belongs to: the method and the filters of its request. */
+const digestOf = (query: unknown) =>
+  createHash('sha256').update(JSON.stringify(query)).digest('base64url').slice(0, 16);
+
+/**
+ * An opaque page token: base64url JSON of the cursor, so clients cannot depend on its shape, tied to
+ * `query` (the method and its filters, not the page size) as AIP-158 asks: a token sent back with
+ * other filters, or to another method, is refused instead of paging through something else.
+ */
+export function encodePageToken(cursor: Record<string, string | number>, query: unknown): string {
+  return Buffer.from(JSON.stringify({ ...cursor, q: digestOf(query) })).toString('base64url');
 }
 
-/** Decodes a token made by encodePageToken; a token that is not one is INVALID_ARGUMENT. Empty means first page. */
-export function decodePageToken<T>(token: string, schema: z.ZodType<T>): T | undefined {
+/**
+ * Decodes a token made by encodePageToken for the same `query`; any other token is INVALID_ARGUMENT.
+ * Empty means the first page.
+ */
+export function decodePageToken<T>(token: string, schema: z.ZodType<T>, query: unknown): T | undefined {
   if (token === '') return undefined;
-  const invalid = () =>
-    new ValidationError([
-      {
-        field: 'page_token',
-        reason: 'PAGE_TOKEN.INVALID',
-        description: 'not a page token returned by this method',
-      },
-    ]);
+  const invalid = (description: string) =>
+    new ValidationError([{ field: 'page_token', reason: 'PAGE_TOKEN.INVALID', description }]);
   let parsed: unknown;
   try {
     parsed = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
   } catch {
-    throw invalid();
+    throw invalid('not a page token returned by this method');
   }
-  const result = schema.safeParse(parsed);
-  if (!result.success) throw invalid();
+  if (typeof parsed !== 'object' || parsed === null)
+    throw invalid('not a page token returned by this method');
+  const { q, ...cursor } = parsed as Record<string, unknown>;
+  if (q !== digestOf(query)) throw invalid('belongs to another query: send the same filters, or no token');
+  const result = schema.safeParse(cursor);
+  if (!result.success) throw invalid('not a page token returned by this method');
   return result.data;
 }

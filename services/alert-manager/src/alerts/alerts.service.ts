@@ -60,13 +60,14 @@ export class AlertsService {
     pageToken: string,
   ): Promise<{ alerts: Alert[]; nextPageToken: string }> {
     const limit = resolvePageSize(pageSize);
-    const cursor = decodePageToken(pageToken, cursorSchema);
+    const query = ['ListAlerts', filter];
+    const cursor = decodePageToken(pageToken, cursorSchema, query);
     const after = cursor && { startTime: cursor.t, id: cursor.id };
     const page = await this.store.listAlerts(filter, after, limit + 1);
     const alerts = page.slice(0, limit);
     const last = alerts.at(-1);
     const more = page.length > limit && last !== undefined;
-    return { alerts, nextPageToken: more ? encodePageToken({ t: last.startTime, id: last.id }) : '' };
+    return { alerts, nextPageToken: more ? encodePageToken({ t: last.startTime, id: last.id }, query) : '' };
   }
 
   async acknowledge(id: string, by: string): Promise<Alert> {

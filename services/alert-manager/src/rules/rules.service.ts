@@ -82,10 +82,14 @@ export class RulesService {
     pageToken: string,
   ): Promise<{ rules: Rule[]; nextPageToken: string }> {
     const limit = resolvePageSize(pageSize);
-    const cursor = decodePageToken(pageToken, cursorSchema);
+    const query = ['ListRules', sensorType];
+    const cursor = decodePageToken(pageToken, cursorSchema, query);
     const page = await this.store.listRules({ sensorType }, cursor?.after, limit + 1);
     const rules = page.slice(0, limit);
-    return { rules, nextPageToken: page.length > limit ? encodePageToken({ after: rules.at(-1)!.id }) : '' };
+    return {
+      rules,
+      nextPageToken: page.length > limit ? encodePageToken({ after: rules.at(-1)!.id }, query) : '',
+    };
   }
 
   async update(id: string, changes: RuleFields, paths: readonly string[]): Promise<Rule> {

@@ -36,23 +36,12 @@ export interface AggregatesPage {
   nextPageToken: string;
 }
 
-// Tokens remember the query they belong to, so a token reused with other filters is refused.
-const historyCursor = z.object({ before: z.number().int(), query: z.string() });
-const latestCursor = z.object({ after: z.string(), query: z.string() });
+const historyCursor = z.object({ before: z.number().int() });
+const latestCursor = z.object({ after: z.string() });
 
 function requireValid(violations: readonly (FieldViolation | undefined)[]): void {
   const problems = violations.filter((v) => v !== undefined);
   if (problems.length > 0) throw new ValidationError(problems);
-}
-
-function cursorFor<T extends { query: string }>(token: string, schema: z.ZodType<T>, query: string) {
-  const cursor = decodePageToken(token, schema);
-  if (cursor && cursor.query !== query) {
-    throw new ValidationError([
-      { field: 'page_token', reason: 'PAGE_TOKEN.INVALID', description: 'belongs to a different query' },
-    ]);
-  }
-  return cursor;
 }
 
 /** Queries of the window aggregates: one device's history, and the latest window of every device. */
@@ -73,8 +62,14 @@ export class AggregatesService {
       enumViolation('window', query.window, Window),
     ]);
     const limit = resolvePageSize(query.pageSize);
-    const identity = JSON.stringify([query.deviceId, query.sensorType, query.window, query.endAfter ?? null]);
-    const cursor = cursorFor(query.pageToken, historyCursor, identity);
+    const identity = [
+      'GetAggregates',
+      query.deviceId,
+      query.sensorType,
+      query.window,
+      query.endAfter ?? null,
+    ];
+    const cursor = decodePageToken(query.pageToken, historyCursor, identity);
     const windows = await this.store.findWindows({
       deviceId: query.deviceId,
       sensorType: query.sensorType,
@@ -83,7 +78,7 @@ export class AggregatesService {
       startBefore: cursor?.before,
       limit: limit + 1,
     });
-    return this.page(windows, limit, (last) => ({ before: last.startTime, query: identity }));
+    return this.page(windows, limit, identity, (last) => ({ before: last.startTime }));
   }
 
   /** The newest window of every device for a sensor type and size, by device id. */
@@ -93,27 +88,28 @@ export class AggregatesService {
       enumViolation('window', query.window, Window),
     ]);
     const limit = resolvePageSize(query.pageSize);
-    const identity = JSON.stringify([query.sensorType, query.window]);
-    const cursor = cursorFor(query.pageToken, latestCursor, identity);
+    const identity = ['ListAggregates', query.sensorType, query.window];
+    const cursor = decodePageToken(query.pageToken, latestCursor, identity);
     const windows = await this.store.listLatestWindows(
       query.sensorType,
       query.window as AggregatedWindow,
       cursor?.after,
       limit + 1,
     );
-    return this.page(windows, limit, (last) => ({ after: last.deviceId, query: identity }));
+    return this.page(windows, limit, identity, (last) => ({ after: last.deviceId }));
   }
 
   private page(
     windows: readonly WindowAggregate[],
     limit: number,
+    identity: unknown,
     cursorAfter: (last: WindowAggregate) => Record<string, string | number>,
   ): AggregatesPage {
     const shown = windows.slice(0, limit);
     const now = this.now();
     return {
       aggregates: shown.map((window) => summarizeWindow(window, now)),
-      nextPageToken: windows.length > limit ? encodePageToken(cursorAfter(shown.at(-1)!)) : '',
+      nextPageToken: windows.length > limit ? encodePageToken(cursorAfter(shown.at(-1)!), identity) : '',
     };
   }
 }

@@ -92,11 +92,12 @@ export class DevicesService {
     pageToken: string,
   ): Promise<{ devices: Device[]; nextPageToken: string }> {
     const limit = resolvePageSize(pageSize);
-    const cursor = decodePageToken(pageToken, cursorSchema);
+    const query = ['ListDevices', filter];
+    const cursor = decodePageToken(pageToken, cursorSchema, query);
     const page = await this.store.listDevices(filter, cursor?.after, limit + 1);
     const devices = page.slice(0, limit);
     const more = page.length > limit;
-    return { devices, nextPageToken: more ? encodePageToken({ after: devices.at(-1)!.id }) : '' };
+    return { devices, nextPageToken: more ? encodePageToken({ after: devices.at(-1)!.id }, query) : '' };
   }
 
   async update(id: string, changes: DeviceFields, paths: readonly string[]): Promise<Device> {

@@ -8,6 +8,7 @@ import {
 } from '@iot-mesh/platform';
 import { DevicesService } from '../devices/devices.service.js';
 import { DeviceStatus } from '../devices/domain/device.js';
+import { textViolations } from '../devices/domain/device.validation.js';
 import type { RegistryStore } from '../infrastructure/registry-store.port.js';
 import { CLOCK, DEVICE_REPOSITORY, REGISTRY_CONFIG } from '../registry.di-tokens.js';
 import type { RegistryConfig } from '../config.js';
@@ -41,11 +42,8 @@ export class DeviceKeysService {
 
   async issue(deviceId: string, description: string): Promise<IssuedKey> {
     await this.requireUsableDevice(deviceId);
-    if (description.length > 200) {
-      throw new ValidationError([
-        { field: 'description', reason: 'FIELD.TOO_LONG', description: 'must be at most 200 characters' },
-      ]);
-    }
+    const problems = textViolations('description', description, 200, false);
+    if (problems.length > 0) throw new ValidationError(problems);
     if ((await this.store.countActiveKeys(deviceId)) >= MAX_ACTIVE_KEYS) {
       throw new ResourceExhaustedError(
         'DEVICE_KEY.LIMIT',

@@ -21,7 +21,15 @@ export const readingSchema = z
   })
   .strict();
 
-export const readingBatchSchema = z.object({ readings: z.array(readingSchema).max(10_000) }).strict();
+// The gateway's MAX_BATCH_SIZE (1,000 by default) is the limit; 10,000 is the most it can be set to.
+export const readingBatchSchema = z
+  .object({
+    readings: z
+      .array(readingSchema)
+      .max(10_000)
+      .describe('1 to MAX_BATCH_SIZE readings (1,000 unless the gateway is configured otherwise)'),
+  })
+  .strict();
 
 const locationSchema = z
   .object({
@@ -49,7 +57,7 @@ export const createDeviceSchema = deviceFieldsSchema.extend({
   sendVerificationEmail: z.boolean().optional(),
 });
 
-export const issueKeySchema = z.object({ description: shortText(500).optional() }).strict();
+export const issueKeySchema = z.object({ description: shortText(200).optional() }).strict();
 
 const durationText = z.string().regex(/^\d+(\.\d+)?s$/, 'a duration like "30s"');
 

@@ -126,12 +126,13 @@ export class NotificationsService {
     pageToken: string,
   ): Promise<{ notifications: Notification[]; nextPageToken: string }> {
     const limit = resolvePageSize(pageSize);
-    const cursor = decodePageToken(pageToken, cursorSchema);
+    const query = ['ListNotifications', filter];
+    const cursor = decodePageToken(pageToken, cursorSchema, query);
     const page = await this.store.list(filter, cursor && { createTime: cursor.t, id: cursor.id }, limit + 1);
     const notifications = page.slice(0, limit);
     const last = notifications.at(-1);
     const nextPageToken =
-      page.length > limit && last ? encodePageToken({ t: last.createTime, id: last.id }) : '';
+      page.length > limit && last ? encodePageToken({ t: last.createTime, id: last.id }, query) : '';
     return { notifications, nextPageToken };
   }
 }

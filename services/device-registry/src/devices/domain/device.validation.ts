@@ -16,7 +16,13 @@ const violation = (field: string, reason: string, description: string): FieldVio
   description,
 });
 
-function text(field: string, value: string, max: number, required: boolean): FieldViolation[] {
+/** A free-text field: at most `max` characters, no control characters, and not blank when required. */
+export function textViolations(
+  field: string,
+  value: string,
+  max: number,
+  required: boolean,
+): FieldViolation[] {
   if (required && value.trim() === '') return [violation(field, 'FIELD.REQUIRED', 'must not be empty')];
   if (value.length > max) return [violation(field, 'FIELD.TOO_LONG', `must be at most ${max} characters`)];
   if (CONTROL.test(value))
@@ -38,8 +44,8 @@ export function deviceIdViolations(id: string, field = 'device_id'): FieldViolat
 
 export function locationViolations(location: DeviceLocation): FieldViolation[] {
   const found = [
-    ...text('location.site', location.site, 100, false),
-    ...text('location.zone', location.zone, 100, false),
+    ...textViolations('location.site', location.site, 100, false),
+    ...textViolations('location.zone', location.zone, 100, false),
   ];
   if (!Number.isFinite(location.latitude) || Math.abs(location.latitude) > 90) {
     found.push(violation('location.latitude', 'LOCATION.LATITUDE', 'must be a number between -90 and 90'));
@@ -66,7 +72,7 @@ export function labelViolations(labels: Record<string, string>): FieldViolation[
             'keys are 1-63 lowercase letters, digits, "_", "." or "-"',
           ),
         ]),
-    ...text(`labels.${key}`, value, 128, false),
+    ...textViolations(`labels.${key}`, value, 128, false),
   ]);
 }
 
@@ -83,9 +89,9 @@ export function deviceFieldViolations(fields: DeviceFields): FieldViolation[] {
   const typeProblem = enumViolation('type', fields.type, SensorType);
   const custom = fields.type === SensorType.SENSOR_TYPE_CUSTOM;
   return [
-    ...text('name', fields.name, 100, true),
+    ...textViolations('name', fields.name, 100, true),
     ...(typeProblem ? [typeProblem] : []),
-    ...(custom ? text('custom_type', fields.customType, 50, true) : []),
+    ...(custom ? textViolations('custom_type', fields.customType, 50, true) : []),
     ...(!custom && fields.customType !== ''
       ? [violation('custom_type', 'DEVICE.CUSTOM_TYPE', 'only for type SENSOR_TYPE_CUSTOM')]
       : []),
