@@ -369,6 +369,9 @@ describe('the edge gateway, end to end over REST and gRPC', () => {
     expect(
       await send('POST', '/api/v1/devices', gzipSync(device('Cafe')), { 'content-encoding': 'gzip' }),
     ).toMatchObject({ status: 415, reason: 'HTTP.UNSUPPORTED_ENCODING' });
+    // A JSON escape of half a surrogate pair is valid UTF-8 bytes but no text protobuf can hold.
+    const loneSurrogate = await send('POST', '/api/v1/devices', Buffer.from(device('Caf\\ud800')));
+    expect(loneSurrogate).toMatchObject({ status: 400, reason: 'REQUEST.INVALID' });
     expect((await rest('GET', '/api/v1/devices/e2e-utf8')).status).toBe(404);
     const utf8 = Buffer.from(device('Caf\u00e9 \u2615'), 'utf8');
     const created = await fetch(`http://127.0.0.1:${gateway.httpPort}/api/v1/devices`, {

@@ -6,7 +6,14 @@ import { z } from 'zod';
 const enumValue = z.union([z.string().max(64), z.number().int()]);
 // proto3 JSON writes non-finite doubles as strings; they are accepted here and refused by ingestion.
 const double = z.union([z.number(), z.enum(['NaN', 'Infinity', '-Infinity'])]);
-const shortText = (max: number) => z.string().max(max);
+// A JSON escape can spell half a surrogate pair ("\ud800"), which no UTF-8 encoding holds: protobuf would
+// store U+FFFD in its place, so such text is refused. (With the u flag a whole pair is one code point.)
+const LONE_SURROGATE = /\p{Surrogate}/u;
+const shortText = (max: number) =>
+  z
+    .string()
+    .max(max)
+    .refine((text) => !LONE_SURROGATE.test(text), 'must be well-formed Unicode (no lone surrogate)');
 const timestamp = z.iso.datetime({ offset: true });
 
 export const readingSchema = z
