@@ -507,6 +507,17 @@ describe('the edge gateway, end to end over REST and gRPC', () => {
       OPERATOR_TOKEN,
     );
     expect([sse.status, sse.contentType]).toEqual([200, 'text/event-stream']);
+    // An operator's stream without a filter carries every device's alerts.
+    const everything = await openEventStream(
+      `http://127.0.0.1:${t.stack.services.find((s) => s.httpPort)!.httpPort}/api/v1/alerts/stream`,
+      OPERATOR_TOKEN,
+    );
+    expect(everything.status).toBe(200);
+    // A device names only itself.
+    const foreignStream = await rest('GET', '/api/v1/alerts/stream?deviceId=e2e-someone-else', {
+      as: { apiKey },
+    });
+    expect([foreignStream.status, errorOf(foreignStream.body).reason]).toEqual([403, 'AUTH.FOREIGN_DEVICE']);
     const watched = firstValueFrom(
       edge.service.watchAlerts({ resumeAfterSequence: 0 }, deviceMetadata(apiKey)).pipe(take(2), toArray()),
     );
@@ -558,6 +569,11 @@ describe('the edge gateway, end to end over REST and gRPC', () => {
     );
     expect(signatureIsValid(firingHook)).toBe(true);
     const sseEvent = await eventually(() => sse.events[0], 'an SSE alert event');
+    await eventually(
+      () => everything.events.find((event) => event.id === sseEvent.id),
+      'the same alert event on the unfiltered stream',
+    );
+    await everything.stop();
     expect(sseEvent.event).toBe('alert');
     expect(JSON.parse(sseEvent.data)).toMatchObject({
       type: 'ALERT_EVENT_TYPE_FIRING',
@@ -801,6 +817,36 @@ describe('the edge gateway, end to end over REST and gRPC', () => {
     again.send(0);
     expect(await ack).toMatchObject({ batchId: 'e2e-failing-after-0', acceptedCount: 2 });
     again.batches.complete();
+  });
+
+  it("ends a device's open streams once its key is revoked", async () => {
+    const open = await deviceStreams('e2e-stream-revoked');
+    const stream = open();
+    const acks: PublishReadingsResponse[] = [];
+    const published = new Promise<unknown>((resolve) =>
+      stream.acks.subscribe({ next: (ack) => acks.push(ack), error: resolve, complete: () => resolve(null) }),
+    );
+    const watching = new Promise<unknown>((resolve) =>
+      edge.service
+        .watchAlerts({ resumeAfterSequence: 0 }, deviceMetadata(open.apiKey))
+        .subscribe({ error: resolve, complete: () => resolve(null) }),
+    );
+    stream.send(0);
+    await eventually(() => acks[0], 'the first acknowledgement');
+    const keys = (await rest('GET', '/api/v1/devices/e2e-stream-revoked/keys')).body as {
+      keys: { keyId: string }[];
+    };
+    const revoked = await rest(
+      'POST',
+      `/api/v1/devices/e2e-stream-revoked/keys/${keys.keys[0].keyId}/revoke`,
+    );
+    expect(revoked.status).toBe(200);
+    // Past two cache times the key's cached answer is gone: the next batch is refused, and so is the watch.
+    await new Promise((resolve) => setTimeout(resolve, 2 * AUTH_CACHE_TTL_MS + 500));
+    stream.send(1);
+    expect(((await published) as ServiceError).code).toBe(status.UNAUTHENTICATED);
+    expect(acks.map((a) => a.batchId)).toEqual(['e2e-stream-revoked-0']);
+    expect(((await watching) as ServiceError).code).toBe(status.UNAUTHENTICATED);
   });
 
   it('ingests no batch read after one it refused', async () => {

@@ -3,7 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { status, type ServiceError } from '@grpc/grpc-js';
 import { UnauthenticatedError } from '@iot-mesh/platform';
 import type { LRUCache } from 'lru-cache';
-import { firstValueFrom } from 'rxjs';
+import { firstValueFrom, Observable, type MonoTypeOperatorFunction } from 'rxjs';
 import { growingLruCache } from '../cache/growing-lru-cache.js';
 import type { GatewayConfig } from '../config.js';
 import { fromDownstream } from '../downstream/downstream-error.js';
@@ -59,6 +59,29 @@ export class DeviceAuthService {
     const answer = await this.cache.fetch(cacheKey, { context: apiKey });
     if (answer === undefined || answer === 'rejected') throw invalidKey();
     return answer;
+  }
+
+  /**
+   * For a stream that outlives one verification (a device's PublishReadings, WatchAlerts or SSE
+   * stream): the source, ended with UNAUTHENTICATED once the key stops being valid. The key is checked
+   * again every half cache time, so a revoked key's streams end within about three cache times; a
+   * registry that cannot answer does not end them.
+   */
+  untilRevoked<T>(header: HeaderLookup): MonoTypeOperatorFunction<T> {
+    return (source) =>
+      new Observable<T>((subscriber) => {
+        const check = setInterval(() => {
+          this.authenticate(header).catch((error: unknown) => {
+            if (error instanceof UnauthenticatedError) subscriber.error(error);
+          });
+        }, this.staleForAtMostMs / 2);
+        check.unref();
+        const subscription = source.subscribe(subscriber);
+        return () => {
+          clearInterval(check);
+          subscription.unsubscribe();
+        };
+      });
   }
 
   /** The registry's answer for one key; a rejection is cached too, for a shorter time. */

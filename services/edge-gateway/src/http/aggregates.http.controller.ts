@@ -1,5 +1,5 @@
 import { Controller, Get, Inject, Query, Req } from '@nestjs/common';
-import { PermissionDeniedError } from '@iot-mesh/platform';
+import { PermissionDeniedError, ValidationError } from '@iot-mesh/platform';
 import {
   Aggregate,
   GetAggregatesRequest,
@@ -41,6 +41,15 @@ export class AggregatesHttpController {
     const deviceId = caller.kind === 'device' ? caller.device.deviceId : q.deviceId;
     if (caller.kind === 'device' && q.deviceId && q.deviceId !== deviceId) {
       throw new PermissionDeniedError('AUTH.FOREIGN_DEVICE', 'a device may read only its own aggregates');
+    }
+    if (!deviceId && q.startTime !== undefined) {
+      throw new ValidationError([
+        {
+          field: 'startTime',
+          reason: 'FIELD.INVALID',
+          description: "needs a deviceId: it bounds one device's history",
+        },
+      ]);
     }
     // The query read as the request's proto3 JSON: an unknown sensor type or window is a 400 naming it.
     const { deviceId: _asked, ...fields } = q;

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { Alert, AlertEvent, AlertFilter } from '@iot-mesh/proto/iotmesh/alert/v1/alert_manager';
-import { ValidationError } from '@iot-mesh/platform';
+import { PermissionDeniedError, ValidationError } from '@iot-mesh/platform';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { AlertStreamService } from '../alerts/alert-stream.service.js';
@@ -83,10 +83,13 @@ export class AlertsHttpController {
     const caller = await this.access.operatorOrDevice(request);
     const { resumeAfter: resumeAfterQuery, ...fields } = parseInput(streamQuery, query, 'query');
     const resumeAfter = lastEventIdOf(request.headers['last-event-id']) ?? resumeAfterQuery ?? 0;
-    const filter = filterOf({
-      ...fields,
-      deviceId: caller.kind === 'device' ? caller.device.deviceId : fields.deviceId,
-    });
+    // A device watches its own alerts only: naming another device is refused, as for its aggregates.
+    if (caller.kind === 'device' && fields.deviceId && fields.deviceId !== caller.device.deviceId) {
+      throw new PermissionDeniedError('AUTH.FOREIGN_DEVICE', 'a device may watch only its own alerts');
+    }
+    const filter = filterOf(
+      caller.kind === 'device' ? { ...fields, deviceId: caller.device.deviceId } : fields,
+    );
 
     const raw = reply.raw;
     raw.writeHead(200, {
@@ -97,7 +100,8 @@ export class AlertsHttpController {
     });
     raw.write(': connected\n\n');
     const heartbeat = setInterval(() => raw.write(': heartbeat\n\n'), HEARTBEAT_MS);
-    const subscription = this.stream.watch(filter, resumeAfter).subscribe({
+    const events = this.stream.watch(filter, resumeAfter).pipe(this.access.whileKeyValid(request, caller));
+    const subscription = events.subscribe({
       next: (event) =>
         raw.write(
           `id: ${event.sequence}\nevent: alert\ndata: ${JSON.stringify(AlertEvent.toJSON(event))}\n\n`,

@@ -3,7 +3,9 @@ import type { Duplex } from 'node:stream';
 
 /** The raw HTTP/1.1 answer to a request Node could not parse: the API's error JSON, then close. */
 function rawAnswer(statusCode: number, reason: string, message: string): string {
-  const body = JSON.stringify({ error: { code: statusCode, status: 'INVALID_ARGUMENT', reason, message } });
+  // As the routes' own answers: a 405 is UNIMPLEMENTED (grpc-gateway's choice), the rest the caller's input.
+  const status = statusCode === 405 ? 'UNIMPLEMENTED' : 'INVALID_ARGUMENT';
+  const body = JSON.stringify({ error: { code: statusCode, status, reason, message } });
   return (
     `HTTP/1.1 ${statusCode} ${STATUS_CODES[statusCode] ?? ''}\r\n` +
     'content-type: application/json; charset=utf-8\r\n' +

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
+import type { MonoTypeOperatorFunction } from 'rxjs';
 import { clientAddress } from '../auth/client-address.js';
 import type { HeaderLookup } from '../auth/credentials.js';
 import { DeviceAuthService, type DeviceIdentity } from '../auth/device-auth.service.js';
@@ -45,6 +46,13 @@ export class RequestAccess {
     if (header('x-api-key') || /^Bearer\s+imk_/i.test(bearer))
       return { kind: 'device', device: await this.devices.authenticate(header) };
     return { kind: 'operator', name: await this.operators.authenticate(header) };
+  }
+
+  /** A device's stream ends once its key is revoked (see DeviceAuthService.untilRevoked); an operator's runs on. */
+  whileKeyValid<T>(request: FastifyRequest, caller: Caller): MonoTypeOperatorFunction<T> {
+    return caller.kind === 'device'
+      ? this.devices.untilRevoked<T>(headerLookup(request))
+      : (source) => source;
   }
 
   private limitClient(request: FastifyRequest): Promise<void> {

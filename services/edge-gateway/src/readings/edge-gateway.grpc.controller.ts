@@ -28,6 +28,7 @@ import {
 import { AlertStreamService } from '../alerts/alert-stream.service.js';
 import { clientAddress } from '../auth/client-address.js';
 import { DeviceAuthService, type DeviceIdentity } from '../auth/device-auth.service.js';
+import type { HeaderLookup } from '../auth/credentials.js';
 import { metadataLookup } from '../auth/metadata-lookup.js';
 import type { GatewayConfig } from '../config.js';
 import { GATEWAY_CONFIG } from '../gateway.di-tokens.js';
@@ -70,12 +71,13 @@ export class EdgeGatewayGrpcController {
     call: ServerDuplexStream<PublishReadingsRequest, PublishReadingsResponse>,
   ): Observable<PublishReadingsResponse> {
     const device = defer(() => this.admit(metadata, call.getPeer())).pipe(shareReplay(1));
+    const header = metadataLookup(metadata);
     const readAhead = new StreamReadAhead(call, this.config.publishStreamReadAhead, this.pendingBatches);
     let lastChecked: Promise<unknown> = Promise.resolve();
     return requests.pipe(
       tap(() => readAhead.read()),
       map((batch) => {
-        const { checked, answer } = this.startBatch(device, batch, lastChecked);
+        const { checked, answer } = this.startBatch(device, header, batch, lastChecked);
         lastChecked = checked;
         return answer;
       }),
@@ -93,11 +95,15 @@ export class EdgeGatewayGrpcController {
    */
   private startBatch(
     device: Observable<DeviceIdentity>,
+    header: HeaderLookup,
     batch: PublishReadingsRequest,
     previousChecked: Promise<unknown>,
   ): { checked: Promise<Reading[]>; answer: Promise<PublishReadingsResponse> } {
+    // The stream was admitted once; the key is looked up again (from the cache) for every batch, so
+    // a stream of a key revoked since ends with UNAUTHENTICATED.
     const checked = previousChecked
       .then(() => firstValueFrom(device))
+      .then(() => this.auth.authenticate(header))
       .then((identity) => this.publisher.checkBatch(identity, batch.readings));
     const answer = checked.then(async (own) => ({
       batchId: batch.batchId,
@@ -132,6 +138,7 @@ export class EdgeGatewayGrpcController {
         ),
       ),
       map((event) => ({ event })),
+      this.auth.untilRevoked(metadataLookup(metadata)),
     );
   }
 
