@@ -288,12 +288,20 @@ describe('the edge gateway, end to end over REST and gRPC', () => {
     );
     expect((await rest('GET', '/api/v1/devices?type=SENSOR_TYPE_TEMPERATURE&pageSize=1')).status).toBe(200);
     expect((await rest('GET', '/api/v1/device-registry/GetDevice?id=e2e-json-2')).status).toBe(404);
+    // Nested fields by dotted path, as grpc-gateway reads a query string.
+    const firing = await rest(
+      'GET',
+      '/api/v1/alert-manager/ListAlerts?filter.state=ALERT_STATE_FIRING&pageSize=5',
+    );
+    expect(firing.status).toBe(200);
+    await refused('GET', '/api/v1/alert-manager/ListAlerts?filter.state=LOUD');
+    await refused('GET', '/api/v1/alert-manager/ListAlerts?__proto__.polluted=1');
+    const apiKey = await registerDevice('e2e-json-3');
     const listed = await rest('GET', '/api/v1/device-registry/ListDevices?pageSize=1');
     expect(listed.status).toBe(200);
     expect((listed.body as { devices: unknown[] }).devices).toHaveLength(1);
 
     // Zero values are written out too: a rejection of the first reading says index 0.
-    const apiKey = await registerDevice('e2e-json-3');
     const batch = await rest('POST', '/api/v1/readings/batch', {
       as: { apiKey },
       body: { readings: [json('j1', '', 9999, 1), json('j2', '', 20, 2)] },

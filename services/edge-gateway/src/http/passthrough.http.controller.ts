@@ -11,14 +11,37 @@ import { messageFromJson, messageToJson, methodSchema, type BinaryCodec } from '
 import { RequestAccess } from './request-access.js';
 import { wrongMethod } from './route-methods.js';
 
+/**
+ * A query string as the request's JSON, as grpc-gateway reads one: `filter.state=X` sets the nested
+ * field, and a repeated parameter is a list.
+ */
+function queryAsJson(query: unknown): Record<string, unknown> {
+  // Objects without a prototype, so a `__proto__.x` parameter is a key like any other (and unknown).
+  const newObject = () => Object.create(null) as Record<string, unknown>;
+  const json = newObject();
+  for (const [path, value] of Object.entries((query ?? {}) as Record<string, unknown>)) {
+    const keys = path.split('.');
+    let target = json;
+    for (const key of keys.slice(0, -1)) {
+      const next = target[key];
+      target = (target[key] = typeof next === 'object' && next !== null ? next : newObject()) as Record<
+        string,
+        unknown
+      >;
+    }
+    target[keys[keys.length - 1]] = value;
+  }
+  return json;
+}
+
 /** Methods that only read (AIP's standard Get and List) may also be called with GET. */
 const readsOnly = (methodName: string) => /^(Get|List)[A-Z]/.test(methodName);
 
 /**
  * `POST /api/v1/{service}/{Method}`: any unary method of an internal service, for operators, with
  * proto3 JSON in and out, read and written as the standard maps it (a wrong type, an unknown field or
- * two members of a oneof are a 400). `GET` with the fields in the query string, for the methods that
- * only read. Streaming methods are refused.
+ * two members of a oneof are a 400). `GET` with the fields in the query string (dotted paths for
+ * nested ones), for the methods that only read. Streaming methods are refused.
  */
 @Controller('api/v1')
 export class PassthroughHttpController {
@@ -76,7 +99,7 @@ export class PassthroughHttpController {
     const requestMessage = messageFromJson(
       schema.input,
       method.requestType as unknown as BinaryCodec<unknown>,
-      reading ? query : body === undefined ? {} : body,
+      reading ? queryAsJson(query) : body === undefined ? {} : body,
       reading ? 'query' : 'body',
     );
     const client = this.downstream.client(service as DownstreamName).service as Record<
