@@ -8,31 +8,9 @@ import { DOWNSTREAM } from '../gateway.di-tokens.js';
 import { callDownstream } from './call-downstream.js';
 import { MethodNotAllowedError } from './http-error.js';
 import { messageFromJson, messageToJson, methodSchema, type BinaryCodec } from './proto-json.js';
+import { queryAsJson } from './query-json.js';
 import { RequestAccess } from './request-access.js';
 import { wrongMethod } from './route-methods.js';
-
-/**
- * A query string as the request's JSON, as grpc-gateway reads one: `filter.state=X` sets the nested
- * field, and a repeated parameter is a list.
- */
-function queryAsJson(query: unknown): Record<string, unknown> {
-  // Objects without a prototype, so a `__proto__.x` parameter is a key like any other (and unknown).
-  const newObject = () => Object.create(null) as Record<string, unknown>;
-  const json = newObject();
-  for (const [path, value] of Object.entries((query ?? {}) as Record<string, unknown>)) {
-    const keys = path.split('.');
-    let target = json;
-    for (const key of keys.slice(0, -1)) {
-      const next = target[key];
-      target = (target[key] = typeof next === 'object' && next !== null ? next : newObject()) as Record<
-        string,
-        unknown
-      >;
-    }
-    target[keys[keys.length - 1]] = value;
-  }
-  return json;
-}
 
 /** Methods that only read (AIP's standard Get and List) may also be called with GET. */
 const readsOnly = (methodName: string) => /^(Get|List)[A-Z]/.test(methodName);
