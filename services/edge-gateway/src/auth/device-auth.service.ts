@@ -32,13 +32,13 @@ const REJECTION_TTL_MS = 2_000;
 export class DeviceAuthService {
   private readonly cache: LRUCache<string, DeviceIdentity | 'rejected', string>;
 
-  private readonly staleForAtMostMs: number;
+  private readonly ttlMs: number;
 
   constructor(
     @Inject(DOWNSTREAM) private readonly downstream: Downstream,
     @Inject(GATEWAY_CONFIG) config: GatewayConfig,
   ) {
-    this.staleForAtMostMs = config.authCacheTtlMs;
+    this.ttlMs = config.authCacheTtlMs;
     this.cache = growingLruCache(50_000, {
       ttl: config.authCacheTtlMs,
       allowStale: true,
@@ -55,7 +55,7 @@ export class DeviceAuthService {
       );
     const cacheKey = createHash('sha256').update(apiKey).digest('base64url');
     // Negative once expired: by how long. Too old an answer goes, and this request waits for a fresh one.
-    if (this.cache.getRemainingTTL(cacheKey) < -this.staleForAtMostMs) this.cache.delete(cacheKey);
+    if (this.cache.getRemainingTTL(cacheKey) < -this.ttlMs) this.cache.delete(cacheKey);
     const answer = await this.cache.fetch(cacheKey, { context: apiKey });
     if (answer === undefined || answer === 'rejected') throw invalidKey();
     return answer;
@@ -74,7 +74,7 @@ export class DeviceAuthService {
           this.authenticate(header).catch((error: unknown) => {
             if (error instanceof UnauthenticatedError) subscriber.error(error);
           });
-        }, this.staleForAtMostMs / 2);
+        }, this.ttlMs / 2);
         check.unref();
         const subscription = source.subscribe(subscriber);
         return () => {

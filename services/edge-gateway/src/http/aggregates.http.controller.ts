@@ -1,5 +1,5 @@
 import { Controller, Get, Inject, Query, Req } from '@nestjs/common';
-import { PermissionDeniedError, ValidationError } from '@iot-mesh/platform';
+import { ValidationError } from '@iot-mesh/platform';
 import {
   Aggregate,
   GetAggregatesRequest,
@@ -12,7 +12,7 @@ import { DOWNSTREAM } from '../gateway.di-tokens.js';
 import { callDownstream } from './call-downstream.js';
 import { parseInput } from './parse-body.js';
 import { messageFromJson, messageSchema } from './proto-json.js';
-import { RequestAccess } from './request-access.js';
+import { deviceInScope, RequestAccess } from './request-access.js';
 import { pageQuerySchema } from './schemas.js';
 
 const aggregatesQuery = pageQuerySchema.extend({
@@ -38,10 +38,7 @@ export class AggregatesHttpController {
   async get(@Req() request: FastifyRequest, @Query() query: unknown) {
     const caller = await this.access.operatorOrDevice(request);
     const q = parseInput(aggregatesQuery, query, 'query');
-    const deviceId = caller.kind === 'device' ? caller.device.deviceId : q.deviceId;
-    if (caller.kind === 'device' && q.deviceId && q.deviceId !== deviceId) {
-      throw new PermissionDeniedError('AUTH.FOREIGN_DEVICE', 'a device may read only its own aggregates');
-    }
+    const deviceId = deviceInScope(caller, q.deviceId, 'aggregates');
     if (!deviceId && q.startTime !== undefined) {
       throw new ValidationError([
         {

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { Alert, AlertEvent, AlertFilter } from '@iot-mesh/proto/iotmesh/alert/v1/alert_manager';
-import { PermissionDeniedError, ValidationError } from '@iot-mesh/platform';
+import { ValidationError } from '@iot-mesh/platform';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { AlertStreamService } from '../alerts/alert-stream.service.js';
@@ -10,7 +10,7 @@ import { callDownstream } from './call-downstream.js';
 import { toHttpError } from './http-error.js';
 import { parseInput } from './parse-body.js';
 import { messageFromJson, messageSchema } from './proto-json.js';
-import { RequestAccess } from './request-access.js';
+import { deviceInScope, RequestAccess } from './request-access.js';
 import { acknowledgeSchema, pageQuerySchema } from './schemas.js';
 
 const filterQuery = z.object({
@@ -83,13 +83,9 @@ export class AlertsHttpController {
     const caller = await this.access.operatorOrDevice(request);
     const { resumeAfter: resumeAfterQuery, ...fields } = parseInput(streamQuery, query, 'query');
     const resumeAfter = lastEventIdOf(request.headers['last-event-id']) ?? resumeAfterQuery ?? 0;
-    // A device watches its own alerts only: naming another device is refused, as for its aggregates.
-    if (caller.kind === 'device' && fields.deviceId && fields.deviceId !== caller.device.deviceId) {
-      throw new PermissionDeniedError('AUTH.FOREIGN_DEVICE', 'a device may watch only its own alerts');
-    }
-    const filter = filterOf(
-      caller.kind === 'device' ? { ...fields, deviceId: caller.device.deviceId } : fields,
-    );
+    const deviceId = deviceInScope(caller, fields.deviceId, 'alerts');
+    // Absent, not undefined: proto3 JSON has no undefined.
+    const filter = filterOf(deviceId === undefined ? fields : { ...fields, deviceId });
 
     const raw = reply.raw;
     raw.writeHead(200, {

@@ -1,11 +1,11 @@
 import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
+import { status } from '@grpc/grpc-js';
+import { httpError, type HttpError } from './http-error.js';
 
 /** The raw HTTP/1.1 answer to a request Node could not parse: the API's error JSON, then close. */
-function rawAnswer(statusCode: number, reason: string, message: string): string {
-  // As the routes' own answers: a 405 is UNIMPLEMENTED (grpc-gateway's choice), the rest the caller's input.
-  const status = statusCode === 405 ? 'UNIMPLEMENTED' : 'INVALID_ARGUMENT';
-  const body = JSON.stringify({ error: { code: statusCode, status, reason, message } });
+function rawAnswer({ statusCode, body: error }: HttpError): string {
+  const body = JSON.stringify(error);
   return (
     `HTTP/1.1 ${statusCode} ${STATUS_CODES[statusCode] ?? ''}\r\n` +
     'content-type: application/json; charset=utf-8\r\n' +
@@ -27,12 +27,27 @@ export function answerClientError(error: Error & { code?: string }, socket: Dupl
   }
   socket.end(
     error.code === 'HPE_HEADER_OVERFLOW'
-      ? rawAnswer(431, 'HTTP.HEADERS_TOO_LARGE', 'the request headers are too large')
-      : rawAnswer(400, 'HTTP.MALFORMED_REQUEST', 'the request is not valid HTTP/1.1'),
+      ? rawAnswer(
+          httpError(
+            status.INVALID_ARGUMENT,
+            'HTTP.HEADERS_TOO_LARGE',
+            'the request headers are too large',
+            {},
+            431,
+          ),
+        )
+      : rawAnswer(
+          httpError(status.INVALID_ARGUMENT, 'HTTP.MALFORMED_REQUEST', 'the request is not valid HTTP/1.1'),
+        ),
   );
 }
 
 /** CONNECT is not a method the API takes; Node would close the connection without a word. */
 export function refuseConnect(socket: Duplex): void {
-  socket.end(rawAnswer(405, 'HTTP.METHOD_NOT_ALLOWED', 'CONNECT is not served here'));
+  // UNIMPLEMENTED, as the routes' own 405s (grpc-gateway's choice).
+  socket.end(
+    rawAnswer(
+      httpError(status.UNIMPLEMENTED, 'HTTP.METHOD_NOT_ALLOWED', 'CONNECT is not served here', {}, 405),
+    ),
+  );
 }

@@ -50,7 +50,8 @@ export class MethodNotAllowedError extends Error {
   }
 }
 
-function body(
+/** An error answer: its HTTP status from the gRPC code (or given), and the API's error JSON. */
+export function httpError(
   grpcCode: number,
   reason: string,
   message: string,
@@ -71,9 +72,9 @@ function frameworkError(error: {
 }): HttpError | undefined {
   switch (error.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return body(status.INVALID_ARGUMENT, 'HTTP.BODY_TOO_LARGE', 'request body is too large', {}, 413);
+      return httpError(status.INVALID_ARGUMENT, 'HTTP.BODY_TOO_LARGE', 'request body is too large', {}, 413);
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return body(
+      return httpError(
         status.INVALID_ARGUMENT,
         'HTTP.UNSUPPORTED_MEDIA_TYPE',
         'send JSON with Content-Type: application/json',
@@ -81,22 +82,27 @@ function frameworkError(error: {
         415,
       );
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-      return body(status.INVALID_ARGUMENT, 'HTTP.EMPTY_BODY', 'the JSON body is empty');
+      return httpError(status.INVALID_ARGUMENT, 'HTTP.EMPTY_BODY', 'the JSON body is empty');
     case 'FST_ERR_BAD_URL':
-      return body(status.INVALID_ARGUMENT, 'HTTP.BAD_URL', 'the URL is not valid (a malformed %-escape)');
+      return httpError(
+        status.INVALID_ARGUMENT,
+        'HTTP.BAD_URL',
+        'the URL is not valid (a malformed %-escape)',
+      );
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
-      return body(
+      return httpError(
         status.INVALID_ARGUMENT,
         'HTTP.BAD_CONTENT_LENGTH',
         'Content-Length does not match the body',
       );
     default:
       if (error instanceof SyntaxError || error.code === 'FST_ERR_CTP_INVALID_JSON_BODY') {
-        return body(status.INVALID_ARGUMENT, 'HTTP.MALFORMED_JSON', 'the body is not valid JSON');
+        return httpError(status.INVALID_ARGUMENT, 'HTTP.MALFORMED_JSON', 'the body is not valid JSON');
       }
-      if (error.statusCode === 404) return body(status.NOT_FOUND, 'HTTP.ROUTE_NOT_FOUND', 'no such route');
+      if (error.statusCode === 404)
+        return httpError(status.NOT_FOUND, 'HTTP.ROUTE_NOT_FOUND', 'no such route');
       if (typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500) {
-        return body(
+        return httpError(
           status.INVALID_ARGUMENT,
           'HTTP.BAD_REQUEST',
           error.message ?? 'bad request',
@@ -115,22 +121,22 @@ function frameworkError(error: {
  */
 export function toHttpError(error: unknown): HttpError {
   if (error instanceof BodyRefusedError) {
-    return body(status.INVALID_ARGUMENT, error.reason, error.message, {}, error.statusCode);
+    return httpError(status.INVALID_ARGUMENT, error.reason, error.message, {}, error.statusCode);
   }
   if (error instanceof MethodNotAllowedError) {
     return {
-      ...body(status.UNIMPLEMENTED, 'HTTP.METHOD_NOT_ALLOWED', error.message, {}, 405),
+      ...httpError(status.UNIMPLEMENTED, 'HTTP.METHOD_NOT_ALLOWED', error.message, {}, 405),
       allow: error.allow.join(', '),
     };
   }
   if (error instanceof ValidationError) {
-    return body(status.INVALID_ARGUMENT, error.code, error.message, {
+    return httpError(status.INVALID_ARGUMENT, error.code, error.message, {
       ...(error.metadata['service'] ? { service: error.metadata['service'] } : {}),
       details: [...error.violations],
     });
   }
   if (error instanceof DomainError) {
-    const mapped = body(
+    const mapped = httpError(
       toGrpcError(error).code,
       error.code,
       error.message,
@@ -143,11 +149,11 @@ export function toHttpError(error: unknown): HttpError {
   }
   if (error instanceof RelayedGrpcError) {
     const details = decodeStatusDetails(error.metadata);
-    return body(error.code, details?.errorInfo?.reason ?? grpcStatusName(error.code), error.details, {
+    return httpError(error.code, details?.errorInfo?.reason ?? grpcStatusName(error.code), error.details, {
       service: error.service,
       ...(details?.badRequest ? { details: details.badRequest.fieldViolations } : {}),
     });
   }
   const framework = typeof error === 'object' && error !== null ? frameworkError(error) : undefined;
-  return framework ?? body(status.INTERNAL, 'INTERNAL', 'internal error');
+  return framework ?? httpError(status.INTERNAL, 'INTERNAL', 'internal error');
 }

@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { PermissionDeniedError } from '@iot-mesh/platform';
 import type { FastifyRequest } from 'fastify';
 import type { MonoTypeOperatorFunction } from 'rxjs';
 import { clientAddress } from '../auth/client-address.js';
@@ -10,6 +11,18 @@ import { GATEWAY_CONFIG } from '../gateway.di-tokens.js';
 import { RateLimits } from '../rate-limit/rate-limits.js';
 
 export type Caller = { kind: 'operator'; name: string } | { kind: 'device'; device: DeviceIdentity };
+
+/**
+ * The device a caller's request is about: a device always itself (naming another is a 403), an
+ * operator whichever it asked for, or none.
+ */
+export function deviceInScope(caller: Caller, asked: string | undefined, what: string): string | undefined {
+  if (caller.kind === 'operator') return asked;
+  if (asked && asked !== caller.device.deviceId) {
+    throw new PermissionDeniedError('AUTH.FOREIGN_DEVICE', `a device may see only its own ${what}`);
+  }
+  return caller.device.deviceId;
+}
 
 const headerLookup =
   (request: FastifyRequest): HeaderLookup =>
