@@ -7,6 +7,7 @@ import {
   NOTIFICATION_OUTBOX,
   NOTIFICATION_SENDER,
 } from './alert-manager.di-tokens.js';
+import { AlertEventMetrics } from './alerts/alert-event-metrics.js';
 import { AlertEventFeed } from './alerts/alert-event-feed.js';
 import { AlertLocks } from './alerts/alert-locks.js';
 import { AlertWatchService } from './alerts/alert-watch.service.js';
@@ -44,6 +45,7 @@ export class AlertManagerModule {
         AlertsService,
         AlertWatchService,
         AlertEventFeed,
+        AlertEventMetrics,
         NotificationDispatcher,
         { provide: AlertLocks, useValue: new AlertLocks() },
         {

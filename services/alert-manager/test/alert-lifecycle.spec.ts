@@ -52,6 +52,18 @@ describe('alert lifecycle over gRPC: acknowledge, rule deletion, listing', () =>
     expect((await stack.evaluate([reading('d-2', 'doom-1', 60, 10)])).changedAlerts).toEqual([]);
   });
 
+  it('counts every alert event it commits by type, whatever wrote it', async () => {
+    const events = (type: string) => stack.metric('alert_manager_alert_events_total', `type="${type}"`);
+    const types = ['ALERT_EVENT_TYPE_FIRING', 'ALERT_EVENT_TYPE_ACKNOWLEDGED', 'ALERT_EVENT_TYPE_RESOLVED'];
+    const before = await Promise.all(types.map(events));
+    const rule = await stack.createRule(newRule('Counted', { scope: { deviceId: 'count-1' } }));
+    const [alert] = (await stack.evaluate([reading('c-1', 'count-1', 50, 0)])).changedAlerts;
+    await firstValueFrom(stack.api.acknowledgeAlert({ id: alert.id, acknowledgedBy: 'ops' }));
+    await firstValueFrom(stack.api.deleteRule({ id: rule.id }));
+    const after = await Promise.all(types.map(events));
+    expect(after.map((count, i) => count - (before[i] ?? 0))).toEqual([1, 1, 1]);
+  });
+
   it('lists alerts newest first with filters and page tokens', async () => {
     const rule = await stack.createRule(
       newRule('Many', {

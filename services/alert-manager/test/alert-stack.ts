@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { GrpcClient } from '@iot-mesh/platform';
-import type { ServiceProcess } from '@iot-mesh/platform/testing';
+import { scrapeMetricSum, type ServiceProcess } from '@iot-mesh/platform/testing';
 import type {
   Alert,
   AlertManagerClient,
@@ -53,6 +53,11 @@ export class AlertStack {
     await this.process?.stop();
     await Promise.all([this.stubs?.registry.stop(), this.stubs?.notifications.stop()]);
     rmSync(this.dataDir, { recursive: true, force: true });
+  }
+
+  /** The sum of one of the service's metrics over the label sets whose text contains `labelsPart`. */
+  metric(name: string, labelsPart = ''): Promise<number> {
+    return scrapeMetricSum(this.process!.adminUrl, name, labelsPart);
   }
 
   get api(): AlertManagerClient {

@@ -65,6 +65,30 @@ describe('EvaluateReadings over gRPC: alerts fire, notify and resolve', () => {
     expect(await stack.alertsOf(rule.id)).toHaveLength(1);
   });
 
+  it('evaluates readings of one time in the order they came, across calls and within one', async () => {
+    // A device whose clock ticks in seconds: r-10 comes after r-9, though "r-10" sorts first.
+    const rule = await stack.createRule(newRule('Coarse clock', { scope: { deviceId: 'tick-1' } }));
+    expect((await stack.evaluate([reading('r-9', 'tick-1', 20, 0)])).changedAlerts).toEqual([]);
+    const fired = await stack.evaluate([reading('r-10', 'tick-1', 75, 0)]);
+    expect(fired.changedAlerts.map((a) => [a.state, a.value])).toEqual([[AlertState.ALERT_STATE_FIRING, 75]]);
+    // A retry of either changes nothing.
+    expect((await stack.evaluate([reading('r-9', 'tick-1', 20, 0)])).changedAlerts).toEqual([]);
+
+    // One batch of one time: the breaching reading was sent last, so the alert ends firing.
+    const other = await stack.createRule(newRule('Coarse clock 2', { scope: { deviceId: 'tick-2' } }));
+    const batch = [
+      reading('s-8', 'tick-2', 20, 0),
+      reading('s-9', 'tick-2', 20, 0),
+      reading('s-10', 'tick-2', 75, 0),
+    ];
+    expect((await stack.evaluate(batch)).changedAlerts.map((a) => a.state)).toEqual([
+      AlertState.ALERT_STATE_FIRING,
+    ]);
+    expect((await stack.evaluate(batch)).changedAlerts).toEqual([]);
+    expect((await stack.alertsOf(rule.id)).map((a) => a.state)).toEqual([AlertState.ALERT_STATE_FIRING]);
+    expect((await stack.alertsOf(other.id)).map((a) => a.state)).toEqual([AlertState.ALERT_STATE_FIRING]);
+  });
+
   it('waits for_duration (by reading times) before firing; a short breach resolves without notice', async () => {
     const rule = await stack.createRule(
       newRule('Sustained heat', { scope: { deviceId: 'oven-1' }, forDuration: { seconds: 60, nanos: 0 } }),

@@ -118,6 +118,12 @@ describe('WatchAlerts over gRPC', () => {
       api().watchAlerts({ filter: { ...noFilter, state: 8 as AlertState }, resumeAfterSequence: 0 }),
     );
     expect([negative.code, badState.code]).toEqual([status.INVALID_ARGUMENT, status.INVALID_ARGUMENT]);
+    // A resume point past the newest event (a store reset since) is refused, not waited for in silence.
+    const ahead = await failure(api().watchAlerts({ filter: noFilter, resumeAfterSequence: 1_000_000 }));
+    expect([ahead.code, ahead.details]).toEqual([
+      status.OUT_OF_RANGE,
+      expect.stringMatching(/newest is \d+/),
+    ]);
   });
 
   it('ends open watch streams on SIGTERM and exits cleanly', async () => {

@@ -11,7 +11,7 @@ describe('ingestion config', () => {
       ingestStreamReadAhead: 8,
       forwardChunkSize: 1000,
       forwardLingerMs: 2,
-      timeLimits: { maxFutureSkewMs: 300_000, maxReadingAgeMs: 604_800_000 },
+      timeLimits: { maxFutureSkewMs: 300_000, maxReadingAgeMs: 172_800_000 },
       deviceCache: { ttlMs: 30_000, notFoundTtlMs: 5_000 },
     });
   });

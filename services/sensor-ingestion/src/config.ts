@@ -24,7 +24,9 @@ export const ingestionConfigSchema = z
     // consistent hashing in the mesh. 1 = no sharding (one processor, as locally).
     FORWARD_SHARDS: z.coerce.number().int().min(1).max(1_024).default(1),
     MAX_FUTURE_SKEW_MS: millis(5 * 60_000),
-    MAX_READING_AGE_MS: millis(7 * 24 * 3_600_000),
+    // The data processor keeps windows for WINDOW_RETENTION_HOURS (48): an older reading would be
+    // acknowledged and then counted in no window, so it is refused here instead. Keep the two equal.
+    MAX_READING_AGE_MS: millis(48 * 3_600_000),
     DEVICE_CACHE_TTL_MS: millis(30_000),
     // Unknown devices are remembered briefly only, so a device registered a moment later gets in soon.
     DEVICE_NOT_FOUND_TTL_MS: millis(5_000),

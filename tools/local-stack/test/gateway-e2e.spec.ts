@@ -287,6 +287,18 @@ describe('the edge gateway, end to end over REST and gRPC', () => {
       `/api/v1/aggregates?sensorType=SENSOR_TYPE_TEMPERATURE&window=WINDOW_ONE_MINUTE&startTime=${at(0)}`,
     );
     expect((await rest('GET', '/api/v1/devices?type=SENSOR_TYPE_TEMPERATURE&pageSize=1')).status).toBe(200);
+    // A query parameter a route does not take is refused, not ignored: a misspelt filter would list everything.
+    for (const path of [
+      '/api/v1/alerts?stat=ALERT_STATE_FIRING',
+      '/api/v1/devices?pageSize=1&sort=name',
+      `/api/v1/aggregates?sensorType=SENSOR_TYPE_TEMPERATURE&window=WINDOW_ONE_MINUTE&endTime=${at(0)}`,
+      '/api/v1/rules?sensor=SENSOR_TYPE_TEMPERATURE',
+    ]) {
+      expect({ path, error: await refused('GET', path) }).toMatchObject({
+        path,
+        error: { details: [{ field: 'query', reason: 'FIELD.UNKNOWN' }] },
+      });
+    }
     expect((await rest('GET', '/api/v1/device-registry/GetDevice?id=e2e-json-2')).status).toBe(404);
     // Nested fields by dotted path, as grpc-gateway reads a query string.
     const firing = await rest(
@@ -329,6 +341,10 @@ describe('the edge gateway, end to end over REST and gRPC', () => {
       Array(4).fill([400, 'REQUEST.INVALID']),
     );
 
+    const extraQuery = await refused('PATCH', '/api/v1/devices/e2e-json-3?updateMask=name&force=true', {
+      name: 'renamed',
+    });
+    expect(extraQuery.details?.[0]).toMatchObject({ field: 'query' });
     // A body of null is not an object: it changes nothing.
     const located = await rest('PATCH', '/api/v1/devices/e2e-json-3?updateMask=location', {
       body: { location: { site: 'plant-1' } },
@@ -440,7 +456,12 @@ describe('the edge gateway, end to end over REST and gRPC', () => {
     const refused = 'method="POST",route="/api/v1/readings",status_code="401"';
     const unrouted = 'method="GET",route="",status_code="404"';
     const deviceRead = 'method="GET",route="/api/v1/devices/:id",status_code="200"';
-    const before = await Promise.all([published, refused, unrouted, deviceRead].map(requests));
+    // A 405 is timed under the resource it named, not under the pass-through that matched the path.
+    const wrongMethod = 'method="POST",route="/api/v1/devices/:id",status_code="405"';
+    // An event stream ends when its client closes it, and is timed then.
+    const streamed = 'method="GET",route="/api/v1/alerts/stream",status_code="200"';
+    const labels = [published, refused, unrouted, deviceRead, wrongMethod, streamed];
+    const before = await Promise.all(labels.map(requests));
 
     for (const id of ['t1', 't2', 't3']) {
       expect(
@@ -453,9 +474,19 @@ describe('the edge gateway, end to end over REST and gRPC', () => {
     ).toBe(401);
     expect((await rest('GET', '/api/v1/nothing-here')).status).toBe(404);
     expect((await rest('GET', '/api/v1/devices/e2e-timed-1')).status).toBe(200);
+    expect((await rest('POST', '/api/v1/devices/e2e-timed-1', { body: {} })).status).toBe(405);
+    const stream = await openEventStream(
+      `http://127.0.0.1:${t.stack.services.find((s) => s.httpPort)!.httpPort}/api/v1/alerts/stream`,
+      OPERATOR_TOKEN,
+    );
+    expect(stream.status).toBe(200);
+    await stream.stop();
 
-    const after = await Promise.all([published, refused, unrouted, deviceRead].map(requests));
-    expect(after.map((count, index) => count - (before[index] ?? 0))).toEqual([3, 1, 1, 1]);
+    await eventually(async () => {
+      const after = await Promise.all(labels.map(requests));
+      expect(after.map((count, index) => count - (before[index] ?? 0))).toEqual([3, 1, 1, 1, 1, 1]);
+      return true;
+    }, 'every request counted under its route');
     // Labelled by the route's pattern: no series names the device.
     expect(await requests('e2e-timed-1')).toBe(0);
   });

@@ -6,6 +6,7 @@ export type DomainErrorKind =
   | 'not-found'
   | 'already-exists'
   | 'failed-precondition'
+  | 'out-of-range'
   | 'unauthenticated'
   | 'permission-denied'
   | 'resource-exhausted'

@@ -19,6 +19,7 @@ const STATUS_BY_KIND: Record<DomainErrorKind, GrpcStatus> = {
   'not-found': GrpcStatus.NOT_FOUND,
   'already-exists': GrpcStatus.ALREADY_EXISTS,
   'failed-precondition': GrpcStatus.FAILED_PRECONDITION,
+  'out-of-range': GrpcStatus.OUT_OF_RANGE,
   unauthenticated: GrpcStatus.UNAUTHENTICATED,
   'permission-denied': GrpcStatus.PERMISSION_DENIED,
   'resource-exhausted': GrpcStatus.RESOURCE_EXHAUSTED,

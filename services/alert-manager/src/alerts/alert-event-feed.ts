@@ -30,7 +30,7 @@ export class AlertEventFeed implements OnApplicationBootstrap, OnModuleDestroy {
     @Inject(PLATFORM_LOGGER) private readonly logger: Logger,
   ) {
     store.onCommit((notice) => {
-      if (notice.events) this.poke();
+      if (notice.eventTypes.length > 0) this.poke();
     });
   }
 

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { ValidationError } from '@iot-mesh/platform';
+import { OutOfRangeError, ValidationError } from '@iot-mesh/platform';
 import { filter as where, Observable } from 'rxjs';
 import { ALERT_STORE } from '../alert-manager.di-tokens.js';
 import type { AlertFilter, AlertStore } from '../infrastructure/alert-store.port.js';
@@ -68,6 +68,16 @@ export class AlertWatchService {
     send: (event: AlertEvent) => void,
     closed: () => boolean,
   ): Promise<void> {
+    // Every sequence a watcher was sent is at most the newest stored: a point past it comes from
+    // elsewhere (a store reset or restored since), and waiting for it would send nothing for ages.
+    const newest = await this.store.lastEventSequence();
+    if (lastSent() > newest) {
+      throw new OutOfRangeError(
+        'ALERT_EVENTS.RESUME_AHEAD',
+        `there is no event ${lastSent()}: the newest is ${newest}; resume from 0 or from an event this stream sent`,
+        { newest: String(newest) },
+      );
+    }
     for (;;) {
       if (closed()) return;
       const page = await this.store.listEvents(lastSent(), filter, REPLAY_PAGE);

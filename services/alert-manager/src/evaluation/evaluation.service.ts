@@ -1,13 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { METRICS_REGISTRY, ValidationError } from '@iot-mesh/platform';
+import { ValidationError } from '@iot-mesh/platform';
 import type { Reading } from '@iot-mesh/proto/iotmesh/telemetry/v1/reading';
-import { Counter, type Registry } from 'prom-client';
 import { ALERT_MANAGER_CONFIG, ALERT_STORE, CLOCK, DEVICE_TYPE_LOOKUP } from '../alert-manager.di-tokens.js';
 import { AlertLocks } from '../alerts/alert-locks.js';
 import { toChangeBatch } from '../alerts/change-batch.js';
 import { retryOnConflict } from '../alerts/retry-on-conflict.js';
-import { AlertEventType, type Alert } from '../alerts/domain/alert.js';
+import type { Alert } from '../alerts/domain/alert.js';
 import type { AlertManagerConfig } from '../config.js';
 import { ConcurrentChangeError, evaluationKey, type AlertStore } from '../infrastructure/alert-store.port.js';
 import type { StepContext } from '../alerts/domain/alert-state-machine.js';
@@ -28,24 +27,14 @@ import { evaluatedReading } from './reading.mapper.js';
 /** Runs readings through the rules that watch them and records what changed. */
 @Injectable()
 export class EvaluationService {
-  private readonly transitions: Counter<'type'>;
-
   constructor(
     @Inject(ALERT_STORE) private readonly store: AlertStore,
     @Inject(DEVICE_TYPE_LOOKUP) private readonly deviceTypes: DeviceTypeLookup,
     @Inject(ALERT_MANAGER_CONFIG) private readonly config: AlertManagerConfig,
     @Inject(CLOCK) private readonly now: () => number,
-    @Inject(METRICS_REGISTRY) registry: Registry,
     private readonly locks: AlertLocks,
     private readonly enabledRules: EnabledRulesCache,
-  ) {
-    this.transitions = new Counter({
-      name: 'alert_manager_alert_events_total',
-      help: 'Alert state changes recorded by evaluation, by event type',
-      labelNames: ['type'],
-      registers: [registry],
-    });
-  }
+  ) {}
 
   async evaluate(messages: readonly Reading[]): Promise<{ evaluatedCount: number; changed: Alert[] }> {
     const violations = readingsViolations(messages);
@@ -101,16 +90,11 @@ export class EvaluationService {
       const one = await Promise.all(groups.map((group) => this.evaluateGroup(group)));
       return one.flat();
     }
-    for (const { plan } of moving) this.count(plan.changes.events);
     return moving.flatMap(({ plan }) => plan.changedAlerts);
   }
 
   private stepContext(now: number): StepContext {
     return { now, newAlertId: () => `alert-${randomBytes(8).toString('hex')}` };
-  }
-
-  private count(events: readonly { type: AlertEventType }[]): void {
-    for (const event of events) this.transitions.inc({ type: AlertEventType[event.type] });
   }
 
   private async lookUpTypes(deviceIds: readonly string[]): Promise<DeviceTypes> {
@@ -150,7 +134,6 @@ export class EvaluationService {
       cursor: plan.cursor,
       changes,
     });
-    this.count(plan.changes.events);
     return plan.changedAlerts;
   }
 }

@@ -8,7 +8,7 @@ import {
   type CommitNotice,
   type EvaluationWrite,
 } from './alert-store.port.js';
-import { alertFromRow, alertToRow, eventToRow, outboxToRow, ruleFromRow } from './alert-rows.js';
+import { alertFromRow, alertToRow, cursorToRow, eventToRow, outboxToRow, ruleFromRow } from './alert-rows.js';
 import { sameTarget, type Rule } from '../rules/domain/rule.js';
 
 type Trx = Transaction<AlertDatabase>;
@@ -54,7 +54,7 @@ export class AlertChangeWriter {
   /** Compare-and-set of the evaluation cursor: whoever evaluated in between makes this a conflict. */
   async moveCursor(trx: Trx, write: EvaluationWrite): Promise<void> {
     const { ruleId, deviceId, cursor, expectedCursor } = write;
-    const values = { reading_time: cursor.readingTime, reading_id: cursor.readingId };
+    const values = cursorToRow(cursor);
     const result = expectedCursor
       ? await trx
           .updateTable('evaluation_cursors')
@@ -107,6 +107,6 @@ export class AlertChangeWriter {
         .onConflict((conflict) => conflict.column('idempotency_key').doNothing())
         .execute();
     }
-    return { events: batch.events.length > 0, outbox: batch.outbox.length > 0 };
+    return { eventTypes: batch.events.map((event) => event.type), outbox: batch.outbox.length > 0 };
   }
 }

@@ -4,6 +4,7 @@ import { isOpen } from '../alerts/domain/alert.js';
 import type { NewAlertEvent } from '../alerts/domain/alert-changes.js';
 import type { OutboxEntry, QueuedOutboxEntry, ChannelName } from '../notifications/domain/outbox-entry.js';
 import type { Rule, RuleScope } from '../rules/domain/rule.js';
+import type { EvaluationCursor } from '../evaluation/domain/evaluated-reading.js';
 import type { AlertDatabase } from './alert.schema.js';
 
 // Conversions between domain objects and table rows. bigint columns come back as numbers from
@@ -162,4 +163,21 @@ export const outboxFromRow = (row: OutboxRow): QueuedOutboxEntry => ({
   nextAttemptTime: Number(row.next_attempt_time),
   lastError: row.last_error,
   createTime: Number(row.create_time),
+});
+
+type CursorRow = Pick<
+  Selectable<AlertDatabase['evaluation_cursors']>,
+  'reading_time' | 'reading_id' | 'earlier_ids_at_time'
+>;
+
+export const cursorFromRow = (row: CursorRow): EvaluationCursor => ({
+  readingTime: Number(row.reading_time),
+  readingId: row.reading_id,
+  earlierIdsAtTime: JSON.parse(row.earlier_ids_at_time) as string[],
+});
+
+export const cursorToRow = (cursor: EvaluationCursor): CursorRow => ({
+  reading_time: cursor.readingTime,
+  reading_id: cursor.readingId,
+  earlier_ids_at_time: JSON.stringify(cursor.earlierIdsAtTime),
 });

@@ -1,6 +1,6 @@
 import type { SensorType } from '@iot-mesh/proto/iotmesh/telemetry/v1/reading';
 import type { AlertChanges } from '../alerts/domain/alert-changes.js';
-import type { Alert, AlertEvent, AlertState, StoredAlert } from '../alerts/domain/alert.js';
+import type { Alert, AlertEvent, AlertEventType, AlertState, StoredAlert } from '../alerts/domain/alert.js';
 import type { EvaluationCursor } from '../evaluation/domain/evaluated-reading.js';
 import type { OutboxEntry } from '../notifications/domain/outbox-entry.js';
 import type { Rule, Severity } from '../rules/domain/rule.js';
@@ -57,9 +57,10 @@ export class ConcurrentChangeError extends Error {
   }
 }
 
-/** What this process just committed, so the event feed and dispatcher look right away. */
+/** What this process just committed, so the event feed, the dispatcher and the metrics look right away. */
 export interface CommitNotice {
-  events: boolean;
+  /** The types of the alert events appended, in order. */
+  eventTypes: readonly AlertEventType[];
   outbox: boolean;
 }
 

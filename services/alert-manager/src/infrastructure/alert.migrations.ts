@@ -109,5 +109,14 @@ export function alertMigrations(dialect: SqlDialect): Record<string, Migration> 
           .execute();
       },
     },
+    '0002_cursor_ids_at_time': {
+      // Readings of one time are told apart by the ids evaluated at it, not by comparing ids.
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .alterTable('evaluation_cursors')
+          .addColumn('earlier_ids_at_time', 'text', (c) => c.notNull().defaultTo('[]'))
+          .execute();
+      },
+    },
   };
 }

@@ -47,6 +47,8 @@ export interface AlertDatabase {
     device_id: string;
     reading_time: number;
     reading_id: string;
+    /** JSON array of the ids evaluated at reading_time before reading_id. */
+    earlier_ids_at_time: string;
   };
   alert_events: {
     sequence: Generated<number>;

@@ -1,7 +1,7 @@
 import { chunked } from '@iot-mesh/storage';
 import type { Kysely } from 'kysely';
 import type { AlertDatabase } from './alert.schema.js';
-import { alertFromRow } from './alert-rows.js';
+import { alertFromRow, cursorFromRow } from './alert-rows.js';
 import { evaluationKey, type EvaluationState } from './alert-store.port.js';
 
 /**
@@ -29,13 +29,13 @@ export async function readEvaluationStates(
         (async () => {
           const rows = await db
             .selectFrom('evaluation_cursors')
-            .select(['device_id', 'reading_time', 'reading_id'])
+            .select(['device_id', 'reading_time', 'reading_id', 'earlier_ids_at_time'])
             .where('rule_id', '=', ruleId)
             .where('device_id', 'in', part)
             .execute();
           for (const row of rows) {
             const state = states.get(evaluationKey(ruleId, row.device_id));
-            if (state) state.cursor = { readingTime: Number(row.reading_time), readingId: row.reading_id };
+            if (state) state.cursor = cursorFromRow(row);
           }
         })(),
       );

@@ -58,13 +58,14 @@ describe.each(['sqlite', 'postgres'] as const)(
         ruleId: 'rule-a',
         deviceId: 'dev-1',
         expectedCursor: undefined,
-        cursor: { readingTime: 1_000, readingId: 'r1' },
+        cursor: { readingTime: 1_000, readingId: 'r1', earlierIdsAtTime: ['r0'] },
         changes: firing(a, null, { outbox: [outbox('alert:a-1:FIRING:email')] }),
       });
       await expect(store.findOpenAlert('rule-a', 'dev-1')).resolves.toEqual({ ...a, revision: 1 });
       await expect(store.findCursor('rule-a', 'dev-1')).resolves.toEqual({
         readingTime: 1_000,
         readingId: 'r1',
+        earlierIdsAtTime: ['r0'],
       });
       const events = await store.listEvents(0, {}, 10);
       expect(events).toEqual([
@@ -76,12 +77,12 @@ describe.each(['sqlite', 'postgres'] as const)(
         },
       ]);
       await expect(store.lastEventSequence()).resolves.toBe(events[0].sequence);
-      expect(commits.at(-1)).toEqual({ events: true, outbox: true });
+      expect(commits.at(-1)).toEqual({ eventTypes: [AlertEventType.ALERT_EVENT_TYPE_FIRING], outbox: true });
     });
 
     it('refuses a second open alert for the same rule and device, a stale cursor and a stale revision', async () => {
-      const cursor = { readingTime: 1_000, readingId: 'r1' };
-      const next = { readingTime: 2_000, readingId: 'r2' };
+      const cursor = { readingTime: 1_000, readingId: 'r1', earlierIdsAtTime: ['r0'] };
+      const next = { readingTime: 2_000, readingId: 'r2', earlierIdsAtTime: [] };
       const duplicate = store.applyEvaluation({
         ruleId: 'rule-a',
         deviceId: 'dev-1',
@@ -114,7 +115,7 @@ describe.each(['sqlite', 'postgres'] as const)(
         ruleId: 'rule-off',
         deviceId: 'dev-1',
         expectedCursor: undefined,
-        cursor: { readingTime: 1, readingId: 'r' },
+        cursor: { readingTime: 1, readingId: 'r', earlierIdsAtTime: [] },
         changes: firing(alert('a-off', { ruleId: 'rule-off' }), null),
       });
       await expect(write).rejects.toThrow(ConcurrentChangeError);
@@ -126,8 +127,8 @@ describe.each(['sqlite', 'postgres'] as const)(
       await store.applyEvaluation({
         ruleId: 'rule-a',
         deviceId: 'dev-1',
-        expectedCursor: { readingTime: 1_000, readingId: 'r1' },
-        cursor: { readingTime: 5_000, readingId: 'r5' },
+        expectedCursor: { readingTime: 1_000, readingId: 'r1', earlierIdsAtTime: [] },
+        cursor: { readingTime: 5_000, readingId: 'r5', earlierIdsAtTime: [] },
         changes: {
           writes: [
             { alert: resolved, expectedRevision: 1 },
@@ -172,7 +173,7 @@ describe.each(['sqlite', 'postgres'] as const)(
 
     it('reads many evaluation states at once and applies many evaluations all or nothing', async () => {
       await store.insertRule(rule('rule-batch', { scope: { kind: 'all_devices' } }));
-      const at = (t: number) => ({ readingTime: t, readingId: `r${t}` });
+      const at = (t: number) => ({ readingTime: t, readingId: `r${t}`, earlierIdsAtTime: [] });
       const open = alert('b-1', { ruleId: 'rule-batch', deviceId: 'dev-b1' });
       await store.applyEvaluations([
         {
@@ -231,7 +232,7 @@ describe.each(['sqlite', 'postgres'] as const)(
           rule: evaluated,
           deviceId: 'dev-7',
           expectedCursor: undefined,
-          cursor: { readingTime: 1, readingId: 'r' },
+          cursor: { readingTime: 1, readingId: 'r', earlierIdsAtTime: [] },
           changes: firing(alert('a-moved', { ruleId: 'rule-moved', deviceId: 'dev-7' }), null),
         },
       ]);

@@ -8,7 +8,7 @@ import { alertMigrations } from './alert.migrations.js';
 import type { AlertDatabase } from './alert.schema.js';
 import { AlertChangeWriter } from './alert-change.writer.js';
 import { listAlerts, listEvents } from './alert-list.queries.js';
-import { alertFromRow, ruleFromRow, ruleToRow } from './alert-rows.js';
+import { alertFromRow, cursorFromRow, ruleFromRow, ruleToRow } from './alert-rows.js';
 import { readEvaluationStates } from './evaluation-states.query.js';
 import { KyselyNotificationOutbox } from './kysely-notification.outbox.js';
 import {
@@ -25,7 +25,7 @@ import {
 } from './alert-store.port.js';
 
 type Trx = Transaction<AlertDatabase>;
-const NOTHING: CommitNotice = { events: false, outbox: false };
+const NOTHING: CommitNotice = { eventTypes: [], outbox: false };
 
 /** The alert store on SQLite (embedded default) or PostgreSQL, through Kysely. */
 export class KyselyAlertStore implements AlertStore {
@@ -96,11 +96,11 @@ export class KyselyAlertStore implements AlertStore {
   async findCursor(ruleId: string, deviceId: string): Promise<EvaluationCursor | undefined> {
     const row = await this.db
       .selectFrom('evaluation_cursors')
-      .select(['reading_time', 'reading_id'])
+      .select(['reading_time', 'reading_id', 'earlier_ids_at_time'])
       .where('rule_id', '=', ruleId)
       .where('device_id', '=', deviceId)
       .executeTakeFirst();
-    return row && { readingTime: Number(row.reading_time), readingId: row.reading_id };
+    return row && cursorFromRow(row);
   }
 
   async findOpenAlert(ruleId: string, deviceId: string): Promise<StoredAlert | undefined> {
@@ -194,7 +194,8 @@ export class KyselyAlertStore implements AlertStore {
   private async transact(work: (trx: Trx) => Promise<CommitNotice | undefined>): Promise<boolean> {
     const notice = await this.db.transaction().execute(work);
     if (notice === undefined) return false;
-    if (notice.events || notice.outbox) for (const listener of this.listeners) listener(notice);
+    if (notice.eventTypes.length > 0 || notice.outbox)
+      for (const listener of this.listeners) listener(notice);
     return true;
   }
 }

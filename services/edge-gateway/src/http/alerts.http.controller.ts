@@ -1,6 +1,7 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { Alert, AlertEvent, AlertFilter } from '@iot-mesh/proto/iotmesh/alert/v1/alert_manager';
 import { ValidationError } from '@iot-mesh/platform';
+import { RouteConfig } from '@nestjs/platform-fastify';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { AlertStreamService } from '../alerts/alert-stream.service.js';
@@ -11,14 +12,17 @@ import { toHttpError } from './http-error.js';
 import { parseInput } from './parse-body.js';
 import { messageFromJson, messageSchema } from './proto-json.js';
 import { deviceInScope, RequestAccess } from './request-access.js';
+import { CLIENT_ENDED_STREAM } from './request-metrics.js';
 import { acknowledgeSchema, pageQuerySchema } from './schemas.js';
 
-const filterQuery = z.object({
-  state: z.string().max(64).optional(),
-  severity: z.string().max(64).optional(),
-  deviceId: z.string().max(128).optional(),
-  ruleId: z.string().max(128).optional(),
-});
+const filterQuery = z
+  .object({
+    state: z.string().max(64).optional(),
+    severity: z.string().max(64).optional(),
+    deviceId: z.string().max(128).optional(),
+    ruleId: z.string().max(128).optional(),
+  })
+  .strict();
 const streamQuery = filterQuery.extend({
   resumeAfter: z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
 });
@@ -58,7 +62,11 @@ export class AlertsHttpController {
   @Get()
   async list(@Req() request: FastifyRequest, @Query() query: unknown) {
     await this.access.operator(request);
-    const { pageSize, pageToken, ...filter } = parseInput(pageQuerySchema.merge(filterQuery), query, 'query');
+    const { pageSize, pageToken, ...filter } = parseInput(
+      pageQuerySchema.extend(filterQuery.shape),
+      query,
+      'query',
+    );
     const response = await callDownstream(
       'alert-manager',
       this.downstream.alerts.listAlerts({
@@ -75,6 +83,7 @@ export class AlertsHttpController {
    * Last-Event-ID (or ?resumeAfter=) replays what it missed. A device sees only its own alerts.
    */
   @Get('stream')
+  @RouteConfig(CLIENT_ENDED_STREAM)
   async watch(
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,

@@ -85,7 +85,7 @@ export class DevicesHttpController {
   ) {
     await this.access.operator(request);
     const fields = parseInput(deviceFieldsSchema, body);
-    const { updateMask } = parseInput(updateMaskQuerySchema, query, 'updateMask');
+    const { updateMask } = parseInput(updateMaskQuerySchema, query, 'query');
     const device = { ...Device.fromJSON(fields), id };
     return Device.toJSON(
       (await callDownstream('device-registry', this.registry.updateDevice({ device, updateMask }))).device!,

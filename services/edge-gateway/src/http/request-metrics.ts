@@ -1,12 +1,28 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Histogram, type Registry } from 'prom-client';
+import { routeAt } from './route-methods.js';
+
+/** Route config (Nest's `@RouteConfig`) of a route whose answer is a stream the client ends, such as SSE. */
+export const CLIENT_ENDED_STREAM = { clientEndedStream: true } as const;
+
+const endedByClient = (request: FastifyRequest) =>
+  (request.routeOptions.config as { clientEndedStream?: boolean }).clientEndedStream === true;
+
+/**
+ * The route label: the pattern the request matched, with route "" for none. A 405 is labelled with the
+ * resource it named (`/api/v1/devices/:id`), not with the pass-through that matched any two segments.
+ */
+function routeLabel(request: FastifyRequest, statusCode: number): string {
+  const matched = request.routeOptions.url ?? '';
+  return statusCode === 405 ? (routeAt(request.url) ?? matched) : matched;
+}
 
 /**
  * The REST API's counterpart of grpc_server_handling_seconds: how long the gateway took over each
  * request, from its arrival to the end of the response (an SSE stream's whole life), by method, route
- * pattern and status code. Patterns rather than paths keep the series few; a request that matched no
- * route has route "". A request whose client left before the answer was sent is not counted (its span
- * says 499).
+ * pattern and status code. Patterns rather than paths keep the series few. A request whose client left
+ * before the answer was sent is not counted (its span says 499); a stream the client closed is, with the
+ * status it was sent with, as that is how such a stream ends.
  */
 export function measureRequests(fastify: FastifyInstance, registry: Registry): void {
   const duration = new Histogram({
@@ -16,13 +32,25 @@ export function measureRequests(fastify: FastifyInstance, registry: Registry): v
     buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     registers: [registry],
   });
-  fastify.addHook('onResponse', (request, reply, done) => {
+  const observe = (request: FastifyRequest, reply: FastifyReply) => {
     const labels = {
       method: request.method,
-      route: request.routeOptions.url ?? '',
+      route: routeLabel(request, reply.statusCode),
       status_code: String(reply.statusCode),
     };
     duration.observe(labels, reply.elapsedTime / 1000);
+  };
+  fastify.addHook('onRequest', (request, reply, done) => {
+    if (endedByClient(request)) {
+      // Fastify's onResponse waits for 'finish', which a stream the client closed never reaches.
+      reply.raw.once('close', () => {
+        if (reply.raw.headersSent && !reply.raw.writableFinished) observe(request, reply);
+      });
+    }
+    done();
+  });
+  fastify.addHook('onResponse', (request, reply, done) => {
+    observe(request, reply);
     done();
   });
 }

@@ -6,16 +6,31 @@ const PASS_THROUGH = '/api/v1/{service}/{method}';
 
 const patterns = ROUTES.filter((route) => route.path !== PASS_THROUGH).map((route) => ({
   method: route.method.toUpperCase(),
+  // The path in Fastify's form, as the routes are registered: `/api/v1/devices/:id`.
+  route: route.path.replace(/\{(\w+)\}/g, ':$1'),
+  parameters: route.path.split('{').length - 1,
   pattern: new RegExp(`^${route.path.replace(/\{\w+\}/g, '[^/]+')}/?$`),
 }));
+
+const servedAt = (url: string) => {
+  const path = url.split('?')[0] ?? '';
+  return patterns.filter(({ pattern }) => pattern.test(path));
+};
 
 /**
  * The HTTP methods the REST API takes at a path (`/api/v1/devices/d1` → GET, PATCH), from the routes
  * table the OpenAPI document is made of; none for a path it does not serve.
  */
 export function methodsAt(url: string): string[] {
-  const path = url.split('?')[0] ?? '';
-  return [...new Set(patterns.filter(({ pattern }) => pattern.test(path)).map(({ method }) => method))];
+  return [...new Set(servedAt(url).map(({ method }) => method))];
+}
+
+/**
+ * The route the REST API serves at a path, in Fastify's form; of several (`/alerts/stream` and
+ * `/alerts/:id`), the one with the fewest parameters, as the router would pick it.
+ */
+export function routeAt(url: string): string | undefined {
+  return servedAt(url).sort((a, b) => a.parameters - b.parameters)[0]?.route;
 }
 
 /** A 405 for a request to a path the API serves with other methods; undefined for a path it does not serve. */

@@ -73,7 +73,7 @@ export class RulesHttpController {
   ) {
     await this.access.operator(request);
     const rule = { ...ruleFromJson(parseInput(ruleFieldsSchema, body)), id };
-    const { updateMask } = parseInput(updateMaskQuerySchema, query, 'updateMask');
+    const { updateMask } = parseInput(updateMaskQuerySchema, query, 'query');
     return ruleToJson(
       (await callDownstream('alert-manager', this.downstream.alerts.updateRule({ rule, updateMask }))).rule,
     );

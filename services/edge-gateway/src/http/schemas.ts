@@ -92,17 +92,22 @@ export const ruleFieldsSchema = z
 
 export const acknowledgeSchema = z.object({ acknowledgedBy: shortText(200).optional() }).strict();
 
-export const pageQuerySchema = z.object({
-  pageSize: z.coerce.number().int().min(0).max(1000).optional(),
-  pageToken: z.string().max(2000).optional(),
-});
+// Query strings are strict too: a misspelt filter (`?stat=FIRING`) is a 400, not a list left unfiltered.
+export const pageQuerySchema = z
+  .object({
+    pageSize: z.coerce.number().int().min(0).max(1000).optional(),
+    pageToken: z.string().max(2000).optional(),
+  })
+  .strict();
 
 /** `updateMask=name,location` as in AIP-134; camelCase paths are accepted and turned into snake_case. */
-export const updateMaskQuerySchema = z.object({
-  updateMask: z
-    .string()
-    .min(1, 'list the fields to change')
-    .transform((mask) =>
-      mask.split(',').map((path) => path.trim().replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)),
-    ),
-});
+export const updateMaskQuerySchema = z
+  .object({
+    updateMask: z
+      .string()
+      .min(1, 'list the fields to change')
+      .transform((mask) =>
+        mask.split(',').map((path) => path.trim().replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)),
+      ),
+  })
+  .strict();

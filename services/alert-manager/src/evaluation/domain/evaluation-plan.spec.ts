@@ -1,7 +1,13 @@
 import { SensorType } from '@iot-mesh/proto/iotmesh/telemetry/v1/reading';
 import { AlertEventType, AlertState, type StoredAlert } from '../../alerts/domain/alert.js';
 import { Operator, Severity, type Rule } from '../../rules/domain/rule.js';
-import type { EvaluatedReading } from './evaluated-reading.js';
+import {
+  advance,
+  alreadyEvaluated,
+  MAX_IDS_AT_TIME,
+  type EvaluatedReading,
+  type EvaluationCursor,
+} from './evaluated-reading.js';
 import { planEvaluation } from './evaluation-plan.js';
 
 const rule: Rule = {
@@ -44,7 +50,7 @@ describe('evaluation plan', () => {
       context(),
     );
     expect(eventTypes(plan)).toEqual(['ALERT_EVENT_TYPE_FIRING', 'ALERT_EVENT_TYPE_RESOLVED']);
-    expect(plan.cursor).toEqual({ readingTime: 2, readingId: 'b' });
+    expect(plan.cursor).toEqual({ readingTime: 2, readingId: 'b', earlierIdsAtTime: [] });
     expect(plan.changes.notices.map((n) => n.transition)).toEqual(['FIRING', 'RESOLVED']);
     // One write per alert (its final state), new so without an expected revision.
     expect(plan.changes.writes).toEqual([
@@ -63,7 +69,7 @@ describe('evaluation plan', () => {
         rule,
         deviceId: 'dev-1',
         open: undefined,
-        cursor: { readingTime: 2, readingId: 'b' },
+        cursor: { readingTime: 2, readingId: 'b', earlierIdsAtTime: [] },
         readings: batch,
       },
       context(),
@@ -72,19 +78,52 @@ describe('evaluation plan', () => {
     expect(plan.changes).toEqual({ writes: [], events: [], notices: [] });
   });
 
-  it('orders equal times by reading id', () => {
-    const plan = planEvaluation(
+  it('evaluates readings of one time in the order they were sent, whatever their ids', () => {
+    // A device with a one-second clock: r-10 follows r-9, though "r-10" sorts before "r-9".
+    const later = planEvaluation(
       {
         rule,
         deviceId: 'dev-1',
         open: undefined,
-        cursor: { readingTime: 5, readingId: 'm' },
-        readings: [reading('a', 40, 5), reading('z', 40, 5)],
+        cursor: { readingTime: 5, readingId: 'r-9', earlierIdsAtTime: [] },
+        readings: [reading('r-10', 75, 5)],
       },
       context(),
     );
-    expect(plan.cursor).toEqual({ readingTime: 5, readingId: 'z' });
+    expect(eventTypes(later)).toEqual(['ALERT_EVENT_TYPE_FIRING']);
+    expect(later.cursor).toEqual({ readingTime: 5, readingId: 'r-10', earlierIdsAtTime: ['r-9'] });
+
+    const batch = [reading('s-8', 20, 5), reading('s-9', 20, 5), reading('s-10', 75, 5)];
+    const plan = planEvaluation(
+      { rule, deviceId: 'dev-1', open: undefined, cursor: undefined, readings: batch },
+      context(),
+    );
+    // The breaching reading was sent last, so the alert stays firing.
     expect(eventTypes(plan)).toEqual(['ALERT_EVENT_TYPE_FIRING']);
+    expect(plan.changedAlerts.map((a) => a.state)).toEqual([AlertState.ALERT_STATE_FIRING]);
+    expect(plan.cursor).toEqual({ readingTime: 5, readingId: 's-10', earlierIdsAtTime: ['s-8', 's-9'] });
+
+    // Retried, the same batch changes nothing.
+    const retry = planEvaluation(
+      { rule, deviceId: 'dev-1', open: undefined, cursor: plan.cursor, readings: batch },
+      context(),
+    );
+    expect(retry.cursor).toBeUndefined();
+  });
+
+  it('keeps the newest MAX_IDS_AT_TIME ids of one time', () => {
+    let cursor: EvaluationCursor | undefined;
+    for (let i = 0; i < MAX_IDS_AT_TIME + 5; i++) cursor = advance(cursor, reading(`r${i}`, 20, 7));
+    expect(1 + cursor!.earlierIdsAtTime.length).toBe(MAX_IDS_AT_TIME);
+    expect(alreadyEvaluated(reading(`r${MAX_IDS_AT_TIME + 4}`, 20, 7), cursor!)).toBe(true);
+    expect(alreadyEvaluated(reading('r5', 20, 7), cursor!)).toBe(true);
+    expect(alreadyEvaluated(reading('r4', 20, 7), cursor!)).toBe(false);
+    expect(alreadyEvaluated(reading('r0', 20, 6), cursor!)).toBe(true);
+    expect(advance(cursor, reading('n', 20, 8))).toEqual({
+      readingTime: 8,
+      readingId: 'n',
+      earlierIdsAtTime: [],
+    });
   });
 
   it('updates a stored alert guarded by its revision, and opens a successor after it', () => {
@@ -111,7 +150,7 @@ describe('evaluation plan', () => {
         rule,
         deviceId: 'dev-1',
         open,
-        cursor: { readingTime: 0, readingId: 'x' },
+        cursor: { readingTime: 0, readingId: 'x', earlierIdsAtTime: [] },
         readings: [reading('a', 36, 1), reading('b', 10, 2), reading('c', 50, 3)],
       },
       context(),

@@ -3,8 +3,9 @@ import { isOpen, type Alert, type StoredAlert } from '../../alerts/domain/alert.
 import { stepAlert, type StepContext } from '../../alerts/domain/alert-state-machine.js';
 import type { Rule } from '../../rules/domain/rule.js';
 import {
-  byTimeThenId,
-  compareToCursor,
+  advance,
+  alreadyEvaluated,
+  byTime,
   type EvaluatedReading,
   type EvaluationCursor,
 } from './evaluated-reading.js';
@@ -26,21 +27,21 @@ export interface EvaluationPlan {
 }
 
 /**
- * Runs the state machine over a rule and device's readings in time order. Readings at or
- * before the cursor were evaluated already (a retry) or arrived late, and are skipped, which
- * makes evaluation idempotent per reading.
+ * Runs the state machine over a rule and device's readings in time order, those of one time in the
+ * order they were sent. Readings the cursor has seen (a retry) or is past (they arrived late) are
+ * skipped, which makes evaluation idempotent per reading.
  */
 export function planEvaluation(input: EvaluationInput, context: StepContext): EvaluationPlan {
   const recorder = new AlertChangeRecorder(context.now, input.open ? [input.open] : []);
   let open: Alert | undefined = input.open;
   let cursor = input.cursor;
   let advanced = false;
-  for (const reading of [...input.readings].sort(byTimeThenId)) {
-    if (cursor && compareToCursor(reading, cursor) <= 0) continue;
+  for (const reading of [...input.readings].sort(byTime)) {
+    if (cursor && alreadyEvaluated(reading, cursor)) continue;
     const step = stepAlert(input.rule, input.deviceId, open, reading, context);
     recorder.record(step);
     if (step.kind !== 'idle') open = isOpen(step.alert.state) ? step.alert : undefined;
-    cursor = { readingTime: reading.time, readingId: reading.id };
+    cursor = advance(cursor, reading);
     advanced = true;
   }
   return {

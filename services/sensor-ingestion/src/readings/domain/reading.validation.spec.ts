@@ -81,6 +81,13 @@ describe('reading validation', () => {
     expect(zero.ok && Object.is(zero.reading.value, 0)).toBe(true);
   });
 
+  it('bounds custom values, so that no window sum overflows to Infinity', () => {
+    const custom = { sensorType: SensorType.SENSOR_TYPE_CUSTOM, customSensor: 'co2', unit: 'ppm' };
+    expect(normalised({ ...custom, value: -1e100 }).value).toBe(-1e100);
+    expect(reasons({ ...custom, value: 1e308 })).toEqual(['value:READING.OUT_OF_RANGE']);
+    expect(reasons({ ...custom, value: -1.1e100 })).toEqual(['value:READING.OUT_OF_RANGE']);
+  });
+
   it('normalises -0 to 0', () => {
     expect(Object.is(normalised({ value: -0 }).value, 0)).toBe(true);
     const custom = { sensorType: SensorType.SENSOR_TYPE_CUSTOM, customSensor: 'co2', unit: 'ppm' };

@@ -18,6 +18,9 @@ export interface TimeLimits {
 const READING_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 const MAX_DEVICE_ID_LENGTH = 128;
 const MAX_CUSTOM_SENSOR_LENGTH = 50;
+// Custom quantities have no range of their own, but a window sums its values: near 1e308 two readings
+// make the sum Infinity for good. Within ±1e100, no window of fewer than 1e200 readings can overflow.
+const MAX_CUSTOM_MAGNITUDE = 1e100;
 // eslint-disable-next-line no-control-regex -- rejecting control characters is the point
 const CONTROL = /[\u0000-\u001f\u007f]/;
 
@@ -109,15 +112,20 @@ function measurement(reading: Reading): { violations: FieldViolation[]; value: n
   }
   if (type === SensorType.SENSOR_TYPE_CUSTOM) {
     const tooLong = unit.length > MAX_CUSTOM_UNIT_LENGTH || CONTROL.test(unit);
-    const violations = tooLong
-      ? [
-          violation(
-            'unit',
-            'READING.UNIT_FORMAT',
-            `at most ${MAX_CUSTOM_UNIT_LENGTH} characters, no control characters`,
-          ),
-        ]
-      : [];
+    const violations = [
+      ...(tooLong
+        ? [
+            violation(
+              'unit',
+              'READING.UNIT_FORMAT',
+              `at most ${MAX_CUSTOM_UNIT_LENGTH} characters, no control characters`,
+            ),
+          ]
+        : []),
+      ...(Math.abs(value) > MAX_CUSTOM_MAGNITUDE
+        ? [violation('value', 'READING.OUT_OF_RANGE', `a custom value is within ±${MAX_CUSTOM_MAGNITUDE}`)]
+        : []),
+    ];
     return { violations, value: value === 0 ? 0 : value, unit };
   }
   if (!isStandardSensorType(type)) return { violations: [], value, unit }; // the enum check reports it
