@@ -75,6 +75,13 @@ describe('data processor over gRPC', () => {
     minutes.aggregates.forEach((a) => expectStatistics(a, valuesIn(a.startTime!.seconds * 1000, 60_000)));
   });
 
+  it('has neither counted nor evaluated a reading id sent again with other values', async () => {
+    const before = alerts.calls.length;
+    const reused = { ...HOUR_READINGS[0], value: HOUR_READINGS[0].value + 500 };
+    await expect(send([reused])).resolves.toMatchObject({ processedCount: 0, duplicateCount: 1 });
+    expect(alerts.calls.slice(before)).toEqual([]);
+  });
+
   it('does not count duplicates, but still has them evaluated', async () => {
     const before = alerts.calls.length;
     const again = [HOUR_READINGS[0], HOUR_READINGS[1], reading('b1-new', 'boiler-1', 1000, BASE)];

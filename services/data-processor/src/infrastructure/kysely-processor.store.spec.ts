@@ -1,3 +1,4 @@
+import { readingIdentity } from '@iot-mesh/platform';
 import { DATABASE_KINDS, freshStore } from '@iot-mesh/storage/testing';
 import { SensorType } from '@iot-mesh/proto/iotmesh/telemetry/v1/reading';
 import { QuantileSketch } from '../aggregates/domain/quantile-sketch.js';
@@ -68,6 +69,33 @@ describe.each(DATABASE_KINDS)('processor store contract on %s', (kind) => {
       ),
     );
     expect(third).toEqual([]);
+  });
+
+  it('keeps what each reading said when first seen', async () => {
+    await store.inTransaction((tx) =>
+      tx.recordNewReadings(
+        [
+          { deviceId: 'k', readingId: 'r1', content: 'said 1' },
+          { deviceId: 'k', readingId: 'r2' },
+        ],
+        T0,
+      ),
+    );
+    const again = [
+      { deviceId: 'k', readingId: 'r1', content: 'said 1 again' },
+      { deviceId: 'k', readingId: 'r2', content: 'said 2' },
+      { deviceId: 'k', readingId: 'r3', content: 'said 3' },
+    ];
+    const stored = await store.inTransaction(async (tx) => {
+      await tx.recordNewReadings(again, T0);
+      return tx.storedContents(again);
+    });
+    // The first content stays; a reading remembered without one has null; r3 is new in this transaction.
+    expect([...stored.entries()].sort()).toEqual([
+      [readingIdentity(again[0]), 'said 1'],
+      [readingIdentity(again[1]), null],
+      [readingIdentity(again[2]), 'said 3'],
+    ]);
   });
 
   it('reports the new reading ids of a call larger than one statement, with known ones in any part', async () => {

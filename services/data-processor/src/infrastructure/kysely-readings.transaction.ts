@@ -4,7 +4,7 @@ import { chunked } from '@iot-mesh/storage';
 import { sql, type Transaction } from 'kysely';
 import { windowId, type WindowKey } from '../aggregates/domain/window.js';
 import type { WindowAggregate } from '../aggregates/domain/window-aggregate.js';
-import type { ReadingRef, ReadingsTransaction } from './processor-store.port.js';
+import type { ReadingRef, ReadingsTransaction, SeenReading } from './processor-store.port.js';
 import type { ProcessorDatabase } from './processor.schema.js';
 import type { ProcessorStatements } from './processor.statements.js';
 import type { CachedSketch, WindowCache } from './window-cache.js';
@@ -41,13 +41,18 @@ export class KyselyReadingsTransaction implements ReadingsTransaction {
    * the rows cost a third of the insert. When some were known, the inserts are undone and made again,
    * returning the rows that were new.
    */
-  async recordNewReadings(readings: readonly ReadingRef[], seenAt: number): Promise<ReadingRef[]> {
+  async recordNewReadings(readings: readonly SeenReading[], seenAt: number): Promise<ReadingRef[]> {
     const unique = sortedBy(
       [...new Map(readings.map((r) => [readingIdentity(r), r])).values()],
       readingIdentity,
     );
-    const seenRows = (chunk: readonly ReadingRef[]) =>
-      chunk.map((r) => ({ device_id: r.deviceId, reading_id: r.readingId, seen_time: seenAt }));
+    const seenRows = (chunk: readonly SeenReading[]) =>
+      chunk.map((r) => ({
+        device_id: r.deviceId,
+        reading_id: r.readingId,
+        seen_time: seenAt,
+        content: r.content ?? null,
+      }));
     await sql`savepoint record_seen`.execute(this.trx);
     let insertedCount = 0;
     for (const chunk of chunked(unique)) {
@@ -71,6 +76,17 @@ export class KyselyReadingsTransaction implements ReadingsTransaction {
     }
     await sql`release savepoint record_seen`.execute(this.trx);
     return inserted;
+  }
+
+  async storedContents(readings: readonly ReadingRef[]): Promise<Map<string, string | null>> {
+    const contents = new Map<string, string | null>();
+    for (const chunk of chunked(readings)) {
+      const { rows } = await this.trx.executeQuery(this.statements.storedContents.query(chunk));
+      for (const row of rows) {
+        contents.set(readingIdentity({ deviceId: row.device_id, readingId: row.reading_id }), row.content);
+      }
+    }
+    return contents;
   }
 
   async lockWindows(keys: readonly WindowKey[]): Promise<Map<string, WindowAggregate>> {

@@ -47,5 +47,10 @@ export function processorMigrations(kind: StorageSettings['kind']): Record<strin
           .execute();
       },
     },
+    '0003_seen_reading_content': {
+      async up(db: Kysely<unknown>) {
+        await db.schema.alterTable('seen_readings').addColumn('content', 'text').execute();
+      },
+    },
   };
 }

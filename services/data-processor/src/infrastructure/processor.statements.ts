@@ -1,6 +1,7 @@
 import { SizedQueryCache } from '@iot-mesh/storage';
 import { sql, type Insertable, type Kysely } from 'kysely';
 import type { WindowKey } from '../aggregates/domain/window.js';
+import type { ReadingRef } from './processor-store.port.js';
 import type { ProcessorDatabase } from './processor.schema.js';
 
 type SeenRow = Insertable<ProcessorDatabase['seen_readings']>;
@@ -35,7 +36,7 @@ export function processorStatements(db: Kysely<ProcessorDatabase>, rowLocks: boo
       .insertInto('seen_readings')
       .values([...rows])
       .onConflict((conflict) => conflict.columns(['device_id', 'reading_id']).doNothing());
-  const seenValues = (row: SeenRow) => [row.device_id, row.reading_id, row.seen_time];
+  const seenValues = (row: SeenRow) => [row.device_id, row.reading_id, row.seen_time, row.content];
   return {
     /** Inserts the reading ids not seen before; the count of rows it inserted is the result. */
     recordSeen: new SizedQueryCache(insertSeen, seenValues),
@@ -43,6 +44,17 @@ export function processorStatements(db: Kysely<ProcessorDatabase>, rowLocks: boo
     recordSeenReturning: new SizedQueryCache(
       (rows: readonly SeenRow[]) => insertSeen(rows).returning(['device_id', 'reading_id']),
       seenValues,
+    ),
+    /** What these known readings said when first seen. */
+    storedContents: new SizedQueryCache(
+      (refs: readonly ReadingRef[]) =>
+        db
+          .selectFrom('seen_readings')
+          .select(['device_id', 'reading_id', 'content'])
+          .where(
+            sql<boolean>`(device_id, reading_id) in (values ${sql.join(refs.map((r) => sql`(cast(${r.deviceId} as text), cast(${r.readingId} as text))`))})`,
+          ),
+      (ref: ReadingRef) => [ref.deviceId, ref.readingId],
     ),
     /** The stored windows of these keys in key order; on PostgreSQL locked until the transaction ends. */
     selectWindows: new SizedQueryCache(

@@ -78,9 +78,26 @@ describe('ProcessReadingsService', () => {
     });
     expect(await hourWindow()).toMatchObject({ count: 3, min: 10, max: 30, sum: 60 });
     expect(evaluator.calls).toEqual([
-      ['r1', 'r2', 'r1'],
+      ['r1', 'r2'],
       ['r2', 'r3'],
     ]);
+  });
+
+  it('does not evaluate an id sent again with other values: that reading was not counted', async () => {
+    await service.process([reading('r1', 20, HOUR)]);
+    // The same id, another value and time: a duplicate, neither counted nor evaluated.
+    await expect(service.process([reading('r1', 99, HOUR + 60_000), reading('r2', 21)])).resolves.toEqual({
+      processedCount: 1,
+      duplicateCount: 1,
+      duplicateIndexes: [0],
+    });
+    // Sent again exactly as it was: a retry, evaluated again.
+    await service.process([reading('r1', 20, HOUR)]);
+    expect(evaluator.calls).toEqual([['r1'], ['r2'], ['r1']]);
+    // Nothing to evaluate, no call.
+    await service.process([reading('r1', 5, HOUR)]);
+    expect(evaluator.calls).toHaveLength(3);
+    expect(await hourWindow()).toMatchObject({ count: 2, max: 21 });
   });
 
   it('keeps readings counted when the alert manager fails, and a retry only re-evaluates them', async () => {

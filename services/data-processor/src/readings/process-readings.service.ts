@@ -18,6 +18,7 @@ import {
 import type { ProcessorConfig } from '../config.js';
 import type { ProcessorStore, ReadingRef } from '../infrastructure/processor-store.port.js';
 import { CLOCK, PROCESSOR_CONFIG, PROCESSOR_STORE, READINGS_EVALUATOR } from '../processor.di-tokens.js';
+import { readingContent } from './domain/reading-content.js';
 import { readingsViolations } from './domain/reading.validation.js';
 import type { ReadingsEvaluator } from './readings-evaluator.port.js';
 
@@ -35,28 +36,52 @@ const toAggregated = (reading: Reading): AggregatedReading => ({
   timestamp: millisFromTimestamp(reading.timestamp!),
 });
 
-/** The readings to count, and the positions of the others (known before, or repeated in the request). */
-function newAndRepeated(
-  readings: readonly Reading[],
-  fresh: readonly ReadingRef[],
-): { counted: AggregatedReading[]; duplicateIndexes: number[] } {
-  // As many new ids as readings: every reading is new and none repeats, the usual case.
-  if (fresh.length === readings.length) return { counted: readings.map(toAggregated), duplicateIndexes: [] };
-  const freshIds = new Set(fresh.map(readingIdentity));
-  // The first occurrence of a fresh id counts; a repeat within the same request is a duplicate.
-  const counted: AggregatedReading[] = [];
-  const duplicateIndexes: number[] = [];
-  readings.forEach((reading, index) => {
-    if (freshIds.delete(readingIdentity(reading))) counted.push(toAggregated(reading));
-    else duplicateIndexes.push(index);
-  });
-  return { counted, duplicateIndexes };
+interface Sorted {
+  /** The readings to count: the first of each id not known before. */
+  counted: AggregatedReading[];
+  /** Positions of the others (known before, or repeated in the request). */
+  duplicateIndexes: number[];
+  /** The readings to evaluate for alerts: those counted, and known ones sent again as they were. */
+  evaluated: Reading[];
 }
 
 /**
- * Counts each reading once, durably, then has all of them evaluated for alerts. The readings are
- * committed before the alert manager is called, so when that call fails the caller's retry finds
- * them as duplicates: they are evaluated again but never counted twice.
+ * Sorts a request's readings by what the store knew of them. A known reading sent again with the same
+ * content is a retry (its first evaluation may have failed), so it is evaluated again; one that reuses
+ * an id with other values was not counted, so it must not raise or resolve alerts either.
+ */
+function sortReadings(
+  readings: readonly Reading[],
+  fresh: readonly ReadingRef[],
+  stored: ReadonlyMap<string, string | null>,
+): Sorted {
+  // As many new ids as readings: every reading is new and none repeats, the usual case.
+  if (fresh.length === readings.length) {
+    return { counted: readings.map(toAggregated), duplicateIndexes: [], evaluated: [...readings] };
+  }
+  const freshIds = new Set(fresh.map(readingIdentity));
+  const sorted: Sorted = { counted: [], duplicateIndexes: [], evaluated: [] };
+  const evaluatedIds = new Set<string>();
+  readings.forEach((reading, index) => {
+    const identity = readingIdentity(reading);
+    // The first occurrence of a fresh id counts; a repeat within the same request is a duplicate.
+    const counted = freshIds.delete(identity);
+    if (counted) sorted.counted.push(toAggregated(reading));
+    else sorted.duplicateIndexes.push(index);
+    if (evaluatedIds.has(identity)) return;
+    const content = stored.get(identity);
+    if (counted || content === null || content === readingContent(reading)) {
+      evaluatedIds.add(identity);
+      sorted.evaluated.push(reading);
+    }
+  });
+  return sorted;
+}
+
+/**
+ * Counts each reading once, durably, then has them evaluated for alerts. The readings are committed
+ * before the alert manager is called, so when that call fails the caller's retry finds them as
+ * duplicates: they are evaluated again (being the same readings) but never counted twice.
  */
 @Injectable()
 export class ProcessReadingsService {
@@ -83,14 +108,14 @@ export class ProcessReadingsService {
     if (violations.length > 0) throw new ValidationError(violations, 'READINGS.INVALID');
     if (readings.length === 0) return { processedCount: 0, duplicateCount: 0, duplicateIndexes: [] };
 
-    const duplicateIndexes = await this.aggregateNew(readings);
+    const { duplicateIndexes, evaluated } = await this.aggregateNew(readings);
     const duplicateCount = duplicateIndexes.length;
     const processedCount = readings.length - duplicateCount;
     this.readingsTotal.inc({ result: 'processed' }, processedCount);
     this.readingsTotal.inc({ result: 'duplicate' }, duplicateCount);
 
     try {
-      await this.evaluator.evaluate(readings);
+      if (evaluated.length > 0) await this.evaluator.evaluate(evaluated);
     } catch (error) {
       this.logger.warn({ err: error, readings: readings.length }, 'alert manager did not take the readings');
       throw new UnavailableError(
@@ -103,22 +128,26 @@ export class ProcessReadingsService {
 
   /**
    * Records the readings and folds the new ones into their windows in one transaction; returns the
-   * positions of the duplicates.
+   * positions of the duplicates and the readings to evaluate.
    */
-  private aggregateNew(readings: readonly Reading[]): Promise<number[]> {
+  private aggregateNew(readings: readonly Reading[]): Promise<Omit<Sorted, 'counted'>> {
     const now = this.now();
     const keepAfter = now - this.config.retentionMs;
     return this.store.inTransaction(async (transaction) => {
-      const { counted, duplicateIndexes } = newAndRepeated(
-        readings,
-        await transaction.recordNewReadings(readings, now),
-      );
+      const seen = readings.map((r) => ({
+        deviceId: r.deviceId,
+        readingId: r.readingId,
+        content: readingContent(r),
+      }));
+      const fresh = await transaction.recordNewReadings(seen, now);
+      const known = fresh.length < readings.length ? await transaction.storedContents(readings) : new Map();
+      const { counted, duplicateIndexes, evaluated } = sortReadings(readings, fresh, known);
       const keys = windowsTouchedBy(counted, keepAfter);
       if (keys.length > 0) {
         const current = await transaction.lockWindows(keys);
         await transaction.saveWindows(foldReadings(keys, current, counted));
       }
-      return duplicateIndexes;
+      return { duplicateIndexes, evaluated };
     });
   }
 }
