@@ -232,6 +232,27 @@ describe('device registry over gRPC', () => {
     expect(otherDevice.code).toBe(status.NOT_FOUND);
   });
 
+  it('rotates a key once when asked to rotate it several times at once', async () => {
+    await firstValueFrom(
+      api().createDevice({ device: newDevice('Raced'), deviceId: 'raced-1', sendVerificationEmail: false }),
+    );
+    const issued = await firstValueFrom(api().issueDeviceKey({ deviceId: 'raced-1', description: '' }));
+    const rotate = () =>
+      firstValueFrom(api().rotateDeviceKey({ deviceId: 'raced-1', keyId: issued.key!.keyId }));
+
+    const results = await Promise.allSettled(Array.from({ length: 5 }, rotate));
+
+    expect(results.filter((r) => r.status === 'fulfilled').length).toBe(1);
+    for (const result of results) {
+      if (result.status === 'fulfilled') continue;
+      const error = result.reason as ServiceError;
+      expect(error.code).toBe(status.FAILED_PRECONDITION);
+      expect(decodeStatusDetails(error.metadata)?.errorInfo?.reason).toBe('DEVICE_KEY.REVOKED');
+    }
+    const listed = await firstValueFrom(api().listDeviceKeys({ deviceId: 'raced-1' }));
+    expect(listed.keys.filter((k) => k.state === KeyState.KEY_STATE_ACTIVE).length).toBe(1);
+  });
+
   it('decommissions: keys stop working, new keys and updates are refused', async () => {
     await firstValueFrom(
       api().createDevice({

@@ -103,11 +103,7 @@ export class DevicesService {
   async update(id: string, changes: DeviceFields, paths: readonly string[]): Promise<Device> {
     const fieldsToChange = requireUpdateMask(paths, UPDATABLE_PATHS);
     const current = await this.get(id);
-    if (current.status === DeviceStatus.DEVICE_STATUS_DECOMMISSIONED) {
-      throw new FailedPreconditionError('DEVICE.DECOMMISSIONED', `device ${id} is decommissioned`, {
-        device_id: id,
-      });
-    }
+    if (current.status === DeviceStatus.DEVICE_STATUS_DECOMMISSIONED) throw decommissionedError(id);
     const updated: Device = { ...current, updateTime: this.now() };
     const assign: Record<UpdatablePath, () => void> = {
       name: () => (updated.name = changes.name),
@@ -121,7 +117,8 @@ export class DevicesService {
     // The stored fields were valid, so whatever is wrong now came with the update.
     const violations = deviceFieldViolations(updated);
     if (violations.length > 0) throw new ValidationError(violations, 'DEVICE.INVALID');
-    await this.store.updateDevice(updated);
+    // Decommissioned since it was read: writing the fields read before would bring the device back.
+    if (!(await this.store.updateDevice(updated))) throw decommissionedError(id);
     return updated;
   }
 
@@ -134,3 +131,6 @@ export class DevicesService {
     return decommissioned;
   }
 }
+
+const decommissionedError = (id: string) =>
+  new FailedPreconditionError('DEVICE.DECOMMISSIONED', `device ${id} is decommissioned`, { device_id: id });

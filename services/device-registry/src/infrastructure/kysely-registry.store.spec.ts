@@ -66,7 +66,9 @@ describe.each(DATABASE_KINDS)('registry store contract on %s', (kind) => {
   });
 
   it('updates devices', async () => {
-    await store.updateDevice(device('a-1', { name: 'renamed', labels: {}, updateTime: 1_800_000_000_000 }));
+    await expect(
+      store.updateDevice(device('a-1', { name: 'renamed', labels: {}, updateTime: 1_800_000_000_000 })),
+    ).resolves.toBe(true);
     await expect(store.findDevice('a-1')).resolves.toMatchObject({
       name: 'renamed',
       labels: {},
@@ -74,24 +76,83 @@ describe.each(DATABASE_KINDS)('registry store contract on %s', (kind) => {
     });
   });
 
-  it('keeps keys, counts active ones, rotates and revokes', async () => {
-    await store.insertKey(key('k1', 'a-1'));
-    await store.insertKey(key('k2', 'a-1'));
+  it('keeps keys, counts active ones and revokes only active keys of the device', async () => {
+    const device = await store.changeDeviceKeys('a-1', async (keys) => {
+      await keys.insertKey(key('k1', 'a-1'));
+      await keys.insertKey(key('k2', 'a-1'));
+      return keys.device;
+    });
+    expect(device).toMatchObject({ id: 'a-1', name: 'renamed' });
     await expect(store.countActiveKeys('a-1')).resolves.toBe(2);
-    await store.rotateKey('k1', 5, key('k3', 'a-1'));
-    await store.revokeKey('k2', 6);
-    await store.touchKey('k3', 7);
+    const revoked = await store.changeDeviceKeys('a-1', async (keys) => [
+      await keys.revokeKey('k1', 5),
+      await keys.revokeKey('k1', 6),
+      await keys.revokeKey('missing', 6),
+      await keys.countActiveKeys(),
+    ]);
+    expect(revoked).toEqual([true, false, false, 1]);
+    await expect(store.changeDeviceKeys('b-1', (keys) => keys.revokeKey('k2', 6))).resolves.toBe(false);
+    await store.touchKey('k2', 7);
     const keys = await store.listKeys('a-1');
     expect(keys.map((k) => [k.keyId, k.state, k.revokeTime, k.lastUsedTime])).toEqual([
       ['k1', KeyState.KEY_STATE_REVOKED, 5, null],
-      ['k2', KeyState.KEY_STATE_REVOKED, 6, null],
-      ['k3', KeyState.KEY_STATE_ACTIVE, null, 7],
+      ['k2', KeyState.KEY_STATE_ACTIVE, null, 7],
     ]);
-    await expect(store.countActiveKeys('a-1')).resolves.toBe(1);
+    await expect(
+      store.changeDeviceKeys('missing', (keys) => Promise.resolve(keys.device)),
+    ).resolves.toBeUndefined();
+  });
+
+  it('writes nothing of a change of keys that throws', async () => {
+    const failed = store.changeDeviceKeys('a-1', async (keys) => {
+      await keys.revokeKey('k2', 8);
+      await keys.insertKey(key('k-undone', 'a-1'));
+      throw new Error('refused');
+    });
+    await expect(failed).rejects.toThrow('refused');
+    await expect(store.findKey('k2')).resolves.toMatchObject({ state: KeyState.KEY_STATE_ACTIVE });
+    await expect(store.findKey('k-undone')).resolves.toBeUndefined();
+  });
+
+  it('runs concurrent changes of one device one after another', async () => {
+    await store.insertDevice(device('c-1'));
+    // Each adds a key while fewer than three are active, holding what it counted while the others queue.
+    const addBelowThree = (keyId: string) =>
+      store.changeDeviceKeys('c-1', async (keys) => {
+        const active = await keys.countActiveKeys();
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        if (active < 3) await keys.insertKey(key(keyId, 'c-1'));
+      });
+    await Promise.all(['c1', 'c2', 'c3', 'c4', 'c5'].map(addBelowThree));
+    await expect(store.countActiveKeys('c-1')).resolves.toBe(3);
+  });
+
+  it('revokes a key added while the device is being decommissioned', async () => {
+    await store.insertDevice(device('c-2'));
+    let locked!: () => void;
+    const deviceHeld = new Promise<void>((resolve) => (locked = resolve));
+    const adding = store.changeDeviceKeys('c-2', async (keys) => {
+      locked();
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      await keys.insertKey(key('c-late', 'c-2'));
+    });
+    await deviceHeld;
+    await store.decommissionDevice(device('c-2', { status: DeviceStatus.DEVICE_STATUS_DECOMMISSIONED }), 9);
+    await adding;
+    await expect(store.findKey('c-late')).resolves.toMatchObject({ state: KeyState.KEY_STATE_REVOKED });
+  });
+
+  it('does not update a decommissioned device', async () => {
+    await store.insertDevice(device('c-3', { status: DeviceStatus.DEVICE_STATUS_DECOMMISSIONED }));
+    await expect(store.updateDevice(device('c-3'))).resolves.toBe(false);
+    await expect(store.findDevice('c-3')).resolves.toMatchObject({
+      status: DeviceStatus.DEVICE_STATUS_DECOMMISSIONED,
+    });
+    await expect(store.updateDevice(device('c-1', { name: 'renamed' }))).resolves.toBe(true);
   });
 
   it('decommissions a device and revokes its keys in one step', async () => {
-    await store.insertKey(key('k4', 'b-1'));
+    await store.changeDeviceKeys('b-1', (keys) => keys.insertKey(key('k4', 'b-1')));
     await store.decommissionDevice(device('b-1', { status: DeviceStatus.DEVICE_STATUS_DECOMMISSIONED }), 9);
     await expect(store.findDevice('b-1')).resolves.toMatchObject({
       status: DeviceStatus.DEVICE_STATUS_DECOMMISSIONED,

@@ -8,6 +8,16 @@ export interface DeviceFilter {
   status?: DeviceStatus;
 }
 
+/** What one change of a device's keys reads and writes, inside a transaction that holds the device. */
+export interface DeviceKeysTransaction {
+  /** The device as it is now; undefined when there is none. */
+  readonly device: Device | undefined;
+  countActiveKeys(): Promise<number>;
+  insertKey(key: DeviceKey): Promise<void>;
+  /** Revokes an active key of the device; false when the key is not one (revoked already, or unknown). */
+  revokeKey(keyId: string, at: number): Promise<boolean>;
+}
+
 /** Persistence of devices and their keys. */
 export interface RegistryStore {
   /** False when a device with the same id exists. */
@@ -15,17 +25,20 @@ export interface RegistryStore {
   findDevice(id: string): Promise<Device | undefined>;
   /** Devices ordered by id, after `afterId`, at most `limit`. */
   listDevices(filter: DeviceFilter, afterId: string | undefined, limit: number): Promise<Device[]>;
-  updateDevice(device: Device): Promise<void>;
+  /** False when the stored device is decommissioned (or gone): a decommissioned device stays so. */
+  updateDevice(device: Device): Promise<boolean>;
   /** Saves the decommissioned device and revokes all its active keys in one transaction. */
   decommissionDevice(device: Device, at: number): Promise<void>;
 
-  insertKey(key: DeviceKey): Promise<void>;
+  /**
+   * Runs `work` in one transaction that holds the device until it ends, so the changes of one device's
+   * keys and its decommissioning run one after another: what `work` reads still holds when it writes.
+   * Everything `work` wrote is committed, or nothing is (when it throws).
+   */
+  changeDeviceKeys<T>(deviceId: string, work: (transaction: DeviceKeysTransaction) => Promise<T>): Promise<T>;
   findKey(keyId: string): Promise<DeviceKey | undefined>;
   listKeys(deviceId: string): Promise<DeviceKey[]>;
   countActiveKeys(deviceId: string): Promise<number>;
-  revokeKey(keyId: string, at: number): Promise<void>;
-  /** Revokes `oldKeyId` and stores `replacement` in one transaction. */
-  rotateKey(oldKeyId: string, at: number, replacement: DeviceKey): Promise<void>;
   touchKey(keyId: string, at: number): Promise<void>;
   close(): Promise<void>;
 }

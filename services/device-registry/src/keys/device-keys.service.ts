@@ -7,7 +7,7 @@ import {
   ValidationError,
 } from '@iot-mesh/platform';
 import { DevicesService } from '../devices/devices.service.js';
-import { DeviceStatus } from '../devices/domain/device.js';
+import { DeviceStatus, type Device } from '../devices/domain/device.js';
 import { textViolations } from '../devices/domain/device.validation.js';
 import type { RegistryStore } from '../infrastructure/registry-store.port.js';
 import { CLOCK, DEVICE_REPOSITORY, REGISTRY_CONFIG } from '../registry.di-tokens.js';
@@ -41,33 +41,32 @@ export class DeviceKeysService {
   ) {}
 
   async issue(deviceId: string, description: string): Promise<IssuedKey> {
-    await this.requireUsableDevice(deviceId);
+    requireUsable(await this.devices.get(deviceId), deviceId);
     const problems = textViolations('description', description, 200, false);
     if (problems.length > 0) throw new ValidationError(problems);
-    if ((await this.store.countActiveKeys(deviceId)) >= MAX_ACTIVE_KEYS) {
-      throw new ResourceExhaustedError(
-        'DEVICE_KEY.LIMIT',
-        `a device has at most ${MAX_ACTIVE_KEYS} active keys; revoke one first`,
-      );
-    }
+    requireRoomForKey(await this.store.countActiveKeys(deviceId));
+    // Hashing is slow, so the checks above refuse early and are made again where the key is written.
     const issued = await this.newKey(deviceId, description);
-    await this.store.insertKey(issued.key);
+    await this.store.changeDeviceKeys(deviceId, async (keys) => {
+      requireUsable(keys.device, deviceId);
+      requireRoomForKey(await keys.countActiveKeys());
+      await keys.insertKey(issued.key);
+    });
     return issued;
   }
 
   async rotate(deviceId: string, keyId: string): Promise<IssuedKey & { revoked: DeviceKey }> {
-    await this.requireUsableDevice(deviceId);
+    requireUsable(await this.devices.get(deviceId), deviceId);
     const old = await this.requireKey(deviceId, keyId);
-    if (old.state !== KeyState.KEY_STATE_ACTIVE) {
-      throw new FailedPreconditionError(
-        'DEVICE_KEY.REVOKED',
-        `key ${keyId} is revoked and cannot be rotated`,
-        { key_id: keyId },
-      );
-    }
+    if (old.state !== KeyState.KEY_STATE_ACTIVE) throw keyRevoked(keyId);
     const issued = await this.newKey(deviceId, old.description);
     const now = this.now();
-    await this.store.rotateKey(keyId, now, issued.key);
+    await this.store.changeDeviceKeys(deviceId, async (keys) => {
+      requireUsable(keys.device, deviceId);
+      // Of concurrent rotations of one key, only the first finds it still active.
+      if (!(await keys.revokeKey(keyId, now))) throw keyRevoked(keyId);
+      await keys.insertKey(issued.key);
+    });
     return { ...issued, revoked: { ...old, state: KeyState.KEY_STATE_REVOKED, revokeTime: now } };
   }
 
@@ -75,7 +74,9 @@ export class DeviceKeysService {
     const key = await this.requireKey(deviceId, keyId);
     if (key.state === KeyState.KEY_STATE_REVOKED) return key;
     const now = this.now();
-    await this.store.revokeKey(keyId, now);
+    const revoked = await this.store.changeDeviceKeys(deviceId, (keys) => keys.revokeKey(keyId, now));
+    // Revoked meanwhile (rotated, revoked or decommissioned): the stored revocation is the answer.
+    if (!revoked) return this.requireKey(deviceId, keyId);
     return { ...key, state: KeyState.KEY_STATE_REVOKED, revokeTime: now };
   }
 
@@ -115,15 +116,6 @@ export class DeviceKeysService {
     return { key, apiKey: generated.plaintext };
   }
 
-  private async requireUsableDevice(deviceId: string): Promise<void> {
-    const device = await this.devices.get(deviceId);
-    if (device.status === DeviceStatus.DEVICE_STATUS_DECOMMISSIONED) {
-      throw new FailedPreconditionError('DEVICE.DECOMMISSIONED', `device ${deviceId} is decommissioned`, {
-        device_id: deviceId,
-      });
-    }
-  }
-
   private async requireKey(deviceId: string, keyId: string): Promise<DeviceKey> {
     if (keyId === '')
       throw new ValidationError([
@@ -138,3 +130,28 @@ export class DeviceKeysService {
     return key;
   }
 }
+
+/** Keys are issued and rotated only for a device that exists and is not decommissioned. */
+function requireUsable(device: Device | undefined, deviceId: string): void {
+  if (!device)
+    throw new NotFoundError('DEVICE.NOT_FOUND', `device ${deviceId} not found`, { device_id: deviceId });
+  if (device.status === DeviceStatus.DEVICE_STATUS_DECOMMISSIONED) {
+    throw new FailedPreconditionError('DEVICE.DECOMMISSIONED', `device ${deviceId} is decommissioned`, {
+      device_id: deviceId,
+    });
+  }
+}
+
+function requireRoomForKey(activeKeys: number): void {
+  if (activeKeys >= MAX_ACTIVE_KEYS) {
+    throw new ResourceExhaustedError(
+      'DEVICE_KEY.LIMIT',
+      `a device has at most ${MAX_ACTIVE_KEYS} active keys; revoke one first`,
+    );
+  }
+}
+
+const keyRevoked = (keyId: string) =>
+  new FailedPreconditionError('DEVICE_KEY.REVOKED', `key ${keyId} is revoked and cannot be rotated`, {
+    key_id: keyId,
+  });

@@ -1,0 +1,113 @@
+import { FailedPreconditionError, ResourceExhaustedError, type DomainError } from '@iot-mesh/platform';
+import { SensorType } from '@iot-mesh/proto/iotmesh/telemetry/v1/reading';
+import { DATABASE_KINDS, freshStore } from '@iot-mesh/storage/testing';
+import { pino } from 'pino';
+import { registryConfigSchema } from '../config.js';
+import { DevicesService } from '../devices/devices.service.js';
+import { DeviceStatus } from '../devices/domain/device.js';
+import { DisabledVerificationMailer } from '../infrastructure/disabled-verification.mailer.js';
+import { KyselyRegistryStore } from '../infrastructure/kysely-registry.store.js';
+import { DeviceKeysService } from './device-keys.service.js';
+import { KeyState, MAX_ACTIVE_KEYS } from './domain/device-key.js';
+
+/** The domain errors of the calls that failed; anything else fails the test. */
+function refusals(results: PromiseSettledResult<unknown>[]): DomainError[] {
+  return results.flatMap((result) => {
+    if (result.status === 'fulfilled') return [];
+    if (result.reason instanceof Error && 'kind' in result.reason) return [result.reason as DomainError];
+    throw result.reason;
+  });
+}
+
+const fulfilled = <T>(results: PromiseSettledResult<T>[]): T[] =>
+  results.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
+
+// The checks of a key change race its slow hashing; the write must re-check them, on either store.
+describe.each(DATABASE_KINDS)('device keys under concurrent changes on %s', (kind) => {
+  const opened = freshStore(kind, 'registry_key_races', (settings) => KyselyRegistryStore.open(settings));
+  let devices: DevicesService;
+  let keys: DeviceKeysService;
+  beforeAll(() => {
+    const store = opened();
+    // The production cost: hashing takes long enough for the checks of every call to run meanwhile.
+    const config = registryConfigSchema.parse({});
+    const clock = () => Date.now();
+    devices = new DevicesService(store, new DisabledVerificationMailer(), clock, pino({ level: 'silent' }));
+    keys = new DeviceKeysService(store, config, clock, devices);
+  });
+
+  const register = (id: string) =>
+    devices.create({
+      requestedId: id,
+      sendVerificationEmail: false,
+      fields: {
+        name: `Device ${id}`,
+        type: SensorType.SENSOR_TYPE_TEMPERATURE,
+        customType: '',
+        location: { site: 'plant-1', zone: '', latitude: 0, longitude: 0 },
+        ownerEmail: 'ops@example.com',
+        status: DeviceStatus.DEVICE_STATUS_ACTIVE,
+        labels: {},
+      },
+    });
+  const activeKeyIds = async (deviceId: string) =>
+    (await keys.list(deviceId)).filter((k) => k.state === KeyState.KEY_STATE_ACTIVE).map((k) => k.keyId);
+
+  it('lets exactly one of concurrent rotations of a key succeed', async () => {
+    await register('rotate-race');
+    const { key } = await keys.issue('rotate-race', 'field unit');
+
+    const results = await Promise.allSettled(
+      Array.from({ length: 5 }, () => keys.rotate('rotate-race', key.keyId)),
+    );
+
+    const rotated = fulfilled(results);
+    expect(rotated.length).toBe(1);
+    for (const refusal of refusals(results)) {
+      expect(refusal).toBeInstanceOf(FailedPreconditionError);
+      expect(refusal.code).toBe('DEVICE_KEY.REVOKED');
+    }
+    expect(await activeKeyIds('rotate-race')).toEqual([rotated[0].key.keyId]);
+  });
+
+  it('never lets concurrent issues pass the active-key limit', async () => {
+    await register('issue-race');
+    await keys.issue('issue-race', 'existing');
+
+    const results = await Promise.allSettled(
+      Array.from({ length: 15 }, (_, i) => keys.issue('issue-race', `parallel ${i}`)),
+    );
+
+    expect(fulfilled(results).length).toBe(MAX_ACTIVE_KEYS - 1);
+    for (const refusal of refusals(results)) {
+      expect(refusal).toBeInstanceOf(ResourceExhaustedError);
+      expect(refusal.code).toBe('DEVICE_KEY.LIMIT');
+    }
+    expect(await activeKeyIds('issue-race')).toHaveLength(MAX_ACTIVE_KEYS);
+  });
+
+  it('leaves no active key once a decommission racing issues and rotations has finished', async () => {
+    await register('retire-race');
+    const existing = await Promise.all([keys.issue('retire-race', 'a'), keys.issue('retire-race', 'b')]);
+
+    const issues = ['late 1', 'late 2', 'late 3'].map((d) => keys.issue('retire-race', d));
+    const rotations = existing.map(({ key }) => keys.rotate('retire-race', key.keyId));
+    const decommissioned = devices.decommission('retire-race');
+    const [issued, rotated] = await Promise.all([
+      Promise.allSettled(issues),
+      Promise.allSettled(rotations),
+      decommissioned,
+    ]);
+
+    for (const refusal of refusals(issued)) {
+      expect(refusal).toBeInstanceOf(FailedPreconditionError);
+      expect(refusal.code).toBe('DEVICE.DECOMMISSIONED');
+    }
+    for (const refusal of refusals(rotated)) {
+      expect(refusal).toBeInstanceOf(FailedPreconditionError);
+      // A rotation that read its key after the decommission revoked it is told that instead.
+      expect(['DEVICE.DECOMMISSIONED', 'DEVICE_KEY.REVOKED']).toContain(refusal.code);
+    }
+    expect(await activeKeyIds('retire-race')).toEqual([]);
+  });
+});
