@@ -51,8 +51,12 @@ export async function bootstrapGateway(config: GatewayConfig): Promise<void> {
   const adapter = new FastifyAdapter({
     bodyLimit: config.http.bodyLimit,
     trustProxy: config.trustForwardedFor,
-    // Long ids reach the handlers, which refuse them with a 400 (Fastify's own limit of 100 is a 414).
-    maxParamLength: 1000,
+    routerOptions: {
+      // Long ids reach the handlers, which refuse them with a 400 (Fastify's own limit of 100 is a 414).
+      maxParamLength: 1000,
+      // `/api/v1/alerts/` is `/api/v1/alerts`, not a 405 naming the method it was sent with.
+      ignoreTrailingSlash: true,
+    },
     clientErrorHandler: answerClientError,
     frameworkErrors: (error: Error, _request: unknown, reply: FastifyReply) =>
       sendHttpError(reply, toHttpError(error)),

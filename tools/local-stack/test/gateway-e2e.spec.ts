@@ -418,6 +418,10 @@ describe('the edge gateway, end to end over REST and gRPC', () => {
       status: 405,
       allow: 'GET, PATCH',
     });
+    // A trailing slash names the same resource: served, not a 405 naming the method that was used.
+    expect((await rest('GET', '/api/v1/devices/e2e-utf8/')).body).toMatchObject({ id: 'e2e-utf8' });
+    expect((await rest('GET', '/health/')).status).toBe(200);
+    expect(await send('PUT', '/api/v1/devices/')).toMatchObject({ status: 405, allow: 'POST, GET' });
     expect(await send('GET', '/api/v1/devices/%ff')).toMatchObject({ status: 400, reason: 'HTTP.BAD_URL' });
     expect((await rest('GET', `/api/v1/devices/${'d'.repeat(150)}`)).status).toBe(404);
 
@@ -1045,8 +1049,11 @@ describe('the edge gateway, end to end over REST and gRPC', () => {
         'HTTP.ROUTE_NOT_FOUND',
       ]);
     }
+    // With a trailing slash it is the same page (its files are named from the root).
     const slash = await fetch(`${base}/docs/`, { redirect: 'manual' });
-    expect([slash.status, slash.headers.get('location')]).toEqual([302, '/docs']);
+    expect([slash.status, slash.headers.get('content-type')]).toEqual([200, 'text/html; charset=utf-8']);
+    // Swagger UI's default would load a badge from validator.swagger.io, sending the document's address out.
+    expect(await (await fetch(`${base}/docs/docs.js`)).text()).toContain('validatorUrl: null');
   });
 
   it('reports each downstream in /status, and names an unavailable one in 503s', async () => {
