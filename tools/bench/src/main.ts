@@ -52,7 +52,8 @@ const loadRow = (name: string, r: LoadReport) =>
     pad(r.latencyMs.p50.toFixed(2), 8),
     pad(r.latencyMs.p95.toFixed(2), 8),
     pad(r.latencyMs.p99.toFixed(2), 8),
-    pad(r.failedCalls, 7),
+    // Calls without a clear answer (timeouts) are errors here too.
+    pad(r.failedCalls + r.unknownCalls, 7),
     ` offered ${r.offeredReadingsPerSecond.toFixed(0)}/s, shed ${r.shedReadings}`,
   ].join(' ');
 

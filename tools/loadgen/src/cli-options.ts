@@ -8,22 +8,28 @@ Registers a simulated fleet at the edge gateway, publishes readings at a fixed r
 
 Where to send
   --target HOST:PORT        the gateway's gRPC address (implies --protocol grpc)
-  --http URL                the gateway's HTTP base URL, e.g. http://127.0.0.1:8080 (always needed:
-                            devices are registered through the REST operator API)
+  --http URL                the gateway's HTTP base URL, e.g. http://127.0.0.1:8080, without a query
+                            or fragment (always needed: devices are registered through the REST
+                            operator API)
   --protocol grpc|rest      PublishReadings streams, or POST /api/v1/readings[/batch]
 
 What to send
   --devices N               simulated devices, each with its own stream or request sequence (default 10)
   --rate R                  readings per second, all devices together (default 100)
   --batch B                 readings per message (default 10); with rest, 1 uses the single-reading endpoint
-  --duration S              seconds of sending (default 10)
+  --duration S              seconds of sending (default 10); messages go out whole, so when R x S is
+                            not a multiple of B the last one overshoots the rate (the report warns)
   --warmup S                seconds of the same load sent first and left out of the report (default 0)
-  --out-of-range F          fraction 0..1 of readings well above normal (45..55 °C), to fire alerts (default 0)
+  --out-of-range F          fraction 0..1 of readings well above normal (45..55 °C): exactly floor(n x F)
+                            of each device's first n (default 0). They fire alerts only where an alert
+                            rule matches them; loadgen creates no rule
   --device-prefix P         device ids are P-00000, P-00001, ... (default loadgen)
   --operator-token T        registers the devices and issues their keys (default $OPERATOR_TOKEN)
 
 Limits
-  --timeout S               seconds one call may take (default 10)
+  --timeout S               seconds one call may take, registration included (default 10); a reading
+                            call without an answer by then counts as "unknown" (the gateway may have
+                            stored it), not failed; a key request is then not repeated
   --max-in-flight N         calls one device may have outstanding; beyond it readings are shed
                             and reported (default 32)
 
@@ -38,7 +44,10 @@ Output
   --json                    print the report as JSON
   -h, --help                this text
 
-Exit codes: 0 readings got through, 1 nothing got through or the run failed, 2 bad options.`;
+Exit codes: 0 readings were accepted; 1 nothing got through (none accepted, every call answered or
+failed) or the run failed; 2 bad options, or a Node older than 24; 3 none accepted, but some calls got
+no answer in time, so readings may have been stored. With --json, a run that fails or is refused
+prints {"error": {...}} on stdout.`;
 
 export const usage = () => USAGE;
 

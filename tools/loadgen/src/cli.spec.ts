@@ -1,11 +1,18 @@
-import { EXIT_NOTHING_THROUGH, EXIT_OK, EXIT_USAGE, runCli, type CliIo } from './cli.js';
+import {
+  EXIT_NOTHING_THROUGH,
+  EXIT_OK,
+  EXIT_OUTCOME_UNKNOWN,
+  EXIT_USAGE,
+  runCli,
+  type CliIo,
+} from './cli.js';
 import { parseLoadOptions } from './load-options.js';
 import type { LoadReport } from './report.js';
 
 const TOKEN = 'an-operator-token-long-enough';
 const ARGS = ['--target', '127.0.0.1:50051', '--http', 'http://127.0.0.1:8080', '--operator-token', TOKEN];
 
-const report = (accepted: number): LoadReport => ({
+const report = (accepted: number, unknown = 0): LoadReport => ({
   runId: 'run1',
   protocol: 'grpc',
   target: '127.0.0.1:50051',
@@ -25,12 +32,22 @@ const report = (accepted: number): LoadReport => ({
   rejected: 0,
   rejectionsByReason: {},
   outOfRangeSent: 0,
-  failedCalls: 10 - accepted,
-  failedReadings: 10 - accepted,
+  failedCalls: 10 - accepted - unknown,
+  failedReadings: 10 - accepted - unknown,
   errorsByCode:
-    accepted < 10
-      ? { UNAUTHENTICATED: { calls: 10 - accepted, readings: 10 - accepted, example: 'invalid API key' } }
+    accepted + unknown < 10
+      ? {
+          UNAUTHENTICATED: {
+            calls: 10 - accepted - unknown,
+            readings: 10 - accepted - unknown,
+            example: 'invalid API key',
+          },
+        }
       : {},
+  unknownCalls: unknown,
+  unknownReadings: unknown,
+  unknownByCode:
+    unknown > 0 ? { TIMEOUT: { calls: unknown, readings: unknown, example: 'aborted due to timeout' } } : {},
   latencyMs: { calls: accepted, p50: 1, p90: 1, p95: 1, p99: 1, max: 1, mean: 1 },
   schedulerMaxLagMs: 0,
   warnings: [],
@@ -63,12 +80,14 @@ describe('the command line', () => {
     expect(code).toBe(EXIT_OK);
     expect(out).toContain('Usage: node tools/loadgen/dist/main.js [options]');
     expect(out).toContain('--out-of-range F');
+    expect(out).toContain('loadgen creates no rule');
+    expect(out).toContain('3 none accepted, but some calls got\nno answer in time');
   });
 
   it('prints the report and exits 0 when readings got through', async () => {
     const { code, out } = await cli(ARGS);
     expect(code).toBe(EXIT_OK);
-    expect(out).toContain('outcome           accepted 10  duplicate 0  rejected 0  failed 0');
+    expect(out).toContain('outcome           accepted 10  duplicate 0  rejected 0  failed 0  unknown 0');
   });
 
   it('prints JSON with --json', async () => {
@@ -83,6 +102,13 @@ describe('the command line', () => {
     expect(out).toContain('UNAUTHENTICATED');
   });
 
+  it('exits 3, not 1, when nothing was accepted but calls timed out: those readings may have been stored', async () => {
+    const { code, out } = await cli(ARGS, () => report(0, 4));
+    expect(code).toBe(EXIT_OUTCOME_UNKNOWN);
+    expect(out).toContain('failed 6  unknown 4');
+    expect((await cli(ARGS, () => report(3, 4))).code).toBe(EXIT_OK);
+  });
+
   it('exits 1 with the reason when the run fails before sending', async () => {
     const { code, err } = await cli(ARGS, () => {
       throw new Error('registering device loadgen-00000 failed: HTTP 401');
@@ -90,6 +116,41 @@ describe('the command line', () => {
     expect(code).toBe(EXIT_NOTHING_THROUGH);
     expect(err).toBe('loadgen: registering device loadgen-00000 failed: HTTP 401');
   });
+
+  it('prints the failure as JSON on stdout too with --json, so a consumer always gets JSON', async () => {
+    const { code, out, err } = await cli([...ARGS, '--json'], () => {
+      throw new Error('registering device loadgen-00000 failed: HTTP 401');
+    });
+    expect(code).toBe(EXIT_NOTHING_THROUGH);
+    expect(JSON.parse(out)).toEqual({
+      error: { code: 'RUN_FAILED', message: 'registering device loadgen-00000 failed: HTTP 401' },
+    });
+    expect(err).toBe('loadgen: registering device loadgen-00000 failed: HTTP 401');
+
+    const refused = await cli([...ARGS, '--json', '--batch', '0']);
+    expect(refused.code).toBe(EXIT_USAGE);
+    expect(JSON.parse(refused.out)).toEqual({
+      error: { code: 'BAD_OPTIONS', message: 'bad options', problems: ['--batch: batch must be at least 1'] },
+    });
+    const malformed = await cli([...ARGS, '--json', '--rate', 'lots']);
+    expect(malformed.code).toBe(EXIT_USAGE);
+    expect(JSON.parse(malformed.out)).toEqual({
+      error: { code: 'USAGE', message: '--rate needs a number, not "lots"' },
+    });
+  });
+
+  it.each(['http://127.0.0.1:8080?a=b', 'http://127.0.0.1:8080/#frag', 'http://127.0.0.1:8080/?'])(
+    'exits 2 naming --http for a base URL with a query or fragment: %s',
+    async (url) => {
+      const { code, err } = await cli(['--http', url, '--operator-token', TOKEN]);
+      expect(code).toBe(EXIT_USAGE);
+      expect(err.split('\n')).toEqual([
+        'loadgen: bad options',
+        '--http: HTTP base URL must not have a query (?) or fragment (#)',
+        'Run with --help for the options.',
+      ]);
+    },
+  );
 
   it('exits 2 with a clear message for malformed input', async () => {
     const { code, err } = await cli([...ARGS, '--rate', 'lots']);

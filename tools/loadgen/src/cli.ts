@@ -1,6 +1,6 @@
 import { describeOptionsError, parseCliArgs, usage, UsageError } from './cli-options.js';
 import { LoadOptionsError } from './load-options.js';
-import { somethingGotThrough, type LoadReport } from './report.js';
+import { runVerdict, type LoadReport, type RunVerdict } from './report.js';
 import { formatReport, formatReportJson } from './report-format.js';
 import { runLoad } from './run-load.js';
 
@@ -17,16 +17,38 @@ export interface CliIo {
 export const EXIT_OK = 0;
 export const EXIT_NOTHING_THROUGH = 1;
 export const EXIT_USAGE = 2;
+/** No reading was accepted, but some calls got no answer in time: readings may have been stored. */
+export const EXIT_OUTCOME_UNKNOWN = 3;
+
+const EXIT_FOR: Readonly<Record<RunVerdict, number>> = {
+  accepted: EXIT_OK,
+  unknown: EXIT_OUTCOME_UNKNOWN,
+  'nothing-through': EXIT_NOTHING_THROUGH,
+};
+
+/** With --json, stdout carries JSON whatever happens: the report, or what stopped the run. */
+interface JsonError {
+  error: { code: 'USAGE' | 'BAD_OPTIONS' | 'RUN_FAILED'; message: string; problems?: string[] };
+}
 
 /** The whole CLI: returns the exit code instead of exiting, so it can be tested in-process. */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  const fail = (exitCode: number, text: string, json: boolean, error: JsonError['error']) => {
+    io.err(text);
+    if (json) io.out(JSON.stringify({ error } satisfies JsonError, null, 2));
+    return exitCode;
+  };
   let request;
   try {
     request = parseCliArgs(argv, io.env);
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
-    io.err(`loadgen: ${error.message}\nRun with --help for the options.`);
-    return EXIT_USAGE;
+    return fail(
+      EXIT_USAGE,
+      `loadgen: ${error.message}\nRun with --help for the options.`,
+      argv.includes('--json'),
+      { code: 'USAGE', message: error.message },
+    );
   }
   if (request === 'help') {
     io.out(usage());
@@ -42,12 +64,17 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     });
   } catch (error) {
     if (error instanceof LoadOptionsError) {
-      io.err(`loadgen: bad options\n${describeOptionsError(error)}\nRun with --help for the options.`);
-      return EXIT_USAGE;
+      const problems = describeOptionsError(error);
+      return fail(
+        EXIT_USAGE,
+        `loadgen: bad options\n${problems}\nRun with --help for the options.`,
+        request.json,
+        { code: 'BAD_OPTIONS', message: 'bad options', problems: problems.split('\n') },
+      );
     }
-    io.err(`loadgen: ${(error as Error).message}`);
-    return EXIT_NOTHING_THROUGH;
+    const message = (error as Error).message;
+    return fail(EXIT_NOTHING_THROUGH, `loadgen: ${message}`, request.json, { code: 'RUN_FAILED', message });
   }
   io.out(request.json ? formatReportJson(report) : formatReport(report));
-  return somethingGotThrough(report) ? EXIT_OK : EXIT_NOTHING_THROUGH;
+  return EXIT_FOR[runVerdict(report)];
 }

@@ -37,7 +37,8 @@ export function grpcCode(error: unknown): { code: string; message: string } {
 /**
  * One PublishReadings stream per device, opened on first use and reopened after it fails. The
  * gateway answers a stream's batches in order, so a batch that waits past the timeout holds up
- * every later one: the stream is cancelled and all of them fail as DEADLINE_EXCEEDED.
+ * every later one: the stream is cancelled and all of them end as DEADLINE_EXCEEDED, an unknown
+ * outcome rather than a failure, since the gateway may have stored them before the cancel.
  */
 export class GrpcDeviceStream implements DeviceSender {
   private stream: OpenStream | undefined;
@@ -116,14 +117,17 @@ export class GrpcDeviceStream implements DeviceSender {
     this.checkDrained();
   }
 
-  /** The stream is gone (failed, timed out or ended): every batch still waiting on it failed. */
+  /** The stream is gone (failed, timed out or ended): every batch still waiting on it is done for. */
   private reset(code: string, message: string): void {
     const stream = this.stream;
     this.stream = undefined;
     stream?.subscription?.unsubscribe();
+    // A deadline (ours, or a proxy's) leaves open what became of the batches; any other status is
+    // the gateway's word that it did not ack them.
+    const record = code === 'DEADLINE_EXCEEDED' ? 'unknown' : 'failed';
     for (const [id, entry] of [...this.pending]) {
       this.settle(id, entry);
-      this.recorder.failed(entry.batch, code, message);
+      this.recorder[record](entry.batch, code, message);
     }
     this.checkDrained();
   }

@@ -78,6 +78,23 @@ export function fetchFailureCode(error: unknown): 'TIMEOUT' | 'NETWORK_ERROR' {
   return (error as { name?: unknown } | undefined)?.name === 'TimeoutError' ? 'TIMEOUT' : 'NETWORK_ERROR';
 }
 
+// Failures while connecting (or resolving the name): the request was never written, so the server
+// cannot have acted on it. A timeout or a dropped connection may come after the server did.
+const NEVER_SENT = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'UND_ERR_CONNECT_TIMEOUT',
+]);
+
+/** Whether a request failure certainly happened before the request reached the server. */
+export function requestNeverSent(error: unknown): boolean {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  return typeof code === 'string' && NEVER_SENT.has(code);
+}
+
 /** The root cause of a request failure (a bare "fetch failed" would say nothing). */
 export function fetchFailureMessage(error: unknown): string {
   const { message, cause } = (error ?? {}) as { message?: unknown; cause?: { message?: unknown } };

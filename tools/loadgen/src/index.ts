@@ -9,7 +9,8 @@ export {
 export type { LoadReport, LatencySummary } from './report.js';
 export type { ErrorTally } from './recorder.js';
 export { formatReport, formatReportJson } from './report-format.js';
-export { fleetDeviceIds, KEY_DESCRIPTION } from './fleet.js';
+export { fleetDeviceIds } from './fleet.js';
+export { KEY_DESCRIPTION, isLoadgenKey } from './run-keys.js';
 export { BEYOND_NORMAL_CELSIUS, NORMAL_CELSIUS } from './readings.js';
 export { runCli } from './cli.js';
 export { runPacer, type PacerStats } from './pacer.js';

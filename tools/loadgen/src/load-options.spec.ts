@@ -174,6 +174,16 @@ describe('option validation', () => {
       '--http: HTTP base URL must be an http:// or https:// URL',
     ],
     [
+      'an HTTP base URL with a query (API paths are appended to it)',
+      { ...valid, httpBaseUrl: 'http://127.0.0.1:8080?a=b' },
+      '--http: HTTP base URL must not have a query (?) or fragment (#)',
+    ],
+    [
+      'an HTTP base URL with a fragment',
+      { ...valid, httpBaseUrl: 'http://127.0.0.1:8080/#frag' },
+      '--http: HTTP base URL must not have a query (?) or fragment (#)',
+    ],
+    [
       'an unknown protocol',
       { ...valid, protocol: 'mqtt' as 'grpc' },
       '--protocol: protocol must be grpc or rest',

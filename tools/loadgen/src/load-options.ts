@@ -54,6 +54,8 @@ export const loadOptionsSchema = z
     /** The gateway's HTTP base URL; always needed, because devices are registered over REST. */
     httpBaseUrl: z
       .url({ protocol: /^https?$/, error: 'HTTP base URL must be an http:// or https:// URL' })
+      // API paths are appended to it: a query or fragment would end up in front of them.
+      .refine((url) => !/[?#]/.test(url), 'HTTP base URL must not have a query (?) or fragment (#)')
       .transform((url) => url.replace(/\/+$/, ''))
       .optional(),
     devices: wholeNumber('devices', 1, MAX_DEVICES).default(10),

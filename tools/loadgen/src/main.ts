@@ -1,21 +1,14 @@
 // `node tools/loadgen/dist/main.js --help`: the load generator's command line.
-import { runCli } from './cli.js';
+// Nothing is imported before the Node version is checked: on an older Node, the HTTP client
+// (undici) throws while loading, and a stack trace with exit 1 would read as "nothing got through".
+const NEEDED_NODE_MAJOR = 24;
 
-// The first Ctrl+C (or SIGTERM from Jenkins) ends the schedule and still prints the report of what
-// was sent; a second one gives up at once.
-const stop = new AbortController();
-const onSignal = () => {
-  if (stop.signal.aborted) process.exit(130);
-  stop.abort();
-};
-process.on('SIGINT', onSignal);
-process.on('SIGTERM', onSignal);
-
-process.exitCode = await runCli(process.argv.slice(2), {
-  out: (text) => console.log(text),
-  err: (text) => console.error(text),
-  env: process.env,
-  signal: stop.signal,
-});
-process.off('SIGINT', onSignal);
-process.off('SIGTERM', onSignal);
+if (Number(process.versions.node.split('.')[0]) < NEEDED_NODE_MAJOR) {
+  const message = `needs Node ${NEEDED_NODE_MAJOR} or later (this is Node ${process.versions.node})`;
+  console.error(`loadgen: ${message}`);
+  if (process.argv.includes('--json'))
+    console.log(JSON.stringify({ error: { code: 'NODE_VERSION', message } }));
+  process.exitCode = 2; // as for bad options: the command cannot run as given
+} else {
+  await import('./cli-process.js');
+}

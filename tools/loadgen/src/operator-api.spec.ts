@@ -66,6 +66,33 @@ describe('the operator API client', () => {
     expect(stub.requests).toHaveLength(3);
   });
 
+  it('asks for a key only once when the answer does not come in time: the gateway may have issued it', async () => {
+    const api = operatorApi(stub.url, TOKEN, 100);
+    answer = () => ({ status: 201, body: { key: { keyId: 'k1' }, apiKey: 'imk_late' }, delayMs: 1_000 });
+    const error = await api.issueKey('lg-00000', 'd').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(OperatorCallError);
+    expect(error).toMatchObject({ status: 0, reason: 'TIMEOUT', outcomeUnknown: true });
+    expect((error as Error).message).toMatch(
+      /^POST \/api\/v1\/devices\/lg-00000\/keys: .*timeout.*not retried/,
+    );
+    expect(stub.requests).toHaveLength(1);
+  });
+
+  it('does not ask for a key again after a 503 either (a downstream timeout answers 503 too)', async () => {
+    const api = operatorApi(stub.url, TOKEN, 5_000);
+    answer = () => refusal(503, 'DOWNSTREAM.UNAVAILABLE');
+    await expect(api.issueKey('lg-00000', 'd')).rejects.toMatchObject({ status: 503, outcomeUnknown: true });
+    expect(stub.requests).toHaveLength(1);
+  });
+
+  it('repeats calls that are safe to repeat when their answer is late', async () => {
+    const api = operatorApi(stub.url, TOKEN, 100);
+    let calls = 0;
+    answer = () => ({ status: 200, body: { keys: [] }, delayMs: calls++ === 0 ? 1_000 : 0 });
+    expect(await api.listKeys('lg-00000')).toEqual([]);
+    expect(stub.requests.map((r) => r.method)).toEqual(['GET', 'GET']);
+  });
+
   it('does not retry refusals that waiting cannot fix, and keeps their reason', async () => {
     const api = operatorApi(stub.url, TOKEN, 5_000);
     answer = () => refusal(429, 'DEVICE_KEY.LIMIT');

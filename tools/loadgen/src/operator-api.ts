@@ -1,9 +1,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
   describeBody,
+  fetchFailureCode,
   fetchFailureMessage,
   gatewayErrorOf,
   requestJson,
+  requestNeverSent,
   type JsonResponse,
 } from './http-json.js';
 
@@ -28,13 +30,16 @@ export interface OperatorApi {
   revokeKey(deviceId: string, keyId: string): Promise<void>;
 }
 
-/** A refused operator call, with the gateway's stable reason code. */
+/** A refused or unanswered operator call, with the gateway's stable reason code. */
 export class OperatorCallError extends Error {
   override readonly name = 'OperatorCallError';
   constructor(
+    /** The HTTP status; 0 when no answer came (reason TIMEOUT or NETWORK_ERROR). */
     readonly status: number,
     readonly reason: string,
     message: string,
+    /** Whether the gateway may have carried the call out all the same (no answer, or a 5xx). */
+    readonly outcomeUnknown = false,
   ) {
     super(message);
   }
@@ -45,30 +50,48 @@ const RETRY_CAP_MS = 5_000;
 
 /**
  * Whether a refusal is worth another try: the gateway's rate limit (a big fleet registers faster
- * than the per-client limit allows) and unavailable downstreams. A device's key limit is a 429
- * too, but waiting does not lift it.
+ * than the per-client limit allows; refused before anything is done) and, for calls that are safe
+ * to repeat, unavailable downstreams: the gateway answers 503 for a downstream that timed out too,
+ * which may have done the work. A device's key limit is a 429 too, but waiting does not lift it.
  */
-function retryable(response: JsonResponse): boolean {
-  if (response.status === 503) return true;
+function retryable(response: JsonResponse, idempotent: boolean): boolean {
+  if (response.status === 503) return idempotent;
   return response.status === 429 && gatewayErrorOf(response.body)?.reason === 'RATE_LIMIT.EXCEEDED';
 }
 
 export function operatorApi(baseUrl: string, token: string, timeoutMs: number): OperatorApi {
   const headers = { authorization: `Bearer ${token}` };
-  const call = async (method: string, path: string, body?: unknown): Promise<JsonResponse> => {
+  /**
+   * One operator call with retries. A call that is not `idempotent` (each one creates something) is
+   * repeated only when the earlier attempt certainly did nothing: never after a timeout or a
+   * dropped connection, as every repeat could leave one more thing behind on the server.
+   */
+  const call = async (
+    method: string,
+    path: string,
+    { body, idempotent }: { body?: unknown; idempotent: boolean },
+  ): Promise<JsonResponse> => {
     for (let attempt = 1; ; attempt++) {
       const backoffMs = Math.min(RETRY_CAP_MS, 100 * 2 ** attempt);
       let response: JsonResponse;
       try {
         response = await requestJson(baseUrl + path, { method, headers, body, timeoutMs });
       } catch (error) {
-        if (attempt >= ATTEMPTS) {
-          throw new OperatorCallError(0, 'NETWORK_ERROR', `${method} ${path}: ${fetchFailureMessage(error)}`);
+        const neverSent = requestNeverSent(error);
+        if (attempt >= ATTEMPTS || !(idempotent || neverSent)) {
+          const notRetried =
+            neverSent || attempt >= ATTEMPTS ? '' : ' (not retried: the gateway may have done it)';
+          throw new OperatorCallError(
+            0,
+            fetchFailureCode(error),
+            `${method} ${path}: ${fetchFailureMessage(error)}${notRetried}`,
+            !neverSent,
+          );
         }
         await sleep(backoffMs);
         continue;
       }
-      if (!retryable(response) || attempt >= ATTEMPTS) return response;
+      if (!retryable(response, idempotent) || attempt >= ATTEMPTS) return response;
       await sleep(response.retryAfterSeconds !== undefined ? response.retryAfterSeconds * 1000 : backoffMs);
     }
   };
@@ -77,6 +100,7 @@ export function operatorApi(baseUrl: string, token: string, timeoutMs: number): 
       response.status,
       gatewayErrorOf(response.body)?.reason ?? `HTTP ${response.status}`,
       `${method} ${path} answered HTTP ${response.status}: ${describeBody(response.body)}`,
+      response.status >= 500,
     );
   const device = (id: string) => `/api/v1/devices/${encodeURIComponent(id)}`;
 
@@ -90,21 +114,23 @@ export function operatorApi(baseUrl: string, token: string, timeoutMs: number): 
         status: 'DEVICE_STATUS_ACTIVE',
         labels: { 'created-by': 'loadgen' },
       };
-      const response = await call('POST', '/api/v1/devices', body);
+      // Safe to repeat: a repeat that finds the device made answers ALREADY_EXISTS, which is success.
+      const response = await call('POST', '/api/v1/devices', { body, idempotent: true });
       if (response.status === 201) return 'created';
       if (response.status === 409) return 'exists';
       throw refused('POST', '/api/v1/devices', response);
     },
     async issueKey(deviceId, description) {
       const path = `${device(deviceId)}/keys`;
-      const response = await call('POST', path, { description });
+      // Every call issues another active key: never repeated when it may have been carried out.
+      const response = await call('POST', path, { body: { description }, idempotent: false });
       const issued = response.body as { apiKey?: string; key?: { keyId?: string } } | undefined;
       if (response.status !== 201 || !issued?.apiKey) throw refused('POST', path, response);
       return { apiKey: issued.apiKey, keyId: issued.key?.keyId ?? '' };
     },
     async listKeys(deviceId) {
       const path = `${device(deviceId)}/keys`;
-      const response = await call('GET', path);
+      const response = await call('GET', path, { idempotent: true });
       if (response.status !== 200) throw refused('GET', path, response);
       const keys = (response.body as { keys?: Partial<KeySummary>[] } | undefined)?.keys ?? [];
       return keys.map((k) => ({
@@ -116,7 +142,8 @@ export function operatorApi(baseUrl: string, token: string, timeoutMs: number): 
     },
     async revokeKey(deviceId, keyId) {
       const path = `${device(deviceId)}/keys/${encodeURIComponent(keyId)}/revoke`;
-      const response = await call('POST', path);
+      // Revoking a revoked key answers 200 again.
+      const response = await call('POST', path, { idempotent: true });
       if (response.status !== 200) throw refused('POST', path, response);
     },
   };

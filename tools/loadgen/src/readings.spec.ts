@@ -21,6 +21,19 @@ describe('simulated readings', () => {
     expect(count(3, 1 / 3)).toBe(1);
   });
 
+  it('counts floor(n x fraction) for the fraction as written, where floating point falls just short', () => {
+    const count = (n: number, fraction: number) =>
+      Array.from({ length: n }, (_, i) => isOutOfRange(i, fraction)).filter(Boolean).length;
+    expect(100 * 0.29).toBeLessThan(29); // 28.999999999999996
+    expect(count(100, 0.29)).toBe(29);
+    // Every fraction with two decimals, against the count in whole numbers: floor(n * k / 100).
+    for (let k = 0; k <= 100; k++) {
+      const fraction = Number((k / 100).toFixed(2));
+      for (const n of [1, 7, 50, 100, 1_000])
+        expect([k, n, count(n, fraction)]).toEqual([k, n, Math.floor((n * k) / 100)]);
+    }
+  });
+
   it('keeps normal values in the normal band and the others beyond it, inside what ingestion accepts', () => {
     for (let i = 0; i < 200; i++) {
       const normal = temperatureFor(i, false);

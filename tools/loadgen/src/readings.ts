@@ -30,7 +30,17 @@ export function newRunId(now = Date.now()): string {
  * random) gives every device exactly floor(n * fraction) of them, so short runs are predictable.
  */
 export function isOutOfRange(sequence: number, fraction: number): boolean {
-  return Math.floor((sequence + 1) * fraction) > Math.floor(sequence * fraction);
+  return outOfRangeAmong(sequence + 1, fraction) > outOfRangeAmong(sequence, fraction);
+}
+
+/**
+ * floor(n * fraction) for the fraction as written in decimals: in binary floating point the product
+ * can land just below the whole number it equals (100 * 0.29 = 28.999999999999996). Raising it by a
+ * few units in the last place puts it back; only fractions written with some 15 significant digits
+ * could be tipped over a whole number that they do not reach.
+ */
+function outOfRangeAmong(n: number, fraction: number): number {
+  return Math.floor(n * fraction * (1 + 4 * Number.EPSILON));
 }
 
 /** A value that wanders over the band without randomness (repeatable runs). */

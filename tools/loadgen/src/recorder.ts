@@ -18,7 +18,10 @@ export interface ErrorTally {
 /** Longest latency kept exactly (10 min, the largest timeout); longer ones count as this. */
 const HIGHEST_MICROS = 600_000_000;
 
-/** Counts every reading of a run exactly once: shed, or sent and then answered or failed. */
+/**
+ * Counts every reading of a run exactly once: shed, or sent and then answered, failed, or left
+ * with an unknown outcome (no answer in time: the gateway may have stored it all the same).
+ */
 export class LoadRecorder {
   offeredReadings = 0;
   shedReadings = 0;
@@ -30,8 +33,12 @@ export class LoadRecorder {
   rejected = 0;
   failedCalls = 0;
   failedReadings = 0;
+  unknownCalls = 0;
+  unknownReadings = 0;
   readonly rejectionsByReason = new Map<string, number>();
   readonly errorsByCode = new Map<string, ErrorTally>();
+  /** Calls without an answer, by how they ended ("TIMEOUT", "DEADLINE_EXCEEDED", ...). */
+  readonly unknownByCode = new Map<string, ErrorTally>();
   /** Per answered call, in microseconds, from its scheduled send time. */
   readonly latency: Histogram = build({
     lowestDiscernibleValue: 1,
@@ -67,13 +74,27 @@ export class LoadRecorder {
     this.latency.recordValue(Math.min(HIGHEST_MICROS, Math.max(1, micros)));
   }
 
-  /** The call failed as a whole (`code`: a gRPC status name, "HTTP 429", "TIMEOUT", ...). */
+  /** The call failed as a whole (`code`: a gRPC status name, "HTTP 429", "NETWORK_ERROR", ...). */
   failed(batch: OutgoingBatch, code: string, message: string): void {
     this.failedCalls++;
     this.failedReadings += batch.readings.length;
-    const tally = this.errorsByCode.get(code) ?? { calls: 0, readings: 0, example: message };
-    tally.calls++;
-    tally.readings += batch.readings.length;
-    this.errorsByCode.set(code, tally);
+    count(this.errorsByCode, batch, code, message);
   }
+
+  /**
+   * The call got no answer that says what happened (it timed out, or the connection dropped after
+   * it was sent): the gateway may have stored its readings, so they are neither failed nor accepted.
+   */
+  unknown(batch: OutgoingBatch, code: string, message: string): void {
+    this.unknownCalls++;
+    this.unknownReadings += batch.readings.length;
+    count(this.unknownByCode, batch, code, message);
+  }
+}
+
+function count(tallies: Map<string, ErrorTally>, batch: OutgoingBatch, code: string, message: string) {
+  const tally = tallies.get(code) ?? { calls: 0, readings: 0, example: message };
+  tally.calls++;
+  tally.readings += batch.readings.length;
+  tallies.set(code, tally);
 }

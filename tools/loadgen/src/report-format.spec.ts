@@ -1,7 +1,7 @@
 import type { PacerStats } from './pacer.js';
 import type { OutgoingBatch } from './readings.js';
 import { LoadRecorder } from './recorder.js';
-import { buildReport, somethingGotThrough, type ReportContext } from './report.js';
+import { buildReport, runVerdict, type ReportContext } from './report.js';
 import { formatReport, formatReportJson } from './report-format.js';
 
 const batch = (size: number, scheduledAt: number, outOfRange = 0): OutgoingBatch => ({
@@ -111,7 +111,7 @@ describe('the run report', () => {
       recorder,
       context({ pacing: { ...pacing, aborted: true }, notes: ['key k1 of d1 was not revoked'] }),
     );
-    expect(somethingGotThrough(report)).toBe(false);
+    expect(runVerdict(report)).toBe('nothing-through');
     expect(report.latencyMs).toEqual({ calls: 0, p50: 0, p90: 0, p95: 0, p99: 0, max: 0, mean: 0 });
     expect(report.warnings).toEqual([
       'stopped early; rates are over the time actually run',
@@ -128,11 +128,13 @@ describe('report formatting', () => {
       'duration          2.00 s sending, 2.50 s with the last answers',
       'readings/s        target 30.0  offered 30.0  achieved 12.8',
       'readings          offered 60  sent 50  shed 10  (3 beyond normal)',
-      'outcome           accepted 32  duplicate 5  rejected 3  failed 10',
-      'calls             sent 5  answered 4  failed 1',
+      'outcome           accepted 32  duplicate 5  rejected 3  failed 10  unknown 0',
+      'calls             sent 5  answered 4  failed 1  unknown 0',
       'latency ms        p50 2.000  p90 40.000  p95 40.000  p99 40.000  max 40.000  (per answered call, from its scheduled send)',
       'errors by code',
       '  RESOURCE_EXHAUSTED  1 calls, 10 readings  (rate limit for this device exceeded)',
+      'unknown outcome by code (no answer in time: may have been stored)',
+      '  none',
       'rejections by reason',
       '  READING.OUT_OF_RANGE       2',
       '  READING.TIMESTAMP_TOO_OLD  1',
@@ -148,11 +150,102 @@ describe('report formatting', () => {
     recorder.sent(batch(10, 0));
     recorder.answered(batch(10, 0), { accepted: 10, duplicates: 0, rejections: [] });
     const text = formatReport(
-      buildReport(recorder, context({ pacing: { ...pacing, windowMs: 1_000 }, elapsedMs: 1_000 })),
+      buildReport(
+        recorder,
+        context({ targetReadingsPerSecond: 10, pacing: { ...pacing, windowMs: 1_000 }, elapsedMs: 1_000 }),
+      ),
     );
-    expect(text).toContain('errors by code\n  none\nrejections by reason\n  none');
+    expect(text).toContain(
+      'errors by code\n  none\nunknown outcome by code (no answer in time: may have been stored)\n  none\nrejections by reason\n  none',
+    );
     expect(text).not.toContain('warnings');
   });
+
+  it('prints calls without an answer in time as of unknown outcome, in the text as in the JSON', () => {
+    const recorder = recordedRun();
+    recorder.sent(batch(10, 500));
+    recorder.unknown(batch(10, 500), 'TIMEOUT', 'The operation was aborted due to timeout');
+    const report = buildReport(recorder, context());
+    expect(report).toMatchObject({
+      sentReadings: 60,
+      failedReadings: 10,
+      failedCalls: 1,
+      unknownReadings: 10,
+      unknownCalls: 1,
+      unknownByCode: {
+        TIMEOUT: { calls: 1, readings: 10, example: 'The operation was aborted due to timeout' },
+      },
+    });
+    expect(
+      report.accepted + report.duplicates + report.rejected + report.failedReadings + report.unknownReadings,
+    ).toBe(report.sentReadings);
+    const lines = formatReport(report).split('\n');
+    expect(lines).toContain('outcome           accepted 32  duplicate 5  rejected 3  failed 10  unknown 10');
+    expect(lines).toContain('calls             sent 6  answered 4  failed 1  unknown 1');
+    expect(
+      lines.slice(lines.indexOf('unknown outcome by code (no answer in time: may have been stored)') + 1)[0],
+    ).toBe('  TIMEOUT  1 calls, 10 readings  (The operation was aborted due to timeout)');
+    expect(report.warnings).toContain(
+      '10 readings (16.7% of those sent) got no answer in time: their outcome is unknown, the gateway may have stored them',
+    );
+    expect(JSON.parse(formatReportJson(report))).toEqual(report);
+  });
+
+  it('does not call a run where every call timed out "nothing got through"', () => {
+    const recorder = new LoadRecorder();
+    recorder.offered(10);
+    recorder.sent(batch(10, 0));
+    recorder.unknown(batch(10, 0), 'DEADLINE_EXCEEDED', 'no ack within 30 ms');
+    const report = buildReport(
+      recorder,
+      context({ targetReadingsPerSecond: 10, pacing: { ...pacing, windowMs: 1_000 } }),
+    );
+    expect(runVerdict(report)).toBe('unknown');
+    expect(report.warnings).toContain(
+      'no reading was confirmed: none was accepted, but some got no answer in time and may have been stored',
+    );
+    expect(report.warnings.join('\n')).not.toContain('nothing got through');
+  });
+
+  it('prints small target rates with the digits they need', () => {
+    const recorder = new LoadRecorder();
+    recorder.offered(1);
+    const report = buildReport(
+      recorder,
+      context({ targetReadingsPerSecond: 0.001, batchSize: 1, pacing: { ...pacing, windowMs: 1_000_000 } }),
+    );
+    expect(formatReport(report)).toContain('readings/s        target 0.001  offered 0.001  achieved 0.0');
+  });
+
+  it.each([
+    // 3 readings/s for 5 s is 15 readings: two messages of 10.
+    [
+      3,
+      10,
+      5_000,
+      2,
+      'offered 4 readings/s, not the target 3: readings go out in whole messages of 10, and the target over 5 s is 15 readings, so 20 were offered; make rate × duration a multiple of the batch size',
+    ],
+    // 100 readings/s for 0.1 ms is 0.01 readings: still one message.
+    [
+      100,
+      10,
+      0.1,
+      1,
+      'offered 100000 readings/s, not the target 100: readings go out in whole messages of 10, and the target over 0.0001 s is 0.01 readings, so 10 were offered; make rate × duration a multiple of the batch size',
+    ],
+  ])(
+    'warns when whole messages overshoot the target rate (%d/s, batch %d, %d ms)',
+    (target, size, windowMs, messages, warning) => {
+      const recorder = new LoadRecorder();
+      recorder.offered(messages * size);
+      const report = buildReport(
+        recorder,
+        context({ targetReadingsPerSecond: target, batchSize: size, pacing: { ...pacing, windowMs } }),
+      );
+      expect(report.warnings).toContain(warning);
+    },
+  );
 
   it('prints the whole report as JSON that reads back the same', () => {
     const report = buildReport(recordedRun(), context());

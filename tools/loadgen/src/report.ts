@@ -1,6 +1,6 @@
 import type { Protocol } from './load-options.js';
-import type { PacerStats } from './pacer.js';
 import type { ErrorTally, LoadRecorder } from './recorder.js';
+import { warningsFor, type WarningContext } from './report-warnings.js';
 
 /** Latency of answered calls in milliseconds (recorded in microseconds). */
 export interface LatencySummary {
@@ -41,33 +41,33 @@ export interface LoadReport {
   failedCalls: number;
   failedReadings: number;
   errorsByCode: Record<string, ErrorTally>;
+  /** Calls with no answer in time (timeouts): not failed, as the gateway may have stored their readings. */
+  unknownCalls: number;
+  unknownReadings: number;
+  unknownByCode: Record<string, ErrorTally>;
   latencyMs: LatencySummary;
   /** How late the schedule itself fired at worst (the generator, not the server). */
   schedulerMaxLagMs: number;
   warnings: string[];
 }
 
-export interface ReportContext {
+export interface ReportContext extends WarningContext {
   runId: string;
   protocol: Protocol;
   target: string;
   devices: number;
-  batchSize: number;
-  targetReadingsPerSecond: number;
-  maxInFlightPerDevice: number;
-  pacing: PacerStats;
   elapsedMs: number;
-  /** Problems outside the measurement (e.g. keys that could not be revoked afterwards). */
-  notes?: readonly string[];
 }
 
-// A generator that falls this far behind its own schedule is measuring itself, not the server.
-const LAG_WARNING_MS = 100;
-const ACCEPTED_WARNING_SHARE = 0.95;
-
 const micro = (ms: number) => Math.round(ms * 1000) / 1000;
-const perSecond = (count: number, ms: number) => (ms > 0 ? Math.round((count / ms) * 1e6) / 1000 : 0);
-const percent = (part: number, whole: number) => (whole > 0 ? ((100 * part) / whole).toFixed(1) : '0');
+/** Readings per second to the thousandth; a rate below one keeps three significant digits instead. */
+const perSecond = (count: number, ms: number) => {
+  if (ms <= 0) return 0;
+  const rate = (count * 1000) / ms;
+  return rate < 1 ? Number(rate.toPrecision(3)) : Math.round(rate * 1000) / 1000;
+};
+const tallies = (byCode: ReadonlyMap<string, ErrorTally>) =>
+  Object.fromEntries([...byCode].map(([code, tally]) => [code, { ...tally }]));
 
 function latencySummary(recorder: LoadRecorder): LatencySummary {
   const h = recorder.latency;
@@ -83,30 +83,6 @@ function latencySummary(recorder: LoadRecorder): LatencySummary {
     max: h.totalCount > 0 ? micro(h.maxValue / 1000) : 0,
     mean: h.totalCount > 0 ? micro(h.mean / 1000) : 0,
   };
-}
-
-function warningsFor(recorder: LoadRecorder, context: ReportContext): string[] {
-  const warnings: string[] = [];
-  if (recorder.shedReadings > 0) {
-    warnings.push(
-      `offered load was not sustained: ${recorder.shedReadings} readings (${percent(recorder.shedReadings, recorder.offeredReadings)}%) were not sent because devices already had ${context.maxInFlightPerDevice} calls open; the gateway is slower than the target rate`,
-    );
-  }
-  if (context.pacing.maxLagMs > LAG_WARNING_MS) {
-    warnings.push(
-      `the load generator fell up to ${Math.round(context.pacing.maxLagMs)} ms behind its own schedule (client CPU or event loop saturated); latencies include that wait`,
-    );
-  }
-  // Judged by counts, not rates: the last answers arriving after the window are latency, not loss.
-  const { accepted, offeredReadings } = recorder;
-  if (accepted > 0 && accepted < offeredReadings * ACCEPTED_WARNING_SHARE) {
-    warnings.push(
-      `only ${accepted} of ${offeredReadings} offered readings (${percent(accepted, offeredReadings)}%) were accepted`,
-    );
-  }
-  if (context.pacing.aborted) warnings.push('stopped early; rates are over the time actually run');
-  if (recorder.accepted === 0) warnings.push('nothing got through: no reading was accepted');
-  return [...warnings, ...(context.notes ?? [])];
 }
 
 /** The numbers of one run, as printed and as returned to benchmarks, tests and Jenkins. */
@@ -136,12 +112,23 @@ export function buildReport(recorder: LoadRecorder, context: ReportContext): Loa
     outOfRangeSent: recorder.outOfRangeSent,
     failedCalls: recorder.failedCalls,
     failedReadings: recorder.failedReadings,
-    errorsByCode: Object.fromEntries([...recorder.errorsByCode].map(([code, tally]) => [code, { ...tally }])),
+    errorsByCode: tallies(recorder.errorsByCode),
+    unknownCalls: recorder.unknownCalls,
+    unknownReadings: recorder.unknownReadings,
+    unknownByCode: tallies(recorder.unknownByCode),
     latencyMs: latencySummary(recorder),
     schedulerMaxLagMs: micro(context.pacing.maxLagMs),
     warnings: warningsFor(recorder, context),
   };
 }
 
-/** A run succeeded when at least one reading was accepted. */
-export const somethingGotThrough = (report: LoadReport) => report.accepted > 0;
+/**
+ * What a run showed, for the exit code: readings were accepted; none was, but some calls got no
+ * answer in time, so readings may have been stored; or nothing got through.
+ */
+export type RunVerdict = 'accepted' | 'unknown' | 'nothing-through';
+
+export function runVerdict(report: Pick<LoadReport, 'accepted' | 'unknownReadings'>): RunVerdict {
+  if (report.accepted > 0) return 'accepted';
+  return report.unknownReadings > 0 ? 'unknown' : 'nothing-through';
+}

@@ -86,10 +86,28 @@ describe('a device over REST', () => {
     expect(recorder.latency.totalCount).toBe(0);
   });
 
-  it('counts calls that outlive the time limit as TIMEOUT', async () => {
+  it('counts calls that outlive the time limit as TIMEOUT, of unknown outcome rather than failed', async () => {
     answer = () => ({ status: 200, body: { acceptedCount: 1 }, delayMs: 2_000 });
     const recorder = await run(false, 1, 1, 50);
-    expect(recorder.errorsByCode.get('TIMEOUT')).toMatchObject({ calls: 1, readings: 1 });
+    expect(recorder.unknownByCode.get('TIMEOUT')).toMatchObject({ calls: 1, readings: 1 });
+    expect(recorder).toMatchObject({
+      unknownCalls: 1,
+      unknownReadings: 1,
+      failedCalls: 0,
+      failedReadings: 0,
+    });
+    expect(recorder.errorsByCode.size).toBe(0);
+  });
+
+  it('counts a 504 from a proxy in front as of unknown outcome too', async () => {
+    answer = () => ({ status: 504, body: 'upstream request timeout' });
+    const recorder = await run(false, 1, 3);
+    expect(recorder.unknownByCode.get('HTTP 504')).toEqual({
+      calls: 1,
+      readings: 3,
+      example: 'upstream request timeout',
+    });
+    expect(recorder.failedCalls).toBe(0);
   });
 
   it('counts an unreachable gateway as NETWORK_ERROR', async () => {
@@ -98,6 +116,7 @@ describe('a device over REST', () => {
     device.send(new DeviceReadings('run', 0, 'lg-00000', 0).nextBatch(2, 0));
     await device.drain();
     expect(recorder.errorsByCode.get('NETWORK_ERROR')).toMatchObject({ calls: 1, readings: 2 });
+    expect(recorder.unknownCalls).toBe(0);
   });
 
   it('writes value 0 out, which the gateway requires', () => {

@@ -8,6 +8,7 @@ import {
   fetchFailureMessage,
   gatewayErrorOf,
   requestJson,
+  requestNeverSent,
   type JsonResponse,
 } from './http-json.js';
 import type { LoadOptions } from './load-options.js';
@@ -101,11 +102,16 @@ export class RestDeviceRequests implements DeviceSender {
         timeoutMs: this.timeoutMs,
       });
     } catch (error) {
-      this.recorder.failed(batch, fetchFailureCode(error), fetchFailureMessage(error));
+      // Only a request that never left certainly failed; after a timeout or a dropped connection
+      // the gateway may have stored the readings.
+      const record = requestNeverSent(error) ? 'failed' : 'unknown';
+      this.recorder[record](batch, fetchFailureCode(error), fetchFailureMessage(error));
       return;
     }
     const outcome = outcomeOf(response, this.single);
     if (outcome) this.recorder.answered(batch, outcome);
+    // 504: a proxy in front gave up waiting for the gateway, which may have stored the readings.
+    else if (response.status === 504) this.recorder.unknown(batch, 'HTTP 504', describeBody(response.body));
     else this.recorder.failed(batch, `HTTP ${response.status}`, describeBody(response.body));
   }
 }

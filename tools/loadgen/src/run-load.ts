@@ -1,5 +1,5 @@
 import type { FleetDriver } from './driver.js';
-import { fleetDeviceIds, registerFleet, revokeFleetKeys, type FleetDevice } from './fleet.js';
+import { fleetDeviceIds, REGISTRATION_CONCURRENCY, registerFleet, type FleetDevice } from './fleet.js';
 import { grpcFleetDriver } from './grpc-driver.js';
 import { parseLoadOptions, type LoadOptions, type LoadOptionsInput } from './load-options.js';
 import { operatorApi } from './operator-api.js';
@@ -8,6 +8,7 @@ import { DeviceReadings, newRunId } from './readings.js';
 import { LoadRecorder } from './recorder.js';
 import { buildReport, type LoadReport } from './report.js';
 import { restFleetDriver } from './rest-driver.js';
+import { RunKeys } from './run-keys.js';
 
 interface Measurement {
   runId: string;
@@ -57,31 +58,35 @@ async function sendOnSchedule(
 
 /** What the warm-up did: its calls are not in the report's figures, but its failures should not go unseen. */
 function warmupNote(seconds: number, recorder: LoadRecorder): string {
-  const failures =
-    recorder.failedCalls > 0 ? `, ${recorder.failedCalls} of its ${recorder.sentCalls} calls failed` : '';
-  return `warmed up for ${seconds} s first (${recorder.sentReadings} readings, not in these figures${failures})`;
+  const trouble = [
+    ...(recorder.failedCalls > 0 ? [`${recorder.failedCalls} failed`] : []),
+    ...(recorder.unknownCalls > 0 ? [`${recorder.unknownCalls} got no answer in time`] : []),
+  ];
+  const calls = trouble.length > 0 ? `, of its ${recorder.sentCalls} calls ${trouble.join(' and ')}` : '';
+  return `warmed up for ${seconds} s first (${recorder.sentReadings} readings, not in these figures${calls})`;
 }
 
 /**
  * One load run: register the fleet and issue its keys, optionally warm up with the same load,
- * send on an open-loop schedule for the duration, wait for the last answers, revoke the run's keys, report. Throws LoadOptionsError
- * for bad options and an Error when the fleet cannot be registered; whatever happens while
- * sending is counted in the report instead.
+ * send on an open-loop schedule for the duration, wait for the last answers, revoke the run's keys,
+ * report. Throws LoadOptionsError for bad options and an Error when the fleet cannot be registered
+ * (the keys issued so far are revoked first, and what could not be is logged); whatever happens
+ * while sending is counted in the report instead.
  */
 export async function runLoad(input: LoadOptionsInput): Promise<LoadReport> {
   const options = parseLoadOptions(input);
   const api = operatorApi(options.httpBaseUrl, options.operatorToken, options.timeoutSeconds * 1000);
   // Made first, so that unreadable TLS files stop the run before any device is touched.
   const driver = driverFor(options);
-  let fleet: FleetDevice[] = [];
+  const keys = new RunKeys(api, options.log ? { log: options.log } : {});
+  let fleet: FleetDevice[];
   let measurement: Measurement;
-  let notes: string[];
   let warmup: LoadRecorder | undefined;
   try {
     options.log?.(
-      `registering ${options.devices} devices (${options.devicePrefix}-*) at ${options.httpBaseUrl}`,
+      `registering ${options.devices} devices (${options.devicePrefix}-*) at ${options.httpBaseUrl}, keys "${keys.description}"`,
     );
-    fleet = await registerFleet(api, fleetDeviceIds(options.devicePrefix, options.devices));
+    fleet = await registerFleet(api, keys, fleetDeviceIds(options.devicePrefix, options.devices));
     if (options.warmupSeconds > 0) {
       options.log?.(`warming up for ${options.warmupSeconds} s (not reported)`);
       warmup = (await sendOnSchedule({ ...options, durationSeconds: options.warmupSeconds }, driver, fleet))
@@ -89,10 +94,13 @@ export async function runLoad(input: LoadOptionsInput): Promise<LoadReport> {
     }
     await options.onMeasurementStart?.();
     measurement = await sendOnSchedule(options, driver, fleet);
-  } finally {
+  } catch (error) {
     driver.close();
-    notes = await revokeFleetKeys(api, fleet);
+    for (const problem of await keys.revokeAll(REGISTRATION_CONCURRENCY)) options.log?.(problem);
+    throw error;
   }
+  driver.close();
+  const notes = await keys.revokeAll(REGISTRATION_CONCURRENCY);
   if (warmup) notes.unshift(warmupNote(options.warmupSeconds, warmup));
   return buildReport(measurement.recorder, {
     runId: measurement.runId,

@@ -1,7 +1,8 @@
 import { runCli } from '../src/cli.js';
-import { fleetDeviceIds, KEY_DESCRIPTION } from '../src/fleet.js';
+import { fleetDeviceIds } from '../src/fleet.js';
 import type { LoadReport } from '../src/report.js';
 import { runLoad } from '../src/run-load.js';
+import { isLoadgenKey } from '../src/run-keys.js';
 import { OPERATOR_TOKEN, operatorGet, settle, startTestStack, type TestStack } from './test-stack.js';
 
 const DEVICES = 5;
@@ -46,9 +47,7 @@ describe('the load generator against the whole platform', () => {
         t.httpBaseUrl,
         `/api/v1/devices/${deviceId}/keys`,
       );
-      active += keys.filter(
-        (k) => k.state === 'KEY_STATE_ACTIVE' && k.description === KEY_DESCRIPTION,
-      ).length;
+      active += keys.filter((k) => k.state === 'KEY_STATE_ACTIVE' && isLoadgenKey(k)).length;
     }
     return active;
   }
@@ -56,10 +55,11 @@ describe('the load generator against the whole platform', () => {
   /** Every reading offered is accounted for exactly once, and nothing failed. */
   function expectCleanAccounting(report: LoadReport) {
     expect(report.sentReadings + report.shedReadings).toBe(report.offeredReadings);
-    expect(report.accepted + report.duplicates + report.rejected + report.failedReadings).toBe(
-      report.sentReadings,
-    );
+    expect(
+      report.accepted + report.duplicates + report.rejected + report.failedReadings + report.unknownReadings,
+    ).toBe(report.sentReadings);
     expect(report.errorsByCode).toEqual({});
+    expect(report.unknownByCode).toEqual({});
     expect(report.rejected).toBe(0);
     expect(report.duplicates).toBe(0);
     expect(report.accepted).toBeGreaterThan(0);

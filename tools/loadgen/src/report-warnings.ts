@@ -1,0 +1,73 @@
+import type { PacerStats } from './pacer.js';
+import type { LoadRecorder } from './recorder.js';
+
+/** What the warnings look at besides the recorder. */
+export interface WarningContext {
+  batchSize: number;
+  targetReadingsPerSecond: number;
+  maxInFlightPerDevice: number;
+  pacing: PacerStats;
+  /** Problems outside the measurement (e.g. keys that could not be revoked afterwards). */
+  notes?: readonly string[];
+}
+
+// A generator that falls this far behind its own schedule is measuring itself, not the server.
+const LAG_WARNING_MS = 100;
+const ACCEPTED_WARNING_SHARE = 0.95;
+/** How far the offered rate may stray from the target before the report says so. */
+const OFFERED_RATE_TOLERANCE = 0.01;
+
+const percent = (part: number, whole: number) => (whole > 0 ? ((100 * part) / whole).toFixed(1) : '0');
+/** A number as people write it: up to six significant digits, no trailing zeros. */
+export const readable = (n: number) => String(Number(n.toPrecision(6)));
+
+/** What the reader of a run's figures should know before trusting them. */
+export function warningsFor(recorder: LoadRecorder, context: WarningContext): string[] {
+  const warnings: string[] = [];
+  if (recorder.shedReadings > 0) {
+    warnings.push(
+      `offered load was not sustained: ${recorder.shedReadings} readings (${percent(recorder.shedReadings, recorder.offeredReadings)}%) were not sent because devices already had ${context.maxInFlightPerDevice} calls open; the gateway is slower than the target rate`,
+    );
+  }
+  if (context.pacing.maxLagMs > LAG_WARNING_MS) {
+    warnings.push(
+      `the load generator fell up to ${Math.round(context.pacing.maxLagMs)} ms behind its own schedule (client CPU or event loop saturated); latencies include that wait`,
+    );
+  }
+  // Judged by counts, not rates: the last answers arriving after the window are latency, not loss.
+  const { accepted, offeredReadings, unknownReadings } = recorder;
+  if (accepted > 0 && accepted < offeredReadings * ACCEPTED_WARNING_SHARE) {
+    warnings.push(
+      `only ${accepted} of ${offeredReadings} offered readings (${percent(accepted, offeredReadings)}%) were accepted`,
+    );
+  }
+  if (unknownReadings > 0) {
+    warnings.push(
+      `${unknownReadings} readings (${percent(unknownReadings, recorder.sentReadings)}% of those sent) got no answer in time: their outcome is unknown, the gateway may have stored them`,
+    );
+  }
+  if (context.pacing.aborted) warnings.push('stopped early; rates are over the time actually run');
+  else warnings.push(...offeredRateWarning(recorder, context));
+  if (accepted === 0) {
+    warnings.push(
+      unknownReadings > 0
+        ? 'no reading was confirmed: none was accepted, but some got no answer in time and may have been stored'
+        : 'nothing got through: no reading was accepted',
+    );
+  }
+  return [...warnings, ...(context.notes ?? [])];
+}
+
+/**
+ * Messages go out whole, so a target that is not a whole number of messages over the window is
+ * overshot (rounded up to the next message): say so rather than report a rate that was not asked for.
+ */
+function offeredRateWarning(recorder: LoadRecorder, context: WarningContext): string[] {
+  const seconds = context.pacing.windowMs / 1000;
+  const target = context.targetReadingsPerSecond;
+  const offered = seconds > 0 ? recorder.offeredReadings / seconds : 0;
+  if (Math.abs(offered - target) <= target * OFFERED_RATE_TOLERANCE) return [];
+  return [
+    `offered ${readable(offered)} readings/s, not the target ${readable(target)}: readings go out in whole messages of ${context.batchSize}, and the target over ${readable(seconds)} s is ${readable(target * seconds)} readings, so ${recorder.offeredReadings} were offered; make rate × duration a multiple of the batch size`,
+  ];
+}
