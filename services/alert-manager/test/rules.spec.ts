@@ -97,6 +97,13 @@ describe('alert rules over gRPC', () => {
     expect(
       (await failure(api().createRule({ rule: newRule('x', { scope: { allDevices: false } }) }))).code,
     ).toBe(status.INVALID_ARGUMENT);
+    // Rules keep milliseconds: a nanosecond would have been stored as 0, firing at once.
+    const fine = await failure(
+      api().createRule({ rule: newRule('x', { forDuration: { seconds: 0, nanos: 1 } }) }),
+    );
+    expect(decodeStatusDetails(fine.metadata)?.badRequest?.fieldViolations).toEqual([
+      expect.objectContaining({ field: 'for_duration', reason: 'RULE.FOR_DURATION' }),
+    ]);
     expect(await listAll()).toHaveLength(before);
   });
 

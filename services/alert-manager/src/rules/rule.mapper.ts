@@ -11,7 +11,9 @@ export function millisFromDuration(duration: Duration | undefined): number {
   if (!duration) return 0;
   const { seconds, nanos } = duration;
   if (Math.abs(nanos) > 999_999_999 || (seconds > 0 && nanos < 0) || (seconds < 0 && nanos > 0)) return NaN;
-  return seconds * 1000 + Math.trunc(nanos / 1_000_000);
+  // Rules keep milliseconds: a finer duration would be cut (1 ns to 0, firing at once), so it is refused.
+  if (nanos % 1_000_000 !== 0) return NaN;
+  return seconds * 1000 + nanos / 1_000_000;
 }
 
 const durationFromMillis = (ms: number): Duration => ({

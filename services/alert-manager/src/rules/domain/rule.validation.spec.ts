@@ -70,9 +70,11 @@ describe('rule validation', () => {
     ]);
   });
 
-  it('reads durations to the millisecond and flags malformed ones', () => {
+  it('reads durations in whole milliseconds and flags malformed or finer ones', () => {
     expect(millisFromDuration(undefined)).toBe(0);
-    expect(millisFromDuration({ seconds: 90, nanos: 500_999_999 })).toBe(90_500);
+    expect(millisFromDuration({ seconds: 90, nanos: 500_000_000 })).toBe(90_500);
+    expect(millisFromDuration({ seconds: 90, nanos: 500_999_999 })).toBeNaN();
+    expect(millisFromDuration({ seconds: 0, nanos: 1 })).toBeNaN();
     expect(millisFromDuration({ seconds: -5, nanos: 0 })).toBe(-5_000);
     expect(millisFromDuration({ seconds: 1, nanos: -1 })).toBeNaN();
     expect(millisFromDuration({ seconds: 0, nanos: 2_000_000_000 })).toBeNaN();

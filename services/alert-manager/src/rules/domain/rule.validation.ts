@@ -83,7 +83,7 @@ function hysteresisViolations(fields: RuleFields): FieldViolation[] {
 function durationViolations(ms: number): FieldViolation[] {
   return Number.isFinite(ms) && ms >= 0 && ms <= MAX_FOR_DURATION_MS
     ? []
-    : [violation('for_duration', 'RULE.FOR_DURATION', 'must be between 0 and 24h')];
+    : [violation('for_duration', 'RULE.FOR_DURATION', 'must be whole milliseconds between 0 and 24h')];
 }
 
 /** Every problem of a rule's fields, so the caller can fix them all at once. */
