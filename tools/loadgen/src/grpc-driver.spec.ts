@@ -59,6 +59,7 @@ const ack = (batchId: string, acceptedCount: number, duplicateCount = 0, rejecte
     field: 'value',
     description: '',
   })),
+  duplicateIndexes: Array.from({ length: duplicateCount }, (_, i) => acceptedCount + i),
 });
 
 describe('a device stream over gRPC', () => {

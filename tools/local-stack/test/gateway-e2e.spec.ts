@@ -319,6 +319,12 @@ describe('the edge gateway, end to end over REST and gRPC', () => {
       body: { readings: [json('j1', '', 9999, 1), json('j2', '', 20, 2)] },
     });
     expect(batch.body).toMatchObject({ rejections: [{ index: 0, readingId: 'j1' }] });
+    // A batch says which of its readings had been accepted before.
+    const again = await rest('POST', '/api/v1/readings/batch', {
+      as: { apiKey },
+      body: { readings: [json('j3', '', 21, 3), json('j2', '', 20, 2)] },
+    });
+    expect(again.body).toMatchObject({ acceptedCount: 1, duplicateCount: 1, duplicateIndexes: [1] });
 
     // Only the methods that read may be called with GET.
     const mutatingGet = await rest('GET', '/api/v1/device-registry/DecommissionDevice?id=e2e-json-3');
@@ -587,7 +593,12 @@ describe('the edge gateway, end to end over REST and gRPC', () => {
     batches.complete();
     expect(first).toMatchObject({ batchId: 'b-1', acceptedCount: 2, duplicateCount: 0 });
     expect(first.rejections.map((r) => r.readingId)).toEqual(['f-bad']);
-    expect(second).toMatchObject({ batchId: 'b-2', acceptedCount: 0, duplicateCount: 1 });
+    expect(second).toMatchObject({
+      batchId: 'b-2',
+      acceptedCount: 0,
+      duplicateCount: 1,
+      duplicateIndexes: [0],
+    });
 
     const aggregates = await rest(
       'GET',
@@ -1015,6 +1026,26 @@ describe('the edge gateway, end to end over REST and gRPC', () => {
       expect.arrayContaining(['/api/v1/devices', '/api/v1/readings', '/api/v1/alerts/stream', '/status']),
     );
     expect(openapi.paths['/api/v1/readings']?.['post']).toHaveProperty('requestBody');
+    // The document and the server agree: what it requires is refused when missing, a body it leaves
+    // optional may be left out, and the answer has a status it names.
+    type Operation = {
+      parameters: { name: string; required: boolean }[];
+      requestBody?: { required: boolean };
+      responses: Record<string, unknown>;
+    };
+    const operationAt = (path: string, method: string) => openapi.paths[path]?.[method] as Operation;
+    const aggregates = operationAt('/api/v1/aggregates', 'get');
+    expect(aggregates.parameters.filter((p) => p.required).map((p) => p.name)).toEqual([
+      'sensorType',
+      'window',
+    ]);
+    expect((await rest('GET', '/api/v1/aggregates?sensorType=SENSOR_TYPE_TEMPERATURE')).status).toBe(400);
+    const issueKey = operationAt('/api/v1/devices/{id}/keys', 'post');
+    expect(issueKey.requestBody?.required).toBe(false);
+    await registerDevice('e2e-openapi');
+    const keyWithoutBody = await rest('POST', '/api/v1/devices/e2e-openapi/keys');
+    expect(Object.keys(issueKey.responses)).toContain(String(keyWithoutBody.status));
+    expect(keyWithoutBody.status).toBe(201);
 
     const base = `http://127.0.0.1:${t.stack.services.find((s) => s.httpPort)!.httpPort}`;
     const page = await fetch(`${base}/docs`);

@@ -6,21 +6,13 @@ import {
   ListAggregatesRequest,
 } from '@iot-mesh/proto/iotmesh/processor/v1/data_processor';
 import type { FastifyRequest } from 'fastify';
-import { z } from 'zod';
 import type { Downstream } from '../downstream/downstream-clients.js';
 import { DOWNSTREAM } from '../gateway.di-tokens.js';
 import { callDownstream } from './call-downstream.js';
 import { parseInput } from './parse-body.js';
 import { messageFromJson, messageSchema } from './proto-json.js';
 import { deviceInScope, RequestAccess } from './request-access.js';
-import { pageQuerySchema } from './schemas.js';
-
-const aggregatesQuery = pageQuerySchema.extend({
-  deviceId: z.string().max(128).optional(),
-  sensorType: z.string().max(64),
-  window: z.string().max(64),
-  startTime: z.iso.datetime({ offset: true }).optional(),
-});
+import { aggregatesQuerySchema } from './query-schemas.js';
 
 const getSchema = messageSchema('iotmesh.processor.v1.GetAggregatesRequest');
 const listSchema = messageSchema('iotmesh.processor.v1.ListAggregatesRequest');
@@ -37,7 +29,7 @@ export class AggregatesHttpController {
   @Get()
   async get(@Req() request: FastifyRequest, @Query() query: unknown) {
     const caller = await this.access.operatorOrDevice(request);
-    const q = parseInput(aggregatesQuery, query, 'query');
+    const q = parseInput(aggregatesQuerySchema, query, 'query');
     const deviceId = deviceInScope(caller, q.deviceId, 'aggregates');
     if (!deviceId && q.startTime !== undefined) {
       throw new ValidationError([

@@ -3,7 +3,6 @@ import { Alert, AlertEvent, AlertFilter } from '@iot-mesh/proto/iotmesh/alert/v1
 import { ValidationError } from '@iot-mesh/platform';
 import { RouteConfig } from '@nestjs/platform-fastify';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { z } from 'zod';
 import { AlertStreamService } from '../alerts/alert-stream.service.js';
 import type { Downstream } from '../downstream/downstream-clients.js';
 import { DOWNSTREAM } from '../gateway.di-tokens.js';
@@ -13,19 +12,9 @@ import { parseInput } from './parse-body.js';
 import { messageFromJson, messageSchema } from './proto-json.js';
 import { deviceInScope, RequestAccess } from './request-access.js';
 import { CLIENT_ENDED_STREAM } from './request-metrics.js';
-import { acknowledgeSchema, pageQuerySchema } from './schemas.js';
+import { alertStreamQuerySchema, listAlertsQuerySchema } from './query-schemas.js';
+import { acknowledgeSchema } from './schemas.js';
 
-const filterQuery = z
-  .object({
-    state: z.string().max(64).optional(),
-    severity: z.string().max(64).optional(),
-    deviceId: z.string().max(128).optional(),
-    ruleId: z.string().max(128).optional(),
-  })
-  .strict();
-const streamQuery = filterQuery.extend({
-  resumeAfter: z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
-});
 const HEARTBEAT_MS = 15_000;
 
 // The filter is read as proto3 JSON, so an unknown state or severity is a 400 naming the query.
@@ -62,11 +51,7 @@ export class AlertsHttpController {
   @Get()
   async list(@Req() request: FastifyRequest, @Query() query: unknown) {
     await this.access.operator(request);
-    const { pageSize, pageToken, ...filter } = parseInput(
-      pageQuerySchema.extend(filterQuery.shape),
-      query,
-      'query',
-    );
+    const { pageSize, pageToken, ...filter } = parseInput(listAlertsQuerySchema, query, 'query');
     const response = await callDownstream(
       'alert-manager',
       this.downstream.alerts.listAlerts({
@@ -90,7 +75,7 @@ export class AlertsHttpController {
     @Query() query: unknown,
   ): Promise<void> {
     const caller = await this.access.operatorOrDevice(request);
-    const { resumeAfter: resumeAfterQuery, ...fields } = parseInput(streamQuery, query, 'query');
+    const { resumeAfter: resumeAfterQuery, ...fields } = parseInput(alertStreamQuerySchema, query, 'query');
     const resumeAfter = lastEventIdOf(request.headers['last-event-id']) ?? resumeAfterQuery ?? 0;
     const deviceId = deviceInScope(caller, fields.deviceId, 'alerts');
     // Absent, not undefined: proto3 JSON has no undefined.

@@ -7,26 +7,14 @@ import {
   RotateDeviceKeyResponse,
 } from '@iot-mesh/proto/iotmesh/device/v1/device_registry';
 import type { FastifyRequest } from 'fastify';
-import { z } from 'zod';
 import type { Downstream } from '../downstream/downstream-clients.js';
 import { DOWNSTREAM } from '../gateway.di-tokens.js';
 import { callDownstream } from './call-downstream.js';
 import { parseInput } from './parse-body.js';
 import { messageFromJson, messageSchema } from './proto-json.js';
 import { RequestAccess } from './request-access.js';
-import {
-  createDeviceSchema,
-  deviceFieldsSchema,
-  issueKeySchema,
-  pageQuerySchema,
-  updateMaskQuerySchema,
-} from './schemas.js';
-
-const listQuerySchema = pageQuerySchema.extend({
-  type: z.string().optional(),
-  site: z.string().optional(),
-  status: z.string().optional(),
-});
+import { listDevicesQuerySchema, updateMaskQuerySchema } from './query-schemas.js';
+import { createDeviceSchema, deviceFieldsSchema, issueKeySchema } from './schemas.js';
 
 const listDevicesSchema = messageSchema('iotmesh.device.v1.ListDevicesRequest');
 
@@ -61,7 +49,7 @@ export class DevicesHttpController {
   @Get()
   async list(@Req() request: FastifyRequest, @Query() query: unknown) {
     await this.access.operator(request);
-    const q = parseInput(listQuerySchema, query, 'query');
+    const q = parseInput(listDevicesQuerySchema, query, 'query');
     const response = await callDownstream(
       'device-registry',
       // The query read as the request's proto3 JSON: an unknown type or status is a 400 naming it.

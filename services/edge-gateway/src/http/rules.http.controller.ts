@@ -13,16 +13,14 @@ import {
 } from '@nestjs/common';
 import { ListRulesRequest, Rule } from '@iot-mesh/proto/iotmesh/alert/v1/alert_manager';
 import type { FastifyRequest } from 'fastify';
-import { z } from 'zod';
 import type { Downstream } from '../downstream/downstream-clients.js';
 import { DOWNSTREAM } from '../gateway.di-tokens.js';
 import { callDownstream } from './call-downstream.js';
 import { parseInput } from './parse-body.js';
 import { messageFromJson, messageSchema, messageToJson } from './proto-json.js';
 import { RequestAccess } from './request-access.js';
-import { pageQuerySchema, ruleFieldsSchema, updateMaskQuerySchema } from './schemas.js';
-
-const listQuery = pageQuerySchema.extend({ sensorType: z.string().max(64).optional() });
+import { listRulesQuerySchema, updateMaskQuerySchema } from './query-schemas.js';
+import { ruleFieldsSchema } from './schemas.js';
 
 // Rules go through the proto3 JSON mapping, which reads and writes `forDuration` as "30s".
 const ruleSchema = messageSchema('iotmesh.alert.v1.Rule');
@@ -50,7 +48,7 @@ export class RulesHttpController {
   @Get()
   async list(@Req() request: FastifyRequest, @Query() query: unknown) {
     await this.access.operator(request);
-    const q = parseInput(listQuery, query, 'query');
+    const q = parseInput(listRulesQuerySchema, query, 'query');
     const response = await callDownstream(
       'alert-manager',
       this.downstream.alerts.listRules(ListRulesRequest.fromJSON(q)),

@@ -1,11 +1,10 @@
 import { z } from 'zod';
+import { enumField } from './proto-enums.js';
 
-// Request shapes of the REST API in proto3 JSON form (camelCase, enums by name, RFC 3339 times).
-// They reject wrong types and unknown fields; the services then check the values.
+// Request bodies of the REST API in proto3 JSON form (camelCase, enums by name or number, RFC 3339 times).
+// They reject wrong types and unknown fields and hold the services' fixed limits, so such a 400 comes
+// early and the OpenAPI document, made from them, states the limits. The services still check values.
 
-const enumValue = z.union([z.string().max(64), z.number().int()]);
-// proto3 JSON writes non-finite doubles as strings; they are accepted here and refused by ingestion.
-const double = z.union([z.number(), z.enum(['NaN', 'Infinity', '-Infinity'])]);
 // A JSON escape can spell half a surrogate pair ("\ud800"), which no UTF-8 encoding holds: protobuf would
 // store U+FFFD in its place, so such text is refused. (With the u flag a whole pair is one code point.)
 const LONE_SURROGATE = /\p{Surrogate}/u;
@@ -14,17 +13,43 @@ const shortText = (max: number) =>
     .string()
     .max(max)
     .refine((text) => !LONE_SURROGATE.test(text), 'must be well-formed Unicode (no lone surrogate)');
-const timestamp = z.iso.datetime({ offset: true });
+/** Text the service refuses when blank. */
+const nonBlankText = (max: number) => shortText(max).regex(/\S/, 'must not be blank');
+export const timestamp = z.iso.datetime({ offset: true });
+
+// proto3 JSON spells non-finite doubles as strings. They parse here so that ingestion refuses the reading
+// itself (in a batch, the others still go in); the document says what is accepted.
+const readingValue = z
+  .union([z.number(), z.enum(['NaN', 'Infinity', '-Infinity'])])
+  .describe(
+    'A finite number within the sensor type\'s range. "NaN", "Infinity" and "-Infinity" are proto3 JSON ' +
+      'and parse, but ingestion refuses them (READING.NOT_FINITE).',
+  );
 
 export const readingSchema = z
   .object({
-    readingId: shortText(128),
-    deviceId: shortText(128).optional(),
-    sensorType: enumValue,
-    value: double,
-    unit: shortText(32).optional(),
-    timestamp,
-    customSensor: shortText(64).optional(),
+    readingId: shortText(128).describe(
+      '1-128 letters, digits, ".", "_", ":" or "-"; a reading sent again with the same id is a duplicate.',
+    ),
+    deviceId: shortText(128)
+      .optional()
+      .describe("The key's own device (the default); another device's id is a 403."),
+    sensorType: enumField('iotmesh.telemetry.v1.Reading', 'sensorType'),
+    value: readingValue,
+    unit: shortText(32)
+      .optional()
+      .describe(
+        'Required for temperature, humidity and pressure: a unit ingestion knows for the type (such as ' +
+          'celsius, fahrenheit, percent, hpa, kpa), converted to the canonical one; a missing or unknown ' +
+          'unit is a 400 listing the accepted ones. Optional for motion; any unit for SENSOR_TYPE_CUSTOM.',
+      ),
+    timestamp: timestamp.describe(
+      "RFC 3339. Refused when further from ingestion's clock than MAX_FUTURE_SKEW_MS ahead (5 minutes " +
+        'by default) or MAX_READING_AGE_MS behind (48 hours by default).',
+    ),
+    customSensor: shortText(50)
+      .optional()
+      .describe('The sensor name: required for SENSOR_TYPE_CUSTOM, refused for other types.'),
   })
   .strict();
 
@@ -33,81 +58,114 @@ export const readingBatchSchema = z
   .object({
     readings: z
       .array(readingSchema)
+      .min(1)
       .max(10_000)
-      .describe('1 to MAX_BATCH_SIZE readings (1,000 unless the gateway is configured otherwise)'),
+      .describe(
+        '1 to MAX_BATCH_SIZE readings (1,000 unless the gateway is configured otherwise). A reading that ' +
+          "breaks this schema makes the request a 400; one refused by ingestion's checks is listed in " +
+          'the answer\'s "rejections" while the others are accepted.',
+      ),
   })
   .strict();
+
+// The device registry's fixed limits (device.validation.ts there).
+const DEVICE_ID = /^[a-z0-9][a-z0-9-]{2,62}$/;
+const DEVICE_ID_RULE = '3-63 lowercase letters, digits and "-", starting with a letter or digit';
+const LABEL_KEY = /^[a-z0-9]([a-z0-9_.-]{0,61}[a-z0-9])?$/;
+const LABEL_KEY_RULE =
+  'keys are 1-63 lowercase letters, digits, "_", "." or "-", starting and ending with a letter or digit';
+const MAX_LABELS = 32;
 
 const locationSchema = z
   .object({
-    site: shortText(200).optional(),
-    zone: shortText(200).optional(),
-    latitude: double.optional(),
-    longitude: double.optional(),
+    site: shortText(100).optional(),
+    zone: shortText(100).optional(),
+    latitude: z.number().min(-90).max(90).optional(),
+    longitude: z.number().min(-180).max(180).optional(),
   })
   .strict();
+
+const labelsSchema = z
+  .record(z.string().regex(LABEL_KEY, LABEL_KEY_RULE), shortText(128))
+  .refine((labels) => Object.keys(labels).length <= MAX_LABELS, `at most ${MAX_LABELS} labels`)
+  .meta({
+    maxProperties: MAX_LABELS,
+    description: `At most ${MAX_LABELS}; ${LABEL_KEY_RULE}; values up to 128 characters.`,
+  });
 
 export const deviceFieldsSchema = z
   .object({
-    name: shortText(500).optional(),
-    type: enumValue.optional(),
-    customType: shortText(200).optional(),
+    name: nonBlankText(100).optional(),
+    type: enumField('iotmesh.device.v1.Device', 'type').optional(),
+    customType: shortText(50)
+      .optional()
+      .describe('What the device measures: required for SENSOR_TYPE_CUSTOM, refused for other types.'),
     location: locationSchema.optional(),
-    ownerEmail: shortText(500).optional(),
-    status: enumValue.optional(),
-    labels: z.record(shortText(200), shortText(1000)).optional(),
+    ownerEmail: shortText(254).meta({ format: 'email' }).optional(),
+    status: enumField(
+      'iotmesh.device.v1.Device',
+      'status',
+      'DEVICE_STATUS_DECOMMISSIONED is refused: decommission a device with its decommission method.',
+    ).optional(),
+    labels: labelsSchema.optional(),
   })
   .strict();
 
-export const createDeviceSchema = deviceFieldsSchema.extend({
-  id: shortText(100).optional(),
-  sendVerificationEmail: z.boolean().optional(),
-});
+export const createDeviceSchema = deviceFieldsSchema
+  .extend({
+    id: z
+      .string()
+      .regex(DEVICE_ID, DEVICE_ID_RULE)
+      .optional()
+      .describe(`${DEVICE_ID_RULE}; without one the registry names the device dev-<12 hex digits>.`),
+    sendVerificationEmail: z.boolean().optional(),
+  })
+  .required({ name: true, type: true, ownerEmail: true });
 
 export const issueKeySchema = z.object({ description: shortText(200).optional() }).strict();
 
 const durationText = z.string().regex(/^\d+(\.\d+)?s$/, 'a duration like "30s"');
 
+const ruleScopeSchema = z
+  .object({
+    deviceId: shortText(128).optional(),
+    deviceType: enumField('iotmesh.alert.v1.RuleScope', 'deviceType').optional(),
+    allDevices: z.boolean().optional(),
+  })
+  .strict()
+  .describe('Exactly one of deviceId, deviceType or allDevices: true.');
+
 export const ruleFieldsSchema = z
   .object({
-    name: shortText(500).optional(),
-    scope: z
-      .object({
-        deviceId: shortText(128).optional(),
-        deviceType: enumValue.optional(),
-        allDevices: z.boolean().optional(),
-      })
-      .strict()
-      .optional(),
-    sensorType: enumValue.optional(),
-    operator: enumValue.optional(),
-    threshold: double.optional(),
-    thresholdHigh: double.optional(),
-    forDuration: durationText.optional(),
-    severity: enumValue.optional(),
-    hysteresis: double.optional(),
+    name: nonBlankText(100).optional(),
+    scope: ruleScopeSchema.optional(),
+    sensorType: enumField('iotmesh.alert.v1.Rule', 'sensorType').optional(),
+    operator: enumField('iotmesh.alert.v1.Rule', 'operator').optional(),
+    threshold: z.number().optional(),
+    thresholdHigh: z
+      .number()
+      .optional()
+      .describe('The upper bound of the range operators; greater than threshold.'),
+    forDuration: durationText
+      .optional()
+      .describe('How long the condition holds before the alert fires: "0s" to "86400s".'),
+    severity: enumField('iotmesh.alert.v1.Rule', 'severity').optional(),
+    hysteresis: z
+      .number()
+      .min(0)
+      .optional()
+      .describe('The margin by which the value must come back before the alert resolves.'),
     enabled: z.boolean().optional(),
   })
   .strict();
 
+/** A new rule: the alert manager refuses one without these (RULE.INVALID). */
+export const createRuleSchema = ruleFieldsSchema.required({
+  name: true,
+  scope: true,
+  sensorType: true,
+  operator: true,
+  severity: true,
+});
+
 export const acknowledgeSchema = z.object({ acknowledgedBy: shortText(200).optional() }).strict();
-
-// Query strings are strict too: a misspelt filter (`?stat=FIRING`) is a 400, not a list left unfiltered.
-export const pageQuerySchema = z
-  .object({
-    pageSize: z.coerce.number().int().min(0).max(1000).optional(),
-    pageToken: z.string().max(2000).optional(),
-  })
-  .strict();
-
-/** `updateMask=name,location` as in AIP-134; camelCase paths are accepted and turned into snake_case. */
-export const updateMaskQuerySchema = z
-  .object({
-    updateMask: z
-      .string()
-      .min(1, 'list the fields to change')
-      .transform((mask) =>
-        mask.split(',').map((path) => path.trim().replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)),
-      ),
-  })
-  .strict();

@@ -15,6 +15,8 @@ export interface PublishOutcome {
   acceptedCount: number;
   duplicateCount: number;
   rejections: ReadingRejection[];
+  /** Positions of the readings whose ids had been accepted before (counted once, not again). */
+  duplicateIndexes: number[];
 }
 
 /**
@@ -69,6 +71,7 @@ export class PublishReadingsService {
         acceptedCount: result.acceptedCount,
         duplicateCount: result.duplicateCount,
         rejections: result.rejections,
+        duplicateIndexes: result.duplicateIndexes,
       };
     } catch (error) {
       throw fromDownstream('sensor-ingestion', error);

@@ -29,6 +29,8 @@ export interface PublishReadingsResponse {
   acceptedCount: number;
   duplicateCount: number;
   rejections: ReadingRejection[];
+  /** Positions (in the batch) of the readings whose ids had been accepted before; counted once. */
+  duplicateIndexes: number[];
 }
 
 /** Request for PublishReading. */
@@ -134,7 +136,7 @@ export const PublishReadingsRequest: MessageFns<PublishReadingsRequest> = {
 };
 
 function createBasePublishReadingsResponse(): PublishReadingsResponse {
-  return { batchId: "", acceptedCount: 0, duplicateCount: 0, rejections: [] };
+  return { batchId: "", acceptedCount: 0, duplicateCount: 0, rejections: [], duplicateIndexes: [] };
 }
 
 export const PublishReadingsResponse: MessageFns<PublishReadingsResponse> = {
@@ -150,6 +152,13 @@ export const PublishReadingsResponse: MessageFns<PublishReadingsResponse> = {
     }
     for (const v of message.rejections) {
       ReadingRejection.encode(v!, writer.uint32(34).fork()).join();
+    }
+    if (message.duplicateIndexes.length !== 0) {
+      writer.uint32(42).fork();
+      for (const v of message.duplicateIndexes) {
+        writer.int32(v);
+      }
+      writer.join();
     }
     return writer;
   },
@@ -199,6 +208,24 @@ export const PublishReadingsResponse: MessageFns<PublishReadingsResponse> = {
             message.rejections.push(ReadingRejection.decode(reader, reader.uint32()));
             continue;
           }
+          case 5: {
+            if (tag === 40) {
+              message.duplicateIndexes.push(reader.int32());
+
+              continue;
+            }
+
+            if (tag === 42) {
+              const end2 = reader.uint32() + reader.pos;
+              while (reader.pos < end2) {
+                message.duplicateIndexes.push(reader.int32());
+              }
+
+              continue;
+            }
+
+            break;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -231,6 +258,11 @@ export const PublishReadingsResponse: MessageFns<PublishReadingsResponse> = {
       rejections: globalThis.Array.isArray(object?.rejections)
         ? object.rejections.map((e: any) => ReadingRejection.fromJSON(e))
         : [],
+      duplicateIndexes: globalThis.Array.isArray(object?.duplicateIndexes)
+        ? object.duplicateIndexes.map((e: any) => globalThis.Number(e))
+        : globalThis.Array.isArray(object?.duplicate_indexes)
+        ? object.duplicate_indexes.map((e: any) => globalThis.Number(e))
+        : [],
     };
   },
 
@@ -247,6 +279,9 @@ export const PublishReadingsResponse: MessageFns<PublishReadingsResponse> = {
     }
     if (message.rejections?.length) {
       obj.rejections = message.rejections.map((e) => ReadingRejection.toJSON(e));
+    }
+    if (message.duplicateIndexes?.length) {
+      obj.duplicateIndexes = message.duplicateIndexes.map((e) => Math.round(e));
     }
     return obj;
   },

@@ -1,0 +1,247 @@
+import type { OpenAPIV3 } from 'openapi-types';
+import { z } from 'zod';
+import {
+  aggregatesQuerySchema,
+  alertStreamQuerySchema,
+  listAlertsQuerySchema,
+  listDevicesQuerySchema,
+  listRulesQuerySchema,
+  updateMaskQuerySchema,
+} from './query-schemas.js';
+import {
+  acknowledgeSchema,
+  createDeviceSchema,
+  createRuleSchema,
+  deviceFieldsSchema,
+  issueKeySchema,
+  readingBatchSchema,
+  readingSchema,
+  ruleFieldsSchema,
+} from './schemas.js';
+
+export type Auth = 'operator' | 'device' | 'operator or device' | 'none';
+
+export interface Route {
+  method: 'get' | 'post' | 'patch' | 'delete';
+  path: string;
+  summary: string;
+  auth: Auth;
+  /** The schema the JSON body is parsed with; a missing body reads as `{}`, so it is optional when `{}` passes. */
+  body?: z.ZodType;
+  /** The schema the query string is parsed with. */
+  query?: z.ZodObject;
+  /** Header parameters the route reads. */
+  headers?: OpenAPIV3.ParameterObject[];
+  /** The success status, as the controller's @HttpCode sets it; 200 when absent. */
+  status?: 201 | 204;
+  /** What a success answers: JSON, or with `events` a text/event-stream. */
+  returns: string;
+  events?: true;
+  /** JSON answers besides the success and the error JSON, by status code. */
+  otherAnswers?: Record<string, string>;
+}
+
+const passThroughBody = z
+  .record(z.string(), z.unknown())
+  .describe("The method's request message in proto3 JSON.");
+
+const lastEventId: OpenAPIV3.ParameterObject = {
+  name: 'Last-Event-ID',
+  in: 'header',
+  description: 'Sent by a reconnecting EventSource: the id (sequence) of the last event it received.',
+  schema: { type: 'string', pattern: '^\\d{1,16}$' },
+};
+
+// The REST API in one table; the OpenAPI document is derived from it and the schemas the routes parse with.
+export const ROUTES: Route[] = [
+  {
+    method: 'post',
+    path: '/api/v1/devices',
+    summary: 'Register a device',
+    auth: 'operator',
+    body: createDeviceSchema,
+    status: 201,
+    returns: 'The device as registered',
+  },
+  {
+    method: 'get',
+    path: '/api/v1/devices',
+    summary: 'List devices',
+    auth: 'operator',
+    query: listDevicesQuerySchema,
+    returns: '{devices, nextPageToken}',
+  },
+  {
+    method: 'get',
+    path: '/api/v1/devices/{id}',
+    summary: 'Get a device',
+    auth: 'operator',
+    returns: 'The device',
+  },
+  {
+    method: 'patch',
+    path: '/api/v1/devices/{id}',
+    summary: 'Update the fields named in updateMask',
+    auth: 'operator',
+    body: deviceFieldsSchema,
+    query: updateMaskQuerySchema,
+    returns: 'The device as updated',
+  },
+  {
+    method: 'post',
+    path: '/api/v1/devices/{id}/decommission',
+    summary: 'Decommission a device (revokes its keys)',
+    auth: 'operator',
+    returns: 'The device as decommissioned',
+  },
+  {
+    method: 'post',
+    path: '/api/v1/devices/{id}/keys',
+    summary: 'Issue an API key (shown once)',
+    auth: 'operator',
+    body: issueKeySchema,
+    status: 201,
+    returns: '{key, apiKey}: apiKey is the secret, never shown again',
+  },
+  {
+    method: 'get',
+    path: '/api/v1/devices/{id}/keys',
+    summary: "List a device's keys",
+    auth: 'operator',
+    returns: '{keys}',
+  },
+  {
+    method: 'post',
+    path: '/api/v1/devices/{id}/keys/{keyId}/rotate',
+    summary: 'Rotate a key',
+    auth: 'operator',
+    returns: '{key, apiKey, revokedKey}: a new key with the old one revoked',
+  },
+  {
+    method: 'post',
+    path: '/api/v1/devices/{id}/keys/{keyId}/revoke',
+    summary: 'Revoke a key',
+    auth: 'operator',
+    returns: 'The key as revoked',
+  },
+  {
+    method: 'post',
+    path: '/api/v1/readings',
+    summary: 'Publish one reading',
+    auth: 'device',
+    body: readingSchema,
+    returns: '{readingId, duplicate}',
+  },
+  {
+    method: 'post',
+    path: '/api/v1/readings/batch',
+    summary: 'Publish a batch of readings',
+    auth: 'device',
+    body: readingBatchSchema,
+    returns:
+      '{acceptedCount, duplicateCount, rejections, duplicateIndexes}: rejections name each refused reading by index, duplicateIndexes the positions of readings accepted before',
+  },
+  {
+    method: 'get',
+    path: '/api/v1/aggregates',
+    summary: "Aggregates of a device, or every device's latest",
+    auth: 'operator or device',
+    query: aggregatesQuerySchema,
+    returns: '{aggregates, nextPageToken}',
+  },
+  {
+    method: 'post',
+    path: '/api/v1/rules',
+    summary: 'Create an alert rule',
+    auth: 'operator',
+    body: createRuleSchema,
+    status: 201,
+    returns: 'The rule as created',
+  },
+  {
+    method: 'get',
+    path: '/api/v1/rules',
+    summary: 'List rules',
+    auth: 'operator',
+    query: listRulesQuerySchema,
+    returns: '{rules, nextPageToken}',
+  },
+  { method: 'get', path: '/api/v1/rules/{id}', summary: 'Get a rule', auth: 'operator', returns: 'The rule' },
+  {
+    method: 'patch',
+    path: '/api/v1/rules/{id}',
+    summary: 'Update the fields named in updateMask',
+    auth: 'operator',
+    body: ruleFieldsSchema,
+    query: updateMaskQuerySchema,
+    returns: 'The rule as updated',
+  },
+  {
+    method: 'delete',
+    path: '/api/v1/rules/{id}',
+    summary: 'Delete a rule',
+    auth: 'operator',
+    status: 204,
+    returns: 'Deleted',
+  },
+  {
+    method: 'get',
+    path: '/api/v1/alerts',
+    summary: 'List alerts',
+    auth: 'operator',
+    query: listAlertsQuerySchema,
+    returns: '{alerts, nextPageToken}',
+  },
+  {
+    method: 'get',
+    path: '/api/v1/alerts/stream',
+    summary: 'Alert events as Server-Sent Events (resume with Last-Event-ID)',
+    auth: 'operator or device',
+    query: alertStreamQuerySchema,
+    headers: [lastEventId],
+    returns:
+      'Events named "alert": id is the event sequence, data an AlertEvent in proto3 JSON. A stream that ' +
+      'fails after it started ends with an event named "error" whose data is the error JSON. Comment ' +
+      'lines are heartbeats. A device sees only its own alerts.',
+    events: true,
+  },
+  {
+    method: 'get',
+    path: '/api/v1/alerts/{id}',
+    summary: 'Get an alert',
+    auth: 'operator',
+    returns: 'The alert',
+  },
+  {
+    method: 'post',
+    path: '/api/v1/alerts/{id}/acknowledge',
+    summary: 'Acknowledge an alert',
+    auth: 'operator',
+    body: acknowledgeSchema,
+    returns: 'The alert as acknowledged',
+  },
+  {
+    method: 'post',
+    path: '/api/v1/{service}/{method}',
+    summary: 'Call any unary method of an internal service with proto3 JSON',
+    auth: 'operator',
+    body: passThroughBody,
+    returns: "The method's response message in proto3 JSON",
+  },
+  {
+    method: 'get',
+    path: '/api/v1/{service}/{method}',
+    summary: 'Call a Get or List method of an internal service, its fields in the query string',
+    auth: 'operator',
+    returns: "The method's response message in proto3 JSON",
+  },
+  { method: 'get', path: '/health', summary: 'The gateway is up', auth: 'none', returns: '{status: "ok"}' },
+  {
+    method: 'get',
+    path: '/status',
+    summary: 'gRPC health of every downstream service',
+    auth: 'none',
+    returns: '{status: "SERVING", services}: every downstream is SERVING',
+    otherAnswers: { '503': '{status: "DEGRADED", services}: a downstream is not SERVING' },
+  },
+];

@@ -1,0 +1,45 @@
+import type { DescEnum } from '@bufbuild/protobuf';
+import { z } from 'zod';
+import { messageSchema } from './proto-json.js';
+
+/** The enum of a message's field (`iotmesh.device.v1.Device`, `status`), from the protos' descriptor set. */
+function enumOf(typeName: string, fieldName: string): DescEnum {
+  const field = messageSchema(typeName).field[fieldName];
+  if (field?.fieldKind !== 'enum') throw new Error(`${typeName}.${fieldName} is not an enum field`);
+  return field.enum;
+}
+
+// The zero value means "not set" (AIP-126): a field that needs a value refuses it and a filter without
+// it is the same as no filter, so the document lists only the others.
+const specifiedValues = (descEnum: DescEnum) => descEnum.values.filter((value) => value.number !== 0);
+
+/**
+ * An enum field of a JSON body: a value's name or its number, as proto3 JSON reads them. Both are
+ * checked by the mapping (or the service) downstream; the names and numbers documented come from the
+ * same descriptors. `note` adds what the service refuses beyond that.
+ */
+export function enumField(typeName: string, fieldName: string, note = '') {
+  const descEnum = enumOf(typeName, fieldName);
+  const values = specifiedValues(descEnum);
+  return z
+    .union([
+      z
+        .string()
+        .max(64)
+        .meta({ enum: values.map((value) => value.name) }),
+      z.int32().meta({ enum: values.map((value) => value.number) }),
+    ])
+    .describe(`A ${descEnum.name} by name (or number).${note ? ` ${note}` : ''}`);
+}
+
+/** An enum in a query string: proto3 JSON reads a string as a value's name only. */
+export function enumParameter(typeName: string, fieldName: string) {
+  const descEnum = enumOf(typeName, fieldName);
+  return z
+    .string()
+    .max(64)
+    .meta({
+      enum: specifiedValues(descEnum).map((value) => value.name),
+      description: `A ${descEnum.name} by name.`,
+    });
+}

@@ -1,0 +1,76 @@
+import { z } from 'zod';
+import { enumParameter } from './proto-enums.js';
+import { timestamp } from './schemas.js';
+
+// The query strings the controllers parse, which the OpenAPI document lists as they are. They are strict:
+// a misspelt filter (`?stat=FIRING`) is a 400, not a list left unfiltered.
+
+export const pageQuerySchema = z
+  .object({
+    pageSize: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .max(1000)
+      .optional()
+      .describe("Items per page; 0 or absent for the service's default."),
+    pageToken: z.string().max(2000).optional().describe('The nextPageToken of the previous page.'),
+  })
+  .strict();
+
+/** `updateMask=name,location` as in AIP-134; camelCase paths are accepted and turned into snake_case. */
+export const updateMaskQuerySchema = z
+  .object({
+    updateMask: z
+      .string()
+      .min(1, 'list the fields to change')
+      .describe(
+        'The fields to change, comma-separated (name,location); a field named but not sent is cleared.',
+      )
+      .transform((mask) =>
+        mask.split(',').map((path) => path.trim().replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)),
+      ),
+  })
+  .strict();
+
+export const listDevicesQuerySchema = pageQuerySchema.extend({
+  type: enumParameter('iotmesh.device.v1.ListDevicesRequest', 'type').optional(),
+  site: z.string().optional(),
+  status: enumParameter('iotmesh.device.v1.ListDevicesRequest', 'status').optional(),
+});
+
+export const aggregatesQuerySchema = pageQuerySchema.extend({
+  deviceId: z
+    .string()
+    .max(128)
+    .optional()
+    .describe("Absent: every device's latest window (operators). A device key reads only its own device."),
+  sensorType: enumParameter('iotmesh.processor.v1.GetAggregatesRequest', 'sensorType'),
+  window: enumParameter('iotmesh.processor.v1.GetAggregatesRequest', 'window'),
+  startTime: timestamp.optional().describe('Only windows that end after this time; needs a deviceId.'),
+});
+
+export const listRulesQuerySchema = pageQuerySchema.extend({
+  sensorType: enumParameter('iotmesh.alert.v1.ListRulesRequest', 'sensorType').optional(),
+});
+
+export const alertFilterQuerySchema = z
+  .object({
+    state: enumParameter('iotmesh.alert.v1.AlertFilter', 'state').optional(),
+    severity: enumParameter('iotmesh.alert.v1.AlertFilter', 'severity').optional(),
+    deviceId: z.string().max(128).optional(),
+    ruleId: z.string().max(128).optional(),
+  })
+  .strict();
+
+export const listAlertsQuerySchema = pageQuerySchema.extend(alertFilterQuerySchema.shape);
+
+export const alertStreamQuerySchema = alertFilterQuerySchema.extend({
+  resumeAfter: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(Number.MAX_SAFE_INTEGER)
+    .optional()
+    .describe('Replay the events after this sequence number; a Last-Event-ID header takes precedence.'),
+});

@@ -1,0 +1,47 @@
+import { createDeviceSchema, deviceFieldsSchema, readingBatchSchema, readingSchema } from './schemas.js';
+
+const device = { name: 'Boiler', type: 'SENSOR_TYPE_TEMPERATURE', ownerEmail: 'ops@example.com' };
+const reading = {
+  readingId: 'r-1',
+  sensorType: 'SENSOR_TYPE_TEMPERATURE',
+  value: 20,
+  unit: 'celsius',
+  timestamp: '2025-01-01T00:00:00Z',
+};
+const refusedFields = (result: { error?: { issues: { path: PropertyKey[] }[] } }) =>
+  result.error?.issues.map((issue) => issue.path.join('.'));
+
+describe("the request schemas hold the services' fixed limits", () => {
+  it('require what the registry requires of a new device, and its id format', () => {
+    expect(createDeviceSchema.safeParse(device).success).toBe(true);
+    expect(refusedFields(createDeviceSchema.safeParse({}))).toEqual(['name', 'type', 'ownerEmail']);
+    expect(refusedFields(createDeviceSchema.safeParse({ ...device, id: 'Boiler 1' }))).toEqual(['id']);
+    expect(refusedFields(createDeviceSchema.safeParse({ ...device, id: 'ab' }))).toEqual(['id']);
+    expect(createDeviceSchema.safeParse({ ...device, id: 'b'.repeat(63) }).success).toBe(true);
+    expect(refusedFields(createDeviceSchema.safeParse({ ...device, id: 'b'.repeat(64) }))).toEqual(['id']);
+    expect(refusedFields(createDeviceSchema.safeParse({ ...device, name: '  ' }))).toEqual(['name']);
+    // An update names its fields in the mask: none is required.
+    expect(deviceFieldsSchema.safeParse({}).success).toBe(true);
+  });
+
+  it('bound labels as the registry does', () => {
+    const labels = (count: number) =>
+      Object.fromEntries(Array.from({ length: count }, (_, i) => [`k${i}`, 'v']));
+    expect(deviceFieldsSchema.safeParse({ labels: labels(32) }).success).toBe(true);
+    expect(refusedFields(deviceFieldsSchema.safeParse({ labels: labels(33) }))).toEqual(['labels']);
+    expect(deviceFieldsSchema.safeParse({ labels: { 'Not A Key': 'v' } }).success).toBe(false);
+  });
+
+  it("leave a non-finite value to ingestion, but hold a custom sensor's name to its 50 characters", () => {
+    expect(readingSchema.safeParse({ ...reading, value: 'NaN' }).success).toBe(true);
+    expect(readingSchema.safeParse({ ...reading, customSensor: 'c'.repeat(50) }).success).toBe(true);
+    expect(refusedFields(readingSchema.safeParse({ ...reading, customSensor: 'c'.repeat(51) }))).toEqual([
+      'customSensor',
+    ]);
+  });
+
+  it('refuse an empty batch', () => {
+    expect(refusedFields(readingBatchSchema.safeParse({ readings: [] }))).toEqual(['readings']);
+    expect(readingBatchSchema.safeParse({ readings: [reading] }).success).toBe(true);
+  });
+});
