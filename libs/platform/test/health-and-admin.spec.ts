@@ -29,6 +29,14 @@ describe('health service and admin port', () => {
     const metrics = await fetch(`${fixture.adminUrl}/metrics`);
     const missing = await fetch(`${fixture.adminUrl}/nothing`);
     expect([healthz.status, readyz.status, metrics.status, missing.status]).toEqual([200, 200, 200, 404]);
+    // Another method: a 404 for a path that is not served, a 405 for one that is.
+    const posted = await Promise.all(
+      ['/nothing', '/metrics'].map((path) => fetch(`${fixture.adminUrl}${path}`, { method: 'POST' })),
+    );
+    expect(posted.map((r) => [r.status, r.headers.get('allow')])).toEqual([
+      [404, null],
+      [405, 'GET, HEAD'],
+    ]);
     expect(await metrics.text()).toContain('process_cpu_user_seconds_total{service="fixture"}');
   });
 

@@ -2,6 +2,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
 
+const ADMIN_PATHS = new Set(['/metrics', '/healthz', '/readyz']);
+
 export interface AdminServer {
   readonly port: number;
   setReady(ready: boolean): void;
@@ -19,9 +21,14 @@ export async function startAdminServer(
 ): Promise<AdminServer> {
   let ready = false;
   const server: Server = createServer((request, response) => {
-    const path = (request.url ?? '/').split('?')[0];
+    const path = (request.url ?? '/').split('?')[0] ?? '/';
+    // A path that is not served is a 404 whatever the method; a served one takes only GET and HEAD.
+    if (!ADMIN_PATHS.has(path)) {
+      response.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n');
+      return;
+    }
     if (request.method !== 'GET' && request.method !== 'HEAD') {
-      response.writeHead(405, { allow: 'GET, HEAD' }).end();
+      response.writeHead(405, { allow: 'GET, HEAD', 'content-type': 'text/plain' }).end('use GET or HEAD\n');
       return;
     }
     if (path === '/metrics') {
@@ -31,12 +38,10 @@ export async function startAdminServer(
       );
     } else if (path === '/healthz') {
       response.writeHead(200, { 'content-type': 'text/plain' }).end('ok\n');
-    } else if (path === '/readyz') {
+    } else {
       response
         .writeHead(ready ? 200 : 503, { 'content-type': 'text/plain' })
         .end(ready ? 'ready\n' : 'not ready\n');
-    } else {
-      response.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n');
     }
   });
   await new Promise<void>((resolve, reject) => {
