@@ -56,12 +56,17 @@ describe('notification service over gRPC (log channel only)', () => {
       status: DeliveryStatus.DELIVERY_STATUS_PENDING,
       attempts: 0,
     });
-    const again = await firstValueFrom(
-      api().sendNotification(logRequest('alert-1', { subject: 'a retry may differ' })),
-    );
+    const again = await firstValueFrom(api().sendNotification(logRequest('alert-1')));
     expect(again.duplicate).toBe(true);
     expect(again.notification?.id).toBe(first.notification?.id);
-    expect(again.notification?.subject).toBe('Boiler too hot');
+    // The key used for another notification: refused, since that one was never queued.
+    const reused = await failure(
+      api().sendNotification(logRequest('alert-1', { subject: 'another notification' })),
+    );
+    expect([reused.code, decodeStatusDetails(reused.metadata)?.errorInfo?.reason]).toEqual([
+      status.ALREADY_EXISTS,
+      'NOTIFICATION.IDEMPOTENCY_KEY_REUSED',
+    ]);
 
     const delivered = await settled(api(), first.notification!.id);
     expect(delivered).toMatchObject({ status: DeliveryStatus.DELIVERY_STATUS_DELIVERED, attempts: 1 });

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import {
+  AlreadyExistsError,
   decodePageToken,
   encodePageToken,
   FailedPreconditionError,
@@ -19,6 +20,7 @@ import {
   CHANNEL_NAMES,
   NotificationKind,
   queuedNotification,
+  sameRequest,
   type Notification,
   type NotificationRequest,
 } from './domain/notification.js';
@@ -35,6 +37,23 @@ export interface Queued {
   notification: Notification;
   /** The idempotency key was seen before; nothing new was queued. */
   duplicate: boolean;
+}
+
+/**
+ * The first answer again for a retry; a key reused for another notification is refused, as its first
+ * answer would say the new one was queued when it was not.
+ */
+function retried(
+  stored: Notification,
+  request: NotificationRequest,
+  sameAs: (stored: Notification, request: NotificationRequest) => boolean,
+): Queued {
+  if (sameAs(stored, request)) return { notification: stored, duplicate: true };
+  throw new AlreadyExistsError(
+    'NOTIFICATION.IDEMPOTENCY_KEY_REUSED',
+    `idempotency key ${request.idempotencyKey} was used for another notification; use a new key`,
+    { idempotency_key: request.idempotencyKey, notification_id: stored.id },
+  );
 }
 
 /** Use cases of the outbox: queue notifications (idempotently) and read them back. */
@@ -60,12 +79,16 @@ export class NotificationsService {
     });
   }
 
-  async send(request: NotificationRequest): Promise<Queued> {
+  /**
+   * Queues a notification once per idempotency key. `sameAs` tells a retry from another notification
+   * under a used key; by default the request must match what was stored.
+   */
+  async send(request: NotificationRequest, sameAs = sameRequest): Promise<Queued> {
     const violations = notificationViolations(request, this.webhookUrls);
     if (violations.length > 0) throw new ValidationError(violations, 'NOTIFICATION.INVALID');
     // A retried request gets its first answer back, even if the configuration changed since.
     const existing = await this.store.findByIdempotencyKey(request.idempotencyKey);
-    if (existing) return { notification: existing, duplicate: true };
+    if (existing) return retried(existing, request, sameAs);
     if (!this.channels.has(request.channel)) {
       const channel = CHANNEL_NAMES[request.channel];
       throw new FailedPreconditionError(
@@ -87,7 +110,7 @@ export class NotificationsService {
     if (!(await this.store.insert(notification))) {
       // A concurrent request with the same key won the race.
       const winner = await this.store.findByIdempotencyKey(request.idempotencyKey);
-      if (winner) return { notification: winner, duplicate: true };
+      if (winner) return retried(winner, request, sameAs);
       throw new Error(`notification with key ${request.idempotencyKey} neither inserted nor found`);
     }
     this.queued.inc({
@@ -102,7 +125,9 @@ export class NotificationsService {
     const violations = verificationViolations(request);
     if (violations.length > 0) throw new ValidationError(violations, 'NOTIFICATION.INVALID');
     const channel = this.channels.has(Channel.CHANNEL_EMAIL) ? Channel.CHANNEL_EMAIL : Channel.CHANNEL_LOG;
-    return (await this.send(verificationNotification(request, channel))).notification;
+    // Its key names the device: any message stored under it is this verification, sent with the
+    // configuration of then (its channel may have changed since).
+    return (await this.send(verificationNotification(request, channel), () => true)).notification;
   }
 
   async get(id: string): Promise<Notification> {

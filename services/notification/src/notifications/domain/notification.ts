@@ -17,6 +17,24 @@ export interface NotificationRequest {
   attributes: Record<string, string>;
 }
 
+/**
+ * Whether a request asks for what a stored notification is, so that it is a retry of it. An empty
+ * webhook recipient means the default URL, which the configuration may have changed since.
+ */
+export function sameRequest(stored: NotificationRequest, request: NotificationRequest): boolean {
+  const defaultWebhook = request.channel === Channel.CHANNEL_WEBHOOK && request.recipient === '';
+  const attributes = Object.entries(request.attributes);
+  return (
+    stored.kind === request.kind &&
+    stored.channel === request.channel &&
+    (defaultWebhook || stored.recipient === request.recipient) &&
+    stored.subject === request.subject &&
+    stored.body === request.body &&
+    attributes.length === Object.keys(stored.attributes).length &&
+    attributes.every(([key, value]) => stored.attributes[key] === value)
+  );
+}
+
 /** One outbox entry. Times are epoch milliseconds; null when not (or no longer) applicable. */
 export interface Notification extends NotificationRequest {
   id: string;
