@@ -119,6 +119,7 @@ export interface Location {
 
 /** A registered device. */
 export interface Device {
+  /** Output only (AIP-203): CreateDevice ignores it and takes the id from its device_id field. */
   id: string;
   name: string;
   type: SensorType;
