@@ -6,7 +6,10 @@ import type { z } from 'zod';
  * at all reads as `{}`; a body of `null` is not an object and is refused like any other non-object.
  */
 export function parseInput<S extends z.ZodType>(schema: S, input: unknown, where = 'body'): z.output<S> {
-  const result = schema.safeParse(input === undefined ? {} : input);
+  // A missing field says so, rather than zod's "expected string, received undefined".
+  const result = schema.safeParse(input === undefined ? {} : input, {
+    error: (issue) => (issue.input === undefined ? 'required' : undefined),
+  });
   if (result.success) return result.data;
   throw new ValidationError(
     result.error.issues.map((issue) => ({

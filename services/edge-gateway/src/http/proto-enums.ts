@@ -22,13 +22,19 @@ export function enumField(typeName: string, fieldName: string, note = '') {
   const descEnum = enumOf(typeName, fieldName);
   const values = specifiedValues(descEnum);
   return z
-    .union([
-      z
-        .string()
-        .max(64)
-        .meta({ enum: values.map((value) => value.name) }),
-      z.int32().meta({ enum: values.map((value) => value.number) }),
-    ])
+    .union(
+      [
+        z
+          .string()
+          .max(64)
+          .meta({ enum: values.map((value) => value.name) }),
+        z.int32().meta({ enum: values.map((value) => value.number) }),
+      ],
+      {
+        error: (issue) =>
+          issue.input === undefined ? undefined : `must be a ${descEnum.name} name (or number)`,
+      },
+    )
     .describe(`A ${descEnum.name} by name (or number).${note ? ` ${note}` : ''}`);
 }
 

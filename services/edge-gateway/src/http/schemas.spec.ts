@@ -1,3 +1,5 @@
+import type { ValidationError } from '@iot-mesh/platform';
+import { parseInput } from './parse-body.js';
 import { createDeviceSchema, deviceFieldsSchema, readingBatchSchema, readingSchema } from './schemas.js';
 
 const device = { name: 'Boiler', type: 'SENSOR_TYPE_TEMPERATURE', ownerEmail: 'ops@example.com' };
@@ -43,5 +45,25 @@ describe("the request schemas hold the services' fixed limits", () => {
   it('refuse an empty batch', () => {
     expect(refusedFields(readingBatchSchema.safeParse({ readings: [] }))).toEqual(['readings']);
     expect(readingBatchSchema.safeParse({ readings: [reading] }).success).toBe(true);
+  });
+});
+
+describe('the 400s of parseInput', () => {
+  const descriptions = (body: unknown) => {
+    try {
+      parseInput(readingSchema, body);
+      return [];
+    } catch (error) {
+      return (error as ValidationError).violations.map((v) => `${v.field}: ${v.description}`);
+    }
+  };
+
+  it('say what is missing or of the wrong kind in plain words', () => {
+    const { value: _value, ...withoutValue } = reading;
+    expect(descriptions(withoutValue)).toEqual(['value: required']);
+    expect(descriptions({ ...reading, value: '25' })).toEqual(['value: must be a JSON number']);
+    expect(descriptions({ ...reading, sensorType: true })).toEqual([
+      'sensorType: must be a SensorType name (or number)',
+    ]);
   });
 });

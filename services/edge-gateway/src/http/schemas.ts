@@ -20,7 +20,10 @@ export const timestamp = z.iso.datetime({ offset: true });
 // proto3 JSON spells non-finite doubles as strings. They parse here so that ingestion refuses the reading
 // itself (in a batch, the others still go in); the document says what is accepted.
 const readingValue = z
-  .union([z.number(), z.enum(['NaN', 'Infinity', '-Infinity'])])
+  .union([z.number(), z.enum(['NaN', 'Infinity', '-Infinity'])], {
+    // Left to parseInput when absent, so that a missing value says 'required'.
+    error: (issue) => (issue.input === undefined ? undefined : 'must be a JSON number'),
+  })
   .describe(
     'A finite number within the sensor type\'s range. "NaN", "Infinity" and "-Infinity" are proto3 JSON ' +
       'and parse, but ingestion refuses them (READING.NOT_FINITE).',
