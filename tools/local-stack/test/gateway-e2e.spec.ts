@@ -1087,6 +1087,32 @@ describe('the edge gateway, end to end over REST and gRPC', () => {
     expect(await (await fetch(`${base}/docs/docs.js`)).text()).toContain('validatorUrl: null');
   });
 
+  it('answers 504 naming a downstream that did not answer in time; the retry is told what happened', async () => {
+    const apiKey = await registerDevice('e2e-slow-1');
+    const ingestion = t.stack.processes().find((p) => p.name === 'sensor-ingestion')!;
+    process.kill(ingestion.pid, 'SIGSTOP');
+    let late: Awaited<ReturnType<typeof rest>>;
+    try {
+      // Past the gateway's downstream deadline (DOWNSTREAM_DEADLINE_MS, 30 s in this suite).
+      late = await rest('POST', '/api/v1/readings', { as: { apiKey }, body: json('s1', '', 20, 1) });
+    } finally {
+      process.kill(ingestion.pid, 'SIGCONT');
+    }
+    expect(late.status).toBe(504);
+    expect(errorOf(late.body)).toMatchObject({
+      status: 'DEADLINE_EXCEEDED',
+      reason: 'DOWNSTREAM.TIMEOUT',
+      service: 'sensor-ingestion',
+    });
+    const retried = await rest('POST', '/api/v1/readings', { as: { apiKey }, body: json('s1', '', 20, 1) });
+    expect(retried.status).toBe(200);
+    const hour = await rest(
+      'GET',
+      '/api/v1/aggregates?deviceId=e2e-slow-1&sensorType=SENSOR_TYPE_TEMPERATURE&window=WINDOW_ONE_HOUR',
+    );
+    expect((hour.body as { aggregates: { count: number }[] }).aggregates[0]?.count).toBe(1);
+  });
+
   it('reports each downstream in /status, and names an unavailable one in 503s', async () => {
     const healthy = await rest('GET', '/status', { as: 'nobody' });
     expect(healthy.status).toBe(200);

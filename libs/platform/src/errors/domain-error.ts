@@ -7,6 +7,7 @@ export type DomainErrorKind =
   | 'already-exists'
   | 'failed-precondition'
   | 'out-of-range'
+  | 'deadline-exceeded'
   | 'unauthenticated'
   | 'permission-denied'
   | 'resource-exhausted'

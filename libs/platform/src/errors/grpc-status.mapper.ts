@@ -20,6 +20,7 @@ const STATUS_BY_KIND: Record<DomainErrorKind, GrpcStatus> = {
   'already-exists': GrpcStatus.ALREADY_EXISTS,
   'failed-precondition': GrpcStatus.FAILED_PRECONDITION,
   'out-of-range': GrpcStatus.OUT_OF_RANGE,
+  'deadline-exceeded': GrpcStatus.DEADLINE_EXCEEDED,
   unauthenticated: GrpcStatus.UNAUTHENTICATED,
   'permission-denied': GrpcStatus.PERMISSION_DENIED,
   'resource-exhausted': GrpcStatus.RESOURCE_EXHAUSTED,

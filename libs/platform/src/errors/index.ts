@@ -6,6 +6,7 @@ export * from './not-found.error.js';
 export * from './already-exists.error.js';
 export * from './failed-precondition.error.js';
 export * from './out-of-range.error.js';
+export * from './deadline-exceeded.error.js';
 export * from './unauthenticated.error.js';
 export * from './permission-denied.error.js';
 export * from './resource-exhausted.error.js';

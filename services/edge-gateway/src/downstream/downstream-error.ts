@@ -1,19 +1,28 @@
 import { status, type ServiceError } from '@grpc/grpc-js';
-import { RelayedGrpcError, UnavailableError } from '@iot-mesh/platform';
+import { DeadlineExceededError, RelayedGrpcError, UnavailableError } from '@iot-mesh/platform';
 import type { DownstreamName } from '../config.js';
 
-const TRANSIENT = new Set<number>([status.UNAVAILABLE, status.DEADLINE_EXCEEDED, status.CANCELLED]);
+const TRANSIENT = new Set<number>([status.UNAVAILABLE, status.CANCELLED]);
 
 function isServiceError(error: unknown): error is ServiceError {
   return error instanceof Error && typeof (error as Partial<ServiceError>).code === 'number';
 }
 
 /**
- * What a failed downstream call means for the gateway's caller: an unreachable or slow service is
- * UNAVAILABLE naming that service; any other answer (bad input, not found, ...) is relayed as is.
+ * What a failed downstream call means for the gateway's caller: an unreachable service is UNAVAILABLE
+ * (HTTP 503) naming that service, one that did not answer in time DEADLINE_EXCEEDED (504, as
+ * grpc-gateway maps it: the request may have taken effect, so a retry should be one that is safe to
+ * repeat); any other answer (bad input, not found, ...) is relayed as is.
  */
 export function fromDownstream(service: DownstreamName, error: unknown): Error {
   if (!isServiceError(error)) return error instanceof Error ? error : new Error(String(error));
+  if (error.code === status.DEADLINE_EXCEEDED) {
+    return new DeadlineExceededError(
+      'DOWNSTREAM.TIMEOUT',
+      `${service} did not answer in time; the request may have taken effect`,
+      { service },
+    );
+  }
   if (TRANSIENT.has(error.code)) {
     return new UnavailableError('DOWNSTREAM.UNAVAILABLE', `${service} is unavailable`, { service });
   }

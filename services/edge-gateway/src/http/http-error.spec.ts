@@ -8,6 +8,7 @@ import {
   UnavailableError,
   ValidationError,
 } from '@iot-mesh/platform';
+import { fromDownstream } from '../downstream/downstream-error.js';
 import { httpStatusOf } from './grpc-http-status.js';
 import { toHttpError } from './http-error.js';
 
@@ -50,6 +51,19 @@ describe('REST errors', () => {
     );
     expect(unavailable.statusCode).toBe(503);
     expect(unavailable.body.error.service).toBe('alert-manager');
+    // A downstream that did not answer in time is a 504, as grpc-gateway maps DEADLINE_EXCEEDED.
+    const slow = toHttpError(
+      fromDownstream(
+        'sensor-ingestion',
+        Object.assign(new Error('deadline'), { code: status.DEADLINE_EXCEEDED }),
+      ),
+    );
+    expect([
+      slow.statusCode,
+      slow.body.error.status,
+      slow.body.error.reason,
+      slow.body.error.service,
+    ]).toEqual([504, 'DEADLINE_EXCEEDED', 'DOWNSTREAM.TIMEOUT', 'sensor-ingestion']);
     expect(toHttpError(new UnauthenticatedError('AUTH.INVALID_KEY', 'invalid API key')).statusCode).toBe(401);
   });
 
