@@ -115,6 +115,20 @@ describe('IngestBatch merger', () => {
     expect(answers[1]).toMatchObject({ acceptedCount: 1, duplicateCount: 2, duplicateIndexes: [0, 1] });
   });
 
+  it("keeps a caller's own repeats rejected when an earlier caller sent the same readings", async () => {
+    // Streams of one device sending [f, f, old, old] at once: the later ones see f first in another
+    // batch, but their own second f and second old are still repeats within their batch.
+    const batch = [reading('f'), reading('f'), reading('old'), reading('old')];
+    const { answers, expected, calls } = await bothWays(['d/old'], [batch, batch]);
+    expect(calls).toHaveLength(1);
+    expect(answers).toEqual(expected);
+    expect(answers[1]).toMatchObject({ acceptedCount: 0, duplicateCount: 2, duplicateIndexes: [0, 2] });
+    expect(answers[1]?.rejections.map((r) => [r.index, r.reason])).toEqual([
+      [1, 'READING.DUPLICATE_IN_BATCH'],
+      [3, 'READING.DUPLICATE_IN_BATCH'],
+    ]);
+  });
+
   it("sends on their own only the readings that repeat another caller's rejected reading", async () => {
     const { answers, expected, calls } = await bothWays(
       [],

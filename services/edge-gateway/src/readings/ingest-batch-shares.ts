@@ -47,22 +47,30 @@ export function sharesOf(result: BatchResult, callers: ReadonlyArray<readonly Re
   }
 
   const rejected = rejectionsByPosition(result.rejections);
-  // Built only when some reading repeats, which is rare: the merged call's readings in one list.
-  let readings: Reading[] | undefined;
+  // Built only when some reading repeats, which is rare: where each reading first occurs in the merged
+  // call, and in its own caller's readings.
   let firstPositions: Map<string, number> | undefined;
+  const firstInCaller: (Map<string, number> | undefined)[] = [];
   const firstPosition = (position: number) => {
-    readings ??= callers.flat();
-    firstPositions ??= firstPositionOfEach(readings);
-    return firstPositions.get(readingIdentity(readings[position]))!;
+    firstPositions ??= firstPositionOfEach(callers.flat());
+    const caller = callerAt(position);
+    const identity = readingIdentity(callers[caller][position - starts[caller]]);
+    firstInCaller[caller] ??= firstPositionOfEach(callers[caller]);
+    return {
+      inCall: firstPositions.get(identity)!,
+      inCaller: starts[caller] + firstInCaller[caller].get(identity)!,
+    };
   };
   for (const [position, rejections] of rejected) {
     if (!inRequest(position)) continue;
     const { share, index } = place(position);
-    const first = rejections.some((r) => r.reason === DUPLICATE_IN_BATCH)
+    const firsts = rejections.some((r) => r.reason === DUPLICATE_IN_BATCH)
       ? firstPosition(position)
-      : position;
-    // A repeat within the caller's own readings is a rejection it would also get alone.
-    const ownRepeat = first < position && callerAt(first) === callerAt(position);
+      : { inCall: position, inCaller: position };
+    const first = firsts.inCall;
+    // A repeat within the caller's own readings is a rejection it would also get alone, whoever sent
+    // the reading first in the merged call.
+    const ownRepeat = firsts.inCaller < position;
     const own = rejections.filter((r) => r.reason !== DUPLICATE_IN_BATCH || ownRepeat);
     if (own.length > 0) share.result.rejections.push(...own.map((rejection) => ({ ...rejection, index })));
     else if (first < position && !rejected.has(first)) share.result.duplicateIndexes.push(index);
