@@ -25,7 +25,7 @@ const json = (id: string, deviceId: string, value: number | string, second: numb
   timestamp: at(second),
 });
 type ErrorBody = {
-  error: { status: string; reason: string; service?: string; details?: { field: string }[] };
+  error: { status: string; reason: string; message: string; service?: string; details?: { field: string }[] };
 };
 const errorOf = (body: unknown) => (body as ErrorBody).error;
 const AUTH_CACHE_TTL_MS = 3_000;
@@ -299,6 +299,22 @@ describe('the edge gateway, end to end over REST and gRPC', () => {
         error: { details: [{ field: 'query', reason: 'FIELD.UNKNOWN' }] },
       });
     }
+    // Routes that read no query string refuse one too, before anything takes effect.
+    const dryRun = await refused('POST', '/api/v1/devices?dryRun=true', {
+      id: 'e2e-json-dry',
+      name: 'dry',
+      type: 'SENSOR_TYPE_TEMPERATURE',
+      ownerEmail: 'ops@example.com',
+    });
+    expect(dryRun.details?.[0]).toMatchObject({ field: 'query', reason: 'FIELD.UNKNOWN' });
+    expect((await rest('GET', '/api/v1/devices/e2e-json-dry')).status).toBe(404);
+    await refused('POST', '/api/v1/alert-manager/ListAlerts?filter.state=ALERT_STATE_RESOLVED', {});
+    // A sensor type the rules list does not know is named, as on the other lists.
+    const unknownSensor = await refused('GET', '/api/v1/rules?sensorType=SENSOR_TYPE_WIND');
+    expect(unknownSensor.message).toContain('SENSOR_TYPE_WIND');
+    // proto3 JSON durations have at most nine fractional digits: more is refused naming the field.
+    const fine = await refused('POST', '/api/v1/rules', { ...rule, forDuration: '1.0000000000s' });
+    expect(fine.details?.[0]).toMatchObject({ field: 'forDuration' });
     expect((await rest('GET', '/api/v1/device-registry/GetDevice?id=e2e-json-2')).status).toBe(404);
     // Nested fields by dotted path, as grpc-gateway reads a query string.
     const firing = await rest(
@@ -346,6 +362,16 @@ describe('the edge gateway, end to end over REST and gRPC', () => {
     expect(badStreams.map((answer) => [answer.status, errorOf(answer.body)?.reason])).toEqual(
       Array(4).fill([400, 'REQUEST.INVALID']),
     );
+    // HEAD on the event stream answers its headers and ends, instead of holding a stream open.
+    const head = await fetch(
+      `http://127.0.0.1:${t.stack.services.find((s) => s.httpPort)!.httpPort}/api/v1/alerts/stream`,
+      {
+        method: 'HEAD',
+        headers: { authorization: `Bearer ${OPERATOR_TOKEN}` },
+        signal: AbortSignal.timeout(5_000),
+      },
+    );
+    expect([head.status, head.headers.get('content-type')]).toEqual([200, 'text/event-stream']);
 
     const extraQuery = await refused('PATCH', '/api/v1/devices/e2e-json-3?updateMask=name&force=true', {
       name: 'renamed',

@@ -70,12 +70,11 @@ export class AlertWatchService {
   ): Promise<void> {
     // Every sequence a watcher was sent is at most the newest stored: a point past it comes from
     // elsewhere (a store reset or restored since), and waiting for it would send nothing for ages.
-    const newest = await this.store.lastEventSequence();
-    if (lastSent() > newest) {
+    // The newest sequence itself is not told: a device's stream would learn how many events all had.
+    if (lastSent() > (await this.store.lastEventSequence())) {
       throw new OutOfRangeError(
         'ALERT_EVENTS.RESUME_AHEAD',
-        `there is no event ${lastSent()}: the newest is ${newest}; resume from 0 or from an event this stream sent`,
-        { newest: String(newest) },
+        `there is no event ${lastSent()} yet; resume from an event this stream sent, or from 0 for new events only`,
       );
     }
     for (;;) {

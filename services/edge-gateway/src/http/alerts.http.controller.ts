@@ -88,6 +88,11 @@ export class AlertsHttpController {
       connection: 'keep-alive',
       'x-accel-buffering': 'no',
     });
+    // HEAD asks for the headers only: a stream that sends no body would never end.
+    if (request.method === 'HEAD') {
+      raw.end();
+      return;
+    }
     raw.write(': connected\n\n');
     const heartbeat = setInterval(() => raw.write(': heartbeat\n\n'), HEARTBEAT_MS);
     const events = this.stream.watch(filter, resumeAfter).pipe(this.access.whileKeyValid(request, caller));

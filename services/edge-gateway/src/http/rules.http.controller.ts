@@ -25,6 +25,8 @@ import { ruleFieldsSchema } from './schemas.js';
 // Rules go through the proto3 JSON mapping, which reads and writes `forDuration` as "30s".
 const ruleSchema = messageSchema('iotmesh.alert.v1.Rule');
 const ruleFromJson = (fields: unknown): Rule => messageFromJson(ruleSchema, Rule, fields);
+// The list query read as proto3 JSON: an unknown sensor type is a 400 naming it.
+const listRulesSchema = messageSchema('iotmesh.alert.v1.ListRulesRequest');
 const ruleToJson = (rule: Rule | undefined) => messageToJson(ruleSchema, Rule, rule!);
 
 /** Operators manage alert rules over REST. */
@@ -51,7 +53,7 @@ export class RulesHttpController {
     const q = parseInput(listRulesQuerySchema, query, 'query');
     const response = await callDownstream(
       'alert-manager',
-      this.downstream.alerts.listRules(ListRulesRequest.fromJSON(q)),
+      this.downstream.alerts.listRules(messageFromJson(listRulesSchema, ListRulesRequest, q, 'query')),
     );
     return { rules: response.rules.map(ruleToJson), nextPageToken: response.nextPageToken };
   }

@@ -127,7 +127,8 @@ export const createDeviceSchema = deviceFieldsSchema
 
 export const issueKeySchema = z.object({ description: shortText(200).optional() }).strict();
 
-const durationText = z.string().regex(/^\d+(\.\d+)?s$/, 'a duration like "30s"');
+// proto3 JSON writes at most nine fractional digits (nanoseconds).
+const durationText = z.string().regex(/^\d+(\.\d{1,9})?s$/, 'a duration like "30s" or "1.5s"');
 
 const ruleScopeSchema = z
   .object({
