@@ -26,6 +26,7 @@ import { HttpExceptionFilter, sendHttpError } from './http/http-exception.filter
 import { acceptUtf8JsonOnly } from './http/json-bodies.js';
 import { openApiDocument } from './http/openapi.js';
 import { answerOversizedBodies } from './http/oversized-body.js';
+import { refuseMalformedQueryEscapes } from './http/query-escapes.js';
 import { refuseQueriesWhereNoneIsRead } from './http/query-free-routes.js';
 import { measureRequests } from './http/request-metrics.js';
 import { traceRequests } from './http/request-tracing.js';
@@ -68,6 +69,7 @@ export async function bootstrapGateway(config: GatewayConfig): Promise<void> {
   measureRequests(adapter.getInstance(), registry);
   answerOversizedBodies(adapter.getInstance(), config.http.bodyLimit);
   refuseQueriesWhereNoneIsRead(adapter.getInstance());
+  refuseMalformedQueryEscapes(adapter.getInstance());
   const app = await NestFactory.create<NestFastifyApplication>(
     {
       module: class GatewayRoot {},

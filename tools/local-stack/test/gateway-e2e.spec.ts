@@ -455,6 +455,14 @@ describe('the edge gateway, end to end over REST and gRPC', () => {
     expect((await rest('GET', '/health/')).status).toBe(200);
     expect(await send('PUT', '/api/v1/devices/')).toMatchObject({ status: 405, allow: 'POST, GET' });
     expect(await send('GET', '/api/v1/devices/%ff')).toMatchObject({ status: 400, reason: 'HTTP.BAD_URL' });
+    // In the query string too: `%ZZ` is not the text "%ZZ".
+    for (const query of ['site=%ZZ', 'site=%E0%A4%A', 'site=%']) {
+      expect({ query, answer: await send('GET', `/api/v1/devices?${query}`) }).toMatchObject({
+        query,
+        answer: { status: 400, reason: 'HTTP.BAD_URL' },
+      });
+    }
+    expect((await rest('GET', '/api/v1/devices?site=plant%201&pageSize=1')).status).toBe(200);
     expect((await rest('GET', `/api/v1/devices/${'d'.repeat(150)}`)).status).toBe(404);
 
     // Requests Node refuses before any route: the answer is still the API's JSON.

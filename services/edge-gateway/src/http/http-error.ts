@@ -64,6 +64,10 @@ export function httpError(
   };
 }
 
+/** A URL with a malformed %-escape, in its path or its query string. */
+export const badUrlError = (): HttpError =>
+  httpError(status.INVALID_ARGUMENT, 'HTTP.BAD_URL', 'the URL is not valid (a malformed %-escape)');
+
 /** Framework-level failures (Fastify's own errors: body too large, bad JSON, wrong media type). */
 function frameworkError(error: {
   code?: string;
@@ -84,11 +88,7 @@ function frameworkError(error: {
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
       return httpError(status.INVALID_ARGUMENT, 'HTTP.EMPTY_BODY', 'the JSON body is empty');
     case 'FST_ERR_BAD_URL':
-      return httpError(
-        status.INVALID_ARGUMENT,
-        'HTTP.BAD_URL',
-        'the URL is not valid (a malformed %-escape)',
-      );
+      return badUrlError();
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
       return httpError(
         status.INVALID_ARGUMENT,
