@@ -27,7 +27,7 @@ import { acceptUtf8JsonOnly } from './http/json-bodies.js';
 import { openApiDocument } from './http/openapi.js';
 import { answerOversizedBodies } from './http/oversized-body.js';
 import { refuseMalformedQueryEscapes } from './http/query-escapes.js';
-import { refuseQueriesWhereNoneIsRead } from './http/query-free-routes.js';
+import { refuseInputTheRouteDoesNotRead } from './http/unread-input.js';
 import { measureRequests } from './http/request-metrics.js';
 import { traceRequests } from './http/request-tracing.js';
 import { MemoryRateLimiter } from './rate-limit/memory-rate-limiter.js';
@@ -68,7 +68,7 @@ export async function bootstrapGateway(config: GatewayConfig): Promise<void> {
   traceRequests(adapter.getInstance());
   measureRequests(adapter.getInstance(), registry);
   answerOversizedBodies(adapter.getInstance(), config.http.bodyLimit);
-  refuseQueriesWhereNoneIsRead(adapter.getInstance());
+  refuseInputTheRouteDoesNotRead(adapter.getInstance());
   refuseMalformedQueryEscapes(adapter.getInstance());
   const app = await NestFactory.create<NestFastifyApplication>(
     {

@@ -325,6 +325,17 @@ describe('the edge gateway, end to end over REST and gRPC', () => {
     await refused('GET', '/api/v1/alert-manager/ListAlerts?filter.state=LOUD');
     await refused('GET', '/api/v1/alert-manager/ListAlerts?__proto__.polluted=1');
     const apiKey = await registerDevice('e2e-json-3');
+    // A body on a route that reads none is refused rather than ignored; the key is not rotated.
+    const [key] = (
+      (await rest('GET', '/api/v1/devices/e2e-json-3/keys')).body as { keys: { keyId: string }[] }
+    ).keys;
+    const forced = await refused('POST', `/api/v1/devices/e2e-json-3/keys/${key.keyId}/rotate`, {
+      force: true,
+    });
+    expect(forced.details?.[0]).toMatchObject({ field: 'body', reason: 'FIELD.UNKNOWN' });
+    expect((await rest('GET', '/api/v1/devices/e2e-json-3/keys')).body).toMatchObject({
+      keys: [{ keyId: key.keyId, state: 'KEY_STATE_ACTIVE' }],
+    });
     const listed = await rest('GET', '/api/v1/device-registry/ListDevices?pageSize=1');
     expect(listed.status).toBe(200);
     expect((listed.body as { devices: unknown[] }).devices).toHaveLength(1);
