@@ -70,8 +70,7 @@ export class DeviceReadings {
       const high = isOutOfRange(sequence, this.outOfRangeFraction);
       if (high) outOfRange++;
       return {
-        // Zero-padded so that readings sharing a millisecond still sort in sending order by id,
-        // which is how the alert manager breaks timestamp ties.
+        // Zero-padded, so that the ids of one device sort in the order they were sent.
         readingId: `${this.runId}-${this.deviceIndex}-${String(sequence).padStart(9, '0')}`,
         deviceId: this.deviceId,
         sensorType: SensorType.SENSOR_TYPE_TEMPERATURE,

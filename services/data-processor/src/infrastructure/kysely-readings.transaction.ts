@@ -51,7 +51,7 @@ export class KyselyReadingsTransaction implements ReadingsTransaction {
         device_id: r.deviceId,
         reading_id: r.readingId,
         seen_time: seenAt,
-        content: r.content ?? null,
+        content_hash: r.contentHash ?? null,
       }));
     await sql`savepoint record_seen`.execute(this.trx);
     let insertedCount = 0;
@@ -78,12 +78,15 @@ export class KyselyReadingsTransaction implements ReadingsTransaction {
     return inserted;
   }
 
-  async storedContents(readings: readonly ReadingRef[]): Promise<Map<string, string | null>> {
-    const contents = new Map<string, string | null>();
+  async storedContents(readings: readonly ReadingRef[]): Promise<Map<string, number | null>> {
+    const contents = new Map<string, number | null>();
     for (const chunk of chunked(readings)) {
       const { rows } = await this.trx.executeQuery(this.statements.storedContents.query(chunk));
       for (const row of rows) {
-        contents.set(readingIdentity({ deviceId: row.device_id, readingId: row.reading_id }), row.content);
+        contents.set(
+          readingIdentity({ deviceId: row.device_id, readingId: row.reading_id }),
+          row.content_hash === null ? null : Number(row.content_hash),
+        );
       }
     }
     return contents;

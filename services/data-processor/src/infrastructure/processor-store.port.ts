@@ -8,17 +8,17 @@ export interface ReadingRef {
   readingId: string;
 }
 
-/** A reading to remember, with what it said (see readingContent); without, it is never taken for a retry. */
+/** A reading to remember, with a digest of what it said (readingContentHash). */
 export interface SeenReading extends ReadingRef {
-  content?: string;
+  contentHash?: number;
 }
 
 /** What one ProcessReadings call does inside its single transaction. */
 export interface ReadingsTransaction {
   /** Remembers the readings (seen at `seenAt`) and returns those that were not known before. */
   recordNewReadings(readings: readonly SeenReading[], seenAt: number): Promise<ReadingRef[]>;
-  /** What known readings said when first seen, by readingIdentity; null for those remembered without. */
-  storedContents(readings: readonly ReadingRef[]): Promise<Map<string, string | null>>;
+  /** The digests of what known readings said when first seen, by readingIdentity; null if remembered without. */
+  storedContents(readings: readonly ReadingRef[]): Promise<Map<string, number | null>>;
   /**
    * The stored state of these windows, keyed by windowId; windows without data are absent. The
    * windows stay locked against concurrent writers until the transaction ends.

@@ -52,5 +52,12 @@ export function processorMigrations(kind: StorageSettings['kind']): Record<strin
         await db.schema.alterTable('seen_readings').addColumn('content', 'text').execute();
       },
     },
+    // The content as a 53-bit digest instead: the text nearly doubled each seen row.
+    '0004_seen_reading_content_hash': {
+      async up(db: Kysely<unknown>) {
+        await db.schema.alterTable('seen_readings').addColumn('content_hash', 'bigint').execute();
+        await db.schema.alterTable('seen_readings').dropColumn('content').execute();
+      },
+    },
   };
 }

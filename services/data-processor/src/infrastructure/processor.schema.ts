@@ -4,8 +4,8 @@ export interface ProcessorDatabase {
     device_id: string;
     reading_id: string;
     seen_time: number;
-    /** What the reading said (readingContent); null for rows from before it was kept. */
-    content: string | null;
+    /** A digest of what the reading said (readingContentHash); null for rows from before it was kept. */
+    content_hash: number | null;
   };
   windows: {
     device_id: string;

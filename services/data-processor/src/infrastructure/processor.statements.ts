@@ -36,7 +36,7 @@ export function processorStatements(db: Kysely<ProcessorDatabase>, rowLocks: boo
       .insertInto('seen_readings')
       .values([...rows])
       .onConflict((conflict) => conflict.columns(['device_id', 'reading_id']).doNothing());
-  const seenValues = (row: SeenRow) => [row.device_id, row.reading_id, row.seen_time, row.content];
+  const seenValues = (row: SeenRow) => [row.device_id, row.reading_id, row.seen_time, row.content_hash];
   return {
     /** Inserts the reading ids not seen before; the count of rows it inserted is the result. */
     recordSeen: new SizedQueryCache(insertSeen, seenValues),
@@ -50,7 +50,7 @@ export function processorStatements(db: Kysely<ProcessorDatabase>, rowLocks: boo
       (refs: readonly ReadingRef[]) =>
         db
           .selectFrom('seen_readings')
-          .select(['device_id', 'reading_id', 'content'])
+          .select(['device_id', 'reading_id', 'content_hash'])
           .where(
             sql<boolean>`(device_id, reading_id) in (values ${sql.join(refs.map((r) => sql`(cast(${r.deviceId} as text), cast(${r.readingId} as text))`))})`,
           ),

@@ -18,7 +18,7 @@ import {
 import type { ProcessorConfig } from '../config.js';
 import type { ProcessorStore, ReadingRef } from '../infrastructure/processor-store.port.js';
 import { CLOCK, PROCESSOR_CONFIG, PROCESSOR_STORE, READINGS_EVALUATOR } from '../processor.di-tokens.js';
-import { readingContent } from './domain/reading-content.js';
+import { readingContentHash } from './domain/reading-content.js';
 import { readingsViolations } from './domain/reading.validation.js';
 import type { ReadingsEvaluator } from './readings-evaluator.port.js';
 
@@ -53,7 +53,7 @@ interface Sorted {
 function sortReadings(
   readings: readonly Reading[],
   fresh: readonly ReadingRef[],
-  stored: ReadonlyMap<string, string | null>,
+  stored: ReadonlyMap<string, number | null>,
 ): Sorted {
   // As many new ids as readings: every reading is new and none repeats, the usual case.
   if (fresh.length === readings.length) {
@@ -70,7 +70,7 @@ function sortReadings(
     else sorted.duplicateIndexes.push(index);
     if (evaluatedIds.has(identity)) return;
     const content = stored.get(identity);
-    if (counted || content === null || content === readingContent(reading)) {
+    if (counted || content === null || content === readingContentHash(reading)) {
       evaluatedIds.add(identity);
       sorted.evaluated.push(reading);
     }
@@ -137,7 +137,7 @@ export class ProcessReadingsService {
       const seen = readings.map((r) => ({
         deviceId: r.deviceId,
         readingId: r.readingId,
-        content: readingContent(r),
+        contentHash: readingContentHash(r),
       }));
       const fresh = await transaction.recordNewReadings(seen, now);
       const known = fresh.length < readings.length ? await transaction.storedContents(readings) : new Map();
