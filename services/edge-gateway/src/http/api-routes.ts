@@ -21,6 +21,9 @@ import {
 
 export type Auth = 'operator' | 'device' | 'operator or device' | 'none';
 
+/** A route's path as Fastify names it: `/api/v1/devices/{id}` → `/api/v1/devices/:id`. */
+export const fastifyPath = (path: string) => path.replace(/\{(\w+)\}/g, ':$1');
+
 export interface Route {
   method: 'get' | 'post' | 'patch' | 'delete';
   path: string;

@@ -3,9 +3,6 @@ import { ROUTES } from './api-routes.js';
 import { httpErrorBodySchema } from './http-error-schema.js';
 import { jsonSchemaOf, operationOf } from './openapi-operation.js';
 
-// route-methods.ts reads the routes table from here.
-export { ROUTES };
-
 // The document and its page: served beside the API (api-docs.ts), not routes of its table.
 const DOCS_PATHS: OpenAPIV3.PathsObject = {
   '/openapi.json': {

@@ -1,4 +1,4 @@
-import { ROUTES } from './openapi.js';
+import { fastifyPath, ROUTES } from './api-routes.js';
 import { MethodNotAllowedError } from './http-error.js';
 
 // The generic pass-through path matches any two segments; it is the fallback, not a resource.
@@ -6,8 +6,7 @@ const PASS_THROUGH = '/api/v1/{service}/{method}';
 
 const patterns = ROUTES.filter((route) => route.path !== PASS_THROUGH).map((route) => ({
   method: route.method.toUpperCase(),
-  // The path in Fastify's form, as the routes are registered: `/api/v1/devices/:id`.
-  route: route.path.replace(/\{(\w+)\}/g, ':$1'),
+  route: fastifyPath(route.path),
   parameters: route.path.split('{').length - 1,
   pattern: new RegExp(`^${route.path.replace(/\{\w+\}/g, '[^/]+')}/?$`),
 }));

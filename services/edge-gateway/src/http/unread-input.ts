@@ -1,6 +1,6 @@
 import { ValidationError, type FieldViolation } from '@iot-mesh/platform';
 import type { FastifyInstance } from 'fastify';
-import { ROUTES } from './api-routes.js';
+import { fastifyPath, ROUTES } from './api-routes.js';
 import { toHttpError } from './http-error.js';
 import { sendHttpError } from './http-exception.filter.js';
 
@@ -10,8 +10,7 @@ const PASS_THROUGH_GET = 'GET /api/v1/:service/:method';
 const routeKey = (method: string, path: string) => `${method.toUpperCase()} ${path}`;
 const apiRoutes = ROUTES.filter((route) => route.path.startsWith('/api/v1/')).map((route) => ({
   ...route,
-  // As Fastify names it: `POST /api/v1/devices/:id/keys`.
-  key: routeKey(route.method, route.path.replace(/\{(\w+)\}/g, ':$1')),
+  key: routeKey(route.method, fastifyPath(route.path)),
 }));
 
 /** The API's routes that read no query string. */

@@ -28,21 +28,46 @@ export interface EvaluationCursor {
  */
 export const MAX_IDS_AT_TIME = 1_000;
 
-export function alreadyEvaluated(reading: EvaluatedReading, cursor: EvaluationCursor): boolean {
-  if (reading.time !== cursor.readingTime) return reading.time < cursor.readingTime;
-  return reading.id === cursor.readingId || cursor.earlierIdsAtTime.includes(reading.id);
-}
+/**
+ * A cursor walked forward reading by reading. The ids of its time are kept in a set while it walks, so
+ * a batch of many readings of one time costs one lookup each rather than a scan and a copy each.
+ */
+export class CursorWalk {
+  private time: number | undefined;
+  private ids: string[];
+  private readonly seen: Set<string>;
+  private moved = false;
 
-/** The cursor once `reading`, not evaluated before, has been. */
-export function advance(cursor: EvaluationCursor | undefined, reading: EvaluatedReading): EvaluationCursor {
-  if (cursor === undefined || reading.time > cursor.readingTime) {
-    return { readingTime: reading.time, readingId: reading.id, earlierIdsAtTime: [] };
+  constructor(from: EvaluationCursor | undefined) {
+    this.time = from?.readingTime;
+    this.ids = from ? [...from.earlierIdsAtTime, from.readingId] : [];
+    this.seen = new Set(this.ids);
   }
-  return {
-    readingTime: cursor.readingTime,
-    readingId: reading.id,
-    earlierIdsAtTime: [...cursor.earlierIdsAtTime, cursor.readingId].slice(-(MAX_IDS_AT_TIME - 1)),
-  };
+
+  /** Whether the reading was evaluated before (a retry) or is older than the cursor (it came late). */
+  passed(reading: EvaluatedReading): boolean {
+    if (this.time === undefined || reading.time > this.time) return false;
+    return reading.time < this.time || this.seen.has(reading.id);
+  }
+
+  /** Moves past a reading that was not `passed`. */
+  advance(reading: EvaluatedReading): void {
+    if (this.time === undefined || reading.time > this.time) {
+      this.time = reading.time;
+      this.ids = [];
+      this.seen.clear();
+    }
+    this.ids.push(reading.id);
+    this.seen.add(reading.id);
+    this.moved = true;
+  }
+
+  /** Where the walk ended, with the newest MAX_IDS_AT_TIME ids of its time; undefined if it never moved. */
+  get cursor(): EvaluationCursor | undefined {
+    if (!this.moved || this.time === undefined) return undefined;
+    const kept = this.ids.slice(-MAX_IDS_AT_TIME);
+    return { readingTime: this.time, readingId: kept.at(-1)!, earlierIdsAtTime: kept.slice(0, -1) };
+  }
 }
 
 /** Time order; a stable sort, so readings of the same time keep the order they were sent in. */

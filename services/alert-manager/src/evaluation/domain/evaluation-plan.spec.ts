@@ -2,8 +2,7 @@ import { SensorType } from '@iot-mesh/proto/iotmesh/telemetry/v1/reading';
 import { AlertEventType, AlertState, type StoredAlert } from '../../alerts/domain/alert.js';
 import { Operator, Severity, type Rule } from '../../rules/domain/rule.js';
 import {
-  advance,
-  alreadyEvaluated,
+  CursorWalk,
   MAX_IDS_AT_TIME,
   type EvaluatedReading,
   type EvaluationCursor,
@@ -112,14 +111,17 @@ describe('evaluation plan', () => {
   });
 
   it('keeps the newest MAX_IDS_AT_TIME ids of one time', () => {
-    let cursor: EvaluationCursor | undefined;
-    for (let i = 0; i < MAX_IDS_AT_TIME + 5; i++) cursor = advance(cursor, reading(`r${i}`, 20, 7));
+    const first = new CursorWalk(undefined);
+    for (let i = 0; i < MAX_IDS_AT_TIME + 5; i++) first.advance(reading(`r${i}`, 20, 7));
+    const cursor: EvaluationCursor | undefined = first.cursor;
     expect(1 + cursor!.earlierIdsAtTime.length).toBe(MAX_IDS_AT_TIME);
-    expect(alreadyEvaluated(reading(`r${MAX_IDS_AT_TIME + 4}`, 20, 7), cursor!)).toBe(true);
-    expect(alreadyEvaluated(reading('r5', 20, 7), cursor!)).toBe(true);
-    expect(alreadyEvaluated(reading('r4', 20, 7), cursor!)).toBe(false);
-    expect(alreadyEvaluated(reading('r0', 20, 6), cursor!)).toBe(true);
-    expect(advance(cursor, reading('n', 20, 8))).toEqual({
+    const walk = new CursorWalk(cursor);
+    expect(walk.passed(reading(`r${MAX_IDS_AT_TIME + 4}`, 20, 7))).toBe(true);
+    expect(walk.passed(reading('r5', 20, 7))).toBe(true);
+    expect(walk.passed(reading('r4', 20, 7))).toBe(false);
+    expect(walk.passed(reading('r0', 20, 6))).toBe(true);
+    walk.advance(reading('n', 20, 8));
+    expect(walk.cursor).toEqual({
       readingTime: 8,
       readingId: 'n',
       earlierIdsAtTime: [],

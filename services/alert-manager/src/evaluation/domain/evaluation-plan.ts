@@ -2,13 +2,7 @@ import { AlertChangeRecorder, type AlertChanges } from '../../alerts/domain/aler
 import { isOpen, type Alert, type StoredAlert } from '../../alerts/domain/alert.js';
 import { stepAlert, type StepContext } from '../../alerts/domain/alert-state-machine.js';
 import type { Rule } from '../../rules/domain/rule.js';
-import {
-  advance,
-  alreadyEvaluated,
-  byTime,
-  type EvaluatedReading,
-  type EvaluationCursor,
-} from './evaluated-reading.js';
+import { byTime, CursorWalk, type EvaluatedReading, type EvaluationCursor } from './evaluated-reading.js';
 
 export interface EvaluationInput {
   rule: Rule;
@@ -34,18 +28,16 @@ export interface EvaluationPlan {
 export function planEvaluation(input: EvaluationInput, context: StepContext): EvaluationPlan {
   const recorder = new AlertChangeRecorder(context.now, input.open ? [input.open] : []);
   let open: Alert | undefined = input.open;
-  let cursor = input.cursor;
-  let advanced = false;
+  const walk = new CursorWalk(input.cursor);
   for (const reading of [...input.readings].sort(byTime)) {
-    if (cursor && alreadyEvaluated(reading, cursor)) continue;
+    if (walk.passed(reading)) continue;
     const step = stepAlert(input.rule, input.deviceId, open, reading, context);
     recorder.record(step);
     if (step.kind !== 'idle') open = isOpen(step.alert.state) ? step.alert : undefined;
-    cursor = advance(cursor, reading);
-    advanced = true;
+    walk.advance(reading);
   }
   return {
-    cursor: advanced ? cursor : undefined,
+    cursor: walk.cursor,
     changes: recorder.changes,
     changedAlerts: recorder.changedAlerts,
   };
