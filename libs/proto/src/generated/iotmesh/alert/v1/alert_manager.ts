@@ -252,7 +252,14 @@ export interface Rule {
   hysteresis: number;
   enabled: boolean;
   createTime?: Timestamp | undefined;
-  updateTime?: Timestamp | undefined;
+  updateTime?:
+    | Timestamp
+    | undefined;
+  /**
+   * The custom quantity the rule watches: required when sensor_type is SENSOR_TYPE_CUSTOM (readings of
+   * other custom quantities are not compared with its threshold), empty for the other types.
+   */
+  customSensor: string;
 }
 
 /** An alert: at most one open (pending or firing) per rule and device. */
@@ -272,7 +279,11 @@ export interface Alert {
   startTime?: Timestamp | undefined;
   fireTime?: Timestamp | undefined;
   resolveTime?: Timestamp | undefined;
-  updateTime?: Timestamp | undefined;
+  updateTime?:
+    | Timestamp
+    | undefined;
+  /** The rule's custom quantity when sensor_type is SENSOR_TYPE_CUSTOM. */
+  customSensor: string;
 }
 
 /** One change of an alert, numbered so a watcher can resume after the last one it saw. */
@@ -309,6 +320,8 @@ export interface ListRulesRequest {
   pageSize: number;
   pageToken: string;
   sensorType: SensorType;
+  /** Only with sensor_type SENSOR_TYPE_CUSTOM: the rules of this custom quantity. */
+  customSensor: string;
 }
 
 /** Response for ListRules. */
@@ -521,6 +534,7 @@ function createBaseRule(): Rule {
     severity: 0,
     hysteresis: 0,
     enabled: false,
+    customSensor: "",
   };
 }
 
@@ -564,6 +578,9 @@ export const Rule: MessageFns<Rule> = {
     }
     if (message.updateTime !== undefined) {
       Timestamp.encode(message.updateTime, writer.uint32(106).fork()).join();
+    }
+    if (message.customSensor !== "") {
+      writer.uint32(114).string(message.customSensor);
     }
     return writer;
   },
@@ -685,6 +702,14 @@ export const Rule: MessageFns<Rule> = {
             message.updateTime = Timestamp.decode(reader, reader.uint32());
             continue;
           }
+          case 14: {
+            if (tag !== 114) {
+              break;
+            }
+
+            message.customSensor = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -732,6 +757,11 @@ export const Rule: MessageFns<Rule> = {
         : isSet(object.update_time)
         ? fromJsonTimestamp(object.update_time)
         : undefined,
+      customSensor: isSet(object.customSensor)
+        ? globalThis.String(object.customSensor)
+        : isSet(object.custom_sensor)
+        ? globalThis.String(object.custom_sensor)
+        : "",
     };
   },
 
@@ -776,6 +806,9 @@ export const Rule: MessageFns<Rule> = {
     if (message.updateTime !== undefined) {
       obj.updateTime = fromTimestamp(message.updateTime).toISOString();
     }
+    if (message.customSensor !== undefined) {
+      obj.customSensor = message.customSensor;
+    }
     return obj;
   },
 };
@@ -792,6 +825,7 @@ function createBaseAlert(): Alert {
     summary: "",
     acknowledged: false,
     acknowledgedBy: "",
+    customSensor: "",
   };
 }
 
@@ -841,6 +875,9 @@ export const Alert: MessageFns<Alert> = {
     }
     if (message.updateTime !== undefined) {
       Timestamp.encode(message.updateTime, writer.uint32(122).fork()).join();
+    }
+    if (message.customSensor !== "") {
+      writer.uint32(130).string(message.customSensor);
     }
     return writer;
   },
@@ -978,6 +1015,14 @@ export const Alert: MessageFns<Alert> = {
             message.updateTime = Timestamp.decode(reader, reader.uint32());
             continue;
           }
+          case 16: {
+            if (tag !== 130) {
+              break;
+            }
+
+            message.customSensor = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1043,6 +1088,11 @@ export const Alert: MessageFns<Alert> = {
         : isSet(object.update_time)
         ? fromJsonTimestamp(object.update_time)
         : undefined,
+      customSensor: isSet(object.customSensor)
+        ? globalThis.String(object.customSensor)
+        : isSet(object.custom_sensor)
+        ? globalThis.String(object.custom_sensor)
+        : "",
     };
   },
 
@@ -1092,6 +1142,9 @@ export const Alert: MessageFns<Alert> = {
     }
     if (message.updateTime !== undefined) {
       obj.updateTime = fromTimestamp(message.updateTime).toISOString();
+    }
+    if (message.customSensor !== undefined) {
+      obj.customSensor = message.customSensor;
     }
     return obj;
   },
@@ -1439,7 +1492,7 @@ export const GetRuleResponse: MessageFns<GetRuleResponse> = {
 };
 
 function createBaseListRulesRequest(): ListRulesRequest {
-  return { pageSize: 0, pageToken: "", sensorType: 0 };
+  return { pageSize: 0, pageToken: "", sensorType: 0, customSensor: "" };
 }
 
 export const ListRulesRequest: MessageFns<ListRulesRequest> = {
@@ -1452,6 +1505,9 @@ export const ListRulesRequest: MessageFns<ListRulesRequest> = {
     }
     if (message.sensorType !== 0) {
       writer.uint32(24).int32(message.sensorType);
+    }
+    if (message.customSensor !== "") {
+      writer.uint32(34).string(message.customSensor);
     }
     return writer;
   },
@@ -1493,6 +1549,14 @@ export const ListRulesRequest: MessageFns<ListRulesRequest> = {
             message.sensorType = reader.int32() as any;
             continue;
           }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.customSensor = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1522,6 +1586,11 @@ export const ListRulesRequest: MessageFns<ListRulesRequest> = {
         : isSet(object.sensor_type)
         ? sensorTypeFromJSON(object.sensor_type)
         : 0,
+      customSensor: isSet(object.customSensor)
+        ? globalThis.String(object.customSensor)
+        : isSet(object.custom_sensor)
+        ? globalThis.String(object.custom_sensor)
+        : "",
     };
   },
 
@@ -1535,6 +1604,9 @@ export const ListRulesRequest: MessageFns<ListRulesRequest> = {
     }
     if (message.sensorType !== undefined) {
       obj.sensorType = sensorTypeToJSON(message.sensorType);
+    }
+    if (message.customSensor !== undefined) {
+      obj.customSensor = message.customSensor;
     }
     return obj;
   },

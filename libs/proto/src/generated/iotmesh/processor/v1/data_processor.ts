@@ -77,6 +77,11 @@ export interface Aggregate {
   p95: number;
   /** False while the window is still receiving readings. */
   closed: boolean;
+  /**
+   * The quantity's name when sensor_type is SENSOR_TYPE_CUSTOM: each custom quantity of a device has
+   * windows of its own. Empty for the other types.
+   */
+  customSensor: string;
 }
 
 /** Request for ProcessReadings. */
@@ -104,6 +109,11 @@ export interface GetAggregatesRequest {
   startTime?: Timestamp | undefined;
   pageSize: number;
   pageToken: string;
+  /**
+   * Only with SENSOR_TYPE_CUSTOM: the windows of this custom quantity. Empty means those of every custom
+   * quantity of the device (newest first, then by name).
+   */
+  customSensor: string;
 }
 
 /** Response for GetAggregates, newest window first. */
@@ -118,6 +128,11 @@ export interface ListAggregatesRequest {
   window: Window;
   pageSize: number;
   pageToken: string;
+  /**
+   * Only with SENSOR_TYPE_CUSTOM: the newest window of this custom quantity of every device. Empty means
+   * the newest window of every custom quantity of every device (by device id, then name).
+   */
+  customSensor: string;
 }
 
 /** Response for ListAggregates. */
@@ -129,7 +144,18 @@ export interface ListAggregatesResponse {
 export const IOTMESH_PROCESSOR_V1_PACKAGE_NAME = "iotmesh.processor.v1";
 
 function createBaseAggregate(): Aggregate {
-  return { deviceId: "", sensorType: 0, window: 0, count: 0, min: 0, max: 0, avg: 0, p95: 0, closed: false };
+  return {
+    deviceId: "",
+    sensorType: 0,
+    window: 0,
+    count: 0,
+    min: 0,
+    max: 0,
+    avg: 0,
+    p95: 0,
+    closed: false,
+    customSensor: "",
+  };
 }
 
 export const Aggregate: MessageFns<Aggregate> = {
@@ -166,6 +192,9 @@ export const Aggregate: MessageFns<Aggregate> = {
     }
     if (message.closed !== false) {
       writer.uint32(88).bool(message.closed);
+    }
+    if (message.customSensor !== "") {
+      writer.uint32(98).string(message.customSensor);
     }
     return writer;
   },
@@ -271,6 +300,14 @@ export const Aggregate: MessageFns<Aggregate> = {
             message.closed = reader.bool();
             continue;
           }
+          case 12: {
+            if (tag !== 98) {
+              break;
+            }
+
+            message.customSensor = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -312,6 +349,11 @@ export const Aggregate: MessageFns<Aggregate> = {
       avg: isSet(object.avg) ? globalThis.Number(object.avg) : 0,
       p95: isSet(object.p95) ? globalThis.Number(object.p95) : 0,
       closed: isSet(object.closed) ? globalThis.Boolean(object.closed) : false,
+      customSensor: isSet(object.customSensor)
+        ? globalThis.String(object.customSensor)
+        : isSet(object.custom_sensor)
+        ? globalThis.String(object.custom_sensor)
+        : "",
     };
   },
 
@@ -349,6 +391,9 @@ export const Aggregate: MessageFns<Aggregate> = {
     }
     if (message.closed !== undefined) {
       obj.closed = message.closed;
+    }
+    if (message.customSensor !== undefined) {
+      obj.customSensor = message.customSensor;
     }
     return obj;
   },
@@ -531,7 +576,7 @@ export const ProcessReadingsResponse: MessageFns<ProcessReadingsResponse> = {
 };
 
 function createBaseGetAggregatesRequest(): GetAggregatesRequest {
-  return { deviceId: "", sensorType: 0, window: 0, pageSize: 0, pageToken: "" };
+  return { deviceId: "", sensorType: 0, window: 0, pageSize: 0, pageToken: "", customSensor: "" };
 }
 
 export const GetAggregatesRequest: MessageFns<GetAggregatesRequest> = {
@@ -553,6 +598,9 @@ export const GetAggregatesRequest: MessageFns<GetAggregatesRequest> = {
     }
     if (message.pageToken !== "") {
       writer.uint32(50).string(message.pageToken);
+    }
+    if (message.customSensor !== "") {
+      writer.uint32(58).string(message.customSensor);
     }
     return writer;
   },
@@ -618,6 +666,14 @@ export const GetAggregatesRequest: MessageFns<GetAggregatesRequest> = {
             message.pageToken = reader.string();
             continue;
           }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.customSensor = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -658,6 +714,11 @@ export const GetAggregatesRequest: MessageFns<GetAggregatesRequest> = {
         : isSet(object.page_token)
         ? globalThis.String(object.page_token)
         : "",
+      customSensor: isSet(object.customSensor)
+        ? globalThis.String(object.customSensor)
+        : isSet(object.custom_sensor)
+        ? globalThis.String(object.custom_sensor)
+        : "",
     };
   },
 
@@ -680,6 +741,9 @@ export const GetAggregatesRequest: MessageFns<GetAggregatesRequest> = {
     }
     if (message.pageToken !== undefined) {
       obj.pageToken = message.pageToken;
+    }
+    if (message.customSensor !== undefined) {
+      obj.customSensor = message.customSensor;
     }
     return obj;
   },
@@ -767,7 +831,7 @@ export const GetAggregatesResponse: MessageFns<GetAggregatesResponse> = {
 };
 
 function createBaseListAggregatesRequest(): ListAggregatesRequest {
-  return { sensorType: 0, window: 0, pageSize: 0, pageToken: "" };
+  return { sensorType: 0, window: 0, pageSize: 0, pageToken: "", customSensor: "" };
 }
 
 export const ListAggregatesRequest: MessageFns<ListAggregatesRequest> = {
@@ -783,6 +847,9 @@ export const ListAggregatesRequest: MessageFns<ListAggregatesRequest> = {
     }
     if (message.pageToken !== "") {
       writer.uint32(34).string(message.pageToken);
+    }
+    if (message.customSensor !== "") {
+      writer.uint32(42).string(message.customSensor);
     }
     return writer;
   },
@@ -832,6 +899,14 @@ export const ListAggregatesRequest: MessageFns<ListAggregatesRequest> = {
             message.pageToken = reader.string();
             continue;
           }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.customSensor = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -862,6 +937,11 @@ export const ListAggregatesRequest: MessageFns<ListAggregatesRequest> = {
         : isSet(object.page_token)
         ? globalThis.String(object.page_token)
         : "",
+      customSensor: isSet(object.customSensor)
+        ? globalThis.String(object.customSensor)
+        : isSet(object.custom_sensor)
+        ? globalThis.String(object.custom_sensor)
+        : "",
     };
   },
 
@@ -878,6 +958,9 @@ export const ListAggregatesRequest: MessageFns<ListAggregatesRequest> = {
     }
     if (message.pageToken !== undefined) {
       obj.pageToken = message.pageToken;
+    }
+    if (message.customSensor !== undefined) {
+      obj.customSensor = message.customSensor;
     }
     return obj;
   },
