@@ -57,6 +57,7 @@ export const newRule = (name: string, changes: Partial<Rule> = {}): Rule => ({
   name,
   scope: { allDevices: true },
   sensorType: SensorType.SENSOR_TYPE_TEMPERATURE,
+  customSensor: '',
   operator: Operator.OPERATOR_GREATER_THAN,
   threshold: 30,
   thresholdHigh: 0,
@@ -84,4 +85,17 @@ export const reading = (
   unit: sensorType === SensorType.SENSOR_TYPE_HUMIDITY ? 'percent' : 'celsius',
   timestamp: { seconds: BASE_SECONDS + offsetSeconds, nanos: 0 },
   customSensor: '',
+});
+
+/** A reading of a custom quantity ("co2") as ingestion forwards it: the unit as sent, here none. */
+export const customReading = (
+  readingId: string,
+  deviceId: string,
+  customSensor: string,
+  value: number,
+  offsetSeconds: number,
+): Reading => ({
+  ...reading(readingId, deviceId, value, offsetSeconds, SensorType.SENSOR_TYPE_CUSTOM),
+  unit: '',
+  customSensor,
 });

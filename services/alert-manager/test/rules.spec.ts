@@ -15,7 +15,8 @@ describe('alert rules over gRPC', () => {
   let client: GrpcClient<AlertManagerClient>;
   const api = () => client.service;
   const listAll = async (sensorType = SensorType.SENSOR_TYPE_UNSPECIFIED) =>
-    (await firstValueFrom(api().listRules({ pageSize: 500, pageToken: '', sensorType }))).rules;
+    (await firstValueFrom(api().listRules({ pageSize: 500, pageToken: '', sensorType, customSensor: '' })))
+      .rules;
 
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'alert-rules-'));
@@ -67,7 +68,9 @@ describe('alert rules over gRPC', () => {
     const seen: string[] = [];
     let pageToken = '';
     do {
-      const page = await firstValueFrom(api().listRules({ pageSize: 2, pageToken, sensorType: 0 }));
+      const page = await firstValueFrom(
+        api().listRules({ pageSize: 2, pageToken, sensorType: 0, customSensor: '' }),
+      );
       seen.push(...page.rules.map((r) => r.id));
       pageToken = page.nextPageToken;
     } while (pageToken !== '');
@@ -111,9 +114,11 @@ describe('alert rules over gRPC', () => {
     expect((await failure(api().getRule({ id: 'rule-missing' }))).code).toBe(status.NOT_FOUND);
     expect((await failure(api().getRule({ id: '' }))).code).toBe(status.INVALID_ARGUMENT);
     const codes = await Promise.all([
-      failure(api().listRules({ pageSize: 10, pageToken: 'forged', sensorType: 0 })),
-      failure(api().listRules({ pageSize: -1, pageToken: '', sensorType: 0 })),
-      failure(api().listRules({ pageSize: 10, pageToken: '', sensorType: 99 as SensorType })),
+      failure(api().listRules({ pageSize: 10, pageToken: 'forged', sensorType: 0, customSensor: '' })),
+      failure(api().listRules({ pageSize: -1, pageToken: '', sensorType: 0, customSensor: '' })),
+      failure(
+        api().listRules({ pageSize: 10, pageToken: '', sensorType: 99 as SensorType, customSensor: '' }),
+      ),
     ]);
     expect(codes.map((e) => e.code)).toEqual([
       status.INVALID_ARGUMENT,

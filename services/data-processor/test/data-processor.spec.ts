@@ -4,15 +4,20 @@ import { join } from 'node:path';
 import { status } from '@grpc/grpc-js';
 import { decodeStatusDetails, type GrpcClient } from '@iot-mesh/platform';
 import type { ServiceProcess } from '@iot-mesh/platform/testing';
-import { Window, type DataProcessorClient } from '@iot-mesh/proto/iotmesh/processor/v1/data_processor';
+import {
+  Window,
+  type Aggregate,
+  type DataProcessorClient,
+} from '@iot-mesh/proto/iotmesh/processor/v1/data_processor';
 import { SensorType, type Reading } from '@iot-mesh/proto/iotmesh/telemetry/v1/reading';
-import { firstValueFrom } from 'rxjs';
+import { firstValueFrom, type Observable } from 'rxjs';
 import { AlertManagerStub } from './alert-manager-stub.js';
 import { processorClient, startProcessor } from './processor-process.js';
-import { expectStatistics, failure, reading } from './readings.fixture.js';
+import { customReading, expectStatistics, failure, reading } from './readings.fixture.js';
 
 const HOUR_MS = 3_600_000;
 const TEMP = SensorType.SENSOR_TYPE_TEMPERATURE;
+const CUSTOM = SensorType.SENSOR_TYPE_CUSTOM;
 // A whole past hour, so every window in it is closed; well inside the 48 h retention.
 const BASE = Math.floor(Date.now() / HOUR_MS) * HOUR_MS - 3 * HOUR_MS;
 
@@ -30,7 +35,9 @@ describe('data processor over gRPC', () => {
   const env = () => ({ DATA_DIR: dataDir, ALERT_MANAGER_ADDRESS: alerts.address });
   const send = (readings: Reading[]) => firstValueFrom(api().processReadings({ readings }));
   const history = (deviceId: string, window: Window, pageSize = 100, pageToken = '') =>
-    firstValueFrom(api().getAggregates({ deviceId, sensorType: TEMP, window, pageSize, pageToken }));
+    firstValueFrom(
+      api().getAggregates({ deviceId, sensorType: TEMP, customSensor: '', window, pageSize, pageToken }),
+    );
 
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'processor-'));
@@ -113,11 +120,18 @@ describe('data processor over gRPC', () => {
       reading('a-2', 'attic-1', 31, future),
     ]);
     const page1 = await firstValueFrom(
-      api().listAggregates({ sensorType: TEMP, window: Window.WINDOW_ONE_HOUR, pageSize: 2, pageToken: '' }),
+      api().listAggregates({
+        sensorType: TEMP,
+        customSensor: '',
+        window: Window.WINDOW_ONE_HOUR,
+        pageSize: 2,
+        pageToken: '',
+      }),
     );
     const page2 = await firstValueFrom(
       api().listAggregates({
         sensorType: TEMP,
+        customSensor: '',
         window: Window.WINDOW_ONE_HOUR,
         pageSize: 2,
         pageToken: page1.nextPageToken,
@@ -129,6 +143,81 @@ describe('data processor over gRPC', () => {
       ['chiller-1', 4, true],
     ]);
     expect(page2.nextPageToken).toBe('');
+  });
+
+  it('keeps the custom quantities of one device in windows of their own', async () => {
+    await expect(
+      send([
+        customReading('l-1', 'lab-1', 'co2', 400, BASE),
+        customReading('l-2', 'lab-1', 'noise', 40, BASE + 1_000),
+        customReading('l-3', 'lab-1', 'co2', 600, BASE + 2_000),
+        customReading('l-4', 'lab-1', 'noise', 50, BASE + 61_000),
+      ]),
+    ).resolves.toMatchObject({ processedCount: 4, duplicateCount: 0 });
+    const custom = (customSensor: string, window: Window) =>
+      firstValueFrom(
+        api().getAggregates({
+          deviceId: 'lab-1',
+          sensorType: CUSTOM,
+          customSensor,
+          window,
+          pageSize: 10,
+          pageToken: '',
+        }),
+      );
+    const stats = (a: Aggregate) => [a.customSensor, a.count, a.min, a.max, a.avg];
+    expect((await custom('co2', Window.WINDOW_ONE_HOUR)).aggregates.map(stats)).toEqual([
+      ['co2', 2, 400, 600, 500],
+    ]);
+    expect((await custom('noise', Window.WINDOW_ONE_HOUR)).aggregates.map(stats)).toEqual([
+      ['noise', 2, 40, 50, 45],
+    ]);
+    // Without a name: every quantity's windows, the newest first and then by name.
+    const minutes = await custom('', Window.WINDOW_ONE_MINUTE);
+    expect(minutes.aggregates.map((a) => [a.startTime!.seconds * 1000, ...stats(a)])).toEqual([
+      [BASE + 60_000, 'noise', 1, 50, 50, 50],
+      [BASE, 'co2', 2, 400, 600, 500],
+      [BASE, 'noise', 1, 40, 40, 40],
+    ]);
+    const latest = await firstValueFrom(
+      api().listAggregates({
+        sensorType: CUSTOM,
+        customSensor: '',
+        window: Window.WINDOW_ONE_HOUR,
+        pageSize: 10,
+        pageToken: '',
+      }),
+    );
+    expect(latest.aggregates.map((a) => [a.deviceId, ...stats(a)])).toEqual([
+      ['lab-1', 'co2', 2, 400, 600, 500],
+      ['lab-1', 'noise', 2, 40, 50, 45],
+    ]);
+  });
+
+  it('refuses a custom reading without its name, and a name with another sensor type', async () => {
+    const refusal = async (call: Observable<unknown>) => {
+      const error = await failure(call);
+      const violations = decodeStatusDetails(error.metadata)?.badRequest?.fieldViolations;
+      return [error.code, violations?.map((v) => [v.field, v.reason])];
+    };
+    await expect(
+      refusal(api().processReadings({ readings: [customReading('l-9', 'lab-1', '', 1, BASE)] })),
+    ).resolves.toEqual([
+      status.INVALID_ARGUMENT,
+      [['readings[0].custom_sensor', 'READING.CUSTOM_SENSOR_REQUIRED']],
+    ]);
+    await expect(
+      refusal(
+        api().getAggregates({
+          deviceId: 'lab-1',
+          sensorType: TEMP,
+          customSensor: 'co2',
+          window: Window.WINDOW_ONE_HOUR,
+          pageSize: 0,
+          pageToken: '',
+        }),
+      ),
+    ).resolves.toEqual([status.INVALID_ARGUMENT, [['custom_sensor', 'FIELD.CUSTOM_SENSOR_UNEXPECTED']]]);
   });
 
   it('has a call of more readings than one EvaluateReadings takes evaluated in chunks, in order', async () => {
@@ -180,6 +269,7 @@ describe('data processor over gRPC', () => {
       api().getAggregates({
         deviceId: '',
         sensorType: TEMP,
+        customSensor: '',
         window: 9 as Window,
         pageSize: 0,
         pageToken: '',
@@ -187,7 +277,13 @@ describe('data processor over gRPC', () => {
     );
     expect(badQuery.code).toBe(status.INVALID_ARGUMENT);
     const badToken = await failure(
-      api().listAggregates({ sensorType: TEMP, window: Window.WINDOW_ONE_HOUR, pageSize: 1, pageToken: 'x' }),
+      api().listAggregates({
+        sensorType: TEMP,
+        customSensor: '',
+        window: Window.WINDOW_ONE_HOUR,
+        pageSize: 1,
+        pageToken: 'x',
+      }),
     );
     expect(badToken.code).toBe(status.INVALID_ARGUMENT);
   });

@@ -12,6 +12,20 @@ export const reading = (readingId: string, deviceId: string, value: number, at: 
   customSensor: '',
 });
 
+/** A reading of the custom quantity `customSensor` ("co2") at `at` (epoch ms). */
+export const customReading = (
+  readingId: string,
+  deviceId: string,
+  customSensor: string,
+  value: number,
+  at: number,
+): Reading => ({
+  ...reading(readingId, deviceId, value, at),
+  sensorType: SensorType.SENSOR_TYPE_CUSTOM,
+  unit: '',
+  customSensor,
+});
+
 /** The error a call ends with (shared by every service's process tests). */
 export { failure } from '@iot-mesh/platform/testing';
 

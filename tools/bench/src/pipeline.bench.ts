@@ -74,6 +74,7 @@ export async function ingestionPipeline(
           severity: Severity.SEVERITY_WARNING,
           hysteresis: 1,
           enabled: true,
+          customSensor: '',
         },
       }),
     );

@@ -3,28 +3,48 @@ import { setTimeout as sleep } from 'node:timers/promises';
 // The demo feeds a small fleet through the gateway's REST API, exactly as a real device would, so a
 // new user sees aggregates fill and an alert fire and resolve within a minute.
 
+/** One quantity a demo device measures; custom devices name theirs. */
+interface DemoSensor {
+  unit: string;
+  customSensor?: string;
+  /** Value at second `t`. */
+  value(t: number): number;
+}
+
 interface DemoDevice {
   id: string;
   type: string;
-  unit: string;
-  /** Value at second `t`: a slow wave, with a heat spike every two minutes for the thermometer. */
-  value(t: number): number;
+  customType?: string;
+  sensors: DemoSensor[];
 }
 
 const FLEET: DemoDevice[] = [
   {
     id: 'demo-thermo-1',
     type: 'SENSOR_TYPE_TEMPERATURE',
-    unit: 'celsius',
-    value: (t) => (t % 120 >= 20 && t % 120 < 50 ? 36 : 22) + Math.sin(t / 7),
+    // A slow wave, with a heat spike every two minutes.
+    sensors: [{ unit: 'celsius', value: (t) => (t % 120 >= 20 && t % 120 < 50 ? 36 : 22) + Math.sin(t / 7) }],
   },
   {
     id: 'demo-hygro-1',
     type: 'SENSOR_TYPE_HUMIDITY',
-    unit: 'percent',
-    value: (t) => 45 + 10 * Math.sin(t / 11),
+    sensors: [{ unit: 'percent', value: (t) => 45 + 10 * Math.sin(t / 11) }],
   },
-  { id: 'demo-baro-1', type: 'SENSOR_TYPE_PRESSURE', unit: 'hpa', value: (t) => 1013 + 4 * Math.sin(t / 17) },
+  {
+    id: 'demo-baro-1',
+    type: 'SENSOR_TYPE_PRESSURE',
+    sensors: [{ unit: 'hpa', value: (t) => 1013 + 4 * Math.sin(t / 17) }],
+  },
+  {
+    // Two custom quantities of one device: each gets windows of its own.
+    id: 'demo-air-1',
+    type: 'SENSOR_TYPE_CUSTOM',
+    customType: 'air-quality',
+    sensors: [
+      { unit: 'ppm', customSensor: 'co2', value: (t) => 700 + 150 * Math.sin(t / 13) },
+      { unit: 'db', customSensor: 'noise', value: (t) => 40 + 5 * Math.sin(t / 5) },
+    ],
+  },
 ];
 
 type Rest = (
@@ -58,6 +78,7 @@ async function registerFleet(rest: Rest): Promise<Map<string, string>> {
       id: device.id,
       name: `Demo ${device.id}`,
       type: device.type,
+      customType: device.customType,
       ownerEmail: 'demo@example.com',
       status: 'DEVICE_STATUS_ACTIVE',
       location: { site: 'demo-site' },
@@ -95,22 +116,28 @@ export async function runDemo(baseUrl: string, operatorToken: string, signal: Ab
   console.log(
     `  curl -H 'Authorization: Bearer ${operatorToken}' '${baseUrl}/api/v1/aggregates?deviceId=demo-thermo-1&sensorType=SENSOR_TYPE_TEMPERATURE&window=WINDOW_ONE_MINUTE'`,
   );
+  console.log(
+    `  curl -H 'Authorization: Bearer ${operatorToken}' '${baseUrl}/api/v1/aggregates?deviceId=demo-air-1&sensorType=SENSOR_TYPE_CUSTOM&window=WINDOW_ONE_MINUTE'`,
+  );
   console.log(`  curl -N -H 'Authorization: Bearer ${operatorToken}' '${baseUrl}/api/v1/alerts/stream'\n`);
   let lastState = '';
   for (let t = 0; !signal.aborted; t++) {
     await Promise.all(
-      FLEET.map((device) =>
-        rest(
-          'POST',
-          '/api/v1/readings',
-          {
-            readingId: `demo-${run}-${t}-${device.id}`,
-            sensorType: device.type,
-            value: Number(device.value(t).toFixed(2)),
-            unit: device.unit,
-            timestamp: new Date().toISOString(),
-          },
-          keys.get(device.id),
+      FLEET.flatMap((device) =>
+        device.sensors.map((sensor) =>
+          rest(
+            'POST',
+            '/api/v1/readings',
+            {
+              readingId: `demo-${run}-${t}-${device.id}${sensor.customSensor ? `-${sensor.customSensor}` : ''}`,
+              sensorType: device.type,
+              customSensor: sensor.customSensor,
+              value: Number(sensor.value(t).toFixed(2)),
+              unit: sensor.unit,
+              timestamp: new Date().toISOString(),
+            },
+            keys.get(device.id),
+          ),
         ),
       ),
     );

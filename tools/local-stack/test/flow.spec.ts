@@ -6,6 +6,7 @@ import { Window } from '@iot-mesh/proto/iotmesh/processor/v1/data_processor';
 import { SensorType, type Reading } from '@iot-mesh/proto/iotmesh/telemetry/v1/reading';
 import { firstValueFrom } from 'rxjs';
 import type { Stack } from '../src/stack.js';
+import { restClient } from './gateway-client.js';
 import { stackClients } from './stack-clients.js';
 import { eventually } from '@iot-mesh/platform/testing';
 import { signatureIsValid, startTestStack, type TestStack } from './test-stack.js';
@@ -95,6 +96,7 @@ describe('the whole flow across all five services', () => {
           severity: Severity.SEVERITY_CRITICAL,
           hysteresis: 1,
           enabled: true,
+          customSensor: '',
         },
       }),
     );
@@ -124,6 +126,7 @@ describe('the whole flow across all five services', () => {
         window: Window.WINDOW_ONE_HOUR,
         pageSize: 10,
         pageToken: '',
+        customSensor: '',
       }),
     );
     expect(aggregates.aggregates[0]).toMatchObject({ count: 2, min: 20, max: 25, avg: 22.5 });
@@ -153,5 +156,106 @@ describe('the whole flow across all five services', () => {
     const resolvedHook = await eventually(() => Promise.resolve(webhook.received[1]), 'the resolved webhook');
     expect(signatureIsValid(resolvedHook)).toBe(true);
     expect(webhook.received).toHaveLength(2);
+  });
+
+  it('keeps the custom quantities of one device apart, in windows and in rules, over REST', async () => {
+    const rest = restClient(stack);
+    const device = await rest('POST', '/api/v1/devices', {
+      body: {
+        id: 'flow-air-1',
+        name: 'Air quality',
+        type: 'SENSOR_TYPE_CUSTOM',
+        customType: 'air',
+        ownerEmail: 'ops@example.com',
+        status: 'DEVICE_STATUS_ACTIVE',
+      },
+    });
+    expect(device.status).toBe(201);
+    const apiKey = (
+      (await rest('POST', '/api/v1/devices/flow-air-1/keys', { body: {} })).body as { apiKey: string }
+    ).apiKey;
+    const customRule = {
+      name: 'co2 too high',
+      scope: { deviceId: 'flow-air-1' },
+      sensorType: 'SENSOR_TYPE_CUSTOM',
+      operator: 'OPERATOR_GREATER_THAN',
+      threshold: 1000,
+      severity: 'SEVERITY_WARNING',
+      enabled: true,
+    };
+    const unnamed = await rest('POST', '/api/v1/rules', { body: customRule });
+    expect(unnamed.status).toBe(400);
+    expect(unnamed.body).toMatchObject({
+      error: { details: [expect.objectContaining({ field: 'custom_sensor' })] },
+    });
+    const rule = await rest('POST', '/api/v1/rules', { body: { ...customRule, customSensor: 'co2' } });
+    expect(rule.status).toBe(201);
+    const ruleId = (rule.body as { id: string }).id;
+
+    const custom = (id: string, customSensor: string, value: number, second: number) => ({
+      readingId: id,
+      sensorType: 'SENSOR_TYPE_CUSTOM',
+      customSensor,
+      value,
+      unit: customSensor === 'co2' ? 'ppm' : 'db',
+      timestamp: new Date(minute + second * 1000).toISOString(),
+    });
+    const batch = await rest('POST', '/api/v1/readings/batch', {
+      as: { apiKey },
+      body: {
+        readings: [
+          custom('c1', 'co2', 1200, 10),
+          custom('n1', 'noise', 40, 11),
+          custom('c2', 'co2', 1300, 12),
+          custom('n2', 'noise', 45, 13),
+        ],
+      },
+    });
+    expect(batch.status).toBe(200);
+    expect(batch.body).toMatchObject({ acceptedCount: 4, rejections: [] });
+
+    type Aggregates = {
+      aggregates: { deviceId: string; customSensor: string; count: string; avg: number }[];
+    };
+    const aggregates = async (query: string) => {
+      const response = await rest(
+        'GET',
+        `/api/v1/aggregates?sensorType=SENSOR_TYPE_CUSTOM&window=WINDOW_ONE_HOUR${query}`,
+      );
+      expect(response.status).toBe(200);
+      return (response.body as Aggregates).aggregates.map((a) => [
+        a.deviceId,
+        a.customSensor,
+        Number(a.count),
+        a.avg,
+      ]);
+    };
+    expect(await aggregates('&deviceId=flow-air-1&customSensor=co2')).toEqual([
+      ['flow-air-1', 'co2', 2, 1250],
+    ]);
+    // Every quantity of the device: one window each, by name.
+    expect(await aggregates('&deviceId=flow-air-1')).toEqual([
+      ['flow-air-1', 'co2', 2, 1250],
+      ['flow-air-1', 'noise', 2, 42.5],
+    ]);
+    expect(await aggregates('&customSensor=noise')).toEqual([['flow-air-1', 'noise', 2, 42.5]]);
+    const wrongType = await rest(
+      'GET',
+      '/api/v1/aggregates?deviceId=flow-air-1&sensorType=SENSOR_TYPE_TEMPERATURE&window=WINDOW_ONE_HOUR&customSensor=co2',
+    );
+    expect(wrongType.status).toBe(400);
+
+    // The co2 rule fired on co2 alone; the noise readings, far under its threshold, did not resolve it.
+    type Alerts = { alerts: { ruleId: string; state: string; value: number; customSensor: string }[] };
+    const alert = await eventually(async () => {
+      const { alerts } = (await rest('GET', `/api/v1/alerts?ruleId=${ruleId}`)).body as Alerts;
+      return alerts[0]?.state === 'ALERT_STATE_FIRING' ? alerts : undefined;
+    }, 'the co2 alert');
+    expect(alert).toEqual([expect.objectContaining({ customSensor: 'co2', value: 1300 })]);
+    const listed = (await rest('GET', '/api/v1/rules?sensorType=SENSOR_TYPE_CUSTOM&customSensor=co2'))
+      .body as {
+      rules: { id: string }[];
+    };
+    expect(listed.rules.map((r) => r.id)).toEqual([ruleId]);
   });
 });

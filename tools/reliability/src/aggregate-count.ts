@@ -16,6 +16,7 @@ export async function aggregatedCount(processor: DataProcessorClient, deviceId: 
         startTime: undefined,
         pageSize: 1000,
         pageToken,
+        customSensor: '',
       }),
     );
     total += page.aggregates.reduce((sum, aggregate) => sum + Number(aggregate.count), 0);

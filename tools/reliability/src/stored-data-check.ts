@@ -53,7 +53,7 @@ export async function storedDataProblems(stack: MeshStack) {
     pageToken = '';
     do {
       const page = await firstValueFrom(
-        alerts.service.listRules({ pageSize: 500, pageToken, sensorType: 0 }),
+        alerts.service.listRules({ pageSize: 500, pageToken, sensorType: 0, customSensor: '' }),
       );
       for (const rule of page.rules) {
         rules++;
@@ -72,6 +72,7 @@ export async function storedDataProblems(stack: MeshStack) {
             window,
             pageSize: 500,
             pageToken,
+            customSensor: '',
           }),
         );
         for (const a of page.aggregates) {

@@ -3,3 +3,4 @@ export * from './page-token.js';
 export * from './enums.js';
 export * from './update-mask.js';
 export * from './reading-identity.js';
+export * from './custom-sensor.js';

@@ -12,6 +12,7 @@ export function toAlertMessage(alert: Alert): AlertMessage {
     ruleId: alert.ruleId,
     deviceId: alert.deviceId,
     sensorType: alert.sensorType,
+    customSensor: alert.customSensor,
     state: alert.state,
     severity: alert.severity,
     value: alert.value,

@@ -7,6 +7,7 @@ export const evaluatedReading = (reading: Reading): EvaluatedReading => ({
   id: reading.readingId,
   deviceId: reading.deviceId,
   sensorType: reading.sensorType,
+  customSensor: reading.customSensor,
   value: reading.value,
   time: millisFromTimestamp(reading.timestamp!),
 });

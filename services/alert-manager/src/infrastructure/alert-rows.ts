@@ -24,6 +24,7 @@ export const ruleToRow = (rule: Rule): RuleRow => ({
   scope_device_id: rule.scope.kind === 'device' ? rule.scope.deviceId : '',
   scope_device_type: rule.scope.kind === 'device_type' ? rule.scope.deviceType : 0,
   sensor_type: rule.sensorType,
+  custom_sensor: rule.customSensor,
   operator: rule.operator,
   threshold: rule.threshold,
   threshold_high: rule.thresholdHigh,
@@ -46,6 +47,7 @@ export const ruleFromRow = (row: RuleRow): Rule => ({
   name: row.name,
   scope: scopeFromRow(row),
   sensorType: row.sensor_type,
+  customSensor: row.custom_sensor,
   operator: row.operator,
   threshold: row.threshold,
   thresholdHigh: row.threshold_high,
@@ -62,6 +64,7 @@ export const alertToRow = (alert: Alert, revision: number): AlertRow => ({
   rule_id: alert.ruleId,
   device_id: alert.deviceId,
   sensor_type: alert.sensorType,
+  custom_sensor: alert.customSensor,
   state: alert.state,
   severity: alert.severity,
   value: alert.value,
@@ -84,6 +87,7 @@ export const plainAlert = (alert: Alert): Alert => ({
   ruleId: alert.ruleId,
   deviceId: alert.deviceId,
   sensorType: alert.sensorType,
+  customSensor: alert.customSensor,
   state: alert.state,
   severity: alert.severity,
   value: alert.value,
@@ -102,6 +106,7 @@ export const alertFromRow = (row: AlertRow): StoredAlert => ({
   ruleId: row.rule_id,
   deviceId: row.device_id,
   sensorType: row.sensor_type,
+  customSensor: row.custom_sensor,
   state: row.state,
   severity: row.severity,
   value: row.value,
@@ -130,7 +135,8 @@ export const eventToRow = (event: NewAlertEvent): Insertable<AlertDatabase['aler
 export const eventFromRow = (row: EventRow): AlertEvent => ({
   sequence: Number(row.sequence),
   type: row.type,
-  alert: JSON.parse(row.alert) as Alert,
+  // Events recorded before alerts had a custom quantity lack it.
+  alert: { customSensor: '', ...(JSON.parse(row.alert) as Omit<Alert, 'customSensor'>) },
   eventTime: Number(row.event_time),
 });
 

@@ -12,6 +12,12 @@ export interface AlertFilter {
   ruleId?: string;
 }
 
+/** ListRules filters; customSensor only together with SENSOR_TYPE_CUSTOM. */
+export interface RuleFilter {
+  sensorType?: SensorType;
+  customSensor?: string;
+}
+
 /** Position in the newest-first alert listing. */
 export interface AlertPosition {
   startTime: number;
@@ -72,7 +78,7 @@ export interface AlertStore {
   insertRule(rule: Rule): Promise<void>;
   findRule(id: string): Promise<Rule | undefined>;
   /** Rules ordered by id, after `afterId`, at most `limit`. */
-  listRules(filter: { sensorType?: SensorType }, afterId: string | undefined, limit: number): Promise<Rule[]>;
+  listRules(filter: RuleFilter, afterId: string | undefined, limit: number): Promise<Rule[]>;
   listEnabledRules(sensorTypes: readonly SensorType[]): Promise<Rule[]>;
   /** False when the rule does not exist. `close` resolves its open alerts in the same transaction. */
   updateRule(rule: Rule, close?: CloseOpenAlerts): Promise<boolean>;

@@ -118,5 +118,16 @@ export function alertMigrations(dialect: SqlDialect): Record<string, Migration> 
           .execute();
       },
     },
+    '0003_custom_sensor': {
+      // Custom rules name the quantity they watch; rules and alerts from before keep '' (any quantity).
+      async up(db: Kysely<unknown>) {
+        for (const table of ['rules', 'alerts']) {
+          await db.schema
+            .alterTable(table)
+            .addColumn('custom_sensor', 'text', (c) => c.notNull().defaultTo(''))
+            .execute();
+        }
+      },
+    },
   };
 }

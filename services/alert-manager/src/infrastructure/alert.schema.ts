@@ -12,6 +12,8 @@ export interface AlertDatabase {
     scope_device_id: string;
     scope_device_type: number;
     sensor_type: number;
+    /** '' unless sensor_type is SENSOR_TYPE_CUSTOM (and for custom rules from before it existed). */
+    custom_sensor: string;
     operator: number;
     threshold: number;
     threshold_high: number;
@@ -27,6 +29,7 @@ export interface AlertDatabase {
     rule_id: string;
     device_id: string;
     sensor_type: number;
+    custom_sensor: string;
     state: number;
     severity: number;
     value: number;

@@ -21,6 +21,7 @@ import {
   type CommitNotice,
   type EvaluationState,
   type EvaluationWrite,
+  type RuleFilter,
   evaluationKey,
 } from './alert-store.port.js';
 
@@ -55,10 +56,11 @@ export class KyselyAlertStore implements AlertStore {
     return row && ruleFromRow(row);
   }
 
-  async listRules(filter: { sensorType?: SensorType }, afterId: string | undefined, limit: number) {
+  async listRules(filter: RuleFilter, afterId: string | undefined, limit: number) {
     let query = this.db.selectFrom('rules').selectAll().orderBy('id').limit(limit);
     if (afterId !== undefined) query = query.where('id', '>', afterId);
     if (filter.sensorType !== undefined) query = query.where('sensor_type', '=', filter.sensorType);
+    if (filter.customSensor !== undefined) query = query.where('custom_sensor', '=', filter.customSensor);
     return (await query.execute()).map(ruleFromRow);
   }
 

@@ -1,22 +1,9 @@
+import { aRule } from './domain/testing/rule.fixture.js';
 import { SensorType } from '@iot-mesh/proto/iotmesh/telemetry/v1/reading';
-import { Operator, Severity, type Rule } from './domain/rule.js';
+import { type Rule } from './domain/rule.js';
 import { EnabledRulesCache } from './enabled-rules.cache.js';
 
-const rule = (id: string, sensorType: SensorType): Rule => ({
-  id,
-  name: id,
-  scope: { kind: 'all_devices' },
-  sensorType,
-  operator: Operator.OPERATOR_GREATER_THAN,
-  threshold: 30,
-  thresholdHigh: 0,
-  forDurationMs: 0,
-  severity: Severity.SEVERITY_WARNING,
-  hysteresis: 0,
-  enabled: true,
-  createTime: 0,
-  updateTime: 0,
-});
+const rule = (id: string, sensorType: SensorType): Rule => aRule({ id, name: id, sensorType });
 
 const { SENSOR_TYPE_TEMPERATURE: TEMP, SENSOR_TYPE_HUMIDITY: HUMID } = SensorType;
 

@@ -1,6 +1,5 @@
 import { Controller } from '@nestjs/common';
 import { GrpcMethod } from '@nestjs/microservices';
-import { enumViolation, ValidationError } from '@iot-mesh/platform';
 import {
   ALERT_MANAGER_SERVICE_NAME as SERVICE,
   type CreateRuleRequest,
@@ -14,7 +13,7 @@ import {
   type UpdateRuleRequest,
   type UpdateRuleResponse,
 } from '@iot-mesh/proto/iotmesh/alert/v1/alert_manager';
-import { SensorType } from '@iot-mesh/proto/iotmesh/telemetry/v1/reading';
+import { ruleFilterFromRequest } from './rule-filter.js';
 import { ruleFieldsFromMessage, toRuleMessage } from './rule.mapper.js';
 import { RulesService } from './rules.service.js';
 
@@ -35,9 +34,8 @@ export class RulesGrpcController {
 
   @GrpcMethod(SERVICE, 'ListRules')
   async listRules(request: ListRulesRequest): Promise<ListRulesResponse> {
-    const problem = enumViolation('sensor_type', request.sensorType, SensorType, true);
-    if (problem) throw new ValidationError([problem]);
-    const page = await this.rules.list(request.sensorType || undefined, request.pageSize, request.pageToken);
+    const filter = ruleFilterFromRequest(request);
+    const page = await this.rules.list(filter, request.pageSize, request.pageToken);
     return { rules: page.rules.map(toRuleMessage), nextPageToken: page.nextPageToken };
   }
 

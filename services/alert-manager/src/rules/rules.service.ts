@@ -8,7 +8,6 @@ import {
   ValidationError,
   requireUpdateMask,
 } from '@iot-mesh/platform';
-import type { SensorType } from '@iot-mesh/proto/iotmesh/telemetry/v1/reading';
 import { z } from 'zod';
 import { ALERT_MANAGER_CONFIG, ALERT_STORE, CLOCK } from '../alert-manager.di-tokens.js';
 import { toChangeBatch } from '../alerts/change-batch.js';
@@ -16,7 +15,7 @@ import { retryOnConflict } from '../alerts/retry-on-conflict.js';
 import { AlertChangeRecorder } from '../alerts/domain/alert-changes.js';
 import { closeForRuleChange } from '../alerts/domain/alert-state-machine.js';
 import type { AlertManagerConfig } from '../config.js';
-import type { AlertStore, CloseOpenAlerts } from '../infrastructure/alert-store.port.js';
+import type { AlertStore, CloseOpenAlerts, RuleFilter } from '../infrastructure/alert-store.port.js';
 import {
   sameTarget,
   UPDATABLE_PATHS,
@@ -77,14 +76,16 @@ export class RulesService {
   }
 
   async list(
-    sensorType: SensorType | undefined,
+    filter: RuleFilter,
     pageSize: number,
     pageToken: string,
   ): Promise<{ rules: Rule[]; nextPageToken: string }> {
     const limit = resolvePageSize(pageSize);
-    const query = ['ListRules', sensorType];
+    // Without a custom quantity the identity is the one tokens had before there was one.
+    const { sensorType, customSensor } = filter;
+    const query = ['ListRules', sensorType, ...(customSensor === undefined ? [] : [customSensor])];
     const cursor = decodePageToken(pageToken, cursorSchema, query);
-    const page = await this.store.listRules({ sensorType }, cursor?.after, limit + 1);
+    const page = await this.store.listRules(filter, cursor?.after, limit + 1);
     const rules = page.slice(0, limit);
     return {
       rules,
@@ -108,6 +109,7 @@ export class RulesService {
         hysteresis: () => (fields.hysteresis = changes.hysteresis),
         enabled: () => (fields.enabled = changes.enabled),
         sensor_type: () => (fields.sensorType = changes.sensorType),
+        custom_sensor: () => (fields.customSensor = changes.customSensor),
       };
       for (const path of fieldsToChange) assign[path]();
       const updated: Rule = { ...current, ...validated(fields), updateTime: this.now() };

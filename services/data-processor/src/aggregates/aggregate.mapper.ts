@@ -16,5 +16,6 @@ export function toAggregateMessage(summary: WindowSummary): Aggregate {
     avg: summary.avg,
     p95: summary.p95,
     closed: summary.closed,
+    customSensor: summary.customSensor,
   };
 }

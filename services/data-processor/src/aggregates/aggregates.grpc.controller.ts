@@ -25,6 +25,7 @@ export class AggregatesGrpcController implements Pick<
     const page = await this.aggregates.history({
       deviceId: request.deviceId,
       sensorType: request.sensorType,
+      customSensor: request.customSensor,
       window: request.window,
       endAfter: request.startTime && millisFromTimestamp(request.startTime),
       pageSize: request.pageSize,

@@ -27,11 +27,12 @@ describe('AggregatesService', () => {
       ...[0, 1, 2].map((m) => ({
         deviceId: 'dev-1',
         sensorType: TEMP,
+        customSensor: '',
         value: m,
         timestamp: T0 + m * 60_000,
       })),
-      { deviceId: 'dev-2', sensorType: TEMP, value: 5, timestamp: T0 },
-      { deviceId: 'dev-3', sensorType: TEMP, value: 6, timestamp: T0 },
+      { deviceId: 'dev-2', sensorType: TEMP, customSensor: '', value: 5, timestamp: T0 },
+      { deviceId: 'dev-3', sensorType: TEMP, customSensor: '', value: 6, timestamp: T0 },
     ];
     const keys = windowsTouchedBy(readings, 0);
     await store.inTransaction((tx) => tx.saveWindows(foldReadings(keys, new Map(), readings)));
@@ -45,6 +46,7 @@ describe('AggregatesService', () => {
     service.history({
       deviceId: 'dev-1',
       sensorType: TEMP,
+      customSensor: '',
       window: MINUTE,
       pageSize: 2,
       pageToken: '',
@@ -77,13 +79,20 @@ describe('AggregatesService', () => {
   });
 
   it('lists the latest window of every device by device id', async () => {
-    const first = await service.latest({ sensorType: TEMP, window: MINUTE, pageSize: 2, pageToken: '' });
+    const first = await service.latest({
+      sensorType: TEMP,
+      customSensor: '',
+      window: MINUTE,
+      pageSize: 2,
+      pageToken: '',
+    });
     expect(first.aggregates.map((a) => [a.deviceId, a.startTime])).toEqual([
       ['dev-1', T0 + 120_000],
       ['dev-2', T0],
     ]);
     const second = await service.latest({
       sensorType: TEMP,
+      customSensor: '',
       window: MINUTE,
       pageSize: 2,
       pageToken: first.nextPageToken,

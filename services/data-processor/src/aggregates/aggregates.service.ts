@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import {
+  customSensorViolation,
   decodePageToken,
   encodePageToken,
   enumViolation,
@@ -17,6 +18,8 @@ import { summarizeWindow, type WindowAggregate, type WindowSummary } from './dom
 export interface AggregatesQuery {
   deviceId: string;
   sensorType: SensorType;
+  /** Only with SENSOR_TYPE_CUSTOM: one quantity's windows; empty, those of every one. */
+  customSensor: string;
   window: Window;
   /** Only windows ending after this time (epoch ms). */
   endAfter?: number;
@@ -26,6 +29,8 @@ export interface AggregatesQuery {
 
 export interface LatestAggregatesQuery {
   sensorType: SensorType;
+  /** As in AggregatesQuery. */
+  customSensor: string;
   window: Window;
   pageSize: number;
   pageToken: string;
@@ -36,13 +41,22 @@ export interface AggregatesPage {
   nextPageToken: string;
 }
 
-const historyCursor = z.object({ before: z.number().int() });
-const latestCursor = z.object({ after: z.string() });
+// The last window shown; its name too, as windows of several custom quantities share a start or a device.
+const historyCursor = z.object({ before: z.number().int(), name: z.string() });
+const latestCursor = z.object({ after: z.string(), name: z.string() });
 
 function requireValid(violations: readonly (FieldViolation | undefined)[]): void {
   const problems = violations.filter((v) => v !== undefined);
   if (problems.length > 0) throw new ValidationError(problems);
 }
+
+/** An empty filter means every custom quantity, so only a given name is checked. */
+const filterViolation = (sensorType: SensorType, customSensor: string) =>
+  customSensor === '' ? undefined : customSensorViolation('custom_sensor', sensorType, customSensor, 'FIELD');
+
+/** The quantity to look up: one name ('' for the other types), or every one for CUSTOM without a name. */
+const quantityOf = (sensorType: SensorType, customSensor: string) =>
+  sensorType === SensorType.SENSOR_TYPE_CUSTOM && customSensor === '' ? undefined : customSensor;
 
 /** Queries of the window aggregates: one device's history, and the latest window of every device. */
 @Injectable()
@@ -52,13 +66,14 @@ export class AggregatesService {
     @Inject(CLOCK) private readonly now: () => number,
   ) {}
 
-  /** Windows of one device and sensor, newest first. */
+  /** Windows of one device and sensor type (or custom quantity), newest first and then by name. */
   async history(query: AggregatesQuery): Promise<AggregatesPage> {
     requireValid([
       query.deviceId === ''
         ? { field: 'device_id', reason: 'FIELD.REQUIRED', description: 'must not be empty' }
         : undefined,
       enumViolation('sensor_type', query.sensorType, SensorType),
+      filterViolation(query.sensorType, query.customSensor),
       enumViolation('window', query.window, Window),
     ]);
     const limit = resolvePageSize(query.pageSize);
@@ -68,35 +83,42 @@ export class AggregatesService {
       query.sensorType,
       query.window,
       query.endAfter ?? null,
+      query.customSensor,
     ];
     const cursor = decodePageToken(query.pageToken, historyCursor, identity);
     const windows = await this.store.findWindows({
       deviceId: query.deviceId,
       sensorType: query.sensorType,
+      customSensor: quantityOf(query.sensorType, query.customSensor),
       window: query.window as AggregatedWindow,
       endAfter: query.endAfter,
-      startBefore: cursor?.before,
+      after: cursor && { startTime: cursor.before, customSensor: cursor.name },
       limit: limit + 1,
     });
-    return this.page(windows, limit, identity, (last) => ({ before: last.startTime }));
+    return this.page(windows, limit, identity, (last) => ({
+      before: last.startTime,
+      name: last.customSensor,
+    }));
   }
 
-  /** The newest window of every device for a sensor type and size, by device id. */
+  /** The newest window of every device and quantity of a sensor type and size, by device id then name. */
   async latest(query: LatestAggregatesQuery): Promise<AggregatesPage> {
     requireValid([
       enumViolation('sensor_type', query.sensorType, SensorType),
+      filterViolation(query.sensorType, query.customSensor),
       enumViolation('window', query.window, Window),
     ]);
     const limit = resolvePageSize(query.pageSize);
-    const identity = ['ListAggregates', query.sensorType, query.window];
+    const identity = ['ListAggregates', query.sensorType, query.window, query.customSensor];
     const cursor = decodePageToken(query.pageToken, latestCursor, identity);
-    const windows = await this.store.listLatestWindows(
-      query.sensorType,
-      query.window as AggregatedWindow,
-      cursor?.after,
-      limit + 1,
-    );
-    return this.page(windows, limit, identity, (last) => ({ after: last.deviceId }));
+    const windows = await this.store.listLatestWindows({
+      sensorType: query.sensorType,
+      customSensor: quantityOf(query.sensorType, query.customSensor),
+      window: query.window as AggregatedWindow,
+      after: cursor && { deviceId: cursor.after, customSensor: cursor.name },
+      limit: limit + 1,
+    });
+    return this.page(windows, limit, identity, (last) => ({ after: last.deviceId, name: last.customSensor }));
   }
 
   private page(

@@ -29,6 +29,7 @@ describe('WindowRetentionService', () => {
     const readings = [4, 1].map((hoursAgo) => ({
       deviceId: 'dev-1',
       sensorType: SensorType.SENSOR_TYPE_TEMPERATURE,
+      customSensor: '',
       value: hoursAgo,
       timestamp: NOW - hoursAgo * HOUR_MS,
     }));

@@ -11,6 +11,7 @@ const TEMP = SensorType.SENSOR_TYPE_TEMPERATURE;
 const key = (deviceId: string, startTime = T0, window = Window.WINDOW_ONE_HOUR): WindowKey => ({
   deviceId,
   sensorType: TEMP,
+  customSensor: '',
   window: window as WindowKey['window'],
   startTime,
 });
@@ -153,10 +154,8 @@ describe.each(DATABASE_KINDS)('processor store contract on %s', (kind) => {
       starts[3],
       starts[2],
     ]);
-    expect(startsOf(await store.findWindows({ ...query, startBefore: starts[3], limit: 2 }))).toEqual([
-      starts[2],
-      starts[1],
-    ]);
+    const after = { startTime: starts[3], customSensor: '' };
+    expect(startsOf(await store.findWindows({ ...query, after, limit: 2 }))).toEqual([starts[2], starts[1]]);
   });
 
   it('lists the latest window of every device by device id', async () => {
@@ -169,12 +168,21 @@ describe.each(DATABASE_KINDS)('processor store contract on %s', (kind) => {
         aggregate(key('e-4', T0, Window.WINDOW_ONE_MINUTE), [5]),
       ]),
     );
-    const latest = await store.listLatestWindows(TEMP, Window.WINDOW_ONE_HOUR, 'd', 10);
+    const query = { sensorType: TEMP, window: Window.WINDOW_ONE_HOUR } as const;
+    const latest = await store.listLatestWindows({
+      ...query,
+      after: { deviceId: 'd', customSensor: '' },
+      limit: 10,
+    });
     expect(latest.map((w) => [w.deviceId, w.startTime, w.max])).toEqual([
       ['e-1', T0 - 3_600_000, 3],
       ['e-2', T0 + 3_600_000, 2],
     ]);
-    const after = await store.listLatestWindows(TEMP, Window.WINDOW_ONE_HOUR, 'e-1', 1);
+    const after = await store.listLatestWindows({
+      ...query,
+      after: { deviceId: 'e-1', customSensor: '' },
+      limit: 1,
+    });
     expect(after.map((w) => w.deviceId)).toEqual(['e-2']);
   });
 
@@ -185,7 +193,7 @@ describe.each(DATABASE_KINDS)('processor store contract on %s', (kind) => {
         await tx.recordNewReadings([{ deviceId: 'g', readingId }], T0);
         const current = await tx.lockWindows([k]);
         await new Promise((resolve) => setTimeout(resolve, 20)); // hold the lock while the others queue
-        const reading = { deviceId: 'g', sensorType: TEMP, value: 1, timestamp: T0 };
+        const reading = { deviceId: 'g', sensorType: TEMP, customSensor: '', value: 1, timestamp: T0 };
         await tx.saveWindows(foldReadings([k], current, [reading]));
       });
     await Promise.all(['w1', 'w2', 'w3', 'w4'].map(addOne));
@@ -239,6 +247,7 @@ describe.each(DATABASE_KINDS)('processor store window cache on %s', (kind) => {
       const readings = values.map((value) => ({
         deviceId: k.deviceId,
         sensorType: TEMP,
+        customSensor: '',
         value,
         timestamp: T0,
       }));

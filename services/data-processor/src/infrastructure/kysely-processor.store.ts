@@ -1,10 +1,13 @@
 import { createDatabase, migrateToLatest, type StorageSettings } from '@iot-mesh/storage';
 import type { Kysely } from 'kysely';
-import type { SensorType } from '@iot-mesh/proto/iotmesh/telemetry/v1/reading';
-import type { AggregatedWindow } from '../aggregates/domain/window.js';
 import type { WindowAggregate } from '../aggregates/domain/window-aggregate.js';
 import { KyselyReadingsTransaction } from './kysely-readings.transaction.js';
-import type { ProcessorStore, ReadingsTransaction, WindowQuery } from './processor-store.port.js';
+import type {
+  LatestWindowsQuery,
+  ProcessorStore,
+  ReadingsTransaction,
+  WindowQuery,
+} from './processor-store.port.js';
 import { processorMigrations } from './processor.migrations.js';
 import { processorStatements, type ProcessorStatements } from './processor.statements.js';
 import type { ProcessorDatabase } from './processor.schema.js';
@@ -54,18 +57,26 @@ export class KyselyProcessorStore implements ProcessorStore {
       .where('window_size', '=', query.window)
       .where('count', '>', 0)
       .orderBy('start_time', 'desc')
+      .orderBy('custom_sensor')
       .limit(query.limit);
-    if (query.endAfter !== undefined) select = select.where('end_time', '>', query.endAfter);
-    if (query.startBefore !== undefined) select = select.where('start_time', '<', query.startBefore);
+    const { customSensor, endAfter, after } = query;
+    if (customSensor !== undefined) select = select.where('custom_sensor', '=', customSensor);
+    if (endAfter !== undefined) select = select.where('end_time', '>', endAfter);
+    if (after !== undefined) {
+      // Times descend but names ascend, so no one row-value comparison says "after"; the bound on
+      // start_time alone keeps the lookup an index range.
+      select = select.where((eb) =>
+        eb.and([
+          eb('start_time', '<=', after.startTime),
+          eb.or([eb('start_time', '<', after.startTime), eb('custom_sensor', '>', after.customSensor)]),
+        ]),
+      );
+    }
     return (await select.execute()).map(fromWindowRow);
   }
 
-  async listLatestWindows(
-    sensorType: SensorType,
-    window: AggregatedWindow,
-    afterDeviceId: string | undefined,
-    limit: number,
-  ): Promise<WindowAggregate[]> {
+  async listLatestWindows(query: LatestWindowsQuery): Promise<WindowAggregate[]> {
+    const { sensorType, window, customSensor, after } = query;
     let select = this.db
       .selectFrom('windows as w')
       .selectAll('w')
@@ -77,13 +88,20 @@ export class KyselyProcessorStore implements ProcessorStore {
           .selectFrom('windows as latest')
           .select((inner) => inner.fn.max('latest.start_time').as('start_time'))
           .whereRef('latest.device_id', '=', 'w.device_id')
+          .whereRef('latest.custom_sensor', '=', 'w.custom_sensor')
           .where('latest.sensor_type', '=', sensorType)
           .where('latest.window_size', '=', window)
           .where('latest.count', '>', 0),
       )
       .orderBy('w.device_id')
-      .limit(limit);
-    if (afterDeviceId !== undefined) select = select.where('w.device_id', '>', afterDeviceId);
+      .orderBy('w.custom_sensor')
+      .limit(query.limit);
+    if (customSensor !== undefined) select = select.where('w.custom_sensor', '=', customSensor);
+    if (after !== undefined) {
+      select = select.where((eb) =>
+        eb(eb.refTuple('w.device_id', 'w.custom_sensor'), '>', eb.tuple(after.deviceId, after.customSensor)),
+      );
+    }
     return (await select.execute()).map(fromWindowRow);
   }
 

@@ -30,11 +30,23 @@ export interface ReadingsTransaction {
 export interface WindowQuery {
   deviceId: string;
   sensorType: SensorType;
+  /** Only this quantity's windows ('' for the types other than custom); absent, those of every one. */
+  customSensor?: string;
   window: AggregatedWindow;
   /** Only windows that end after this time. */
   endAfter?: number;
-  /** Only windows that start before this time (the page cursor). */
-  startBefore?: number;
+  /** Only windows that come after this one, newest first and then by name (the page cursor). */
+  after?: Pick<WindowKey, 'startTime' | 'customSensor'>;
+  limit: number;
+}
+
+export interface LatestWindowsQuery {
+  sensorType: SensorType;
+  /** Only this quantity's windows ('' for the types other than custom); absent, those of every one. */
+  customSensor?: string;
+  window: AggregatedWindow;
+  /** Only windows that come after this one, by device id and then by name (the page cursor). */
+  after?: Pick<WindowKey, 'deviceId' | 'customSensor'>;
   limit: number;
 }
 
@@ -42,15 +54,10 @@ export interface WindowQuery {
 export interface ProcessorStore {
   /** Runs `work` in one transaction: everything it wrote is committed, or nothing is. */
   inTransaction<T>(work: (transaction: ReadingsTransaction) => Promise<T>): Promise<T>;
-  /** Windows of one device and sensor, newest first. */
+  /** Windows of one device and sensor type, newest first and then by custom sensor name. */
   findWindows(query: WindowQuery): Promise<WindowAggregate[]>;
-  /** The newest window of every device for a sensor type and size, ordered by device id after `afterDeviceId`. */
-  listLatestWindows(
-    sensorType: SensorType,
-    window: AggregatedWindow,
-    afterDeviceId: string | undefined,
-    limit: number,
-  ): Promise<WindowAggregate[]>;
+  /** The newest window of every device and quantity of a sensor type and size, by device id and then name. */
+  listLatestWindows(query: LatestWindowsQuery): Promise<WindowAggregate[]>;
   /** Deletes windows that ended and reading ids seen before `horizon`; returns how many of each. */
   pruneBefore(horizon: number): Promise<{ windows: number; readings: number }>;
   close(): Promise<void>;

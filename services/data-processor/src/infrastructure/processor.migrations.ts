@@ -1,6 +1,63 @@
 import type { StorageSettings } from '@iot-mesh/storage';
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Migration } from 'kysely/migration';
+
+/**
+ * Rebuilds the windows table with custom_sensor in its primary key, which neither database changes in
+ * place: the new table is made under another name, filled, and put in the old one's place. Its key
+ * is named windows_key, as windows_pk belongs to the old table until it is dropped (PostgreSQL names
+ * indexes and constraints per schema, not per table).
+ */
+async function rebuildWindowsWithCustomSensor(db: Kysely<unknown>, binary: 'bytea' | 'blob'): Promise<void> {
+  await db.schema
+    .createTable('windows_next')
+    .addColumn('device_id', 'text', (c) => c.notNull())
+    .addColumn('sensor_type', 'integer', (c) => c.notNull())
+    .addColumn('custom_sensor', 'text', (c) => c.notNull().defaultTo(''))
+    .addColumn('window_size', 'integer', (c) => c.notNull())
+    .addColumn('start_time', 'bigint', (c) => c.notNull())
+    .addColumn('end_time', 'bigint', (c) => c.notNull())
+    .addColumn('count', 'bigint', (c) => c.notNull())
+    .addColumn('min', 'double precision', (c) => c.notNull())
+    .addColumn('max', 'double precision', (c) => c.notNull())
+    .addColumn('sum', 'double precision', (c) => c.notNull())
+    .addColumn('sketch', binary, (c) => c.notNull())
+    .addColumn('revision', 'bigint', (c) => c.notNull().defaultTo(0))
+    .addPrimaryKeyConstraint('windows_key', [
+      'device_id',
+      'sensor_type',
+      'custom_sensor',
+      'window_size',
+      'start_time',
+    ])
+    .execute();
+  // Old rows mixed every custom quantity of a device; they get '' and go with the retention.
+  const kept = sql.join(
+    [
+      'device_id',
+      'sensor_type',
+      'window_size',
+      'start_time',
+      'end_time',
+      'count',
+      'min',
+      'max',
+      'sum',
+      'sketch',
+      'revision',
+    ].map((column) => sql.ref(column)),
+  );
+  await sql`insert into windows_next (${kept}) select ${kept} from windows`.execute(db);
+  // Its indexes, windows_pk among them, go with it.
+  await db.schema.dropTable('windows').execute();
+  await db.schema.alterTable('windows_next').renameTo('windows').execute();
+  await db.schema
+    .createIndex('windows_by_sensor')
+    .on('windows')
+    .columns(['sensor_type', 'window_size', 'device_id', 'custom_sensor', 'start_time'])
+    .execute();
+  await db.schema.createIndex('windows_end').on('windows').column('end_time').execute();
+}
 
 /** The processor's migrations; only the binary column type differs between SQLite and PostgreSQL. */
 export function processorMigrations(kind: StorageSettings['kind']): Record<string, Migration> {
@@ -57,6 +114,14 @@ export function processorMigrations(kind: StorageSettings['kind']): Record<strin
       async up(db: Kysely<unknown>) {
         await db.schema.alterTable('seen_readings').addColumn('content_hash', 'bigint').execute();
         await db.schema.alterTable('seen_readings').dropColumn('content').execute();
+      },
+    },
+    // Each custom quantity of a device gets windows of its own.
+    '0005_window_custom_sensor': {
+      async up(db: Kysely<unknown>) {
+        // Kysely runs SQLite's migrations outside a transaction; this one must not stop halfway.
+        if (db.isTransaction) await rebuildWindowsWithCustomSensor(db, binary);
+        else await db.transaction().execute((trx) => rebuildWindowsWithCustomSensor(trx, binary));
       },
     },
   };

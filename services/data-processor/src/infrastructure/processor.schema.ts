@@ -10,6 +10,8 @@ export interface ProcessorDatabase {
   windows: {
     device_id: string;
     sensor_type: number;
+    /** The custom quantity's name; '' for the other sensor types, and for rows from before it was kept. */
+    custom_sensor: string;
     window_size: number;
     start_time: number;
     end_time: number;

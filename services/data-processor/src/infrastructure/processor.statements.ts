@@ -9,12 +9,16 @@ type WindowInsert = Insertable<ProcessorDatabase['windows']>;
 
 // Typed, as PostgreSQL would otherwise take the parameters of a VALUES list for text.
 const keyTuple = (key: WindowKey) =>
-  sql`(cast(${key.deviceId} as text), cast(${key.sensorType} as integer), cast(${key.window} as integer), cast(${key.startTime} as bigint))`;
+  sql`(cast(${key.deviceId} as text), cast(${key.sensorType} as integer), cast(${key.customSensor} as text), cast(${key.window} as integer), cast(${key.startTime} as bigint))`;
 
-/** A window row's values in the order of its columns in the table. */
+// The window table's primary key, which the upserts name as their conflict target.
+const KEY_COLUMNS = ['device_id', 'sensor_type', 'custom_sensor', 'window_size', 'start_time'] as const;
+
+/** A window row's values in the order of toWindowRow's keys, which is the order Kysely binds them in. */
 const windowValues = (row: WindowInsert) => [
   row.device_id,
   row.sensor_type,
+  row.custom_sensor,
   row.window_size,
   row.start_time,
   row.end_time,
@@ -64,15 +68,16 @@ export function processorStatements(db: Kysely<ProcessorDatabase>, rowLocks: boo
           .selectAll()
           // One row-value lookup: SQLite prepares it several times faster than an OR of one term per key.
           .where(
-            sql<boolean>`(device_id, sensor_type, window_size, start_time) in (values ${sql.join(keys.map(keyTuple))})`,
+            sql<boolean>`(device_id, sensor_type, custom_sensor, window_size, start_time) in (values ${sql.join(keys.map(keyTuple))})`,
           )
           .orderBy('device_id')
           .orderBy('sensor_type')
+          .orderBy('custom_sensor')
           .orderBy('window_size')
           .orderBy('start_time');
         return rowLocks ? query.forUpdate() : query;
       },
-      (key: WindowKey) => [key.deviceId, key.sensorType, key.window, key.startTime],
+      (key: WindowKey) => [key.deviceId, key.sensorType, key.customSensor, key.window, key.startTime],
     ),
     /** Inserts rows for windows that have none (PostgreSQL, to have a row to lock). */
     reserveWindows: new SizedQueryCache(
@@ -80,9 +85,7 @@ export function processorStatements(db: Kysely<ProcessorDatabase>, rowLocks: boo
         db
           .insertInto('windows')
           .values([...rows])
-          .onConflict((conflict) =>
-            conflict.columns(['device_id', 'sensor_type', 'window_size', 'start_time']).doNothing(),
-          ),
+          .onConflict((conflict) => conflict.columns(KEY_COLUMNS).doNothing()),
       windowValues,
     ),
     /** Writes whole windows, replacing the stored row of a window that has one. */
@@ -92,7 +95,7 @@ export function processorStatements(db: Kysely<ProcessorDatabase>, rowLocks: boo
           .insertInto('windows')
           .values([...rows])
           .onConflict((conflict) =>
-            conflict.columns(['device_id', 'sensor_type', 'window_size', 'start_time']).doUpdateSet((eb) => ({
+            conflict.columns(KEY_COLUMNS).doUpdateSet((eb) => ({
               end_time: eb.ref('excluded.end_time'),
               count: eb.ref('excluded.count'),
               min: eb.ref('excluded.min'),

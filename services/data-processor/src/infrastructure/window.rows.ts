@@ -11,6 +11,7 @@ export const toWindowRow = (
 ): Insertable<ProcessorDatabase['windows']> => ({
   device_id: w.deviceId,
   sensor_type: w.sensorType,
+  custom_sensor: w.customSensor,
   window_size: w.window,
   start_time: w.startTime,
   end_time: w.endTime,
@@ -26,6 +27,7 @@ export const toWindowRow = (
 export const fromWindowRow = (r: WindowRow): WindowAggregate => ({
   deviceId: r.device_id,
   sensorType: r.sensor_type,
+  customSensor: r.custom_sensor,
   window: r.window_size,
   startTime: Number(r.start_time),
   endTime: Number(r.end_time),

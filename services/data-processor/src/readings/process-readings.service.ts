@@ -32,6 +32,7 @@ export interface ProcessOutcome {
 const toAggregated = (reading: Reading): AggregatedReading => ({
   deviceId: reading.deviceId,
   sensorType: reading.sensorType,
+  customSensor: reading.customSensor,
   value: reading.value,
   timestamp: millisFromTimestamp(reading.timestamp!),
 });

@@ -94,6 +94,16 @@ describe('the OpenAPI document', () => {
     );
   });
 
+  it('names the custom quantity of rules, their list and the aggregates', () => {
+    expect(property(bodySchema('/api/v1/rules', 'post'), 'customSensor')).toMatchObject({ maxLength: 50 });
+    expect(property(bodySchema('/api/v1/rules/{id}', 'patch'), 'customSensor')).toMatchObject({
+      maxLength: 50,
+    });
+    expect(parameter('/api/v1/rules', 'customSensor')).toMatchObject({ in: 'query', required: false });
+    expect(parameter('/api/v1/aggregates', 'customSensor')).toMatchObject({ in: 'query', required: false });
+    expect(parameter('/api/v1/aggregates', 'customSensor')?.schema).toMatchObject({ maxLength: 50 });
+  });
+
   it('documents the status code each route answers with, and what it answers', () => {
     const successes = (path: string, method: 'get' | 'post' | 'delete') =>
       Object.keys(operation(path, method).responses).filter((code) => code.startsWith('2'));

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { enumParameter } from './proto-enums.js';
-import { timestamp } from './schemas.js';
+import { customSensorName, timestamp } from './schemas.js';
 
 // The query strings the controllers parse, which the OpenAPI document lists as they are. They are strict:
 // a misspelt filter (`?stat=FIRING`) is a 400, not a list left unfiltered.
@@ -48,10 +48,14 @@ export const aggregatesQuerySchema = pageQuerySchema.extend({
   sensorType: enumParameter('iotmesh.processor.v1.GetAggregatesRequest', 'sensorType'),
   window: enumParameter('iotmesh.processor.v1.GetAggregatesRequest', 'window'),
   startTime: timestamp.optional().describe('Only windows that end after this time; needs a deviceId.'),
+  customSensor: customSensorName.describe(
+    'Only with SENSOR_TYPE_CUSTOM: the windows of this custom quantity; absent, those of every one.',
+  ),
 });
 
 export const listRulesQuerySchema = pageQuerySchema.extend({
   sensorType: enumParameter('iotmesh.alert.v1.ListRulesRequest', 'sensorType').optional(),
+  customSensor: customSensorName.describe('Only with SENSOR_TYPE_CUSTOM: the rules of this custom quantity.'),
 });
 
 export const alertFilterQuerySchema = z

@@ -15,6 +15,8 @@ const shortText = (max: number) =>
     .refine((text) => !LONE_SURROGATE.test(text), 'must be well-formed Unicode (no lone surrogate)');
 /** Text the service refuses when blank. */
 const nonBlankText = (max: number) => shortText(max).regex(/\S/, 'must not be blank');
+/** A custom quantity's name ("co2"), as ingestion limits it. */
+export const customSensorName = shortText(50).optional();
 export const timestamp = z.iso.datetime({ offset: true });
 
 // proto3 JSON spells non-finite doubles as strings. They parse here so that ingestion refuses the reading
@@ -50,9 +52,9 @@ export const readingSchema = z
       "RFC 3339. Refused when further from ingestion's clock than MAX_FUTURE_SKEW_MS ahead (5 minutes " +
         'by default) or MAX_READING_AGE_MS behind (48 hours by default).',
     ),
-    customSensor: shortText(50)
-      .optional()
-      .describe('The sensor name: required for SENSOR_TYPE_CUSTOM, refused for other types.'),
+    customSensor: customSensorName.describe(
+      'The sensor name: required for SENSOR_TYPE_CUSTOM, refused for other types.',
+    ),
   })
   .strict();
 
@@ -144,6 +146,9 @@ export const ruleFieldsSchema = z
     name: nonBlankText(100).optional(),
     scope: ruleScopeSchema.optional(),
     sensorType: enumField('iotmesh.alert.v1.Rule', 'sensorType').optional(),
+    customSensor: customSensorName.describe(
+      'The custom quantity the rule watches: required for SENSOR_TYPE_CUSTOM, refused for other types.',
+    ),
     operator: enumField('iotmesh.alert.v1.Rule', 'operator').optional(),
     threshold: z.number().optional(),
     thresholdHigh: z

@@ -1,24 +1,10 @@
+import { aRule } from '../../rules/domain/testing/rule.fixture.js';
 import { SensorType } from '@iot-mesh/proto/iotmesh/telemetry/v1/reading';
 import { Operator, Severity, type Rule } from '../../rules/domain/rule.js';
 import { AlertEventType, AlertState, type Alert } from './alert.js';
 import { acknowledge, closeForRuleChange, stepAlert, type Step } from './alert-state-machine.js';
 
-const rule = (changes: Partial<Rule> = {}): Rule => ({
-  id: 'rule-1',
-  name: 'Too hot',
-  scope: { kind: 'all_devices' },
-  sensorType: SensorType.SENSOR_TYPE_TEMPERATURE,
-  operator: Operator.OPERATOR_GREATER_THAN,
-  threshold: 30,
-  thresholdHigh: 0,
-  forDurationMs: 0,
-  severity: Severity.SEVERITY_WARNING,
-  hysteresis: 0,
-  enabled: true,
-  createTime: 0,
-  updateTime: 0,
-  ...changes,
-});
+const rule = aRule;
 const context = { now: 5_000_000, newAlertId: () => 'alert-new' };
 const T0 = 1_000_000;
 
@@ -54,6 +40,24 @@ describe('alert state machine', () => {
         resolveTime: null,
         updateTime: context.now,
         summary: 'Too hot: temperature > 30 on dev-1',
+      },
+    });
+  });
+
+  it("opens a custom rule's alert with its custom quantity, named in the summary", () => {
+    const co2 = rule({
+      name: 'Stuffy',
+      sensorType: SensorType.SENSOR_TYPE_CUSTOM,
+      customSensor: 'co2',
+      threshold: 1000,
+    });
+    const [step] = run(co2, [[1200, T0]]);
+    expect(step).toMatchObject({
+      kind: 'change',
+      alert: {
+        sensorType: SensorType.SENSOR_TYPE_CUSTOM,
+        customSensor: 'co2',
+        summary: 'Stuffy: co2 > 1000 on dev-1',
       },
     });
   });

@@ -37,6 +37,7 @@ function openAlert(rule: Rule, deviceId: string, reading: Observation, context: 
     ruleId: rule.id,
     deviceId,
     sensorType: rule.sensorType,
+    customSensor: rule.customSensor,
     state: firesAtOnce ? AlertState.ALERT_STATE_FIRING : AlertState.ALERT_STATE_PENDING,
     severity: rule.severity,
     value: reading.value,

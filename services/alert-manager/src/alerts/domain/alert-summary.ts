@@ -8,10 +8,14 @@ const SYMBOLS: Partial<Record<Operator, string>> = {
   [Operator.OPERATOR_LESS_OR_EQUAL]: '<=',
 };
 
-const quantity = (sensorType: SensorType): string =>
-  (SensorType[sensorType] ?? 'value').replace('SENSOR_TYPE_', '').toLowerCase();
+/** A custom rule's own quantity ("co2"), else the sensor type's ("temperature"; "custom" if unnamed). */
+const quantity = (rule: Rule): string =>
+  rule.customSensor || (SensorType[rule.sensorType] ?? 'value').replace('SENSOR_TYPE_', '').toLowerCase();
 
-/** One line a person understands, e.g. "Boiler too hot: temperature > 30 on boiler-1". */
+/**
+ * One line a person understands, e.g. "Boiler too hot: temperature > 30 on boiler-1" or
+ * "Stuffy: co2 > 1000 on room-1".
+ */
 export function summarize(rule: Rule, deviceId: string): string {
   const condition =
     rule.operator === Operator.OPERATOR_OUTSIDE_RANGE
@@ -19,5 +23,5 @@ export function summarize(rule: Rule, deviceId: string): string {
       : rule.operator === Operator.OPERATOR_INSIDE_RANGE
         ? `inside [${rule.threshold}, ${rule.thresholdHigh}]`
         : `${SYMBOLS[rule.operator] ?? '?'} ${rule.threshold}`;
-  return `${rule.name}: ${quantity(rule.sensorType)} ${condition} on ${deviceId}`;
+  return `${rule.name}: ${quantity(rule)} ${condition} on ${deviceId}`;
 }

@@ -10,6 +10,8 @@ export interface Alert {
   ruleId: string;
   deviceId: string;
   sensorType: SensorType;
+  /** The rule's custom quantity ('' unless it watches one). */
+  customSensor: string;
   state: AlertState;
   severity: Severity;
   value: number;

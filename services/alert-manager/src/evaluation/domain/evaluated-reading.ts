@@ -5,6 +5,8 @@ export interface EvaluatedReading {
   id: string;
   deviceId: string;
   sensorType: SensorType;
+  /** The custom quantity ("co2") of a SENSOR_TYPE_CUSTOM reading, else ''. */
+  customSensor: string;
   value: number;
   time: number;
 }

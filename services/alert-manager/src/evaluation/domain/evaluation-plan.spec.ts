@@ -1,6 +1,7 @@
+import { aRule } from '../../rules/domain/testing/rule.fixture.js';
 import { SensorType } from '@iot-mesh/proto/iotmesh/telemetry/v1/reading';
 import { AlertEventType, AlertState, type StoredAlert } from '../../alerts/domain/alert.js';
-import { Operator, Severity, type Rule } from '../../rules/domain/rule.js';
+import { Severity, type Rule } from '../../rules/domain/rule.js';
 import {
   CursorWalk,
   MAX_IDS_AT_TIME,
@@ -9,25 +10,12 @@ import {
 } from './evaluated-reading.js';
 import { planEvaluation } from './evaluation-plan.js';
 
-const rule: Rule = {
-  id: 'rule-1',
-  name: 'Too hot',
-  scope: { kind: 'all_devices' },
-  sensorType: SensorType.SENSOR_TYPE_TEMPERATURE,
-  operator: Operator.OPERATOR_GREATER_THAN,
-  threshold: 30,
-  thresholdHigh: 0,
-  forDurationMs: 0,
-  severity: Severity.SEVERITY_WARNING,
-  hysteresis: 0,
-  enabled: true,
-  createTime: 0,
-  updateTime: 0,
-};
+const rule: Rule = aRule();
 const reading = (id: string, value: number, time: number): EvaluatedReading => ({
   id,
   deviceId: 'dev-1',
   sensorType: SensorType.SENSOR_TYPE_TEMPERATURE,
+  customSensor: '',
   value,
   time,
 });
@@ -134,6 +122,7 @@ describe('evaluation plan', () => {
       ruleId: 'rule-1',
       deviceId: 'dev-1',
       sensorType: SensorType.SENSOR_TYPE_TEMPERATURE,
+      customSensor: '',
       state: AlertState.ALERT_STATE_FIRING,
       severity: Severity.SEVERITY_WARNING,
       value: 35,

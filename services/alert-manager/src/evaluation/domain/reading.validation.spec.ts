@@ -34,6 +34,28 @@ describe('reading validation', () => {
     ]);
   });
 
+  it('holds custom_sensor to the rule ingestion applies', () => {
+    const custom: Reading = {
+      ...valid,
+      sensorType: SensorType.SENSOR_TYPE_CUSTOM,
+      unit: 'ppm',
+      customSensor: 'co2',
+    };
+    expect(readingsViolations([custom])).toEqual([]);
+    const problems = readingsViolations([
+      { ...custom, customSensor: '' },
+      { ...valid, customSensor: 'co2' },
+      { ...custom, customSensor: 'x'.repeat(51) },
+      { ...custom, customSensor: 'co\u00002' },
+    ]).map((v) => [v.field, v.reason]);
+    expect(problems).toEqual([
+      ['readings[0].custom_sensor', 'READING.CUSTOM_SENSOR_REQUIRED'],
+      ['readings[1].custom_sensor', 'READING.CUSTOM_SENSOR_UNEXPECTED'],
+      ['readings[2].custom_sensor', 'READING.CUSTOM_SENSOR_FORMAT'],
+      ['readings[3].custom_sensor', 'READING.CUSTOM_SENSOR_FORMAT'],
+    ]);
+  });
+
   it('bounds the batch size', () => {
     const many = Array.from({ length: MAX_READINGS_PER_REQUEST + 1 }, () => valid);
     expect(readingsViolations(many).map((v) => v.field)).toEqual(['readings']);

@@ -1,4 +1,4 @@
-import { enumViolation, type FieldViolation } from '@iot-mesh/platform';
+import { customSensorViolation, enumViolation, type FieldViolation } from '@iot-mesh/platform';
 import { SensorType, type Reading } from '@iot-mesh/proto/iotmesh/telemetry/v1/reading';
 
 export const MAX_READINGS_PER_REQUEST = 1000;
@@ -12,10 +12,18 @@ const violation = (field: string, reason: string, description: string): FieldVio
 function readingViolations(reading: Reading, index: number): FieldViolation[] {
   const at = (field: string) => `readings[${index}].${field}`;
   const type = enumViolation(at('sensor_type'), reading.sensorType, SensorType);
+  // Matched against rules' names as sent, so held to the rule ingestion holds it to.
+  const custom = customSensorViolation(
+    at('custom_sensor'),
+    reading.sensorType,
+    reading.customSensor,
+    'READING',
+  );
   return [
     ...(reading.readingId === '' ? [violation(at('reading_id'), 'FIELD.REQUIRED', 'must not be empty')] : []),
     ...(reading.deviceId === '' ? [violation(at('device_id'), 'FIELD.REQUIRED', 'must not be empty')] : []),
     ...(type ? [type] : []),
+    ...(custom ? [custom] : []),
     ...(Number.isFinite(reading.value)
       ? []
       : [violation(at('value'), 'READING.NOT_FINITE', 'must be a finite number')]),

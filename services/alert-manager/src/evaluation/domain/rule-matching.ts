@@ -20,8 +20,13 @@ export function devicesNeedingType(rules: readonly Rule[], readings: readonly Ev
   return [...new Set(readings.filter((r) => typed.has(r.sensorType)).map((r) => r.deviceId))];
 }
 
+/**
+ * Whether a rule evaluates a reading. A rule naming a custom quantity sees only readings of that
+ * quantity (exact, case-sensitive); an unnamed custom rule from before names existed sees them all.
+ */
 export function ruleApplies(rule: Rule, reading: EvaluatedReading, deviceTypes: DeviceTypes): boolean {
   if (!rule.enabled || rule.sensorType !== reading.sensorType) return false;
+  if (rule.customSensor !== '' && rule.customSensor !== reading.customSensor) return false;
   switch (rule.scope.kind) {
     case 'device':
       return rule.scope.deviceId === reading.deviceId;
@@ -32,7 +37,10 @@ export function ruleApplies(rule: Rule, reading: EvaluatedReading, deviceTypes: 
   }
 }
 
-/** Pairs every reading with the rules it falls under, grouped by rule and device. */
+/**
+ * Pairs every reading with the rules it falls under, grouped by rule and device. Only these readings
+ * walk a rule's cursor, so readings a rule does not see never move it.
+ */
 export function groupByRuleAndDevice(
   rules: readonly Rule[],
   readings: readonly EvaluatedReading[],

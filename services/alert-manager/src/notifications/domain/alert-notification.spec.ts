@@ -10,6 +10,7 @@ const alert: Alert = {
   ruleId: 'rule-1',
   deviceId: 'boiler-1',
   sensorType: SensorType.SENSOR_TYPE_TEMPERATURE,
+  customSensor: '',
   state: AlertState.ALERT_STATE_FIRING,
   severity: Severity.SEVERITY_CRITICAL,
   value: 91,

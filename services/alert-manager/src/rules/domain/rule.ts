@@ -15,6 +15,11 @@ export interface Rule {
   name: string;
   scope: RuleScope;
   sensorType: SensorType;
+  /**
+   * The custom quantity watched (e.g. "co2") when sensorType is SENSOR_TYPE_CUSTOM, else ''. A
+   * CUSTOM rule stored before rules had one keeps '' and watches every custom quantity.
+   */
+  customSensor: string;
   operator: Operator;
   threshold: number;
   /** Upper bound, used by the range operators only. */
@@ -43,6 +48,7 @@ export const UPDATABLE_PATHS = [
   'hysteresis',
   'enabled',
   'sensor_type',
+  'custom_sensor',
 ] as const;
 export type UpdatablePath = (typeof UPDATABLE_PATHS)[number];
 
@@ -53,5 +59,9 @@ export const isRangeOperator = (operator: Operator): boolean =>
 
 /** Whether two versions of a rule watch the same devices and sensor. */
 export function sameTarget(a: Rule, b: Rule): boolean {
-  return a.sensorType === b.sensorType && JSON.stringify(a.scope) === JSON.stringify(b.scope);
+  return (
+    a.sensorType === b.sensorType &&
+    a.customSensor === b.customSensor &&
+    JSON.stringify(a.scope) === JSON.stringify(b.scope)
+  );
 }

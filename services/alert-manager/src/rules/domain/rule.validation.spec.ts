@@ -7,6 +7,7 @@ const valid: RuleFields = {
   name: 'Boiler too hot',
   scope: { kind: 'device', deviceId: 'boiler-1' },
   sensorType: SensorType.SENSOR_TYPE_TEMPERATURE,
+  customSensor: '',
   operator: Operator.OPERATOR_GREATER_THAN,
   threshold: 80,
   thresholdHigh: 0,
@@ -59,6 +60,28 @@ describe('rule validation', () => {
     ['a margin too wide to resolve', { ...range, hysteresis: 5 }, 'hysteresis'],
   ])('reports %s', (_name, changes, field) => {
     expect(fieldsOf(changes)).toEqual([field]);
+  });
+
+  describe('custom_sensor', () => {
+    const custom = { sensorType: SensorType.SENSOR_TYPE_CUSTOM };
+    const problemsOf = (changes: Partial<RuleFields>) =>
+      ruleFieldViolations({ ...valid, ...changes }).map((v) => [v.field, v.reason]);
+
+    it('accepts a named custom quantity of up to 50 characters, and no name for the other types', () => {
+      expect(problemsOf({ ...custom, customSensor: 'co2' })).toEqual([]);
+      expect(problemsOf({ ...custom, customSensor: 'x'.repeat(50) })).toEqual([]);
+      expect(problemsOf({ customSensor: '' })).toEqual([]);
+    });
+
+    it.each<[string, Partial<RuleFields>, string]>([
+      ['a custom rule without a name', { ...custom, customSensor: '' }, 'RULE.CUSTOM_SENSOR_REQUIRED'],
+      ['a custom rule with a blank name', { ...custom, customSensor: '  ' }, 'RULE.CUSTOM_SENSOR_REQUIRED'],
+      ['a name on another sensor type', { customSensor: 'co2' }, 'RULE.CUSTOM_SENSOR_UNEXPECTED'],
+      ['a name over 50 characters', { ...custom, customSensor: 'x'.repeat(51) }, 'RULE.CUSTOM_SENSOR_FORMAT'],
+      ['a name with control characters', { ...custom, customSensor: 'co\t2' }, 'RULE.CUSTOM_SENSOR_FORMAT'],
+    ])('reports %s', (_name, changes, reason) => {
+      expect(problemsOf(changes)).toEqual([['custom_sensor', reason]]);
+    });
   });
 
   it('reports every problem at once', () => {

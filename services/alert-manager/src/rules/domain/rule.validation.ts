@@ -1,4 +1,4 @@
-import { enumViolation, type FieldViolation } from '@iot-mesh/platform';
+import { customSensorViolation, enumViolation, type FieldViolation } from '@iot-mesh/platform';
 import { SensorType } from '@iot-mesh/proto/iotmesh/telemetry/v1/reading';
 import {
   isRangeOperator,
@@ -8,9 +8,8 @@ import {
   type RuleFields,
   type RuleScope,
 } from './rule.js';
+import { CONTROL_CHARACTERS as CONTROL } from './control-characters.js';
 
-// eslint-disable-next-line no-control-regex -- rejecting control characters is the point
-const CONTROL = /[\u0000-\u001f\u007f]/;
 const MAX_NAME = 100;
 const MAX_DEVICE_ID = 128;
 
@@ -88,15 +87,16 @@ function durationViolations(ms: number): FieldViolation[] {
 
 /** Every problem of a rule's fields, so the caller can fix them all at once. */
 export function ruleFieldViolations(fields: RuleFields): FieldViolation[] {
-  const enums = [
+  const enumsAndSensor = [
     enumViolation('sensor_type', fields.sensorType, SensorType),
+    customSensorViolation('custom_sensor', fields.sensorType, fields.customSensor, 'RULE'),
     enumViolation('operator', fields.operator, Operator),
     enumViolation('severity', fields.severity, Severity),
   ].filter((v) => v !== undefined);
   return [
     ...nameViolations(fields.name),
     ...scopeViolations(fields.scope),
-    ...enums,
+    ...enumsAndSensor,
     ...thresholdViolations(fields),
     ...durationViolations(fields.forDurationMs),
     ...hysteresisViolations(fields),

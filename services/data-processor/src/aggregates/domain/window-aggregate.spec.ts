@@ -12,6 +12,7 @@ const HOUR = Date.UTC(2026, 0, 15, 10);
 const reading = (value: number, offsetMs = 0, deviceId = 'dev-1'): AggregatedReading => ({
   deviceId,
   sensorType: SensorType.SENSOR_TYPE_TEMPERATURE,
+  customSensor: '',
   value,
   timestamp: HOUR + offsetMs,
 });
@@ -29,6 +30,7 @@ function foldBatches(batches: AggregatedReading[][], keepAfter = 0): Map<string,
 const hourKey: WindowKey = {
   deviceId: 'dev-1',
   sensorType: SensorType.SENSOR_TYPE_TEMPERATURE,
+  customSensor: '',
   window: Window.WINDOW_ONE_HOUR,
   startTime: HOUR,
 };
@@ -83,5 +85,24 @@ describe('window aggregation', () => {
     const state = foldBatches([[reading(1), reading(2, 0, 'dev-2')]]);
     expect(state.get(windowId(hourKey))?.count).toBe(1);
     expect(state.get(windowId({ ...hourKey, deviceId: 'dev-2' }))?.count).toBe(1);
+  });
+
+  it('keeps the custom quantities of one device apart', () => {
+    const custom = (customSensor: string, value: number, offsetMs: number): AggregatedReading => ({
+      ...reading(value, offsetMs),
+      sensorType: SensorType.SENSOR_TYPE_CUSTOM,
+      customSensor,
+    });
+    const state = foldBatches([
+      [custom('co2', 400, 0), custom('noise', 40, 1_000), custom('co2', 500, 2_000)],
+    ]);
+    expect(state.size).toBe(6); // one window of each size per quantity
+    const hourOf = (customSensor: string) =>
+      summarizeWindow(
+        state.get(windowId({ ...hourKey, sensorType: SensorType.SENSOR_TYPE_CUSTOM, customSensor }))!,
+        HOUR,
+      );
+    expect(hourOf('co2')).toMatchObject({ customSensor: 'co2', count: 2, min: 400, max: 500, avg: 450 });
+    expect(hourOf('noise')).toMatchObject({ customSensor: 'noise', count: 1, min: 40, max: 40, avg: 40 });
   });
 });

@@ -1,5 +1,5 @@
 import { QuantileSketch } from './quantile-sketch.js';
-import { minuteCellId, windowEnd, windowId, windowKeysAt, type WindowKey } from './window.js';
+import { minuteCellId, windowEnd, windowId, windowKeysAt, type SeriesKey, type WindowKey } from './window.js';
 
 /** One window's running statistics as they are kept; `sketch` holds the value distribution for p95. */
 export interface WindowAggregate extends WindowKey {
@@ -17,9 +17,7 @@ export interface WindowAggregate extends WindowKey {
 }
 
 /** A reading as the aggregation sees it: validated, its timestamp in epoch milliseconds. */
-export interface AggregatedReading {
-  deviceId: string;
-  sensorType: WindowKey['sensorType'];
+export interface AggregatedReading extends SeriesKey {
   value: number;
   timestamp: number;
 }
@@ -40,10 +38,10 @@ export function windowsTouchedBy(readings: readonly AggregatedReading[], keepAft
   const keys = new Map<string, WindowKey>();
   const cells = new Set<string>();
   for (const reading of readings) {
-    const cell = minuteCellId(reading.deviceId, reading.sensorType, reading.timestamp);
+    const cell = minuteCellId(reading, reading.timestamp);
     if (cells.has(cell)) continue;
     cells.add(cell);
-    for (const key of windowKeysAt(reading.deviceId, reading.sensorType, reading.timestamp)) {
+    for (const key of windowKeysAt(reading, reading.timestamp)) {
       if (windowEnd(key) > keepAfter) keys.set(windowId(key), key);
     }
   }
@@ -64,10 +62,10 @@ export function foldReadings(
   );
   const byCell = new Map<string, WindowAccumulator[]>();
   for (const reading of readings) {
-    const cell = minuteCellId(reading.deviceId, reading.sensorType, reading.timestamp);
+    const cell = minuteCellId(reading, reading.timestamp);
     let targets = byCell.get(cell);
     if (targets === undefined) {
-      targets = windowKeysAt(reading.deviceId, reading.sensorType, reading.timestamp).flatMap(
+      targets = windowKeysAt(reading, reading.timestamp).flatMap(
         (key) => accumulators.get(windowId(key)) ?? [],
       );
       byCell.set(cell, targets);

@@ -20,10 +20,16 @@ export const AGGREGATED_WINDOWS: readonly AggregatedWindow[] = [
   Window.WINDOW_ONE_HOUR,
 ];
 
-/** Identity of one tumbling window of one device's sensor. Times are epoch milliseconds. */
-export interface WindowKey {
+/** One quantity a device measures: its sensor type and, for SENSOR_TYPE_CUSTOM, the quantity's name. */
+export interface SeriesKey {
   deviceId: string;
   sensorType: SensorType;
+  /** The custom quantity's name ("co2"); '' for the other sensor types. */
+  customSensor: string;
+}
+
+/** Identity of one tumbling window of one device's quantity. Times are epoch milliseconds. */
+export interface WindowKey extends SeriesKey {
   window: AggregatedWindow;
   startTime: number;
 }
@@ -39,30 +45,39 @@ export function windowEnd(key: Pick<WindowKey, 'window' | 'startTime'>): number 
 }
 
 /** The window of each size a reading at `timestamp` belongs to; late readings land in their own, older window. */
-export function windowKeysAt(deviceId: string, sensorType: SensorType, timestamp: number): WindowKey[] {
+export function windowKeysAt(series: SeriesKey, timestamp: number): WindowKey[] {
   return AGGREGATED_WINDOWS.map((window) => ({
-    deviceId,
-    sensorType,
+    deviceId: series.deviceId,
+    sensorType: series.sensorType,
+    customSensor: series.customSensor,
     window,
     startTime: windowStart(timestamp, window),
   }));
 }
 
 /**
- * Identifies the windows of a reading: they depend only on its device, sensor and minute, as every
- * window size is a whole number of minutes, aligned to the epoch. Lets a batch work out each
- * minute's windows once instead of once per reading.
+ * The two names of a series as one unambiguous string: names may hold any character, so the custom
+ * sensor's length says where it ends and the device id takes the rest.
  */
-export function minuteCellId(deviceId: string, sensorType: SensorType, timestamp: number): string {
-  return `${sensorType}:${Math.floor(timestamp / MINUTE_MS)}:${deviceId}`;
+const seriesText = (series: SeriesKey) =>
+  `${series.customSensor.length}:${series.customSensor}${series.deviceId}`;
+
+/**
+ * Identifies the windows of a reading: they depend only on its series and minute, as every window
+ * size is a whole number of minutes, aligned to the epoch. Lets a batch work out each minute's
+ * windows once instead of once per reading.
+ */
+export function minuteCellId(series: SeriesKey, timestamp: number): string {
+  return `${series.sensorType}:${Math.floor(timestamp / MINUTE_MS)}:${seriesText(series)}`;
 }
 
 /**
- * A string that identifies a window, for maps and sorting. The numbers come first and the device id
- * last, so no id can be mistaken for another; computed several times per reading, so kept cheap.
+ * A string that identifies a window, for maps and sorting. The numbers come first, each ended by ':',
+ * and the names last (see seriesText), so no window can be mistaken for another; computed several
+ * times per reading, so kept cheap.
  */
 export function windowId(key: WindowKey): string {
-  return `${key.window}:${key.startTime}:${key.sensorType}:${key.deviceId}`;
+  return `${key.window}:${key.startTime}:${key.sensorType}:${seriesText(key)}`;
 }
 
 export function isAggregatedWindow(window: Window): window is AggregatedWindow {

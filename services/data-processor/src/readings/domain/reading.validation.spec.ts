@@ -37,6 +37,31 @@ describe('reading validation', () => {
     expect(fieldsOf(changes)).toEqual([field]);
   });
 
+  const custom: Partial<Reading> = {
+    sensorType: SensorType.SENSOR_TYPE_CUSTOM,
+    unit: 'ppm',
+    customSensor: 'co2',
+  };
+  const problemsOf = (changes: Partial<Reading>) =>
+    readingViolations({ ...valid, ...changes }, 3).map((v) => `${v.field}:${v.reason}`);
+
+  it('accepts a custom reading that names its quantity in at most 50 printable characters', () => {
+    expect(problemsOf(custom)).toEqual([]);
+    expect(problemsOf({ ...custom, customSensor: 'c'.repeat(50) })).toEqual([]);
+    expect(problemsOf({ ...custom, customSensor: 'room 2: CO₂ (ppm)' })).toEqual([]);
+  });
+
+  it.each<[string, Partial<Reading>, string]>([
+    ['a custom reading without its name', { ...custom, customSensor: '' }, 'READING.CUSTOM_SENSOR_REQUIRED'],
+    ['a blank name', { ...custom, customSensor: ' \t' }, 'READING.CUSTOM_SENSOR_REQUIRED'],
+    ['a name on another sensor type', { customSensor: 'co2' }, 'READING.CUSTOM_SENSOR_UNEXPECTED'],
+    ['a name of 51 characters', { ...custom, customSensor: 'c'.repeat(51) }, 'READING.CUSTOM_SENSOR_FORMAT'],
+    ['a line break in the name', { ...custom, customSensor: 'co2\n' }, 'READING.CUSTOM_SENSOR_FORMAT'],
+    ['DEL in the name', { ...custom, customSensor: 'co\u007f2' }, 'READING.CUSTOM_SENSOR_FORMAT'],
+  ])('refuses %s', (_name, changes, reason) => {
+    expect(problemsOf(changes)).toEqual([`readings[3].custom_sensor:${reason}`]);
+  });
+
   it('names every bad reading by its position', () => {
     const problems = readingsViolations([valid, { ...valid, deviceId: '', value: Number.NaN }]);
     expect(problems.map((v) => v.field)).toEqual(['readings[1].device_id', 'readings[1].value']);

@@ -1,4 +1,4 @@
-import { enumViolation, type FieldViolation } from '@iot-mesh/platform';
+import { customSensorViolation, enumViolation, type FieldViolation } from '@iot-mesh/platform';
 import type { Timestamp } from '@iot-mesh/proto/google/protobuf/timestamp';
 import { SensorType, type Reading } from '@iot-mesh/proto/iotmesh/telemetry/v1/reading';
 
@@ -40,10 +40,18 @@ function timestampViolations(field: string, timestamp: Timestamp | undefined): F
 export function readingViolations(reading: Reading, index: number): FieldViolation[] {
   const at = (field: string) => `readings[${index}].${field}`;
   const sensorType = enumViolation(at('sensor_type'), reading.sensorType, SensorType);
+  // Each custom quantity has windows of its own, so a reading must say which it is.
+  const customSensor = customSensorViolation(
+    at('custom_sensor'),
+    reading.sensorType,
+    reading.customSensor,
+    'READING',
+  );
   return [
     ...idViolations(at('reading_id'), reading.readingId),
     ...idViolations(at('device_id'), reading.deviceId),
     ...(sensorType ? [sensorType] : []),
+    ...(customSensor ? [customSensor] : []),
     ...(Number.isFinite(reading.value)
       ? []
       : [violation(at('value'), 'READING.VALUE', 'must be a finite number')]),

@@ -1,4 +1,9 @@
-import { enumViolation, millisFromTimestamp, type FieldViolation } from '@iot-mesh/platform';
+import {
+  customSensorViolation,
+  enumViolation,
+  millisFromTimestamp,
+  type FieldViolation,
+} from '@iot-mesh/platform';
 import { SensorType, type Reading } from '@iot-mesh/proto/iotmesh/telemetry/v1/reading';
 import {
   acceptedUnits,
@@ -17,7 +22,6 @@ export interface TimeLimits {
 
 const READING_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 const MAX_DEVICE_ID_LENGTH = 128;
-const MAX_CUSTOM_SENSOR_LENGTH = 50;
 // Custom quantities have no range of their own, but a window sums its values: near 1e308 two readings
 // make the sum Infinity for good. Within ±1e100, no window of fewer than 1e200 readings can overflow.
 const MAX_CUSTOM_MAGNITUDE = 1e100;
@@ -61,25 +65,8 @@ function identityViolations(reading: Reading): FieldViolation[] {
 }
 
 function customSensorViolations(reading: Reading): FieldViolation[] {
-  const name = reading.customSensor;
-  if (reading.sensorType !== SensorType.SENSOR_TYPE_CUSTOM) {
-    return name === ''
-      ? []
-      : [violation('custom_sensor', 'READING.CUSTOM_SENSOR_UNEXPECTED', 'only for SENSOR_TYPE_CUSTOM')];
-  }
-  if (name.trim() === '') {
-    return [violation('custom_sensor', 'READING.CUSTOM_SENSOR_REQUIRED', 'required for SENSOR_TYPE_CUSTOM')];
-  }
-  if (name.length > MAX_CUSTOM_SENSOR_LENGTH || CONTROL.test(name)) {
-    return [
-      violation(
-        'custom_sensor',
-        'READING.CUSTOM_SENSOR_FORMAT',
-        `at most ${MAX_CUSTOM_SENSOR_LENGTH} characters, no control characters`,
-      ),
-    ];
-  }
-  return [];
+  const problem = customSensorViolation('custom_sensor', reading.sensorType, reading.customSensor, 'READING');
+  return problem ? [problem] : [];
 }
 
 function timestampViolations(reading: Reading, now: number, limits: TimeLimits): FieldViolation[] {

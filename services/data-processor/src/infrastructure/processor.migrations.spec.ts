@@ -1,0 +1,123 @@
+import { createDatabase, migrateToLatest, type StorageSettings } from '@iot-mesh/storage';
+import { DATABASE_KINDS, freshStore, type DatabaseKind } from '@iot-mesh/storage/testing';
+import { SensorType } from '@iot-mesh/proto/iotmesh/telemetry/v1/reading';
+import { sql, type Kysely } from 'kysely';
+import { Migrator } from 'kysely/migration';
+import { QuantileSketch } from '../aggregates/domain/quantile-sketch.js';
+import { Window, type WindowKey } from '../aggregates/domain/window.js';
+import { foldReadings } from '../aggregates/domain/window-aggregate.js';
+import { KyselyProcessorStore } from './kysely-processor.store.js';
+import { processorMigrations } from './processor.migrations.js';
+import type { ProcessorDatabase } from './processor.schema.js';
+
+const H = Date.UTC(2026, 0, 15, 10);
+const HOUR_WINDOW = Window.WINDOW_ONE_HOUR;
+const TEMP = SensorType.SENSOR_TYPE_TEMPERATURE;
+const CUSTOM = SensorType.SENSOR_TYPE_CUSTOM;
+
+/** The windows table as migration 0004 left it. */
+type WindowsAt0004 = { windows: Omit<ProcessorDatabase['windows'], 'custom_sensor'> };
+
+const sketchOf = (...values: number[]) => {
+  const sketch = QuantileSketch.empty();
+  values.forEach((v) => sketch.add(v));
+  return Buffer.from(sketch.toBytes());
+};
+const oldRow = (deviceId: string, sensorType: SensorType, values: number[], revision: number) => ({
+  device_id: deviceId,
+  sensor_type: sensorType,
+  window_size: HOUR_WINDOW,
+  start_time: H,
+  end_time: H + 3_600_000,
+  count: values.length,
+  min: Math.min(...values),
+  max: Math.max(...values),
+  sum: values.reduce((a, b) => a + b, 0),
+  sketch: sketchOf(...values),
+  revision,
+});
+
+/** An index's columns in order, as the database reports them. */
+async function indexColumns(db: Kysely<unknown>, kind: DatabaseKind, index: string): Promise<string[]> {
+  const { rows } = await (
+    kind === 'sqlite'
+      ? sql<{ name: string }>`select name from pragma_index_info(${index}) order by seqno`
+      : sql<{ name: string }>`select a.attname as name from pg_class c
+        join pg_index i on i.indexrelid = c.oid
+        cross join lateral unnest(i.indkey) with ordinality as k(attnum, position)
+        join pg_attribute a on a.attrelid = i.indrelid and a.attnum = k.attnum
+        where c.relname = ${index} order by k.position`
+  ).execute(db);
+  return rows.map((row) => row.name);
+}
+
+describe.each(DATABASE_KINDS)('migration 0005_window_custom_sensor on %s', (kind) => {
+  let settings: StorageSettings;
+  const opened = freshStore(kind, 'processor_migration', (given) => {
+    settings = given;
+    const db = createDatabase<WindowsAt0004>(given);
+    return Promise.resolve({ db, close: () => db.destroy() });
+  });
+
+  it('keeps the windows written before it, under the name "", and keys windows by custom quantity', async () => {
+    const { db } = opened();
+    const migrations = processorMigrations(kind);
+    const migrator = new Migrator({
+      db: db as Kysely<unknown>,
+      provider: { getMigrations: () => Promise.resolve(migrations) },
+    });
+    const at0004 = await migrator.migrateTo('0004_seen_reading_content_hash');
+    expect(at0004.error).toBeUndefined();
+    const before = [oldRow('old-1', TEMP, [1, 3], 7), oldRow('old-2', CUSTOM, [400, 40], 8)];
+    await db.insertInto('windows').values(before).execute();
+
+    await migrateToLatest(db as Kysely<unknown>, migrations);
+    const after = await (db as unknown as Kysely<ProcessorDatabase>)
+      .selectFrom('windows')
+      .selectAll()
+      .orderBy('device_id')
+      .execute();
+    expect(after.map((row) => ({ ...row, sketch: Buffer.from(row.sketch) }))).toEqual(
+      before.map((row) => ({ ...row, custom_sensor: '' })),
+    );
+    expect(await indexColumns(db as Kysely<unknown>, kind, 'windows_by_sensor')).toEqual([
+      'sensor_type',
+      'window_size',
+      'device_id',
+      'custom_sensor',
+      'start_time',
+    ]);
+    expect(await indexColumns(db as Kysely<unknown>, kind, 'windows_end')).toEqual(['end_time']);
+
+    // The store goes on with the old rows, and two custom quantities share a window start.
+    const store = await KyselyProcessorStore.open(settings);
+    try {
+      const key = (deviceId: string, sensorType: SensorType, customSensor: string): WindowKey => ({
+        deviceId,
+        sensorType,
+        customSensor,
+        window: HOUR_WINDOW,
+        startTime: H,
+      });
+      const keys = [key('old-1', TEMP, ''), key('old-2', CUSTOM, 'co2'), key('old-2', CUSTOM, 'noise')];
+      const readings = keys.map((k, i) => ({ ...k, value: [5, 500, 50][i], timestamp: H }));
+      await store.inTransaction(async (tx) =>
+        tx.saveWindows(foldReadings(keys, await tx.lockWindows(keys), readings)),
+      );
+      const windows = async (deviceId: string, sensorType: SensorType) =>
+        (await store.findWindows({ deviceId, sensorType, window: HOUR_WINDOW, limit: 10 })).map((w) => [
+          w.customSensor,
+          w.count,
+          w.sum,
+        ]);
+      await expect(windows('old-1', TEMP)).resolves.toEqual([['', 3, 9]]);
+      await expect(windows('old-2', CUSTOM)).resolves.toEqual([
+        ['', 2, 440],
+        ['co2', 1, 500],
+        ['noise', 1, 50],
+      ]);
+    } finally {
+      await store.close();
+    }
+  });
+});
