@@ -186,7 +186,9 @@ describe('the whole flow across all five services', () => {
     const unnamed = await rest('POST', '/api/v1/rules', { body: customRule });
     expect(unnamed.status).toBe(400);
     expect(unnamed.body).toMatchObject({
-      error: { details: [expect.objectContaining({ field: 'custom_sensor' })] },
+      error: {
+        details: [expect.objectContaining({ field: 'customSensor', reason: 'RULE.CUSTOM_SENSOR_REQUIRED' })],
+      },
     });
     const rule = await rest('POST', '/api/v1/rules', { body: { ...customRule, customSensor: 'co2' } });
     expect(rule.status).toBe(201);
@@ -208,11 +210,16 @@ describe('the whole flow across all five services', () => {
           custom('n1', 'noise', 40, 11),
           custom('c2', 'co2', 1300, 12),
           custom('n2', 'noise', 45, 13),
+          custom('x1', '', 5, 14),
         ],
       },
     });
     expect(batch.status).toBe(200);
-    expect(batch.body).toMatchObject({ acceptedCount: 4, rejections: [] });
+    // A rejection names the field as the REST API spells it.
+    expect(batch.body).toMatchObject({
+      acceptedCount: 4,
+      rejections: [{ index: 4, field: 'customSensor', reason: 'READING.CUSTOM_SENSOR_REQUIRED' }],
+    });
 
     type Aggregates = {
       aggregates: { deviceId: string; customSensor: string; count: string; avg: number }[];

@@ -13,7 +13,9 @@ export const httpErrorBodySchema = z.object({
     details: z
       .array(z.object({ field: z.string(), reason: z.string(), description: z.string() }))
       .optional()
-      .describe("The fields refused and why (google.rpc.BadRequest's field violations)."),
+      .describe(
+        "The fields refused and why (google.rpc.BadRequest's field violations), each named by its JSON path (readings[0].customSensor).",
+      ),
     service: z.string().optional().describe('The internal service that answered, when one did.'),
   }),
 });

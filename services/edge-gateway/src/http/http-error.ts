@@ -8,6 +8,7 @@ import {
   ValidationError,
 } from '@iot-mesh/platform';
 import { grpcStatusName, httpStatusOf } from './grpc-http-status.js';
+import { jsonFieldPath } from './json-field-path.js';
 
 /** The JSON every REST error has: a stable reason code, the gRPC status name, field problems. */
 export interface HttpErrorBody {
@@ -114,6 +115,12 @@ function frameworkError(error: {
   }
 }
 
+/** A field problem with its path in the REST API's names. */
+const inJsonNames = <V extends { field: string }>(violation: V): V => ({
+  ...violation,
+  field: jsonFieldPath(violation.field),
+});
+
 /**
  * Any failure as an HTTP response: domain errors and relayed downstream answers by their gRPC code
  * (grpc-gateway's table), 429 with Retry-After, 503 naming the unavailable service, and 500 without
@@ -132,7 +139,7 @@ export function toHttpError(error: unknown): HttpError {
   if (error instanceof ValidationError) {
     return httpError(status.INVALID_ARGUMENT, error.code, error.message, {
       ...(error.metadata['service'] ? { service: error.metadata['service'] } : {}),
-      details: [...error.violations],
+      details: error.violations.map(inJsonNames),
     });
   }
   if (error instanceof DomainError) {
@@ -151,7 +158,7 @@ export function toHttpError(error: unknown): HttpError {
     const details = decodeStatusDetails(error.metadata);
     return httpError(error.code, details?.errorInfo?.reason ?? grpcStatusName(error.code), error.details, {
       service: error.service,
-      ...(details?.badRequest ? { details: details.badRequest.fieldViolations } : {}),
+      ...(details?.badRequest ? { details: details.badRequest.fieldViolations.map(inJsonNames) } : {}),
     });
   }
   const framework = typeof error === 'object' && error !== null ? frameworkError(error) : undefined;

@@ -27,6 +27,17 @@ const registry = createFileRegistry(
   fromBinary(FileDescriptorSetSchema, Buffer.from(DESCRIPTOR_SET_BASE64, 'base64')),
 );
 
+/** The names (proto and JSON) of every map field in proto/: what follows one in a field path is a key. */
+export const MAP_FIELD_NAMES: ReadonlySet<string> = new Set(
+  [...registry].flatMap((type) =>
+    type.kind === 'message'
+      ? type.fields
+          .filter((field) => field.fieldKind === 'map')
+          .flatMap((field) => [field.name, field.jsonName])
+      : [],
+  ),
+);
+
 /** A message type by its full name (`iotmesh.alert.v1.Rule`); a missing one is a programming error. */
 export function messageSchema(typeName: string): DescMessage {
   const schema = registry.getMessage(typeName);

@@ -2,6 +2,7 @@ import { Body, Controller, HttpCode, Post, Req } from '@nestjs/common';
 import { Reading, ReadingRejection } from '@iot-mesh/proto/iotmesh/telemetry/v1/reading';
 import type { FastifyRequest } from 'fastify';
 import { PublishReadingsService } from '../readings/publish-readings.service.js';
+import { jsonFieldPath } from './json-field-path.js';
 import { parseInput } from './parse-body.js';
 import { RequestAccess } from './request-access.js';
 import { readingBatchSchema, readingSchema } from './schemas.js';
@@ -31,6 +32,11 @@ export class ReadingsHttpController {
       device,
       readings.map((r) => Reading.fromJSON(r)),
     );
-    return { ...outcome, rejections: outcome.rejections.map((r) => ReadingRejection.toJSON(r)) };
+    return {
+      ...outcome,
+      rejections: outcome.rejections.map((r) =>
+        ReadingRejection.toJSON({ ...r, field: jsonFieldPath(r.field) }),
+      ),
+    };
   }
 }
