@@ -14,6 +14,8 @@ export const registryConfigSchema = z
       .int()
       .refine((n) => n >= 1024 && (n & (n - 1)) === 0, 'must be a power of two >= 1024')
       .default(16384),
+    // How long a key's secret, once verified by scrypt, is recognised without running scrypt again (0: never).
+    API_KEY_VERIFY_CACHE_MS: z.coerce.number().int().min(0).default(300_000),
   })
   .superRefine((env, ctx) => {
     checkTls(env, ctx);
@@ -25,6 +27,7 @@ export const registryConfigSchema = z
     notificationAddress: env.NOTIFICATION_ADDRESS,
     sendVerificationEmails: env.SEND_VERIFICATION_EMAILS,
     apiKeyScryptCost: env.API_KEY_SCRYPT_COST,
+    apiKeyVerifyCacheMs: env.API_KEY_VERIFY_CACHE_MS,
   }));
 
 export type RegistryConfig = z.output<typeof registryConfigSchema>;

@@ -1,4 +1,4 @@
-import { createGrpcClient } from '@iot-mesh/platform';
+import { CONTROL_CHARACTERS as CONTROL, createGrpcClient } from '@iot-mesh/platform';
 import {
   AlertManagerDefinition,
   type AlertManagerClient,
@@ -14,8 +14,6 @@ import { firstValueFrom } from 'rxjs';
 import type { MeshStack } from './mesh-stack.js';
 
 const DEVICE_ID = /^[a-z0-9][a-z0-9-]{2,62}$/;
-// eslint-disable-next-line no-control-regex -- finding stored control characters is the point
-const CONTROL = /[\u0000-\u001f\u007f]/;
 
 /** Reads back every device, rule and temperature aggregate and lists whatever breaks the services' own rules. */
 export async function storedDataProblems(stack: MeshStack) {

@@ -12,6 +12,8 @@ describe("a custom quantity's name", () => {
     expect(reasonOf(CUSTOM, '')).toBe('READING.CUSTOM_SENSOR_REQUIRED');
     expect(reasonOf(CUSTOM, '  ', 'RULE')).toBe('RULE.CUSTOM_SENSOR_REQUIRED');
     expect(reasonOf(SensorType.SENSOR_TYPE_HUMIDITY, 'co2', 'FIELD')).toBe('FIELD.CUSTOM_SENSOR_UNEXPECTED');
+    // A filter left blank is a mistake in the filter, not a missing name.
+    expect(reasonOf(CUSTOM, ' ', 'FIELD')).toBe('FIELD.CUSTOM_SENSOR_FORMAT');
   });
 
   it('holds at most 50 characters and no control characters', () => {
@@ -19,6 +21,10 @@ describe("a custom quantity's name", () => {
     expect(reasonOf(CUSTOM, 'c'.repeat(51))).toBe('READING.CUSTOM_SENSOR_FORMAT');
     expect(reasonOf(CUSTOM, 'co2\u007f')).toBe('READING.CUSTOM_SENSOR_FORMAT');
     expect(reasonOf(CUSTOM, 'co:2 ppm/m³')).toBeUndefined();
+    // C1 controls are control characters too; 50 emoji are 50 characters though 100 UTF-16 units.
+    expect(reasonOf(CUSTOM, 'co2\u0085')).toBe('READING.CUSTOM_SENSOR_FORMAT');
+    expect(reasonOf(CUSTOM, '😀'.repeat(50))).toBeUndefined();
+    expect(reasonOf(CUSTOM, '😀'.repeat(51))).toBe('READING.CUSTOM_SENSOR_FORMAT');
     expect(customSensorViolation('readings[2].custom_sensor', CUSTOM, '', 'READING')).toEqual({
       field: 'readings[2].custom_sensor',
       reason: 'READING.CUSTOM_SENSOR_REQUIRED',

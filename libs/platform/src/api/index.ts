@@ -4,3 +4,4 @@ export * from './enums.js';
 export * from './update-mask.js';
 export * from './reading-identity.js';
 export * from './custom-sensor.js';
+export * from './control-characters.js';

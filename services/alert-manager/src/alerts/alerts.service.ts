@@ -7,6 +7,7 @@ import {
   resolvePageSize,
   ValidationError,
   type FieldViolation,
+  CONTROL_CHARACTERS as CONTROL,
 } from '@iot-mesh/platform';
 import { z } from 'zod';
 import { ALERT_MANAGER_CONFIG, ALERT_STORE, CLOCK } from '../alert-manager.di-tokens.js';
@@ -20,8 +21,6 @@ import { AlertChangeRecorder } from './domain/alert-changes.js';
 import { acknowledge } from './domain/alert-state-machine.js';
 
 const cursorSchema = z.object({ t: z.number().int(), id: z.string() });
-// eslint-disable-next-line no-control-regex -- rejecting control characters is the point
-const CONTROL = /[\u0000-\u001f\u007f]/;
 
 function acknowledgerViolations(by: string): FieldViolation[] {
   if (by.trim() === '')

@@ -110,4 +110,22 @@ describe.each(DATABASE_KINDS)('device keys under concurrent changes on %s', (kin
     }
     expect(await activeKeyIds('retire-race')).toEqual([]);
   });
+
+  it('still reads the key on every verification once its secret is remembered', async () => {
+    await register('verify-again');
+    const { key, apiKey } = await keys.issue('verify-again', 'field unit');
+    await expect(keys.verify(apiKey)).resolves.toMatchObject({ key: { keyId: key.keyId } });
+    await expect(keys.verify(apiKey)).resolves.toMatchObject({ key: { keyId: key.keyId } });
+    // Another secret under the remembered key's id is still refused.
+    const secretStart = 'imk_'.length + 17;
+    const forged = `${apiKey.slice(0, secretStart)}${apiKey[secretStart] === 'A' ? 'B' : 'A'}${apiKey.slice(secretStart + 1)}`;
+    await expect(keys.verify(forged)).rejects.toMatchObject({ code: 'DEVICE_KEY.INVALID' });
+    await keys.revoke('verify-again', key.keyId);
+    await expect(keys.verify(apiKey)).rejects.toMatchObject({ code: 'DEVICE_KEY.INVALID' });
+    const rotatedFrom = await keys.issue('verify-again', 'second unit');
+    await keys.verify(rotatedFrom.apiKey);
+    const rotated = await keys.rotate('verify-again', rotatedFrom.key.keyId);
+    await expect(keys.verify(rotatedFrom.apiKey)).rejects.toMatchObject({ code: 'DEVICE_KEY.INVALID' });
+    await expect(keys.verify(rotated.apiKey)).resolves.toMatchObject({ key: { keyId: rotated.key.keyId } });
+  });
 });

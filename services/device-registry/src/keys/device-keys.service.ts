@@ -21,6 +21,7 @@ import {
   verifySecret,
 } from './domain/api-key.js';
 import { KeyState, MAX_ACTIVE_KEYS, type DeviceKey } from './domain/device-key.js';
+import { VerifiedSecrets } from './verified-secrets.js';
 
 export interface IssuedKey {
   key: DeviceKey;
@@ -33,12 +34,16 @@ const TOUCH_INTERVAL_MS = 60_000;
 /** Use cases of device API keys: issue, rotate, revoke, list and verify. */
 @Injectable()
 export class DeviceKeysService {
+  private readonly verifiedSecrets: VerifiedSecrets;
+
   constructor(
     @Inject(DEVICE_REPOSITORY) private readonly store: RegistryStore,
     @Inject(REGISTRY_CONFIG) private readonly config: RegistryConfig,
     @Inject(CLOCK) private readonly now: () => number,
     private readonly devices: DevicesService,
-  ) {}
+  ) {
+    this.verifiedSecrets = new VerifiedSecrets(config.apiKeyVerifyCacheMs);
+  }
 
   async issue(deviceId: string, description: string): Promise<IssuedKey> {
     requireUsable(await this.devices.get(deviceId), deviceId);
@@ -90,8 +95,10 @@ export class DeviceKeysService {
     const rejected = new UnauthenticatedError('DEVICE_KEY.INVALID', 'invalid API key');
     const parsed = parseApiKey(apiKey);
     const key = parsed && (await this.store.findKey(parsed.keyId));
-    const matches = await verifySecret(parsed?.secret ?? '', key?.secretHash ?? DECOY_HASH);
+    const known = key && this.verifiedSecrets.matches(key.keyId, parsed.secret, key.secretHash);
+    const matches = known || (await verifySecret(parsed?.secret ?? '', key?.secretHash ?? DECOY_HASH));
     if (!key || !matches || key.state !== KeyState.KEY_STATE_ACTIVE) throw rejected;
+    if (!known) this.verifiedSecrets.remember(key.keyId, parsed.secret, key.secretHash);
     const device = await this.store.findDevice(key.deviceId);
     if (!device) throw rejected;
     const now = this.now();

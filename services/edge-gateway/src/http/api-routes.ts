@@ -6,7 +6,8 @@ import {
   listAlertsQuerySchema,
   listDevicesQuerySchema,
   listRulesQuerySchema,
-  updateMaskQuerySchema,
+  deviceUpdateMaskQuerySchema,
+  ruleUpdateMaskQuerySchema,
 } from './query-schemas.js';
 import {
   acknowledgeSchema,
@@ -87,7 +88,7 @@ export const ROUTES: Route[] = [
     summary: 'Update the fields named in updateMask',
     auth: 'operator',
     body: deviceFieldsSchema,
-    query: updateMaskQuerySchema,
+    query: deviceUpdateMaskQuerySchema,
     returns: 'The device as updated',
   },
   {
@@ -176,7 +177,7 @@ export const ROUTES: Route[] = [
     summary: 'Update the fields named in updateMask',
     auth: 'operator',
     body: ruleFieldsSchema,
-    query: updateMaskQuerySchema,
+    query: ruleUpdateMaskQuerySchema,
     returns: 'The rule as updated',
   },
   {

@@ -13,7 +13,7 @@ import { callDownstream } from './call-downstream.js';
 import { parseInput } from './parse-body.js';
 import { messageFromJson, messageSchema } from './proto-json.js';
 import { RequestAccess } from './request-access.js';
-import { listDevicesQuerySchema, updateMaskQuerySchema } from './query-schemas.js';
+import { listDevicesQuerySchema, deviceUpdateMaskQuerySchema } from './query-schemas.js';
 import { createDeviceSchema, deviceFieldsSchema, issueKeySchema } from './schemas.js';
 
 const listDevicesSchema = messageSchema('iotmesh.device.v1.ListDevicesRequest');
@@ -73,7 +73,7 @@ export class DevicesHttpController {
   ) {
     await this.access.operator(request);
     const fields = parseInput(deviceFieldsSchema, body);
-    const { updateMask } = parseInput(updateMaskQuerySchema, query, 'query');
+    const { updateMask } = parseInput(deviceUpdateMaskQuerySchema, query, 'query');
     const device = { ...Device.fromJSON(fields), id };
     return Device.toJSON(
       (await callDownstream('device-registry', this.registry.updateDevice({ device, updateMask }))).device!,

@@ -1,6 +1,14 @@
 import { ValidationError } from '@iot-mesh/platform';
 import type { z } from 'zod';
 
+/** A zod issue's path as a JSON field path: `readings[0].customSensor`, as the services' paths read. */
+const jsonPath = (path: readonly PropertyKey[]) =>
+  path
+    .map((segment, i) =>
+      typeof segment === 'number' ? `[${segment}]` : `${i > 0 ? '.' : ''}${String(segment)}`,
+    )
+    .join('');
+
 /**
  * Validates a JSON body (or query) against a schema; every problem becomes a field violation. No body
  * at all reads as `{}`; a body of `null` is not an object and is refused like any other non-object.
@@ -13,7 +21,7 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown, where
   if (result.success) return result.data;
   throw new ValidationError(
     result.error.issues.map((issue) => ({
-      field: issue.path.length > 0 ? issue.path.map(String).join('.') : where,
+      field: issue.path.length > 0 ? jsonPath(issue.path) : where,
       reason: issue.code === 'unrecognized_keys' ? 'FIELD.UNKNOWN' : 'FIELD.INVALID',
       description: issue.message,
     })),

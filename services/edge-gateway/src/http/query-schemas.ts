@@ -19,19 +19,23 @@ export const pageQuerySchema = z
   .strict();
 
 /** `updateMask=name,location` as in AIP-134; camelCase paths are accepted and turned into snake_case. */
-export const updateMaskQuerySchema = z
-  .object({
-    updateMask: z
-      .string()
-      .min(1, 'list the fields to change')
-      .describe(
-        'The fields to change, comma-separated (name,location); a field named but not sent is cleared.',
-      )
-      .transform((mask) =>
-        mask.split(',').map((path) => path.trim().replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)),
-      ),
-  })
-  .strict();
+const updateMaskQuery = (example: string) =>
+  z
+    .object({
+      updateMask: z
+        .string()
+        .min(1, 'list the fields to change')
+        .describe(
+          `The fields to change, comma-separated (${example}); a field named but not sent is cleared.`,
+        )
+        .transform((mask) =>
+          mask.split(',').map((path) => path.trim().replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)),
+        ),
+    })
+    .strict();
+
+export const deviceUpdateMaskQuerySchema = updateMaskQuery('name,location');
+export const ruleUpdateMaskQuerySchema = updateMaskQuery('threshold,severity');
 
 export const listDevicesQuerySchema = pageQuerySchema.extend({
   type: enumParameter('iotmesh.device.v1.ListDevicesRequest', 'type').optional(),

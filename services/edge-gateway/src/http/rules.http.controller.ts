@@ -19,7 +19,7 @@ import { callDownstream } from './call-downstream.js';
 import { parseInput } from './parse-body.js';
 import { messageFromJson, messageSchema, messageToJson } from './proto-json.js';
 import { RequestAccess } from './request-access.js';
-import { listRulesQuerySchema, updateMaskQuerySchema } from './query-schemas.js';
+import { listRulesQuerySchema, ruleUpdateMaskQuerySchema } from './query-schemas.js';
 import { ruleFieldsSchema } from './schemas.js';
 
 // Rules go through the proto3 JSON mapping, which reads and writes `forDuration` as "30s".
@@ -73,7 +73,7 @@ export class RulesHttpController {
   ) {
     await this.access.operator(request);
     const rule = { ...ruleFromJson(parseInput(ruleFieldsSchema, body)), id };
-    const { updateMask } = parseInput(updateMaskQuerySchema, query, 'query');
+    const { updateMask } = parseInput(ruleUpdateMaskQuerySchema, query, 'query');
     return ruleToJson(
       (await callDownstream('alert-manager', this.downstream.alerts.updateRule({ rule, updateMask }))).rule,
     );

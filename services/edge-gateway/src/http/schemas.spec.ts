@@ -66,4 +66,18 @@ describe('the 400s of parseInput', () => {
       'sensorType: must be a SensorType name (or number)',
     ]);
   });
+
+  it('name an item of a list by its index, as the services do', () => {
+    const fields = (body: unknown) => {
+      try {
+        parseInput(readingBatchSchema, body);
+        return [];
+      } catch (error) {
+        return (error as ValidationError).violations.map((v) => v.field);
+      }
+    };
+    expect(fields({ readings: [reading, { ...reading, customSensor: 'c'.repeat(51) }] })).toEqual([
+      'readings[1].customSensor',
+    ]);
+  });
 });

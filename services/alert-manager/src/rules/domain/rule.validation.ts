@@ -1,4 +1,9 @@
-import { customSensorViolation, enumViolation, type FieldViolation } from '@iot-mesh/platform';
+import {
+  CONTROL_CHARACTERS as CONTROL,
+  customSensorViolation,
+  enumViolation,
+  type FieldViolation,
+} from '@iot-mesh/platform';
 import { SensorType } from '@iot-mesh/proto/iotmesh/telemetry/v1/reading';
 import {
   isRangeOperator,
@@ -8,7 +13,6 @@ import {
   type RuleFields,
   type RuleScope,
 } from './rule.js';
-import { CONTROL_CHARACTERS as CONTROL } from './control-characters.js';
 
 const MAX_NAME = 100;
 const MAX_DEVICE_ID = 128;

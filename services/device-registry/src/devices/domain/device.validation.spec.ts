@@ -22,6 +22,7 @@ describe('device validation', () => {
   it.each<[string, Partial<DeviceFields>, string]>([
     ['empty name', { name: ' ' }, 'name'],
     ['control characters', { name: 'a\u0000b' }, 'name'],
+    ['a C1 control character', { name: 'a\u0085b' }, 'name'],
     ['unspecified type', { type: SensorType.SENSOR_TYPE_UNSPECIFIED }, 'type'],
     ['unknown type', { type: 42 as SensorType }, 'type'],
     ['custom type without name', { type: SensorType.SENSOR_TYPE_CUSTOM }, 'custom_type'],

@@ -1,13 +1,11 @@
 import type { FieldViolation } from '@iot-mesh/platform';
-import { enumViolation } from '@iot-mesh/platform';
+import { enumViolation, CONTROL_CHARACTERS as CONTROL } from '@iot-mesh/platform';
 import { SensorType } from '@iot-mesh/proto/iotmesh/telemetry/v1/reading';
 import { DeviceStatus, type DeviceFields, type DeviceLocation } from './device.js';
 
 const DEVICE_ID = /^[a-z0-9][a-z0-9-]{2,62}$/;
 const EMAIL = /^[^\s@]{1,64}@[^\s@]{1,189}\.[^\s@]{2,63}$/;
 const LABEL_KEY = /^[a-z0-9]([a-z0-9_.-]{0,61}[a-z0-9])?$/;
-// eslint-disable-next-line no-control-regex -- rejecting control characters is the point
-const CONTROL = /[\u0000-\u001f\u007f]/;
 const MAX_LABELS = 32;
 
 const violation = (field: string, reason: string, description: string): FieldViolation => ({

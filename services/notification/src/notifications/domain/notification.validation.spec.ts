@@ -35,6 +35,8 @@ describe('notification validation', () => {
     ['a subject with a line break (header injection)', { subject: 'hi\r\nBcc: x@example.com' }, 'subject'],
     ['an empty body', { body: '' }, 'body'],
     ['a body with control characters', { body: 'bell\u0007' }, 'body'],
+    ['a body with a C1 control character', { body: 'next line\u0085' }, 'body'],
+    ['a subject with a C1 control character', { subject: 'hi\u009b' }, 'subject'],
     ['a body over the limit', { body: 'b'.repeat(20_001) }, 'body'],
     ['a bad attribute key', { attributes: { 'Bad Key': 'x' } }, 'attributes.Bad Key'],
     ['a long attribute value', { attributes: { note: 'v'.repeat(257) } }, 'attributes.note'],

@@ -1,4 +1,4 @@
-import { enumViolation, type FieldViolation } from '@iot-mesh/platform';
+import { enumViolation, type FieldViolation, CONTROL_CHARACTERS as CONTROL } from '@iot-mesh/platform';
 import { Channel, NotificationKind, type NotificationRequest } from './notification.js';
 
 export const MAX_IDEMPOTENCY_KEY = 200;
@@ -8,12 +8,10 @@ const MAX_ATTRIBUTES = 32;
 const MAX_ATTRIBUTE_VALUE = 256;
 const EMAIL = /^[^\s@<>,;"]{1,64}@[^\s@<>,;"]{1,189}\.[^\s@<>,;"]{2,63}$/;
 const ATTRIBUTE_KEY = /^[a-z0-9]([a-z0-9_.-]{0,61}[a-z0-9])?$/;
-// Single-line fields end up in mail headers, so no control characters at all (header injection).
+// Single-line fields end up in mail headers, so they take no control character at all (CONTROL: header
+// injection). Bodies may span lines and be indented, but carry no other control characters.
 // eslint-disable-next-line no-control-regex -- rejecting control characters is the point
-const CONTROL = /[\u0000-\u001f\u007f]/;
-// Bodies may span lines and be indented, but carry no other control characters.
-// eslint-disable-next-line no-control-regex -- rejecting control characters is the point
-export const BODY_CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
+export const BODY_CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/;
 
 const violation = (field: string, reason: string, description: string): FieldViolation => ({
   field,

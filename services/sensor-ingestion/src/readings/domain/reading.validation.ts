@@ -3,6 +3,7 @@ import {
   enumViolation,
   millisFromTimestamp,
   type FieldViolation,
+  CONTROL_CHARACTERS as CONTROL,
 } from '@iot-mesh/platform';
 import { SensorType, type Reading } from '@iot-mesh/proto/iotmesh/telemetry/v1/reading';
 import {
@@ -25,8 +26,6 @@ const MAX_DEVICE_ID_LENGTH = 128;
 // Custom quantities have no range of their own, but a window sums its values: near 1e308 two readings
 // make the sum Infinity for good. Within ±1e100, no window of fewer than 1e200 readings can overflow.
 const MAX_CUSTOM_MAGNITUDE = 1e100;
-// eslint-disable-next-line no-control-regex -- rejecting control characters is the point
-const CONTROL = /[\u0000-\u001f\u007f]/;
 
 /** Valid range of each standard sensor type, in its canonical unit, bounds included. */
 export const RANGES: Record<StandardSensorType, { min: number; max: number }> = {
