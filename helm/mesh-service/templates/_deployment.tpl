@@ -9,6 +9,23 @@ Usage: {{ include "mesh-service.deployment.imageTag" (dict "context" $ "track" "
 {{- end -}}
 
 {{/*
+The fewest pods a track runs: its fixed replicas, or with autoscaling its HPA's minimum (the canary's
+HPA starts at canary.replicas, at least 1).
+Usage: {{ include "mesh-service.deployment.minReplicas" (dict "context" $ "track" "canary") | int }}
+*/}}
+{{- define "mesh-service.deployment.minReplicas" -}}
+{{- $values := .context.Values -}}
+{{- $replicas := int (get $values .track).replicas -}}
+{{- if not $values.autoscaling.enabled -}}
+{{- $replicas -}}
+{{- else if eq .track "canary" -}}
+{{- max 1 $replicas -}}
+{{- else -}}
+{{- int $values.autoscaling.minReplicas -}}
+{{- end -}}
+{{- end -}}
+
+{{/*
 Seconds Kubernetes waits after SIGTERM: the preStop delay, the app's own drain, and a little slack.
 Usage: {{ include "mesh-service.deployment.gracePeriodSeconds" . }}
 */}}

@@ -6,8 +6,7 @@ Usage: {{ include "mesh-service.hpa.render" (dict "context" $ "track" "stable") 
 */}}
 {{- define "mesh-service.hpa.render" -}}
 {{- $values := .context.Values -}}
-{{- $min := $values.autoscaling.minReplicas -}}
-{{- if eq .track "canary" }}{{ $min = max 1 $values.canary.replicas }}{{ end -}}
+{{- $min := include "mesh-service.deployment.minReplicas" . | int -}}
 apiVersion: autoscaling/v2
 kind: HorizontalPodAutoscaler
 metadata:

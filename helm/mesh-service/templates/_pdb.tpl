@@ -1,20 +1,22 @@
-{{/* A PodDisruptionBudget over all of a service's pods (both tracks), so node drains keep it serving. */}}
+{{/* One PodDisruptionBudget per track: a drain must not take all of stable (or all of a canary that carries traffic). */}}
 
 {{/*
-PodDisruptionBudget `<service>`.
-Usage: {{ include "mesh-service.pdb.render" . }}
+PodDisruptionBudget `<service>-<track>` over that track's pods only; a budget over both tracks would let
+a drain evict every stable pod while a canary pod keeps the count up.
+Usage: {{ include "mesh-service.pdb.render" (dict "context" $ "track" "stable") }}
 */}}
 {{- define "mesh-service.pdb.render" -}}
 apiVersion: policy/v1
 kind: PodDisruptionBudget
 metadata:
-  name: {{ include "mesh-service.names.service" . }}
-  namespace: {{ .Release.Namespace }}
+  name: {{ include "mesh-service.names.workload" . }}
+  namespace: {{ .context.Release.Namespace }}
   labels:
-    {{- include "mesh-service.labels.standard" . | nindent 4 }}
+    {{- include "mesh-service.labels.standard" .context | nindent 4 }}
+    track: {{ .track }}
 spec:
-  minAvailable: {{ .Values.podDisruptionBudget.minAvailable }}
+  minAvailable: {{ .context.Values.podDisruptionBudget.minAvailable }}
   selector:
     matchLabels:
-      app: {{ include "mesh-service.names.service" . }}
+      {{- include "mesh-service.labels.selector" . | nindent 6 }}
 {{- end -}}

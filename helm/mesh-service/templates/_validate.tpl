@@ -19,6 +19,11 @@ Usage: {{ include "mesh-service.validate.values" . }}
 {{- if and .Values.canary.enabled (not .Values.canary.image.tag) -}}
 {{- fail "mesh-service: canary.enabled=true needs canary.image.tag (the image under test)" -}}
 {{- end -}}
+{{- range $track := ternary (list "stable" "canary") (list "stable") .Values.canary.enabled -}}
+{{- include "mesh-service.validate.imageTag" (dict "context" $ "track" $track) -}}
+{{- include "mesh-service.validate.trackHasPods" (dict "context" $ "track" $track) -}}
+{{- include "mesh-service.validate.disruptionBudget" (dict "context" $ "track" $track) -}}
+{{- end -}}
 {{- if .Values.autoscaling.enabled -}}
 {{- if gt (int .Values.autoscaling.minReplicas) (int .Values.autoscaling.maxReplicas) -}}
 {{- fail (printf "mesh-service: autoscaling.minReplicas (%v) must not exceed autoscaling.maxReplicas (%v)" .Values.autoscaling.minReplicas .Values.autoscaling.maxReplicas) -}}
@@ -54,5 +59,44 @@ Usage: {{ include "mesh-service.validate.weights" . }}
 {{- end -}}
 {{- if ne (add (int $stable) (int $canary)) 100 -}}
 {{- fail (printf "mesh-service: traffic.stable + traffic.canary must be 100 (got %v + %v)" $stable $canary) -}}
+{{- end -}}
+{{- end -}}
+
+{{/*
+A track's image tag becomes its pods' `version` label, so it must be a valid label value (the schema
+says the same; this backs it up and explains why).
+Usage: {{ include "mesh-service.validate.imageTag" (dict "context" $ "track" "stable") }}
+*/}}
+{{- define "mesh-service.validate.imageTag" -}}
+{{- $tag := include "mesh-service.deployment.imageTag" . -}}
+{{- if not (regexMatch "^[A-Za-z0-9]([A-Za-z0-9._-]{0,61}[A-Za-z0-9])?$" $tag) -}}
+{{- fail (printf "mesh-service: %s.image.tag %q is not a valid Kubernetes label value (it becomes the pods' version label): 1-63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit" .track $tag) -}}
+{{- end -}}
+{{- end -}}
+
+{{/*
+A track that the weighted routes send requests to needs pods; with autoscaling off a track can be
+scaled to 0 (with autoscaling its HPA keeps at least 1).
+Usage: {{ include "mesh-service.validate.trackHasPods" (dict "context" $ "track" "canary") }}
+*/}}
+{{- define "mesh-service.validate.trackHasPods" -}}
+{{- $weight := include "mesh-service.virtualservice.trackWeight" . | int -}}
+{{- $pods := include "mesh-service.deployment.minReplicas" . | int -}}
+{{- if and (gt $weight 0) (eq $pods 0) -}}
+{{- fail (printf "mesh-service: %s.replicas=0 with autoscaling.enabled=false, but the %s track gets %d%% of requests; give it replicas or move its traffic away" .track .track $weight) -}}
+{{- end -}}
+{{- end -}}
+
+{{/*
+podDisruptionBudget.minAvailable (a count) must not exceed the pods of a track, or no pod of it could
+ever be evicted and node drains would hang. Percentages always fit; a track without pods has nothing to protect.
+Usage: {{ include "mesh-service.validate.disruptionBudget" (dict "context" $ "track" "stable") }}
+*/}}
+{{- define "mesh-service.validate.disruptionBudget" -}}
+{{- $minAvailable := .context.Values.podDisruptionBudget.minAvailable -}}
+{{- $pods := include "mesh-service.deployment.minReplicas" . | int -}}
+{{- if and (not (kindIs "string" $minAvailable)) (gt $pods 0) (gt (int $minAvailable) $pods) -}}
+{{- $source := ternary "autoscaling.minReplicas" (printf "%s.replicas" .track) (and .context.Values.autoscaling.enabled (eq .track "stable")) -}}
+{{- fail (printf "mesh-service: podDisruptionBudget.minAvailable=%v exceeds the %d pod(s) of the %s track (%s), so none could ever be evicted; lower it or use a percentage" $minAvailable $pods .track $source) -}}
 {{- end -}}
 {{- end -}}

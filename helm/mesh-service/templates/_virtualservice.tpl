@@ -1,9 +1,10 @@
-{{/* VirtualService: `x-canary: always` to the canary, weighted stable/canary split, retries and timeouts. */}}
+{{/* VirtualService: `x-canary: always` to the canary (mesh callers only by default), weighted stable/canary split, retries and timeouts. */}}
 
 {{/*
 Route groups (before the canary split): idempotent reads retry on more gRPC codes, streams get no
 timeout, everything else retries only when the request never reached the app. The edge gateway adds
-routes for traffic from the ingress Gateway (gRPC by content-type, the rest to its REST port).
+routes for traffic from the ingress Gateway (gRPC by content-type, the rest to its REST port), marked
+"ingress" so they get no `x-canary` route unless traffic.canaryHeaderAtIngress.
 Usage: {{ $groups := (include "mesh-service.virtualservice.groups" . | fromJson).groups }}
 */}}
 {{- define "mesh-service.virtualservice.groups" -}}
@@ -14,8 +15,8 @@ Usage: {{ $groups := (include "mesh-service.virtualservice.groups" . | fromJson)
 {{- if include "mesh-service.virtualservice.gatewayBound" . -}}
 {{- $gateway := list .Values.gateway.name -}}
 {{- $grpc := dict "gateways" $gateway "headers" (dict "content-type" (dict "prefix" "application/grpc")) -}}
-{{- $groups = append $groups (dict "name" "gateway-grpc" "match" $grpc "port" $entry.grpcPort "retryOn" $routing.retryOn "timeout" "0s") -}}
-{{- $groups = append $groups (dict "name" "gateway-rest" "match" (dict "gateways" $gateway) "port" $entry.httpPort "retryOn" $routing.retryOn "timeout" "0s") -}}
+{{- $groups = append $groups (dict "name" "gateway-grpc" "match" $grpc "port" $entry.grpcPort "retryOn" $routing.retryOn "timeout" "0s" "ingress" true) -}}
+{{- $groups = append $groups (dict "name" "gateway-rest" "match" (dict "gateways" $gateway) "port" $entry.httpPort "retryOn" $routing.retryOn "timeout" "0s" "ingress" true) -}}
 {{- $meshOnly = dict "gateways" (list "mesh") -}}
 {{- end -}}
 {{- with $routing.streamingMethods -}}
@@ -40,6 +41,19 @@ Usage: {{ if include "mesh-service.virtualservice.gatewayBound" . }}
 {{- end -}}
 
 {{/*
+Weight of a track in the weighted routes: the traffic.* value, or 100/0 while the canary is off.
+Usage: {{ include "mesh-service.virtualservice.trackWeight" (dict "context" $ "track" "stable") | int }}
+*/}}
+{{- define "mesh-service.virtualservice.trackWeight" -}}
+{{- $values := .context.Values -}}
+{{- if $values.canary.enabled -}}
+{{- get $values.traffic .track | int -}}
+{{- else -}}
+{{- ternary 100 0 (eq .track "stable") -}}
+{{- end -}}
+{{- end -}}
+
+{{/*
 One destination: the service host, a subset, a weight and (for gateway routes) a port.
 Usage: {{ include "mesh-service.virtualservice.destination" (dict "host" $host "subset" "stable" "weight" 90 "port" 0) }}
 */}}
@@ -51,21 +65,24 @@ Usage: {{ include "mesh-service.virtualservice.destination" (dict "host" $host "
 
 {{/*
 VirtualService `<service>` bound to the mesh (and the ingress Gateway for the edge gateway).
-With canary off every route sends 100 to stable; with it on, the header route comes first.
+With canary off every route sends 100 to stable; with it on, the header route comes first (not on
+ingress routes unless traffic.canaryHeaderAtIngress: anyone on the internet could send the header).
 Usage: {{ include "mesh-service.virtualservice.render" . }}
 */}}
 {{- define "mesh-service.virtualservice.render" -}}
 {{- $service := include "mesh-service.names.service" . -}}
 {{- $host := include "mesh-service.names.host" $service -}}
 {{- $canary := .Values.canary.enabled -}}
-{{- $stableWeight := ternary (int .Values.traffic.stable) 100 $canary -}}
+{{- $headerAtIngress := dig "traffic" "canaryHeaderAtIngress" false .Values.AsMap -}}
+{{- $stableWeight := include "mesh-service.virtualservice.trackWeight" (dict "context" . "track" "stable") | int -}}
+{{- $canaryWeight := include "mesh-service.virtualservice.trackWeight" (dict "context" . "track" "canary") | int -}}
 {{- $http := list -}}
 {{- range $group := (include "mesh-service.virtualservice.groups" . | fromJson).groups -}}
 {{- $retries := dict "attempts" (int $.Values.routing.attempts) "retryOn" $group.retryOn -}}
 {{- /* A per-try timeout would cut long-lived streams, which get no timeout at all. */ -}}
 {{- if ne $group.timeout "0s" }}{{ $_ := set $retries "perTryTimeout" $.Values.routing.perTryTimeout }}{{ end -}}
 {{- $base := dict "retries" $retries "timeout" $group.timeout -}}
-{{- if $canary -}}
+{{- if and $canary (or (not $group.ingress) $headerAtIngress) -}}
 {{- $headers := merge (dict "x-canary" (dict "exact" "always")) ($group.match.headers | default dict) -}}
 {{- $match := merge (dict "headers" $headers) (omit $group.match "headers") -}}
 {{- $to := include "mesh-service.virtualservice.destination" (dict "host" $host "subset" "canary" "weight" 100 "port" $group.port) | fromJson -}}
@@ -73,7 +90,7 @@ Usage: {{ include "mesh-service.virtualservice.render" . }}
 {{- end -}}
 {{- $route := list (include "mesh-service.virtualservice.destination" (dict "host" $host "subset" "stable" "weight" $stableWeight "port" $group.port) | fromJson) -}}
 {{- if $canary -}}
-{{- $route = append $route (include "mesh-service.virtualservice.destination" (dict "host" $host "subset" "canary" "weight" $.Values.traffic.canary "port" $group.port) | fromJson) -}}
+{{- $route = append $route (include "mesh-service.virtualservice.destination" (dict "host" $host "subset" "canary" "weight" $canaryWeight "port" $group.port) | fromJson) -}}
 {{- end -}}
 {{- $rule := merge (dict "name" $group.name "route" $route) $base -}}
 {{- if $group.match }}{{ $_ := set $rule "match" (list $group.match) }}{{ end -}}

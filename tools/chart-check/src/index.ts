@@ -4,6 +4,8 @@ export * from './helm/helm.js';
 export * from './manifest.js';
 export * from './matrix.js';
 export * from './proto/proto-methods.js';
+export * from './rules/canary-header.js';
+export * from './rules/disruption-budgets.js';
 export * from './rules/methods.js';
 export * from './rules/pods.js';
 export * from './rules/policy-catalog.js';

@@ -1,5 +1,6 @@
 // Bad values must stop the render with a message that names the value; the schema answers first,
 // the library's own checks answer what JSON Schema cannot (sums, cross-field rules) and back it up.
+// Always `helm template` (non-zero exit): `helm lint --strict` reports the library's `fail` as INFO and passes.
 import { dependencyBuild, helm, releaseArgs, template, type RenderOptions } from '../src/helm/helm.js';
 
 const chart = 'device-registry';
@@ -14,6 +15,21 @@ async function renderError(options: RenderOptions): Promise<string> {
   expect(result.ok).toBe(false);
   return result.stderr;
 }
+
+async function renders(options: RenderOptions): Promise<void> {
+  const result = await template(chart, options);
+  expect(result.stderr).toBe('');
+  expect(result.ok).toBe(true);
+}
+
+const tag = (track: string, value: string): string[] => ['--set-string', `${track}.image.tag=${value}`];
+const canaryOn = { 'canary.enabled': true, 'traffic.stable': 90, 'traffic.canary': 10 };
+/** Tags that are valid image tags but not label values (the tag becomes the pods' version label). */
+const badTags: [string, string][] = [
+  ['80 characters', 'a'.repeat(80)],
+  ['a trailing dash', '1.4.0-'],
+  ['a leading underscore', '_hotfix'],
+];
 
 const withoutSchema: RenderOptions['flags'] = ['--skip-schema-validation'];
 
@@ -31,6 +47,33 @@ describe('the values schema', () => {
   it('rejects a negative weight', async () => {
     const message = await renderError({ set: { 'traffic.canary': -5 } });
     expect(message).toContain("at '/traffic/canary': minimum: got -5, want 0");
+  });
+
+  it('rejects an empty stable.image.tag (it would render "<repository>:")', async () => {
+    const message = await renderError({ flags: tag('stable', '') });
+    expect(message).toContain("at '/stable/image/tag'");
+  });
+
+  it.each(badTags)('rejects a stable tag with %s', async (_why, value) => {
+    const message = await renderError({ flags: tag('stable', value) });
+    expect(message).toContain("at '/stable/image/tag'");
+  });
+
+  it.each(badTags)('rejects a canary tag with %s', async (_why, value) => {
+    const message = await renderError({ set: canaryOn, flags: tag('canary', value) });
+    expect(message).toContain("at '/canary/image/tag'");
+  });
+
+  it.each(['1.4.0', 'v2', 'release-2026.12.06_rc.1', 'a'.repeat(63)])('accepts the tag %s', async (value) => {
+    await renders({ set: canaryOn, flags: [...tag('stable', value), ...tag('canary', value)] });
+  });
+
+  it.each([
+    '--set podDisruptionBudget.minAvailable=-1',
+    '--set-string podDisruptionBudget.minAvailable=150%',
+  ])('rejects %s', async (flag) => {
+    const message = await renderError({ flags: flag.split(' ') });
+    expect(message).toContain("at '/podDisruptionBudget/minAvailable'");
   });
 
   it('rejects unknown keys (a misspelt value would otherwise be ignored)', async () => {
@@ -63,6 +106,70 @@ describe('the library checks', () => {
   it('rejects postgres storage without a Secret for DATABASE_URL', async () => {
     const message = await renderError({ set: { 'storage.kind': 'postgres' } });
     expect(message).toContain('storage.kind=postgres needs existingSecret');
+  });
+
+  it.each([['nothing in it', ''], ...badTags])(
+    'rejects a stable tag with %s even without the schema',
+    async (_why, value) => {
+      const message = await renderError({ flags: [...tag('stable', value), ...withoutSchema] });
+      expect(message).toContain(`stable.image.tag "${value}" is not a valid Kubernetes label value`);
+    },
+  );
+
+  it('rejects a canary tag that is not a label value even without the schema', async () => {
+    const message = await renderError({
+      set: canaryOn,
+      flags: [...tag('canary', '1.4.0-'), ...withoutSchema],
+    });
+    expect(message).toContain('canary.image.tag "1.4.0-" is not a valid Kubernetes label value');
+  });
+
+  describe('with autoscaling off', () => {
+    const fixed = { 'autoscaling.enabled': false, 'canary.image.tag': 'v2' };
+
+    it('rejects canary weight on a canary with 0 replicas (an empty subset)', async () => {
+      const message = await renderError({ set: { ...fixed, ...canaryOn, 'canary.replicas': 0 } });
+      expect(message).toContain(
+        'canary.replicas=0 with autoscaling.enabled=false, but the canary track gets 10% of requests',
+      );
+    });
+
+    it('rejects a stable track with 0 replicas while it gets the traffic', async () => {
+      const message = await renderError({ set: { ...fixed, 'stable.replicas': 0 } });
+      expect(message).toContain(
+        'stable.replicas=0 with autoscaling.enabled=false, but the stable track gets 100% of requests',
+      );
+    });
+
+    it('accepts a canary with 0 replicas and no weight', async () => {
+      await renders({
+        set: { ...fixed, ...canaryOn, 'traffic.stable': 100, 'traffic.canary': 0, 'canary.replicas': 0 },
+      });
+    });
+
+    it('rejects podDisruptionBudget.minAvailable above the canary replicas', async () => {
+      const message = await renderError({
+        set: { ...fixed, ...canaryOn, 'stable.replicas': 3, 'podDisruptionBudget.minAvailable': 2 },
+      });
+      expect(message).toContain(
+        'podDisruptionBudget.minAvailable=2 exceeds the 1 pod(s) of the canary track (canary.replicas)',
+      );
+    });
+
+    it('accepts minAvailable equal to the replicas, and any percentage', async () => {
+      await renders({ set: { ...fixed, 'stable.replicas': 3, 'podDisruptionBudget.minAvailable': 3 } });
+      await renders({
+        set: { ...fixed, ...canaryOn },
+        flags: ['--set-string', 'podDisruptionBudget.minAvailable=100%'],
+      });
+    });
+  });
+
+  it('rejects podDisruptionBudget.minAvailable above the stable HPA minimum', async () => {
+    const message = await renderError({ set: { 'podDisruptionBudget.minAvailable': 3 } });
+    expect(message).toContain(
+      'podDisruptionBudget.minAvailable=3 exceeds the 2 pod(s) of the stable track (autoscaling.minReplicas)',
+    );
   });
 
   it('rejects a release outside the service namespace', async () => {

@@ -6,6 +6,8 @@ import { dependencyBuild, lint, renderObjects, type HelmResult } from '../src/he
 import { field, ofKind, type K8sObject } from '../src/manifest.js';
 import { caseTitle, charts, matrixCases, type MatrixCase } from '../src/matrix.js';
 import { protoMethodPaths } from '../src/proto/proto-methods.js';
+import { canaryHeaderOnlyInMesh } from '../src/rules/canary-header.js';
+import { budgetPerTrack } from '../src/rules/disruption-budgets.js';
 import { policyMethodsExist } from '../src/rules/methods.js';
 import { podsAreHardened } from '../src/rules/pods.js';
 import { policiesMatchCatalog } from '../src/rules/policy-catalog.js';
@@ -41,6 +43,8 @@ describe.each(charts)('chart %s', (chart) => {
     expect(builds.get(chart)?.ok).toBe(true);
   });
 
+  // Lint only proves the defaults render cleanly: it reports the chart's `fail` checks as INFO and
+  // passes, so refused values are tested with `helm template` (bad-values.spec.ts).
   it('passes helm lint --strict', () => {
     const result = lints.get(chart);
     expect(result?.stdout + (result?.stderr ?? '')).toContain('0 chart(s) failed');
@@ -82,6 +86,9 @@ describe.each(cases.map((c) => [caseTitle(c), c] as const))('%s', (_title, matri
   it('names ports by protocol', () => expect(portsNamedByProtocol(objects())).toEqual([]));
   it('splits traffic as the values ask', () =>
     expect(trafficMatches(objects(), matrixCase.traffic)).toEqual([]));
+  it('honours x-canary only for traffic from inside the mesh', () =>
+    expect(canaryHeaderOnlyInMesh(objects())).toEqual([]));
+  it('gives each track its own PodDisruptionBudget', () => expect(budgetPerTrack(objects())).toEqual([]));
 
   it('allows only proto methods, exactly those the catalog grants', () => {
     const methods = protoMethodPaths(join(repoRoot, 'proto/iotmesh'));
@@ -127,6 +134,44 @@ describe('values that switch objects on and off', () => {
       field(ofKind(objectsOf(find('edge-gateway', name)), 'VirtualService')[0], 'spec', 'gateways');
     expect(gatewaysOf('canary off')).toEqual(['mesh', 'istio-system/iot-mesh-gateway']);
     expect(gatewaysOf('gateway off')).toEqual(['mesh']);
+  });
+
+  it('renders a PodDisruptionBudget per track, the canary one only while the canary is on', () => {
+    const budgetsOf = (name: string): [string, unknown][] =>
+      ofKind(objectsOf(find('notification', name)), 'PodDisruptionBudget')
+        .map((budget): [string, unknown] => [
+          budget.metadata.name,
+          field(budget, 'spec', 'selector', 'matchLabels'),
+        ])
+        .sort(([a], [b]) => a.localeCompare(b));
+    expect(budgetsOf('canary off')).toEqual([
+      ['notification-stable', { app: 'notification', track: 'stable' }],
+    ]);
+    expect(budgetsOf('canary 90/10')).toEqual([
+      ['notification-canary', { app: 'notification', track: 'canary' }],
+      ['notification-stable', { app: 'notification', track: 'stable' }],
+    ]);
+  });
+
+  it('keeps x-canary routes off the ingress Gateway unless traffic.canaryHeaderAtIngress', async () => {
+    const headerRoutes = (objects: K8sObject[]): unknown[] =>
+      (field(ofKind(objects, 'VirtualService')[0], 'spec', 'http') as { name: string }[])
+        .map((route) => route.name)
+        .filter((name) => name.endsWith('-canary-header'));
+    expect(headerRoutes(objectsOf(find('edge-gateway', 'canary 90/10')))).toEqual([
+      'streams-canary-header',
+      'default-canary-header',
+    ]);
+    const optedIn = await renderObjects('edge-gateway', {
+      set: { ...find('edge-gateway', 'canary 90/10').options.set, 'traffic.canaryHeaderAtIngress': true },
+    });
+    expect(headerRoutes(optedIn)).toEqual([
+      'gateway-grpc-canary-header',
+      'gateway-rest-canary-header',
+      'streams-canary-header',
+      'default-canary-header',
+    ]);
+    expect(canaryHeaderOnlyInMesh(optedIn)).toHaveLength(2);
   });
 
   it('pins data-processor requests to a pod by device header', () => {

@@ -7,7 +7,31 @@ import { catalogServices, REPO_ROOT } from '../src/release/validation.js';
 import { runMeshctl } from '../src/cli/run.js';
 
 const JENKINSFILES = ['ci', 'deploy', 'canary', 'traffic'].map((name) => `jenkins/Jenkinsfile.${name}`);
+const RELEASE_JENKINSFILES = JENKINSFILES.filter((f) => !f.endsWith('.ci'));
 const read = (path: string) => readFileSync(join(REPO_ROOT, path), 'utf8');
+const KUBECONFIG = "withCredentials([file(credentialsId: 'kubeconfig', variable: 'KUBECONFIG')])";
+const LOCK = `lock(resource: "iot-mesh-release-\${env.JOB_NAME.tokenize('/')[0]}")`;
+
+/** The text of one stage, up to the next stage (or the post section). */
+const stageText = (text: string, name: string) =>
+  text.split(/stage\('/).find((part) => part.startsWith(`${name}'`)) ?? '';
+
+/** The lines running meshctl against the cluster (not --dry-run) outside a kubeconfig binding. */
+function withoutKubeconfig(text: string): string[] {
+  const bindings: number[] = [];
+  const unbound: string[] = [];
+  let depth = 0;
+  for (const line of text.split('\n')) {
+    if (line.includes(KUBECONFIG)) bindings.push(depth);
+    if (line.includes('$MESHCTL') && !line.includes('--dry-run') && bindings.length === 0)
+      unbound.push(line.trim());
+    for (const char of line) {
+      if (char === '{') depth++;
+      if (char === '}' && --depth === bindings.at(-1)) bindings.pop();
+    }
+  }
+  return unbound;
+}
 
 describe('Jenkins job definitions', () => {
   it('are fresh: jenkins/jobs is what the generator makes from the catalog', () => {
@@ -64,6 +88,64 @@ describe('Jenkinsfiles', () => {
         ),
     );
     expect(unused).toEqual([]);
+  });
+
+  it('tag parameters default to empty (CI never pushes "latest") and Validate fails clearly on an empty one', () => {
+    const tags = RELEASE_JENKINSFILES.flatMap((file) =>
+      [...read(file).matchAll(/string\(name: '(\w*TAG)', defaultValue: '([^']*)'/g)].map((m) => ({
+        file,
+        m,
+      })),
+    );
+    expect(tags.map(({ m }) => m[1])).toEqual([
+      'DOCKER_IMAGE_TAG',
+      'STABLE_DOCKER_IMAGE_TAG',
+      'CANARY_DOCKER_IMAGE_TAG',
+    ]);
+    for (const { file, m } of tags) {
+      const [, name = '', fallback] = m;
+      expect([name, fallback]).toEqual([name, '']);
+      expect(stageText(read(file), 'Validate')).toMatch(
+        new RegExp(`if \\([^\\n]*!params\\.${name}\\?\\.trim\\(\\)\\) \\{\\s*error\\('${name} is required`),
+      );
+    }
+  });
+
+  it('one release build per service at a time: deploy, canary and traffic share the service lock', () => {
+    for (const file of RELEASE_JENKINSFILES) {
+      const options = (/options \{([\s\S]*?)\n {2}\}/.exec(read(file))?.[1] ?? '')
+        .split('\n')
+        .map((line) => line.trim()); // whole lines, so a commented-out option does not count
+      expect([file, options.includes('disableConcurrentBuilds()'), options.includes(LOCK)]).toEqual([
+        file,
+        true,
+        true,
+      ]);
+    }
+    expect(read('jenkins/plugins.txt').split('\n')).toContain('lockable-resources');
+  });
+
+  it('every meshctl call that reaches the cluster has the kubeconfig credential bound', () => {
+    expect(read('jenkins/casc/jenkins.yaml')).toMatch(/- file:\n\s+scope: GLOBAL\n\s+id: kubeconfig/);
+    for (const file of RELEASE_JENKINSFILES)
+      expect([file, withoutKubeconfig(read(file))]).toEqual([file, []]);
+    // The check finds an unbound call.
+    expect(withoutKubeconfig("steps {\n  sh '$MESHCTL deploy x'\n}")).toEqual(["sh '$MESHCTL deploy x'"]);
+  });
+
+  it('Jenkinsfile.canary rolls back, when unsuccessful, only a canary this run started', () => {
+    const text = read('jenkins/Jenkinsfile.canary');
+    for (const stage of ['Canary', 'Canary with analysis']) {
+      const body = stageText(text, stage);
+      // Marked before meshctl runs: an abort or a timeout in the middle must still roll back.
+      expect(body.indexOf("env.CANARY_STARTED = 'true'")).toBeGreaterThan(-1);
+      expect(body.indexOf("env.CANARY_STARTED = 'true'")).toBeLessThan(body.indexOf('$MESHCTL canary'));
+    }
+    const unsuccessful =
+      /post \{\s*(?:\/\/[^\n]*\n\s*)*unsuccessful \{([\s\S]*?)\n {4}\}/.exec(text)?.[1] ?? '';
+    expect(unsuccessful).toMatch(
+      /if \(env\.CANARY_STARTED == 'true'\) \{[\s\S]*sh '\$MESHCTL canary rollback "\$SERVICE" --canary-tag "\$CANARY_DOCKER_IMAGE_TAG"'/,
+    );
   });
 
   it('the service comes from the job folder generated from the catalog', () => {

@@ -1,7 +1,7 @@
 import type { AnalysisResult } from '../analysis/analyze.js';
 import type { Verdict } from '../analysis/verdict.js';
 import type { ReleaseTarget } from '../cluster/cluster.port.js';
-import { DryRunCluster } from '../cluster/dry-run-cluster.js';
+import { FailingCluster } from '../../test/failing-cluster.js';
 import { ReleaseOps } from '../release/release-ops.js';
 import { autoCanary, formatTimeline, type AutoPlan } from './auto-canary.js';
 import { FakeClock } from './clock.js';
@@ -19,12 +19,20 @@ const plan: AutoPlan = {
   deadlineMs: 180_000,
 };
 
-async function run(verdicts: Verdict[]) {
-  const cluster = new DryRunCluster();
+interface Faults {
+  /** helm upgrade lines that fail (as a --wait that times out). */
+  failsOn?: RegExp;
+  analyzeError?: string;
+  recordError?: string;
+}
+
+async function run(verdicts: Verdict[], faults: Faults = {}) {
+  const cluster = new FailingCluster(faults.failsOn ?? /$^/);
   await cluster.upgrade(target, [{ key: 'stable.image.tag', value: 'v1' }]);
   const ops = new ReleaseOps(cluster, target);
   let call = 0;
   const analyze = () => {
+    if (faults.analyzeError) return Promise.reject(new Error(faults.analyzeError));
     const verdict = verdicts[Math.min(call++, verdicts.length - 1)] ?? 'no-data';
     return Promise.resolve({ verdict, reasons: [verdict] } as AnalysisResult);
   };
@@ -32,10 +40,12 @@ async function run(verdicts: Verdict[]) {
   const outcome = await autoCanary(plan, {
     ops,
     analyze,
-    record: (r) => cluster.recordAnalysis(target, r),
+    record: (r) =>
+      faults.recordError ? Promise.reject(new Error(faults.recordError)) : cluster.recordAnalysis(target, r),
     clock,
   });
   return {
+    cluster,
     outcome,
     state: await ops.state(),
     events: outcome.timeline.map((e) => `${e.atMs / 1000}s ${e.event}`),
@@ -91,5 +101,50 @@ describe('canary auto', () => {
     const text = formatTimeline(outcome);
     expect(text.split('\n')[0]).toBe('+    0s  start     canary v2 at 10%');
     expect(text.split('\n').at(-1)).toBe('result: promoted');
+  });
+
+  it.each<[string, Faults, string]>([
+    [
+      'recording the verdict',
+      { recordError: 'kubectl apply failed: Forbidden' },
+      'error: kubectl apply failed: Forbidden',
+    ],
+    ['Prometheus', { analyzeError: 'fetch failed' }, 'error: fetch failed'],
+    ['a weight step', { failsOn: /traffic.canary=50 / }, 'error: helm upgrade failed'],
+    ['the promotion', { failsOn: /stable.image.tag=v2 / }, 'error: helm upgrade failed'],
+  ])('rolls back when %s fails after the canary exists', async (_, faults, why) => {
+    const { outcome, state, cluster } = await run(['pass'], faults);
+    expect(outcome.result).toBe('rolled-back');
+    expect(outcome.timeline.at(-1)).toMatchObject({ event: 'rollback' });
+    expect(outcome.timeline.at(-1)?.detail.startsWith(why)).toBe(true);
+    expect(cluster.releaseCommands.slice(-2)).toEqual([
+      expect.stringMatching(/--set traffic.stable=100 --set traffic.canary=0 --timeout 10m$/),
+      expect.stringMatching(
+        /--set canary.enabled=false --set-string canary.image.tag= --wait --timeout 10m$/,
+      ),
+    ]);
+    expect(state?.values).toMatchObject({ canaryEnabled: false, stableWeight: 100, canaryWeight: 0 });
+  });
+
+  it('removes a canary that never gets ready; it never had traffic or an analysis', async () => {
+    await expect(run(['pass'], { failsOn: /canary.image.tag=v2 / })).rejects.toThrow(
+      /context deadline exceeded\nrolled back: all traffic on stable, canary removed/,
+    );
+  });
+
+  it('refuses while another canary runs, and leaves that one alone', async () => {
+    const cluster = new FailingCluster(/$^/);
+    const ops = new ReleaseOps(cluster, target);
+    await ops.deploy('v1');
+    await ops.startCanary('v0', 10);
+    const deps = { ops, analyze: () => Promise.reject(new Error('unused')), record: () => Promise.resolve() };
+    await expect(autoCanary(plan, { ...deps, clock: new FakeClock() })).rejects.toThrow(
+      /already has canary v0/,
+    );
+    expect((await ops.state())?.values).toMatchObject({
+      canaryEnabled: true,
+      canaryTag: 'v0',
+      canaryWeight: 10,
+    });
   });
 });

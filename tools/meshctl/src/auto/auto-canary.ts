@@ -34,28 +34,47 @@ export interface AutoDeps {
   onEvent?: (event: TimelineEvent) => void;
 }
 
+type Note = (event: TimelineEvent['event'], detail: string) => void;
+
 /** Progressive delivery in the manner of Flagger, driven from a pipeline step. */
 export async function autoCanary(plan: AutoPlan, deps: AutoDeps): Promise<AutoOutcome> {
   const { ops, clock } = deps;
   const startedAt = clock.now();
   const timeline: TimelineEvent[] = [];
-  const note = (event: TimelineEvent['event'], detail: string) => {
+  const note: Note = (event, detail) => {
     const entry = { atMs: clock.now() - startedAt, event, detail };
     timeline.push(entry);
     deps.onEvent?.(entry);
   };
-  const rollBack = async (why: string): Promise<AutoOutcome> => {
-    note('rollback', why);
-    await ops.rollback();
-    return { result: 'rolled-back', timeline };
-  };
 
+  const first = plan.steps[0] ?? 100;
+  // Refuses (changing nothing) or starts the canary; a start that fails removes it itself.
+  await ops.startCanary(plan.canaryTag, first);
+  note('start', `canary ${plan.canaryTag} at ${first}%`);
+  let why: string;
+  try {
+    const failed = await runSteps(plan, deps, note);
+    if (failed === undefined) {
+      const tag = await ops.promote(plan.canaryTag);
+      note('promote', `${tag} is now stable`);
+      return { result: 'promoted', timeline };
+    }
+    why = failed;
+  } catch (error) {
+    // Whatever broke (an upgrade, Prometheus, recording the verdict), no canary is left with traffic.
+    why = `error: ${error instanceof Error ? error.message : String(error)}`;
+  }
+  note('rollback', why);
+  await ops.rollback();
+  return { result: 'rolled-back', timeline };
+}
+
+/** Analyses each step and moves on; the reason to roll back, or undefined when every step passed. */
+async function runSteps(plan: AutoPlan, deps: AutoDeps, note: Note): Promise<string | undefined> {
+  const { ops, clock } = deps;
   let failures = 0;
   for (const [index, weight] of plan.steps.entries()) {
-    if (index === 0) {
-      await ops.startCanary(plan.canaryTag, weight);
-      note('start', `canary ${plan.canaryTag} at ${weight}%`);
-    } else {
+    if (index > 0) {
       await ops.setWeights(100 - weight, weight);
       note('weight', `stable ${100 - weight}% / canary ${weight}%`);
     }
@@ -72,16 +91,14 @@ export async function autoCanary(plan: AutoPlan, deps: AutoDeps): Promise<AutoOu
       });
       if (analysis.verdict === 'pass') break;
       if (analysis.verdict === 'fail' && ++failures >= plan.failureThreshold) {
-        return rollBack(`${failures} failed analyses (threshold ${plan.failureThreshold})`);
+        return `${failures} failed analyses (threshold ${plan.failureThreshold})`;
       }
       if (analysis.verdict === 'no-data' && clock.now() - stepStartedAt >= plan.deadlineMs) {
-        return rollBack(`no data for ${Math.round((clock.now() - stepStartedAt) / 1000)}s at ${weight}%`);
+        return `no data for ${Math.round((clock.now() - stepStartedAt) / 1000)}s at ${weight}%`;
       }
     }
   }
-  const tag = await ops.promote(plan.canaryTag);
-  note('promote', `${tag} is now stable`);
-  return { result: 'promoted', timeline };
+  return undefined;
 }
 
 export function formatTimeline(outcome: AutoOutcome): string {

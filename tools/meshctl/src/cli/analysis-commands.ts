@@ -5,7 +5,14 @@ import { autoCanary, formatTimeline } from '../auto/auto-canary.js';
 import { systemClock } from '../auto/clock.js';
 import type { Cluster, ReleaseTarget } from '../cluster/cluster.port.js';
 import type { ReleaseOps } from '../release/release-ops.js';
-import { checkDuration, checkNumber, checkSteps, checkTag, UsageError } from '../release/validation.js';
+import {
+  checkDuration,
+  checkInteger,
+  checkNumber,
+  checkSteps,
+  checkTag,
+  UsageError,
+} from '../release/validation.js';
 import { EXIT, type MeshctlIo } from './io.js';
 import { str, type ParsedCommand } from './parse.js';
 
@@ -71,7 +78,8 @@ export async function auto(
     canaryTag: checkTag('--canary-tag', str(values, 'canary-tag')),
     steps: checkSteps(str(values, 'steps') ?? ''),
     intervalMs: checkDuration('--interval', str(values, 'interval') ?? ''),
-    failureThreshold: checkNumber('--failure-threshold', str(values, 'failure-threshold') ?? '', 1),
+    // 1 rolls back on the first failed analysis; beyond 10 a bad canary keeps its traffic too long.
+    failureThreshold: checkInteger('--failure-threshold', str(values, 'failure-threshold'), 1, 10),
     deadlineMs: checkDuration('--deadline', str(values, 'deadline') ?? ''),
   };
   const outcome = await autoCanary(plan, {

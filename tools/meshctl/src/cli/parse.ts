@@ -24,10 +24,14 @@ const ANALYSIS: Options = {
 /** The options each command accepts besides the common ones. */
 export const COMMAND_OPTIONS: Record<string, Options> = {
   deploy: { tag: { type: 'string' } },
-  'canary start': { 'canary-tag': { type: 'string' }, weight: { type: 'string', default: '10' } },
+  'canary start': {
+    'canary-tag': { type: 'string' },
+    weight: { type: 'string', default: '10' },
+    replace: { type: 'boolean', default: false },
+  },
   'canary weight': { stable: { type: 'string' }, canary: { type: 'string' } },
   'canary promote': { 'canary-tag': { type: 'string' } },
-  'canary rollback': {},
+  'canary rollback': { 'canary-tag': { type: 'string' } },
   'canary analyze': ANALYSIS,
   'canary auto': {
     ...ANALYSIS,
@@ -37,7 +41,7 @@ export const COMMAND_OPTIONS: Record<string, Options> = {
     'failure-threshold': { type: 'string', default: '2' },
     deadline: { type: 'string', default: '5m' },
   },
-  'release rollback': { revision: { type: 'string' } },
+  'release rollback': { revision: { type: 'string' }, 'to-tag': { type: 'string' } },
   status: {},
 };
 
@@ -47,12 +51,26 @@ export interface ParsedCommand {
   values: Record<string, string | boolean | undefined>;
 }
 
+const isGroup = (word: string | undefined) => word === 'canary' || word === 'release';
+
+/** "canary start" from "canary start x --flag"; "deploy" from "deploy x". */
+function commandName(argv: readonly string[]): string {
+  const [first = '', second] = argv;
+  return isGroup(first) ? `${first} ${second ?? ''}`.trim() : first;
+}
+
+/** The help a usage error points to: the command's own when it exists, else the tool's. */
+export function helpHint(argv: readonly string[]): string {
+  const command = commandName(argv);
+  return COMMAND_OPTIONS[command] ? `meshctl ${command} --help` : 'meshctl --help';
+}
+
 /** Splits "canary start x --flag" into the command name, its positionals and its flags. */
 export function parseCommand(argv: readonly string[]): ParsedCommand | 'help' {
   const [first, second] = argv;
   if (first === undefined || first === '--help' || first === '-h' || first === 'help') return 'help';
-  const grouped = first === 'canary' || first === 'release';
-  const command = grouped ? `${first} ${second ?? ''}`.trim() : first;
+  const grouped = isGroup(first);
+  const command = commandName(argv);
   const spec = COMMAND_OPTIONS[command];
   if (!spec) {
     if (grouped && (second === undefined || second === '--help' || second === '-h')) return 'help';

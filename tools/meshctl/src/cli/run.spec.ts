@@ -28,7 +28,7 @@ describe('meshctl CLI', () => {
     [['canary', 'start', 'device-registry', '--canary-tag', 'v2:bad'], /not a valid image tag/],
     [['deploy', 'payments', '--tag', 'v1'], /unknown service "payments"/],
     [['deploy', 'device-registry', '--tag', 'v1', '--colour', 'red'], /Unknown option '--colour'/],
-    [['canary', 'explode', 'device-registry'], /unknown command "canary explode"/],
+    [['canary', 'explode', 'device-registry'], /unknown command "canary explode"\nRun "meshctl --help"/],
     [['canary', 'analyze', 'device-registry', '--metrics', 'statsd'], /--metrics must be istio or app/],
   ])('rejects %j with exit 2', async (argv, message) => {
     const run = io();
@@ -36,44 +36,130 @@ describe('meshctl CLI', () => {
     expect(run.err.join('\n')).toMatch(message);
   });
 
-  it('--dry-run prints the exact helm command and the values that change', async () => {
+  it.each([
+    [
+      ['canary', 'weight', 'device-registry', '--stable', '0x5a', '--canary', '10'],
+      /--stable must be a whole number from 0 to 100, not "0x5a"/,
+    ],
+    [
+      ['canary', 'start', 'device-registry', '--canary-tag', 'v2', '--weight', '1e1'],
+      /--weight must be a whole number/,
+    ],
+    [
+      ['canary', 'auto', 'device-registry', '--canary-tag', 'v2', '--failure-threshold', '0'],
+      /--failure-threshold must be a whole number from 1 to 10/,
+    ],
+    [
+      ['canary', 'auto', 'device-registry', '--canary-tag', 'v2', '--failure-threshold', '11'],
+      /from 1 to 10, not "11"/,
+    ],
+    [
+      ['canary', 'auto', 'device-registry', '--canary-tag', 'v2', '--failure-threshold', '1.5'],
+      /from 1 to 10, not "1.5"/,
+    ],
+    [['canary', 'analyze', 'device-registry', '--window', '0s'], /--window must be a duration above zero/],
+    [
+      ['deploy', 'device-registry', '--tag', 'a'.repeat(64)],
+      /not a valid image tag: it becomes the pods' version label/,
+    ],
+    [['deploy', 'device-registry', '--tag', 'v1-'], /not a valid image tag/],
+    [['release', 'rollback', 'device-registry', '--revision', '2.5'], /--revision must be a whole number/],
+    [
+      ['release', 'rollback', 'device-registry', '--revision', '2', '--to-tag', 'v1'],
+      /needs one of --revision N or --to-tag T/,
+    ],
+    [
+      ['release', 'rollback', 'device-registry', '--to-tag', 'v1'],
+      /a dry run does not read the cluster: pass --revision/,
+    ],
+  ])('rejects %j with exit 2 before anything runs', async (argv, message) => {
+    const run = io();
+    expect(await runMeshctl([...argv, '--dry-run'], run.io)).toBe(2);
+    expect(run.err.join('\n')).toMatch(message);
+    expect(run.out).toEqual([]);
+  });
+
+  it('points a usage error at help that exists', async () => {
+    const unknown = io();
+    expect(await runMeshctl(['canary', 'shift', 'device-registry'], unknown.io)).toBe(2);
+    expect(unknown.err).toEqual(['meshctl: unknown command "canary shift"\nRun "meshctl --help" for usage.']);
+    const badService = io();
+    expect(await runMeshctl(['deploy', 'payments', '--tag', 'v1'], badService.io)).toBe(2);
+    expect(badService.err.join()).toMatch(/Run "meshctl deploy --help" for usage.$/);
+  });
+
+  it('--dry-run prints the exact helm commands and the values that change', async () => {
     const run = io();
     const argv = ['canary', 'start', 'edge-gateway', '--canary-tag', '1.10', '--weight', '25', '--dry-run'];
     expect(await runMeshctl([...argv, '--kube-context', 'prod', '--namespace', 'edge'], run.io)).toBe(0);
+    const upgrade =
+      '$ helm upgrade --install edge-gateway helm/edge-gateway --namespace edge --kube-context prod ' +
+      '--reset-then-reuse-values';
     expect(run.out).toEqual([
       '$ helm dependency build helm/edge-gateway',
-      '$ helm upgrade --install edge-gateway helm/edge-gateway --namespace edge --kube-context prod --reuse-values ' +
-        '--set canary.enabled=true --set-string canary.image.tag=1.10 --set traffic.stable=75 --set traffic.canary=25 ' +
-        '--wait --timeout 10m',
+      `${upgrade} --set canary.enabled=true --set-string canary.image.tag=1.10 --set traffic.stable=100 ` +
+        '--set traffic.canary=0 --wait --timeout 10m',
       '  canary.enabled: (unknown) -> true',
       '  canary.image.tag: (unknown) -> "1.10"',
+      '  traffic.stable: (unknown) -> 100',
+      '  traffic.canary: (unknown) -> 0',
+      '$ helm dependency build helm/edge-gateway',
+      `${upgrade} --set traffic.stable=75 --set traffic.canary=25 --wait --timeout 10m`,
       '  traffic.stable: (unknown) -> 75',
       '  traffic.canary: (unknown) -> 25',
     ]);
     expect(run.err.join()).toMatch(/dry run: nothing changed/);
   });
 
+  it('--json prints one JSON document on stdout and the helm lines on stderr', async () => {
+    const run = io();
+    expect(
+      await runMeshctl(['deploy', 'notification', '--tag', '1.3.0', '--json', '--dry-run'], run.io),
+    ).toBe(0);
+    expect(JSON.parse(run.out.join('\n'))).toEqual({
+      service: 'notification',
+      command: 'deploy',
+      dryRun: true,
+      message: 'notification stable is 1.3.0',
+      stableTag: '1.3.0',
+    });
+    expect(run.err).toContain('$ helm dependency build helm/notification');
+    expect(run.err.join('\n')).toMatch(/^\$ helm upgrade --install notification/m);
+  });
+
   it('drives a release through a stateful cluster adapter and reports status', async () => {
     const cluster = new DryRunCluster();
     const run = io({ cluster });
     const ok = (argv: string[]) => runMeshctl(argv, run.io);
+    const lastErr = () => run.err.at(-1) ?? '';
     expect(await ok(['canary', 'weight', 'device-registry', '--stable', '90', '--canary', '10'])).toBe(1);
-    expect(run.err.join()).toMatch(/not installed/);
+    expect(lastErr()).toMatch(/not installed/);
     expect(await ok(['deploy', 'device-registry', '--tag', 'v1'])).toBe(0);
+    expect(await ok(['canary', 'rollback', 'device-registry'])).toBe(0);
+    expect(lastErr()).toBe('meshctl: device-registry has no canary: nothing to roll back');
     expect(await ok(['canary', 'weight', 'device-registry', '--stable', '90', '--canary', '10'])).toBe(1);
-    expect(run.err.join()).toMatch(/no canary running/);
+    expect(lastErr()).toMatch(/no canary running/);
+    expect(await ok(['canary', 'start', 'device-registry', '--canary-tag', 'v1'])).toBe(1);
+    expect(lastErr()).toMatch(/v1 is already device-registry's stable tag/);
     expect(await ok(['canary', 'start', 'device-registry', '--canary-tag', 'v2'])).toBe(0);
+    expect(await ok(['canary', 'start', 'device-registry', '--canary-tag', 'v3'])).toBe(1);
+    expect(lastErr()).toMatch(/run "meshctl canary rollback device-registry" first \(or pass --replace\)/);
     expect(await ok(['canary', 'weight', 'device-registry', '--stable', '50', '--canary', '50'])).toBe(0);
     expect(await ok(['canary', 'promote', 'device-registry', '--canary-tag', 'v3'])).toBe(1);
     expect(await ok(['canary', 'promote', 'device-registry'])).toBe(0);
-    expect(await ok(['release', 'rollback', 'device-registry'])).toBe(0);
+    expect(await ok(['release', 'rollback', 'device-registry'])).toBe(2);
+    expect(lastErr()).toMatch(
+      /every meshctl step is a Helm revision of its own[\s\S]*"helm history device-registry --namespace device-registry"/,
+    );
+    expect(await ok(['release', 'rollback', 'device-registry', '--to-tag', 'v1'])).toBe(0);
+    expect(lastErr()).toBe('meshctl: device-registry rolled back to revision 1');
     const status = io({ cluster });
     expect(await runMeshctl(['status', 'device-registry', '--json'], status.io)).toBe(0);
     const [row] = JSON.parse(status.out.join('')) as { revision: number; values: { stableTag: string } }[];
-    // deploy 1, start 2, weight 3, promote 4 and 5 (two upgrades); rollback restores revision 4 as 6.
+    // deploy 1, start 2 and 3, weight 4, promote 5 to 7; the rollback restores revision 1 as 8.
     expect(row).toMatchObject({
-      revision: 6,
-      values: { stableTag: 'v2', canaryEnabled: true, canaryWeight: 50 },
+      revision: 8,
+      values: { stableTag: 'v1', canaryEnabled: false, stableWeight: 100, canaryWeight: 0 },
     });
   });
 

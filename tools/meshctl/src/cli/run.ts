@@ -3,18 +3,11 @@ import type { Cluster, ReleaseTarget } from '../cluster/cluster.port.js';
 import { DryRunCluster } from '../cluster/dry-run-cluster.js';
 import { HelmCluster } from '../cluster/helm-cluster.js';
 import { ReleaseOps } from '../release/release-ops.js';
-import {
-  catalogServices,
-  checkNumber,
-  checkPercent,
-  checkService,
-  checkTag,
-  REPO_ROOT,
-  UsageError,
-} from '../release/validation.js';
+import { catalogServices, checkService, REPO_ROOT, UsageError } from '../release/validation.js';
 import { analyze, auto } from './analysis-commands.js';
 import { EXIT, type MeshctlIo } from './io.js';
-import { parseCommand, str, type ParsedCommand } from './parse.js';
+import { helpHint, parseCommand, type ParsedCommand } from './parse.js';
+import { releaseCommand } from './release-commands.js';
 import { statusJson, statusTable } from './status-format.js';
 import { USAGE } from './usage.js';
 
@@ -36,12 +29,7 @@ export async function runMeshctl(argv: readonly string[], io: MeshctlIo): Promis
     return await execute(parsed, io);
   } catch (error) {
     if (error instanceof UsageError) {
-      io.err(
-        `meshctl: ${error.message}\nRun "meshctl ${argv
-          .slice(0, 2)
-          .filter((a) => !a.startsWith('-'))
-          .join(' ')} --help" for usage.`,
-      );
+      io.err(`meshctl: ${error.message}\nRun "${helpHint(argv)}" for usage.`);
       return EXIT.usage;
     }
     io.err(`meshctl: ${(error as Error).message}`);
@@ -51,7 +39,9 @@ export async function runMeshctl(argv: readonly string[], io: MeshctlIo): Promis
 
 function clusterFor(parsed: ParsedCommand, io: MeshctlIo): Cluster {
   if (io.cluster) return io.cluster;
-  if (parsed.values['dry-run']) return new DryRunCluster((line) => io.out(line), false);
+  // With --json, stdout carries only the JSON document; the commands a dry run prints go to stderr.
+  const print = (line: string) => (parsed.values['json'] ? io.err(line) : io.out(line));
+  if (parsed.values['dry-run']) return new DryRunCluster(print, false);
   return new HelmCluster({
     cwd: REPO_ROOT,
     helm: io.env['MESHCTL_HELM'] ?? 'helm',
@@ -78,48 +68,9 @@ async function execute(parsed: ParsedCommand, io: MeshctlIo): Promise<number> {
   const target = targetFor(checkService(positionals[0], known), values);
   const cluster = clusterFor(parsed, io);
   const ops = new ReleaseOps(cluster, target);
-  const done = (message: string) => {
-    io.err(`meshctl: ${message}${values['dry-run'] ? ' (dry run: nothing changed)' : ''}`);
-    return EXIT.ok;
-  };
-  switch (command) {
-    case 'deploy': {
-      const tag = checkTag('--tag', str(values, 'tag'));
-      await ops.deploy(tag);
-      return done(`${target.service} stable is ${tag}`);
-    }
-    case 'canary start': {
-      const tag = checkTag('--canary-tag', str(values, 'canary-tag'));
-      const weight = checkPercent('--weight', str(values, 'weight'));
-      await ops.startCanary(tag, weight);
-      return done(`${target.service} canary ${tag} gets ${weight}%`);
-    }
-    case 'canary weight': {
-      const stable = checkPercent('--stable', str(values, 'stable'));
-      const canary = checkPercent('--canary', str(values, 'canary'));
-      await ops.setWeights(stable, canary);
-      return done(`${target.service} traffic stable ${stable}% / canary ${canary}%`);
-    }
-    case 'canary promote': {
-      const expected = str(values, 'canary-tag');
-      const tag = await ops.promote(expected === undefined ? undefined : checkTag('--canary-tag', expected));
-      return done(`${target.service} promoted ${tag} to stable`);
-    }
-    case 'canary rollback':
-      await ops.rollback();
-      return done(`${target.service} canary rolled back`);
-    case 'release rollback': {
-      const revision = str(values, 'revision');
-      await ops.rollbackRelease(revision === undefined ? undefined : checkNumber('--revision', revision, 1));
-      return done(`${target.service} rolled back`);
-    }
-    case 'canary analyze':
-      return analyze(target, parsed, io, cluster);
-    case 'canary auto':
-      return auto(target, parsed, io, cluster, ops);
-    default:
-      throw new UsageError(`unknown command "${command}"`);
-  }
+  if (command === 'canary analyze') return analyze(target, parsed, io, cluster);
+  if (command === 'canary auto') return auto(target, parsed, io, cluster, ops);
+  return releaseCommand(target, parsed, io, ops);
 }
 
 async function status(

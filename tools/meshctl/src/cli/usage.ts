@@ -2,13 +2,13 @@ const COMMON = `Common options
   --namespace NS            namespace of the release (default: the service's name)
   --kube-context CTX        kubeconfig context for helm and kubectl
   --dry-run                 print the helm/kubectl commands and the values that would change; touch nothing
-  --json                    machine-readable output
+  --json                    one JSON document on stdout; the helm/kubectl lines go to stderr
   -h, --help                this text`;
 
 const ANALYSIS = `Analysis options
   --prometheus URL          Prometheus base URL (default $PROMETHEUS_URL or http://127.0.0.1:9090)
   --metrics istio|app       Istio sidecar metrics (in the mesh, default) or the services' own, with a track label
-  --window D                PromQL range analysed, e.g. 1m (default 1m)
+  --window D                PromQL range analysed, above zero, e.g. 1m (default 1m)
   --min-success-rate P      canary success rate in percent it must reach (default 99)
   --max-p99-ms MS           canary p99 latency ceiling (default 500)
   --min-requests N          fewer canary calls in the window is no-data (default 20)
@@ -21,27 +21,34 @@ Releases the iot-mesh services with Helm (release = namespace = service, chart h
 
 Commands
   deploy <service> --tag T                  install or upgrade the stable track and wait
-  canary start <service> --canary-tag T     deploy the canary track and send it --weight (default 10)
+  canary start <service> --canary-tag T     deploy the canary at 0%, wait for it, then send it --weight
   canary weight <service> --stable S --canary C   shift traffic (S + C must be 100)
-  canary promote <service>                  the canary's tag becomes stable; 100/0; canary removed
+  canary promote <service>                  stable takes the canary's tag; then 100/0; then canary removed
   canary rollback <service>                 all traffic to stable; canary removed
   canary analyze <service>                  pass / fail / no-data from Prometheus (exit 0 / 1 / 3)
   canary auto <service> --canary-tag T      stepped rollout with analysis; promotes or rolls back
-  release rollback <service> [--revision N] helm rollback to the previous (or given) revision
+  release rollback <service> --revision N | --to-tag T   helm rollback to an explicit revision
   status [service]                          versions, weights, replicas, last analysis
   loadgen [options]                         the load generator (meshctl loadgen --help)
 
 Environment: MESHCTL_HELM, MESHCTL_KUBECTL (binaries, default helm / kubectl), PROMETHEUS_URL.
+Image tags become the pods' version label: 1-63 letters, digits, _ . -, first and last a letter or digit.
+Upgrades use --reset-then-reuse-values (Helm >= 3.14): new chart defaults reach existing releases.
 Exit codes: 0 ok, 1 failed (or analysis failed, or rolled back), 2 bad input, 3 analysis had no data.
 Run "meshctl <command> --help" for a command's options.`,
   deploy: `Usage: meshctl deploy <service> --tag T [options]
 
-Installs or upgrades the release with stable.image.tag=T (helm upgrade --install --reuse-values --wait).
+Installs or upgrades the release with stable.image.tag=T
+(helm upgrade --install --reset-then-reuse-values --wait).
 
 ${COMMON}`,
-  'canary start': `Usage: meshctl canary start <service> --canary-tag T [--weight W] [options]
+  'canary start': `Usage: meshctl canary start <service> --canary-tag T [--weight W] [--replace] [options]
 
-Enables the canary track with image tag T and routes W% (default 10) of traffic to it.
+Two upgrades: enables the canary track with image tag T at weight 0 and waits for it to be ready, then
+routes W% (default 10) of traffic to it, so a canary that never gets ready never gets a request. When
+either fails, the canary is rolled back (all traffic to stable, canary removed) and the exit code is 1.
+Refuses T equal to stable's tag, and a release that already has a canary: roll that back first
+("meshctl canary rollback <service>"), or pass --replace to do so in the same run.
 
 ${COMMON}`,
   'canary weight': `Usage: meshctl canary weight <service> --stable S --canary C [options]
@@ -52,13 +59,16 @@ Pipelines validate their parameters with --dry-run before doing anything.
 ${COMMON}`,
   'canary promote': `Usage: meshctl canary promote <service> [--canary-tag T] [options]
 
-Rolls stable to the canary's tag, then sends 100% to stable and removes the canary track.
---canary-tag refuses to promote anything else (required with --dry-run, which reads no cluster).
+Three upgrades: rolls stable to the canary's tag and waits for it, then sends 100% to stable, then
+removes the canary track. --canary-tag refuses to promote anything else (required with --dry-run,
+which reads no cluster).
 
 ${COMMON}`,
-  'canary rollback': `Usage: meshctl canary rollback <service> [options]
+  'canary rollback': `Usage: meshctl canary rollback <service> [--canary-tag T] [options]
 
-Sends all traffic to stable, then removes the canary track.
+Sends all traffic to stable (without --wait: it must not wait for a canary that never got ready), then
+removes the canary track (waiting for the release). Without a canary it changes nothing and says
+"nothing to roll back" (exit 0). --canary-tag T refuses to roll back a canary of another tag.
 
 ${COMMON}`,
   'canary analyze': `Usage: meshctl canary analyze <service> [options]
@@ -74,19 +84,26 @@ ${COMMON}`,
 
 Starts the canary at the first step, analyses every --interval, moves to the next step on a pass,
 promotes after the last step passes, and rolls back after --failure-threshold failed analyses or when a
-step has no data for --deadline. Prints a timeline; exit 0 when promoted, 1 when rolled back.
+step has no data for --deadline. Any error once the canary exists (an upgrade, Prometheus, recording
+the verdict) rolls back too. Prints a timeline; exit 0 when promoted, 1 when rolled back.
+The start is that of "canary start": refused when a canary runs already.
 
   --steps LIST              canary weights (default 10,25,50,100)
   --interval D              wait before each analysis (default 1m)
-  --failure-threshold N     failed analyses before rolling back (default 2)
+  --failure-threshold N     failed analyses before rolling back, 1 to 10 (default 2)
   --deadline D              longest a step may go without data (default 5m)
 
 ${ANALYSIS}
 
 ${COMMON}`,
-  'release rollback': `Usage: meshctl release rollback <service> [--revision N] [options]
+  'release rollback': `Usage: meshctl release rollback <service> (--revision N | --to-tag T) [options]
 
-helm rollback to the previous revision, or to revision N.
+helm rollback to an explicit revision. Every meshctl step is a Helm revision of its own (a canary
+start is two, a promote three), so "the previous revision" is rarely the release you mean.
+
+  --revision N              that revision; list them with "helm history <service> -n <service>" and
+                            see one's tags with "helm get values <service> -n <service> --revision N"
+  --to-tag T                the newest earlier revision whose stable track ran T without a canary
 
 ${COMMON}`,
   status: `Usage: meshctl status [service] [options]

@@ -22,6 +22,17 @@ export interface AnalysisRecord {
   canaryTag?: string;
 }
 
+/** One entry of `helm history`: status is deployed, superseded, failed, pending-upgrade... */
+export interface RevisionInfo {
+  revision: number;
+  status: string;
+}
+
+export interface UpgradeOptions {
+  /** Wait for every resource of the release to be ready (helm --wait); default true. */
+  wait?: boolean;
+}
+
 export interface ReleaseState {
   revision: number;
   values: ReleaseValues;
@@ -35,9 +46,13 @@ export interface Cluster {
   readonly knowsState: boolean;
   /** undefined: the release is not installed (or, without knowsState, unknown). */
   readRelease(target: ReleaseTarget): Promise<ReleaseState | undefined>;
-  /** helm upgrade --install --reuse-values with the changes, waiting for the rollout. */
-  upgrade(target: ReleaseTarget, changes: readonly ValueChange[]): Promise<void>;
-  /** helm rollback to the given revision (default: the previous one). */
-  rollbackRelease(target: ReleaseTarget, revision?: number): Promise<void>;
+  /** helm upgrade --install --reset-then-reuse-values with the changes, by default waiting for the rollout. */
+  upgrade(target: ReleaseTarget, changes: readonly ValueChange[], options?: UpgradeOptions): Promise<void>;
+  /** helm rollback to the given revision. */
+  rollbackRelease(target: ReleaseTarget, revision: number): Promise<void>;
+  /** helm history, oldest first ([] when not installed). */
+  listRevisions(target: ReleaseTarget): Promise<RevisionInfo[]>;
+  /** The values of one revision (helm get values --revision N --all). */
+  valuesAt(target: ReleaseTarget, revision: number): Promise<ReleaseValues>;
   recordAnalysis(target: ReleaseTarget, record: AnalysisRecord): Promise<void>;
 }

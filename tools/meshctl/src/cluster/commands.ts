@@ -33,7 +33,13 @@ export const dependencyBuildCommand = (t: ReleaseTarget): Command => ({
   args: ['dependency', 'build', t.chart],
 });
 
-export function upgradeCommand(t: ReleaseTarget, changes: readonly ValueChange[]): Command {
+/**
+ * --reset-then-reuse-values (Helm >= 3.14): the chart's current defaults, then the release's own values,
+ * then the changes; --reuse-values would keep the defaults of the chart first installed (helm#9000).
+ * Without wait, Helm does not wait for resources: for traffic-only steps that must not hang on a canary
+ * that never became ready (--wait waits for every resource of the release).
+ */
+export function upgradeCommand(t: ReleaseTarget, changes: readonly ValueChange[], wait = true): Command {
   return {
     program: 'helm',
     args: [
@@ -42,31 +48,43 @@ export function upgradeCommand(t: ReleaseTarget, changes: readonly ValueChange[]
       t.service,
       t.chart,
       ...helmScope(t),
-      '--reuse-values',
+      '--reset-then-reuse-values',
       ...changes.flatMap(setFlag),
-      '--wait',
+      ...(wait ? ['--wait'] : []),
       '--timeout',
       ROLLOUT_TIMEOUT,
     ],
   };
 }
 
-export function rollbackCommand(t: ReleaseTarget, revision?: number): Command {
-  const to = revision === undefined ? [] : [String(revision)];
-  return {
-    program: 'helm',
-    args: ['rollback', t.service, ...to, ...helmScope(t), '--wait', '--timeout', ROLLOUT_TIMEOUT],
-  };
-}
+export const rollbackCommand = (t: ReleaseTarget, revision: number): Command => ({
+  program: 'helm',
+  args: ['rollback', t.service, String(revision), ...helmScope(t), '--wait', '--timeout', ROLLOUT_TIMEOUT],
+});
+
+export const historyCommand = (t: ReleaseTarget): Command => ({
+  program: 'helm',
+  args: ['history', t.service, ...helmScope(t), '--output', 'json'],
+});
 
 export const statusCommand = (t: ReleaseTarget): Command => ({
   program: 'helm',
   args: ['status', t.service, ...helmScope(t), '--output', 'json'],
 });
 
-export const getValuesCommand = (t: ReleaseTarget): Command => ({
+/** The values of the latest revision, or of the given one. */
+export const getValuesCommand = (t: ReleaseTarget, revision?: number): Command => ({
   program: 'helm',
-  args: ['get', 'values', t.service, ...helmScope(t), '--all', '--output', 'json'],
+  args: [
+    'get',
+    'values',
+    t.service,
+    ...helmScope(t),
+    ...(revision === undefined ? [] : ['--revision', String(revision)]),
+    '--all',
+    '--output',
+    'json',
+  ],
 });
 
 export const deploymentsCommand = (t: ReleaseTarget): Command => ({

@@ -2,9 +2,17 @@ import {
   applyChanges,
   CHART_DEFAULTS,
   describeChanges,
+  type ReleaseValues,
   type ValueChange,
 } from '../release/release-values.js';
-import type { AnalysisRecord, Cluster, ReleaseState, ReleaseTarget } from './cluster.port.js';
+import type {
+  AnalysisRecord,
+  Cluster,
+  ReleaseState,
+  ReleaseTarget,
+  RevisionInfo,
+  UpgradeOptions,
+} from './cluster.port.js';
 import {
   formatCommand,
   recordAnalysisCommand,
@@ -21,6 +29,8 @@ import {
 export class DryRunCluster implements Cluster {
   readonly commands: Command[] = [];
   private readonly releases = new Map<string, ReleaseState[]>();
+  /** "service#revision" of revisions whose upgrade failed (tests mark them with markFailed). */
+  private readonly failed = new Set<string>();
 
   constructor(
     private readonly print: (line: string) => void = () => undefined,
@@ -31,11 +41,11 @@ export class DryRunCluster implements Cluster {
     return Promise.resolve(this.releases.get(target.service)?.at(-1));
   }
 
-  upgrade(target: ReleaseTarget, changes: readonly ValueChange[]): Promise<void> {
+  upgrade(target: ReleaseTarget, changes: readonly ValueChange[], options?: UpgradeOptions): Promise<void> {
     const history = this.releases.get(target.service) ?? [];
     const current = history.at(-1);
     this.run(dependencyBuildCommand(target));
-    this.run(upgradeCommand(target, changes));
+    this.run(upgradeCommand(target, changes, options?.wait ?? true));
     for (const line of describeChanges(current?.values, changes)) this.print(`  ${line}`);
     // Without state (a CLI dry run) every step starts from "unknown" rather than from invented values.
     if (!this.knowsState) return Promise.resolve();
@@ -53,14 +63,34 @@ export class DryRunCluster implements Cluster {
     return Promise.resolve();
   }
 
-  rollbackRelease(target: ReleaseTarget, revision?: number): Promise<void> {
+  rollbackRelease(target: ReleaseTarget, revision: number): Promise<void> {
     this.run(rollbackCommand(target, revision));
     const history = this.releases.get(target.service) ?? [];
     const current = history.at(-1);
-    const wanted = revision ?? (current ? current.revision - 1 : 0);
-    const restored = history.find((state) => state.revision === wanted);
+    const restored = history.find((state) => state.revision === revision);
     if (current && restored) history.push({ ...restored, revision: current.revision + 1 });
     return Promise.resolve();
+  }
+
+  listRevisions(target: ReleaseTarget): Promise<RevisionInfo[]> {
+    const history = this.releases.get(target.service) ?? [];
+    return Promise.resolve(
+      history.map(({ revision }, i) => ({
+        revision,
+        status: this.failed.has(`${target.service}#${revision}`)
+          ? 'failed'
+          : i === history.length - 1
+            ? 'deployed'
+            : 'superseded',
+      })),
+    );
+  }
+
+  valuesAt(target: ReleaseTarget, revision: number): Promise<ReleaseValues> {
+    const found = this.releases.get(target.service)?.find((state) => state.revision === revision);
+    return found
+      ? Promise.resolve(found.values)
+      : Promise.reject(new Error(`helm get failed: release: not found (revision ${revision})`));
   }
 
   recordAnalysis(target: ReleaseTarget, record: AnalysisRecord): Promise<void> {
@@ -68,6 +98,12 @@ export class DryRunCluster implements Cluster {
     const current = this.releases.get(target.service)?.at(-1);
     if (current) current.lastAnalysis = record;
     return Promise.resolve();
+  }
+
+  /** Marks the latest revision as a failed upgrade, as Helm records one whose --wait timed out. */
+  markFailed(target: ReleaseTarget): void {
+    const current = this.releases.get(target.service)?.at(-1);
+    if (current) this.failed.add(`${target.service}#${current.revision}`);
   }
 
   private run(command: Command): void {

@@ -1,11 +1,20 @@
 import { execFile } from 'node:child_process';
-import { valuesFromHelm, type ValueChange } from '../release/release-values.js';
-import type { AnalysisRecord, Cluster, ReleaseState, ReleaseTarget, TrackReplicas } from './cluster.port.js';
+import { valuesFromHelm, type ReleaseValues, type ValueChange } from '../release/release-values.js';
+import type {
+  AnalysisRecord,
+  Cluster,
+  ReleaseState,
+  ReleaseTarget,
+  RevisionInfo,
+  TrackReplicas,
+  UpgradeOptions,
+} from './cluster.port.js';
 import {
   deploymentsCommand,
   formatCommand,
   getAnalysisCommand,
   getValuesCommand,
+  historyCommand,
   recordAnalysisCommand,
   rollbackCommand,
   statusCommand,
@@ -29,13 +38,10 @@ export class HelmCluster implements Cluster {
   constructor(private readonly options: HelmClusterOptions) {}
 
   async readRelease(target: ReleaseTarget): Promise<ReleaseState | undefined> {
-    let status: { version?: number };
-    try {
-      status = JSON.parse(await this.run(statusCommand(target))) as { version?: number };
-    } catch (error) {
-      if (/release: not found/i.test((error as Error).message)) return undefined;
-      throw error;
-    }
+    const status = await this.unlessNotFound(
+      async () => JSON.parse(await this.run(statusCommand(target))) as { version?: number },
+    );
+    if (!status) return undefined;
     const values = valuesFromHelm(JSON.parse(await this.run(getValuesCommand(target))));
     const deployments = JSON.parse(await this.run(deploymentsCommand(target))) as {
       items: { metadata: { name: string }; status?: { readyReplicas?: number; replicas?: number } }[];
@@ -58,17 +64,42 @@ export class HelmCluster implements Cluster {
     };
   }
 
-  async upgrade(target: ReleaseTarget, changes: readonly ValueChange[]): Promise<void> {
+  async upgrade(
+    target: ReleaseTarget,
+    changes: readonly ValueChange[],
+    options?: UpgradeOptions,
+  ): Promise<void> {
     await this.run(dependencyBuildCommand(target), true);
-    await this.run(upgradeCommand(target, changes), true);
+    await this.run(upgradeCommand(target, changes, options?.wait ?? true), true);
   }
 
-  async rollbackRelease(target: ReleaseTarget, revision?: number): Promise<void> {
+  async rollbackRelease(target: ReleaseTarget, revision: number): Promise<void> {
     await this.run(rollbackCommand(target, revision), true);
+  }
+
+  async listRevisions(target: ReleaseTarget): Promise<RevisionInfo[]> {
+    const history = await this.unlessNotFound(
+      async () => JSON.parse(await this.run(historyCommand(target))) as RevisionInfo[],
+    );
+    return (history ?? []).map(({ revision, status }) => ({ revision, status }));
+  }
+
+  async valuesAt(target: ReleaseTarget, revision: number): Promise<ReleaseValues> {
+    return valuesFromHelm(JSON.parse(await this.run(getValuesCommand(target, revision))));
   }
 
   async recordAnalysis(target: ReleaseTarget, record: AnalysisRecord): Promise<void> {
     await this.run(recordAnalysisCommand(target, record), true);
+  }
+
+  /** undefined when helm says the release does not exist. */
+  private async unlessNotFound<T>(read: () => Promise<T>): Promise<T | undefined> {
+    try {
+      return await read();
+    } catch (error) {
+      if (/release: not found/i.test((error as Error).message)) return undefined;
+      throw error;
+    }
   }
 
   private run(command: Command, announce = false): Promise<string> {
@@ -82,7 +113,9 @@ export class HelmCluster implements Cluster {
         (error, stdout, stderr) => {
           if (error)
             reject(
-              new Error(`${command.program} ${command.args[0] ?? ''} failed: ${stderr || error.message}`),
+              new Error(
+                `${command.program} ${command.args[0] ?? ''} failed: ${(stderr || error.message).trim()}`,
+              ),
             );
           else resolve(stdout);
         },

@@ -1,12 +1,26 @@
 import type { Cluster, ReleaseState, ReleaseTarget } from '../cluster/cluster.port.js';
+import { historyHint, revisionWithStable } from './release-history.js';
+import { ReleaseStateError } from './release-state-error.js';
+import type { ValueChange } from './release-values.js';
 import { checkWeights, UsageError } from './validation.js';
 
-/** A release step that cannot run in the state the release is in (exit 1, not a usage error). */
-export class ReleaseStateError extends Error {
-  override readonly name = 'ReleaseStateError';
-}
+export { ReleaseStateError } from './release-state-error.js';
 
-/** Each operation is one or two helm upgrades; the chart does the rest (contract values only). */
+/** Where `release rollback` goes: a revision number, or the last revision that ran a stable tag. */
+export type RollbackTarget = { revision: number } | { toTag: string };
+
+const weights = (stable: number, canary: number): ValueChange[] => [
+  { key: 'traffic.stable', value: stable },
+  { key: 'traffic.canary', value: canary },
+];
+
+const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+/** A canary track exists, or traffic still points at one (a failed upgrade can leave either). */
+const hasCanary = (state: ReleaseState) =>
+  state.values.canaryEnabled || state.values.canaryWeight > 0 || state.replicas.canary !== undefined;
+
+/** Each operation is a few helm upgrades; the chart does the rest (contract values only). */
 export class ReleaseOps {
   constructor(
     private readonly cluster: Cluster,
@@ -17,15 +31,38 @@ export class ReleaseOps {
     await this.cluster.upgrade(this.target, [{ key: 'stable.image.tag', value: tag }]);
   }
 
-  async startCanary(tag: string, weight: number): Promise<void> {
+  /**
+   * The canary is created with no traffic and waited for, and only then weighted, so a canary whose
+   * pods never get ready never gets a request. Any failure after that removes it again.
+   */
+  async startCanary(tag: string, weight: number, replace = false): Promise<void> {
     const state = await this.state();
-    if (this.cluster.knowsState && !state) throw this.notInstalled();
-    await this.cluster.upgrade(this.target, [
-      { key: 'canary.enabled', value: true },
-      { key: 'canary.image.tag', value: tag },
-      { key: 'traffic.stable', value: 100 - weight },
-      { key: 'traffic.canary', value: weight },
-    ]);
+    if (this.cluster.knowsState) {
+      if (!state) throw this.notInstalled();
+      if (state.values.stableTag === tag) {
+        throw new ReleaseStateError(
+          `${tag} is already ${this.target.service}'s stable tag: no canary to compare`,
+        );
+      }
+      if (hasCanary(state) && !replace) {
+        throw new ReleaseStateError(
+          `${this.target.service} already has canary ${state.values.canaryTag || '(no tag)'} at ` +
+            `${state.values.canaryWeight}%: run "meshctl canary rollback ${this.target.service}" first ` +
+            `(or pass --replace)`,
+        );
+      }
+      if (hasCanary(state)) await this.rollback();
+    }
+    try {
+      await this.cluster.upgrade(this.target, [
+        { key: 'canary.enabled', value: true },
+        { key: 'canary.image.tag', value: tag },
+        ...weights(100, 0),
+      ]);
+      if (weight > 0) await this.cluster.upgrade(this.target, weights(100 - weight, weight));
+    } catch (error) {
+      await this.rollbackAfter(error);
+    }
   }
 
   async setWeights(stable: number, canary: number): Promise<void> {
@@ -39,15 +76,12 @@ export class ReleaseOps {
         );
       }
     }
-    await this.cluster.upgrade(this.target, [
-      { key: 'traffic.stable', value: stable },
-      { key: 'traffic.canary', value: canary },
-    ]);
+    await this.cluster.upgrade(this.target, weights(stable, canary));
   }
 
   /**
-   * Two upgrades: the stable track first rolls to the canary's tag while the split still holds, then
-   * traffic goes back to 100/0 and the canary track is removed, so no request meets a missing subset.
+   * Three upgrades: stable rolls to the canary's tag (and is waited for) while the split still holds,
+   * then all traffic goes to stable, then the canary track goes: no request meets an unready track.
    */
   async promote(expectedTag?: string): Promise<string> {
     const state = await this.state();
@@ -61,43 +95,72 @@ export class ReleaseOps {
     const tag = running ?? expectedTag;
     if (!tag) throw new UsageError('a dry run does not read the cluster: pass --canary-tag to promote');
     await this.cluster.upgrade(this.target, [{ key: 'stable.image.tag', value: tag }]);
+    await this.routeAllToStable();
     await this.removeCanary();
     return tag;
   }
 
-  /** All traffic back to stable first, then the canary track goes. */
-  async rollback(): Promise<void> {
-    const state = await this.state();
-    if (this.cluster.knowsState && !state) throw this.notInstalled();
-    await this.cluster.upgrade(this.target, [
-      { key: 'traffic.stable', value: 100 },
-      { key: 'traffic.canary', value: 0 },
-    ]);
-    await this.cluster.upgrade(this.target, [
-      { key: 'canary.enabled', value: false },
-      { key: 'canary.image.tag', value: '' },
-    ]);
-  }
-
-  async rollbackRelease(revision?: number): Promise<void> {
+  /**
+   * All traffic back to stable, then the canary track goes. False when there was no canary (nothing
+   * changed). With expectedTag, refuses to roll back another tag's canary.
+   */
+  async rollback(expectedTag?: string): Promise<boolean> {
     const state = await this.state();
     if (this.cluster.knowsState) {
       if (!state) throw this.notInstalled();
-      if (revision === undefined && state.revision <= 1) {
-        throw new ReleaseStateError(`${this.target.service} is at revision 1: there is no previous revision`);
+      if (!hasCanary(state)) return false;
+      const running = state.values.canaryTag;
+      if (expectedTag && running && running !== expectedTag) {
+        throw new ReleaseStateError(`the running canary is ${running}, not ${expectedTag}: not rolling back`);
       }
     }
+    await this.routeAllToStable();
+    await this.removeCanary();
+    return true;
+  }
+
+  /** Rolls back after a failed start and reports both. */
+  private async rollbackAfter(error: unknown): Promise<never> {
+    try {
+      await this.rollback();
+    } catch (cleanup) {
+      throw new Error(
+        `${message(error)}\nthe rollback failed too: ${message(cleanup)}\n` +
+          `run "meshctl canary rollback ${this.target.service}"`,
+        { cause: cleanup },
+      );
+    }
+    throw new Error(`${message(error)}\nrolled back: all traffic on stable, canary removed`, {
+      cause: error,
+    });
+  }
+
+  /** helm rollback to an explicit revision; returns it. */
+  async rollbackRelease(to: RollbackTarget): Promise<number> {
+    const state = await this.state();
+    if (this.cluster.knowsState && !state) throw this.notInstalled();
+    const revision =
+      'revision' in to ? to.revision : await revisionWithStable(this.cluster, this.target, to.toTag);
+    if (state && revision >= state.revision) {
+      throw new ReleaseStateError(
+        `${this.target.service} is at revision ${state.revision}: name an earlier one (${historyHint(this.target)})`,
+      );
+    }
     await this.cluster.rollbackRelease(this.target, revision);
+    return revision;
   }
 
   state(): Promise<ReleaseState | undefined> {
     return this.cluster.readRelease(this.target);
   }
 
-  private async removeCanary(): Promise<void> {
-    await this.cluster.upgrade(this.target, [
-      { key: 'traffic.stable', value: 100 },
-      { key: 'traffic.canary', value: 0 },
+  /** Without --wait: it only changes routing, and --wait would also wait for an unready canary. */
+  private routeAllToStable(): Promise<void> {
+    return this.cluster.upgrade(this.target, weights(100, 0), { wait: false });
+  }
+
+  private removeCanary(): Promise<void> {
+    return this.cluster.upgrade(this.target, [
       { key: 'canary.enabled', value: false },
       { key: 'canary.image.tag', value: '' },
     ]);

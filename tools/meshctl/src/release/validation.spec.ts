@@ -1,6 +1,8 @@
 import {
   catalogServices,
   checkDuration,
+  checkInteger,
+  checkNumber,
   checkPercent,
   checkService,
   checkSteps,
@@ -10,6 +12,15 @@ import {
 } from './validation.js';
 
 describe('input validation', () => {
+  it('takes whole numbers in range, and plain decimal numbers', () => {
+    expect(checkInteger('--failure-threshold', '10', 1, 10)).toBe(10);
+    for (const bad of ['0', '11', '1.5', '0x2', '2e0', undefined])
+      expect(() => checkInteger('--failure-threshold', bad, 1, 10)).toThrow(UsageError);
+    expect(checkNumber('--min-success-rate', '99.5', 0, 100)).toBe(99.5);
+    for (const bad of ['0x10', '1e1', '', '-1', '101'])
+      expect(() => checkNumber('--min-success-rate', bad, 0, 100)).toThrow(UsageError);
+  });
+
   const known = catalogServices();
 
   it('knows the catalog services and rejects others by name', () => {
@@ -19,17 +30,22 @@ describe('input validation', () => {
     expect(() => checkService(undefined, known)).toThrow(UsageError);
   });
 
-  it.each(['v1.2.3', '1.10', 'sha-abc123', '_x', 'A'.repeat(128)])('accepts the Docker tag %s', (tag) => {
+  // Tags become the pods' version label: Kubernetes label values, a subset of Docker's tags.
+  it.each(['v1.2.3', '1.10', 'sha-abc123', 'a_b', '7', 'A'.repeat(63)])('accepts the tag %s', (tag) => {
     expect(checkTag('--tag', tag)).toBe(tag);
   });
 
-  it.each(['.v1', '-v1', 'v1/2', 'v1:2', 'a b', 'A'.repeat(129), ''])('rejects the tag "%s"', (tag) => {
-    expect(() => checkTag('--tag', tag)).toThrow(UsageError);
-  });
+  it.each(['.v1', '-v1', '_x', 'v1-', 'v1.', 'v1/2', 'v1:2', 'a b', 'A'.repeat(64), ''])(
+    'rejects the tag "%s"',
+    (tag) => {
+      expect(() => checkTag('--tag', tag)).toThrow(UsageError);
+    },
+  );
 
-  it('takes weights 0..100 that sum to 100', () => {
+  it('takes weights 0..100 in plain decimal that sum to 100', () => {
     expect(checkPercent('--stable', '90')).toBe(90);
-    for (const bad of ['-1', '101', '10.5', 'ten', ''])
+    expect(checkPercent('--stable', '0')).toBe(0);
+    for (const bad of ['-1', '101', '10.5', 'ten', '', '0x0a', '1e1', ' 10', '+10', '10 '])
       expect(() => checkPercent('--canary', bad)).toThrow(UsageError);
     expect(() => checkWeights(90, 10)).not.toThrow();
     expect(() => checkWeights(60, 50)).toThrow('weights must sum to 100: --stable 60 + --canary 50 = 110');
@@ -39,6 +55,7 @@ describe('input validation', () => {
     expect(checkDuration('--interval', '30s')).toBe(30_000);
     expect(checkDuration('--interval', '5m')).toBe(300_000);
     expect(() => checkDuration('--interval', '5 minutes')).toThrow(UsageError);
+    expect(() => checkDuration('--window', '0s')).toThrow('--window must be a duration above zero');
     expect(checkSteps('10,25,50,100')).toEqual([10, 25, 50, 100]);
     expect(() => checkSteps('25,10')).toThrow(/rising/);
     expect(() => checkSteps('0,50')).toThrow(/rising/);

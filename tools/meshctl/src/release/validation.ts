@@ -24,26 +24,30 @@ export function checkService(name: string | undefined, known: readonly string[])
   return name;
 }
 
-// Docker's tag grammar: a word character first, then up to 127 word characters, dots or dashes.
-const DOCKER_TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
+// The tag becomes the pods' `version` label, so it must be a Kubernetes label value (the chart agrees).
+const LABEL_VALUE = /^[A-Za-z0-9]([A-Za-z0-9_.-]{0,61}[A-Za-z0-9])?$/;
 
 export function checkTag(flag: string, tag: string | undefined): string {
   if (tag === undefined || tag === '') throw new UsageError(`${flag} is required`);
-  if (!DOCKER_TAG.test(tag)) {
+  if (!LABEL_VALUE.test(tag)) {
     throw new UsageError(
-      `${flag} "${tag}" is not a valid image tag (letters, digits, _ . -; first not . or -; at most 128)`,
+      `${flag} "${tag}" is not a valid image tag: it becomes the pods' version label, so 1-63 letters, ` +
+        `digits, _ . - starting and ending with a letter or digit`,
     );
   }
   return tag;
 }
 
-export function checkPercent(flag: string, text: string | undefined): number {
+/** Plain decimal digits only: Number() would also take "0x0a", "1e1" and " 10". */
+export function checkInteger(flag: string, text: string | undefined, min: number, max: number): number {
   const value = Number(text);
-  if (text === undefined || text.trim() === '' || !Number.isInteger(value) || value < 0 || value > 100) {
-    throw new UsageError(`${flag} must be a whole number from 0 to 100, not "${text ?? ''}"`);
+  if (text === undefined || !/^\d{1,15}$/.test(text) || value < min || value > max) {
+    throw new UsageError(`${flag} must be a whole number from ${min} to ${max}, not "${text ?? ''}"`);
   }
   return value;
 }
+
+export const checkPercent = (flag: string, text: string | undefined) => checkInteger(flag, text, 0, 100);
 
 export function checkWeights(stable: number, canary: number): void {
   if (stable + canary !== 100) {
@@ -55,7 +59,7 @@ export function checkWeights(stable: number, canary: number): void {
 
 export function checkNumber(flag: string, text: string, min = 0, max = Number.POSITIVE_INFINITY): number {
   const value = Number(text);
-  if (text.trim() === '' || !Number.isFinite(value) || value < min || value > max) {
+  if (!/^\d+(\.\d+)?$/.test(text) || value < min || value > max) {
     throw new UsageError(`${flag} must be a number from ${min} to ${max}, not "${text}"`);
   }
   return value;
@@ -66,8 +70,10 @@ const UNIT_MS: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_0
 /** "30s", "5m", "1h", "250ms": also valid PromQL range durations, so windows reuse the text. */
 export function checkDuration(flag: string, text: string): number {
   const match = /^(\d+)(ms|s|m|h)$/.exec(text);
-  if (!match) throw new UsageError(`${flag} must be a duration like 30s, 5m or 1h, not "${text}"`);
-  return Number(match[1]) * (UNIT_MS[match[2] ?? 's'] ?? 1_000);
+  const ms = match ? Number(match[1]) * (UNIT_MS[match[2] ?? 's'] ?? 1_000) : 0;
+  if (ms <= 0)
+    throw new UsageError(`${flag} must be a duration above zero like 30s, 5m or 1h, not "${text}"`);
+  return ms;
 }
 
 export function checkSteps(text: string): number[] {

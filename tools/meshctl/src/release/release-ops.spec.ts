@@ -1,0 +1,140 @@
+import type { ReleaseTarget } from '../cluster/cluster.port.js';
+import { FailingCluster } from '../../test/failing-cluster.js';
+import { ReleaseOps, ReleaseStateError } from './release-ops.js';
+
+const target: ReleaseTarget = {
+  service: 'notification',
+  namespace: 'notification',
+  chart: 'helm/notification',
+};
+const UPGRADE =
+  'helm upgrade --install notification helm/notification --namespace notification --reset-then-reuse-values';
+const WAIT = '--wait --timeout 10m';
+const NO_WAIT = '--timeout 10m';
+const CREATE = (tag: string) =>
+  `${UPGRADE} --set canary.enabled=true --set-string canary.image.tag=${tag} ` +
+  `--set traffic.stable=100 --set traffic.canary=0 ${WAIT}`;
+const WEIGHTS = (stable: number, canary: number, wait = WAIT) =>
+  `${UPGRADE} --set traffic.stable=${stable} --set traffic.canary=${canary} ${wait}`;
+const REMOVE = `${UPGRADE} --set canary.enabled=false --set-string canary.image.tag= ${WAIT}`;
+
+/** A release at stable v1 (revision 1) on a cluster whose upgrades matching failsOn fail. */
+async function release(failsOn = /$^/) {
+  const cluster = new FailingCluster(failsOn);
+  const ops = new ReleaseOps(cluster, target);
+  await ops.deploy('v1');
+  const since = cluster.releaseCommands.length;
+  return { cluster, ops, commands: () => cluster.releaseCommands.slice(since) };
+}
+
+describe('canary start', () => {
+  it('creates the canary at weight 0 and waits for it, then shifts the weight in a second upgrade', async () => {
+    const { ops, commands } = await release();
+    await ops.startCanary('v2', 10);
+    expect(commands()).toEqual([CREATE('v2'), WEIGHTS(90, 10)]);
+    expect((await ops.state())?.values).toMatchObject({
+      canaryTag: 'v2',
+      stableWeight: 90,
+      canaryWeight: 10,
+    });
+  });
+
+  it('rolls back a canary that never gets ready: no request ever went to it', async () => {
+    const { ops, commands } = await release(/canary.image.tag=v2-broken/);
+    await expect(ops.startCanary('v2-broken', 10)).rejects.toThrow(
+      /not ready[\s\S]*context deadline exceeded\nrolled back: all traffic on stable, canary removed$/,
+    );
+    // The traffic step does not wait: Helm's --wait would wait for the canary that never gets ready.
+    expect(commands()).toEqual([CREATE('v2-broken'), WEIGHTS(100, 0, NO_WAIT), REMOVE]);
+    expect((await ops.state())?.values).toMatchObject({
+      canaryEnabled: false,
+      stableWeight: 100,
+      canaryWeight: 0,
+    });
+  });
+
+  it('rolls back when the weight step fails', async () => {
+    const { ops, commands } = await release(/traffic.canary=25 /);
+    await expect(ops.startCanary('v2', 25)).rejects.toThrow(/rolled back/);
+    expect(commands()).toEqual([CREATE('v2'), WEIGHTS(75, 25), WEIGHTS(100, 0, NO_WAIT), REMOVE]);
+  });
+
+  it("refuses stable's own tag and a second canary, changing nothing", async () => {
+    const { ops, commands } = await release();
+    await expect(ops.startCanary('v1', 10)).rejects.toThrow("v1 is already notification's stable tag");
+    await ops.startCanary('v2', 10);
+    const before = commands().length;
+    await expect(ops.startCanary('v3', 10)).rejects.toThrow(
+      'notification already has canary v2 at 10%: run "meshctl canary rollback notification" first (or pass --replace)',
+    );
+    await expect(ops.startCanary('v3', 10)).rejects.toBeInstanceOf(ReleaseStateError);
+    expect(commands()).toHaveLength(before);
+  });
+
+  it('with replace, rolls the running canary back before starting the new one', async () => {
+    const { ops, commands } = await release();
+    await ops.startCanary('v2', 10);
+    await ops.startCanary('v3', 20, true);
+    expect(commands().slice(2)).toEqual([WEIGHTS(100, 0, NO_WAIT), REMOVE, CREATE('v3'), WEIGHTS(80, 20)]);
+  });
+});
+
+describe('canary rollback and promote', () => {
+  it('rollback: traffic first without waiting, then the canary goes; nothing to do without a canary', async () => {
+    const { ops, commands } = await release();
+    expect(await ops.rollback()).toBe(false);
+    expect(commands()).toEqual([]);
+    await ops.startCanary('v2', 10);
+    await expect(ops.rollback('v3')).rejects.toThrow('the running canary is v2, not v3: not rolling back');
+    expect(await ops.rollback('v2')).toBe(true);
+    expect(commands().slice(2)).toEqual([WEIGHTS(100, 0, NO_WAIT), REMOVE]);
+  });
+
+  it('promote: stable takes the tag and is waited for, then 100/0, then the canary goes', async () => {
+    const { ops, commands } = await release();
+    await ops.startCanary('v2', 50);
+    expect(await ops.promote('v2')).toBe('v2');
+    expect(commands().slice(2)).toEqual([
+      `${UPGRADE} --set-string stable.image.tag=v2 ${WAIT}`,
+      WEIGHTS(100, 0, NO_WAIT),
+      REMOVE,
+    ]);
+    expect((await ops.state())?.values).toEqual({
+      stableTag: 'v2',
+      canaryEnabled: false,
+      canaryTag: '',
+      stableWeight: 100,
+      canaryWeight: 0,
+    });
+  });
+});
+
+describe('release rollback', () => {
+  it('goes to an explicit revision, or to the last one that ran a stable tag with no canary', async () => {
+    const { cluster, ops, commands } = await release();
+    await ops.startCanary('v2', 10); // revisions 2 and 3
+    await ops.promote(); // 4, 5, 6
+    expect(await ops.rollbackRelease({ toTag: 'v1' })).toBe(1);
+    expect(commands().at(-1)).toBe(
+      'helm rollback notification 1 --namespace notification --wait --timeout 10m',
+    );
+    expect((await ops.state())?.values).toMatchObject({ stableTag: 'v1', canaryEnabled: false });
+    // Revision 7 (the rollback) is current; v2 was stable without a canary at 6.
+    expect(await ops.rollbackRelease({ toTag: 'v2' })).toBe(6);
+    await expect(ops.rollbackRelease({ toTag: 'v9' })).rejects.toThrow(
+      /no earlier revision of notification ran stable v9 without a canary: find it with "helm history notification --namespace notification"/,
+    );
+    await expect(ops.rollbackRelease({ revision: 8 })).rejects.toThrow(
+      /is at revision 8: name an earlier one/,
+    );
+    expect(cluster.releaseCommands.filter((c) => c.startsWith('helm rollback'))).toHaveLength(2);
+  });
+
+  it('--to-tag skips revisions whose upgrade failed', async () => {
+    const { ops } = await release(/stable.image.tag=v2 /);
+    await expect(ops.deploy('v2')).rejects.toThrow(/UPGRADE FAILED/); // revision 2, failed, stable v2
+    await ops.deploy('v3'); // 3
+    await expect(ops.rollbackRelease({ toTag: 'v2' })).rejects.toThrow(/no earlier revision/);
+    expect(await ops.rollbackRelease({ toTag: 'v1' })).toBe(1);
+  });
+});
