@@ -91,9 +91,14 @@ describe('meshctl CLI', () => {
   it('--dry-run prints the exact helm commands and the values that change', async () => {
     const run = io();
     const argv = ['canary', 'start', 'edge-gateway', '--canary-tag', '1.10', '--weight', '25', '--dry-run'];
-    expect(await runMeshctl([...argv, '--kube-context', 'prod', '--namespace', 'edge'], run.io)).toBe(0);
+    const elsewhere = io();
+    expect(await runMeshctl([...argv, '--namespace', 'edge'], elsewhere.io)).toBe(2);
+    expect(elsewhere.err.join()).toMatch(/released only into namespace edge-gateway, not edge/);
+    expect(await runMeshctl([...argv, '--kube-context', 'prod', '--namespace', 'edge-gateway'], run.io)).toBe(
+      0,
+    );
     const upgrade =
-      '$ helm upgrade --install edge-gateway helm/edge-gateway --namespace edge --kube-context prod ' +
+      '$ helm upgrade --install edge-gateway helm/edge-gateway --namespace edge-gateway --kube-context prod ' +
       '--reset-then-reuse-values';
     expect(run.out).toEqual([
       '$ helm dependency build helm/edge-gateway',

@@ -52,9 +52,16 @@ function clusterFor(parsed: ParsedCommand, io: MeshctlIo): Cluster {
 
 function targetFor(service: string, values: ParsedCommand['values']): ReleaseTarget {
   const context = values['kube-context'];
+  const namespace = values['namespace'];
+  // The charts refuse any other: their policies name each service's callers by namespace.
+  if (typeof namespace === 'string' && namespace !== service) {
+    throw new UsageError(
+      `--namespace: ${service} is released only into namespace ${service}, not ${namespace}`,
+    );
+  }
   return {
     service,
-    namespace: typeof values['namespace'] === 'string' ? values['namespace'] : service,
+    namespace: service,
     chart: `helm/${service}`,
     ...(typeof context === 'string' ? { kubeContext: context } : {}),
   };

@@ -1,5 +1,5 @@
 const COMMON = `Common options
-  --namespace NS            namespace of the release (default: the service's name)
+  --namespace NS            namespace of the release: only the service's own name (the default)
   --kube-context CTX        kubeconfig context for helm and kubectl
   --dry-run                 print the helm/kubectl commands and the values that would change; touch nothing
   --json                    one JSON document on stdout; the helm/kubectl lines go to stderr
