@@ -40,6 +40,34 @@ describe('REST errors', () => {
     expect(error.body.error).toMatchObject({ status: 'INVALID_ARGUMENT', details: [{ field: 'name' }] });
   });
 
+  it("names fields by their JSON path in the details and the message, a service's answer too", () => {
+    const violations = [
+      {
+        field: 'readings[0].custom_sensor',
+        reason: 'READING.CUSTOM_SENSOR_REQUIRED',
+        description: 'required',
+      },
+      { field: 'labels.site_id', reason: 'FIELD.TOO_LONG', description: 'too long' },
+    ];
+    const expected = {
+      message: 'readings[0].customSensor: required; labels.site_id: too long',
+      details: [
+        expect.objectContaining({ field: 'readings[0].customSensor' }),
+        expect.objectContaining({ field: 'labels.site_id' }),
+      ],
+    };
+    expect(toHttpError(new ValidationError(violations)).body.error).toMatchObject(expected);
+    const grpc = toGrpcError(new ValidationError(violations, 'READINGS.INVALID'));
+    const relayed = toHttpError(
+      new RelayedGrpcError(grpc.code, grpc.details, grpc.metadata, 'data-processor'),
+    );
+    expect(relayed.body.error).toMatchObject({
+      ...expected,
+      reason: 'READINGS.INVALID',
+      service: 'data-processor',
+    });
+  });
+
   it('adds Retry-After to 429 and names the unavailable service in 503', () => {
     expect(
       toHttpError(new ResourceExhaustedError('RATE_LIMIT.EXCEEDED', 'slow down', 1_200)).retryAfterSeconds,

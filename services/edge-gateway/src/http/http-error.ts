@@ -2,10 +2,12 @@ import { status } from '@grpc/grpc-js';
 import {
   decodeStatusDetails,
   DomainError,
+  listViolations,
   RelayedGrpcError,
   ResourceExhaustedError,
   toGrpcError,
   ValidationError,
+  type FieldViolation,
 } from '@iot-mesh/platform';
 import { grpcStatusName, httpStatusOf } from './grpc-http-status.js';
 import { jsonFieldPath } from './json-field-path.js';
@@ -116,10 +118,24 @@ function frameworkError(error: {
 }
 
 /** A field problem with its path in the REST API's names. */
-const inJsonNames = <V extends { field: string }>(violation: V): V => ({
+const inJsonNames = <V extends FieldViolation>(violation: V): V => ({
   ...violation,
   field: jsonFieldPath(violation.field),
 });
+
+/**
+ * An error's field problems and message in the REST API's names: the message starts with the problems
+ * listed (as ValidationError words it), so that list is written again with the new names.
+ */
+function restFieldProblems(message: string, violations: readonly FieldViolation[]) {
+  const details = violations.map(inJsonNames);
+  const asSent = listViolations(violations);
+  const restMessage =
+    asSent !== '' && message.startsWith(asSent)
+      ? listViolations(details) + message.slice(asSent.length)
+      : message;
+  return { details, message: restMessage };
+}
 
 /**
  * Any failure as an HTTP response: domain errors and relayed downstream answers by their gRPC code
@@ -137,9 +153,10 @@ export function toHttpError(error: unknown): HttpError {
     };
   }
   if (error instanceof ValidationError) {
-    return httpError(status.INVALID_ARGUMENT, error.code, error.message, {
+    const { details, message } = restFieldProblems(error.message, error.violations);
+    return httpError(status.INVALID_ARGUMENT, error.code, message, {
       ...(error.metadata['service'] ? { service: error.metadata['service'] } : {}),
-      details: error.violations.map(inJsonNames),
+      details,
     });
   }
   if (error instanceof DomainError) {
@@ -155,11 +172,11 @@ export function toHttpError(error: unknown): HttpError {
     return mapped;
   }
   if (error instanceof RelayedGrpcError) {
-    const details = decodeStatusDetails(error.metadata);
-    return httpError(error.code, details?.errorInfo?.reason ?? grpcStatusName(error.code), error.details, {
-      service: error.service,
-      ...(details?.badRequest ? { details: details.badRequest.fieldViolations.map(inJsonNames) } : {}),
-    });
+    const decoded = decodeStatusDetails(error.metadata);
+    const reason = decoded?.errorInfo?.reason ?? grpcStatusName(error.code);
+    if (!decoded?.badRequest) return httpError(error.code, reason, error.details, { service: error.service });
+    const { details, message } = restFieldProblems(error.details, decoded.badRequest.fieldViolations);
+    return httpError(error.code, reason, message, { service: error.service, details });
   }
   const framework = typeof error === 'object' && error !== null ? frameworkError(error) : undefined;
   return framework ?? httpError(status.INTERNAL, 'INTERNAL', 'internal error');
