@@ -1,3 +1,4 @@
+import { jest } from '@jest/globals';
 import { FailedPreconditionError, ResourceExhaustedError, type DomainError } from '@iot-mesh/platform';
 import { SensorType } from '@iot-mesh/proto/iotmesh/telemetry/v1/reading';
 import { DATABASE_KINDS, freshStore } from '@iot-mesh/storage/testing';
@@ -9,6 +10,7 @@ import { DisabledVerificationMailer } from '../infrastructure/disabled-verificat
 import { KyselyRegistryStore } from '../infrastructure/kysely-registry.store.js';
 import { DeviceKeysService } from './device-keys.service.js';
 import { KeyState, MAX_ACTIVE_KEYS } from './domain/device-key.js';
+import { VerifiedSecrets } from './verified-secrets.js';
 
 /** The domain errors of the calls that failed; anything else fails the test. */
 function refusals(results: PromiseSettledResult<unknown>[]): DomainError[] {
@@ -114,8 +116,12 @@ describe.each(DATABASE_KINDS)('device keys under concurrent changes on %s', (kin
   it('still reads the key on every verification once its secret is remembered', async () => {
     await register('verify-again');
     const { key, apiKey } = await keys.issue('verify-again', 'field unit');
+    // The second verification is answered from the remembered secret, without scrypt.
+    const remembered = jest.spyOn(VerifiedSecrets.prototype, 'matches');
     await expect(keys.verify(apiKey)).resolves.toMatchObject({ key: { keyId: key.keyId } });
     await expect(keys.verify(apiKey)).resolves.toMatchObject({ key: { keyId: key.keyId } });
+    expect(remembered.mock.results.map((result) => result.value)).toEqual([false, true]);
+    remembered.mockRestore();
     // Another secret under the remembered key's id is still refused.
     const secretStart = 'imk_'.length + 17;
     const forged = `${apiKey.slice(0, secretStart)}${apiKey[secretStart] === 'A' ? 'B' : 'A'}${apiKey.slice(secretStart + 1)}`;
