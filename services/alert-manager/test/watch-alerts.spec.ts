@@ -38,12 +38,12 @@ describe('WatchAlerts over gRPC', () => {
   const api = () => client.service;
   const createRule = async (rule: Rule) => (await firstValueFrom(api().createRule({ rule }))).rule!;
   const evaluate = (...readings: Reading[]) => firstValueFrom(api().evaluateReadings({ readings }));
-  const watch = (filter: AlertFilter, resumeAfterSequence: number): Watch => {
+  const watch = (filter: AlertFilter, resumeAfterSequence: number, replayFromStart = false): Watch => {
     const events: AlertEvent[] = [];
     let subscription!: Subscription;
     const ended = new Promise<void>((resolve) => {
       subscription = api()
-        .watchAlerts({ filter, resumeAfterSequence })
+        .watchAlerts({ filter, resumeAfterSequence, replayFromStart })
         .subscribe({ next: (m) => events.push(m.event!), error: () => resolve(), complete: () => resolve() });
     });
     return { events, ended, subscription };
@@ -113,17 +113,47 @@ describe('WatchAlerts over gRPC', () => {
     }
     expect(critical.events.every((e) => e.alert?.state === AlertState.ALERT_STATE_RESOLVED)).toBe(true);
     critical.subscription.unsubscribe();
-    const negative = await failure(api().watchAlerts({ filter: noFilter, resumeAfterSequence: -1 }));
-    const badState = await failure(
-      api().watchAlerts({ filter: { ...noFilter, state: 8 as AlertState }, resumeAfterSequence: 0 }),
+    const negative = await failure(
+      api().watchAlerts({ filter: noFilter, resumeAfterSequence: -1, replayFromStart: false }),
     );
-    expect([negative.code, badState.code]).toEqual([status.INVALID_ARGUMENT, status.INVALID_ARGUMENT]);
+    const badState = await failure(
+      api().watchAlerts({
+        filter: { ...noFilter, state: 8 as AlertState },
+        resumeAfterSequence: 0,
+        replayFromStart: false,
+      }),
+    );
+    const twoStarts = await failure(
+      api().watchAlerts({ filter: noFilter, resumeAfterSequence: 2, replayFromStart: true }),
+    );
+    expect([negative.code, badState.code, twoStarts.code]).toEqual([
+      status.INVALID_ARGUMENT,
+      status.INVALID_ARGUMENT,
+      status.INVALID_ARGUMENT,
+    ]);
+    expect(twoStarts.details).toMatch(/replay_from_start/);
     // A resume point past the newest event (a store reset since) is refused, not waited for in silence.
-    const ahead = await failure(api().watchAlerts({ filter: noFilter, resumeAfterSequence: 1_000_000 }));
+    const ahead = await failure(
+      api().watchAlerts({ filter: noFilter, resumeAfterSequence: 1_000_000, replayFromStart: false }),
+    );
     expect([ahead.code, ahead.details]).toEqual([
       status.OUT_OF_RANGE,
       expect.stringMatching(/no event 1000000 yet/),
     ]);
+  });
+
+  it('replays from the first stored event when asked, then carries live ones', async () => {
+    const fromStart = watch(noFilter, 0, true);
+    // The earlier tests stored at least ten events; the stream begins with the very first.
+    await eventually(() => fromStart.events.length >= 10);
+    expect(fromStart.events[0]).toMatchObject({ sequence: 1, type: AlertEventType.ALERT_EVENT_TYPE_FIRING });
+    const sequences = fromStart.events.map((e) => e.sequence);
+    expect(sequences).toEqual([...new Set(sequences)].sort((a, b) => a - b));
+
+    await createRule(newRule('After replay', { scope: { deviceId: 'late-1' } }));
+    await evaluate(reading('late-a', 'late-1', 99, 0));
+    await eventually(() => fromStart.events.some((e) => e.alert?.deviceId === 'late-1'));
+    fromStart.subscription.unsubscribe();
   });
 
   it('ends open watch streams on SIGTERM and exits cleanly', async () => {

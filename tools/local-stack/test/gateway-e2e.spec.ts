@@ -613,7 +613,9 @@ describe('the edge gateway, end to end over REST and gRPC', () => {
     });
     expect([foreignStream.status, errorOf(foreignStream.body).reason]).toEqual([403, 'AUTH.FOREIGN_DEVICE']);
     const watched = firstValueFrom(
-      edge.service.watchAlerts({ resumeAfterSequence: 0 }, deviceMetadata(apiKey)).pipe(take(2), toArray()),
+      edge.service
+        .watchAlerts({ resumeAfterSequence: 0, replayFromStart: false }, deviceMetadata(apiKey))
+        .pipe(take(2), toArray()),
     );
 
     const batches = new Subject<PublishReadingsRequest>();
@@ -688,6 +690,21 @@ describe('the edge gateway, end to end over REST and gRPC', () => {
     const resolved = await rest('GET', `/api/v1/alerts/${alertId}`);
     expect((resolved.body as { state: string }).state).toBe('ALERT_STATE_RESOLVED');
     await sse.stop();
+
+    // A watcher that saw nothing yet can still ask for everything stored: resume point 0.
+    const replayed = await openEventStream(
+      `http://127.0.0.1:${t.stack.services.find((s) => s.httpPort)!.httpPort}/api/v1/alerts/stream?deviceId=e2e-flow-1&resumeAfter=0`,
+      OPERATOR_TOKEN,
+    );
+    await eventually(() => replayed.events[1], 'both stored events replayed over SSE');
+    await replayed.stop();
+    expect(replayed.events.map((e) => Number(e.id))).toEqual(events.map((e) => e.event!.sequence));
+    const replayedOverGrpc = await firstValueFrom(
+      edge.service
+        .watchAlerts({ resumeAfterSequence: 0, replayFromStart: true }, deviceMetadata(apiKey))
+        .pipe(take(2), toArray()),
+    );
+    expect(replayedOverGrpc.map((e) => e.event?.sequence)).toEqual(events.map((e) => e.event!.sequence));
   });
 
   /** A device's PublishReadings streams; batch i carries two readings with ids from the device and i. */
@@ -927,7 +944,7 @@ describe('the edge gateway, end to end over REST and gRPC', () => {
     );
     const watching = new Promise<unknown>((resolve) =>
       edge.service
-        .watchAlerts({ resumeAfterSequence: 0 }, deviceMetadata(open.apiKey))
+        .watchAlerts({ resumeAfterSequence: 0, replayFromStart: false }, deviceMetadata(open.apiKey))
         .subscribe({ error: resolve, complete: () => resolve(null) }),
     );
     stream.send(0);

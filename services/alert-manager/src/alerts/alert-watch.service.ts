@@ -6,8 +6,36 @@ import type { AlertFilter, AlertStore } from '../infrastructure/alert-store.port
 import { matchesFilter } from './alert-filter.js';
 import { AlertEventFeed } from './alert-event-feed.js';
 import type { AlertEvent } from './domain/alert.js';
+import type { WatchAlertsRequest } from '@iot-mesh/proto/iotmesh/alert/v1/alert_manager';
 
 const REPLAY_PAGE = 200;
+
+/** Where a watcher starts: after a sequence it saw, or from the first stored event. */
+export type ResumePoint = Pick<WatchAlertsRequest, 'resumeAfterSequence' | 'replayFromStart'>;
+
+/** The sequence to replay after, or undefined for live events only. */
+function resumeAfterOf({ resumeAfterSequence, replayFromStart }: ResumePoint): number | undefined {
+  if (!Number.isSafeInteger(resumeAfterSequence) || resumeAfterSequence < 0) {
+    throw new ValidationError([
+      {
+        field: 'resume_after_sequence',
+        reason: 'FIELD.INVALID',
+        description: 'must be zero or a positive sequence',
+      },
+    ]);
+  }
+  if (replayFromStart && resumeAfterSequence !== 0) {
+    throw new ValidationError([
+      {
+        field: 'replay_from_start',
+        reason: 'FIELD.INVALID',
+        description: 'replays from the first event, so resume_after_sequence must be 0 with it',
+      },
+    ]);
+  }
+  if (replayFromStart) return 0;
+  return resumeAfterSequence > 0 ? resumeAfterSequence : undefined;
+}
 
 /** WatchAlerts: stored events after a resume point, then live ones, without gaps or repeats. */
 @Injectable()
@@ -17,19 +45,11 @@ export class AlertWatchService {
     private readonly feed: AlertEventFeed,
   ) {}
 
-  watch(filter: AlertFilter, resumeAfterSequence: number): Observable<AlertEvent> {
-    if (!Number.isSafeInteger(resumeAfterSequence) || resumeAfterSequence < 0) {
-      throw new ValidationError([
-        {
-          field: 'resume_after_sequence',
-          reason: 'FIELD.INVALID',
-          description: 'must be zero or a positive sequence',
-        },
-      ]);
-    }
+  watch(filter: AlertFilter, resume: ResumePoint): Observable<AlertEvent> {
+    const resumeAfterSequence = resumeAfterOf(resume);
     return new Observable<AlertEvent>((subscriber) => {
-      let lastSent = resumeAfterSequence;
-      let replaying = resumeAfterSequence > 0;
+      let lastSent = resumeAfterSequence ?? 0;
+      let replaying = resumeAfterSequence !== undefined;
       const buffered: AlertEvent[] = [];
       // Sequences only grow, so anything at or below the last one sent was sent already.
       const send = (event: AlertEvent) => {

@@ -45,8 +45,6 @@ export class AlertsGrpcController {
   @GrpcMethod(SERVICE, 'WatchAlerts')
   watchAlerts(request: WatchAlertsRequest): Observable<WatchAlertsResponse> {
     const filter = alertFilterFromMessage(request.filter);
-    return this.watcher
-      .watch(filter, request.resumeAfterSequence)
-      .pipe(map((event) => ({ event: toAlertEventMessage(event) })));
+    return this.watcher.watch(filter, request).pipe(map((event) => ({ event: toAlertEventMessage(event) })));
   }
 }

@@ -1,9 +1,16 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { AlertEvent, AlertFilter } from '@iot-mesh/proto/iotmesh/alert/v1/alert_manager';
+import type {
+  AlertEvent,
+  AlertFilter,
+  WatchAlertsRequest,
+} from '@iot-mesh/proto/iotmesh/alert/v1/alert_manager';
 import { catchError, map, Subject, takeUntil, throwError, type Observable } from 'rxjs';
 import { fromDownstream } from '../downstream/downstream-error.js';
 import type { Downstream } from '../downstream/downstream-clients.js';
 import { DOWNSTREAM } from '../gateway.di-tokens.js';
+
+/** Where a watcher starts: after a sequence it saw, from the first stored event, or (both unset) live. */
+export type ResumePoint = Pick<WatchAlertsRequest, 'resumeAfterSequence' | 'replayFromStart'>;
 
 /** Alert events from the alert manager's resumable stream, for gRPC watchers and SSE clients alike. */
 @Injectable()
@@ -17,8 +24,8 @@ export class AlertStreamService {
     this.shuttingDown.next();
   }
 
-  watch(filter: AlertFilter, resumeAfterSequence: number): Observable<AlertEvent> {
-    return this.downstream.alerts.watchAlerts({ filter, resumeAfterSequence }).pipe(
+  watch(filter: AlertFilter, { resumeAfterSequence, replayFromStart }: ResumePoint): Observable<AlertEvent> {
+    return this.downstream.alerts.watchAlerts({ filter, resumeAfterSequence, replayFromStart }).pipe(
       map((response) => response.event),
       map((event) => {
         if (!event) throw new Error('alert manager sent an empty event');

@@ -76,7 +76,8 @@ export class AlertsHttpController {
   ): Promise<void> {
     const caller = await this.access.operatorOrDevice(request);
     const { resumeAfter: resumeAfterQuery, ...fields } = parseInput(alertStreamQuerySchema, query, 'query');
-    const resumeAfter = lastEventIdOf(request.headers['last-event-id']) ?? resumeAfterQuery ?? 0;
+    // Given, 0 replays from the first stored event; left out, the stream carries new events only.
+    const resumeAfter = lastEventIdOf(request.headers['last-event-id']) ?? resumeAfterQuery;
     const deviceId = deviceInScope(caller, fields.deviceId, 'alerts');
     // Absent, not undefined: proto3 JSON has no undefined.
     const filter = filterOf(deviceId === undefined ? fields : { ...fields, deviceId });
@@ -95,7 +96,12 @@ export class AlertsHttpController {
     }
     raw.write(': connected\n\n');
     const heartbeat = setInterval(() => raw.write(': heartbeat\n\n'), HEARTBEAT_MS);
-    const events = this.stream.watch(filter, resumeAfter).pipe(this.access.whileKeyValid(request, caller));
+    const events = this.stream
+      .watch(filter, {
+        resumeAfterSequence: resumeAfter ?? 0,
+        replayFromStart: resumeAfter === 0,
+      })
+      .pipe(this.access.whileKeyValid(request, caller));
     const subscription = events.subscribe({
       next: (event) =>
         raw.write(

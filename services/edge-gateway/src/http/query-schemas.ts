@@ -80,5 +80,8 @@ export const alertStreamQuerySchema = alertFilterQuerySchema.extend({
     .min(0)
     .max(Number.MAX_SAFE_INTEGER)
     .optional()
-    .describe('Replay the events after this sequence number; a Last-Event-ID header takes precedence.'),
+    .describe(
+      'Replay the stored events after this sequence number (0: from the first), then live ones; left out, ' +
+        'live events only. A Last-Event-ID header takes precedence.',
+    ),
 });

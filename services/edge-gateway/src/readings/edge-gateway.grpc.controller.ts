@@ -132,10 +132,7 @@ export class EdgeGatewayGrpcController {
   ): Observable<WatchAlertsResponse> {
     return from(this.admit(metadata, call.getPeer())).pipe(
       switchMap((device) =>
-        this.alerts.watch(
-          { state: 0, severity: 0, deviceId: device.deviceId, ruleId: '' },
-          request.resumeAfterSequence,
-        ),
+        this.alerts.watch({ state: 0, severity: 0, deviceId: device.deviceId, ruleId: '' }, request),
       ),
       map((event) => ({ event })),
       this.auth.untilRevoked(metadataLookup(metadata)),

@@ -412,6 +412,8 @@ export interface WatchAlertsRequest {
     | undefined;
   /** Last sequence the client saw; events after it are replayed first. Zero means live events only. */
   resumeAfterSequence: number;
+  /** Replay every stored event first, then live ones; resume_after_sequence must be zero with it. */
+  replayFromStart: boolean;
 }
 
 /** One event of the WatchAlerts stream. */
@@ -2617,7 +2619,7 @@ export const AcknowledgeAlertResponse: MessageFns<AcknowledgeAlertResponse> = {
 };
 
 function createBaseWatchAlertsRequest(): WatchAlertsRequest {
-  return { resumeAfterSequence: 0 };
+  return { resumeAfterSequence: 0, replayFromStart: false };
 }
 
 export const WatchAlertsRequest: MessageFns<WatchAlertsRequest> = {
@@ -2627,6 +2629,9 @@ export const WatchAlertsRequest: MessageFns<WatchAlertsRequest> = {
     }
     if (message.resumeAfterSequence !== 0) {
       writer.uint32(16).int64(message.resumeAfterSequence);
+    }
+    if (message.replayFromStart !== false) {
+      writer.uint32(24).bool(message.replayFromStart);
     }
     return writer;
   },
@@ -2660,6 +2665,14 @@ export const WatchAlertsRequest: MessageFns<WatchAlertsRequest> = {
             message.resumeAfterSequence = longToNumber(reader.int64());
             continue;
           }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.replayFromStart = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2680,6 +2693,11 @@ export const WatchAlertsRequest: MessageFns<WatchAlertsRequest> = {
         : isSet(object.resume_after_sequence)
         ? globalThis.Number(object.resume_after_sequence)
         : 0,
+      replayFromStart: isSet(object.replayFromStart)
+        ? globalThis.Boolean(object.replayFromStart)
+        : isSet(object.replay_from_start)
+        ? globalThis.Boolean(object.replay_from_start)
+        : false,
     };
   },
 
@@ -2690,6 +2708,9 @@ export const WatchAlertsRequest: MessageFns<WatchAlertsRequest> = {
     }
     if (message.resumeAfterSequence !== undefined) {
       obj.resumeAfterSequence = Math.round(message.resumeAfterSequence);
+    }
+    if (message.replayFromStart !== undefined) {
+      obj.replayFromStart = message.replayFromStart;
     }
     return obj;
   },

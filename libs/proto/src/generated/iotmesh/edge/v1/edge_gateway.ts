@@ -46,7 +46,10 @@ export interface PublishReadingResponse {
 
 /** Request for WatchAlerts. */
 export interface WatchAlertsRequest {
+  /** Last sequence the client saw; events after it are replayed first. Zero means live events only. */
   resumeAfterSequence: number;
+  /** Replay every stored event first, then live ones; resume_after_sequence must be zero with it. */
+  replayFromStart: boolean;
 }
 
 /** One event of the WatchAlerts stream. */
@@ -425,13 +428,16 @@ export const PublishReadingResponse: MessageFns<PublishReadingResponse> = {
 };
 
 function createBaseWatchAlertsRequest(): WatchAlertsRequest {
-  return { resumeAfterSequence: 0 };
+  return { resumeAfterSequence: 0, replayFromStart: false };
 }
 
 export const WatchAlertsRequest: MessageFns<WatchAlertsRequest> = {
   encode(message: WatchAlertsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     if (message.resumeAfterSequence !== 0) {
       writer.uint32(8).int64(message.resumeAfterSequence);
+    }
+    if (message.replayFromStart !== false) {
+      writer.uint32(16).bool(message.replayFromStart);
     }
     return writer;
   },
@@ -457,6 +463,14 @@ export const WatchAlertsRequest: MessageFns<WatchAlertsRequest> = {
             message.resumeAfterSequence = longToNumber(reader.int64());
             continue;
           }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.replayFromStart = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -476,6 +490,11 @@ export const WatchAlertsRequest: MessageFns<WatchAlertsRequest> = {
         : isSet(object.resume_after_sequence)
         ? globalThis.Number(object.resume_after_sequence)
         : 0,
+      replayFromStart: isSet(object.replayFromStart)
+        ? globalThis.Boolean(object.replayFromStart)
+        : isSet(object.replay_from_start)
+        ? globalThis.Boolean(object.replay_from_start)
+        : false,
     };
   },
 
@@ -483,6 +502,9 @@ export const WatchAlertsRequest: MessageFns<WatchAlertsRequest> = {
     const obj: any = {};
     if (message.resumeAfterSequence !== undefined) {
       obj.resumeAfterSequence = Math.round(message.resumeAfterSequence);
+    }
+    if (message.replayFromStart !== undefined) {
+      obj.replayFromStart = message.replayFromStart;
     }
     return obj;
   },
