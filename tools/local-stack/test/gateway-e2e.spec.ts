@@ -465,6 +465,14 @@ describe('the edge gateway, end to end over REST and gRPC', () => {
     expect((await rest('GET', '/api/v1/devices/e2e-utf8/')).body).toMatchObject({ id: 'e2e-utf8' });
     expect((await rest('GET', '/health/')).status).toBe(200);
     expect(await send('PUT', '/api/v1/devices/')).toMatchObject({ status: 405, allow: 'POST, GET' });
+    // The document and its page are read-only too; a file the page does not load stays a 404.
+    for (const path of ['/openapi.json', '/docs', '/docs/swagger-ui.css']) {
+      expect({ path, answer: await send('PUT', path) }).toEqual({
+        path,
+        answer: { status: 405, reason: 'HTTP.METHOD_NOT_ALLOWED', allow: 'GET' },
+      });
+    }
+    expect(await send('PUT', '/docs/package.json')).toMatchObject({ status: 404 });
     expect(await send('GET', '/api/v1/devices/%ff')).toMatchObject({ status: 400, reason: 'HTTP.BAD_URL' });
     // In the query string too: `%ZZ` is not the text "%ZZ".
     for (const query of ['site=%ZZ', 'site=%E0%A4%A', 'site=%']) {

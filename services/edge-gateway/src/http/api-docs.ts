@@ -13,6 +13,12 @@ const SWAGGER_UI_FILES = new Set([
   'favicon-16x16.png',
 ]);
 
+/** Every path the document and its page are served at (GET and HEAD only), with the route serving it. */
+export const DOCS_PATHS = [
+  ...['/openapi.json', '/docs', '/docs/docs.js'].map((path) => ({ path, route: path })),
+  ...[...SWAGGER_UI_FILES].map((file) => ({ path: `/docs/${file}`, route: '/docs/:file' })),
+];
+
 // The page's own script is a file rather than inline, so the page runs under a strict CSP.
 const DOCS_SCRIPT = `window.ui = SwaggerUIBundle({
   url: '/openapi.json',

@@ -88,6 +88,12 @@ describe('the OpenAPI document', () => {
     expect(property(reading, 'value').description).toMatch(/finite number/);
     const readings = property(bodySchema('/api/v1/readings/batch', 'post'), 'readings');
     expect(readings).toMatchObject({ minItems: 1, maxItems: 10_000 });
+    // The pattern ingestion holds ids to, and it is a pattern that reads as such in the document.
+    const readingId = property((readings as OpenAPIV3.ArraySchemaObject).items as Schema, 'readingId');
+    expect(new RegExp(readingId.pattern!).test('sensor-1:2026.12_06')).toBe(true);
+    expect(
+      ['', 'has space', 'x'.repeat(129), 'é'].some((id) => new RegExp(readingId.pattern!).test(id)),
+    ).toBe(false);
     expect(readings.description).toMatch(/MAX_BATCH_SIZE/);
     expect(bodySchema('/api/v1/rules', 'post').required).toEqual(
       expect.arrayContaining(['name', 'scope', 'sensorType', 'operator', 'severity']),

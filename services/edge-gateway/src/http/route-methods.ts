@@ -1,15 +1,27 @@
+import { DOCS_PATHS } from './api-docs.js';
 import { fastifyPath, ROUTES } from './api-routes.js';
 import { MethodNotAllowedError } from './http-error.js';
 
 // The generic pass-through path matches any two segments; it is the fallback, not a resource.
 const PASS_THROUGH = '/api/v1/{service}/{method}';
 
-const patterns = ROUTES.filter((route) => route.path !== PASS_THROUGH).map((route) => ({
-  method: route.method.toUpperCase(),
-  route: fastifyPath(route.path),
-  parameters: route.path.split('{').length - 1,
-  pattern: new RegExp(`^${route.path.replace(/\{\w+\}/g, '[^/]+')}/?$`),
-}));
+const escaped = (path: string) => path.replace(/[.]/g, '\\.');
+
+const patterns = [
+  ...ROUTES.filter((route) => route.path !== PASS_THROUGH).map((route) => ({
+    method: route.method.toUpperCase(),
+    route: fastifyPath(route.path),
+    parameters: route.path.split('{').length - 1,
+    pattern: new RegExp(`^${escaped(route.path).replace(/\{\w+\}/g, '[^/]+')}/?$`),
+  })),
+  // The document and its page are served beside the table, read-only.
+  ...DOCS_PATHS.map(({ path, route }) => ({
+    method: 'GET',
+    route,
+    parameters: 0,
+    pattern: new RegExp(`^${escaped(path)}$`),
+  })),
+];
 
 const servedAt = (url: string) => {
   const path = url.split('?')[0] ?? '';

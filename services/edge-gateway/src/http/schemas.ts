@@ -1,3 +1,4 @@
+import { READING_ID } from '@iot-mesh/platform';
 import { z } from 'zod';
 import { enumField } from './proto-enums.js';
 
@@ -33,9 +34,12 @@ const readingValue = z
 
 export const readingSchema = z
   .object({
-    readingId: shortText(128).describe(
-      '1-128 letters, digits, ".", "_", ":" or "-"; a reading sent again with the same id is a duplicate.',
-    ),
+    // Checked by ingestion, so that a batch with one bad id still delivers the others.
+    readingId: shortText(128)
+      .meta({ pattern: READING_ID.source })
+      .describe(
+        '1-128 letters, digits, ".", "_", ":" or "-"; a reading sent again with the same id is a duplicate.',
+      ),
     deviceId: shortText(128)
       .optional()
       .describe("The key's own device (the default); another device's id is a 403."),

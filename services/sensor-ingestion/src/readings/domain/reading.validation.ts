@@ -2,6 +2,7 @@ import {
   customSensorViolation,
   enumViolation,
   millisFromTimestamp,
+  READING_ID,
   type FieldViolation,
   CONTROL_CHARACTERS as CONTROL,
 } from '@iot-mesh/platform';
@@ -21,7 +22,6 @@ export interface TimeLimits {
   maxReadingAgeMs: number;
 }
 
-const READING_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 const MAX_DEVICE_ID_LENGTH = 128;
 // Custom quantities have no range of their own, but a window sums its values: near 1e308 two readings
 // make the sum Infinity for good. Within ±1e100, no window of fewer than 1e200 readings can overflow.
