@@ -180,6 +180,12 @@ describe('the edge gateway, end to end over REST and gRPC', () => {
       errorOf((await rest('POST', '/api/v1/readings', { as: device, rawBody: '{"readingId": ' })).body)
         .reason,
     ).toBe('HTTP.MALFORMED_JSON');
+    // Valid JSON with a __proto__ key is refused for the key, not called malformed.
+    const poisoned = await rest('POST', '/api/v1/readings', {
+      as: device,
+      rawBody: '{"readingId":"p1","__proto__":{"value":1}}',
+    });
+    expect([poisoned.status, errorOf(poisoned.body).reason]).toEqual([400, 'HTTP.FORBIDDEN_KEY']);
     expect(
       (await rest('POST', '/api/v1/readings', { as: device, rawBody: 'r1,20', contentType: 'text/csv' }))
         .status,

@@ -10,7 +10,7 @@ const charsetOf = (contentType: string | undefined) =>
  * JSON bodies as RFC 8259 has them: UTF-8, not compressed. Fastify's own parser decodes whatever it
  * is sent as UTF-8, so a Latin-1 name was stored with U+FFFD in it; here a body in another charset or
  * with a Content-Encoding is a 415, and bytes that are not UTF-8 a 400. The JSON itself is still read
- * by Fastify's parser, with its defaults (a `__proto__` key refused).
+ * by Fastify's parser, with its defaults: a `__proto__` key is refused, and named as the reason.
  */
 export function acceptUtf8JsonOnly(fastify: FastifyInstance): void {
   const parseJson = fastify.getDefaultJsonParser('error', 'ignore');
@@ -33,6 +33,29 @@ export function acceptUtf8JsonOnly(fastify: FastifyInstance): void {
     if (!isUtf8(body as Buffer)) {
       return done(new BodyRefusedError(400, 'HTTP.NOT_UTF8', 'the body is not valid UTF-8'), undefined);
     }
-    void parseJson(request, (body as Buffer).toString('utf8'), done);
+    const text = (body as Buffer).toString('utf8');
+    void parseJson(request, text, (error, parsed) => {
+      // The parser says only "invalid JSON"; JSON that parses after all was refused for its __proto__ key.
+      if (error && isJson(text)) {
+        return done(
+          new BodyRefusedError(
+            400,
+            'HTTP.FORBIDDEN_KEY',
+            'the key "__proto__" is not accepted in a JSON body',
+          ),
+          undefined,
+        );
+      }
+      done(error, parsed);
+    });
   });
+}
+
+function isJson(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
 }
