@@ -1,5 +1,6 @@
 import type { Server, ServerWritableStream } from '@grpc/grpc-js';
 import { HealthImplementation } from 'grpc-health-check';
+import { refusingUndecodableRequests } from './package-definition.js';
 
 type ServingStatus = 'SERVING' | 'NOT_SERVING';
 type WatchHandler = (call: ServerWritableStream<unknown, unknown>) => void;
@@ -30,7 +31,10 @@ export class DrainableHealth {
           call.on('finish', () => this.watches.delete(call));
           watch(call);
         };
-        server.addService(definition, { ...implementation, watch: trackedWatch });
+        refusingUndecodableRequests(server).addService(definition, {
+          ...implementation,
+          watch: trackedWatch,
+        });
       },
     };
     this.health.addToServer(tracking);

@@ -1,4 +1,4 @@
-import type { MethodDefinition, ServiceDefinition } from '@grpc/grpc-js';
+import type { MethodDefinition, Server, ServiceDefinition } from '@grpc/grpc-js';
 import { BinaryWriter, type BinaryReader } from '@bufbuild/protobuf/wire';
 import { BufferReader } from './buffer-reader.js';
 
@@ -56,13 +56,38 @@ const deserializer = (codec: MessageCodec) => (bytes: Buffer) => codec.decode(ne
 export class UndecodableRequest {
   constructor(readonly reason: string) {}
 }
-const requestDeserializer = (codec: MessageCodec) => (bytes: Buffer) => {
-  try {
-    return codec.decode(new BufferReader(bytes));
-  } catch (error) {
-    return new UndecodableRequest((error as Error).message);
-  }
-};
+/** A request deserializer that hands the handler an UndecodableRequest instead of throwing. */
+export const refusingUndecodable =
+  <T>(deserialize: (bytes: Buffer) => T) =>
+  (bytes: Buffer): T | UndecodableRequest => {
+    try {
+      return deserialize(bytes);
+    } catch (error) {
+      return new UndecodableRequest((error as Error).message);
+    }
+  };
+const requestDeserializer = (codec: MessageCodec) =>
+  refusingUndecodable((bytes) => codec.decode(new BufferReader(bytes)));
+
+/**
+ * A server to hand libraries that add their own services (health, reflection): each is added with
+ * request deserializers that refuse undecodable bytes, as the platform's own services do. grpc-js
+ * alone answers them INTERNAL, and mid-stream (reflection) could leave the call hanging.
+ */
+export const refusingUndecodableRequests = (
+  server: Pick<Server, 'addService'>,
+): Pick<Server, 'addService'> => ({
+  addService: (definition, implementation) =>
+    server.addService(
+      Object.fromEntries(
+        Object.entries(definition).map(([name, method]) => [
+          name,
+          { ...method, requestDeserialize: refusingUndecodable(method.requestDeserialize) },
+        ]),
+      ),
+      implementation,
+    ),
+});
 
 /**
  * A grpc-js service definition whose (de)serialisation is ts-proto's own code, so the objects

@@ -2,6 +2,7 @@ import type { Server } from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
 import { ReflectionService } from '@grpc/reflection';
 import { PROTO_ROOT } from '@iot-mesh/proto';
+import { refusingUndecodableRequests } from './package-definition.js';
 
 /**
  * Server reflection (v1 and v1alpha) for the given .proto files, so grpcurl and Kiali can list the API.
@@ -14,5 +15,7 @@ export function addReflection(
   served: readonly string[],
 ): void {
   const definition = loadSync([...protoFiles], { includeDirs: [PROTO_ROOT] });
-  new ReflectionService(definition, { services: [...served] }).addToServer(server);
+  new ReflectionService(definition, { services: [...served] }).addToServer(
+    refusingUndecodableRequests(server),
+  );
 }

@@ -43,6 +43,12 @@ export function serverObservabilityInterceptor(registry: Registry): ServerInterc
             span ? context.with(span.active, nextHalfClose) : nextHalfClose(),
           onCancel: () => end(cancelledCode(call), 'cancelled by the client'),
         }),
+      // A handler may still write after the call ended (a stream refused mid-way for an undecodable
+      // message): grpc-js would write into the ended HTTP/2 stream and its trailers would never leave,
+      // so the client waited out its deadline. As for a cancelled call, such a message goes nowhere.
+      sendMessage: (message, next) => {
+        if (!ended) next(message);
+      },
       sendStatus: (status, next) => {
         end(status.code, status.details);
         next(status);
