@@ -9,6 +9,12 @@ export const SERVICE_PIPELINES: Record<string, string> = {
 
 export const JOBS_FILE = 'jenkins/jobs/iot-mesh.yaml';
 
+/**
+ * Written into the scm macro as it is: jenkins-jobs before 6.0 expands no `{...}` in a macro used without
+ * parameters, so a `{repo-url}` from the defaults would reach the jobs literally and no checkout would work.
+ */
+export const REPO_URL = 'https://github.com/iot-mesh/iot-mesh.git';
+
 const HEADER = `# Generated from services/catalog.json by tools/meshctl (node tools/meshctl/dist/jenkins/generate-jobs.js).
 # Do not edit: add a service to the catalog and regenerate. A test fails when this file is stale.
 `;
@@ -29,10 +35,9 @@ export function renderJobs(services: readonly string[]): string {
     {
       scm: {
         name: 'iot-mesh',
-        scm: [{ git: { url: '{repo-url}', branches: ['*/main'], 'credentials-id': 'iot-mesh-git' } }],
+        scm: [{ git: { url: REPO_URL, branches: ['*/main'], 'credentials-id': 'iot-mesh-git' } }],
       },
     },
-    { defaults: { name: 'global', 'repo-url': 'https://github.com/iot-mesh/iot-mesh.git' } },
     {
       'job-template': { name: '{service}', 'project-type': 'folder', description: 'Pipelines of {service}' },
     },
