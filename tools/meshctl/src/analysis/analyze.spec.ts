@@ -1,3 +1,4 @@
+import { formatAnalysis } from './analysis-format.js';
 import { analyzeCanary } from './analyze.js';
 import { PrometheusClient, type FetchLike } from './prometheus-client.js';
 import { DEFAULT_THRESHOLDS } from './verdict.js';
@@ -22,9 +23,25 @@ const fakePrometheus: FetchLike = (url) => {
 describe('analyzeCanary', () => {
   it('queries both tracks and fails the worse canary; NaN latency is treated as unknown', async () => {
     const result = await analyzeCanary(new PrometheusClient('http://prom:9090/', fakePrometheus), request);
-    expect(result.canary).toEqual({ successRate: 0.9, requests: 300 });
-    expect(result.stable).toEqual({ successRate: 1, requests: 300 });
+    expect(result.canary).toEqual({ successRate: 0.9, requests: 300, timedCalls: 300 });
+    expect(result.stable).toEqual({ successRate: 1, requests: 300, timedCalls: 300 });
     expect(result.verdict).toBe('fail');
+  });
+
+  it('fails a p99 beyond the largest bucket (+Inf) rather than treating it as unknown', async () => {
+    const offScale: FetchLike = (url) => {
+      const query = new URL(url).searchParams.get('query') ?? '';
+      const value = query.startsWith('1 - ') ? '1' : query.startsWith('histogram') ? '+Inf' : '300';
+      const result = [{ metric: {}, value: [0, value] }];
+      return Promise.resolve(Response.json({ status: 'success', data: { resultType: 'vector', result } }));
+    };
+    const result = await analyzeCanary(new PrometheusClient('http://prom:9090', offScale), request);
+    expect(result.canary.p99Ms).toBe(Infinity);
+    expect(result.reasons).toEqual(['canary p99 over the largest histogram bucket is above 500 ms']);
+    const text = formatAnalysis(result);
+    expect(text).toMatch(/^canary +100\.00% +300 +off scale +300$/m);
+    expect(text).toMatch(/^p99, timed: the service's unary gRPC calls .* streams left out$/m);
+    expect(text).toMatch(/^success, requests: the service's own metrics .* \(Canceled\) left out$/m);
   });
 
   it('is no-data, never pass, when Prometheus cannot answer', async () => {

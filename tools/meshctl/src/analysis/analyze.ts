@@ -1,5 +1,6 @@
 import { PrometheusError, type PrometheusClient } from './prometheus-client.js';
-import { trackQueries, type MetricSource, type Track } from './promql-templates.js';
+import { FIGURE_ORIGINS, trackQueries, type FigureOrigins } from './promql-templates.js';
+import type { MetricSource, Track } from './query-scope.js';
 import { decide, type Decision, type Thresholds, type TrackMetrics } from './verdict.js';
 
 export interface AnalysisRequest {
@@ -14,6 +15,8 @@ export interface AnalysisResult extends Decision {
   service: string;
   source: MetricSource;
   window: string;
+  /** The metrics each figure was read from: latency never comes from Istio. */
+  origins: FigureOrigins;
   canary: TrackMetrics;
   stable: TrackMetrics;
 }
@@ -24,16 +27,10 @@ async function measure(
   track: Track,
 ): Promise<TrackMetrics> {
   const queries = trackQueries(request.source, { ...request, track });
-  const [successRate, p99Ms, requests] = await Promise.all([
-    prometheus.scalar(queries.successRate),
-    prometheus.scalar(queries.p99Ms),
-    prometheus.scalar(queries.requests),
-  ]);
-  return {
-    ...(successRate === undefined ? {} : { successRate }),
-    ...(p99Ms === undefined ? {} : { p99Ms }),
-    ...(requests === undefined ? {} : { requests }),
-  };
+  const names = ['successRate', 'requests', 'p99Ms', 'timedCalls'] as const;
+  const values = await Promise.all(names.map((name) => prometheus.scalar(queries[name])));
+  // Only the figures Prometheus had: an absent one is unknown, never zero.
+  return Object.fromEntries(names.flatMap((name, i) => (values[i] === undefined ? [] : [[name, values[i]]])));
 }
 
 /** Measures both tracks and decides; an unreachable Prometheus is no-data, never a pass. */
@@ -41,7 +38,12 @@ export async function analyzeCanary(
   prometheus: PrometheusClient,
   request: AnalysisRequest,
 ): Promise<AnalysisResult> {
-  const base = { service: request.service, source: request.source, window: request.window };
+  const base = {
+    service: request.service,
+    source: request.source,
+    window: request.window,
+    origins: FIGURE_ORIGINS[request.source],
+  };
   try {
     const [canary, stable] = await Promise.all([
       measure(prometheus, request, 'canary'),

@@ -9,6 +9,9 @@ interface QueryResponse {
   data?: { resultType: string; result: { value?: [number, string] }[] };
 }
 
+// Prometheus writes infinities as Go does, which Number() does not read.
+const INFINITIES: Record<string, number> = { '+Inf': Infinity, '-Inf': -Infinity };
+
 export type FetchLike = (url: string, init?: { signal?: AbortSignal }) => Promise<Response>;
 
 /** Instant queries over the HTTP API (/api/v1/query); a query yields one number or nothing. */
@@ -18,7 +21,10 @@ export class PrometheusClient {
     private readonly fetchFn: FetchLike = fetch,
   ) {}
 
-  /** The first sample's value; undefined for an empty result or NaN (e.g. a quantile of no calls). */
+  /**
+   * The first sample's value; undefined for an empty result or NaN (e.g. a quantile of no calls). A
+   * quantile beyond the largest bucket is +Inf, a real and very high value, so it stays Infinity.
+   */
   async scalar(query: string): Promise<number | undefined> {
     const url = `${this.baseUrl.replace(/\/$/, '')}/api/v1/query?query=${encodeURIComponent(query)}`;
     let response: Response;
@@ -34,7 +40,7 @@ export class PrometheusClient {
       throw new PrometheusError(`Prometheus rejected ${query}: ${body.error ?? response.statusText}`);
     }
     const raw = body.data?.result[0]?.value?.[1];
-    const value = raw === undefined ? Number.NaN : Number(raw);
-    return Number.isFinite(value) ? value : undefined;
+    const value = raw === undefined ? Number.NaN : (INFINITIES[raw] ?? Number(raw));
+    return Number.isNaN(value) ? undefined : value;
   }
 }

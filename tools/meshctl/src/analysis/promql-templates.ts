@@ -1,61 +1,39 @@
-/** Which metrics analysis reads: Istio's sidecar metrics in the cluster, the services' own outside it. */
-export type MetricSource = 'istio' | 'app';
-export type Track = 'stable' | 'canary';
+import { appLatencyQueries, appOutcomeQueries } from './app-metric-queries.js';
+import { istioOutcomeQueries } from './istio-metric-queries.js';
+import type { MetricSource, QueryScope, TrackQueries } from './query-scope.js';
 
-export interface QueryScope {
-  service: string;
-  namespace: string;
-  track: Track;
-  /** A PromQL range, e.g. 1m. */
-  window: string;
-}
+export type { MetricSource, QueryScope, Track, TrackQueries } from './query-scope.js';
 
-export interface TrackQueries {
-  /** Fraction 0..1 of calls that succeeded; a non-OK gRPC status is a failure even with HTTP 200. */
+/** Where each figure of an analysis comes from, printed with it. */
+export interface FigureOrigins {
   successRate: string;
-  /** 99th percentile latency in milliseconds. */
   p99Ms: string;
-  /** Calls in the window. */
-  requests: string;
 }
-
-// Istio: the server-side sidecar's view (reporter="destination") of one track's Deployment.
-function istioSelector({ service, namespace, track }: QueryScope): string {
-  return `reporter="destination",destination_workload_namespace="${namespace}",destination_workload="${service}-${track}"`;
-}
-
-// App metrics carry the service's own `service` label and the scrape's `track` label.
-const appSelector = ({ service, track }: QueryScope) => `service="${service}",track="${track}"`;
 
 /**
- * Istio records grpc_response_status ("0" is OK; absent for plain HTTP), so a call counts as
- * successful only when both the HTTP code is not 5xx and the gRPC status is OK or absent.
- * `or vector(0)` keeps a track that failed every call from looking like one without data.
+ * Latency always comes from the services' own histograms: Istio's have no method or call-type label,
+ * so a stream's whole life would count as one request's duration there.
  */
-function istioQueries(scope: QueryScope): TrackQueries {
-  const sel = istioSelector(scope);
-  const w = scope.window;
-  return {
-    successRate:
-      `(sum(rate(istio_requests_total{${sel},response_code!~"5..",grpc_response_status=~"0|"}[${w}])) or vector(0))` +
-      ` / sum(rate(istio_requests_total{${sel}}[${w}]))`,
-    p99Ms: `histogram_quantile(0.99, sum by (le) (rate(istio_request_duration_milliseconds_bucket{${sel}}[${w}])))`,
-    requests: `sum(increase(istio_requests_total{${sel}}[${w}]))`,
-  };
-}
+const LATENCY_ORIGIN =
+  "the service's unary gRPC calls (grpc_server_handling_seconds) and REST requests other than SSE " +
+  '(http_server_request_duration_seconds); streams left out';
 
-function appQueries(scope: QueryScope): TrackQueries {
-  const sel = appSelector(scope);
-  const w = scope.window;
-  return {
+export const FIGURE_ORIGINS: Record<MetricSource, FigureOrigins> = {
+  istio: {
     successRate:
-      `1 - ((sum(rate(grpc_server_handled_total{${sel},grpc_code!="OK"}[${w}])) or vector(0))` +
-      ` / sum(rate(grpc_server_handled_total{${sel}}[${w}])))`,
-    p99Ms: `histogram_quantile(0.99, sum by (le) (rate(grpc_server_handling_seconds_bucket{${sel}}[${w}]))) * 1000`,
-    requests: `sum(increase(grpc_server_handled_total{${sel}}[${w}]))`,
-  };
-}
+      'Istio sidecars (istio_requests_total, reporter=destination), every call, a stream once when it ends; ' +
+      'calls the client reset (flags DR, DC) left out',
+    p99Ms: LATENCY_ORIGIN,
+  },
+  app: {
+    successRate:
+      "the service's own metrics (grpc_server_handled_total, REST request counts), every call, a stream once " +
+      'when it ends; calls the client cancelled (Canceled) left out',
+    p99Ms: LATENCY_ORIGIN,
+  },
+};
 
 export function trackQueries(source: MetricSource, scope: QueryScope): TrackQueries {
-  return source === 'istio' ? istioQueries(scope) : appQueries(scope);
+  const outcomes = source === 'istio' ? istioOutcomeQueries(scope) : appOutcomeQueries(scope);
+  return { ...outcomes, ...appLatencyQueries(scope) };
 }

@@ -1,6 +1,6 @@
 import { decide, DEFAULT_THRESHOLDS } from './verdict.js';
 
-const healthy = { successRate: 0.999, p99Ms: 40, requests: 500 };
+const healthy = { successRate: 0.999, requests: 500, p99Ms: 40, timedCalls: 400 };
 
 describe('canary verdict', () => {
   it('passes a canary within every threshold', () => {
@@ -20,7 +20,7 @@ describe('canary verdict', () => {
 
   it('fails a low success rate and a slow p99, naming both', () => {
     const { verdict, reasons } = decide(
-      { successRate: 0.8, p99Ms: 900, requests: 500 },
+      { successRate: 0.8, requests: 500, p99Ms: 900, timedCalls: 400 },
       {},
       DEFAULT_THRESHOLDS,
     );
@@ -43,5 +43,26 @@ describe('canary verdict', () => {
     expect(decide({ ...healthy, successRate: 0.95 }, { successRate: 1, requests: 3 }, limits).verdict).toBe(
       'pass',
     );
+  });
+
+  it('is no-data, not pass, when too few unary or REST calls are behind the p99 (streams do not count)', () => {
+    const streamsOnly = { ...healthy, p99Ms: 2, timedCalls: 5 };
+    expect(decide(streamsOnly, healthy, DEFAULT_THRESHOLDS)).toEqual({
+      verdict: 'no-data',
+      reasons: ['canary p99 rests on 5 unary gRPC or REST calls in the window; at least 20 needed'],
+    });
+    expect(decide({ ...healthy, p99Ms: undefined }, healthy, DEFAULT_THRESHOLDS).verdict).toBe('no-data');
+  });
+
+  it('still fails a canary whose success rate fails when its latency is unknown', () => {
+    const result = decide({ successRate: 0.5, requests: 500 }, healthy, DEFAULT_THRESHOLDS);
+    expect(result.verdict).toBe('fail');
+  });
+
+  it('fails a p99 beyond the largest histogram bucket', () => {
+    expect(decide({ ...healthy, p99Ms: Infinity }, healthy, DEFAULT_THRESHOLDS)).toEqual({
+      verdict: 'fail',
+      reasons: ['canary p99 over the largest histogram bucket is above 500 ms'],
+    });
   });
 });

@@ -2,14 +2,18 @@ export type Verdict = 'pass' | 'fail' | 'no-data';
 
 export interface TrackMetrics {
   successRate?: number;
-  p99Ms?: number;
   requests?: number;
+  /** Unary gRPC and REST latency; +Infinity when beyond the histograms' largest bucket. */
+  p99Ms?: number;
+  /** The calls p99Ms is taken from. */
+  timedCalls?: number;
 }
 
 export interface Thresholds {
   /** Fraction 0..1 (the CLI takes a percentage). */
   minSuccessRate: number;
   maxP99Ms: number;
+  /** Fewer canary calls judged, or fewer behind its p99, is no data. */
   minRequests: number;
   /** Fraction 0..1 the canary's success rate may fall below stable's. */
   maxDegradation: number;
@@ -28,6 +32,8 @@ export interface Decision {
 }
 
 const pct = (fraction: number) => `${(fraction * 100).toFixed(2)}%`;
+const ms = (value: number) =>
+  Number.isFinite(value) ? `${value.toFixed(1)} ms` : 'over the largest histogram bucket';
 
 /** pass / fail / no-data for the canary, with a reason for every failed check. */
 export function decide(canary: TrackMetrics, stable: TrackMetrics, limits: Thresholds): Decision {
@@ -44,8 +50,10 @@ export function decide(canary: TrackMetrics, stable: TrackMetrics, limits: Thres
   if (canary.successRate < limits.minSuccessRate) {
     reasons.push(`canary success rate ${pct(canary.successRate)} is below ${pct(limits.minSuccessRate)}`);
   }
-  if (canary.p99Ms !== undefined && canary.p99Ms > limits.maxP99Ms) {
-    reasons.push(`canary p99 ${canary.p99Ms.toFixed(1)} ms is above ${limits.maxP99Ms} ms`);
+  const timedCalls = canary.timedCalls ?? 0;
+  const p99 = timedCalls >= limits.minRequests ? canary.p99Ms : undefined;
+  if (p99 !== undefined && p99 > limits.maxP99Ms) {
+    reasons.push(`canary p99 ${ms(p99)} is above ${limits.maxP99Ms} ms`);
   }
   // Stable is the baseline only when it has enough traffic itself to be meaningful.
   if (stable.successRate !== undefined && (stable.requests ?? 0) >= limits.minRequests) {
@@ -56,7 +64,15 @@ export function decide(canary: TrackMetrics, stable: TrackMetrics, limits: Thres
       );
     }
   }
-  return reasons.length > 0
-    ? { verdict: 'fail', reasons }
-    : { verdict: 'pass', reasons: ['all checks passed'] };
+  if (reasons.length > 0) return { verdict: 'fail', reasons };
+  // Streams alone say nothing about response times: a canary nobody called unary is not known fast.
+  if (p99 === undefined) {
+    return {
+      verdict: 'no-data',
+      reasons: [
+        `canary p99 rests on ${Math.round(timedCalls)} unary gRPC or REST calls in the window; at least ${limits.minRequests} needed`,
+      ],
+    };
+  }
+  return { verdict: 'pass', reasons: ['all checks passed'] };
 }

@@ -7,11 +7,13 @@ const COMMON = `Common options
 
 const ANALYSIS = `Analysis options
   --prometheus URL          Prometheus base URL (default $PROMETHEUS_URL or http://127.0.0.1:9090)
-  --metrics istio|app       Istio sidecar metrics (in the mesh, default) or the services' own, with a track label
+  --metrics istio|app       success rate and requests from Istio's sidecars (in the mesh, default) or
+                            the services' own metrics, with a track label; p99 is the services' own in both
   --window D                PromQL range analysed, above zero, e.g. 1m (default 1m)
   --min-success-rate P      canary success rate in percent it must reach (default 99)
-  --max-p99-ms MS           canary p99 latency ceiling (default 500)
-  --min-requests N          fewer canary calls in the window is no-data (default 20)
+  --max-p99-ms MS           ceiling of the canary's p99 of unary gRPC and REST calls (default 500)
+  --min-requests N          fewer canary calls in the window, or fewer unary gRPC and REST calls behind its
+                            p99, is no-data (default 20)
   --max-degradation P       percentage points the canary's success rate may trail stable's (default 1)`;
 
 export const USAGE: Record<string, string> = {
@@ -74,7 +76,12 @@ ${COMMON}`,
   'canary analyze': `Usage: meshctl canary analyze <service> [options]
 
 Compares the canary with stable over a window and decides pass (exit 0), fail (1) or no-data (3).
-gRPC-aware: a call with a non-OK gRPC status is a failure even when its HTTP status is 200.
+Success rate counts every call, streams included (a stream counts once, in the window it ends in):
+a non-OK gRPC status is a failure even when its HTTP status is 200, and so is a REST 5xx. A call its
+client cancelled is left out (gRPC Canceled; in Istio's metrics a reset by the client, flag DR or DC):
+watchers hang up on streams all the time. The p99 is taken over unary gRPC calls and REST requests
+other than SSE only, from the services' own histograms, as a stream lasts as long as its client keeps
+it open; too few of them is no-data, not a pass. The output names the metrics of each figure.
 The verdict is stored in the ConfigMap meshctl-last-analysis of the namespace (not with --dry-run).
 
 ${ANALYSIS}
