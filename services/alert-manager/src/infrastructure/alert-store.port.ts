@@ -29,8 +29,8 @@ export interface ChangeBatch extends Omit<AlertChanges, 'notices'> {
   outbox: OutboxEntry[];
 }
 
-/** Computes how a rule's open alerts close; called with the alerts as read inside the transaction. */
-export type CloseOpenAlerts = (open: StoredAlert[]) => ChangeBatch;
+/** Computes what a rule change does to its open alerts; called with them as read inside the transaction. */
+export type ChangeOpenAlerts = (open: StoredAlert[]) => ChangeBatch;
 
 export interface EvaluationWrite {
   ruleId: string;
@@ -80,9 +80,9 @@ export interface AlertStore {
   /** Rules ordered by id, after `afterId`, at most `limit`. */
   listRules(filter: RuleFilter, afterId: string | undefined, limit: number): Promise<Rule[]>;
   listEnabledRules(sensorTypes: readonly SensorType[]): Promise<Rule[]>;
-  /** False when the rule does not exist. `close` resolves its open alerts in the same transaction. */
-  updateRule(rule: Rule, close?: CloseOpenAlerts): Promise<boolean>;
-  deleteRule(id: string, close: CloseOpenAlerts): Promise<boolean>;
+  /** False when the rule does not exist. `changeOpen` changes its open alerts in the same transaction. */
+  updateRule(rule: Rule, changeOpen?: ChangeOpenAlerts): Promise<boolean>;
+  deleteRule(id: string, close: ChangeOpenAlerts): Promise<boolean>;
 
   findCursor(ruleId: string, deviceId: string): Promise<EvaluationCursor | undefined>;
   findOpenAlert(ruleId: string, deviceId: string): Promise<StoredAlert | undefined>;

@@ -17,7 +17,7 @@ import {
   type AlertPosition,
   type AlertStore,
   type ChangeBatch,
-  type CloseOpenAlerts,
+  type ChangeOpenAlerts,
   type CommitNotice,
   type EvaluationState,
   type EvaluationWrite,
@@ -76,17 +76,17 @@ export class KyselyAlertStore implements AlertStore {
     return rows.map(ruleFromRow);
   }
 
-  updateRule(rule: Rule, close?: CloseOpenAlerts): Promise<boolean> {
+  updateRule(rule: Rule, changeOpen?: ChangeOpenAlerts): Promise<boolean> {
     return this.transact(async (trx) => {
       const { id, ...row } = ruleToRow(rule);
       const result = await trx.updateTable('rules').set(row).where('id', '=', id).executeTakeFirst();
       if (Number(result.numUpdatedRows) === 0) return undefined;
-      if (!close) return NOTHING;
-      return this.writer.write(trx, close(await this.writer.openAlertsOfRule(trx, id)));
+      if (!changeOpen) return NOTHING;
+      return this.writer.write(trx, changeOpen(await this.writer.openAlertsOfRule(trx, id)));
     });
   }
 
-  deleteRule(id: string, close: CloseOpenAlerts): Promise<boolean> {
+  deleteRule(id: string, close: ChangeOpenAlerts): Promise<boolean> {
     return this.transact(async (trx) => {
       const result = await trx.deleteFrom('rules').where('id', '=', id).executeTakeFirst();
       if (Number(result.numDeletedRows) === 0) return undefined;

@@ -1,6 +1,9 @@
 import { ValidationError } from '@iot-mesh/platform';
 import { SensorType } from '@iot-mesh/proto/iotmesh/telemetry/v1/reading';
+import { AlertEventType, AlertState } from '../alerts/domain/alert.js';
+import { Severity } from './domain/rule.js';
 import type { AlertManagerConfig } from '../config.js';
+import type { CommitNotice } from '../infrastructure/alert-store.port.js';
 import { alert, contractStore, firing, rule } from '../infrastructure/testing/store-contract.fixtures.js';
 import type { RuleFields } from './domain/rule.js';
 import { EnabledRulesCache } from './enabled-rules.cache.js';
@@ -18,7 +21,7 @@ async function violationsOf(attempt: Promise<unknown>): Promise<unknown> {
   return error instanceof ValidationError ? error.violations.map((v) => [v.field, v.reason]) : error;
 }
 
-describe('rules service: custom quantities', () => {
+describe('rules service: custom quantities and edits', () => {
   const opened = contractStore('sqlite', 'rules_service');
   let service: RulesService;
   beforeAll(() => {
@@ -34,6 +37,12 @@ describe('rules service: custom quantities', () => {
       ),
     );
   });
+  /** What the store commits from now on. */
+  const commitsFrom = (): CommitNotice[] => {
+    const commits: CommitNotice[] = [];
+    opened().onCommit((notice) => commits.push(notice));
+    return commits;
+  };
   const fields = (changes: Partial<RuleFields>): RuleFields => {
     const { id: _id, createTime: _c, updateTime: _u, ...rest } = rule('x', changes);
     return rest;
@@ -80,6 +89,53 @@ describe('rules service: custom quantities', () => {
     await expect(opened().findAlert('a-co2')).resolves.toMatchObject({
       customSensor: 'co2',
       resolveTime: 5_000,
+    });
+  });
+
+  it('judges open alerts again by their last value when the condition changes: resolved now if it no longer holds', async () => {
+    // An alert at 41.5 over 40.25; raised to 45, the value is back by more than the hysteresis (1.5).
+    const hot = await service.create(fields({ name: 'Hot', thresholdHigh: 40.25, forDurationMs: 0 }));
+    await opened().applyChanges(firing(alert('a-hot', { ruleId: hot.id, value: 41.5 }), null));
+    const before = await opened().lastEventSequence();
+    const commits = commitsFrom();
+    await service.update(hot.id, fields({ thresholdHigh: 45 }), ['threshold_high']);
+    // Announced: it had fired.
+    expect(commits.at(-1)).toEqual({ eventTypes: [AlertEventType.ALERT_EVENT_TYPE_RESOLVED], outbox: true });
+    await expect(opened().findOpenAlert(hot.id, 'dev-1')).resolves.toBeUndefined();
+    await expect(opened().findAlert('a-hot')).resolves.toMatchObject({ resolveTime: 5_000 });
+    const events = await opened().listEvents(before, { ruleId: hot.id }, 10);
+    expect(events.map((e) => [e.type, e.alert.state])).toEqual([
+      [AlertEventType.ALERT_EVENT_TYPE_RESOLVED, AlertState.ALERT_STATE_RESOLVED],
+    ]);
+  });
+
+  it('keeps an open alert its value still holds, with the new severity and summary, and no event', async () => {
+    const warm = await service.create(fields({ name: 'Warm', thresholdHigh: 40.25 }));
+    await opened().applyChanges(firing(alert('a-warm', { ruleId: warm.id, value: 41.5 }), null));
+    const before = await opened().lastEventSequence();
+    await service.update(warm.id, fields({ thresholdHigh: 41, severity: Severity.SEVERITY_CRITICAL }), [
+      'threshold_high',
+      'severity',
+    ]);
+    await expect(opened().findOpenAlert(warm.id, 'dev-1')).resolves.toMatchObject({
+      id: 'a-warm',
+      state: AlertState.ALERT_STATE_FIRING,
+      severity: Severity.SEVERITY_CRITICAL,
+      summary: 'Warm: temperature outside [-10.5, 41] on dev-1',
+      updateTime: 5_000,
+    });
+    await expect(opened().listEvents(before, { ruleId: warm.id }, 10)).resolves.toEqual([]);
+  });
+
+  it('resolves a pending alert the new condition no longer holds, without announcing it', async () => {
+    const cold = await service.create(fields({ name: 'Cold' }));
+    const pending = alert('a-cold', { ruleId: cold.id, value: -11, state: AlertState.ALERT_STATE_PENDING });
+    await opened().applyChanges(firing({ ...pending, fireTime: null }, null));
+    const commits = commitsFrom();
+    await service.update(cold.id, fields({ threshold: -12 }), ['threshold']);
+    expect(commits.at(-1)).toEqual({ eventTypes: [AlertEventType.ALERT_EVENT_TYPE_RESOLVED], outbox: false });
+    await expect(opened().findAlert('a-cold')).resolves.toMatchObject({
+      state: AlertState.ALERT_STATE_RESOLVED,
     });
   });
 

@@ -13,9 +13,10 @@ import { ALERT_MANAGER_CONFIG, ALERT_STORE, CLOCK } from '../alert-manager.di-to
 import { toChangeBatch } from '../alerts/change-batch.js';
 import { retryOnConflict } from '../alerts/retry-on-conflict.js';
 import { AlertChangeRecorder } from '../alerts/domain/alert-changes.js';
-import { closeForRuleChange } from '../alerts/domain/alert-state-machine.js';
+import { closeForRuleChange, reviseForRuleChange, type Step } from '../alerts/domain/alert-state-machine.js';
+import type { Alert } from '../alerts/domain/alert.js';
 import type { AlertManagerConfig } from '../config.js';
-import type { AlertStore, CloseOpenAlerts, RuleFilter } from '../infrastructure/alert-store.port.js';
+import type { AlertStore, ChangeOpenAlerts, RuleFilter } from '../infrastructure/alert-store.port.js';
 import {
   sameTarget,
   UPDATABLE_PATHS,
@@ -113,10 +114,17 @@ export class RulesService {
       };
       for (const path of fieldsToChange) assign[path]();
       const updated: Rule = { ...current, ...validated(fields), updateTime: this.now() };
-      // Alerts of a rule that stops watching their device would stay open forever: close them.
+      // Alerts of a rule that stops watching their device would stay open forever: close them. Those of a
+      // rule that still watches it are judged again by their last value, so an alert that the new
+      // threshold no longer holds resolves now rather than at a reading that may be long in coming.
       const retargeted = !updated.enabled || !sameTarget(current, updated);
       const found = await this.store
-        .updateRule(updated, retargeted ? this.closeOpenAlerts() : undefined)
+        .updateRule(
+          updated,
+          this.changeOpenAlerts(
+            retargeted ? closeForRuleChange : (alert, now) => reviseForRuleChange(updated, alert, now),
+          ),
+        )
         .finally(() => this.enabledRules.invalidate());
       if (!found) throw new NotFoundError('RULE.NOT_FOUND', `rule ${id} not found`, { rule_id: id });
       return updated;
@@ -126,16 +134,18 @@ export class RulesService {
   async delete(id: string): Promise<void> {
     requireId(id);
     const found = await retryOnConflict(`rule ${id}`, () =>
-      this.store.deleteRule(id, this.closeOpenAlerts()).finally(() => this.enabledRules.invalidate()),
+      this.store
+        .deleteRule(id, this.changeOpenAlerts(closeForRuleChange))
+        .finally(() => this.enabledRules.invalidate()),
     );
     if (!found) throw new NotFoundError('RULE.NOT_FOUND', `rule ${id} not found`, { rule_id: id });
   }
 
-  private closeOpenAlerts(): CloseOpenAlerts {
+  private changeOpenAlerts(step: (alert: Alert, now: number) => Step): ChangeOpenAlerts {
     return (open) => {
       const now = this.now();
       const recorder = new AlertChangeRecorder(now, open);
-      for (const alert of open) recorder.record(closeForRuleChange(alert, now));
+      for (const alert of open) recorder.record(step(alert, now));
       return toChangeBatch(recorder.changes, this.config.alertChannels, now);
     };
   }

@@ -105,6 +105,24 @@ export function acknowledge(alert: Alert, by: string, now: number): Step {
   return change(acknowledged, AlertEventType.ALERT_EVENT_TYPE_ACKNOWLEDGED, null);
 }
 
+/**
+ * The rule behind an open alert was edited and still watches its device: the alert is judged again by
+ * its last value under the new condition (ending now, announced if it fired, when that value no longer
+ * holds it) and takes the rule's severity and summary. A changed for_duration waits for the next reading.
+ */
+export function reviseForRuleChange(rule: Rule, alert: Alert, now: number): Step {
+  const resolved = { ...alert, state: AlertState.ALERT_STATE_RESOLVED, resolveTime: now, updateTime: now };
+  if (alert.state === AlertState.ALERT_STATE_PENDING && !isBreached(rule, alert.value)) {
+    return change(resolved, AlertEventType.ALERT_EVENT_TYPE_RESOLVED, null);
+  }
+  if (alert.state === AlertState.ALERT_STATE_FIRING && hasRecovered(rule, alert.value)) {
+    return change(resolved, AlertEventType.ALERT_EVENT_TYPE_RESOLVED, 'RESOLVED');
+  }
+  const summary = summarize(rule, alert.deviceId);
+  if (alert.severity === rule.severity && alert.summary === summary) return { kind: 'idle' };
+  return { kind: 'hold', alert: { ...alert, severity: rule.severity, summary, updateTime: now } };
+}
+
 /** The rule behind an open alert was deleted, disabled or retargeted: the alert ends now. */
 export function closeForRuleChange(alert: Alert, now: number): Step {
   const resolved = { ...alert, state: AlertState.ALERT_STATE_RESOLVED, resolveTime: now, updateTime: now };
