@@ -95,10 +95,16 @@ describe('Grafana (deploy/compose/grafana)', () => {
   it('has the panels operators need', () => {
     const uses = (pattern: RegExp) => expressions.some((expr) => pattern.test(expr));
     expect(uses(/sum by \(service, grpc_code\) \(rate\(grpc_server_handled_total\b/)).toBe(true);
-    expect(uses(/grpc_server_handled_total\{[^}]*grpc_code!="OK"/)).toBe(true);
+    // Judged as canary analysis judges calls: client cancellations are neither failures nor calls.
+    expect(uses(/grpc_server_handled_total\{[^}]*grpc_code!~"OK\|Canceled"/)).toBe(true);
+    expect(uses(/grpc_server_handled_total\{[^}]*grpc_code!="OK"/)).toBe(false);
     for (const quantile of ['0.5', '0.99']) {
       expect(
-        uses(new RegExp(`histogram_quantile\\(${quantile}, .*grpc_server_handling_seconds_bucket`)),
+        uses(
+          new RegExp(
+            `histogram_quantile\\(${quantile}, .*grpc_server_handling_seconds_bucket\\{[^}]*grpc_type="unary"`,
+          ),
+        ),
       ).toBe(true);
       expect(
         uses(new RegExp(`histogram_quantile\\(${quantile}, .*http_server_request_duration_seconds_bucket`)),

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { metricNames } from '@iot-mesh/container-check';
 import { parse } from 'yaml';
 import { exportedSeries } from '@iot-mesh/container-check';
+import { trackQueries } from '../src/analysis/promql-templates.js';
 import { REPO_ROOT } from '../src/release/validation.js';
 
 const RULES = join(REPO_ROOT, 'istio/prometheus/rules.yaml');
@@ -79,5 +80,93 @@ describe('dashboards and rules reference only metrics that exist', () => {
       /ingestion_readings_rejected_total[\s\S]*ALERTS[\s\S]*edge_gateway_publish_batches_pending[\s\S]*histogram_quantile\(0\.99, .*http_server_request_duration_seconds_bucket/,
     );
     expect(exprs('mesh.json').join('\n')).toMatch(/source_workload, destination_workload/);
+  });
+});
+
+// The label matchers with which canary analysis leaves out what says nothing about a release (ADR 0007).
+const UNARY = 'grpc_type="unary"';
+const ROUTED_NOT_SSE = ['route!=""', 'route!="/api/v1/alerts/stream"'];
+const NOT_CANCELLED = 'grpc_code!="Canceled"';
+const FAILED_NOT_CANCELLED = 'grpc_code!~"OK|Canceled"';
+const NOT_RESET = 'response_flags!~"(.*,)?D[RC](,.*)?"';
+
+/**
+ * Each selector of a PromQL expression, bare or with label matchers, as its metric and matchers. Function
+ * names and grouping labels come out as "metrics" without matchers too, which the callers never ask for.
+ */
+function selectorsIn(expression: string): { metric: string; matchers: string[] }[] {
+  return [...expression.matchAll(/([a-zA-Z_:][\w:]*)(?:\{([^}]*)\})?/g)].map(
+    ([, metric = '', body = '']) => ({
+      metric,
+      matchers: body.match(/\w+\s*(?:=~|!~|!=|=)\s*"(?:[^"\\]|\\.)*"/g) ?? [],
+    }),
+  );
+}
+
+describe('rules and dashboards judge calls as canary analysis does', () => {
+  const expressions = [
+    ...rules.map((r) => ({ where: `rules.yaml ${r.record ?? r.alert}`, expr: r.expr })),
+    ...dashboards.flatMap((d) =>
+      d.panels.flatMap((p) => p.targets.map((t) => ({ where: `${d.file} "${p.title}"`, expr: t.expr }))),
+    ),
+  ];
+  /** The selectors of `metric` in the expressions `pick` chooses, as "where: metric{matchers}". */
+  const selectorsOf = (metric: string, pick: (expr: string) => boolean = () => true) =>
+    expressions
+      .filter(({ expr }) => pick(expr))
+      .flatMap(({ where, expr }) =>
+        selectorsIn(expr)
+          .filter((s) => s.metric === metric)
+          .map((s) => ({
+            where,
+            matchers: s.matchers,
+            text: `${where}: ${metric}{${s.matchers.join(',')}}`,
+          })),
+      );
+  const lacking = (selectors: ReturnType<typeof selectorsOf>, ...required: string[]) =>
+    selectors.filter((s) => required.some((m) => !s.matchers.includes(m))).map((s) => s.text);
+
+  it('filter with the matchers the analysis uses', () => {
+    const scope = {
+      service: 'edge-gateway',
+      namespace: 'edge-gateway',
+      track: 'canary',
+      window: '5m',
+    } as const;
+    const [app, istio] = [trackQueries('app', scope), trackQueries('istio', scope)];
+    for (const matcher of [UNARY, ...ROUTED_NOT_SSE]) expect(app.p99Ms).toContain(matcher);
+    for (const matcher of [NOT_CANCELLED, FAILED_NOT_CANCELLED]) expect(app.successRate).toContain(matcher);
+    expect(istio.successRate).toContain(NOT_RESET);
+  });
+
+  it("time unary gRPC calls and REST requests other than SSE, never a stream's whole life", () => {
+    const grpc = selectorsOf('grpc_server_handling_seconds_bucket');
+    const rest = selectorsOf('http_server_request_duration_seconds_bucket');
+    expect(grpc.map((s) => s.where)).toEqual(
+      expect.arrayContaining(['rules.yaml service:grpc_latency_seconds:p99_5m']),
+    );
+    expect(rest.length).toBeGreaterThan(0);
+    expect([...lacking(grpc, UNARY), ...lacking(rest, ...ROUTED_NOT_SSE)]).toEqual([]);
+  });
+
+  it('count no call its client cancelled as a gRPC failure, nor among the calls a ratio is of', () => {
+    const handled = 'grpc_server_handled_total';
+    const judgesOutcome = (expr: string) =>
+      selectorsIn(expr).some(
+        (s) => s.metric === handled && s.matchers.some((m) => m.startsWith('grpc_code')),
+      );
+    const selectors = selectorsOf(handled, judgesOutcome);
+    expect(selectors.length).toBeGreaterThan(0);
+    const counted = selectors.filter(
+      (s) => !s.matchers.includes(FAILED_NOT_CANCELLED) && !s.matchers.includes(NOT_CANCELLED),
+    );
+    expect(counted.map((s) => s.text)).toEqual([]);
+  });
+
+  it('leave calls the client reset out of Istio success and failure figures, on both sides of a ratio', () => {
+    const judgesOutcome = (expr: string) => /grpc_response_status|response_code/.test(expr);
+    const selectors = selectorsOf('istio_requests_total', judgesOutcome);
+    expect(selectors.length).toBeGreaterThan(0);
+    expect(lacking(selectors, NOT_RESET)).toEqual([]);
   });
 });
