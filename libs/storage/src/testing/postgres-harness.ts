@@ -1,12 +1,18 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFile, execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { freePort, startOnPickedPorts } from '@iot-mesh/platform/testing';
 
 export interface TestPostgres {
   /** Connection URL of a fresh database on the throwaway server. */
   createDatabase(name: string): Promise<string>;
+  /**
+   * Stops the server as an administrator would (its connections are terminated), runs `during`,
+   * then starts it again on the same port.
+   */
+  whileStopped<T>(during: () => Promise<T>): Promise<T>;
   stop(): void;
 }
 
@@ -33,30 +39,31 @@ export async function startTestPostgres(): Promise<TestPostgres> {
   const dataDir = join(dir, 'data');
   const log = join(dir, 'server.log');
   const asRoot = process.getuid?.() === 0;
+  const invocation = (command: string, args: string[]): [string, string[]] =>
+    asRoot ? ['runuser', ['-u', 'postgres', '--', join(bin, command), ...args]] : [join(bin, command), args];
   const run = (command: string, args: string[]) =>
-    execFileSync(
-      asRoot ? 'runuser' : join(bin, command),
-      asRoot ? ['-u', 'postgres', '--', join(bin, command), ...args] : args,
-      {
-        stdio: 'pipe',
-      },
-    );
+    execFileSync(...invocation(command, args), { stdio: 'pipe' });
+  // Stopping and starting again leave the event loop free, so clients see their connections end meanwhile.
+  const runWithoutBlocking = (command: string, args: string[]) =>
+    promisify(execFile)(...invocation(command, args));
 
   run('initdb', ['-D', dataDir, '-U', 'postgres', '--auth=trust', '--no-sync', '-E', 'UTF8']);
+  const start = (port: number) =>
+    runWithoutBlocking('pg_ctl', [
+      '-D',
+      dataDir,
+      '-l',
+      log,
+      '-o',
+      `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off`,
+      '-w',
+      'start',
+    ]);
   // The port is picked after initdb, which takes seconds, so another process has little time to take it.
   const port = await startOnPickedPorts(
     async () => {
       const picked = await freePort();
-      run('pg_ctl', [
-        '-D',
-        dataDir,
-        '-l',
-        log,
-        '-o',
-        `-p ${picked} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off`,
-        '-w',
-        'start',
-      ]);
+      await start(picked);
       return picked;
     },
     () => existsSync(log) && readFileSync(log, 'utf8').includes('Address already in use'),
@@ -70,6 +77,14 @@ export async function startTestPostgres(): Promise<TestPostgres> {
       await client.query(`CREATE DATABASE "${name.replace(/[^a-z0-9_]/g, '_')}"`);
       await client.end();
       return `${base}/${name.replace(/[^a-z0-9_]/g, '_')}`;
+    },
+    async whileStopped(during) {
+      await runWithoutBlocking('pg_ctl', ['-D', dataDir, '-m', 'fast', '-w', 'stop']);
+      try {
+        return await during();
+      } finally {
+        await start(port);
+      }
     },
     stop() {
       try {
