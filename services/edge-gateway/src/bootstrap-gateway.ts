@@ -30,7 +30,9 @@ import { refuseMalformedQueryEscapes } from './http/query-escapes.js';
 import { refuseInputTheRouteDoesNotRead } from './http/unread-input.js';
 import { measureRequests } from './http/request-metrics.js';
 import { traceRequests } from './http/request-tracing.js';
+import { RateLimitBackendOutages } from './rate-limit/backend-outages.js';
 import { MemoryRateLimiter } from './rate-limit/memory-rate-limiter.js';
+import { StreamShutdown } from './readings/stream-shutdown.js';
 
 /**
  * The gateway is the one hybrid app: the platform's gRPC server (health, reflection, metrics,
@@ -47,7 +49,9 @@ export async function bootstrapGateway(config: GatewayConfig): Promise<void> {
   const downstream = createDownstream(config, platform.tls);
   // ioredis is loaded only when Redis is configured: 2–3 MiB of an idle gateway's RSS otherwise.
   const limiter = config.redisUrl
-    ? new (await import('./rate-limit/redis-rate-limiter.js')).RedisRateLimiter(config.redisUrl)
+    ? await (
+        await import('./rate-limit/redis-rate-limiter.js')
+      ).RedisRateLimiter.connect(config.redisUrl, new RateLimitBackendOutages(logger, registry))
     : new MemoryRateLimiter();
 
   const adapter = new FastifyAdapter({
@@ -124,6 +128,7 @@ export async function bootstrapGateway(config: GatewayConfig): Promise<void> {
         admin.setReady(false);
         health.drain();
         app.get(AlertStreamService).closeAll();
+        app.get(StreamShutdown).endAll();
       },
       drain: () => app.close(),
       release: async () => {

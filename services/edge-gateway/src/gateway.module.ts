@@ -17,6 +17,7 @@ import { RateLimits } from './rate-limit/rate-limits.js';
 import type { RateLimiter } from './rate-limit/rate-limiter.port.js';
 import { EdgeGatewayGrpcController } from './readings/edge-gateway.grpc.controller.js';
 import { PublishReadingsService } from './readings/publish-readings.service.js';
+import { StreamShutdown } from './readings/stream-shutdown.js';
 
 @Module({})
 export class GatewayModule {
@@ -40,6 +41,7 @@ export class GatewayModule {
         RateLimits,
         RequestAccess,
         PublishReadingsService,
+        StreamShutdown,
         AlertStreamService,
         { provide: GATEWAY_CONFIG, useValue: config },
         { provide: DOWNSTREAM, useValue: downstream },

@@ -1,43 +1,123 @@
+import { eventually, freePort } from '@iot-mesh/platform/testing';
+import { pino } from 'pino';
+import { Registry } from 'prom-client';
+import { RateLimitBackendOutages } from '../src/rate-limit/backend-outages.js';
 import { RedisRateLimiter } from '../src/rate-limit/redis-rate-limiter.js';
-import { startTestRedis } from './redis-server.js';
+import { startTestRedis, type TestRedis } from './redis-server.js';
+
+const OUTAGE_BEGAN =
+  'rate-limit backend unreachable: each gateway replica enforces the limits on its own until it is back';
+const OUTAGE_ENDED = 'rate-limit backend reachable again: the limits are shared again';
+
+/** A gateway replica's limiter, with what it logs and counts. */
+async function replica(url: string) {
+  const lines: { msg: string }[] = [];
+  const logger = pino(
+    { level: 'info' },
+    { write: (line: string) => lines.push(JSON.parse(line) as { msg: string }) },
+  );
+  const registry = new Registry();
+  const limiter = await RedisRateLimiter.connect(url, new RateLimitBackendOutages(logger, registry));
+  const counted = async () =>
+    (await registry.getSingleMetric('edge_gateway_rate_limit_backend_errors_total')!.get()).values[0]?.value;
+  const logged = (msg: string) => lines.filter((line) => line.msg === msg).length;
+  return { limiter, counted, logged };
+}
 
 describe('rate limits shared through Redis', () => {
-  let redis: Awaited<ReturnType<typeof startTestRedis>>;
+  const servers: TestRedis[] = [];
   const limiters: RedisRateLimiter[] = [];
-  const limiter = (onError?: (e: unknown) => void) => {
-    const created = new RedisRateLimiter(redis.url, onError);
-    limiters.push(created);
-    return created;
+  const startRedis = async (port?: number) => {
+    const redis = await startTestRedis(port);
+    servers.push(redis);
+    return redis;
   };
-  beforeAll(async () => {
-    redis = await startTestRedis();
-  });
+  const startReplica = async (url: string) => {
+    const started = await replica(url);
+    limiters.push(started.limiter);
+    return started;
+  };
+  /** Whether each of `count` requests for `key` is allowed. */
+  const allowed = async (limiter: RedisRateLimiter, key: string, count: number) => {
+    const decisions: boolean[] = [];
+    for (let i = 0; i < count; i++) decisions.push((await limiter.consume(key, limit)).allowed);
+    return decisions;
+  };
+  const limit = { perSecond: 0.01, burst: 2 };
   afterAll(async () => {
     await Promise.all(limiters.map((l) => l.close()));
-    await redis.stop();
+    await Promise.all(servers.map((s) => s.stop()));
   });
 
   it('makes two gateway replicas draw from one bucket per key', async () => {
-    const [replicaA, replicaB] = [limiter(), limiter()];
-    const limit = { perSecond: 0.5, burst: 3 };
+    const redis = await startRedis();
+    const [replicaA, replicaB] = [
+      (await startReplica(redis.url)).limiter,
+      (await startReplica(redis.url)).limiter,
+    ];
+    const shared = { perSecond: 0.5, burst: 3 };
     const decisions = [];
-    for (const replica of [replicaA, replicaB, replicaA, replicaB])
-      decisions.push(await replica.consume('device:shared', limit));
+    for (const one of [replicaA, replicaB, replicaA, replicaB])
+      decisions.push(await one.consume('device:shared', shared));
     expect(decisions.map((d) => d.allowed)).toEqual([true, true, true, false]);
     expect(decisions[3].retryAfterMs).toBeGreaterThan(0);
     expect(decisions[3].retryAfterMs).toBeLessThanOrEqual(2_000);
-    await expect(replicaB.consume('device:other', limit)).resolves.toMatchObject({ allowed: true });
+    await expect(replicaB.consume('device:other', shared)).resolves.toMatchObject({ allowed: true });
+    expect(replicaA.state()).toEqual({
+      backend: 'redis',
+      address: redis.url.slice('redis://'.length),
+      status: 'SERVING',
+    });
   });
 
-  it('lets requests through and reports the error when Redis is gone', async () => {
-    const errors: unknown[] = [];
-    const orphan = limiter((e) => errors.push(e));
-    await orphan.consume('device:x', { perSecond: 1, burst: 1 });
+  it('limits each replica on its own while Redis is down, says so once, and shares the buckets again once it is back', async () => {
+    const redis = await startRedis();
+    const [a, b] = [await startReplica(redis.url), await startReplica(redis.url)];
+    expect([await a.limiter.consume('device:x', limit), await b.limiter.consume('device:x', limit)]).toEqual([
+      { allowed: true, retryAfterMs: 0 },
+      { allowed: true, retryAfterMs: 0 },
+    ]);
+
     await redis.stop();
-    await expect(orphan.consume('device:x', { perSecond: 1, burst: 1 })).resolves.toEqual({
-      allowed: true,
-      retryAfterMs: 0,
-    });
-    expect(errors.length).toBeGreaterThan(0);
+    // Each replica's own bucket: the limit still holds, once per replica.
+    expect(await allowed(a.limiter, 'device:x', 3)).toEqual([true, true, false]);
+    expect(await allowed(b.limiter, 'device:x', 2)).toEqual([true, true]);
+    expect(a.limiter.state()).toMatchObject({ backend: 'redis', status: 'DEGRADED' });
+    expect([a.logged(OUTAGE_BEGAN), await a.counted(), b.logged(OUTAGE_BEGAN), await b.counted()]).toEqual([
+      1, 3, 1, 2,
+    ]);
+
+    await redis.restart();
+    await eventually(
+      () =>
+        a.limiter.state().status === 'SERVING' && b.limiter.state().status === 'SERVING' ? true : undefined,
+      'both replicas to reach Redis again',
+    );
+    // The restarted Redis is empty: one fresh bucket of two for both replicas.
+    expect([
+      ...(await allowed(a.limiter, 'device:x', 1)),
+      ...(await allowed(b.limiter, 'device:x', 2)),
+    ]).toEqual([true, true, false]);
+    expect([a.logged(OUTAGE_BEGAN), a.logged(OUTAGE_ENDED), await a.counted()]).toEqual([1, 1, 3]);
+  });
+
+  it('limits on its own when Redis is not there from the start, and shares the buckets once it is', async () => {
+    const port = await freePort();
+    const alone = await startReplica(`redis://127.0.0.1:${port}`);
+    expect(alone.limiter.state()).toMatchObject({ status: 'DEGRADED' });
+    expect(await allowed(alone.limiter, 'device:y', 3)).toEqual([true, true, false]);
+    expect([alone.logged(OUTAGE_BEGAN), await alone.counted()]).toEqual([1, 3]);
+
+    const redis = await startRedis(port);
+    await eventually(
+      () => (alone.limiter.state().status === 'SERVING' ? true : undefined),
+      'Redis to be reached',
+    );
+    const other = await startReplica(redis.url);
+    expect([
+      ...(await allowed(alone.limiter, 'device:y', 1)),
+      ...(await allowed(other.limiter, 'device:y', 2)),
+    ]).toEqual([true, true, false]);
+    expect([alone.logged(OUTAGE_BEGAN), alone.logged(OUTAGE_ENDED)]).toEqual([1, 1]);
   });
 });

@@ -8,9 +8,16 @@ import { Redis } from 'ioredis';
 
 const PORT_TAKEN = 'Address already in use';
 
-/** One redis-server on a freshly picked port, once it answers PING. */
-async function startOnce(dir: string): Promise<{ url: string; stop(): Promise<void> }> {
-  const port = await freePort();
+/** A redis-server on loopback: stopped as if it crashed, started again on the same port (empty), as an outage ends. */
+export interface TestRedis {
+  url: string;
+  stop(): Promise<void>;
+  restart(): Promise<void>;
+}
+
+/** One redis-server on `port`, once it answers PING. */
+async function startOnce(port: number): Promise<{ url: string; stop(): Promise<void> }> {
+  const dir = mkdtempSync(join(tmpdir(), 'iot-mesh-redis-'));
   const server = spawn(
     'redis-server',
     ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir],
@@ -25,6 +32,7 @@ async function startOnce(dir: string): Promise<{ url: string; stop(): Promise<vo
   const stop = async () => {
     server.kill('SIGKILL');
     await exited;
+    rmSync(dir, { recursive: true, force: true });
   };
   for (let attempt = 0; attempt < 100 && server.exitCode === null; attempt++) {
     // No wait on disconnect: a refused probe's socket has closed already, and ioredis would otherwise
@@ -50,18 +58,25 @@ async function startOnce(dir: string): Promise<{ url: string; stop(): Promise<vo
   throw new Error(`redis-server did not start (is the redis-server package installed?):\n${output}`);
 }
 
-/** A throwaway redis-server on a loopback port, without persistence. */
-export async function startTestRedis(): Promise<{ url: string; stop(): Promise<void> }> {
-  const dir = mkdtempSync(join(tmpdir(), 'iot-mesh-redis-'));
-  const redis = await startOnPickedPorts(
-    () => startOnce(dir),
-    (error) => error instanceof Error && error.message.includes(PORT_TAKEN),
-  );
+/**
+ * A throwaway redis-server on a loopback port, without persistence: on `port`, or on a picked one
+ * (picked again if another process takes it first).
+ */
+export async function startTestRedis(port?: number): Promise<TestRedis> {
+  let server =
+    port === undefined
+      ? await startOnPickedPorts(
+          async () => startOnce(await freePort()),
+          (error) => error instanceof Error && error.message.includes(PORT_TAKEN),
+        )
+      : await startOnce(port);
+  const onPort = Number(new URL(server.url).port);
   return {
-    url: redis.url,
-    stop: async () => {
-      await redis.stop();
-      rmSync(dir, { recursive: true, force: true });
+    url: server.url,
+    stop: () => server.stop(),
+    restart: async () => {
+      await server.stop();
+      server = await startOnce(onPort);
     },
   };
 }

@@ -1,6 +1,12 @@
 import { fileURLToPath } from 'node:url';
-import { spawnService, type ServiceProcess } from '@iot-mesh/platform/testing';
-import { startTestRedis } from './redis-server.js';
+import {
+  eventually,
+  freePort,
+  scrapeMetricSum,
+  spawnService,
+  type ServiceProcess,
+} from '@iot-mesh/platform/testing';
+import { startTestRedis, type TestRedis } from './redis-server.js';
 
 const ENTRY = fileURLToPath(new URL('../dist/main.js', import.meta.url));
 // Three requests per client address, refilled too slowly to matter during the test.
@@ -26,21 +32,54 @@ async function statusesAlternating(replicas: ServiceProcess[], requests: number)
   return statuses;
 }
 
+type RateLimitsStatus = { backend: string; status: string };
+
+/** What a replica's /status says of its rate-limit backend. */
+async function rateLimitsStatus(replica: ServiceProcess): Promise<RateLimitsStatus> {
+  const response = await fetch(`http://127.0.0.1:${replica.ports['HTTP_PORT']}/status`);
+  return ((await response.json()) as { rateLimits: RateLimitsStatus }).rateLimits;
+}
+
+const OUTAGE_BEGAN =
+  'rate-limit backend unreachable: each gateway replica enforces the limits on its own until it is back';
+const OUTAGE_ENDED = 'rate-limit backend reachable again: the limits are shared again';
+
+/** Per replica: the outage lines it logged, and the decisions it counted as taken without Redis. */
+async function outageReport(replicas: ServiceProcess[]) {
+  return Promise.all(
+    replicas.map(async (replica) => ({
+      began: replica.logs.filter((line) => line.msg === OUTAGE_BEGAN).length,
+      ended: replica.logs.filter((line) => line.msg === OUTAGE_ENDED).length,
+      decidedAlone: await scrapeMetricSum(replica.adminUrl, 'edge_gateway_rate_limit_backend_errors_total'),
+    })),
+  );
+}
+
 describe('gateway replicas and the client-address limit', () => {
-  let redis: Awaited<ReturnType<typeof startTestRedis>>;
+  let redis: TestRedis;
   const running: ServiceProcess[] = [];
+  const servers: TestRedis[] = [];
   const start = async (env: Record<string, string> = {}) => {
     const replicas = await Promise.all([startGateway(env), startGateway(env)]);
     running.push(...replicas);
     return replicas;
   };
+  const startRedis = async (port?: number) => {
+    const server = await startTestRedis(port);
+    servers.push(server);
+    return server;
+  };
+  const backendsServing = async (replicas: ServiceProcess[]) =>
+    (await Promise.all(replicas.map(rateLimitsStatus))).every((state) => state.status === 'SERVING')
+      ? true
+      : undefined;
 
   beforeAll(async () => {
-    redis = await startTestRedis();
+    redis = await startRedis();
   });
   afterAll(async () => {
     await Promise.all(running.map((gateway) => gateway.stop()));
-    await redis?.stop();
+    await Promise.all(servers.map((server) => server.stop()));
   });
 
   it('draw from one bucket when REDIS_URL is set', async () => {
@@ -55,5 +94,45 @@ describe('gateway replicas and the client-address limit', () => {
     expect(replicas[0].logs.find((l) => l.msg === 'serving')).toMatchObject({ rateLimits: 'memory' });
     expect(await statusesAlternating(replicas, 6)).toEqual([401, 401, 401, 401, 401, 401]);
     expect(await statusesAlternating(replicas, 2)).toEqual([429, 429]);
+  });
+
+  it('each limit on their own while Redis is down, say so once, and share one bucket again once it is back', async () => {
+    const outage = await startRedis();
+    const replicas = await start({ REDIS_URL: outage.url });
+    expect(await statusesAlternating(replicas, 4)).toEqual([401, 401, 401, 429]);
+
+    await outage.stop();
+    // Answered, and still limited: three requests per replica, each counted by the replica alone.
+    expect(await statusesAlternating(replicas, 8)).toEqual([401, 401, 401, 401, 401, 401, 429, 429]);
+    expect(await outageReport(replicas)).toEqual([
+      { began: 1, ended: 0, decidedAlone: 4 },
+      { began: 1, ended: 0, decidedAlone: 4 },
+    ]);
+    expect(await rateLimitsStatus(replicas[0])).toMatchObject({ backend: 'redis', status: 'DEGRADED' });
+
+    await outage.restart();
+    await eventually(() => backendsServing(replicas), 'both replicas to reach Redis again');
+    // The restarted Redis is empty: one fresh bucket of three for both replicas.
+    expect(await statusesAlternating(replicas, 4)).toEqual([401, 401, 401, 429]);
+    expect(await outageReport(replicas)).toEqual([
+      { began: 1, ended: 1, decidedAlone: 4 },
+      { began: 1, ended: 1, decidedAlone: 4 },
+    ]);
+  });
+
+  it('each limit on their own when REDIS_URL names no server yet, and share one bucket once it is there', async () => {
+    const port = await freePort();
+    const replicas = await start({ REDIS_URL: `redis://127.0.0.1:${port}` });
+    expect(replicas[0].logs.find((l) => l.msg === 'serving')).toMatchObject({ rateLimits: 'redis' });
+    expect(await statusesAlternating(replicas, 8)).toEqual([401, 401, 401, 401, 401, 401, 429, 429]);
+    expect(await outageReport(replicas)).toEqual([
+      { began: 1, ended: 0, decidedAlone: 4 },
+      { began: 1, ended: 0, decidedAlone: 4 },
+    ]);
+    expect(await rateLimitsStatus(replicas[1])).toMatchObject({ backend: 'redis', status: 'DEGRADED' });
+
+    await startRedis(port);
+    await eventually(() => backendsServing(replicas), 'both replicas to reach Redis');
+    expect(await statusesAlternating(replicas, 4)).toEqual([401, 401, 401, 429]);
   });
 });

@@ -1,8 +1,13 @@
+import { fileURLToPath } from 'node:url';
 import { Metadata } from '@grpc/grpc-js';
 import { createGrpcClient } from '@iot-mesh/platform';
+import { spawnService, type ServiceProcess } from '@iot-mesh/platform/testing';
 import { EdgeGatewayDefinition, type EdgeGatewayClient } from '@iot-mesh/proto/iotmesh/edge/v1/edge_gateway';
+import { addressVariable } from '../src/catalog.js';
 import type { Stack } from '../src/stack.js';
 import { OPERATOR_TOKEN } from './test-stack.js';
+
+const GATEWAY_ENTRY = fileURLToPath(new URL('../../../services/edge-gateway/dist/main.js', import.meta.url));
 
 export interface RestResponse {
   status: number;
@@ -42,10 +47,10 @@ export function restClient(stack: Stack) {
   };
 }
 
-/** The device-facing gRPC API of the stack's gateway. */
-export function edgeClient(stack: Stack) {
+/** The device-facing gRPC API of the stack's gateway, or of another gateway at `address`. */
+export function edgeClient(stack: Stack, address = stack.address('edge-gateway')) {
   return createGrpcClient<EdgeGatewayClient>(EdgeGatewayDefinition, {
-    address: stack.address('edge-gateway'),
+    address,
     tls: stack.tls,
     deadlineMs: 10_000,
     deadlineByMethodMs: { WatchAlerts: Number.POSITIVE_INFINITY, PublishReadings: Number.POSITIVE_INFINITY },
@@ -97,4 +102,25 @@ export async function openEventStream(url: string, token: string) {
       await reading;
     },
   };
+}
+
+/**
+ * One more gateway process, on its own ports, calling the stack's services: one that a test may stop
+ * (and read the exit code of) while the stack's own gateway goes on serving the other tests.
+ */
+export function spawnGateway(stack: Stack, env: Record<string, string> = {}): Promise<ServiceProcess> {
+  const callees = stack.services.filter((service) => service.name !== 'edge-gateway');
+  return spawnService({
+    entry: GATEWAY_ENTRY,
+    env: {
+      ...Object.fromEntries(
+        callees.map((service) => [addressVariable(service.name), stack.address(service.name)]),
+      ),
+      TLS_MODE: stack.tls.mode,
+      HTTP_HOST: '127.0.0.1',
+      OPERATOR_TOKEN,
+      ...env,
+    },
+    pickPorts: ['GRPC_PORT', 'ADMIN_PORT', 'HTTP_PORT'],
+  });
 }

@@ -3,14 +3,14 @@ import { connect } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { status, type ServiceError } from '@grpc/grpc-js';
 import { type GrpcClient } from '@iot-mesh/platform';
-import { eventually, pendingAfterRunningAhead } from '@iot-mesh/platform/testing';
+import { eventually, pendingAfterRunningAhead, scrapeMetricSum } from '@iot-mesh/platform/testing';
 import type {
   EdgeGatewayClient,
   PublishReadingsRequest,
   PublishReadingsResponse,
 } from '@iot-mesh/proto/iotmesh/edge/v1/edge_gateway';
 import { firstValueFrom, Subject, take, toArray } from 'rxjs';
-import { deviceMetadata, edgeClient, openEventStream, restClient } from './gateway-client.js';
+import { deviceMetadata, edgeClient, openEventStream, restClient, spawnGateway } from './gateway-client.js';
 import { metricSum } from './stack-clients.js';
 import { OPERATOR_TOKEN, signatureIsValid, startTestStack, type TestStack } from './test-stack.js';
 
@@ -724,7 +724,7 @@ describe('the edge gateway, end to end over REST and gRPC', () => {
   /** A device's PublishReadings streams; batch i carries two readings with ids from the device and i. */
   async function deviceStreams(deviceId: string) {
     const apiKey = await registerDevice(deviceId);
-    const open = () => {
+    const open = (gateway: EdgeGatewayClient = edge.service) => {
       const batches = new Subject<PublishReadingsRequest>();
       const send = (i: number) =>
         batches.next({
@@ -739,7 +739,7 @@ describe('the edge gateway, end to end over REST and gRPC', () => {
             customSensor: '',
           })),
         });
-      return { batches, send, acks: edge.service.publishReadings(batches, deviceMetadata(apiKey)) };
+      return { batches, send, acks: gateway.publishReadings(batches, deviceMetadata(apiKey)) };
     };
     return Object.assign(open, { apiKey });
   }
@@ -1071,6 +1071,67 @@ describe('the edge gateway, end to end over REST and gRPC', () => {
     ]);
   });
 
+  it('on SIGTERM reads no more batches, acknowledges those it read, ends the stream with UNAVAILABLE and exits 0', async () => {
+    const open = await deviceStreams('e2e-shutdown');
+    // A gateway of its own to stop, while the stack's serves the other tests. It reads far ahead, so
+    // that only the shutdown stops it reading.
+    const gateway = await spawnGateway(t.stack, {
+      PUBLISH_STREAM_READ_AHEAD: '100',
+      DOWNSTREAM_DEADLINE_MS: '30000',
+    });
+    const client = edgeClient(t.stack, gateway.grpcAddress);
+    const ingestion = t.stack.processes().find((p) => p.name === 'sensor-ingestion')!;
+    try {
+      const stream = open(client.service);
+      const acks: PublishReadingsResponse[] = [];
+      const ended = new Promise<unknown>((resolve) =>
+        stream.acks.subscribe({
+          next: (ack) => acks.push(ack),
+          error: resolve,
+          complete: () => resolve(null),
+        }),
+      );
+      stream.send(0);
+      stream.send(1);
+      await eventually(() => acks[1], 'the first two acknowledgements');
+      const pending = () => scrapeMetricSum(gateway.adminUrl, 'edge_gateway_publish_batches_pending');
+      process.kill(ingestion.pid, 'SIGSTOP');
+      try {
+        for (const i of [2, 3, 4]) stream.send(i);
+        await eventually(async () => ((await pending()) === 3 ? true : undefined), 'three batches under way');
+        gateway.child.kill('SIGTERM');
+        await gateway.waitForLog((line) => line.msg.startsWith('shutting down'));
+        // Sent by a device that has not heard of the shutdown yet: for another replica to take.
+        for (const i of [5, 6]) stream.send(i);
+        // Time to read them, had it gone on reading.
+        await new Promise((resolve) => setTimeout(resolve, 500));
+      } finally {
+        process.kill(ingestion.pid, 'SIGCONT');
+      }
+      const end = (await ended) as ServiceError;
+      expect({
+        end: [end.code, end.details],
+        acknowledged: acks.map((ack) => [ack.batchId, ack.acceptedCount]),
+        exitCode: (await gateway.exited).code,
+      }).toEqual({
+        end: [status.UNAVAILABLE, expect.stringMatching(/^the gateway is shutting down/)],
+        acknowledged: [0, 1, 2, 3, 4].map((i) => [`e2e-shutdown-${i}`, 2]),
+        exitCode: 0,
+      });
+      // What was acknowledged is stored (five batches of two), and nothing else: the batches sent after
+      // the shutdown began were not ingested behind the device's back.
+      const stored = await rest(
+        'GET',
+        '/api/v1/aggregates?deviceId=e2e-shutdown&sensorType=SENSOR_TYPE_TEMPERATURE&window=WINDOW_ONE_MINUTE',
+        { as: { apiKey: open.apiKey } },
+      );
+      expect((stored.body as { aggregates: { count: number }[] }).aggregates[0]?.count).toBe(10);
+    } finally {
+      client.close();
+      await gateway.stop('SIGKILL');
+    }
+  });
+
   it('rate limits a device: HTTP 429 with Retry-After, gRPC RESOURCE_EXHAUSTED', async () => {
     const apiKey = await registerDevice('e2e-rate-1');
     const statuses: number[] = [];
@@ -1192,6 +1253,10 @@ describe('the edge gateway, end to end over REST and gRPC', () => {
   it('reports each downstream in /status, and names an unavailable one in 503s', async () => {
     const healthy = await rest('GET', '/status', { as: 'nobody' });
     expect(healthy.status).toBe(200);
+    expect((healthy.body as { rateLimits: unknown }).rateLimits).toEqual({
+      backend: 'memory',
+      status: 'SERVING',
+    });
     await t.stack.stopService('data-processor');
     const degraded = await rest('GET', '/status', { as: 'nobody' });
     expect(degraded.status).toBe(503);

@@ -4,7 +4,7 @@ import type {
   AlertFilter,
   WatchAlertsRequest,
 } from '@iot-mesh/proto/iotmesh/alert/v1/alert_manager';
-import { catchError, map, Subject, takeUntil, throwError, type Observable } from 'rxjs';
+import { catchError, map, ReplaySubject, takeUntil, throwError, type Observable } from 'rxjs';
 import { fromDownstream } from '../downstream/downstream-error.js';
 import type { Downstream } from '../downstream/downstream-clients.js';
 import { DOWNSTREAM } from '../gateway.di-tokens.js';
@@ -15,7 +15,8 @@ export type ResumePoint = Pick<WatchAlertsRequest, 'resumeAfterSequence' | 'repl
 /** Alert events from the alert manager's resumable stream, for gRPC watchers and SSE clients alike. */
 @Injectable()
 export class AlertStreamService {
-  private readonly shuttingDown = new Subject<void>();
+  // Replays, so that a watcher that arrives once the shutdown began is ended at once too.
+  private readonly shuttingDown = new ReplaySubject<void>(1);
 
   constructor(@Inject(DOWNSTREAM) private readonly downstream: Downstream) {}
 

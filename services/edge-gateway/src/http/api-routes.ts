@@ -243,9 +243,10 @@ export const ROUTES: Route[] = [
   {
     method: 'get',
     path: '/status',
-    summary: 'gRPC health of every downstream service',
+    summary: 'gRPC health of every downstream service, and of the rate-limit backend',
     auth: 'none',
-    returns: '{status: "SERVING", services}: every downstream is SERVING',
-    otherAnswers: { '503': '{status: "DEGRADED", services}: a downstream is not SERVING' },
+    returns:
+      '{status: "SERVING", services, rateLimits}: every downstream is SERVING (rateLimits.status is DEGRADED while a shared backend does not answer and each replica limits on its own)',
+    otherAnswers: { '503': '{status: "DEGRADED", services, rateLimits}: a downstream is not SERVING' },
   },
 ];

@@ -3,14 +3,19 @@ import { checkHealth, PLATFORM_CONFIG, type PlatformConfig } from '@iot-mesh/pla
 import type { FastifyReply } from 'fastify';
 import type { DownstreamName } from '../config.js';
 import { DOWNSTREAM_APIS, type Downstream } from '../downstream/downstream-clients.js';
-import { DOWNSTREAM } from '../gateway.di-tokens.js';
+import { DOWNSTREAM, RATE_LIMITER } from '../gateway.di-tokens.js';
+import type { RateLimiter } from '../rate-limit/rate-limiter.port.js';
 
-/** `GET /health` for the gateway itself; `GET /status` with the gRPC health of every downstream. */
+/**
+ * `GET /health` for the gateway itself; `GET /status` with the gRPC health of every downstream, and
+ * where the rate-limit buckets are kept.
+ */
 @Controller()
 export class StatusHttpController {
   constructor(
     @Inject(DOWNSTREAM) private readonly downstream: Downstream,
     @Inject(PLATFORM_CONFIG) private readonly platform: PlatformConfig,
+    @Inject(RATE_LIMITER) private readonly limiter: RateLimiter,
   ) {}
 
   @Get('health')
@@ -18,7 +23,11 @@ export class StatusHttpController {
     return { status: 'ok' };
   }
 
-  /** 200 when every downstream is SERVING, 503 otherwise; always lists each one's state. */
+  /**
+   * 200 when every downstream is SERVING, 503 otherwise; always lists each one's state. A rate-limit
+   * backend that does not answer is DEGRADED in `rateLimits` but no 503: the gateway serves on, each
+   * replica limiting on its own.
+   */
   @Get('status')
   async status(@Res() reply: FastifyReply): Promise<void> {
     const names = Object.keys(DOWNSTREAM_APIS) as DownstreamName[];
@@ -35,6 +44,6 @@ export class StatusHttpController {
     const healthy = states.every((s) => s.status === 'SERVING');
     await reply
       .status(healthy ? 200 : 503)
-      .send({ status: healthy ? 'SERVING' : 'DEGRADED', services: states });
+      .send({ status: healthy ? 'SERVING' : 'DEGRADED', services: states, rateLimits: this.limiter.state() });
   }
 }

@@ -1,5 +1,5 @@
 import { growingLruCache } from '../cache/growing-lru-cache.js';
-import type { RateDecision, RateLimiter } from './rate-limiter.port.js';
+import type { RateDecision, RateLimiter, RateLimitBackendState } from './rate-limiter.port.js';
 import { take, type BucketLimit, type BucketState } from './token-bucket.js';
 
 /** Buckets in this process: right for one gateway replica; bounded so a key flood cannot grow memory. */
@@ -12,6 +12,10 @@ export class MemoryRateLimiter implements RateLimiter {
     const result = take(this.buckets.get(key), this.now(), limit, cost);
     this.buckets.set(key, result.state);
     return Promise.resolve({ allowed: result.allowed, retryAfterMs: result.retryAfterMs });
+  }
+
+  state(): RateLimitBackendState {
+    return { backend: 'memory', status: 'SERVING' };
   }
 
   close(): Promise<void> {

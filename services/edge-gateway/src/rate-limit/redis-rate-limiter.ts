@@ -1,5 +1,7 @@
 import { Redis } from 'ioredis';
-import type { RateDecision, RateLimiter } from './rate-limiter.port.js';
+import type { RateLimitBackendOutages } from './backend-outages.js';
+import { MemoryRateLimiter } from './memory-rate-limiter.js';
+import type { RateDecision, RateLimiter, RateLimitBackendState } from './rate-limiter.port.js';
 import type { BucketLimit } from './token-bucket.js';
 
 // The same arithmetic as token-bucket.ts, run atomically inside Redis so every gateway replica
@@ -30,42 +32,90 @@ return {allowed, retry}
 type TakeCommand = (key: string, rate: number, burst: number, cost: number) => Promise<[number, number]>;
 
 /**
- * Buckets in Redis (REDIS_URL): several gateway replicas enforce one shared limit. When Redis cannot
- * answer, requests are let through (fail open) and `onError` is told: rate limiting protects the
- * platform, it must not take it down.
+ * Buckets in Redis (REDIS_URL): several gateway replicas enforce one shared limit. While Redis does not
+ * answer, each replica decides from buckets of its own instead (per replica, so up to replicas × the
+ * limit in all): limits that still hold beat none, and rate limiting, there to protect the platform,
+ * must not take it down, so a request neither waits for Redis nor fails for it. `outages` tells of it.
  */
 export class RedisRateLimiter implements RateLimiter {
   private readonly redis: Redis;
+  private readonly alone = new MemoryRateLimiter();
+  private readonly address: string;
+  private lastError: unknown;
+  private closing = false;
 
-  constructor(
+  /** Connected (or its first attempt failed, which is an outage like any later one: the gateway serves on). */
+  static async connect(url: string, outages: RateLimitBackendOutages): Promise<RedisRateLimiter> {
+    const limiter = new RedisRateLimiter(url, outages);
+    await limiter.redis.connect().catch(() => undefined);
+    return limiter;
+  }
+
+  private constructor(
     url: string,
-    private readonly onError: (error: unknown) => void = () => undefined,
+    private readonly outages: RateLimitBackendOutages,
   ) {
+    const { hostname, port } = new URL(url);
+    this.address = `${hostname}:${port || '6379'}`;
     this.redis = new Redis(url, {
-      maxRetriesPerRequest: 1,
-      connectTimeout: 2_000,
+      lazyConnect: true,
+      // Nothing waits for a connection: a command while Redis is not ready, or cut off by a lost
+      // connection, fails at once instead of queueing until its timeout (0.5 s per bucket, every request).
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 0,
+      // A Redis that takes connections but does not answer: the command fails and the connection is
+      // dropped, so that the requests after it do not wait as well.
       commandTimeout: 500,
+      socketTimeout: 500,
+      connectTimeout: 2_000,
       disconnectTimeout: 200,
+      // However long the outage: reconnects at least every 2 s, so the limits are soon shared again.
+      retryStrategy: (attempt) => Math.min(attempt * 200, 2_000),
     });
-    this.redis.on('error', onError);
+    this.redis.on('error', (error) => (this.lastError = error));
+    this.redis.on('close', () => {
+      if (!this.closing) this.outages.began(this.lastError);
+    });
+    this.redis.on('ready', () => {
+      this.lastError = undefined;
+      this.outages.ended();
+    });
     this.redis.defineCommand('iotmeshTakeToken', { numberOfKeys: 1, lua: TAKE_SCRIPT });
   }
 
   async consume(key: string, limit: BucketLimit, cost = 1): Promise<RateDecision> {
+    if (this.redis.status !== 'ready') return this.decideAlone(key, limit, cost, this.lastError);
     const takeToken = (this.redis as unknown as { iotmeshTakeToken: TakeCommand }).iotmeshTakeToken.bind(
       this.redis,
     );
     try {
       const [allowed, retryAfterMs] = await takeToken(`ratelimit:${key}`, limit.perSecond, limit.burst, cost);
+      // Also the end of an outage of error replies, through which the connection stayed up.
+      this.outages.ended();
       return { allowed: allowed === 1, retryAfterMs };
     } catch (error) {
-      this.onError(error);
-      return { allowed: true, retryAfterMs: 0 };
+      return this.decideAlone(key, limit, cost, error);
     }
   }
 
+  state(): RateLimitBackendState {
+    if (!this.outages.down) return { backend: 'redis', address: this.address, status: 'SERVING' };
+    return {
+      backend: 'redis',
+      address: this.address,
+      status: 'DEGRADED',
+      detail: 'Redis does not answer: each gateway replica enforces the limits on its own',
+    };
+  }
+
   async close(): Promise<void> {
+    this.closing = true;
     if (this.redis.status === 'ready') await this.redis.quit();
     else this.redis.disconnect();
+  }
+
+  private decideAlone(key: string, limit: BucketLimit, cost: number, error: unknown): Promise<RateDecision> {
+    this.outages.decidedAlone(error);
+    return this.alone.consume(key, limit, cost);
   }
 }

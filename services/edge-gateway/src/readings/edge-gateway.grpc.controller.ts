@@ -34,6 +34,7 @@ import type { GatewayConfig } from '../config.js';
 import { GATEWAY_CONFIG } from '../gateway.di-tokens.js';
 import { RateLimits } from '../rate-limit/rate-limits.js';
 import { PublishReadingsService } from './publish-readings.service.js';
+import { StreamShutdown } from './stream-shutdown.js';
 
 /**
  * The public gRPC API for devices; every call carries the device's API key in its metadata. In this
@@ -49,6 +50,7 @@ export class EdgeGatewayGrpcController {
     private readonly publisher: PublishReadingsService,
     private readonly alerts: AlertStreamService,
     private readonly limits: RateLimits,
+    private readonly shutdown: StreamShutdown,
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
     @Inject(METRICS_REGISTRY) registry: Registry,
   ) {
@@ -64,6 +66,7 @@ export class EdgeGatewayGrpcController {
   // a stream's batches share the pipeline (and IngestBatch calls) instead of each waiting for the one
   // before; the acknowledgements go out in order. At most PUBLISH_STREAM_READ_AHEAD batches are under
   // way: beyond that the stream is not read and flow control holds the client back (see StreamReadAhead).
+  // On shutdown the stream is read no further; it ends with UNAVAILABLE once those read are acknowledged.
   @GrpcStreamMethod(SERVICE, 'PublishReadings')
   publishReadings(
     requests: Observable<PublishReadingsRequest>,
@@ -74,17 +77,20 @@ export class EdgeGatewayGrpcController {
     const header = metadataLookup(metadata);
     const readAhead = new StreamReadAhead(call, this.config.publishStreamReadAhead, this.pendingBatches);
     let lastChecked: Promise<unknown> = Promise.resolve();
-    return requests.pipe(
-      tap(() => readAhead.read()),
-      map((batch) => {
-        const { checked, answer } = this.startBatch(device, header, batch, lastChecked);
-        lastChecked = checked;
-        return answer;
-      }),
-      concatMap((answer) => answer),
-      tap(() => readAhead.answered()),
-      finalize(() => readAhead.closed()),
-    );
+    return this.shutdown
+      .drain(requests, (batches) =>
+        batches.pipe(
+          tap(() => readAhead.read()),
+          map((batch) => {
+            const { checked, answer } = this.startBatch(device, header, batch, lastChecked);
+            lastChecked = checked;
+            return answer;
+          }),
+          concatMap((answer) => answer),
+          tap(() => readAhead.answered()),
+        ),
+      )
+      .pipe(finalize(() => readAhead.closed()));
   }
 
   /**
