@@ -33,7 +33,7 @@ describe('Prometheus rules', () => {
     const tests = readdirSync(join(REPO_ROOT, 'istio/prometheus/tests')).map((f) => `tests/${f}`);
     const cwd = join(REPO_ROOT, 'istio/prometheus');
     expect(execFileSync('promtool', ['check', 'rules', 'rules.yaml'], { cwd, encoding: 'utf8' })).toMatch(
-      /SUCCESS: 8 rules/,
+      /SUCCESS: 9 rules/,
     );
     // promtool exits non-zero when any test fails, which makes execFileSync throw.
     expect(() => execFileSync('promtool', ['test', 'rules', ...tests], { cwd, stdio: 'pipe' })).not.toThrow();
@@ -44,6 +44,7 @@ describe('Prometheus rules', () => {
       'GrpcHighErrorRatio',
       'GrpcHighLatencyP99',
       'TelemetryPipelineStalled',
+      'RateLimitBackendDown',
       'CanaryWorseThanStable',
     ]);
   });
