@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { status } from '@grpc/grpc-js';
 import { firstValueFrom } from 'rxjs';
+import { probeHealth } from '../src/client/health-check.js';
 import type { TlsSettings } from '../src/grpc/tls-settings.js';
 import { startFixture } from '../src/testing/fixture-process.js';
 import type { ServiceProcess } from '../src/testing/service-process.js';
@@ -77,6 +78,18 @@ describe('TLS and mutual TLS between services', () => {
     const client = fixtureClient(fixture.grpcAddress, { deadlineMs: 2_000 });
     expect((await echoError(client, hello)).code).toBe(status.UNAVAILABLE);
     client.close();
+  });
+
+  it('says why a health check could not reach a server whose certificate the client does not trust', async () => {
+    fixture = await startMtlsFixture();
+    const foreignClient = { ...identity(foreign, 'caller'), caFile: join(foreign, 'ca.crt') };
+    expect(await probeHealth(fixture.grpcAddress, identity(trusted, 'caller'))).toEqual({ state: 'SERVING' });
+    expect(await probeHealth(fixture.grpcAddress, foreignClient)).toEqual({
+      state: 'UNREACHABLE',
+      error: expect.stringMatching(
+        /^14 UNAVAILABLE: .*self-signed certificate in certificate chain$/,
+      ) as string,
+    });
   });
 
   it('serves one-way TLS to clients that trust the CA', async () => {

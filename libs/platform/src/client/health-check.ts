@@ -11,16 +11,33 @@ export type HealthState = 'SERVING' | 'NOT_SERVING' | 'SERVICE_UNKNOWN' | 'UNKNO
 
 const HealthClient = makeClientConstructor(healthService, 'Health');
 
+/** A health check's answer, and why the server could not be asked when it could not. */
+export interface HealthProbe {
+  state: HealthState;
+  /** The call's status when it failed: "14 UNAVAILABLE: No connection established. Last error: ...". */
+  error?: string;
+}
+
 /**
  * One grpc.health.v1 Check, as Kubernetes' gRPC probe does it. Never throws: a server that cannot
  * be reached (or answers NOT_FOUND for the service) is reported as such.
  */
-export function checkHealth(
+export async function checkHealth(
   address: string,
   tls: TlsSettings = { mode: 'plaintext' },
   service = '',
   deadlineMs = 1_000,
 ): Promise<HealthState> {
+  return (await probeHealth(address, tls, service, deadlineMs)).state;
+}
+
+/** checkHealth with the reason a server was UNREACHABLE (a refused connection, a TLS handshake that failed). */
+export function probeHealth(
+  address: string,
+  tls: TlsSettings = { mode: 'plaintext' },
+  service = '',
+  deadlineMs = 1_000,
+): Promise<HealthProbe> {
   const credentials = tls.mode === 'plaintext' ? grpcCredentials.createInsecure() : channelCredentials(tls);
   const client = new HealthClient(address, credentials) as unknown as {
     check(
@@ -33,8 +50,10 @@ export function checkHealth(
   return new Promise((resolve) => {
     client.check({ service }, { deadline: Date.now() + deadlineMs }, (error, response) => {
       client.close();
-      if (error) resolve(error.code === status.NOT_FOUND ? 'SERVICE_UNKNOWN' : 'UNREACHABLE');
-      else resolve(response?.status ?? 'UNKNOWN');
+      if (!error) resolve({ state: response?.status ?? 'UNKNOWN' });
+      else if (error.code === status.NOT_FOUND) resolve({ state: 'SERVICE_UNKNOWN' });
+      // grpc-js ends a failed connection's message with an empty "Resolution note: " for a plain address.
+      else resolve({ state: 'UNREACHABLE', error: error.message.replace(/\. Resolution note: $/, '') });
     });
   });
 }

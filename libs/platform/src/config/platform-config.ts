@@ -1,6 +1,8 @@
+import { existsSync } from 'node:fs';
 import { z } from 'zod';
 import type { TlsSettings } from '../grpc/tls-settings.js';
 import { existingFile, inheritedPipeFd, millis, port } from './env-fields.js';
+import { tlsFileProblems } from './tls-files.js';
 
 /** What the platform runtime needs from every service's environment. */
 export interface PlatformConfig {
@@ -42,7 +44,10 @@ export function platformEnv(defaults: PlatformDefaults) {
 
 type PlatformEnv = z.output<z.ZodObject<ReturnType<typeof platformEnv>>>;
 
-/** TLS needs a certificate and key; mutual TLS also the CA that signs the peers. */
+/**
+ * TLS needs a certificate and key; mutual TLS also the CA that signs the peers. Files that exist are
+ * checked as a handshake would (see tlsFileProblems), so that a bad one stops the start.
+ */
 export function checkTls(env: PlatformEnv, ctx: z.RefinementCtx): void {
   const required =
     env.TLS_MODE === 'mtls'
@@ -50,10 +55,21 @@ export function checkTls(env: PlatformEnv, ctx: z.RefinementCtx): void {
       : env.TLS_MODE === 'tls'
         ? (['TLS_CERT_FILE', 'TLS_KEY_FILE'] as const)
         : [];
-  for (const variable of required) {
-    if (!env[variable]) {
-      ctx.addIssue({ code: 'custom', path: [variable], message: `required when TLS_MODE=${env.TLS_MODE}` });
-    }
+  const missing = required.filter((variable) => !env[variable]);
+  for (const variable of missing) {
+    ctx.addIssue({ code: 'custom', path: [variable], message: `required when TLS_MODE=${env.TLS_MODE}` });
+  }
+  const files = [env.TLS_CA_FILE, env.TLS_CERT_FILE, env.TLS_KEY_FILE].filter((file) => file !== undefined);
+  // A file that does not exist is reported by its own field.
+  if (env.TLS_MODE === 'plaintext' || missing.length > 0 || !files.every(existsSync)) return;
+  const settings = {
+    mode: env.TLS_MODE,
+    caFile: env.TLS_CA_FILE,
+    certFile: env.TLS_CERT_FILE,
+    keyFile: env.TLS_KEY_FILE,
+  };
+  for (const { variable, message } of tlsFileProblems(settings)) {
+    ctx.addIssue({ code: 'custom', path: [variable], message });
   }
 }
 

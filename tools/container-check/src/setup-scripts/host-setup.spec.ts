@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readCatalog, repoPath } from '../repo.js';
 import { CLIS, Sandbox } from './sandbox.js';
@@ -117,6 +117,72 @@ describe('gen-certs.sh', () => {
       const again = sandbox.run('gen-certs.sh', ['--out', out, '--dry-run']);
       expect(again.planned).toEqual([`mkdir -p ${out}`]);
       expect(readFileSync(join(out, 'ca.crt'), 'utf8')).toBe(before);
+    } finally {
+      sandbox.cleanup();
+    }
+  });
+
+  it('makes again, and says why, a certificate that has expired, expires soon or another CA signed', () => {
+    const sandbox = new Sandbox();
+    try {
+      const out = join(sandbox.dir, 'certs');
+      const file = (name: string) => join(out, name);
+      const [expired, foreign, expiring, ...kept] = services;
+      expect(sandbox.run('gen-certs.sh', ['--out', out]).status).toBe(0);
+      // The CA's certificate for the same key, valid until the day before it was issued.
+      const csr = join(sandbox.dir, 'expired.csr');
+      openssl('req', '-new', '-key', file(`${expired}.key`), '-subj', `/CN=${expired}`, '-out', csr);
+      const signing = ['-CA', file('ca.crt'), '-CAkey', file('ca.key'), '-out', file(`${expired}.crt`)];
+      expect(openssl('x509', '-req', '-days', '-1', '-in', csr, ...signing).status).toBe(0);
+      // A certificate and key from another run of the script, with its own CA.
+      const elsewhere = join(sandbox.dir, 'elsewhere');
+      expect(sandbox.run('gen-certs.sh', ['--out', elsewhere, '--ca-name', 'other CA', foreign]).status).toBe(
+        0,
+      );
+      for (const ext of ['crt', 'key'])
+        writeFileSync(file(`${foreign}.${ext}`), readFileSync(join(elsewhere, `${foreign}.${ext}`)));
+      // One made for 10 days (which the script itself does not renew on the next run with --days 10).
+      for (const ext of ['crt', 'key']) rmSync(file(`${expiring}.${ext}`));
+      expect(sandbox.run('gen-certs.sh', ['--out', out, '--days', '10', expiring]).stderr).not.toContain(
+        'renewing',
+      );
+      const untouched = ['ca.crt', ...kept.map((service) => `${service}.crt`)];
+      const before = untouched.map((name) => readFileSync(file(name), 'utf8'));
+
+      const again = sandbox.run('gen-certs.sh', ['--out', out]);
+      expect(again.status).toBe(0);
+      expect(again.stderr.split('\n').filter((line) => line.includes('renewing'))).toEqual([
+        `gen-certs.sh: renewing ${file(`${expired}.crt`)}: it has expired`,
+        `gen-certs.sh: renewing ${file(`${foreign}.crt`)}: it was not signed by the CA in ca.crt`,
+        `gen-certs.sh: renewing ${file(`${expiring}.crt`)}: it expires within 30 days`,
+      ]);
+      for (const service of [expired, foreign, expiring]) {
+        const crt = file(`${service}.crt`);
+        expect(openssl('verify', '-CAfile', file('ca.crt'), crt).stdout).toContain(': OK');
+        expect(openssl('x509', '-in', crt, '-noout', '-checkend', String(800 * 86400)).status).toBe(0);
+      }
+      expect(untouched.map((name) => readFileSync(file(name), 'utf8'))).toEqual(before);
+    } finally {
+      sandbox.cleanup();
+    }
+  });
+
+  it('makes a new CA when its own has expired, and the certificates again with it', () => {
+    const sandbox = new Sandbox();
+    try {
+      const out = join(sandbox.dir, 'certs');
+      const [first, second] = services;
+      expect(sandbox.run('gen-certs.sh', ['--out', out, first, second]).status).toBe(0);
+      const ca = join(out, 'ca.crt');
+      expect(
+        openssl('x509', '-in', ca, '-signkey', join(out, 'ca.key'), '-days', '-1', '-out', ca).status,
+      ).toBe(0);
+      const again = sandbox.run('gen-certs.sh', ['--out', out, first, second]);
+      expect(again.status).toBe(0);
+      expect(again.stderr).toContain(`gen-certs.sh: making a new CA: ${ca}: it has expired`);
+      expect(openssl('x509', '-in', ca, '-noout', '-checkend', String(800 * 86400)).status).toBe(0);
+      for (const service of [first, second])
+        expect(openssl('verify', '-CAfile', ca, join(out, `${service}.crt`)).stdout).toContain(': OK');
     } finally {
       sandbox.cleanup();
     }
