@@ -1,6 +1,8 @@
 // `npm start`: every built service on loopback, in dependency order, until Ctrl+C.
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { PORT_IN_USE_EXIT_CODE } from '@iot-mesh/platform';
+import { ServiceStartError } from '@iot-mesh/platform/testing';
 import { runDemo } from './demo.js';
 import { startStack, type Stack } from './stack.js';
 import { parseStackOptions, usage, type StackOptions } from './stack-options.js';
@@ -70,7 +72,9 @@ try {
   stack = await startStack(root, options);
 } catch (error) {
   console.error((error as Error).message);
-  process.exit(1);
+  // A port in use ends the launcher as it ends a service (EX_TEMPFAIL): the same start may work later.
+  const portInUse = error instanceof ServiceStartError && error.exitCode === PORT_IN_USE_EXIT_CODE;
+  process.exit(portInUse ? PORT_IN_USE_EXIT_CODE : 1);
 }
 if (outputGone) await shutdown(0);
 printSummary(stack, options);

@@ -8,6 +8,8 @@ export interface RunningChild {
   name: string;
   child: ChildProcess;
   exited: Promise<number | null>;
+  /** Resolves once what it printed has been read to the end (after it exited). */
+  outputRead: Promise<void>;
   /** The last lines the service printed, to explain a failed start even when its output is not shown. */
   lastLines: string[];
 }
@@ -64,5 +66,6 @@ export function runService(
     });
   }
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return { name, child, exited, lastLines };
+  const outputRead = new Promise<void>((resolve) => child.once('close', () => resolve()));
+  return { name, child, exited, outputRead, lastLines };
 }

@@ -1,13 +1,14 @@
-import { execFileSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { PORT_IN_USE_EXIT_CODE, type TlsSettings } from '@iot-mesh/platform';
 import { freePort, ServiceStartError, startOnPickedPorts } from '@iot-mesh/platform/testing';
 import { readCatalog, type CatalogService } from './catalog.js';
-import { runService, type RunningChild } from './service-runner.js';
+import type { RunningChild } from './service-runner.js';
 import { serviceEnv } from './service-env.js';
 import type { StackOptions } from './stack-options.js';
-import { waitUntilServing } from './wait-until-serving.js';
+import { startChild } from './start-child.js';
+import { refuseTakenPorts } from './taken-ports.js';
 
 export interface Stack {
   /** The catalog entries that were started, with the ports they got. */
@@ -52,13 +53,10 @@ export async function startStack(
     .filter((service) => existsSync(resolve(root, 'services', service.name, 'dist/main.js')))
     .map((service) => service.name);
   const placed = (name: string) => catalog.find((service) => service.name === name)!;
+  // On the catalog's ports, a stack already running would answer this one's health checks.
+  if (!pick) await refuseTakenPorts(catalog.filter((service) => built.includes(service.name)));
   const certDir = resolve(options.dataDir, '../certs');
-  if (options.mtls) {
-    const names = [...built, 'local-stack'];
-    execFileSync('bash', [resolve(root, 'setup-scripts/gen-certs.sh'), '--out', certDir, ...names], {
-      stdio: 'ignore',
-    });
-  }
+  if (options.mtls) generateCertificates(root, certDir, [...built, 'local-stack'], options.quiet);
   const tls: TlsSettings = options.mtls
     ? {
         mode: 'mtls',
@@ -89,40 +87,21 @@ export async function startStack(
     // Picked just before the start, which leaves another process little time to take them.
     if (pick) catalog[catalog.indexOf(placed(name))] = await withPorts(placed(name), pick);
     const service = placed(name);
-    const child = runService(
+    const child = await startChild({
       name,
       index,
-      resolve(root, 'services', name, 'dist/main.js'),
-      { ...serviceEnv(service, catalog, options, { ...tls, certDir }, host), ...extraEnv },
-      options.quiet,
-    );
+      entry: resolve(root, 'services', name, 'dist/main.js'),
+      env: { ...serviceEnv(service, catalog, options, { ...tls, certDir }, host), ...extraEnv },
+      quiet: options.quiet,
+      address: address(name),
+      grpcPort: service.grpcPort,
+      tls,
+      api: service.api,
+    });
     running.push(child);
-    // A service that exits while starting fails the start at once, with what it printed. The health
-    // check names the service's API, so that another process's server on the port does not pass for it.
-    const polling = new AbortController();
-    const started = await Promise.race([
-      waitUntilServing(address(name), tls, 30_000, service.api, polling.signal),
-      child.exited.then(() => false),
-    ]);
-    polling.abort();
-    if (started) {
-      void child.exited.then(() => {
-        if (!stopping && !stoppedOnPurpose.has(name)) reportCrash(name);
-      });
-      return;
-    }
-    running.splice(running.indexOf(child), 1);
-    child.child.kill('SIGTERM');
-    const exitCode = child.child.exitCode;
-    await child.exited;
-    const failure =
-      exitCode === null
-        ? 'did not report SERVING within 30 s'
-        : `exited with code ${exitCode} while starting`;
-    throw new ServiceStartError(
-      `${name} ${failure}; its last output:\n${child.lastLines.join('\n')}`,
-      exitCode,
-    );
+    void child.exited.then(() => {
+      if (!stopping && !stoppedOnPurpose.has(name)) reportCrash(name);
+    });
   };
   // Callees come first in the catalog, so the peers a service calls are serving before it starts.
   for (const [index, name] of built.entries()) {
@@ -157,4 +136,23 @@ export async function startStack(
     address,
     stop,
   };
+}
+
+/**
+ * Runs setup-scripts/gen-certs.sh, which makes the certificates that are missing and renews those that
+ * expire soon. What it says is shown (unless quiet), and in full when it fails.
+ */
+function generateCertificates(root: string, certDir: string, names: string[], quiet = false): void {
+  const script = resolve(root, 'setup-scripts/gen-certs.sh');
+  const run = spawnSync('bash', [script, '--out', certDir, ...names], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  if (run.error) throw new Error(`setup-scripts/gen-certs.sh could not run: ${run.error.message}`);
+  if (run.status !== 0) {
+    const why = run.signal ? `killed by ${run.signal}` : `exit code ${run.status}`;
+    throw new Error(`setup-scripts/gen-certs.sh failed (${why}):\n${run.stderr.trim()}`);
+  }
+  const own = run.stderr.split('\n').filter((line) => line.startsWith('gen-certs.sh: '));
+  if (!quiet && own.length > 0) console.log(own.join('\n'));
 }

@@ -1,9 +1,15 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { checkHealth, type TlsSettings } from '@iot-mesh/platform';
+import { probeHealth, type TlsSettings } from '@iot-mesh/platform';
+
+export interface ServingWait {
+  serving: boolean;
+  /** What the last health check got instead: the call's error (a refused connection, a failed TLS handshake) or the state. */
+  lastError?: string;
+}
 
 /**
- * Polls grpc.health.v1 until the server reports `service` SERVING; false after `timeoutMs` or once
- * `signal` aborts.
+ * Polls grpc.health.v1 until the server reports `service` SERVING; not serving after `timeoutMs` or
+ * once `signal` aborts.
  */
 export async function waitUntilServing(
   address: string,
@@ -11,11 +17,14 @@ export async function waitUntilServing(
   timeoutMs: number,
   service: string,
   signal?: AbortSignal,
-): Promise<boolean> {
+): Promise<ServingWait> {
   const until = Date.now() + timeoutMs;
+  let lastError: string | undefined;
   while (Date.now() < until && !signal?.aborted) {
-    if ((await checkHealth(address, tls, service)) === 'SERVING') return true;
+    const probe = await probeHealth(address, tls, service);
+    if (probe.state === 'SERVING') return { serving: true };
+    lastError = probe.error ?? `the server answered ${probe.state}`;
     await sleep(200);
   }
-  return false;
+  return { serving: false, ...(lastError ? { lastError } : {}) };
 }
