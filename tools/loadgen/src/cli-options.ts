@@ -65,6 +65,9 @@ const FLAGS: Readonly<Record<string, string>> = {
   operatorToken: '--operator-token',
   devicePrefix: '--device-prefix',
   tls: '--tls-*',
+  'tls.caFile': '--tls-ca',
+  'tls.certFile': '--tls-cert',
+  'tls.keyFile': '--tls-key',
   timeoutSeconds: '--timeout',
   maxInFlightPerDevice: '--max-in-flight',
 };
@@ -87,12 +90,38 @@ const numberFlag = (flag: string, text: string | undefined): number | undefined 
   return value;
 };
 
+const NUMBER_FLAGS = new Set([
+  '--devices',
+  '--rate',
+  '--batch',
+  '--duration',
+  '--warmup',
+  '--out-of-range',
+  '--timeout',
+  '--max-in-flight',
+]);
+
+/**
+ * `--rate -5` as `--rate=-5`: parseArgs takes a value that starts with "-" for an option and refuses
+ * it as ambiguous, where the user meant a number, which validation can then refuse clearly.
+ */
+function withNegativeNumbersJoined(argv: readonly string[]): string[] {
+  const joined: string[] = [];
+  for (const arg of argv) {
+    const previous = joined.at(-1);
+    if (previous !== undefined && NUMBER_FLAGS.has(previous) && /^-\.?\d/.test(arg))
+      joined[joined.length - 1] = `${previous}=${arg}`;
+    else joined.push(arg);
+  }
+  return joined;
+}
+
 /** Turns argv (and OPERATOR_TOKEN from the environment) into run options; validation is runLoad's. */
 export function parseCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv = {}): CliRequest | 'help' {
   let values;
   try {
     ({ values } = parseArgs({
-      args: [...argv],
+      args: withNegativeNumbersJoined(argv),
       options: {
         target: { type: 'string' },
         http: { type: 'string' },

@@ -158,6 +158,29 @@ describe('the command line', () => {
     expect(err).toBe('loadgen: --rate needs a number, not "lots"\nRun with --help for the options.');
   });
 
+  it('takes a negative number as the value it is, and refuses it as out of range', async () => {
+    const { code, err } = await cli([...ARGS, '--rate', '-5', '--warmup', '-.5']);
+    expect(code).toBe(EXIT_USAGE);
+    expect(err.split('\n')).toEqual([
+      'loadgen: bad options',
+      '--rate: rate must be greater than 0',
+      '--warmup: warm-up must be at least 0',
+      'Run with --help for the options.',
+    ]);
+  });
+
+  it('exits 2 naming a TLS file that cannot be read, before it registers anything', async () => {
+    const err: string[] = [];
+    const io: CliIo = { out: () => undefined, err: (text) => err.push(text), env: {} };
+    const code = await runCli([...ARGS, '--tls-ca', '/nonexistent/ca.pem'], io);
+    expect(code).toBe(EXIT_USAGE);
+    expect(err.join('\n').split('\n')).toEqual([
+      'loadgen: bad options',
+      '--tls-ca: cannot read /nonexistent/ca.pem: no such file',
+      'Run with --help for the options.',
+    ]);
+  });
+
   it('exits 2 naming every flag that is out of range', async () => {
     const { code, err } = await cli(['--target', 'gateway', '--batch', '0'], undefined, {});
     expect(code).toBe(EXIT_USAGE);

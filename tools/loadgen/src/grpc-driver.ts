@@ -35,10 +35,35 @@ export function grpcCode(error: unknown): { code: string; message: string } {
 }
 
 /**
+ * Whether a stream ended with this status broke under its batches rather than being answered: a
+ * deadline (ours or a proxy's), a cancel that was not ours (ours end nothing here), a reset stream or
+ * a dropped connection, in grpc-js's words. The gateway may have stored the batches it had not acked
+ * yet, so their outcome is unknown. Any other status is the gateway's (or a proxy's) answer that it did
+ * not take them, and so is a connection that was never made: they failed.
+ */
+export function streamBroke(code: string, message: string): boolean {
+  switch (code) {
+    case 'DEADLINE_EXCEEDED':
+    case 'CANCELLED':
+      return true;
+    case 'INTERNAL':
+      return message.includes('RST_STREAM');
+    case 'UNAVAILABLE':
+      // "read ECONNRESET" and the like: grpc-js passes on the socket's error when it resets. A
+      // connection that was never made ("No connection established. Last error: ...") took nothing.
+      if (message.startsWith('No connection established')) return false;
+      return message === 'Connection dropped' || /\b(ECONNRESET|ETIMEDOUT|EPIPE)\b/.test(message);
+    default:
+      return false;
+  }
+}
+
+/**
  * One PublishReadings stream per device, opened on first use and reopened after it fails. The
  * gateway answers a stream's batches in order, so a batch that waits past the timeout holds up
  * every later one: the stream is cancelled and all of them end as DEADLINE_EXCEEDED, an unknown
- * outcome rather than a failure, since the gateway may have stored them before the cancel.
+ * outcome rather than a failure, since the gateway may have stored them before the cancel. So do the
+ * batches of a stream that breaks (see streamBroke).
  */
 export class GrpcDeviceStream implements DeviceSender {
   private stream: OpenStream | undefined;
@@ -122,9 +147,7 @@ export class GrpcDeviceStream implements DeviceSender {
     const stream = this.stream;
     this.stream = undefined;
     stream?.subscription?.unsubscribe();
-    // A deadline (ours, or a proxy's) leaves open what became of the batches; any other status is
-    // the gateway's word that it did not ack them.
-    const record = code === 'DEADLINE_EXCEEDED' ? 'unknown' : 'failed';
+    const record = streamBroke(code, message) ? 'unknown' : 'failed';
     for (const [id, entry] of [...this.pending]) {
       this.settle(id, entry);
       this.recorder[record](entry.batch, code, message);

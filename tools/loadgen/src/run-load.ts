@@ -1,7 +1,12 @@
 import type { FleetDriver } from './driver.js';
 import { fleetDeviceIds, REGISTRATION_CONCURRENCY, registerFleet, type FleetDevice } from './fleet.js';
 import { grpcFleetDriver } from './grpc-driver.js';
-import { parseLoadOptions, type LoadOptions, type LoadOptionsInput } from './load-options.js';
+import {
+  LoadOptionsError,
+  parseLoadOptions,
+  type LoadOptions,
+  type LoadOptionsInput,
+} from './load-options.js';
 import { operatorApi } from './operator-api.js';
 import { runPacer, type PacerStats } from './pacer.js';
 import { DeviceReadings, newRunId } from './readings.js';
@@ -9,6 +14,7 @@ import { LoadRecorder } from './recorder.js';
 import { buildReport, type LoadReport } from './report.js';
 import { restFleetDriver } from './rest-driver.js';
 import { RunKeys } from './run-keys.js';
+import { unreadableTlsFiles } from './tls-files.js';
 
 interface Measurement {
   runId: string;
@@ -75,8 +81,10 @@ function warmupNote(seconds: number, recorder: LoadRecorder): string {
  */
 export async function runLoad(input: LoadOptionsInput): Promise<LoadReport> {
   const options = parseLoadOptions(input);
+  const unreadable = unreadableTlsFiles(options.tls);
+  if (unreadable.length > 0) throw new LoadOptionsError(unreadable);
   const api = operatorApi(options.httpBaseUrl, options.operatorToken, options.timeoutSeconds * 1000);
-  // Made first, so that unreadable TLS files stop the run before any device is touched.
+  // Made first, so that TLS files it cannot use stop the run before any device is touched.
   const driver = driverFor(options);
   const keys = new RunKeys(api, options.log ? { log: options.log } : {});
   let fleet: FleetDevice[];
