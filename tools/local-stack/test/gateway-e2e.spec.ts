@@ -461,21 +461,21 @@ describe('the edge gateway, end to end over REST and gRPC', () => {
     expect(await send('PUT', '/api/v1/devices')).toEqual({
       status: 405,
       reason: 'HTTP.METHOD_NOT_ALLOWED',
-      allow: 'POST, GET',
+      allow: 'POST, GET, HEAD',
     });
     expect(await send('POST', '/api/v1/devices/e2e-utf8', Buffer.from('{}'))).toMatchObject({
       status: 405,
-      allow: 'GET, PATCH',
+      allow: 'GET, PATCH, HEAD',
     });
     // A trailing slash names the same resource: served, not a 405 naming the method that was used.
     expect((await rest('GET', '/api/v1/devices/e2e-utf8/')).body).toMatchObject({ id: 'e2e-utf8' });
     expect((await rest('GET', '/health/')).status).toBe(200);
-    expect(await send('PUT', '/api/v1/devices/')).toMatchObject({ status: 405, allow: 'POST, GET' });
+    expect(await send('PUT', '/api/v1/devices/')).toMatchObject({ status: 405, allow: 'POST, GET, HEAD' });
     // The document and its page are read-only too; a file the page does not load stays a 404.
-    for (const path of ['/openapi.json', '/docs', '/docs/swagger-ui.css']) {
+    for (const path of ['/openapi.json', '/docs', '/docs/swagger-ui.css', '/docs/', '/openapi.json/']) {
       expect({ path, answer: await send('PUT', path) }).toEqual({
         path,
-        answer: { status: 405, reason: 'HTTP.METHOD_NOT_ALLOWED', allow: 'GET' },
+        answer: { status: 405, reason: 'HTTP.METHOD_NOT_ALLOWED', allow: 'GET, HEAD' },
       });
     }
     expect(await send('PUT', '/docs/package.json')).toMatchObject({ status: 404 });
@@ -1091,6 +1091,16 @@ describe('the edge gateway, end to end over REST and gRPC', () => {
           complete: () => resolve(null),
         }),
       );
+      // Alert watchers of this gateway, over gRPC and SSE: told it is shutting down, not a normal end.
+      const watched = new Promise<unknown>((resolve) =>
+        client.service
+          .watchAlerts({ resumeAfterSequence: 0, replayFromStart: false }, deviceMetadata(open.apiKey))
+          .subscribe({ error: resolve, complete: () => resolve(null) }),
+      );
+      const sse = await openEventStream(
+        `http://127.0.0.1:${gateway.ports['HTTP_PORT']}/api/v1/alerts/stream`,
+        OPERATOR_TOKEN,
+      );
       stream.send(0);
       stream.send(1);
       await eventually(() => acks[1], 'the first two acknowledgements');
@@ -1117,6 +1127,19 @@ describe('the edge gateway, end to end over REST and gRPC', () => {
         end: [status.UNAVAILABLE, expect.stringMatching(/^the gateway is shutting down/)],
         acknowledged: [0, 1, 2, 3, 4].map((i) => [`e2e-shutdown-${i}`, 2]),
         exitCode: 0,
+      });
+      const watchEnd = (await watched) as ServiceError;
+      const sseEnd = await eventually(
+        () => sse.events.find((e) => e.event === 'error'),
+        'the SSE error event',
+      );
+      await sse.stop();
+      expect({
+        watch: [watchEnd.code, watchEnd.details],
+        sse: (JSON.parse(sseEnd.data) as { error: { reason: string } }).error.reason,
+      }).toEqual({
+        watch: [status.UNAVAILABLE, expect.stringMatching(/^the gateway is shutting down/)],
+        sse: 'GATEWAY.SHUTTING_DOWN',
       });
       // What was acknowledged is stored (five batches of two), and nothing else: the batches sent after
       // the shutdown began were not ingested behind the device's back.

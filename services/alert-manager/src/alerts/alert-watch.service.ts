@@ -94,7 +94,7 @@ export class AlertWatchService {
     if (lastSent() > (await this.store.lastEventSequence())) {
       throw new OutOfRangeError(
         'ALERT_EVENTS.RESUME_AHEAD',
-        `there is no event ${lastSent()} yet; resume from an event this stream sent, or from 0 for new events only`,
+        `there is no event ${lastSent()} yet; resume from an event this stream sent, or without a resume point for new events only`,
       );
     }
     for (;;) {

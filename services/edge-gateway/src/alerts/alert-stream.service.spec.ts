@@ -8,26 +8,30 @@ const live = { resumeAfterSequence: 0, replayFromStart: false };
 /** The alert manager's stream never ends by itself: only the gateway's shutdown ends it here. */
 const endless = { alerts: { watchAlerts: () => NEVER } } as unknown as Downstream;
 
-const completes = (stream: Observable<unknown>) =>
-  new Promise<boolean>((resolve) => {
-    const subscription = stream.subscribe({ complete: () => resolve(true), error: () => resolve(false) });
+/** How a watch ends: its error's code, 'completed', or 'open' if it has not ended by the next turn. */
+const endOf = (stream: Observable<unknown>) =>
+  new Promise<string>((resolve) => {
+    const subscription = stream.subscribe({
+      complete: () => resolve('completed'),
+      error: (error: { code?: unknown }) => resolve(typeof error.code === 'string' ? error.code : 'error'),
+    });
     // Still open once everything scheduled so far has run: it would hold the shutdown open.
     setImmediate(() => {
       subscription.unsubscribe();
-      resolve(false);
+      resolve('open');
     });
   });
 
 describe('AlertStreamService', () => {
-  it('ends open watchers on shutdown, and those that arrive after it began', async () => {
+  it('ends open watchers on shutdown with UNAVAILABLE, and those that arrive after it began', async () => {
     const service = new AlertStreamService(endless);
-    const open = completes(service.watch(noFilter, live));
+    const open = endOf(service.watch(noFilter, live));
     service.closeAll();
-    await expect(open).resolves.toBe(true);
-    await expect(completes(service.watch(noFilter, live))).resolves.toBe(true);
+    await expect(open).resolves.toBe('GATEWAY.SHUTTING_DOWN');
+    await expect(endOf(service.watch(noFilter, live))).resolves.toBe('GATEWAY.SHUTTING_DOWN');
   });
 
   it('leaves watchers open while the gateway runs', async () => {
-    await expect(completes(new AlertStreamService(endless).watch(noFilter, live))).resolves.toBe(false);
+    await expect(endOf(new AlertStreamService(endless).watch(noFilter, live))).resolves.toBe('open');
   });
 });

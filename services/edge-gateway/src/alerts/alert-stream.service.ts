@@ -4,10 +4,11 @@ import type {
   AlertFilter,
   WatchAlertsRequest,
 } from '@iot-mesh/proto/iotmesh/alert/v1/alert_manager';
-import { catchError, map, ReplaySubject, takeUntil, throwError, type Observable } from 'rxjs';
+import { catchError, map, merge, mergeMap, ReplaySubject, throwError, type Observable } from 'rxjs';
 import { fromDownstream } from '../downstream/downstream-error.js';
 import type { Downstream } from '../downstream/downstream-clients.js';
 import { DOWNSTREAM } from '../gateway.di-tokens.js';
+import { gatewayShuttingDown } from '../readings/stream-shutdown.js';
 
 /** Where a watcher starts: after a sequence it saw, from the first stored event, or (both unset) live. */
 export type ResumePoint = Pick<WatchAlertsRequest, 'resumeAfterSequence' | 'replayFromStart'>;
@@ -20,20 +21,28 @@ export class AlertStreamService {
 
   constructor(@Inject(DOWNSTREAM) private readonly downstream: Downstream) {}
 
-  /** Completes every open stream, so long-lived watchers do not hold a graceful shutdown open. */
+  /**
+   * Ends every open stream with UNAVAILABLE, so that long-lived watchers do not hold a graceful shutdown
+   * open and know to resume elsewhere rather than take it for a normal end.
+   */
   closeAll(): void {
     this.shuttingDown.next();
   }
 
   watch(filter: AlertFilter, { resumeAfterSequence, replayFromStart }: ResumePoint): Observable<AlertEvent> {
-    return this.downstream.alerts.watchAlerts({ filter, resumeAfterSequence, replayFromStart }).pipe(
+    const events = this.downstream.alerts.watchAlerts({ filter, resumeAfterSequence, replayFromStart }).pipe(
       map((response) => response.event),
       map((event) => {
         if (!event) throw new Error('alert manager sent an empty event');
         return event;
       }),
       catchError((error: unknown) => throwError(() => fromDownstream('alert-manager', error))),
-      takeUntil(this.shuttingDown),
     );
+    const ended = this.shuttingDown.pipe(
+      mergeMap(() =>
+        throwError(() => gatewayShuttingDown('reconnect and resume after the last event received')),
+      ),
+    );
+    return merge(events, ended);
   }
 }

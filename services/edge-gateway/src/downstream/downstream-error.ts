@@ -1,8 +1,21 @@
 import { status, type ServiceError } from '@grpc/grpc-js';
-import { DeadlineExceededError, RelayedGrpcError, UnavailableError } from '@iot-mesh/platform';
+import {
+  DeadlineExceededError,
+  decodeStatusDetails,
+  RelayedGrpcError,
+  UnavailableError,
+} from '@iot-mesh/platform';
 import type { DownstreamName } from '../config.js';
 
 const TRANSIENT = new Set<number>([status.UNAVAILABLE, status.CANCELLED]);
+
+/** The reasons services give for UNAVAILABLE, in words for the gateway's callers. */
+const CAUSES: Readonly<Record<string, string>> = {
+  'STORAGE.UNAVAILABLE': 'its database cannot be reached',
+  'PROCESSOR.UNAVAILABLE': 'the data processor did not accept the readings',
+  'DEVICE_REGISTRY.UNAVAILABLE': 'the device registry did not answer',
+  'ALERT.CONTENTION': 'the alert kept changing concurrently; retry',
+};
 
 function isServiceError(error: unknown): error is ServiceError {
   return error instanceof Error && typeof (error as Partial<ServiceError>).code === 'number';
@@ -24,7 +37,14 @@ export function fromDownstream(service: DownstreamName, error: unknown): Error {
     );
   }
   if (TRANSIENT.has(error.code)) {
-    return new UnavailableError('DOWNSTREAM.UNAVAILABLE', `${service} is unavailable`, { service });
+    // A service that answered UNAVAILABLE itself says why (its database down, its own downstream):
+    // said in our words, as its message may name internal addresses.
+    const cause = decodeStatusDetails(error.metadata)?.errorInfo?.reason;
+    const why = cause ? `: ${CAUSES[cause] ?? 'it cannot serve now'} (${cause})` : '';
+    return new UnavailableError('DOWNSTREAM.UNAVAILABLE', `${service} is unavailable${why}`, {
+      service,
+      ...(cause ? { cause } : {}),
+    });
   }
   return new RelayedGrpcError(error.code, error.details, error.metadata, service);
 }

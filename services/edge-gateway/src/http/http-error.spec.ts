@@ -95,6 +95,32 @@ describe('REST errors', () => {
     expect(toHttpError(new UnauthenticatedError('AUTH.INVALID_KEY', 'invalid API key')).statusCode).toBe(401);
   });
 
+  it('says why a service that answered UNAVAILABLE itself cannot serve, without its internal message', () => {
+    const grpc = toGrpcError(
+      new UnavailableError('STORAGE.UNAVAILABLE', 'database unavailable: connect ECONNREFUSED 10.0.0.7:5432'),
+    );
+    const answered = toHttpError(
+      fromDownstream('alert-manager', Object.assign(new Error(grpc.details), grpc)),
+    );
+    expect([answered.statusCode, answered.body.error.reason, answered.body.error.service]).toEqual([
+      503,
+      'DOWNSTREAM.UNAVAILABLE',
+      'alert-manager',
+    ]);
+    expect(answered.body.error.message).toBe(
+      'alert-manager is unavailable: its database cannot be reached (STORAGE.UNAVAILABLE)',
+    );
+    // Unreachable, it says nothing more than that.
+    const unreachable = fromDownstream(
+      'alert-manager',
+      Object.assign(new Error('No connection established'), {
+        code: status.UNAVAILABLE,
+        metadata: new Metadata(),
+      }),
+    );
+    expect(unreachable.message).toBe('alert-manager is unavailable');
+  });
+
   it('relays a downstream answer with its reason and field violations', () => {
     const grpc = toGrpcError(new NotFoundError('DEVICE.NOT_FOUND', 'device d not found'));
     const mapped = toHttpError(

@@ -19,7 +19,7 @@ const patterns = [
     method: 'GET',
     route,
     parameters: 0,
-    pattern: new RegExp(`^${escaped(path)}$`),
+    pattern: new RegExp(`^${escaped(path)}/?$`),
   })),
 ];
 
@@ -48,8 +48,10 @@ export function routeAt(url: string): string | undefined {
 export function wrongMethod(request: { method: string; url: string }): MethodNotAllowedError | undefined {
   const methods = methodsAt(request.url);
   if (methods.length === 0) return undefined;
+  // Fastify answers HEAD wherever it answers GET.
+  const allow = methods.includes('GET') ? [...methods, 'HEAD'] : methods;
   return new MethodNotAllowedError(
-    methods,
+    allow,
     `${request.method} is not served here; use ${methods.join(' or ')}`,
   );
 }

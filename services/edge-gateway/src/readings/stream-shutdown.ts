@@ -34,14 +34,18 @@ export class StreamShutdown {
     return requests.pipe(
       takeUntil(this.ending.pipe(tap(() => (cutOff = true)))),
       answer,
-      concatWith(defer(() => (cutOff ? throwError(() => shuttingDown()) : EMPTY))),
+      concatWith(
+        defer(() =>
+          cutOff
+            ? throwError(() => gatewayShuttingDown('reconnect and send again the batches not acknowledged'))
+            : EMPTY,
+        ),
+      ),
     );
   }
 }
 
-function shuttingDown(): UnavailableError {
-  return new UnavailableError(
-    'GATEWAY.SHUTTING_DOWN',
-    'the gateway is shutting down: reconnect and send again the batches not acknowledged',
-  );
+/** How a long-lived call ends when the gateway shuts down: UNAVAILABLE, which clients retry elsewhere. */
+export function gatewayShuttingDown(advice: string): UnavailableError {
+  return new UnavailableError('GATEWAY.SHUTTING_DOWN', `the gateway is shutting down: ${advice}`);
 }
