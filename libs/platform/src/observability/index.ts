@@ -2,3 +2,4 @@ export * from './tracing.js';
 export * from './logger.js';
 export * from './metrics-registry.js';
 export * from './admin-server.js';
+export * from './failure-streak-log.js';

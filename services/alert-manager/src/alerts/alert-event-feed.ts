@@ -1,6 +1,7 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { PLATFORM_LOGGER } from '@iot-mesh/platform';
 import type { Logger } from 'pino';
+import { FailureStreakLog } from '@iot-mesh/platform';
 import { Subject, type Observable } from 'rxjs';
 import { ALERT_MANAGER_CONFIG, ALERT_STORE } from '../alert-manager.di-tokens.js';
 import type { AlertManagerConfig } from '../config.js';
@@ -18,6 +19,7 @@ const SHUTDOWN_SIGNALS = ['SIGTERM', 'SIGINT'] as const;
 @Injectable()
 export class AlertEventFeed implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly events = new Subject<AlertEvent>();
+  private readonly eventReads: FailureStreakLog;
   private lastPublished = 0;
   private pulling: Promise<void> | undefined;
   private pullAgain = false;
@@ -27,8 +29,9 @@ export class AlertEventFeed implements OnApplicationBootstrap, OnModuleDestroy {
   constructor(
     @Inject(ALERT_STORE) private readonly store: AlertStore,
     @Inject(ALERT_MANAGER_CONFIG) private readonly config: AlertManagerConfig,
-    @Inject(PLATFORM_LOGGER) private readonly logger: Logger,
+    @Inject(PLATFORM_LOGGER) logger: Logger,
   ) {
+    this.eventReads = new FailureStreakLog(logger, 'reading new alert events', 'warn');
     store.onCommit((notice) => {
       if (notice.eventTypes.length > 0) this.poke();
     });
@@ -80,6 +83,7 @@ export class AlertEventFeed implements OnApplicationBootstrap, OnModuleDestroy {
     try {
       for (;;) {
         const batch = await this.store.listEvents(this.lastPublished, {}, PAGE);
+        this.eventReads.succeeded();
         for (const event of batch) {
           this.lastPublished = event.sequence;
           this.events.next(event);
@@ -87,7 +91,7 @@ export class AlertEventFeed implements OnApplicationBootstrap, OnModuleDestroy {
         if (batch.length < PAGE || this.stopped) return;
       }
     } catch (error) {
-      this.logger.warn({ err: error }, 'could not read new alert events; retrying at the next poll');
+      this.eventReads.failed(error);
     }
   }
 }

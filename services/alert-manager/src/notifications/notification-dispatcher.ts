@@ -1,6 +1,7 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { METRICS_REGISTRY, PLATFORM_LOGGER } from '@iot-mesh/platform';
 import type { Logger } from 'pino';
+import { FailureStreakLog } from '@iot-mesh/platform';
 import { Counter, type Registry } from 'prom-client';
 import {
   ALERT_MANAGER_CONFIG,
@@ -30,6 +31,7 @@ const errorText = (error: unknown): string =>
 @Injectable()
 export class NotificationDispatcher implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly outcomes: Counter<'result'>;
+  private readonly outboxReads: FailureStreakLog;
   private running: Promise<void> | undefined;
   private runAgain = false;
   private timer: NodeJS.Timeout | undefined;
@@ -44,6 +46,7 @@ export class NotificationDispatcher implements OnApplicationBootstrap, OnModuleD
     @Inject(PLATFORM_LOGGER) private readonly logger: Logger,
     @Inject(METRICS_REGISTRY) registry: Registry,
   ) {
+    this.outboxReads = new FailureStreakLog(logger, 'reading the notification outbox');
     this.outcomes = new Counter({
       name: 'alert_manager_notification_handovers_total',
       help: 'Attempts to hand alert notifications to the notification service, by result',
@@ -86,6 +89,7 @@ export class NotificationDispatcher implements OnApplicationBootstrap, OnModuleD
     try {
       for (;;) {
         const due = await this.outbox.dueEntries(this.now(), BATCH);
+        this.outboxReads.succeeded();
         for (const entry of due) {
           // After one failure the service is most likely down: the rest waits for the next round.
           if (this.stopped || !(await this.deliver(entry))) return;
@@ -93,7 +97,7 @@ export class NotificationDispatcher implements OnApplicationBootstrap, OnModuleD
         if (due.length < BATCH) return;
       }
     } catch (error) {
-      this.logger.error({ err: error }, 'could not read the notification outbox');
+      this.outboxReads.failed(error);
     }
   }
 

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { FailureStreakLog } from '@iot-mesh/platform';
 import type { DeliverySettings } from '../config.js';
 import type { NotificationStore } from '../infrastructure/notification-store.port.js';
 import {
@@ -32,6 +33,7 @@ export class DeliveryDispatcher {
   private stopped = true;
   // A claim outlives an attempt (bounded by the transport timeout) with room to record it.
   private readonly leaseMs: number;
+  private readonly pollFailures: FailureStreakLog;
 
   constructor(
     private readonly outbox: Outbox,
@@ -42,6 +44,7 @@ export class DeliveryDispatcher {
     private readonly now: () => number = Date.now,
   ) {
     this.leaseMs = settings.timeoutMs * 2 + 5_000;
+    this.pollFailures = new FailureStreakLog(logger, 'outbox poll');
   }
 
   start(): void {
@@ -70,7 +73,9 @@ export class DeliveryDispatcher {
       const capacity = this.settings.concurrency - this.inFlight.size;
       if (capacity <= 0) return;
       const now = this.now();
-      for (const record of await this.outbox.listDue(now, capacity)) {
+      const due = await this.outbox.listDue(now, capacity);
+      this.pollFailures.succeeded();
+      for (const record of due) {
         if (this.stopped) return;
         if (this.inFlight.has(record.id) || record.nextAttemptTime === null) continue;
         const leaseUntil = now + this.leaseMs;
@@ -81,7 +86,7 @@ export class DeliveryDispatcher {
         this.inFlight.set(record.id, attempt);
       }
     } catch (error) {
-      this.logger.error({ err: error }, 'outbox poll failed; retrying at the next poll');
+      this.pollFailures.failed(error);
     }
   }
 
