@@ -1,7 +1,19 @@
+import { existsSync, readFileSync } from 'node:fs';
 import { checkHealth } from '../src/client/health-check.js';
 import { startFixture } from '../src/testing/fixture-process.js';
 import type { ServiceProcess } from '../src/testing/service-process.js';
 import { healthClient, type HealthStatus } from './fixture-client.js';
+
+/** The local addresses (hex, as /proc/net/tcp writes them) listening on TCP `port`. */
+function listeningAddresses(port: number): string[] {
+  const hexPort = port.toString(16).toUpperCase().padStart(4, '0');
+  return readFileSync('/proc/net/tcp', 'utf8')
+    .split('\n')
+    .slice(1)
+    .map((line) => line.trim().split(/\s+/))
+    .filter((fields) => fields[3] === '0A' && fields[1]?.endsWith(`:${hexPort}`))
+    .map((fields) => fields[1].split(':')[0]);
+}
 
 describe('health service and admin port', () => {
   let fixture: ServiceProcess;
@@ -21,6 +33,18 @@ describe('health service and admin port', () => {
     );
     await expect(checkHealth('127.0.0.1:1')).resolves.toBe('UNREACHABLE');
   });
+
+  (existsSync('/proc/net/tcp') ? it : it.skip)(
+    'listens for admin requests on every interface unless ADMIN_HOST names one',
+    async () => {
+      fixture = await startFixture();
+      expect(listeningAddresses(fixture.ports['ADMIN_PORT'])).toEqual(['00000000']);
+      await fixture.stop('SIGKILL');
+      fixture = await startFixture({ env: { ADMIN_HOST: '127.0.0.1' } });
+      expect(listeningAddresses(fixture.ports['ADMIN_PORT'])).toEqual(['0100007F']);
+      expect((await fetch(`${fixture.adminUrl}/healthz`)).status).toBe(200);
+    },
+  );
 
   it('serves /healthz, /readyz and /metrics on the admin port, 404 elsewhere', async () => {
     fixture = await startFixture();

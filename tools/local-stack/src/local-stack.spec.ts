@@ -46,7 +46,9 @@ describe('local stack', () => {
       'localhost',
     );
     expect(env).toMatchObject({
+      GRPC_HOST: '127.0.0.1',
       GRPC_PORT: String(registry.grpcPort),
+      ADMIN_HOST: '127.0.0.1',
       ADMIN_PORT: String(registry.adminPort),
       NOTIFICATION_ADDRESS: `localhost:${catalog.find((s) => s.name === 'notification')!.grpcPort}`,
       TLS_MODE: 'mtls',

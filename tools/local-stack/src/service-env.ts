@@ -23,6 +23,7 @@ export function serviceEnv(
     SERVICE_NAME: service.name,
     GRPC_HOST: '127.0.0.1',
     GRPC_PORT: String(service.grpcPort),
+    ADMIN_HOST: '127.0.0.1',
     ADMIN_PORT: String(service.adminPort),
     ...(service.httpPort
       ? { HTTP_HOST: '127.0.0.1', HTTP_PORT: String(service.httpPort), OPERATOR_TOKEN: options.operatorToken }

@@ -9,12 +9,11 @@ export interface TakenPort {
   port: number;
 }
 
-// Where the services bind in the local stack: gRPC and HTTP on loopback (GRPC_HOST, HTTP_HOST), the
-// admin server on every interface.
+// Where the services bind in the local stack: on loopback (GRPC_HOST, HTTP_HOST, ADMIN_HOST).
 const HOSTS: Record<TakenPort['variable'], string> = {
   GRPC_PORT: '127.0.0.1',
   HTTP_PORT: '127.0.0.1',
-  ADMIN_PORT: '0.0.0.0',
+  ADMIN_PORT: '127.0.0.1',
 };
 
 function canListen(port: number, host: string): Promise<boolean> {

@@ -9,7 +9,7 @@ import type {
   PublishReadingsRequest,
   PublishReadingsResponse,
 } from '@iot-mesh/proto/iotmesh/edge/v1/edge_gateway';
-import { firstValueFrom, Subject, take, toArray } from 'rxjs';
+import { firstValueFrom, Subject, take, toArray, type Observable } from 'rxjs';
 import { deviceMetadata, edgeClient, openEventStream, restClient, spawnGateway } from './gateway-client.js';
 import { metricSum } from './stack-clients.js';
 import { OPERATOR_TOKEN, signatureIsValid, startTestStack, type TestStack } from './test-stack.js';
@@ -721,6 +721,15 @@ describe('the edge gateway, end to end over REST and gRPC', () => {
     expect(replayedOverGrpc.map((e) => e.event?.sequence)).toEqual(events.map((e) => e.event!.sequence));
   });
 
+  /** A stream's acknowledgements as they arrive, and how it ended: its error, or null. */
+  function recordAcks(acks$: Observable<PublishReadingsResponse>) {
+    const acks: PublishReadingsResponse[] = [];
+    const ended = new Promise<unknown>((resolve) =>
+      acks$.subscribe({ next: (ack) => acks.push(ack), error: resolve, complete: () => resolve(null) }),
+    );
+    return { acks, ended };
+  }
+
   /** A device's PublishReadings streams; batch i carries two readings with ids from the device and i. */
   async function deviceStreams(deviceId: string) {
     const apiKey = await registerDevice(deviceId);
@@ -952,10 +961,7 @@ describe('the edge gateway, end to end over REST and gRPC', () => {
   it("ends a device's open streams once its key is revoked", async () => {
     const open = await deviceStreams('e2e-stream-revoked');
     const stream = open();
-    const acks: PublishReadingsResponse[] = [];
-    const published = new Promise<unknown>((resolve) =>
-      stream.acks.subscribe({ next: (ack) => acks.push(ack), error: resolve, complete: () => resolve(null) }),
-    );
+    const { acks, ended: published } = recordAcks(stream.acks);
     const watching = new Promise<unknown>((resolve) =>
       edge.service
         .watchAlerts({ resumeAfterSequence: 0, replayFromStart: false }, deviceMetadata(open.apiKey))
@@ -995,14 +1001,7 @@ describe('the edge gateway, end to end over REST and gRPC', () => {
     for (const { deviceId, refusedAt, storedBefore } of streams) {
       const open = await deviceStreams(deviceId);
       const stream = open();
-      const acks: PublishReadingsResponse[] = [];
-      const ended = new Promise<unknown>((resolve) =>
-        stream.acks.subscribe({
-          next: (ack) => acks.push(ack),
-          error: resolve,
-          complete: () => resolve(null),
-        }),
-      );
+      const { acks, ended } = recordAcks(stream.acks);
       for (let i = 0; i < 3; i++) {
         if (i === refusedAt) stream.batches.next({ batchId: `${deviceId}-empty`, readings: [] });
         else stream.send(i);
@@ -1083,14 +1082,7 @@ describe('the edge gateway, end to end over REST and gRPC', () => {
     const ingestion = t.stack.processes().find((p) => p.name === 'sensor-ingestion')!;
     try {
       const stream = open(client.service);
-      const acks: PublishReadingsResponse[] = [];
-      const ended = new Promise<unknown>((resolve) =>
-        stream.acks.subscribe({
-          next: (ack) => acks.push(ack),
-          error: resolve,
-          complete: () => resolve(null),
-        }),
-      );
+      const { acks, ended } = recordAcks(stream.acks);
       // Alert watchers of this gateway, over gRPC and SSE: told it is shutting down, not a normal end.
       const watched = new Promise<unknown>((resolve) =>
         client.service

@@ -44,7 +44,7 @@ export async function bootstrapGrpcService(options: GrpcServiceOptions): Promise
   const registry = createMetricsRegistry(config.serviceName);
   const health = new DrainableHealth(services.map((service) => service.fullName));
   const admin = await listenOrExit('ADMIN_PORT', config.adminPort, logger, () =>
-    startAdminServer(registry, config.adminPort),
+    startAdminServer(registry, config.adminPort, config.adminHost),
   );
 
   const app = await NestFactory.createMicroservice<MicroserviceOptions>(

@@ -9,6 +9,7 @@ export interface PlatformConfig {
   serviceName: string;
   grpcHost: string;
   grpcPort: number;
+  adminHost: string;
   adminPort: number;
   logLevel: string;
   tls: TlsSettings;
@@ -30,6 +31,8 @@ export function platformEnv(defaults: PlatformDefaults) {
     SERVICE_NAME: z.string().min(1).default(defaults.serviceName),
     GRPC_HOST: z.string().min(1).default('0.0.0.0'),
     GRPC_PORT: port(defaults.grpcPort),
+    // Every interface by default, where Prometheus and the kubelet reach it in a pod.
+    ADMIN_HOST: z.string().min(1).default('0.0.0.0'),
     ADMIN_PORT: port(defaults.adminPort),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     TLS_MODE: z.enum(['plaintext', 'tls', 'mtls']).default('plaintext'),
@@ -78,6 +81,7 @@ export function toPlatformConfig(env: PlatformEnv): PlatformConfig {
     serviceName: env.SERVICE_NAME,
     grpcHost: env.GRPC_HOST,
     grpcPort: env.GRPC_PORT,
+    adminHost: env.ADMIN_HOST,
     adminPort: env.ADMIN_PORT,
     logLevel: env.LOG_LEVEL,
     tls: {
