@@ -5,3 +5,4 @@ export * from './update-mask.js';
 export * from './reading-identity.js';
 export * from './custom-sensor.js';
 export * from './control-characters.js';
+export * from './field-rules.js';

@@ -3,12 +3,12 @@ import {
   FailedPreconditionError,
   NotFoundError,
   ResourceExhaustedError,
+  textViolations,
   UnauthenticatedError,
   ValidationError,
 } from '@iot-mesh/platform';
 import { DevicesService } from '../devices/devices.service.js';
 import { DeviceStatus, type Device } from '../devices/domain/device.js';
-import { textViolations } from '../devices/domain/device.validation.js';
 import type { RegistryStore } from '../infrastructure/registry-store.port.js';
 import { CLOCK, DEVICE_REPOSITORY, REGISTRY_CONFIG } from '../registry.di-tokens.js';
 import type { RegistryConfig } from '../config.js';
@@ -47,7 +47,7 @@ export class DeviceKeysService {
 
   async issue(deviceId: string, description: string): Promise<IssuedKey> {
     requireUsable(await this.devices.get(deviceId), deviceId);
-    const problems = textViolations('description', description, 200, false);
+    const problems = textViolations('description', description, 200, { required: false });
     if (problems.length > 0) throw new ValidationError(problems);
     requireRoomForKey(await this.store.countActiveKeys(deviceId));
     // Hashing is slow, so the checks above refuse early and are made again where the key is written.

@@ -1,4 +1,4 @@
-import { READING_ID } from '@iot-mesh/platform';
+import { MAP_KEY, MAP_KEY_RULE, READING_ID } from '@iot-mesh/platform';
 import { z } from 'zod';
 import { enumField } from './proto-enums.js';
 
@@ -80,9 +80,6 @@ export const readingBatchSchema = z
 // The device registry's fixed limits (device.validation.ts there).
 const DEVICE_ID = /^[a-z0-9][a-z0-9-]{2,62}$/;
 const DEVICE_ID_RULE = '3-63 lowercase letters, digits and "-", starting with a letter or digit';
-const LABEL_KEY = /^[a-z0-9]([a-z0-9_.-]{0,61}[a-z0-9])?$/;
-const LABEL_KEY_RULE =
-  'keys are 1-63 lowercase letters, digits, "_", "." or "-", starting and ending with a letter or digit';
 const MAX_LABELS = 32;
 
 const locationSchema = z
@@ -95,11 +92,11 @@ const locationSchema = z
   .strict();
 
 const labelsSchema = z
-  .record(z.string().regex(LABEL_KEY, LABEL_KEY_RULE), shortText(128))
+  .record(z.string().regex(MAP_KEY, MAP_KEY_RULE), shortText(128))
   .refine((labels) => Object.keys(labels).length <= MAX_LABELS, `at most ${MAX_LABELS} labels`)
   .meta({
     maxProperties: MAX_LABELS,
-    description: `At most ${MAX_LABELS}; ${LABEL_KEY_RULE}; values up to 128 characters.`,
+    description: `At most ${MAX_LABELS}; ${MAP_KEY_RULE}; values up to 128 characters.`,
   });
 
 export const deviceFieldsSchema = z

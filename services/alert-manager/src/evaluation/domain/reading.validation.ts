@@ -1,13 +1,12 @@
-import { customSensorViolation, enumViolation, type FieldViolation } from '@iot-mesh/platform';
+import {
+  customSensorViolation,
+  enumViolation,
+  type FieldViolation,
+  fieldViolation as violation,
+} from '@iot-mesh/platform';
 import { SensorType, type Reading } from '@iot-mesh/proto/iotmesh/telemetry/v1/reading';
 
 export const MAX_READINGS_PER_REQUEST = 1000;
-
-const violation = (field: string, reason: string, description: string): FieldViolation => ({
-  field,
-  reason,
-  description,
-});
 
 function readingViolations(reading: Reading, index: number): FieldViolation[] {
   const at = (field: string) => `readings[${index}].${field}`;

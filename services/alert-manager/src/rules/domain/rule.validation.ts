@@ -3,6 +3,7 @@ import {
   customSensorViolation,
   enumViolation,
   type FieldViolation,
+  fieldViolation as violation,
 } from '@iot-mesh/platform';
 import { SensorType } from '@iot-mesh/proto/iotmesh/telemetry/v1/reading';
 import {
@@ -16,12 +17,6 @@ import {
 
 const MAX_NAME = 100;
 const MAX_DEVICE_ID = 128;
-
-const violation = (field: string, reason: string, description: string): FieldViolation => ({
-  field,
-  reason,
-  description,
-});
 
 function nameViolations(name: string): FieldViolation[] {
   if (name.trim() === '') return [violation('name', 'FIELD.REQUIRED', 'must not be empty')];

@@ -1,4 +1,9 @@
-import { customSensorViolation, enumViolation, type FieldViolation } from '@iot-mesh/platform';
+import {
+  customSensorViolation,
+  enumViolation,
+  type FieldViolation,
+  fieldViolation as violation,
+} from '@iot-mesh/platform';
 import type { Timestamp } from '@iot-mesh/proto/google/protobuf/timestamp';
 import { SensorType, type Reading } from '@iot-mesh/proto/iotmesh/telemetry/v1/reading';
 
@@ -6,12 +11,6 @@ import { SensorType, type Reading } from '@iot-mesh/proto/iotmesh/telemetry/v1/r
 const MIN_SECONDS = -62_135_596_800;
 const MAX_SECONDS = 253_402_300_799;
 const MAX_ID_LENGTH = 200;
-
-const violation = (field: string, reason: string, description: string): FieldViolation => ({
-  field,
-  reason,
-  description,
-});
 
 function idViolations(field: string, id: string): FieldViolation[] {
   if (id === '') return [violation(field, 'FIELD.REQUIRED', 'must not be empty')];

@@ -1,4 +1,10 @@
-import { enumViolation, type FieldViolation, CONTROL_CHARACTERS as CONTROL } from '@iot-mesh/platform';
+import {
+  enumViolation,
+  fieldViolation as violation,
+  stringMapViolations,
+  textViolations,
+  type FieldViolation,
+} from '@iot-mesh/platform';
 import { Channel, NotificationKind, type NotificationRequest } from './notification.js';
 
 export const MAX_IDEMPOTENCY_KEY = 200;
@@ -7,31 +13,10 @@ export const MAX_BODY = 20_000;
 const MAX_ATTRIBUTES = 32;
 const MAX_ATTRIBUTE_VALUE = 256;
 const EMAIL = /^[^\s@<>,;"]{1,64}@[^\s@<>,;"]{1,189}\.[^\s@<>,;"]{2,63}$/;
-const ATTRIBUTE_KEY = /^[a-z0-9]([a-z0-9_.-]{0,61}[a-z0-9])?$/;
-// Single-line fields end up in mail headers, so they take no control character at all (CONTROL: header
+// Single-line fields end up in mail headers, so they take no control character at all (CONTROL_CHARACTERS: header
 // injection). Bodies may span lines and be indented, but carry no other control characters.
 // eslint-disable-next-line no-control-regex -- rejecting control characters is the point
 export const BODY_CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/;
-
-const violation = (field: string, reason: string, description: string): FieldViolation => ({
-  field,
-  reason,
-  description,
-});
-
-/** A required single-line (or, with BODY_CONTROL, multi-line) text field. */
-export function textViolations(
-  field: string,
-  value: string,
-  max: number,
-  control = CONTROL,
-): FieldViolation[] {
-  if (value.trim() === '') return [violation(field, 'FIELD.REQUIRED', 'must not be empty')];
-  if (value.length > max) return [violation(field, 'FIELD.TOO_LONG', `must be at most ${max} characters`)];
-  if (control.test(value))
-    return [violation(field, 'FIELD.CONTROL_CHARACTERS', 'must not contain control characters')];
-  return [];
-}
 
 export function isEmailAddress(value: string): boolean {
   return value.length <= 254 && EMAIL.test(value);
@@ -72,32 +57,11 @@ export function recipientViolations(
 }
 
 export function attributeViolations(attributes: Record<string, string>): FieldViolation[] {
-  const entries = Object.entries(attributes);
-  if (entries.length > MAX_ATTRIBUTES)
-    return [violation('attributes', 'ATTRIBUTES.TOO_MANY', `at most ${MAX_ATTRIBUTES} attributes`)];
-  return entries.flatMap(([key, value]) => [
-    ...(ATTRIBUTE_KEY.test(key)
-      ? []
-      : [
-          violation(
-            `attributes.${key}`,
-            'ATTRIBUTES.KEY_FORMAT',
-            'keys are 1-63 lowercase letters, digits, "_", "." or "-"',
-          ),
-        ]),
-    ...(value.length > MAX_ATTRIBUTE_VALUE
-      ? [
-          violation(
-            `attributes.${key}`,
-            'FIELD.TOO_LONG',
-            `must be at most ${MAX_ATTRIBUTE_VALUE} characters`,
-          ),
-        ]
-      : []),
-    ...(CONTROL.test(value)
-      ? [violation(`attributes.${key}`, 'FIELD.CONTROL_CHARACTERS', 'must not contain control characters')]
-      : []),
-  ]);
+  return stringMapViolations('attributes', attributes, {
+    maxEntries: MAX_ATTRIBUTES,
+    maxValueLength: MAX_ATTRIBUTE_VALUE,
+    reasonPrefix: 'ATTRIBUTES',
+  });
 }
 
 /** Every problem of a request at once, in field order, so the caller can fix them in one go. */
@@ -112,7 +76,7 @@ export function notificationViolations(
     ...(kind ? [kind] : []),
     ...(channel ? [channel] : recipientViolations(request.channel, request.recipient, webhookUrls)),
     ...textViolations('subject', request.subject, MAX_SUBJECT),
-    ...textViolations('body', request.body, MAX_BODY, BODY_CONTROL),
+    ...textViolations('body', request.body, MAX_BODY, { control: BODY_CONTROL }),
     ...attributeViolations(request.attributes),
   ];
 }

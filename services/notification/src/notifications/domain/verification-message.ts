@@ -1,6 +1,6 @@
-import type { FieldViolation } from '@iot-mesh/platform';
+import { textViolations, type FieldViolation } from '@iot-mesh/platform';
 import { Channel, NotificationKind, type NotificationRequest } from './notification.js';
-import { isEmailAddress, textViolations } from './notification.validation.js';
+import { isEmailAddress } from './notification.validation.js';
 
 export interface DeviceVerification {
   deviceId: string;

@@ -5,6 +5,7 @@ import {
   READING_ID,
   type FieldViolation,
   CONTROL_CHARACTERS as CONTROL,
+  fieldViolation as violation,
 } from '@iot-mesh/platform';
 import { SensorType, type Reading } from '@iot-mesh/proto/iotmesh/telemetry/v1/reading';
 import {
@@ -34,12 +35,6 @@ export const RANGES: Record<StandardSensorType, { min: number; max: number }> = 
   [SensorType.SENSOR_TYPE_PRESSURE]: { min: 300, max: 1100 },
   [SensorType.SENSOR_TYPE_MOTION]: { min: 0, max: 1e6 },
 };
-
-const violation = (field: string, reason: string, description: string): FieldViolation => ({
-  field,
-  reason,
-  description,
-});
 
 /** The outcome for one reading: its problems, or the reading in canonical units. */
 export type ReadingCheck = { ok: true; reading: Reading } | { ok: false; violations: FieldViolation[] };
