@@ -12,7 +12,7 @@ describe('ingestion config', () => {
       forwardChunkSize: 1000,
       forwardLingerMs: 2,
       timeLimits: { maxFutureSkewMs: 300_000, maxReadingAgeMs: 172_800_000 },
-      deviceCache: { ttlMs: 30_000, notFoundTtlMs: 5_000 },
+      deviceCache: { ttlMs: 30_000, refusalTtlMs: 5_000 },
     });
   });
 

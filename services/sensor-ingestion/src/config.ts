@@ -27,9 +27,11 @@ export const ingestionConfigSchema = z
     // The data processor keeps windows for WINDOW_RETENTION_HOURS (48): an older reading would be
     // acknowledged and then counted in no window, so it is refused here instead. Keep the two equal.
     MAX_READING_AGE_MS: millis(48 * 3_600_000),
+    // An ACTIVE device is looked up again after this long, so disabling one takes effect within it.
     DEVICE_CACHE_TTL_MS: millis(30_000),
-    // Unknown devices are remembered briefly only, so a device registered a moment later gets in soon.
-    DEVICE_NOT_FOUND_TTL_MS: millis(5_000),
+    // Unknown and inactive devices are remembered briefly only, so a device registered or activated a
+    // moment later gets in soon.
+    DEVICE_REFUSAL_TTL_MS: millis(5_000),
     DEVICE_CACHE_MAX_ENTRIES: count(10_000, 1_000_000),
     DEVICE_REGISTRY_DEADLINE_MS: millis(2_000),
     DATA_PROCESSOR_DEADLINE_MS: millis(5_000),
@@ -48,7 +50,7 @@ export const ingestionConfigSchema = z
     timeLimits: { maxFutureSkewMs: env.MAX_FUTURE_SKEW_MS, maxReadingAgeMs: env.MAX_READING_AGE_MS },
     deviceCache: {
       ttlMs: env.DEVICE_CACHE_TTL_MS,
-      notFoundTtlMs: env.DEVICE_NOT_FOUND_TTL_MS,
+      refusalTtlMs: env.DEVICE_REFUSAL_TTL_MS,
       maxEntries: env.DEVICE_CACHE_MAX_ENTRIES,
     },
     deviceRegistryDeadlineMs: env.DEVICE_REGISTRY_DEADLINE_MS,

@@ -28,7 +28,7 @@ describe('device cache', () => {
     registry = new FakeRegistry(new Map([['a', ACTIVE]]));
     cache = new CachedDeviceDirectory(
       registry,
-      { ttlMs: 30_000, notFoundTtlMs: 5_000, maxEntries: 2 },
+      { ttlMs: 30_000, refusalTtlMs: 5_000, maxEntries: 2 },
       () => now,
     );
   });
@@ -51,6 +51,22 @@ describe('device cache', () => {
     registry.devices.set('new', ACTIVE);
     now += 1;
     await expect(cache.stateOf('new')).resolves.toEqual(ACTIVE);
+  });
+
+  it('remembers a device that is not ACTIVE only briefly, so an activation is seen soon', async () => {
+    const provisioning: DeviceState = { known: true, status: DeviceStatus.DEVICE_STATUS_PROVISIONING };
+    registry.devices.set('p', provisioning);
+    await expect(cache.stateOf('p')).resolves.toEqual(provisioning);
+    now += 4_999;
+    await cache.stateOf('p');
+    expect(registry.asked).toEqual(['p']);
+    registry.devices.set('p', ACTIVE);
+    now += 1;
+    await expect(cache.stateOf('p')).resolves.toEqual(ACTIVE);
+    // Once ACTIVE, the answer is kept for the full TTL.
+    now += 29_999;
+    await cache.stateOf('p');
+    expect(registry.asked).toEqual(['p', 'p']);
   });
 
   it('shares one registry call among concurrent lookups of a device', async () => {

@@ -1,11 +1,14 @@
 import type { DeviceDirectory } from '../readings/device-directory.port.js';
-import type { DeviceState } from '../readings/domain/device-state.js';
+import { deviceViolation, type DeviceState } from '../readings/domain/device-state.js';
 
 export interface DeviceCacheSettings {
-  /** How long a registry answer about a known device is trusted. */
+  /** How long a registry answer that lets readings in (an ACTIVE device) is trusted. */
   ttlMs: number;
-  /** How long "not found" is trusted; short, so a newly registered device is let in soon. */
-  notFoundTtlMs: number;
+  /**
+   * How long an answer that refuses them (no such device, or not ACTIVE) is trusted; short, so a
+   * device registered or activated a moment later gets in soon.
+   */
+  refusalTtlMs: number;
   /** Bound on remembered devices; the oldest entries go first. */
   maxEntries: number;
 }
@@ -47,7 +50,7 @@ export class CachedDeviceDirectory implements DeviceDirectory {
   }
 
   private remember(deviceId: string, state: DeviceState): void {
-    const ttl = state.known ? this.settings.ttlMs : this.settings.notFoundTtlMs;
+    const ttl = deviceViolation(state) ? this.settings.refusalTtlMs : this.settings.ttlMs;
     this.entries.delete(deviceId); // re-insert so Map order stays oldest-first
     this.entries.set(deviceId, { state, expiresAt: this.now() + ttl });
     while (this.entries.size > this.settings.maxEntries) {
