@@ -3,7 +3,10 @@ import { checkStorage, storageEnv, toStorageSettings } from '@iot-mesh/storage';
 import { z } from 'zod';
 import { CHANNEL_NAMES } from './notifications/domain/outbox-entry.js';
 
-const EMAIL = /^[^\s@]{1,64}@[^\s@]{1,189}\.[^\s@]{2,63}$/;
+// An address the notification service takes (isEmailAddress in services/notification/src/
+// notifications/domain/notification.validation.ts): one it refuses fails every email notification.
+const EMAIL = /^[^\s@<>,;"]{1,64}@[^\s@<>,;"]{1,189}\.[^\s@<>,;"]{2,63}$/;
+const MAX_EMAIL = 254;
 
 /** "log,email" → ['log', 'email']; every name must be a known channel, none twice. */
 const channelList = z
@@ -35,7 +38,7 @@ export const alertConfigSchema = z
     // replicas' within this time. Zero disables caching.
     RULE_CACHE_TTL_MS: z.coerce.number().int().min(0).default(2_000),
     ALERT_CHANNELS: channelList,
-    ALERT_EMAIL_TO: z.string().regex(EMAIL, 'must be an email address').optional(),
+    ALERT_EMAIL_TO: z.string().max(MAX_EMAIL).regex(EMAIL, 'must be an email address').optional(),
     // How often the outbox is checked for due entries besides right after new ones are written.
     OUTBOX_POLL_INTERVAL_MS: millis(1_000),
     OUTBOX_RETRY_INITIAL_MS: millis(1_000),

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { GrpcClient } from '@iot-mesh/platform';
-import { scrapeMetricSum, type ServiceProcess } from '@iot-mesh/platform/testing';
+import { scrapeMetricSum, type LogLine, type ServiceProcess } from '@iot-mesh/platform/testing';
 import type {
   Alert,
   AlertManagerClient,
@@ -58,6 +58,11 @@ export class AlertStack {
   /** The sum of one of the service's metrics over the label sets whose text contains `labelsPart`. */
   metric(name: string, labelsPart = ''): Promise<number> {
     return scrapeMetricSum(this.process!.adminUrl, name, labelsPart);
+  }
+
+  /** The service's log lines so far. */
+  get logs(): LogLine[] {
+    return this.process!.logs;
   }
 
   get api(): AlertManagerClient {

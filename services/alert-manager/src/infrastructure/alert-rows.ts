@@ -153,6 +153,7 @@ export const outboxToRow = (entry: OutboxEntry): Insertable<AlertDatabase['notif
   next_attempt_time: entry.createTime,
   last_error: '',
   create_time: entry.createTime,
+  failed_time: null,
 });
 
 export const outboxFromRow = (row: OutboxRow): QueuedOutboxEntry => ({

@@ -1,4 +1,4 @@
-import type { CreateTableBuilder, Kysely } from 'kysely';
+import { sql, type CreateTableBuilder, type Kysely } from 'kysely';
 import type { Migration } from 'kysely/migration';
 
 export type SqlDialect = 'sqlite' | 'postgres';
@@ -12,6 +12,12 @@ function withIdentity<T extends string>(
   return dialect === 'postgres'
     ? table.addColumn(column, 'bigint', (c) => c.primaryKey().generatedAlwaysAsIdentity())
     : table.addColumn(column, 'integer', (c) => c.primaryKey().autoIncrement());
+}
+
+/** Runs `work` in one transaction: Kysely runs SQLite's migrations outside one, PostgreSQL's inside. */
+async function atomically(db: Kysely<unknown>, work: (db: Kysely<unknown>) => Promise<void>): Promise<void> {
+  if (db.isTransaction) await work(db);
+  else await db.transaction().execute(work);
 }
 
 // The same migrations run on SQLite and PostgreSQL; only the identity columns differ.
@@ -127,6 +133,23 @@ export function alertMigrations(dialect: SqlDialect): Record<string, Migration> 
             .addColumn('custom_sensor', 'text', (c) => c.notNull().defaultTo(''))
             .execute();
         }
+      },
+    },
+    '0004_outbox_failed_time': {
+      // Entries the notification service refused for good stay, marked, for an operator; entries from
+      // before are pending (null). Due entries are looked up among the pending ones only, so failed
+      // ones, however many, cost the dispatcher's poll nothing.
+      async up(db: Kysely<unknown>) {
+        await atomically(db, async (trx) => {
+          await trx.schema.alterTable('notification_outbox').addColumn('failed_time', 'bigint').execute();
+          await trx.schema.dropIndex('notification_outbox_due').execute();
+          await trx.schema
+            .createIndex('notification_outbox_due')
+            .on('notification_outbox')
+            .columns(['next_attempt_time', 'id'])
+            .where(sql.ref('failed_time'), 'is', null)
+            .execute();
+        });
       },
     },
   };

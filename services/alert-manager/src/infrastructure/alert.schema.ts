@@ -79,5 +79,7 @@ export interface AlertDatabase {
     next_attempt_time: number;
     last_error: string;
     create_time: number;
+    /** When the notification service refused the entry for good (never due again); null while pending. */
+    failed_time: number | null;
   };
 }

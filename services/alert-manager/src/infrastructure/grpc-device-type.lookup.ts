@@ -1,4 +1,4 @@
-import { status, type ServiceError } from '@grpc/grpc-js';
+import { status } from '@grpc/grpc-js';
 import { createGrpcClient, UnavailableError, type GrpcClient, type TlsSettings } from '@iot-mesh/platform';
 import {
   DeviceRegistryDefinition,
@@ -7,10 +7,8 @@ import {
 import type { SensorType } from '@iot-mesh/proto/iotmesh/telemetry/v1/reading';
 import { firstValueFrom } from 'rxjs';
 import type { DeviceTypeLookup } from '../evaluation/device-types.port.js';
+import { isServiceError } from './service-error.js';
 import { TtlCache } from './ttl-cache.js';
-
-const isServiceError = (error: unknown): error is ServiceError =>
-  typeof error === 'object' && error !== null && typeof (error as { code?: unknown }).code === 'number';
 
 /** Device types from DeviceRegistry.GetDevice, cached for a while (types rarely change). */
 export class GrpcDeviceTypeLookup implements DeviceTypeLookup {

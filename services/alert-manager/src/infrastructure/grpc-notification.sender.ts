@@ -7,6 +7,7 @@ import {
 import { firstValueFrom } from 'rxjs';
 import type { ChannelName, OutboxEntry } from '../notifications/domain/outbox-entry.js';
 import type { NotificationSender } from '../notifications/notification-sender.port.js';
+import { refusalOf } from './send-notification-refusal.js';
 
 const CHANNELS: Record<ChannelName, Channel> = {
   log: Channel.CHANNEL_LOG,
@@ -14,7 +15,10 @@ const CHANNELS: Record<ChannelName, Channel> = {
   webhook: Channel.CHANNEL_WEBHOOK,
 };
 
-/** Notification.SendNotification; safe to retry because every entry carries its idempotency key. */
+/**
+ * Notification.SendNotification; safe to retry because every entry carries its idempotency key. An
+ * answer about the notification itself (refusalOf) rejects with NotificationRejectedError.
+ */
 export class GrpcNotificationSender implements NotificationSender {
   private readonly client: GrpcClient<NotificationClient>;
 
@@ -28,17 +32,21 @@ export class GrpcNotificationSender implements NotificationSender {
   }
 
   async send(entry: OutboxEntry): Promise<void> {
-    await firstValueFrom(
-      this.client.service.sendNotification({
-        idempotencyKey: entry.idempotencyKey,
-        kind: entry.kind,
-        channel: CHANNELS[entry.channel],
-        recipient: entry.recipient,
-        subject: entry.subject,
-        body: entry.body,
-        attributes: entry.attributes,
-      }),
-    );
+    try {
+      await firstValueFrom(
+        this.client.service.sendNotification({
+          idempotencyKey: entry.idempotencyKey,
+          kind: entry.kind,
+          channel: CHANNELS[entry.channel],
+          recipient: entry.recipient,
+          subject: entry.subject,
+          body: entry.body,
+          attributes: entry.attributes,
+        }),
+      );
+    } catch (error) {
+      throw refusalOf(error) ?? error;
+    }
   }
 
   close(): void {

@@ -2,13 +2,12 @@ import { createDatabase, migrateToLatest, type StorageSettings } from '@iot-mesh
 import { freshStore } from '@iot-mesh/storage/testing';
 import { SensorType } from '@iot-mesh/proto/iotmesh/telemetry/v1/reading';
 import type { Kysely } from 'kysely';
-import { alertMigrations } from './alert.migrations.js';
 import type { AlertDatabase } from './alert.schema.js';
 import { alertToRow, eventToRow, ruleToRow } from './alert-rows.js';
 import { ConcurrentChangeError } from './alert-store.port.js';
 import { KyselyAlertStore } from './kysely-alert.store.js';
 import { AlertEventType } from '../alerts/domain/alert.js';
-import { alert, contractStore, firing, rule } from './testing/store-contract.fixtures.js';
+import { alert, contractStore, firing, migrationsBefore, rule } from './testing/store-contract.fixtures.js';
 
 const CUSTOM = SensorType.SENSOR_TYPE_CUSTOM;
 
@@ -24,8 +23,7 @@ const legacyAlert = alert('a-legacy', { ruleId: 'rule-legacy', sensorType: CUSTO
 /** A database migrated up to 0002 holding a custom rule, its alert and an event, then opened (migrated to latest). */
 async function openAfterLegacyRows(settings: StorageSettings): Promise<KyselyAlertStore> {
   const db = createDatabase<Before0003>(settings);
-  const { '0003_custom_sensor': _added, ...before } = alertMigrations(settings.kind);
-  await migrateToLatest(db as Kysely<unknown>, before);
+  await migrateToLatest(db as Kysely<unknown>, migrationsBefore(settings.kind, '0003_custom_sensor'));
   const { custom_sensor: _r, ...ruleRow } = ruleToRow(legacyRule);
   const { custom_sensor: _a, ...alertRow } = alertToRow(legacyAlert, 1);
   const { customSensor: _e, ...eventAlert } = legacyAlert;

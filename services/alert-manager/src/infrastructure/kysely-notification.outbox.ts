@@ -1,8 +1,12 @@
+import { bounded, ERROR_TEXT_BOUNDS } from '@iot-mesh/platform';
 import type { Kysely } from 'kysely';
 import type { QueuedOutboxEntry } from '../notifications/domain/outbox-entry.js';
 import type { NotificationOutbox } from '../notifications/notification-outbox.port.js';
 import type { AlertDatabase } from './alert.schema.js';
 import { outboxFromRow } from './alert-rows.js';
+
+/** last_error holds what the notification service answered, as long as an error message may be. */
+const lastErrorText = (text: string): string => bounded(text, ERROR_TEXT_BOUNDS.message);
 
 /** The outbox table of the alert manager's database (SQLite or PostgreSQL). */
 export class KyselyNotificationOutbox implements NotificationOutbox {
@@ -12,6 +16,7 @@ export class KyselyNotificationOutbox implements NotificationOutbox {
     const rows = await this.db
       .selectFrom('notification_outbox')
       .selectAll()
+      .where('failed_time', 'is', null)
       .where('next_attempt_time', '<=', now)
       .orderBy('next_attempt_time')
       .orderBy('id')
@@ -27,7 +32,15 @@ export class KyselyNotificationOutbox implements NotificationOutbox {
   async reschedule(id: number, attempts: number, nextAttemptTime: number, lastError: string): Promise<void> {
     await this.db
       .updateTable('notification_outbox')
-      .set({ attempts, next_attempt_time: nextAttemptTime, last_error: lastError.slice(0, 500) })
+      .set({ attempts, next_attempt_time: nextAttemptTime, last_error: lastErrorText(lastError) })
+      .where('id', '=', id)
+      .execute();
+  }
+
+  async markFailed(id: number, attempts: number, failedTime: number, reason: string): Promise<void> {
+    await this.db
+      .updateTable('notification_outbox')
+      .set({ attempts, failed_time: failedTime, last_error: lastErrorText(reason) })
       .where('id', '=', id)
       .execute();
   }

@@ -5,6 +5,7 @@ import { AlertEventType, AlertState, type Alert } from '../../alerts/domain/aler
 import type { OutboxEntry } from '../../notifications/domain/outbox-entry.js';
 import { Operator, Severity, type Rule } from '../../rules/domain/rule.js';
 import type { ChangeBatch } from '../alert-store.port.js';
+import { alertMigrations, type SqlDialect } from '../alert.migrations.js';
 import { KyselyAlertStore } from '../kysely-alert.store.js';
 
 // Shared by the store contract specs: test data and a fresh store on SQLite or PostgreSQL.
@@ -66,6 +67,10 @@ export const firing = (
   outbox: [],
   ...extra,
 });
+
+/** The migrations before `first` (a migration's name), to build a database as it was before it. */
+export const migrationsBefore = (dialect: SqlDialect, first: string) =>
+  Object.fromEntries(Object.entries(alertMigrations(dialect)).filter(([name]) => name < first));
 
 /** A fresh store of `kind` for the enclosing describe block, closed and removed after it. */
 export function contractStore(kind: DatabaseKind, name: string): () => KyselyAlertStore {

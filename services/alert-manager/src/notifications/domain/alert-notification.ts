@@ -1,6 +1,8 @@
+import { bounded } from '@iot-mesh/platform';
 import { NotificationKind } from '@iot-mesh/proto/iotmesh/notification/v1/notification';
 import type { AlertNotice } from '../../alerts/domain/alert-changes.js';
 import { Severity } from '../../rules/domain/rule.js';
+import { fittedLine, MAX_ATTRIBUTE_VALUE, MAX_BODY, MAX_SUBJECT, oneLine } from './notification-limits.js';
 import type { ChannelName, OutboxEntry } from './outbox-entry.js';
 
 /** Where alert notifications go (ALERT_CHANNELS, ALERT_EMAIL_TO). */
@@ -18,12 +20,19 @@ const iso = (ms: number | null): string => (ms === null ? '-' : new Date(ms).toI
 export const notificationKey = (notice: AlertNotice, channel: ChannelName): string =>
   `alert:${notice.alert.id}:${notice.transition}:${channel}`;
 
-/** One outbox entry per configured channel for an alert that fired or resolved. */
+/**
+ * One outbox entry per configured channel for an alert that fired or resolved. A long rule name
+ * and device id can make the subject too long for the notification service: it is shortened with
+ * an ellipsis, and the body, which starts with the whole summary, says the rest.
+ */
 export function alertNotifications(notice: AlertNotice, to: AlertChannels, now: number): OutboxEntry[] {
   const { alert, transition } = notice;
   const firing = transition === 'FIRING';
-  const subject = `[${severityName(alert.severity)}] ${firing ? 'Firing' : 'Resolved'}: ${alert.summary}`;
-  const body = [
+  const subject = fittedLine(
+    `[${severityName(alert.severity)}] ${firing ? 'Firing' : 'Resolved'}: ${alert.summary}`,
+    MAX_SUBJECT,
+  );
+  const lines = [
     alert.summary,
     `State: ${transition}`,
     `Device: ${alert.deviceId}`,
@@ -32,15 +41,18 @@ export function alertNotifications(notice: AlertNotice, to: AlertChannels, now: 
     `Fired: ${iso(alert.fireTime)}`,
     ...(firing ? [] : [`Resolved: ${iso(alert.resolveTime)}`]),
     `Alert: ${alert.id} (rule ${alert.ruleId})`,
-  ].join('\n');
-  const attributes = {
-    alert_id: alert.id,
-    rule_id: alert.ruleId,
-    device_id: alert.deviceId,
-    severity: severityName(alert.severity),
-    state: transition,
-    value: String(alert.value),
-  };
+  ];
+  const body = bounded(lines.map(oneLine).join('\n'), MAX_BODY);
+  const attributes = Object.fromEntries(
+    Object.entries({
+      alert_id: alert.id,
+      rule_id: alert.ruleId,
+      device_id: alert.deviceId,
+      severity: severityName(alert.severity),
+      state: transition,
+      value: String(alert.value),
+    }).map(([key, value]) => [key, fittedLine(value, MAX_ATTRIBUTE_VALUE)]),
+  );
   return to.channels.map((channel) => ({
     idempotencyKey: notificationKey(notice, channel),
     alertId: alert.id,
