@@ -6,3 +6,4 @@ export * from './reading-identity.js';
 export * from './custom-sensor.js';
 export * from './control-characters.js';
 export * from './field-rules.js';
+export * from './notification-content.js';

@@ -1,8 +1,8 @@
-import { bounded } from '@iot-mesh/platform';
+import { bounded, NOTIFICATION_LIMITS } from '@iot-mesh/platform';
 import { NotificationKind } from '@iot-mesh/proto/iotmesh/notification/v1/notification';
 import type { AlertNotice } from '../../alerts/domain/alert-changes.js';
 import { Severity } from '../../rules/domain/rule.js';
-import { fittedLine, MAX_ATTRIBUTE_VALUE, MAX_BODY, MAX_SUBJECT, oneLine } from './notification-limits.js';
+import { fittedLine, oneLine } from './notification-limits.js';
 import type { ChannelName, OutboxEntry } from './outbox-entry.js';
 
 /** Where alert notifications go (ALERT_CHANNELS, ALERT_EMAIL_TO). */
@@ -30,7 +30,7 @@ export function alertNotifications(notice: AlertNotice, to: AlertChannels, now: 
   const firing = transition === 'FIRING';
   const subject = fittedLine(
     `[${severityName(alert.severity)}] ${firing ? 'Firing' : 'Resolved'}: ${alert.summary}`,
-    MAX_SUBJECT,
+    NOTIFICATION_LIMITS.subject,
   );
   const lines = [
     alert.summary,
@@ -42,7 +42,7 @@ export function alertNotifications(notice: AlertNotice, to: AlertChannels, now: 
     ...(firing ? [] : [`Resolved: ${iso(alert.resolveTime)}`]),
     `Alert: ${alert.id} (rule ${alert.ruleId})`,
   ];
-  const body = bounded(lines.map(oneLine).join('\n'), MAX_BODY);
+  const body = bounded(lines.map(oneLine).join('\n'), NOTIFICATION_LIMITS.body);
   const attributes = Object.fromEntries(
     Object.entries({
       alert_id: alert.id,
@@ -51,7 +51,7 @@ export function alertNotifications(notice: AlertNotice, to: AlertChannels, now: 
       severity: severityName(alert.severity),
       state: transition,
       value: String(alert.value),
-    }).map(([key, value]) => [key, fittedLine(value, MAX_ATTRIBUTE_VALUE)]),
+    }).map(([key, value]) => [key, fittedLine(value, NOTIFICATION_LIMITS.attributeValue)]),
   );
   return to.channels.map((channel) => ({
     idempotencyKey: notificationKey(notice, channel),

@@ -1,12 +1,5 @@
 import { bounded, CONTROL_CHARACTERS } from '@iot-mesh/platform';
 
-// What SendNotification accepts, as services/notification/src/notifications/domain/notification.validation.ts
-// says (a service may not import another, and the platform does not share these numbers). A
-// notification over them is refused for good, so every one the alert manager builds stays within.
-export const MAX_SUBJECT = 200;
-export const MAX_BODY = 20_000;
-export const MAX_ATTRIBUTE_VALUE = 256;
-
 const EVERY_CONTROL_CHARACTER = new RegExp(CONTROL_CHARACTERS.source, 'gu');
 
 /**

@@ -1,22 +1,14 @@
 import {
   enumViolation,
   fieldViolation as violation,
-  stringMapViolations,
+  NOTIFICATION_LIMITS,
+  notificationContentViolations,
   textViolations,
   type FieldViolation,
 } from '@iot-mesh/platform';
 import { Channel, NotificationKind, type NotificationRequest } from './notification.js';
 
-export const MAX_IDEMPOTENCY_KEY = 200;
-export const MAX_SUBJECT = 200;
-export const MAX_BODY = 20_000;
-const MAX_ATTRIBUTES = 32;
-const MAX_ATTRIBUTE_VALUE = 256;
 const EMAIL = /^[^\s@<>,;"]{1,64}@[^\s@<>,;"]{1,189}\.[^\s@<>,;"]{2,63}$/;
-// Single-line fields end up in mail headers, so they take no control character at all (CONTROL_CHARACTERS: header
-// injection). Bodies may span lines and be indented, but carry no other control characters.
-// eslint-disable-next-line no-control-regex -- rejecting control characters is the point
-export const BODY_CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/;
 
 export function isEmailAddress(value: string): boolean {
   return value.length <= 254 && EMAIL.test(value);
@@ -56,14 +48,6 @@ export function recipientViolations(
   }
 }
 
-export function attributeViolations(attributes: Record<string, string>): FieldViolation[] {
-  return stringMapViolations('attributes', attributes, {
-    maxEntries: MAX_ATTRIBUTES,
-    maxValueLength: MAX_ATTRIBUTE_VALUE,
-    reasonPrefix: 'ATTRIBUTES',
-  });
-}
-
 /** Every problem of a request at once, in field order, so the caller can fix them in one go. */
 export function notificationViolations(
   request: NotificationRequest,
@@ -72,11 +56,9 @@ export function notificationViolations(
   const kind = enumViolation('kind', request.kind, NotificationKind);
   const channel = enumViolation('channel', request.channel, Channel);
   return [
-    ...textViolations('idempotency_key', request.idempotencyKey, MAX_IDEMPOTENCY_KEY),
+    ...textViolations('idempotency_key', request.idempotencyKey, NOTIFICATION_LIMITS.idempotencyKey),
     ...(kind ? [kind] : []),
     ...(channel ? [channel] : recipientViolations(request.channel, request.recipient, webhookUrls)),
-    ...textViolations('subject', request.subject, MAX_SUBJECT),
-    ...textViolations('body', request.body, MAX_BODY, { control: BODY_CONTROL }),
-    ...attributeViolations(request.attributes),
+    ...notificationContentViolations(request),
   ];
 }
