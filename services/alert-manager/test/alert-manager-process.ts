@@ -68,7 +68,7 @@ export const newRule = (name: string, changes: Partial<Rule> = {}): Rule => ({
   ...changes,
 });
 
-const BASE_SECONDS = 1_700_000_000;
+export const BASE_SECONDS = 1_700_000_000;
 
 /** A normalised reading `offsetSeconds` after a fixed base time. */
 export const reading = (

@@ -3,7 +3,7 @@ import { decodeStatusDetails } from '@iot-mesh/platform';
 import { AlertState, Operator } from '@iot-mesh/proto/iotmesh/alert/v1/alert_manager';
 import { Channel, NotificationKind } from '@iot-mesh/proto/iotmesh/notification/v1/notification';
 import { SensorType } from '@iot-mesh/proto/iotmesh/telemetry/v1/reading';
-import { eventually, failure, newRule, reading } from './alert-manager-process.js';
+import { BASE_SECONDS, eventually, failure, newRule, reading } from './alert-manager-process.js';
 import { AlertStack } from './alert-stack.js';
 
 describe('EvaluateReadings over gRPC: alerts fire, notify and resolve', () => {
@@ -114,6 +114,24 @@ describe('EvaluateReadings over gRPC: alerts fire, notify and resolve', () => {
       AlertState.ALERT_STATE_FIRING,
       AlertState.ALERT_STATE_RESOLVED,
     ]);
+  });
+
+  it('judges a reading stamped ahead of its clock at its arrival, so the readings after it are not late', async () => {
+    const rule = await stack.createRule(newRule('Freezer warm', { scope: { deviceId: 'freezer-1' } }));
+    const nowOffset = Math.floor(Date.now() / 1000) - BASE_SECONDS;
+    // The device's clock ran four minutes ahead for one reading (ingestion takes up to five).
+    expect((await stack.evaluate([reading('f-1', 'freezer-1', 20, nowOffset + 240)])).changedAlerts).toEqual(
+      [],
+    );
+    const fired = await stack.evaluate([reading('f-2', 'freezer-1', 35, nowOffset + 2)]);
+    expect(fired.changedAlerts).toEqual([
+      expect.objectContaining({ ruleId: rule.id, state: AlertState.ALERT_STATE_FIRING, value: 35 }),
+    ]);
+    // A reading older than one judged still comes late.
+    expect((await stack.evaluate([reading('f-0', 'freezer-1', 10, nowOffset - 60)])).changedAlerts).toEqual(
+      [],
+    );
+    expect((await stack.alertsOf(rule.id)).map((a) => a.state)).toEqual([AlertState.ALERT_STATE_FIRING]);
   });
 
   it('scopes by device type through the registry, cached; unknown devices match nothing', async () => {

@@ -39,7 +39,8 @@ export class EvaluationService {
   async evaluate(messages: readonly Reading[]): Promise<{ evaluatedCount: number; changed: Alert[] }> {
     const violations = readingsViolations(messages);
     if (violations.length > 0) throw new ValidationError(violations, 'READINGS.INVALID');
-    const readings = messages.map(evaluatedReading);
+    const arrivedAt = this.now();
+    const readings = messages.map((message) => evaluatedReading(message, arrivedAt));
     const rules = await this.enabledRules.forSensorTypes(readings.map((r) => r.sensorType));
     if (rules.length === 0) return { evaluatedCount: readings.length, changed: [] };
     // Every lookup happens before anything is written: a registry outage fails the whole call

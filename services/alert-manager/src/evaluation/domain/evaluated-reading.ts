@@ -1,6 +1,9 @@
 import type { SensorType } from '@iot-mesh/proto/iotmesh/telemetry/v1/reading';
 
-/** A validated reading handed over for evaluation. `time` is the reading's own time in epoch ms. */
+/**
+ * A validated reading handed over for evaluation. `time` (epoch ms) is the reading's own time, or the
+ * moment it arrived if it was stamped later than that (a device clock running ahead).
+ */
 export interface EvaluatedReading {
   id: string;
   deviceId: string;
