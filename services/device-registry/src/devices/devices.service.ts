@@ -77,12 +77,9 @@ export class DevicesService {
   }
 
   async get(id: string): Promise<Device> {
-    if (id === '')
-      throw new ValidationError([
-        { field: 'id', reason: 'FIELD.REQUIRED', description: 'must not be empty' },
-      ]);
+    requireId(id);
     const device = await this.store.findDevice(id);
-    if (!device) throw new NotFoundError('DEVICE.NOT_FOUND', `device ${id} not found`, { device_id: id });
+    if (!device) throw notFoundError(id);
     return device;
   }
 
@@ -102,35 +99,54 @@ export class DevicesService {
 
   async update(id: string, changes: DeviceFields, paths: readonly string[]): Promise<Device> {
     const fieldsToChange = requireUpdateMask(paths, UPDATABLE_PATHS);
-    const current = await this.get(id);
-    if (current.status === DeviceStatus.DEVICE_STATUS_DECOMMISSIONED) throw decommissionedError(id);
-    const updated: Device = { ...current, updateTime: this.now() };
-    const assign: Record<UpdatablePath, () => void> = {
-      name: () => (updated.name = changes.name),
-      location: () => (updated.location = changes.location),
-      owner_email: () => (updated.ownerEmail = changes.ownerEmail),
-      status: () => (updated.status = changes.status),
-      labels: () => (updated.labels = changes.labels),
-      custom_type: () => (updated.customType = changes.customType),
-    };
-    for (const path of fieldsToChange) assign[path]();
-    // The stored fields were valid, so whatever is wrong now came with the update.
-    const violations = deviceFieldViolations(updated);
-    if (violations.length > 0) throw new ValidationError(violations, 'DEVICE.INVALID');
-    // Decommissioned since it was read: writing the fields read before would bring the device back.
-    if (!(await this.store.updateDevice(updated))) throw decommissionedError(id);
-    return updated;
+    requireId(id);
+    // Applied to the device as stored while the store holds it, so no concurrent change is overwritten.
+    return this.store.changeDevice(id, (current) => {
+      if (!current) throw notFoundError(id);
+      if (current.status === DeviceStatus.DEVICE_STATUS_DECOMMISSIONED) throw decommissionedError(id);
+      const updated = withChanges(current, changes, fieldsToChange, this.now());
+      // The stored fields were valid, so whatever is wrong now came with the update.
+      const violations = deviceFieldViolations(updated);
+      if (violations.length > 0) throw new ValidationError(violations, 'DEVICE.INVALID');
+      return updated;
+    });
   }
 
   async decommission(id: string): Promise<Device> {
-    const device = await this.get(id);
-    if (device.status === DeviceStatus.DEVICE_STATUS_DECOMMISSIONED) return device;
-    const now = this.now();
-    const decommissioned = { ...device, status: DeviceStatus.DEVICE_STATUS_DECOMMISSIONED, updateTime: now };
-    await this.store.decommissionDevice(decommissioned, now);
-    return decommissioned;
+    requireId(id);
+    const device = await this.store.decommissionDevice(id, this.now());
+    if (!device) throw notFoundError(id);
+    return device;
   }
 }
+
+/** The device with the fields named in the mask taken from `changes`. */
+function withChanges(
+  current: Device,
+  changes: DeviceFields,
+  paths: readonly UpdatablePath[],
+  updateTime: number,
+): Device {
+  const updated: Device = { ...current, updateTime };
+  const assign: Record<UpdatablePath, () => void> = {
+    name: () => (updated.name = changes.name),
+    location: () => (updated.location = changes.location),
+    owner_email: () => (updated.ownerEmail = changes.ownerEmail),
+    status: () => (updated.status = changes.status),
+    labels: () => (updated.labels = changes.labels),
+    custom_type: () => (updated.customType = changes.customType),
+  };
+  for (const path of paths) assign[path]();
+  return updated;
+}
+
+function requireId(id: string): void {
+  if (id === '')
+    throw new ValidationError([{ field: 'id', reason: 'FIELD.REQUIRED', description: 'must not be empty' }]);
+}
+
+const notFoundError = (id: string) =>
+  new NotFoundError('DEVICE.NOT_FOUND', `device ${id} not found`, { device_id: id });
 
 const decommissionedError = (id: string) =>
   new FailedPreconditionError('DEVICE.DECOMMISSIONED', `device ${id} is decommissioned`, { device_id: id });

@@ -2,7 +2,8 @@ import type { Kysely, Transaction } from 'kysely';
 import type { Device } from '../devices/domain/device.js';
 import { KeyState, type DeviceKey } from '../keys/domain/device-key.js';
 import type { DeviceKeysTransaction } from './registry-store.port.js';
-import { deviceFromRow, keyToRow } from './registry.rows.js';
+import { holdDevice } from './held-device.js';
+import { keyToRow } from './registry.rows.js';
 import type { RegistryDatabase } from './registry.schema.js';
 
 export async function countActiveKeys(db: Kysely<RegistryDatabase>, deviceId: string): Promise<number> {
@@ -16,10 +17,8 @@ export async function countActiveKeys(db: Kysely<RegistryDatabase>, deviceId: st
 }
 
 /**
- * A change of one device's keys. On PostgreSQL the device row is locked (FOR UPDATE) first, so the
- * other changes of the device, which lock it too, and its decommissioning, which updates it, wait
- * until this transaction ends. SQLite has no row locks and needs none: the store's one connection
- * runs one transaction at a time.
+ * A change of one device's keys. The device is held first (see holdDevice), so the other changes of
+ * the device and its decommissioning wait until this transaction ends.
  */
 export class KyselyDeviceKeysTransaction implements DeviceKeysTransaction {
   private constructor(
@@ -33,10 +32,7 @@ export class KyselyDeviceKeysTransaction implements DeviceKeysTransaction {
     deviceId: string,
     rowLocks: boolean,
   ): Promise<KyselyDeviceKeysTransaction> {
-    let query = trx.selectFrom('devices').selectAll().where('id', '=', deviceId);
-    if (rowLocks) query = query.forUpdate();
-    const row = await query.executeTakeFirst();
-    return new KyselyDeviceKeysTransaction(trx, deviceId, row && deviceFromRow(row));
+    return new KyselyDeviceKeysTransaction(trx, deviceId, await holdDevice(trx, deviceId, rowLocks));
   }
 
   countActiveKeys(): Promise<number> {

@@ -1,5 +1,6 @@
 import { DATABASE_KINDS, freshStore } from '@iot-mesh/storage/testing';
 import { SensorType } from '@iot-mesh/proto/iotmesh/telemetry/v1/reading';
+import { whileDeviceHeld } from '../../test/while-device-held.js';
 import { DeviceStatus, type Device } from '../devices/domain/device.js';
 import { KeyState, type DeviceKey } from '../keys/domain/device-key.js';
 import { KyselyRegistryStore } from './kysely-registry.store.js';
@@ -65,15 +66,15 @@ describe.each(DATABASE_KINDS)('registry store contract on %s', (kind) => {
     expect((await store.listDevices({ site: 'plant-2' }, undefined, 10)).map((d) => d.id)).toEqual(['b-2']);
   });
 
-  it('updates devices', async () => {
-    await expect(
-      store.updateDevice(device('a-1', { name: 'renamed', labels: {}, updateTime: 1_800_000_000_000 })),
-    ).resolves.toBe(true);
-    await expect(store.findDevice('a-1')).resolves.toMatchObject({
+  it('saves the change of a device and answers the device as saved', async () => {
+    const renamed = await store.changeDevice('a-1', (current) => ({
+      ...current!,
       name: 'renamed',
       labels: {},
       updateTime: 1_800_000_000_000,
-    });
+    }));
+    expect(renamed).toMatchObject({ name: 'renamed', labels: {}, updateTime: 1_800_000_000_000 });
+    await expect(store.findDevice('a-1')).resolves.toEqual(renamed);
   });
 
   it('keeps keys, counts active ones and revokes only active keys of the device', async () => {
@@ -114,6 +115,21 @@ describe.each(DATABASE_KINDS)('registry store contract on %s', (kind) => {
     await expect(store.findKey('k-undone')).resolves.toBeUndefined();
   });
 
+  it('saves nothing of a device change that throws, and gives a change of a missing device nothing', async () => {
+    const refused = store.changeDevice('a-1', () => {
+      throw new Error('refused');
+    });
+    await expect(refused).rejects.toThrow('refused');
+    await expect(store.findDevice('a-1')).resolves.toMatchObject({ name: 'renamed' });
+    const seen: unknown[] = [];
+    const missing = store.changeDevice('missing', (current) => {
+      seen.push(current);
+      throw new Error('no device');
+    });
+    await expect(missing).rejects.toThrow('no device');
+    expect(seen).toEqual([undefined]);
+  });
+
   it('runs concurrent changes of one device one after another', async () => {
     await store.insertDevice(device('c-1'));
     // Each adds a key while fewer than three are active, holding what it counted while the others queue.
@@ -137,29 +153,58 @@ describe.each(DATABASE_KINDS)('registry store contract on %s', (kind) => {
       await keys.insertKey(key('c-late', 'c-2'));
     });
     await deviceHeld;
-    await store.decommissionDevice(device('c-2', { status: DeviceStatus.DEVICE_STATUS_DECOMMISSIONED }), 9);
+    await store.decommissionDevice('c-2', 9);
     await adding;
     await expect(store.findKey('c-late')).resolves.toMatchObject({ state: KeyState.KEY_STATE_REVOKED });
   });
 
-  it('does not update a decommissioned device', async () => {
-    await store.insertDevice(device('c-3', { status: DeviceStatus.DEVICE_STATUS_DECOMMISSIONED }));
-    await expect(store.updateDevice(device('c-3'))).resolves.toBe(false);
-    await expect(store.findDevice('c-3')).resolves.toMatchObject({
-      status: DeviceStatus.DEVICE_STATUS_DECOMMISSIONED,
-    });
-    await expect(store.updateDevice(device('c-1', { name: 'renamed' }))).resolves.toBe(true);
-  });
-
-  it('decommissions a device and revokes its keys in one step', async () => {
+  it('decommissions a device and revokes its keys in one step, once', async () => {
     await store.changeDeviceKeys('b-1', (keys) => keys.insertKey(key('k4', 'b-1')));
-    await store.decommissionDevice(device('b-1', { status: DeviceStatus.DEVICE_STATUS_DECOMMISSIONED }), 9);
-    await expect(store.findDevice('b-1')).resolves.toMatchObject({
+    const before = await store.findDevice('b-1');
+    const decommissioned = await store.decommissionDevice('b-1', 9);
+    expect(decommissioned).toEqual({
+      ...before,
       status: DeviceStatus.DEVICE_STATUS_DECOMMISSIONED,
+      updateTime: 9,
     });
+    await expect(store.findDevice('b-1')).resolves.toEqual(decommissioned);
     await expect(store.findKey('k4')).resolves.toMatchObject({
       state: KeyState.KEY_STATE_REVOKED,
       revokeTime: 9,
+    });
+    // Decommissioned again, it stays as the first decommission left it.
+    await expect(store.decommissionDevice('b-1', 10)).resolves.toEqual(decommissioned);
+    await expect(store.decommissionDevice('missing', 10)).resolves.toBeUndefined();
+  });
+
+  describe('while a change of its keys holds a device', () => {
+    it('applies changes of other fields queued behind it one after another: each is kept', async () => {
+      await store.insertDevice(device('d-1'));
+      await whileDeviceHeld(store, 'd-1', () =>
+        Promise.all([
+          store.changeDevice('d-1', (current) => ({ ...current!, name: 'Boiler (hall 2)' })),
+          store.changeDevice('d-1', (current) => ({ ...current!, ownerEmail: 'facilities@example.com' })),
+        ]),
+      );
+      await expect(store.findDevice('d-1')).resolves.toMatchObject({
+        name: 'Boiler (hall 2)',
+        ownerEmail: 'facilities@example.com',
+      });
+    });
+
+    it('decommissions by status alone: a change queued with it is kept, whichever goes first', async () => {
+      await store.insertDevice(device('d-2'));
+      await whileDeviceHeld(store, 'd-2', () =>
+        Promise.all([
+          store.changeDevice('d-2', (current) => ({ ...current!, labels: { asset: 'a-17' } })),
+          store.decommissionDevice('d-2', 1_900_000_000_000),
+        ]),
+      );
+      await expect(store.findDevice('d-2')).resolves.toMatchObject({
+        status: DeviceStatus.DEVICE_STATUS_DECOMMISSIONED,
+        labels: { asset: 'a-17' },
+        updateTime: 1_900_000_000_000,
+      });
     });
   });
 });

@@ -2,6 +2,7 @@ import { createDatabase, migrateToLatest, type StorageSettings } from '@iot-mesh
 import type { Kysely } from 'kysely';
 import { DeviceStatus, type Device } from '../devices/domain/device.js';
 import { KeyState, type DeviceKey } from '../keys/domain/device-key.js';
+import { holdDevice } from './held-device.js';
 import { countActiveKeys, KyselyDeviceKeysTransaction } from './kysely-device-keys.transaction.js';
 import type { DeviceFilter, DeviceKeysTransaction, RegistryStore } from './registry-store.port.js';
 import { registryMigrations } from './registry.migrations.js';
@@ -12,7 +13,7 @@ import type { RegistryDatabase } from './registry.schema.js';
 export class KyselyRegistryStore implements RegistryStore {
   private constructor(
     private readonly db: Kysely<RegistryDatabase>,
-    // SQLite runs one transaction at a time and has no SELECT ... FOR UPDATE; PostgreSQL needs row locks.
+    // Whether a held device's row is locked (PostgreSQL); see holdDevice for why SQLite needs no lock.
     private readonly rowLocks: boolean,
   ) {}
 
@@ -45,29 +46,36 @@ export class KyselyRegistryStore implements RegistryStore {
     return (await query.execute()).map(deviceFromRow);
   }
 
-  async updateDevice(device: Device): Promise<boolean> {
-    const { id, ...row } = deviceToRow(device);
-    const result = await this.db
-      .updateTable('devices')
-      .set(row)
-      .where('id', '=', id)
-      .where('status', '!=', DeviceStatus.DEVICE_STATUS_DECOMMISSIONED)
-      .executeTakeFirst();
-    return Number(result.numUpdatedRows) === 1;
+  changeDevice(id: string, change: (current: Device | undefined) => Device): Promise<Device> {
+    return this.db.transaction().execute(async (trx) => {
+      const changed = change(await holdDevice(trx, id, this.rowLocks));
+      const { id: _sameId, ...row } = deviceToRow(changed);
+      await trx.updateTable('devices').set(row).where('id', '=', id).execute();
+      return changed;
+    });
   }
 
-  async decommissionDevice(device: Device, at: number): Promise<void> {
-    await this.db.transaction().execute(async (trx) => {
-      const { id, ...row } = deviceToRow(device);
-      // Updating the device row first holds it on PostgreSQL as changeDeviceKeys does: a key written
-      // by a change that committed before is revoked below, a later change finds the device decommissioned.
-      await trx.updateTable('devices').set(row).where('id', '=', id).execute();
-      await trx
-        .updateTable('device_keys')
-        .set({ state: KeyState.KEY_STATE_REVOKED, revoke_time: at })
-        .where('device_id', '=', id)
-        .where('state', '=', KeyState.KEY_STATE_ACTIVE)
-        .execute();
+  decommissionDevice(id: string, at: number): Promise<Device | undefined> {
+    const decommissioned = DeviceStatus.DEVICE_STATUS_DECOMMISSIONED;
+    return this.db.transaction().execute(async (trx) => {
+      // Only the status and its time: the other fields stay as the last change saved them. On PostgreSQL
+      // the update locks the row as holdDevice does: a key written by a change that committed before is
+      // revoked below, a later change finds the device decommissioned.
+      const result = await trx
+        .updateTable('devices')
+        .set({ status: decommissioned, update_time: at })
+        .where('id', '=', id)
+        .where('status', '!=', decommissioned)
+        .executeTakeFirst();
+      if (Number(result.numUpdatedRows) === 1) {
+        await trx
+          .updateTable('device_keys')
+          .set({ state: KeyState.KEY_STATE_REVOKED, revoke_time: at })
+          .where('device_id', '=', id)
+          .where('state', '=', KeyState.KEY_STATE_ACTIVE)
+          .execute();
+      }
+      return holdDevice(trx, id, this.rowLocks);
     });
   }
 

@@ -25,10 +25,19 @@ export interface RegistryStore {
   findDevice(id: string): Promise<Device | undefined>;
   /** Devices ordered by id, after `afterId`, at most `limit`. */
   listDevices(filter: DeviceFilter, afterId: string | undefined, limit: number): Promise<Device[]>;
-  /** False when the stored device is decommissioned (or gone): a decommissioned device stays so. */
-  updateDevice(device: Device): Promise<boolean>;
-  /** Saves the decommissioned device and revokes all its active keys in one transaction. */
-  decommissionDevice(device: Device, at: number): Promise<void>;
+  /**
+   * Changes one device in a transaction that holds it, as changeDeviceKeys does: `change` is given the
+   * device as stored now (undefined when there is none) and returns it changed, which is saved and
+   * returned. Concurrent changes thus apply one after another, none over a copy read before another
+   * was saved. When `change` throws, nothing is saved and the error is thrown.
+   */
+  changeDevice(id: string, change: (current: Device | undefined) => Device): Promise<Device>;
+  /**
+   * Decommissions the device, writing only its status and update time, and revokes all its active keys,
+   * in one transaction. A device decommissioned already is left as it is. Returns the device as stored
+   * then; undefined when there is none.
+   */
+  decommissionDevice(id: string, at: number): Promise<Device | undefined>;
 
   /**
    * Runs `work` in one transaction that holds the device until it ends, so the changes of one device's

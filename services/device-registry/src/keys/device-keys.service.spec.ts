@@ -88,6 +88,25 @@ describe.each(DATABASE_KINDS)('device keys under concurrent changes on %s', (kin
     expect(await activeKeyIds('issue-race')).toHaveLength(MAX_ACTIVE_KEYS);
   });
 
+  it('lets a rotation and a revocation of one key both settle on what is stored', async () => {
+    await register('revoke-race');
+    const { key } = await keys.issue('revoke-race', 'field unit');
+
+    const [rotation, revocation] = await Promise.allSettled([
+      keys.rotate('revoke-race', key.keyId),
+      keys.revoke('revoke-race', key.keyId),
+    ]);
+
+    // The revocation always succeeds and answers the key's one stored revocation, whoever made it.
+    const stored = await keys.list('revoke-race');
+    expect(revocation).toEqual({ status: 'fulfilled', value: stored.find((k) => k.keyId === key.keyId) });
+    expect(stored.find((k) => k.keyId === key.keyId)?.state).toBe(KeyState.KEY_STATE_REVOKED);
+    // A rotation that came second is refused rather than replacing a revoked key.
+    const replacement = fulfilled([rotation]).map((rotated) => rotated.key.keyId);
+    for (const refusal of refusals([rotation])) expect(refusal.code).toBe('DEVICE_KEY.REVOKED');
+    expect(await activeKeyIds('revoke-race')).toEqual(replacement);
+  });
+
   it('leaves no active key once a decommission racing issues and rotations has finished', async () => {
     await register('retire-race');
     const existing = await Promise.all([keys.issue('retire-race', 'a'), keys.issue('retire-race', 'b')]);
