@@ -9,14 +9,22 @@ describe('processor config', () => {
       storage: { kind: 'sqlite', file: 'data/data-processor.sqlite' },
       alertManagerAddress: '127.0.0.1:50055',
       forwardToAlertManager: true,
+      pendingEvaluations: { max: 100_000, pollIntervalMs: 1_000 },
       retentionMs: 48 * 3_600_000,
     });
+    expect(loadConfig(processorConfigSchema, { PENDING_EVALUATIONS_MAX: '0' }).pendingEvaluations.max).toBe(
+      0,
+    );
   });
 
   it('names every bad variable', () => {
     expect(() =>
-      loadConfig(processorConfigSchema, { WINDOW_RETENTION_HOURS: '0', FORWARD_TO_ALERT_MANAGER: 'maybe' }),
-    ).toThrow(/FORWARD_TO_ALERT_MANAGER[\s\S]*WINDOW_RETENTION_HOURS/);
+      loadConfig(processorConfigSchema, {
+        WINDOW_RETENTION_HOURS: '0',
+        FORWARD_TO_ALERT_MANAGER: 'maybe',
+        PENDING_EVALUATIONS_MAX: '-1',
+      }),
+    ).toThrow(/FORWARD_TO_ALERT_MANAGER[\s\S]*PENDING_EVALUATIONS_MAX[\s\S]*WINDOW_RETENTION_HOURS/);
     expect(() => loadConfig(processorConfigSchema, { STORAGE: 'postgres' })).toThrow(/DATABASE_URL/);
   });
 });

@@ -12,7 +12,12 @@ export const processorConfigSchema = z
     // Off only where no alert manager runs (e.g. a processor benchmark); readings are then not evaluated.
     FORWARD_TO_ALERT_MANAGER: flag(true),
     ALERT_MANAGER_DEADLINE_MS: millis(5_000),
-    // Windows (and remembered reading ids) older than this are deleted.
+    // Readings whose evaluation failed wait in a queue for the alert manager, at most this many (beyond
+    // it a call is answered UNAVAILABLE, as without the queue, so an outage cannot fill the disk; 0 = no
+    // queue); the queue is delivered every PENDING_EVALUATIONS_POLL_INTERVAL_MS.
+    PENDING_EVALUATIONS_MAX: z.coerce.number().int().min(0).default(100_000),
+    PENDING_EVALUATIONS_POLL_INTERVAL_MS: millis(1_000),
+    // Windows older than this are deleted, and remembered reading ids once none of their windows is left.
     WINDOW_RETENTION_HOURS: z.coerce.number().int().positive().default(48),
     PRUNE_INTERVAL_MS: millis(600_000),
   })
@@ -26,6 +31,10 @@ export const processorConfigSchema = z
     alertManagerAddress: env.ALERT_MANAGER_ADDRESS,
     forwardToAlertManager: env.FORWARD_TO_ALERT_MANAGER,
     alertManagerDeadlineMs: env.ALERT_MANAGER_DEADLINE_MS,
+    pendingEvaluations: {
+      max: env.PENDING_EVALUATIONS_MAX,
+      pollIntervalMs: env.PENDING_EVALUATIONS_POLL_INTERVAL_MS,
+    },
     retentionMs: env.WINDOW_RETENTION_HOURS * HOUR_MS,
     pruneIntervalMs: env.PRUNE_INTERVAL_MS,
   }));

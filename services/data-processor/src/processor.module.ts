@@ -6,7 +6,15 @@ import type { ProcessorConfig } from './config.js';
 import { GrpcAlertManagerEvaluator } from './infrastructure/grpc-alert-manager.evaluator.js';
 import type { ProcessorStore } from './infrastructure/processor-store.port.js';
 import { SkippedAlertEvaluation } from './infrastructure/skipped-alert-evaluation.js';
-import { CLOCK, PROCESSOR_CONFIG, PROCESSOR_STORE, READINGS_EVALUATOR } from './processor.di-tokens.js';
+import {
+  CLOCK,
+  PENDING_EVALUATIONS,
+  PROCESSOR_CONFIG,
+  PROCESSOR_STORE,
+  READINGS_EVALUATOR,
+} from './processor.di-tokens.js';
+import { EvaluationHandOver } from './readings/evaluation-hand-over.js';
+import { PendingEvaluationsPoller } from './readings/pending-evaluations.poller.js';
 import { ProcessReadingsService } from './readings/process-readings.service.js';
 import { ReadingsGrpcController } from './readings/readings.grpc.controller.js';
 
@@ -18,10 +26,13 @@ export class ProcessorModule {
       controllers: [ReadingsGrpcController, AggregatesGrpcController],
       providers: [
         ProcessReadingsService,
+        EvaluationHandOver,
+        PendingEvaluationsPoller,
         AggregatesService,
         WindowRetentionService,
         { provide: PROCESSOR_CONFIG, useValue: config },
         { provide: PROCESSOR_STORE, useValue: store },
+        { provide: PENDING_EVALUATIONS, useValue: store.pendingEvaluations },
         { provide: CLOCK, useValue: () => Date.now() },
         {
           provide: READINGS_EVALUATOR,

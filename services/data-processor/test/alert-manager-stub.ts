@@ -14,6 +14,8 @@ import { EVALUATE_READINGS_MAX } from '../src/infrastructure/grpc-alert-manager.
 export class AlertManagerStub {
   /** Reading ids of every EvaluateReadings call received, failed ones included. */
   readonly calls: string[][] = [];
+  /** Reading ids of the calls it answered OK. */
+  readonly accepted: string[][] = [];
   /** While true, every call fails with UNAVAILABLE. */
   unavailable = false;
 
@@ -64,6 +66,7 @@ export class AlertManagerStub {
       callback({ code: status.UNAVAILABLE, details: 'alert manager is down (test)' });
       return;
     }
+    this.accepted.push(request.readings.map((r) => r.readingId));
     callback(null, { evaluatedCount: request.readings.length, changedAlerts: [] });
   }
 }

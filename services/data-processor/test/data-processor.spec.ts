@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { status } from '@grpc/grpc-js';
 import { decodeStatusDetails, type GrpcClient } from '@iot-mesh/platform';
-import type { ServiceProcess } from '@iot-mesh/platform/testing';
+import { eventually, type ServiceProcess } from '@iot-mesh/platform/testing';
 import {
   Window,
   type Aggregate,
@@ -32,7 +32,19 @@ describe('data processor over gRPC', () => {
   let processor: ServiceProcess;
   let client: GrpcClient<DataProcessorClient>;
   const api = () => client.service;
-  const env = () => ({ DATA_DIR: dataDir, ALERT_MANAGER_ADDRESS: alerts.address });
+  const env = () => ({
+    DATA_DIR: dataDir,
+    ALERT_MANAGER_ADDRESS: alerts.address,
+    PENDING_EVALUATIONS_POLL_INTERVAL_MS: '100',
+  });
+  const restart = async (overrides: Record<string, string> = {}) => {
+    await expect(processor.stop()).resolves.toEqual({ code: 0, signal: null });
+    processor = await startProcessor({ ...env(), ...overrides });
+    client.close();
+    client = processorClient(processor.grpcAddress);
+  };
+  /** Ids of the readings the alert manager took, each once, in the order it first took them. */
+  const acceptedOnce = () => [...new Set(alerts.accepted.flat())];
   const send = (readings: Reading[]) => firstValueFrom(api().processReadings({ readings }));
   const history = (deviceId: string, window: Window, pageSize = 100, pageToken = '') =>
     firstValueFrom(
@@ -228,8 +240,36 @@ describe('data processor over gRPC', () => {
     expect(alerts.calls.slice(before).flat()).toEqual(many.map((r) => r.readingId));
   });
 
-  it('answers UNAVAILABLE while the alert manager is down; the retry is not counted twice', async () => {
+  it('queues what the alert manager does not take, and has it evaluated before newer readings', async () => {
     const batch = [reading('d-1', 'dryer-1', 50, BASE), reading('d-2', 'dryer-1', 70, BASE + 1)];
+    alerts.unavailable = true;
+    await expect(send(batch)).resolves.toEqual({
+      processedCount: 2,
+      duplicateCount: 0,
+      duplicateIndexes: [],
+    });
+    alerts.unavailable = false;
+    // A newer reading of the device, while the queue may or may not have been delivered yet.
+    await expect(send([reading('d-3', 'dryer-1', 60, BASE + 2)])).resolves.toMatchObject({
+      processedCount: 1,
+    });
+    await eventually(() => (acceptedOnce().includes('d-3') ? true : undefined), 'd-3 evaluated');
+    expect(acceptedOnce().filter((id) => id.startsWith('d-'))).toEqual(['d-1', 'd-2', 'd-3']);
+    const hour = await history('dryer-1', Window.WINDOW_ONE_HOUR);
+    expect(hour.aggregates[0]).toMatchObject({ count: 3, min: 50, max: 70, avg: 60 });
+  });
+
+  it('delivers after a restart what it had queued when it stopped', async () => {
+    alerts.unavailable = true;
+    await send([reading('q-1', 'quay-1', 5, BASE)]);
+    alerts.unavailable = false;
+    // With room for one queued reading from now on, for the next test.
+    await restart({ PENDING_EVALUATIONS_MAX: '1' });
+    await eventually(() => (acceptedOnce().includes('q-1') ? true : undefined), 'q-1 evaluated');
+  });
+
+  it('answers UNAVAILABLE while the alert manager is down and its queue is full; the retry is not counted twice', async () => {
+    const batch = [reading('f-1', 'fridge-1', 3, BASE), reading('f-2', 'fridge-1', 4, BASE + 1)];
     alerts.unavailable = true;
     const down = await failure(api().processReadings({ readings: batch }));
     expect(down.code).toBe(status.UNAVAILABLE);
@@ -239,9 +279,9 @@ describe('data processor over gRPC', () => {
       duplicateCount: 2,
       duplicateIndexes: [0, 1],
     });
-    expect(alerts.calls.at(-1)).toEqual(['d-1', 'd-2']);
-    const hour = await history('dryer-1', Window.WINDOW_ONE_HOUR);
-    expect(hour.aggregates[0]).toMatchObject({ count: 2, min: 50, max: 70, avg: 60 });
+    expect(alerts.accepted.at(-1)).toEqual(['f-1', 'f-2']);
+    const hour = await history('fridge-1', Window.WINDOW_ONE_HOUR);
+    expect(hour.aggregates[0]).toMatchObject({ count: 2, min: 3, max: 4 });
   });
 
   it('refuses bad input with INVALID_ARGUMENT naming the fields, and stores none of it', async () => {
@@ -289,10 +329,7 @@ describe('data processor over gRPC', () => {
   });
 
   it('keeps windows and known reading ids across a restart (and can run without the alert manager)', async () => {
-    await expect(processor.stop()).resolves.toEqual({ code: 0, signal: null });
-    processor = await startProcessor({ ...env(), FORWARD_TO_ALERT_MANAGER: 'false' });
-    client.close();
-    client = processorClient(processor.grpcAddress);
+    await restart({ FORWARD_TO_ALERT_MANAGER: 'false' });
     const before = alerts.calls.length;
     await expect(send(HOUR_READINGS.slice(0, 10))).resolves.toEqual({
       processedCount: 0,

@@ -1,7 +1,6 @@
 import { ValidationError } from '@iot-mesh/platform';
 import { DATABASE_KINDS, freshStore } from '@iot-mesh/storage/testing';
 import { SensorType, type Reading } from '@iot-mesh/proto/iotmesh/telemetry/v1/reading';
-import { pino } from 'pino';
 import { Registry } from 'prom-client';
 import { processorConfigSchema } from '../config.js';
 import { KyselyProcessorStore } from '../infrastructure/kysely-processor.store.js';
@@ -60,7 +59,6 @@ describe.each(DATABASE_KINDS)('custom quantities of a device on %s', (kind) => {
       { evaluate: () => Promise.resolve() },
       processorConfigSchema.parse({}),
       () => NOW,
-      pino({ level: 'silent' }),
       new Registry(),
     );
     await readings.process([

@@ -1,46 +1,48 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import { PLATFORM_LOGGER } from '@iot-mesh/platform';
+import { FailureStreakLog, PLATFORM_LOGGER } from '@iot-mesh/platform';
 import type { Logger } from 'pino';
 import type { ProcessorConfig } from '../config.js';
 import type { ProcessorStore } from '../infrastructure/processor-store.port.js';
 import { CLOCK, PROCESSOR_CONFIG, PROCESSOR_STORE } from '../processor.di-tokens.js';
+import { RepeatingTask } from '../repeating-task.js';
+import { LONGEST_WINDOW_MS } from './domain/window.js';
 
 /** Deletes windows and remembered reading ids once they are older than the retention period. */
 @Injectable()
 export class WindowRetentionService implements OnApplicationBootstrap, OnModuleDestroy {
-  private timer?: NodeJS.Timeout;
-  private running: Promise<void> = Promise.resolve();
+  private readonly task: RepeatingTask;
 
   constructor(
     @Inject(PROCESSOR_STORE) private readonly store: ProcessorStore,
     @Inject(PROCESSOR_CONFIG) private readonly config: ProcessorConfig,
     @Inject(CLOCK) private readonly now: () => number,
     @Inject(PLATFORM_LOGGER) private readonly logger: Logger,
-  ) {}
+  ) {
+    this.task = new RepeatingTask(
+      () => this.prune(),
+      config.pruneIntervalMs,
+      new FailureStreakLog(logger, 'pruning old windows'),
+    );
+  }
 
   onApplicationBootstrap(): void {
-    this.schedule();
-    this.timer = setInterval(() => this.schedule(), this.config.pruneIntervalMs);
-    this.timer.unref();
+    this.task.start();
   }
 
   /** Stops pruning and waits for a running pass, so the store is not closed under it. */
-  async onModuleDestroy(): Promise<void> {
-    clearInterval(this.timer);
-    await this.running;
+  onModuleDestroy(): Promise<void> {
+    return this.task.stop();
   }
 
   async prune(): Promise<void> {
     const horizon = this.now() - this.config.retentionMs;
-    const deleted = await this.store.pruneBefore(horizon);
+    // A reading is seen no sooner than its own time and its windows end at most the longest window
+    // after that, so its id is kept until none of them can be written again: counted at most once.
+    const deleted = await this.store.prune({
+      windowsEndedBefore: horizon,
+      readingsSeenBefore: horizon - LONGEST_WINDOW_MS,
+    });
     if (deleted.windows > 0 || deleted.readings > 0)
       this.logger.info({ deleted, horizon }, 'pruned old windows');
-  }
-
-  private schedule(): void {
-    // One pass at a time; a failed pass is logged and the next interval tries again.
-    this.running = this.running
-      .then(() => this.prune())
-      .catch((error: unknown) => this.logger.error({ err: error }, 'pruning old windows failed'));
   }
 }

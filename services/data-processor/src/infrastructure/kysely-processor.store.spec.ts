@@ -99,6 +99,18 @@ describe.each(DATABASE_KINDS)('processor store contract on %s', (kind) => {
     ]);
   });
 
+  it('keeps the content of the first copy when a call repeats an id, the copy that is counted', async () => {
+    const copies = [
+      { deviceId: 'k', readingId: 'twice', contentHash: 20 },
+      { deviceId: 'k', readingId: 'twice', contentHash: 95 },
+    ];
+    const stored = await store.inTransaction(async (tx) => {
+      await tx.recordNewReadings(copies, T0);
+      return tx.storedContents(copies.slice(0, 1));
+    });
+    expect([...stored.values()]).toEqual([20]);
+  });
+
   it('reports the new reading ids of a call larger than one statement, with known ones in any part', async () => {
     const ids = (from: number, to: number) =>
       Array.from({ length: to - from }, (_, i) => ({ deviceId: 'many', readingId: `m-${from + i}` }));
@@ -201,17 +213,19 @@ describe.each(DATABASE_KINDS)('processor store contract on %s', (kind) => {
     expect(window?.count).toBe(4);
   });
 
-  it('prunes windows that ended and reading ids seen before the horizon', async () => {
+  it('prunes windows that ended and reading ids seen before their horizons', async () => {
     await store.inTransaction(async (tx) => {
-      await tx.recordNewReadings([{ deviceId: 'f', readingId: 'old' }], T0 - 1);
+      await tx.recordNewReadings([{ deviceId: 'f', readingId: 'old', time: T0 - 2 }], T0 - 1);
       await tx.recordNewReadings([{ deviceId: 'f', readingId: 'new' }], T0 + 1);
+      // Arrived before the horizon, but stamped after it: seen from its own time.
+      await tx.recordNewReadings([{ deviceId: 'f', readingId: 'ahead', time: T0 + 1 }], T0 - 1);
       // The first window ends before the horizon, the second exactly at it (kept).
       await tx.saveWindows([
         aggregate(key('f', T0 - 120_000, Window.WINDOW_ONE_MINUTE), [1]),
         aggregate(key('f', T0 - 60_000, Window.WINDOW_ONE_MINUTE), [2]),
       ]);
     });
-    const deleted = await store.pruneBefore(T0);
+    const deleted = await store.prune({ windowsEndedBefore: T0, readingsSeenBefore: T0 });
     expect(deleted.windows).toBeGreaterThanOrEqual(1);
     expect(deleted.readings).toBeGreaterThanOrEqual(1);
     const left = await store.findWindows({
@@ -223,10 +237,7 @@ describe.each(DATABASE_KINDS)('processor store contract on %s', (kind) => {
     expect(left.map((w) => w.startTime)).toEqual([T0 - 60_000]);
     const known = await store.inTransaction((tx) =>
       tx.recordNewReadings(
-        [
-          { deviceId: 'f', readingId: 'old' },
-          { deviceId: 'f', readingId: 'new' },
-        ],
+        ['old', 'new', 'ahead'].map((readingId) => ({ deviceId: 'f', readingId })),
         T0,
       ),
     );

@@ -1,10 +1,12 @@
 import { createDatabase, migrateToLatest, type StorageSettings } from '@iot-mesh/storage';
 import type { Kysely } from 'kysely';
 import type { WindowAggregate } from '../aggregates/domain/window-aggregate.js';
+import { KyselyPendingEvaluations } from './kysely-pending-evaluations.js';
 import { KyselyReadingsTransaction } from './kysely-readings.transaction.js';
 import type {
   LatestWindowsQuery,
   ProcessorStore,
+  PruneHorizons,
   ReadingsTransaction,
   WindowQuery,
 } from './processor-store.port.js';
@@ -16,6 +18,8 @@ import { fromWindowRow } from './window.rows.js';
 
 /** The processor store on SQLite (embedded default) or PostgreSQL, through Kysely. */
 export class KyselyProcessorStore implements ProcessorStore {
+  readonly pendingEvaluations: KyselyPendingEvaluations;
+
   private constructor(
     private readonly db: Kysely<ProcessorDatabase>,
     // SQLite runs one writer at a time and has no SELECT ... FOR UPDATE; PostgreSQL needs row locks.
@@ -23,7 +27,9 @@ export class KyselyProcessorStore implements ProcessorStore {
     /** Decoded sketches of the windows this process wrote last; see WindowCache. */
     private readonly cache: WindowCache,
     private readonly statements: ProcessorStatements,
-  ) {}
+  ) {
+    this.pendingEvaluations = new KyselyPendingEvaluations(db);
+  }
 
   static async open(settings: StorageSettings, cachedWindows = 4096): Promise<KyselyProcessorStore> {
     const db = createDatabase<ProcessorDatabase>(settings);
@@ -105,11 +111,14 @@ export class KyselyProcessorStore implements ProcessorStore {
     return (await select.execute()).map(fromWindowRow);
   }
 
-  async pruneBefore(horizon: number): Promise<{ windows: number; readings: number }> {
-    const windows = await this.db.deleteFrom('windows').where('end_time', '<', horizon).executeTakeFirst();
+  async prune(before: PruneHorizons): Promise<{ windows: number; readings: number }> {
+    const windows = await this.db
+      .deleteFrom('windows')
+      .where('end_time', '<', before.windowsEndedBefore)
+      .executeTakeFirst();
     const readings = await this.db
       .deleteFrom('seen_readings')
-      .where('seen_time', '<', horizon)
+      .where('seen_time', '<', before.readingsSeenBefore)
       .executeTakeFirst();
     return { windows: Number(windows.numDeletedRows), readings: Number(readings.numDeletedRows) };
   }

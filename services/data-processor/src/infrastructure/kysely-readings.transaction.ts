@@ -7,6 +7,7 @@ import type { WindowAggregate } from '../aggregates/domain/window-aggregate.js';
 import type { ReadingRef, ReadingsTransaction, SeenReading } from './processor-store.port.js';
 import type { ProcessorDatabase } from './processor.schema.js';
 import type { ProcessorStatements } from './processor.statements.js';
+import { compareLockOrder } from './window-lock-order.js';
 import type { CachedSketch, WindowCache } from './window-cache.js';
 import { fromWindowRow, placeholderRow, toWindowRow } from './window.rows.js';
 
@@ -22,8 +23,22 @@ function sortedBy<T>(items: readonly T[], id: (item: T) => string): T[] {
 }
 
 /**
- * The writes of one ProcessReadings call. Rows are always touched in key order, so two concurrent
- * calls on PostgreSQL wait for each other instead of deadlocking.
+ * The first reading of each id: the copy that is counted when a call repeats an id (sortReadings), so
+ * the content remembered must be that copy's.
+ */
+function firstOfEachId(readings: readonly SeenReading[]): SeenReading[] {
+  const first = new Map<string, SeenReading>();
+  for (const reading of readings) {
+    const id = readingIdentity(reading);
+    if (!first.has(id)) first.set(id, reading);
+  }
+  return [...first.values()];
+}
+
+/**
+ * The writes of one ProcessReadings call. Rows are always touched in one order (reading ids by
+ * readingIdentity, windows by compareLockOrder), so two concurrent calls on PostgreSQL wait for each
+ * other instead of deadlocking.
  */
 export class KyselyReadingsTransaction implements ReadingsTransaction {
   /** Sketches this transaction wrote, for the cache once it has committed. */
@@ -42,15 +57,12 @@ export class KyselyReadingsTransaction implements ReadingsTransaction {
    * returning the rows that were new.
    */
   async recordNewReadings(readings: readonly SeenReading[], seenAt: number): Promise<ReadingRef[]> {
-    const unique = sortedBy(
-      [...new Map(readings.map((r) => [readingIdentity(r), r])).values()],
-      readingIdentity,
-    );
+    const unique = sortedBy(firstOfEachId(readings), readingIdentity);
     const seenRows = (chunk: readonly SeenReading[]) =>
       chunk.map((r) => ({
         device_id: r.deviceId,
         reading_id: r.readingId,
-        seen_time: seenAt,
+        seen_time: Math.max(seenAt, r.time ?? seenAt),
         content_hash: r.contentHash ?? null,
       }));
     await sql`savepoint record_seen`.execute(this.trx);
@@ -93,7 +105,8 @@ export class KyselyReadingsTransaction implements ReadingsTransaction {
   }
 
   async lockWindows(keys: readonly WindowKey[]): Promise<Map<string, WindowAggregate>> {
-    const sorted = sortedBy(keys, windowId);
+    // Chunked in the order each chunk's rows are locked in, so the whole call locks in that one order.
+    const sorted = [...keys].sort(compareLockOrder);
     const found = new Map<string, WindowAggregate>();
     for (const chunk of chunked(sorted, 200)) {
       // Reserving missing windows first gives a concurrent writer of a brand-new window a row to wait on.
@@ -114,7 +127,7 @@ export class KyselyReadingsTransaction implements ReadingsTransaction {
   }
 
   async saveWindows(windows: readonly WindowAggregate[]): Promise<void> {
-    const sorted = sortedBy(windows, windowId);
+    const sorted = [...windows].sort(compareLockOrder);
     for (const chunk of chunked(sorted, 200)) {
       const rows = chunk.map((window) => {
         const revision = newRevision();

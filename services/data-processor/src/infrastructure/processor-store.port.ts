@@ -1,6 +1,7 @@
 import type { SensorType } from '@iot-mesh/proto/iotmesh/telemetry/v1/reading';
 import type { AggregatedWindow, WindowKey } from '../aggregates/domain/window.js';
 import type { WindowAggregate } from '../aggregates/domain/window-aggregate.js';
+import type { PendingEvaluationStore } from './pending-evaluation-store.port.js';
 
 /** A reading's identity for deduplication: ids are chosen by devices, so they are unique per device. */
 export interface ReadingRef {
@@ -11,11 +12,17 @@ export interface ReadingRef {
 /** A reading to remember, with a digest of what it said (readingContentHash). */
 export interface SeenReading extends ReadingRef {
   contentHash?: number;
+  /** The reading's own time (epoch ms); a reading stamped after the call's `seenAt` is seen at this. */
+  time?: number;
 }
 
 /** What one ProcessReadings call does inside its single transaction. */
 export interface ReadingsTransaction {
-  /** Remembers the readings (seen at `seenAt`) and returns those that were not known before. */
+  /**
+   * Remembers the readings and returns those that were not known before. Of copies of one id, the
+   * first is remembered. Each is seen at `seenAt`, or at its own time when that is later (a reading
+   * stamped ahead of the clock), so that it is pruned no sooner than its windows.
+   */
   recordNewReadings(readings: readonly SeenReading[], seenAt: number): Promise<ReadingRef[]>;
   /** The digests of what known readings said when first seen, by readingIdentity; null if remembered without. */
   storedContents(readings: readonly ReadingRef[]): Promise<Map<string, number | null>>;
@@ -50,15 +57,22 @@ export interface LatestWindowsQuery {
   limit: number;
 }
 
-/** Persistence of window aggregates and of the reading ids already counted. */
+export interface PruneHorizons {
+  windowsEndedBefore: number;
+  readingsSeenBefore: number;
+}
+
+/** Persistence of window aggregates, of the reading ids already counted and of pending evaluations. */
 export interface ProcessorStore {
+  /** The queue of readings whose alert evaluation failed, in the same database. */
+  readonly pendingEvaluations: PendingEvaluationStore;
   /** Runs `work` in one transaction: everything it wrote is committed, or nothing is. */
   inTransaction<T>(work: (transaction: ReadingsTransaction) => Promise<T>): Promise<T>;
   /** Windows of one device and sensor type, newest first and then by custom sensor name. */
   findWindows(query: WindowQuery): Promise<WindowAggregate[]>;
   /** The newest window of every device and quantity of a sensor type and size, by device id and then name. */
   listLatestWindows(query: LatestWindowsQuery): Promise<WindowAggregate[]>;
-  /** Deletes windows that ended and reading ids seen before `horizon`; returns how many of each. */
-  pruneBefore(horizon: number): Promise<{ windows: number; readings: number }>;
+  /** Deletes windows that ended, and reading ids seen, before the given times; returns how many of each. */
+  prune(before: PruneHorizons): Promise<{ windows: number; readings: number }>;
   close(): Promise<void>;
 }

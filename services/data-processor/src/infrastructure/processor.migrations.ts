@@ -59,7 +59,7 @@ async function rebuildWindowsWithCustomSensor(db: Kysely<unknown>, binary: 'byte
   await db.schema.createIndex('windows_end').on('windows').column('end_time').execute();
 }
 
-/** The processor's migrations; only the binary column type differs between SQLite and PostgreSQL. */
+/** The processor's migrations; only binary and identity columns differ between SQLite and PostgreSQL. */
 export function processorMigrations(kind: StorageSettings['kind']): Record<string, Migration> {
   const binary = kind === 'postgres' ? 'bytea' : 'blob';
   return {
@@ -122,6 +122,25 @@ export function processorMigrations(kind: StorageSettings['kind']): Record<strin
         // Kysely runs SQLite's migrations outside a transaction; this one must not stop halfway.
         if (db.isTransaction) await rebuildWindowsWithCustomSensor(db, binary);
         else await db.transaction().execute((trx) => rebuildWindowsWithCustomSensor(trx, binary));
+      },
+    },
+    // Readings whose alert evaluation failed, queued for the poller and for later calls of their devices.
+    '0006_pending_evaluations': {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('pending_evaluations')
+          // AUTOINCREMENT: without it SQLite may hand a deleted row's number out again.
+          .addColumn('sequence', kind === 'postgres' ? 'bigint' : 'integer', (c) =>
+            kind === 'postgres' ? c.primaryKey().generatedAlwaysAsIdentity() : c.primaryKey().autoIncrement(),
+          )
+          .addColumn('device_id', 'text', (c) => c.notNull())
+          .addColumn('reading', binary, (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createIndex('pending_evaluations_by_device')
+          .on('pending_evaluations')
+          .columns(['device_id', 'sequence'])
+          .execute();
       },
     },
   };

@@ -1,3 +1,5 @@
+import type { Generated } from 'kysely';
+
 /** Table shapes of the processor's database (times in epoch ms, enums as their proto numbers). */
 export interface ProcessorDatabase {
   seen_readings: {
@@ -26,5 +28,13 @@ export interface ProcessorDatabase {
      * for placeholders): a cached decoded sketch is only used while the row still has its token.
      */
     revision: number;
+  };
+  /** Counted readings whose alert evaluation failed, until the alert manager takes them. */
+  pending_evaluations: {
+    /** Strictly increasing and never reused: the order they were queued in, and each one's handle. */
+    sequence: Generated<number>;
+    device_id: string;
+    /** The reading as its protobuf encoding, which is what EvaluateReadings carries. */
+    reading: Uint8Array;
   };
 }

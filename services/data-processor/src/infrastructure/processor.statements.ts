@@ -35,6 +35,9 @@ const windowValues = (row: WindowInsert) => [
  * count (see SizedQueryCache). The rows of each list must all have the shape the values function reads.
  */
 export function processorStatements(db: Kysely<ProcessorDatabase>, rowLocks: boolean) {
+  // Text in code point order whatever PostgreSQL's default collation is (SQLite's is already).
+  const byCodePoint = (column: 'device_id' | 'custom_sensor') =>
+    rowLocks ? sql`${sql.ref(column)} collate "C"` : sql.ref(column);
   const insertSeen = (rows: readonly SeenRow[]) =>
     db
       .insertInto('seen_readings')
@@ -60,7 +63,10 @@ export function processorStatements(db: Kysely<ProcessorDatabase>, rowLocks: boo
           ),
       (ref: ReadingRef) => [ref.deviceId, ref.readingId],
     ),
-    /** The stored windows of these keys in key order; on PostgreSQL locked until the transaction ends. */
+    /**
+     * The stored windows of these keys in the order of compareLockOrder; on PostgreSQL locked, in that
+     * order, until the transaction ends.
+     */
     selectWindows: new SizedQueryCache(
       (keys: readonly WindowKey[]) => {
         const query = db
@@ -70,9 +76,9 @@ export function processorStatements(db: Kysely<ProcessorDatabase>, rowLocks: boo
           .where(
             sql<boolean>`(device_id, sensor_type, custom_sensor, window_size, start_time) in (values ${sql.join(keys.map(keyTuple))})`,
           )
-          .orderBy('device_id')
+          .orderBy(byCodePoint('device_id'))
           .orderBy('sensor_type')
-          .orderBy('custom_sensor')
+          .orderBy(byCodePoint('custom_sensor'))
           .orderBy('window_size')
           .orderBy('start_time');
         return rowLocks ? query.forUpdate() : query;

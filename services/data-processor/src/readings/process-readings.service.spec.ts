@@ -1,18 +1,19 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { UnavailableError, ValidationError } from '@iot-mesh/platform';
+import { ValidationError } from '@iot-mesh/platform';
 import { Window } from '@iot-mesh/proto/iotmesh/processor/v1/data_processor';
 import { SensorType, type Reading } from '@iot-mesh/proto/iotmesh/telemetry/v1/reading';
 import { pino } from 'pino';
-import { Registry } from 'prom-client';
-import { processorConfigSchema } from '../config.js';
-import { KyselyProcessorStore } from '../infrastructure/kysely-processor.store.js';
-import { ProcessReadingsService } from './process-readings.service.js';
-import type { ReadingsEvaluator } from './readings-evaluator.port.js';
+import { AlertCursorEvaluator } from '../../test/alert-cursor-evaluator.js';
+import { openProcessor, type InProcessProcessor } from '../../test/in-process-processor.js';
+import { WindowRetentionService } from '../aggregates/window-retention.service.js';
+import type { KyselyProcessorStore } from '../infrastructure/kysely-processor.store.js';
+import type { ProcessReadingsService } from './process-readings.service.js';
 
 const NOW = Date.UTC(2026, 0, 15, 12);
 const HOUR = Date.UTC(2026, 0, 15, 10);
+const HOUR_MS = 3_600_000;
 const reading = (readingId: string, value: number, at = HOUR): Reading => ({
   readingId,
   deviceId: 'boiler-1',
@@ -23,53 +24,42 @@ const reading = (readingId: string, value: number, at = HOUR): Reading => ({
   customSensor: '',
 });
 
-/** Records what it was asked to evaluate; fails while `down`. */
-class RecordingEvaluator implements ReadingsEvaluator {
-  readonly calls: string[][] = [];
-  down = false;
-  evaluate(readings: readonly Reading[]): Promise<void> {
-    this.calls.push(readings.map((r) => r.readingId));
-    return this.down ? Promise.reject(new Error('connection refused')) : Promise.resolve();
-  }
-}
-
 describe('ProcessReadingsService', () => {
   let dir: string;
+  let now: number;
+  let evaluator: AlertCursorEvaluator;
+  let processor: InProcessProcessor;
   let store: KyselyProcessorStore;
-  let evaluator: RecordingEvaluator;
   let service: ProcessReadingsService;
-  const hourWindow = async () =>
+  const hourWindow = async (startTime = HOUR) =>
     (
       await store.findWindows({
         deviceId: 'boiler-1',
         sensorType: SensorType.SENSOR_TYPE_TEMPERATURE,
         window: Window.WINDOW_ONE_HOUR,
-        limit: 1,
+        limit: 10,
       })
-    )[0];
+    ).find((w) => w.startTime === startTime);
 
   beforeEach(async () => {
     dir = mkdtempSync(join(tmpdir(), 'processor-service-'));
-    const config = processorConfigSchema.parse({ DATA_DIR: dir });
-    store = await KyselyProcessorStore.open(config.storage);
-    evaluator = new RecordingEvaluator();
-    service = new ProcessReadingsService(
-      store,
-      evaluator,
-      config,
-      () => NOW,
-      pino({ level: 'silent' }),
-      new Registry(),
-    );
+    now = NOW;
+    evaluator = new AlertCursorEvaluator();
+    processor = await openProcessor({ dataDir: dir, evaluator, now: () => now });
+    ({ store, service } = processor);
   });
   afterEach(async () => {
-    await store.close();
+    await processor.close();
     rmSync(dir, { recursive: true, force: true });
   });
 
   it('counts each reading once, within a request and across requests, and evaluates all of them', async () => {
     await expect(service.process([reading('r1', 10), reading('r2', 20), reading('r1', 10)])).resolves.toEqual(
-      { processedCount: 2, duplicateCount: 1, duplicateIndexes: [2] },
+      {
+        processedCount: 2,
+        duplicateCount: 1,
+        duplicateIndexes: [2],
+      },
     );
     await expect(service.process([reading('r2', 20), reading('r3', 30)])).resolves.toEqual({
       processedCount: 1,
@@ -100,18 +90,17 @@ describe('ProcessReadingsService', () => {
     expect(await hourWindow()).toMatchObject({ count: 2, max: 21 });
   });
 
-  it('keeps readings counted when the alert manager fails, and a retry only re-evaluates them', async () => {
-    evaluator.down = true;
-    const failure = service.process([reading('r1', 10)]);
-    await expect(failure).rejects.toBeInstanceOf(UnavailableError);
-    evaluator.down = false;
-    await expect(service.process([reading('r1', 10)])).resolves.toEqual({
-      processedCount: 0,
-      duplicateCount: 1,
-      duplicateIndexes: [0],
+  it('takes the first copy of an id repeated in one call as the reading: its retries are evaluated, the other’s not', async () => {
+    // Two callers merged into one call, the second reusing the id with another value (a reset counter).
+    await expect(service.process([reading('r5', 20), reading('r5', 95)])).resolves.toMatchObject({
+      processedCount: 1,
+      duplicateIndexes: [1],
     });
-    expect(await hourWindow()).toMatchObject({ count: 1 });
-    expect(evaluator.calls).toEqual([['r1'], ['r1']]);
+    await service.process([reading('r5', 20)]);
+    await service.process([reading('r5', 95)]);
+    // The counted 20 and its retry; 95, which no window holds, never.
+    expect(evaluator.received.map((r) => `${r.readingId}=${r.value}`)).toEqual(['r5=20', 'r5=20']);
+    expect(await hourWindow()).toMatchObject({ count: 1, min: 20, max: 20 });
   });
 
   it('refuses a request with any invalid reading, storing nothing', async () => {
@@ -127,12 +116,42 @@ describe('ProcessReadingsService', () => {
   });
 
   it('counts readings older than the retention period without keeping windows for them', async () => {
-    const ancient = NOW - 49 * 3_600_000;
+    const ancient = NOW - 49 * HOUR_MS;
     await expect(service.process([reading('old', 1, ancient)])).resolves.toEqual({
       processedCount: 1,
       duplicateCount: 0,
       duplicateIndexes: [],
     });
     expect(await hourWindow()).toBeUndefined();
+  });
+
+  describe('with the retention pruning', () => {
+    const prune = () =>
+      new WindowRetentionService(store, processor.config, () => now, pino({ level: 'silent' })).prune();
+
+    it('remembers a reading stamped ahead of the clock as long as its windows are kept', async () => {
+      // The device's clock runs 4 minutes fast (ingestion takes up to 5); the reading opens an hour.
+      now = HOUR - 4 * 60_000;
+      await service.process([reading('ahead', 21, HOUR)]);
+      // 2 minutes before its hour window goes, 48 h 58 min after it arrived.
+      now = HOUR + 48 * HOUR_MS + 58 * 60_000;
+      await prune();
+      await expect(service.process([reading('ahead', 21, HOUR)])).resolves.toMatchObject({
+        duplicateCount: 1,
+      });
+      expect(await hourWindow(HOUR)).toMatchObject({ count: 1 });
+    });
+
+    it('remembers a reading until the last of its windows is pruned', async () => {
+      now = HOUR + 30_000;
+      await service.process([reading('on-time', 21, now)]);
+      // The retention period has passed for the reading, not yet for its hour window.
+      now += 48 * HOUR_MS + 30 * 60_000;
+      await prune();
+      await expect(service.process([reading('on-time', 21, HOUR + 30_000)])).resolves.toMatchObject({
+        duplicateCount: 1,
+      });
+      expect(await hourWindow(HOUR)).toMatchObject({ count: 1 });
+    });
   });
 });

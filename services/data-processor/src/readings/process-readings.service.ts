@@ -1,14 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import {
-  METRICS_REGISTRY,
-  millisFromTimestamp,
-  PLATFORM_LOGGER,
-  readingIdentity,
-  UnavailableError,
-  ValidationError,
-} from '@iot-mesh/platform';
+import { METRICS_REGISTRY, millisFromTimestamp, readingIdentity, ValidationError } from '@iot-mesh/platform';
 import type { Reading } from '@iot-mesh/proto/iotmesh/telemetry/v1/reading';
-import type { Logger } from 'pino';
 import { Counter, type Registry } from 'prom-client';
 import {
   foldReadings,
@@ -17,9 +9,10 @@ import {
 } from '../aggregates/domain/window-aggregate.js';
 import type { ProcessorConfig } from '../config.js';
 import type { ProcessorStore, ReadingRef } from '../infrastructure/processor-store.port.js';
-import { CLOCK, PROCESSOR_CONFIG, PROCESSOR_STORE, READINGS_EVALUATOR } from '../processor.di-tokens.js';
+import { CLOCK, PROCESSOR_CONFIG, PROCESSOR_STORE } from '../processor.di-tokens.js';
 import { readingContentHash } from './domain/reading-content.js';
 import { readingsViolations } from './domain/reading.validation.js';
+import { EvaluationHandOver } from './evaluation-hand-over.js';
 import type { ReadingsEvaluator } from './readings-evaluator.port.js';
 
 export interface ProcessOutcome {
@@ -81,8 +74,10 @@ function sortReadings(
 
 /**
  * Counts each reading once, durably, then has them evaluated for alerts. The readings are committed
- * before the alert manager is called, so when that call fails the caller's retry finds them as
- * duplicates: they are evaluated again (being the same readings) but never counted twice.
+ * before the alert manager is called; when that call fails they wait in the pending-evaluation queue
+ * (EvaluationHandOver). Only when they cannot be queued either does the call fail, and the caller's
+ * retry finds them as duplicates: they are evaluated again (being the same readings) but never
+ * counted twice.
  */
 @Injectable()
 export class ProcessReadingsService {
@@ -90,10 +85,10 @@ export class ProcessReadingsService {
 
   constructor(
     @Inject(PROCESSOR_STORE) private readonly store: ProcessorStore,
-    @Inject(READINGS_EVALUATOR) private readonly evaluator: ReadingsEvaluator,
+    // The hand-over, which queues what the alert manager does not take; a test may pass any evaluator.
+    @Inject(EvaluationHandOver) private readonly evaluation: ReadingsEvaluator,
     @Inject(PROCESSOR_CONFIG) private readonly config: ProcessorConfig,
     @Inject(CLOCK) private readonly now: () => number,
-    @Inject(PLATFORM_LOGGER) private readonly logger: Logger,
     @Inject(METRICS_REGISTRY) registry: Registry,
   ) {
     this.readingsTotal = new Counter({
@@ -115,15 +110,7 @@ export class ProcessReadingsService {
     this.readingsTotal.inc({ result: 'processed' }, processedCount);
     this.readingsTotal.inc({ result: 'duplicate' }, duplicateCount);
 
-    try {
-      if (evaluated.length > 0) await this.evaluator.evaluate(evaluated);
-    } catch (error) {
-      this.logger.warn({ err: error, readings: readings.length }, 'alert manager did not take the readings');
-      throw new UnavailableError(
-        'ALERT_MANAGER.UNAVAILABLE',
-        'readings are stored but could not be evaluated for alerts; retry the call',
-      );
-    }
+    if (evaluated.length > 0) await this.evaluation.evaluate(evaluated);
     return { processedCount, duplicateCount, duplicateIndexes };
   }
 
@@ -139,6 +126,7 @@ export class ProcessReadingsService {
         deviceId: r.deviceId,
         readingId: r.readingId,
         contentHash: readingContentHash(r),
+        time: millisFromTimestamp(r.timestamp!),
       }));
       const fresh = await transaction.recordNewReadings(seen, now);
       const known = fresh.length < readings.length ? await transaction.storedContents(readings) : new Map();

@@ -12,6 +12,9 @@ export const WINDOW_LENGTH_MS: Readonly<Record<AggregatedWindow, number>> = {
   [Window.WINDOW_ONE_HOUR]: 60 * MINUTE_MS,
 };
 
+/** The longest window: a reading's windows all end within this long after it. */
+export const LONGEST_WINDOW_MS = Math.max(...Object.values(WINDOW_LENGTH_MS));
+
 export type AggregatedWindow = Window.WINDOW_ONE_MINUTE | Window.WINDOW_FIVE_MINUTES | Window.WINDOW_ONE_HOUR;
 
 export const AGGREGATED_WINDOWS: readonly AggregatedWindow[] = [

@@ -1,0 +1,83 @@
+import { DATABASE_KINDS, freshStore } from '@iot-mesh/storage/testing';
+import { SensorType, type Reading } from '@iot-mesh/proto/iotmesh/telemetry/v1/reading';
+import { KyselyProcessorStore } from './kysely-processor.store.js';
+
+const T0 = Date.UTC(2026, 0, 15, 10) / 1000;
+let made = 0;
+const reading = (deviceId: string, overrides: Partial<Reading> = {}): Reading => ({
+  readingId: `p-${++made}`,
+  deviceId,
+  sensorType: SensorType.SENSOR_TYPE_TEMPERATURE,
+  value: 21.5,
+  unit: 'celsius',
+  timestamp: { seconds: T0 + made, nanos: 0 },
+  customSensor: '',
+  ...overrides,
+});
+
+describe.each(DATABASE_KINDS)('pending evaluations on %s', (kind) => {
+  const opened = freshStore(kind, 'processor_pending', (settings) => KyselyProcessorStore.open(settings));
+  const pending = () => opened().pendingEvaluations;
+  const ids = (found: { reading: Reading }[]) => found.map((p) => p.reading.readingId);
+  afterEach(async () => {
+    const all = await pending().oldest(10_000);
+    await pending().remove(all.map((p) => p.sequence));
+  });
+
+  it('gives readings back exactly as queued, oldest first', async () => {
+    const queued = [
+      reading('a', { value: -1e-300, timestamp: { seconds: T0, nanos: 123_456_789 } }),
+      reading('a', {
+        sensorType: SensorType.SENSOR_TYPE_CUSTOM,
+        customSensor: 'co₂ 😀',
+        unit: '',
+        value: 1e100,
+      }),
+      reading('b', { timestamp: { seconds: -62_135_596_800, nanos: 0 }, value: 0 }),
+    ];
+    await expect(pending().add(queued, 10)).resolves.toBe(true);
+    await expect(pending().add([reading('c')], 10)).resolves.toBe(true);
+    const found = await pending().oldest(3);
+    expect(found.map((p) => p.reading)).toEqual(queued);
+    expect(found.map((p) => p.sequence)).toEqual([...found.map((p) => p.sequence)].sort((x, y) => x - y));
+  });
+
+  it('finds the oldest pending readings of some devices, however many devices are asked for', async () => {
+    await pending().add([reading('a'), reading('b'), reading('a'), reading('c')], 10);
+    const [a1, , a2, c1] = ids(await pending().oldest(4));
+    await expect(pending().oldestOf(['c', 'a', 'none'], 10).then(ids)).resolves.toEqual([a1, a2, c1]);
+    await expect(pending().oldestOf(['a', 'c'], 2).then(ids)).resolves.toEqual([a1, a2]);
+    // More devices than one statement takes, the oldest readings' devices at the end of the list.
+    const many = [...Array.from({ length: 600 }, (_, i) => `other-${i}`), 'c', 'a'];
+    await expect(pending().oldestOf(many, 2).then(ids)).resolves.toEqual([a1, a2]);
+  });
+
+  it('counts pending readings by device', async () => {
+    await pending().add([reading('a'), reading('b'), reading('a')], 10);
+    await expect(pending().countByDevice()).resolves.toEqual(
+      new Map([
+        ['a', 2],
+        ['b', 1],
+      ]),
+    );
+  });
+
+  it('queues all of a call or, beyond the bound, none of it', async () => {
+    await expect(pending().add([reading('a'), reading('a'), reading('a')], 4)).resolves.toBe(true);
+    await expect(pending().add([reading('a'), reading('a')], 4)).resolves.toBe(false);
+    await expect(pending().add([reading('a')], 4)).resolves.toBe(true);
+    await expect(pending().oldest(10)).resolves.toHaveLength(4);
+    await expect(pending().add([reading('a')], 4)).resolves.toBe(false);
+  });
+
+  it('removes delivered readings and never hands a removed one’s sequence out again', async () => {
+    await pending().add([reading('a'), reading('a')], 10);
+    const [first, second] = await pending().oldest(2);
+    await pending().remove([second.sequence, second.sequence + 1_000]);
+    await pending().add([reading('a')], 10);
+    const [kept, added] = await pending().oldest(10);
+    expect(kept).toEqual(first);
+    // Reused, a delivery holding the old number would remove this undelivered reading.
+    expect(added.sequence).toBeGreaterThan(second.sequence);
+  });
+});

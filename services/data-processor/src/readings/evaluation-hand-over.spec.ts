@@ -1,0 +1,129 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { UnavailableError } from '@iot-mesh/platform';
+import { SensorType, type Reading } from '@iot-mesh/proto/iotmesh/telemetry/v1/reading';
+import { AlertCursorEvaluator } from '../../test/alert-cursor-evaluator.js';
+import { openProcessor, type InProcessProcessor } from '../../test/in-process-processor.js';
+import { PENDING_BATCH } from './evaluation-hand-over.js';
+
+const NOW = Date.UTC(2026, 0, 15, 12);
+const T = NOW - 60_000;
+const reading = (readingId: string, deviceId: string, value: number, at: number): Reading => ({
+  readingId,
+  deviceId,
+  sensorType: SensorType.SENSOR_TYPE_TEMPERATURE,
+  value,
+  unit: 'celsius',
+  timestamp: { seconds: Math.floor(at / 1000), nanos: (at % 1000) * 1_000_000 },
+  customSensor: '',
+});
+const stored = { duplicateCount: 0, duplicateIndexes: [] };
+
+describe('EvaluationHandOver', () => {
+  let dir: string;
+  let evaluator: AlertCursorEvaluator;
+  let processor: InProcessProcessor;
+  const open = async (env: Record<string, string> = {}) => {
+    await processor?.close();
+    processor = await openProcessor({ dataDir: dir, evaluator, now: () => NOW, env });
+  };
+  const send = (readings: Reading[]) => processor.service.process(readings);
+  const pendingIds = async () =>
+    (await processor.store.pendingEvaluations.oldest(10_000)).map((p) => p.reading.readingId);
+
+  beforeEach(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'processor-hand-over-'));
+    evaluator = new AlertCursorEvaluator();
+    await open();
+  });
+  afterEach(async () => {
+    await processor.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('has readings whose evaluation failed evaluated before a newer reading of their device', async () => {
+    // Batch 1: the boiler overheats while the alert manager blips; stored and queued, so answered.
+    evaluator.down = true;
+    await expect(
+      send([reading('b1-1', 'boiler-1', 95, T), reading('b1-2', 'boiler-1', 96, T + 1_000)]),
+    ).resolves.toEqual({ processedCount: 2, ...stored });
+    // Batch 2, newer, goes through: batch 1 goes ahead of it in the same call.
+    evaluator.down = false;
+    await send([reading('b2-1', 'boiler-1', 60, T + 2_000)]);
+    expect(evaluator.calls).toEqual([
+      ['b1-1', 'b1-2'],
+      ['b1-1', 'b1-2', 'b2-1'],
+    ]);
+    expect(evaluator.missed()).toEqual([]);
+    await expect(pendingIds()).resolves.toEqual([]);
+  });
+
+  it('sends ahead only the queued readings of the call’s devices, and leaves the rest to the poller', async () => {
+    evaluator.down = true;
+    await send([reading('a-1', 'attic-1', 1, T)]);
+    await send([reading('c-1', 'cellar-1', 2, T)]);
+    evaluator.down = false;
+    await send([reading('a-2', 'attic-1', 3, T + 1_000), reading('x-1', 'other-1', 4, T)]);
+    expect(evaluator.calls.at(-1)).toEqual(['a-1', 'a-2', 'x-1']);
+    await expect(pendingIds()).resolves.toEqual(['c-1']);
+    await expect(processor.handOver.deliverOldest()).resolves.toBe(false);
+    expect(evaluator.calls.at(-1)).toEqual(['c-1']);
+    await expect(pendingIds()).resolves.toEqual([]);
+  });
+
+  it('queues a call behind a longer backlog than one call carries; the poller delivers it all in order', async () => {
+    const backlog = Array.from({ length: PENDING_BATCH + 1 }, (_, i) =>
+      reading(`old-${i}`, 'meter-1', i, T + i),
+    );
+    evaluator.down = true;
+    await send(backlog);
+    evaluator.down = false;
+    const calls = evaluator.calls.length;
+    await expect(send([reading('new', 'meter-1', 0, NOW)])).resolves.toEqual({
+      processedCount: 1,
+      ...stored,
+    });
+    expect(evaluator.calls).toHaveLength(calls);
+    await expect(processor.handOver.deliverOldest()).resolves.toBe(true);
+    await expect(processor.handOver.deliverOldest()).resolves.toBe(false);
+    expect(evaluator.calls.slice(calls).map((ids) => ids.length)).toEqual([PENDING_BATCH, 2]);
+    expect(evaluator.evaluated).toEqual([...backlog.map((r) => r.readingId), 'new']);
+    expect(evaluator.missed()).toEqual([]);
+  });
+
+  it('answers UNAVAILABLE instead of queueing beyond PENDING_EVALUATIONS_MAX; the retry is evaluated', async () => {
+    await open({ PENDING_EVALUATIONS_MAX: '3' });
+    evaluator.down = true;
+    await send([reading('q-1', 'quay-1', 1, T), reading('q-2', 'quay-1', 2, T + 1)]);
+    const refused = [reading('q-3', 'quay-1', 3, T + 2), reading('q-4', 'quay-1', 4, T + 3)];
+    await expect(send(refused)).rejects.toBeInstanceOf(UnavailableError);
+    await expect(pendingIds()).resolves.toEqual(['q-1', 'q-2']);
+    // Counted all the same: the caller's retry is a duplicate, evaluated behind the queued readings.
+    evaluator.down = false;
+    await expect(send(refused)).resolves.toMatchObject({ processedCount: 0, duplicateCount: 2 });
+    expect(evaluator.calls.at(-1)).toEqual(['q-1', 'q-2', 'q-3', 'q-4']);
+    expect(evaluator.missed()).toEqual([]);
+  });
+
+  it('queues nothing when PENDING_EVALUATIONS_MAX is 0', async () => {
+    await open({ PENDING_EVALUATIONS_MAX: '0' });
+    evaluator.down = true;
+    await expect(send([reading('z-1', 'zone-1', 1, T)])).rejects.toBeInstanceOf(UnavailableError);
+    await expect(pendingIds()).resolves.toEqual([]);
+  });
+
+  it('reports how many readings are pending as of its last look at the queue', async () => {
+    const gauge = async () =>
+      (await processor.registry.getSingleMetric('data_processor_evaluations_pending')!.get()).values[0]
+        ?.value;
+    evaluator.down = true;
+    await send([reading('g-1', 'gauge-1', 1, T), reading('g-2', 'gauge-2', 2, T)]);
+    await expect(processor.handOver.refresh()).resolves.toBe(2);
+    await expect(gauge()).resolves.toBe(2);
+    evaluator.down = false;
+    await processor.handOver.deliverOldest();
+    await expect(processor.handOver.refresh()).resolves.toBe(0);
+    await expect(gauge()).resolves.toBe(0);
+  });
+});

@@ -1,0 +1,139 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { METRICS_REGISTRY, PLATFORM_LOGGER, UnavailableError } from '@iot-mesh/platform';
+import type { Reading } from '@iot-mesh/proto/iotmesh/telemetry/v1/reading';
+import type { Logger } from 'pino';
+import { Gauge, type Registry } from 'prom-client';
+import type { ProcessorConfig } from '../config.js';
+import type {
+  PendingEvaluation,
+  PendingEvaluationStore,
+} from '../infrastructure/pending-evaluation-store.port.js';
+import { PENDING_EVALUATIONS, PROCESSOR_CONFIG, READINGS_EVALUATOR } from '../processor.di-tokens.js';
+import { PendingDevices } from './pending-devices.js';
+import type { ReadingsEvaluator } from './readings-evaluator.port.js';
+
+/**
+ * Pending readings per EvaluateReadings call: each delivery of the poller, and the most a call sends
+ * ahead of its own.
+ */
+export const PENDING_BATCH = 500;
+
+const notEvaluated = (why: string) =>
+  new UnavailableError(
+    'ALERT_MANAGER.UNAVAILABLE',
+    `readings are stored but could not be evaluated for alerts (${why}); retry the call`,
+  );
+
+/**
+ * Has counted readings evaluated for alerts at least once and, per device, after the readings queued
+ * before them: the alert manager skips a reading older than the newest it evaluated for a rule and
+ * device, so a reading evaluated after a newer one would never raise its alert. When the alert manager
+ * does not take them, the readings are queued (pending_evaluations) and the call still succeeds; the
+ * poller delivers the queue oldest first, and a later call of one of their devices sends them ahead of
+ * its own. Only when they cannot be queued either does the call fail (UNAVAILABLE, as the caller's retry
+ * has them evaluated again).
+ */
+@Injectable()
+export class EvaluationHandOver implements ReadingsEvaluator {
+  private readonly devices = new PendingDevices();
+  private readonly pendingGauge: Gauge;
+
+  constructor(
+    @Inject(PENDING_EVALUATIONS) private readonly pending: PendingEvaluationStore,
+    @Inject(READINGS_EVALUATOR) private readonly evaluator: ReadingsEvaluator,
+    @Inject(PROCESSOR_CONFIG) private readonly config: ProcessorConfig,
+    @Inject(PLATFORM_LOGGER) private readonly logger: Logger,
+    @Inject(METRICS_REGISTRY) registry: Registry,
+  ) {
+    this.pendingGauge = new Gauge({
+      name: 'data_processor_evaluations_pending',
+      help:
+        'Readings queued for the alert manager after their evaluation failed, as of the last poll ' +
+        '(every replica sees the one queue: take the max across replicas, not the sum)',
+      registers: [registry],
+    });
+  }
+
+  /** Evaluates counted readings, or queues them; throws UnavailableError when neither worked. */
+  async evaluate(readings: readonly Reading[]): Promise<void> {
+    const earlier = await this.pendingOfDevices(readings);
+    // A longer backlog than one call carries: these wait behind it, and the poller delivers it all in order.
+    if (earlier.length > PENDING_BATCH) return this.queue(readings);
+    try {
+      await this.evaluator.evaluate(
+        earlier.length === 0 ? readings : [...earlier.map((p) => p.reading), ...readings],
+      );
+    } catch (error) {
+      this.logger.warn({ err: error, readings: readings.length }, 'alert manager did not take the readings');
+      return this.queue(readings);
+    }
+    if (earlier.length > 0) await this.removeDelivered(earlier);
+  }
+
+  /** Learns which devices have pending readings, queued by any replica; returns how many there are. */
+  async refresh(): Promise<number> {
+    const mark = this.devices.mark();
+    const byDevice = await this.pending.countByDevice();
+    this.devices.replace(byDevice.keys(), mark);
+    let pending = 0;
+    for (const count of byDevice.values()) pending += count;
+    this.pendingGauge.set(pending);
+    return pending;
+  }
+
+  /**
+   * Delivers the oldest pending readings, at most PENDING_BATCH, and removes them; throws when the
+   * alert manager does not take them. Returns whether it delivered a full batch, so more may wait.
+   */
+  async deliverOldest(): Promise<boolean> {
+    const batch = await this.pending.oldest(PENDING_BATCH);
+    if (batch.length === 0) return false;
+    await this.evaluator.evaluate(batch.map((p) => p.reading));
+    await this.pending.remove(batch.map((p) => p.sequence));
+    return batch.length === PENDING_BATCH;
+  }
+
+  /**
+   * The pending readings of the devices of `readings`, oldest first, up to one more than PENDING_BATCH.
+   * Without a database read when none of those devices is known to have any, the usual case.
+   */
+  private async pendingOfDevices(readings: readonly Reading[]): Promise<PendingEvaluation[]> {
+    if (this.devices.size === 0) return [];
+    const devices = new Set<string>();
+    for (const reading of readings) {
+      if (this.devices.has(reading.deviceId)) devices.add(reading.deviceId);
+    }
+    if (devices.size === 0) return [];
+    try {
+      return await this.pending.oldestOf([...devices], PENDING_BATCH + 1);
+    } catch (error) {
+      this.logger.warn({ err: error }, 'could not read the pending evaluations of the readings’ devices');
+      throw notEvaluated('the pending evaluations could not be read');
+    }
+  }
+
+  private async queue(readings: readonly Reading[]): Promise<void> {
+    const { max } = this.config.pendingEvaluations;
+    let queued: boolean;
+    try {
+      queued = await this.pending.add(readings, max);
+    } catch (error) {
+      this.logger.warn({ err: error, readings: readings.length }, 'could not queue readings for evaluation');
+      throw notEvaluated('nor queued');
+    }
+    if (!queued) {
+      this.logger.warn({ readings: readings.length, max }, 'pending evaluations are full');
+      throw notEvaluated(`nor queued: ${max} readings already wait for the alert manager`);
+    }
+    this.devices.add(readings.map((r) => r.deviceId));
+  }
+
+  private async removeDelivered(delivered: readonly PendingEvaluation[]): Promise<void> {
+    try {
+      await this.pending.remove(delivered.map((p) => p.sequence));
+    } catch (error) {
+      // The poller delivers them again, which the alert manager's cursor makes harmless.
+      this.logger.warn({ err: error }, 'could not remove delivered pending evaluations');
+    }
+  }
+}
