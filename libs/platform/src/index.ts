@@ -5,3 +5,4 @@ export * from './client/index.js';
 export * from './observability/index.js';
 export * from './bootstrap/index.js';
 export * from './api/index.js';
+export * from './tasks/index.js';

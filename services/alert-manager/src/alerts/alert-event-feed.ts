@@ -1,7 +1,6 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import { PLATFORM_LOGGER } from '@iot-mesh/platform';
+import { FailureStreakLog, PLATFORM_LOGGER, RepeatingTask } from '@iot-mesh/platform';
 import type { Logger } from 'pino';
-import { FailureStreakLog } from '@iot-mesh/platform';
 import { Subject, type Observable } from 'rxjs';
 import { ALERT_MANAGER_CONFIG, ALERT_STORE } from '../alert-manager.di-tokens.js';
 import type { AlertManagerConfig } from '../config.js';
@@ -21,19 +20,19 @@ export class AlertEventFeed implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly events = new Subject<AlertEvent>();
   private readonly eventReads: FailureStreakLog;
   private lastPublished = 0;
-  private pulling: Promise<void> | undefined;
-  private pullAgain = false;
-  private timer: NodeJS.Timeout | undefined;
+  private readonly task: RepeatingTask;
   private stopped = false;
 
   constructor(
     @Inject(ALERT_STORE) private readonly store: AlertStore,
-    @Inject(ALERT_MANAGER_CONFIG) private readonly config: AlertManagerConfig,
+    @Inject(ALERT_MANAGER_CONFIG) config: AlertManagerConfig,
     @Inject(PLATFORM_LOGGER) logger: Logger,
   ) {
     this.eventReads = new FailureStreakLog(logger, 'reading new alert events', 'warn');
+    // pull handles its own errors, so the task needs no failure log.
+    this.task = new RepeatingTask(() => this.pull(), config.eventPollIntervalMs);
     store.onCommit((notice) => {
-      if (notice.eventTypes.length > 0) this.poke();
+      if (notice.eventTypes.length > 0) this.task.wake();
     });
   }
 
@@ -44,7 +43,7 @@ export class AlertEventFeed implements OnApplicationBootstrap, OnModuleDestroy {
 
   async onApplicationBootstrap(): Promise<void> {
     this.lastPublished = await this.store.lastEventSequence();
-    this.timer = setInterval(() => this.poke(), this.config.eventPollIntervalMs);
+    this.task.start();
     // The platform drains in-flight calls before releasing anything; open WatchAlerts streams
     // would hold that drain until the shutdown timeout, so they end as soon as shutdown begins.
     for (const signal of SHUTDOWN_SIGNALS) process.once(signal, this.stop);
@@ -52,32 +51,16 @@ export class AlertEventFeed implements OnApplicationBootstrap, OnModuleDestroy {
 
   onModuleDestroy(): Promise<void> {
     this.stop();
-    return this.pulling ?? Promise.resolve();
+    return this.task.stop();
   }
 
   private readonly stop = (): void => {
     if (this.stopped) return;
     this.stopped = true;
-    clearInterval(this.timer);
+    void this.task.stop();
     for (const signal of SHUTDOWN_SIGNALS) process.off(signal, this.stop);
     this.events.complete();
   };
-
-  /** Pulls new events now; calls during a pull make it pull once more afterwards. */
-  private poke(): void {
-    if (this.stopped) return;
-    if (this.pulling) {
-      this.pullAgain = true;
-      return;
-    }
-    this.pulling = this.pull().finally(() => {
-      this.pulling = undefined;
-      if (this.pullAgain) {
-        this.pullAgain = false;
-        this.poke();
-      }
-    });
-  }
 
   private async pull(): Promise<void> {
     try {

@@ -1,5 +1,5 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import { FailureStreakLog, METRICS_REGISTRY, PLATFORM_LOGGER } from '@iot-mesh/platform';
+import { FailureStreakLog, METRICS_REGISTRY, PLATFORM_LOGGER, RepeatingTask } from '@iot-mesh/platform';
 import type { Logger } from 'pino';
 import { Counter, type Registry } from 'prom-client';
 import {
@@ -33,9 +33,7 @@ export class NotificationDispatcher implements OnApplicationBootstrap, OnModuleD
   private readonly outcomes: Counter<'result'>;
   private readonly outboxReads: FailureStreakLog;
   private readonly handOvers: FailureStreakLog;
-  private running: Promise<void> | undefined;
-  private runAgain = false;
-  private timer: NodeJS.Timeout | undefined;
+  private readonly task: RepeatingTask;
   private stopped = false;
 
   constructor(
@@ -60,42 +58,27 @@ export class NotificationDispatcher implements OnApplicationBootstrap, OnModuleD
       labelNames: ['result'],
       registers: [registry],
     });
+    // deliverDue handles its own errors, so the task needs no failure log.
+    this.task = new RepeatingTask(() => this.deliverDue(), config.outbox.pollIntervalMs);
     store.onCommit((notice) => {
-      if (notice.outbox) this.wake();
+      if (notice.outbox) this.task.wake();
     });
   }
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => this.wake(), this.config.outbox.pollIntervalMs);
-    this.wake();
+    this.task.start();
   }
 
   /** Stops after the hand-over in progress; what is left stays in the outbox for the next start. */
   async onModuleDestroy(): Promise<void> {
     this.stopped = true;
-    clearInterval(this.timer);
-    await this.running;
-  }
-
-  private wake(): void {
-    if (this.stopped) return;
-    if (this.running) {
-      this.runAgain = true;
-      return;
-    }
-    this.running = this.deliverDue().finally(() => {
-      this.running = undefined;
-      if (this.runAgain) {
-        this.runAgain = false;
-        this.wake();
-      }
-    });
+    await this.task.stop();
   }
 
   /**
    * One round: every entry due when it starts is tried once, a page at a time. A failure
-   * reschedules or fails that entry alone; the others are still handed over. The timer and commits
-   * run it through wake(); tests call it to drive rounds one by one.
+   * reschedules or fails that entry alone; the others are still handed over. The task runs it (timer and
+   * commits); tests call it to drive rounds one by one.
    */
   async deliverDue(): Promise<void> {
     // A rescheduled entry is due after the round started, so no later page holds it again.

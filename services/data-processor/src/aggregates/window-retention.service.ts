@@ -1,10 +1,10 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import { FailureStreakLog, PLATFORM_LOGGER } from '@iot-mesh/platform';
+import { FailureStreakLog, PLATFORM_LOGGER, RepeatingTask } from '@iot-mesh/platform';
 import type { Logger } from 'pino';
 import type { ProcessorConfig } from '../config.js';
 import type { ProcessorStore } from '../infrastructure/processor-store.port.js';
 import { CLOCK, PROCESSOR_CONFIG, PROCESSOR_STORE } from '../processor.di-tokens.js';
-import { RepeatingTask } from '../repeating-task.js';
+
 import { LONGEST_WINDOW_MS } from './domain/window.js';
 
 /** Deletes windows and remembered reading ids once they are older than the retention period. */

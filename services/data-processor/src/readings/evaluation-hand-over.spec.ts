@@ -2,22 +2,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { UnavailableError } from '@iot-mesh/platform';
-import { SensorType, type Reading } from '@iot-mesh/proto/iotmesh/telemetry/v1/reading';
+import type { Reading } from '@iot-mesh/proto/iotmesh/telemetry/v1/reading';
 import { AlertCursorEvaluator } from '../../test/alert-cursor-evaluator.js';
 import { openProcessor, type InProcessProcessor } from '../../test/in-process-processor.js';
+import { reading } from '../../test/readings.fixture.js';
 import { PENDING_BATCH } from './evaluation-hand-over.js';
 
 const NOW = Date.UTC(2026, 0, 15, 12);
 const T = NOW - 60_000;
-const reading = (readingId: string, deviceId: string, value: number, at: number): Reading => ({
-  readingId,
-  deviceId,
-  sensorType: SensorType.SENSOR_TYPE_TEMPERATURE,
-  value,
-  unit: 'celsius',
-  timestamp: { seconds: Math.floor(at / 1000), nanos: (at % 1000) * 1_000_000 },
-  customSensor: '',
-});
 const stored = { duplicateCount: 0, duplicateIndexes: [] };
 
 describe('EvaluationHandOver', () => {

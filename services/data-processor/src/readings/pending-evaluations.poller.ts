@@ -1,9 +1,9 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import { FailureStreakLog, PLATFORM_LOGGER } from '@iot-mesh/platform';
+import { FailureStreakLog, PLATFORM_LOGGER, RepeatingTask } from '@iot-mesh/platform';
 import type { Logger } from 'pino';
 import type { ProcessorConfig } from '../config.js';
 import { PROCESSOR_CONFIG } from '../processor.di-tokens.js';
-import { RepeatingTask } from '../repeating-task.js';
+
 import { EvaluationHandOver } from './evaluation-hand-over.js';
 
 /**
