@@ -21,7 +21,7 @@ import { createDownstream } from './downstream/downstream-clients.js';
 import { GatewayModule } from './gateway.module.js';
 import { serveApiDocs } from './http/api-docs.js';
 import { answerClientError, refuseConnect } from './http/client-errors.js';
-import { toHttpError } from './http/http-error.js';
+import { MAX_PATH_SEGMENT_LENGTH, toHttpError } from './http/http-error.js';
 import { HttpExceptionFilter, sendHttpError } from './http/http-exception.filter.js';
 import { acceptUtf8JsonOnly } from './http/json-bodies.js';
 import { openApiDocument } from './http/openapi.js';
@@ -56,10 +56,11 @@ export async function bootstrapGateway(config: GatewayConfig): Promise<void> {
 
   const adapter = new FastifyAdapter({
     bodyLimit: config.http.bodyLimit,
-    trustProxy: config.trustForwardedFor,
+    // No trustProxy: request.ip is not read; the client address is clientAddress's (TRUSTED_PROXY_HOPS),
+    // where Fastify's `true` would take the leftmost X-Forwarded-For entry, which the client writes.
     routerOptions: {
-      // Long ids reach the handlers, which refuse them with a 400 (Fastify's own limit of 100 is a 414).
-      maxParamLength: 1000,
+      // Long ids reach the handlers, which refuse them with a 400; past this a path is a 414.
+      maxParamLength: MAX_PATH_SEGMENT_LENGTH,
       // `/api/v1/alerts/` is `/api/v1/alerts`, not a 405 naming the method it was sent with.
       ignoreTrailingSlash: true,
     },

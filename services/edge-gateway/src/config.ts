@@ -16,8 +16,12 @@ export const gatewayConfigSchema = z
     NOTIFICATION_ADDRESS: address('127.0.0.1:50056'),
     DOWNSTREAM_DEADLINE_MS: millis(5_000),
     // Operators authenticate with this shared secret and/or with HS256 JWTs signed by OPERATOR_JWT_SECRET.
+    // A JWT must carry `exp`; with these set, its `iss` must be OPERATOR_JWT_ISSUER and its `aud` hold
+    // OPERATOR_JWT_AUDIENCE, so that a token minted with the same secret for something else is refused.
     OPERATOR_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
     OPERATOR_JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+    OPERATOR_JWT_ISSUER: z.string().min(1).optional(),
+    OPERATOR_JWT_AUDIENCE: z.string().min(1).optional(),
     AUTH_CACHE_TTL_MS: millis(10_000),
     RATE_LIMIT_DEVICE_PER_SECOND: positive(50),
     RATE_LIMIT_DEVICE_BURST: positive(100),
@@ -25,6 +29,12 @@ export const gatewayConfigSchema = z
     RATE_LIMIT_IP_BURST: positive(400),
     // Behind the Istio ingress gateway the client address arrives in X-Forwarded-For; direct clients could forge it.
     TRUST_FORWARDED_FOR: flag(false),
+    // With TRUST_FORWARDED_FOR, how many proxies in front of the gateway append to X-Forwarded-For: the
+    // client address is that many entries from the right, the one the farthest trusted proxy appended
+    // (what is left of it the client wrote itself). 1: the Istio ingress gateway alone, which appends the
+    // peer it saw (its own numTrustedProxies is 0; each proxy in front that it trusts adds one). With fewer
+    // entries than that the request did not come through those proxies: the socket peer is the client.
+    TRUSTED_PROXY_HOPS: z.coerce.number().int().min(1).max(10).default(1),
     REDIS_URL: z
       .string()
       .regex(/^rediss?:\/\//, 'must be a redis:// URL')
@@ -59,6 +69,11 @@ export const gatewayConfigSchema = z
         message: 'set OPERATOR_TOKEN or OPERATOR_JWT_SECRET so operators can sign in',
       });
     }
+    for (const claim of ['OPERATOR_JWT_ISSUER', 'OPERATOR_JWT_AUDIENCE'] as const) {
+      if (env[claim] !== undefined && !env.OPERATOR_JWT_SECRET) {
+        ctx.addIssue({ code: 'custom', path: [claim], message: 'checks JWTs: set OPERATOR_JWT_SECRET too' });
+      }
+    }
   })
   .transform((env) => ({
     platform: toPlatformConfig(env),
@@ -71,14 +86,20 @@ export const gatewayConfigSchema = z
       notification: env.NOTIFICATION_ADDRESS,
     },
     downstreamDeadlineMs: env.DOWNSTREAM_DEADLINE_MS,
-    operator: { token: env.OPERATOR_TOKEN, jwtSecret: env.OPERATOR_JWT_SECRET },
+    operator: {
+      token: env.OPERATOR_TOKEN,
+      jwtSecret: env.OPERATOR_JWT_SECRET,
+      jwtIssuer: env.OPERATOR_JWT_ISSUER,
+      jwtAudience: env.OPERATOR_JWT_AUDIENCE,
+    },
     authCacheTtlMs: env.AUTH_CACHE_TTL_MS,
     rateLimits: {
       device: { perSecond: env.RATE_LIMIT_DEVICE_PER_SECOND, burst: env.RATE_LIMIT_DEVICE_BURST },
       ip: { perSecond: env.RATE_LIMIT_IP_PER_SECOND, burst: env.RATE_LIMIT_IP_BURST },
     },
     redisUrl: env.REDIS_URL,
-    trustForwardedFor: env.TRUST_FORWARDED_FOR,
+    // 0: X-Forwarded-For is not read.
+    trustedProxyHops: env.TRUST_FORWARDED_FOR ? env.TRUSTED_PROXY_HOPS : 0,
     maxBatchSize: env.MAX_BATCH_SIZE,
     publishStreamReadAhead: env.PUBLISH_STREAM_READ_AHEAD,
     singleReadings: {

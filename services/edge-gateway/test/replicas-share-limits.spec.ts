@@ -1,25 +1,6 @@
-import { fileURLToPath } from 'node:url';
-import {
-  eventually,
-  freePort,
-  scrapeMetricSum,
-  spawnService,
-  type ServiceProcess,
-} from '@iot-mesh/platform/testing';
+import { eventually, freePort, scrapeMetricSum, type ServiceProcess } from '@iot-mesh/platform/testing';
+import { startGateway, THREE_REQUESTS_PER_ADDRESS } from './gateway-process.js';
 import { startTestRedis, type TestRedis } from './redis-server.js';
-
-const ENTRY = fileURLToPath(new URL('../dist/main.js', import.meta.url));
-// Three requests per client address, refilled too slowly to matter during the test.
-const LIMITS = { RATE_LIMIT_IP_BURST: '3', RATE_LIMIT_IP_PER_SECOND: '0.01' };
-
-/** A gateway process on its own ports; its downstreams are never called (the requests stop at auth). */
-function startGateway(env: Record<string, string>): Promise<ServiceProcess> {
-  return spawnService({
-    entry: ENTRY,
-    env: { OPERATOR_TOKEN: 'replica-test-operator-token', ...LIMITS, ...env },
-    pickPorts: ['GRPC_PORT', 'ADMIN_PORT', 'HTTP_PORT'],
-  });
-}
 
 /** Statuses of unauthenticated requests sent to the replicas in turn: each counts against the client address. */
 async function statusesAlternating(replicas: ServiceProcess[], requests: number): Promise<number[]> {
@@ -60,7 +41,11 @@ describe('gateway replicas and the client-address limit', () => {
   const running: ServiceProcess[] = [];
   const servers: TestRedis[] = [];
   const start = async (env: Record<string, string> = {}) => {
-    const replicas = await Promise.all([startGateway(env), startGateway(env)]);
+    // Their downstreams are never called: the requests stop at auth.
+    const replicas = await Promise.all([
+      startGateway({ ...THREE_REQUESTS_PER_ADDRESS, ...env }),
+      startGateway({ ...THREE_REQUESTS_PER_ADDRESS, ...env }),
+    ]);
     running.push(...replicas);
     return replicas;
   };

@@ -271,7 +271,7 @@ describe('the edge gateway, end to end over REST and gRPC', () => {
     };
     const wrongType = await refused('POST', '/api/v1/device-registry/ListDevices', { pageSize: 'abc' });
     expect(wrongType).toMatchObject({ reason: 'REQUEST.INVALID', status: 'INVALID_ARGUMENT' });
-    expect(wrongType.details?.[0]?.field).toBe('body');
+    expect(wrongType.details?.[0]?.field).toBe('pageSize');
     await refused('POST', '/api/v1/device-registry/ListDevices', { pageSize: 2.5 });
     await refused('POST', '/api/v1/device-registry/ListDevices', { statuss: 'DEVICE_STATUS_ACTIVE' });
     await refused('GET', '/api/v1/device-registry/ListDevices?pageSize=1&pageSize=2');
@@ -286,7 +286,7 @@ describe('the edge gateway, end to end over REST and gRPC', () => {
     await refused('POST', '/api/v1/device-registry/ListDevices', null);
     await refused('POST', '/api/v1/rules', { ...rule, scope: { deviceId: 'e2e-json-1', allDevices: true } });
     const unknownType = await refused('GET', '/api/v1/devices?type=SENSOR_TYPE_WIND');
-    expect(unknownType.details?.[0]).toMatchObject({ field: 'query' });
+    expect(unknownType.details?.[0]).toMatchObject({ field: 'type' });
     await refused('GET', '/api/v1/aggregates?sensorType=SENSOR_TYPE_TEMPERATURE&window=WINDOW_DAY');
     await refused(
       'GET',

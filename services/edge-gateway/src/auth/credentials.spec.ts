@@ -1,4 +1,3 @@
-import { clientAddress } from './client-address.js';
 import { apiKeyFrom, bearerToken } from './credentials.js';
 
 const headers = (values: Record<string, string>) => (name: string) => values[name];
@@ -11,16 +10,5 @@ describe('credentials', () => {
     expect(apiKeyFrom(headers({ authorization: 'Basic abc' }))).toBeUndefined();
     expect(bearerToken(headers({ authorization: 'Bearer two words' }))).toBeUndefined();
     expect(apiKeyFrom(headers({}))).toBeUndefined();
-  });
-
-  it('finds the client address of gRPC peers and trusted proxies only', () => {
-    expect(clientAddress('ipv4:10.1.2.3:5555', headers({}), false)).toBe('10.1.2.3');
-    expect(clientAddress('ipv6:[::1]:5555', headers({}), false)).toBe('::1');
-    expect(clientAddress('10.0.0.9', headers({ 'x-forwarded-for': '1.2.3.4, 10.0.0.1' }), false)).toBe(
-      '10.0.0.9',
-    );
-    expect(clientAddress('10.0.0.9', headers({ 'x-forwarded-for': '1.2.3.4, 10.0.0.1' }), true)).toBe(
-      '1.2.3.4',
-    );
   });
 });

@@ -1,22 +1,38 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { UnauthenticatedError } from '@iot-mesh/platform';
-import { jwtVerify } from 'jose';
+import { jwtVerify, type JWTVerifyOptions } from 'jose';
 import type { GatewayConfig } from '../config.js';
 import { GATEWAY_CONFIG } from '../gateway.di-tokens.js';
 import { bearerToken, type HeaderLookup } from './credentials.js';
 
 const digest = (value: string) => createHash('sha256').update(value).digest();
 
-/** Operators present the configured token, or an HS256 JWT signed with OPERATOR_JWT_SECRET. */
+// How far the issuer's clock may be off ours when `exp` and `nbf` are judged.
+const CLOCK_TOLERANCE_SECONDS = 5;
+
+/**
+ * Operators present the configured token, or an HS256 JWT signed with OPERATOR_JWT_SECRET that expires
+ * (`exp` is required: without it a token would be good forever) and, when they are configured, names
+ * OPERATOR_JWT_ISSUER and OPERATOR_JWT_AUDIENCE.
+ */
 @Injectable()
 export class OperatorAuthService {
   private readonly tokenDigest?: Buffer;
   private readonly jwtKey?: Uint8Array;
+  private readonly jwtChecks: JWTVerifyOptions;
 
   constructor(@Inject(GATEWAY_CONFIG) config: GatewayConfig) {
-    if (config.operator.token) this.tokenDigest = digest(config.operator.token);
-    if (config.operator.jwtSecret) this.jwtKey = new TextEncoder().encode(config.operator.jwtSecret);
+    const { token, jwtSecret, jwtIssuer, jwtAudience } = config.operator;
+    if (token) this.tokenDigest = digest(token);
+    if (jwtSecret) this.jwtKey = new TextEncoder().encode(jwtSecret);
+    this.jwtChecks = {
+      algorithms: ['HS256'],
+      requiredClaims: ['exp'],
+      clockTolerance: CLOCK_TOLERANCE_SECONDS,
+      ...(jwtIssuer === undefined ? {} : { issuer: jwtIssuer }),
+      ...(jwtAudience === undefined ? {} : { audience: jwtAudience }),
+    };
   }
 
   /** The operator's name (JWT subject, or "operator" for the shared token). */
@@ -30,7 +46,7 @@ export class OperatorAuthService {
     if (this.tokenDigest && timingSafeEqual(digest(token), this.tokenDigest)) return 'operator';
     if (this.jwtKey && token.split('.').length === 3) {
       try {
-        const { payload } = await jwtVerify(token, this.jwtKey, { algorithms: ['HS256'] });
+        const { payload } = await jwtVerify(token, this.jwtKey, this.jwtChecks);
         return payload.sub ?? 'operator';
       } catch {
         // fall through to the common rejection

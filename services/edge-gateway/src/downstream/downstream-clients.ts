@@ -91,6 +91,13 @@ export const DOWNSTREAM_APIS: Record<
   },
 };
 
+/**
+ * The downstream a name from a request names, if any: an own key of DOWNSTREAM_APIS, so that
+ * `constructor` or `__proto__` (Object.prototype's) are unknown names like any other.
+ */
+export const downstreamNamed = (name: string): DownstreamName | undefined =>
+  Object.hasOwn(DOWNSTREAM_APIS, name) ? (name as DownstreamName) : undefined;
+
 export interface Downstream {
   registry: DeviceRegistryClient;
   ingestion: SensorIngestionClient;

@@ -9,13 +9,13 @@ import type { DownstreamName } from '../config.js';
 
 const TRANSIENT = new Set<number>([status.UNAVAILABLE, status.CANCELLED]);
 
-/** The reasons services give for UNAVAILABLE, in words for the gateway's callers. */
-const CAUSES: Readonly<Record<string, string>> = {
-  'STORAGE.UNAVAILABLE': 'its database cannot be reached',
-  'PROCESSOR.UNAVAILABLE': 'the data processor did not accept the readings',
-  'DEVICE_REGISTRY.UNAVAILABLE': 'the device registry did not answer',
-  'ALERT.CONTENTION': 'the alert kept changing concurrently; retry',
-};
+/** The reasons services give for UNAVAILABLE, in words for the gateway's callers (a Map: any reason is a key). */
+const CAUSES: ReadonlyMap<string, string> = new Map([
+  ['STORAGE.UNAVAILABLE', 'its database cannot be reached'],
+  ['PROCESSOR.UNAVAILABLE', 'the data processor did not accept the readings'],
+  ['DEVICE_REGISTRY.UNAVAILABLE', 'the device registry did not answer'],
+  ['ALERT.CONTENTION', 'the alert kept changing concurrently; retry'],
+]);
 
 function isServiceError(error: unknown): error is ServiceError {
   return error instanceof Error && typeof (error as Partial<ServiceError>).code === 'number';
@@ -40,7 +40,7 @@ export function fromDownstream(service: DownstreamName, error: unknown): Error {
     // A service that answered UNAVAILABLE itself says why (its database down, its own downstream):
     // said in our words, as its message may name internal addresses.
     const cause = decodeStatusDetails(error.metadata)?.errorInfo?.reason;
-    const why = cause ? `: ${CAUSES[cause] ?? 'it cannot serve now'} (${cause})` : '';
+    const why = cause ? `: ${CAUSES.get(cause) ?? 'it cannot serve now'} (${cause})` : '';
     return new UnavailableError('DOWNSTREAM.UNAVAILABLE', `${service} is unavailable${why}`, {
       service,
       ...(cause ? { cause } : {}),

@@ -7,6 +7,7 @@ import { AlertStreamService } from '../alerts/alert-stream.service.js';
 import type { Downstream } from '../downstream/downstream-clients.js';
 import { DOWNSTREAM } from '../gateway.di-tokens.js';
 import { callDownstream } from './call-downstream.js';
+import { holdUntilFirstWord } from './held-stream.js';
 import { toHttpError } from './http-error.js';
 import { parseInput } from './parse-body.js';
 import { messageFromJson, messageSchema } from './proto-json.js';
@@ -16,6 +17,9 @@ import { alertStreamQuerySchema, listAlertsQuerySchema } from './query-schemas.j
 import { acknowledgeSchema } from './schemas.js';
 
 const HEARTBEAT_MS = 15_000;
+// How long the headers of a resumed stream wait for the alert manager to refuse its resume point: it
+// checks that first, with one read of its store.
+const RESUME_CHECK_WAIT_MS = 1_000;
 
 // The filter is read as proto3 JSON, so an unknown state or severity is a 400 naming the query.
 const alertFilterSchema = messageSchema('iotmesh.alert.v1.AlertFilter');
@@ -83,6 +87,28 @@ export class AlertsHttpController {
     const filter = filterOf(deviceId === undefined ? fields : { ...fields, deviceId });
 
     const raw = reply.raw;
+    const events = this.stream
+      .watch(filter, {
+        resumeAfterSequence: resumeAfter ?? 0,
+        replayFromStart: resumeAfter === 0,
+      })
+      .pipe(this.access.whileKeyValid(request, caller));
+    // The alert manager refuses a resume point past its newest event (OUT_OF_RANGE
+    // ALERT_EVENTS.RESUME_AHEAD) once it has read its store, and says nothing when the point is good and
+    // no event follows yet. So the headers wait for its first word, for a while: a refusal is then a plain
+    // 400 that stops an EventSource, where a 200 with an error event had it reconnect with the same
+    // Last-Event-ID forever.
+    const opening = holdUntilFirstWord(events, resumeAfter ? RESUME_CHECK_WAIT_MS : 0);
+    raw.once('close', () => void opening.then((held) => held.close()));
+    const held = await opening;
+    // A refusal of the request answers it; a failure to serve it (503) is sent in the stream as before,
+    // so that an EventSource tries again.
+    if (held.failure && toHttpError(held.failure.error).statusCode < 500) throw held.failure.error;
+    // The client went away before (its close may have come before the listener was there).
+    if (raw.destroyed) {
+      held.close();
+      return;
+    }
     raw.writeHead(200, {
       'content-type': 'text/event-stream',
       'cache-control': 'no-cache',
@@ -91,18 +117,14 @@ export class AlertsHttpController {
     });
     // HEAD asks for the headers only: a stream that sends no body would never end.
     if (request.method === 'HEAD') {
+      held.close();
       raw.end();
       return;
     }
     raw.write(': connected\n\n');
     const heartbeat = setInterval(() => raw.write(': heartbeat\n\n'), HEARTBEAT_MS);
-    const events = this.stream
-      .watch(filter, {
-        resumeAfterSequence: resumeAfter ?? 0,
-        replayFromStart: resumeAfter === 0,
-      })
-      .pipe(this.access.whileKeyValid(request, caller));
-    const subscription = events.subscribe({
+    raw.once('close', () => clearInterval(heartbeat));
+    held.stream.subscribe({
       next: (event) =>
         raw.write(
           `id: ${event.sequence}\nevent: alert\ndata: ${JSON.stringify(AlertEvent.toJSON(event))}\n\n`,
@@ -113,10 +135,6 @@ export class AlertsHttpController {
         raw.end();
       },
       complete: () => raw.end(),
-    });
-    raw.on('close', () => {
-      clearInterval(heartbeat);
-      subscription.unsubscribe();
     });
   }
 

@@ -11,12 +11,15 @@ import type { Downstream } from '../downstream/downstream-clients.js';
 import { DOWNSTREAM } from '../gateway.di-tokens.js';
 import { callDownstream } from './call-downstream.js';
 import { parseInput } from './parse-body.js';
+import { fromJsonWithEnumNumbers } from './proto-enums.js';
 import { messageFromJson, messageSchema } from './proto-json.js';
 import { RequestAccess } from './request-access.js';
 import { listDevicesQuerySchema, deviceUpdateMaskQuerySchema } from './query-schemas.js';
 import { createDeviceSchema, deviceFieldsSchema, issueKeySchema } from './schemas.js';
 
 const listDevicesSchema = messageSchema('iotmesh.device.v1.ListDevicesRequest');
+const deviceFromJson = (json: Record<string, unknown>) =>
+  fromJsonWithEnumNumbers(Device, 'iotmesh.device.v1.Device', json);
 
 /** Operators manage devices and their keys over REST; each route maps to one DeviceRegistry call. */
 @Controller('api/v1/devices')
@@ -38,7 +41,7 @@ export class DevicesHttpController {
     const response = await callDownstream(
       'device-registry',
       this.registry.createDevice({
-        device: Device.fromJSON(fields),
+        device: deviceFromJson(fields),
         deviceId: id ?? '',
         sendVerificationEmail: sendVerificationEmail ?? false,
       }),
@@ -74,7 +77,7 @@ export class DevicesHttpController {
     await this.access.operator(request);
     const fields = parseInput(deviceFieldsSchema, body);
     const { updateMask } = parseInput(deviceUpdateMaskQuerySchema, query, 'query');
-    const device = { ...Device.fromJSON(fields), id };
+    const device = { ...deviceFromJson(fields), id };
     return Device.toJSON(
       (await callDownstream('device-registry', this.registry.updateDevice({ device, updateMask }))).device!,
     );

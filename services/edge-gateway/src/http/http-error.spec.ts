@@ -121,6 +121,14 @@ describe('REST errors', () => {
     expect(unreachable.message).toBe('alert-manager is unavailable');
   });
 
+  it("says only that a service cannot serve for a reason it does not know, Object.prototype's names too", () => {
+    for (const reason of ['SOMETHING.NEW', 'constructor', 'toString', '__proto__']) {
+      const grpc = toGrpcError(new UnavailableError(reason, 'internal words'));
+      const error = fromDownstream('alert-manager', Object.assign(new Error(grpc.details), grpc));
+      expect(error.message).toBe(`alert-manager is unavailable: it cannot serve now (${reason})`);
+    }
+  });
+
   it('relays a downstream answer with its reason and field violations', () => {
     const grpc = toGrpcError(new NotFoundError('DEVICE.NOT_FOUND', 'device d not found'));
     const mapped = toHttpError(
@@ -140,6 +148,22 @@ describe('REST errors', () => {
     expect(toHttpError({ code: 'FST_ERR_CTP_INVALID_JSON_BODY', statusCode: 400 }).body.error.reason).toBe(
       'HTTP.MALFORMED_JSON',
     );
+    // A path segment past the router's limit: Fastify's message quotes the whole URL.
+    const url = `/api/v1/devices/${'a'.repeat(12_000)}`;
+    const tooLong = toHttpError({
+      code: 'FST_ERR_MAX_PARAM_LENGTH',
+      statusCode: 414,
+      message: `'${url}' is exceeding the max param length`,
+    });
+    expect([tooLong.statusCode, tooLong.body.error.status, tooLong.body.error.reason]).toEqual([
+      414,
+      'RESOURCE_EXHAUSTED',
+      'HTTP.URI_TOO_LONG',
+    ]);
+    expect(tooLong.body.error.message).not.toContain('aaa');
+    // Any other 4xx of the framework keeps its status; its message is bounded as the services bound theirs.
+    const other = toHttpError({ statusCode: 431, message: `'${url}' is too much` });
+    expect([other.statusCode, other.body.error.message.length]).toEqual([431, 500]);
     const internal = toHttpError(new TypeError('secret stack detail'));
     expect(internal.statusCode).toBe(500);
     expect(JSON.stringify(internal.body)).not.toContain('secret');

@@ -1,7 +1,9 @@
 import { status } from '@grpc/grpc-js';
 import {
+  bounded,
   decodeStatusDetails,
   DomainError,
+  ERROR_TEXT_BOUNDS,
   listViolations,
   RelayedGrpcError,
   ResourceExhaustedError,
@@ -53,7 +55,10 @@ export class MethodNotAllowedError extends Error {
   }
 }
 
-/** An error answer: its HTTP status from the gRPC code (or given), and the API's error JSON. */
+/**
+ * An error answer: its HTTP status from the gRPC code (or given), and the API's error JSON. The message
+ * is bounded as the services bound theirs (ERROR_TEXT_BOUNDS): a framework's may echo the request.
+ */
 export function httpError(
   grpcCode: number,
   reason: string,
@@ -61,11 +66,18 @@ export function httpError(
   extra: Partial<HttpErrorBody['error']> = {},
   statusCode = httpStatusOf(grpcCode),
 ): HttpError {
-  return {
-    statusCode,
-    body: { error: { code: statusCode, status: grpcStatusName(grpcCode), reason, message, ...extra } },
+  const error = {
+    code: statusCode,
+    status: grpcStatusName(grpcCode),
+    reason,
+    message: bounded(message, ERROR_TEXT_BOUNDS.message),
+    ...extra,
   };
+  return { statusCode, body: { error } };
 }
+
+/** The longest path segment the router takes (Fastify's own limit of 100 refused long ids with a 414). */
+export const MAX_PATH_SEGMENT_LENGTH = 1000;
 
 /** A URL with a malformed %-escape, in its path or its query string. */
 export const badUrlError = (): HttpError =>
@@ -92,6 +104,16 @@ function frameworkError(error: {
       return httpError(status.INVALID_ARGUMENT, 'HTTP.EMPTY_BODY', 'the JSON body is empty');
     case 'FST_ERR_BAD_URL':
       return badUrlError();
+    // A limit on what the caller sent, as gRPC's own limits on a message or its metadata are
+    // RESOURCE_EXHAUSTED; no gRPC code maps to 414, which stays the HTTP status.
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      return httpError(
+        status.RESOURCE_EXHAUSTED,
+        'HTTP.URI_TOO_LONG',
+        `a segment of the URL path is longer than ${MAX_PATH_SEGMENT_LENGTH} characters`,
+        {},
+        414,
+      );
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
       return httpError(
         status.INVALID_ARGUMENT,

@@ -100,6 +100,14 @@ describe('the OpenAPI document', () => {
     );
   });
 
+  it('says a new rule is enabled unless it says otherwise; an update changes it only when named', () => {
+    const created = property(bodySchema('/api/v1/rules', 'post'), 'enabled');
+    expect(created).toMatchObject({ type: 'boolean', default: true });
+    expect(created.description).toMatch(/enabled unless this is false/);
+    expect(bodySchema('/api/v1/rules', 'post').required).not.toContain('enabled');
+    expect(property(bodySchema('/api/v1/rules/{id}', 'patch'), 'enabled')).not.toHaveProperty('default');
+  });
+
   it('names the custom quantity of rules, their list and the aggregates', () => {
     expect(property(bodySchema('/api/v1/rules', 'post'), 'customSensor')).toMatchObject({ maxLength: 50 });
     expect(property(bodySchema('/api/v1/rules/{id}', 'patch'), 'customSensor')).toMatchObject({

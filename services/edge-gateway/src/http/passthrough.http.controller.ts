@@ -2,8 +2,7 @@ import { All, Body, Controller, HttpCode, Inject, Param, Query, Req } from '@nes
 import { NotFoundError, ValidationError } from '@iot-mesh/platform';
 import type { FastifyRequest } from 'fastify';
 import type { Observable } from 'rxjs';
-import type { DownstreamName } from '../config.js';
-import { DOWNSTREAM_APIS, type Downstream } from '../downstream/downstream-clients.js';
+import { DOWNSTREAM_APIS, downstreamNamed, type Downstream } from '../downstream/downstream-clients.js';
 import { DOWNSTREAM } from '../gateway.di-tokens.js';
 import { callDownstream } from './call-downstream.js';
 import { MethodNotAllowedError } from './http-error.js';
@@ -38,9 +37,8 @@ export class PassthroughHttpController {
     @Query() query: unknown,
   ): Promise<unknown> {
     await this.access.operator(request);
-    const api = DOWNSTREAM_APIS[service as DownstreamName] as
-      (typeof DOWNSTREAM_APIS)[DownstreamName] | undefined;
-    if (!api) {
+    const name = downstreamNamed(service);
+    if (!name) {
       // `POST /api/v1/devices/d1` lands here, but is a REST resource taken with other methods.
       throw (
         wrongMethod(request) ??
@@ -49,6 +47,7 @@ export class PassthroughHttpController {
         })
       );
     }
+    const api = DOWNSTREAM_APIS[name];
     const entry = Object.entries(api.definition.methods).find(
       ([key, m]) => key === methodName || m.name === methodName,
     );
@@ -80,11 +79,11 @@ export class PassthroughHttpController {
       reading ? queryAsJson(query) : body === undefined ? {} : body,
       reading ? 'query' : 'body',
     );
-    const client = this.downstream.client(service as DownstreamName).service as Record<
+    const client = this.downstream.client(name).service as Record<
       string,
       (request: unknown) => Observable<unknown>
     >;
-    const response = await callDownstream(service as DownstreamName, client[key](requestMessage));
+    const response = await callDownstream(name, client[key](requestMessage));
     return messageToJson(schema.output, method.responseType as unknown as BinaryCodec<unknown>, response);
   }
 }

@@ -11,6 +11,7 @@ import {
 import { FileDescriptorSetSchema } from '@bufbuild/protobuf/wkt';
 import { ValidationError } from '@iot-mesh/platform';
 import { DESCRIPTOR_SET_BASE64 } from '@iot-mesh/proto/descriptor-set';
+import { protoJsonViolation } from './proto-json-violation.js';
 
 /** A ts-proto message's binary codec: the services speak these, the JSON side goes through the wire form. */
 export interface BinaryCodec<T> {
@@ -52,7 +53,10 @@ export function methodSchema(serviceName: string, methodName: string): DescMetho
   return method;
 }
 
-/** Reads proto3 JSON into a ts-proto message; anything the mapping refuses is a 400 naming `where`. */
+/**
+ * Reads proto3 JSON into a ts-proto message; anything the mapping refuses is a 400 naming the field by
+ * its JSON path, or `where` (body, query) when it is the input as a whole.
+ */
 export function messageFromJson<T>(
   schema: DescMessage,
   codec: BinaryCodec<T>,
@@ -63,9 +67,7 @@ export function messageFromJson<T>(
   try {
     bytes = toBinary(schema, fromJson(schema, json as JsonValue));
   } catch (error) {
-    throw new ValidationError([
-      { field: where, reason: 'FIELD.INVALID', description: (error as Error).message },
-    ]);
+    throw new ValidationError([protoJsonViolation(schema, json, error, where)]);
   }
   return codec.decode(bytes);
 }

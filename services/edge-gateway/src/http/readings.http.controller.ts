@@ -4,8 +4,12 @@ import type { FastifyRequest } from 'fastify';
 import { PublishReadingsService } from '../readings/publish-readings.service.js';
 import { jsonFieldPath } from './json-field-path.js';
 import { parseInput } from './parse-body.js';
+import { fromJsonWithEnumNumbers } from './proto-enums.js';
 import { RequestAccess } from './request-access.js';
 import { readingBatchSchema, readingSchema } from './schemas.js';
+
+const readingFromJson = (json: Record<string, unknown>) =>
+  fromJsonWithEnumNumbers(Reading, 'iotmesh.telemetry.v1.Reading', json);
 
 /** Devices publish readings over REST with their API key; the same use case as the gRPC API. */
 @Controller('api/v1/readings')
@@ -19,7 +23,7 @@ export class ReadingsHttpController {
   @HttpCode(200)
   async publishOne(@Req() request: FastifyRequest, @Body() body: unknown) {
     const device = await this.access.device(request);
-    const reading = Reading.fromJSON(parseInput(readingSchema, body));
+    const reading = readingFromJson(parseInput(readingSchema, body));
     return this.publisher.publishOne(device, reading);
   }
 
@@ -28,10 +32,7 @@ export class ReadingsHttpController {
   async publishBatch(@Req() request: FastifyRequest, @Body() body: unknown) {
     const device = await this.access.device(request);
     const { readings } = parseInput(readingBatchSchema, body);
-    const outcome = await this.publisher.publishBatch(
-      device,
-      readings.map((r) => Reading.fromJSON(r)),
-    );
+    const outcome = await this.publisher.publishBatch(device, readings.map(readingFromJson));
     return {
       ...outcome,
       rejections: outcome.rejections.map((r) =>

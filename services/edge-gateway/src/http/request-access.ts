@@ -70,6 +70,7 @@ export class RequestAccess {
 
   private limitClient(request: FastifyRequest): Promise<void> {
     const peer = request.socket.remoteAddress ?? 'unknown';
-    return this.limits.forClient(clientAddress(peer, headerLookup(request), this.config.trustForwardedFor));
+    const forwardedFor = [request.headers['x-forwarded-for'] ?? []].flat();
+    return this.limits.forClient(clientAddress(peer, forwardedFor, this.config.trustedProxyHops));
   }
 }

@@ -20,7 +20,7 @@ import { parseInput } from './parse-body.js';
 import { messageFromJson, messageSchema, messageToJson } from './proto-json.js';
 import { RequestAccess } from './request-access.js';
 import { listRulesQuerySchema, ruleUpdateMaskQuerySchema } from './query-schemas.js';
-import { ruleFieldsSchema } from './schemas.js';
+import { newRuleFieldsSchema, ruleFieldsSchema } from './schemas.js';
 
 // Rules go through the proto3 JSON mapping, which reads and writes `forDuration` as "30s".
 const ruleSchema = messageSchema('iotmesh.alert.v1.Rule');
@@ -41,7 +41,7 @@ export class RulesHttpController {
   @HttpCode(201)
   async create(@Req() request: FastifyRequest, @Body() body: unknown) {
     await this.access.operator(request);
-    const rule = ruleFromJson(parseInput(ruleFieldsSchema, body));
+    const rule = ruleFromJson(parseInput(newRuleFieldsSchema, body));
     return ruleToJson(
       (await callDownstream('alert-manager', this.downstream.alerts.createRule({ rule }))).rule,
     );

@@ -65,6 +65,13 @@ describe('the 400s of parseInput', () => {
     expect(descriptions({ ...reading, sensorType: true })).toEqual([
       'sensorType: must be a SensorType name (or number)',
     ]);
+    // A name is the enum's or refused; a number is the service's to judge (ts-proto reads both as -1).
+    for (const sensorType of ['SENSOR_TYPE_FOO', 'UNRECOGNIZED']) {
+      expect(descriptions({ ...reading, sensorType })).toEqual([
+        'sensorType: must be a SensorType name (or number)',
+      ]);
+    }
+    expect(descriptions({ ...reading, sensorType: 99 })).toEqual([]);
   });
 
   it('name an item of a list by its index, as the services do', () => {

@@ -165,12 +165,25 @@ export const ruleFieldsSchema = z
       .min(0)
       .optional()
       .describe('The margin by which the value must come back before the alert resolves.'),
-    enabled: z.boolean().optional(),
+    enabled: z.boolean().optional().describe('Whether the rule is evaluated: a disabled rule fires nothing.'),
   })
   .strict();
 
+/**
+ * A new rule's fields: one sent without `enabled` is enabled. Read as proto3 it would be false, a rule that
+ * silently never fires; gRPC and the pass-through route keep proto3's default.
+ */
+export const newRuleFieldsSchema = ruleFieldsSchema.extend({
+  enabled: z
+    .boolean()
+    .default(true)
+    .describe(
+      'Whether the rule is evaluated: a disabled rule fires nothing. A new rule is enabled unless this is false.',
+    ),
+});
+
 /** A new rule: the alert manager refuses one without these (RULE.INVALID). */
-export const createRuleSchema = ruleFieldsSchema.required({
+export const createRuleSchema = newRuleFieldsSchema.required({
   name: true,
   scope: true,
   sensorType: true,

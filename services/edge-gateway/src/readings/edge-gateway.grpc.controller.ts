@@ -146,8 +146,8 @@ export class EdgeGatewayGrpcController {
   }
 
   private async admit(metadata: Metadata, peer: string): Promise<DeviceIdentity> {
-    const header = metadataLookup(metadata);
-    await this.limits.forClient(clientAddress(peer, header, this.config.trustForwardedFor));
-    return this.auth.authenticate(header);
+    const forwardedFor = metadata.get('x-forwarded-for').map(String);
+    await this.limits.forClient(clientAddress(peer, forwardedFor, this.config.trustedProxyHops));
+    return this.auth.authenticate(metadataLookup(metadata));
   }
 }

@@ -1,0 +1,25 @@
+import { clientAddress } from './client-address.js';
+
+describe('the client address', () => {
+  it('is the peer of a gRPC call or an HTTP request', () => {
+    expect(clientAddress('ipv4:10.1.2.3:5555', [], 0)).toBe('10.1.2.3');
+    expect(clientAddress('ipv6:[::1]:5555', [], 0)).toBe('::1');
+    expect(clientAddress('10.0.0.9', ['1.2.3.4, 10.0.0.1'], 0)).toBe('10.0.0.9');
+  });
+
+  it('behind trusted proxies, is the entry the farthest of them appended, not what the client wrote', () => {
+    // The client sent "6.6.6.6, 7.7.7.7"; the one proxy in front appended the peer it saw.
+    expect(clientAddress('10.0.0.9', ['6.6.6.6, 7.7.7.7, 203.0.113.5'], 1)).toBe('203.0.113.5');
+    expect(clientAddress('10.0.0.9', ['6.6.6.6,203.0.113.5'], 1)).toBe('203.0.113.5');
+    // A load balancer in front of that proxy: the client is the second entry from the right.
+    expect(clientAddress('10.0.0.9', ['6.6.6.6, 203.0.113.5, 198.51.100.2'], 2)).toBe('203.0.113.5');
+    // A header sent more than once is one list, in the order received.
+    expect(clientAddress('10.0.0.9', ['6.6.6.6', '203.0.113.5'], 1)).toBe('203.0.113.5');
+  });
+
+  it('is the peer when the proxies did not write the header', () => {
+    expect(clientAddress('10.0.0.9', [], 1)).toBe('10.0.0.9');
+    expect(clientAddress('10.0.0.9', ['203.0.113.5'], 2)).toBe('10.0.0.9');
+    expect(clientAddress('ipv4:10.0.0.9:5555', ['6.6.6.6, '], 1)).toBe('10.0.0.9');
+  });
+});

@@ -1,0 +1,63 @@
+import { Metadata, status } from '@grpc/grpc-js';
+import { createGrpcClient, type GrpcClient } from '@iot-mesh/platform';
+import { failure, type ServiceProcess } from '@iot-mesh/platform/testing';
+import { EdgeGatewayDefinition, type EdgeGatewayClient } from '@iot-mesh/proto/iotmesh/edge/v1/edge_gateway';
+import { startGateway, THREE_REQUESTS_PER_ADDRESS } from './gateway-process.js';
+
+// The requests carry no credentials: each is counted against its client address, then refused (401)
+// before any downstream is called.
+
+let sent = 0;
+/** What a client writes into X-Forwarded-For itself: something new every time, to dodge the limit. */
+const forged = () => `198.51.100.${++sent % 250}, 10.${sent}.0.1`;
+
+describe('the client-address limit behind a trusted proxy', () => {
+  let gateway: ServiceProcess;
+  let edge: GrpcClient<EdgeGatewayClient>;
+
+  beforeAll(async () => {
+    gateway = await startGateway({ ...THREE_REQUESTS_PER_ADDRESS, TRUST_FORWARDED_FOR: 'true' });
+    edge = createGrpcClient<EdgeGatewayClient>(EdgeGatewayDefinition, {
+      address: gateway.grpcAddress,
+      tls: { mode: 'plaintext' },
+      deadlineMs: 10_000,
+    });
+  });
+  afterAll(async () => {
+    edge?.close();
+    await gateway?.stop();
+  });
+
+  /** The statuses of REST requests whose X-Forwarded-For the proxy in front ended with `client`. */
+  async function restStatuses(client: string, requests: number): Promise<number[]> {
+    const statuses: number[] = [];
+    for (let i = 0; i < requests; i++) {
+      const response = await fetch(`http://127.0.0.1:${gateway.ports['HTTP_PORT']}/api/v1/devices`, {
+        headers: { 'x-forwarded-for': `${forged()}, ${client}` },
+      });
+      statuses.push(response.status);
+    }
+    return statuses;
+  }
+
+  it('counts REST requests against the address the proxy appended, whatever the client wrote before it', async () => {
+    expect(await restStatuses('203.0.113.10', 4)).toEqual([401, 401, 401, 429]);
+    // Another client behind the same proxy has its own bucket.
+    expect(await restStatuses('203.0.113.11', 1)).toEqual([401]);
+  });
+
+  it('counts gRPC calls the same way', async () => {
+    const codes: number[] = [];
+    for (let i = 0; i < 4; i++) {
+      const metadata = new Metadata();
+      metadata.set('x-forwarded-for', `${forged()}, 203.0.113.20`);
+      codes.push((await failure(edge.service.publishReading({ reading: undefined }, metadata))).code);
+    }
+    expect(codes).toEqual([
+      status.UNAUTHENTICATED,
+      status.UNAUTHENTICATED,
+      status.UNAUTHENTICATED,
+      status.RESOURCE_EXHAUSTED,
+    ]);
+  });
+});

@@ -1,0 +1,64 @@
+import { fileURLToPath } from 'node:url';
+import { spawnService, type ServiceProcess } from '@iot-mesh/platform/testing';
+
+const ENTRY = fileURLToPath(new URL('../dist/main.js', import.meta.url));
+
+export const OPERATOR_TOKEN = 'gateway-test-operator-token';
+
+/** Three requests per client address, refilled too slowly to matter during a test. */
+export const THREE_REQUESTS_PER_ADDRESS = { RATE_LIMIT_IP_BURST: '3', RATE_LIMIT_IP_PER_SECOND: '0.01' };
+
+/** A gateway process (the built one) on its own loopback ports; `env` adds to the operator token. */
+export function startGateway(env: Record<string, string> = {}): Promise<ServiceProcess> {
+  return spawnService({
+    entry: ENTRY,
+    env: { OPERATOR_TOKEN, HTTP_HOST: '127.0.0.1', ...env },
+    pickPorts: ['GRPC_PORT', 'ADMIN_PORT', 'HTTP_PORT'],
+  });
+}
+
+export interface RestAnswer {
+  status: number;
+  headers: Headers;
+  /** The body as JSON, or as text when it is not JSON. */
+  body: unknown;
+}
+
+/** The error JSON of a REST refusal. */
+export type ErrorBody = {
+  error: {
+    code: number;
+    status: string;
+    reason: string;
+    message: string;
+    details?: { field: string; reason: string; description: string }[];
+  };
+};
+
+/** A REST request to the gateway, as the operator unless `headers` carry other credentials. */
+export async function rest(
+  gateway: ServiceProcess,
+  method: string,
+  path: string,
+  options: { body?: unknown; headers?: Record<string, string> } = {},
+): Promise<RestAnswer> {
+  const response = await fetch(`http://127.0.0.1:${gateway.ports['HTTP_PORT']}${path}`, {
+    method,
+    headers: {
+      authorization: `Bearer ${OPERATOR_TOKEN}`,
+      ...(options.body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...options.headers,
+    },
+    body: options.body === undefined ? undefined : JSON.stringify(options.body),
+  });
+  const text = await response.text();
+  let body: unknown = text;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    // not JSON: kept as text
+  }
+  return { status: response.status, headers: response.headers, body };
+}
+
+export const errorOf = (answer: RestAnswer) => (answer.body as ErrorBody).error;
