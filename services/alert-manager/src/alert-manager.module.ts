@@ -3,7 +3,7 @@ import {
   ALERT_MANAGER_CONFIG,
   ALERT_STORE,
   CLOCK,
-  DEVICE_TYPE_LOOKUP,
+  DEVICE_LOOKUP,
   NOTIFICATION_OUTBOX,
   NOTIFICATION_SENDER,
 } from './alert-manager.di-tokens.js';
@@ -14,9 +14,11 @@ import { AlertWatchService } from './alerts/alert-watch.service.js';
 import { AlertsGrpcController } from './alerts/alerts.grpc.controller.js';
 import { AlertsService } from './alerts/alerts.service.js';
 import type { AlertManagerConfig } from './config.js';
+import { DecommissionedDeviceAlerts } from './devices/decommissioned-device-alerts.js';
+import { DecommissionedDeviceSweep } from './devices/decommissioned-device-sweep.js';
+import type { DeviceLookup } from './devices/device-lookup.port.js';
 import { EvaluationGrpcController } from './evaluation/evaluation.grpc.controller.js';
 import { EvaluationService } from './evaluation/evaluation.service.js';
-import type { DeviceTypeLookup } from './evaluation/device-types.port.js';
 import type { AlertStore } from './infrastructure/alert-store.port.js';
 import { NotificationDispatcher } from './notifications/notification-dispatcher.js';
 import type { NotificationOutbox } from './notifications/notification-outbox.port.js';
@@ -29,7 +31,7 @@ import { RulesService } from './rules/rules.service.js';
 export interface AlertManagerAdapters {
   store: AlertStore;
   outbox: NotificationOutbox;
-  deviceTypes: DeviceTypeLookup;
+  devices: DeviceLookup;
   sender: NotificationSender;
 }
 
@@ -47,6 +49,8 @@ export class AlertManagerModule {
         AlertEventFeed,
         AlertEventMetrics,
         NotificationDispatcher,
+        DecommissionedDeviceAlerts,
+        DecommissionedDeviceSweep,
         { provide: AlertLocks, useValue: new AlertLocks() },
         {
           provide: EnabledRulesCache,
@@ -59,7 +63,7 @@ export class AlertManagerModule {
         { provide: ALERT_MANAGER_CONFIG, useValue: config },
         { provide: ALERT_STORE, useValue: adapters.store },
         { provide: NOTIFICATION_OUTBOX, useValue: adapters.outbox },
-        { provide: DEVICE_TYPE_LOOKUP, useValue: adapters.deviceTypes },
+        { provide: DEVICE_LOOKUP, useValue: adapters.devices },
         { provide: NOTIFICATION_SENDER, useValue: adapters.sender },
         { provide: CLOCK, useValue: () => Date.now() },
       ],

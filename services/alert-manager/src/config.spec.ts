@@ -10,6 +10,7 @@ describe('alert manager config', () => {
       notificationAddress: '127.0.0.1:50056',
       deviceCacheTtlMs: 30_000,
       ruleCacheTtlMs: 2_000,
+      deviceSweepIntervalMs: 60_000,
       alertChannels: { channels: ['log'], emailTo: '' },
       storage: { kind: 'sqlite' },
     });
@@ -26,6 +27,10 @@ describe('alert manager config', () => {
     });
   });
 
+  it('turns the decommissioned-device sweep off with zero', () => {
+    expect(loadConfig(alertConfigSchema, { DEVICE_SWEEP_INTERVAL_MS: '0' }).deviceSweepIntervalMs).toBe(0);
+  });
+
   it.each([
     [{ ALERT_CHANNELS: 'log,sms' }, 'ALERT_CHANNELS'],
     [{ ALERT_CHANNELS: ' , ' }, 'ALERT_CHANNELS'],
@@ -36,6 +41,10 @@ describe('alert manager config', () => {
     [{ ALERT_EMAIL_TO: `${'a'.repeat(64)}@${'b'.repeat(186)}.com` }, 'ALERT_EMAIL_TO'],
     [{ DEVICE_CACHE_TTL_MS: '-1' }, 'DEVICE_CACHE_TTL_MS'],
     [{ RULE_CACHE_TTL_MS: '-1' }, 'RULE_CACHE_TTL_MS'],
+    [{ DEVICE_SWEEP_INTERVAL_MS: '-1' }, 'DEVICE_SWEEP_INTERVAL_MS'],
+    [{ DEVICE_SWEEP_INTERVAL_MS: '1.5' }, 'DEVICE_SWEEP_INTERVAL_MS'],
+    [{ DEVICE_SWEEP_INTERVAL_MS: 'soon' }, 'DEVICE_SWEEP_INTERVAL_MS'],
+    [{ DEVICE_SWEEP_INTERVAL_MS: '2147483648' }, 'DEVICE_SWEEP_INTERVAL_MS'],
   ])('refuses %o naming %s', (env, variable) => {
     expect(() => loadConfig(alertConfigSchema, env)).toThrow(ConfigError);
     expect(() => loadConfig(alertConfigSchema, env)).toThrow(variable);

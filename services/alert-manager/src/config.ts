@@ -7,6 +7,8 @@ import { CHANNEL_NAMES } from './notifications/domain/outbox-entry.js';
 // notifications/domain/notification.validation.ts): one it refuses fails every email notification.
 const EMAIL = /^[^\s@<>,;"]{1,64}@[^\s@<>,;"]{1,189}\.[^\s@<>,;"]{2,63}$/;
 const MAX_EMAIL = 254;
+// The longest delay Node.js timers keep; a longer interval would fire at once, over and over.
+const MAX_TIMER_MS = 2_147_483_647;
 
 /** "log,email" → ['log', 'email']; every name must be a known channel, none twice. */
 const channelList = z
@@ -45,6 +47,9 @@ export const alertConfigSchema = z
     OUTBOX_RETRY_MAX_MS: millis(60_000),
     // How often the event table is tailed for events written by other replicas.
     EVENT_POLL_INTERVAL_MS: millis(1_000),
+    // How often devices with open alerts are looked up, to resolve those of decommissioned devices
+    // (which send no reading that could). Zero turns the sweep off.
+    DEVICE_SWEEP_INTERVAL_MS: z.coerce.number().int().min(0).max(MAX_TIMER_MS).default(60_000),
   })
   .superRefine((env, ctx) => {
     checkTls(env, ctx);
@@ -73,6 +78,7 @@ export const alertConfigSchema = z
       retry: { initialMs: env.OUTBOX_RETRY_INITIAL_MS, maxMs: env.OUTBOX_RETRY_MAX_MS },
     },
     eventPollIntervalMs: env.EVENT_POLL_INTERVAL_MS,
+    deviceSweepIntervalMs: env.DEVICE_SWEEP_INTERVAL_MS,
   }));
 
 export type AlertManagerConfig = z.output<typeof alertConfigSchema>;

@@ -4,13 +4,13 @@ import { AlertManagerDefinition } from '@iot-mesh/proto/iotmesh/alert/v1/alert_m
 import { describeStorage, openStoreOrExit } from '@iot-mesh/storage';
 import { AlertManagerModule } from './alert-manager.module.js';
 import { alertConfigSchema } from './config.js';
-import { GrpcDeviceTypeLookup } from './infrastructure/grpc-device-type.lookup.js';
+import { GrpcDeviceLookup } from './infrastructure/grpc-device.lookup.js';
 import { GrpcNotificationSender } from './infrastructure/grpc-notification.sender.js';
 import { KyselyAlertStore } from './infrastructure/kysely-alert.store.js';
 
 const config = loadConfigOrExit(alertConfigSchema);
 const store = await openStoreOrExit(config.storage, (settings) => KyselyAlertStore.open(settings));
-const deviceTypes = new GrpcDeviceTypeLookup(
+const devices = new GrpcDeviceLookup(
   config.deviceRegistryAddress,
   config.platform.tls,
   config.deviceCacheTtlMs,
@@ -18,12 +18,12 @@ const deviceTypes = new GrpcDeviceTypeLookup(
 const sender = new GrpcNotificationSender(config.notificationAddress, config.platform.tls);
 const { logger } = await bootstrapGrpcService({
   config: config.platform,
-  module: AlertManagerModule.register(config, { store, outbox: store.outbox, deviceTypes, sender }),
+  module: AlertManagerModule.register(config, { store, outbox: store.outbox, devices, sender }),
   services: [AlertManagerDefinition],
   protoFiles: ['iotmesh/alert/v1/alert_manager.proto'],
-  // Runs after in-flight calls drained and the module's dispatcher and event feed stopped.
+  // Runs after in-flight calls drained and the module's dispatcher, event feed and device sweep stopped.
   onShutdown: async () => {
-    deviceTypes.close();
+    devices.close();
     sender.close();
     await store.close();
   },

@@ -17,7 +17,7 @@ import { countByKey, startNotificationStub, startRegistryStub } from './stub-ser
 type RegistryStub = Awaited<ReturnType<typeof startRegistryStub>>;
 type NotificationStub = Awaited<ReturnType<typeof startNotificationStub>>;
 
-/** Devices the registry stub knows. */
+/** Devices the registry stub knows, unless a stack is given others. */
 export const REGISTERED_DEVICES = {
   'hygro-1': SensorType.SENSOR_TYPE_HUMIDITY,
   'thermo-1': SensorType.SENSOR_TYPE_TEMPERATURE,
@@ -30,12 +30,15 @@ export class AlertStack {
   private client: GrpcClient<AlertManagerClient> | undefined;
   private stubs: { registry: RegistryStub; notifications: NotificationStub } | undefined;
 
-  constructor(private readonly env: Record<string, string> = {}) {}
+  constructor(
+    private readonly env: Record<string, string> = {},
+    private readonly devices: Record<string, SensorType> = REGISTERED_DEVICES,
+  ) {}
 
   async start(): Promise<void> {
     this.dataDir = mkdtempSync(join(tmpdir(), 'alert-stack-'));
     const [registry, notifications] = await Promise.all([
-      startRegistryStub(REGISTERED_DEVICES),
+      startRegistryStub(this.devices),
       startNotificationStub(),
     ]);
     this.stubs = { registry, notifications };

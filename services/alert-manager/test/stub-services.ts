@@ -70,9 +70,13 @@ async function serve<TRequest, TResponse>(
   return Object.assign(stub, { address: `127.0.0.1:${bound}` });
 }
 
-/** DeviceRegistry.GetDevice answering from `devices` (id → type); NOT_FOUND for the rest. */
-export function startRegistryStub(devices: Record<string, SensorType>, port = 0) {
-  return serve<GetDeviceRequest, GetDeviceResponse>(
+/**
+ * DeviceRegistry.GetDevice answering from `devices` (id → type), each ACTIVE unless `statuses` (which
+ * tests change) says otherwise; NOT_FOUND for the rest.
+ */
+export async function startRegistryStub(devices: Record<string, SensorType>, port = 0) {
+  const statuses: Record<string, DeviceStatus> = {};
+  const stub = await serve<GetDeviceRequest, GetDeviceResponse>(
     DeviceRegistryDefinition,
     'GetDevice',
     ({ id }) => {
@@ -86,13 +90,14 @@ export function startRegistryStub(devices: Record<string, SensorType>, port = 0)
           customType: '',
           location: { site: '', zone: '', latitude: 0, longitude: 0 },
           ownerEmail: 'ops@example.com',
-          status: DeviceStatus.DEVICE_STATUS_ACTIVE,
+          status: statuses[id] ?? DeviceStatus.DEVICE_STATUS_ACTIVE,
           labels: {},
         },
       };
     },
     port,
   );
+  return Object.assign(stub, { statuses });
 }
 
 /**

@@ -2,17 +2,17 @@ import { randomBytes } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { ValidationError } from '@iot-mesh/platform';
 import type { Reading } from '@iot-mesh/proto/iotmesh/telemetry/v1/reading';
-import { ALERT_MANAGER_CONFIG, ALERT_STORE, CLOCK, DEVICE_TYPE_LOOKUP } from '../alert-manager.di-tokens.js';
+import { ALERT_MANAGER_CONFIG, ALERT_STORE, CLOCK, DEVICE_LOOKUP } from '../alert-manager.di-tokens.js';
 import { AlertLocks } from '../alerts/alert-locks.js';
 import { toChangeBatch } from '../alerts/change-batch.js';
 import { retryOnConflict } from '../alerts/retry-on-conflict.js';
 import type { Alert } from '../alerts/domain/alert.js';
 import type { AlertManagerConfig } from '../config.js';
+import type { DeviceLookup } from '../devices/device-lookup.port.js';
 import { ConcurrentChangeError, evaluationKey, type AlertStore } from '../infrastructure/alert-store.port.js';
 import type { StepContext } from '../alerts/domain/alert-state-machine.js';
 import { sameTarget, type Rule } from '../rules/domain/rule.js';
 import { EnabledRulesCache } from '../rules/enabled-rules.cache.js';
-import type { DeviceTypeLookup } from './device-types.port.js';
 import type { EvaluatedReading } from './domain/evaluated-reading.js';
 import { planEvaluation } from './domain/evaluation-plan.js';
 import { readingsViolations } from './domain/reading.validation.js';
@@ -29,7 +29,7 @@ import { evaluatedReading } from './reading.mapper.js';
 export class EvaluationService {
   constructor(
     @Inject(ALERT_STORE) private readonly store: AlertStore,
-    @Inject(DEVICE_TYPE_LOOKUP) private readonly deviceTypes: DeviceTypeLookup,
+    @Inject(DEVICE_LOOKUP) private readonly devices: DeviceLookup,
     @Inject(ALERT_MANAGER_CONFIG) private readonly config: AlertManagerConfig,
     @Inject(CLOCK) private readonly now: () => number,
     private readonly locks: AlertLocks,
@@ -100,7 +100,7 @@ export class EvaluationService {
 
   private async lookUpTypes(deviceIds: readonly string[]): Promise<DeviceTypes> {
     const found = await Promise.all(
-      deviceIds.map(async (id) => [id, await this.deviceTypes.typeOf(id)] as const),
+      deviceIds.map(async (id) => [id, await this.devices.typeOf(id)] as const),
     );
     return new Map(found.filter((entry): entry is readonly [string, number] => entry[1] !== undefined));
   }

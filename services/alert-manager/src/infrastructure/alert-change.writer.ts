@@ -40,15 +40,13 @@ export class AlertChangeWriter {
     return evaluated === undefined || sameTarget(ruleFromRow(row), evaluated);
   }
 
-  async openAlertsOfRule(trx: Trx, ruleId: string): Promise<StoredAlert[]> {
-    let query = trx
-      .selectFrom('alerts')
-      .selectAll()
-      .where('rule_id', '=', ruleId)
-      .where('open_key', 'is not', null)
-      .orderBy('id');
-    if (this.dialect === 'postgres') query = query.forUpdate();
-    return (await query.execute()).map(alertFromRow);
+  openAlertsOfRule(trx: Trx, ruleId: string): Promise<StoredAlert[]> {
+    return this.lockOpenAlerts(trx, 'rule_id', ruleId, 'id');
+  }
+
+  /** In open_key ("<rule>/<device>") order, the order evaluation writes them in: the two cannot deadlock. */
+  openAlertsOfDevice(trx: Trx, deviceId: string): Promise<StoredAlert[]> {
+    return this.lockOpenAlerts(trx, 'device_id', deviceId, 'open_key');
   }
 
   /** Compare-and-set of the evaluation cursor: whoever evaluated in between makes this a conflict. */
@@ -108,5 +106,21 @@ export class AlertChangeWriter {
         .execute();
     }
     return { eventTypes: batch.events.map((event) => event.type), outbox: batch.outbox.length > 0 };
+  }
+
+  private async lockOpenAlerts(
+    trx: Trx,
+    column: 'rule_id' | 'device_id',
+    value: string,
+    order: 'id' | 'open_key',
+  ): Promise<StoredAlert[]> {
+    let query = trx
+      .selectFrom('alerts')
+      .selectAll()
+      .where(column, '=', value)
+      .where('open_key', 'is not', null)
+      .orderBy(order);
+    if (this.dialect === 'postgres') query = query.forUpdate();
+    return (await query.execute()).map(alertFromRow);
   }
 }

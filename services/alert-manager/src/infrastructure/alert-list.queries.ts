@@ -53,3 +53,20 @@ export async function listEvents(
     .execute();
   return rows.map(eventFromRow);
 }
+
+/** Ids of the devices with open alerts, ordered, after `afterDeviceId` (keyset pagination). */
+export async function listDevicesWithOpenAlerts(
+  db: Kysely<AlertDatabase>,
+  afterDeviceId: string | undefined,
+  limit: number,
+): Promise<string[]> {
+  let query = db
+    .selectFrom('alerts')
+    .select('device_id')
+    .distinct()
+    .where('open_key', 'is not', null)
+    .orderBy('device_id')
+    .limit(limit);
+  if (afterDeviceId !== undefined) query = query.where('device_id', '>', afterDeviceId);
+  return (await query.execute()).map((row) => row.device_id);
+}

@@ -29,7 +29,10 @@ export interface ChangeBatch extends Omit<AlertChanges, 'notices'> {
   outbox: OutboxEntry[];
 }
 
-/** Computes what a rule change does to its open alerts; called with them as read inside the transaction. */
+/**
+ * Computes what a rule change or a decommissioned device does to its open alerts; called with them as
+ * read inside the transaction.
+ */
 export type ChangeOpenAlerts = (open: StoredAlert[]) => ChangeBatch;
 
 export interface EvaluationWrite {
@@ -83,6 +86,11 @@ export interface AlertStore {
   /** False when the rule does not exist. `changeOpen` changes its open alerts in the same transaction. */
   updateRule(rule: Rule, changeOpen?: ChangeOpenAlerts): Promise<boolean>;
   deleteRule(id: string, close: ChangeOpenAlerts): Promise<boolean>;
+
+  /** Ids of the devices with open alerts, ordered, after `afterDeviceId`, at most `limit`. */
+  listDevicesWithOpenAlerts(afterDeviceId: string | undefined, limit: number): Promise<string[]>;
+  /** Changes the device's open alerts in one transaction; ConcurrentChangeError on a revision mismatch. */
+  changeOpenAlertsOfDevice(deviceId: string, change: ChangeOpenAlerts): Promise<void>;
 
   findCursor(ruleId: string, deviceId: string): Promise<EvaluationCursor | undefined>;
   findOpenAlert(ruleId: string, deviceId: string): Promise<StoredAlert | undefined>;

@@ -7,7 +7,7 @@ import type { Rule } from '../rules/domain/rule.js';
 import { alertMigrations } from './alert.migrations.js';
 import type { AlertDatabase } from './alert.schema.js';
 import { AlertChangeWriter } from './alert-change.writer.js';
-import { listAlerts, listEvents } from './alert-list.queries.js';
+import { listAlerts, listDevicesWithOpenAlerts, listEvents } from './alert-list.queries.js';
 import { alertFromRow, cursorFromRow, ruleFromRow, ruleToRow } from './alert-rows.js';
 import { readEvaluationStates } from './evaluation-states.query.js';
 import { KyselyNotificationOutbox } from './kysely-notification.outbox.js';
@@ -93,6 +93,16 @@ export class KyselyAlertStore implements AlertStore {
       await trx.deleteFrom('evaluation_cursors').where('rule_id', '=', id).execute();
       return this.writer.write(trx, close(await this.writer.openAlertsOfRule(trx, id)));
     });
+  }
+
+  listDevicesWithOpenAlerts(afterDeviceId: string | undefined, limit: number): Promise<string[]> {
+    return listDevicesWithOpenAlerts(this.db, afterDeviceId, limit);
+  }
+
+  async changeOpenAlertsOfDevice(deviceId: string, change: ChangeOpenAlerts): Promise<void> {
+    await this.transact(async (trx) =>
+      this.writer.write(trx, change(await this.writer.openAlertsOfDevice(trx, deviceId))),
+    );
   }
 
   async findCursor(ruleId: string, deviceId: string): Promise<EvaluationCursor | undefined> {

@@ -10,9 +10,8 @@ import {
 } from '@iot-mesh/platform';
 import { z } from 'zod';
 import { ALERT_MANAGER_CONFIG, ALERT_STORE, CLOCK } from '../alert-manager.di-tokens.js';
-import { toChangeBatch } from '../alerts/change-batch.js';
+import { changeOpenAlerts } from '../alerts/change-open-alerts.js';
 import { retryOnConflict } from '../alerts/retry-on-conflict.js';
-import { AlertChangeRecorder } from '../alerts/domain/alert-changes.js';
 import { closeForRuleChange, reviseForRuleChange, type Step } from '../alerts/domain/alert-state-machine.js';
 import type { Alert } from '../alerts/domain/alert.js';
 import type { AlertManagerConfig } from '../config.js';
@@ -142,11 +141,6 @@ export class RulesService {
   }
 
   private changeOpenAlerts(step: (alert: Alert, now: number) => Step): ChangeOpenAlerts {
-    return (open) => {
-      const now = this.now();
-      const recorder = new AlertChangeRecorder(now, open);
-      for (const alert of open) recorder.record(step(alert, now));
-      return toChangeBatch(recorder.changes, this.config.alertChannels, now);
-    };
+    return changeOpenAlerts(step, this.config.alertChannels, this.now);
   }
 }

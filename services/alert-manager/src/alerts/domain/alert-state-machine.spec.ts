@@ -2,7 +2,13 @@ import { aRule } from '../../rules/domain/testing/rule.fixture.js';
 import { SensorType } from '@iot-mesh/proto/iotmesh/telemetry/v1/reading';
 import { Operator, Severity, type Rule } from '../../rules/domain/rule.js';
 import { AlertEventType, AlertState, type Alert } from './alert.js';
-import { acknowledge, closeForRuleChange, stepAlert, type Step } from './alert-state-machine.js';
+import {
+  acknowledge,
+  closeForDecommissionedDevice,
+  closeForRuleChange,
+  stepAlert,
+  type Step,
+} from './alert-state-machine.js';
 
 const rule = aRule;
 const context = { now: 5_000_000, newAlertId: () => 'alert-new' };
@@ -198,5 +204,21 @@ describe('alert state machine', () => {
       alert: { state: AlertState.ALERT_STATE_RESOLVED, resolveTime: 9 },
     });
     expect(closeForRuleChange((pending as { alert: Alert }).alert, 9)).toMatchObject({ notify: null });
+  });
+
+  it("closes a decommissioned device's open alerts, saying why and announcing only those that fired", () => {
+    const [firing] = run(rule(), [[31, T0]]);
+    const [pending] = run(rule({ forDurationMs: 1_000 }), [[31, T0]]);
+    const summary = 'Too hot: temperature > 30 on dev-1 (device decommissioned)';
+    expect(closeForDecommissionedDevice((firing as { alert: Alert }).alert, 9)).toMatchObject({
+      event: AlertEventType.ALERT_EVENT_TYPE_RESOLVED,
+      notify: 'RESOLVED',
+      alert: { state: AlertState.ALERT_STATE_RESOLVED, resolveTime: 9, updateTime: 9, summary },
+    });
+    expect(closeForDecommissionedDevice((pending as { alert: Alert }).alert, 9)).toMatchObject({
+      event: AlertEventType.ALERT_EVENT_TYPE_RESOLVED,
+      notify: null,
+      alert: { state: AlertState.ALERT_STATE_RESOLVED, summary },
+    });
   });
 });

@@ -1,6 +1,6 @@
 import type { Rule } from '../../rules/domain/rule.js';
 import { AlertEventType, AlertState, type Alert, type NotifiedTransition } from './alert.js';
-import { summarize } from './alert-summary.js';
+import { decommissionedSummary, summarize } from './alert-summary.js';
 import { hasRecovered, isBreached } from './condition.js';
 
 /** A reading as the state machine sees it: a value at a time (epoch ms, the reading's own time). */
@@ -123,9 +123,22 @@ export function reviseForRuleChange(rule: Rule, alert: Alert, now: number): Step
   return { kind: 'hold', alert: { ...alert, severity: rule.severity, summary, updateTime: now } };
 }
 
-/** The rule behind an open alert was deleted, disabled or retargeted: the alert ends now. */
-export function closeForRuleChange(alert: Alert, now: number): Step {
+/** The open alert ends now, whatever its value; announced only if it fired. */
+function endNow(alert: Alert, now: number): Step {
   const resolved = { ...alert, state: AlertState.ALERT_STATE_RESOLVED, resolveTime: now, updateTime: now };
   const wasFiring = alert.state === AlertState.ALERT_STATE_FIRING;
   return change(resolved, AlertEventType.ALERT_EVENT_TYPE_RESOLVED, wasFiring ? 'RESOLVED' : null);
+}
+
+/** The rule behind an open alert was deleted, disabled or retargeted: the alert ends now. */
+export function closeForRuleChange(alert: Alert, now: number): Step {
+  return endNow(alert, now);
+}
+
+/**
+ * The device behind an open alert was decommissioned: no reading will ever end it, so it ends now,
+ * its summary saying why.
+ */
+export function closeForDecommissionedDevice(alert: Alert, now: number): Step {
+  return endNow({ ...alert, summary: decommissionedSummary(alert.summary) }, now);
 }

@@ -25,3 +25,6 @@ export function summarize(rule: Rule, deviceId: string): string {
         : `${SYMBOLS[rule.operator] ?? '?'} ${rule.threshold}`;
   return `${rule.name}: ${quantity(rule)} ${condition} on ${deviceId}`;
 }
+
+/** The summary of an alert ended because its device was decommissioned, saying so. */
+export const decommissionedSummary = (summary: string): string => `${summary} (device decommissioned)`;
