@@ -6,29 +6,41 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 
 usage() {
   cat <<'USAGE'
-Usage: deploy-all.sh [--tag TAG] [--skip-namespaces] [--dry-run] [--help] [SERVICE...]
+Usage: deploy-all.sh [--tag TAG] [--environment NAME] [--skip-namespaces] [--dry-run] [--help] [SERVICE...]
 
 Creates the namespaces (create-namespaces.sh), then runs `meshctl deploy <service> --tag TAG` for every
 service in the order of services/catalog.json, which lists each service after the ones it calls, so a
 service's peers are serving before it starts. meshctl waits for each release (helm --wait), so the
 first failure stops the run; re-running it is harmless (helm upgrade --install).
 
-  --tag TAG           image tag to deploy (default latest; kind-setup.sh loads "dev")
-  --skip-namespaces   do not run create-namespaces.sh first
-  --dry-run           print the meshctl commands instead of running them
-  SERVICE...          only these, still in catalog order
+  --tag TAG            image tag to deploy (default latest; kind-setup.sh loads "dev"; on EKS the
+                       commit tag CI pushed); checked against the charts' tag rule before anything runs
+  --environment NAME   deploy with deploy/environments/NAME/<service>.yaml (meshctl deploy --environment):
+                       e.g. eks, where the services with state use PostgreSQL. Without it the charts'
+                       defaults apply: those services run one pod each on SQLite (trials only)
+  --skip-namespaces    do not run create-namespaces.sh first
+  --dry-run            print the meshctl commands instead of running them
+  SERVICE...           only these, still in catalog order
 
 MESHCTL in the environment replaces the meshctl command (default: node tools/meshctl/dist/main.js).
 USAGE
 }
 
 tag="latest"
+environment=""
 skip_namespaces=false
-OPTION_SPECS=(--tag=tag --skip-namespaces=skip_namespaces!)
+OPTION_SPECS=(--tag=tag --environment=environment --skip-namespaces=skip_namespaces!)
 parse_options "$@"
-[[ "$tag" =~ ^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$ ]] || usage_error "--tag '$tag' is not a valid image tag"
 select_services "${ARGS[@]}"
 cd "$REPO_ROOT"
+# The tag becomes the pods' version label: the rule is the charts' own (their values schema), as meshctl's.
+for service in "${SERVICES[@]}"; do
+  tag_rule="$(jq -r '.definitions.tag.pattern' "helm/$service/values.schema.json")"
+  [[ "$tag" =~ $tag_rule ]] ||
+    usage_error "--tag '$tag' is not a valid image tag: it becomes the pods' version label, so 1-63 letters, digits, _ . - starting and ending with a letter or digit"
+done
+environment_flag=()
+[[ -z "$environment" ]] || environment_flag=(--environment "$environment")
 read -ra meshctl <<<"${MESHCTL:-node tools/meshctl/dist/main.js}"
 if ! $DRY_RUN && [[ -z "${MESHCTL:-}" && ! -f tools/meshctl/dist/main.js ]]; then
   die "tools/meshctl is not built; run ./dev npm run build first"
@@ -41,6 +53,6 @@ if ! $skip_namespaces; then
 fi
 for service in "${SERVICES[@]}"; do
   log "deploying $service:$tag"
-  run "${meshctl[@]}" deploy "$service" --tag "$tag"
+  run "${meshctl[@]}" deploy "$service" --tag "$tag" "${environment_flag[@]}"
 done
 log "deployed: ${SERVICES[*]}"

@@ -18,12 +18,14 @@ spec: {}
 
 {{/*
 AuthorizationPolicy `<service>`: one rule per caller ServiceAccount with its gRPC paths
-/<package>.<Service>/<Method>; the ingress gateway for the edge gateway; Prometheus on the admin port.
+/<package>.<Service>/<Method> (and the gRPC health check for callers that report it, the edge gateway's
+/status); the ingress gateway for the edge gateway; Prometheus on the admin port.
 Renders nothing when there is no one to allow.
 Usage: {{ include "mesh-service.authorizationpolicy.allowCallers" . }}
 */}}
 {{- define "mesh-service.authorizationpolicy.allowCallers" -}}
 {{- $entry := include "mesh-service.names.catalogEntry" . | fromJson -}}
+{{- $healthCheck := (include "mesh-service.catalog.services" . | fromJson).healthCheckPath -}}
 {{- $gateway := and $entry.httpPort (dig "gateway" "enabled" false .Values.AsMap) -}}
 {{- /* Nobody to allow: render nothing and leave the deny-all policy alone in force. */ -}}
 {{- if or $entry.callers $gateway .Values.metrics.scraperPrincipals }}
@@ -50,6 +52,9 @@ spec:
             paths:
               {{- range $method := get $entry.callers $caller }}
               - {{ printf "/%s/%s" $entry.api $method | quote }}
+              {{- end }}
+              {{- if has $caller $entry.healthCheckers }}
+              - {{ $healthCheck | quote }}
               {{- end }}
     {{- end }}
     {{- if $gateway }}

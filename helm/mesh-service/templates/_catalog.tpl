@@ -1,11 +1,12 @@
 {{/* GENERATED from services/catalog.json by tools/chart-check/src/catalog/generate-catalog-template.ts; do not edit. */}}
 
 {{/*
-Every service's ports, API and who calls which of its methods, as JSON.
+Every service's ports, API and who calls which of its methods (and its health check), as JSON.
 Usage: {{ (include "mesh-service.catalog.services" . | fromJson).services }}
 */}}
 {{- define "mesh-service.catalog.services" -}}
 {
+  "healthCheckPath": "/grpc.health.v1.Health/Check",
   "services": {
     "notification": {
       "name": "notification",
@@ -24,7 +25,10 @@ Usage: {{ (include "mesh-service.catalog.services" . | fromJson).services }}
           "GetNotification",
           "ListNotifications"
         ]
-      }
+      },
+      "healthCheckers": [
+        "edge-gateway"
+      ]
     },
     "device-registry": {
       "name": "device-registry",
@@ -55,7 +59,10 @@ Usage: {{ (include "mesh-service.catalog.services" . | fromJson).services }}
           "UpdateDevice",
           "VerifyDeviceKey"
         ]
-      }
+      },
+      "healthCheckers": [
+        "edge-gateway"
+      ]
     },
     "alert-manager": {
       "name": "alert-manager",
@@ -85,7 +92,10 @@ Usage: {{ (include "mesh-service.catalog.services" . | fromJson).services }}
           "UpdateRule",
           "WatchAlerts"
         ]
-      }
+      },
+      "healthCheckers": [
+        "edge-gateway"
+      ]
     },
     "data-processor": {
       "name": "data-processor",
@@ -105,7 +115,10 @@ Usage: {{ (include "mesh-service.catalog.services" . | fromJson).services }}
           "GetAggregates",
           "ListAggregates"
         ]
-      }
+      },
+      "healthCheckers": [
+        "edge-gateway"
+      ]
     },
     "sensor-ingestion": {
       "name": "sensor-ingestion",
@@ -125,7 +138,10 @@ Usage: {{ (include "mesh-service.catalog.services" . | fromJson).services }}
           "Ingest",
           "IngestBatch"
         ]
-      }
+      },
+      "healthCheckers": [
+        "edge-gateway"
+      ]
     },
     "edge-gateway": {
       "name": "edge-gateway",
@@ -170,7 +186,8 @@ Usage: {{ (include "mesh-service.catalog.services" . | fromJson).services }}
           "ListNotifications"
         ]
       },
-      "callers": {}
+      "callers": {},
+      "healthCheckers": []
     }
   }
 }

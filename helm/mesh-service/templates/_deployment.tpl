@@ -26,6 +26,20 @@ Usage: {{ include "mesh-service.deployment.minReplicas" (dict "context" $ "track
 {{- end -}}
 
 {{/*
+The most pods a track can run: its fixed replicas, or with autoscaling its HPA's maximum (never below
+the HPA's minimum).
+Usage: {{ include "mesh-service.deployment.maxReplicas" (dict "context" $ "track" "stable") | int }}
+*/}}
+{{- define "mesh-service.deployment.maxReplicas" -}}
+{{- $values := .context.Values -}}
+{{- if $values.autoscaling.enabled -}}
+{{- max (include "mesh-service.deployment.minReplicas" . | int) (int $values.autoscaling.maxReplicas) -}}
+{{- else -}}
+{{- int (get $values .track).replicas -}}
+{{- end -}}
+{{- end -}}
+
+{{/*
 Seconds Kubernetes waits after SIGTERM: the preStop delay, the app's own drain, and a little slack.
 Usage: {{ include "mesh-service.deployment.gracePeriodSeconds" . }}
 */}}
@@ -62,10 +76,16 @@ spec:
     matchLabels:
       {{- include "mesh-service.labels.selector" . | nindent 6 }}
   strategy:
+    {{- if include "mesh-service.storage.sqlite" $ctx }}
+    # Each pod has its own SQLite database: the old pod stops before the new one starts, so two pods
+    # never answer from different data.
+    type: Recreate
+    {{- else }}
     type: RollingUpdate
     rollingUpdate:
       maxSurge: 1
       maxUnavailable: 0
+    {{- end }}
   template:
     metadata:
       labels:
@@ -128,7 +148,7 @@ spec:
           volumeMounts:
             - name: tmp
               mountPath: /tmp
-            {{- if eq (dig "storage" "kind" "" $values.AsMap) "sqlite" }}
+            {{- if include "mesh-service.storage.sqlite" $ctx }}
             - name: data
               mountPath: /data
             {{- end }}
@@ -136,7 +156,7 @@ spec:
         - name: tmp
           emptyDir:
             sizeLimit: 64Mi
-        {{- if eq (dig "storage" "kind" "" $values.AsMap) "sqlite" }}
+        {{- if include "mesh-service.storage.sqlite" $ctx }}
         - name: data
           emptyDir:
             sizeLimit: {{ $values.storage.sqliteSizeLimit | default "1Gi" }}

@@ -21,7 +21,7 @@ spec:
     kind: Deployment
     name: {{ include "mesh-service.names.workload" . }}
   minReplicas: {{ $min }}
-  maxReplicas: {{ max $min $values.autoscaling.maxReplicas }}
+  maxReplicas: {{ include "mesh-service.deployment.maxReplicas" . }}
   metrics:
     - type: Resource
       resource:

@@ -32,6 +32,8 @@ Usage: {{ include "mesh-service.validate.values" . }}
 {{- if and (eq (dig "storage" "kind" "" .Values.AsMap) "postgres") (not .Values.existingSecret) -}}
 {{- fail "mesh-service: storage.kind=postgres needs existingSecret (a Secret holding DATABASE_URL)" -}}
 {{- end -}}
+{{- include "mesh-service.validate.sqlitePods" . -}}
+{{- include "mesh-service.validate.serviceMonitor" . -}}
 {{- end -}}
 
 {{/*
@@ -88,15 +90,57 @@ Usage: {{ include "mesh-service.validate.trackHasPods" (dict "context" $ "track"
 {{- end -}}
 
 {{/*
-podDisruptionBudget.minAvailable (a count) must not exceed the pods of a track, or no pod of it could
-ever be evicted and node drains would hang. Percentages always fit; a track without pods has nothing to protect.
+podDisruptionBudget.minAvailable (a count) must leave a stable pod evictable: at or above the track's pods
+none could ever be evicted and node drains would hang. The canary may equal its pods (a 1-pod canary holds
+a drain until it is promoted or rolled back, see ../../README.md) but not exceed them. Percentages always
+fit; a track without pods has nothing to protect.
 Usage: {{ include "mesh-service.validate.disruptionBudget" (dict "context" $ "track" "stable") }}
 */}}
 {{- define "mesh-service.validate.disruptionBudget" -}}
 {{- $minAvailable := .context.Values.podDisruptionBudget.minAvailable -}}
 {{- $pods := include "mesh-service.deployment.minReplicas" . | int -}}
-{{- if and (not (kindIs "string" $minAvailable)) (gt $pods 0) (gt (int $minAvailable) $pods) -}}
+{{- if and (not (kindIs "string" $minAvailable)) (gt $pods 0) -}}
 {{- $source := ternary "autoscaling.minReplicas" (printf "%s.replicas" .track) (and .context.Values.autoscaling.enabled (eq .track "stable")) -}}
+{{- if gt (int $minAvailable) $pods -}}
 {{- fail (printf "mesh-service: podDisruptionBudget.minAvailable=%v exceeds the %d pod(s) of the %s track (%s), so none could ever be evicted; lower it or use a percentage" $minAvailable $pods .track $source) -}}
+{{- else if and (eq (int $minAvailable) $pods) (eq .track "stable") -}}
+{{- fail (printf "mesh-service: podDisruptionBudget.minAvailable=%v equals the %d pod(s) of the stable track (%s), so none could ever be evicted and node drains would hang; lower it below %d or add pods" $minAvailable $pods $source $pods) -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+
+{{/*
+storage.kind=sqlite keeps a database in each pod (on its emptyDir), so the release may run one pod at a
+time: with more (replicas, an HPA, a canary) each answers from its own data, and what one pod wrote the
+others never see. storage.allowDatabasePerPod=true accepts that for a throwaway trial.
+Usage: {{ include "mesh-service.validate.sqlitePods" . }}
+*/}}
+{{- define "mesh-service.validate.sqlitePods" -}}
+{{- if and (include "mesh-service.storage.sqlite" .) (not (dig "storage" "allowDatabasePerPod" false .Values.AsMap)) -}}
+{{- $pods := include "mesh-service.storage.podsAtOnce" . | int -}}
+{{- if gt $pods 1 -}}
+{{- $why := list -}}
+{{- if .Values.autoscaling.enabled -}}
+{{- $why = append $why (printf "autoscaling.maxReplicas=%v" .Values.autoscaling.maxReplicas) -}}
+{{- else if gt (int .Values.stable.replicas) 1 -}}
+{{- $why = append $why (printf "stable.replicas=%v" .Values.stable.replicas) -}}
+{{- end -}}
+{{- if .Values.canary.enabled -}}
+{{- $why = append $why "canary.enabled=true" -}}
+{{- end -}}
+{{- fail (printf "mesh-service: storage.kind=sqlite keeps a separate database in each pod, but this release can run %d pods (%s), each answering from its own data. Use PostgreSQL (storage.kind=postgres and existingSecret with DATABASE_URL, see docs/deployment-guide.md), or one pod (autoscaling.enabled=false, stable.replicas=1, no canary); storage.allowDatabasePerPod=true accepts separate databases for a throwaway trial" $pods (join ", " $why)) -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+
+{{/*
+A ServiceMonitor scrapes the admin port through the mesh, which the deny-all policy closes unless
+metrics.scraperPrincipals names the scraper; without one every target would stay down. Annotation
+scraping (Istio metrics merging) needs neither.
+Usage: {{ include "mesh-service.validate.serviceMonitor" . }}
+*/}}
+{{- define "mesh-service.validate.serviceMonitor" -}}
+{{- if and .Values.metrics.serviceMonitor.enabled (not .Values.metrics.scraperPrincipals) -}}
+{{- fail "mesh-service: metrics.serviceMonitor.enabled=true needs metrics.scraperPrincipals (the identity of a Prometheus that has Istio certificates, see helm/README.md \"Metrics\"): STRICT mTLS and the deny-all policy refuse any other scraper. The prometheus.io annotations (Istio metrics merging) need neither" -}}
 {{- end -}}
 {{- end -}}

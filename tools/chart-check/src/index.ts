@@ -11,6 +11,8 @@ export * from './rules/pods.js';
 export * from './rules/policy-catalog.js';
 export * from './rules/ports.js';
 export * from './rules/principals.js';
+export * from './rules/scrapes.js';
+export * from './rules/sqlite-pods.js';
 export * from './rules/subsets.js';
 export * from './rules/traffic.js';
 export * from './rules/violations.js';

@@ -1,4 +1,6 @@
-import { readCatalog } from './catalog/generate-catalog-template.js';
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { readCatalog, repoRoot } from './catalog/generate-catalog-template.js';
 import type { RenderOptions } from './helm/helm.js';
 import type { ExpectedTraffic } from './rules/traffic.js';
 
@@ -19,9 +21,29 @@ export const storageCharts: readonly string[] = [
   'data-processor',
 ];
 
+const environmentsDir = join(repoRoot, 'deploy/environments');
+/** The environments meshctl deploys with (`--environment NAME`): each a directory of values per service. */
+export const environments: readonly string[] = existsSync(environmentsDir)
+  ? readdirSync(environmentsDir, { withFileTypes: true })
+      .filter((entry) => entry.isDirectory())
+      .map((entry) => entry.name)
+      .sort()
+  : [];
+/** Where a canary runs: a cluster whose stateful services share a database (PostgreSQL). */
+export const canaryEnvironment = 'eks';
+
+/** deploy/environments/<environment>/<chart>.yaml, the values meshctl passes with --environment. */
+export const environmentValuesFile = (environment: string, chart: string): string =>
+  join(environmentsDir, environment, `${chart}.yaml`);
+
+const withEnvironment = (environment: string, chart: string): string[] => [
+  '--values',
+  environmentValuesFile(environment, chart),
+];
+
 const canaryOff: ExpectedTraffic = { canaryEnabled: false, stable: 100, canary: 0 };
 
-function canary(stable: number): { options: RenderOptions; traffic: ExpectedTraffic } {
+function canary(chart: string, stable: number): { options: RenderOptions; traffic: ExpectedTraffic } {
   return {
     options: {
       set: {
@@ -30,12 +52,16 @@ function canary(stable: number): { options: RenderOptions; traffic: ExpectedTraf
         'traffic.stable': stable,
         'traffic.canary': 100 - stable,
       },
+      flags: withEnvironment(canaryEnvironment, chart),
     },
     traffic: { canaryEnabled: true, stable, canary: 100 - stable },
   };
 }
 
-/** Non-default everything: resources, fixed replicas, NetworkPolicy, postgres, a ServiceMonitor CRD. */
+/** The lint of each chart: its canary on, in the environment canaries run in. */
+export const lintOptions = (chart: string): RenderOptions => canary(chart, 90).options;
+
+/** Non-default everything: resources, fixed replicas, NetworkPolicy, postgres, a ServiceMonitor over mTLS. */
 function custom(chart: string): RenderOptions {
   const set: Record<string, string | number | boolean> = {
     'resources.requests.cpu': '250m',
@@ -47,6 +73,7 @@ function custom(chart: string): RenderOptions {
     'networkPolicy.enabled': true,
     existingSecret: `${chart}-env`,
     'metrics.scraperPrincipals[0]': 'cluster.local/ns/istio-system/sa/prometheus',
+    'metrics.serviceMonitor.enabled': true,
     'env.LOG_LEVEL': 'debug',
   };
   if (storageCharts.includes(chart)) set['storage.kind'] = 'postgres';
@@ -57,10 +84,23 @@ export function matrixCases(): MatrixCase[] {
   return charts.flatMap((chart) => {
     const cases: MatrixCase[] = [
       { chart, name: 'canary off', options: {}, traffic: canaryOff },
+      // The defaults where kube-prometheus-stack runs (monitoring-setup.sh installs the CRD).
+      {
+        chart,
+        name: 'monitoring CRDs',
+        options: { flags: ['--api-versions', 'monitoring.coreos.com/v1/ServiceMonitor'] },
+        traffic: canaryOff,
+      },
+      ...environments.map((environment) => ({
+        chart,
+        name: `environment ${environment}`,
+        options: { flags: withEnvironment(environment, chart) },
+        traffic: canaryOff,
+      })),
       ...[90, 50, 0].map((stable) => ({
         chart,
         name: `canary ${stable}/${100 - stable}`,
-        ...canary(stable),
+        ...canary(chart, stable),
       })),
       { chart, name: 'custom resources', options: custom(chart), traffic: canaryOff },
     ];

@@ -2,22 +2,27 @@
 // the library's own checks answer what JSON Schema cannot (sums, cross-field rules) and back it up.
 // Always `helm template` (non-zero exit): `helm lint --strict` reports the library's `fail` as INFO and passes.
 import { dependencyBuild, helm, releaseArgs, template, type RenderOptions } from '../src/helm/helm.js';
+import { environmentValuesFile } from '../src/matrix.js';
 
 const chart = 'device-registry';
+/** The values most checks start from: the eks environment (PostgreSQL, autoscaling 2-10), where canaries run. */
+const eks = ['--values', environmentValuesFile('eks', chart)];
+/** The chart's own defaults: one pod on SQLite. */
+const chartDefaults: string[] = [];
 
 beforeAll(async () => {
   const build = await dependencyBuild(chart);
   if (!build.ok) throw new Error(build.stderr);
 }, 60_000);
 
-async function renderError(options: RenderOptions): Promise<string> {
-  const result = await template(chart, options);
+async function renderError(options: RenderOptions, base = eks): Promise<string> {
+  const result = await template(chart, { ...options, flags: [...base, ...(options.flags ?? [])] });
   expect(result.ok).toBe(false);
   return result.stderr;
 }
 
-async function renders(options: RenderOptions): Promise<void> {
-  const result = await template(chart, options);
+async function renders(options: RenderOptions, base = eks): Promise<void> {
+  const result = await template(chart, { ...options, flags: [...base, ...(options.flags ?? [])] });
   expect(result.stderr).toBe('');
   expect(result.ok).toBe(true);
 }
@@ -104,7 +109,7 @@ describe('the library checks', () => {
   });
 
   it('rejects postgres storage without a Secret for DATABASE_URL', async () => {
-    const message = await renderError({ set: { 'storage.kind': 'postgres' } });
+    const message = await renderError({ set: { 'storage.kind': 'postgres' } }, chartDefaults);
     expect(message).toContain('storage.kind=postgres needs existingSecret');
   });
 
@@ -125,7 +130,7 @@ describe('the library checks', () => {
   });
 
   describe('with autoscaling off', () => {
-    const fixed = { 'autoscaling.enabled': false, 'canary.image.tag': 'v2' };
+    const fixed = { 'autoscaling.enabled': false, 'stable.replicas': 2, 'canary.image.tag': 'v2' };
 
     it('rejects canary weight on a canary with 0 replicas (an empty subset)', async () => {
       const message = await renderError({ set: { ...fixed, ...canaryOn, 'canary.replicas': 0 } });
@@ -156,8 +161,24 @@ describe('the library checks', () => {
       );
     });
 
-    it('accepts minAvailable equal to the replicas, and any percentage', async () => {
-      await renders({ set: { ...fixed, 'stable.replicas': 3, 'podDisruptionBudget.minAvailable': 3 } });
+    it('rejects minAvailable equal to the stable replicas: no pod could ever be evicted', async () => {
+      const message = await renderError({
+        set: { ...fixed, 'stable.replicas': 3, 'podDisruptionBudget.minAvailable': 3 },
+      });
+      expect(message).toContain(
+        'podDisruptionBudget.minAvailable=3 equals the 3 pod(s) of the stable track (stable.replicas), so none could ever be evicted',
+      );
+    });
+
+    it('rejects the one-replica stable track with minAvailable 1', async () => {
+      const message = await renderError({ set: { ...fixed, 'stable.replicas': 1 } });
+      expect(message).toContain('podDisruptionBudget.minAvailable=1 equals the 1 pod(s) of the stable track');
+    });
+
+    it('accepts minAvailable below the stable replicas, a 1-pod canary held by its budget, and any percentage', async () => {
+      await renders({
+        set: { ...fixed, ...canaryOn, 'stable.replicas': 3, 'podDisruptionBudget.minAvailable': 1 },
+      });
       await renders({
         set: { ...fixed, ...canaryOn },
         flags: ['--set-string', 'podDisruptionBudget.minAvailable=100%'],
@@ -172,10 +193,56 @@ describe('the library checks', () => {
     );
   });
 
+  it('rejects podDisruptionBudget.minAvailable equal to the stable HPA minimum', async () => {
+    const message = await renderError({ set: { 'podDisruptionBudget.minAvailable': 2 } });
+    expect(message).toContain(
+      'podDisruptionBudget.minAvailable=2 equals the 2 pod(s) of the stable track (autoscaling.minReplicas)',
+    );
+  });
+
+  it('rejects a ServiceMonitor without a scraper the policies let in', async () => {
+    const message = await renderError({ set: { 'metrics.serviceMonitor.enabled': true } });
+    expect(message).toContain('metrics.serviceMonitor.enabled=true needs metrics.scraperPrincipals');
+  });
+
   it('rejects a release outside the service namespace', async () => {
     const [release, path] = releaseArgs(chart);
     const result = await helm(['template', release, path, '--namespace', 'default']);
     expect(result.ok).toBe(false);
     expect(result.stderr).toContain('device-registry must be installed into namespace "device-registry"');
+  });
+});
+
+describe('SQLite, one database in each pod', () => {
+  const sqlite = 'storage.kind=sqlite keeps a separate database in each pod, but this release can run';
+
+  it('runs the chart defaults: one pod', async () => {
+    await renders({}, chartDefaults);
+  });
+
+  it.each<[string, RenderOptions, string]>([
+    ['autoscaling', { set: { 'autoscaling.enabled': true } }, '10 pods (autoscaling.maxReplicas=10)'],
+    [
+      'two replicas',
+      { set: { 'stable.replicas': 2, 'podDisruptionBudget.minAvailable': 1 } },
+      '2 pods (stable.replicas=2)',
+    ],
+    ['a canary', { set: { ...canaryOn, 'canary.image.tag': 'v2' } }, '2 pods (canary.enabled=true)'],
+  ])('rejects %s', async (_what, options, pods) => {
+    const message = await renderError(options, chartDefaults);
+    expect(message).toContain(`${sqlite} ${pods}`);
+    expect(message).toContain('Use PostgreSQL (storage.kind=postgres and existingSecret with DATABASE_URL');
+  });
+
+  it('rejects sqlite pods in an environment that autoscales', async () => {
+    const message = await renderError({ set: { 'storage.kind': 'sqlite' } });
+    expect(message).toContain(`${sqlite} 10 pods (autoscaling.maxReplicas=10)`);
+  });
+
+  it('accepts several sqlite pods when storage.allowDatabasePerPod says so', async () => {
+    await renders(
+      { set: { ...canaryOn, 'canary.image.tag': 'v2', 'storage.allowDatabasePerPod': true } },
+      chartDefaults,
+    );
   });
 });

@@ -1,10 +1,25 @@
 // Renders every chart over the values matrix with the real helm binary (once, in beforeAll) and checks
 // the objects against the upstream schemas and each of our rules.
-import { join } from 'node:path';
-import { readCatalog, repoRoot, toChartServices } from '../src/catalog/generate-catalog-template.js';
+import { readdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import {
+  HEALTH_CHECK_PATH,
+  readCatalog,
+  repoRoot,
+  toChartServices,
+} from '../src/catalog/generate-catalog-template.js';
 import { dependencyBuild, lint, renderObjects, type HelmResult } from '../src/helm/helm.js';
-import { field, ofKind, type K8sObject } from '../src/manifest.js';
-import { caseTitle, charts, matrixCases, type MatrixCase } from '../src/matrix.js';
+import { asArray, field, ofKind, text, type K8sObject } from '../src/manifest.js';
+import {
+  caseTitle,
+  charts,
+  environments,
+  environmentValuesFile,
+  lintOptions,
+  matrixCases,
+  storageCharts,
+  type MatrixCase,
+} from '../src/matrix.js';
 import { protoMethodPaths } from '../src/proto/proto-methods.js';
 import { canaryHeaderOnlyInMesh } from '../src/rules/canary-header.js';
 import { budgetPerTrack } from '../src/rules/disruption-budgets.js';
@@ -13,6 +28,8 @@ import { podsAreHardened } from '../src/rules/pods.js';
 import { policiesMatchCatalog } from '../src/rules/policy-catalog.js';
 import { portsNamedByProtocol } from '../src/rules/ports.js';
 import { principalsAreServiceAccounts } from '../src/rules/principals.js';
+import { serviceMonitorsCanScrape } from '../src/rules/scrapes.js';
+import { sqliteRunsOnePod } from '../src/rules/sqlite-pods.js';
 import { subsetsExist } from '../src/rules/subsets.js';
 import { trafficMatches } from '../src/rules/traffic.js';
 import { weightsSumTo100 } from '../src/rules/weights.js';
@@ -31,7 +48,7 @@ beforeAll(async () => {
   for (const chart of charts) builds.set(chart, await dependencyBuild(chart));
   await Promise.all(
     charts.map(async (chart) => {
-      lints.set(chart, await lint(chart, { set: { 'canary.enabled': true, 'canary.image.tag': 'v2' } }));
+      lints.set(chart, await lint(chart, lintOptions(chart)));
     }),
   );
   await Promise.all(cases.map(async (c) => rendered.set(c, await renderObjects(c.chart, c.options))));
@@ -89,6 +106,9 @@ describe.each(cases.map((c) => [caseTitle(c), c] as const))('%s', (_title, matri
   it('honours x-canary only for traffic from inside the mesh', () =>
     expect(canaryHeaderOnlyInMesh(objects())).toEqual([]));
   it('gives each track its own PodDisruptionBudget', () => expect(budgetPerTrack(objects())).toEqual([]));
+  it('runs one pod at a time on SQLite', () => expect(sqliteRunsOnePod(objects())).toEqual([]));
+  it('renders only ServiceMonitors that can scrape under STRICT mTLS', () =>
+    expect(serviceMonitorsCanScrape(objects())).toEqual([]));
 
   it('allows only proto methods, exactly those the catalog grants', () => {
     const methods = protoMethodPaths(join(repoRoot, 'proto/iotmesh'));
@@ -116,15 +136,35 @@ describe('values that switch objects on and off', () => {
   const find = (chart: string, name: string): MatrixCase =>
     cases.find((c) => c.chart === chart && c.name === name)!;
 
-  it('renders a ServiceMonitor only when its CRD exists', () => {
+  it('renders a ServiceMonitor only when asked and its CRD exists; by default the annotations scrape', () => {
     expect(ofKind(objectsOf(find('device-registry', 'canary off')), 'ServiceMonitor')).toHaveLength(0);
+    const monitoring = objectsOf(find('device-registry', 'monitoring CRDs'));
+    expect(ofKind(monitoring, 'ServiceMonitor')).toHaveLength(0);
+    expect(
+      field(ofKind(monitoring, 'Deployment')[0], 'spec', 'template', 'metadata', 'annotations'),
+    ).toMatchObject({ 'prometheus.io/scrape': 'true', 'prometheus.io/port': '9462' });
     expect(ofKind(objectsOf(find('device-registry', 'custom resources')), 'ServiceMonitor')).toHaveLength(1);
   });
 
+  it('runs the stateful services as one SQLite pod by default, and autoscales them on PostgreSQL in eks', () => {
+    for (const chart of storageCharts) {
+      const defaults = objectsOf(find(chart, 'canary off'));
+      expect(field(ofKind(defaults, 'ConfigMap')[0], 'data', 'STORAGE')).toBe('sqlite');
+      expect(ofKind(defaults, 'HorizontalPodAutoscaler')).toHaveLength(0);
+      expect(field(ofKind(defaults, 'Deployment')[0], 'spec', 'replicas')).toBe(1);
+      const eks = objectsOf(find(chart, 'environment eks'));
+      expect(field(ofKind(eks, 'ConfigMap')[0], 'data', 'STORAGE')).toBe('postgres');
+      expect(field(ofKind(eks, 'HorizontalPodAutoscaler')[0], 'spec')).toMatchObject({ minReplicas: 2 });
+      expect(field(ofKind(eks, 'Sidecar')[0], 'spec', 'egress', 0, 'hosts')).toContain('databases/*');
+    }
+  });
+
   it('lets the HPA own the replica count, and fixes it when autoscaling is off', () => {
-    const [autoscaled] = ofKind(objectsOf(find('notification', 'canary off')), 'Deployment');
+    const [autoscaled] = ofKind(objectsOf(find('notification', 'environment eks')), 'Deployment');
     expect(field(autoscaled, 'spec', 'replicas')).toBeUndefined();
-    expect(ofKind(objectsOf(find('notification', 'canary off')), 'HorizontalPodAutoscaler')).toHaveLength(1);
+    expect(
+      ofKind(objectsOf(find('notification', 'environment eks')), 'HorizontalPodAutoscaler'),
+    ).toHaveLength(1);
     const [fixed] = ofKind(objectsOf(find('notification', 'custom resources')), 'Deployment');
     expect(field(fixed, 'spec', 'replicas')).toBe(3);
   });
@@ -179,5 +219,45 @@ describe('values that switch objects on and off', () => {
     expect(field(rule, 'spec', 'trafficPolicy', 'loadBalancer', 'consistentHash', 'httpHeaderName')).toBe(
       'x-device-shard',
     );
+  });
+});
+
+describe("the edge gateway's /status", () => {
+  /** Principal -> paths each rule of a chart's allow policy grants, in its default render. */
+  const grants = (chart: string): [string, string[]][] =>
+    asArray(
+      field(
+        ofKind(
+          objectsOf(cases.find((c) => c.chart === chart && c.name === 'canary off')!),
+          'AuthorizationPolicy',
+        ).find((policy) => policy.metadata.name === chart),
+        'spec',
+        'rules',
+      ),
+    ).map((rule) => [
+      text(field(rule, 'from', 0, 'source', 'principals', 0)),
+      asArray(field(rule, 'to', 0, 'operation', 'paths')).map(text),
+    ]);
+
+  it.each(Object.keys(catalog['edge-gateway'].calls))(
+    'may check the gRPC health of %s (Check only, and no other caller may)',
+    (chart) => {
+      const health = grants(chart).filter(([, paths]) =>
+        paths.some((path) => path.startsWith('/grpc.health')),
+      );
+      expect(
+        health.map(([principal, paths]) => [principal, paths.filter((p) => p.startsWith('/grpc.health'))]),
+      ).toEqual([['cluster.local/ns/edge-gateway/sa/edge-gateway', [HEALTH_CHECK_PATH]]]);
+    },
+  );
+});
+
+describe('deploy/environments', () => {
+  it('holds one values file per catalog service in each environment, and nothing else', () => {
+    expect(environments).toContain('eks');
+    for (const environment of environments) {
+      const files = readdirSync(dirname(environmentValuesFile(environment, charts[0] ?? ''))).sort();
+      expect([environment, files]).toEqual([environment, charts.map((chart) => `${chart}.yaml`).sort()]);
+    }
   });
 });

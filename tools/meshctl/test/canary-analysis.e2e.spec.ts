@@ -110,7 +110,7 @@ describe('canary analysis against a real Prometheus', () => {
   });
 
   it('canary auto promotes the healthy canary and rolls back the bad one', async () => {
-    const autoFlags = ['--steps', '50,100', '--interval', '10s', '--deadline', '1m', ...analysisFlags()];
+    const autoFlags = ['--steps', '25,50', '--interval', '10s', '--deadline', '1m', ...analysisFlags()];
     const outcomes = [];
     for (const service of ['device-registry', 'alert-manager']) {
       const cluster = new DryRunCluster();

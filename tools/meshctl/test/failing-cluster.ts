@@ -4,11 +4,17 @@ import { DryRunCluster } from '../src/cluster/dry-run-cluster.js';
 import type { ValueChange } from '../src/release/release-values.js';
 
 /**
- * A stateful DryRunCluster whose `helm upgrade` fails when its command line matches: the revision is
- * recorded as failed with its values applied, as Helm does when --wait times out.
+ * A stateful DryRunCluster whose `helm upgrade` fails when its command line matches (the first `times`
+ * matches only, when given): the revision is recorded as failed with its values applied, as Helm does
+ * when --wait times out, and the next upgrade starts from the revision before it.
  */
 export class FailingCluster extends DryRunCluster {
-  constructor(private readonly failsOn: RegExp) {
+  private failures = 0;
+
+  constructor(
+    private readonly failsOn: RegExp,
+    private readonly times = Number.POSITIVE_INFINITY,
+  ) {
     super();
   }
 
@@ -23,7 +29,8 @@ export class FailingCluster extends DryRunCluster {
     options?: UpgradeOptions,
   ): Promise<void> {
     await super.upgrade(target, changes, options);
-    if (this.failsOn.test(this.releaseCommands.at(-1) ?? '')) {
+    if (this.failures < this.times && this.failsOn.test(this.releaseCommands.at(-1) ?? '')) {
+      this.failures++;
       this.markFailed(target);
       throw new Error(
         `helm upgrade failed: Error: UPGRADE FAILED: resource Deployment/${target.namespace}/` +

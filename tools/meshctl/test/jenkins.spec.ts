@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { renderJobs, JOBS_FILE, REPO_URL, SERVICE_PIPELINES } from '../src/jenkins/job-definitions.js';
-import { catalogServices, REPO_ROOT } from '../src/release/validation.js';
+import { catalogServices, checkSteps, REPO_ROOT } from '../src/release/validation.js';
 import { runMeshctl } from '../src/cli/run.js';
 
 const JENKINSFILES = ['ci', 'deploy', 'canary', 'traffic'].map((name) => `jenkins/Jenkinsfile.${name}`);
@@ -125,6 +125,30 @@ describe('Jenkinsfiles', () => {
       expect([file, withoutKubeconfig(read(file))]).toEqual([file, []]);
     // The check finds an unbound call.
     expect(withoutKubeconfig("steps {\n  sh '$MESHCTL deploy x'\n}")).toEqual(["sh '$MESHCTL deploy x'"]);
+  });
+
+  it('every deploy carries the values of the environment the controller deploys to', () => {
+    const deploys = RELEASE_JENKINSFILES.flatMap(
+      (file) => read(file).match(/\$MESHCTL deploy [^\n']*/g) ?? [],
+    );
+    expect(deploys.length).toBeGreaterThan(0);
+    for (const line of deploys) expect(line).toContain('--environment "$IOT_MESH_ENVIRONMENT"');
+    expect(read('jenkins/casc/jenkins.yaml')).toMatch(
+      /- key: IOT_MESH_ENVIRONMENT\n\s+value: \$\{IOT_MESH_ENVIRONMENT\}/,
+    );
+  });
+
+  it('takes the Prometheus URL from the controller, where it can be set to what the controller reaches', () => {
+    for (const file of RELEASE_JENKINSFILES)
+      expect([file, read(file)]).not.toEqual([file, expect.stringMatching(/PROMETHEUS_URL\s*=/)]);
+    expect(read('jenkins/casc/jenkins.yaml')).toMatch(
+      /- key: PROMETHEUS_URL\n\s+value: \$\{PROMETHEUS_URL\}/,
+    );
+  });
+
+  it('runs canary auto with steps meshctl accepts: below 100, so stable stays the baseline', () => {
+    const steps = /\$MESHCTL canary auto [^\n']*--steps (\S+)/.exec(read('jenkins/Jenkinsfile.canary'))?.[1];
+    expect(checkSteps(steps ?? '')).toEqual([10, 25, 50]);
   });
 
   it('the service comes from the job folder generated from the catalog', () => {

@@ -28,6 +28,19 @@ describe('toChartServices', () => {
     expect(services.b.callers).toEqual({});
   });
 
+  it('lists the edge gateway as a health checker of every service it calls, and no one else', () => {
+    const services = toChartServices([
+      service('a', {}),
+      service('b', { a: ['Get'] }),
+      service('edge-gateway', { a: ['Get'], b: ['Get'] }),
+    ]);
+    expect([services.a.healthCheckers, services.b.healthCheckers]).toEqual([
+      ['edge-gateway'],
+      ['edge-gateway'],
+    ]);
+    expect(services['edge-gateway'].healthCheckers).toEqual([]);
+  });
+
   it('rejects a call to a service the catalog does not list', () => {
     expect(() => toChartServices([service('b', { ghost: ['Get'] })])).toThrow(
       'b calls unknown service ghost',

@@ -20,7 +20,18 @@ export interface ChartService extends Omit<CatalogService, 'calls' | 'proto'> {
   calls: Record<string, string[]>;
   /** Caller service -> methods it calls on this service (the AuthorizationPolicy's allow list). */
   callers: Record<string, string[]>;
+  /** Callers that also call HEALTH_CHECK_PATH on this service. */
+  healthCheckers: string[];
 }
+
+/** The standard gRPC health check (grpc.health.v1), served by every service besides its own API. */
+export const HEALTH_CHECK_PATH = '/grpc.health.v1.Health/Check';
+
+/**
+ * Services that call HEALTH_CHECK_PATH on every service they call: the edge gateway's GET /status reports
+ * each downstream's gRPC health (services/edge-gateway/src/http/status.http.controller.ts).
+ */
+export const HEALTH_CHECKING_CALLERS: readonly string[] = ['edge-gateway'];
 
 export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '../../../..');
 export const catalogPath = join(repoRoot, 'services/catalog.json');
@@ -34,24 +45,29 @@ export function readCatalog(path = catalogPath): CatalogService[] {
 export function toChartServices(services: CatalogService[]): Record<string, ChartService> {
   const byName: Record<string, ChartService> = {};
   for (const { proto: _proto, ...service } of services) {
-    byName[service.name] = { ...service, callers: {} };
+    byName[service.name] = { ...service, callers: {}, healthCheckers: [] };
   }
   for (const caller of services) {
     for (const [callee, methods] of Object.entries(caller.calls)) {
       const target = byName[callee];
       if (!target) throw new Error(`catalog: ${caller.name} calls unknown service ${callee}`);
       target.callers[caller.name] = [...methods].sort();
+      if (HEALTH_CHECKING_CALLERS.includes(caller.name)) target.healthCheckers.push(caller.name);
     }
   }
   return byName;
 }
 
 export function renderCatalogTemplate(services: CatalogService[]): string {
-  const json = JSON.stringify({ services: toChartServices(services) }, null, 2);
+  const json = JSON.stringify(
+    { healthCheckPath: HEALTH_CHECK_PATH, services: toChartServices(services) },
+    null,
+    2,
+  );
   return `{{/* GENERATED from services/catalog.json by tools/chart-check/src/catalog/generate-catalog-template.ts; do not edit. */}}
 
 {{/*
-Every service's ports, API and who calls which of its methods, as JSON.
+Every service's ports, API and who calls which of its methods (and its health check), as JSON.
 Usage: {{ (include "mesh-service.catalog.services" . | fromJson).services }}
 */}}
 {{- define "mesh-service.catalog.services" -}}

@@ -4,8 +4,15 @@ import { policyMethodsExist } from './methods.js';
 describe('policyMethodsExist', () => {
   const proto = new Set(['/pkg.Shop/GetItem']);
 
-  it('accepts methods the proto defines', () => {
+  it('accepts methods the proto defines, and the gRPC health check', () => {
     expect(policyMethodsExist([authorizationPolicy('p', '/pkg.Shop/GetItem')], proto)).toEqual([]);
+    expect(policyMethodsExist([authorizationPolicy('p', '/grpc.health.v1.Health/Check')], proto)).toEqual([]);
+  });
+
+  it('reports any other health method (Watch streams for as long as the caller likes)', () => {
+    expect(
+      policyMethodsExist([authorizationPolicy('p', '/grpc.health.v1.Health/Watch')], proto),
+    ).toHaveLength(1);
   });
 
   it('reports a method the proto does not define', () => {

@@ -1,7 +1,11 @@
+import { HEALTH_CHECK_PATH } from '../catalog/generate-catalog-template.js';
 import { asArray, describe, field, ofKind, text, type K8sObject } from '../manifest.js';
 import type { Violations } from './violations.js';
 
-/** Every gRPC path (`/package.Service/Method`) an AuthorizationPolicy allows is a method in the protos. */
+/**
+ * Every gRPC path (`/package.Service/Method`) an AuthorizationPolicy allows is a method in the protos, or
+ * the standard gRPC health check every service serves.
+ */
 export function policyMethodsExist(
   objects: readonly K8sObject[],
   protoMethods: ReadonlySet<string>,
@@ -11,7 +15,7 @@ export function policyMethodsExist(
     for (const rule of asArray(field(policy.spec, 'rules'))) {
       for (const to of asArray(field(rule, 'to'))) {
         for (const path of asArray(field(to, 'operation', 'paths')).map(text)) {
-          if (path === '/metrics') continue; // the admin port's HTTP path, not gRPC
+          if (path === '/metrics' || path === HEALTH_CHECK_PATH) continue; // HTTP admin path; grpc.health.v1
           if (!protoMethods.has(path))
             violations.push(`${describe(policy)} allows ${path}, which no proto defines`);
         }

@@ -1,8 +1,11 @@
-import type { ChartService } from '../catalog/generate-catalog-template.js';
+import { HEALTH_CHECK_PATH, type ChartService } from '../catalog/generate-catalog-template.js';
 import { asArray, describe, field, ofKind, text, type K8sObject } from '../manifest.js';
 import type { Violations } from './violations.js';
 
-/** Each service's allow policy grants exactly the catalog's callers their catalog methods, nothing more. */
+/**
+ * Each service's allow policy grants exactly the catalog's callers their catalog methods, and the gRPC
+ * health check to the callers that report it, nothing more.
+ */
 export function policiesMatchCatalog(
   objects: readonly K8sObject[],
   catalog: Record<string, ChartService>,
@@ -27,7 +30,10 @@ export function policiesMatchCatalog(
     const expected = new Map(
       Object.entries(service.callers).map(([caller, methods]) => [
         caller,
-        methods.map((m) => `/${service.api}/${m}`).sort(),
+        [
+          ...methods.map((m) => `/${service.api}/${m}`),
+          ...(service.healthCheckers.includes(caller) ? [HEALTH_CHECK_PATH] : []),
+        ].sort(),
       ]),
     );
     for (const caller of new Set([...granted.keys(), ...expected.keys()])) {

@@ -21,6 +21,11 @@ export class PrometheusClient {
     private readonly fetchFn: FetchLike = fetch,
   ) {}
 
+  /** Resolves when Prometheus answers a query; rejects with a PrometheusError saying why when it cannot. */
+  async ping(): Promise<void> {
+    await this.scalar('vector(1)');
+  }
+
   /**
    * The first sample's value; undefined for an empty result or NaN (e.g. a quantile of no calls). A
    * quantile beyond the largest bucket is +Inf, a real and very high value, so it stays Infinity.

@@ -13,7 +13,7 @@ const target: ReleaseTarget = {
 };
 const plan: AutoPlan = {
   canaryTag: 'v2',
-  steps: [10, 50, 100],
+  steps: [10, 25, 50],
   intervalMs: 60_000,
   failureThreshold: 2,
   deadlineMs: 180_000,
@@ -22,12 +22,14 @@ const plan: AutoPlan = {
 interface Faults {
   /** helm upgrade lines that fail (as a --wait that times out). */
   failsOn?: RegExp;
+  /** How many of the matching upgrades fail (default: every one). */
+  failures?: number;
   analyzeError?: string;
   recordError?: string;
 }
 
 async function run(verdicts: Verdict[], faults: Faults = {}) {
-  const cluster = new FailingCluster(faults.failsOn ?? /$^/);
+  const cluster = new FailingCluster(faults.failsOn ?? /$^/, faults.failures);
   await cluster.upgrade(target, [{ key: 'stable.image.tag', value: 'v1' }]);
   const ops = new ReleaseOps(cluster, target);
   let call = 0;
@@ -100,7 +102,10 @@ describe('canary auto', () => {
     const { outcome } = await run(['pass']);
     const text = formatTimeline(outcome);
     expect(text.split('\n')[0]).toBe('+    0s  start     canary v2 at 10%');
-    expect(text.split('\n').at(-1)).toBe('result: promoted');
+    expect(text.split('\n').slice(-2)).toEqual([
+      'release: stable v2, no canary, traffic 100/0',
+      'result: promoted',
+    ]);
   });
 
   it.each<[string, Faults, string]>([
@@ -111,7 +116,6 @@ describe('canary auto', () => {
     ],
     ['Prometheus', { analyzeError: 'fetch failed' }, 'error: fetch failed'],
     ['a weight step', { failsOn: /traffic.canary=50 / }, 'error: helm upgrade failed'],
-    ['the promotion', { failsOn: /stable.image.tag=v2 / }, 'error: helm upgrade failed'],
   ])('rolls back when %s fails after the canary exists', async (_, faults, why) => {
     const { outcome, state, cluster } = await run(['pass'], faults);
     expect(outcome.result).toBe('rolled-back');
@@ -124,6 +128,52 @@ describe('canary auto', () => {
       ),
     ]);
     expect(state?.values).toMatchObject({ canaryEnabled: false, stableWeight: 100, canaryWeight: 0 });
+  });
+
+  describe('when the promotion fails part-way', () => {
+    const RESTORE =
+      /--set-string stable.image.tag=v1 --set traffic.stable=100 --set traffic.canary=0 --timeout 10m$/;
+    const REMOVE = /--set canary.enabled=false --set-string canary.image.tag= --wait --timeout 10m$/;
+
+    it.each<[string, RegExp]>([
+      ['stable never got ready on the new tag', /stable.image.tag=v2 /],
+      // Stable already runs v2 here: removing the canary alone would leave v2 live behind "rolled back".
+      [
+        'all traffic to stable failed, stable already on v2',
+        /reuse-values --set traffic.stable=100 --set traffic.canary=0 --timeout/,
+      ],
+      ['removing the canary timed out, stable on v2 with all traffic', REMOVE],
+    ])('puts the previous stable tag back and says so: %s', async (_, failsOn) => {
+      const { outcome, state, cluster } = await run(['pass'], { failsOn, failures: 1 });
+      expect(outcome.result).toBe('rolled-back');
+      expect(outcome.timeline.slice(-2).map((e) => `${e.event}: ${e.detail.split('\n')[0]}`)).toEqual([
+        expect.stringMatching(/^promote: failed: helm upgrade failed/),
+        'rollback: promotion failed: stable back to v1',
+      ]);
+      expect(cluster.releaseCommands.slice(-2)).toEqual([
+        expect.stringMatching(RESTORE),
+        expect.stringMatching(REMOVE),
+      ]);
+      expect(state?.values).toEqual({
+        stableTag: 'v1',
+        canaryEnabled: false,
+        canaryTag: '',
+        stableWeight: 100,
+        canaryWeight: 0,
+      });
+      expect(outcome.final).toEqual(state?.values);
+    });
+
+    it('reports rollback-failed, and what the release runs, when putting stable back fails too', async () => {
+      const { outcome } = await run(['pass'], { failsOn: REMOVE });
+      expect(outcome.result).toBe('rollback-failed');
+      expect(outcome.timeline.at(-1)?.detail).toMatch(/^failed: helm upgrade failed/);
+      const text = formatTimeline(outcome);
+      expect(text.split('\n').slice(-2)).toEqual([
+        'release: stable v1, no canary, traffic 100/0',
+        'result: rollback-failed',
+      ]);
+    });
   });
 
   it('removes a canary that never gets ready; it never had traffic or an analysis', async () => {

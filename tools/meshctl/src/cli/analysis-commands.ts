@@ -4,7 +4,7 @@ import { PrometheusClient } from '../analysis/prometheus-client.js';
 import { autoCanary, formatTimeline } from '../auto/auto-canary.js';
 import { systemClock } from '../auto/clock.js';
 import type { Cluster, ReleaseTarget } from '../cluster/cluster.port.js';
-import type { ReleaseOps } from '../release/release-ops.js';
+import { ReleaseStateError, type ReleaseOps } from '../release/release-ops.js';
 import {
   checkDuration,
   checkInteger,
@@ -38,7 +38,7 @@ export function analysisRequest(target: ReleaseTarget, values: ParsedCommand['va
   };
 }
 
-function prometheusFor(values: ParsedCommand['values'], io: MeshctlIo): PrometheusClient {
+export function prometheusFor(values: ParsedCommand['values'], io: MeshctlIo): PrometheusClient {
   const url = str(values, 'prometheus') ?? io.env['PROMETHEUS_URL'] ?? 'http://127.0.0.1:9090';
   if (!/^https?:\/\/[^\s/]+/.test(url))
     throw new UsageError(`--prometheus must be an http(s) URL, not "${url}"`);
@@ -82,6 +82,11 @@ export async function auto(
     failureThreshold: checkInteger('--failure-threshold', str(values, 'failure-threshold'), 1, 10),
     deadlineMs: checkDuration('--deadline', str(values, 'deadline') ?? ''),
   };
+  // Without Prometheus every analysis is no-data and the canary would be rolled back at the deadline,
+  // looking like a canary that got no traffic: refuse before it starts.
+  await prometheus.ping().catch((error: Error) => {
+    throw new ReleaseStateError(`${error.message}: no canary started (set PROMETHEUS_URL or --prometheus)`);
+  });
   const outcome = await autoCanary(plan, {
     ops,
     analyze: () => analyzeCanary(prometheus, request),
@@ -90,5 +95,5 @@ export async function auto(
     onEvent: values['json'] ? undefined : (e) => io.err(`meshctl: ${e.event}: ${e.detail}`),
   });
   io.out(values['json'] ? JSON.stringify(outcome, null, 2) : formatTimeline(outcome));
-  return outcome.result === 'promoted' ? EXIT.ok : EXIT.failed;
+  return { promoted: EXIT.ok, 'rolled-back': EXIT.failed, 'rollback-failed': EXIT.partWay }[outcome.result];
 }

@@ -13,5 +13,8 @@ export interface MeshctlIo {
   fetch?: FetchLike;
 }
 
-/** Exit codes: ok, failed (or rolled back), bad input, analysis without data. */
-export const EXIT = { ok: 0, failed: 1, usage: 2, noData: 3 } as const;
+/**
+ * Exit codes: ok, failed (or rolled back), bad input, analysis without data, and left part-way (a
+ * rollback failed: the release is neither as before nor promoted, and needs a person).
+ */
+export const EXIT = { ok: 0, failed: 1, usage: 2, noData: 3, partWay: 4 } as const;

@@ -23,7 +23,7 @@ const ANALYSIS: Options = {
 
 /** The options each command accepts besides the common ones. */
 export const COMMAND_OPTIONS: Record<string, Options> = {
-  deploy: { tag: { type: 'string' } },
+  deploy: { tag: { type: 'string' }, environment: { type: 'string' } },
   'canary start': {
     'canary-tag': { type: 'string' },
     weight: { type: 'string', default: '10' },
@@ -36,12 +36,20 @@ export const COMMAND_OPTIONS: Record<string, Options> = {
   'canary auto': {
     ...ANALYSIS,
     'canary-tag': { type: 'string' },
-    steps: { type: 'string', default: '10,25,50,100' },
+    steps: { type: 'string', default: '10,25,50' },
     interval: { type: 'string', default: '1m' },
     'failure-threshold': { type: 'string', default: '2' },
     deadline: { type: 'string', default: '5m' },
   },
   'release rollback': { revision: { type: 'string' }, 'to-tag': { type: 'string' } },
+  'release check': {
+    tag: { type: 'string' },
+    environment: { type: 'string' },
+    'canary-tag': { type: 'string' },
+    weight: { type: 'string', default: '10' },
+    analysis: { type: 'boolean', default: false },
+    prometheus: { type: 'string' },
+  },
   status: {},
 };
 

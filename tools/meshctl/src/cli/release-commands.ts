@@ -1,4 +1,5 @@
 import type { ReleaseTarget } from '../cluster/cluster.port.js';
+import { environmentValuesFile } from '../release/environment.js';
 import { historyHint } from '../release/release-history.js';
 import type { ReleaseOps, RollbackTarget } from '../release/release-ops.js';
 import { checkInteger, checkPercent, checkTag, UsageError } from '../release/validation.js';
@@ -42,8 +43,15 @@ export async function releaseCommand(
   switch (command) {
     case 'deploy': {
       const tag = checkTag('--tag', str(values, 'tag'));
-      await ops.deploy(tag);
-      return done(`${target.service} stable is ${tag}`, { stableTag: tag });
+      const environment = str(values, 'environment');
+      const valuesFile =
+        environment === undefined ? undefined : environmentValuesFile(environment, target.service);
+      await ops.deploy(tag, valuesFile);
+      const where = environment === undefined ? '' : ` with the ${environment} values (${valuesFile})`;
+      return done(`${target.service} stable is ${tag}${where}`, {
+        stableTag: tag,
+        ...(environment === undefined ? {} : { environment, valuesFile }),
+      });
     }
     case 'canary start': {
       const tag = checkTag('--canary-tag', str(values, 'canary-tag'));

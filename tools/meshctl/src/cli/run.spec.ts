@@ -1,3 +1,4 @@
+import { FakeClock } from '../auto/clock.js';
 import { DryRunCluster } from '../cluster/dry-run-cluster.js';
 import { runMeshctl, type MeshctlIo } from './run.js';
 
@@ -114,6 +115,56 @@ describe('meshctl CLI', () => {
       '  traffic.canary: (unknown) -> 25',
     ]);
     expect(run.err.join()).toMatch(/dry run: nothing changed/);
+  });
+
+  it("deploy --environment passes the environment's values file, under the tag", async () => {
+    const run = io();
+    expect(
+      await runMeshctl(
+        ['deploy', 'data-processor', '--tag', '1.4.0', '--environment', 'eks', '--dry-run'],
+        run.io,
+      ),
+    ).toBe(0);
+    expect(run.out).toContain(
+      '$ helm upgrade --install data-processor helm/data-processor --namespace data-processor --reset-then-reuse-values ' +
+        '--values deploy/environments/eks/data-processor.yaml --set-string stable.image.tag=1.4.0 --wait --timeout 10m',
+    );
+    expect(run.err.join()).toMatch(/data-processor stable is 1.4.0 with the eks values/);
+  });
+
+  it('release check reads the cluster, so it has no dry run', async () => {
+    const run = io();
+    expect(
+      await runMeshctl(['release', 'check', 'device-registry', '--tag', 'v2', '--dry-run'], run.io),
+    ).toBe(2);
+    expect(run.err.join()).toMatch(/release check changes nothing and reads the cluster: drop --dry-run/);
+  });
+
+  it('canary auto starts no canary when Prometheus does not answer', async () => {
+    const cluster = new DryRunCluster();
+    const unreachable = () => Promise.reject(new Error('getaddrinfo ENOTFOUND prometheus.istio-system'));
+    const run = io({ cluster, fetch: unreachable, clock: new FakeClock() });
+    expect(await runMeshctl(['deploy', 'device-registry', '--tag', 'v1'], run.io)).toBe(0);
+    const upgrades = cluster.commands.length;
+    expect(
+      await runMeshctl(
+        [
+          'canary',
+          'auto',
+          'device-registry',
+          '--canary-tag',
+          'v2',
+          '--prometheus',
+          'http://prometheus.istio-system:9090',
+        ],
+        run.io,
+      ),
+    ).toBe(1);
+    expect(run.err.at(-1)).toBe(
+      'meshctl: cannot reach Prometheus at http://prometheus.istio-system:9090: getaddrinfo ENOTFOUND prometheus.istio-system: ' +
+        'no canary started (set PROMETHEUS_URL or --prometheus)',
+    );
+    expect(cluster.commands).toHaveLength(upgrades);
   });
 
   it('--json prints one JSON document on stdout and the helm lines on stderr', async () => {

@@ -5,6 +5,7 @@ import { HelmCluster } from '../cluster/helm-cluster.js';
 import { ReleaseOps } from '../release/release-ops.js';
 import { catalogServices, checkService, REPO_ROOT, UsageError } from '../release/validation.js';
 import { analyze, auto } from './analysis-commands.js';
+import { checkCommand } from './check-command.js';
 import { EXIT, type MeshctlIo } from './io.js';
 import { helpHint, parseCommand, type ParsedCommand } from './parse.js';
 import { releaseCommand } from './release-commands.js';
@@ -77,6 +78,7 @@ async function execute(parsed: ParsedCommand, io: MeshctlIo): Promise<number> {
   const ops = new ReleaseOps(cluster, target);
   if (command === 'canary analyze') return analyze(target, parsed, io, cluster);
   if (command === 'canary auto') return auto(target, parsed, io, cluster, ops);
+  if (command === 'release check') return checkCommand(target, parsed, io, cluster);
   return releaseCommand(target, parsed, io, ops);
 }
 

@@ -22,7 +22,7 @@ export const USAGE: Record<string, string> = {
 Releases the iot-mesh services with Helm (release = namespace = service, chart helm/<service>).
 
 Commands
-  deploy <service> --tag T                  install or upgrade the stable track and wait
+  deploy <service> --tag T [--environment E]   install or upgrade the stable track and wait
   canary start <service> --canary-tag T     deploy the canary at 0%, wait for it, then send it --weight
   canary weight <service> --stable S --canary C   shift traffic (S + C must be 100)
   canary promote <service>                  stable takes the canary's tag; then 100/0; then canary removed
@@ -30,18 +30,27 @@ Commands
   canary analyze <service>                  pass / fail / no-data from Prometheus (exit 0 / 1 / 3)
   canary auto <service> --canary-tag T      stepped rollout with analysis; promotes or rolls back
   release rollback <service> --revision N | --to-tag T   helm rollback to an explicit revision
+  release check <service> --tag T [--canary-tag C]   would deploy (then canary start) go through? reads only
   status [service]                          versions, weights, replicas, last analysis
   loadgen [options]                         the load generator (meshctl loadgen --help)
 
 Environment: MESHCTL_HELM, MESHCTL_KUBECTL (binaries, default helm / kubectl), PROMETHEUS_URL.
+Cluster values (database, autoscaling, Secrets) come from deploy/environments/<E>/<service>.yaml with
+deploy --environment E; every later step keeps them (Helm reuses the release's values).
 Image tags become the pods' version label: 1-63 letters, digits, _ . -, first and last a letter or digit.
 Upgrades use --reset-then-reuse-values (Helm >= 3.14): new chart defaults reach existing releases.
-Exit codes: 0 ok, 1 failed (or analysis failed, or rolled back), 2 bad input, 3 analysis had no data.
+Exit codes: 0 ok, 1 failed (or analysis failed, or rolled back), 2 bad input, 3 analysis had no data,
+4 left part-way (canary auto: a rollback failed; its summary says what the release runs).
 Run "meshctl <command> --help" for a command's options.`,
-  deploy: `Usage: meshctl deploy <service> --tag T [options]
+  deploy: `Usage: meshctl deploy <service> --tag T [--environment E] [options]
 
 Installs or upgrades the release with stable.image.tag=T
 (helm upgrade --install --reset-then-reuse-values --wait).
+
+  --environment E           also apply deploy/environments/E/<service>.yaml (--values): what that cluster
+                            needs, such as PostgreSQL for the services with state. The release keeps these
+                            values, so canary steps and later deploys reuse them. The file must not set
+                            the values meshctl sets itself (tags, canary.enabled, traffic weights).
 
 ${COMMON}`,
   'canary start': `Usage: meshctl canary start <service> --canary-tag T [--weight W] [--replace] [options]
@@ -55,7 +64,9 @@ Refuses T equal to stable's tag, and a release that already has a canary: roll t
 ${COMMON}`,
   'canary weight': `Usage: meshctl canary weight <service> --stable S --canary C [options]
 
-Sets the traffic split. S and C are whole percentages that must sum to 100.
+Sets the traffic split. S and C are whole percentages that must sum to 100. Without --wait, like the
+rollback's first step: only routing changes, and a wait that timed out on an unready canary would leave
+a failed Helm revision whose weights the next upgrade would silently undo.
 Pipelines validate their parameters with --dry-run before doing anything.
 
 ${COMMON}`,
@@ -92,10 +103,13 @@ ${COMMON}`,
 Starts the canary at the first step, analyses every --interval, moves to the next step on a pass,
 promotes after the last step passes, and rolls back after --failure-threshold failed analyses or when a
 step has no data for --deadline. Any error once the canary exists (an upgrade, Prometheus, recording
-the verdict) rolls back too. Prints a timeline; exit 0 when promoted, 1 when rolled back.
-The start is that of "canary start": refused when a canary runs already.
+the verdict) rolls back too; a promotion that fails part-way puts stable's previous tag back. Prints a
+timeline and the release it leaves; exit 0 when promoted, 1 when rolled back (the release as before),
+4 when a rollback failed too (the release is as the summary says). Refused before anything changes when
+Prometheus does not answer; the start is that of "canary start": refused when a canary runs already.
 
-  --steps LIST              canary weights (default 10,25,50,100)
+  --steps LIST              rising canary weights below 100 (default 10,25,50): stable keeps traffic as
+                            the baseline, and the promotion after the last step moves it all
   --interval D              wait before each analysis (default 1m)
   --failure-threshold N     failed analyses before rolling back, 1 to 10 (default 2)
   --deadline D              longest a step may go without data (default 5m)
@@ -111,6 +125,19 @@ start is two, a promote three), so "the previous revision" is rarely the release
   --revision N              that revision; list them with "helm history <service> -n <service>" and
                             see one's tags with "helm get values <service> -n <service> --revision N"
   --to-tag T                the newest earlier revision whose stable track ran T without a canary
+
+${COMMON}`,
+  'release check': `Usage: meshctl release check <service> --tag T [--environment E] [--canary-tag C]
+       [--weight W] [--analysis] [options]
+
+Would "deploy --tag T [--environment E]" and then "canary start --canary-tag C --weight W" go through?
+Reads the release (helm status, history, get values; kubectl get) and renders the chart with the values
+the upgrades would leave (helm template), changing nothing. Refuses what canary start would (C equal to
+T, a canary running already) and what the chart would (its schema and checks, e.g. SQLite with more than
+one pod). Exit 0 when both would go through, 1 with every refusal. Pipelines run it before changing stable.
+
+  --analysis                also check that Prometheus answers, as canary auto needs
+  --prometheus URL          Prometheus base URL (default $PROMETHEUS_URL or http://127.0.0.1:9090)
 
 ${COMMON}`,
   status: `Usage: meshctl status [service] [options]

@@ -28,7 +28,12 @@ export interface RevisionInfo {
   status: string;
 }
 
-export interface UpgradeOptions {
+export interface RenderOptions {
+  /** A values file (relative to the repo root) applied over the release's values, under the changes. */
+  valuesFile?: string;
+}
+
+export interface UpgradeOptions extends RenderOptions {
   /** Wait for every resource of the release to be ready (helm --wait); default true. */
   wait?: boolean;
 }
@@ -48,6 +53,11 @@ export interface Cluster {
   readRelease(target: ReleaseTarget): Promise<ReleaseState | undefined>;
   /** helm upgrade --install --reset-then-reuse-values with the changes, by default waiting for the rollout. */
   upgrade(target: ReleaseTarget, changes: readonly ValueChange[], options?: UpgradeOptions): Promise<void>;
+  /**
+   * Renders the chart with the values the upgrade would use (the last deployed revision's, then the
+   * values file, then the changes) and changes nothing; rejects with the chart's message when it refuses.
+   */
+  render(target: ReleaseTarget, changes: readonly ValueChange[], options?: RenderOptions): Promise<void>;
   /** helm rollback to the given revision. */
   rollbackRelease(target: ReleaseTarget, revision: number): Promise<void>;
   /** helm history, oldest first ([] when not installed). */

@@ -1,5 +1,5 @@
 import type { ValueChange } from '../release/release-values.js';
-import type { AnalysisRecord, ReleaseTarget } from './cluster.port.js';
+import type { AnalysisRecord, ReleaseTarget, RenderOptions, UpgradeOptions } from './cluster.port.js';
 
 /** One helm or kubectl invocation; both adapters build them here so a dry run prints what would run. */
 export interface Command {
@@ -27,6 +27,12 @@ const kubectlScope = (t: ReleaseTarget) => [
 const setFlag = ({ key, value }: ValueChange) =>
   typeof value === 'string' ? ['--set-string', `${key}=${value}`] : ['--set', `${key}=${String(value)}`];
 
+/** The values file, then the changes: --set wins over --values, as the changes must. */
+const valueArgs = (changes: readonly ValueChange[], options: RenderOptions) => [
+  ...(options.valuesFile ? ['--values', options.valuesFile] : []),
+  ...changes.flatMap(setFlag),
+];
+
 /** The chart's library dependency is not committed (helm/.gitignore): it is built before each upgrade. */
 export const dependencyBuildCommand = (t: ReleaseTarget): Command => ({
   program: 'helm',
@@ -34,12 +40,17 @@ export const dependencyBuildCommand = (t: ReleaseTarget): Command => ({
 });
 
 /**
- * --reset-then-reuse-values (Helm >= 3.14): the chart's current defaults, then the release's own values,
- * then the changes; --reuse-values would keep the defaults of the chart first installed (helm#9000).
- * Without wait, Helm does not wait for resources: for traffic-only steps that must not hang on a canary
- * that never became ready (--wait waits for every resource of the release).
+ * --reset-then-reuse-values (Helm >= 3.14): the chart's current defaults, then the release's own values
+ * (those of its last deployed revision), then the values file and the changes; --reuse-values would keep
+ * the defaults of the chart first installed (helm#9000). Without wait, Helm does not wait for resources:
+ * for traffic-only steps that must not hang on a canary that never became ready (--wait waits for every
+ * resource of the release, and a wait that times out leaves a failed revision the next upgrade skips).
  */
-export function upgradeCommand(t: ReleaseTarget, changes: readonly ValueChange[], wait = true): Command {
+export function upgradeCommand(
+  t: ReleaseTarget,
+  changes: readonly ValueChange[],
+  options: UpgradeOptions = {},
+): Command {
   return {
     program: 'helm',
     args: [
@@ -49,13 +60,37 @@ export function upgradeCommand(t: ReleaseTarget, changes: readonly ValueChange[]
       t.chart,
       ...helmScope(t),
       '--reset-then-reuse-values',
-      ...changes.flatMap(setFlag),
-      ...(wait ? ['--wait'] : []),
+      ...valueArgs(changes, options),
+      ...((options.wait ?? true) ? ['--wait'] : []),
       '--timeout',
       ROLLOUT_TIMEOUT,
     ],
   };
 }
+
+/**
+ * What that upgrade would render, changing nothing: the release's values come on stdin (`--values -`,
+ * before the file and the changes, as the upgrade merges them). helm template never reads the cluster.
+ */
+export const templateCommand = (
+  t: ReleaseTarget,
+  changes: readonly ValueChange[],
+  releaseValues: string,
+  options: RenderOptions = {},
+): Command => ({
+  program: 'helm',
+  args: [
+    'template',
+    t.service,
+    t.chart,
+    '--namespace',
+    t.namespace,
+    '--values',
+    '-',
+    ...valueArgs(changes, options),
+  ],
+  stdin: releaseValues,
+});
 
 export const rollbackCommand = (t: ReleaseTarget, revision: number): Command => ({
   program: 'helm',
@@ -72,8 +107,8 @@ export const statusCommand = (t: ReleaseTarget): Command => ({
   args: ['status', t.service, ...helmScope(t), '--output', 'json'],
 });
 
-/** The values of the latest revision, or of the given one. */
-export const getValuesCommand = (t: ReleaseTarget, revision?: number): Command => ({
+/** The values of the latest revision, or of the given one; all of them, or only those set by hand. */
+export const getValuesCommand = (t: ReleaseTarget, revision?: number, all = true): Command => ({
   program: 'helm',
   args: [
     'get',
@@ -81,7 +116,7 @@ export const getValuesCommand = (t: ReleaseTarget, revision?: number): Command =
     t.service,
     ...helmScope(t),
     ...(revision === undefined ? [] : ['--revision', String(revision)]),
-    '--all',
+    ...(all ? ['--all'] : []),
     '--output',
     'json',
   ],

@@ -2,6 +2,7 @@ import {
   applyChanges,
   CHART_DEFAULTS,
   describeChanges,
+  toHelmValues,
   type ReleaseValues,
   type ValueChange,
 } from '../release/release-values.js';
@@ -10,6 +11,7 @@ import type {
   Cluster,
   ReleaseState,
   ReleaseTarget,
+  RenderOptions,
   RevisionInfo,
   UpgradeOptions,
 } from './cluster.port.js';
@@ -18,6 +20,7 @@ import {
   recordAnalysisCommand,
   rollbackCommand,
   dependencyBuildCommand,
+  templateCommand,
   upgradeCommand,
   type Command,
 } from './commands.js';
@@ -45,11 +48,13 @@ export class DryRunCluster implements Cluster {
     const history = this.releases.get(target.service) ?? [];
     const current = history.at(-1);
     this.run(dependencyBuildCommand(target));
-    this.run(upgradeCommand(target, changes, options?.wait ?? true));
+    this.run(upgradeCommand(target, changes, options));
     for (const line of describeChanges(current?.values, changes)) this.print(`  ${line}`);
     // Without state (a CLI dry run) every step starts from "unknown" rather than from invented values.
     if (!this.knowsState) return Promise.resolve();
-    const values = applyChanges(current?.values ?? CHART_DEFAULTS, changes);
+    // As Helm does: the values of the last deployed revision, not of a failed one after it.
+    const base = this.lastDeployed(target)?.values ?? CHART_DEFAULTS;
+    const values = applyChanges(base, changes);
     history.push({
       revision: (current?.revision ?? 0) + 1,
       values,
@@ -63,6 +68,13 @@ export class DryRunCluster implements Cluster {
     return Promise.resolve();
   }
 
+  render(target: ReleaseTarget, changes: readonly ValueChange[], options?: RenderOptions): Promise<void> {
+    const base = this.lastDeployed(target)?.values;
+    this.run(dependencyBuildCommand(target));
+    this.run(templateCommand(target, changes, JSON.stringify(base ? toHelmValues(base) : {}), options));
+    return Promise.resolve();
+  }
+
   rollbackRelease(target: ReleaseTarget, revision: number): Promise<void> {
     this.run(rollbackCommand(target, revision));
     const history = this.releases.get(target.service) ?? [];
@@ -72,14 +84,15 @@ export class DryRunCluster implements Cluster {
     return Promise.resolve();
   }
 
+  /** As helm history: a failed upgrade leaves the revision before it deployed. */
   listRevisions(target: ReleaseTarget): Promise<RevisionInfo[]> {
-    const history = this.releases.get(target.service) ?? [];
+    const deployed = this.lastDeployed(target)?.revision;
     return Promise.resolve(
-      history.map(({ revision }, i) => ({
+      (this.releases.get(target.service) ?? []).map(({ revision }) => ({
         revision,
-        status: this.failed.has(`${target.service}#${revision}`)
+        status: this.isFailed(target, revision)
           ? 'failed'
-          : i === history.length - 1
+          : revision === deployed
             ? 'deployed'
             : 'superseded',
       })),
@@ -104,6 +117,17 @@ export class DryRunCluster implements Cluster {
   markFailed(target: ReleaseTarget): void {
     const current = this.releases.get(target.service)?.at(-1);
     if (current) this.failed.add(`${target.service}#${current.revision}`);
+  }
+
+  private isFailed(target: ReleaseTarget, revision: number): boolean {
+    return this.failed.has(`${target.service}#${revision}`);
+  }
+
+  /** The newest revision whose upgrade did not fail: the one Helm's next upgrade starts from. */
+  private lastDeployed(target: ReleaseTarget): ReleaseState | undefined {
+    return (this.releases.get(target.service) ?? []).findLast(
+      (state) => !this.isFailed(target, state.revision),
+    );
   }
 
   private run(command: Command): void {

@@ -5,6 +5,7 @@ import type {
   Cluster,
   ReleaseState,
   ReleaseTarget,
+  RenderOptions,
   RevisionInfo,
   TrackReplicas,
   UpgradeOptions,
@@ -19,6 +20,7 @@ import {
   rollbackCommand,
   statusCommand,
   dependencyBuildCommand,
+  templateCommand,
   upgradeCommand,
   type Command,
 } from './commands.js';
@@ -70,7 +72,19 @@ export class HelmCluster implements Cluster {
     options?: UpgradeOptions,
   ): Promise<void> {
     await this.run(dependencyBuildCommand(target), true);
-    await this.run(upgradeCommand(target, changes, options?.wait ?? true), true);
+    await this.run(upgradeCommand(target, changes, options), true);
+  }
+
+  async render(
+    target: ReleaseTarget,
+    changes: readonly ValueChange[],
+    options?: RenderOptions,
+  ): Promise<void> {
+    // What --reset-then-reuse-values starts from: the values set on the last deployed revision.
+    const deployed = (await this.listRevisions(target)).findLast(({ status }) => status === 'deployed');
+    const values = deployed ? await this.run(getValuesCommand(target, deployed.revision, false)) : '{}';
+    await this.run(dependencyBuildCommand(target));
+    await this.run(templateCommand(target, changes, values, options));
   }
 
   async rollbackRelease(target: ReleaseTarget, revision: number): Promise<void> {

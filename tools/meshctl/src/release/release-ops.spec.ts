@@ -79,6 +79,31 @@ describe('canary start', () => {
   });
 });
 
+describe('canary weight', () => {
+  it('shifts traffic without --wait, so a canary that is not ready cannot leave a failed revision', async () => {
+    const { ops, commands } = await release();
+    await ops.startCanary('v2', 25);
+    await ops.setWeights(100, 0);
+    expect(commands().at(-1)).toBe(WEIGHTS(100, 0, NO_WAIT));
+  });
+
+  it('the next upgrade keeps the new weights, even when that upgrade times out on the unready canary', async () => {
+    // Helm starts an upgrade from the last deployed revision: a weight step whose --wait had timed out
+    // would be skipped, and the deploy after it would put 75/25 back.
+    const unreadyCanary =
+      /reuse-values --set traffic.stable=100 --set traffic.canary=0 --wait|stable.image.tag=v1.0.1 /;
+    const { ops } = await release(unreadyCanary);
+    await ops.startCanary('v2', 25);
+    await ops.setWeights(100, 0);
+    await expect(ops.deploy('v1.0.1')).rejects.toThrow(/context deadline exceeded/);
+    expect((await ops.state())?.values).toMatchObject({
+      stableTag: 'v1.0.1',
+      stableWeight: 100,
+      canaryWeight: 0,
+    });
+  });
+});
+
 describe('canary rollback and promote', () => {
   it('rollback: traffic first without waiting, then the canary goes; nothing to do without a canary', async () => {
     const { ops, commands } = await release();

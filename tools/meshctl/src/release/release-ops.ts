@@ -1,4 +1,5 @@
 import type { Cluster, ReleaseState, ReleaseTarget } from '../cluster/cluster.port.js';
+import { canaryStartRefusal, hasCanary } from './canary-state.js';
 import { historyHint, revisionWithStable } from './release-history.js';
 import { ReleaseStateError } from './release-state-error.js';
 import type { ValueChange } from './release-values.js';
@@ -16,10 +17,6 @@ const weights = (stable: number, canary: number): ValueChange[] => [
 
 const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
-/** A canary track exists, or traffic still points at one (a failed upgrade can leave either). */
-const hasCanary = (state: ReleaseState) =>
-  state.values.canaryEnabled || state.values.canaryWeight > 0 || state.replicas.canary !== undefined;
-
 /** Each operation is a few helm upgrades; the chart does the rest (contract values only). */
 export class ReleaseOps {
   constructor(
@@ -27,8 +24,9 @@ export class ReleaseOps {
     private readonly target: ReleaseTarget,
   ) {}
 
-  async deploy(tag: string): Promise<void> {
-    await this.cluster.upgrade(this.target, [{ key: 'stable.image.tag', value: tag }]);
+  /** valuesFile: an environment's values (database, autoscaling); later steps reuse them with the release's. */
+  async deploy(tag: string, valuesFile?: string): Promise<void> {
+    await this.cluster.upgrade(this.target, [{ key: 'stable.image.tag', value: tag }], { valuesFile });
   }
 
   /**
@@ -39,18 +37,8 @@ export class ReleaseOps {
     const state = await this.state();
     if (this.cluster.knowsState) {
       if (!state) throw this.notInstalled();
-      if (state.values.stableTag === tag) {
-        throw new ReleaseStateError(
-          `${tag} is already ${this.target.service}'s stable tag: no canary to compare`,
-        );
-      }
-      if (hasCanary(state) && !replace) {
-        throw new ReleaseStateError(
-          `${this.target.service} already has canary ${state.values.canaryTag || '(no tag)'} at ` +
-            `${state.values.canaryWeight}%: run "meshctl canary rollback ${this.target.service}" first ` +
-            `(or pass --replace)`,
-        );
-      }
+      const refusal = canaryStartRefusal(this.target.service, state, tag, replace);
+      if (refusal) throw new ReleaseStateError(refusal);
       if (hasCanary(state)) await this.rollback();
     }
     try {
@@ -76,7 +64,9 @@ export class ReleaseOps {
         );
       }
     }
-    await this.cluster.upgrade(this.target, weights(stable, canary));
+    // Routing only, so without --wait: a wait that times out on an unready canary would leave a failed
+    // revision, and the next upgrade would start from the one before it and put the old weights back.
+    await this.cluster.upgrade(this.target, weights(stable, canary), { wait: false });
   }
 
   /**
@@ -117,6 +107,17 @@ export class ReleaseOps {
     await this.routeAllToStable();
     await this.removeCanary();
     return true;
+  }
+
+  /**
+   * Stable back to `tag` with all traffic, then the canary goes: undoes a promotion that failed part-way
+   * (stable may already run the canary's tag, and the canary track may be gone or not).
+   */
+  async restoreStable(tag: string): Promise<void> {
+    await this.cluster.upgrade(this.target, [{ key: 'stable.image.tag', value: tag }, ...weights(100, 0)], {
+      wait: false,
+    });
+    await this.removeCanary();
   }
 
   /** Rolls back after a failed start and reports both. */

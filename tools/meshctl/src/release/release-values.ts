@@ -7,8 +7,16 @@ export interface ReleaseValues {
   canaryWeight: number;
 }
 
-export type ValueKey =
-  'stable.image.tag' | 'canary.enabled' | 'canary.image.tag' | 'traffic.stable' | 'traffic.canary';
+/** The values meshctl owns: every step sets some of them, so nothing else may. */
+export const VALUE_KEYS = [
+  'stable.image.tag',
+  'canary.enabled',
+  'canary.image.tag',
+  'traffic.stable',
+  'traffic.canary',
+] as const;
+
+export type ValueKey = (typeof VALUE_KEYS)[number];
 
 export interface ValueChange {
   key: ValueKey;
@@ -48,7 +56,7 @@ export function describeChanges(
   });
 }
 
-const pick = (object: unknown, path: string[]): unknown =>
+export const pick = (object: unknown, path: string[]): unknown =>
   path.reduce<unknown>(
     (node, key) => (node && typeof node === 'object' ? (node as Record<string, unknown>)[key] : undefined),
     object,
@@ -70,5 +78,14 @@ export function valuesFromHelm(json: unknown): ReleaseValues {
     canaryTag: str(['canary', 'image', 'tag'], CHART_DEFAULTS.canaryTag),
     stableWeight: num(['traffic', 'stable'], CHART_DEFAULTS.stableWeight),
     canaryWeight: num(['traffic', 'canary'], CHART_DEFAULTS.canaryWeight),
+  };
+}
+
+/** The values as Helm keeps them (the inverse of valuesFromHelm), e.g. for `helm template --values -`. */
+export function toHelmValues(values: ReleaseValues): Record<string, unknown> {
+  return {
+    stable: { image: { tag: values.stableTag } },
+    canary: { enabled: values.canaryEnabled, image: { tag: values.canaryTag } },
+    traffic: { stable: values.stableWeight, canary: values.canaryWeight },
   };
 }

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import {
   catalogServices,
   checkDuration,
@@ -8,6 +9,8 @@ import {
   checkSteps,
   checkTag,
   checkWeights,
+  REPO_ROOT,
+  tagPattern,
   UsageError,
 } from './validation.js';
 
@@ -31,6 +34,15 @@ describe('input validation', () => {
   });
 
   // Tags become the pods' version label: Kubernetes label values, a subset of Docker's tags.
+  it("takes its tag rule from the charts' values schema", () => {
+    const schema = JSON.parse(
+      readFileSync(`${REPO_ROOT}helm/device-registry/values.schema.json`, 'utf8'),
+    ) as {
+      definitions: { tag: { pattern: string } };
+    };
+    expect(tagPattern().source).toBe(schema.definitions.tag.pattern);
+  });
+
   it.each(['v1.2.3', '1.10', 'sha-abc123', 'a_b', '7', 'A'.repeat(63)])('accepts the tag %s', (tag) => {
     expect(checkTag('--tag', tag)).toBe(tag);
   });
@@ -56,8 +68,15 @@ describe('input validation', () => {
     expect(checkDuration('--interval', '5m')).toBe(300_000);
     expect(() => checkDuration('--interval', '5 minutes')).toThrow(UsageError);
     expect(() => checkDuration('--window', '0s')).toThrow('--window must be a duration above zero');
-    expect(checkSteps('10,25,50,100')).toEqual([10, 25, 50, 100]);
+    expect(checkSteps('10,25,50')).toEqual([10, 25, 50]);
     expect(() => checkSteps('25,10')).toThrow(/rising/);
     expect(() => checkSteps('0,50')).toThrow(/rising/);
+  });
+
+  it('keeps every step below 100, so stable is still there to compare with', () => {
+    expect(checkSteps('10,50,99')).toEqual([10, 50, 99]);
+    expect(() => checkSteps('10,25,50,100')).toThrow(
+      /--steps must stay below 100, like 10,25,50, not "10,25,50,100": at 100% stable gets no traffic/,
+    );
   });
 });

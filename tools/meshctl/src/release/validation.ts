@@ -24,12 +24,25 @@ export function checkService(name: string | undefined, known: readonly string[])
   return name;
 }
 
-// The tag becomes the pods' `version` label, so it must be a Kubernetes label value (the chart agrees).
-const LABEL_VALUE = /^[A-Za-z0-9]([A-Za-z0-9_.-]{0,61}[A-Za-z0-9])?$/;
+/**
+ * The image tag rule of the charts' values schema (every chart shares one, chart-check tests it): the tag
+ * becomes the pods' `version` label, so a Kubernetes label value. Read from the chart, so meshctl,
+ * deploy-all.sh and the charts hold one rule.
+ */
+export function tagPattern(root = REPO_ROOT): RegExp {
+  const [chart] = catalogServices(root);
+  const schema = JSON.parse(readFileSync(`${root}helm/${chart}/values.schema.json`, 'utf8')) as {
+    definitions: { tag: { pattern: string } };
+  };
+  return new RegExp(schema.definitions.tag.pattern);
+}
+
+let labelValue: RegExp | undefined;
 
 export function checkTag(flag: string, tag: string | undefined): string {
   if (tag === undefined || tag === '') throw new UsageError(`${flag} is required`);
-  if (!LABEL_VALUE.test(tag)) {
+  labelValue ??= tagPattern();
+  if (!labelValue.test(tag)) {
     throw new UsageError(
       `${flag} "${tag}" is not a valid image tag: it becomes the pods' version label, so 1-63 letters, ` +
         `digits, _ . - starting and ending with a letter or digit`,
@@ -79,7 +92,14 @@ export function checkDuration(flag: string, text: string): number {
 export function checkSteps(text: string): number[] {
   const steps = text.split(',').map((part) => checkPercent('--steps', part.trim()));
   if (steps.some((step, i) => step === 0 || (i > 0 && step <= (steps[i - 1] ?? 0)))) {
-    throw new UsageError(`--steps must be rising canary weights above 0, like 10,25,50,100, not "${text}"`);
+    throw new UsageError(`--steps must be rising canary weights above 0, like 10,25,50, not "${text}"`);
+  }
+  // Promotion follows the last step; at 100 stable would get no traffic, leaving no baseline to compare.
+  if ((steps.at(-1) ?? 0) >= 100) {
+    throw new UsageError(
+      `--steps must stay below 100, like 10,25,50, not "${text}": at 100% stable gets no traffic, so the ` +
+        'analysis has no baseline to compare with; the promotion after the last step moves all traffic',
+    );
   }
   return steps;
 }
