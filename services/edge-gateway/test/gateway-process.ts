@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { spawnService, type ServiceProcess } from '@iot-mesh/platform/testing';
+import type { HttpErrorBody } from '../src/http/http-error.js';
 
 const ENTRY = fileURLToPath(new URL('../dist/main.js', import.meta.url));
 
@@ -25,15 +26,7 @@ export interface RestAnswer {
 }
 
 /** The error JSON of a REST refusal. */
-export type ErrorBody = {
-  error: {
-    code: number;
-    status: string;
-    reason: string;
-    message: string;
-    details?: { field: string; reason: string; description: string }[];
-  };
-};
+export type ErrorBody = HttpErrorBody;
 
 /** A REST request to the gateway, as the operator unless `headers` carry other credentials. */
 export async function rest(
