@@ -342,6 +342,15 @@ describe('the edge gateway, end to end over REST and gRPC', () => {
     expect((await rest('GET', '/api/v1/devices/e2e-json-3/keys')).body).toMatchObject({
       keys: [{ keyId: key.keyId, state: 'KEY_STATE_ACTIVE' }],
     });
+    // A JSON Content-Type with no body at all (as clients send on a DELETE) is no body: a route that
+    // reads none takes it, and one that needs one says what is missing.
+    const bare = { rawBody: '', contentType: 'application/json' };
+    await registerDevice('e2e-json-4');
+    expect((await rest('POST', '/api/v1/devices/e2e-json-4/decommission', bare)).status).toBe(200);
+    const noRule = await rest('POST', '/api/v1/rules', bare);
+    expect(noRule.status).toBe(400);
+    expect(errorOf(noRule.body).reason).toBe('RULE.INVALID');
+    expect(errorOf(noRule.body).details?.[0]).toMatchObject({ field: 'name', reason: 'FIELD.REQUIRED' });
     const listed = await rest('GET', '/api/v1/device-registry/ListDevices?pageSize=1');
     expect(listed.status).toBe(200);
     expect((listed.body as { devices: unknown[] }).devices).toHaveLength(1);
@@ -499,21 +508,28 @@ describe('the edge gateway, end to end over REST and gRPC', () => {
       socket.end(request);
       await once(socket, 'close');
       const text = Buffer.concat(chunks).toString();
-      return { statusLine: text.split('\r\n')[0], reason: (/"reason":"([^"]+)"/.exec(text) ?? [])[1] };
+      return {
+        statusLine: text.split('\r\n')[0],
+        reason: (/"reason":"([^"]+)"/.exec(text) ?? [])[1],
+        status: (/"status":"([^"]+)"/.exec(text) ?? [])[1],
+      };
     };
     expect(
       await rawExchange(`GET /health HTTP/1.1\r\nhost: x\r\nx-big: ${'a'.repeat(20_000)}\r\n\r\n`),
     ).toEqual({
       statusLine: 'HTTP/1.1 431 Request Header Fields Too Large',
       reason: 'HTTP.HEADERS_TOO_LARGE',
+      status: 'RESOURCE_EXHAUSTED',
     });
     expect(await rawExchange('FOO /health HTTP/1.1\r\nhost: x\r\n\r\n')).toEqual({
       statusLine: 'HTTP/1.1 400 Bad Request',
       reason: 'HTTP.MALFORMED_REQUEST',
+      status: 'INVALID_ARGUMENT',
     });
     expect(await rawExchange('CONNECT example.com:443 HTTP/1.1\r\nhost: example.com:443\r\n\r\n')).toEqual({
       statusLine: 'HTTP/1.1 405 Method Not Allowed',
       reason: 'HTTP.METHOD_NOT_ALLOWED',
+      status: 'UNIMPLEMENTED',
     });
   });
 

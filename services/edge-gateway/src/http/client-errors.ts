@@ -29,7 +29,7 @@ export function answerClientError(error: Error & { code?: string }, socket: Dupl
     error.code === 'HPE_HEADER_OVERFLOW'
       ? rawAnswer(
           httpError(
-            status.INVALID_ARGUMENT,
+            status.RESOURCE_EXHAUSTED,
             'HTTP.HEADERS_TOO_LARGE',
             'the request headers are too large',
             {},

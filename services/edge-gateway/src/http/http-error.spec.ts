@@ -143,7 +143,9 @@ describe('REST errors', () => {
   });
 
   it('maps framework errors and hides internal ones', () => {
-    expect(toHttpError({ code: 'FST_ERR_CTP_BODY_TOO_LARGE', statusCode: 413 }).statusCode).toBe(413);
+    const tooLarge = toHttpError({ code: 'FST_ERR_CTP_BODY_TOO_LARGE', statusCode: 413 });
+    // A limit on what the caller sent: RESOURCE_EXHAUSTED, as gRPC's own message size limit.
+    expect([tooLarge.statusCode, tooLarge.body.error.status]).toEqual([413, 'RESOURCE_EXHAUSTED']);
     expect(toHttpError({ code: 'FST_ERR_CTP_INVALID_MEDIA_TYPE', statusCode: 415 }).statusCode).toBe(415);
     expect(toHttpError({ code: 'FST_ERR_CTP_INVALID_JSON_BODY', statusCode: 400 }).body.error.reason).toBe(
       'HTTP.MALFORMED_JSON',

@@ -90,8 +90,16 @@ function frameworkError(error: {
   message?: string;
 }): HttpError | undefined {
   switch (error.code) {
+    // Limits on what the caller sent (413 here, 414 below, 431 in client-errors.ts), as gRPC's own
+    // limits on a message or its metadata are RESOURCE_EXHAUSTED.
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return httpError(status.INVALID_ARGUMENT, 'HTTP.BODY_TOO_LARGE', 'request body is too large', {}, 413);
+      return httpError(
+        status.RESOURCE_EXHAUSTED,
+        'HTTP.BODY_TOO_LARGE',
+        'request body is too large',
+        {},
+        413,
+      );
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       return httpError(
         status.INVALID_ARGUMENT,
@@ -100,12 +108,8 @@ function frameworkError(error: {
         {},
         415,
       );
-    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-      return httpError(status.INVALID_ARGUMENT, 'HTTP.EMPTY_BODY', 'the JSON body is empty');
     case 'FST_ERR_BAD_URL':
       return badUrlError();
-    // A limit on what the caller sent, as gRPC's own limits on a message or its metadata are
-    // RESOURCE_EXHAUSTED; no gRPC code maps to 414, which stays the HTTP status.
     case 'FST_ERR_MAX_PARAM_LENGTH':
       return httpError(
         status.RESOURCE_EXHAUSTED,

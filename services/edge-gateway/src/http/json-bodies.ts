@@ -34,6 +34,9 @@ export function acceptUtf8JsonOnly(fastify: FastifyInstance): void {
       return done(new BodyRefusedError(400, 'HTTP.NOT_UTF8', 'the body is not valid UTF-8'), undefined);
     }
     const text = (body as Buffer).toString('utf8');
+    // No body at all, only its Content-Type (as HTTP clients send on a DELETE): the same as no body,
+    // so a route that reads none takes it and one that needs one says what is missing.
+    if (text === '') return done(null, undefined);
     void parseJson(request, text, (error, parsed) => {
       // The parser says only "invalid JSON"; JSON that parses after all was refused for its __proto__ key.
       if (error && isJson(text)) {
