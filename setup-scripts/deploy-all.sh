@@ -13,7 +13,7 @@ service in the order of services/catalog.json, which lists each service after th
 service's peers are serving before it starts. meshctl waits for each release (helm --wait), so the
 first failure stops the run; re-running it is harmless (helm upgrade --install).
 
-  --tag TAG            image tag to deploy (default latest; kind-setup.sh loads "dev"; on EKS the
+  --tag TAG            image tag to deploy (default dev, the tag kind-setup.sh loads; on EKS the
                        commit tag CI pushed); checked against the charts' tag rule before anything runs
   --environment NAME   deploy with deploy/environments/NAME/<service>.yaml (meshctl deploy --environment):
                        e.g. eks, where the services with state use PostgreSQL. Without it the charts'
@@ -26,7 +26,7 @@ MESHCTL in the environment replaces the meshctl command (default: node tools/mes
 USAGE
 }
 
-tag="latest"
+tag="dev"
 environment=""
 skip_namespaces=false
 OPTION_SPECS=(--tag=tag --environment=environment --skip-namespaces=skip_namespaces!)

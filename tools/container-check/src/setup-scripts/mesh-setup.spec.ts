@@ -60,8 +60,8 @@ describe('deploy-all.sh', () => {
     ]);
     expect(run.status).toBe(0);
     expect(run.planned).toEqual([
-      'node tools/meshctl/dist/main.js deploy notification --tag latest',
-      'node tools/meshctl/dist/main.js deploy edge-gateway --tag latest',
+      'node tools/meshctl/dist/main.js deploy notification --tag dev',
+      'node tools/meshctl/dist/main.js deploy edge-gateway --tag dev',
     ]);
     expect(sandbox.calls()).toEqual([]);
   });
@@ -71,8 +71,8 @@ describe('deploy-all.sh', () => {
     try {
       const run = failing.run('deploy-all.sh', ['--skip-namespaces'], { MESHCTL: 'meshctl' });
       expect(run.status).toBe(1);
-      expect(failing.calls().at(-1)).toBe('meshctl deploy alert-manager --tag latest');
-      expect(failing.calls()).not.toContain('meshctl deploy edge-gateway --tag latest');
+      expect(failing.calls().at(-1)).toBe('meshctl deploy alert-manager --tag dev');
+      expect(failing.calls()).not.toContain('meshctl deploy edge-gateway --tag dev');
     } finally {
       failing.cleanup();
     }
