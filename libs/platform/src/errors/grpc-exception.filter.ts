@@ -7,6 +7,7 @@ import { PLATFORM_LOGGER } from '../bootstrap/platform.tokens.js';
 import { DomainError } from './domain-error.js';
 import { toGrpcError, type GrpcErrorObject } from './grpc-status.mapper.js';
 import { RelayedGrpcError } from './relayed-grpc.error.js';
+import { isServiceError } from './service-error.js';
 
 // Statuses from a downstream call that mean the same thing for our caller and are passed through.
 const PASS_THROUGH = new Set<number>([
@@ -15,12 +16,6 @@ const PASS_THROUGH = new Set<number>([
   GrpcStatus.RESOURCE_EXHAUSTED,
   GrpcStatus.CANCELLED,
 ]);
-
-function isGrpcError(value: unknown): value is { code: number; details?: string; metadata?: Metadata } {
-  return (
-    typeof value === 'object' && value !== null && typeof (value as { code?: unknown }).code === 'number'
-  );
-}
 
 /**
  * The one place where a service's failures become gRPC statuses: domain errors by their kind,
@@ -44,7 +39,7 @@ export class GrpcExceptionFilter implements RpcExceptionFilter<unknown> {
       return { code: exception.code, details: exception.details, metadata };
     }
     const error = exception instanceof RpcException ? exception.getError() : exception;
-    if (isGrpcError(error) && PASS_THROUGH.has(error.code)) {
+    if (isServiceError(error) && PASS_THROUGH.has(error.code)) {
       return { code: error.code, details: error.details ?? 'downstream failure', metadata: new Metadata() };
     }
     this.logger.error({ err: exception }, 'unhandled error in gRPC handler');

@@ -15,3 +15,4 @@ export * from './grpc-status.mapper.js';
 export * from './grpc-status.details.js';
 export * from './relayed-grpc.error.js';
 export * from './grpc-exception.filter.js';
+export * from './service-error.js';

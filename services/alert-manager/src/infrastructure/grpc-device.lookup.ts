@@ -1,5 +1,11 @@
 import { status } from '@grpc/grpc-js';
-import { createGrpcClient, UnavailableError, type GrpcClient, type TlsSettings } from '@iot-mesh/platform';
+import {
+  createGrpcClient,
+  isServiceError,
+  UnavailableError,
+  type GrpcClient,
+  type TlsSettings,
+} from '@iot-mesh/platform';
 import {
   DeviceRegistryDefinition,
   type Device,
@@ -9,7 +15,6 @@ import {
 import type { SensorType } from '@iot-mesh/proto/iotmesh/telemetry/v1/reading';
 import { firstValueFrom } from 'rxjs';
 import type { DeviceLookup } from '../devices/device-lookup.port.js';
-import { isServiceError } from './service-error.js';
 import { TtlCache } from './ttl-cache.js';
 
 /** Devices from DeviceRegistry.GetDevice; their types cached for a while (types rarely change). */

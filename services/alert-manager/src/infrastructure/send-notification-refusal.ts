@@ -1,7 +1,6 @@
 import { status } from '@grpc/grpc-js';
-import { decodeStatusDetails, grpcCodeName } from '@iot-mesh/platform';
+import { decodeStatusDetails, grpcCodeName, isServiceError } from '@iot-mesh/platform';
 import { NotificationRejectedError } from '../notifications/notification-sender.port.js';
-import { isServiceError } from './service-error.js';
 
 // SendNotification's answers about the notification itself. An outbox entry never changes, so every
 // retry would get the same answer:
