@@ -1,4 +1,4 @@
-import { mapConcurrently } from './concurrency.js';
+import { mapConcurrently } from '@iot-mesh/platform';
 import { DEVICE_NUMBER_DIGITS } from './load-options.js';
 import type { OperatorApi } from './operator-api.js';
 import type { RunKeys } from './run-keys.js';

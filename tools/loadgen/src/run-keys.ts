@@ -1,5 +1,5 @@
+import { mapConcurrently } from '@iot-mesh/platform';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { mapConcurrently } from './concurrency.js';
 import { OperatorCallError, type IssuedKey, type KeySummary, type OperatorApi } from './operator-api.js';
 import { newRunId } from './readings.js';
 

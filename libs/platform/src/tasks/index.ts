@@ -1,1 +1,2 @@
 export * from './repeating-task.js';
+export * from './map-concurrently.js';

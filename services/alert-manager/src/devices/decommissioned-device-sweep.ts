@@ -1,5 +1,11 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import { FailureStreakLog, METRICS_REGISTRY, PLATFORM_LOGGER, RepeatingTask } from '@iot-mesh/platform';
+import {
+  FailureStreakLog,
+  mapConcurrently,
+  METRICS_REGISTRY,
+  PLATFORM_LOGGER,
+  RepeatingTask,
+} from '@iot-mesh/platform';
 import { DeviceStatus } from '@iot-mesh/proto/iotmesh/device/v1/device_registry';
 import type { Logger } from 'pino';
 import { Counter, type Registry } from 'prom-client';
@@ -8,7 +14,6 @@ import type { AlertManagerConfig } from '../config.js';
 import type { AlertStore } from '../infrastructure/alert-store.port.js';
 import { DecommissionedDeviceAlerts } from './decommissioned-device-alerts.js';
 import type { DeviceLookup } from './device-lookup.port.js';
-import { forEachConcurrently } from './for-each-concurrently.js';
 
 const PAGE = 100;
 // Registry calls in flight at once: a sweep of many devices ends soon without crowding the registry.
@@ -73,23 +78,29 @@ export class DecommissionedDeviceSweep implements OnApplicationBootstrap, OnModu
     let after: string | undefined;
     do {
       const page = await this.store.listDevicesWithOpenAlerts(after, PAGE);
-      await forEachConcurrently(page, LOOKUPS_AT_ONCE, async (deviceId) => {
-        if (this.stopped) return;
-        let status: DeviceStatus | undefined;
-        try {
-          status = await this.devices.statusOf(deviceId);
-        } catch (error) {
-          // Nothing is known about the device this time, so nothing of it is touched; the next sweep asks again.
-          registry.failure ??= error;
-          return;
-        }
-        registry.answered = true;
-        // Only a decommission is final (the registry changes a decommissioned device no more). A disabled
-        // device may be enabled and report again. A device the registry does not know (undefined) is left
-        // alone too: readings of any device id open alerts of all-devices rules, and being unknown (not
-        // yet registered, or a registry restored from an older backup) is no sign its readings stopped.
-        if (status === DeviceStatus.DEVICE_STATUS_DECOMMISSIONED) await this.resolveAlertsOf(deviceId);
-      });
+      await mapConcurrently(
+        page,
+        LOOKUPS_AT_ONCE,
+        async (deviceId) => {
+          if (this.stopped) return;
+          let status: DeviceStatus | undefined;
+          try {
+            status = await this.devices.statusOf(deviceId);
+          } catch (error) {
+            // Nothing is known about the device this time, so nothing of it is touched; the next sweep asks again.
+            registry.failure ??= error;
+            return;
+          }
+          registry.answered = true;
+          // Only a decommission is final (the registry changes a decommissioned device no more). A disabled
+          // device may be enabled and report again. A device the registry does not know (undefined) is left
+          // alone too: readings of any device id open alerts of all-devices rules, and being unknown (not
+          // yet registered, or a registry restored from an older backup) is no sign its readings stopped.
+          if (status === DeviceStatus.DEVICE_STATUS_DECOMMISSIONED) await this.resolveAlertsOf(deviceId);
+        },
+        // One device's failed resolve says nothing of the others on the page.
+        'keep-going',
+      );
       after = page.length === PAGE ? page.at(-1) : undefined;
     } while (after !== undefined && !this.stopped);
     if (registry.failure !== undefined) this.registryAnswers.failed(registry.failure);

@@ -2,7 +2,7 @@ import { bounded, NOTIFICATION_LIMITS } from '@iot-mesh/platform';
 import { NotificationKind } from '@iot-mesh/proto/iotmesh/notification/v1/notification';
 import type { AlertNotice } from '../../alerts/domain/alert-changes.js';
 import { Severity } from '../../rules/domain/rule.js';
-import { fittedLine, oneLine } from './notification-limits.js';
+import { fittedLine, oneLine } from './one-line-text.js';
 import type { ChannelName, OutboxEntry } from './outbox-entry.js';
 
 /** Where alert notifications go (ALERT_CHANNELS, ALERT_EMAIL_TO). */
