@@ -34,6 +34,8 @@ Usage: {{ include "mesh-service.validate.values" . }}
 {{- end -}}
 {{- include "mesh-service.validate.sqlitePods" . -}}
 {{- include "mesh-service.validate.serviceMonitor" . -}}
+{{- include "mesh-service.validate.operatorCredentials" . -}}
+{{- include "mesh-service.validate.deliveryTimeout" . -}}
 {{- end -}}
 
 {{/*
@@ -142,5 +144,49 @@ Usage: {{ include "mesh-service.validate.serviceMonitor" . }}
 {{- define "mesh-service.validate.serviceMonitor" -}}
 {{- if and .Values.metrics.serviceMonitor.enabled (not .Values.metrics.scraperPrincipals) -}}
 {{- fail "mesh-service: metrics.serviceMonitor.enabled=true needs metrics.scraperPrincipals (the identity of a Prometheus that has Istio certificates, see helm/README.md \"Metrics\"): STRICT mTLS and the deny-all policy refuse any other scraper. The prometheus.io annotations (Istio metrics merging) need neither" -}}
+{{- end -}}
+{{- end -}}
+
+{{/*
+The edge gateway refuses to start without OPERATOR_TOKEN or OPERATOR_JWT_SECRET. They are secrets, so they
+come from existingSecret (edge-gateway-env by default); emptied, with neither in env, the pods would only
+crash-loop.
+Usage: {{ include "mesh-service.validate.operatorCredentials" . }}
+*/}}
+{{- define "mesh-service.validate.operatorCredentials" -}}
+{{- $env := .Values.env | default dict -}}
+{{- if and (eq (include "mesh-service.names.service" .) "edge-gateway") (not (or .Values.existingSecret $env.OPERATOR_TOKEN $env.OPERATOR_JWT_SECRET)) -}}
+{{- fail "mesh-service: edge-gateway needs existingSecret, the Secret holding OPERATOR_TOKEN or OPERATOR_JWT_SECRET (the chart's default is edge-gateway-env, see docs/deployment-guide.md): without either the gateway refuses to start" -}}
+{{- end -}}
+{{- end -}}
+
+{{/*
+notification refuses to start unless one delivery attempt (DELIVERY_TIMEOUT_MS, 5000 unless env sets it, as
+in services/notification/src/config.ts) ends within the shutdown drain (SHUTDOWN_TIMEOUT_MS: shutdown.timeoutMs
+unless env sets it). A value that is not a whole number is left to the service's own check.
+Usage: {{ include "mesh-service.validate.deliveryTimeout" . }}
+*/}}
+{{- define "mesh-service.validate.deliveryTimeout" -}}
+{{- if eq (include "mesh-service.names.service" .) "notification" -}}
+{{- $env := .Values.env | default dict -}}
+{{- $deliveryFrom := ternary "env.DELIVERY_TIMEOUT_MS" "the service's default" (hasKey $env "DELIVERY_TIMEOUT_MS") -}}
+{{- $shutdownFrom := ternary "env.SHUTDOWN_TIMEOUT_MS" "shutdown.timeoutMs" (hasKey $env "SHUTDOWN_TIMEOUT_MS") -}}
+{{- $delivery := include "mesh-service.validate.millis" (ternary (get $env "DELIVERY_TIMEOUT_MS") 5000 (hasKey $env "DELIVERY_TIMEOUT_MS")) -}}
+{{- $shutdown := include "mesh-service.validate.millis" (ternary (get $env "SHUTDOWN_TIMEOUT_MS") .Values.shutdown.timeoutMs (hasKey $env "SHUTDOWN_TIMEOUT_MS")) -}}
+{{- if and $delivery $shutdown (ge (atoi $delivery) (atoi $shutdown)) -}}
+{{- fail (printf "mesh-service: DELIVERY_TIMEOUT_MS (%s, %s) must be below SHUTDOWN_TIMEOUT_MS (%s, %s), or notification refuses to start: a delivery attempt running at SIGTERM must end within the drain. Raise %s or lower env.DELIVERY_TIMEOUT_MS" $delivery $deliveryFrom $shutdown $shutdownFrom $shutdownFrom) -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+
+{{/*
+A millisecond value (a number, or a string of digits, as env holds them) as digits; "" for anything else.
+Usage: {{ include "mesh-service.validate.millis" .Values.shutdown.timeoutMs }}
+*/}}
+{{- define "mesh-service.validate.millis" -}}
+{{- if kindIs "string" . -}}
+{{- if regexMatch "^[0-9]+$" . }}{{ . }}{{ end -}}
+{{- else if or (kindIs "float64" .) (kindIs "int64" .) (kindIs "int" .) -}}
+{{- int64 . -}}
 {{- end -}}
 {{- end -}}

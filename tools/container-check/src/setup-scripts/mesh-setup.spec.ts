@@ -41,14 +41,70 @@ describe('create-namespaces.sh', () => {
 });
 
 describe('deploy-all.sh', () => {
-  it('creates the namespaces, then deploys every service with meshctl in the catalog (dependency) order', () => {
+  const gatewaySecretLookup = 'kubectl get secret edge-gateway-env -n edge-gateway -o name';
+
+  it('creates the namespaces, checks the gateway Secret, then deploys every service in the catalog (dependency) order', () => {
     const run = sandbox.run('deploy-all.sh', ['--tag', '1.4.0'], { MESHCTL: 'meshctl' });
     expect(run.status).toBe(0);
     expect(sandbox.calls()).toEqual([
       'kubectl apply -f -',
+      gatewaySecretLookup,
       ...services.map((service) => `meshctl deploy ${service} --tag 1.4.0`),
     ]);
     expect(documents(sandbox.stdin())).toHaveLength(services.length);
+  });
+
+  it("stops before any deploy when the edge gateway's Secret is missing, naming the command that creates it", () => {
+    const missing = new Sandbox({
+      responses: {
+        [gatewaySecretLookup]: {
+          status: 1,
+          stdout: 'Error from server (NotFound): secrets "edge-gateway-env" not found',
+        },
+      },
+    });
+    try {
+      const run = missing.run('deploy-all.sh', [], { MESHCTL: 'meshctl' });
+      expect(run.status).toBe(1);
+      expect(missing.calls()).toEqual(['kubectl apply -f -', gatewaySecretLookup]);
+      expect(run.stderr).toContain('secrets "edge-gateway-env" not found');
+      expect(run.stderr).toContain(
+        'kubectl -n edge-gateway create secret generic edge-gateway-env --from-literal=OPERATOR_TOKEN="$(openssl rand -hex 32)"',
+      );
+      expect(run.stderr).toContain('docs/deployment-guide.md: "2. kind"');
+      // The command it names is the guide's own kind step.
+      expect(readRepoFile('docs/deployment-guide.md')).toContain(
+        'kubectl -n edge-gateway create secret generic edge-gateway-env \\\n  --from-literal=OPERATOR_TOKEN="$(openssl rand -hex 32)"',
+      );
+      // Without the gateway among the services there is nothing to check.
+      missing.clearCalls();
+      expect(
+        missing.run('deploy-all.sh', ['--skip-namespaces', 'notification'], { MESHCTL: 'meshctl' }).status,
+      ).toBe(0);
+      expect(missing.calls()).toEqual(['meshctl deploy notification --tag dev']);
+    } finally {
+      missing.cleanup();
+    }
+  });
+
+  it('checks the Secret the environment names, and refuses an unknown environment before anything runs', () => {
+    expect(readRepoFile('deploy/environments/eks/edge-gateway.yaml')).toMatch(
+      /^existingSecret: edge-gateway-env$/m,
+    );
+    expect(
+      sandbox.run('deploy-all.sh', ['--skip-namespaces', '--environment', 'eks', 'edge-gateway'], {
+        MESHCTL: 'meshctl',
+      }).status,
+    ).toBe(0);
+    expect(sandbox.calls()).toEqual([
+      gatewaySecretLookup,
+      'meshctl deploy edge-gateway --tag dev --environment eks',
+    ]);
+    sandbox.clearCalls();
+    const unknown = sandbox.run('deploy-all.sh', ['--environment', 'staging'], { MESHCTL: 'meshctl' });
+    expect(unknown.status).toBe(2);
+    expect(unknown.stderr).toContain("--environment 'staging' is not one of deploy/environments/: eks");
+    expect(sandbox.calls()).toEqual([]);
   });
 
   it('keeps the catalog order for a chosen subset and only prints under --dry-run', () => {
