@@ -44,7 +44,7 @@ export async function bootstrapGateway(config: GatewayConfig): Promise<void> {
   const registry = createMetricsRegistry(platform.serviceName);
   const health = new DrainableHealth([EdgeGatewayDefinition.fullName]);
   const admin = await listenOrExit('ADMIN_PORT', platform.adminPort, logger, () =>
-    startAdminServer(registry, platform.adminPort),
+    startAdminServer(registry, platform.adminPort, platform.adminHost),
   );
   const downstream = createDownstream(config, platform.tls);
   // ioredis is loaded only when Redis is configured: 2–3 MiB of an idle gateway's RSS otherwise.
