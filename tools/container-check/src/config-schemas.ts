@@ -6,12 +6,14 @@ export interface ConfigSchema {
   schema: z.ZodType;
   /** The environment variables the schema reads. */
   variables: Set<string>;
+  /** Each variable's own schema, to parse one value of it (`undefined` gives its default). */
+  fields: ReadonlyMap<string, z.core.$ZodType>;
 }
 
-/** The env var names of a config schema: the object inside any refine/transform pipes. */
-function envNames(schema: unknown): string[] | undefined {
-  if (schema instanceof z.ZodObject) return Object.keys(schema.shape);
-  if (schema instanceof z.ZodPipe) return envNames(schema.in);
+/** The env vars of a config schema and their schemas: the object inside any refine/transform pipes. */
+function envShape(schema: unknown): z.core.$ZodShape | undefined {
+  if (schema instanceof z.ZodObject) return schema.shape;
+  if (schema instanceof z.ZodPipe) return envShape(schema.in);
   return undefined;
 }
 
@@ -22,8 +24,11 @@ async function load(serviceName: string): Promise<ConfigSchema> {
   const module: unknown = await import(url);
   const exported = typeof module === 'object' && module !== null ? Object.values(module) : [];
   const schemas = exported.flatMap((value) => {
-    const names = envNames(value);
-    return names && value instanceof z.ZodType ? [{ schema: value, variables: new Set(names) }] : [];
+    const shape = envShape(value);
+    if (!shape || !(value instanceof z.ZodType)) return [];
+    return [
+      { schema: value, variables: new Set(Object.keys(shape)), fields: new Map(Object.entries(shape)) },
+    ];
   });
   if (schemas.length !== 1 || !schemas[0]) {
     throw new Error(
