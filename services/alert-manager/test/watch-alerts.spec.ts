@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { status } from '@grpc/grpc-js';
+import { status, type ServiceError } from '@grpc/grpc-js';
 import type { GrpcClient } from '@iot-mesh/platform';
 import type { ServiceProcess } from '@iot-mesh/platform/testing';
 import {
@@ -27,7 +27,8 @@ const noFilter: AlertFilter = { state: 0, severity: 0, deviceId: '', ruleId: '' 
 
 interface Watch {
   events: AlertEvent[];
-  ended: Promise<void>;
+  /** How the stream ended: its status and details, or 'OK'. */
+  ended: Promise<unknown>;
   subscription: Subscription;
 }
 
@@ -41,10 +42,14 @@ describe('WatchAlerts over gRPC', () => {
   const watch = (filter: AlertFilter, resumeAfterSequence: number, replayFromStart = false): Watch => {
     const events: AlertEvent[] = [];
     let subscription!: Subscription;
-    const ended = new Promise<void>((resolve) => {
+    const ended = new Promise<unknown>((resolve) => {
       subscription = api()
         .watchAlerts({ filter, resumeAfterSequence, replayFromStart })
-        .subscribe({ next: (m) => events.push(m.event!), error: () => resolve(), complete: () => resolve() });
+        .subscribe({
+          next: (m) => events.push(m.event!),
+          error: (error: ServiceError) => resolve([error.code, error.details]),
+          complete: () => resolve('OK'),
+        });
     });
     return { events, ended, subscription };
   };
@@ -156,11 +161,12 @@ describe('WatchAlerts over gRPC', () => {
     fromStart.subscription.unsubscribe();
   });
 
-  it('ends open watch streams on SIGTERM and exits cleanly', async () => {
+  it('ends open watch streams on SIGTERM with UNAVAILABLE, which a watcher resumes on, and exits cleanly', async () => {
     const open = watch(noFilter, 1);
     await eventually(() => open.events.length > 0);
     const exit = await service.stop();
     expect(exit.code).toBe(0);
-    await open.ended;
+    // OK would be a normal end: a watcher would not resume, and miss every later event.
+    expect(await open.ended).toEqual([status.UNAVAILABLE, expect.stringMatching(/shutting down/)]);
   });
 });

@@ -1,5 +1,5 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import { FailureStreakLog, PLATFORM_LOGGER, RepeatingTask } from '@iot-mesh/platform';
+import { FailureStreakLog, PLATFORM_LOGGER, RepeatingTask, UnavailableError } from '@iot-mesh/platform';
 import type { Logger } from 'pino';
 import { Subject, type Observable } from 'rxjs';
 import { ALERT_MANAGER_CONFIG, ALERT_STORE } from '../alert-manager.di-tokens.js';
@@ -9,6 +9,16 @@ import type { AlertEvent } from './domain/alert.js';
 
 const PAGE = 500;
 const SHUTDOWN_SIGNALS = ['SIGTERM', 'SIGINT'] as const;
+
+/**
+ * How live events end on shutdown: UNAVAILABLE, which a watcher retries (on another replica, or this one
+ * once back) from its last sequence. An OK end would read as a normal end, and nobody would resume.
+ */
+const shuttingDown = () =>
+  new UnavailableError(
+    'ALERT_MANAGER.SHUTTING_DOWN',
+    'the alert manager is shutting down: reconnect and resume after the last event received',
+  );
 
 /**
  * Live alert events, in sequence order, read from the event table: right after this process
@@ -36,7 +46,7 @@ export class AlertEventFeed implements OnApplicationBootstrap, OnModuleDestroy {
     });
   }
 
-  /** Events committed after the moment of subscription; completes when the service shuts down. */
+  /** Events committed after the moment of subscription; fails with UNAVAILABLE when the service shuts down. */
   get live(): Observable<AlertEvent> {
     return this.events.asObservable();
   }
@@ -59,7 +69,7 @@ export class AlertEventFeed implements OnApplicationBootstrap, OnModuleDestroy {
     this.stopped = true;
     void this.task.stop();
     for (const signal of SHUTDOWN_SIGNALS) process.off(signal, this.stop);
-    this.events.complete();
+    this.events.error(shuttingDown());
   };
 
   private async pull(): Promise<void> {

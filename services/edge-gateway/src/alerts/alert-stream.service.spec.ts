@@ -1,4 +1,4 @@
-import { NEVER, type Observable } from 'rxjs';
+import { EMPTY, NEVER, type Observable } from 'rxjs';
 import type { Downstream } from '../downstream/downstream-clients.js';
 import { AlertStreamService } from './alert-stream.service.js';
 
@@ -29,6 +29,13 @@ describe('AlertStreamService', () => {
     service.closeAll();
     await expect(open).resolves.toBe('GATEWAY.SHUTTING_DOWN');
     await expect(endOf(service.watch(noFilter, live))).resolves.toBe('GATEWAY.SHUTTING_DOWN');
+  });
+
+  it('ends a watcher with UNAVAILABLE when the alert manager ends its stream, not with a normal end', async () => {
+    const ending = { alerts: { watchAlerts: () => EMPTY } } as unknown as Downstream;
+    await expect(endOf(new AlertStreamService(ending).watch(noFilter, live))).resolves.toBe(
+      'DOWNSTREAM.UNAVAILABLE',
+    );
   });
 
   it('leaves watchers open while the gateway runs', async () => {

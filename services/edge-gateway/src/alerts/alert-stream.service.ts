@@ -4,8 +4,17 @@ import type {
   AlertFilter,
   WatchAlertsRequest,
 } from '@iot-mesh/proto/iotmesh/alert/v1/alert_manager';
-import { catchError, map, merge, mergeMap, ReplaySubject, throwError, type Observable } from 'rxjs';
-import { fromDownstream } from '../downstream/downstream-error.js';
+import {
+  catchError,
+  concatWith,
+  map,
+  merge,
+  mergeMap,
+  ReplaySubject,
+  throwError,
+  type Observable,
+} from 'rxjs';
+import { fromDownstream, streamEnded } from '../downstream/downstream-error.js';
 import type { Downstream } from '../downstream/downstream-clients.js';
 import { DOWNSTREAM } from '../gateway.di-tokens.js';
 import { gatewayShuttingDown } from '../readings/stream-shutdown.js';
@@ -37,6 +46,9 @@ export class AlertStreamService {
         return event;
       }),
       catchError((error: unknown) => throwError(() => fromDownstream('alert-manager', error))),
+      // WatchAlerts has no normal end. An end would not get past the merge below (the shutdown signal
+      // never completes), leaving the watcher open and silent, and as OK it would tell it not to resume.
+      concatWith(throwError(() => streamEnded('alert-manager'))),
     );
     const ended = this.shuttingDown.pipe(
       mergeMap(() =>

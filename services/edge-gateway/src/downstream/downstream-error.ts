@@ -15,6 +15,7 @@ const CAUSES: ReadonlyMap<string, string> = new Map([
   ['PROCESSOR.UNAVAILABLE', 'the data processor did not accept the readings'],
   ['DEVICE_REGISTRY.UNAVAILABLE', 'the device registry did not answer'],
   ['ALERT.CONTENTION', 'the alert kept changing concurrently; retry'],
+  ['ALERT_MANAGER.SHUTTING_DOWN', 'it is shutting down'],
 ]);
 
 function isServiceError(error: unknown): error is ServiceError {
@@ -47,4 +48,16 @@ export function fromDownstream(service: DownstreamName, error: unknown): Error {
     });
   }
   return new RelayedGrpcError(error.code, error.details, error.metadata, service);
+}
+
+/**
+ * A downstream stream that has no end of its own (WatchAlerts), ended without a failure, as alert
+ * managers before ALERT_MANAGER.SHUTTING_DOWN did on shutdown: UNAVAILABLE, which the caller retries.
+ */
+export function streamEnded(service: DownstreamName): UnavailableError {
+  return new UnavailableError(
+    'DOWNSTREAM.UNAVAILABLE',
+    `${service} ended the stream: reconnect and resume after the last event received`,
+    { service },
+  );
 }
