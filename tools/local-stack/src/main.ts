@@ -82,7 +82,8 @@ printSummary(stack, options);
 const gateway = stack.services.find((service) => service.httpPort);
 if (options.demo && gateway) {
   void runDemo(`http://127.0.0.1:${gateway.httpPort}`, options.operatorToken, demo.signal).catch(
-    (error: unknown) => console.error(`demo stopped: ${(error as Error).message}`),
+    (error: unknown) =>
+      console.error(`demo stopped: ${(error as Error).message} (the services keep running)`),
   );
 }
 
