@@ -124,4 +124,27 @@ describe('distributed tracing', () => {
     const [server] = await collector.spansOf(traceId, 1);
     expect(server).toMatchObject({ service: 'fixture-b', kind: SERVER, parentSpanId: parentId });
   });
+
+  it('describes its spans with OTEL_RESOURCE_ATTRIBUTES, keeping its own service name', async () => {
+    const canary = await startFixture({
+      env: {
+        ...otel(),
+        SERVICE_NAME: 'fixture-canary',
+        OTEL_RESOURCE_ATTRIBUTES: 'service.version=v2.0.0-canary,deployment.track=canary,service.name=other',
+      },
+    });
+    const traceId = hex(16);
+    const metadata = new Metadata();
+    metadata.set('traceparent', `00-${traceId}-${hex(8)}-01`);
+    const client = fixtureClient(canary.grpcAddress);
+    await firstValueFrom(client.service.echo(echo(false), metadata));
+    client.close();
+    const [server] = await collector.spansOf(traceId, 1);
+    await canary.stop('SIGKILL');
+    expect(server?.resource).toMatchObject({
+      'service.name': 'fixture-canary',
+      'service.version': 'v2.0.0-canary',
+      'deployment.track': 'canary',
+    });
+  });
 });

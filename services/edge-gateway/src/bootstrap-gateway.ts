@@ -46,7 +46,7 @@ export async function bootstrapGateway(config: GatewayConfig): Promise<void> {
   const admin = await listenOrExit('ADMIN_PORT', platform.adminPort, logger, () =>
     startAdminServer(registry, platform.adminPort, platform.adminHost),
   );
-  const downstream = createDownstream(config, platform.tls);
+  const downstream = createDownstream(config, platform.tls, logger);
   // ioredis is loaded only when Redis is configured: 2–3 MiB of an idle gateway's RSS otherwise.
   const limiter = config.redisUrl
     ? await (

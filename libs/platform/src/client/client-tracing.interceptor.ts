@@ -1,12 +1,17 @@
-import { InterceptingCall, type Interceptor } from '@grpc/grpc-js';
+import { InterceptingCall, type Interceptor, type StatusObject } from '@grpc/grpc-js';
 import { context, propagation, SpanKind, trace } from '@opentelemetry/api';
 import { endRpcSpan, metadataSetter, startRpcSpan } from '../observability/grpc-span.js';
+
+/** Told the final status of each call (after retries), with the call's method path. */
+export type CallEndListener = (path: string, status: StatusObject) => void;
 
 /**
  * A client span for every outgoing call, child of whatever span is active (the server call being
  * handled), with the trace passed on in the call's metadata so the next service and its sidecar join it.
+ * `onCallEnd` hears each call's status here rather than in an interceptor of its own: each layer wraps
+ * every event of every call.
  */
-export function clientTracingInterceptor(): Interceptor {
+export function clientTracingInterceptor(onCallEnd?: CallEndListener): Interceptor {
   const tracer = trace.getTracer('@iot-mesh/platform');
   return (options, nextCall) => {
     const span = startRpcSpan(tracer, options.method_definition.path, SpanKind.CLIENT);
@@ -17,6 +22,7 @@ export function clientTracingInterceptor(): Interceptor {
         next(metadata, {
           onReceiveStatus: (status, nextStatus) => {
             endRpcSpan(span, SpanKind.CLIENT, status.code, status.details);
+            onCallEnd?.(options.method_definition.path, status);
             nextStatus(status);
           },
         });

@@ -3,7 +3,7 @@ import type { Observable } from 'rxjs';
 import type { TlsSettings } from '../grpc/tls-settings.js';
 import { channelCredentials } from '../grpc/tls-settings.js';
 import { toServiceDefinition, type GenericServiceDefinition } from '../grpc/package-definition.js';
-import { clientTracingInterceptor } from './client-tracing.interceptor.js';
+import { clientTracingInterceptor, type CallEndListener } from './client-tracing.interceptor.js';
 import { deadlineInterceptor } from './deadline.interceptor.js';
 import { pipeRequests, streamingResponse, unaryCall } from './observable-call.js';
 import { DEFAULT_RETRY_POLICY, retryServiceConfig, type RetryPolicy } from './retry-service-config.js';
@@ -21,6 +21,8 @@ export interface GrpcClientOptions {
   keepaliveTimeMs?: number;
   /** TLS server name to expect when it differs from the address host. */
   serverNameOverride?: string;
+  /** Told each call's final status, after retries (the gateway logs its downstreams' outages so). */
+  onCallEnd?: CallEndListener;
 }
 
 export interface GrpcClient<TClient> {
@@ -49,7 +51,7 @@ export function createGrpcClient<TClient>(
     // Channelz bookkeeping on every call, for a debug service this platform does not serve.
     'grpc.enable_channelz': 0,
     interceptors: [
-      clientTracingInterceptor(),
+      clientTracingInterceptor(options.onCallEnd),
       deadlineInterceptor(options.deadlineMs, options.deadlineByMethodMs),
     ],
     ...(options.serverNameOverride ? { 'grpc.ssl_target_name_override': options.serverNameOverride } : {}),

@@ -31,18 +31,28 @@ export class GrpcExceptionFilter implements RpcExceptionFilter<unknown> {
   }
 
   private toStatus(exception: unknown): GrpcErrorObject {
-    if (exception instanceof DomainError) return toGrpcError(exception);
-    if (exception instanceof RelayedGrpcError) {
-      const metadata = new Metadata();
-      const details = exception.metadata?.get('grpc-status-details-bin')[0];
-      if (details !== undefined) metadata.set('grpc-status-details-bin', details);
-      return { code: exception.code, details: exception.details, metadata };
-    }
-    const error = exception instanceof RpcException ? exception.getError() : exception;
-    if (isServiceError(error) && PASS_THROUGH.has(error.code)) {
-      return { code: error.code, details: error.details ?? 'downstream failure', metadata: new Metadata() };
-    }
+    const known = knownGrpcStatus(exception);
+    if (known) return known;
     this.logger.error({ err: exception }, 'unhandled error in gRPC handler');
     return { code: GrpcStatus.INTERNAL, details: 'internal error', metadata: new Metadata() };
   }
+}
+
+/**
+ * The status a handler's failure is answered with, where a rule covers it: domain errors by their kind,
+ * relayed and transient downstream statuses as they came. Anything else is undefined: answered INTERNAL.
+ */
+export function knownGrpcStatus(exception: unknown): GrpcErrorObject | undefined {
+  if (exception instanceof DomainError) return toGrpcError(exception);
+  if (exception instanceof RelayedGrpcError) {
+    const metadata = new Metadata();
+    const details = exception.metadata?.get('grpc-status-details-bin')[0];
+    if (details !== undefined) metadata.set('grpc-status-details-bin', details);
+    return { code: exception.code, details: exception.details, metadata };
+  }
+  const error = exception instanceof RpcException ? exception.getError() : exception;
+  if (isServiceError(error) && PASS_THROUGH.has(error.code)) {
+    return { code: error.code, details: error.details ?? 'downstream failure', metadata: new Metadata() };
+  }
+  return undefined;
 }

@@ -9,28 +9,38 @@ import { serverCallMetrics } from './server-call-metrics.js';
 import { serverCallSpans, type ServerCallSpan } from './server-call-span.js';
 
 /**
- * Metrics and a trace span for every call, in one interceptor: each grpc-js interceptor layer wraps
- * every event of every call, and a second layer cost about 5% of a service hop's CPU. The call ends
- * once, with the status actually sent or with its cancellation. A request message that could not be
- * decoded is answered here with INVALID_ARGUMENT and never reaches the handler.
+ * Health checks (Check and Watch) are not traffic: kubelet's probes, a few a second per pod, counted as
+ * calls made a canary that served nothing pass its analysis and pulled error ratios and p99 towards a
+ * quiet service's probes; traced, each would be a trace of its own. A Watch's duration is its client's
+ * patience, not a latency.
+ */
+const HEALTH_SERVICE = '/grpc.health.v1.Health/';
+
+/**
+ * Metrics and a trace span for every call but health checks, in one interceptor: each grpc-js
+ * interceptor layer wraps every event of every call, and a second layer cost about 5% of a service
+ * hop's CPU. The call ends once, with the status actually sent or with its cancellation. A request
+ * message that could not be decoded is answered here with INVALID_ARGUMENT and never reaches the handler.
  */
 export function serverObservabilityInterceptor(registry: Registry): ServerInterceptor {
   const startMetrics = serverCallMetrics(registry);
   const startSpan = serverCallSpans();
   return (method, call) => {
-    const endMetrics = startMetrics(method);
+    const observed = !method.path.startsWith(HEALTH_SERVICE);
+    const endMetrics = observed ? startMetrics(method) : undefined;
     let span: ServerCallSpan | undefined;
     let ended = false;
     const end = (code: number, details: string) => {
       if (ended) return;
       ended = true;
-      endMetrics(code);
+      endMetrics?.(code);
       span?.end(code, details);
     };
     const intercepting: ServerInterceptingCall = new ServerInterceptingCall(call, {
       start: (next) =>
         next({
           onReceiveMetadata: (metadata, nextMetadata) => {
+            if (!observed) return nextMetadata(metadata);
             span = startSpan(method.path, metadata);
             context.with(span.active, nextMetadata, undefined, metadata);
           },

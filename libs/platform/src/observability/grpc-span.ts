@@ -25,7 +25,7 @@ export const metadataSetter: TextMapSetter<Metadata> = {
   set: (metadata, key, value) => metadata.set(key, value),
 };
 
-interface MethodSpan {
+export interface MethodSpan {
   /** The name OpenTelemetry's gRPC instrumentation uses: `grpc.<package.Service>/<Method>`. */
   name: string;
   /** The RPC semantic-convention attributes. */
@@ -34,14 +34,20 @@ interface MethodSpan {
 
 const methodSpans = new Map<string, MethodSpan>();
 
-/** Starts a span for the method path `/package.Service/Method` (name and attributes worked out once per method). */
-export function startRpcSpan(tracer: Tracer, path: string, kind: SpanKind, parent?: Context): Span {
+/** The span name and attributes of the method path `/package.Service/Method`, worked out once per method. */
+export function methodSpanOf(path: string): MethodSpan {
   let methodSpan = methodSpans.get(path);
   if (!methodSpan) {
     const { service, method } = methodPathParts(path);
     const attributes = { 'rpc.system': 'grpc', 'rpc.service': service, 'rpc.method': method };
     methodSpans.set(path, (methodSpan = { name: `grpc.${path.slice(1)}`, attributes }));
   }
+  return methodSpan;
+}
+
+/** Starts a span for the method path `/package.Service/Method`. */
+export function startRpcSpan(tracer: Tracer, path: string, kind: SpanKind, parent?: Context): Span {
+  const methodSpan = methodSpanOf(path);
   const span = tracer.startSpan(methodSpan.name, { kind }, parent);
   // Attributes only on spans that are kept: the SDK copies and checks them even for unsampled ones.
   if (span.isRecording()) span.setAttributes(methodSpan.attributes);

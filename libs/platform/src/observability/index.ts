@@ -3,3 +3,4 @@ export * from './logger.js';
 export * from './metrics-registry.js';
 export * from './admin-server.js';
 export * from './failure-streak-log.js';
+export * from './stream-message-trace.js';

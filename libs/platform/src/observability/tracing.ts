@@ -2,7 +2,12 @@ import { context, propagation, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
 import { B3InjectEncoding, B3Propagator } from '@opentelemetry/propagator-b3';
-import { resourceFromAttributes } from '@opentelemetry/resources';
+import {
+  detectResources,
+  resourceAttributesEnvDetector,
+  resourceFromAttributes,
+  type Resource,
+} from '@opentelemetry/resources';
 import { BatchSpanProcessor, TracerProvider, type SpanExporter } from '@opentelemetry/sdk-trace';
 import { samplerFromEnv } from './trace-sampler.js';
 
@@ -10,6 +15,17 @@ let provider: TracerProvider | undefined;
 
 const envNumber = (env: NodeJS.ProcessEnv, name: string): number | undefined =>
   env[name] ? Number(env[name]) : undefined;
+
+/**
+ * The service's name, over the attributes OTEL_RESOURCE_ATTRIBUTES adds (the charts set
+ * service.version and deployment.track there, so that a canary's spans can be told apart). The SDK's
+ * detector reads the variable from process.env, with the specification's percent-decoding; a value it
+ * cannot parse is dropped whole.
+ */
+const resourceOf = (serviceName: string): Resource =>
+  detectResources({ detectors: [resourceAttributesEnvDetector] }).merge(
+    resourceFromAttributes({ 'service.name': serviceName }),
+  );
 
 /** The OTLP exporter for the configured protocol, loaded only when spans are exported. */
 async function otlpExporter(env: NodeJS.ProcessEnv): Promise<SpanExporter> {
@@ -36,7 +52,8 @@ async function otlpExporter(env: NodeJS.ProcessEnv): Promise<SpanExporter> {
  * client/client-tracing.interceptor.ts) and the gateway's REST hooks, which use what is set here; no
  * module is patched. Context travels in W3C traceparent
  * and in B3 (single and multi header), the headers Envoy sidecars read and write, so one trace spans
- * sidecars and services; sampling follows OTEL_TRACES_SAMPLER (see trace-sampler.ts). Spans are exported
+ * sidecars and services; sampling follows OTEL_TRACES_SAMPLER (see trace-sampler.ts), and the resource
+ * takes OTEL_RESOURCE_ATTRIBUTES (from process.env, whatever `env` says). Spans are exported
  * over OTLP only when OTEL_EXPORTER_OTLP_ENDPOINT is set; otherwise they only give logs their trace ids.
  * Built from the SDK's parts rather than NodeSDK, which loads metric and log exporters this platform
  * never uses (about 10 MiB of heap per service).
@@ -58,7 +75,7 @@ export async function startTracing(serviceName: string, env: NodeJS.ProcessEnv =
       ]
     : [];
   provider = new TracerProvider({
-    resource: resourceFromAttributes({ 'service.name': serviceName }),
+    resource: resourceOf(serviceName),
     sampler: samplerFromEnv(env, exportSpans),
     spanProcessors,
   });

@@ -3,6 +3,8 @@ import type { AddressInfo } from 'node:net';
 
 export interface CollectedSpan {
   service: string;
+  /** Every attribute of the span's resource, service.name included. */
+  resource: Record<string, string | number>;
   traceId: string;
   spanId: string;
   parentSpanId: string;
@@ -11,6 +13,8 @@ export interface CollectedSpan {
   /** OTLP status code: 0 unset, 1 ok, 2 error. */
   statusCode: number;
   attributes: Record<string, string | number>;
+  /** The spans this one links to (a stream's batch to the stream). */
+  links: { traceId: string; spanId: string }[];
 }
 
 interface OtlpAttribute {
@@ -18,9 +22,13 @@ interface OtlpAttribute {
   value: { stringValue?: string; intValue?: string | number };
 }
 
-interface OtlpSpan extends Omit<CollectedSpan, 'service' | 'statusCode' | 'attributes'> {
+interface OtlpSpan extends Omit<
+  CollectedSpan,
+  'service' | 'resource' | 'statusCode' | 'attributes' | 'links'
+> {
   status?: { code?: number };
   attributes?: OtlpAttribute[];
+  links?: { traceId: string; spanId: string }[];
 }
 
 interface OtlpJson {
@@ -32,6 +40,8 @@ interface OtlpJson {
 
 const attributeValue = ({ value }: OtlpAttribute): string | number =>
   value.intValue !== undefined ? Number(value.intValue) : (value.stringValue ?? '');
+const attributesOf = (attributes: OtlpAttribute[] = []) =>
+  Object.fromEntries(attributes.map((a) => [a.key, attributeValue(a)]));
 
 /** A loopback OTLP/HTTP JSON receiver that keeps every span it is sent. */
 export async function startOtlpCollector(): Promise<{
@@ -39,6 +49,8 @@ export async function startOtlpCollector(): Promise<{
   spans: CollectedSpan[];
   /** The spans of one trace, once `count` of them have arrived (or all there are after 30 s). */
   spansOf(traceId: string, count: number): Promise<CollectedSpan[]>;
+  /** The spans that `match`, once `count` of them have arrived (or all there are after 30 s). */
+  spansWhere(match: (span: CollectedSpan) => boolean, count: number): Promise<CollectedSpan[]>;
   close(): Promise<void>;
 }> {
   const spans: CollectedSpan[] = [];
@@ -48,16 +60,18 @@ export async function startOtlpCollector(): Promise<{
     request.on('end', () => {
       const payload = JSON.parse(body) as OtlpJson;
       for (const resourceSpans of payload.resourceSpans ?? []) {
-        const service =
-          resourceSpans.resource?.attributes?.find((a) => a.key === 'service.name')?.value.stringValue ?? '';
+        const resource = attributesOf(resourceSpans.resource?.attributes);
+        const service = String(resource['service.name'] ?? '');
         for (const scope of resourceSpans.scopeSpans ?? []) {
-          for (const { status, attributes = [], ...span } of scope.spans ?? [])
+          for (const { status, attributes, links = [], ...span } of scope.spans ?? [])
             spans.push({
               ...span,
               service,
+              resource,
               parentSpanId: span.parentSpanId ?? '',
               statusCode: status?.code ?? 0,
-              attributes: Object.fromEntries(attributes.map((a) => [a.key, attributeValue(a)])),
+              attributes: attributesOf(attributes),
+              links: links.map(({ traceId, spanId }) => ({ traceId, spanId })),
             });
         }
       }
@@ -65,17 +79,18 @@ export async function startOtlpCollector(): Promise<{
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const ofTrace = (traceId: string) => spans.filter((s) => s.traceId === traceId);
+  const spansWhere = async (match: (span: CollectedSpan) => boolean, count: number) => {
+    // Long enough for a batch exporter on a busy machine; the caller's assertions say what is missing.
+    const until = Date.now() + 30_000;
+    while (Date.now() < until && spans.filter(match).length < count)
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    return spans.filter(match);
+  };
   return {
     endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     spans,
-    spansOf: async (traceId, count) => {
-      // Long enough for a batch exporter on a busy machine; the caller's assertions say what is missing.
-      const until = Date.now() + 30_000;
-      while (Date.now() < until && ofTrace(traceId).length < count)
-        await new Promise((resolve) => setTimeout(resolve, 25));
-      return ofTrace(traceId);
-    },
+    spansOf: (traceId, count) => spansWhere((span) => span.traceId === traceId, count),
+    spansWhere,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }

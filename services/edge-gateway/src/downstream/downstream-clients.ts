@@ -24,7 +24,9 @@ import {
   DataProcessorDefinition,
   type DataProcessorClient,
 } from '@iot-mesh/proto/iotmesh/processor/v1/data_processor';
+import type { Logger } from 'pino';
 import type { DownstreamName, GatewayConfig } from '../config.js';
+import { downstreamOutageLog } from './downstream-outages.js';
 
 /**
  * Every internal service the gateway talks to: its API, the methods the gateway may call (the REST
@@ -110,8 +112,11 @@ export interface Downstream {
   close(): void;
 }
 
-/** One client per downstream, created once, with deadlines, retries and the service's TLS settings. */
-export function createDownstream(config: GatewayConfig, tls: TlsSettings): Downstream {
+/**
+ * One client per downstream, created once, with deadlines, retries, the service's TLS settings and a
+ * log of its outages.
+ */
+export function createDownstream(config: GatewayConfig, tls: TlsSettings, logger: Logger): Downstream {
   const clients = new Map<DownstreamName, GrpcClient<Record<string, unknown>>>();
   for (const [name, api] of Object.entries(DOWNSTREAM_APIS) as [
     DownstreamName,
@@ -125,6 +130,7 @@ export function createDownstream(config: GatewayConfig, tls: TlsSettings): Downs
         deadlineMs: config.downstreamDeadlineMs,
         deadlineByMethodMs: { WatchAlerts: Number.POSITIVE_INFINITY },
         idempotentMethods: api.idempotent,
+        onCallEnd: downstreamOutageLog(name, logger),
       }),
     );
   }

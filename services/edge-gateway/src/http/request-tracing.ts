@@ -8,12 +8,16 @@ import {
   type Span,
 } from '@opentelemetry/api';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { CLIENT_CLOSED_REQUEST, whenClientLeaves } from './client-left.js';
+import { isHealthCheck } from './health-check-route.js';
 
 /**
  * A server span for every REST request, continuing the caller's trace from its headers (W3C or B3, as
  * the sidecar sends them), with the handler run inside it so the gRPC calls it makes join the trace.
  * Fastify hooks in place of OpenTelemetry's HTTP instrumentation, which re-wrapped every request's and
  * response's emitters and cost about a sixth of the gateway's CPU under REST load (README, Benchmarks).
+ * A request whose client left before the answer was complete ends with status 499; health checks are
+ * not traced (see health-check-route.ts).
  */
 export function traceRequests(fastify: FastifyInstance): void {
   const tracer = trace.getTracer('@iot-mesh/edge-gateway');
@@ -27,7 +31,8 @@ export function traceRequests(fastify: FastifyInstance): void {
     span.end();
   };
 
-  fastify.addHook('onRequest', (request, _reply, done) => {
+  fastify.addHook('onRequest', (request, reply, done) => {
+    if (isHealthCheck(request)) return done();
     const parent = propagation.extract(ROOT_CONTEXT, request.headers);
     const route = request.routeOptions.url;
     const span = tracer.startSpan(
@@ -43,16 +48,13 @@ export function traceRequests(fastify: FastifyInstance): void {
       });
     }
     traces.set(request, span);
+    whenClientLeaves(reply, () => end(request, CLIENT_CLOSED_REQUEST));
     // The rest of the request (body, guards, handler) runs inside: Node 24's context frames carry it
     // into the body's stream events too (rest-tracing.spec sends a body in a later packet).
     context.with(trace.setSpan(parent, span), done);
   });
   fastify.addHook('onResponse', (request, reply, done) => {
     end(request, reply.statusCode);
-    done();
-  });
-  fastify.addHook('onRequestAbort', (request, done) => {
-    end(request, 499);
     done();
   });
 }

@@ -1,14 +1,16 @@
 import { Controller, Get, Inject, Res } from '@nestjs/common';
+import { RouteConfig } from '@nestjs/platform-fastify';
 import { checkHealth, PLATFORM_CONFIG, type PlatformConfig } from '@iot-mesh/platform';
 import type { FastifyReply } from 'fastify';
 import type { DownstreamName } from '../config.js';
 import { DOWNSTREAM_APIS, type Downstream } from '../downstream/downstream-clients.js';
 import { DOWNSTREAM, RATE_LIMITER } from '../gateway.di-tokens.js';
+import { HEALTH_CHECK_ROUTE } from './health-check-route.js';
 import type { RateLimiter } from '../rate-limit/rate-limiter.port.js';
 
 /**
  * `GET /health` for the gateway itself; `GET /status` with the gRPC health of every downstream, and
- * where the rate-limit buckets are kept.
+ * where the rate-limit buckets are kept. Neither is timed or traced as API traffic (health-check-route.ts).
  */
 @Controller()
 export class StatusHttpController {
@@ -19,6 +21,7 @@ export class StatusHttpController {
   ) {}
 
   @Get('health')
+  @RouteConfig(HEALTH_CHECK_ROUTE)
   health() {
     return { status: 'ok' };
   }
@@ -29,6 +32,7 @@ export class StatusHttpController {
    * replica limiting on its own.
    */
   @Get('status')
+  @RouteConfig(HEALTH_CHECK_ROUTE)
   async status(@Res() reply: FastifyReply): Promise<void> {
     const names = Object.keys(DOWNSTREAM_APIS) as DownstreamName[];
     const states = await Promise.all(

@@ -1,7 +1,12 @@
 import { Controller, Inject, UseFilters } from '@nestjs/common';
 import { GrpcMethod, GrpcStreamMethod } from '@nestjs/microservices';
 import type { Metadata, ServerDuplexStream, ServerUnaryCall } from '@grpc/grpc-js';
-import { GrpcExceptionFilter, METRICS_REGISTRY, StreamReadAhead } from '@iot-mesh/platform';
+import {
+  GrpcExceptionFilter,
+  METRICS_REGISTRY,
+  StreamReadAhead,
+  streamMessageTraces,
+} from '@iot-mesh/platform';
 import {
   EDGE_GATEWAY_SERVICE_NAME as SERVICE,
   type PublishReadingRequest,
@@ -67,6 +72,7 @@ export class EdgeGatewayGrpcController {
   // before; the acknowledgements go out in order. At most PUBLISH_STREAM_READ_AHEAD batches are under
   // way: beyond that the stream is not read and flow control holds the client back (see StreamReadAhead).
   // On shutdown the stream is read no further; it ends with UNAVAILABLE once those read are acknowledged.
+  // Each batch is a trace of its own, linked to the stream's (see streamMessageTraces).
   @GrpcStreamMethod(SERVICE, 'PublishReadings')
   publishReadings(
     requests: Observable<PublishReadingsRequest>,
@@ -76,16 +82,19 @@ export class EdgeGatewayGrpcController {
     const device = defer(() => this.admit(metadata, call.getPeer())).pipe(shareReplay(1));
     const header = metadataLookup(metadata);
     const readAhead = new StreamReadAhead(call, this.config.publishStreamReadAhead, this.pendingBatches);
+    const batchTrace = streamMessageTraces(call.getPath());
     let lastChecked: Promise<unknown> = Promise.resolve();
     return this.shutdown
       .drain(requests, (batches) =>
         batches.pipe(
           tap(() => readAhead.read()),
-          map((batch) => {
-            const { checked, answer } = this.startBatch(device, header, batch, lastChecked);
-            lastChecked = checked;
-            return answer;
-          }),
+          map((batch) =>
+            batchTrace(() => {
+              const { checked, answer } = this.startBatch(device, header, batch, lastChecked);
+              lastChecked = checked;
+              return answer;
+            }),
+          ),
           concatMap((answer) => answer),
           tap(() => readAhead.answered()),
         ),

@@ -11,7 +11,7 @@ import {
   type SensorIngestionController,
 } from '@iot-mesh/proto/iotmesh/ingestion/v1/sensor_ingestion';
 import type { Metadata, ServerDuplexStream } from '@grpc/grpc-js';
-import { StreamReadAhead, ValidationError } from '@iot-mesh/platform';
+import { StreamReadAhead, streamMessageTraces, untracedMessages, ValidationError } from '@iot-mesh/platform';
 import { finalize, map, tap, type Observable } from 'rxjs';
 import type { IngestionConfig } from '../config.js';
 import { INGESTION_CONFIG } from '../ingestion.di-tokens.js';
@@ -43,6 +43,7 @@ export class IngestionGrpcController implements SensorIngestionController {
   // Returns an Observable, not a Promise: Nest completes the request stream only after the handler
   // returned, so awaiting the stream's end inside the handler would never finish. A client sending far
   // ahead is held back by flow control once INGEST_STREAM_READ_AHEAD batches wait (see StreamReadAhead).
+  // Each batch is a trace of its own, linked to the stream's (see streamMessageTraces).
   @GrpcStreamMethod(SERVICE, 'IngestStream')
   ingestStream(
     requests: Observable<IngestStreamRequest>,
@@ -62,6 +63,7 @@ export class IngestionGrpcController implements SensorIngestionController {
           map((request) => request.readings),
         ),
         () => readAhead.answered(),
+        call ? streamMessageTraces(call.getPath()) : untracedMessages,
       )
       .pipe(
         map((totals) => ({ result: totals.result, batchCount: totals.batchCount })),

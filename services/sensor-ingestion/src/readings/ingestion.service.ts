@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { ValidationError } from '@iot-mesh/platform';
+import { untracedMessages, ValidationError, type MessageTrace } from '@iot-mesh/platform';
 import type { BatchResult } from '@iot-mesh/proto/iotmesh/ingestion/v1/sensor_ingestion';
 import type { Reading } from '@iot-mesh/proto/iotmesh/telemetry/v1/reading';
 import { concatMap, reduce, tap, type Observable } from 'rxjs';
@@ -58,16 +58,17 @@ export class IngestionService {
   }
 
   /**
-   * Batches handled one after the other as they arrive, `ingested` called after each; the first
-   * failure fails the stream.
+   * Batches handled one after the other as they arrive, each inside `batchTrace`, `ingested` called
+   * after each; the first failure fails the stream.
    */
   ingestStream(
     batches: Observable<readonly Reading[]>,
     ingested: () => void = () => undefined,
+    batchTrace: MessageTrace = untracedMessages,
   ): Observable<StreamTotals> {
     return batches.pipe(
       concatMap((readings) =>
-        this.ingestBatch(readings).then((result) => ({ size: readings.length, result })),
+        batchTrace(() => this.ingestBatch(readings)).then((result) => ({ size: readings.length, result })),
       ),
       tap(ingested),
       reduce((totals, batch) => addBatch(totals, batch.size, batch.result), EMPTY_STREAM_TOTALS),
