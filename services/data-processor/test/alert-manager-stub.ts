@@ -6,10 +6,12 @@ import {
   type EvaluateReadingsResponse,
 } from '@iot-mesh/proto/iotmesh/alert/v1/alert_manager';
 import { EVALUATE_READINGS_MAX } from '../src/infrastructure/grpc-alert-manager.evaluator.js';
+import { evaluationRefusal } from './evaluation-refusal.js';
 
 /**
  * A real gRPC AlertManager that only implements EvaluateReadings: it records calls, refuses more
- * readings per call than the alert manager takes, and can be made to fail.
+ * readings per call than the alert manager takes, and can be made to fail, or to refuse some readings
+ * for good.
  */
 export class AlertManagerStub {
   /** Reading ids of every EvaluateReadings call received, failed ones included. */
@@ -18,6 +20,8 @@ export class AlertManagerStub {
   readonly accepted: string[][] = [];
   /** While true, every call fails with UNAVAILABLE. */
   unavailable = false;
+  /** Ids of readings it refuses for good: a call carrying any of them fails with INVALID_ARGUMENT. */
+  readonly refused = new Set<string>();
 
   private constructor(
     private readonly server: Server,
@@ -64,6 +68,11 @@ export class AlertManagerStub {
     }
     if (this.unavailable) {
       callback({ code: status.UNAVAILABLE, details: 'alert manager is down (test)' });
+      return;
+    }
+    const refusal = evaluationRefusal(request.readings, this.refused);
+    if (refusal) {
+      callback(refusal);
       return;
     }
     this.accepted.push(request.readings.map((r) => r.readingId));

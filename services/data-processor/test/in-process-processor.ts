@@ -1,7 +1,10 @@
+import { createDatabase } from '@iot-mesh/storage';
+import { Reading } from '@iot-mesh/proto/iotmesh/telemetry/v1/reading';
 import { pino, type Logger } from 'pino';
 import { Registry } from 'prom-client';
 import { processorConfigSchema, type ProcessorConfig } from '../src/config.js';
 import { KyselyProcessorStore } from '../src/infrastructure/kysely-processor.store.js';
+import type { ProcessorDatabase } from '../src/infrastructure/processor.schema.js';
 import { EvaluationHandOver } from '../src/readings/evaluation-hand-over.js';
 import { PendingEvaluationsPoller } from '../src/readings/pending-evaluations.poller.js';
 import { ProcessReadingsService } from '../src/readings/process-readings.service.js';
@@ -14,6 +17,8 @@ export interface InProcessProcessor {
   poller: PendingEvaluationsPoller;
   service: ProcessReadingsService;
   registry: Registry;
+  /** The readings set aside as refused for good, as the table holds them, oldest first. */
+  setAside(): Promise<{ sequence: number; readingId: string; failedTime: number }[]>;
   close(): Promise<void>;
 }
 
@@ -37,6 +42,7 @@ export async function openProcessor(options: {
     options.evaluator,
     config,
     logger,
+    options.now,
     registry,
   );
   const poller = new PendingEvaluationsPoller(handOver, config, logger);
@@ -48,6 +54,24 @@ export async function openProcessor(options: {
     poller,
     service,
     registry,
+    async setAside() {
+      const db = createDatabase<ProcessorDatabase>(config.storage);
+      try {
+        const rows = await db
+          .selectFrom('pending_evaluations')
+          .select(['sequence', 'reading', 'failed_time'])
+          .where('failed_time', 'is not', null)
+          .orderBy('sequence')
+          .execute();
+        return rows.map((row) => ({
+          sequence: Number(row.sequence),
+          readingId: Reading.decode(row.reading).readingId,
+          failedTime: Number(row.failed_time),
+        }));
+      } finally {
+        await db.destroy();
+      }
+    },
     async close() {
       await poller.onModuleDestroy();
       await store.close();

@@ -16,3 +16,4 @@ export * from './grpc-status.details.js';
 export * from './relayed-grpc.error.js';
 export * from './grpc-exception.filter.js';
 export * from './service-error.js';
+export * from './permanent-refusal.js';

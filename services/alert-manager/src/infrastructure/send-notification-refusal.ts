@@ -1,9 +1,8 @@
-import { status } from '@grpc/grpc-js';
-import { decodeStatusDetails, grpcCodeName, isServiceError } from '@iot-mesh/platform';
+import { isPermanentRefusal, refusalText } from '@iot-mesh/platform';
 import { NotificationRejectedError } from '../notifications/notification-sender.port.js';
 
-// SendNotification's answers about the notification itself. An outbox entry never changes, so every
-// retry would get the same answer:
+// SendNotification's answers about the notification itself, the ones isPermanentRefusal names. An
+// outbox entry never changes, so every retry would get the same answer:
 // - INVALID_ARGUMENT: its fields break the service's rules (NOTIFICATION.INVALID).
 // - ALREADY_EXISTS: its idempotency key already names another notification
 //   (NOTIFICATION.IDEMPOTENCY_KEY_REUSED); a retry of the same one is answered as a duplicate instead.
@@ -13,20 +12,11 @@ import { NotificationRejectedError } from '../notifications/notification-sender.
 // or UNIMPLEMENTED itself: they come from the deployment (a mesh authorization policy, a wrong
 // NOTIFICATION_ADDRESS, a service not upgraded yet), refuse every entry alike and end once it is fixed,
 // so dead-lettering on them would drop every notification of the meantime.
-const REFUSED_FOR_GOOD = new Set<number>([
-  status.INVALID_ARGUMENT,
-  status.ALREADY_EXISTS,
-  status.FAILED_PRECONDITION,
-]);
 
 /**
  * A SendNotification failure that must not be retried, as a NotificationRejectedError saying why
  * ("InvalidArgument NOTIFICATION.INVALID: subject: must be at most 200 characters"); else undefined.
  */
 export function refusalOf(error: unknown): NotificationRejectedError | undefined {
-  if (!isServiceError(error) || !REFUSED_FOR_GOOD.has(error.code)) return undefined;
-  const reason = decodeStatusDetails(error.metadata)?.errorInfo?.reason;
-  return new NotificationRejectedError(
-    `${grpcCodeName(error.code)}${reason ? ` ${reason}` : ''}: ${error.details}`,
-  );
+  return isPermanentRefusal(error) ? new NotificationRejectedError(refusalText(error)) : undefined;
 }

@@ -1,6 +1,10 @@
+import { createDatabase, migrateToLatest } from '@iot-mesh/storage';
 import { DATABASE_KINDS, freshStore } from '@iot-mesh/storage/testing';
 import { SensorType, type Reading } from '@iot-mesh/proto/iotmesh/telemetry/v1/reading';
-import { KyselyProcessorStore } from './kysely-processor.store.js';
+import type { Kysely } from 'kysely';
+import { KyselyPendingEvaluations } from './kysely-pending-evaluations.js';
+import { processorMigrations } from './processor.migrations.js';
+import type { ProcessorDatabase } from './processor.schema.js';
 
 const T0 = Date.UTC(2026, 0, 15, 10) / 1000;
 let made = 0;
@@ -16,12 +20,15 @@ const reading = (deviceId: string, overrides: Partial<Reading> = {}): Reading =>
 });
 
 describe.each(DATABASE_KINDS)('pending evaluations on %s', (kind) => {
-  const opened = freshStore(kind, 'processor_pending', (settings) => KyselyProcessorStore.open(settings));
-  const pending = () => opened().pendingEvaluations;
+  const opened = freshStore(kind, 'processor_pending', async (settings) => {
+    const db = createDatabase<ProcessorDatabase>(settings);
+    await migrateToLatest(db as Kysely<unknown>, processorMigrations(settings.kind));
+    return { db, pending: new KyselyPendingEvaluations(db), close: () => db.destroy() };
+  });
+  const pending = () => opened().pending;
   const ids = (found: { reading: Reading }[]) => found.map((p) => p.reading.readingId);
   afterEach(async () => {
-    const all = await pending().oldest(10_000);
-    await pending().remove(all.map((p) => p.sequence));
+    await opened().db.deleteFrom('pending_evaluations').execute();
   });
 
   it('gives readings back exactly as queued, oldest first', async () => {
@@ -79,5 +86,37 @@ describe.each(DATABASE_KINDS)('pending evaluations on %s', (kind) => {
     expect(kept).toEqual(first);
     // Reused, a delivery holding the old number would remove this undelivered reading.
     expect(added.sequence).toBeGreaterThan(second.sequence);
+  });
+  it('sets a reading aside once: kept with its failed time, and no longer pending to any query', async () => {
+    await pending().add([reading('a'), reading('a'), reading('b')], 3);
+    const [a1, a2, b1] = await pending().oldest(3);
+    await expect(pending().markFailed(a1.sequence, 1_700_000_000_123)).resolves.toBe(true);
+    await expect(pending().markFailed(a1.sequence, 1_700_000_000_999)).resolves.toBe(false);
+    await expect(pending().markFailed(b1.sequence + 1_000, 1)).resolves.toBe(false);
+
+    await expect(pending().oldest(10)).resolves.toEqual([a2, b1]);
+    await expect(pending().oldestOf(['a', 'b'], 1)).resolves.toEqual([a2]);
+    await expect(pending().countByDevice()).resolves.toEqual(
+      new Map([
+        ['a', 1],
+        ['b', 1],
+      ]),
+    );
+    // Two pending of at most three: room for one more, the one set aside not counted.
+    await expect(pending().add([reading('c'), reading('c')], 3)).resolves.toBe(false);
+    await expect(pending().add([reading('c')], 3)).resolves.toBe(true);
+    const rows = await opened()
+      .db.selectFrom('pending_evaluations')
+      .select(['sequence', 'failed_time'])
+      .where('failed_time', 'is not', null)
+      .execute();
+    expect(rows.map((row) => [Number(row.sequence), Number(row.failed_time)])).toEqual([
+      [a1.sequence, 1_700_000_000_123],
+    ]);
+    // A device with nothing but readings set aside has none pending.
+    await pending().remove([b1.sequence]);
+    await pending().markFailed(a2.sequence, 1);
+    await expect(pending().oldestOf(['a', 'b'], 10)).resolves.toEqual([]);
+    await expect(pending().countByDevice()).resolves.toEqual(new Map([['c', 1]]));
   });
 });

@@ -21,8 +21,7 @@ export class KyselyPendingEvaluations implements PendingEvaluationStore {
     // The count and the inserts in one transaction: on SQLite an exact bound; on PostgreSQL replicas
     // queueing at the same moment may pass it by what they queue.
     return this.db.transaction().execute(async (trx) => {
-      const { pending } = await trx
-        .selectFrom('pending_evaluations')
+      const { pending } = await this.pendingIn(trx)
         .select((eb) => eb.fn.countAll<number>().as('pending'))
         .executeTakeFirstOrThrow();
       if (Number(pending) + readings.length > max) return false;
@@ -43,12 +42,7 @@ export class KyselyPendingEvaluations implements PendingEvaluationStore {
   }
 
   async oldest(limit: number): Promise<PendingEvaluation[]> {
-    const rows = await this.db
-      .selectFrom('pending_evaluations')
-      .selectAll()
-      .orderBy('sequence')
-      .limit(limit)
-      .execute();
+    const rows = await this.pendingIn(this.db).selectAll().orderBy('sequence').limit(limit).execute();
     return rows.map(fromRow);
   }
 
@@ -56,8 +50,7 @@ export class KyselyPendingEvaluations implements PendingEvaluationStore {
     // Each part's oldest `limit`, merged: the oldest `limit` of them all are among those.
     const found: PendingEvaluation[] = [];
     for (const chunk of chunked(deviceIds)) {
-      const rows = await this.db
-        .selectFrom('pending_evaluations')
+      const rows = await this.pendingIn(this.db)
         .selectAll()
         .where('device_id', 'in', chunk)
         .orderBy('sequence')
@@ -74,12 +67,26 @@ export class KyselyPendingEvaluations implements PendingEvaluationStore {
     }
   }
 
+  async markFailed(sequence: number, failedTime: number): Promise<boolean> {
+    const { numUpdatedRows } = await this.db
+      .updateTable('pending_evaluations')
+      .set({ failed_time: failedTime })
+      .where('sequence', '=', sequence)
+      .where('failed_time', 'is', null)
+      .executeTakeFirstOrThrow();
+    return numUpdatedRows > 0n;
+  }
+
   async countByDevice(): Promise<Map<string, number>> {
-    const rows = await this.db
-      .selectFrom('pending_evaluations')
+    const rows = await this.pendingIn(this.db)
       .select((eb) => ['device_id', eb.fn.countAll<number>().as('pending')])
       .groupBy('device_id')
       .execute();
     return new Map(rows.map((row) => [row.device_id, Number(row.pending)]));
+  }
+
+  /** The rows still pending: those set aside as refused are only for an operator (partial indexes). */
+  private pendingIn(db: Kysely<ProcessorDatabase>) {
+    return db.selectFrom('pending_evaluations').where('failed_time', 'is', null);
   }
 }

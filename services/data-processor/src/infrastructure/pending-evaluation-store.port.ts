@@ -8,7 +8,9 @@ export interface PendingEvaluation {
 
 /**
  * Readings counted into windows whose alert evaluation failed, kept in the order they were queued
- * until the alert manager has taken them. Shared by every replica on the database.
+ * until the alert manager has taken them. Shared by every replica on the database. A reading the
+ * alert manager refused for good is set aside: kept, with its failed time, for an operator, but no
+ * longer pending, so none of the queries below sees it.
  */
 export interface PendingEvaluationStore {
   /**
@@ -22,6 +24,11 @@ export interface PendingEvaluationStore {
   oldestOf(deviceIds: readonly string[], limit: number): Promise<PendingEvaluation[]>;
   /** Removes these, once delivered; any already removed are ignored. */
   remove(sequences: readonly number[]): Promise<void>;
+  /**
+   * Sets this one aside as refused for good, at `failedTime`; returns false when it was no longer
+   * pending (delivered, or set aside already, by another replica say).
+   */
+  markFailed(sequence: number, failedTime: number): Promise<boolean>;
   /** How many readings are pending, by device. */
   countByDevice(): Promise<Map<string, number>>;
 }

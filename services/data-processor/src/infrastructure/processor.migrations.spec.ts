@@ -1,11 +1,12 @@
 import { createDatabase, migrateToLatest, type StorageSettings } from '@iot-mesh/storage';
 import { DATABASE_KINDS, freshStore, type DatabaseKind } from '@iot-mesh/storage/testing';
-import { SensorType } from '@iot-mesh/proto/iotmesh/telemetry/v1/reading';
+import { Reading, SensorType } from '@iot-mesh/proto/iotmesh/telemetry/v1/reading';
 import { sql, type Kysely } from 'kysely';
 import { Migrator } from 'kysely/migration';
 import { QuantileSketch } from '../aggregates/domain/quantile-sketch.js';
 import { Window, type WindowKey } from '../aggregates/domain/window.js';
 import { foldReadings } from '../aggregates/domain/window-aggregate.js';
+import { KyselyPendingEvaluations } from './kysely-pending-evaluations.js';
 import { KyselyProcessorStore } from './kysely-processor.store.js';
 import { processorMigrations } from './processor.migrations.js';
 import type { ProcessorDatabase } from './processor.schema.js';
@@ -17,6 +18,10 @@ const CUSTOM = SensorType.SENSOR_TYPE_CUSTOM;
 
 /** The windows table as migration 0004 left it. */
 type WindowsAt0004 = { windows: Omit<ProcessorDatabase['windows'], 'custom_sensor'> };
+/** The pending_evaluations table as migration 0006 left it. */
+type PendingAt0006 = {
+  pending_evaluations: Omit<ProcessorDatabase['pending_evaluations'], 'failed_time'>;
+};
 
 const sketchOf = (...values: number[]) => {
   const sketch = QuantileSketch.empty();
@@ -51,6 +56,28 @@ async function indexColumns(db: Kysely<unknown>, kind: DatabaseKind, index: stri
   return rows.map((row) => row.name);
 }
 
+/** A partial index's condition as the database reports it, reduced to lower case without quotes or brackets. */
+async function indexCondition(db: Kysely<unknown>, kind: DatabaseKind, index: string): Promise<string> {
+  const { rows } = await (
+    kind === 'sqlite'
+      ? sql<{ condition: string }>`select case when instr(lower(sql), ' where ') > 0
+        then substr(sql, instr(lower(sql), ' where ') + 7) else '' end as condition
+        from sqlite_master where type = 'index' and name = ${index}`
+      : sql<{ condition: string }>`select pg_get_expr(i.indpred, i.indrelid) as condition from pg_class c
+        join pg_index i on i.indexrelid = c.oid where c.relname = ${index}`
+  ).execute(db);
+  return (rows[0]?.condition ?? '').toLowerCase().replace(/["()]/g, '');
+}
+
+/** Migrates `db` to just before `migration`. */
+async function migrateBefore(db: Kysely<unknown>, kind: DatabaseKind, migration: string): Promise<void> {
+  const migrations = processorMigrations(kind);
+  const names = Object.keys(migrations);
+  const migrator = new Migrator({ db, provider: { getMigrations: () => Promise.resolve(migrations) } });
+  const { error } = await migrator.migrateTo(names[names.indexOf(migration) - 1]);
+  expect(error).toBeUndefined();
+}
+
 describe.each(DATABASE_KINDS)('migration 0005_window_custom_sensor on %s', (kind) => {
   let settings: StorageSettings;
   const opened = freshStore(kind, 'processor_migration', (given) => {
@@ -61,17 +88,11 @@ describe.each(DATABASE_KINDS)('migration 0005_window_custom_sensor on %s', (kind
 
   it('keeps the windows written before it, under the name "", and keys windows by custom quantity', async () => {
     const { db } = opened();
-    const migrations = processorMigrations(kind);
-    const migrator = new Migrator({
-      db: db as Kysely<unknown>,
-      provider: { getMigrations: () => Promise.resolve(migrations) },
-    });
-    const at0004 = await migrator.migrateTo('0004_seen_reading_content_hash');
-    expect(at0004.error).toBeUndefined();
+    await migrateBefore(db as Kysely<unknown>, kind, '0005_window_custom_sensor');
     const before = [oldRow('old-1', TEMP, [1, 3], 7), oldRow('old-2', CUSTOM, [400, 40], 8)];
     await db.insertInto('windows').values(before).execute();
 
-    await migrateToLatest(db as Kysely<unknown>, migrations);
+    await migrateToLatest(db as Kysely<unknown>, processorMigrations(kind));
     const after = await (db as unknown as Kysely<ProcessorDatabase>)
       .selectFrom('windows')
       .selectAll()
@@ -118,6 +139,56 @@ describe.each(DATABASE_KINDS)('migration 0005_window_custom_sensor on %s', (kind
       ]);
     } finally {
       await store.close();
+    }
+  });
+});
+
+describe.each(DATABASE_KINDS)('migration 0007_pending_evaluation_failed_time on %s', (kind) => {
+  const opened = freshStore(kind, 'processor_migration_failed_time', (settings) => {
+    const db = createDatabase<PendingAt0006>(settings);
+    return Promise.resolve({ db, close: () => db.destroy() });
+  });
+  const queued = (readingId: string, deviceId: string) => ({
+    device_id: deviceId,
+    reading: Buffer.from(
+      Reading.encode({
+        readingId,
+        deviceId,
+        sensorType: TEMP,
+        value: 90,
+        unit: 'celsius',
+        timestamp: { seconds: H / 1000, nanos: 0 },
+        customSensor: '',
+      }).finish(),
+    ),
+  });
+
+  it('keeps the readings queued before it pending, in order, and indexes the pending ones only', async () => {
+    const { db } = opened();
+    await migrateBefore(db as Kysely<unknown>, kind, '0007_pending_evaluation_failed_time');
+    await db
+      .insertInto('pending_evaluations')
+      .values([queued('q-1', 'quay-1'), queued('r-1', 'roof-1'), queued('q-2', 'quay-1')])
+      .execute();
+
+    await migrateToLatest(db as Kysely<unknown>, processorMigrations(kind));
+    const migrated = db as unknown as Kysely<ProcessorDatabase>;
+    const rows = await migrated.selectFrom('pending_evaluations').select('failed_time').execute();
+    expect(rows).toEqual([{ failed_time: null }, { failed_time: null }, { failed_time: null }]);
+    const pending = new KyselyPendingEvaluations(migrated);
+    const ids = (found: { reading: Reading }[]) => found.map((p) => p.reading.readingId);
+    const [q1] = await pending.oldest(10);
+    await expect(pending.oldest(10).then(ids)).resolves.toEqual(['q-1', 'r-1', 'q-2']);
+    await expect(pending.markFailed(q1.sequence, H)).resolves.toBe(true);
+    await expect(pending.oldest(10).then(ids)).resolves.toEqual(['r-1', 'q-2']);
+    await expect(pending.oldestOf(['quay-1'], 10).then(ids)).resolves.toEqual(['q-2']);
+
+    for (const [index, columns] of [
+      ['pending_evaluations_by_device', ['device_id', 'sequence']],
+      ['pending_evaluations_queue', ['sequence']],
+    ] as const) {
+      expect(await indexColumns(db as Kysely<unknown>, kind, index)).toEqual(columns);
+      expect(await indexCondition(db as Kysely<unknown>, kind, index)).toBe('failed_time is null');
     }
   });
 });

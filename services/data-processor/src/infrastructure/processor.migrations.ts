@@ -2,6 +2,12 @@ import type { StorageSettings } from '@iot-mesh/storage';
 import { sql, type Kysely } from 'kysely';
 import type { Migration } from 'kysely/migration';
 
+/** Runs `work` in one transaction: Kysely runs SQLite's migrations outside one, PostgreSQL's inside. */
+async function atomically(db: Kysely<unknown>, work: (db: Kysely<unknown>) => Promise<void>): Promise<void> {
+  if (db.isTransaction) await work(db);
+  else await db.transaction().execute(work);
+}
+
 /**
  * Rebuilds the windows table with custom_sensor in its primary key, which neither database changes in
  * place: the new table is made under another name, filled, and put in the old one's place. Its key
@@ -119,9 +125,8 @@ export function processorMigrations(kind: StorageSettings['kind']): Record<strin
     // Each custom quantity of a device gets windows of its own.
     '0005_window_custom_sensor': {
       async up(db: Kysely<unknown>) {
-        // Kysely runs SQLite's migrations outside a transaction; this one must not stop halfway.
-        if (db.isTransaction) await rebuildWindowsWithCustomSensor(db, binary);
-        else await db.transaction().execute((trx) => rebuildWindowsWithCustomSensor(trx, binary));
+        // Must not stop halfway.
+        await atomically(db, (trx) => rebuildWindowsWithCustomSensor(trx, binary));
       },
     },
     // Readings whose alert evaluation failed, queued for the poller and for later calls of their devices.
@@ -141,6 +146,30 @@ export function processorMigrations(kind: StorageSettings['kind']): Record<strin
           .on('pending_evaluations')
           .columns(['device_id', 'sequence'])
           .execute();
+      },
+    },
+    // Readings the alert manager refused for good stay, marked, for an operator; rows from before are
+    // pending (null). The queue is read among the pending ones only, through partial indexes, so
+    // failed ones, however many and however old, cost the poll and the calls nothing.
+    '0007_pending_evaluation_failed_time': {
+      async up(db: Kysely<unknown>) {
+        await atomically(db, async (trx) => {
+          await trx.schema.alterTable('pending_evaluations').addColumn('failed_time', 'bigint').execute();
+          await trx.schema.dropIndex('pending_evaluations_by_device').execute();
+          await trx.schema
+            .createIndex('pending_evaluations_by_device')
+            .on('pending_evaluations')
+            .columns(['device_id', 'sequence'])
+            .where(sql.ref('failed_time'), 'is', null)
+            .execute();
+          // The poller's oldest first, and the count against PENDING_EVALUATIONS_MAX.
+          await trx.schema
+            .createIndex('pending_evaluations_queue')
+            .on('pending_evaluations')
+            .column('sequence')
+            .where(sql.ref('failed_time'), 'is', null)
+            .execute();
+        });
       },
     },
   };

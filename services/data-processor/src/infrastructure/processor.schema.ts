@@ -29,12 +29,20 @@ export interface ProcessorDatabase {
      */
     revision: number;
   };
-  /** Counted readings whose alert evaluation failed, until the alert manager takes them. */
+  /**
+   * Counted readings whose alert evaluation failed, until the alert manager takes them; those it
+   * refused for good stay, with their failed_time.
+   */
   pending_evaluations: {
     /** Strictly increasing and never reused: the order they were queued in, and each one's handle. */
     sequence: Generated<number>;
     device_id: string;
     /** The reading as its protobuf encoding, which is what EvaluateReadings carries. */
     reading: Uint8Array;
+    /**
+     * When the alert manager refused it for good (epoch ms): set aside for an operator, no longer
+     * pending. Null while pending, as for rows from before it was kept.
+     */
+    failed_time: number | null;
   };
 }

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { UnavailableError } from '@iot-mesh/platform';
 import type { Reading } from '@iot-mesh/proto/iotmesh/telemetry/v1/reading';
+import type { ReadingsEvaluator } from './readings-evaluator.port.js';
 import { AlertCursorEvaluator } from '../../test/alert-cursor-evaluator.js';
 import { openProcessor, type InProcessProcessor } from '../../test/in-process-processor.js';
 import { reading } from '../../test/readings.fixture.js';
@@ -16,9 +17,9 @@ describe('EvaluationHandOver', () => {
   let dir: string;
   let evaluator: AlertCursorEvaluator;
   let processor: InProcessProcessor;
-  const open = async (env: Record<string, string> = {}) => {
+  const open = async (env: Record<string, string> = {}, using: ReadingsEvaluator = evaluator) => {
     await processor?.close();
-    processor = await openProcessor({ dataDir: dir, evaluator, now: () => NOW, env });
+    processor = await openProcessor({ dataDir: dir, evaluator: using, now: () => NOW, env });
   };
   const send = (readings: Reading[]) => processor.service.process(readings);
   const pendingIds = async () =>
@@ -117,5 +118,59 @@ describe('EvaluationHandOver', () => {
     await processor.handOver.deliverOldest();
     await expect(processor.handOver.refresh()).resolves.toBe(0);
     await expect(gauge()).resolves.toBe(0);
+  });
+  it('sets aside what the alert manager refuses for good, so that it holds up neither the queue nor later calls', async () => {
+    // An older alert manager refuses p-1 (say, a sensor type it does not know yet), and so every call
+    // carrying it: the call queues its readings, as for an outage, and is answered.
+    evaluator.refused.add('p-1');
+    await expect(send([reading('p-1', 'pump-1', 1, T)])).resolves.toEqual({ processedCount: 1, ...stored });
+    await send([reading('p-2', 'pump-1', 2, T + 1_000)]);
+    expect(evaluator.calls).toEqual([['p-1'], ['p-1', 'p-2']]);
+    await expect(pendingIds()).resolves.toEqual(['p-1', 'p-2']);
+
+    // The poller's round finds p-1 and sets it aside: kept in the table, no longer pending.
+    await expect(processor.handOver.deliverOldest()).resolves.toBe(false);
+    expect(evaluator.calls.slice(2)).toEqual([['p-1', 'p-2'], ['p-1'], ['p-2']]);
+    await expect(pendingIds()).resolves.toEqual([]);
+    await expect(processor.setAside()).resolves.toMatchObject([{ readingId: 'p-1', failedTime: NOW }]);
+    await expect(processor.handOver.refresh()).resolves.toBe(0);
+
+    // The device's next call is evaluated at once, alone: p-1 is not sent ahead of it any more.
+    await send([reading('p-3', 'pump-1', 3, T + 2_000)]);
+    expect(evaluator.calls.at(-1)).toEqual(['p-3']);
+    await expect(pendingIds()).resolves.toEqual([]);
+    expect(evaluator.evaluated).toEqual(['p-2', 'p-3']);
+    expect(evaluator.missed()).toEqual([]);
+    const refusedTotal = processor.registry.getSingleMetric('data_processor_evaluations_refused_total');
+    await expect(refusedTotal!.get()).resolves.toMatchObject({ values: [{ value: 1 }] });
+  });
+
+  it('stops at an outage while it sets refused readings aside, and keeps the rest queued for the next round', async () => {
+    evaluator.refused.add('p-1');
+    // The alert manager goes down after refusing the batch and taking its first reading alone.
+    const goingDown: ReadingsEvaluator = {
+      evaluate: (readings) => {
+        if (evaluator.calls.length === 2) evaluator.down = true;
+        return evaluator.evaluate(readings);
+      },
+    };
+    await open({}, goingDown);
+    const queued = [
+      reading('a-1', 'attic-1', 1, T),
+      reading('p-1', 'pump-1', 2, T),
+      reading('a-2', 'attic-1', 3, T + 1),
+    ];
+    await processor.store.pendingEvaluations.add(queued, 100);
+
+    await expect(processor.handOver.deliverOldest()).rejects.toThrow('alert manager is down (test)');
+    expect(evaluator.calls).toEqual([['a-1', 'p-1', 'a-2'], ['a-1'], ['p-1']]);
+    await expect(pendingIds()).resolves.toEqual(['p-1', 'a-2']);
+    await expect(processor.setAside()).resolves.toEqual([]);
+
+    evaluator.down = false;
+    await expect(processor.handOver.deliverOldest()).resolves.toBe(false);
+    await expect(pendingIds()).resolves.toEqual([]);
+    await expect(processor.setAside()).resolves.toMatchObject([{ readingId: 'p-1' }]);
+    expect(evaluator.evaluated).toEqual(['a-1', 'a-2']);
   });
 });

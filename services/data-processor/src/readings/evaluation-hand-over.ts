@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { METRICS_REGISTRY, PLATFORM_LOGGER, UnavailableError } from '@iot-mesh/platform';
+import { isPermanentRefusal, METRICS_REGISTRY, PLATFORM_LOGGER, UnavailableError } from '@iot-mesh/platform';
 import type { Reading } from '@iot-mesh/proto/iotmesh/telemetry/v1/reading';
 import type { Logger } from 'pino';
 import { Gauge, type Registry } from 'prom-client';
@@ -8,9 +8,10 @@ import type {
   PendingEvaluation,
   PendingEvaluationStore,
 } from '../infrastructure/pending-evaluation-store.port.js';
-import { PENDING_EVALUATIONS, PROCESSOR_CONFIG, READINGS_EVALUATOR } from '../processor.di-tokens.js';
+import { CLOCK, PENDING_EVALUATIONS, PROCESSOR_CONFIG, READINGS_EVALUATOR } from '../processor.di-tokens.js';
 import { PendingDevices } from './pending-devices.js';
 import type { ReadingsEvaluator } from './readings-evaluator.port.js';
+import { RefusedEvaluations } from './refused-evaluations.js';
 
 /**
  * Pending readings per EvaluateReadings call: each delivery of the poller, and the most a call sends
@@ -31,25 +32,30 @@ const notEvaluated = (why: string) =>
  * does not take them, the readings are queued (pending_evaluations) and the call still succeeds; the
  * poller delivers the queue oldest first, and a later call of one of their devices sends them ahead of
  * its own. Only when they cannot be queued either does the call fail (UNAVAILABLE, as the caller's retry
- * has them evaluated again).
+ * has them evaluated again). A reading the alert manager refuses for good is set aside by the poller
+ * (RefusedEvaluations), so that it holds up neither the queue nor the later calls of its device.
  */
 @Injectable()
 export class EvaluationHandOver implements ReadingsEvaluator {
   private readonly devices = new PendingDevices();
   private readonly pendingGauge: Gauge;
+  private readonly refused: RefusedEvaluations;
 
   constructor(
     @Inject(PENDING_EVALUATIONS) private readonly pending: PendingEvaluationStore,
     @Inject(READINGS_EVALUATOR) private readonly evaluator: ReadingsEvaluator,
     @Inject(PROCESSOR_CONFIG) private readonly config: ProcessorConfig,
     @Inject(PLATFORM_LOGGER) private readonly logger: Logger,
+    @Inject(CLOCK) now: () => number,
     @Inject(METRICS_REGISTRY) registry: Registry,
   ) {
+    this.refused = new RefusedEvaluations(pending, evaluator, logger, now, registry);
     this.pendingGauge = new Gauge({
       name: 'data_processor_evaluations_pending',
       help:
-        'Readings queued for the alert manager after their evaluation failed, as of the last poll ' +
-        '(every replica sees the one queue: take the max across replicas, not the sum)',
+        'Readings queued for the alert manager after their evaluation failed, as of the last poll, not ' +
+        'counting those it refused for good (every replica sees the one queue: take the max across ' +
+        'replicas, not the sum)',
       registers: [registry],
     });
   }
@@ -64,7 +70,13 @@ export class EvaluationHandOver implements ReadingsEvaluator {
         earlier.length === 0 ? readings : [...earlier.map((p) => p.reading), ...readings],
       );
     } catch (error) {
-      this.logger.warn({ err: error, readings: readings.length }, 'alert manager did not take the readings');
+      // Refused for good too: queued behind its device's earlier readings all the same, and the poller
+      // sets aside the refused ones. Doing that here would cost the call one alert manager call per
+      // reading; failing it would have its retry refused again.
+      this.logger.warn(
+        { err: error, readings: readings.length, refused: isPermanentRefusal(error) },
+        'alert manager did not take the readings',
+      );
       return this.queue(readings);
     }
     if (earlier.length > 0) await this.removeDelivered(earlier);
@@ -82,15 +94,24 @@ export class EvaluationHandOver implements ReadingsEvaluator {
   }
 
   /**
-   * Delivers the oldest pending readings, at most PENDING_BATCH, and removes them; throws when the
-   * alert manager does not take them. Returns whether it delivered a full batch, so more may wait.
+   * Delivers the oldest pending readings, at most PENDING_BATCH, and removes them; when the alert
+   * manager refuses them for good, delivers them one by one and sets aside those it refuses. Throws
+   * when it does not take them otherwise. Returns whether it took a full batch, so more may wait.
    */
   async deliverOldest(): Promise<boolean> {
     const batch = await this.pending.oldest(PENDING_BATCH);
     if (batch.length === 0) return false;
-    await this.evaluator.evaluate(batch.map((p) => p.reading));
+    const full = batch.length === PENDING_BATCH;
+    try {
+      await this.evaluator.evaluate(batch.map((p) => p.reading));
+    } catch (error) {
+      if (!isPermanentRefusal(error)) throw error;
+      // One refused reading has the whole call refused: find it rather than stop the queue behind it.
+      await this.refused.deliverOneByOne(batch);
+      return full;
+    }
     await this.pending.remove(batch.map((p) => p.sequence));
-    return batch.length === PENDING_BATCH;
+    return full;
   }
 
   /**

@@ -9,7 +9,8 @@ import { EvaluationHandOver } from './evaluation-hand-over.js';
 /**
  * Every PENDING_EVALUATIONS_POLL_INTERVAL_MS: learns which devices have pending evaluations (also
  * those another replica queued), then delivers the queue oldest first, batch after batch, until it is
- * empty or the alert manager fails. A delivery that fails is tried again at the next poll.
+ * empty or the alert manager fails. A delivery that fails is tried again at the next poll; a reading
+ * the alert manager refuses for good is set aside instead (EvaluationHandOver.deliverOldest).
  */
 @Injectable()
 export class PendingEvaluationsPoller implements OnApplicationBootstrap, OnModuleDestroy {
