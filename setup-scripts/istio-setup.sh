@@ -86,10 +86,16 @@ for repository in "${REPOSITORIES[@]}"; do
   read -r repo_name repo_url <<<"$repository"
   run "$helm" repo add "$repo_name" "$repo_url" --force-update
 done
+# The addon Prometheus evaluates the project's rules, read from rules.yaml at install time (no copy).
+rules_values="$(mktemp)"
+trap 'rm -f "$rules_values"' EXIT
+prometheus_rules_values >"$rules_values"
 for addon in "${ADDONS[@]}"; do
   read -r release chart version <<<"$addon"
+  extra_values=()
+  [[ "$release" == prometheus ]] && extra_values=(--values "$rules_values")
   run "$helm" upgrade --install "$release" "$chart" --namespace istio-system --version "$version" \
-    --values "istio/addons/$release-values.yaml"
+    --values "istio/addons/$release-values.yaml" "${extra_values[@]}"
 done
 for addon in "${ADDONS[@]}"; do
   read -r release _ <<<"$addon"

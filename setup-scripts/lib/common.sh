@@ -181,3 +181,11 @@ dashboard_configmaps() {
     sed 's/^/    /' "$file"
   done
 }
+
+# istio/prometheus/rules.yaml as values of the prometheus-community/prometheus chart: the chart writes
+# serverFiles into the server's ConfigMap, and its default prometheus.yml loads alerting_rules.yml (a
+# rule file may hold recording groups too). Usage: prometheus_rules_values   (from the repo root)
+prometheus_rules_values() {
+  printf 'serverFiles:\n  alerting_rules.yml:\n'
+  sed 's/^/    /' istio/prometheus/rules.yaml
+}

@@ -1,4 +1,4 @@
-{{/* Non-secret configuration as environment: platform ports, downstream addresses, then .Values.env. */}}
+{{/* Non-secret configuration as environment: platform ports, downstream addresses, span export, then .Values.env. */}}
 
 {{/*
 The environment every service gets from the catalog: its ports and the address of each service it calls.
@@ -26,11 +26,27 @@ DATA_DIR: "/data"
 {{- end -}}
 
 {{/*
-ConfigMap `<service>`; .Values.env overrides the catalog defaults. Secrets go in existingSecret instead.
+Span export (tracing.*): the OTLP endpoint and the sampler, or nothing when tracing.endpoint is empty.
+Usage: {{ include "mesh-service.configmap.tracingEnv" . | fromYaml }}
+*/}}
+{{- define "mesh-service.configmap.tracingEnv" -}}
+{{- with .Values.tracing -}}
+{{- if .endpoint }}
+OTEL_EXPORTER_OTLP_ENDPOINT: {{ .endpoint | quote }}
+OTEL_TRACES_SAMPLER: {{ .sampler | quote }}
+OTEL_TRACES_SAMPLER_ARG: {{ .samplerArg | toString | quote }}
+{{- end }}
+{{- end -}}
+{{- end -}}
+
+{{/*
+ConfigMap `<service>`; .Values.env overrides the catalog defaults and tracing.*. Secrets go in
+existingSecret instead.
 Usage: {{ include "mesh-service.configmap.render" . }}
 */}}
 {{- define "mesh-service.configmap.render" -}}
-{{- $env := mergeOverwrite (include "mesh-service.configmap.catalogEnv" . | fromYaml) (.Values.env | default dict) -}}
+{{- $defaults := mergeOverwrite (include "mesh-service.configmap.catalogEnv" . | fromYaml) (include "mesh-service.configmap.tracingEnv" . | fromYaml) -}}
+{{- $env := mergeOverwrite $defaults (.Values.env | default dict) -}}
 apiVersion: v1
 kind: ConfigMap
 metadata:

@@ -14,6 +14,7 @@ export * from './rules/principals.js';
 export * from './rules/scrapes.js';
 export * from './rules/sqlite-pods.js';
 export * from './rules/subsets.js';
+export * from './rules/tracing.js';
 export * from './rules/traffic.js';
 export * from './rules/violations.js';
 export * from './rules/weights.js';

@@ -31,6 +31,7 @@ import { principalsAreServiceAccounts } from '../src/rules/principals.js';
 import { serviceMonitorsCanScrape } from '../src/rules/scrapes.js';
 import { sqliteRunsOnePod } from '../src/rules/sqlite-pods.js';
 import { subsetsExist } from '../src/rules/subsets.js';
+import { deploymentsExportSpans, tracingEndpointReachable } from '../src/rules/tracing.js';
 import { trafficMatches } from '../src/rules/traffic.js';
 import { weightsSumTo100 } from '../src/rules/weights.js';
 import { unknownFieldProblems, upstreamProblems } from '../src/schema/validate-object.js';
@@ -109,6 +110,10 @@ describe.each(cases.map((c) => [caseTitle(c), c] as const))('%s', (_title, matri
   it('runs one pod at a time on SQLite', () => expect(sqliteRunsOnePod(objects())).toEqual([]));
   it('renders only ServiceMonitors that can scrape under STRICT mTLS', () =>
     expect(serviceMonitorsCanScrape(objects())).toEqual([]));
+  it('exports spans from every pod, to a collector its Sidecar lets it reach', () => {
+    expect(deploymentsExportSpans(objects())).toEqual([]);
+    expect(tracingEndpointReachable(objects())).toEqual([]);
+  });
 
   it('allows only proto methods, exactly those the catalog grants', () => {
     const methods = protoMethodPaths(join(repoRoot, 'proto/iotmesh'));
@@ -212,6 +217,34 @@ describe('values that switch objects on and off', () => {
       'default-canary-header',
     ]);
     expect(canaryHeaderOnlyInMesh(optedIn)).toHaveLength(2);
+  });
+
+  it("exports spans to the addon Jaeger's OTLP/HTTP port by default, sampled after the sidecar's decision", () => {
+    const data = field(ofKind(objectsOf(find('sensor-ingestion', 'canary off')), 'ConfigMap')[0], 'data');
+    expect(data).toMatchObject({
+      OTEL_EXPORTER_OTLP_ENDPOINT: 'http://jaeger-collector.istio-system.svc.cluster.local:4318',
+      OTEL_TRACES_SAMPLER: 'parentbased_traceidratio',
+      OTEL_TRACES_SAMPLER_ARG: '0.1',
+    });
+  });
+
+  it('exports no span with tracing.endpoint empty, and lets env override the sampler', async () => {
+    const off = await renderObjects('notification', { flags: ['--set-string', 'tracing.endpoint='] });
+    const offData = field(ofKind(off, 'ConfigMap')[0], 'data') as Record<string, string>;
+    expect(Object.keys(offData).filter((name) => name.startsWith('OTEL_'))).toEqual([]);
+    expect(deploymentsExportSpans(off)).toHaveLength(1);
+    const sampled = await renderObjects('notification', { set: { 'env.OTEL_TRACES_SAMPLER_ARG': 1 } });
+    expect(field(ofKind(sampled, 'ConfigMap')[0], 'data', 'OTEL_TRACES_SAMPLER_ARG')).toBe('1');
+  });
+
+  it('lets the proxies reach a collector in another namespace', async () => {
+    const objects = await renderObjects('notification', {
+      set: { 'tracing.endpoint': 'http://otel-collector.observability:4318' },
+    });
+    expect(field(ofKind(objects, 'Sidecar')[0], 'spec', 'egress', 0, 'hosts')).toContain(
+      'observability/otel-collector.observability.svc.cluster.local',
+    );
+    expect(tracingEndpointReachable(objects)).toEqual([]);
   });
 
   it('pins data-processor requests to a pod by device header', () => {

@@ -1,6 +1,7 @@
 // Every file under istio/ (except the dashboards and Prometheus rules, tested by their owner): the
 // manifests against the upstream schemas and our strict specs, the addon values against what ties
 // them to the mesh, and the cross-references between istio/, the charts and the catalog.
+import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parse } from 'yaml';
@@ -55,6 +56,27 @@ describe.each(addonFiles)('istio/%s', (file) => {
   });
 });
 
+describe('the addon Prometheus', () => {
+  it("evaluates the project's rules: istio-setup.sh's values for it hold istio/prometheus/rules.yaml's groups", () => {
+    // What istio-setup.sh passes to helm for the prometheus release besides istio/addons/prometheus-values.yaml.
+    const generated = execFileSync(
+      'bash',
+      ['-c', 'source setup-scripts/lib/common.sh && prometheus_rules_values'],
+      { cwd: repoRoot, encoding: 'utf8' },
+    );
+    const values = parse(generated) as {
+      serverFiles?: Record<string, { groups?: unknown[] } | undefined>;
+    };
+    const rules = parse(readFileSync(join(istioDir, 'prometheus/rules.yaml'), 'utf8')) as {
+      groups: unknown[];
+    };
+    expect(values.serverFiles?.['alerting_rules.yml']?.groups).toEqual(rules.groups);
+    expect(readFileSync(join(repoRoot, 'setup-scripts/istio-setup.sh'), 'utf8')).toMatch(
+      /prometheus_rules_values >"\$rules_values"/,
+    );
+  });
+});
+
 describe('mesh-wide settings', () => {
   it('enforces STRICT mTLS for the whole mesh from the root namespace', () => {
     const [policy] = ofKind(allObjects, 'PeerAuthentication');
@@ -88,6 +110,29 @@ describe('mesh-wide settings', () => {
     expect(field(tracing, 'randomSamplingPercentage')).toBeGreaterThan(0);
     expect(field(operator?.spec, 'meshConfig', 'enableTracing')).toBe(true);
     expect(field(operator?.spec, 'meshConfig', 'accessLogFile')).toBe('/dev/stdout');
+  });
+
+  it("sends the services' spans to the Jaeger collector the proxies send theirs to, on its OTLP/HTTP port", () => {
+    const [operator] = ofKind(allObjects, 'IstioOperator');
+    const provider = (
+      field(operator?.spec, 'meshConfig', 'extensionProviders') as {
+        name: string;
+        opentelemetry?: { service: string };
+      }[]
+    ).find((p) => p.name === 'otel-tracing');
+    for (const { name } of readCatalog()) {
+      const values = parse(readFileSync(join(repoRoot, `helm/${name}/values.yaml`), 'utf8')) as {
+        tracing: { endpoint: string };
+      };
+      const endpoint = new URL(values.tracing.endpoint);
+      // The SDK sends OTLP/HTTP (protobuf) by default, which Jaeger takes on 4318 (gRPC on 4317).
+      expect([name, endpoint.protocol, endpoint.hostname, endpoint.port]).toEqual([
+        name,
+        'http:',
+        provider?.opentelemetry?.service,
+        '4318',
+      ]);
+    }
   });
 
   it('declares one injection-labelled namespace per catalog service', () => {

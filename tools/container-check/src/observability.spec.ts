@@ -1,9 +1,10 @@
+import { readdirSync } from 'node:fs';
 import { parse } from 'yaml';
 import { z } from 'zod';
 import { bindMountSources, hostAndPort, parseCompose } from './compose-file.js';
 import { exportedSeries } from './exported-metrics.js';
 import { metricNames } from './promql.js';
-import { existsInRepo, readCatalog, readRepoFile } from './repo.js';
+import { existsInRepo, readCatalog, readRepoFile, repoPath } from './repo.js';
 
 const catalog = readCatalog();
 const compose = parseCompose(readRepoFile('docker-compose.yml'));
@@ -22,6 +23,7 @@ function hostPathOf(service: string, containerPath: string): string | undefined 
 describe('Prometheus (deploy/compose/prometheus.yml)', () => {
   const config = z
     .object({
+      rule_files: z.array(z.string()).default([]),
       scrape_configs: z.array(
         z.object({
           job_name: z.string(),
@@ -34,6 +36,20 @@ describe('Prometheus (deploy/compose/prometheus.yml)', () => {
 
   it('is the file the prometheus service loads', () => {
     expect(hostPathOf('prometheus', '/etc/prometheus/prometheus.yml')).toBe('deploy/compose/prometheus.yml');
+  });
+
+  // The rule files are those with a top-level `groups:`, as monitoring-setup.sh picks them; the promtool
+  // tests beside them (tests/) are not.
+  const ruleFiles = readdirSync(repoPath('istio/prometheus'))
+    .filter((file) => /\.ya?ml$/.test(file))
+    .map((file) => `istio/prometheus/${file}`)
+    .filter((path) => Array.isArray((readYaml(path) as { groups?: unknown } | null)?.groups));
+
+  it("loads every rule file of istio/prometheus, so the recorded panels and alerts aren't empty", () => {
+    expect(ruleFiles).toContain('istio/prometheus/rules.yaml');
+    const loaded = config.rule_files.map((path) => [path, hostPathOf('prometheus', path) ?? 'not mounted']);
+    expect(loaded.filter(([, hostPath = '']) => !existsInRepo(hostPath))).toEqual([]);
+    expect(loaded.map(([, hostPath]) => hostPath).sort()).toEqual(ruleFiles.sort());
   });
 
   it.each(catalog)("scrapes $name's admin port at /metrics", ({ name, adminPort }) => {

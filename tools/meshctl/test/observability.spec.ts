@@ -1,7 +1,9 @@
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { status as GrpcStatus } from '@grpc/grpc-js';
 import { metricNames } from '@iot-mesh/container-check';
+import { grpcCodeName } from '@iot-mesh/platform';
 import { parse } from 'yaml';
 import { exportedSeries } from '@iot-mesh/container-check';
 import { trackQueries } from '../src/analysis/promql-templates.js';
@@ -11,7 +13,7 @@ const RULES = join(REPO_ROOT, 'istio/prometheus/rules.yaml');
 const DASHBOARDS = join(REPO_ROOT, 'istio/dashboards');
 // The Istio standard metrics the dashboards use, and the series Prometheus itself makes.
 const ISTIO = ['istio_requests_total', 'istio_request_duration_milliseconds_bucket'];
-const PROMETHEUS_BUILTIN = ['ALERTS'];
+const PROMETHEUS_BUILTIN = ['ALERTS', 'up'];
 
 type Rule = { record?: string; alert?: string; expr: string };
 const rules = (parse(readFileSync(RULES, 'utf8')) as { groups: { rules: Rule[] }[] }).groups.flatMap(
@@ -33,7 +35,7 @@ describe('Prometheus rules', () => {
     const tests = readdirSync(join(REPO_ROOT, 'istio/prometheus/tests')).map((f) => `tests/${f}`);
     const cwd = join(REPO_ROOT, 'istio/prometheus');
     expect(execFileSync('promtool', ['check', 'rules', 'rules.yaml'], { cwd, encoding: 'utf8' })).toMatch(
-      /SUCCESS: 9 rules/,
+      /SUCCESS: 14 rules/,
     );
     // promtool exits non-zero when any test fails, which makes execFileSync throw.
     expect(() => execFileSync('promtool', ['test', 'rules', ...tests], { cwd, stdio: 'pipe' })).not.toThrow();
@@ -42,11 +44,46 @@ describe('Prometheus rules', () => {
   it('alert on what the issue asks for', () => {
     expect(rules.flatMap((r) => r.alert ?? [])).toEqual([
       'GrpcHighErrorRatio',
+      'RestHighErrorRatio',
       'GrpcHighLatencyP99',
       'TelemetryPipelineStalled',
+      'ServiceDown',
+      'ServiceInstanceDown',
       'RateLimitBackendDown',
       'CanaryWorseThanStable',
     ]);
+  });
+
+  it("page on the gRPC codes the platform's server spans mark as the server's own errors", () => {
+    const span = readFileSync(join(REPO_ROOT, 'libs/platform/src/observability/grpc-span.ts'), 'utf8');
+    const serverErrors = /const SERVER_ERRORS\b[^=]*=\s*new Set\(\[([^\]]*)\]\)/.exec(span)?.[1] ?? '';
+    const spanCodes = [...serverErrors.matchAll(/GrpcStatus\.([A-Z_]+)/g)].map(([, name = '']) =>
+      grpcCodeName(GrpcStatus[name as keyof typeof GrpcStatus]),
+    );
+    const ratio = rules.find((r) => r.record === 'service:grpc_server_errors:ratio_rate5m')?.expr ?? '';
+    const ruleCodes = /grpc_code=~"([^"]+)"/.exec(ratio)?.[1]?.split('|') ?? [];
+    expect(spanCodes).toHaveLength(6);
+    expect(ruleCodes.sort()).toEqual(spanCodes.sort());
+    expect(rules.find((r) => r.alert === 'GrpcHighErrorRatio')?.expr).toMatch(
+      /^service:grpc_server_errors:ratio_rate5m > /,
+    );
+  });
+
+  it('watch every catalog service, and only those, for being down', () => {
+    const catalog = (
+      JSON.parse(readFileSync(join(REPO_ROOT, 'services/catalog.json'), 'utf8')) as {
+        services: { name: string }[];
+      }
+    ).services
+      .map((s) => s.name)
+      .sort();
+    const exprOf = (alert: string) => rules.find((r) => r.alert === alert)?.expr ?? '';
+    const absent = [
+      ...exprOf('ServiceDown').matchAll(/absent\(process_start_time_seconds\{service="([^"]+)"\}\)/g),
+    ];
+    expect(absent.map(([, name]) => name).sort()).toEqual(catalog);
+    const targets = [...exprOf('ServiceInstanceDown').matchAll(/up\{(?:app|service)=~"([^"]+)"\}/g)];
+    expect(targets.map(([, names = '']) => names.split('|').sort())).toEqual([catalog, catalog]);
   });
 });
 
@@ -89,6 +126,9 @@ const UNARY = 'grpc_type="unary"';
 const ROUTED_NOT_SSE = ['route!=""', 'route!="/api/v1/alerts/stream"'];
 const NOT_CANCELLED = 'grpc_code!="Canceled"';
 const FAILED_NOT_CANCELLED = 'grpc_code!~"OK|Canceled"';
+// What GrpcHighErrorRatio pages on: no cancelled call among them either.
+const SERVER_FAULTS = 'grpc_code=~"Unknown|DeadlineExceeded|Unimplemented|Internal|Unavailable|DataLoss"';
+const REST_FAILED = ['route!=""', 'status_code=~"5.."'];
 const NOT_RESET = 'response_flags!~"(.*,)?D[RC](,.*)?"';
 
 /**
@@ -159,9 +199,43 @@ describe('rules and dashboards judge calls as canary analysis does', () => {
     const selectors = selectorsOf(handled, judgesOutcome);
     expect(selectors.length).toBeGreaterThan(0);
     const counted = selectors.filter(
-      (s) => !s.matchers.includes(FAILED_NOT_CANCELLED) && !s.matchers.includes(NOT_CANCELLED),
+      (s) => ![FAILED_NOT_CANCELLED, NOT_CANCELLED, SERVER_FAULTS].some((m) => s.matchers.includes(m)),
     );
     expect(counted.map((s) => s.text)).toEqual([]);
+  });
+
+  it('compare a canary with stable on gRPC failures and REST 5xx, as the analysis judges a track', () => {
+    const scope = {
+      service: 'edge-gateway',
+      namespace: 'edge-gateway',
+      track: 'canary',
+      window: '5m',
+    } as const;
+    const failures = (expr: string) =>
+      selectorsIn(expr)
+        .filter(
+          (s) =>
+            (s.metric === 'grpc_server_handled_total' && s.matchers.includes(FAILED_NOT_CANCELLED)) ||
+            (s.metric === 'http_server_request_duration_seconds_count' &&
+              REST_FAILED.every((m) => s.matchers.includes(m))),
+        )
+        .map((s) => s.metric);
+    const metrics = ['grpc_server_handled_total', 'http_server_request_duration_seconds_count'];
+    const record = 'service_track:request_errors:ratio_rate5m';
+    expect([...new Set(failures(trackQueries('app', scope).successRate))].sort()).toEqual(metrics);
+    expect([...new Set(failures(rules.find((r) => r.record === record)?.expr ?? ''))].sort()).toEqual(
+      metrics,
+    );
+    expect(rules.find((r) => r.alert === 'CanaryWorseThanStable')?.expr).toContain(
+      `${record}{track="canary"}`,
+    );
+    const canaryPanel = dashboards
+      .find((d) => d.file === 'canary.json')
+      ?.panels.find((p) => p.title.startsWith('Success rate'));
+    expect(canaryPanel?.targets.map((t) => t.expr)).toEqual([
+      `1 - ${record}{service="$service",track="stable"}`,
+      `1 - ${record}{service="$service",track="canary"}`,
+    ]);
   });
 
   it('leave calls the client reset out of Istio success and failure figures, on both sides of a ratio', () => {

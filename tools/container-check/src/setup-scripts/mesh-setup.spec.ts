@@ -163,11 +163,14 @@ describe('istio-setup.sh', () => {
         'helm repo add jaegertracing https://jaegertracing.github.io/helm-charts --force-update',
         'helm repo add grafana https://grafana.github.io/helm-charts --force-update',
         'helm repo add kiali https://kiali.org/helm-charts --force-update',
-        ...addons.map(
-          ([release, chart, version]) =>
+        ...addons.map(([release, chart, version]) => {
+          const ours =
             `helm upgrade --install ${release} ${chart} --namespace istio-system --version ${version} ` +
-            `--values istio/addons/${release}-values.yaml`,
-        ),
+            `--values istio/addons/${release}-values.yaml`;
+          // The addon Prometheus also gets the project's rules, written to a temporary values file.
+          const withRules = expect.stringMatching(new RegExp(`^${ours} --values \\S+$`)) as unknown as string;
+          return release === 'prometheus' ? withRules : ours;
+        }),
         ...addons.map(
           ([release]) => `kubectl rollout status deployment/${release} -n istio-system --timeout=300s`,
         ),

@@ -28,7 +28,7 @@ export function appOutcomeQueries(scope: QueryScope): OutcomeQueries {
   const w = scope.window;
   const grpcJudged = `grpc_server_handled_total{${sel},grpc_code!="${CLIENT_CANCELLED}"}`;
   const grpcFailed = `grpc_server_handled_total{${sel},grpc_code!~"OK|${CLIENT_CANCELLED}"}`;
-  const restJudged = `${REST}_count{${sel},route!=""}`;
+  const restJudged = `${REST}_count{${sel},route!="",status_code!="499"}`;
   const restFailed = `${REST}_count{${sel},route!="",status_code=~"5.."}`;
   return {
     // No call judged at all is 0 / 0: NaN, which analysis reads as no data.

@@ -29,7 +29,7 @@ describe('PromQL templates', () => {
 
   it('app: every call type and routed REST request, Canceled left out, 5xx and non-OK codes failures', () => {
     const grpc = `grpc_server_handled_total{${app},grpc_code!="Canceled"}`;
-    const routed = `${rest}_count{${app},route!=""}`;
+    const routed = `${rest}_count{${app},route!="",status_code!="499"}`;
     expect(trackQueries('app', { ...scope, track: 'canary' })).toEqual({
       successRate:
         `1 - ((sum(rate(grpc_server_handled_total{${app},grpc_code!~"OK|Canceled"}[1m])) or vector(0))` +
