@@ -11,7 +11,9 @@ export const processorConfigSchema = z
     ALERT_MANAGER_ADDRESS: z.string().min(1).default('127.0.0.1:50055'),
     // Off only where no alert manager runs (e.g. a processor benchmark); readings are then not evaluated.
     FORWARD_TO_ALERT_MANAGER: flag(true),
-    ALERT_MANAGER_DEADLINE_MS: millis(5_000),
+    // Well inside ingestion's DATA_PROCESSOR_DEADLINE_MS: on a hung alert manager the readings are
+    // queued and the call answered before its caller gives up.
+    ALERT_MANAGER_DEADLINE_MS: millis(2_000),
     // Readings whose evaluation failed wait in a queue for the alert manager, at most this many (beyond
     // it a call is answered UNAVAILABLE, as without the queue, so an outage cannot fill the disk; 0 = no
     // queue); the queue is delivered every PENDING_EVALUATIONS_POLL_INTERVAL_MS.

@@ -22,6 +22,9 @@ export class AlertManagerStub {
   unavailable = false;
   /** Ids of readings it refuses for good: a call carrying any of them fails with INVALID_ARGUMENT. */
   readonly refused = new Set<string>();
+  /** While true, calls get no answer at all (a frozen process), until `answerHeld`. */
+  hung = false;
+  private readonly held: sendUnaryData<EvaluateReadingsResponse>[] = [];
 
   private constructor(
     private readonly server: Server,
@@ -50,7 +53,16 @@ export class AlertManagerStub {
     return this.calls.flat();
   }
 
+  /** Ends the hang: the calls held so far fail with UNAVAILABLE, as a process coming back would drop them. */
+  answerHeld(): void {
+    this.hung = false;
+    for (const callback of this.held.splice(0)) {
+      callback({ code: status.UNAVAILABLE, details: 'alert manager was frozen (test)' });
+    }
+  }
+
   stop(): Promise<void> {
+    this.answerHeld();
     return new Promise((resolve) => this.server.tryShutdown(() => resolve()));
   }
 
@@ -64,6 +76,10 @@ export class AlertManagerStub {
         code: status.INVALID_ARGUMENT,
         details: `at most ${EVALUATE_READINGS_MAX} readings per request`,
       });
+      return;
+    }
+    if (this.hung) {
+      this.held.push(callback);
       return;
     }
     if (this.unavailable) {

@@ -259,6 +259,27 @@ describe('data processor over gRPC', () => {
     expect(hour.aggregates[0]).toMatchObject({ count: 3, min: 50, max: 70, avg: 60 });
   });
 
+  it("answers within its caller's deadline while the alert manager hangs: the readings wait in the queue", async () => {
+    // Ingestion calls ProcessReadings with DATA_PROCESSOR_DEADLINE_MS (4000 by default); the processor must
+    // give up on a frozen alert manager (ALERT_MANAGER_DEADLINE_MS) and queue well before that.
+    const ingestionLike = processorClient(processor.grpcAddress, 4_000);
+    alerts.hung = true;
+    try {
+      await expect(
+        firstValueFrom(
+          ingestionLike.service.processReadings({ readings: [reading('h-1', 'kiln-1', 40, BASE)] }),
+        ),
+      ).resolves.toMatchObject({ processedCount: 1 });
+    } finally {
+      alerts.answerHeld();
+      ingestionLike.close();
+    }
+    await eventually(
+      () => (acceptedOnce().includes('h-1') ? true : undefined),
+      'h-1 evaluated from the queue',
+    );
+  });
+
   it('delivers after a restart what it had queued when it stopped', async () => {
     alerts.unavailable = true;
     await send([reading('q-1', 'quay-1', 5, BASE)]);

@@ -13,10 +13,10 @@ export function startProcessor(env: Record<string, string>): Promise<ServiceProc
   return spawnService({ entry: ENTRY, env });
 }
 
-export function processorClient(address: string): GrpcClient<DataProcessorClient> {
+export function processorClient(address: string, deadlineMs = 10_000): GrpcClient<DataProcessorClient> {
   return createGrpcClient<DataProcessorClient>(DataProcessorDefinition, {
     address,
     tls: { mode: 'plaintext' },
-    deadlineMs: 10_000,
+    deadlineMs,
   });
 }

@@ -34,7 +34,9 @@ export const ingestionConfigSchema = z
     DEVICE_REFUSAL_TTL_MS: millis(5_000),
     DEVICE_CACHE_MAX_ENTRIES: count(10_000, 1_000_000),
     DEVICE_REGISTRY_DEADLINE_MS: millis(2_000),
-    DATA_PROCESSOR_DEADLINE_MS: millis(5_000),
+    // Inside the gateway's DOWNSTREAM_DEADLINE_MS (5 s), so the processor's own answer, not the
+    // gateway's timeout, reaches the client.
+    DATA_PROCESSOR_DEADLINE_MS: millis(4_000),
   })
   .superRefine(checkTls)
   .transform((env) => ({
