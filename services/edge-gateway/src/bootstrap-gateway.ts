@@ -13,6 +13,7 @@ import {
   PlatformModule,
   startAdminServer,
   stopTracing,
+  watchCertificateExpiry,
 } from '@iot-mesh/platform';
 import { EdgeGatewayDefinition } from '@iot-mesh/proto/iotmesh/edge/v1/edge_gateway';
 import { AlertStreamService } from './alerts/alert-stream.service.js';
@@ -27,6 +28,7 @@ import { acceptUtf8JsonOnly } from './http/json-bodies.js';
 import { openApiDocument } from './http/openapi.js';
 import { answerOversizedBodies } from './http/oversized-body.js';
 import { refuseMalformedQueryEscapes } from './http/query-escapes.js';
+import { refuseRequestsWhileClosing } from './http/refuse-while-closing.js';
 import { refuseInputTheRouteDoesNotRead } from './http/unread-input.js';
 import { measureRequests } from './http/request-metrics.js';
 import { traceRequests } from './http/request-tracing.js';
@@ -43,6 +45,7 @@ export async function bootstrapGateway(config: GatewayConfig): Promise<void> {
   const logger = createLogger(platform.serviceName, platform.logLevel);
   const registry = createMetricsRegistry(platform.serviceName);
   const health = new DrainableHealth([EdgeGatewayDefinition.fullName]);
+  const certificateExpiry = watchCertificateExpiry(platform.tls, logger, registry);
   const admin = await listenOrExit('ADMIN_PORT', platform.adminPort, logger, () =>
     startAdminServer(registry, platform.adminPort, platform.adminHost),
   );
@@ -56,6 +59,9 @@ export async function bootstrapGateway(config: GatewayConfig): Promise<void> {
 
   const adapter = new FastifyAdapter({
     bodyLimit: config.http.bodyLimit,
+    // Off: a request that arrives while the gateway closes gets the API's error JSON from
+    // refuseRequestsWhileClosing, not Fastify's own 503 body.
+    return503OnClosing: false,
     // No trustProxy: request.ip is not read; the client address is clientAddress's (TRUSTED_PROXY_HOPS),
     // where Fastify's `true` would take the leftmost X-Forwarded-For entry, which the client writes.
     routerOptions: {
@@ -72,6 +78,7 @@ export async function bootstrapGateway(config: GatewayConfig): Promise<void> {
   // Before the routes are registered, so that every one of them is traced and timed.
   traceRequests(adapter.getInstance());
   measureRequests(adapter.getInstance(), registry);
+  refuseRequestsWhileClosing(adapter.getInstance());
   answerOversizedBodies(adapter.getInstance(), config.http.bodyLimit);
   refuseInputTheRouteDoesNotRead(adapter.getInstance());
   refuseMalformedQueryEscapes(adapter.getInstance());
@@ -135,6 +142,7 @@ export async function bootstrapGateway(config: GatewayConfig): Promise<void> {
       release: async () => {
         downstream.close();
         await limiter.close();
+        await certificateExpiry?.stop();
         await admin.close();
         await stopTracing();
       },

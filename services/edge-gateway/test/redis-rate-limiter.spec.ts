@@ -1,4 +1,5 @@
 import { eventually, freePort } from '@iot-mesh/platform/testing';
+import { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { Registry } from 'prom-client';
 import { RateLimitBackendOutages } from '../src/rate-limit/backend-outages.js';
@@ -20,8 +21,10 @@ async function replica(url: string) {
   const limiter = await RedisRateLimiter.connect(url, new RateLimitBackendOutages(logger, registry));
   const counted = async () =>
     (await registry.getSingleMetric('edge_gateway_rate_limit_backend_errors_total')!.get()).values[0]?.value;
+  const up = async () =>
+    (await registry.getSingleMetric('edge_gateway_rate_limit_backend_up')!.get()).values[0]?.value;
   const logged = (msg: string) => lines.filter((line) => line.msg === msg).length;
-  return { limiter, counted, logged };
+  return { limiter, counted, up, logged };
 }
 
 describe('rate limits shared through Redis', () => {
@@ -119,5 +122,35 @@ describe('rate limits shared through Redis', () => {
       ...(await allowed(other.limiter, 'device:y', 2)),
     ]).toEqual([true, true, false]);
     expect([alone.logged(OUTAGE_BEGAN), alone.logged(OUTAGE_ENDED)]).toEqual([1, 1]);
+  });
+
+  it('shows the end of an outage of error replies without waiting for a request', async () => {
+    const redis = await startRedis();
+    const replicaOf = await startReplica(redis.url);
+    const admin = new Redis(redis.url, { maxRetriesPerRequest: 0, disconnectTimeout: 0 });
+    try {
+      // Redis stays connected but refuses the script's writes (OOM error replies).
+      await admin.config('SET', 'maxmemory', '1');
+      expect(await allowed(replicaOf.limiter, 'device:z', 1)).toEqual([true]);
+      expect(replicaOf.limiter.state()).toMatchObject({ status: 'DEGRADED' });
+      expect([await replicaOf.up(), await replicaOf.counted(), replicaOf.logged(OUTAGE_BEGAN)]).toEqual([
+        0, 1, 1,
+      ]);
+
+      await admin.config('SET', 'maxmemory', '0');
+      // No request: the status and the gauge follow Redis on their own.
+      await eventually(
+        () => (replicaOf.limiter.state().status === 'SERVING' ? true : undefined),
+        'the outage to end without a request',
+        10_000,
+      );
+      expect([await replicaOf.up(), await replicaOf.counted(), replicaOf.logged(OUTAGE_ENDED)]).toEqual([
+        1, 1, 1,
+      ]);
+      // Shared again: Redis's bucket, untouched by the request decided alone, has its two tokens.
+      expect(await allowed(replicaOf.limiter, 'device:z', 3)).toEqual([true, true, false]);
+    } finally {
+      admin.disconnect();
+    }
   });
 });

@@ -3,7 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { status as GrpcStatus } from '@grpc/grpc-js';
 import { metricNames } from '@iot-mesh/container-check';
-import { grpcCodeName } from '@iot-mesh/platform';
+import { CERTIFICATE_EXPIRY_METRIC, grpcCodeName } from '@iot-mesh/platform';
 import { parse } from 'yaml';
 import { exportedSeries } from '@iot-mesh/container-check';
 import { trackQueries } from '../src/analysis/promql-templates.js';
@@ -35,7 +35,7 @@ describe('Prometheus rules', () => {
     const tests = readdirSync(join(REPO_ROOT, 'istio/prometheus/tests')).map((f) => `tests/${f}`);
     const cwd = join(REPO_ROOT, 'istio/prometheus');
     expect(execFileSync('promtool', ['check', 'rules', 'rules.yaml'], { cwd, encoding: 'utf8' })).toMatch(
-      /SUCCESS: 14 rules/,
+      /SUCCESS: 16 rules/,
     );
     // promtool exits non-zero when any test fails, which makes execFileSync throw.
     expect(() => execFileSync('promtool', ['test', 'rules', ...tests], { cwd, stdio: 'pipe' })).not.toThrow();
@@ -51,6 +51,8 @@ describe('Prometheus rules', () => {
       'ServiceInstanceDown',
       'RateLimitBackendDown',
       'CanaryWorseThanStable',
+      'TlsCertificateExpiringSoon',
+      'TlsCertificateExpired',
     ]);
   });
 
@@ -93,6 +95,8 @@ describe('dashboards and rules reference only metrics that exist', () => {
       ...(await exportedSeries()),
       ...ISTIO,
       ...PROMETHEUS_BUILTIN,
+      // Exported by a service with a TLS certificate only (TLS_MODE tls or mtls), which exportedSeries does not start.
+      CERTIFICATE_EXPIRY_METRIC,
       ...rules.flatMap((r) => r.record ?? []),
     ]);
     const expressions = [

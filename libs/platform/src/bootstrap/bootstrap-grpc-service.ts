@@ -7,6 +7,7 @@ import type { PlatformConfig } from '../config/platform-config.js';
 import { GrpcExceptionFilter } from '../errors/grpc-exception.filter.js';
 import { DrainableHealth } from '../grpc/drainable-health.js';
 import { startAdminServer } from '../observability/admin-server.js';
+import { watchCertificateExpiry } from '../observability/certificate-expiry.js';
 import { createLogger } from '../observability/logger.js';
 import { createMetricsRegistry } from '../observability/metrics-registry.js';
 import { stopTracing } from '../observability/tracing.js';
@@ -43,6 +44,7 @@ export async function bootstrapGrpcService(options: GrpcServiceOptions): Promise
   const logger = createLogger(config.serviceName, config.logLevel);
   const registry = createMetricsRegistry(config.serviceName);
   const health = new DrainableHealth(services.map((service) => service.fullName));
+  const certificateExpiry = watchCertificateExpiry(config.tls, logger, registry);
   const admin = await listenOrExit('ADMIN_PORT', config.adminPort, logger, () =>
     startAdminServer(registry, config.adminPort, config.adminHost),
   );
@@ -81,6 +83,7 @@ export async function bootstrapGrpcService(options: GrpcServiceOptions): Promise
       drain: () => app.close(),
       release: async () => {
         await options.onShutdown?.();
+        await certificateExpiry?.stop();
         await admin.close();
         await stopTracing();
       },

@@ -24,7 +24,12 @@ export function loadConfigOrExit<S extends z.ZodType>(
     return loadConfig(schema, env);
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
-    process.stderr.write(`${error.message}\n`);
-    process.exit(78); // EX_CONFIG from sysexits.h
+    exitForConfigError(error);
   }
+}
+
+/** Stops the process as a bad configuration does: its problems on stderr, no stack, exit code 78. */
+export function exitForConfigError(error: ConfigError): never {
+  process.stderr.write(`${error.message}\n`);
+  process.exit(78); // EX_CONFIG from sysexits.h
 }

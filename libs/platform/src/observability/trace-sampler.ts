@@ -5,6 +5,7 @@ import {
   TraceIdRatioBasedSampler,
   type Sampler,
 } from '@opentelemetry/sdk-trace';
+import { ConfigError } from '../config/config-error.js';
 
 const SAMPLERS: Record<string, (ratio: number) => Sampler> = {
   always_on: () => new AlwaysOnSampler(),
@@ -25,17 +26,18 @@ export function samplerFromEnv(env: NodeJS.ProcessEnv, exportingSpans: boolean):
   const name =
     env['OTEL_TRACES_SAMPLER']?.trim() ||
     (exportingSpans ? 'parentbased_always_on' : 'parentbased_always_off');
-  const make = SAMPLERS[name];
-  if (!make) {
-    throw new Error(
-      `OTEL_TRACES_SAMPLER: unknown sampler "${name}" (one of ${Object.keys(SAMPLERS).join(', ')})`,
-    );
-  }
+  // Own names only: `toString` is no sampler.
+  const make = Object.hasOwn(SAMPLERS, name) ? SAMPLERS[name] : undefined;
   const ratio = Number(env['OTEL_TRACES_SAMPLER_ARG'] ?? 1);
-  if (!(ratio >= 0 && ratio <= 1)) {
-    throw new Error(
-      `OTEL_TRACES_SAMPLER_ARG: must be a ratio from 0 to 1, got "${env['OTEL_TRACES_SAMPLER_ARG']}"`,
-    );
-  }
+  // A ConfigError, both problems at once: the preload stops the service as a bad setting does (exit 78).
+  const problems = [
+    ...(make
+      ? []
+      : [`OTEL_TRACES_SAMPLER: unknown sampler "${name}" (one of ${Object.keys(SAMPLERS).join(', ')})`]),
+    ...(ratio >= 0 && ratio <= 1
+      ? []
+      : [`OTEL_TRACES_SAMPLER_ARG: must be a ratio from 0 to 1, got "${env['OTEL_TRACES_SAMPLER_ARG']}"`]),
+  ];
+  if (!make || problems.length > 0) throw new ConfigError(problems);
   return make(ratio);
 }

@@ -9,9 +9,19 @@ import {
   type Resource,
 } from '@opentelemetry/resources';
 import { BatchSpanProcessor, TracerProvider, type SpanExporter } from '@opentelemetry/sdk-trace';
+import { ConfigError } from '../config/config-error.js';
 import { samplerFromEnv } from './trace-sampler.js';
 
 let provider: TracerProvider | undefined;
+
+/**
+ * The service an entry script belongs to, `services/<name>/dist/main.js` (as the image, the local stack
+ * and the tests start them): the directory is named as services/catalog.json and the service's own
+ * default SERVICE_NAME name it. Undefined for any other script.
+ */
+export function serviceOfEntry(entry: string | undefined): string | undefined {
+  return /(?:^|[\\/])services[\\/]([^\\/]+)[\\/]dist[\\/]main\.js$/.exec(entry ?? '')?.[1];
+}
 
 const envNumber = (env: NodeJS.ProcessEnv, name: string): number | undefined =>
   env[name] ? Number(env[name]) : undefined;
@@ -29,9 +39,11 @@ const resourceOf = (serviceName: string): Resource =>
 
 /** The OTLP exporter for the configured protocol, loaded only when spans are exported. */
 async function otlpExporter(env: NodeJS.ProcessEnv): Promise<SpanExporter> {
-  const protocol =
-    (env['OTEL_EXPORTER_OTLP_TRACES_PROTOCOL'] ?? env['OTEL_EXPORTER_OTLP_PROTOCOL'])?.trim() ||
-    'http/protobuf';
+  const variable =
+    env['OTEL_EXPORTER_OTLP_TRACES_PROTOCOL'] === undefined
+      ? 'OTEL_EXPORTER_OTLP_PROTOCOL'
+      : 'OTEL_EXPORTER_OTLP_TRACES_PROTOCOL';
+  const protocol = env[variable]?.trim() || 'http/protobuf';
   switch (protocol) {
     case 'grpc':
       return new (await import('@opentelemetry/exporter-trace-otlp-grpc')).OTLPTraceExporter();
@@ -40,9 +52,10 @@ async function otlpExporter(env: NodeJS.ProcessEnv): Promise<SpanExporter> {
     case 'http/protobuf':
       return new (await import('@opentelemetry/exporter-trace-otlp-proto')).OTLPTraceExporter();
     default:
-      throw new Error(
-        `OTEL_EXPORTER_OTLP_PROTOCOL: unsupported protocol "${protocol}" (grpc, http/json, http/protobuf)`,
-      );
+      // A ConfigError: the preload stops the service as a bad setting does (exit code 78).
+      throw new ConfigError([
+        `${variable}: unsupported protocol "${protocol}" (grpc, http/json, http/protobuf)`,
+      ]);
   }
 }
 

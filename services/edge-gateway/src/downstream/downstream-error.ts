@@ -3,6 +3,7 @@ import {
   DeadlineExceededError,
   decodeStatusDetails,
   RelayedGrpcError,
+  tlsHandshakeFailure,
   UnavailableError,
 } from '@iot-mesh/platform';
 import type { DownstreamName } from '../config.js';
@@ -41,7 +42,10 @@ export function fromDownstream(service: DownstreamName, error: unknown): Error {
     // A service that answered UNAVAILABLE itself says why (its database down, its own downstream):
     // said in our words, as its message may name internal addresses.
     const cause = decodeStatusDetails(error.metadata)?.errorInfo?.reason;
-    const why = cause ? `: ${CAUSES.get(cause) ?? 'it cannot serve now'} (${cause})` : '';
+    // One that could not be reached because of a certificate says so: "unavailable" alone sends an
+    // operator to a healthy service.
+    const tls = cause ? undefined : tlsHandshakeFailure(error.details);
+    const why = cause ? `: ${CAUSES.get(cause) ?? 'it cannot serve now'} (${cause})` : tls ? `: ${tls}` : '';
     return new UnavailableError('DOWNSTREAM.UNAVAILABLE', `${service} is unavailable${why}`, {
       service,
       ...(cause ? { cause } : {}),

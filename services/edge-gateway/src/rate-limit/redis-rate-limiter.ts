@@ -32,6 +32,15 @@ return {allowed, retry}
 type TakeCommand = (key: string, rate: number, burst: number, cost: number) => Promise<[number, number]>;
 
 /**
+ * While Redis stays connected but answers the script with errors (out of memory, read-only replica),
+ * how often a probe tries it again, so that the end of the outage shows in /status and the gauge
+ * without waiting for a rate-limited request. A lost connection needs none: its 'ready' event ends it.
+ */
+export const RECOVERY_PROBE_INTERVAL_MS = 1_000;
+/** The probe's key: the script run for a cost of 0, so it takes no token; the key expires within 2 s. */
+const PROBE_KEY = 'ratelimit:iotmesh-backend-probe';
+
+/**
  * Buckets in Redis (REDIS_URL): several gateway replicas enforce one shared limit. While Redis does not
  * answer, each replica decides from buckets of its own instead (per replica, so up to replicas × the
  * limit in all): limits that still hold beat none, and rate limiting, there to protect the platform,
@@ -43,6 +52,8 @@ export class RedisRateLimiter implements RateLimiter {
   private readonly address: string;
   private lastError: unknown;
   private closing = false;
+  private recoveryProbe: NodeJS.Timeout | undefined;
+  private probing = false;
 
   /** Connected (or its first attempt failed, which is an outage like any later one: the gateway serves on). */
   static async connect(url: string, outages: RateLimitBackendOutages): Promise<RedisRateLimiter> {
@@ -85,11 +96,13 @@ export class RedisRateLimiter implements RateLimiter {
 
   async consume(key: string, limit: BucketLimit, cost = 1): Promise<RateDecision> {
     if (this.redis.status !== 'ready') return this.decideAlone(key, limit, cost, this.lastError);
-    const takeToken = (this.redis as unknown as { iotmeshTakeToken: TakeCommand }).iotmeshTakeToken.bind(
-      this.redis,
-    );
     try {
-      const [allowed, retryAfterMs] = await takeToken(`ratelimit:${key}`, limit.perSecond, limit.burst, cost);
+      const [allowed, retryAfterMs] = await this.takeToken(
+        `ratelimit:${key}`,
+        limit.perSecond,
+        limit.burst,
+        cost,
+      );
       // Also the end of an outage of error replies, through which the connection stayed up.
       this.outages.ended();
       return { allowed: allowed === 1, retryAfterMs };
@@ -104,18 +117,57 @@ export class RedisRateLimiter implements RateLimiter {
       backend: 'redis',
       address: this.address,
       status: 'DEGRADED',
-      detail: 'Redis does not answer: each gateway replica enforces the limits on its own',
+      detail:
+        'Redis does not answer, or answers the rate-limit commands with errors: each gateway replica enforces the limits on its own',
     };
   }
 
   async close(): Promise<void> {
     this.closing = true;
+    this.stopRecoveryProbe();
     if (this.redis.status === 'ready') await this.redis.quit();
     else this.redis.disconnect();
   }
 
   private decideAlone(key: string, limit: BucketLimit, cost: number, error: unknown): Promise<RateDecision> {
     this.outages.decidedAlone(error);
+    this.startRecoveryProbe();
     return this.alone.consume(key, limit, cost);
+  }
+
+  private get takeToken(): TakeCommand {
+    return (this.redis as unknown as { iotmeshTakeToken: TakeCommand }).iotmeshTakeToken.bind(this.redis);
+  }
+
+  /** Runs only during an outage (started by a decision taken alone, stopped when it ends): no cost otherwise. */
+  private startRecoveryProbe(): void {
+    if (this.recoveryProbe !== undefined || this.closing) return;
+    this.recoveryProbe = setInterval(() => void this.probeRecovery(), RECOVERY_PROBE_INTERVAL_MS);
+    this.recoveryProbe.unref();
+  }
+
+  private stopRecoveryProbe(): void {
+    clearInterval(this.recoveryProbe);
+    this.recoveryProbe = undefined;
+  }
+
+  private async probeRecovery(): Promise<void> {
+    if (!this.outages.down || this.closing) {
+      this.stopRecoveryProbe();
+      return;
+    }
+    // Not connected: the reconnection's 'ready' event ends the outage.
+    if (this.probing || this.redis.status !== 'ready') return;
+    this.probing = true;
+    try {
+      // The script itself, not a PING: a Redis out of memory answers PING but still refuses the script.
+      await this.takeToken(PROBE_KEY, 1, 1, 0);
+      if (!this.closing) this.outages.ended();
+      this.stopRecoveryProbe();
+    } catch (error) {
+      this.lastError = error;
+    } finally {
+      this.probing = false;
+    }
   }
 }
