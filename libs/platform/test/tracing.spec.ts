@@ -22,11 +22,7 @@ const echo = (relay: boolean, failCode = 0) => ({
 
 describe('distributed tracing', () => {
   let collector: Awaited<ReturnType<typeof startOtlpCollector>>;
-  const otel = () => ({
-    OTEL_EXPORTER_OTLP_ENDPOINT: collector.endpoint,
-    OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
-    OTEL_BSP_SCHEDULE_DELAY: '50',
-  });
+  const otel = () => collector.exporterEnv;
   let a: ServiceProcess;
   let b: ServiceProcess;
 

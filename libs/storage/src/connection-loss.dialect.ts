@@ -12,8 +12,10 @@ import type {
 } from 'kysely';
 
 // SQLSTATEs of a server that cannot serve now: connection exceptions (class 08), shutting down or
-// starting up (57P01-57P03), out of connection slots (53300).
-const UNAVAILABLE_SQLSTATE = /^(08...|57P0[123]|53300)$/;
+// starting up (57P01-57P03), out of connection slots (53300); and of a statement or transaction it
+// ended, nothing of it applied: cancelled (57014: past statement_timeout, as behind a lock an orphaned
+// transaction holds), or left idle too long (25P03, should the server's notice meet the next statement).
+const UNAVAILABLE_SQLSTATE = /^(08...|57P0[123]|53300|57014|25P03)$/;
 // Node's errors of a socket that cannot connect or was cut.
 const UNAVAILABLE_NETWORK_CODES = new Set([
   'ECONNREFUSED',
@@ -25,11 +27,11 @@ const UNAVAILABLE_NETWORK_CODES = new Set([
   'ENOTFOUND',
   'EAI_AGAIN',
 ]);
-// pg's own words for a connection that ended, to which it gives no code.
-const CONNECTION_ENDED = /^Connection terminated|is not queryable$/;
+// pg's own words for a connection that ended, or for no free connection in time, to which it gives no code.
+const CONNECTION_ENDED = /^Connection terminated|is not queryable$|^timeout exceeded when trying to connect$/;
 
 // Not `instanceof Error`: Node's socket errors may come from another realm (as under Jest).
-function isConnectionLoss(error: unknown): error is { message: string } {
+export function isConnectionLoss(error: unknown): error is Error {
   if (typeof error !== 'object' || error === null) return false;
   const { code, message } = error as { code?: unknown; message?: unknown };
   if (typeof code === 'string') return UNAVAILABLE_SQLSTATE.test(code) || UNAVAILABLE_NETWORK_CODES.has(code);
@@ -52,8 +54,9 @@ async function translated<T>(operation: Promise<T>): Promise<T> {
 }
 
 /**
- * The dialect with every failure of a lost or refused connection turned into an UnavailableError
- * (gRPC UNAVAILABLE, which callers retry), instead of an error the services report as INTERNAL.
+ * The dialect with every failure of a lost, refused or silent connection (and of a statement the
+ * server cut short) turned into an UnavailableError (gRPC UNAVAILABLE, which callers retry), instead
+ * of an error the services report as INTERNAL.
  */
 export function unavailableOnConnectionLoss(dialect: PostgresDialect): Dialect {
   return {

@@ -1,12 +1,16 @@
+import { once } from 'node:events';
+import { connect, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { status } from '@grpc/grpc-js';
 import { jest } from '@jest/globals';
 import { toGrpcError, UnavailableError } from '@iot-mesh/platform';
 import { eventually } from '@iot-mesh/platform/testing';
 import { sql, type Kysely } from 'kysely';
+import type { Migration } from 'kysely/migration';
 import pg from 'pg';
-import { createDatabase, describeStorage } from './database.js';
+import { allowLongStatements, createDatabase, describeStorage } from './database.js';
 import { migrateToLatest } from './migrate.js';
-import type { StorageSettings } from './storage-settings.js';
+import { openStoreOrExit, STORE_UNAVAILABLE_EXIT_CODE } from './open-store-or-exit.js';
+import type { PostgresTimeouts, StorageSettings } from './storage-settings.js';
 import { startTestPostgres, type TestPostgres } from './testing/postgres-harness.js';
 
 interface Schema {
@@ -121,5 +125,244 @@ describe('a PostgreSQL store that loses its connections', () => {
 
     expect(failure).not.toBeInstanceOf(UnavailableError);
     expect(failure).toMatchObject({ code: '42P01' });
+  });
+});
+
+/** What `operation` fails with; fails the test if it succeeds, or is still waiting after `ms` (a hang). */
+async function failureWithin(ms: number, operation: Promise<unknown>): Promise<unknown> {
+  let timer: NodeJS.Timeout | undefined;
+  const hang = new Promise<'hang'>((resolve) => (timer = setTimeout(() => resolve('hang'), ms)));
+  try {
+    const outcome = await Promise.race([operation.then(() => 'success' as const), hang]);
+    throw new Error(outcome === 'hang' ? `still waiting after ${ms} ms` : 'succeeded, expected a failure');
+  } catch (error) {
+    if (error instanceof Error && /^(still waiting|succeeded)/.test(error.message)) throw error;
+    return error;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * A TCP proxy to the server that can go silent as a network partition does: the connections open
+ * then forward nothing either way and are never closed, and new ones are accepted but not forwarded
+ * either. Once it forwards again, only connections made after that work, as after a middlebox
+ * dropped the flows.
+ */
+async function startSilencingProxy(targetPort: number) {
+  let silent = false;
+  const connections = new Set<{ sockets: Socket[]; silenced: boolean }>();
+  const server = createServer((client) => {
+    const upstream = connect(targetPort, '127.0.0.1');
+    const pair = { sockets: [client, upstream], silenced: silent };
+    connections.add(pair);
+    client.on('data', (chunk) => pair.silenced || upstream.write(chunk));
+    upstream.on('data', (chunk) => pair.silenced || client.write(chunk));
+    for (const socket of pair.sockets) {
+      socket.on('error', () => undefined);
+      // A silenced connection's other end stays open, as the server's does across a partition.
+      socket.on('close', () => pair.silenced || pair.sockets.forEach((s) => s.destroy()));
+    }
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  return {
+    port: (server.address() as AddressInfo).port,
+    silence() {
+      silent = true;
+      for (const pair of connections) pair.silenced = true;
+    },
+    forward() {
+      silent = false;
+    },
+    close() {
+      for (const pair of connections) pair.sockets.forEach((socket) => socket.destroy());
+      server.close();
+    },
+  };
+}
+
+const withPort = (url: string, port: number) => Object.assign(new URL(url), { port: String(port) }).href;
+
+// Short, so the tests wait little; the query timeout is kept above the statement timeout, as the
+// configuration requires.
+const timeouts: PostgresTimeouts = {
+  connectMs: 1_000,
+  statementMs: 1_000,
+  queryMs: 1_500,
+  idleInTransactionMs: 1_500,
+};
+const notesTable: Record<string, Migration> = {
+  '001_notes': { up: (db) => db.schema.createTable('notes').addColumn('id', 'text').execute() },
+};
+
+describe('a PostgreSQL store whose connections go silent', () => {
+  let postgres: TestPostgres;
+  let proxy: Awaited<ReturnType<typeof startSilencingProxy>>;
+  let directUrl: string;
+  let settings: StorageSettings & { kind: 'postgres' };
+  let db: Kysely<Schema>;
+  const noteIds = async () =>
+    (await db.selectFrom('notes').select('id').orderBy('id').execute()).map((n) => n.id);
+  const past = (ms: number) => sql`SELECT pg_sleep(${(ms + 300) / 1_000})`;
+
+  beforeAll(async () => {
+    postgres = await startTestPostgres();
+    directUrl = await postgres.createDatabase('silent_connections');
+    proxy = await startSilencingProxy(Number(new URL(directUrl).port));
+    settings = { kind: 'postgres', url: withPort(directUrl, proxy.port), schema: 'spec_service', timeouts };
+  });
+  beforeEach(async () => {
+    db = createDatabase<Schema>(settings);
+    await migrateToLatest(db as Kysely<unknown>, notesTable);
+  });
+  afterEach(async () => {
+    proxy.forward();
+    await db.destroy();
+  });
+  afterAll(() => {
+    proxy?.close();
+    postgres?.stop();
+  });
+
+  it('fails a statement on a silenced connection as UNAVAILABLE within the query timeout, and serves again over new connections once the network is back', async () => {
+    await db.insertInto('notes').values({ id: 'before-silence' }).execute(); // leaves a pooled connection
+    proxy.silence();
+
+    const started = Date.now();
+    const onSilencedConnection = await failureWithin(10_000, noteIds());
+    const waited = Date.now() - started;
+    // A new connection meets the same silence, and the connect timeout.
+    const onNewConnection = await failureWithin(10_000, noteIds());
+    proxy.forward();
+
+    expectUnavailable(onSilencedConnection);
+    expect(onSilencedConnection).toMatchObject({
+      message: `database unavailable: the server did not answer within ${timeouts.queryMs} ms`,
+    });
+    expect(waited).toBeGreaterThanOrEqual(timeouts.queryMs - 10);
+    expect(waited).toBeLessThan(timeouts.queryMs + 1_000);
+    expectUnavailable(onNewConnection);
+    expect((onNewConnection as Error).message).toMatch(/connection timeout/);
+    // One after another, each on the pool's most recent connection: the silenced one, had it been kept.
+    for (const _ of [1, 2, 3]) expect(await noteIds()).toEqual(['before-silence']);
+  });
+
+  it('has the server end a transaction whose client went silent, so that its row lock is released', async () => {
+    await db.insertInto('notes').values({ id: 'contended' }).execute();
+    const admin = new pg.Client({ connectionString: directUrl });
+    await admin.connect();
+    try {
+      let lockTaken: Promise<unknown> = Promise.resolve();
+      const failure = await failureWithin(
+        10_000,
+        db.transaction().execute(async (trx) => {
+          await trx.selectFrom('notes').select('id').where('id', '=', 'contended').forUpdate().execute();
+          proxy.silence();
+          // Another session waits for the row from now on, behind the transaction left open.
+          lockTaken = admin.query(
+            `SET lock_timeout = 10000; SELECT id FROM spec_service.notes WHERE id = 'contended' FOR UPDATE`,
+          );
+          await trx.updateTable('notes').set({ id: 'changed' }).where('id', '=', 'contended').execute();
+        }),
+      );
+
+      expectUnavailable(failure);
+      await expect(lockTaken).resolves.toBeDefined();
+      const { rows } = await admin.query<{ n: number }>(
+        `SELECT count(*) AS n FROM pg_stat_activity WHERE datname = current_database() AND state LIKE 'idle in transaction%'`,
+      );
+      expect(rows).toEqual([{ n: 0 }]);
+    } finally {
+      await admin.end();
+    }
+  });
+
+  it('has the server cut a statement past the statement timeout, as UNAVAILABLE, but runs migrations and allowLongStatements to their end', async () => {
+    const failure = await failureWithin(10_000, past(timeouts.statementMs).execute(db));
+    const afterFailure = await sql`SELECT 1`.execute(db);
+    const migrated = createDatabase<unknown>({ ...settings, schema: 'spec_slow_migration' });
+    try {
+      await migrateToLatest(migrated, {
+        '001_slow': { up: async (db) => void (await past(timeouts.queryMs).execute(db)) },
+      });
+    } finally {
+      await migrated.destroy();
+    }
+    const long = await allowLongStatements(() => past(timeouts.queryMs).execute(db));
+
+    expectUnavailable(failure);
+    expect(failure).toMatchObject({
+      message: 'database unavailable: canceling statement due to statement timeout',
+    });
+    expect(afterFailure.rows).toHaveLength(1);
+    expect(long.rows).toHaveLength(1);
+  });
+
+  it('fails a call that gets no free connection within the connect timeout as UNAVAILABLE', async () => {
+    const outcomeOf = (call: Promise<unknown>) => call.then(() => 'ran').catch((error: unknown) => error);
+    // More at once than there are connections for long statements.
+    const outcomes = await allowLongStatements(() =>
+      Promise.all([1, 2, 3, 4, 5].map(() => outcomeOf(past(timeouts.connectMs).execute(db)))),
+    );
+
+    expect(outcomes).toContain('ran');
+    const failures = outcomes.filter((outcome) => outcome !== 'ran');
+    expect(failures.length).toBeGreaterThan(0);
+    for (const failure of failures) {
+      expectUnavailable(failure);
+      expect(failure).toMatchObject({
+        message: 'database unavailable: timeout exceeded when trying to connect',
+      });
+    }
+  });
+});
+
+describe('opening a PostgreSQL store whose server accepts connections but never answers', () => {
+  let mute: Server;
+  const accepted: Socket[] = [];
+  beforeAll(async () => {
+    mute = createServer((socket) => accepted.push(socket));
+    mute.listen(0, '127.0.0.1');
+    await once(mute, 'listening');
+  });
+  afterAll(() => {
+    accepted.forEach((socket) => socket.destroy());
+    mute.close();
+  });
+
+  it('stops the start with one line naming the store and exit code 69, within the connect timeout', async () => {
+    const { port } = mute.address() as AddressInfo;
+    const settings: StorageSettings = {
+      kind: 'postgres',
+      url: `postgres://postgres@127.0.0.1:${port}/iot`,
+      schema: 'spec_service',
+      timeouts,
+    };
+    const stderr = captureStderr();
+    const exit = jest.spyOn(process, 'exit').mockImplementation((code) => {
+      throw new Error(`exit ${code}`);
+    });
+    const started = Date.now();
+    let failure: unknown;
+    try {
+      failure = await failureWithin(
+        10_000,
+        openStoreOrExit(settings, async (opened) => {
+          const db = createDatabase<unknown>(opened);
+          await migrateToLatest(db, notesTable);
+          return db;
+        }),
+      );
+    } finally {
+      stderr.restore();
+      exit.mockRestore();
+    }
+
+    expect(failure).toMatchObject({ message: `exit ${STORE_UNAVAILABLE_EXIT_CODE}` });
+    expect(stderr.lines).toEqual([
+      `cannot open the store at postgres://127.0.0.1:${port}/iot (schema spec_service): database unavailable: Connection terminated due to connection timeout\n`,
+    ]);
+    expect(Date.now() - started).toBeLessThan(timeouts.connectMs + 1_000);
   });
 });

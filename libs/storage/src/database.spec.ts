@@ -35,7 +35,7 @@ describe('PostgreSQL connections of a service with a schema', () => {
   });
   afterAll(() => postgres?.stop());
 
-  it('start in its schema with the URL’s own startup options, and run no statement queued behind another', async () => {
+  it('start in its schema with the store’s timeouts and the URL’s own startup options, which win, and run no statement queued behind another', async () => {
     const queries = countQueuedQueries();
     const url = await postgres.createDatabase('search_path');
     const db = createDatabase<unknown>({
@@ -47,14 +47,15 @@ describe('PostgreSQL connections of a service with a schema', () => {
       // Three at once: three connections, each of them new.
       const results = await Promise.all(
         [1, 2, 3].map(() =>
-          sql<{ schema: string; timeout: string }>`
-            SELECT current_schema() AS schema, current_setting('statement_timeout') AS timeout
+          sql<{ schema: string; timeout: string; idle: string }>`
+            SELECT current_schema() AS schema, current_setting('statement_timeout') AS timeout,
+              current_setting('idle_in_transaction_session_timeout') AS idle
           `.execute(db),
         ),
       );
 
       expect(results.flatMap((result) => result.rows)).toEqual(
-        Array(3).fill({ schema: 'spec_service', timeout: '4321ms' }),
+        Array(3).fill({ schema: 'spec_service', timeout: '4321ms', idle: '5s' }),
       );
       expect(queries.queued()).toBe(0);
     } finally {

@@ -1,18 +1,21 @@
 import { inspect } from 'node:util';
 import { PostgresAdapter, sql, type Kysely } from 'kysely';
 import { Migrator, type Migration } from 'kysely/migration';
+import { allowLongStatements } from './database.js';
 
 /** Applies every migration not yet applied, in name order; fails loudly with the failing migration's name. */
 export async function migrateToLatest(
   db: Kysely<unknown>,
   migrations: Record<string, Migration>,
 ): Promise<void> {
+  // The schema is asked for under the call timeouts: a server that does not answer fails the start.
   const migrator = new Migrator({
     db,
     provider: { getMigrations: () => Promise.resolve(migrations) },
     migrationTableSchema: await migrationTableSchema(db),
   });
-  const { error, results } = await migrator.migrateToLatest();
+  // A migration may rightly run long, or wait for another replica's (Kysely's lock waits an hour).
+  const { error, results } = await allowLongStatements(() => migrator.migrateToLatest());
   const failed = results?.find((result) => result.status === 'Error');
   if (error) {
     const cause = error instanceof Error ? error.message : inspect(error);

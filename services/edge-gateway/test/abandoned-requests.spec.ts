@@ -52,9 +52,7 @@ describe('REST requests their clients abandon, and health checks', () => {
     stubs.answer('IngestBatch', slowly(IngestBatchResponse.fromJSON({ result: { acceptedCount: 1 } })));
     gateway = await startGateway({
       ...stubs.env,
-      OTEL_EXPORTER_OTLP_ENDPOINT: collector.endpoint,
-      OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
-      OTEL_BSP_SCHEDULE_DELAY: '50',
+      ...collector.exporterEnv,
     });
   });
   afterAll(async () => {

@@ -40,9 +40,7 @@ describe('the traces of a PublishReadings stream', () => {
     );
     gateway = await startGateway({
       ...stubs.env,
-      OTEL_EXPORTER_OTLP_ENDPOINT: collector.endpoint,
-      OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
-      OTEL_BSP_SCHEDULE_DELAY: '50',
+      ...collector.exporterEnv,
     });
     edge = createGrpcClient<EdgeGatewayClient>(EdgeGatewayDefinition, {
       address: gateway.grpcAddress,

@@ -17,9 +17,7 @@ describe('the service name of the spans of a gateway started without SERVICE_NAM
     stubs = await startDownstreamStubs();
     gateway = await startGateway({
       ...stubs.env,
-      OTEL_EXPORTER_OTLP_ENDPOINT: collector.endpoint,
-      OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
-      OTEL_BSP_SCHEDULE_DELAY: '50',
+      ...collector.exporterEnv,
     });
   });
   afterAll(async () => {

@@ -25,9 +25,7 @@ describe('the traces of an IngestStream call', () => {
     ingestion = await startIngestion({
       DEVICE_REGISTRY_ADDRESS: await registry.start(),
       DATA_PROCESSOR_ADDRESS: await processor.start(),
-      OTEL_EXPORTER_OTLP_ENDPOINT: collector.endpoint,
-      OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
-      OTEL_BSP_SCHEDULE_DELAY: '50',
+      ...collector.exporterEnv,
     });
     client = ingestionClient(ingestion.grpcAddress);
   });

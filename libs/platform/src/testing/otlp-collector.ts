@@ -46,6 +46,8 @@ const attributesOf = (attributes: OtlpAttribute[] = []) =>
 /** A loopback OTLP/HTTP JSON receiver that keeps every span it is sent. */
 export async function startOtlpCollector(): Promise<{
   endpoint: string;
+  /** The variables that make a service export its spans here as JSON, each batch within 50 ms. */
+  exporterEnv: Record<string, string>;
   spans: CollectedSpan[];
   /** The spans of one trace, once `count` of them have arrived (or all there are after 30 s). */
   spansOf(traceId: string, count: number): Promise<CollectedSpan[]>;
@@ -86,8 +88,14 @@ export async function startOtlpCollector(): Promise<{
       await new Promise((resolve) => setTimeout(resolve, 25));
     return spans.filter(match);
   };
+  const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
-    endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    endpoint,
+    exporterEnv: {
+      OTEL_EXPORTER_OTLP_ENDPOINT: endpoint,
+      OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
+      OTEL_BSP_SCHEDULE_DELAY: '50',
+    },
     spans,
     spansOf: (traceId, count) => spansWhere((span) => span.traceId === traceId, count),
     spansWhere,

@@ -1,4 +1,9 @@
-import { createDatabase, migrateToLatest, type StorageSettings } from '@iot-mesh/storage';
+import {
+  allowLongStatements,
+  createDatabase,
+  migrateToLatest,
+  type StorageSettings,
+} from '@iot-mesh/storage';
 import type { Kysely } from 'kysely';
 import type { WindowAggregate } from '../aggregates/domain/window-aggregate.js';
 import { KyselyPendingEvaluations } from './kysely-pending-evaluations.js';
@@ -111,16 +116,19 @@ export class KyselyProcessorStore implements ProcessorStore {
     return (await select.execute()).map(fromWindowRow);
   }
 
-  async prune(before: PruneHorizons): Promise<{ windows: number; readings: number }> {
-    const windows = await this.db
-      .deleteFrom('windows')
-      .where('end_time', '<', before.windowsEndedBefore)
-      .executeTakeFirst();
-    const readings = await this.db
-      .deleteFrom('seen_readings')
-      .where('seen_time', '<', before.readingsSeenBefore)
-      .executeTakeFirst();
-    return { windows: Number(windows.numDeletedRows), readings: Number(readings.numDeletedRows) };
+  /** Free of the statement timeouts: one pass may delete many rows, and cut every time it would never catch up. */
+  prune(before: PruneHorizons): Promise<{ windows: number; readings: number }> {
+    return allowLongStatements(async () => {
+      const windows = await this.db
+        .deleteFrom('windows')
+        .where('end_time', '<', before.windowsEndedBefore)
+        .executeTakeFirst();
+      const readings = await this.db
+        .deleteFrom('seen_readings')
+        .where('seen_time', '<', before.readingsSeenBefore)
+        .executeTakeFirst();
+      return { windows: Number(windows.numDeletedRows), readings: Number(readings.numDeletedRows) };
+    });
   }
 
   close(): Promise<void> {
