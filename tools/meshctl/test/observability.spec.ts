@@ -2,10 +2,9 @@ import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { status as GrpcStatus } from '@grpc/grpc-js';
-import { metricNames } from '@iot-mesh/container-check';
+import { exportedSeries, metricNames } from '@iot-mesh/container-check';
 import { CERTIFICATE_EXPIRY_METRIC, grpcCodeName } from '@iot-mesh/platform';
 import { parse } from 'yaml';
-import { exportedSeries } from '@iot-mesh/container-check';
 import { trackQueries } from '../src/analysis/promql-templates.js';
 import { REPO_ROOT } from '../src/release/validation.js';
 
@@ -126,6 +125,13 @@ describe('dashboards and rules reference only metrics that exist', () => {
 });
 
 // The label matchers with which canary analysis leaves out what says nothing about a release (ADR 0007).
+/** The canary track of a service with gRPC and REST traffic, as the analysis queries it. */
+const CANARY_SCOPE = {
+  service: 'edge-gateway',
+  namespace: 'edge-gateway',
+  track: 'canary',
+  window: '5m',
+} as const;
 const UNARY = 'grpc_type="unary"';
 const ROUTED_NOT_SSE = ['route!=""', 'route!="/api/v1/alerts/stream"'];
 const NOT_CANCELLED = 'grpc_code!="Canceled"';
@@ -172,13 +178,7 @@ describe('rules and dashboards judge calls as canary analysis does', () => {
     selectors.filter((s) => required.some((m) => !s.matchers.includes(m))).map((s) => s.text);
 
   it('filter with the matchers the analysis uses', () => {
-    const scope = {
-      service: 'edge-gateway',
-      namespace: 'edge-gateway',
-      track: 'canary',
-      window: '5m',
-    } as const;
-    const [app, istio] = [trackQueries('app', scope), trackQueries('istio', scope)];
+    const [app, istio] = [trackQueries('app', CANARY_SCOPE), trackQueries('istio', CANARY_SCOPE)];
     for (const matcher of [UNARY, ...ROUTED_NOT_SSE]) expect(app.p99Ms).toContain(matcher);
     for (const matcher of [NOT_CANCELLED, FAILED_NOT_CANCELLED]) expect(app.successRate).toContain(matcher);
     expect(istio.successRate).toContain(NOT_RESET);
@@ -209,12 +209,6 @@ describe('rules and dashboards judge calls as canary analysis does', () => {
   });
 
   it('compare a canary with stable on gRPC failures and REST 5xx, as the analysis judges a track', () => {
-    const scope = {
-      service: 'edge-gateway',
-      namespace: 'edge-gateway',
-      track: 'canary',
-      window: '5m',
-    } as const;
     const failures = (expr: string) =>
       selectorsIn(expr)
         .filter(
@@ -226,7 +220,7 @@ describe('rules and dashboards judge calls as canary analysis does', () => {
         .map((s) => s.metric);
     const metrics = ['grpc_server_handled_total', 'http_server_request_duration_seconds_count'];
     const record = 'service_track:request_errors:ratio_rate5m';
-    expect([...new Set(failures(trackQueries('app', scope).successRate))].sort()).toEqual(metrics);
+    expect([...new Set(failures(trackQueries('app', CANARY_SCOPE).successRate))].sort()).toEqual(metrics);
     expect([...new Set(failures(rules.find((r) => r.record === record)?.expr ?? ''))].sort()).toEqual(
       metrics,
     );

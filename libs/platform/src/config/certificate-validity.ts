@@ -1,5 +1,4 @@
-import { X509Certificate } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readCertificates } from './tls-files.js';
 
 export interface CertificateValidity {
   notBefore: Date;
@@ -9,13 +8,10 @@ export interface CertificateValidity {
   fingerprint: string;
 }
 
-const FIRST_PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----[^-]+-----END CERTIFICATE-----/;
-
 /** The validity of the first certificate in a PEM file (its own; a chain follows it); throws when there is none. */
 export function certificateValidity(path: string): CertificateValidity {
-  const block = FIRST_PEM_CERTIFICATE.exec(readFileSync(path, 'utf8'))?.[0];
-  if (!block) throw new Error(`${path} holds no PEM certificate`);
-  const certificate = new X509Certificate(block);
+  const certificate = readCertificates(path)?.[0];
+  if (!certificate) throw new Error(`${path} holds no PEM certificate that can be read`);
   return {
     notBefore: certificate.validFromDate,
     notAfter: certificate.validToDate,

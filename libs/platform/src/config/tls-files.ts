@@ -13,7 +13,7 @@ const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----[^-]+-----END CERTIFICATE---
 const day = (date: Date) => date.toISOString().slice(0, 10);
 
 /** The certificates in a PEM file, the first its own (then its chain); undefined when there are none that parse. */
-function certificates(path: string): X509Certificate[] | undefined {
+export function readCertificates(path: string): X509Certificate[] | undefined {
   try {
     const parsed = (readFileSync(path, 'utf8').match(PEM_CERTIFICATE) ?? []).map(
       (block) => new X509Certificate(block),
@@ -74,7 +74,7 @@ export function tlsFileProblems(tls: TlsSettings, now = new Date()): TlsFileProb
   };
   const { certFile, keyFile, caFile } = tls;
   if (!certFile) return problems;
-  const chain = certificates(certFile);
+  const chain = readCertificates(certFile);
   if (!chain) return [{ variable: 'TLS_CERT_FILE', message: noCertificate(certFile) }];
   problem('TLS_CERT_FILE', outsideValidity(chain[0], certFile, now));
   const key = keyFile ? privateKey(keyFile) : undefined;
@@ -83,7 +83,7 @@ export function tlsFileProblems(tls: TlsSettings, now = new Date()): TlsFileProb
   else if (key && !chain[0].checkPrivateKey(key))
     problem('TLS_KEY_FILE', `${keyFile} is not the private key of the certificate in TLS_CERT_FILE`);
   if (tls.mode !== 'mtls' || !caFile) return problems;
-  const authorities = certificates(caFile);
+  const authorities = readCertificates(caFile);
   if (!authorities) return [...problems, { variable: 'TLS_CA_FILE', message: noCertificate(caFile) }];
   const authority = issuingAuthority(chain, authorities);
   if (!authority) {
