@@ -22,39 +22,13 @@ first failure stops the run; re-running it is harmless (helm upgrade --install).
   --dry-run            print the meshctl commands instead of running them
   SERVICE...           only these, still in catalog order
 
-Before the first deploy (not under --dry-run) it checks that the edge gateway's Secret (the chart's
-existingSecret, edge-gateway-env unless the environment names another) exists: without its operator
-credentials the gateway cannot start. docs/deployment-guide.md shows how to create it.
+Before the first deploy (not under --dry-run) it runs `meshctl release check` for every service and
+deploys none if any is refused: a chart refusing the values, or a Secret the pods need that does not
+exist (the edge gateway's edge-gateway-env with its operator credentials, the database URLs an
+environment takes from Secrets). docs/deployment-guide.md shows how to create them.
 
 MESHCTL in the environment replaces the meshctl command (default: node tools/meshctl/dist/main.js).
 USAGE
-}
-
-# The Secret the edge gateway's chart reads (existingSecret): the environment's, else the chart's default.
-# Both are top-level scalars in plain values files, so sed reads them without a YAML parser.
-gateway_secret_name() {
-  local file name=""
-  for file in "helm/edge-gateway/values.yaml" ${environment:+"deploy/environments/$environment/edge-gateway.yaml"}; do
-    [[ -f "$file" ]] || continue
-    if grep -q '^existingSecret:' "$file"; then
-      name="$(sed -n "s/^existingSecret:[[:space:]]*['\"]\{0,1\}\([^'\"#[:space:]]*\).*/\1/p" "$file")"
-    fi
-  done
-  printf '%s' "$name"
-}
-
-# The gateway refuses to start without OPERATOR_TOKEN or OPERATOR_JWT_SECRET, which only its Secret
-# holds: without it every gateway pod fails and meshctl's helm --wait times out minutes later, last of all.
-check_gateway_secret() {
-  local secret answer
-  secret="$(gateway_secret_name)"
-  [[ -n "$secret" ]] || return 0
-  require_commands kubectl
-  if ! answer="$(kubectl get secret "$secret" -n edge-gateway -o name 2>&1)"; then
-    die "the edge gateway needs the Secret edge-gateway/$secret with OPERATOR_TOKEN (or OPERATOR_JWT_SECRET) before it is deployed (kubectl: ${answer:-no answer}). Create it:
-  kubectl -n edge-gateway create secret generic $secret --from-literal=OPERATOR_TOKEN=\"\$(openssl rand -hex 32)\"
-then run this again (docs/deployment-guide.md: \"2. kind\"; on EKS \"Databases and Secrets\")"
-  fi
 }
 
 tag="dev"
@@ -72,7 +46,7 @@ for service in "${SERVICES[@]}"; do
 done
 environment_flag=()
 if [[ -n "$environment" ]]; then
-  # meshctl refuses it too, but only at the first deploy, after the namespaces and the Secret check.
+  # meshctl refuses it too, but only at its first check, after the namespaces.
   if [[ ! -d "deploy/environments/$environment" ]]; then
     mapfile -t known < <(find deploy/environments -mindepth 1 -maxdepth 1 -type d -printf '%f\n' | sort)
     usage_error "--environment '$environment' is not one of deploy/environments/: ${known[*]}"
@@ -89,8 +63,14 @@ if ! $skip_namespaces; then
   $DRY_RUN && dry_run_flag=(--dry-run)
   bash setup-scripts/create-namespaces.sh "${dry_run_flag[@]}" "${SERVICES[@]}"
 fi
-if ! $DRY_RUN && [[ " ${SERVICES[*]} " == *" edge-gateway "* ]]; then
-  check_gateway_secret
+# Every deploy is checked before the first runs (the charts' refusals, the Secrets the pods need), so a
+# refused one does not leave the services before it deployed and itself failing after helm's timeout.
+if ! $DRY_RUN; then
+  refused=()
+  for service in "${SERVICES[@]}"; do
+    "${meshctl[@]}" release check "$service" --tag "$tag" "${environment_flag[@]}" || refused+=("$service")
+  done
+  ((${#refused[@]} == 0)) || die "nothing deployed: meshctl release check refused ${refused[*]} (above)"
 fi
 for service in "${SERVICES[@]}"; do
   log "deploying $service:$tag"

@@ -33,9 +33,17 @@ export class FakeCluster {
     this.env = { MESHCTL_HELM: join(this.dir, 'helm'), MESHCTL_KUBECTL: join(this.dir, 'kubectl') };
   }
 
-  /** No releases, calls or failures: as new, keeping the charts' dependencies built. */
+  /** No releases, calls, failures or Secrets: as new, keeping the charts' dependencies built. */
   reset(): void {
-    for (const file of ['state.json', 'calls.log', 'fail']) rmSync(join(this.dir, file), { force: true });
+    for (const file of ['state.json', 'calls.log', 'fail', 'secrets.json'])
+      rmSync(join(this.dir, file), { force: true });
+  }
+
+  /** Creates a Secret (only its name: meshctl asks whether it exists). */
+  addSecret(namespace: string, name: string): void {
+    const path = join(this.dir, 'secrets.json');
+    const secrets = existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as string[]) : [];
+    writeFileSync(path, JSON.stringify([...secrets, `${namespace}/${name}`]));
   }
 
   /** Upgrades whose command line matches fail from now on, after applying, as a --wait that timed out. */

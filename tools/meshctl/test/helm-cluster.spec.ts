@@ -6,7 +6,11 @@ import { FakeCluster } from './fake-cluster.js';
 const service = 'device-registry';
 const cluster = new FakeCluster();
 
-beforeEach(() => cluster.reset());
+beforeEach(() => {
+  cluster.reset();
+  // The eks values take the registry's database URL from this Secret, as the guide has it created.
+  cluster.addSecret(service, 'device-registry-env');
+});
 afterAll(() => cluster.cleanup());
 
 async function meshctl(...argv: string[]) {
@@ -116,5 +120,42 @@ describe('canary weight', () => {
       status: 'failed',
       values: { stable: { image: { tag: 'v1.0.1' } }, traffic: { stable: 100, canary: 0 } },
     });
+  });
+});
+
+describe('the Secrets the pods need', () => {
+  beforeEach(() => cluster.reset());
+
+  it('deploy refuses before any upgrade while one is missing, naming it and how to create it', async () => {
+    const run = await meshctl('deploy', service, '--tag', 'v1', '--environment', 'eks');
+    expect(run.code).toBe(1);
+    expect(run.err).toContain(
+      "device-registry's pods need the Secret device-registry/device-registry-env, which does not exist",
+    );
+    expect(run.err).toContain('kubectl -n device-registry create secret generic device-registry-env');
+    expect(cluster.calls()).toContain(
+      'kubectl get secret device-registry-env --namespace device-registry --output name',
+    );
+    expect(upgrades()).toEqual([]);
+    expect(cluster.revisions(service)).toEqual([]);
+  });
+
+  it('deploy goes through once it exists, and without the environment none is needed', async () => {
+    expect((await meshctl('deploy', service, '--tag', 'v1')).code).toBe(0);
+    expect(cluster.calls().filter((call) => call.startsWith('kubectl get secret'))).toEqual([]);
+    cluster.addSecret(service, 'device-registry-env');
+    expect((await meshctl('deploy', service, '--tag', 'v2', '--environment', 'eks')).code).toBe(0);
+    expect(latest()).toMatchObject({ status: 'deployed', values: { existingSecret: 'device-registry-env' } });
+  });
+
+  it('release check names it among the refusals, changing nothing', async () => {
+    const run = await meshctl('release', 'check', 'edge-gateway', '--tag', 'v1');
+    expect(run.code).toBe(1);
+    expect(run.err).toContain(
+      "deploy: edge-gateway's pods need the Secret edge-gateway/edge-gateway-env, which does not exist",
+    );
+    expect(upgrades()).toEqual([]);
+    cluster.addSecret('edge-gateway', 'edge-gateway-env');
+    expect((await meshctl('release', 'check', 'edge-gateway', '--tag', 'v1')).code).toBe(0);
   });
 });

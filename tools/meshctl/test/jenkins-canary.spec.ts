@@ -72,6 +72,8 @@ describe('Jenkinsfile.canary Validate', () => {
 
     beforeEach(async () => {
       cluster.reset();
+      // The eks values take the registry's database URL from this Secret, as the guide has it created.
+      cluster.addSecret(service, 'device-registry-env');
       await deploy('--tag', 'v1');
     });
 

@@ -41,63 +41,45 @@ describe('create-namespaces.sh', () => {
 });
 
 describe('deploy-all.sh', () => {
-  const gatewaySecretLookup = 'kubectl get secret edge-gateway-env -n edge-gateway -o name';
+  const check = (service: string, flags = '--tag dev') => `meshctl release check ${service} ${flags}`;
 
-  it('creates the namespaces, checks the gateway Secret, then deploys every service in the catalog (dependency) order', () => {
+  it('creates the namespaces, checks every release, then deploys every service in the catalog (dependency) order', () => {
     const run = sandbox.run('deploy-all.sh', ['--tag', '1.4.0'], { MESHCTL: 'meshctl' });
     expect(run.status).toBe(0);
     expect(sandbox.calls()).toEqual([
       'kubectl apply -f -',
-      gatewaySecretLookup,
+      ...services.map((service) => check(service, '--tag 1.4.0')),
       ...services.map((service) => `meshctl deploy ${service} --tag 1.4.0`),
     ]);
     expect(documents(sandbox.stdin())).toHaveLength(services.length);
   });
 
-  it("stops before any deploy when the edge gateway's Secret is missing, naming the command that creates it", () => {
-    const missing = new Sandbox({
-      responses: {
-        [gatewaySecretLookup]: {
-          status: 1,
-          stdout: 'Error from server (NotFound): secrets "edge-gateway-env" not found',
-        },
-      },
-    });
+  it("deploys nothing when a release check is refused (the edge gateway's Secret missing), naming it", () => {
+    const refused = new Sandbox({ responses: { [`${check('edge-gateway')}*`]: { status: 1 } } });
     try {
-      const run = missing.run('deploy-all.sh', [], { MESHCTL: 'meshctl' });
+      const run = refused.run('deploy-all.sh', [], { MESHCTL: 'meshctl' });
       expect(run.status).toBe(1);
-      expect(missing.calls()).toEqual(['kubectl apply -f -', gatewaySecretLookup]);
-      expect(run.stderr).toContain('secrets "edge-gateway-env" not found');
-      expect(run.stderr).toContain(
-        'kubectl -n edge-gateway create secret generic edge-gateway-env --from-literal=OPERATOR_TOKEN="$(openssl rand -hex 32)"',
-      );
-      expect(run.stderr).toContain('docs/deployment-guide.md: "2. kind"');
-      // The command it names is the guide's own kind step.
-      expect(readRepoFile('docs/deployment-guide.md')).toContain(
-        'kubectl -n edge-gateway create secret generic edge-gateway-env \\\n  --from-literal=OPERATOR_TOKEN="$(openssl rand -hex 32)"',
-      );
-      // Without the gateway among the services there is nothing to check.
-      missing.clearCalls();
+      expect(refused.calls()).toEqual(['kubectl apply -f -', ...services.map((service) => check(service))]);
+      expect(run.stderr).toContain('nothing deployed: meshctl release check refused edge-gateway (above)');
+      // Without the gateway among the services its refusal does not stop the others.
+      refused.clearCalls();
       expect(
-        missing.run('deploy-all.sh', ['--skip-namespaces', 'notification'], { MESHCTL: 'meshctl' }).status,
+        refused.run('deploy-all.sh', ['--skip-namespaces', 'notification'], { MESHCTL: 'meshctl' }).status,
       ).toBe(0);
-      expect(missing.calls()).toEqual(['meshctl deploy notification --tag dev']);
+      expect(refused.calls()).toEqual([check('notification'), 'meshctl deploy notification --tag dev']);
     } finally {
-      missing.cleanup();
+      refused.cleanup();
     }
   });
 
-  it('checks the Secret the environment names, and refuses an unknown environment before anything runs', () => {
-    expect(readRepoFile('deploy/environments/eks/edge-gateway.yaml')).toMatch(
-      /^existingSecret: edge-gateway-env$/m,
-    );
+  it('passes the environment to every check and deploy, and refuses an unknown one before anything runs', () => {
     expect(
       sandbox.run('deploy-all.sh', ['--skip-namespaces', '--environment', 'eks', 'edge-gateway'], {
         MESHCTL: 'meshctl',
       }).status,
     ).toBe(0);
     expect(sandbox.calls()).toEqual([
-      gatewaySecretLookup,
+      check('edge-gateway', '--tag dev --environment eks'),
       'meshctl deploy edge-gateway --tag dev --environment eks',
     ]);
     sandbox.clearCalls();

@@ -45,7 +45,8 @@ Run "meshctl <command> --help" for a command's options.`,
   deploy: `Usage: meshctl deploy <service> --tag T [--environment E] [options]
 
 Installs or upgrades the release with stable.image.tag=T
-(helm upgrade --install --reset-then-reuse-values --wait).
+(helm upgrade --install --reset-then-reuse-values --wait). Refuses first, changing nothing, when a Secret
+the rendered pods need does not exist in the namespace: they would wait for it until helm's timeout.
 
   --environment E           also apply deploy/environments/E/<service>.yaml (--values): what that cluster
                             needs, such as PostgreSQL for the services with state. The release keeps these
@@ -133,8 +134,9 @@ ${COMMON}`,
 Would "deploy --tag T [--environment E]" and then "canary start --canary-tag C --weight W" go through?
 Reads the release (helm status, history, get values; kubectl get) and renders the chart with the values
 the upgrades would leave (helm template), changing nothing. Refuses what canary start would (C equal to
-T, a canary running already) and what the chart would (its schema and checks, e.g. SQLite with more than
-one pod). Exit 0 when both would go through, 1 with every refusal. Pipelines run it before changing stable.
+T, a canary running already), what the chart would (its schema and checks, e.g. SQLite with more than
+one pod) and what deploy would: a Secret the rendered pods need that does not exist (kubectl get secret).
+Exit 0 when both would go through, 1 with every refusal. Pipelines run it before changing stable.
 
   --analysis                also check that Prometheus answers, as canary auto needs
   --prometheus URL          Prometheus base URL (default $PROMETHEUS_URL or http://127.0.0.1:9090)

@@ -55,9 +55,12 @@ export interface Cluster {
   upgrade(target: ReleaseTarget, changes: readonly ValueChange[], options?: UpgradeOptions): Promise<void>;
   /**
    * Renders the chart with the values the upgrade would use (the last deployed revision's, then the
-   * values file, then the changes) and changes nothing; rejects with the chart's message when it refuses.
+   * values file, then the changes) and changes nothing; resolves to the manifest ('' where nothing is
+   * rendered: a dry run), rejects with the chart's message when it refuses.
    */
-  render(target: ReleaseTarget, changes: readonly ValueChange[], options?: RenderOptions): Promise<void>;
+  render(target: ReleaseTarget, changes: readonly ValueChange[], options?: RenderOptions): Promise<string>;
+  /** Those of the named Secrets that do not exist in the release's namespace. */
+  missingSecrets(target: ReleaseTarget, names: readonly string[]): Promise<string[]>;
   /** helm rollback to the given revision. */
   rollbackRelease(target: ReleaseTarget, revision: number): Promise<void>;
   /** helm history, oldest first ([] when not installed). */

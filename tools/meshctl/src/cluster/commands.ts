@@ -127,6 +127,12 @@ export const deploymentsCommand = (t: ReleaseTarget): Command => ({
   args: ['get', 'deployments', ...kubectlScope(t), '--selector', `app=${t.service}`, '--output', 'json'],
 });
 
+/** Names the Secret when it exists; fails with (NotFound) when it does not. */
+export const secretCommand = (t: ReleaseTarget, name: string): Command => ({
+  program: 'kubectl',
+  args: ['get', 'secret', name, ...kubectlScope(t), '--output', 'name'],
+});
+
 export const getAnalysisCommand = (t: ReleaseTarget): Command => ({
   program: 'kubectl',
   args: [

@@ -19,6 +19,7 @@ import {
   formatCommand,
   recordAnalysisCommand,
   rollbackCommand,
+  secretCommand,
   dependencyBuildCommand,
   templateCommand,
   upgradeCommand,
@@ -68,11 +69,17 @@ export class DryRunCluster implements Cluster {
     return Promise.resolve();
   }
 
-  render(target: ReleaseTarget, changes: readonly ValueChange[], options?: RenderOptions): Promise<void> {
+  /** Records the command and renders nothing: no manifest, so no Secret to look for. */
+  render(target: ReleaseTarget, changes: readonly ValueChange[], options?: RenderOptions): Promise<string> {
     const base = this.lastDeployed(target)?.values;
     this.run(dependencyBuildCommand(target));
     this.run(templateCommand(target, changes, JSON.stringify(base ? toHelmValues(base) : {}), options));
-    return Promise.resolve();
+    return Promise.resolve('');
+  }
+
+  missingSecrets(target: ReleaseTarget, names: readonly string[]): Promise<string[]> {
+    for (const name of names) this.run(secretCommand(target, name));
+    return Promise.resolve([]);
   }
 
   rollbackRelease(target: ReleaseTarget, revision: number): Promise<void> {

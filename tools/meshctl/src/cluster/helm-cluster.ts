@@ -18,6 +18,7 @@ import {
   historyCommand,
   recordAnalysisCommand,
   rollbackCommand,
+  secretCommand,
   statusCommand,
   dependencyBuildCommand,
   templateCommand,
@@ -79,12 +80,22 @@ export class HelmCluster implements Cluster {
     target: ReleaseTarget,
     changes: readonly ValueChange[],
     options?: RenderOptions,
-  ): Promise<void> {
+  ): Promise<string> {
     // What --reset-then-reuse-values starts from: the values set on the last deployed revision.
     const deployed = (await this.listRevisions(target)).findLast(({ status }) => status === 'deployed');
     const values = deployed ? await this.run(getValuesCommand(target, deployed.revision, false)) : '{}';
     await this.run(dependencyBuildCommand(target));
-    await this.run(templateCommand(target, changes, values, options));
+    return this.run(templateCommand(target, changes, values, options));
+  }
+
+  async missingSecrets(target: ReleaseTarget, names: readonly string[]): Promise<string[]> {
+    const missing: string[] = [];
+    for (const name of names) {
+      // Only NotFound means missing: a kubectl that may not read Secrets says so instead.
+      const found = await this.unlessNotFound(() => this.run(secretCommand(target, name)));
+      if (found === undefined) missing.push(name);
+    }
+    return missing;
   }
 
   async rollbackRelease(target: ReleaseTarget, revision: number): Promise<void> {
@@ -106,12 +117,12 @@ export class HelmCluster implements Cluster {
     await this.run(recordAnalysisCommand(target, record), true);
   }
 
-  /** undefined when helm says the release does not exist. */
+  /** undefined when helm says the release does not exist, or kubectl that the object does not. */
   private async unlessNotFound<T>(read: () => Promise<T>): Promise<T | undefined> {
     try {
       return await read();
     } catch (error) {
-      if (/release: not found/i.test((error as Error).message)) return undefined;
+      if (/release: not found|\(NotFound\)/i.test((error as Error).message)) return undefined;
       throw error;
     }
   }

@@ -1,6 +1,7 @@
 import type { Cluster, ReleaseState, ReleaseTarget } from '../cluster/cluster.port.js';
 import { canaryStartRefusal } from './canary-state.js';
 import { CHART_DEFAULTS, type ValueChange } from './release-values.js';
+import { missingSecretsRefusal } from './required-secrets.js';
 
 /** What a pipeline is about to do: deploy stable, then (maybe) start a canary. */
 export interface ReleasePlan {
@@ -23,7 +24,8 @@ function afterDeploy(state: ReleaseState | undefined, stableTag: string): Releas
 
 /**
  * What `deploy` and then `canary start` would refuse, read from the release as it is and changing
- * nothing (helm status, get values, history and template; kubectl get): [] when both would go through.
+ * nothing (helm status, get values, history and template; kubectl get, the pods' Secrets among it): []
+ * when both would go through.
  * A pipeline checks before its first step, so no refusal comes once stable has changed.
  */
 export async function releaseRefusals(
@@ -45,8 +47,13 @@ export async function releaseRefusals(
     );
   }
   // The chart's own checks (schema, sums, storage) on the values the last step would leave.
-  await cluster.render(target, changes, { valuesFile: plan.valuesFile }).catch((error: unknown) => {
-    refusals.push(`the chart refuses the values: ${message(error)}`);
-  });
+  const manifest = await cluster
+    .render(target, changes, { valuesFile: plan.valuesFile })
+    .catch((error: unknown) => {
+      refusals.push(`the chart refuses the values: ${message(error)}`);
+      return '';
+    });
+  const missingSecrets = await missingSecretsRefusal(cluster, target, manifest);
+  if (missingSecrets) refusals.push(`deploy: ${missingSecrets}`);
   return refusals;
 }

@@ -2,6 +2,7 @@ import type { Cluster, ReleaseState, ReleaseTarget } from '../cluster/cluster.po
 import { canaryStartRefusal, hasCanary } from './canary-state.js';
 import { historyHint, revisionWithStable } from './release-history.js';
 import { ReleaseStateError } from './release-state-error.js';
+import { missingSecretsRefusal } from './required-secrets.js';
 import type { ValueChange } from './release-values.js';
 import { checkWeights, UsageError } from './validation.js';
 
@@ -26,7 +27,14 @@ export class ReleaseOps {
 
   /** valuesFile: an environment's values (database, autoscaling); later steps reuse them with the release's. */
   async deploy(tag: string, valuesFile?: string): Promise<void> {
-    await this.cluster.upgrade(this.target, [{ key: 'stable.image.tag', value: tag }], { valuesFile });
+    const changes: ValueChange[] = [{ key: 'stable.image.tag', value: tag }];
+    if (this.cluster.knowsState) {
+      // A chart that refuses the values says so in the upgrade below, in the upgrade's words.
+      const manifest = await this.cluster.render(this.target, changes, { valuesFile }).catch(() => '');
+      const refusal = await missingSecretsRefusal(this.cluster, this.target, manifest);
+      if (refusal) throw new ReleaseStateError(refusal);
+    }
+    await this.cluster.upgrade(this.target, changes, { valuesFile });
   }
 
   /**

@@ -130,9 +130,19 @@ function upgrade(service: string, chart: string): void {
   console.log(`Release "${service}" has been upgraded.`);
 }
 
+/** As kubectl get secret NAME -o name: the Secrets a test created (<dir>/secrets.json, "namespace/name"). */
+function secret(namespace: string, name: string): void {
+  const path = join(dir, 'secrets.json');
+  const secrets = existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as string[]) : [];
+  if (!secrets.includes(`${namespace}/${name}`))
+    fail(`Error from server (NotFound): secrets "${name}" not found`);
+  console.log(`secret/${name}`);
+}
+
 function kubectl(): void {
   const namespace = option('--namespace') ?? '';
   if (args[0] === 'apply') readFileSync(0, 'utf8');
+  if (args[0] === 'get' && args[1] === 'secret') return secret(namespace, args[2] ?? '');
   if (args[0] !== 'get' || args[1] !== 'deployments') return;
   const latest = state[namespace]?.at(-1);
   const canary = latest ? merge(chartDefaults(namespace), latest.values)['canary'] : undefined;
