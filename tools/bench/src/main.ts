@@ -1,4 +1,4 @@
-// `npm run bench`: (a) raw grpc-js unary hop, (b) one iot-mesh service hop, (c) REST single readings (with
+// `npm run bench`: (a) raw grpc-js unary hop (and (a') under the services' V8 settings), (b) one iot-mesh service hop, (c) REST single readings (with
 // (c0), the same at a light rate, for the latency floor) and (d) gRPC streaming batches through the
 // gateway end to end — same machine, same run — and (g), how long this machine keeps a process waiting
 // for a core once all are busy, and (h), what it costs a process to be woken for each request.
@@ -65,6 +65,7 @@ const busyGaps = await schedulerGaps(availableParallelism(), SECONDS);
 const waking = await wakeCost(REST_LIGHT_RATE, REST_RATE, SECONDS);
 const {
   raw,
+  rawServiceV8,
   platform: hop,
   platformUntraced: hopUntraced,
 } = await unaryHops(CONCURRENCY, SECONDS, HOP_ROUNDS, HOP_WARMUP_SECONDS);
@@ -75,6 +76,9 @@ const pipeline = await ingestionPipeline(ROOT, 100, 8, SECONDS);
 
 console.log(header);
 console.log(hopRow('(a) raw grpc-js unary hop', raw, raw.serverCpuUsPerCall));
+console.log(
+  hopRow("(a') the same under the services' V8 settings", rawServiceV8, rawServiceV8.serverCpuUsPerCall),
+);
 console.log(hopRow('(b) iot-mesh service unary hop', hop, hop.serverCpuUsPerCall));
 console.log(hopRow("(b') the same without the tracing preload", hopUntraced, hopUntraced.serverCpuUsPerCall));
 console.log(loadRow(`(c0) REST single reading via gateway @${REST_LIGHT_RATE}/s`, gateway.restLight));
@@ -102,13 +106,16 @@ console.log(
 console.log(
   `(h) a bare node:http server's CPU per request: ${waking.lightCpuUsPerRequest.toFixed(0)} µs at ${waking.lightRate}/s, ${waking.busyCpuUsPerRequest.toFixed(0)} µs at ${waking.busyRate}/s (${(waking.lightCpuUsPerRequest / waking.busyCpuUsPerRequest).toFixed(1)}×): what being woken for each request costs here`,
 );
-const ratioLine = (name: string, side: typeof hop) => {
-  const { median, min, max } = roundRatios(side, raw);
+const ratioLine = (name: string, side: typeof hop, base = raw) => {
+  const { median, min, max } = roundRatios(side, base);
   return `${name} calls/s ${median.toFixed(3)} (median of ${HOP_ROUNDS} rounds, ${min.toFixed(3)}–${max.toFixed(3)})`;
 };
 console.log(
   `\n${ratioLine('b/a', hop)}; b/a server CPU per call ${(raw.serverCpuUsPerCall / hop.serverCpuUsPerCall).toFixed(3)}; ${ratioLine("b'/a", hopUntraced)}`,
 );
+// The services' heap settings (kept for the RSS target) slow even a bare grpc-js server: a'/a is their
+// share of b/a, b/a' the platform's own.
+console.log(`${ratioLine("a'/a", rawServiceV8)}; ${ratioLine("b/a'", hop, rawServiceV8)}`);
 console.log(
   `d/a end-to-end readings/s over raw hop calls/s ${(gateway.grpcStream.achievedReadingsPerSecond / rawPerSecond).toFixed(3)}`,
 );

@@ -1,6 +1,6 @@
 import { credentials, makeGenericClientConstructor } from '@grpc/grpc-js';
 import { toServiceDefinition } from '@iot-mesh/platform';
-import { startFixture } from '@iot-mesh/platform/testing';
+import { FIXTURE_V8_ARGS, startFixture } from '@iot-mesh/platform/testing';
 import { FixtureDefinition, type EchoRequest } from '@iot-mesh/proto/iotmesh/testing/v1/fixture';
 import { startChildServer } from './child-server.js';
 import { cpuSeconds } from './process-cpu.js';
@@ -28,9 +28,12 @@ interface EchoServer {
   stop(): Promise<void>;
 }
 
-/** (a) the floor: a plain grpc-js server answering Echo in its own process. */
-async function rawEchoServer(): Promise<EchoServer> {
-  const server = await startChildServer('raw-echo-server.js');
+/**
+ * (a) the floor: a plain grpc-js server answering Echo in its own process, under Node's own V8
+ * settings, or (a') under those the platform's services run with (`v8Args`), as (b) does.
+ */
+async function rawEchoServer(v8Args: readonly string[] = []): Promise<EchoServer> {
+  const server = await startChildServer('raw-echo-server.js', v8Args);
   return { pid: server.pid, address: `127.0.0.1:${server.port}`, stop: () => server.stop() };
 }
 
@@ -69,12 +72,14 @@ function echoSide(server: EchoServer, concurrency: number, client: EchoClient): 
 
 export interface UnaryHops {
   raw: InterleavedResult;
+  /** The raw server under the services' V8 settings: how much of b/a is those settings, not the platform. */
+  rawServiceV8: InterleavedResult;
   platform: InterleavedResult;
   platformUntraced: InterleavedResult;
 }
 
 /**
- * (a), (b) and (b'): the three servers run side by side and are driven in turn, `rounds` rounds of
+ * (a), (a'), (b) and (b'): the four servers run side by side and are driven in turn, `rounds` rounds of
  * `seconds / rounds` each after a warm-up, so that their ratios are taken at the same moments.
  */
 export async function unaryHops(
@@ -88,6 +93,7 @@ export async function unaryHops(
   try {
     // One at a time, so that the ones started are stopped if a later one fails to start.
     servers.push(await rawEchoServer());
+    servers.push(await rawEchoServer(FIXTURE_V8_ARGS));
     servers.push(await platformEchoServer(true));
     servers.push(await platformEchoServer(false));
     const Client = makeGenericClientConstructor(toServiceDefinition(FixtureDefinition), 'Fixture');
@@ -96,12 +102,12 @@ export async function unaryHops(
       clients.push(client);
       return echoSide(server, concurrency, client);
     });
-    const [raw, platform, platformUntraced] = await interleavedRounds(sides, {
+    const [raw, rawServiceV8, platform, platformUntraced] = await interleavedRounds(sides, {
       rounds,
       roundSeconds: seconds / rounds,
       warmupSeconds,
     });
-    return { raw, platform, platformUntraced };
+    return { raw, rawServiceV8, platform, platformUntraced };
   } finally {
     for (const client of clients) client.close();
     await Promise.all(servers.map((server) => server.stop()));

@@ -5,7 +5,7 @@ import { localServiceNodeArgs } from '../bootstrap/service-node-args.js';
 import { freePort, startOnPickedPorts } from './free-port.js';
 
 /** The service an entry file belongs to: services/<name>/dist/main.js, as the catalog names it. */
-const serviceOfEntry = (entry: string) => basename(dirname(dirname(entry)));
+export const serviceOfEntry = (entry: string) => basename(dirname(dirname(entry)));
 
 export interface LogLine {
   level: string;
