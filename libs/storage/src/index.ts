@@ -5,3 +5,4 @@ export * from './node-sqlite.adapter.js';
 export * from './chunked.js';
 export * from './sized-query-cache.js';
 export * from './open-store-or-exit.js';
+export * from './migration-helpers.js';

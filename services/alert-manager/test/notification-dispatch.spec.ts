@@ -211,3 +211,41 @@ describe('notification dispatch: which answers are refusals for good', () => {
     expect(Object.keys(REFUSALS).map((name) => callsOf(bench.stub.calls, keyOf(name)))).toEqual([1, 1, 1]);
   });
 });
+
+describe("notification dispatch: one alert's entries in order", () => {
+  const bench = dispatchBench('dispatch_order');
+
+  it('hands a RESOLVED over only after its FIRING was accepted or refused for good, other alerts meanwhile', async () => {
+    const [fired, resolved] = ['alert:o-1:FIRING:webhook', 'alert:o-1:RESOLVED:webhook'];
+    const [refusedFiring, afterRefusal] = ['alert:o-2:FIRING:webhook', 'alert:o-2:RESOLVED:webhook'];
+    const other = 'alert:o-3:FIRING:webhook';
+    let down = true;
+    bench.stub.failWhen = (request) =>
+      request.idempotencyKey === refusedFiring
+        ? REFUSALS['FAILED_PRECONDITION']
+        : down && request.idempotencyKey === fired
+          ? status.UNAVAILABLE
+          : undefined;
+    const dispatcher = await bench.start([fired, resolved, refusedFiring, afterRefusal, other]);
+
+    // The gRPC client retries UNAVAILABLE itself: count each key once, in the order first called.
+    const called = () => [...new Set(bench.stub.calls.map((c) => c.idempotencyKey))];
+    await dispatcher.deliverDue();
+    // The RESOLVED of o-1 waits behind its failed FIRING.
+    expect(called()).toEqual([fired, refusedFiring, other]);
+
+    down = false;
+    for (let round = 0; round < 3; round++) {
+      bench.clock += 1_000; // past the FIRING's first backoff (at most 1 s)
+      await dispatcher.deliverDue();
+    }
+    // o-2's RESOLVED follows its refused FIRING; o-1's goes once its FIRING was accepted.
+    expect(called()).toEqual([fired, refusedFiring, other, afterRefusal, resolved]);
+    expect(bench.stub.accepted.map((c) => c.idempotencyKey)).toEqual([other, afterRefusal, fired, resolved]);
+    await expect(bench.pending()).resolves.toEqual({});
+    // The notification service keeps the order per alert with the ordering key.
+    expect(
+      new Set(bench.stub.calls.filter((c) => c.idempotencyKey.includes(':o-1:')).map((c) => c.orderingKey)),
+    ).toEqual(new Set(['alert:o-1']));
+  });
+});

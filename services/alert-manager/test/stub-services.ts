@@ -128,6 +128,7 @@ export function startNotificationStub(port = 0) {
           status: DeliveryStatus.DELIVERY_STATUS_PENDING,
           attempts: 0,
           lastError: '',
+          orderingKey: request.orderingKey,
         },
       };
     },

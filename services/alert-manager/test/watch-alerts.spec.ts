@@ -7,6 +7,7 @@ import type { ServiceProcess } from '@iot-mesh/platform/testing';
 import {
   AlertEventType,
   AlertState,
+  Severity,
   type AlertEvent,
   type AlertFilter,
   type AlertManagerClient,
@@ -159,6 +160,33 @@ describe('WatchAlerts over gRPC', () => {
     await evaluate(reading('late-a', 'late-1', 99, 0));
     await eventually(() => fromStart.events.some((e) => e.alert?.deviceId === 'late-1'));
     fromStart.subscription.unsubscribe();
+  });
+
+  it('streams an UPDATED event when a rule edit changes an open alert, also to a severity-filtered watcher', async () => {
+    const all = watch({ ...noFilter, deviceId: 'sev-1' }, 0);
+    const criticalOnly = watch({ ...noFilter, deviceId: 'sev-1', severity: Severity.SEVERITY_CRITICAL }, 0);
+    const rule = await createRule(
+      newRule('Warm', { scope: { deviceId: 'sev-1' }, severity: Severity.SEVERITY_WARNING }),
+    );
+    await evaluate(reading('sev-a', 'sev-1', 40, 0));
+    await eventually(() => all.events.length === 1);
+
+    await firstValueFrom(
+      api().updateRule({ rule: { ...rule, severity: Severity.SEVERITY_CRITICAL }, updateMask: ['severity'] }),
+    );
+    await firstValueFrom(api().updateRule({ rule: { ...rule, name: 'Hot' }, updateMask: ['name'] }));
+    await eventually(() => all.events.length === 3);
+    expect(all.events.map((e) => [AlertEventType[e.type], e.alert?.severity, e.alert?.summary])).toEqual([
+      ['ALERT_EVENT_TYPE_FIRING', Severity.SEVERITY_WARNING, 'Warm: temperature > 30 on sev-1'],
+      ['ALERT_EVENT_TYPE_UPDATED', Severity.SEVERITY_CRITICAL, 'Warm: temperature > 30 on sev-1'],
+      ['ALERT_EVENT_TYPE_UPDATED', Severity.SEVERITY_CRITICAL, 'Hot: temperature > 30 on sev-1'],
+    ]);
+    expect(all.events.every((e) => e.alert?.state === AlertState.ALERT_STATE_FIRING)).toBe(true);
+    // The critical-only watcher learns of the firing alert when it becomes critical, not at its end.
+    await eventually(() => criticalOnly.events.length === 2);
+    expect(criticalOnly.events.map((e) => e.sequence)).toEqual(all.events.slice(1).map((e) => e.sequence));
+    all.subscription.unsubscribe();
+    criticalOnly.subscription.unsubscribe();
   });
 
   it('ends open watch streams on SIGTERM with UNAVAILABLE, which a watcher resumes on, and exits cleanly', async () => {

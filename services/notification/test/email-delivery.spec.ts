@@ -74,6 +74,7 @@ describe('email delivery over SMTP', () => {
       subject: 'Boiler too hot',
       body: 'temperature 91 celsius\nabove 90 for 5m',
       attributes: {},
+      orderingKey: '',
     };
     const { notification } = await firstValueFrom(api().sendNotification(request));
     await settled(api(), notification!.id);
@@ -99,6 +100,7 @@ describe('email delivery over SMTP', () => {
         subject: 'Boiler too hot',
         body: 'b',
         attributes: {},
+        orderingKey: '',
       }),
     );
     const record = await settled(api(), notification!.id);

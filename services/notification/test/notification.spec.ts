@@ -26,6 +26,7 @@ const logRequest = (
   subject: 'Boiler too hot',
   body: 'temperature 91 celsius above 90 for 5m',
   attributes: { alert_id: key },
+  orderingKey: '',
   ...changes,
 });
 const list = { status: 0, channel: 0, kind: 0, pageSize: 0, pageToken: '' };

@@ -44,6 +44,7 @@ describe('webhook delivery', () => {
       subject: 'Boiler too hot',
       body: 'temperature 91 celsius above 90 for 5m',
       attributes: { alert_id: key, severity: 'critical' },
+      orderingKey: '',
     };
     const { notification } = await firstValueFrom(api().sendNotification(request));
     return notification!;
@@ -144,6 +145,7 @@ describe('webhook delivery', () => {
               subject: 's',
               body: 'b',
               attributes: {},
+              orderingKey: '',
             }),
           )
         ).code,

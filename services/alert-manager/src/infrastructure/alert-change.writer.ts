@@ -1,6 +1,6 @@
 import { sql, type Transaction } from 'kysely';
 import type { StoredAlert } from '../alerts/domain/alert.js';
-import type { SqlDialect } from './alert.migrations.js';
+import type { SqlDialect } from '@iot-mesh/storage';
 import type { AlertDatabase } from './alert.schema.js';
 import {
   ConcurrentChangeError,
@@ -10,6 +10,7 @@ import {
 } from './alert-store.port.js';
 import { alertFromRow, alertToRow, cursorToRow, eventToRow, outboxToRow, ruleFromRow } from './alert-rows.js';
 import { sameTarget, type Rule } from '../rules/domain/rule.js';
+import { withEventSequences } from '../notifications/domain/event-sequence.js';
 
 type Trx = Transaction<AlertDatabase>;
 
@@ -96,12 +97,20 @@ export class AlertChangeWriter {
       await sql`select pg_advisory_xact_lock(${sql.lit(EVENT_APPEND_LOCK)})`.execute(trx);
     }
     // One by one, so sequence numbers follow the order of the changes.
-    for (const event of batch.events)
-      await trx.insertInto('alert_events').values(eventToRow(event)).execute();
+    const sequences: number[] = [];
+    for (const event of batch.events) {
+      const { sequence } = await trx
+        .insertInto('alert_events')
+        .values(eventToRow(event))
+        .returning('sequence')
+        .executeTakeFirstOrThrow();
+      sequences.push(Number(sequence));
+    }
     if (batch.outbox.length > 0) {
+      // In event order: the outbox id orders each alert's hand-overs (FIRING before RESOLVED).
       await trx
         .insertInto('notification_outbox')
-        .values(batch.outbox.map(outboxToRow))
+        .values(withEventSequences(batch.outbox, batch.events, sequences).map(outboxToRow))
         .onConflict((conflict) => conflict.column('idempotency_key').doNothing())
         .execute();
     }

@@ -1,24 +1,6 @@
-import { sql, type CreateTableBuilder, type Kysely } from 'kysely';
+import { atomically, withIdentity, type SqlDialect } from '@iot-mesh/storage';
+import { sql, type Kysely } from 'kysely';
 import type { Migration } from 'kysely/migration';
-
-export type SqlDialect = 'sqlite' | 'postgres';
-
-/** A strictly increasing, never reused integer key: SQLite AUTOINCREMENT, PostgreSQL identity. */
-function withIdentity<T extends string>(
-  table: CreateTableBuilder<T, never>,
-  column: string,
-  dialect: SqlDialect,
-): CreateTableBuilder<T, string> {
-  return dialect === 'postgres'
-    ? table.addColumn(column, 'bigint', (c) => c.primaryKey().generatedAlwaysAsIdentity())
-    : table.addColumn(column, 'integer', (c) => c.primaryKey().autoIncrement());
-}
-
-/** Runs `work` in one transaction: Kysely runs SQLite's migrations outside one, PostgreSQL's inside. */
-async function atomically(db: Kysely<unknown>, work: (db: Kysely<unknown>) => Promise<void>): Promise<void> {
-  if (db.isTransaction) await work(db);
-  else await db.transaction().execute(work);
-}
 
 // The same migrations run on SQLite and PostgreSQL; only the identity columns differ.
 export function alertMigrations(dialect: SqlDialect): Record<string, Migration> {
@@ -161,6 +143,18 @@ export function alertMigrations(dialect: SqlDialect): Record<string, Migration> 
           .on('alerts')
           .column('device_id')
           .where(sql.ref('open_key'), 'is not', null)
+          .execute();
+      },
+    },
+    '0006_outbox_order_per_alert': {
+      // The dispatcher hands an alert's entries for a channel over one at a time, in id order: it
+      // looks for an earlier pending entry of the same alert and channel with this index.
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createIndex('notification_outbox_pending_by_alert')
+          .on('notification_outbox')
+          .columns(['alert_id', 'channel', 'id'])
+          .where(sql.ref('failed_time'), 'is', null)
           .execute();
       },
     },

@@ -7,6 +7,7 @@ import {
 import { firstValueFrom } from 'rxjs';
 import type { ChannelName, OutboxEntry } from '../notifications/domain/outbox-entry.js';
 import type { NotificationSender } from '../notifications/notification-sender.port.js';
+import { orderingKeyOf } from '../notifications/domain/alert-notification.js';
 import { refusalOf } from './send-notification-refusal.js';
 
 const CHANNELS: Record<ChannelName, Channel> = {
@@ -42,6 +43,7 @@ export class GrpcNotificationSender implements NotificationSender {
           subject: entry.subject,
           body: entry.body,
           attributes: entry.attributes,
+          orderingKey: orderingKeyOf(entry),
         }),
       );
     } catch (error) {

@@ -92,23 +92,55 @@ describe.each(['sqlite', 'postgres'] as const)('alert store contract on %s: hist
     );
   });
 
-  it('queues outbox entries once per key, hands out due ones and reschedules failures', async () => {
+  it('queues outbox entries once per key, with the sequence of the event each announces', async () => {
     // A repeated key is ignored.
     await store.applyChanges({ writes: [], events: [], outbox: [outbox('alert:a-2:FIRING:email')] });
+    const events = await store.listEvents(0, {}, 10);
+    const sequenceOf = (type: AlertEventType) =>
+      String(events.find((e) => e.alert.id === 'a-2' && e.type === type)!.sequence);
     const due = await store.outbox.dueEntries(10, 10);
-    expect(due.map((e) => e.idempotencyKey)).toEqual(['alert:a-2:FIRING:email', 'alert:a-2:RESOLVED:email']);
+    // Its RESOLVED waits for the FIRING.
+    expect(due.map((e) => e.idempotencyKey)).toEqual(['alert:a-2:FIRING:email']);
     expect(due[0]).toMatchObject({
       ...outbox('alert:a-2:FIRING:email'),
+      attributes: { alert_id: 'a-2', event_sequence: sequenceOf(AlertEventType.ALERT_EVENT_TYPE_FIRING) },
       attempts: 0,
       nextAttemptTime: 10,
       lastError: '',
     });
-    await store.outbox.reschedule(due[0].id, 1, 500, 'UNAVAILABLE');
-    expect((await store.outbox.dueEntries(499, 10)).map((e) => e.id)).toEqual([due[1].id]);
+    await store.outbox.remove(due[0].id);
+    expect((await store.outbox.dueEntries(10, 10))[0]).toMatchObject({
+      idempotencyKey: 'alert:a-2:RESOLVED:email',
+      attributes: { event_sequence: sequenceOf(AlertEventType.ALERT_EVENT_TYPE_RESOLVED) },
+    });
+  });
+
+  it("hands an alert's entries for a channel out one at a time, a rescheduled one holding the later back", async () => {
+    await store.applyChanges({
+      writes: [],
+      events: [],
+      outbox: [
+        'alert:a-7:FIRING:email',
+        'alert:a-7:RESOLVED:email',
+        'alert:a-7:FIRING:webhook',
+        'alert:a-8:FIRING:email',
+      ].map(outbox),
+    });
+    const keys = async (now: number) => (await store.outbox.dueEntries(now, 10)).map((e) => e.idempotencyKey);
+    expect(await keys(10)).toEqual([
+      'alert:a-2:RESOLVED:email',
+      'alert:a-7:FIRING:email',
+      'alert:a-7:FIRING:webhook',
+      'alert:a-8:FIRING:email',
+    ]);
+    const [, fired] = await store.outbox.dueEntries(10, 10);
+    await store.outbox.reschedule(fired.id, 1, 500, 'UNAVAILABLE');
+    expect(await keys(499)).not.toContain('alert:a-7:RESOLVED:email');
+    expect(await keys(10_000)).not.toContain('alert:a-7:RESOLVED:email');
     expect(await store.outbox.dueEntries(500, 10)).toContainEqual(
-      expect.objectContaining({ id: due[0].id, attempts: 1, lastError: 'UNAVAILABLE' }),
+      expect.objectContaining({ id: fired.id, attempts: 1, lastError: 'UNAVAILABLE' }),
     );
-    await store.outbox.remove(due[1].id);
-    expect((await store.outbox.dueEntries(10_000, 10)).map((e) => e.id)).toEqual([due[0].id]);
+    await store.outbox.remove(fired.id);
+    expect(await keys(10_000)).toContain('alert:a-7:RESOLVED:email');
   });
 });

@@ -102,6 +102,8 @@ describe.each(DATABASE_KINDS)('notification outbox on %s: entries refused for go
       });
       await expect(outboxRow(rows(), 'alert:old:FIRING:email')).resolves.toMatchObject({ failed_time: null });
       await expect(isPartial(rows(), kind, 'notification_outbox_due')).resolves.toBe(true);
+      // 0006: the check for an earlier pending entry of the same alert looks among pending ones only.
+      await expect(isPartial(rows(), kind, 'notification_outbox_pending_by_alert')).resolves.toBe(true);
       await store.outbox.markFailed(entry.id, 3, 30, 'FailedPrecondition');
       await expect(store.outbox.dueEntries(FAR_FUTURE, 10)).resolves.toEqual([]);
     });

@@ -14,12 +14,27 @@ export class KyselyNotificationOutbox implements NotificationOutbox {
 
   async dueEntries(now: number, limit: number): Promise<QueuedOutboxEntry[]> {
     const rows = await this.db
-      .selectFrom('notification_outbox')
+      .selectFrom('notification_outbox as entry')
       .selectAll()
-      .where('failed_time', 'is', null)
-      .where('next_attempt_time', '<=', now)
-      .orderBy('next_attempt_time')
-      .orderBy('id')
+      .where('entry.failed_time', 'is', null)
+      .where('entry.next_attempt_time', '<=', now)
+      // Only the first pending entry of an alert and channel: a later one (its RESOLVED) waits
+      // until the earlier one was handed over or refused for good, whatever their retry times.
+      .where((eb) =>
+        eb.not(
+          eb.exists(
+            eb
+              .selectFrom('notification_outbox as earlier')
+              .select('earlier.id')
+              .whereRef('earlier.alert_id', '=', 'entry.alert_id')
+              .whereRef('earlier.channel', '=', 'entry.channel')
+              .whereRef('earlier.id', '<', 'entry.id')
+              .where('earlier.failed_time', 'is', null),
+          ),
+        ),
+      )
+      .orderBy('entry.next_attempt_time')
+      .orderBy('entry.id')
       .limit(limit)
       .execute();
     return rows.map(outboxFromRow);

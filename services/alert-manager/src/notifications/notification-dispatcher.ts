@@ -27,6 +27,8 @@ const errorText = (error: unknown): string =>
  * accepted it, so an outage delays notifications but loses none; the idempotency key makes a
  * repeated hand-over (a lost response, two replicas) harmless. One the service refused for good
  * stays in the outbox marked failed, logged and counted (result "rejected"), and is not retried.
+ * An alert's entries for one channel go one at a time, in order (dueEntries holds the later ones
+ * back), so the notification service queues its RESOLVED after its FIRING whatever the retries did.
  */
 @Injectable()
 export class NotificationDispatcher implements OnApplicationBootstrap, OnModuleDestroy {

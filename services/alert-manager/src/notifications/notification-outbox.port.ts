@@ -5,7 +5,10 @@ import type { QueuedOutboxEntry } from './domain/outbox-entry.js';
  * the transaction of the alert change that causes them.
  */
 export interface NotificationOutbox {
-  /** Entries due at `now`, oldest first; failed ones are never due again. */
+  /**
+   * Entries due at `now`, oldest first; failed ones are never due again. Of an alert's entries for
+   * one channel only the oldest pending one, so they are handed over in the order of the alert's events.
+   */
   dueEntries(now: number, limit: number): Promise<QueuedOutboxEntry[]>;
   remove(id: number): Promise<void>;
   reschedule(id: number, attempts: number, nextAttemptTime: number, lastError: string): Promise<void>;

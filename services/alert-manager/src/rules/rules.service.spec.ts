@@ -109,22 +109,30 @@ describe('rules service: custom quantities and edits', () => {
     ]);
   });
 
-  it('keeps an open alert its value still holds, with the new severity and summary, and no event', async () => {
+  it('keeps an open alert its value still holds, with the new severity and summary: an UPDATED event, no notification', async () => {
     const warm = await service.create(fields({ name: 'Warm', thresholdHigh: 40.25 }));
     await opened().applyChanges(firing(alert('a-warm', { ruleId: warm.id, value: 41.5 }), null));
     const before = await opened().lastEventSequence();
+    const commits = commitsFrom();
     await service.update(warm.id, fields({ thresholdHigh: 41, severity: Severity.SEVERITY_CRITICAL }), [
       'threshold_high',
       'severity',
     ]);
-    await expect(opened().findOpenAlert(warm.id, 'dev-1')).resolves.toMatchObject({
+    const revised = {
       id: 'a-warm',
       state: AlertState.ALERT_STATE_FIRING,
       severity: Severity.SEVERITY_CRITICAL,
       summary: 'Warm: temperature outside [-10.5, 41] on dev-1',
       updateTime: 5_000,
-    });
-    await expect(opened().listEvents(before, { ruleId: warm.id }, 10)).resolves.toEqual([]);
+    };
+    await expect(opened().findOpenAlert(warm.id, 'dev-1')).resolves.toMatchObject(revised);
+    expect(commits.at(-1)).toEqual({ eventTypes: [AlertEventType.ALERT_EVENT_TYPE_UPDATED], outbox: false });
+    // A watcher filtering on the new severity sees it.
+    const events = await opened().listEvents(before, { severity: Severity.SEVERITY_CRITICAL }, 10);
+    expect(events).toEqual([
+      expect.objectContaining({ type: AlertEventType.ALERT_EVENT_TYPE_UPDATED, eventTime: 5_000 }),
+    ]);
+    expect(events[0].alert).toMatchObject(revised);
   });
 
   it('resolves a pending alert the new condition no longer holds, without announcing it', async () => {

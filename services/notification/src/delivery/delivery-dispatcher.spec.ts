@@ -52,6 +52,7 @@ const pending = (id: string, channel = Channel.CHANNEL_LOG): Notification =>
       subject: 's',
       body: 'b',
       attributes: {},
+      orderingKey: '',
     },
     Date.now(),
   );

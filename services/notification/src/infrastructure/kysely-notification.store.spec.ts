@@ -20,6 +20,7 @@ const notification = (id: string, createTime: number, changes: Partial<Notificat
       subject: `Subject ${id}`,
       body: 'line one\nline two; DROP TABLE notifications;--',
       attributes: { alert_id: id },
+      orderingKey: '',
     },
     createTime,
   ),

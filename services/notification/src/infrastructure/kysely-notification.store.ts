@@ -1,15 +1,16 @@
 import { createDatabase, migrateToLatest, type StorageSettings } from '@iot-mesh/storage';
-import type { Kysely, Selectable } from 'kysely';
+import type { Insertable, Kysely, Selectable } from 'kysely';
 import { DeliveryStatus, type Notification } from '../notifications/domain/notification.js';
 import type { ListCursor, NotificationFilter, NotificationStore } from './notification-store.port.js';
 import { notificationMigrations } from './notification.migrations.js';
 import type { NotificationDatabase } from './notification.schema.js';
 
-type Row = Selectable<NotificationDatabase['notifications']>;
+type Table = NotificationDatabase['notifications'];
+type Row = Selectable<Table>;
 
 const nullableNumber = (value: number | null): number | null => (value === null ? null : Number(value));
 
-const toRow = (n: Notification): Row => ({
+const toRow = (n: Notification): Insertable<Table> => ({
   id: n.id,
   idempotency_key: n.idempotencyKey,
   kind: n.kind,
@@ -24,6 +25,7 @@ const toRow = (n: Notification): Row => ({
   create_time: n.createTime,
   deliver_time: n.deliverTime,
   next_attempt_time: n.nextAttemptTime,
+  ordering_key: n.orderingKey,
 });
 
 const fromRow = (r: Row): Notification => ({
@@ -41,6 +43,7 @@ const fromRow = (r: Row): Notification => ({
   createTime: Number(r.create_time),
   deliverTime: nullableNumber(r.deliver_time),
   nextAttemptTime: nullableNumber(r.next_attempt_time),
+  orderingKey: r.ordering_key,
 });
 
 /** The outbox on SQLite (embedded default) or PostgreSQL, through Kysely. */
@@ -49,7 +52,7 @@ export class KyselyNotificationStore implements NotificationStore {
 
   static async open(settings: StorageSettings): Promise<KyselyNotificationStore> {
     const db = createDatabase<NotificationDatabase>(settings);
-    await migrateToLatest(db as Kysely<unknown>, notificationMigrations);
+    await migrateToLatest(db as Kysely<unknown>, notificationMigrations(settings.kind));
     return new KyselyNotificationStore(db);
   }
 
@@ -103,12 +106,31 @@ export class KyselyNotificationStore implements NotificationStore {
 
   async listDue(now: number, limit: number): Promise<Notification[]> {
     const rows = await this.db
-      .selectFrom('notifications')
+      .selectFrom('notifications as n')
       .selectAll()
-      .where('status', '=', DeliveryStatus.DELIVERY_STATUS_PENDING)
-      .where('next_attempt_time', '<=', now)
-      .orderBy('next_attempt_time')
-      .orderBy('id')
+      .where('n.status', '=', DeliveryStatus.DELIVERY_STATUS_PENDING)
+      .where('n.next_attempt_time', '<=', now)
+      // Only the head of each queue: an earlier one still pending (waiting, in an attempt or
+      // backing off) holds the later ones back until it is delivered or failed.
+      .where((eb) =>
+        eb.or([
+          eb('n.ordering_key', '=', ''),
+          eb.not(
+            eb.exists(
+              eb
+                .selectFrom('notifications as earlier')
+                .select('earlier.position')
+                .whereRef('earlier.ordering_key', '=', 'n.ordering_key')
+                .whereRef('earlier.channel', '=', 'n.channel')
+                .whereRef('earlier.recipient', '=', 'n.recipient')
+                .whereRef('earlier.position', '<', 'n.position')
+                .where('earlier.status', '=', DeliveryStatus.DELIVERY_STATUS_PENDING),
+            ),
+          ),
+        ]),
+      )
+      .orderBy('n.next_attempt_time')
+      .orderBy('n.position')
       .limit(limit)
       .execute();
     return rows.map(fromRow);

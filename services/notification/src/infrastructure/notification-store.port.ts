@@ -26,7 +26,11 @@ export interface NotificationStore {
   /** Newest first (create time, then id), strictly after `after`, at most `limit`. */
   list(filter: NotificationFilter, after: ListCursor | undefined, limit: number): Promise<Notification[]>;
 
-  /** Pending notifications whose next attempt is due at `now`, the longest waiting first. */
+  /**
+   * Pending notifications whose next attempt is due at `now`, the longest waiting first; of those
+   * with an ordering key only the first queued of its key, channel and recipient that is still
+   * pending, so they go out one at a time and in order.
+   */
   listDue(now: number, limit: number): Promise<Notification[]>;
   /**
    * Takes a due notification for one attempt by moving its next attempt time to `leaseUntil`,

@@ -1,6 +1,10 @@
+import type { Generated } from 'kysely';
+
 /** Table shape of the outbox (times in epoch ms, enums as their proto numbers, attributes as JSON). */
 export interface NotificationDatabase {
   notifications: {
+    /** Queue order: strictly increasing as records are inserted. */
+    position: Generated<number>;
     id: string;
     idempotency_key: string;
     kind: number;
@@ -15,5 +19,7 @@ export interface NotificationDatabase {
     create_time: number;
     deliver_time: number | null;
     next_attempt_time: number | null;
+    /** '' when the notification needs no order. */
+    ordering_key: string;
   };
 }

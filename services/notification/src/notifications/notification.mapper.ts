@@ -22,6 +22,7 @@ export function toNotificationMessage(notification: Notification): NotificationR
     createTime: timestampFromMillis(notification.createTime),
     deliverTime: optionalTimestamp(notification.deliverTime),
     nextAttemptTime: optionalTimestamp(notification.nextAttemptTime),
+    orderingKey: notification.orderingKey,
   };
 }
 
@@ -35,5 +36,6 @@ export function requestFromMessage(message: SendNotificationRequest): Notificati
     subject: message.subject,
     body: message.body,
     attributes: { ...(message.attributes ?? {}) },
+    orderingKey: message.orderingKey ?? '',
   };
 }

@@ -6,6 +6,7 @@ import {
   acknowledge,
   closeForDecommissionedDevice,
   closeForRuleChange,
+  reviseForRuleChange,
   stepAlert,
   type Step,
 } from './alert-state-machine.js';
@@ -168,11 +169,44 @@ describe('alert state machine', () => {
     ).toEqual(['idle', 'FIRING', 'RESOLVED']);
   });
 
-  it('takes the current severity of the rule on each step', () => {
+  it('takes the current severity of the rule on each step, an UPDATED event when it changed', () => {
     const [first] = run(rule(), [[31, T0]]);
     const open = (first as { alert: Alert }).alert;
-    const [next] = run(rule({ severity: Severity.SEVERITY_CRITICAL }), [[32, T0 + 1]], open);
-    expect(next).toMatchObject({ kind: 'hold', alert: { severity: Severity.SEVERITY_CRITICAL } });
+    const [next, same] = run(
+      rule({ severity: Severity.SEVERITY_CRITICAL }),
+      [
+        [32, T0 + 1],
+        [33, T0 + 2],
+      ],
+      open,
+    );
+    expect(next).toMatchObject({
+      kind: 'change',
+      event: AlertEventType.ALERT_EVENT_TYPE_UPDATED,
+      notify: null,
+      alert: { state: AlertState.ALERT_STATE_FIRING, severity: Severity.SEVERITY_CRITICAL, value: 32 },
+    });
+    expect(same).toMatchObject({ kind: 'hold', alert: { value: 33 } });
+  });
+
+  it('revises an open alert for an edited rule: UPDATED for a new severity or summary, never announced', () => {
+    const [firing] = run(rule(), [[31, T0]]);
+    const [pending] = run(rule({ forDurationMs: 1_000 }), [[31, T0]]);
+    for (const open of [firing, pending].map((step) => (step as { alert: Alert }).alert)) {
+      expect(reviseForRuleChange(rule({ severity: Severity.SEVERITY_CRITICAL }), open, 9)).toEqual({
+        kind: 'change',
+        event: AlertEventType.ALERT_EVENT_TYPE_UPDATED,
+        notify: null,
+        alert: { ...open, severity: Severity.SEVERITY_CRITICAL, updateTime: 9 },
+      });
+      expect(reviseForRuleChange(rule({ name: 'Hot' }), open, 9)).toMatchObject({
+        kind: 'change',
+        event: AlertEventType.ALERT_EVENT_TYPE_UPDATED,
+        notify: null,
+        alert: { state: open.state, summary: 'Hot: temperature > 30 on dev-1' },
+      });
+      expect(reviseForRuleChange(rule({ hysteresis: 0.5 }), open, 9)).toEqual({ kind: 'idle' });
+    }
   });
 
   it('acknowledges once', () => {

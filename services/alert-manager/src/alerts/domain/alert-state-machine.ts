@@ -12,7 +12,7 @@ export interface Observation {
 /** What one observation does to the (possibly absent) open alert of a rule and device. */
 export type Step =
   | { kind: 'idle' }
-  /** The open alert keeps its state; only its value is refreshed. No event. */
+  /** The open alert keeps its state and what watchers see of it; only its value is refreshed. No event. */
   | { kind: 'hold'; alert: Alert }
   /** A state change, recorded as an event and, for some transitions, announced. */
   | { kind: 'change'; alert: Alert; event: AlertEventType; notify: NotifiedTransition | null };
@@ -29,6 +29,17 @@ const change = (alert: Alert, event: AlertEventType, notify: NotifiedTransition 
   event,
   notify,
 });
+
+/**
+ * An open alert that keeps its state: an UPDATED event when its severity or summary changed, so
+ * watchers (a severity filter too) see what ListAlerts shows; no notification, as nothing fired or
+ * resolved. A refreshed value alone is no event.
+ */
+function keptOpen(before: Alert, after: Alert): Step {
+  return before.severity === after.severity && before.summary === after.summary
+    ? { kind: 'hold', alert: after }
+    : change(after, AlertEventType.ALERT_EVENT_TYPE_UPDATED, null);
+}
 
 function openAlert(rule: Rule, deviceId: string, reading: Observation, context: StepContext): Step {
   const firesAtOnce = rule.forDurationMs === 0;
@@ -60,7 +71,9 @@ function openAlert(rule: Rule, deviceId: string, reading: Observation, context: 
  * - no open alert and a breach: FIRING at once when for_duration is zero, else PENDING;
  * - PENDING still breached for at least for_duration (by reading times): FIRING;
  * - PENDING no longer breached: RESOLVED without announcement (it never fired);
- * - FIRING back to normal beyond the hysteresis margin: RESOLVED, announced.
+ * - FIRING back to normal beyond the hysteresis margin: RESOLVED, announced;
+ * - an open alert that stays open takes the rule's severity: UPDATED when it changed (a reading
+ *   evaluated by a replica whose rule cache is older or newer than the alert's).
  */
 export function stepAlert(
   rule: Rule,
@@ -84,12 +97,12 @@ export function stepAlert(
       const firing = { ...refreshed, state: AlertState.ALERT_STATE_FIRING, fireTime: reading.time };
       return change(firing, AlertEventType.ALERT_EVENT_TYPE_FIRING, 'FIRING');
     }
-    return { kind: 'hold', alert: refreshed };
+    return keptOpen(open, refreshed);
   }
   if (hasRecovered(rule, reading.value)) {
     return change(resolved, AlertEventType.ALERT_EVENT_TYPE_RESOLVED, 'RESOLVED');
   }
-  return { kind: 'hold', alert: refreshed };
+  return keptOpen(open, refreshed);
 }
 
 /** An operator acknowledges an open alert; acknowledging twice changes nothing. */
@@ -108,7 +121,8 @@ export function acknowledge(alert: Alert, by: string, now: number): Step {
 /**
  * The rule behind an open alert was edited and still watches its device: the alert is judged again by
  * its last value under the new condition (ending now, announced if it fired, when that value no longer
- * holds it) and takes the rule's severity and summary. A changed for_duration waits for the next reading.
+ * holds it) and takes the rule's severity and summary (an UPDATED event, not announced). A changed
+ * for_duration waits for the next reading.
  */
 export function reviseForRuleChange(rule: Rule, alert: Alert, now: number): Step {
   const resolved = { ...alert, state: AlertState.ALERT_STATE_RESOLVED, resolveTime: now, updateTime: now };
@@ -120,7 +134,7 @@ export function reviseForRuleChange(rule: Rule, alert: Alert, now: number): Step
   }
   const summary = summarize(rule, alert.deviceId);
   if (alert.severity === rule.severity && alert.summary === summary) return { kind: 'idle' };
-  return { kind: 'hold', alert: { ...alert, severity: rule.severity, summary, updateTime: now } };
+  return keptOpen(alert, { ...alert, severity: rule.severity, summary, updateTime: now });
 }
 
 /** The open alert ends now, whatever its value; announced only if it fired. */

@@ -2,10 +2,11 @@ import { NotificationKind } from '@iot-mesh/proto/iotmesh/notification/v1/notifi
 import { SensorType } from '@iot-mesh/proto/iotmesh/telemetry/v1/reading';
 import { freshStore, type DatabaseKind } from '@iot-mesh/storage/testing';
 import { AlertEventType, AlertState, type Alert } from '../../alerts/domain/alert.js';
-import type { OutboxEntry } from '../../notifications/domain/outbox-entry.js';
+import { CHANNEL_NAMES, type OutboxEntry } from '../../notifications/domain/outbox-entry.js';
 import { Operator, Severity, type Rule } from '../../rules/domain/rule.js';
 import type { ChangeBatch } from '../alert-store.port.js';
-import { alertMigrations, type SqlDialect } from '../alert.migrations.js';
+import type { SqlDialect } from '@iot-mesh/storage';
+import { alertMigrations } from '../alert.migrations.js';
 import { KyselyAlertStore } from '../kysely-alert.store.js';
 
 // Shared by the store contract specs: test data and a fresh store on SQLite or PostgreSQL.
@@ -46,17 +47,28 @@ export const alert = (id: string, changes: Partial<Alert> = {}): Alert => ({
   updateTime: 2_000,
   ...changes,
 });
-export const outbox = (key: string): OutboxEntry => ({
-  idempotencyKey: key,
-  alertId: 'a-1',
-  kind: NotificationKind.NOTIFICATION_KIND_ALERT_FIRING,
-  channel: 'email',
-  recipient: 'ops@example.com',
-  subject: 'subject',
-  body: 'body',
-  attributes: { alert_id: 'a-1' },
-  createTime: 10,
-});
+/**
+ * An entry under `key`; a key "alert:<id>:<transition>:<channel>" names its alert, kind and channel
+ * (email when it names none), as real ones do.
+ */
+export function outbox(key: string): OutboxEntry {
+  const [, alertId = 'a-1', transition, named] = /^alert:([^:]+):([A-Z]+):(\w+)$/.exec(key) ?? [];
+  const channel = CHANNEL_NAMES.find((c) => c === named) ?? 'email';
+  return {
+    idempotencyKey: key,
+    alertId,
+    kind:
+      transition === 'RESOLVED'
+        ? NotificationKind.NOTIFICATION_KIND_ALERT_RESOLVED
+        : NotificationKind.NOTIFICATION_KIND_ALERT_FIRING,
+    channel,
+    recipient: channel === 'email' ? 'ops@example.com' : '',
+    subject: 'subject',
+    body: 'body',
+    attributes: { alert_id: alertId },
+    createTime: 10,
+  };
+}
 export const firing = (
   a: Alert,
   expectedRevision: number | null,

@@ -52,6 +52,7 @@ describe('alert notifications', () => {
         severity: 'CRITICAL',
         state: 'FIRING',
         value: '91',
+        transition_time: '2023-11-14T22:13:20.000Z',
       },
       createTime: 5,
     });
@@ -69,6 +70,8 @@ describe('alert notifications', () => {
       idempotencyKey: 'alert:alert-1:RESOLVED:log',
       kind: NotificationKind.NOTIFICATION_KIND_ALERT_RESOLVED,
       subject: '[CRITICAL] Resolved: Too hot: temperature > 80 on boiler-1',
+      // Receivers order an alert's notifications by it (and by event_sequence, added when stored).
+      attributes: { state: 'RESOLVED', transition_time: '2023-11-14T22:14:20.000Z' },
     });
     expect(entry.body).toContain('Resolved: 2023-11-14T22:14:20.000Z');
   });

@@ -21,9 +21,18 @@ export const notificationKey = (notice: AlertNotice, channel: ChannelName): stri
   `alert:${notice.alert.id}:${notice.transition}:${channel}`;
 
 /**
+ * The notification service delivers the notifications of one ordering key (per channel and
+ * recipient) one at a time, in the order they were handed over: an alert's RESOLVED never
+ * overtakes its FIRING.
+ */
+export const orderingKeyOf = (entry: Pick<OutboxEntry, 'alertId'>): string => `alert:${entry.alertId}`;
+
+/**
  * One outbox entry per configured channel for an alert that fired or resolved. A long rule name
  * and device id can make the subject too long for the notification service: it is shortened with
- * an ellipsis, and the body, which starts with the whole summary, says the rest.
+ * an ellipsis, and the body, which starts with the whole summary, says the rest. The attributes
+ * carry `transition_time` (when it fired or resolved) and, once the store numbered the event,
+ * `event_sequence` (withEventSequences), so receivers can order an alert's notifications.
  */
 export function alertNotifications(notice: AlertNotice, to: AlertChannels, now: number): OutboxEntry[] {
   const { alert, transition } = notice;
@@ -51,6 +60,7 @@ export function alertNotifications(notice: AlertNotice, to: AlertChannels, now: 
       severity: severityName(alert.severity),
       state: transition,
       value: String(alert.value),
+      transition_time: iso(firing ? alert.fireTime : alert.resolveTime),
     }).map(([key, value]) => [key, fittedLine(value, NOTIFICATION_LIMITS.attributeValue)]),
   );
   return to.channels.map((channel) => ({

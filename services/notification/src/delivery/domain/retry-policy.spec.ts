@@ -19,6 +19,7 @@ const record = queuedNotification(
     subject: 's',
     body: 'b',
     attributes: {},
+    orderingKey: '',
   },
   1_000,
 );

@@ -6,7 +6,10 @@ import {
 } from '../../delivery/notification-transport.port.js';
 import { Channel, NotificationKind, type Notification } from '../../notifications/domain/notification.js';
 
-/** The JSON a webhook receives; stable across attempts, so receivers can deduplicate by id. */
+/**
+ * The JSON a webhook receives (fields documented in docs/notifications.md); stable across
+ * attempts, so receivers can deduplicate by id.
+ */
 export function webhookPayload(notification: Notification): string {
   return JSON.stringify({
     id: notification.id,
@@ -15,6 +18,7 @@ export function webhookPayload(notification: Notification): string {
     subject: notification.subject,
     body: notification.body,
     attributes: notification.attributes,
+    ordering_key: notification.orderingKey,
     create_time: new Date(notification.createTime).toISOString(),
   });
 }

@@ -15,11 +15,18 @@ export interface NotificationRequest {
   subject: string;
   body: string;
   attributes: Record<string, string>;
+  /**
+   * Delivered after the notifications queued before it with the same key, channel and recipient
+   * ('' for none).
+   */
+  orderingKey: string;
 }
 
 /**
  * Whether a request asks for what a stored notification is, so that it is a retry of it. An empty
- * webhook recipient means the default URL, which the configuration may have changed since.
+ * webhook recipient means the default URL, which the configuration may have changed since. The
+ * ordering key says how to deliver, not what: a retry from a caller that only now sets one (an
+ * upgrade between two tries) is the same notification.
  */
 export function sameRequest(stored: NotificationRequest, request: NotificationRequest): boolean {
   const defaultWebhook = request.channel === Channel.CHANNEL_WEBHOOK && request.recipient === '';

@@ -11,6 +11,7 @@ const valid: NotificationRequest = {
   subject: 'Boiler too hot',
   body: 'Temperature 91 °C\n\tabove 90 °C for 5m',
   attributes: { alert_id: '42', severity: 'critical' },
+  orderingKey: '',
 };
 const fieldsOf = (changes: Partial<NotificationRequest>, hooks: readonly string[] = HOOKS) =>
   notificationViolations({ ...valid, ...changes }, hooks).map((v) => v.field);

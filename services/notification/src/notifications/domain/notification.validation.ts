@@ -60,5 +60,9 @@ export function notificationViolations(
     ...(kind ? [kind] : []),
     ...(channel ? [channel] : recipientViolations(request.channel, request.recipient, webhookUrls)),
     ...notificationContentViolations(request),
+    // As long as an idempotency key may be: both name something of the caller's.
+    ...textViolations('ordering_key', request.orderingKey, NOTIFICATION_LIMITS.idempotencyKey, {
+      required: false,
+    }),
   ];
 }

@@ -49,5 +49,6 @@ export function verificationNotification(
       '-- iot-mesh',
     ].join('\n'),
     attributes: { device_id: request.deviceId, owner_email: request.ownerEmail },
+    orderingKey: '',
   };
 }

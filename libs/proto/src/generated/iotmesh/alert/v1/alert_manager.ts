@@ -183,6 +183,8 @@ export enum AlertEventType {
   ALERT_EVENT_TYPE_FIRING = 2,
   ALERT_EVENT_TYPE_RESOLVED = 3,
   ALERT_EVENT_TYPE_ACKNOWLEDGED = 4,
+  /** ALERT_EVENT_TYPE_UPDATED - An open alert took its edited rule's new severity or summary; its state did not change. */
+  ALERT_EVENT_TYPE_UPDATED = 5,
   UNRECOGNIZED = -1,
 }
 
@@ -203,6 +205,9 @@ export function alertEventTypeFromJSON(object: any): AlertEventType {
     case 4:
     case "ALERT_EVENT_TYPE_ACKNOWLEDGED":
       return AlertEventType.ALERT_EVENT_TYPE_ACKNOWLEDGED;
+    case 5:
+    case "ALERT_EVENT_TYPE_UPDATED":
+      return AlertEventType.ALERT_EVENT_TYPE_UPDATED;
     case -1:
     case "UNRECOGNIZED":
     default:
@@ -222,6 +227,8 @@ export function alertEventTypeToJSON(object: AlertEventType): string {
       return "ALERT_EVENT_TYPE_RESOLVED";
     case AlertEventType.ALERT_EVENT_TYPE_ACKNOWLEDGED:
       return "ALERT_EVENT_TYPE_ACKNOWLEDGED";
+    case AlertEventType.ALERT_EVENT_TYPE_UPDATED:
+      return "ALERT_EVENT_TYPE_UPDATED";
     case AlertEventType.UNRECOGNIZED:
     default:
       return "UNRECOGNIZED";

@@ -170,7 +170,11 @@ export interface NotificationRecord {
   lastError: string;
   createTime?: Timestamp | undefined;
   deliverTime?: Timestamp | undefined;
-  nextAttemptTime?: Timestamp | undefined;
+  nextAttemptTime?:
+    | Timestamp
+    | undefined;
+  /** See SendNotificationRequest.ordering_key. */
+  orderingKey: string;
 }
 
 export interface NotificationRecord_AttributesEntry {
@@ -187,6 +191,13 @@ export interface SendNotificationRequest {
   subject: string;
   body: string;
   attributes: { [key: string]: string };
+  /**
+   * Notifications with the same non-empty ordering key, channel and recipient are delivered one at
+   * a time, in the order they were queued: a later one waits until the earlier one is delivered or
+   * failed for good. Empty: no order. Alert notifications use "alert:<alert id>". At most 200
+   * characters, no control characters. A retry with another ordering key is still the same request.
+   */
+  orderingKey: string;
 }
 
 export interface SendNotificationRequest_AttributesEntry {
@@ -255,6 +266,7 @@ function createBaseNotificationRecord(): NotificationRecord {
     status: 0,
     attempts: 0,
     lastError: "",
+    orderingKey: "",
   };
 }
 
@@ -301,6 +313,9 @@ export const NotificationRecord: MessageFns<NotificationRecord> = {
     }
     if (message.nextAttemptTime !== undefined) {
       Timestamp.encode(message.nextAttemptTime, writer.uint32(114).fork()).join();
+    }
+    if (message.orderingKey !== "") {
+      writer.uint32(122).string(message.orderingKey);
     }
     return writer;
   },
@@ -433,6 +448,14 @@ export const NotificationRecord: MessageFns<NotificationRecord> = {
             message.nextAttemptTime = Timestamp.decode(reader, reader.uint32());
             continue;
           }
+          case 15: {
+            if (tag !== 122) {
+              break;
+            }
+
+            message.orderingKey = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -494,6 +517,11 @@ export const NotificationRecord: MessageFns<NotificationRecord> = {
         : isSet(object.next_attempt_time)
         ? fromJsonTimestamp(object.next_attempt_time)
         : undefined,
+      orderingKey: isSet(object.orderingKey)
+        ? globalThis.String(object.orderingKey)
+        : isSet(object.ordering_key)
+        ? globalThis.String(object.ordering_key)
+        : "",
     };
   },
 
@@ -546,6 +574,9 @@ export const NotificationRecord: MessageFns<NotificationRecord> = {
     }
     if (message.nextAttemptTime !== undefined) {
       obj.nextAttemptTime = fromTimestamp(message.nextAttemptTime).toISOString();
+    }
+    if (message.orderingKey !== undefined) {
+      obj.orderingKey = message.orderingKey;
     }
     return obj;
   },
@@ -627,7 +658,16 @@ export const NotificationRecord_AttributesEntry: MessageFns<NotificationRecord_A
 };
 
 function createBaseSendNotificationRequest(): SendNotificationRequest {
-  return { idempotencyKey: "", kind: 0, channel: 0, recipient: "", subject: "", body: "", attributes: {} };
+  return {
+    idempotencyKey: "",
+    kind: 0,
+    channel: 0,
+    recipient: "",
+    subject: "",
+    body: "",
+    attributes: {},
+    orderingKey: "",
+  };
 }
 
 export const SendNotificationRequest: MessageFns<SendNotificationRequest> = {
@@ -653,6 +693,9 @@ export const SendNotificationRequest: MessageFns<SendNotificationRequest> = {
     globalThis.Object.entries(message.attributes).forEach(([key, value]: [string, string]) => {
       SendNotificationRequest_AttributesEntry.encode({ key: key as any, value }, writer.uint32(58).fork()).join();
     });
+    if (message.orderingKey !== "") {
+      writer.uint32(66).string(message.orderingKey);
+    }
     return writer;
   },
 
@@ -728,6 +771,14 @@ export const SendNotificationRequest: MessageFns<SendNotificationRequest> = {
             }
             continue;
           }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.orderingKey = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -766,6 +817,11 @@ export const SendNotificationRequest: MessageFns<SendNotificationRequest> = {
           {},
         )
         : {},
+      orderingKey: isSet(object.orderingKey)
+        ? globalThis.String(object.orderingKey)
+        : isSet(object.ordering_key)
+        ? globalThis.String(object.ordering_key)
+        : "",
     };
   },
 
@@ -797,6 +853,9 @@ export const SendNotificationRequest: MessageFns<SendNotificationRequest> = {
           obj.attributes[k] = v;
         });
       }
+    }
+    if (message.orderingKey !== undefined) {
+      obj.orderingKey = message.orderingKey;
     }
     return obj;
   },

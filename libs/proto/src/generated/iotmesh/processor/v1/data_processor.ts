@@ -73,9 +73,17 @@ export interface Aggregate {
   min: number;
   max: number;
   avg: number;
-  /** Estimated by a quantile sketch. */
+  /**
+   * The nearest-rank 95th percentile (the smallest reading with at least 95% of the window's readings
+   * at or below it, so the largest of up to 19), estimated by a quantile sketch within 1% (relative).
+   */
   p95: number;
-  /** False while the window is still receiving readings. */
+  /**
+   * False while the window is still receiving readings. Readings are accepted until they are
+   * MAX_READING_AGE_MS old (48 h by default), so a window stays open that long after its end: late
+   * readings may still change it. True once no accepted reading can: its values are final. Whether
+   * the window's time span has ended is told by end_time alone.
+   */
   closed: boolean;
   /**
    * The quantity's name when sensor_type is SENSOR_TYPE_CUSTOM: each custom quantity of a device has
@@ -105,7 +113,11 @@ export interface GetAggregatesRequest {
   deviceId: string;
   sensorType: SensorType;
   window: Window;
-  /** Only windows that end after this time; unset means all kept windows. */
+  /**
+   * Only windows that end after this time; unset means all kept windows. A value outside the range a
+   * Timestamp allows (nanos outside 0..999,999,999, before year 1 or after year 9999) is
+   * INVALID_ARGUMENT.
+   */
   startTime?: Timestamp | undefined;
   pageSize: number;
   pageToken: string;

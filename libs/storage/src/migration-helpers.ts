@@ -1,0 +1,25 @@
+import type { CreateTableBuilder, Kysely } from 'kysely';
+import type { StorageSettings } from './storage-settings.js';
+
+/** The SQL engine a migration writes for: their DDL is the same but for identity columns. */
+export type SqlDialect = StorageSettings['kind'];
+
+/** A strictly increasing, never reused integer key: SQLite AUTOINCREMENT, PostgreSQL identity. */
+export function withIdentity<T extends string>(
+  table: CreateTableBuilder<T, never>,
+  column: string,
+  dialect: SqlDialect,
+): CreateTableBuilder<T, string> {
+  return dialect === 'postgres'
+    ? table.addColumn(column, 'bigint', (c) => c.primaryKey().generatedAlwaysAsIdentity())
+    : table.addColumn(column, 'integer', (c) => c.primaryKey().autoIncrement());
+}
+
+/** Runs `work` in one transaction: Kysely runs SQLite's migrations outside one, PostgreSQL's inside. */
+export async function atomically(
+  db: Kysely<unknown>,
+  work: (db: Kysely<unknown>) => Promise<void>,
+): Promise<void> {
+  if (db.isTransaction) await work(db);
+  else await db.transaction().execute(work);
+}
