@@ -17,6 +17,14 @@ describe('processor config', () => {
     );
   });
 
+  it('closes windows once readings for them are too old to be accepted, or no longer kept', () => {
+    const lateReadingsMs = (env: Record<string, string>) =>
+      loadConfig(processorConfigSchema, env).lateReadingsMs;
+    expect(lateReadingsMs({})).toBe(48 * 3_600_000); // ingestion's MAX_READING_AGE_MS default
+    expect(lateReadingsMs({ MAX_READING_AGE_MS: '3600000' })).toBe(3_600_000);
+    expect(lateReadingsMs({ MAX_READING_AGE_MS: '86400000', WINDOW_RETENTION_HOURS: '2' })).toBe(7_200_000);
+  });
+
   it('names every bad variable', () => {
     expect(() =>
       loadConfig(processorConfigSchema, {

@@ -21,6 +21,9 @@ export const processorConfigSchema = z
     PENDING_EVALUATIONS_POLL_INTERVAL_MS: millis(1_000),
     // Windows older than this are deleted, and remembered reading ids once none of their windows is left.
     WINDOW_RETENTION_HOURS: z.coerce.number().int().positive().default(48),
+    // Ingestion's limit of the same name (keep them equal): the oldest reading accepted, so how long
+    // after its end a window may still change. It is reported closed after that, and stays final.
+    MAX_READING_AGE_MS: millis(48 * HOUR_MS),
     PRUNE_INTERVAL_MS: millis(600_000),
   })
   .superRefine((env, ctx) => {
@@ -38,6 +41,8 @@ export const processorConfigSchema = z
       pollIntervalMs: env.PENDING_EVALUATIONS_POLL_INTERVAL_MS,
     },
     retentionMs: env.WINDOW_RETENTION_HOURS * HOUR_MS,
+    // Nothing is folded into a window past the retention either, so it closes then at the latest.
+    lateReadingsMs: Math.min(env.MAX_READING_AGE_MS, env.WINDOW_RETENTION_HOURS * HOUR_MS),
     pruneIntervalMs: env.PRUNE_INTERVAL_MS,
   }));
 

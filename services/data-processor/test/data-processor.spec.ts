@@ -18,7 +18,7 @@ import { customReading, expectStatistics, failure, reading } from './readings.fi
 const HOUR_MS = 3_600_000;
 const TEMP = SensorType.SENSOR_TYPE_TEMPERATURE;
 const CUSTOM = SensorType.SENSOR_TYPE_CUSTOM;
-// A whole past hour, so every window in it is closed; well inside the 48 h retention.
+// A whole past hour, so every window in it has ended; well inside the 48 h retention (and still open).
 const BASE = Math.floor(Date.now() / HOUR_MS) * HOUR_MS - 3 * HOUR_MS;
 
 // 600 readings of boiler-1, one every 6 s over the hour, values 10..69.9 in a shuffled order.
@@ -149,10 +149,10 @@ describe('data processor over gRPC', () => {
         pageToken: page1.nextPageToken,
       }),
     );
-    expect([...page1.aggregates, ...page2.aggregates].map((a) => [a.deviceId, a.max, a.closed])).toEqual([
-      ['attic-1', 31, false],
-      ['boiler-1', 1000, true],
-      ['chiller-1', 4, true],
+    expect([...page1.aggregates, ...page2.aggregates].map((a) => [a.deviceId, a.max])).toEqual([
+      ['attic-1', 31],
+      ['boiler-1', 1000],
+      ['chiller-1', 4],
     ]);
     expect(page2.nextPageToken).toBe('');
   });
@@ -230,6 +230,33 @@ describe('data processor over gRPC', () => {
         }),
       ),
     ).resolves.toEqual([status.INVALID_ARGUMENT, [['custom_sensor', 'FIELD.CUSTOM_SENSOR_UNEXPECTED']]]);
+  });
+
+  it('refuses a start time that is no valid Timestamp, as ProcessReadings refuses such a reading time', async () => {
+    const refusal = async (call: Observable<unknown>) => {
+      const error = await failure(call);
+      const violations = decodeStatusDetails(error.metadata)?.badRequest?.fieldViolations;
+      return [error.code, violations?.map((v) => [v.field, v.reason])];
+    };
+    const startTime = { seconds: 0, nanos: 2_000_000_000 };
+    await expect(
+      refusal(
+        api().getAggregates({
+          deviceId: 'boiler-1',
+          sensorType: TEMP,
+          customSensor: '',
+          window: Window.WINDOW_ONE_HOUR,
+          startTime,
+          pageSize: 0,
+          pageToken: '',
+        }),
+      ),
+    ).resolves.toEqual([status.INVALID_ARGUMENT, [['start_time', 'FIELD.TIMESTAMP']]]);
+    const invalid = { ...reading('t-1', 'boiler-1', 1, BASE), timestamp: startTime };
+    await expect(refusal(api().processReadings({ readings: [invalid] }))).resolves.toEqual([
+      status.INVALID_ARGUMENT,
+      [['readings[0].timestamp', 'READING.TIMESTAMP']],
+    ]);
   });
 
   it('has a call of more readings than one EvaluateReadings takes evaluated in chunks, in order', async () => {
@@ -360,5 +387,16 @@ describe('data processor over gRPC', () => {
     expect(alerts.calls.length).toBe(before);
     const hour = await history('boiler-1', Window.WINDOW_ONE_HOUR);
     expect(hour.aggregates[0]).toMatchObject({ count: 601, max: 1000 });
+  });
+
+  it('reports a window closed once its readings are too old to be accepted, and keeps it as reported', async () => {
+    // Readings at most an hour old: every window of the past hour BASE (2 h ago at least) is final.
+    await restart({ MAX_READING_AGE_MS: String(HOUR_MS) });
+    const hour = async () => (await history('boiler-1', Window.WINDOW_ONE_HOUR)).aggregates[0];
+    expect(await hour()).toMatchObject({ count: 601, max: 1000, closed: true });
+    await expect(send([reading('b1-late', 'boiler-1', 5000, BASE + 1_000)])).resolves.toMatchObject({
+      processedCount: 1,
+    });
+    expect(await hour()).toMatchObject({ count: 601, max: 1000, closed: true });
   });
 });

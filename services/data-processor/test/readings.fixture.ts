@@ -1,5 +1,6 @@
 import type { Aggregate } from '@iot-mesh/proto/iotmesh/processor/v1/data_processor';
 import { SensorType, type Reading } from '@iot-mesh/proto/iotmesh/telemetry/v1/reading';
+import { nearestRankPercentile, withinSketchAccuracy } from './percentile.oracle.js';
 
 /** A normalised temperature reading at `at` (epoch ms). */
 export const reading = (readingId: string, deviceId: string, value: number, at: number): Reading => ({
@@ -29,11 +30,18 @@ export const customReading = (
 /** The error a call ends with (shared by every service's process tests). */
 export { failure } from '@iot-mesh/platform/testing';
 
-/** What a window over `values` must report; p95 is checked within the sketch's 1%. */
+/**
+ * What a window over `values` must report; p95 is checked within the sketch's 1% of the nearest-rank
+ * p95. Still open: the readings are hours old, and ones up to 48 h late are accepted.
+ */
 export function expectStatistics(aggregate: Aggregate | undefined, values: number[]): void {
   const sorted = [...values].sort((a, b) => a - b);
-  const trueP95 = sorted[Math.floor(0.95 * (sorted.length - 1))];
-  expect(aggregate).toMatchObject({ count: values.length, min: sorted[0], max: sorted.at(-1), closed: true });
+  expect(aggregate).toMatchObject({
+    count: values.length,
+    min: sorted[0],
+    max: sorted.at(-1),
+    closed: false,
+  });
   expect(aggregate!.avg).toBeCloseTo(values.reduce((a, b) => a + b, 0) / values.length, 9);
-  expect(Math.abs(aggregate!.p95 - trueP95) / trueP95).toBeLessThanOrEqual(0.01);
+  expect(withinSketchAccuracy(aggregate!.p95, nearestRankPercentile(values, 95))).toBe(true);
 }

@@ -53,7 +53,7 @@ describe.each(DATABASE_KINDS)('custom quantities of a device on %s', (kind) => {
 
   beforeAll(async () => {
     const store = opened();
-    aggregates = new AggregatesService(store, () => NOW);
+    aggregates = new AggregatesService(store, processorConfigSchema.parse({}), () => NOW);
     const readings = new ProcessReadingsService(
       store,
       { evaluate: () => Promise.resolve() },

@@ -1,6 +1,5 @@
 import { Controller } from '@nestjs/common';
 import { GrpcMethod } from '@nestjs/microservices';
-import { millisFromTimestamp } from '@iot-mesh/platform';
 import {
   DATA_PROCESSOR_SERVICE_NAME as SERVICE,
   type DataProcessorController,
@@ -27,7 +26,7 @@ export class AggregatesGrpcController implements Pick<
       sensorType: request.sensorType,
       customSensor: request.customSensor,
       window: request.window,
-      endAfter: request.startTime && millisFromTimestamp(request.startTime),
+      endAfter: request.startTime,
       pageSize: request.pageSize,
       pageToken: request.pageToken,
     });

@@ -1,8 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ValidationError } from '@iot-mesh/platform';
+import { timestampFromMillis, ValidationError } from '@iot-mesh/platform';
 import { SensorType } from '@iot-mesh/proto/iotmesh/telemetry/v1/reading';
+import { processorConfigSchema } from '../config.js';
 import { KyselyProcessorStore } from '../infrastructure/kysely-processor.store.js';
 import { AggregatesService } from './aggregates.service.js';
 import { Window } from './domain/window.js';
@@ -11,6 +12,7 @@ import { foldReadings, windowsTouchedBy, type AggregatedReading } from './domain
 const T0 = Date.UTC(2026, 0, 15, 10);
 const TEMP = SensorType.SENSOR_TYPE_TEMPERATURE;
 const MINUTE = Window.WINDOW_ONE_MINUTE;
+const MAX_READING_AGE_MS = 48 * 3_600_000; // the default, as ingestion's
 
 describe('AggregatesService', () => {
   let dir: string;
@@ -21,7 +23,7 @@ describe('AggregatesService', () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'processor-aggregates-'));
     store = await KyselyProcessorStore.open({ kind: 'sqlite', file: join(dir, 'p.sqlite') });
-    service = new AggregatesService(store, () => now);
+    service = new AggregatesService(store, processorConfigSchema.parse({}), () => now);
     // Three minutes of readings for dev-1, one reading each for dev-2 and dev-3.
     const readings: AggregatedReading[] = [
       ...[0, 1, 2].map((m) => ({
@@ -34,7 +36,7 @@ describe('AggregatesService', () => {
       { deviceId: 'dev-2', sensorType: TEMP, customSensor: '', value: 5, timestamp: T0 },
       { deviceId: 'dev-3', sensorType: TEMP, customSensor: '', value: 6, timestamp: T0 },
     ];
-    const keys = windowsTouchedBy(readings, 0);
+    const keys = windowsTouchedBy(readings, T0, Infinity);
     await store.inTransaction((tx) => tx.saveWindows(foldReadings(keys, new Map(), readings)));
   });
   afterAll(async () => {
@@ -53,18 +55,60 @@ describe('AggregatesService', () => {
       ...changes,
     });
 
-  it('pages through one device’s windows newest first, closed by the clock', async () => {
+  it('pages through one device’s windows newest first', async () => {
     now = T0 + 150_000; // inside the third minute
     const first = await history();
-    expect(first.aggregates.map((a) => [a.startTime, a.closed])).toEqual([
-      [T0 + 120_000, false],
-      [T0 + 60_000, true],
-    ]);
+    expect(first.aggregates.map((a) => a.startTime)).toEqual([T0 + 120_000, T0 + 60_000]);
     const second = await history({ pageToken: first.nextPageToken });
     expect(second.aggregates.map((a) => a.startTime)).toEqual([T0]);
     expect(second.nextPageToken).toBe('');
-    const recent = await history({ endAfter: T0 + 60_000 });
+    const recent = await history({ endAfter: timestampFromMillis(T0 + 60_000) });
     expect(recent.aggregates).toHaveLength(2);
+  });
+
+  it('reports a window closed only once the oldest reading accepted is newer than its end', async () => {
+    const closedByStart = async () =>
+      (await history({ pageSize: 10 })).aggregates.map((a) => [a.startTime - T0, a.closed]);
+    // The second minute has ended, but a reading 48 h late may still land in it.
+    now = T0 + 150_000;
+    expect(await closedByStart()).toEqual([
+      [120_000, false],
+      [60_000, false],
+      [0, false],
+    ]);
+    now = T0 + 120_000 + MAX_READING_AGE_MS - 1;
+    expect(await closedByStart()).toEqual([
+      [120_000, false],
+      [60_000, false],
+      [0, true],
+    ]);
+    now += 1;
+    expect(await closedByStart()).toEqual([
+      [120_000, false],
+      [60_000, true],
+      [0, true],
+    ]);
+  });
+
+  it.each([
+    ['nanos of 2e9', { seconds: 0, nanos: 2_000_000_000 }],
+    ['negative nanos', { seconds: 0, nanos: -5 }],
+    ['seconds past year 9999', { seconds: 1e15, nanos: 0 }],
+    ['seconds before year 1', { seconds: -1e12, nanos: 0 }],
+    ['fractional seconds', { seconds: 1.5, nanos: 0 }],
+  ])('refuses a start time with %s, naming the field', async (_name, endAfter) => {
+    const error = (await history({ endAfter }).catch((e: unknown) => e)) as ValidationError;
+    expect(error).toBeInstanceOf(ValidationError);
+    expect(error.violations).toEqual([
+      { field: 'start_time', reason: 'FIELD.TIMESTAMP', description: 'must be a valid point in time' },
+    ]);
+  });
+
+  it('accepts the first and the last start time a Timestamp can hold', async () => {
+    const first = await history({ endAfter: { seconds: -62_135_596_800, nanos: 0 } });
+    expect(first.aggregates).toHaveLength(2);
+    const last = await history({ endAfter: { seconds: 253_402_300_799, nanos: 999_999_999 } });
+    expect(last.aggregates).toEqual([]);
   });
 
   it('refuses a page token used with other filters, and bad requests', async () => {

@@ -4,14 +4,18 @@ import {
   decodePageToken,
   encodePageToken,
   enumViolation,
+  millisFromTimestamp,
   resolvePageSize,
   ValidationError,
   type FieldViolation,
 } from '@iot-mesh/platform';
+import type { Timestamp } from '@iot-mesh/proto/google/protobuf/timestamp';
 import { SensorType } from '@iot-mesh/proto/iotmesh/telemetry/v1/reading';
 import { z } from 'zod';
+import type { ProcessorConfig } from '../config.js';
 import type { ProcessorStore } from '../infrastructure/processor-store.port.js';
-import { CLOCK, PROCESSOR_STORE } from '../processor.di-tokens.js';
+import { CLOCK, PROCESSOR_CONFIG, PROCESSOR_STORE } from '../processor.di-tokens.js';
+import { timestampViolation } from '../timestamp.validation.js';
 import { Window, type AggregatedWindow } from './domain/window.js';
 import { summarizeWindow, type WindowAggregate, type WindowSummary } from './domain/window-aggregate.js';
 
@@ -21,8 +25,8 @@ export interface AggregatesQuery {
   /** Only with SENSOR_TYPE_CUSTOM: one quantity's windows; empty, those of every one. */
   customSensor: string;
   window: Window;
-  /** Only windows ending after this time (epoch ms). */
-  endAfter?: number;
+  /** Only windows ending after this time (the request's start_time, checked here). */
+  endAfter?: Timestamp;
   pageSize: number;
   pageToken: string;
 }
@@ -63,6 +67,7 @@ const quantityOf = (sensorType: SensorType, customSensor: string) =>
 export class AggregatesService {
   constructor(
     @Inject(PROCESSOR_STORE) private readonly store: ProcessorStore,
+    @Inject(PROCESSOR_CONFIG) private readonly config: ProcessorConfig,
     @Inject(CLOCK) private readonly now: () => number,
   ) {}
 
@@ -75,14 +80,16 @@ export class AggregatesService {
       enumViolation('sensor_type', query.sensorType, SensorType),
       filterViolation(query.sensorType, query.customSensor),
       enumViolation('window', query.window, Window),
+      query.endAfter && timestampViolation('start_time', query.endAfter, 'FIELD'),
     ]);
+    const endAfter = query.endAfter && millisFromTimestamp(query.endAfter);
     const limit = resolvePageSize(query.pageSize);
     const identity = [
       'GetAggregates',
       query.deviceId,
       query.sensorType,
       query.window,
-      query.endAfter ?? null,
+      endAfter ?? null,
       query.customSensor,
     ];
     const cursor = decodePageToken(query.pageToken, historyCursor, identity);
@@ -91,7 +98,7 @@ export class AggregatesService {
       sensorType: query.sensorType,
       customSensor: quantityOf(query.sensorType, query.customSensor),
       window: query.window as AggregatedWindow,
-      endAfter: query.endAfter,
+      endAfter,
       after: cursor && { startTime: cursor.before, customSensor: cursor.name },
       limit: limit + 1,
     });
@@ -130,7 +137,7 @@ export class AggregatesService {
     const shown = windows.slice(0, limit);
     const now = this.now();
     return {
-      aggregates: shown.map((window) => summarizeWindow(window, now)),
+      aggregates: shown.map((window) => summarizeWindow(window, now, this.config.lateReadingsMs)),
       nextPageToken: windows.length > limit ? encodePageToken(cursorAfter(shown.at(-1)!), identity) : '',
     };
   }

@@ -34,7 +34,7 @@ describe('WindowRetentionService', () => {
       timestamp: NOW - hoursAgo * HOUR_MS,
     }));
     await store.inTransaction((tx) =>
-      tx.saveWindows(foldReadings(windowsTouchedBy(readings, 0), new Map(), readings)),
+      tx.saveWindows(foldReadings(windowsTouchedBy(readings, NOW, Infinity), new Map(), readings)),
     );
     const config = processorConfigSchema.parse({ WINDOW_RETENTION_HOURS: '2' });
     const retention = new WindowRetentionService(store, config, () => NOW, pino({ level: 'silent' }));

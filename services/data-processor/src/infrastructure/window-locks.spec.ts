@@ -31,7 +31,7 @@ const at = (deviceId: string, timestamp: number): AggregatedReading => ({
 /** What one ProcessReadings call does with the windows of these readings. */
 const fold = (store: KyselyProcessorStore, readings: AggregatedReading[]) =>
   store.inTransaction(async (tx) => {
-    const keys = windowsTouchedBy(readings, 0);
+    const keys = windowsTouchedBy(readings, HOUR, Infinity);
     await tx.saveWindows(foldReadings(keys, await tx.lockWindows(keys), readings));
   });
 
@@ -58,7 +58,7 @@ describe('window locks on PostgreSQL', () => {
     const names = ['B', 'a', 'a-2', 'a1', 'é', '\ufffd', '😀', ...DEVICES];
     const readings = names.flatMap((name) => [at(name, MINUTE_10), at(name, MINUTE_30)]);
     await fold(store, readings);
-    const keys = windowsTouchedBy(readings, 0);
+    const keys = windowsTouchedBy(readings, HOUR, Infinity);
     const read = await store.inTransaction((tx) => tx.lockWindows(keys));
     expect(read.size).toBe(keys.length);
     expect([...read.keys()]).toEqual([...keys].sort(compareLockOrder).map(windowId));
@@ -67,7 +67,7 @@ describe('window locks on PostgreSQL', () => {
   it('holds, while it waits for a window, the windows before it in lock order and none after', async () => {
     const { store, db } = opened();
     const readings = DEVICES.map((d) => at(d, MINUTE_10));
-    const keys = windowsTouchedBy(readings, 0);
+    const keys = windowsTouchedBy(readings, HOUR, Infinity);
     const blocked: WindowKey = {
       deviceId: 'd050',
       sensorType: TEMP,

@@ -120,7 +120,6 @@ export class ProcessReadingsService {
    */
   private aggregateNew(readings: readonly Reading[]): Promise<Omit<Sorted, 'counted'>> {
     const now = this.now();
-    const keepAfter = now - this.config.retentionMs;
     return this.store.inTransaction(async (transaction) => {
       const seen = readings.map((r) => ({
         deviceId: r.deviceId,
@@ -131,7 +130,7 @@ export class ProcessReadingsService {
       const fresh = await transaction.recordNewReadings(seen, now);
       const known = fresh.length < readings.length ? await transaction.storedContents(readings) : new Map();
       const { counted, duplicateIndexes, evaluated } = sortReadings(readings, fresh, known);
-      const keys = windowsTouchedBy(counted, keepAfter);
+      const keys = windowsTouchedBy(counted, now, this.config.lateReadingsMs);
       if (keys.length > 0) {
         const current = await transaction.lockWindows(keys);
         await transaction.saveWindows(foldReadings(keys, current, counted));

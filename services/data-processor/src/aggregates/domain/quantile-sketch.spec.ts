@@ -1,24 +1,25 @@
 import { deflateRawSync } from 'node:zlib';
 import { DDSketch } from '@datadog/sketches-js';
+import { nearestRankPercentile, withinSketchAccuracy } from '../../../test/percentile.oracle.js';
 import { QuantileSketch, SKETCH_RELATIVE_ACCURACY } from './quantile-sketch.js';
 
-const QUANTILES = [0, 0.01, 0.25, 0.5, 0.75, 0.95, 0.99, 1];
+const PERCENTILES = [0, 1, 25, 50, 75, 95, 99, 100];
 
 describe('quantile sketch', () => {
   it('survives serialisation and keeps accepting values', () => {
     const sketch = QuantileSketch.empty();
     for (let v = 1; v <= 100; v++) sketch.add(v);
     const restored = QuantileSketch.fromBytes(sketch.toBytes());
-    expect(restored.quantile(0.5)).toBeCloseTo(sketch.quantile(0.5), 10);
+    expect(restored.percentile(50)).toBeCloseTo(sketch.percentile(50), 10);
     for (let v = 101; v <= 200; v++) restored.add(v);
-    expect(Math.abs(restored.quantile(0.95) - 190) / 190).toBeLessThanOrEqual(0.01);
+    expect(Math.abs(restored.percentile(95) - 190) / 190).toBeLessThanOrEqual(0.01);
   });
 
   it('keeps negative values, zeros and large counts exactly as they were', () => {
     const sketch = QuantileSketch.empty();
     for (let i = 0; i < 100_000; i++) sketch.add(-40 + (i % 9) * 10);
     const restored = QuantileSketch.fromBytes(sketch.toBytes());
-    for (const q of QUANTILES) expect(restored.quantile(q)).toBe(sketch.quantile(q));
+    for (const p of PERCENTILES) expect(restored.percentile(p)).toBe(sketch.percentile(p));
   });
 
   it('reads windows stored before the compact form (the deflated protobuf)', () => {
@@ -30,12 +31,35 @@ describe('quantile sketch', () => {
     }
     const restored = QuantileSketch.fromBytes(deflateRawSync(legacy.toProto(), { level: 1 }));
     // The stored mapping's gamma went through a float field, hence the last few bits.
-    for (const q of QUANTILES) expect(restored.quantile(q)).toBeCloseTo(current.quantile(q), 9);
+    for (const p of PERCENTILES) expect(restored.percentile(p)).toBeCloseTo(current.percentile(p), 9);
+  });
+
+  it('gives the nearest-rank percentile of sketches stored in either form before', () => {
+    // Stored sketches hold only bins, so windows written before read the same way as new ones.
+    const values = [1, 100, -3, 42, 0, 7.5, 250, -80, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24];
+    const legacy = new DDSketch({ relativeAccuracy: SKETCH_RELATIVE_ACCURACY });
+    const compact = QuantileSketch.empty();
+    for (const v of values) {
+      legacy.accept(v);
+      compact.add(v);
+    }
+    const stored = [
+      QuantileSketch.fromBytes(deflateRawSync(legacy.toProto(), { level: 1 })),
+      QuantileSketch.fromBytes(compact.toBytes()),
+    ];
+    for (const sketch of stored) {
+      for (const p of PERCENTILES) {
+        expect([p, withinSketchAccuracy(sketch.percentile(p), nearestRankPercentile(values, p))]).toEqual([
+          p,
+          true,
+        ]);
+      }
+    }
   });
 
   it('treats no bytes as an empty sketch', () => {
-    expect(QuantileSketch.fromBytes(new Uint8Array()).quantile(0.95)).toBeNaN();
-    expect(QuantileSketch.fromBytes(QuantileSketch.empty().toBytes()).quantile(0.95)).toBeNaN();
+    expect(QuantileSketch.fromBytes(new Uint8Array()).percentile(95)).toBeNaN();
+    expect(QuantileSketch.fromBytes(QuantileSketch.empty().toBytes()).percentile(95)).toBeNaN();
   });
 
   it('stores compactly', () => {

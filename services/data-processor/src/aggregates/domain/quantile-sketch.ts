@@ -2,7 +2,10 @@ import { inflateRawSync } from 'node:zlib';
 import { BinaryReader, BinaryWriter } from '@bufbuild/protobuf/wire';
 import { DDSketch } from '@datadog/sketches-js';
 
-/** p95 is reported within 1% of the true value (relative), whatever the number of readings. */
+/**
+ * A percentile is reported within 1% (relative) of the true nearest-rank percentile, whatever the
+ * number of readings and their signs (magnitudes below ~2.2e-308 count as 0).
+ */
 export const SKETCH_RELATIVE_ACCURACY = 0.01;
 
 /**
@@ -53,9 +56,38 @@ export class QuantileSketch {
     this.sketch.accept(value);
   }
 
-  /** The estimated value at `quantile` (0..1); NaN while the sketch is empty. */
-  quantile(quantile: number): number {
-    return this.sketch.getValueAtQuantile(quantile);
+  /**
+   * The estimated `percent`th percentile (0..100) by the nearest-rank definition: the smallest value
+   * with at least `percent`% of the values at or below it, the ⌈percent·n/100⌉-th smallest. It is
+   * always one of the values, so the sketch's relative accuracy holds for it, where an interpolation
+   * between two values of opposite signs could miss by any ratio. `extremes`, the exact smallest and
+   * largest value when the caller keeps them, are returned as they are at the first and last rank
+   * (so the p95 of up to 19 values is exact) and bound the estimate. NaN while the sketch is empty.
+   */
+  percentile(percent: number, extremes?: { min: number; max: number }): number {
+    const { count } = this.sketch;
+    if (count === 0) return Number.NaN;
+    // Whole numbers first: 0.95·n can round a hair above an integer and skip to the next rank.
+    const index = Math.max(1, Math.ceil((percent * count) / 100)) - 1;
+    if (extremes === undefined) return this.valueAtRank(index);
+    if (index === count - 1) return extremes.max;
+    if (index === 0) return extremes.min;
+    // Values are bin representatives, which may lie a little beyond the extremes.
+    return Math.min(extremes.max, Math.max(extremes.min, this.valueAtRank(index)));
+  }
+
+  /**
+   * The estimate of the `index`-th smallest value (from 0). Reads the stores as the library's
+   * getValueAtQuantile does, but at a given rank: that one takes ⌊q·(n−1)⌋, no standard percentile.
+   */
+  private valueAtRank(index: number): number {
+    const { negativeStore, zeroCount, store, mapping } = this.sketch;
+    if (index < negativeStore.count) {
+      // The negative store holds magnitudes: the smallest value is its largest key.
+      return -mapping.value(negativeStore.keyAtRank(negativeStore.count - 1 - index));
+    }
+    if (index < negativeStore.count + zeroCount) return 0;
+    return mapping.value(store.keyAtRank(index - negativeStore.count - zeroCount));
   }
 }
 

@@ -1,5 +1,13 @@
 import { QuantileSketch } from './quantile-sketch.js';
-import { minuteCellId, windowEnd, windowId, windowKeysAt, type SeriesKey, type WindowKey } from './window.js';
+import {
+  isWindowClosed,
+  minuteCellId,
+  windowEnd,
+  windowId,
+  windowKeysAt,
+  type SeriesKey,
+  type WindowKey,
+} from './window.js';
 
 /** One window's running statistics as they are kept; `sketch` holds the value distribution for p95. */
 export interface WindowAggregate extends WindowKey {
@@ -33,8 +41,15 @@ export interface WindowSummary extends WindowKey {
   closed: boolean;
 }
 
-/** The windows `readings` touch, one per size, skipping windows that ended before `keepAfter`. */
-export function windowsTouchedBy(readings: readonly AggregatedReading[], keepAfter: number): WindowKey[] {
+/**
+ * The windows `readings` touch, one per size, skipping those closed at `now` (see isWindowClosed): a
+ * closed window is final, so a reading that comes too late for it is counted in no window.
+ */
+export function windowsTouchedBy(
+  readings: readonly AggregatedReading[],
+  now: number,
+  lateReadingsMs: number,
+): WindowKey[] {
   const keys = new Map<string, WindowKey>();
   const cells = new Set<string>();
   for (const reading of readings) {
@@ -42,7 +57,7 @@ export function windowsTouchedBy(readings: readonly AggregatedReading[], keepAft
     if (cells.has(cell)) continue;
     cells.add(cell);
     for (const key of windowKeysAt(reading, reading.timestamp)) {
-      if (windowEnd(key) > keepAfter) keys.set(windowId(key), key);
+      if (!isWindowClosed(windowEnd(key), now, lateReadingsMs)) keys.set(windowId(key), key);
     }
   }
   return [...keys.values()];
@@ -75,16 +90,17 @@ export function foldReadings(
   return [...accumulators.values()].map((accumulator) => accumulator.toAggregate());
 }
 
-/** The statistics of a window; it is closed once its end has passed. */
-export function summarizeWindow(window: WindowAggregate, now: number): WindowSummary {
+/**
+ * The statistics of a window at `now`. p95 is the nearest-rank 95th percentile (see
+ * QuantileSketch.percentile); the window is closed once no accepted reading can change it.
+ */
+export function summarizeWindow(window: WindowAggregate, now: number, lateReadingsMs: number): WindowSummary {
   const { sketch, sum, decodedSketch, ...stats } = window;
-  // Sketch values are bin representatives; the true p95 always lies between min and max.
-  const p95 = Math.min(window.max, Math.max(window.min, QuantileSketch.fromBytes(sketch).quantile(0.95)));
   return {
     ...stats,
     avg: window.count > 0 ? sum / window.count : 0,
-    p95: window.count > 0 ? p95 : 0,
-    closed: now >= window.endTime,
+    p95: window.count > 0 ? QuantileSketch.fromBytes(sketch).percentile(95, window) : 0,
+    closed: isWindowClosed(window.endTime, now, lateReadingsMs),
   };
 }
 

@@ -47,6 +47,15 @@ export function windowEnd(key: Pick<WindowKey, 'window' | 'startTime'>): number 
   return key.startTime + WINDOW_LENGTH_MS[key.window];
 }
 
+/**
+ * Whether a window ending at `endTime` is closed at `now`: final, as every reading it could still take
+ * (all are from before its end) is older than the oldest the pipeline accepts, `lateReadingsMs`. Until
+ * then late readings may change it; that it has merely ended, `endTime` tells.
+ */
+export function isWindowClosed(endTime: number, now: number, lateReadingsMs: number): boolean {
+  return now >= endTime + lateReadingsMs;
+}
+
 /** The window of each size a reading at `timestamp` belongs to; late readings land in their own, older window. */
 export function windowKeysAt(series: SeriesKey, timestamp: number): WindowKey[] {
   return AGGREGATED_WINDOWS.map((window) => ({

@@ -6,10 +6,8 @@ import {
 } from '@iot-mesh/platform';
 import type { Timestamp } from '@iot-mesh/proto/google/protobuf/timestamp';
 import { SensorType, type Reading } from '@iot-mesh/proto/iotmesh/telemetry/v1/reading';
+import { timestampViolation } from '../../timestamp.validation.js';
 
-// The range google.protobuf.Timestamp allows: 0001-01-01T00:00:00Z to 9999-12-31T23:59:59Z.
-const MIN_SECONDS = -62_135_596_800;
-const MAX_SECONDS = 253_402_300_799;
 const MAX_ID_LENGTH = 200;
 
 function idViolations(field: string, id: string): FieldViolation[] {
@@ -21,15 +19,8 @@ function idViolations(field: string, id: string): FieldViolation[] {
 
 function timestampViolations(field: string, timestamp: Timestamp | undefined): FieldViolation[] {
   if (timestamp === undefined) return [violation(field, 'FIELD.REQUIRED', 'must be set')];
-  const { seconds, nanos } = timestamp;
-  const valid =
-    Number.isInteger(seconds) &&
-    seconds >= MIN_SECONDS &&
-    seconds <= MAX_SECONDS &&
-    Number.isInteger(nanos) &&
-    nanos >= 0 &&
-    nanos < 1_000_000_000;
-  return valid ? [] : [violation(field, 'READING.TIMESTAMP', 'must be a valid point in time')];
+  const problem = timestampViolation(field, timestamp, 'READING');
+  return problem ? [problem] : [];
 }
 
 /**

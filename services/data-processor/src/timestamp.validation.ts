@@ -1,0 +1,26 @@
+import { fieldViolation, type FieldViolation } from '@iot-mesh/platform';
+import type { Timestamp } from '@iot-mesh/proto/google/protobuf/timestamp';
+
+// The range google.protobuf.Timestamp allows: 0001-01-01T00:00:00Z to 9999-12-31T23:59:59Z.
+const MIN_SECONDS = -62_135_596_800;
+const MAX_SECONDS = 253_402_300_799;
+
+/**
+ * The problem of a timestamp that is no valid google.protobuf.Timestamp (seconds out of its range,
+ * nanos outside 0..999,999,999, or not whole numbers), reported with `prefix` as the reason's domain.
+ */
+export function timestampViolation(
+  field: string,
+  timestamp: Timestamp,
+  prefix: 'READING' | 'FIELD',
+): FieldViolation | undefined {
+  const { seconds, nanos } = timestamp;
+  const valid =
+    Number.isInteger(seconds) &&
+    seconds >= MIN_SECONDS &&
+    seconds <= MAX_SECONDS &&
+    Number.isInteger(nanos) &&
+    nanos >= 0 &&
+    nanos < 1_000_000_000;
+  return valid ? undefined : fieldViolation(field, `${prefix}.TIMESTAMP`, 'must be a valid point in time');
+}
