@@ -18,7 +18,9 @@ Prometheus scrapes every meshed pod through Istio's metrics merging (plaintext :
 is no obstacle), keeping the pods' app, version and track (stable|canary) labels.
 helm upgrade --install and kubectl apply make re-running harmless.
 
-  --namespace NS   where the stack runs (default monitoring)
+  --namespace NS   where the stack runs (default monitoring). The charts' NetworkPolicy (networkPolicy.enabled)
+                   admits scrapes from networkPolicy.metricsNamespaces, istio-system and monitoring by default:
+                   add any other NS there, or every target stays down
   --release NAME   Helm release name (default kube-prometheus-stack)
   --dry-run        print the commands and manifests instead of applying them
 USAGE

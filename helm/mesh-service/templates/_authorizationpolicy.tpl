@@ -19,7 +19,8 @@ spec: {}
 {{/*
 AuthorizationPolicy `<service>`: one rule per caller ServiceAccount with its gRPC paths
 /<package>.<Service>/<Method> (and the gRPC health check for callers that report it, the edge gateway's
-/status); the ingress gateway for the edge gateway; Prometheus on the admin port.
+/status); the ingress gateway for the edge gateway (its public gRPC API and REST port); Prometheus on
+the admin port.
 Renders nothing when there is no one to allow.
 Usage: {{ include "mesh-service.authorizationpolicy.allowCallers" . }}
 */}}
@@ -58,13 +59,17 @@ spec:
               {{- end }}
     {{- end }}
     {{- if $gateway }}
-    # The ingress gateway forwards outside clients to the public gRPC API and the REST port.
+    # The ingress gateway forwards outside clients to the public gRPC API only (not server reflection or
+    # Health/Watch, which every gRPC server also serves) and to any path of the REST port.
     - from:
         - source:
             principals: [{{ .Values.gateway.principal | quote }}]
       to:
         - operation:
-            ports: [{{ $entry.grpcPort | quote }}, {{ $entry.httpPort | quote }}]
+            ports: [{{ $entry.grpcPort | quote }}]
+            paths: [{{ printf "/%s/*" $entry.api | quote }}]
+        - operation:
+            ports: [{{ $entry.httpPort | quote }}]
     {{- end }}
     {{- with .Values.metrics.scraperPrincipals }}
     # Only for scrapes through the mesh (ServiceMonitor over mTLS); annotation scrapes use the agent port.

@@ -40,11 +40,13 @@ Usage: {{ include "mesh-service.deployment.maxReplicas" (dict "context" $ "track
 {{- end -}}
 
 {{/*
-Seconds Kubernetes waits after SIGTERM: the preStop delay, the app's own drain, and a little slack.
+Seconds Kubernetes waits after SIGTERM: the preStop delay, the app's own drain (the SHUTDOWN_TIMEOUT_MS it
+gets, env.SHUTDOWN_TIMEOUT_MS included), and a little slack. The proxy drains as long.
 Usage: {{ include "mesh-service.deployment.gracePeriodSeconds" . }}
 */}}
 {{- define "mesh-service.deployment.gracePeriodSeconds" -}}
-{{- $drain := div (add (int .Values.shutdown.timeoutMs) 999) 1000 -}}
+{{- $shutdownMs := (include "mesh-service.configmap.shutdownTimeout" . | fromJson).ms | int64 -}}
+{{- $drain := div (add $shutdownMs 999) 1000 -}}
 {{- add (int .Values.shutdown.preStopDelaySeconds) $drain 5 -}}
 {{- end -}}
 

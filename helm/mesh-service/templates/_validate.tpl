@@ -16,6 +16,9 @@ Usage: {{ include "mesh-service.validate.values" . }}
 {{- include "mesh-service.validate.replicas" (dict "name" "stable.replicas" "value" .Values.stable.replicas) -}}
 {{- include "mesh-service.validate.replicas" (dict "name" "canary.replicas" "value" .Values.canary.replicas) -}}
 {{- include "mesh-service.validate.weights" . -}}
+{{- if not .Values.stable.image.tag -}}
+{{- fail "mesh-service: stable.image.tag is required: pass the image tag to deploy, e.g. meshctl deploy <service> --tag 3f9c2a1b7d4e (which sets it), or helm --set-string stable.image.tag=3f9c2a1b7d4e. The charts have no default: the tag is the pods' version label, and a moving tag such as latest would make versions in Kiali and rollbacks meaningless" -}}
+{{- end -}}
 {{- if and .Values.canary.enabled (not .Values.canary.image.tag) -}}
 {{- fail "mesh-service: canary.enabled=true needs canary.image.tag (the image under test)" -}}
 {{- end -}}
@@ -35,7 +38,10 @@ Usage: {{ include "mesh-service.validate.values" . }}
 {{- include "mesh-service.validate.sqlitePods" . -}}
 {{- include "mesh-service.validate.serviceMonitor" . -}}
 {{- include "mesh-service.validate.operatorCredentials" . -}}
+{{- include "mesh-service.validate.shutdownTimeout" . -}}
 {{- include "mesh-service.validate.deliveryTimeout" . -}}
+{{- include "mesh-service.validate.chartOwnedEnv" . -}}
+{{- include "mesh-service.validate.portConnectionPools" . -}}
 {{- end -}}
 
 {{/*
@@ -79,15 +85,19 @@ Usage: {{ include "mesh-service.validate.imageTag" (dict "context" $ "track" "st
 {{- end -}}
 
 {{/*
-A track that the weighted routes send requests to needs pods; with autoscaling off a track can be
-scaled to 0 (with autoscaling its HPA keeps at least 1).
+A track that gets requests needs pods: the weighted routes' share, and for an enabled canary also every
+request with `x-canary: always` (its header routes exist whatever the weights). With autoscaling off a
+track can be scaled to 0 (with autoscaling its HPA keeps at least 1).
 Usage: {{ include "mesh-service.validate.trackHasPods" (dict "context" $ "track" "canary") }}
 */}}
 {{- define "mesh-service.validate.trackHasPods" -}}
 {{- $weight := include "mesh-service.virtualservice.trackWeight" . | int -}}
 {{- $pods := include "mesh-service.deployment.minReplicas" . | int -}}
-{{- if and (gt $weight 0) (eq $pods 0) -}}
+{{- $headerRouted := and (eq .track "canary") .context.Values.canary.enabled -}}
+{{- if and (eq $pods 0) (gt $weight 0) -}}
 {{- fail (printf "mesh-service: %s.replicas=0 with autoscaling.enabled=false, but the %s track gets %d%% of requests; give it replicas or move its traffic away" .track .track $weight) -}}
+{{- else if and (eq $pods 0) $headerRouted -}}
+{{- fail "mesh-service: canary.replicas=0 with autoscaling.enabled=false, but canary.enabled=true routes every request with x-canary: always to the canary, which would answer 503 no healthy upstream; give it replicas or set canary.enabled=false" -}}
 {{- end -}}
 {{- end -}}
 
@@ -162,19 +172,60 @@ Usage: {{ include "mesh-service.validate.operatorCredentials" . }}
 
 {{/*
 notification refuses to start unless one delivery attempt (DELIVERY_TIMEOUT_MS, 5000 unless env sets it, as
-in services/notification/src/config.ts) ends within the shutdown drain (SHUTDOWN_TIMEOUT_MS: shutdown.timeoutMs
-unless env sets it). A value that is not a whole number is left to the service's own check.
+in services/notification/src/config.ts) ends within the shutdown drain (the SHUTDOWN_TIMEOUT_MS it gets,
+mesh-service.configmap.shutdownTimeout). A DELIVERY_TIMEOUT_MS that is not a whole number is left to the
+service's own check.
 Usage: {{ include "mesh-service.validate.deliveryTimeout" . }}
 */}}
 {{- define "mesh-service.validate.deliveryTimeout" -}}
 {{- if eq (include "mesh-service.names.service" .) "notification" -}}
 {{- $env := .Values.env | default dict -}}
 {{- $deliveryFrom := ternary "env.DELIVERY_TIMEOUT_MS" "the service's default" (hasKey $env "DELIVERY_TIMEOUT_MS") -}}
-{{- $shutdownFrom := ternary "env.SHUTDOWN_TIMEOUT_MS" "shutdown.timeoutMs" (hasKey $env "SHUTDOWN_TIMEOUT_MS") -}}
+{{- $shutdown := include "mesh-service.configmap.shutdownTimeout" . | fromJson -}}
 {{- $delivery := include "mesh-service.validate.millis" (ternary (get $env "DELIVERY_TIMEOUT_MS") 5000 (hasKey $env "DELIVERY_TIMEOUT_MS")) -}}
-{{- $shutdown := include "mesh-service.validate.millis" (ternary (get $env "SHUTDOWN_TIMEOUT_MS") .Values.shutdown.timeoutMs (hasKey $env "SHUTDOWN_TIMEOUT_MS")) -}}
-{{- if and $delivery $shutdown (ge (atoi $delivery) (atoi $shutdown)) -}}
-{{- fail (printf "mesh-service: DELIVERY_TIMEOUT_MS (%s, %s) must be below SHUTDOWN_TIMEOUT_MS (%s, %s), or notification refuses to start: a delivery attempt running at SIGTERM must end within the drain. Raise %s or lower env.DELIVERY_TIMEOUT_MS" $delivery $deliveryFrom $shutdown $shutdownFrom $shutdownFrom) -}}
+{{- if and $delivery $shutdown.ms (ge (atoi $delivery) (atoi $shutdown.ms)) -}}
+{{- fail (printf "mesh-service: DELIVERY_TIMEOUT_MS (%s, %s) must be below SHUTDOWN_TIMEOUT_MS (%s, %s), or notification refuses to start: a delivery attempt running at SIGTERM must end within the drain. Raise %s (the grace period and the proxy's drain follow it) or lower env.DELIVERY_TIMEOUT_MS" $delivery $deliveryFrom $shutdown.ms $shutdown.from $shutdown.from) -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+
+{{/*
+The grace period and the proxy's drain are computed from the SHUTDOWN_TIMEOUT_MS the app gets, so it must be
+a whole number of milliseconds (the service refuses anything else too).
+Usage: {{ include "mesh-service.validate.shutdownTimeout" . }}
+*/}}
+{{- define "mesh-service.validate.shutdownTimeout" -}}
+{{- $shutdown := include "mesh-service.configmap.shutdownTimeout" . | fromJson -}}
+{{- if not $shutdown.ms -}}
+{{- fail (printf "mesh-service: %s must be a whole number of milliseconds (got %v): the pods' grace period and the proxy's drain are computed from it" $shutdown.from (ternary (dig "env" "SHUTDOWN_TIMEOUT_MS" "" .Values.AsMap) .Values.shutdown.timeoutMs (eq $shutdown.from "env.SHUTDOWN_TIMEOUT_MS"))) -}}
+{{- end -}}
+{{- end -}}
+
+{{/*
+env may not set a variable the chart sets itself (mesh-service.configmap.chartOwned): the app would follow
+env while ports, probes, policies, egress and volumes kept following the chart. The message names the value
+to set instead. The values schema refuses the same names; this backs it up and says why.
+Usage: {{ include "mesh-service.validate.chartOwnedEnv" . }}
+*/}}
+{{- define "mesh-service.validate.chartOwnedEnv" -}}
+{{- $owned := include "mesh-service.configmap.chartOwned" . | fromJson -}}
+{{- range $name := keys (.Values.env | default dict) | sortAlpha -}}
+{{- if hasKey $owned $name -}}
+{{- fail (printf "mesh-service: env.%s is the chart's to set, and other objects follow the chart's value, not env's: remove it; %s" $name (get $owned $name)) -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+
+{{/*
+trafficPolicy.portConnectionPools names ports by their role in services/catalog.json; rest exists only on
+a service with a REST port.
+Usage: {{ include "mesh-service.validate.portConnectionPools" . }}
+*/}}
+{{- define "mesh-service.validate.portConnectionPools" -}}
+{{- $ports := include "mesh-service.destinationrule.portsByRole" . | fromJson -}}
+{{- range $role := keys (dig "trafficPolicy" "portConnectionPools" dict .Values.AsMap) | sortAlpha -}}
+{{- if not (hasKey $ports $role) -}}
+{{- fail (printf "mesh-service: trafficPolicy.portConnectionPools.%s: %s has no %s port (its ports: %s)" $role (include "mesh-service.names.service" $) $role (keys $ports | sortAlpha | join ", ")) -}}
 {{- end -}}
 {{- end -}}
 {{- end -}}

@@ -3,8 +3,11 @@
 {{/*
 Route groups (before the canary split): idempotent reads retry on more gRPC codes, streams get no
 timeout, everything else retries only when the request never reached the app. The edge gateway adds
-routes for traffic from the ingress Gateway (gRPC by content-type, the rest to its REST port), marked
-"ingress" so they get no `x-canary` route unless traffic.canaryHeaderAtIngress.
+routes for traffic from the ingress Gateway (gRPC by content-type; on its REST port the long-lived
+gateway.streamingRestPaths without a timeout, every other REST request within gateway.restTimeout),
+marked "ingress" so they get no `x-canary` route unless traffic.canaryHeaderAtIngress. A group with
+"perTryTimeout" limits each attempt too; streams and the REST routes have none (one attempt may take the
+whole timeout).
 Usage: {{ $groups := (include "mesh-service.virtualservice.groups" . | fromJson).groups }}
 */}}
 {{- define "mesh-service.virtualservice.groups" -}}
@@ -16,7 +19,13 @@ Usage: {{ $groups := (include "mesh-service.virtualservice.groups" . | fromJson)
 {{- $gateway := list .Values.gateway.name -}}
 {{- $grpc := dict "gateways" $gateway "headers" (dict "content-type" (dict "prefix" "application/grpc")) -}}
 {{- $groups = append $groups (dict "name" "gateway-grpc" "match" $grpc "port" $entry.grpcPort "retryOn" $routing.retryOn "timeout" "0s" "ingress" true) -}}
-{{- $groups = append $groups (dict "name" "gateway-rest" "match" (dict "gateways" $gateway) "port" $entry.httpPort "retryOn" $routing.retryOn "timeout" "0s" "ingress" true) -}}
+{{- with .Values.gateway.streamingRestPaths -}}
+{{- $paths := list -}}
+{{- range . }}{{ $paths = append $paths (regexQuoteMeta .) }}{{ end -}}
+{{- $sse := dict "gateways" $gateway "uri" (dict "regex" (printf "^(%s)$" (join "|" $paths))) -}}
+{{- $groups = append $groups (dict "name" "gateway-rest-streams" "match" $sse "port" $entry.httpPort "retryOn" $routing.retryOn "timeout" "0s" "ingress" true) -}}
+{{- end -}}
+{{- $groups = append $groups (dict "name" "gateway-rest" "match" (dict "gateways" $gateway) "port" $entry.httpPort "retryOn" $routing.retryOn "timeout" .Values.gateway.restTimeout "ingress" true) -}}
 {{- $meshOnly = dict "gateways" (list "mesh") -}}
 {{- end -}}
 {{- with $routing.streamingMethods -}}
@@ -25,9 +34,9 @@ Usage: {{ $groups := (include "mesh-service.virtualservice.groups" . | fromJson)
 {{- end -}}
 {{- with $routing.idempotentMethodsRegex -}}
 {{- $uri := dict "uri" (dict "regex" (printf "^/%s/%s$" ($entry.api | replace "." "\\.") .)) -}}
-{{- $groups = append $groups (dict "name" "reads" "match" (merge $uri $meshOnly) "retryOn" $routing.idempotentRetryOn "timeout" $routing.timeout) -}}
+{{- $groups = append $groups (dict "name" "reads" "match" (merge $uri $meshOnly) "retryOn" $routing.idempotentRetryOn "timeout" $routing.timeout "perTryTimeout" $routing.perTryTimeout) -}}
 {{- end -}}
-{{- $groups = append $groups (dict "name" "default" "match" $meshOnly "retryOn" $routing.retryOn "timeout" $routing.timeout) -}}
+{{- $groups = append $groups (dict "name" "default" "match" $meshOnly "retryOn" $routing.retryOn "timeout" $routing.timeout "perTryTimeout" $routing.perTryTimeout) -}}
 {{- dict "groups" $groups | toJson -}}
 {{- end -}}
 
@@ -79,8 +88,7 @@ Usage: {{ include "mesh-service.virtualservice.render" . }}
 {{- $http := list -}}
 {{- range $group := (include "mesh-service.virtualservice.groups" . | fromJson).groups -}}
 {{- $retries := dict "attempts" (int $.Values.routing.attempts) "retryOn" $group.retryOn -}}
-{{- /* A per-try timeout would cut long-lived streams, which get no timeout at all. */ -}}
-{{- if ne $group.timeout "0s" }}{{ $_ := set $retries "perTryTimeout" $.Values.routing.perTryTimeout }}{{ end -}}
+{{- with $group.perTryTimeout }}{{ $_ := set $retries "perTryTimeout" . }}{{ end -}}
 {{- $base := dict "retries" $retries "timeout" $group.timeout -}}
 {{- if and $canary (or (not $group.ingress) $headerAtIngress) -}}
 {{- $headers := merge (dict "x-canary" (dict "exact" "always")) ($group.match.headers | default dict) -}}

@@ -61,7 +61,7 @@ function canary(chart: string, stable: number): { options: RenderOptions; traffi
 /** The lint of each chart: its canary on, in the environment canaries run in. */
 export const lintOptions = (chart: string): RenderOptions => canary(chart, 90).options;
 
-/** Non-default everything: resources, fixed replicas, NetworkPolicy, postgres, a ServiceMonitor over mTLS. */
+/** Non-default everything: resources, fixed replicas, NetworkPolicy, postgres, a ServiceMonitor over mTLS, a longer drain. */
 function custom(chart: string): RenderOptions {
   const set: Record<string, string | number | boolean> = {
     'resources.requests.cpu': '250m',
@@ -75,6 +75,8 @@ function custom(chart: string): RenderOptions {
     'metrics.scraperPrincipals[0]': 'cluster.local/ns/istio-system/sa/prometheus',
     'metrics.serviceMonitor.enabled': true,
     'env.LOG_LEVEL': 'debug',
+    // A drain longer than shutdown.timeoutMs, through env: the grace period and the proxy's drain follow it.
+    'env.SHUTDOWN_TIMEOUT_MS': 30000,
   };
   if (storageCharts.includes(chart)) set['storage.kind'] = 'postgres';
   return { set, flags: ['--api-versions', 'monitoring.coreos.com/v1/ServiceMonitor'] };

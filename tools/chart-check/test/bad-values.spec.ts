@@ -1,6 +1,9 @@
 // Bad values must stop the render with a message that names the value; the schema answers first,
 // the library's own checks answer what JSON Schema cannot (sums, cross-field rules) and back it up.
 // Always `helm template` (non-zero exit): `helm lint --strict` reports the library's `fail` as INFO and passes.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { repoRoot } from '../src/catalog/generate-catalog-template.js';
 import { dependencyBuild, helm, releaseArgs, template, type RenderOptions } from '../src/helm/helm.js';
 import { environmentValuesFile } from '../src/matrix.js';
 
@@ -54,9 +57,10 @@ describe('the values schema', () => {
     expect(message).toContain("at '/traffic/canary': minimum: got -5, want 0");
   });
 
-  it('rejects an empty stable.image.tag (it would render "<repository>:")', async () => {
+  it('leaves an empty stable.image.tag to the library, whose message says to pass the tag', async () => {
     const message = await renderError({ flags: tag('stable', '') });
-    expect(message).toContain("at '/stable/image/tag'");
+    expect(message).not.toContain("at '/stable/image/tag'");
+    expect(message).toContain('stable.image.tag is required: pass the image tag to deploy');
   });
 
   it.each(badTags)('rejects a stable tag with %s', async (_why, value) => {
@@ -113,13 +117,20 @@ describe('the library checks', () => {
     expect(message).toContain('storage.kind=postgres needs existingSecret');
   });
 
-  it.each([['nothing in it', ''], ...badTags])(
-    'rejects a stable tag with %s even without the schema',
-    async (_why, value) => {
-      const message = await renderError({ flags: [...tag('stable', value), ...withoutSchema] });
-      expect(message).toContain(`stable.image.tag "${value}" is not a valid Kubernetes label value`);
-    },
-  );
+  it('requires the stable tag, having no default, and says how to pass it', async () => {
+    // helm() passes no tag, unlike template() and lint(), which pass one as meshctl deploy --tag does.
+    const [release, path, ...namespace] = releaseArgs(chart);
+    const result = await helm(['template', release, path, ...namespace]);
+    expect(result.ok).toBe(false);
+    expect(result.stderr).toContain(
+      'stable.image.tag is required: pass the image tag to deploy, e.g. meshctl deploy <service> --tag',
+    );
+  });
+
+  it.each(badTags)('rejects a stable tag with %s even without the schema', async (_why, value) => {
+    const message = await renderError({ flags: [...tag('stable', value), ...withoutSchema] });
+    expect(message).toContain(`stable.image.tag "${value}" is not a valid Kubernetes label value`);
+  });
 
   it('rejects a canary tag that is not a label value even without the schema', async () => {
     const message = await renderError({
@@ -146,10 +157,17 @@ describe('the library checks', () => {
       );
     });
 
-    it('accepts a canary with 0 replicas and no weight', async () => {
-      await renders({
+    it('rejects an enabled canary with 0 replicas even at weight 0: x-canary: always still goes there', async () => {
+      const message = await renderError({
         set: { ...fixed, ...canaryOn, 'traffic.stable': 100, 'traffic.canary': 0, 'canary.replicas': 0 },
       });
+      expect(message).toContain(
+        'canary.replicas=0 with autoscaling.enabled=false, but canary.enabled=true routes every request with x-canary: always to the canary',
+      );
+    });
+
+    it('accepts canary.replicas=0 while the canary is off', async () => {
+      await renders({ set: { ...fixed, 'canary.replicas': 0 } });
     });
 
     it('rejects podDisruptionBudget.minAvailable above the canary replicas', async () => {
@@ -205,6 +223,15 @@ describe('the library checks', () => {
     expect(message).toContain('metrics.serviceMonitor.enabled=true needs metrics.scraperPrincipals');
   });
 
+  it('rejects portConnectionPools for a port the service does not have', async () => {
+    const message = await renderError({
+      set: { 'trafficPolicy.portConnectionPools.rest.maxConnections': 10 },
+    });
+    expect(message).toContain(
+      'trafficPolicy.portConnectionPools.rest: device-registry has no rest port (its ports: admin, grpc)',
+    );
+  });
+
   it('rejects a release outside the service namespace', async () => {
     const [release, path] = releaseArgs(chart);
     const result = await helm(['template', release, path, '--namespace', 'default']);
@@ -244,5 +271,50 @@ describe('SQLite, one database in each pod', () => {
       { set: { ...canaryOn, 'canary.image.tag': 'v2', 'storage.allowDatabasePerPod': true } },
       chartDefaults,
     );
+  });
+});
+
+describe('env variables the chart sets itself', () => {
+  /** The schema's list, which charts.spec.ts derives from what the templates set. */
+  const owned = Object.keys(
+    (
+      JSON.parse(readFileSync(join(repoRoot, `helm/${chart}/values.schema.json`), 'utf8')) as {
+        properties: { env: { properties: Record<string, unknown> } };
+      }
+    ).properties.env.properties,
+  );
+  const insteadOf: Record<string, string> = {
+    GRPC_PORT: 'it comes from services/catalog.json',
+    NOTIFICATION_ADDRESS: "it is notification's Service in the cluster",
+    STORAGE: 'set storage.kind instead',
+    DATA_DIR: 'set storage.kind instead',
+    OTEL_EXPORTER_OTLP_ENDPOINT: 'set tracing.endpoint instead',
+    SERVICE_NAME: "it is the chart's (and the namespace's) name",
+  };
+
+  it.each(owned)('the schema refuses env.%s', async (name) => {
+    const message = await renderError({ flags: ['--set-string', `env.${name}=x`] });
+    expect(message).toContain(`at '/env/${name}'`);
+  });
+
+  it.each(owned)('the library refuses env.%s too, naming what to set instead', async (name) => {
+    const message = await renderError({ flags: ['--set-string', `env.${name}=x`, ...withoutSchema] });
+    expect(message).toContain(
+      `env.${name} is the chart's to set, and other objects follow the chart's value`,
+    );
+    if (insteadOf[name]) expect(message).toContain(insteadOf[name]);
+  });
+
+  it('takes any other variable, the shutdown timeout and the sampler included', async () => {
+    await renders({
+      flags: [
+        '--set-string',
+        'env.LOG_LEVEL=debug',
+        '--set-string',
+        'env.SHUTDOWN_TIMEOUT_MS=20000',
+        '--set-string',
+        'env.OTEL_TRACES_SAMPLER=always_on',
+      ],
+    });
   });
 });

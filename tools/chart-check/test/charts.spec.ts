@@ -1,6 +1,6 @@
 // Renders every chart over the values matrix with the real helm binary (once, in beforeAll) and checks
 // the objects against the upstream schemas and each of our rules.
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import {
   HEALTH_CHECK_PATH,
@@ -8,6 +8,7 @@ import {
   repoRoot,
   toChartServices,
 } from '../src/catalog/generate-catalog-template.js';
+import { parse, parseAllDocuments } from 'yaml';
 import { dependencyBuild, lint, renderObjects, type HelmResult } from '../src/helm/helm.js';
 import { asArray, field, ofKind, text, type K8sObject } from '../src/manifest.js';
 import {
@@ -22,6 +23,7 @@ import {
 } from '../src/matrix.js';
 import { protoMethodPaths } from '../src/proto/proto-methods.js';
 import { canaryHeaderOnlyInMesh } from '../src/rules/canary-header.js';
+import { connectionPoolsBounded } from '../src/rules/connection-pools.js';
 import { budgetPerTrack } from '../src/rules/disruption-budgets.js';
 import { policyMethodsExist } from '../src/rules/methods.js';
 import { podsAreHardened } from '../src/rules/pods.js';
@@ -29,6 +31,7 @@ import { policiesMatchCatalog } from '../src/rules/policy-catalog.js';
 import { portsNamedByProtocol } from '../src/rules/ports.js';
 import { principalsAreServiceAccounts } from '../src/rules/principals.js';
 import { serviceMonitorsCanScrape } from '../src/rules/scrapes.js';
+import { gracePeriodCoversDrain } from '../src/rules/shutdown.js';
 import { sqliteRunsOnePod } from '../src/rules/sqlite-pods.js';
 import { subsetsExist } from '../src/rules/subsets.js';
 import { deploymentsExportSpans, tracingEndpointReachable } from '../src/rules/tracing.js';
@@ -108,6 +111,9 @@ describe.each(cases.map((c) => [caseTitle(c), c] as const))('%s', (_title, matri
     expect(canaryHeaderOnlyInMesh(objects())).toEqual([]));
   it('gives each track its own PodDisruptionBudget', () => expect(budgetPerTrack(objects())).toEqual([]));
   it('runs one pod at a time on SQLite', () => expect(sqliteRunsOnePod(objects())).toEqual([]));
+  it("outlives the app's drain, proxy included", () => expect(gracePeriodCoversDrain(objects())).toEqual([]));
+  it('bounds every connection pool, and repeats the whole policy on each port-level entry', () =>
+    expect(connectionPoolsBounded(objects())).toEqual([]));
   it('renders only ServiceMonitors that can scrape under STRICT mTLS', () =>
     expect(serviceMonitorsCanScrape(objects())).toEqual([]));
   it('exports spans from every pod, to a collector its Sidecar lets it reach', () => {
@@ -212,11 +218,12 @@ describe('values that switch objects on and off', () => {
     });
     expect(headerRoutes(optedIn)).toEqual([
       'gateway-grpc-canary-header',
+      'gateway-rest-streams-canary-header',
       'gateway-rest-canary-header',
       'streams-canary-header',
       'default-canary-header',
     ]);
-    expect(canaryHeaderOnlyInMesh(optedIn)).toHaveLength(2);
+    expect(canaryHeaderOnlyInMesh(optedIn)).toHaveLength(3);
   });
 
   it("exports spans to the addon Jaeger's OTLP/HTTP port by default, sampled after the sidecar's decision", () => {
@@ -292,5 +299,161 @@ describe('deploy/environments', () => {
       const files = readdirSync(dirname(environmentValuesFile(environment, charts[0] ?? ''))).sort();
       expect([environment, files]).toEqual([environment, charts.map((chart) => `${chart}.yaml`).sort()]);
     }
+  });
+});
+
+describe('variables the chart owns', () => {
+  /** Set by the templates, but nothing else follows them, so env may override them. */
+  const openToEnv = ['OTEL_TRACES_SAMPLER', 'OTEL_TRACES_SAMPLER_ARG', 'SHUTDOWN_TIMEOUT_MS'];
+  const schema = JSON.parse(readFileSync(join(repoRoot, 'helm/edge-gateway/values.schema.json'), 'utf8')) as {
+    properties: { env: { properties: Record<string, unknown> } };
+  };
+
+  it('are exactly what the templates set minus what nothing else follows, and the values schema refuses them in env', async () => {
+    // Without the charts' own env, with sqlite (DATA_DIR) and tracing on: every variable the templates write.
+    const set = new Set<string>();
+    for (const chart of charts) {
+      const objects = await renderObjects(chart, { flags: ['--set', 'env=null'] });
+      for (const name of Object.keys(field(ofKind(objects, 'ConfigMap')[0], 'data') as object)) set.add(name);
+    }
+    const owned = [...set].filter((name) => !openToEnv.includes(name)).sort();
+    expect(owned).toContain('DATA_DIR');
+    expect(Object.keys(schema.properties.env.properties).sort()).toEqual(owned);
+  });
+});
+
+describe('connection pools where streams go', () => {
+  interface ChartValues {
+    routing: { streamingMethods?: string[] };
+    gateway?: { enabled: boolean; streamingRestPaths?: string[]; restTimeout: string };
+  }
+  const valuesOf = (chart: string): ChartValues =>
+    parse(readFileSync(join(repoRoot, `helm/${chart}/values.yaml`), 'utf8')) as ChartValues;
+  const ruleOf = (chart: string): K8sObject =>
+    ofKind(objectsOf(cases.find((c) => c.chart === chart && c.name === 'canary off')!), 'DestinationRule')[0];
+
+  /** Ports that hold long-lived streams: gRPC streams someone calls (or the ingress reaches), SSE paths. */
+  function streamPorts(chart: string): { port: number; http1: boolean }[] {
+    const values = valuesOf(chart);
+    const service = catalog[chart];
+    const streams = values.routing.streamingMethods ?? [];
+    const called = Object.values(service.callers).some((methods) => methods.some((m) => streams.includes(m)));
+    const ports: { port: number; http1: boolean }[] = [];
+    if (streams.length > 0 && (called || values.gateway?.enabled))
+      ports.push({ port: service.grpcPort, http1: false });
+    if (values.gateway?.streamingRestPaths?.length && service.httpPort)
+      ports.push({ port: service.httpPort, http1: true });
+    return ports;
+  }
+
+  it('finds the streams of the edge gateway (gRPC and SSE) and of alert-manager (WatchAlerts)', () => {
+    expect(charts.filter((chart) => streamPorts(chart).length > 0).sort()).toEqual([
+      'alert-manager',
+      'edge-gateway',
+    ]);
+  });
+
+  it.each(charts)('%s gives the ports that carry streams more room than the default pool', (chart) => {
+    const policy = field(ruleOf(chart), 'spec', 'trafficPolicy');
+    const limit = (pool: unknown, ...path: string[]) => Number(field(pool, ...path));
+    for (const { port, http1 } of streamPorts(chart)) {
+      const portPool = field(
+        asArray(field(policy, 'portLevelSettings')).find((entry) => field(entry, 'port', 'number') === port),
+        'connectionPool',
+      );
+      const defaults = field(policy, 'connectionPool');
+      expect(portPool === undefined ? `no port-level pool for ${port}` : 'a pool').toBe('a pool');
+      expect(limit(portPool, 'http', 'http2MaxRequests')).toBeGreaterThan(
+        limit(defaults, 'http', 'http2MaxRequests'),
+      );
+      // HTTP/1.1 upstream: one connection per open request, so an SSE watcher holds a connection.
+      if (http1)
+        expect(limit(portPool, 'tcp', 'maxConnections')).toBeGreaterThan(
+          limit(defaults, 'tcp', 'maxConnections'),
+        );
+    }
+  });
+
+  it("times out the edge gateway's REST requests from the ingress, except the event streams of its API", () => {
+    const api = readFileSync(join(repoRoot, 'services/edge-gateway/src/http/api-routes.ts'), 'utf8');
+    const routes = api
+      .split(/\n {2}\{/)
+      .map((chunk) => ({ path: /path: '([^']+)'/.exec(chunk)?.[1], events: /events: true/.test(chunk) }))
+      .filter((route): route is { path: string; events: boolean } => route.path !== undefined);
+    const eventPaths = routes.filter((route) => route.events).map((route) => route.path);
+    expect(eventPaths.length).toBeGreaterThan(0);
+    const http = field(
+      ofKind(
+        objectsOf(cases.find((c) => c.chart === 'edge-gateway' && c.name === 'canary off')!),
+        'VirtualService',
+      )[0],
+      'spec',
+      'http',
+    ) as { name: string; timeout: string; match?: { uri?: { regex: string } }[] }[];
+    const route = (name: string) => http.find((r) => r.name === name);
+    const sse = new RegExp(route('gateway-rest-streams')?.match?.[0]?.uri?.regex ?? '^$');
+    const concrete = (path: string) => path.replace(/\{[^}]+\}/g, 'x1');
+    expect(routes.filter((r) => sse.test(concrete(r.path))).map((r) => r.path)).toEqual(eventPaths);
+    expect(route('gateway-rest-streams')?.timeout).toBe('0s');
+    expect(route('gateway-rest')?.timeout).toBe(valuesOf('edge-gateway').gateway?.restTimeout);
+    expect(route('gateway-rest')?.timeout).not.toBe('0s');
+  });
+});
+
+describe('the ingress gateway on the edge gateway', () => {
+  it('may call only the public gRPC API (no reflection, no Health/Watch), and any path on the REST port', () => {
+    const service = catalog['edge-gateway'];
+    const [policy] = ofKind(
+      objectsOf(cases.find((c) => c.chart === 'edge-gateway' && c.name === 'canary off')!),
+      'AuthorizationPolicy',
+    ).filter((p) => p.metadata.name === 'edge-gateway');
+    const ingressRule = asArray(field(policy, 'spec', 'rules')).find((rule) =>
+      text(field(rule, 'from', 0, 'source', 'principals', 0)).includes('istio-ingressgateway'),
+    );
+    expect(field(ingressRule, 'to')).toEqual([
+      { operation: { ports: [String(service.grpcPort)], paths: [`/${service.api}/*`] } },
+      { operation: { ports: [String(service.httpPort)] } },
+    ]);
+  });
+});
+
+describe('scrapes through a NetworkPolicy', () => {
+  it.each(charts)(
+    '%s admits the Prometheus of istio-setup.sh (istio-system) and of monitoring-setup.sh',
+    (chart) => {
+      const script = readFileSync(join(repoRoot, 'setup-scripts/monitoring-setup.sh'), 'utf8');
+      const monitoring = /^namespace="([^"]+)"/m.exec(script)?.[1];
+      expect(monitoring).toBeDefined();
+      const [policy] = ofKind(
+        objectsOf(cases.find((c) => c.chart === chart && c.name === 'custom resources')!),
+        'NetworkPolicy',
+      );
+      const scrapes = asArray(field(policy, 'spec', 'ingress')).find((rule) =>
+        asArray(field(rule, 'ports')).some((port) => field(port, 'port') === 15020),
+      );
+      const namespaces = asArray(field(scrapes, 'from')).map((from) =>
+        field(from, 'namespaceSelector', 'matchLabels', 'kubernetes.io/metadata.name'),
+      );
+      expect(namespaces).toEqual(expect.arrayContaining(['istio-system', monitoring]));
+    },
+  );
+});
+
+describe("the edge gateway's Redis on eks", () => {
+  it('has an egress host, the namespace of the ServiceEntry docs/deployment-guide.md registers it in', () => {
+    const guide = readFileSync(join(repoRoot, 'docs/deployment-guide.md'), 'utf8');
+    const entries = [...guide.matchAll(/<<'EOF'\n([\s\S]*?)\n\s*EOF/g)]
+      .flatMap((block) =>
+        parseAllDocuments(block[1].replace(/^ {3}/gm, '')).map((doc) => doc.toJS() as K8sObject),
+      )
+      .filter((object) => object?.kind === 'ServiceEntry');
+    const redis = entries.find((entry) =>
+      asArray(field(entry, 'spec', 'ports')).some((port) => field(port, 'number') === 6379),
+    );
+    expect(redis?.metadata.namespace).toBeDefined();
+    const eks = objectsOf(cases.find((c) => c.chart === 'edge-gateway' && c.name === 'environment eks')!);
+    expect(field(ofKind(eks, 'Sidecar')[0], 'spec', 'egress', 0, 'hosts')).toContain(
+      `${redis?.metadata.namespace}/*`,
+    );
   });
 });

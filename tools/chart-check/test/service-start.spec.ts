@@ -99,11 +99,37 @@ describe("notification's delivery timeout within its shutdown drain", () => {
   it('compares env.SHUTDOWN_TIMEOUT_MS, which the ConfigMap takes over shutdown.timeoutMs', async () => {
     const message = await renderError('notification', { set: { 'env.SHUTDOWN_TIMEOUT_MS': 4000 } });
     expect(message).toContain(`${refusal} (4000, env.SHUTDOWN_TIMEOUT_MS)`);
-    expect(message).toContain('Raise env.SHUTDOWN_TIMEOUT_MS or lower env.DELIVERY_TIMEOUT_MS');
+    expect(message).toContain(
+      "Raise env.SHUTDOWN_TIMEOUT_MS (the grace period and the proxy's drain follow it) or lower env.DELIVERY_TIMEOUT_MS",
+    );
     const objects = await renderObjects('notification', {
       set: { 'env.SHUTDOWN_TIMEOUT_MS': 6000, 'shutdown.timeoutMs': 100 },
     });
     expect(field(ofKind(objects, 'ConfigMap')[0], 'data', 'SHUTDOWN_TIMEOUT_MS')).toBe('6000');
+  });
+
+  it('following its advice (raise env.SHUTDOWN_TIMEOUT_MS) gives the pod and proxy that long to drain', async () => {
+    const objects = await renderObjects('notification', {
+      flags: [
+        '--set-string',
+        'env.DELIVERY_TIMEOUT_MS=15000',
+        '--set-string',
+        'env.SHUTDOWN_TIMEOUT_MS=20000',
+      ],
+    });
+    const pod = field(ofKind(objects, 'Deployment')[0], 'spec', 'template');
+    // preStop 5 s + the app's 20 s drain + 5 s slack.
+    expect(field(pod, 'spec', 'terminationGracePeriodSeconds')).toBe(30);
+    expect(field(pod, 'metadata', 'annotations', 'proxy.istio.io/config')).toContain(
+      '"terminationDrainDuration": "30s"',
+    );
+  });
+
+  it('refuses a SHUTDOWN_TIMEOUT_MS the grace period cannot be computed from', async () => {
+    const message = await renderError('notification', {
+      flags: ['--set-string', 'env.SHUTDOWN_TIMEOUT_MS=10s'],
+    });
+    expect(message).toContain('env.SHUTDOWN_TIMEOUT_MS must be a whole number of milliseconds (got 10s)');
   });
 
   it.each(environments)('passes the environment %s', async (environment) => {

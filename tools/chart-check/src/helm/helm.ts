@@ -33,9 +33,16 @@ export interface RenderOptions {
   flags?: string[];
 }
 
+/**
+ * The stable image tag every render passes, as `meshctl deploy --tag` always does: the charts have no
+ * default (stable.image.tag is required). First, so a test's own --set of the tag wins.
+ */
+export const STABLE_TAG = '1.0.0';
+const stableTag = ['--set-string', `stable.image.tag=${STABLE_TAG}`];
+
 function valueArgs(options: RenderOptions): string[] {
   const sets = Object.entries(options.set ?? {}).map(([key, value]) => `${key}=${String(value)}`);
-  return [...sets.flatMap((set) => ['--set', set]), ...(options.flags ?? [])];
+  return [...stableTag, ...sets.flatMap((set) => ['--set', set]), ...(options.flags ?? [])];
 }
 
 /** Release name and namespace are the chart (service) name, as the deployment contract says. */

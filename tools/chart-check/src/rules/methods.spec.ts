@@ -9,6 +9,14 @@ describe('policyMethodsExist', () => {
     expect(policyMethodsExist([authorizationPolicy('p', '/grpc.health.v1.Health/Check')], proto)).toEqual([]);
   });
 
+  it('accepts every method of a service the proto defines, and reports a service it does not', () => {
+    expect(policyMethodsExist([authorizationPolicy('p', '/pkg.Shop/*')], proto)).toEqual([]);
+    expect(policyMethodsExist([authorizationPolicy('p', '/pkg.Shops/*')], proto)).toEqual([
+      'AuthorizationPolicy shop/shop allows /pkg.Shops/*, a service no proto defines',
+    ]);
+    expect(policyMethodsExist([authorizationPolicy('p', '/pkg.*')], proto)).toHaveLength(1);
+  });
+
   it('reports any other health method (Watch streams for as long as the caller likes)', () => {
     expect(
       policyMethodsExist([authorizationPolicy('p', '/grpc.health.v1.Health/Watch')], proto),

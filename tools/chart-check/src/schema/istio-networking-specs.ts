@@ -47,7 +47,8 @@ export const virtualServiceSpec = z.strictObject({
   exportTo: z.array(z.string()).optional(),
 });
 
-const trafficPolicy = z.strictObject({
+// The fields a port-level policy takes too (Istio's TrafficPolicy.PortTrafficPolicy); it inherits none of them.
+const portTrafficPolicyFields = {
   tls: z.strictObject({ mode: z.enum(['DISABLE', 'SIMPLE', 'MUTUAL', 'ISTIO_MUTUAL']) }).optional(),
   loadBalancer: z
     .union([
@@ -82,6 +83,18 @@ const trafficPolicy = z.strictObject({
       baseEjectionTime: duration.optional(),
       maxEjectionPercent: z.number().int().optional(),
     })
+    .optional(),
+};
+
+const trafficPolicy = z.strictObject({
+  ...portTrafficPolicyFields,
+  portLevelSettings: z
+    .array(
+      z.strictObject({
+        port: z.strictObject({ number: z.number().int().min(1).max(65535) }),
+        ...portTrafficPolicyFields,
+      }),
+    )
     .optional(),
 });
 

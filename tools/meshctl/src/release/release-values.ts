@@ -24,7 +24,8 @@ export interface ValueChange {
 }
 
 export const CHART_DEFAULTS: ReleaseValues = {
-  stableTag: 'latest',
+  // The charts have no default stable tag: every deploy names one.
+  stableTag: '',
   canaryEnabled: false,
   canaryTag: '',
   stableWeight: 100,
