@@ -16,6 +16,11 @@ export const registryConfigSchema = z
       .default(16384),
     // How long a key's secret, once verified by scrypt, is recognised without running scrypt again (0: never).
     API_KEY_VERIFY_CACHE_MS: z.coerce.number().int().min(0).default(300_000),
+    // scrypt verifications run at once, and how many more may wait; beyond that a verification is refused
+    // with RESOURCE_EXHAUSTED (DEVICE_KEY.VERIFY_BUSY), so made-up keys cannot queue scrypt work without
+    // bound. Secrets remembered through API_KEY_VERIFY_CACHE_MS need no scrypt and are never refused so.
+    API_KEY_VERIFY_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
+    API_KEY_VERIFY_QUEUE: z.coerce.number().int().min(0).max(10_000).default(32),
   })
   .superRefine((env, ctx) => {
     checkTls(env, ctx);
@@ -28,6 +33,7 @@ export const registryConfigSchema = z
     sendVerificationEmails: env.SEND_VERIFICATION_EMAILS,
     apiKeyScryptCost: env.API_KEY_SCRYPT_COST,
     apiKeyVerifyCacheMs: env.API_KEY_VERIFY_CACHE_MS,
+    apiKeyVerification: { concurrency: env.API_KEY_VERIFY_CONCURRENCY, queue: env.API_KEY_VERIFY_QUEUE },
   }));
 
 export type RegistryConfig = z.output<typeof registryConfigSchema>;

@@ -27,6 +27,16 @@ export const gatewayConfigSchema = z
     RATE_LIMIT_DEVICE_BURST: positive(100),
     RATE_LIMIT_IP_PER_SECOND: positive(200),
     RATE_LIMIT_IP_BURST: positive(400),
+    // Device keys the registry refused, per client address: each cost it a scrypt run. Once spent, the
+    // address's keys that the gateway has not cached as valid are refused (429) without asking the
+    // registry (see AuthFailureLimits).
+    RATE_LIMIT_AUTH_FAILURES_PER_SECOND: positive(1),
+    RATE_LIMIT_AUTH_FAILURES_BURST: positive(20),
+    // Alert streams (gRPC WatchAlerts and the REST SSE stream together) open at once per device, and per
+    // client address (devices and operators alike), in each gateway replica; beyond them a new stream is
+    // refused with 429 / RESOURCE_EXHAUSTED ALERT_STREAM.LIMIT. Each open stream holds about 40 KiB.
+    ALERT_STREAMS_PER_DEVICE: z.coerce.number().int().min(1).max(1_000).default(4),
+    ALERT_STREAMS_PER_IP: z.coerce.number().int().min(1).max(100_000).default(100),
     // Behind the Istio ingress gateway the client address arrives in X-Forwarded-For; direct clients could forge it.
     TRUST_FORWARDED_FOR: flag(false),
     // With TRUST_FORWARDED_FOR, how many proxies in front of the gateway append to X-Forwarded-For: the
@@ -96,7 +106,12 @@ export const gatewayConfigSchema = z
     rateLimits: {
       device: { perSecond: env.RATE_LIMIT_DEVICE_PER_SECOND, burst: env.RATE_LIMIT_DEVICE_BURST },
       ip: { perSecond: env.RATE_LIMIT_IP_PER_SECOND, burst: env.RATE_LIMIT_IP_BURST },
+      authFailures: {
+        perSecond: env.RATE_LIMIT_AUTH_FAILURES_PER_SECOND,
+        burst: env.RATE_LIMIT_AUTH_FAILURES_BURST,
+      },
     },
+    alertStreams: { perDevice: env.ALERT_STREAMS_PER_DEVICE, perIp: env.ALERT_STREAMS_PER_IP },
     redisUrl: env.REDIS_URL,
     // 0: X-Forwarded-For is not read.
     trustedProxyHops: env.TRUST_FORWARDED_FOR ? env.TRUSTED_PROXY_HOPS : 0,

@@ -1,4 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { AlertStreamSlots } from './alerts/alert-stream-slots.js';
 import { AlertStreamService } from './alerts/alert-stream.service.js';
 import { DeviceAuthService } from './auth/device-auth.service.js';
 import { OperatorAuthService } from './auth/operator-auth.service.js';
@@ -13,6 +14,8 @@ import { ReadingsHttpController } from './http/readings.http.controller.js';
 import { RequestAccess } from './http/request-access.js';
 import { RulesHttpController } from './http/rules.http.controller.js';
 import { StatusHttpController } from './http/status.http.controller.js';
+import { AuthFailureLimits } from './rate-limit/auth-failure-limits.js';
+import { DownstreamHealth } from './downstream/downstream-health.js';
 import { RateLimits } from './rate-limit/rate-limits.js';
 import type { RateLimiter } from './rate-limit/rate-limiter.port.js';
 import { EdgeGatewayGrpcController } from './readings/edge-gateway.grpc.controller.js';
@@ -39,6 +42,9 @@ export class GatewayModule {
         DeviceAuthService,
         OperatorAuthService,
         RateLimits,
+        AuthFailureLimits,
+        AlertStreamSlots,
+        DownstreamHealth,
         RequestAccess,
         PublishReadingsService,
         StreamShutdown,

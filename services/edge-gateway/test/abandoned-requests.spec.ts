@@ -11,7 +11,7 @@ import {
 } from '@iot-mesh/proto/iotmesh/device/v1/device_registry';
 import { IngestBatchResponse } from '@iot-mesh/proto/iotmesh/ingestion/v1/sensor_ingestion';
 import { startDownstreamStubs, type DownstreamStubs } from './downstream-stubs.js';
-import { OPERATOR_TOKEN, startGateway } from './gateway-process.js';
+import { DEVICE_KEY, OPERATOR_TOKEN, startGateway } from './gateway-process.js';
 
 const REQUESTS = 'http_server_request_duration_seconds_count';
 // Longer than the clients wait, shorter than the gateway's deadline: the answer comes after they left.
@@ -71,7 +71,7 @@ describe('REST requests their clients abandon, and health checks', () => {
       abandoned('/api/v1/readings', {
         method: 'POST',
         headers: {
-          'x-api-key': 'device-key',
+          'x-api-key': DEVICE_KEY,
           'content-type': 'application/json',
           traceparent: `00-${traceIds[1]}-${hex(8)}-01`,
         },

@@ -16,7 +16,7 @@ import {
   type Observable,
 } from 'rxjs';
 import { startDownstreamStubs, type DownstreamStubs } from './downstream-stubs.js';
-import { OPERATOR_TOKEN, startGateway } from './gateway-process.js';
+import { DEVICE_KEY, OPERATOR_TOKEN, startGateway } from './gateway-process.js';
 
 // The alert manager ends a watch when it stops. However it ends it, the gateway's watchers must end
 // with a status they reconnect on (and resume after the last event), never stay open in silence or
@@ -52,7 +52,7 @@ const endings: [string, () => Observable<unknown>, string][] = [
 /** A device's WatchAlerts: the sequences it got, and its end (status and details, 'OK', or 'open'). */
 async function watchOverGrpc(edge: GrpcClient<EdgeGatewayClient>) {
   const metadata = new Metadata();
-  metadata.set('x-api-key', 'imk_test-device-key');
+  metadata.set('x-api-key', DEVICE_KEY);
   const sequences: number[] = [];
   const end = edge.service.watchAlerts({ resumeAfterSequence: 0, replayFromStart: false }, metadata).pipe(
     tap(({ event }) => sequences.push(event!.sequence)),

@@ -15,7 +15,7 @@ import { firstValueFrom } from 'rxjs';
 import { DOWNSTREAM_APIS } from '../src/downstream/downstream-clients.js';
 import { downstreamOutageLog, OUTAGE_QUIET_MS } from '../src/downstream/downstream-outages.js';
 import { startDownstreamStubs, type DownstreamStubs } from './downstream-stubs.js';
-import { startGateway } from './gateway-process.js';
+import { DEVICE_KEY, startGateway } from './gateway-process.js';
 
 const reading = (readingId: string) => ({
   readingId,
@@ -152,7 +152,7 @@ describe("a downstream's outage in the gateway's log", () => {
       for (let i = 0; i < 3; i++) {
         const response = await fetch(`http://127.0.0.1:${gateway.ports['HTTP_PORT']}/api/v1/readings`, {
           method: 'POST',
-          headers: { 'x-api-key': 'device-key', 'content-type': 'application/json' },
+          headers: { 'x-api-key': DEVICE_KEY, 'content-type': 'application/json' },
           body: JSON.stringify(reading(`r${i}`)),
         });
         statuses.push(response.status);

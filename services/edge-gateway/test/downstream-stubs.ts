@@ -7,6 +7,7 @@ import {
   type UntypedServiceImplementation,
 } from '@grpc/grpc-js';
 import { toServiceDefinition, type GrpcErrorObject } from '@iot-mesh/platform';
+import { HealthImplementation } from 'grpc-health-check';
 import { isObservable, NEVER, type Observable } from 'rxjs';
 import { DOWNSTREAM_APIS } from '../src/downstream/downstream-clients.js';
 
@@ -37,8 +38,13 @@ const ADDRESS_VARIABLES = [
   'NOTIFICATION_ADDRESS',
 ];
 
-export async function startDownstreamStubs(): Promise<DownstreamStubs> {
+/** `serving`: the server also answers grpc.health.v1 checks, SERVING for every service (none otherwise). */
+export async function startDownstreamStubs({ serving = false } = {}): Promise<DownstreamStubs> {
   const server = new Server();
+  if (serving) {
+    const names = Object.values(DOWNSTREAM_APIS).map(({ definition }) => definition.fullName);
+    new HealthImplementation(Object.fromEntries(names.map((name) => [name, 'SERVING']))).addToServer(server);
+  }
   const requests = new Map<string, unknown[]>();
   const answers = new Map<string, StubAnswer>();
   const record = (method: string, request: unknown) => {

@@ -2,9 +2,9 @@ import type { ServiceProcess } from '@iot-mesh/platform/testing';
 import type { CreateDeviceRequest } from '@iot-mesh/proto/iotmesh/device/v1/device_registry';
 import type { IngestBatchRequest } from '@iot-mesh/proto/iotmesh/ingestion/v1/sensor_ingestion';
 import { startDownstreamStubs, type DownstreamStubs } from './downstream-stubs.js';
-import { errorOf, rest, startGateway } from './gateway-process.js';
+import { DEVICE_KEY, errorOf, rest, startGateway } from './gateway-process.js';
 
-const DEVICE_KEY = { 'x-api-key': 'imk_test-device-key' };
+const DEVICE_KEY_HEADER = { 'x-api-key': DEVICE_KEY };
 const reading = {
   readingId: 'r-1',
   value: 21,
@@ -38,7 +38,7 @@ describe('an enum number the protos do not name', () => {
     expect(
       (
         await rest(gateway, 'POST', '/api/v1/readings', {
-          headers: DEVICE_KEY,
+          headers: DEVICE_KEY_HEADER,
           body: { ...reading, sensorType: 99 },
         })
       ).status,
@@ -50,7 +50,8 @@ describe('an enum number the protos do not name', () => {
       ],
     };
     expect(
-      (await rest(gateway, 'POST', '/api/v1/readings/batch', { headers: DEVICE_KEY, body: batch })).status,
+      (await rest(gateway, 'POST', '/api/v1/readings/batch', { headers: DEVICE_KEY_HEADER, body: batch }))
+        .status,
     ).toBe(200);
     expect(ingested().map((r) => [r.readingId, r.sensorType])).toEqual([
       ['r-1', 99],
@@ -70,7 +71,7 @@ describe('an enum number the protos do not name', () => {
   it('is told from a name the protos do not have, which is refused at once naming the field', async () => {
     const before = ingested().length;
     const answer = await rest(gateway, 'POST', '/api/v1/readings', {
-      headers: DEVICE_KEY,
+      headers: DEVICE_KEY_HEADER,
       body: { ...reading, sensorType: 'SENSOR_TYPE_FOO' },
     });
     expect(answer.status).toBe(400);

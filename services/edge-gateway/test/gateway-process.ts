@@ -6,6 +6,9 @@ const ENTRY = fileURLToPath(new URL('../dist/main.js', import.meta.url));
 
 export const OPERATOR_TOKEN = 'gateway-test-operator-token';
 
+/** A device key in the registry's format (the gateway refuses any other shape without asking it). */
+export const DEVICE_KEY = `imk_0123456789abcdef_${'k'.repeat(43)}`;
+
 /** Three requests per client address, refilled too slowly to matter during a test. */
 export const THREE_REQUESTS_PER_ADDRESS = { RATE_LIMIT_IP_BURST: '3', RATE_LIMIT_IP_PER_SECOND: '0.01' };
 

@@ -16,7 +16,7 @@ import {
 import { Reading } from '@iot-mesh/proto/iotmesh/telemetry/v1/reading';
 import { firstValueFrom, lastValueFrom, Subject, toArray } from 'rxjs';
 import { startDownstreamStubs, type DownstreamStubs } from './downstream-stubs.js';
-import { startGateway } from './gateway-process.js';
+import { DEVICE_KEY, startGateway } from './gateway-process.js';
 
 const SERVER = 2;
 const CLIENT = 3;
@@ -58,7 +58,7 @@ describe('the traces of a PublishReadings stream', () => {
   it('gives each batch a trace of its own, linked to the stream, whole while the stream is open', async () => {
     const streamTraceId = hex(16);
     const metadata = new Metadata();
-    metadata.set('x-api-key', 'device-key');
+    metadata.set('x-api-key', DEVICE_KEY);
     metadata.set('traceparent', `00-${streamTraceId}-${hex(8)}-01`);
     const batches = new Subject<PublishReadingsRequest>();
     const responses = new Subject<PublishReadingsResponse>();

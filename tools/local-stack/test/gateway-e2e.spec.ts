@@ -93,8 +93,8 @@ describe('the edge gateway, end to end over REST and gRPC', () => {
       (await rest('POST', '/api/v1/readings', { as: { apiKey: 'imk_garbage' }, body: json('a1', '', 20, 1) }))
         .status,
     ).toBe(401);
-    // A device key is not an operator token.
-    expect((await rest('GET', '/api/v1/devices', { as: { apiKey } })).status).toBe(401);
+    // A device key is not an operator token: the device is known, and may not do this.
+    expect((await rest('GET', '/api/v1/devices', { as: { apiKey } })).status).toBe(403);
 
     const foreign = await rest('POST', '/api/v1/readings', {
       as: { apiKey },

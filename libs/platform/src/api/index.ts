@@ -7,3 +7,4 @@ export * from './custom-sensor.js';
 export * from './control-characters.js';
 export * from './field-rules.js';
 export * from './notification-content.js';
+export * from './device-api-key.js';

@@ -21,6 +21,7 @@ import {
   verifySecret,
 } from './domain/api-key.js';
 import { KeyState, MAX_ACTIVE_KEYS, type DeviceKey } from './domain/device-key.js';
+import { BoundedWork } from './bounded-work.js';
 import { VerifiedSecrets } from './verified-secrets.js';
 
 export interface IssuedKey {
@@ -30,11 +31,14 @@ export interface IssuedKey {
 
 // Last-used times are written at most once a minute per key, not on every verification.
 const TOUCH_INTERVAL_MS = 60_000;
+// What a refused verification tells its caller to wait: about what the queued scrypt runs take.
+const VERIFY_BUSY_RETRY_MS = 1_000;
 
 /** Use cases of device API keys: issue, rotate, revoke, list and verify. */
 @Injectable()
 export class DeviceKeysService {
   private readonly verifiedSecrets: VerifiedSecrets;
+  private readonly scryptRuns: BoundedWork;
 
   constructor(
     @Inject(DEVICE_REPOSITORY) private readonly store: RegistryStore,
@@ -43,6 +47,7 @@ export class DeviceKeysService {
     private readonly devices: DevicesService,
   ) {
     this.verifiedSecrets = new VerifiedSecrets(config.apiKeyVerifyCacheMs);
+    this.scryptRuns = new BoundedWork(config.apiKeyVerification.concurrency, config.apiKeyVerification.queue);
   }
 
   async issue(deviceId: string, description: string): Promise<IssuedKey> {
@@ -90,13 +95,25 @@ export class DeviceKeysService {
     return this.store.listKeys(deviceId);
   }
 
-  /** The device behind an API key; UNAUTHENTICATED for malformed, unknown, revoked or wrong keys alike. */
+  /**
+   * The device behind an API key; UNAUTHENTICATED for malformed, unknown, revoked or wrong keys alike.
+   * The key format is public, so a string that is not key-shaped is refused without hashing. A
+   * well-formed key is hashed whether its id exists or not (against DECOY_HASH if not), so timing does
+   * not tell which ids exist; those scrypt runs are bounded (BoundedWork), the excess refused with
+   * RESOURCE_EXHAUSTED whatever the key.
+   */
   async verify(apiKey: string): Promise<{ key: DeviceKey; deviceStatus: DeviceStatus }> {
     const rejected = new UnauthenticatedError('DEVICE_KEY.INVALID', 'invalid API key');
     const parsed = parseApiKey(apiKey);
-    const key = parsed && (await this.store.findKey(parsed.keyId));
+    if (!parsed) throw rejected;
+    const key = await this.store.findKey(parsed.keyId);
     const known = key && this.verifiedSecrets.matches(key.keyId, parsed.secret, key.secretHash);
-    const matches = known || (await verifySecret(parsed?.secret ?? '', key?.secretHash ?? DECOY_HASH));
+    const matches =
+      known ||
+      (await this.scryptRuns.run(
+        () => verifySecret(parsed.secret, key?.secretHash ?? DECOY_HASH),
+        verifyBusy,
+      ));
     if (!key || !matches || key.state !== KeyState.KEY_STATE_ACTIVE) throw rejected;
     if (!known) this.verifiedSecrets.remember(key.keyId, parsed.secret, key.secretHash);
     const device = await this.store.findDevice(key.deviceId);
@@ -157,6 +174,13 @@ function requireRoomForKey(activeKeys: number): void {
     );
   }
 }
+
+const verifyBusy = () =>
+  new ResourceExhaustedError(
+    'DEVICE_KEY.VERIFY_BUSY',
+    'too many API key verifications at once; retry shortly',
+    VERIFY_BUSY_RETRY_MS,
+  );
 
 const keyRevoked = (keyId: string) =>
   new FailedPreconditionError('DEVICE_KEY.REVOKED', `key ${keyId} is revoked and cannot be rotated`, {

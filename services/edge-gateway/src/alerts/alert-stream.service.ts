@@ -7,6 +7,7 @@ import type {
 import {
   catchError,
   concatWith,
+  defer,
   map,
   merge,
   mergeMap,
@@ -39,7 +40,11 @@ export class AlertStreamService {
   }
 
   watch(filter: AlertFilter, { resumeAfterSequence, replayFromStart }: ResumePoint): Observable<AlertEvent> {
-    const events = this.downstream.alerts.watchAlerts({ filter, resumeAfterSequence, replayFromStart }).pipe(
+    // Called on subscription only: the client starts the call at once, and a watcher refused before it
+    // subscribes (ALERT_STREAM.LIMIT) must not leave a stream to the alert manager open behind it.
+    const events = defer(() =>
+      this.downstream.alerts.watchAlerts({ filter, resumeAfterSequence, replayFromStart }),
+    ).pipe(
       map((response) => response.event),
       map((event) => {
         if (!event) throw new Error('alert manager sent an empty event');

@@ -12,3 +12,8 @@ export function bearerToken(header: HeaderLookup): string | undefined {
   const match = /^Bearer\s+(\S+)\s*$/i.exec(header('authorization') ?? '');
   return match?.[1];
 }
+
+/** Whether a request presents a device key (x-api-key, or a bearer that starts as keys do) rather than an operator token. */
+export function presentsDeviceKey(header: HeaderLookup): boolean {
+  return Boolean(header('x-api-key')) || /^Bearer\s+imk_/i.test(header('authorization') ?? '');
+}

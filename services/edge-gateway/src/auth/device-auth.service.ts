@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { status, type ServiceError } from '@grpc/grpc-js';
-import { UnauthenticatedError } from '@iot-mesh/platform';
+import { isDeviceApiKeyShaped, UnauthenticatedError } from '@iot-mesh/platform';
 import type { LRUCache } from 'lru-cache';
 import { firstValueFrom, Observable, type MonoTypeOperatorFunction } from 'rxjs';
 import { growingLruCache } from '../cache/growing-lru-cache.js';
@@ -9,6 +9,7 @@ import type { GatewayConfig } from '../config.js';
 import { fromDownstream } from '../downstream/downstream-error.js';
 import type { Downstream } from '../downstream/downstream-clients.js';
 import { DOWNSTREAM, GATEWAY_CONFIG } from '../gateway.di-tokens.js';
+import { AuthFailureLimits } from '../rate-limit/auth-failure-limits.js';
 import { apiKeyFrom, type HeaderLookup } from './credentials.js';
 
 export interface DeviceIdentity {
@@ -16,8 +17,14 @@ export interface DeviceIdentity {
   keyId: string;
 }
 
-// Rejections are remembered briefly too, so a flood of bad keys does not become a flood of scrypt work.
+// Rejections are remembered briefly too, so one bad key sent again and again is not verified again.
 const REJECTION_TTL_MS = 2_000;
+
+/** What a registry lookup needs: the key, and the client address its refusal is counted against. */
+interface Lookup {
+  apiKey: string;
+  client?: string;
+}
 
 /**
  * Device authentication: the API key is verified by the registry and the answer cached for a short
@@ -27,36 +34,46 @@ const REJECTION_TTL_MS = 2_000;
  * otherwise start its own scrypt verification in the registry. An answer more than one TTL past its
  * expiry is not served any more, however long it stayed in the cache: the request waits for the
  * registry. A revoked key so stops working at most two TTLs (and one lookup) after it was revoked.
+ *
+ * Made-up keys cost the registry a scrypt run each (it hashes unknown ids too, so timing does not tell
+ * which exist): a credential that is not key-shaped is refused here without asking it, and the keys it
+ * refuses are counted against the client address (AuthFailureLimits).
  */
 @Injectable()
 export class DeviceAuthService {
-  private readonly cache: LRUCache<string, DeviceIdentity | 'rejected', string>;
+  private readonly cache: LRUCache<string, DeviceIdentity | 'rejected', Lookup>;
 
   private readonly ttlMs: number;
 
   constructor(
     @Inject(DOWNSTREAM) private readonly downstream: Downstream,
     @Inject(GATEWAY_CONFIG) config: GatewayConfig,
+    private readonly failures: AuthFailureLimits,
   ) {
     this.ttlMs = config.authCacheTtlMs;
     this.cache = growingLruCache(50_000, {
       ttl: config.authCacheTtlMs,
       allowStale: true,
-      fetchMethod: (_key, _stale, { context: apiKey, options }) => this.verify(apiKey, options),
+      fetchMethod: (_key, stale, { context, options }) => this.verify(context, stale, options),
     });
   }
 
-  async authenticate(header: HeaderLookup): Promise<DeviceIdentity> {
+  /**
+   * The device whose key the request carries. `client`, the request's client address, is left out only
+   * for the re-checks of a stream that was admitted already.
+   */
+  async authenticate(header: HeaderLookup, client?: string): Promise<DeviceIdentity> {
     const apiKey = apiKeyFrom(header);
     if (!apiKey)
       throw new UnauthenticatedError(
         'AUTH.MISSING_KEY',
         'a device API key is required (Authorization: Bearer <key> or x-api-key)',
       );
+    if (!isDeviceApiKeyShaped(apiKey)) throw invalidKey();
     const cacheKey = createHash('sha256').update(apiKey).digest('base64url');
     // Negative once expired: by how long. Too old an answer goes, and this request waits for a fresh one.
     if (this.cache.getRemainingTTL(cacheKey) < -this.ttlMs) this.cache.delete(cacheKey);
-    const answer = await this.cache.fetch(cacheKey, { context: apiKey });
+    const answer = await this.cache.fetch(cacheKey, { context: { apiKey, client } });
     if (answer === undefined || answer === 'rejected') throw invalidKey();
     return answer;
   }
@@ -84,16 +101,28 @@ export class DeviceAuthService {
       });
   }
 
-  /** The registry's answer for one key; a rejection is cached too, for a shorter time. */
-  private async verify(apiKey: string, options: { ttl?: number }): Promise<DeviceIdentity | 'rejected'> {
+  /**
+   * The registry's answer for one key; a rejection is cached too, for a shorter time. A key the cache
+   * last knew as valid is verified again freely; any other costs its address a token of its budget of
+   * failures, given back unless the registry refuses the key.
+   */
+  private async verify(
+    { apiKey, client }: Lookup,
+    stale: DeviceIdentity | 'rejected' | undefined,
+    options: { ttl?: number },
+  ): Promise<DeviceIdentity | 'rejected'> {
+    const budgeted = stale === undefined || stale === 'rejected' ? client : undefined;
+    if (budgeted !== undefined) await this.failures.take(budgeted);
     try {
       const verified = await firstValueFrom(this.downstream.registry.verifyDeviceKey({ apiKey }));
+      if (budgeted !== undefined) await this.failures.giveBack(budgeted);
       return { deviceId: verified.deviceId, keyId: verified.keyId };
     } catch (error) {
       if ((error as ServiceError).code === status.UNAUTHENTICATED) {
         options.ttl = REJECTION_TTL_MS;
         return 'rejected';
       }
+      if (budgeted !== undefined) await this.failures.giveBack(budgeted);
       throw fromDownstream('device-registry', error);
     }
   }

@@ -3,6 +3,7 @@ import { Alert, AlertEvent, AlertFilter } from '@iot-mesh/proto/iotmesh/alert/v1
 import { ValidationError } from '@iot-mesh/platform';
 import { RouteConfig } from '@nestjs/platform-fastify';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { AlertStreamSlots } from '../alerts/alert-stream-slots.js';
 import { AlertStreamService } from '../alerts/alert-stream.service.js';
 import type { Downstream } from '../downstream/downstream-clients.js';
 import { DOWNSTREAM } from '../gateway.di-tokens.js';
@@ -50,6 +51,7 @@ export class AlertsHttpController {
     @Inject(DOWNSTREAM) private readonly downstream: Downstream,
     private readonly access: RequestAccess,
     private readonly stream: AlertStreamService,
+    private readonly slots: AlertStreamSlots,
   ) {}
 
   @Get()
@@ -92,7 +94,14 @@ export class AlertsHttpController {
         resumeAfterSequence: resumeAfter ?? 0,
         replayFromStart: resumeAfter === 0,
       })
-      .pipe(this.access.whileKeyValid(request, caller));
+      .pipe(
+        this.access.whileKeyValid(request, caller),
+        // Outermost, so that a stream over the caps is refused before anything else: a 429.
+        this.slots.held({
+          client: this.access.clientOf(request),
+          ...(caller.kind === 'device' ? { deviceId: caller.device.deviceId } : {}),
+        }),
+      );
     // The alert manager refuses a resume point past its newest event (OUT_OF_RANGE
     // ALERT_EVENTS.RESUME_AHEAD) once it has read its store, and says nothing when the point is good and
     // no event follows yet. So the headers wait for its first word, for a while: a refusal is then a plain

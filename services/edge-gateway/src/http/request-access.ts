@@ -1,9 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { PermissionDeniedError } from '@iot-mesh/platform';
+import { PermissionDeniedError, UnauthenticatedError } from '@iot-mesh/platform';
 import type { FastifyRequest } from 'fastify';
 import type { MonoTypeOperatorFunction } from 'rxjs';
 import { clientAddress } from '../auth/client-address.js';
-import type { HeaderLookup } from '../auth/credentials.js';
+import { presentsDeviceKey, type HeaderLookup } from '../auth/credentials.js';
 import { DeviceAuthService, type DeviceIdentity } from '../auth/device-auth.service.js';
 import { OperatorAuthService } from '../auth/operator-auth.service.js';
 import type { GatewayConfig } from '../config.js';
@@ -41,24 +41,51 @@ export class RequestAccess {
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
   ) {}
 
+  /**
+   * An operator's name. A request that is no operator's but carries a valid device key is a 403 (who
+   * is calling is known, and may not do this), any other a 401.
+   */
   async operator(request: FastifyRequest): Promise<string> {
-    await this.limitClient(request);
-    return this.operators.authenticate(headerLookup(request));
+    const client = await this.limitClient(request);
+    const header = headerLookup(request);
+    try {
+      return await this.operators.authenticate(header);
+    } catch (error) {
+      if (!(error instanceof UnauthenticatedError) || !presentsDeviceKey(header)) throw error;
+      await this.devices.authenticate(header, client).catch((deviceError: unknown) => {
+        throw deviceError instanceof UnauthenticatedError ? error : deviceError;
+      });
+      throw new PermissionDeniedError(
+        'AUTH.OPERATOR_ONLY',
+        'this route is for operators; a device key may not use it',
+      );
+    }
   }
 
   async device(request: FastifyRequest): Promise<DeviceIdentity> {
-    await this.limitClient(request);
-    return this.devices.authenticate(headerLookup(request));
+    const client = await this.limitClient(request);
+    return this.devices.authenticate(headerLookup(request), client);
   }
 
   /** Operators with a bearer token, devices with their API key (x-api-key or a key-shaped bearer). */
   async operatorOrDevice(request: FastifyRequest): Promise<Caller> {
-    await this.limitClient(request);
+    const client = await this.limitClient(request);
     const header = headerLookup(request);
-    const bearer = header('authorization') ?? '';
-    if (header('x-api-key') || /^Bearer\s+imk_/i.test(bearer))
-      return { kind: 'device', device: await this.devices.authenticate(header) };
+    if (presentsDeviceKey(header))
+      return { kind: 'device', device: await this.devices.authenticate(header, client) };
     return { kind: 'operator', name: await this.operators.authenticate(header) };
+  }
+
+  /** Anyone, counted against the client address like every other request (`/status`). */
+  async anyone(request: FastifyRequest): Promise<void> {
+    await this.limitClient(request);
+  }
+
+  /** The address the request counts against. */
+  clientOf(request: FastifyRequest): string {
+    const peer = request.socket.remoteAddress ?? 'unknown';
+    const forwardedFor = [request.headers['x-forwarded-for'] ?? []].flat();
+    return clientAddress(peer, forwardedFor, this.config.trustedProxyHops);
   }
 
   /** A device's stream ends once its key is revoked (see DeviceAuthService.untilRevoked); an operator's runs on. */
@@ -68,9 +95,9 @@ export class RequestAccess {
       : (source) => source;
   }
 
-  private limitClient(request: FastifyRequest): Promise<void> {
-    const peer = request.socket.remoteAddress ?? 'unknown';
-    const forwardedFor = [request.headers['x-forwarded-for'] ?? []].flat();
-    return this.limits.forClient(clientAddress(peer, forwardedFor, this.config.trustedProxyHops));
+  private async limitClient(request: FastifyRequest): Promise<string> {
+    const client = this.clientOf(request);
+    await this.limits.forClient(client);
+    return client;
   }
 }

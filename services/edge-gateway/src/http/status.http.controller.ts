@@ -1,12 +1,11 @@
-import { Controller, Get, Inject, Res } from '@nestjs/common';
+import { Controller, Get, Inject, Req, Res } from '@nestjs/common';
 import { RouteConfig } from '@nestjs/platform-fastify';
-import { checkHealth, PLATFORM_CONFIG, type PlatformConfig } from '@iot-mesh/platform';
-import type { FastifyReply } from 'fastify';
-import type { DownstreamName } from '../config.js';
-import { DOWNSTREAM_APIS, type Downstream } from '../downstream/downstream-clients.js';
-import { DOWNSTREAM, RATE_LIMITER } from '../gateway.di-tokens.js';
-import { HEALTH_CHECK_ROUTE } from './health-check-route.js';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { DownstreamHealth } from '../downstream/downstream-health.js';
+import { RATE_LIMITER } from '../gateway.di-tokens.js';
 import type { RateLimiter } from '../rate-limit/rate-limiter.port.js';
+import { HEALTH_CHECK_ROUTE } from './health-check-route.js';
+import { RequestAccess } from './request-access.js';
 
 /**
  * `GET /health` for the gateway itself; `GET /status` with the gRPC health of every downstream, and
@@ -15,8 +14,8 @@ import type { RateLimiter } from '../rate-limit/rate-limiter.port.js';
 @Controller()
 export class StatusHttpController {
   constructor(
-    @Inject(DOWNSTREAM) private readonly downstream: Downstream,
-    @Inject(PLATFORM_CONFIG) private readonly platform: PlatformConfig,
+    private readonly downstreamHealth: DownstreamHealth,
+    private readonly access: RequestAccess,
     @Inject(RATE_LIMITER) private readonly limiter: RateLimiter,
   ) {}
 
@@ -29,25 +28,23 @@ export class StatusHttpController {
   /**
    * 200 when every downstream is SERVING, 503 otherwise; always lists each one's state. A rate-limit
    * backend that does not answer is DEGRADED in `rateLimits` but no 503: the gateway serves on, each
-   * replica limiting on its own.
+   * replica limiting on its own. Counted against the client address like the API. Anyone sees names
+   * and states; the internal addresses (each service's, Redis's) only an operator, and a request with
+   * an Authorization header must be an operator's.
    */
   @Get('status')
   @RouteConfig(HEALTH_CHECK_ROUTE)
-  async status(@Res() reply: FastifyReply): Promise<void> {
-    const names = Object.keys(DOWNSTREAM_APIS) as DownstreamName[];
-    const states = await Promise.all(
-      names.map(async (name) => {
-        const state = await checkHealth(
-          this.downstream.address(name),
-          this.platform.tls,
-          DOWNSTREAM_APIS[name].definition.fullName,
-        );
-        return { service: name, address: this.downstream.address(name), status: state };
-      }),
-    );
+  async status(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    const forOperator = request.headers.authorization !== undefined;
+    if (forOperator) await this.access.operator(request);
+    else await this.access.anyone(request);
+    const states = await this.downstreamHealth.states();
     const healthy = states.every((s) => s.status === 'SERVING');
-    await reply
-      .status(healthy ? 200 : 503)
-      .send({ status: healthy ? 'SERVING' : 'DEGRADED', services: states, rateLimits: this.limiter.state() });
+    const { address, ...rateLimits } = this.limiter.state();
+    await reply.status(healthy ? 200 : 503).send({
+      status: healthy ? 'SERVING' : 'DEGRADED',
+      services: forOperator ? states : states.map(({ service, status }) => ({ service, status })),
+      rateLimits: forOperator && address !== undefined ? { ...rateLimits, address } : rateLimits,
+    });
   }
 }

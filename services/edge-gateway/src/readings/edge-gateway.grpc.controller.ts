@@ -30,6 +30,7 @@ import {
   tap,
   type Observable,
 } from 'rxjs';
+import { AlertStreamSlots } from '../alerts/alert-stream-slots.js';
 import { AlertStreamService } from '../alerts/alert-stream.service.js';
 import { clientAddress } from '../auth/client-address.js';
 import { DeviceAuthService, type DeviceIdentity } from '../auth/device-auth.service.js';
@@ -54,6 +55,7 @@ export class EdgeGatewayGrpcController {
     private readonly auth: DeviceAuthService,
     private readonly publisher: PublishReadingsService,
     private readonly alerts: AlertStreamService,
+    private readonly alertSlots: AlertStreamSlots,
     private readonly limits: RateLimits,
     private readonly shutdown: StreamShutdown,
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
@@ -145,9 +147,12 @@ export class EdgeGatewayGrpcController {
     metadata: Metadata,
     call: ServerUnaryCall<unknown, unknown>,
   ): Observable<WatchAlertsResponse> {
+    const client = this.clientOf(metadata, call.getPeer());
     return from(this.admit(metadata, call.getPeer())).pipe(
       switchMap((device) =>
-        this.alerts.watch({ state: 0, severity: 0, deviceId: device.deviceId, ruleId: '' }, request),
+        this.alerts
+          .watch({ state: 0, severity: 0, deviceId: device.deviceId, ruleId: '' }, request)
+          .pipe(this.alertSlots.held({ client, deviceId: device.deviceId })),
       ),
       map((event) => ({ event })),
       this.auth.untilRevoked(metadataLookup(metadata)),
@@ -155,8 +160,13 @@ export class EdgeGatewayGrpcController {
   }
 
   private async admit(metadata: Metadata, peer: string): Promise<DeviceIdentity> {
+    const client = this.clientOf(metadata, peer);
+    await this.limits.forClient(client);
+    return this.auth.authenticate(metadataLookup(metadata), client);
+  }
+
+  private clientOf(metadata: Metadata, peer: string): string {
     const forwardedFor = metadata.get('x-forwarded-for').map(String);
-    await this.limits.forClient(clientAddress(peer, forwardedFor, this.config.trustedProxyHops));
-    return this.auth.authenticate(metadataLookup(metadata));
+    return clientAddress(peer, forwardedFor, this.config.trustedProxyHops);
   }
 }

@@ -1,8 +1,6 @@
 import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+import { DEVICE_API_KEY_PATTERN } from '@iot-mesh/platform';
 
-// A key reads "imk_<16 hex key id>_<43 base64url secret>": the id finds the stored hash, the
-// 256-bit secret is what is hashed. The prefix makes leaked keys easy to recognise and scan for.
-const KEY_PATTERN = /^imk_([0-9a-f]{16})_([A-Za-z0-9_-]{43})$/;
 const HASH_BYTES = 32;
 
 export interface ParsedApiKey {
@@ -17,7 +15,7 @@ export function generateApiKey(): ParsedApiKey & { plaintext: string } {
 }
 
 export function parseApiKey(plaintext: string): ParsedApiKey | undefined {
-  const match = KEY_PATTERN.exec(plaintext);
+  const match = DEVICE_API_KEY_PATTERN.exec(plaintext);
   return match ? { keyId: match[1], secret: match[2] } : undefined;
 }
 
