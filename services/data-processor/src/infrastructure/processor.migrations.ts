@@ -1,12 +1,6 @@
-import type { StorageSettings } from '@iot-mesh/storage';
+import { atomically, type StorageSettings } from '@iot-mesh/storage';
 import { sql, type Kysely } from 'kysely';
 import type { Migration } from 'kysely/migration';
-
-/** Runs `work` in one transaction: Kysely runs SQLite's migrations outside one, PostgreSQL's inside. */
-async function atomically(db: Kysely<unknown>, work: (db: Kysely<unknown>) => Promise<void>): Promise<void> {
-  if (db.isTransaction) await work(db);
-  else await db.transaction().execute(work);
-}
 
 /**
  * Rebuilds the windows table with custom_sensor in its primary key, which neither database changes in
