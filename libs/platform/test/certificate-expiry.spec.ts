@@ -8,7 +8,12 @@ import { tlsHandshakeFailure } from '../src/client/tls-handshake-failure.js';
 import { scrapeSamples } from '../src/testing/admin-metrics.js';
 import { eventually } from '../src/testing/eventually.js';
 import { startFixture } from '../src/testing/fixture-process.js';
-import { spawnService, type LogLine, type ServiceProcess } from '../src/testing/service-process.js';
+import {
+  ServiceStartError,
+  spawnService,
+  type LogLine,
+  type ServiceProcess,
+} from '../src/testing/service-process.js';
 import { echoError, fixtureClient } from './fixture-client.js';
 import { ShortLivedCerts } from './short-lived-certs.js';
 
@@ -126,12 +131,25 @@ describe("a service's own TLS certificate expiry", () => {
   });
 
   it('lets a caller tell a server whose certificate expired from one that is down', async () => {
-    const serverNotAfter = inSeconds(5_000);
-    const { certFile, keyFile } = certs.issue('server', inSeconds(-DAY_MS), serverNotAfter);
     const caller = certs.issue('caller', inSeconds(-DAY_MS), inSeconds(30 * DAY_MS));
-    service = await startFixture({
-      env: { TLS_MODE: 'mtls', TLS_CA_FILE: certs.caFile, TLS_CERT_FILE: certFile, TLS_KEY_FILE: keyFile },
-    });
+    // The server must start before its certificate expires, and then see it expire: a few seconds are
+    // enough on a quiet machine, and the next try gives a loaded one (a CI run) more.
+    const serverStart = async (validMs: number) => {
+      const notAfter = inSeconds(validMs);
+      const { certFile, keyFile } = certs.issue('server', inSeconds(-DAY_MS), notAfter);
+      const started = await startFixture({
+        env: { TLS_MODE: 'mtls', TLS_CA_FILE: certs.caFile, TLS_CERT_FILE: certFile, TLS_KEY_FILE: keyFile },
+      }).catch((error: unknown) => {
+        if (error instanceof ServiceStartError && /certificate expired/.test(error.message)) return undefined;
+        throw error;
+      });
+      return started && { started, notAfter };
+    };
+    const { started, notAfter: serverNotAfter } =
+      (await serverStart(5_000)) ?? (await serverStart(15_000)) ?? (await serverStart(45_000)) ?? {};
+    if (!started || !serverNotAfter)
+      throw new Error('the fixture never started before its certificate expired');
+    service = started;
     const hello = { message: 'hi', delayMs: 0, failCode: 0, failTimes: 0, key: 'tls', relay: false };
     await sleep(Math.max(0, serverNotAfter.getTime() + 500 - Date.now()));
     const client = fixtureClient(service.grpcAddress, {

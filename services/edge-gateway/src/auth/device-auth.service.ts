@@ -103,8 +103,8 @@ export class DeviceAuthService {
 
   /**
    * The registry's answer for one key; a rejection is cached too, for a shorter time. A key the cache
-   * last knew as valid is verified again freely; any other costs its address a token of its budget of
-   * failures, given back unless the registry refuses the key.
+   * last knew as valid is verified again freely; any other is refused while its address is locked out
+   * for spending its budget of failures, and a refusal takes a token of that budget.
    */
   private async verify(
     { apiKey, client }: Lookup,
@@ -112,18 +112,16 @@ export class DeviceAuthService {
     options: { ttl?: number },
   ): Promise<DeviceIdentity | 'rejected'> {
     const budgeted = stale === undefined || stale === 'rejected' ? client : undefined;
-    if (budgeted !== undefined) await this.failures.take(budgeted);
+    if (budgeted !== undefined) this.failures.check(budgeted);
     try {
       const verified = await firstValueFrom(this.downstream.registry.verifyDeviceKey({ apiKey }));
-      if (budgeted !== undefined) await this.failures.giveBack(budgeted);
       return { deviceId: verified.deviceId, keyId: verified.keyId };
     } catch (error) {
-      if ((error as ServiceError).code === status.UNAUTHENTICATED) {
-        options.ttl = REJECTION_TTL_MS;
-        return 'rejected';
-      }
-      if (budgeted !== undefined) await this.failures.giveBack(budgeted);
-      throw fromDownstream('device-registry', error);
+      if ((error as ServiceError).code !== status.UNAUTHENTICATED)
+        throw fromDownstream('device-registry', error);
+      if (budgeted !== undefined) await this.failures.refused(budgeted);
+      options.ttl = REJECTION_TTL_MS;
+      return 'rejected';
     }
   }
 }
