@@ -72,8 +72,9 @@ describe('access: nobody without a valid key of their own gets in, and keys neve
       expect(await grpcCode(malformed, grpcReading('n2'))).toBe(refused(status.UNAUTHENTICATED));
     }
     expect(await grpcCode(undefined, grpcReading('n3'))).toBe(refused(status.UNAUTHENTICATED));
-    // A device key is not an operator credential, and the operator token is not a device key.
-    expect((await rest('GET', '/api/v1/devices', { as: { bearer: key } })).status).toBe(refused(401));
+    // A device key is not an operator credential (the device is known, and may not: 403), and the
+    // operator token is not a device key.
+    expect((await rest('GET', '/api/v1/devices', { as: { bearer: key } })).status).toBe(refused(403));
     expect(await grpcCode(stack.operatorToken, grpcReading('n4'))).toBe(refused(status.UNAUTHENTICATED));
     // The genuine key works, so the refusals above are about the credentials.
     expect(await restStatus({ apiKey: key }, restReading('ok-1'))).toBe(200);
