@@ -33,7 +33,7 @@ const valueArgs = (changes: readonly ValueChange[], options: RenderOptions) => [
   ...changes.flatMap(setFlag),
 ];
 
-/** The chart's library dependency is not committed (helm/.gitignore): it is built before each upgrade. */
+/** The chart's library dependency is not committed (helm/.gitignore): it is built before a run's first render or upgrade. */
 export const dependencyBuildCommand = (t: ReleaseTarget): Command => ({
   program: 'helm',
   args: ['dependency', 'build', t.chart],

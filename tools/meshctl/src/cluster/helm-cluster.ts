@@ -37,6 +37,8 @@ export interface HelmClusterOptions {
 /** Runs helm and kubectl without a shell (execFile), so no argument is ever interpreted. */
 export class HelmCluster implements Cluster {
   readonly knowsState = true;
+  /** Charts whose library dependency this process built: deploy renders, then upgrades the same chart. */
+  private readonly builtCharts = new Set<string>();
 
   constructor(private readonly options: HelmClusterOptions) {}
 
@@ -72,7 +74,7 @@ export class HelmCluster implements Cluster {
     changes: readonly ValueChange[],
     options?: UpgradeOptions,
   ): Promise<void> {
-    await this.run(dependencyBuildCommand(target), true);
+    await this.buildDependencies(target, true);
     await this.run(upgradeCommand(target, changes, options), true);
   }
 
@@ -84,8 +86,15 @@ export class HelmCluster implements Cluster {
     // What --reset-then-reuse-values starts from: the values set on the last deployed revision.
     const deployed = (await this.listRevisions(target)).findLast(({ status }) => status === 'deployed');
     const values = deployed ? await this.run(getValuesCommand(target, deployed.revision, false)) : '{}';
-    await this.run(dependencyBuildCommand(target));
+    await this.buildDependencies(target, false);
     return this.run(templateCommand(target, changes, values, options));
+  }
+
+  /** Once per chart and process: the charts do not change while meshctl runs. */
+  private async buildDependencies(target: ReleaseTarget, announce: boolean): Promise<void> {
+    if (this.builtCharts.has(target.chart)) return;
+    await this.run(dependencyBuildCommand(target), announce);
+    this.builtCharts.add(target.chart);
   }
 
   async missingSecrets(target: ReleaseTarget, names: readonly string[]): Promise<string[]> {
