@@ -37,6 +37,9 @@ export const gatewayConfigSchema = z
     // refused with 429 / RESOURCE_EXHAUSTED ALERT_STREAM.LIMIT. Each open stream holds about 40 KiB.
     ALERT_STREAMS_PER_DEVICE: z.coerce.number().int().min(1).max(1_000).default(4),
     ALERT_STREAMS_PER_IP: z.coerce.number().int().min(1).max(100_000).default(100),
+    // All alert streams open at once in this replica, whoever holds them: many addresses together must
+    // not grow its memory without bound either (1,000 streams are about 40 MiB).
+    ALERT_STREAMS_TOTAL: z.coerce.number().int().min(1).max(1_000_000).default(1_000),
     // Behind the Istio ingress gateway the client address arrives in X-Forwarded-For; direct clients could forge it.
     TRUST_FORWARDED_FOR: flag(false),
     // With TRUST_FORWARDED_FOR, how many proxies in front of the gateway append to X-Forwarded-For: the
@@ -111,7 +114,11 @@ export const gatewayConfigSchema = z
         burst: env.RATE_LIMIT_AUTH_FAILURES_BURST,
       },
     },
-    alertStreams: { perDevice: env.ALERT_STREAMS_PER_DEVICE, perIp: env.ALERT_STREAMS_PER_IP },
+    alertStreams: {
+      perDevice: env.ALERT_STREAMS_PER_DEVICE,
+      perIp: env.ALERT_STREAMS_PER_IP,
+      total: env.ALERT_STREAMS_TOTAL,
+    },
     redisUrl: env.REDIS_URL,
     // 0: X-Forwarded-For is not read.
     trustedProxyHops: env.TRUST_FORWARDED_FOR ? env.TRUSTED_PROXY_HOPS : 0,

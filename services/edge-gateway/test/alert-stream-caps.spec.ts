@@ -38,6 +38,8 @@ describe('caps on open alert streams', () => {
       ...stubs.env,
       ALERT_STREAMS_PER_DEVICE: '2',
       ALERT_STREAMS_PER_IP: '3',
+      // Above what the first two cases hold open at once (4), so only the last one meets it.
+      ALERT_STREAMS_TOTAL: '5',
       TRUST_FORWARDED_FOR: 'true',
     });
     const Client = makeGenericClientConstructor(toServiceDefinition(EdgeGatewayDefinition), 'EdgeGateway');
@@ -145,5 +147,33 @@ describe('caps on open alert streams', () => {
       return undefined;
     }, "the address's slots freed");
     freed.close();
+  });
+
+  it('refuses a stream once the replica holds its total, from any address', async () => {
+    const operator = { authorization: `Bearer ${OPERATOR_TOKEN}` };
+    // Streams the earlier cases closed may still be ending: each address retries until admitted.
+    const open: Sse[] = [];
+    for (const address of ['192.0.2.1', '192.0.2.2', '192.0.2.3', '192.0.2.4', '192.0.2.5'])
+      open.push(
+        await eventually(async () => {
+          const attempt = await watchOverSse(operator, address);
+          return attempt.status === 200 ? attempt : undefined;
+        }, `a stream from ${address} admitted`),
+      );
+    const sixth = await watchOverSse(operator, '192.0.2.6');
+    expect([sixth.status, sixth.body?.error.reason, sixth.retryAfter]).toEqual([
+      429,
+      'ALERT_STREAM.LIMIT',
+      null,
+    ]);
+    expect(sixth.body?.error.message).toContain('per gateway replica');
+    expect((await watchOverGrpc(SECOND_DEVICE_KEY, '192.0.2.7')).code).toBe(status.RESOURCE_EXHAUSTED);
+
+    open.shift()?.close();
+    const admittedAgain = await eventually(async () => {
+      const attempt = await watchOverSse(operator, '192.0.2.6');
+      return attempt.status === 200 ? attempt : undefined;
+    }, 'a slot of the replica freed');
+    for (const sse of [...open, admittedAgain]) sse.close();
   });
 });

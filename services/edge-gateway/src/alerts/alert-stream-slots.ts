@@ -11,15 +11,16 @@ export interface StreamHolder {
 }
 
 /**
- * Caps on the alert streams open at once (ALERT_STREAMS_PER_DEVICE, ALERT_STREAMS_PER_IP): each
- * holds memory here and a stream to the alert manager, so one key or address must not open them without
- * bound. Counted in this replica (a count kept elsewhere would outlive a replica that died). No
+ * Caps on the alert streams open at once (ALERT_STREAMS_PER_DEVICE, ALERT_STREAMS_PER_IP,
+ * ALERT_STREAMS_TOTAL): each holds memory here and a stream to the alert manager, so no key, address or
+ * crowd of addresses may open them without bound. Counted in this replica (a count kept elsewhere would outlive a replica that died). No
  * Retry-After: a slot frees when one of the holder's streams ends, which no time can tell.
  */
 @Injectable()
 export class AlertStreamSlots {
   private readonly byDevice = new Map<string, number>();
   private readonly byClient = new Map<string, number>();
+  private open = 0;
 
   constructor(@Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig) {}
 
@@ -33,15 +34,18 @@ export class AlertStreamSlots {
   }
 
   private take({ client, deviceId }: StreamHolder): () => void {
-    const { perDevice, perIp } = this.config.alertStreams;
+    const { perDevice, perIp, total } = this.config.alertStreams;
     if (deviceId !== undefined && (this.byDevice.get(deviceId) ?? 0) >= perDevice)
       throw tooMany(perDevice, 'device');
     if ((this.byClient.get(client) ?? 0) >= perIp) throw tooMany(perIp, 'client address');
+    if (this.open >= total) throw tooMany(total, 'gateway replica');
     if (deviceId !== undefined) add(this.byDevice, deviceId, 1);
     add(this.byClient, client, 1);
+    this.open += 1;
     return () => {
       if (deviceId !== undefined) add(this.byDevice, deviceId, -1);
       add(this.byClient, client, -1);
+      this.open -= 1;
     };
   }
 }
