@@ -78,7 +78,8 @@ describe("a service's own TLS certificate expiry", () => {
     const { certFile, keyFile } = certs.issue('far', inSeconds(-DAY_MS), notAfter);
     service = await start(certFile, keyFile);
     expect(await scrapeSamples(service.adminUrl, METRIC)).toEqual([
-      { labels: '{service="cert-probe"}', value: notAfter.getTime() / 1000 },
+      { labels: '{file="TLS_CERT_FILE",service="cert-probe"}', value: notAfter.getTime() / 1000 },
+      { labels: '{file="TLS_CA_FILE",service="cert-probe"}', value: certs.caNotAfter().getTime() / 1000 },
     ]);
     await sleep(600); // a few checks
     expect(service.logs.filter((line) => line.level === 'warn' || line.level === 'error')).toEqual([]);
@@ -106,9 +107,10 @@ describe("a service's own TLS certificate expiry", () => {
     expect(expired.msg).toMatch(/^TLS certificate expired at .*fail as UNAVAILABLE.*restart the service$/);
     await sleep(1_000); // five more checks
     expect(certificateLines(service, 'error')).toHaveLength(1);
-    expect(await scrapeSamples(service.adminUrl, METRIC)).toEqual([
-      { labels: '{service="cert-probe"}', value: notAfter.getTime() / 1000 },
-    ]);
+    expect(await scrapeSamples(service.adminUrl, METRIC)).toContainEqual({
+      labels: '{file="TLS_CERT_FILE",service="cert-probe"}',
+      value: notAfter.getTime() / 1000,
+    });
   });
 
   it('says once that a certificate renewed on disk is used only after a restart, and keeps reporting the one in use', async () => {
@@ -122,12 +124,40 @@ describe("a service's own TLS certificate expiry", () => {
     copyFileSync(renewed.keyFile, old.keyFile);
     const replaced = await service.waitForLog((line) => /replaced on disk/.test(line.msg), 5_000);
     expect(replaced).toMatchObject({ level: 'warn', onDiskNotAfter: renewedNotAfter.toISOString() });
-    expect(replaced.msg).toMatch(/still presents the one it loaded at start .*restart it/);
+    expect(replaced.msg).toMatch(/still uses the one it loaded at start .*restart it/);
     await sleep(600);
     expect(service.logs.filter((line) => /replaced on disk/.test(line.msg))).toHaveLength(1);
-    expect(await scrapeSamples(service.adminUrl, METRIC)).toEqual([
-      { labels: '{service="cert-probe"}', value: oldNotAfter.getTime() / 1000 },
-    ]);
+    expect(await scrapeSamples(service.adminUrl, METRIC)).toContainEqual({
+      labels: '{file="TLS_CERT_FILE",service="cert-probe"}',
+      value: oldNotAfter.getTime() / 1000,
+    });
+  });
+
+  it('warns once when the CA certificate expires within 7 days, and reports its notAfter', async () => {
+    const shortCa = new ShortLivedCerts(join(dir, 'short-ca'), 3);
+    const { certFile, keyFile } = shortCa.issue('leaf', inSeconds(-DAY_MS), inSeconds(2 * DAY_MS));
+    service = await spawnService({
+      entry,
+      tracing: false,
+      env: {
+        TLS_CA_FILE: shortCa.caFile,
+        TLS_CERT_FILE: certFile,
+        TLS_KEY_FILE: keyFile,
+        CHECK_INTERVAL_MS: '200',
+      },
+    });
+    const caNotAfter = shortCa.caNotAfter();
+    const warning = await service.waitForLog((line) => line.level === 'warn' && 'caFile' in line, 5_000);
+    expect(warning).toMatchObject({ caFile: shortCa.caFile, notAfter: caNotAfter.toISOString() });
+    expect(warning.msg).toMatch(
+      /^CA certificate \(TLS_CA_FILE\) expires at .* \(in 7\d(\.\d)? h\); .*reload TLS_CA_FILE.*restart the service$/,
+    );
+    await sleep(600);
+    expect(service.logs.filter((line) => 'caFile' in line && line.level === 'warn')).toHaveLength(1);
+    expect(await scrapeSamples(service.adminUrl, METRIC)).toContainEqual({
+      labels: '{file="TLS_CA_FILE",service="cert-probe"}',
+      value: caNotAfter.getTime() / 1000,
+    });
   });
 
   it('lets a caller tell a server whose certificate expired from one that is down', async () => {

@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { X509Certificate } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /**
@@ -8,7 +9,11 @@ import { join } from 'node:path';
  * `x509 -not_after`).
  */
 export class ShortLivedCerts {
-  constructor(private readonly dir: string) {
+  /** `caDays`: how long the CA itself is valid from now. */
+  constructor(
+    private readonly dir: string,
+    caDays = 30,
+  ) {
     mkdirSync(join(dir, 'ca-db'), { recursive: true });
     writeFileSync(join(dir, 'ca-db', 'index.txt'), '');
     writeFileSync(join(dir, 'ca-db', 'serial'), '1000\n');
@@ -37,7 +42,7 @@ export class ShortLivedCerts {
     );
     this.openssl(
       'req',
-      ...['-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '30', '-subj', '/CN=test CA'],
+      ...['-x509', '-newkey', 'rsa:2048', '-nodes', '-days', String(caDays), '-subj', '/CN=test CA'],
       ...['-keyout', this.path('ca.key'), '-out', this.path('ca.crt')],
       ...['-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign'],
     );
@@ -45,6 +50,11 @@ export class ShortLivedCerts {
 
   get caFile(): string {
     return this.path('ca.crt');
+  }
+
+  /** The CA certificate's own notAfter. */
+  caNotAfter(): Date {
+    return new X509Certificate(readFileSync(this.caFile)).validToDate;
   }
 
   /** A certificate for 127.0.0.1/localhost named `name` (name.crt, name.key), valid from `notBefore` to `notAfter`. */
