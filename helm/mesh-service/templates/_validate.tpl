@@ -86,14 +86,14 @@ Usage: {{ include "mesh-service.validate.imageTag" (dict "context" $ "track" "st
 
 {{/*
 A track that gets requests needs pods: the weighted routes' share, and for an enabled canary also every
-request with `x-canary: always` (its header routes exist whatever the weights). With autoscaling off a
+request with `x-canary: always` (its header routes exist whatever the weights, unless canary.headerRoute is false). With autoscaling off a
 track can be scaled to 0 (with autoscaling its HPA keeps at least 1).
 Usage: {{ include "mesh-service.validate.trackHasPods" (dict "context" $ "track" "canary") }}
 */}}
 {{- define "mesh-service.validate.trackHasPods" -}}
 {{- $weight := include "mesh-service.virtualservice.trackWeight" . | int -}}
 {{- $pods := include "mesh-service.deployment.minReplicas" . | int -}}
-{{- $headerRouted := and (eq .track "canary") .context.Values.canary.enabled -}}
+{{- $headerRouted := and (eq .track "canary") .context.Values.canary.enabled (dig "canary" "headerRoute" true .context.Values.AsMap) -}}
 {{- if and (eq $pods 0) (gt $weight 0) -}}
 {{- fail (printf "mesh-service: %s.replicas=0 with autoscaling.enabled=false, but the %s track gets %d%% of requests; give it replicas or move its traffic away" .track .track $weight) -}}
 {{- else if and (eq $pods 0) $headerRouted -}}

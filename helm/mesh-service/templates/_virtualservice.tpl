@@ -74,14 +74,16 @@ Usage: {{ include "mesh-service.virtualservice.destination" (dict "host" $host "
 
 {{/*
 VirtualService `<service>` bound to the mesh (and the ingress Gateway for the edge gateway).
-With canary off every route sends 100 to stable; with it on, the header route comes first (not on
-ingress routes unless traffic.canaryHeaderAtIngress: anyone on the internet could send the header).
+With canary off every route sends 100 to stable; with it on, the header route comes first (unless
+canary.headerRoute is false, as while meshctl waits for a new canary's pods; not on ingress routes unless
+traffic.canaryHeaderAtIngress: anyone on the internet could send the header).
 Usage: {{ include "mesh-service.virtualservice.render" . }}
 */}}
 {{- define "mesh-service.virtualservice.render" -}}
 {{- $service := include "mesh-service.names.service" . -}}
 {{- $host := include "mesh-service.names.host" $service -}}
 {{- $canary := .Values.canary.enabled -}}
+{{- $headerRoute := and $canary (dig "canary" "headerRoute" true .Values.AsMap) -}}
 {{- $headerAtIngress := dig "traffic" "canaryHeaderAtIngress" false .Values.AsMap -}}
 {{- $stableWeight := include "mesh-service.virtualservice.trackWeight" (dict "context" . "track" "stable") | int -}}
 {{- $canaryWeight := include "mesh-service.virtualservice.trackWeight" (dict "context" . "track" "canary") | int -}}
@@ -90,7 +92,7 @@ Usage: {{ include "mesh-service.virtualservice.render" . }}
 {{- $retries := dict "attempts" (int $.Values.routing.attempts) "retryOn" $group.retryOn -}}
 {{- with $group.perTryTimeout }}{{ $_ := set $retries "perTryTimeout" . }}{{ end -}}
 {{- $base := dict "retries" $retries "timeout" $group.timeout -}}
-{{- if and $canary (or (not $group.ingress) $headerAtIngress) -}}
+{{- if and $headerRoute (or (not $group.ingress) $headerAtIngress) -}}
 {{- $headers := merge (dict "x-canary" (dict "exact" "always")) ($group.match.headers | default dict) -}}
 {{- $match := merge (dict "headers" $headers) (omit $group.match "headers") -}}
 {{- $to := include "mesh-service.virtualservice.destination" (dict "host" $host "subset" "canary" "weight" 100 "port" $group.port) | fromJson -}}

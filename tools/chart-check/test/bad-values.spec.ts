@@ -166,6 +166,19 @@ describe('the library checks', () => {
       );
     });
 
+    it('accepts an enabled canary with 0 replicas while it has neither weight nor header route', async () => {
+      await renders({
+        set: {
+          ...fixed,
+          ...canaryOn,
+          'traffic.stable': 100,
+          'traffic.canary': 0,
+          'canary.replicas': 0,
+          'canary.headerRoute': false,
+        },
+      });
+    });
+
     it('accepts canary.replicas=0 while the canary is off', async () => {
       await renders({ set: { ...fixed, 'canary.replicas': 0 } });
     });

@@ -224,6 +224,11 @@ describe('values that switch objects on and off', () => {
       'default-canary-header',
     ]);
     expect(canaryHeaderOnlyInMesh(optedIn)).toHaveLength(3);
+    // While meshctl waits for a new canary's pods, no request reaches it, the header's neither.
+    const waiting = await renderObjects('edge-gateway', {
+      set: { ...find('edge-gateway', 'canary 90/10').options.set, 'canary.headerRoute': false },
+    });
+    expect(headerRoutes(waiting)).toEqual([]);
   });
 
   it("exports spans to the addon Jaeger's OTLP/HTTP port by default, sampled after the sidecar's decision", () => {

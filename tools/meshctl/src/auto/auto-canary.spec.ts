@@ -71,6 +71,7 @@ describe('canary auto', () => {
       stableTag: 'v2',
       canaryEnabled: false,
       canaryTag: '',
+      canaryHeaderRoute: true,
       stableWeight: 100,
       canaryWeight: 0,
     });
@@ -122,9 +123,11 @@ describe('canary auto', () => {
     expect(outcome.timeline.at(-1)).toMatchObject({ event: 'rollback' });
     expect(outcome.timeline.at(-1)?.detail.startsWith(why)).toBe(true);
     expect(cluster.releaseCommands.slice(-2)).toEqual([
-      expect.stringMatching(/--set traffic.stable=100 --set traffic.canary=0 --timeout 10m$/),
       expect.stringMatching(
-        /--set canary.enabled=false --set-string canary.image.tag= --wait --timeout 10m$/,
+        /--set traffic.stable=100 --set traffic.canary=0 --set canary.headerRoute=false --timeout 10m$/,
+      ),
+      expect.stringMatching(
+        /--set canary.enabled=false --set-string canary.image.tag= --set canary.headerRoute=true --wait --timeout 10m$/,
       ),
     ]);
     expect(state?.values).toMatchObject({ canaryEnabled: false, stableWeight: 100, canaryWeight: 0 });
@@ -132,15 +135,16 @@ describe('canary auto', () => {
 
   describe('when the promotion fails part-way', () => {
     const RESTORE =
-      /--set-string stable.image.tag=v1 --set traffic.stable=100 --set traffic.canary=0 --timeout 10m$/;
-    const REMOVE = /--set canary.enabled=false --set-string canary.image.tag= --wait --timeout 10m$/;
+      /--set-string stable.image.tag=v1 --set traffic.stable=100 --set traffic.canary=0 --set canary.headerRoute=false --timeout 10m$/;
+    const REMOVE =
+      /--set canary.enabled=false --set-string canary.image.tag= --set canary.headerRoute=true --wait --timeout 10m$/;
 
     it.each<[string, RegExp]>([
       ['stable never got ready on the new tag', /stable.image.tag=v2 /],
       // Stable already runs v2 here: removing the canary alone would leave v2 live behind "rolled back".
       [
         'all traffic to stable failed, stable already on v2',
-        /reuse-values --set traffic.stable=100 --set traffic.canary=0 --timeout/,
+        /reuse-values --set traffic.stable=100 --set traffic.canary=0 --set canary.headerRoute=false --timeout/,
       ],
       ['removing the canary timed out, stable on v2 with all traffic', REMOVE],
     ])('puts the previous stable tag back and says so: %s', async (_, failsOn) => {
@@ -158,6 +162,7 @@ describe('canary auto', () => {
         stableTag: 'v1',
         canaryEnabled: false,
         canaryTag: '',
+        canaryHeaderRoute: true,
         stableWeight: 100,
         canaryWeight: 0,
       });

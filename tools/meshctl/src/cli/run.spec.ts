@@ -104,13 +104,15 @@ describe('meshctl CLI', () => {
     expect(run.out).toEqual([
       '$ helm dependency build helm/edge-gateway',
       `${upgrade} --set canary.enabled=true --set-string canary.image.tag=1.10 --set traffic.stable=100 ` +
-        '--set traffic.canary=0 --wait --timeout 10m',
+        '--set traffic.canary=0 --set canary.headerRoute=false --wait --timeout 10m',
       '  canary.enabled: (unknown) -> true',
       '  canary.image.tag: (unknown) -> "1.10"',
       '  traffic.stable: (unknown) -> 100',
       '  traffic.canary: (unknown) -> 0',
+      '  canary.headerRoute: (unknown) -> false',
       '$ helm dependency build helm/edge-gateway',
-      `${upgrade} --set traffic.stable=75 --set traffic.canary=25 --wait --timeout 10m`,
+      `${upgrade} --set canary.headerRoute=true --set traffic.stable=75 --set traffic.canary=25 --wait --timeout 10m`,
+      '  canary.headerRoute: (unknown) -> true',
       '  traffic.stable: (unknown) -> 75',
       '  traffic.canary: (unknown) -> 25',
     ]);

@@ -11,12 +11,17 @@ const UPGRADE =
   'helm upgrade --install notification helm/notification --namespace notification --reset-then-reuse-values';
 const WAIT = '--wait --timeout 10m';
 const NO_WAIT = '--timeout 10m';
+// The canary comes without even its header route, which it gets with its weight once ready.
 const CREATE = (tag: string) =>
   `${UPGRADE} --set canary.enabled=true --set-string canary.image.tag=${tag} ` +
-  `--set traffic.stable=100 --set traffic.canary=0 ${WAIT}`;
+  `--set traffic.stable=100 --set traffic.canary=0 --set canary.headerRoute=false ${WAIT}`;
+const ROUTED = (stable: number, canary: number) =>
+  `${UPGRADE} --set canary.headerRoute=true --set traffic.stable=${stable} --set traffic.canary=${canary} ${WAIT}`;
 const WEIGHTS = (stable: number, canary: number, wait = WAIT) =>
   `${UPGRADE} --set traffic.stable=${stable} --set traffic.canary=${canary} ${wait}`;
-const REMOVE = `${UPGRADE} --set canary.enabled=false --set-string canary.image.tag= ${WAIT}`;
+// Header requests leave the canary with the weight, before its pods go.
+const ALL_TO_STABLE = `${UPGRADE} --set traffic.stable=100 --set traffic.canary=0 --set canary.headerRoute=false ${NO_WAIT}`;
+const REMOVE = `${UPGRADE} --set canary.enabled=false --set-string canary.image.tag= --set canary.headerRoute=true ${WAIT}`;
 
 /** A release at stable v1 (revision 1) on a cluster whose upgrades matching failsOn fail. */
 async function release(failsOn = /$^/) {
@@ -31,12 +36,19 @@ describe('canary start', () => {
   it('creates the canary at weight 0 and waits for it, then shifts the weight in a second upgrade', async () => {
     const { ops, commands } = await release();
     await ops.startCanary('v2', 10);
-    expect(commands()).toEqual([CREATE('v2'), WEIGHTS(90, 10)]);
+    expect(commands()).toEqual([CREATE('v2'), ROUTED(90, 10)]);
     expect((await ops.state())?.values).toMatchObject({
       canaryTag: 'v2',
       stableWeight: 90,
       canaryWeight: 10,
     });
+  });
+
+  it('gives a canary started at weight 0 its header route once it is ready', async () => {
+    const { ops, commands } = await release();
+    await ops.startCanary('v2', 0);
+    expect(commands()).toEqual([CREATE('v2'), ROUTED(100, 0)]);
+    expect((await ops.state())?.values).toMatchObject({ canaryHeaderRoute: true, canaryWeight: 0 });
   });
 
   it('rolls back a canary that never gets ready: no request ever went to it', async () => {
@@ -45,9 +57,10 @@ describe('canary start', () => {
       /not ready[\s\S]*context deadline exceeded\nrolled back: all traffic on stable, canary removed$/,
     );
     // The traffic step does not wait: Helm's --wait would wait for the canary that never gets ready.
-    expect(commands()).toEqual([CREATE('v2-broken'), WEIGHTS(100, 0, NO_WAIT), REMOVE]);
+    expect(commands()).toEqual([CREATE('v2-broken'), ALL_TO_STABLE, REMOVE]);
     expect((await ops.state())?.values).toMatchObject({
       canaryEnabled: false,
+      canaryHeaderRoute: true,
       stableWeight: 100,
       canaryWeight: 0,
     });
@@ -56,7 +69,7 @@ describe('canary start', () => {
   it('rolls back when the weight step fails', async () => {
     const { ops, commands } = await release(/traffic.canary=25 /);
     await expect(ops.startCanary('v2', 25)).rejects.toThrow(/rolled back/);
-    expect(commands()).toEqual([CREATE('v2'), WEIGHTS(75, 25), WEIGHTS(100, 0, NO_WAIT), REMOVE]);
+    expect(commands()).toEqual([CREATE('v2'), ROUTED(75, 25), ALL_TO_STABLE, REMOVE]);
   });
 
   it("refuses stable's own tag and a second canary, changing nothing", async () => {
@@ -75,7 +88,7 @@ describe('canary start', () => {
     const { ops, commands } = await release();
     await ops.startCanary('v2', 10);
     await ops.startCanary('v3', 20, true);
-    expect(commands().slice(2)).toEqual([WEIGHTS(100, 0, NO_WAIT), REMOVE, CREATE('v3'), WEIGHTS(80, 20)]);
+    expect(commands().slice(2)).toEqual([ALL_TO_STABLE, REMOVE, CREATE('v3'), ROUTED(80, 20)]);
   });
 });
 
@@ -112,7 +125,7 @@ describe('canary rollback and promote', () => {
     await ops.startCanary('v2', 10);
     await expect(ops.rollback('v3')).rejects.toThrow('the running canary is v2, not v3: not rolling back');
     expect(await ops.rollback('v2')).toBe(true);
-    expect(commands().slice(2)).toEqual([WEIGHTS(100, 0, NO_WAIT), REMOVE]);
+    expect(commands().slice(2)).toEqual([ALL_TO_STABLE, REMOVE]);
   });
 
   it('promote: stable takes the tag and is waited for, then 100/0, then the canary goes', async () => {
@@ -121,13 +134,14 @@ describe('canary rollback and promote', () => {
     expect(await ops.promote('v2')).toBe('v2');
     expect(commands().slice(2)).toEqual([
       `${UPGRADE} --set-string stable.image.tag=v2 ${WAIT}`,
-      WEIGHTS(100, 0, NO_WAIT),
+      ALL_TO_STABLE,
       REMOVE,
     ]);
     expect((await ops.state())?.values).toEqual({
       stableTag: 'v2',
       canaryEnabled: false,
       canaryTag: '',
+      canaryHeaderRoute: true,
       stableWeight: 100,
       canaryWeight: 0,
     });

@@ -16,6 +16,9 @@ const weights = (stable: number, canary: number): ValueChange[] => [
   { key: 'traffic.canary', value: canary },
 ];
 
+/** Every request on stable: the weights, and `x-canary: always` too, before a canary's pods may go. */
+const ALL_TO_STABLE: ValueChange[] = [...weights(100, 0), { key: 'canary.headerRoute', value: false }];
+
 const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 /** Each operation is a few helm upgrades; the chart does the rest (contract values only). */
@@ -38,8 +41,9 @@ export class ReleaseOps {
   }
 
   /**
-   * The canary is created with no traffic and waited for, and only then weighted, so a canary whose
-   * pods never get ready never gets a request. Any failure after that removes it again.
+   * The canary is created with no traffic, not even `x-canary: always`, and waited for; only then does it
+   * get its header route and weight, so a canary whose pods never get ready never gets a request. Any
+   * failure after that removes it again.
    */
   async startCanary(tag: string, weight: number, replace = false): Promise<void> {
     const state = await this.state();
@@ -53,9 +57,12 @@ export class ReleaseOps {
       await this.cluster.upgrade(this.target, [
         { key: 'canary.enabled', value: true },
         { key: 'canary.image.tag', value: tag },
-        ...weights(100, 0),
+        ...ALL_TO_STABLE,
       ]);
-      if (weight > 0) await this.cluster.upgrade(this.target, weights(100 - weight, weight));
+      await this.cluster.upgrade(this.target, [
+        { key: 'canary.headerRoute', value: true },
+        ...weights(100 - weight, weight),
+      ]);
     } catch (error) {
       await this.rollbackAfter(error);
     }
@@ -122,7 +129,7 @@ export class ReleaseOps {
    * (stable may already run the canary's tag, and the canary track may be gone or not).
    */
   async restoreStable(tag: string): Promise<void> {
-    await this.cluster.upgrade(this.target, [{ key: 'stable.image.tag', value: tag }, ...weights(100, 0)], {
+    await this.cluster.upgrade(this.target, [{ key: 'stable.image.tag', value: tag }, ...ALL_TO_STABLE], {
       wait: false,
     });
     await this.removeCanary();
@@ -165,13 +172,15 @@ export class ReleaseOps {
 
   /** Without --wait: it only changes routing, and --wait would also wait for an unready canary. */
   private routeAllToStable(): Promise<void> {
-    return this.cluster.upgrade(this.target, weights(100, 0), { wait: false });
+    return this.cluster.upgrade(this.target, ALL_TO_STABLE, { wait: false });
   }
 
+  /** The canary track goes, and its header route is back at the chart's default for the next one. */
   private removeCanary(): Promise<void> {
     return this.cluster.upgrade(this.target, [
       { key: 'canary.enabled', value: false },
       { key: 'canary.image.tag', value: '' },
+      { key: 'canary.headerRoute', value: true },
     ]);
   }
 

@@ -3,6 +3,8 @@ export interface ReleaseValues {
   stableTag: string;
   canaryEnabled: boolean;
   canaryTag: string;
+  /** Whether `x-canary: always` goes to the enabled canary: off while a new canary's pods get ready. */
+  canaryHeaderRoute: boolean;
   stableWeight: number;
   canaryWeight: number;
 }
@@ -12,6 +14,7 @@ export const VALUE_KEYS = [
   'stable.image.tag',
   'canary.enabled',
   'canary.image.tag',
+  'canary.headerRoute',
   'traffic.stable',
   'traffic.canary',
 ] as const;
@@ -28,6 +31,7 @@ export const CHART_DEFAULTS: ReleaseValues = {
   stableTag: '',
   canaryEnabled: false,
   canaryTag: '',
+  canaryHeaderRoute: true,
   stableWeight: 100,
   canaryWeight: 0,
 };
@@ -36,6 +40,7 @@ const FIELD: Record<ValueKey, keyof ReleaseValues> = {
   'stable.image.tag': 'stableTag',
   'canary.enabled': 'canaryEnabled',
   'canary.image.tag': 'canaryTag',
+  'canary.headerRoute': 'canaryHeaderRoute',
   'traffic.stable': 'stableWeight',
   'traffic.canary': 'canaryWeight',
 };
@@ -77,6 +82,7 @@ export function valuesFromHelm(json: unknown): ReleaseValues {
     stableTag: str(['stable', 'image', 'tag'], CHART_DEFAULTS.stableTag),
     canaryEnabled: pick(json, ['canary', 'enabled']) === true,
     canaryTag: str(['canary', 'image', 'tag'], CHART_DEFAULTS.canaryTag),
+    canaryHeaderRoute: pick(json, ['canary', 'headerRoute']) !== false,
     stableWeight: num(['traffic', 'stable'], CHART_DEFAULTS.stableWeight),
     canaryWeight: num(['traffic', 'canary'], CHART_DEFAULTS.canaryWeight),
   };
@@ -86,7 +92,11 @@ export function valuesFromHelm(json: unknown): ReleaseValues {
 export function toHelmValues(values: ReleaseValues): Record<string, unknown> {
   return {
     stable: { image: { tag: values.stableTag } },
-    canary: { enabled: values.canaryEnabled, image: { tag: values.canaryTag } },
+    canary: {
+      enabled: values.canaryEnabled,
+      image: { tag: values.canaryTag },
+      headerRoute: values.canaryHeaderRoute,
+    },
     traffic: { stable: values.stableWeight, canary: values.canaryWeight },
   };
 }
