@@ -31,14 +31,18 @@ describe('alert lifecycle over gRPC: acknowledge, rule deletion, listing', () =>
     await expect(firstValueFrom(stack.api.getAlert({ id: alert.id }))).resolves.toEqual({ alert: acked });
 
     await stack.evaluate([reading('a-2', 'ack-1', 10, 10)]);
-    const late = await failure(
-      stack.api.acknowledgeAlert({ id: alert.id, acknowledgedBy: 'ops@example.com' }),
-    );
-    expect(late.code).toBe(status.FAILED_PRECONDITION);
-    expect((await stack.alertsOf(rule.id))[0]).toMatchObject({
-      state: AlertState.ALERT_STATE_RESOLVED,
-      acknowledged: true,
-    });
+    const [resolved] = await stack.alertsOf(rule.id);
+    expect(resolved).toMatchObject({ state: AlertState.ALERT_STATE_RESOLVED, acknowledged: true });
+    // A repeat after the alert resolved (a client retrying) gets it as it is, the first acknowledgement kept.
+    await expect(
+      firstValueFrom(stack.api.acknowledgeAlert({ id: alert.id, acknowledgedBy: 'someone-else' })),
+    ).resolves.toEqual({ alert: resolved });
+
+    // One that resolved unacknowledged has nothing left to acknowledge.
+    const [unseen] = (await stack.evaluate([reading('a-3', 'ack-1', 50, 20)])).changedAlerts;
+    await stack.evaluate([reading('a-4', 'ack-1', 10, 30)]);
+    const late = await failure(stack.api.acknowledgeAlert({ id: unseen.id, acknowledgedBy: 'ops' }));
+    expect([late.code, late.details]).toEqual([status.FAILED_PRECONDITION, `alert ${unseen.id} is resolved`]);
   });
 
   it('resolves the open alerts of a deleted rule and announces it', async () => {

@@ -75,7 +75,11 @@ describe('custom quantities over gRPC: each custom rule sees only its own quanti
     ]);
     await expect(
       violations(stack.api.listRules({ pageSize: 0, pageToken: '', sensorType: 0, customSensor: 'dust' })),
-    ).resolves.toEqual([status.INVALID_ARGUMENT, [['custom_sensor', 'FIELD.CUSTOM_SENSOR_UNEXPECTED']]]);
+    ).resolves.toEqual([status.INVALID_ARGUMENT, [['custom_sensor', 'RULE.CUSTOM_SENSOR_UNEXPECTED']]]);
+    // A blank filter is a mistake in the filter, not a missing name.
+    await expect(
+      violations(stack.api.listRules({ pageSize: 0, pageToken: '', sensorType: CUSTOM, customSensor: ' ' })),
+    ).resolves.toEqual([status.INVALID_ARGUMENT, [['custom_sensor', 'RULE.CUSTOM_SENSOR_FORMAT']]]);
   });
 
   it('refuses a CUSTOM rule without a name, and a name on another sensor type', async () => {

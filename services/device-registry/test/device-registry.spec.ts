@@ -133,6 +133,38 @@ describe('device registry over gRPC', () => {
     expect((await failure(api().getDevice({ id: 'no-body' }))).code).toBe(status.NOT_FOUND);
   });
 
+  it('counts characters, not UTF-16 units, and takes a name that shows nothing for a blank one', async () => {
+    const violations = async (name: string) => {
+      const error = await failure(
+        api().createDevice({ device: newDevice(name), deviceId: '', sendVerificationEmail: false }),
+      );
+      return decodeStatusDetails(error.metadata)?.badRequest?.fieldViolations.map((v) => [v.field, v.reason]);
+    };
+    // 100 characters, 200 UTF-16 units: as long as the gateway and the OpenAPI document allow.
+    const emoji = await firstValueFrom(
+      api().createDevice({ device: newDevice('🌡'.repeat(100)), deviceId: '', sendVerificationEmail: false }),
+    );
+    expect(emoji.device?.name).toBe('🌡'.repeat(100));
+    await expect(violations('🌡'.repeat(101))).resolves.toEqual([['name', 'FIELD.TOO_LONG']]);
+    // A right-to-left override and a zero-width space show nothing.
+    await expect(violations('\u202e\u200b')).resolves.toEqual([['name', 'FIELD.REQUIRED']]);
+  });
+
+  it('names device_id when a key method gets an empty one', async () => {
+    const calls = [
+      api().issueDeviceKey({ deviceId: '', description: '' }),
+      api().listDeviceKeys({ deviceId: '' }),
+      api().rotateDeviceKey({ deviceId: '', keyId: 'abc' }),
+      api().revokeDeviceKey({ deviceId: '', keyId: 'abc' }),
+    ];
+    for (const call of calls) {
+      const error = await failure<unknown>(call);
+      expect(error.code).toBe(status.INVALID_ARGUMENT);
+      const fields = decodeStatusDetails(error.metadata)?.badRequest?.fieldViolations.map((v) => v.field);
+      expect(fields).toEqual(['device_id']);
+    }
+  });
+
   it('answers ALREADY_EXISTS, NOT_FOUND and bad page tokens with the right codes', async () => {
     await firstValueFrom(
       api().createDevice({ device: newDevice('Twin'), deviceId: 'twin-1', sendVerificationEmail: false }),

@@ -14,6 +14,8 @@ describe("a custom quantity's name", () => {
     expect(reasonOf(SensorType.SENSOR_TYPE_HUMIDITY, 'co2', 'FIELD')).toBe('FIELD.CUSTOM_SENSOR_UNEXPECTED');
     // A filter left blank is a mistake in the filter, not a missing name.
     expect(reasonOf(CUSTOM, ' ', 'FIELD')).toBe('FIELD.CUSTOM_SENSOR_FORMAT');
+    const ruleFilter = customSensorViolation('custom_sensor', CUSTOM, '\u200b', 'RULE', { filter: true });
+    expect(ruleFilter?.reason).toBe('RULE.CUSTOM_SENSOR_FORMAT');
   });
 
   it('holds at most 50 characters and no control characters', () => {

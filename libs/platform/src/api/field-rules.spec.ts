@@ -15,6 +15,14 @@ describe('field rules', () => {
     expect(reasons(textViolations('body', 'a\u0007b', 10, body))).toEqual(['body FIELD.CONTROL_CHARACTERS']);
   });
 
+  it('counts characters (code points), not UTF-16 units, and takes text that shows nothing for blank', () => {
+    expect(textViolations('name', '🌡'.repeat(10), 10)).toEqual([]);
+    expect(reasons(textViolations('name', '🌡'.repeat(11), 10))).toEqual(['name FIELD.TOO_LONG']);
+    // A right-to-left override, a zero-width space, a space and a byte order mark show nothing.
+    expect(reasons(textViolations('name', '\u202e\u200b \ufeff', 10))).toEqual(['name FIELD.REQUIRED']);
+    expect(textViolations('name', '\u200bx', 10)).toEqual([]);
+  });
+
   it('judges a string map: entry count first, then each key and value with the field path', () => {
     const rule = { maxEntries: 3, maxValueLength: 5, reasonPrefix: 'LABELS' };
     expect(stringMapViolations('labels', { site: 'a', 'zone.b-2_c': 'bb' }, rule)).toEqual([]);

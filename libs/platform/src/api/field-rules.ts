@@ -1,5 +1,7 @@
 import type { FieldViolation } from '../errors/field-violation.js';
+import { ValidationError } from '../errors/validation.error.js';
 import { CONTROL_CHARACTERS } from './control-characters.js';
+import { characterCount, isBlank } from './visible-text.js';
 
 export const fieldViolation = (field: string, reason: string, description: string): FieldViolation => ({
   field,
@@ -8,21 +10,26 @@ export const fieldViolation = (field: string, reason: string, description: strin
 });
 
 export interface TextRule {
-  /** A blank value (empty or only spaces) is FIELD.REQUIRED. Default true. */
+  /** A blank value (empty, or only spaces and invisible characters: isBlank) is FIELD.REQUIRED. Default true. */
   required?: boolean;
   /** The characters the value must not hold. Default CONTROL_CHARACTERS (single-line text). */
   control?: RegExp;
 }
 
-/** A free-text field: at most `max` characters, none of `control`, and not blank when required. */
+/** Refuses an empty resource id, naming the field as the request spells it (`id`, `device_id`). */
+export function requireId(id: string, field = 'id'): void {
+  if (id === '') throw new ValidationError([fieldViolation(field, 'FIELD.REQUIRED', 'must not be empty')]);
+}
+
+/** A free-text field: at most `max` characters (code points), none of `control`, and not blank when required. */
 export function textViolations(
   field: string,
   value: string,
   max: number,
   { required = true, control = CONTROL_CHARACTERS }: TextRule = {},
 ): FieldViolation[] {
-  if (required && value.trim() === '') return [fieldViolation(field, 'FIELD.REQUIRED', 'must not be empty')];
-  if (value.length > max)
+  if (required && isBlank(value)) return [fieldViolation(field, 'FIELD.REQUIRED', 'must not be empty')];
+  if (characterCount(value) > max)
     return [fieldViolation(field, 'FIELD.TOO_LONG', `must be at most ${max} characters`)];
   if (control.test(value))
     return [fieldViolation(field, 'FIELD.CONTROL_CHARACTERS', 'must not contain control characters')];

@@ -6,5 +6,6 @@ export * from './reading-identity.js';
 export * from './custom-sensor.js';
 export * from './control-characters.js';
 export * from './field-rules.js';
+export * from './visible-text.js';
 export * from './notification-content.js';
 export * from './device-api-key.js';

@@ -2,8 +2,17 @@ import { createHash } from 'node:crypto';
 import { type z } from 'zod';
 import { ValidationError } from '../errors/validation.error.js';
 
+/** The page size of a List request that names none (0). */
+export const DEFAULT_PAGE_SIZE = 50;
+/** The most items one page of any List method holds; a larger page size is capped to it (AIP-158). */
+export const MAX_PAGE_SIZE = 500;
+
 /** Page size rules shared by every List method: 0 means the default, above the maximum is capped. */
-export function resolvePageSize(requested: number, defaultSize = 50, maxSize = 500): number {
+export function resolvePageSize(
+  requested: number,
+  defaultSize = DEFAULT_PAGE_SIZE,
+  maxSize = MAX_PAGE_SIZE,
+): number {
   if (!Number.isInteger(requested) || requested < 0) {
     throw new ValidationError([
       { field: 'page_size', reason: 'PAGE_SIZE.INVALID', description: 'must be zero or a positive integer' },

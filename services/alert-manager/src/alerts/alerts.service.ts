@@ -1,9 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import {
+  characterCount,
   decodePageToken,
   encodePageToken,
   FailedPreconditionError,
+  isBlank,
   NotFoundError,
+  requireId,
   resolvePageSize,
   ValidationError,
   type FieldViolation,
@@ -23,9 +26,9 @@ import { acknowledge } from './domain/alert-state-machine.js';
 const cursorSchema = z.object({ t: z.number().int(), id: z.string() });
 
 function acknowledgerViolations(by: string): FieldViolation[] {
-  if (by.trim() === '')
+  if (isBlank(by))
     return [{ field: 'acknowledged_by', reason: 'FIELD.REQUIRED', description: 'must not be empty' }];
-  if (by.length > 200 || CONTROL.test(by))
+  if (characterCount(by) > 200 || CONTROL.test(by))
     return [
       { field: 'acknowledged_by', reason: 'FIELD.INVALID', description: 'at most 200 printable characters' },
     ];
@@ -43,10 +46,7 @@ export class AlertsService {
   ) {}
 
   async get(id: string): Promise<StoredAlert> {
-    if (id === '')
-      throw new ValidationError([
-        { field: 'id', reason: 'FIELD.REQUIRED', description: 'must not be empty' },
-      ]);
+    requireId(id);
     const alert = await this.store.findAlert(id);
     if (!alert) throw new NotFoundError('ALERT.NOT_FOUND', `alert ${id} not found`, { alert_id: id });
     return alert;
@@ -76,6 +76,9 @@ export class AlertsService {
     return this.locks.run(ruleId, deviceId, () =>
       retryOnConflict(`alert ${id}`, async () => {
         const alert = await this.get(id);
+        // A repeat (a client retrying after a timeout) gets the alert as first acknowledged, resolved since
+        // or not; only an alert that resolved unacknowledged has nothing left to acknowledge.
+        if (alert.acknowledged) return alert;
         if (alert.state === AlertState.ALERT_STATE_RESOLVED) {
           throw new FailedPreconditionError('ALERT.RESOLVED', `alert ${id} is resolved`, { alert_id: id });
         }

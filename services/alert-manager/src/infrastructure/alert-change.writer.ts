@@ -34,11 +34,17 @@ export class AlertChangeWriter {
    * the same target), holding it until commit.
    */
   async ruleIsLive(trx: Trx, ruleId: string, evaluated?: Rule): Promise<boolean> {
+    const rule = await this.holdRule(trx, ruleId);
+    if (rule === undefined || !rule.enabled) return false;
+    return evaluated === undefined || sameTarget(rule, evaluated);
+  }
+
+  /** The rule as stored, held until commit so that what is decided from it still holds; undefined when none. */
+  async holdRule(trx: Trx, ruleId: string): Promise<Rule | undefined> {
     let query = trx.selectFrom('rules').selectAll().where('id', '=', ruleId);
     if (this.dialect === 'postgres') query = query.forUpdate();
     const row = await query.executeTakeFirst();
-    if (row === undefined || Number(row.enabled) !== 1) return false;
-    return evaluated === undefined || sameTarget(ruleFromRow(row), evaluated);
+    return row && ruleFromRow(row);
   }
 
   openAlertsOfRule(trx: Trx, ruleId: string): Promise<StoredAlert[]> {

@@ -58,6 +58,12 @@ export interface EvaluationState {
 /** Key of a rule and device in maps of evaluation states. */
 export const evaluationKey = (ruleId: string, deviceId: string): string => `${ruleId}/${deviceId}`;
 
+/** A rule as changed, and what the change does to its open alerts. */
+export interface RuleChange {
+  rule: Rule;
+  changeOpen?: ChangeOpenAlerts;
+}
+
 /** Another writer changed what a use case read; reload and try again. */
 export class ConcurrentChangeError extends Error {
   constructor(what: string) {
@@ -83,8 +89,13 @@ export interface AlertStore {
   /** Rules ordered by id, after `afterId`, at most `limit`. */
   listRules(filter: RuleFilter, afterId: string | undefined, limit: number): Promise<Rule[]>;
   listEnabledRules(sensorTypes: readonly SensorType[]): Promise<Rule[]>;
-  /** False when the rule does not exist. `changeOpen` changes its open alerts in the same transaction. */
-  updateRule(rule: Rule, changeOpen?: ChangeOpenAlerts): Promise<boolean>;
+  /**
+   * Changes one rule in a transaction that holds it: `change` is given the rule as stored now and returns
+   * it changed, which is saved, with `changeOpen` applied to its open alerts in the same transaction.
+   * Concurrent changes thus apply one after another, none over a copy read before another was saved.
+   * Undefined when there is no such rule; when `change` throws, nothing is saved and the error is thrown.
+   */
+  changeRule(id: string, change: (current: Rule) => RuleChange): Promise<Rule | undefined>;
   deleteRule(id: string, close: ChangeOpenAlerts): Promise<boolean>;
 
   /** Ids of the devices with open alerts, ordered, after `afterDeviceId`, at most `limit`. */

@@ -56,7 +56,7 @@ describe.each(['sqlite', 'postgres'] as const)('alert store contract on %s: cust
       await expect(ids({ sensorType: CUSTOM, customSensor: 'co2' })).resolves.toEqual(['rule-co2']);
       await expect(ids({ sensorType: CUSTOM, customSensor: 'CO2' })).resolves.toEqual([]);
       await expect(ids({ sensorType: CUSTOM })).resolves.toEqual(['rule-any', 'rule-co2', 'rule-noise']);
-      await expect(store().updateRule({ ...co2, customSensor: 'voc' })).resolves.toBe(true);
+      await store().changeRule(co2.id, (current) => ({ rule: { ...current, customSensor: 'voc' } }));
       await expect(store().findRule('rule-co2')).resolves.toEqual({ ...co2, customSensor: 'voc' });
     });
 

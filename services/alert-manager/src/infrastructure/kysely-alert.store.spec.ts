@@ -1,5 +1,6 @@
 import { SensorType } from '@iot-mesh/proto/iotmesh/telemetry/v1/reading';
 import { AlertEventType, AlertState } from '../alerts/domain/alert.js';
+import type { Rule } from '../rules/domain/rule.js';
 import { ConcurrentChangeError, type CommitNotice } from './alert-store.port.js';
 import { alert, contractStore, firing, outbox, rule } from './testing/store-contract.fixtures.js';
 
@@ -47,9 +48,26 @@ describe.each(['sqlite', 'postgres'] as const)(
           await store.listEnabledRules([SensorType.SENSOR_TYPE_TEMPERATURE, SensorType.SENSOR_TYPE_PRESSURE])
         ).map((r) => r.id),
       ).toEqual(['rule-a', 'rule-b']);
-      await expect(store.updateRule({ ...ruleC, name: 'renamed', enabled: true })).resolves.toBe(true);
-      await expect(store.findRule('rule-c')).resolves.toEqual({ ...ruleC, name: 'renamed', enabled: true });
-      await expect(store.updateRule(rule('nope'))).resolves.toBe(false);
+      const renamed = { ...ruleC, name: 'renamed', enabled: true };
+      await expect(
+        store.changeRule('rule-c', (current) => ({ rule: { ...current, ...renamed } })),
+      ).resolves.toEqual(renamed);
+      await expect(store.findRule('rule-c')).resolves.toEqual(renamed);
+      const seen: Rule[] = [];
+      const missing = store.changeRule('nope', (current) => (seen.push(current), { rule: current }));
+      await expect(missing).resolves.toBeUndefined();
+      expect(seen).toEqual([]);
+    });
+
+    it('runs concurrent changes of one rule one after another', async () => {
+      await store.insertRule(rule('rule-raced', { threshold: 0 }));
+      // Each adds one to the threshold as stored: one applied to a copy read before another was saved loses it.
+      const addOne = () =>
+        store.changeRule('rule-raced', (current) => ({
+          rule: { ...current, threshold: current.threshold + 1 },
+        }));
+      await Promise.all([addOne(), addOne(), addOne(), addOne(), addOne()]);
+      await expect(store.findRule('rule-raced')).resolves.toMatchObject({ threshold: 5 });
     });
 
     it('opens an alert with its event and outbox entry, moving the evaluation cursor', async () => {

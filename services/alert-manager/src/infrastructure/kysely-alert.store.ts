@@ -21,6 +21,7 @@ import {
   type CommitNotice,
   type EvaluationState,
   type EvaluationWrite,
+  type RuleChange,
   type RuleFilter,
   evaluationKey,
 } from './alert-store.port.js';
@@ -76,14 +77,19 @@ export class KyselyAlertStore implements AlertStore {
     return rows.map(ruleFromRow);
   }
 
-  updateRule(rule: Rule, changeOpen?: ChangeOpenAlerts): Promise<boolean> {
-    return this.transact(async (trx) => {
-      const { id, ...row } = ruleToRow(rule);
-      const result = await trx.updateTable('rules').set(row).where('id', '=', id).executeTakeFirst();
-      if (Number(result.numUpdatedRows) === 0) return undefined;
+  async changeRule(id: string, change: (current: Rule) => RuleChange): Promise<Rule | undefined> {
+    let changed: Rule | undefined;
+    await this.transact(async (trx) => {
+      const current = await this.writer.holdRule(trx, id);
+      if (current === undefined) return undefined;
+      const { rule, changeOpen } = change(current);
+      const { id: _sameId, ...row } = ruleToRow(rule);
+      await trx.updateTable('rules').set(row).where('id', '=', id).execute();
+      changed = rule;
       if (!changeOpen) return NOTHING;
       return this.writer.write(trx, changeOpen(await this.writer.openAlertsOfRule(trx, id)));
     });
+    return changed;
   }
 
   deleteRule(id: string, close: ChangeOpenAlerts): Promise<boolean> {

@@ -11,7 +11,7 @@ export function ruleFilterFromRequest(request: ListRulesRequest): RuleFilter {
     // An empty name filters nothing, so only a given one is checked.
     customSensor === ''
       ? undefined
-      : customSensorViolation('custom_sensor', sensorType, customSensor, 'FIELD'),
+      : customSensorViolation('custom_sensor', sensorType, customSensor, 'RULE', { filter: true }),
   ].filter((v) => v !== undefined);
   if (problems.length > 0) throw new ValidationError(problems);
   return { sensorType: sensorType || undefined, customSensor: customSensor || undefined };

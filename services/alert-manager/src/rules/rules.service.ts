@@ -4,6 +4,7 @@ import {
   decodePageToken,
   encodePageToken,
   NotFoundError,
+  requireId,
   resolvePageSize,
   ValidationError,
   requireUpdateMask,
@@ -28,18 +29,32 @@ import { EnabledRulesCache } from './enabled-rules.cache.js';
 
 const cursorSchema = z.object({ after: z.string() });
 
-function requireId(id: string): void {
-  if (id === '') {
-    throw new ValidationError([{ field: 'id', reason: 'FIELD.REQUIRED', description: 'must not be empty' }]);
-  }
-}
-
 /** Validated fields → the scope is known to be set. */
 function validated(fields: RuleFields): Omit<Rule, 'id' | 'createTime' | 'updateTime'> {
   const violations = ruleFieldViolations(fields);
   if (violations.length > 0 || fields.scope === undefined)
     throw new ValidationError(violations, 'RULE.INVALID');
   return { ...fields, scope: fields.scope };
+}
+
+/** The rule's fields with those named in the mask taken from `changes`. */
+function withChanges(current: Rule, changes: RuleFields, paths: readonly UpdatablePath[]): RuleFields {
+  const fields: RuleFields = { ...current };
+  const assign: Record<UpdatablePath, () => void> = {
+    name: () => (fields.name = changes.name),
+    scope: () => (fields.scope = changes.scope),
+    operator: () => (fields.operator = changes.operator),
+    threshold: () => (fields.threshold = changes.threshold),
+    threshold_high: () => (fields.thresholdHigh = changes.thresholdHigh),
+    for_duration: () => (fields.forDurationMs = changes.forDurationMs),
+    severity: () => (fields.severity = changes.severity),
+    hysteresis: () => (fields.hysteresis = changes.hysteresis),
+    enabled: () => (fields.enabled = changes.enabled),
+    sensor_type: () => (fields.sensorType = changes.sensorType),
+    custom_sensor: () => (fields.customSensor = changes.customSensor),
+  };
+  for (const path of paths) assign[path]();
+  return fields;
 }
 
 /** Use cases of threshold rules: create, read, list, change, delete. */
@@ -95,39 +110,29 @@ export class RulesService {
 
   async update(id: string, changes: RuleFields, paths: readonly string[]): Promise<Rule> {
     const fieldsToChange = requireUpdateMask(paths, UPDATABLE_PATHS);
-    return retryOnConflict(`rule ${id}`, async () => {
-      const current = await this.get(id);
-      const fields: RuleFields = { ...current };
-      const assign: Record<UpdatablePath, () => void> = {
-        name: () => (fields.name = changes.name),
-        scope: () => (fields.scope = changes.scope),
-        operator: () => (fields.operator = changes.operator),
-        threshold: () => (fields.threshold = changes.threshold),
-        threshold_high: () => (fields.thresholdHigh = changes.thresholdHigh),
-        for_duration: () => (fields.forDurationMs = changes.forDurationMs),
-        severity: () => (fields.severity = changes.severity),
-        hysteresis: () => (fields.hysteresis = changes.hysteresis),
-        enabled: () => (fields.enabled = changes.enabled),
-        sensor_type: () => (fields.sensorType = changes.sensorType),
-        custom_sensor: () => (fields.customSensor = changes.customSensor),
-      };
-      for (const path of fieldsToChange) assign[path]();
-      const updated: Rule = { ...current, ...validated(fields), updateTime: this.now() };
-      // Alerts of a rule that stops watching their device would stay open forever: close them. Those of a
-      // rule that still watches it are judged again by their last value, so an alert that the new
-      // threshold no longer holds resolves now rather than at a reading that may be long in coming.
-      const retargeted = !updated.enabled || !sameTarget(current, updated);
-      const found = await this.store
-        .updateRule(
-          updated,
-          this.changeOpenAlerts(
+    requireId(id);
+    // Applied to the rule as stored while the store holds it, so no concurrent change is overwritten.
+    const updated = await retryOnConflict(`rule ${id}`, () =>
+      this.store
+        .changeRule(id, (current) => {
+          const updated: Rule = {
+            ...current,
+            ...validated(withChanges(current, changes, fieldsToChange)),
+            updateTime: this.now(),
+          };
+          // Alerts of a rule that stops watching their device would stay open forever: close them. Those
+          // of a rule that still watches it are judged again by their last value, so an alert that the new
+          // threshold no longer holds resolves now rather than at a reading that may be long in coming.
+          const retargeted = !updated.enabled || !sameTarget(current, updated);
+          const changeOpen = this.changeOpenAlerts(
             retargeted ? closeForRuleChange : (alert, now) => reviseForRuleChange(updated, alert, now),
-          ),
-        )
-        .finally(() => this.enabledRules.invalidate());
-      if (!found) throw new NotFoundError('RULE.NOT_FOUND', `rule ${id} not found`, { rule_id: id });
-      return updated;
-    });
+          );
+          return { rule: updated, changeOpen };
+        })
+        .finally(() => this.enabledRules.invalidate()),
+    );
+    if (!updated) throw new NotFoundError('RULE.NOT_FOUND', `rule ${id} not found`, { rule_id: id });
+    return updated;
   }
 
   async delete(id: string): Promise<void> {

@@ -7,6 +7,7 @@ import {
   FailedPreconditionError,
   NotFoundError,
   PLATFORM_LOGGER,
+  requireId,
   resolvePageSize,
   ValidationError,
   requireUpdateMask,
@@ -138,11 +139,6 @@ function withChanges(
   };
   for (const path of paths) assign[path]();
   return updated;
-}
-
-function requireId(id: string): void {
-  if (id === '')
-    throw new ValidationError([{ field: 'id', reason: 'FIELD.REQUIRED', description: 'must not be empty' }]);
 }
 
 const notFoundError = (id: string) =>

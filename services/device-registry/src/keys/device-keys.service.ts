@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import {
   FailedPreconditionError,
   NotFoundError,
+  requireId,
   ResourceExhaustedError,
   textViolations,
   UnauthenticatedError,
@@ -51,6 +52,7 @@ export class DeviceKeysService {
   }
 
   async issue(deviceId: string, description: string): Promise<IssuedKey> {
+    requireId(deviceId, 'device_id');
     requireUsable(await this.devices.get(deviceId), deviceId);
     const problems = textViolations('description', description, 200, { required: false });
     if (problems.length > 0) throw new ValidationError(problems);
@@ -66,6 +68,7 @@ export class DeviceKeysService {
   }
 
   async rotate(deviceId: string, keyId: string): Promise<IssuedKey & { revoked: DeviceKey }> {
+    requireId(deviceId, 'device_id');
     requireUsable(await this.devices.get(deviceId), deviceId);
     const old = await this.requireKey(deviceId, keyId);
     if (old.state !== KeyState.KEY_STATE_ACTIVE) throw keyRevoked(keyId);
@@ -81,6 +84,7 @@ export class DeviceKeysService {
   }
 
   async revoke(deviceId: string, keyId: string): Promise<DeviceKey> {
+    requireId(deviceId, 'device_id');
     const key = await this.requireKey(deviceId, keyId);
     if (key.state === KeyState.KEY_STATE_REVOKED) return key;
     const now = this.now();
@@ -91,6 +95,7 @@ export class DeviceKeysService {
   }
 
   async list(deviceId: string): Promise<DeviceKey[]> {
+    requireId(deviceId, 'device_id');
     await this.devices.get(deviceId);
     return this.store.listKeys(deviceId);
   }

@@ -1,3 +1,4 @@
+import { MAX_PAGE_SIZE } from '@iot-mesh/platform';
 import type { OpenAPIV3 } from 'openapi-types';
 import { ROUTES } from './api-routes.js';
 import { openApiDocument } from './openapi.js';
@@ -24,9 +25,13 @@ describe('the OpenAPI document', () => {
     expect(parameter('/api/v1/aggregates', 'sensorType')).toMatchObject({ in: 'query', required: true });
     expect(parameter('/api/v1/aggregates', 'window')).toMatchObject({ in: 'query', required: true });
     expect(parameter('/api/v1/aggregates', 'deviceId')).toMatchObject({ required: false });
+    // Any int32 is taken, and the services cap a page at MAX_PAGE_SIZE, which the description states.
     expect(parameter('/api/v1/aggregates', 'pageSize')).toMatchObject({
       required: false,
-      schema: { type: 'integer', minimum: 0, maximum: 1000 },
+      description: expect.stringContaining(
+        `at most ${MAX_PAGE_SIZE}: a larger value gets ${MAX_PAGE_SIZE}`,
+      ) as unknown,
+      schema: { type: 'integer', minimum: 0, maximum: 2_147_483_647 },
     });
     expect(parameter('/api/v1/alerts/stream', 'resumeAfter')?.schema).toMatchObject({
       type: 'integer',

@@ -1,3 +1,4 @@
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '@iot-mesh/platform';
 import { z } from 'zod';
 import { enumParameter } from './proto-enums.js';
 import { customSensorName, timestamp } from './schemas.js';
@@ -5,15 +6,23 @@ import { customSensorName, timestamp } from './schemas.js';
 // The query strings the controllers parse, which the OpenAPI document lists as they are. They are strict:
 // a misspelt filter (`?stat=FIRING`) is a 400, not a list left unfiltered.
 
+// The largest value the services' page_size (int32) holds.
+const INT32_MAX = 2_147_483_647;
+
+/** A page size written in decimal digits: `0x2`, `1e2`, ` 2` or an empty value are not (z.coerce takes them). */
+const pageSize = z.preprocess(
+  (value) => (typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value),
+  z.number({ error: 'must be a decimal integer' }).int().min(0).max(INT32_MAX),
+);
+
 export const pageQuerySchema = z
   .object({
-    pageSize: z.coerce
-      .number()
-      .int()
-      .min(0)
-      .max(1000)
+    pageSize: pageSize
       .optional()
-      .describe("Items per page; 0 or absent for the service's default."),
+      .describe(
+        `Items per page; 0 or absent for the default (${DEFAULT_PAGE_SIZE}). A page holds at most ` +
+          `${MAX_PAGE_SIZE}: a larger value gets ${MAX_PAGE_SIZE} (AIP-158).`,
+      ),
     pageToken: z.string().max(2000).optional().describe('The nextPageToken of the previous page.'),
   })
   .strict();

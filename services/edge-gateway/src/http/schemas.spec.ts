@@ -1,4 +1,4 @@
-import type { ValidationError } from '@iot-mesh/platform';
+import { textViolations, type ValidationError } from '@iot-mesh/platform';
 import { parseInput } from './parse-body.js';
 import { createDeviceSchema, deviceFieldsSchema, readingBatchSchema, readingSchema } from './schemas.js';
 
@@ -24,6 +24,14 @@ describe("the request schemas hold the services' fixed limits", () => {
     expect(refusedFields(createDeviceSchema.safeParse({ ...device, name: '  ' }))).toEqual(['name']);
     // An update names its fields in the mask: none is required.
     expect(deviceFieldsSchema.safeParse({}).success).toBe(true);
+  });
+
+  it('measure names as the services do: characters are code points, invisible ones alone are blank', () => {
+    const names = ['🌡'.repeat(100), '🌡'.repeat(101), 'x'.repeat(101), '\u202e\u200b', ' \ufeff', '\u200bx'];
+    const gateway = names.map((name) => createDeviceSchema.safeParse({ ...device, name }).success);
+    const services = names.map((name) => textViolations('name', name, 100).length === 0);
+    expect(gateway).toEqual(services);
+    expect(gateway).toEqual([true, false, false, false, false, true]);
   });
 
   it('bound labels as the registry does', () => {

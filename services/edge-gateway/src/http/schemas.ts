@@ -1,4 +1,4 @@
-import { MAP_KEY, MAP_KEY_RULE, READING_ID } from '@iot-mesh/platform';
+import { MAP_KEY, MAP_KEY_RULE, READING_ID, VISIBLE_CHARACTER } from '@iot-mesh/platform';
 import { z } from 'zod';
 import { enumField } from './proto-enums.js';
 
@@ -9,13 +9,14 @@ import { enumField } from './proto-enums.js';
 // A JSON escape can spell half a surrogate pair ("\ud800"), which no UTF-8 encoding holds: protobuf would
 // store U+FFFD in its place, so such text is refused. (With the u flag a whole pair is one code point.)
 const LONE_SURROGATE = /\p{Surrogate}/u;
+// Zod's max counts code points, as JSON Schema's maxLength and the services (characterCount) do.
 const shortText = (max: number) =>
   z
     .string()
     .max(max)
     .refine((text) => !LONE_SURROGATE.test(text), 'must be well-formed Unicode (no lone surrogate)');
-/** Text the service refuses when blank. */
-const nonBlankText = (max: number) => shortText(max).regex(/\S/, 'must not be blank');
+/** Text the service refuses when blank: spaces and invisible characters only (isBlank). */
+const nonBlankText = (max: number) => shortText(max).regex(VISIBLE_CHARACTER, 'must not be blank');
 /** A custom quantity's name ("co2"), as ingestion limits it. */
 export const customSensorName = shortText(50).optional();
 export const timestamp = z.iso.datetime({ offset: true });

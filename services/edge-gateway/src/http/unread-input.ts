@@ -1,5 +1,5 @@
 import { ValidationError, type FieldViolation } from '@iot-mesh/platform';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { fastifyPath, ROUTES } from './api-routes.js';
 import { toHttpError } from './http-error.js';
 import { sendHttpError } from './http-exception.filter.js';
@@ -17,22 +17,31 @@ const apiRoutes = ROUTES.filter((route) => route.path.startsWith('/api/v1/')).ma
 const QUERY_FREE = new Set(
   apiRoutes.filter((route) => route.query === undefined && route.key !== PASS_THROUGH_GET).map((r) => r.key),
 );
-/** The API's POST routes that read no body (rotate, revoke, decommission). */
-const BODY_FREE = new Set(
-  apiRoutes.filter((route) => route.method === 'post' && route.body === undefined).map((r) => r.key),
-);
+/** The API's routes that read no body: every GET and DELETE, and rotate, revoke and decommission. */
+const BODY_FREE = new Set(apiRoutes.filter((route) => route.body === undefined).map((r) => r.key));
 
 const isEmptyObject = (body: unknown) =>
   typeof body === 'object' && body !== null && !Array.isArray(body) && Object.keys(body).length === 0;
 
+/**
+ * Whether the request sent a body other than `{}`. Fastify parses none on GET, so there any content
+ * counts: what it said cannot be known, and it was not read.
+ */
+function sendsBody(request: FastifyRequest): boolean {
+  if (request.method !== 'GET' && request.method !== 'HEAD')
+    return request.body !== undefined && !isEmptyObject(request.body);
+  const { 'content-length': length, 'transfer-encoding': encoding } = request.headers;
+  return encoding !== undefined || (length !== undefined && length !== '0');
+}
+
 /** What a request sends that its route would not read: query parameters, or a body that is not `{}`. */
-function unread(key: string, query: object, body: unknown): FieldViolation | undefined {
-  const names = Object.keys(query);
+function unread(key: string, request: FastifyRequest): FieldViolation | undefined {
+  const names = Object.keys((request.query as object | undefined) ?? {});
   if (names.length > 0 && QUERY_FREE.has(key)) {
     const description = `this route takes no query parameters; got ${names.slice(0, 5).join(', ')}`;
     return { field: 'query', reason: 'FIELD.UNKNOWN', description };
   }
-  if (body !== undefined && !isEmptyObject(body) && BODY_FREE.has(key)) {
+  if (BODY_FREE.has(key) && sendsBody(request)) {
     return { field: 'body', reason: 'FIELD.UNKNOWN', description: 'this route takes no body' };
   }
   return undefined;
@@ -46,7 +55,7 @@ export function refuseInputTheRouteDoesNotRead(fastify: FastifyInstance): void {
   fastify.addHook('preHandler', (request, reply, done) => {
     const method = request.method === 'HEAD' ? 'GET' : request.method;
     const key = routeKey(method, request.routeOptions.url ?? '');
-    const problem = unread(key, (request.query as object | undefined) ?? {}, request.body);
+    const problem = unread(key, request);
     if (problem === undefined) done();
     else sendHttpError(reply, toHttpError(new ValidationError([problem], 'REQUEST.INVALID')));
   });

@@ -1,9 +1,12 @@
 import {
+  characterCount,
   CONTROL_CHARACTERS as CONTROL,
   customSensorViolation,
   enumViolation,
   type FieldViolation,
   fieldViolation as violation,
+  isBlank,
+  textViolations,
 } from '@iot-mesh/platform';
 import { SensorType } from '@iot-mesh/proto/iotmesh/telemetry/v1/reading';
 import {
@@ -18,15 +21,6 @@ import {
 const MAX_NAME = 100;
 const MAX_DEVICE_ID = 128;
 
-function nameViolations(name: string): FieldViolation[] {
-  if (name.trim() === '') return [violation('name', 'FIELD.REQUIRED', 'must not be empty')];
-  if (name.length > MAX_NAME)
-    return [violation('name', 'FIELD.TOO_LONG', `must be at most ${MAX_NAME} characters`)];
-  if (CONTROL.test(name))
-    return [violation('name', 'FIELD.CONTROL_CHARACTERS', 'must not contain control characters')];
-  return [];
-}
-
 function scopeViolations(scope: RuleScope | undefined): FieldViolation[] {
   if (scope === undefined) {
     return [
@@ -35,8 +29,8 @@ function scopeViolations(scope: RuleScope | undefined): FieldViolation[] {
   }
   if (scope.kind === 'device') {
     const id = scope.deviceId;
-    if (id.trim() === '') return [violation('scope.device_id', 'FIELD.REQUIRED', 'must not be empty')];
-    if (id.length > MAX_DEVICE_ID || CONTROL.test(id))
+    if (isBlank(id)) return [violation('scope.device_id', 'FIELD.REQUIRED', 'must not be empty')];
+    if (characterCount(id) > MAX_DEVICE_ID || CONTROL.test(id))
       return [violation('scope.device_id', 'RULE.DEVICE_ID', 'not a device id')];
   }
   if (scope.kind === 'device_type') {
@@ -93,7 +87,7 @@ export function ruleFieldViolations(fields: RuleFields): FieldViolation[] {
     enumViolation('severity', fields.severity, Severity),
   ].filter((v) => v !== undefined);
   return [
-    ...nameViolations(fields.name),
+    ...textViolations('name', fields.name, MAX_NAME),
     ...scopeViolations(fields.scope),
     ...enumsAndSensor,
     ...thresholdViolations(fields),

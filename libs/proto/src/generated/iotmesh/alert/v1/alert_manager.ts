@@ -2816,7 +2816,11 @@ export interface AlertManagerClient {
 
   listAlerts(request: ListAlertsRequest, metadata?: Metadata): Observable<ListAlertsResponse>;
 
-  /** Marks an alert as acknowledged by an operator. */
+  /**
+   * Marks an alert as acknowledged by an operator. Idempotent: acknowledging an acknowledged alert,
+   * resolved since or not, returns it with the first acknowledgement; a resolved alert that was never
+   * acknowledged is FAILED_PRECONDITION (ALERT.RESOLVED).
+   */
 
   acknowledgeAlert(request: AcknowledgeAlertRequest, metadata?: Metadata): Observable<AcknowledgeAlertResponse>;
 
@@ -2884,7 +2888,11 @@ export interface AlertManagerController {
     metadata?: Metadata,
   ): Promise<ListAlertsResponse> | Observable<ListAlertsResponse> | ListAlertsResponse;
 
-  /** Marks an alert as acknowledged by an operator. */
+  /**
+   * Marks an alert as acknowledged by an operator. Idempotent: acknowledging an acknowledged alert,
+   * resolved since or not, returns it with the first acknowledgement; a resolved alert that was never
+   * acknowledged is FAILED_PRECONDITION (ALERT.RESOLVED).
+   */
 
   acknowledgeAlert(
     request: AcknowledgeAlertRequest,
@@ -3004,7 +3012,11 @@ export const AlertManagerDefinition = {
       responseStream: false,
       options: {},
     },
-    /** Marks an alert as acknowledged by an operator. */
+    /**
+     * Marks an alert as acknowledged by an operator. Idempotent: acknowledging an acknowledged alert,
+     * resolved since or not, returns it with the first acknowledgement; a resolved alert that was never
+     * acknowledged is FAILED_PRECONDITION (ALERT.RESOLVED).
+     */
     acknowledgeAlert: {
       name: "AcknowledgeAlert",
       requestType: AcknowledgeAlertRequest as typeof AcknowledgeAlertRequest,

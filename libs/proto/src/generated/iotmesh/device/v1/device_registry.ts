@@ -2378,7 +2378,7 @@ export const VerifyDeviceKeyResponse: MessageFns<VerifyDeviceKeyResponse> = {
 /** Registry of devices and their API keys; the gateway verifies keys here and ingestion checks device state. */
 
 export interface DeviceRegistryClient {
-  /** Registers a device in PROVISIONING state. */
+  /** Registers a device in the status it is given (PROVISIONING when unspecified; DECOMMISSIONED is refused). */
 
   createDevice(request: CreateDeviceRequest, metadata?: Metadata): Observable<CreateDeviceResponse>;
 
@@ -2422,7 +2422,7 @@ export interface DeviceRegistryClient {
 /** Registry of devices and their API keys; the gateway verifies keys here and ingestion checks device state. */
 
 export interface DeviceRegistryController {
-  /** Registers a device in PROVISIONING state. */
+  /** Registers a device in the status it is given (PROVISIONING when unspecified; DECOMMISSIONED is refused). */
 
   createDevice(
     request: CreateDeviceRequest,
@@ -2529,7 +2529,7 @@ export const DeviceRegistryDefinition = {
   name: "DeviceRegistry",
   fullName: "iotmesh.device.v1.DeviceRegistry",
   methods: {
-    /** Registers a device in PROVISIONING state. */
+    /** Registers a device in the status it is given (PROVISIONING when unspecified; DECOMMISSIONED is refused). */
     createDevice: {
       name: "CreateDevice",
       requestType: CreateDeviceRequest as typeof CreateDeviceRequest,
