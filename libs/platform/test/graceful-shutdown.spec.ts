@@ -1,5 +1,7 @@
-import { status } from '@grpc/grpc-js';
+import { status, type ServiceError } from '@grpc/grpc-js';
 import { firstValueFrom } from 'rxjs';
+import { decodeStatusDetails } from '../src/errors/grpc-status.details.js';
+import { eventually } from '../src/testing/eventually.js';
 import { startFixture } from '../src/testing/fixture-process.js';
 import type { ServiceProcess } from '../src/testing/service-process.js';
 import { echoError, fixtureClient } from './fixture-client.js';
@@ -41,6 +43,29 @@ describe('graceful shutdown', () => {
     client.close();
     late.close();
   });
+
+  it('ends an open stream with UNAVAILABLE and its reason on SIGTERM, and exits 0 without waiting for it', async () => {
+    // A stream nothing ends holds the shutdown until this timeout, then the fixture exits 1.
+    const fixture = await startFixture({ env: { SHUTDOWN_TIMEOUT_MS: '20000' } });
+    started.push(fixture);
+    const client = fixtureClient(fixture.grpcAddress, { deadlineMs: 60_000 });
+    const received: number[] = [];
+    const ended = new Promise<ServiceError>((resolve) =>
+      client.service.countUp({ count: 100_000, intervalMs: 20 }).subscribe({
+        next: ({ n }) => received.push(n),
+        error: (error: ServiceError) => resolve(error),
+      }),
+    );
+    await eventually(() => (received.length >= 2 ? true : undefined), 'the stream to be counting');
+
+    await expect(fixture.stop('SIGTERM')).resolves.toEqual({ code: 0, signal: null });
+    const { code, metadata } = await ended;
+    expect([code, decodeStatusDetails(metadata)?.errorInfo?.reason]).toEqual([
+      status.UNAVAILABLE,
+      'FIXTURE.SHUTTING_DOWN',
+    ]);
+    client.close();
+  }, 60_000);
 
   it('exits 0 on SIGTERM when nobody reads its output any more', async () => {
     const fixture = await startFixture();

@@ -13,10 +13,10 @@ import {
   PlatformModule,
   startAdminServer,
   stopTracing,
+  StreamShutdown,
   watchCertificateExpiry,
 } from '@iot-mesh/platform';
 import { EdgeGatewayDefinition } from '@iot-mesh/proto/iotmesh/edge/v1/edge_gateway';
-import { AlertStreamService } from './alerts/alert-stream.service.js';
 import type { GatewayConfig } from './config.js';
 import { createDownstream } from './downstream/downstream-clients.js';
 import { GatewayModule } from './gateway.module.js';
@@ -34,7 +34,6 @@ import { measureRequests } from './http/request-metrics.js';
 import { traceRequests } from './http/request-tracing.js';
 import { RateLimitBackendOutages } from './rate-limit/backend-outages.js';
 import { MemoryRateLimiter } from './rate-limit/memory-rate-limiter.js';
-import { StreamShutdown } from './readings/stream-shutdown.js';
 
 /**
  * The gateway is the one hybrid app: the platform's gRPC server (health, reflection, metrics,
@@ -135,7 +134,7 @@ export async function bootstrapGateway(config: GatewayConfig): Promise<void> {
       stopAccepting: () => {
         admin.setReady(false);
         health.drain();
-        app.get(AlertStreamService).closeAll();
+        // SSE, WatchAlerts and PublishReadings end themselves (see StreamShutdown), not at the timeout.
         app.get(StreamShutdown).endAll();
       },
       drain: () => app.close(),

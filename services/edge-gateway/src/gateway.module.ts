@@ -20,7 +20,6 @@ import { RateLimits } from './rate-limit/rate-limits.js';
 import type { RateLimiter } from './rate-limit/rate-limiter.port.js';
 import { EdgeGatewayGrpcController } from './readings/edge-gateway.grpc.controller.js';
 import { PublishReadingsService } from './readings/publish-readings.service.js';
-import { StreamShutdown } from './readings/stream-shutdown.js';
 
 @Module({})
 export class GatewayModule {
@@ -47,7 +46,6 @@ export class GatewayModule {
         DownstreamHealth,
         RequestAccess,
         PublishReadingsService,
-        StreamShutdown,
         AlertStreamService,
         { provide: GATEWAY_CONFIG, useValue: config },
         { provide: DOWNSTREAM, useValue: downstream },

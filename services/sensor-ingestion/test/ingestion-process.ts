@@ -13,11 +13,11 @@ export function startIngestion(env: Record<string, string>): Promise<ServiceProc
   return spawnService({ entry: ENTRY, env });
 }
 
-export function ingestionClient(address: string): GrpcClient<SensorIngestionClient> {
+export function ingestionClient(address: string, deadlineMs = 10_000): GrpcClient<SensorIngestionClient> {
   return createGrpcClient<SensorIngestionClient>(SensorIngestionDefinition, {
     address,
     tls: { mode: 'plaintext' },
-    deadlineMs: 10_000,
+    deadlineMs,
   });
 }
 

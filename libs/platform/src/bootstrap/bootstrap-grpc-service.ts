@@ -6,6 +6,7 @@ import type { Registry } from 'prom-client';
 import type { PlatformConfig } from '../config/platform-config.js';
 import { GrpcExceptionFilter } from '../errors/grpc-exception.filter.js';
 import { DrainableHealth } from '../grpc/drainable-health.js';
+import { StreamShutdown } from '../grpc/stream-shutdown.js';
 import { startAdminServer } from '../observability/admin-server.js';
 import { watchCertificateExpiry } from '../observability/certificate-expiry.js';
 import { createLogger } from '../observability/logger.js';
@@ -37,7 +38,8 @@ export interface RunningService {
 
 /**
  * Starts a NestJS gRPC microservice with everything the platform promises: health (Check/Watch),
- * reflection, server metrics, the admin port, JSON logs, the exception filter and graceful shutdown.
+ * reflection, server metrics, the admin port, JSON logs, the exception filter and graceful shutdown
+ * (streams that use StreamShutdown end on it).
  */
 export async function bootstrapGrpcService(options: GrpcServiceOptions): Promise<RunningService> {
   const { config, services } = options;
@@ -79,6 +81,8 @@ export async function bootstrapGrpcService(options: GrpcServiceOptions): Promise
       stopAccepting: () => {
         admin.setReady(false);
         health.drain();
+        // Open streams would hold the drain below until the timeout: they end themselves now.
+        app.get(StreamShutdown).endAll();
       },
       drain: () => app.close(),
       release: async () => {

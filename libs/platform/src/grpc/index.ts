@@ -8,3 +8,4 @@ export * from './server-call-metrics.js';
 export * from './server-call-span.js';
 export * from './server-observability.interceptor.js';
 export * from './stream-read-ahead.js';
+export * from './stream-shutdown.js';

@@ -1,24 +1,14 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import { FailureStreakLog, PLATFORM_LOGGER, RepeatingTask, UnavailableError } from '@iot-mesh/platform';
+import { FailureStreakLog, PLATFORM_LOGGER, RepeatingTask } from '@iot-mesh/platform';
 import type { Logger } from 'pino';
 import { Subject, type Observable } from 'rxjs';
 import { ALERT_MANAGER_CONFIG, ALERT_STORE } from '../alert-manager.di-tokens.js';
 import type { AlertManagerConfig } from '../config.js';
 import type { AlertStore } from '../infrastructure/alert-store.port.js';
+import { alertManagerShuttingDown } from './alert-manager-shutting-down.js';
 import type { AlertEvent } from './domain/alert.js';
 
 const PAGE = 500;
-const SHUTDOWN_SIGNALS = ['SIGTERM', 'SIGINT'] as const;
-
-/**
- * How live events end on shutdown: UNAVAILABLE, which a watcher retries (on another replica, or this one
- * once back) from its last sequence. An OK end would read as a normal end, and nobody would resume.
- */
-const shuttingDown = () =>
-  new UnavailableError(
-    'ALERT_MANAGER.SHUTTING_DOWN',
-    'the alert manager is shutting down: reconnect and resume after the last event received',
-  );
 
 /**
  * Live alert events, in sequence order, read from the event table: right after this process
@@ -54,23 +44,14 @@ export class AlertEventFeed implements OnApplicationBootstrap, OnModuleDestroy {
   async onApplicationBootstrap(): Promise<void> {
     this.lastPublished = await this.store.lastEventSequence();
     this.task.start();
-    // The platform drains in-flight calls before releasing anything; open WatchAlerts streams
-    // would hold that drain until the shutdown timeout, so they end as soon as shutdown begins.
-    for (const signal of SHUTDOWN_SIGNALS) process.once(signal, this.stop);
   }
 
+  // Open WatchAlerts streams ended as the shutdown began (see AlertWatchService); any left end here.
   onModuleDestroy(): Promise<void> {
-    this.stop();
+    this.stopped = true;
+    this.events.error(alertManagerShuttingDown());
     return this.task.stop();
   }
-
-  private readonly stop = (): void => {
-    if (this.stopped) return;
-    this.stopped = true;
-    void this.task.stop();
-    for (const signal of SHUTDOWN_SIGNALS) process.off(signal, this.stop);
-    this.events.error(shuttingDown());
-  };
 
   private async pull(): Promise<void> {
     try {

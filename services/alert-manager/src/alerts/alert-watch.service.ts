@@ -1,10 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { OutOfRangeError, ValidationError } from '@iot-mesh/platform';
+import { OutOfRangeError, StreamShutdown, ValidationError } from '@iot-mesh/platform';
 import { filter as where, Observable } from 'rxjs';
 import { ALERT_STORE } from '../alert-manager.di-tokens.js';
 import type { AlertFilter, AlertStore } from '../infrastructure/alert-store.port.js';
 import { matchesFilter } from './alert-filter.js';
 import { AlertEventFeed } from './alert-event-feed.js';
+import { alertManagerShuttingDown } from './alert-manager-shutting-down.js';
 import type { AlertEvent } from './domain/alert.js';
 import type { WatchAlertsRequest } from '@iot-mesh/proto/iotmesh/alert/v1/alert_manager';
 
@@ -43,11 +44,16 @@ export class AlertWatchService {
   constructor(
     @Inject(ALERT_STORE) private readonly store: AlertStore,
     private readonly feed: AlertEventFeed,
+    private readonly shutdown: StreamShutdown,
   ) {}
 
+  /**
+   * On shutdown the stream ends with UNAVAILABLE: open, it would hold the graceful shutdown until its
+   * timeout, and the watcher is to resume elsewhere rather than take it for a normal end.
+   */
   watch(filter: AlertFilter, resume: ResumePoint): Observable<AlertEvent> {
     const resumeAfterSequence = resumeAfterOf(resume);
-    return new Observable<AlertEvent>((subscriber) => {
+    const events = new Observable<AlertEvent>((subscriber) => {
       let lastSent = resumeAfterSequence ?? 0;
       let replaying = resumeAfterSequence !== undefined;
       const buffered: AlertEvent[] = [];
@@ -80,6 +86,7 @@ export class AlertWatchService {
       }
       return () => live.unsubscribe();
     });
+    return this.shutdown.endOnShutdown(events, alertManagerShuttingDown);
   }
 
   private async replay(

@@ -1,3 +1,4 @@
+import { StreamShutdown } from '@iot-mesh/platform';
 import { EMPTY, NEVER, type Observable } from 'rxjs';
 import type { Downstream } from '../downstream/downstream-clients.js';
 import { AlertStreamService } from './alert-stream.service.js';
@@ -24,21 +25,24 @@ const endOf = (stream: Observable<unknown>) =>
 
 describe('AlertStreamService', () => {
   it('ends open watchers on shutdown with UNAVAILABLE, and those that arrive after it began', async () => {
-    const service = new AlertStreamService(endless);
+    const shutdown = new StreamShutdown();
+    const service = new AlertStreamService(endless, shutdown);
     const open = endOf(service.watch(noFilter, live));
-    service.closeAll();
+    shutdown.endAll();
     await expect(open).resolves.toBe('GATEWAY.SHUTTING_DOWN');
     await expect(endOf(service.watch(noFilter, live))).resolves.toBe('GATEWAY.SHUTTING_DOWN');
   });
 
   it('ends a watcher with UNAVAILABLE when the alert manager ends its stream, not with a normal end', async () => {
     const ending = { alerts: { watchAlerts: () => EMPTY } } as unknown as Downstream;
-    await expect(endOf(new AlertStreamService(ending).watch(noFilter, live))).resolves.toBe(
-      'DOWNSTREAM.UNAVAILABLE',
-    );
+    await expect(
+      endOf(new AlertStreamService(ending, new StreamShutdown()).watch(noFilter, live)),
+    ).resolves.toBe('DOWNSTREAM.UNAVAILABLE');
   });
 
   it('leaves watchers open while the gateway runs', async () => {
-    await expect(endOf(new AlertStreamService(endless).watch(noFilter, live))).resolves.toBe('open');
+    await expect(
+      endOf(new AlertStreamService(endless, new StreamShutdown()).watch(noFilter, live)),
+    ).resolves.toBe('open');
   });
 });

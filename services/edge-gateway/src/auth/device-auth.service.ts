@@ -33,7 +33,8 @@ interface Lookup {
  * runs: at a thousand requests a second, every request of a device whose entry just expired would
  * otherwise start its own scrypt verification in the registry. An answer more than one TTL past its
  * expiry is not served any more, however long it stayed in the cache: the request waits for the
- * registry. A revoked key so stops working at most two TTLs (and one lookup) after it was revoked.
+ * registry. A revoked key so stops working at most two TTLs (and one lookup) after it was revoked. A
+ * failed refresh keeps the last answer, up to the same bound, so a registry restart refuses no device.
  *
  * Made-up keys cost the registry a scrypt run each (it hashes unknown ids too, so timing does not tell
  * which exist): a credential that is not key-shaped is refused here without asking it, and the keys it
@@ -54,6 +55,10 @@ export class DeviceAuthService {
     this.cache = growingLruCache(50_000, {
       ttl: config.authCacheTtlMs,
       allowStale: true,
+      // A refresh that fails (the registry unreachable) leaves the expired answer in place, to serve
+      // while the next refresh runs, up to the bound in authenticate(). lru-cache would drop it, and
+      // every request would wait for the registry. A key the registry refuses is an answer, not a failure.
+      noDeleteOnFetchRejection: true,
       fetchMethod: (_key, stale, { context, options }) => this.verify(context, stale, options),
     });
   }

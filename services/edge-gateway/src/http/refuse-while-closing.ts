@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { gatewayShuttingDown } from '../readings/stream-shutdown.js';
+import { gatewayShuttingDown } from '../gateway-shutting-down.js';
 import { toHttpError } from './http-error.js';
 import { sendHttpError } from './http-exception.filter.js';
 

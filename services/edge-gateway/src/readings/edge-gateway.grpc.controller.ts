@@ -6,6 +6,7 @@ import {
   METRICS_REGISTRY,
   StreamReadAhead,
   streamMessageTraces,
+  StreamShutdown,
 } from '@iot-mesh/platform';
 import {
   EDGE_GATEWAY_SERVICE_NAME as SERVICE,
@@ -40,7 +41,7 @@ import type { GatewayConfig } from '../config.js';
 import { GATEWAY_CONFIG } from '../gateway.di-tokens.js';
 import { RateLimits } from '../rate-limit/rate-limits.js';
 import { PublishReadingsService } from './publish-readings.service.js';
-import { StreamShutdown } from './stream-shutdown.js';
+import { gatewayShuttingDown } from '../gateway-shutting-down.js';
 
 /**
  * The public gRPC API for devices; every call carries the device's API key in its metadata. In this
@@ -87,19 +88,22 @@ export class EdgeGatewayGrpcController {
     const batchTrace = streamMessageTraces(call.getPath());
     let lastChecked: Promise<unknown> = Promise.resolve();
     return this.shutdown
-      .drain(requests, (batches) =>
-        batches.pipe(
-          tap(() => readAhead.read()),
-          map((batch) =>
-            batchTrace(() => {
-              const { checked, answer } = this.startBatch(device, header, batch, lastChecked);
-              lastChecked = checked;
-              return answer;
-            }),
+      .drain(
+        requests,
+        (batches) =>
+          batches.pipe(
+            tap(() => readAhead.read()),
+            map((batch) =>
+              batchTrace(() => {
+                const { checked, answer } = this.startBatch(device, header, batch, lastChecked);
+                lastChecked = checked;
+                return answer;
+              }),
+            ),
+            concatMap((answer) => answer),
+            tap(() => readAhead.answered()),
           ),
-          concatMap((answer) => answer),
-          tap(() => readAhead.answered()),
-        ),
+        () => gatewayShuttingDown('reconnect and send again the batches not acknowledged'),
       )
       .pipe(finalize(() => readAhead.closed()));
   }

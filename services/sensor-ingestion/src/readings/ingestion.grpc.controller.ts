@@ -11,12 +11,19 @@ import {
   type SensorIngestionController,
 } from '@iot-mesh/proto/iotmesh/ingestion/v1/sensor_ingestion';
 import type { Metadata, ServerDuplexStream } from '@grpc/grpc-js';
-import { StreamReadAhead, streamMessageTraces, untracedMessages, ValidationError } from '@iot-mesh/platform';
+import {
+  StreamReadAhead,
+  streamMessageTraces,
+  StreamShutdown,
+  untracedMessages,
+  ValidationError,
+} from '@iot-mesh/platform';
 import { finalize, map, tap, type Observable } from 'rxjs';
 import type { IngestionConfig } from '../config.js';
 import { INGESTION_CONFIG } from '../ingestion.di-tokens.js';
 import { IngestionMetrics } from './ingestion.metrics.js';
 import { IngestionService } from './ingestion.service.js';
+import { ingestionShuttingDown } from './ingestion-shutting-down.js';
 
 /** Transport for SensorIngestion: messages in, use cases called, messages out. */
 @Controller()
@@ -24,6 +31,7 @@ export class IngestionGrpcController implements SensorIngestionController {
   constructor(
     private readonly ingestion: IngestionService,
     private readonly metrics: IngestionMetrics,
+    private readonly shutdown: StreamShutdown,
     @Inject(INGESTION_CONFIG) private readonly config: IngestionConfig,
   ) {}
 
@@ -43,7 +51,8 @@ export class IngestionGrpcController implements SensorIngestionController {
   // Returns an Observable, not a Promise: Nest completes the request stream only after the handler
   // returned, so awaiting the stream's end inside the handler would never finish. A client sending far
   // ahead is held back by flow control once INGEST_STREAM_READ_AHEAD batches wait (see StreamReadAhead).
-  // Each batch is a trace of its own, linked to the stream's (see streamMessageTraces).
+  // Each batch is a trace of its own, linked to the stream's (see streamMessageTraces). On shutdown the
+  // stream is read no further; once the batches read are ingested it ends with UNAVAILABLE, saying how many.
   @GrpcStreamMethod(SERVICE, 'IngestStream')
   ingestStream(
     requests: Observable<IngestStreamRequest>,
@@ -56,14 +65,19 @@ export class IngestionGrpcController implements SensorIngestionController {
       this.config.ingestStreamReadAhead,
       this.metrics.streamBatchesPending,
     );
-    return this.ingestion
-      .ingestStream(
-        requests.pipe(
-          tap(() => readAhead.read()),
-          map((request) => request.readings),
-        ),
-        () => readAhead.answered(),
-        call ? streamMessageTraces(call.getPath()) : untracedMessages,
+    return this.shutdown
+      .drainToOneAnswer(
+        requests,
+        (read) =>
+          this.ingestion.ingestStream(
+            read.pipe(
+              tap(() => readAhead.read()),
+              map((request) => request.readings),
+            ),
+            () => readAhead.answered(),
+            call ? streamMessageTraces(call.getPath()) : untracedMessages,
+          ),
+        ingestionShuttingDown,
       )
       .pipe(
         map((totals) => ({ result: totals.result, batchCount: totals.batchCount })),
