@@ -11,9 +11,9 @@ Usage: gen-certs.sh [--out DIR] [--ca-name NAME] [--days N] [--dry-run] [--help]
 Creates DIR/ca.crt + DIR/ca.key (once) and, for every SERVICE, DIR/SERVICE.crt + DIR/SERVICE.key
 signed by that CA. Each service certificate is valid as server and as client (mTLS) for the
 names SERVICE, SERVICE.SERVICE.svc.cluster.local, localhost and 127.0.0.1.
-Existing files are kept, so running it again is harmless, except a certificate that has expired,
-expires within 30 days (half of --days when that is shorter), was not signed by DIR/ca.crt or does not
-match its key: that one is made again, and the script says why. A new CA (the old one expiring) makes
+Existing files are kept, so running it again is harmless, except a certificate that cannot be read
+(empty or damaged), has expired, expires within 30 days (half of --days when that is shorter), was not
+signed by DIR/ca.crt or does not match its key: that one is made again, and the script says why. A new CA (the old one expiring) makes
 every certificate it is asked for again. Inside the mesh Istio issues the workload certificates; these are for
 the local stack (npm start -- --mtls) and docker compose.
 
@@ -41,7 +41,10 @@ renew_within=$((days < 60 ? days * 86400 / 2 : 30 * 86400))
 # Why the certificate in $1 must be made again (nothing when it is good), its CA file in $2 (none for the CA).
 renewal_reason() {
   local crt="$1" ca="${2:-}" key="${1%.crt}.key"
-  if [[ ! -f "$key" ]]; then
+  # Unreadable first: -checkend fails on a file that holds no certificate too, which is not an expiry.
+  if ! query openssl x509 -in "$crt" -noout >/dev/null 2>&1; then
+    echo "it cannot be read as a PEM certificate (empty or damaged)"
+  elif [[ ! -f "$key" ]]; then
     echo "its key ${key##*/} is missing"
   elif ! query openssl x509 -in "$crt" -noout -checkend 0 >/dev/null 2>&1; then
     echo "it has expired"

@@ -172,9 +172,14 @@ function withStartupOptions(settings: PostgresSettings, ours: string[]): string 
   return url.href;
 }
 
-/** A short description for start-up logs, without credentials. */
+/**
+ * A short description for logs, without credentials. It never throws: it also describes the store in
+ * the one line about a store that cannot be opened, which a URL that does not parse must not turn into
+ * a stack trace repeating the URL and its password.
+ */
 export function describeStorage(settings: StorageSettings): string {
   if (settings.kind === 'sqlite') return `sqlite:${settings.file}`;
-  const url = new URL(settings.url);
-  return `postgres://${url.host}${url.pathname}${settings.schema ? ` (schema ${settings.schema})` : ''}`;
+  const url = URL.parse(settings.url);
+  const where = url ? `${url.host}${url.pathname}` : '<unparsable URL>';
+  return `postgres://${where}${settings.schema ? ` (schema ${settings.schema})` : ''}`;
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { describeStorage } from './database.js';
 import {
   checkStorage,
   DEFAULT_POSTGRES_TIMEOUTS,
@@ -36,5 +37,33 @@ describe('the storage variables', () => {
       }),
     ]);
     expect(schema.safeParse(equal).success).toBe(true);
+  });
+
+  it('refuse a DATABASE_URL that does not parse, without repeating it', () => {
+    const url = 'postgres://postgres:secretpw@127.0.0.1:notaport/iot';
+
+    const issues = schema.safeParse({ ...postgres, DATABASE_URL: url }).error?.issues;
+    expect(issues).toEqual([
+      expect.objectContaining({
+        path: ['DATABASE_URL'],
+        message:
+          'must be a postgres:// URL, and this one cannot be parsed (check the host, port and %-escapes)',
+      }),
+    ]);
+    expect(JSON.stringify(issues?.map(({ path, message }) => ({ path, message })))).not.toContain('secretpw');
+    expect(schema.safeParse({ ...postgres, DATABASE_URL: 'mysql://db/iot' }).error?.issues).toEqual([
+      expect.objectContaining({ message: 'must be a postgres:// URL' }),
+    ]);
+  });
+});
+
+describe('describeStorage', () => {
+  it('describes a PostgreSQL URL that does not parse without throwing and without its password', () => {
+    const settings = {
+      kind: 'postgres' as const,
+      url: 'postgres://u:secretpw@h:notaport/iot',
+      schema: 'svc',
+    };
+    expect(describeStorage(settings)).toBe('postgres://<unparsable URL> (schema svc)');
   });
 });

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { millis } from '@iot-mesh/platform';
+import { millis, POSTGRES_URL_SCHEMES, serviceUrl } from '@iot-mesh/platform';
 import { z } from 'zod';
 
 /** How long a PostgreSQL store waits, in milliseconds (the DATABASE_*_TIMEOUT_MS variables). */
@@ -38,10 +38,7 @@ export type StorageSettings =
 export const storageEnv = {
   STORAGE: z.enum(['sqlite', 'postgres']).default('sqlite'),
   DATA_DIR: z.string().min(1).default('./data'),
-  DATABASE_URL: z
-    .string()
-    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
-    .optional(),
+  DATABASE_URL: serviceUrl(POSTGRES_URL_SCHEMES).optional(),
   DATABASE_CONNECT_TIMEOUT_MS: millis(DEFAULT_POSTGRES_TIMEOUTS.connectMs),
   DATABASE_STATEMENT_TIMEOUT_MS: millis(DEFAULT_POSTGRES_TIMEOUTS.statementMs),
   DATABASE_QUERY_TIMEOUT_MS: millis(DEFAULT_POSTGRES_TIMEOUTS.queryMs),

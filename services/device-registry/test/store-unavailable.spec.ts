@@ -30,4 +30,24 @@ describe('device registry start-up', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it('refuses a DATABASE_URL that does not parse with exit 78 naming it, without printing the password', async () => {
+    const failure = await startRegistry({
+      STORAGE: 'postgres',
+      DATABASE_URL: 'postgres://postgres:secretpw@127.0.0.1:notaport/iot',
+    }).then(
+      async (started) => {
+        await started.stop();
+        return undefined;
+      },
+      (error: unknown) => error,
+    );
+
+    expect(failure).toBeInstanceOf(ServiceStartError);
+    const { exitCode, message } = failure as ServiceStartError;
+    expect(exitCode).toBe(78);
+    expect(message).toContain('DATABASE_URL: must be a postgres:// URL, and this one cannot be parsed');
+    expect(message).not.toContain('secretpw');
+    expect(message).not.toMatch(/^\s+at /m);
+  });
 });

@@ -1,4 +1,13 @@
-import { checkTls, flag, millis, platformEnv, port, toPlatformConfig } from '@iot-mesh/platform';
+import {
+  checkTls,
+  flag,
+  millis,
+  platformEnv,
+  port,
+  REDIS_URL_SCHEMES,
+  serviceUrl,
+  toPlatformConfig,
+} from '@iot-mesh/platform';
 import { z } from 'zod';
 
 const positive = (fallback: number) => z.coerce.number().positive().finite().default(fallback);
@@ -48,10 +57,7 @@ export const gatewayConfigSchema = z
     // peer it saw (its own numTrustedProxies is 0; each proxy in front that it trusts adds one). With fewer
     // entries than that the request did not come through those proxies: the socket peer is the client.
     TRUSTED_PROXY_HOPS: z.coerce.number().int().min(1).max(10).default(1),
-    REDIS_URL: z
-      .string()
-      .regex(/^rediss?:\/\//, 'must be a redis:// URL')
-      .optional(),
+    REDIS_URL: serviceUrl(REDIS_URL_SCHEMES).optional(),
     BODY_LIMIT_BYTES: z.coerce
       .number()
       .int()

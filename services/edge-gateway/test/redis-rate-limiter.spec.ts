@@ -12,10 +12,10 @@ const OUTAGE_ENDED = 'rate-limit backend reachable again: the limits are shared 
 
 /** A gateway replica's limiter, with what it logs and counts. */
 async function replica(url: string) {
-  const lines: { msg: string }[] = [];
+  const lines: { msg: string; err?: { message: string } }[] = [];
   const logger = pino(
     { level: 'info' },
-    { write: (line: string) => lines.push(JSON.parse(line) as { msg: string }) },
+    { write: (line: string) => lines.push(JSON.parse(line) as (typeof lines)[number]) },
   );
   const registry = new Registry();
   const limiter = await RedisRateLimiter.connect(url, new RateLimitBackendOutages(logger, registry));
@@ -24,7 +24,8 @@ async function replica(url: string) {
   const up = async () =>
     (await registry.getSingleMetric('edge_gateway_rate_limit_backend_up')!.get()).values[0]?.value;
   const logged = (msg: string) => lines.filter((line) => line.msg === msg).length;
-  return { limiter, counted, up, logged };
+  const reasons = (msg: string) => lines.filter((line) => line.msg === msg).map((line) => line.err?.message);
+  return { limiter, counted, up, logged, reasons };
 }
 
 describe('rate limits shared through Redis', () => {
@@ -149,6 +150,32 @@ describe('rate limits shared through Redis', () => {
       ]);
       // Shared again: Redis's bucket, untouched by the request decided alone, has its two tokens.
       expect(await allowed(replicaOf.limiter, 'device:z', 3)).toEqual([true, true, false]);
+    } finally {
+      admin.disconnect();
+    }
+  });
+
+  it('limits on its own, and says why, when Redis refuses the database REDIS_URL names', async () => {
+    const redis = await startRedis();
+    // Redis has 16 databases by default: ioredis's SELECT 99 fails, and it would go on in database 0.
+    const [wrong, right] = [await startReplica(`${redis.url}/99`), await startReplica(`${redis.url}/3`)];
+    const refused = 'Redis refused database 99 of REDIS_URL (ERR DB index is out of range)';
+
+    expect(await allowed(wrong.limiter, 'device:db', 3)).toEqual([true, true, false]);
+    expect(wrong.limiter.state()).toMatchObject({
+      status: 'DEGRADED',
+      detail: `${refused}: each gateway replica enforces the limits on its own`,
+    });
+    expect([wrong.reasons(OUTAGE_BEGAN), await wrong.counted(), await wrong.up()]).toEqual([[refused], 3, 0]);
+    expect(await allowed(right.limiter, 'device:db', 1)).toEqual([true]);
+    expect(right.limiter.state()).toMatchObject({ status: 'SERVING' });
+
+    // Only the replica whose database exists wrote a bucket, and in that database.
+    const admin = new Redis(redis.url, { maxRetriesPerRequest: 0, disconnectTimeout: 0 });
+    try {
+      expect(await admin.dbsize()).toBe(0);
+      await admin.select(3);
+      expect(await admin.keys('*')).toEqual(['ratelimit:device:db']);
     } finally {
       admin.disconnect();
     }

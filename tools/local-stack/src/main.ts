@@ -40,7 +40,9 @@ function printSummary(stack: Stack, options: StackOptions): void {
   if (stack.notBuilt.length > 0) console.log(`  not built, not started: ${stack.notBuilt.join(', ')}`);
   const data =
     options.storage === 'postgres' ? 'PostgreSQL (one schema per service)' : resolve(options.dataDir);
-  console.log(`  data: ${data}; TLS between services: ${stack.tls.mode}`);
+  const certificates =
+    options.mtls && options.certsDir ? ` (certificates: ${resolve(options.certsDir)})` : '';
+  console.log(`  data: ${data}; TLS between services: ${stack.tls.mode}${certificates}`);
 }
 
 const options = optionsOrExit();

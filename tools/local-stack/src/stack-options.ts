@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { LOG_LEVELS, POSTGRES_URL_SCHEMES, REDIS_URL_SCHEMES, urlProblem } from '@iot-mesh/platform';
 
 export interface StackOptions {
   dataDir: string;
@@ -7,6 +8,8 @@ export interface StackOptions {
   /** Shared rate-limit buckets for the gateway. */
   redisUrl?: string;
   mtls: boolean;
+  /** Where --mtls keeps the certificates gen-certs.sh makes; needed with mtls. */
+  certsDir?: string;
   logLevel: string;
   /** The gateway's operator token (a well-known value locally; set your own with --operator-token). */
   operatorToken: string;
@@ -24,8 +27,9 @@ Starts every built iot-mesh service on 127.0.0.1 and stops them all on Ctrl+C.
   --postgres URL        keep state in PostgreSQL instead (one database, one schema per service table set)
   --redis URL           keep the gateway's rate-limit buckets in Redis (as several replicas would)
   --mtls                mutual TLS between services with certificates from setup-scripts/gen-certs.sh
+  --certs-dir DIR       where --mtls makes and keeps those certificates (default .local-stack/certs)
   --demo                register a few devices and a rule, and feed simulated readings (alerts within a minute)
-  --log-level LEVEL     services' log level (default info)
+  --log-level LEVEL     services' log level: ${LOG_LEVELS.join(', ')} (default info)
   --operator-token T    the gateway's operator token (default $OPERATOR_TOKEN or local-dev-operator-token)
   -h, --help            this text`;
 
@@ -38,22 +42,28 @@ export function parseStackOptions(argv: string[]): StackOptions | 'help' {
       postgres: { type: 'string' },
       redis: { type: 'string' },
       mtls: { type: 'boolean', default: false },
+      'certs-dir': { type: 'string', default: '.local-stack/certs' },
       demo: { type: 'boolean', default: false },
       'log-level': { type: 'string', default: 'info' },
-      'operator-token': {
-        type: 'string',
-        default: process.env['OPERATOR_TOKEN'] ?? 'local-dev-operator-token',
-      },
+      'operator-token': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
   });
   if (values.help) return 'help';
-  if (values.redis !== undefined && !/^rediss?:\/\//.test(values.redis))
-    throw new Error('--redis needs a redis:// URL');
-  if (values['operator-token'].length < 16) throw new Error('--operator-token needs at least 16 characters');
-  if (values.postgres !== undefined && !/^postgres(ql)?:\/\//.test(values.postgres)) {
-    throw new Error('--postgres needs a postgres:// URL');
+  // Only the reason: the URL may hold a password, and this message is printed.
+  const postgresProblem = values.postgres && urlProblem(values.postgres, POSTGRES_URL_SCHEMES);
+  if (postgresProblem) throw new Error(`--postgres ${postgresProblem}`);
+  const redisProblem = values.redis && urlProblem(values.redis, REDIS_URL_SCHEMES);
+  if (redisProblem) throw new Error(`--redis ${redisProblem}`);
+  const operatorToken =
+    values['operator-token'] ?? process.env['OPERATOR_TOKEN'] ?? 'local-dev-operator-token';
+  if (operatorToken.length < 16) {
+    const source = values['operator-token'] === undefined ? '$OPERATOR_TOKEN' : '--operator-token';
+    throw new Error(`${source} needs at least 16 characters`);
+  }
+  if (!(LOG_LEVELS as readonly string[]).includes(values['log-level'])) {
+    throw new Error(`--log-level must be one of ${LOG_LEVELS.join(', ')}`);
   }
   return {
     dataDir: values['data-dir'],
@@ -61,9 +71,10 @@ export function parseStackOptions(argv: string[]): StackOptions | 'help' {
     databaseUrl: values.postgres,
     redisUrl: values.redis,
     mtls: values.mtls,
+    certsDir: values['certs-dir'],
     demo: values.demo,
     logLevel: values['log-level'],
-    operatorToken: values['operator-token'],
+    operatorToken,
   };
 }
 

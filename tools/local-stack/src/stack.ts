@@ -55,9 +55,9 @@ export async function startStack(
   const placed = (name: string) => catalog.find((service) => service.name === name)!;
   // On the catalog's ports, a stack already running would answer this one's health checks.
   if (!pick) await refuseTakenPorts(catalog.filter((service) => built.includes(service.name)));
-  const certDir = resolve(options.dataDir, '../certs');
-  if (options.mtls) generateCertificates(root, certDir, [...built, 'local-stack'], options.quiet);
-  const tls: TlsSettings = options.mtls
+  const certDir = options.mtls ? certificatesDirectory(options) : undefined;
+  if (certDir) generateCertificates(root, certDir, [...built, 'local-stack'], options.quiet);
+  const tls: TlsSettings = certDir
     ? {
         mode: 'mtls',
         caFile: resolve(certDir, 'ca.crt'),
@@ -136,6 +136,15 @@ export async function startStack(
     address,
     stop,
   };
+}
+
+/**
+ * The directory named for the certificates (--certs-dir), never one derived from another option:
+ * gen-certs.sh replaces a CA certificate it finds there without its key.
+ */
+function certificatesDirectory(options: StackOptions): string {
+  if (!options.certsDir) throw new Error('--mtls needs a directory for its certificates (--certs-dir)');
+  return resolve(options.certsDir);
 }
 
 /**

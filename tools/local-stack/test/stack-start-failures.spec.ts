@@ -17,6 +17,7 @@ describe('a stack that cannot start', () => {
     dataDir: join(dir, name, 'data'),
     storage: 'sqlite',
     mtls,
+    certsDir: join(dir, name, 'certs'),
     logLevel: 'warn',
     quiet: true,
     operatorToken: 'x'.repeat(16),
@@ -55,7 +56,7 @@ describe('a stack that cannot start', () => {
   });
 
   it('shows what gen-certs.sh said when it fails', async () => {
-    // The certificates go beside the data directory, where a file is in the way.
+    // A file is in the way of the certificates' directory.
     mkdirSync(join(dir, 'blocked'));
     writeFileSync(join(dir, 'blocked', 'certs'), '');
     const failure = await startStack(ROOT, options('blocked', true), 'free').then(

@@ -4,6 +4,9 @@ import type { TlsSettings } from '../grpc/tls-settings.js';
 import { existingFile, inheritedPipeFd, millis, port } from './env-fields.js';
 import { tlsFileProblems } from './tls-files.js';
 
+/** The levels LOG_LEVEL takes (pino's), and so the local stack's --log-level. */
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
 /** What the platform runtime needs from every service's environment. */
 export interface PlatformConfig {
   serviceName: string;
@@ -34,7 +37,7 @@ export function platformEnv(defaults: PlatformDefaults) {
     // Every interface by default, where Prometheus and the kubelet reach it in a pod.
     ADMIN_HOST: z.string().min(1).default('0.0.0.0'),
     ADMIN_PORT: port(defaults.adminPort),
-    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
     TLS_MODE: z.enum(['plaintext', 'tls', 'mtls']).default('plaintext'),
     TLS_CA_FILE: existingFile().optional(),
     TLS_CERT_FILE: existingFile().optional(),

@@ -51,6 +51,8 @@ export class RedisRateLimiter implements RateLimiter {
   private readonly alone = new MemoryRateLimiter();
   private readonly address: string;
   private lastError: unknown;
+  /** The database REDIS_URL names that this connection's server refused to SELECT, if it did. */
+  private wrongDatabase: Error | undefined;
   private closing = false;
   private recoveryProbe: NodeJS.Timeout | undefined;
   private probing = false;
@@ -83,11 +85,21 @@ export class RedisRateLimiter implements RateLimiter {
       // However long the outage: reconnects at least every 2 s, so the limits are soon shared again.
       retryStrategy: (attempt) => Math.min(attempt * 200, 2_000),
     });
-    this.redis.on('error', (error) => (this.lastError = error));
+    this.redis.on('connect', () => (this.wrongDatabase = undefined));
+    this.redis.on('error', (error) => {
+      this.lastError = error;
+      this.wrongDatabase ??= refusedDatabase(error);
+    });
     this.redis.on('close', () => {
       if (!this.closing) this.outages.began(this.lastError);
     });
     this.redis.on('ready', () => {
+      // ioredis stays on database 0 when the SELECT of REDIS_URL's database fails: buckets there could
+      // meet other data, so that connection is not used, as if Redis were down, until one selects it.
+      if (this.wrongDatabase) {
+        this.outages.began(this.wrongDatabase);
+        return;
+      }
       this.lastError = undefined;
       this.outages.ended();
     });
@@ -95,7 +107,7 @@ export class RedisRateLimiter implements RateLimiter {
   }
 
   async consume(key: string, limit: BucketLimit, cost = 1): Promise<RateDecision> {
-    if (this.redis.status !== 'ready') return this.decideAlone(key, limit, cost, this.lastError);
+    if (!this.usable) return this.decideAlone(key, limit, cost, this.wrongDatabase ?? this.lastError);
     try {
       const [allowed, retryAfterMs] = await this.takeToken(
         `ratelimit:${key}`,
@@ -113,12 +125,13 @@ export class RedisRateLimiter implements RateLimiter {
 
   state(): RateLimitBackendState {
     if (!this.outages.down) return { backend: 'redis', address: this.address, status: 'SERVING' };
+    const why =
+      this.wrongDatabase?.message ?? 'Redis does not answer, or answers the rate-limit commands with errors';
     return {
       backend: 'redis',
       address: this.address,
       status: 'DEGRADED',
-      detail:
-        'Redis does not answer, or answers the rate-limit commands with errors: each gateway replica enforces the limits on its own',
+      detail: `${why}: each gateway replica enforces the limits on its own`,
     };
   }
 
@@ -133,6 +146,11 @@ export class RedisRateLimiter implements RateLimiter {
     this.outages.decidedAlone(error);
     this.startRecoveryProbe();
     return this.alone.consume(key, limit, cost);
+  }
+
+  /** Connected, and to the database REDIS_URL names. */
+  private get usable(): boolean {
+    return this.redis.status === 'ready' && this.wrongDatabase === undefined;
   }
 
   private get takeToken(): TakeCommand {
@@ -156,8 +174,8 @@ export class RedisRateLimiter implements RateLimiter {
       this.stopRecoveryProbe();
       return;
     }
-    // Not connected: the reconnection's 'ready' event ends the outage.
-    if (this.probing || this.redis.status !== 'ready') return;
+    // Not connected (or to the wrong database): the reconnection's 'ready' event ends the outage.
+    if (this.probing || !this.usable) return;
     this.probing = true;
     try {
       // The script itself, not a PING: a Redis out of memory answers PING but still refuses the script.
@@ -170,4 +188,11 @@ export class RedisRateLimiter implements RateLimiter {
       this.probing = false;
     }
   }
+}
+
+/** The error of a refused SELECT (ioredis reports it only as an 'error' event), said plainly; else undefined. */
+function refusedDatabase(error: Error & { command?: { name: string; args: unknown[] } }): Error | undefined {
+  if (error.command?.name !== 'select') return undefined;
+  const database = String(error.command.args[0]);
+  return new Error(`Redis refused database ${database} of REDIS_URL (${error.message})`);
 }

@@ -188,6 +188,31 @@ describe('gen-certs.sh', () => {
     }
   });
 
+  it('says that an empty or damaged certificate cannot be read, not that it has expired', () => {
+    const sandbox = new Sandbox();
+    try {
+      const out = join(sandbox.dir, 'certs');
+      const [first, second] = services;
+      expect(sandbox.run('gen-certs.sh', ['--out', out, first, second]).status).toBe(0);
+      const unreadable = 'it cannot be read as a PEM certificate (empty or damaged)';
+      writeFileSync(join(out, `${first}.crt`), '');
+      const emptied = sandbox.run('gen-certs.sh', ['--out', out, first, second]);
+      expect(emptied.stderr.split('\n').filter((line) => line.includes('renewing'))).toEqual([
+        `gen-certs.sh: renewing ${join(out, `${first}.crt`)}: ${unreadable}`,
+      ]);
+
+      const ca = join(out, 'ca.crt');
+      writeFileSync(ca, '-----BEGIN CERTIFICATE-----\nnot base64 at all\n-----END CERTIFICATE-----\n');
+      const damaged = sandbox.run('gen-certs.sh', ['--out', out, first, second]);
+      expect(damaged.status).toBe(0);
+      expect(damaged.stderr).toContain(`gen-certs.sh: making a new CA: ${ca}: ${unreadable}`);
+      for (const service of [first, second])
+        expect(openssl('verify', '-CAfile', ca, join(out, `${service}.crt`)).stdout).toContain(': OK');
+    } finally {
+      sandbox.cleanup();
+    }
+  });
+
   it('rejects a bad --days or service name', () => {
     const sandbox = new Sandbox();
     try {
