@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ServiceStartError } from '@iot-mesh/platform/testing';
+import { ServiceStartError, startFailure } from '@iot-mesh/platform/testing';
 import { STORE_UNAVAILABLE_EXIT_CODE } from '@iot-mesh/storage';
 import { startRegistry } from './registry-process.js';
 
@@ -11,13 +11,7 @@ describe('device registry start-up', () => {
     const notADirectory = join(dir, 'data');
     writeFileSync(notADirectory, 'a file where the data directory should be');
     try {
-      const failure = await startRegistry({ DATA_DIR: notADirectory }).then(
-        async (started) => {
-          await started.stop();
-          return undefined;
-        },
-        (error: unknown) => error,
-      );
+      const failure = await startFailure(startRegistry({ DATA_DIR: notADirectory }));
 
       expect(failure).toBeInstanceOf(ServiceStartError);
       const { exitCode, message } = failure as ServiceStartError;
@@ -32,15 +26,11 @@ describe('device registry start-up', () => {
   });
 
   it('refuses a DATABASE_URL that does not parse with exit 78 naming it, without printing the password', async () => {
-    const failure = await startRegistry({
-      STORAGE: 'postgres',
-      DATABASE_URL: 'postgres://postgres:secretpw@127.0.0.1:notaport/iot',
-    }).then(
-      async (started) => {
-        await started.stop();
-        return undefined;
-      },
-      (error: unknown) => error,
+    const failure = await startFailure(
+      startRegistry({
+        STORAGE: 'postgres',
+        DATABASE_URL: 'postgres://postgres:secretpw@127.0.0.1:notaport/iot',
+      }),
     );
 
     expect(failure).toBeInstanceOf(ServiceStartError);

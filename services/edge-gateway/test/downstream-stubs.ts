@@ -1,3 +1,5 @@
+import type { ServiceProcess } from '@iot-mesh/platform/testing';
+import { startGateway } from './gateway-process.js';
 import {
   Server,
   ServerCredentials,
@@ -97,4 +99,24 @@ export async function startDownstreamStubs({ serving = false } = {}): Promise<Do
     answer: (method, answer) => answers.set(method, answer),
     stop: () => new Promise<void>((resolve) => server.tryShutdown(() => resolve())),
   };
+}
+
+/**
+ * A gateway process against fresh downstream stubs, for one describe block: both start before its tests
+ * and stop after them. Read `stubs` and `gateway` inside the tests.
+ */
+export function gatewayOnStubs(env: Record<string, string> = {}): {
+  stubs: DownstreamStubs;
+  gateway: ServiceProcess;
+} {
+  const running = {} as { stubs: DownstreamStubs; gateway: ServiceProcess };
+  beforeAll(async () => {
+    running.stubs = await startDownstreamStubs();
+    running.gateway = await startGateway({ ...running.stubs.env, ...env });
+  });
+  afterAll(async () => {
+    await running.gateway?.stop();
+    await running.stubs?.stop();
+  });
+  return running;
 }

@@ -1,35 +1,26 @@
 import { MAX_PAGE_SIZE } from '@iot-mesh/platform';
-import type { ServiceProcess } from '@iot-mesh/platform/testing';
 import type { ListDevicesRequest } from '@iot-mesh/proto/iotmesh/device/v1/device_registry';
-import { startDownstreamStubs, type DownstreamStubs } from './downstream-stubs.js';
-import { errorOf, rest, startGateway } from './gateway-process.js';
+import { gatewayOnStubs } from './downstream-stubs.js';
+import { errorOf, rest } from './gateway-process.js';
 
 describe('the pageSize of a REST list', () => {
-  let stubs: DownstreamStubs;
-  let gateway: ServiceProcess;
+  const world = gatewayOnStubs();
 
-  beforeAll(async () => {
-    stubs = await startDownstreamStubs();
-    gateway = await startGateway(stubs.env);
-  });
-  afterAll(async () => {
-    await gateway?.stop();
-    await stubs?.stop();
-  });
-
-  const asked = () => stubs.requests<ListDevicesRequest>('ListDevices').at(-1)?.pageSize;
+  const asked = () => world.stubs.requests<ListDevicesRequest>('ListDevices').at(-1)?.pageSize;
 
   it('is passed on above the maximum, for the service to cap (AIP-158), and left at 0 when absent', async () => {
-    expect((await rest(gateway, 'GET', `/api/v1/devices?pageSize=${MAX_PAGE_SIZE * 2}`)).status).toBe(200);
+    expect((await rest(world.gateway, 'GET', `/api/v1/devices?pageSize=${MAX_PAGE_SIZE * 2}`)).status).toBe(
+      200,
+    );
     expect(asked()).toBe(MAX_PAGE_SIZE * 2);
-    expect((await rest(gateway, 'GET', '/api/v1/devices?pageSize=007')).status).toBe(200);
+    expect((await rest(world.gateway, 'GET', '/api/v1/devices?pageSize=007')).status).toBe(200);
     expect(asked()).toBe(7);
-    expect((await rest(gateway, 'GET', '/api/v1/devices')).status).toBe(200);
+    expect((await rest(world.gateway, 'GET', '/api/v1/devices')).status).toBe(200);
     expect(asked()).toBe(0);
   });
 
   it('is refused unless written in decimal digits, before the service is asked', async () => {
-    const before = stubs.requests('ListDevices').length;
+    const before = world.stubs.requests('ListDevices').length;
     for (const query of [
       'pageSize=',
       'pageSize=0x2',
@@ -37,12 +28,12 @@ describe('the pageSize of a REST list', () => {
       'pageSize=%202',
       'pageSize=1&pageSize=2',
     ]) {
-      const answer = await rest(gateway, 'GET', `/api/v1/devices?${query}`);
+      const answer = await rest(world.gateway, 'GET', `/api/v1/devices?${query}`);
       expect({ query, status: answer.status }).toEqual({ query, status: 400 });
       expect(errorOf(answer).details).toEqual([
         expect.objectContaining({ field: 'pageSize', description: 'must be a decimal integer' }),
       ]);
     }
-    expect(stubs.requests('ListDevices')).toHaveLength(before);
+    expect(world.stubs.requests('ListDevices')).toHaveLength(before);
   });
 });

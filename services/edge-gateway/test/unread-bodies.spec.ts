@@ -1,7 +1,7 @@
 import { request } from 'node:http';
 import type { ServiceProcess } from '@iot-mesh/platform/testing';
-import { startDownstreamStubs, type DownstreamStubs } from './downstream-stubs.js';
-import { errorOf, OPERATOR_TOKEN, rest, startGateway } from './gateway-process.js';
+import { gatewayOnStubs } from './downstream-stubs.js';
+import { errorOf, OPERATOR_TOKEN, rest } from './gateway-process.js';
 
 interface RawAnswer {
   status: number;
@@ -53,49 +53,44 @@ function sendWithBody(
 }
 
 describe('a body on a route that reads none', () => {
-  let stubs: DownstreamStubs;
-  let gateway: ServiceProcess;
-
-  beforeAll(async () => {
-    stubs = await startDownstreamStubs();
-    gateway = await startGateway(stubs.env);
-  });
-  afterAll(async () => {
-    await gateway?.stop();
-    await stubs?.stop();
-  });
+  const world = gatewayOnStubs();
 
   it('is refused on DELETE before anything is deleted; `{}` is no body', async () => {
-    const refused = await rest(gateway, 'DELETE', '/api/v1/rules/rule-1', { body: { dryRun: true } });
+    const refused = await rest(world.gateway, 'DELETE', '/api/v1/rules/rule-1', { body: { dryRun: true } });
     expect(refused.status).toBe(400);
     expect(errorOf(refused).details).toEqual([
       expect.objectContaining({ field: 'body', reason: 'FIELD.UNKNOWN' }),
     ]);
-    expect(stubs.requests('DeleteRule')).toEqual([]);
-    const empty = await rest(gateway, 'DELETE', '/api/v1/rules/rule-1', { body: {} });
+    expect(world.stubs.requests('DeleteRule')).toEqual([]);
+    const empty = await rest(world.gateway, 'DELETE', '/api/v1/rules/rule-1', { body: {} });
     expect(empty.status).toBe(204);
-    expect(stubs.requests('DeleteRule')).toHaveLength(1);
+    expect(world.stubs.requests('DeleteRule')).toHaveLength(1);
   });
 
   it('is refused on GET, where the gateway cannot read it, before anything is listed', async () => {
-    const refused = await sendWithBody(gateway, 'GET', '/api/v1/devices?pageSize=1', '{"site":"nowhere"}');
+    const refused = await sendWithBody(
+      world.gateway,
+      'GET',
+      '/api/v1/devices?pageSize=1',
+      '{"site":"nowhere"}',
+    );
     expect(refused.status).toBe(400);
     expect(JSON.parse(refused.body)).toMatchObject({
       error: { reason: 'REQUEST.INVALID', details: [{ field: 'body', reason: 'FIELD.UNKNOWN' }] },
     });
-    expect(stubs.requests('ListDevices')).toEqual([]);
+    expect(world.stubs.requests('ListDevices')).toEqual([]);
   });
 
   it('leaves GET requests without one as they were: lists, the event stream, health', async () => {
-    const listed = stubs.requests('ListDevices').length;
-    await expect(sendWithBody(gateway, 'GET', '/api/v1/devices?pageSize=1')).resolves.toMatchObject({
+    const listed = world.stubs.requests('ListDevices').length;
+    await expect(sendWithBody(world.gateway, 'GET', '/api/v1/devices?pageSize=1')).resolves.toMatchObject({
       status: 200,
     });
-    expect(stubs.requests('ListDevices')).toHaveLength(listed + 1);
-    await expect(sendWithBody(gateway, 'GET', '/api/v1/alerts/stream')).resolves.toMatchObject({
+    expect(world.stubs.requests('ListDevices')).toHaveLength(listed + 1);
+    await expect(sendWithBody(world.gateway, 'GET', '/api/v1/alerts/stream')).resolves.toMatchObject({
       status: 200,
       contentType: expect.stringMatching(/^text\/event-stream/) as unknown,
     });
-    await expect(sendWithBody(gateway, 'GET', '/health')).resolves.toMatchObject({ status: 200 });
+    await expect(sendWithBody(world.gateway, 'GET', '/health')).resolves.toMatchObject({ status: 200 });
   });
 });

@@ -60,6 +60,20 @@ export class ServiceStartError extends Error {
 }
 
 /**
+ * Why a start that should fail did: its ServiceStartError (or whatever else it threw). A start that
+ * succeeds is stopped again, and undefined comes back for the test's assertion to reject.
+ */
+export function startFailure(start: Promise<{ stop(): Promise<unknown> }>): Promise<unknown> {
+  return start.then(
+    async (started) => {
+      await started.stop();
+      return undefined;
+    },
+    (error: unknown) => error,
+  );
+}
+
+/**
  * Starts a service as a real process on loopback with fresh ports and the tracing preload, and
  * waits for its "serving" log line. Used by tests that need real gRPC, signals and exit codes.
  */
