@@ -9,7 +9,7 @@ import {
   toChartServices,
 } from '../src/catalog/generate-catalog-template.js';
 import { parse, parseAllDocuments } from 'yaml';
-import { dependencyBuild, lint, renderObjects, type HelmResult } from '../src/helm/helm.js';
+import { dependencyBuild, lint, renderObjects, STABLE_TAG, type HelmResult } from '../src/helm/helm.js';
 import { asArray, field, ofKind, text, type K8sObject } from '../src/manifest.js';
 import {
   caseTitle,
@@ -155,6 +155,33 @@ describe('values that switch objects on and off', () => {
       field(ofKind(monitoring, 'Deployment')[0], 'spec', 'template', 'metadata', 'annotations'),
     ).toMatchObject({ 'prometheus.io/scrape': 'true', 'prometheus.io/port': '9462' });
     expect(ofKind(objectsOf(find('device-registry', 'custom resources')), 'ServiceMonitor')).toHaveLength(1);
+  });
+
+  // meshctl's canary analysis selects each track's calls by `version` (app metrics) and destination_version
+  // (Istio, which reads the pods' version labels), so a previous canary's calls never count for the next.
+  it("labels each track's pods with its image tag as version, and the ServiceMonitor copies it", () => {
+    const canary = objectsOf(find('device-registry', 'canary 90/10'));
+    const podLabels = ofKind(canary, 'Deployment').map((d) =>
+      field(d, 'spec', 'template', 'metadata', 'labels'),
+    );
+    expect(podLabels).toHaveLength(2);
+    expect(podLabels).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ track: 'canary', version: 'v2', 'app.kubernetes.io/version': 'v2' }),
+        expect.objectContaining({
+          track: 'stable',
+          version: STABLE_TAG,
+          'app.kubernetes.io/version': STABLE_TAG,
+        }),
+      ]),
+    );
+    const [monitor] = ofKind(objectsOf(find('device-registry', 'custom resources')), 'ServiceMonitor');
+    expect(field(monitor, 'spec', 'endpoints', 0, 'relabelings')).toEqual(
+      expect.arrayContaining([
+        { sourceLabels: ['__meta_kubernetes_pod_label_track'], targetLabel: 'track' },
+        { sourceLabels: ['__meta_kubernetes_pod_label_version'], targetLabel: 'version' },
+      ]),
+    );
   });
 
   it('runs the stateful services as one SQLite pod by default, and autoscales them on PostgreSQL in eks', () => {

@@ -16,6 +16,11 @@ const { CANCELLED, INTERNAL, OK } = GrpcStatus;
 
 const times = (n: number, call: () => Promise<void>) => Array.from({ length: n }, call);
 
+// Two versions of each track within the window: canary v2, rolled back for v3, and stable v0, which v1
+// replaced at a promotion. v0 and v2 fail 1 call in 4.
+const REPLACED = 'replaced-versions';
+const FAILING_VERSIONS = ['v0', 'v2'];
+
 /** What each service's tracks do every tick; the canary differs where the scenario says. */
 const SCENARIOS: Record<string, (t: RecordedTrack, tick: number) => Promise<void>[]> = {
   'long-streams': (t, tick) => [
@@ -48,6 +53,12 @@ const SCENARIOS: Record<string, (t: RecordedTrack, tick: number) => Promise<void
     ...times(3, () => t.grpc('unary', QUICK)),
     t.rest('/api/v1/readings', t.isCanary ? 503 : 201, QUICK),
   ],
+  [REPLACED]: (t) => {
+    const fails = FAILING_VERSIONS.includes(t.version);
+    for (let i = 0; i < 3; i++) t.istio('0', '-');
+    t.istio(fails ? '13' : '0', '-');
+    return [...times(3, () => t.grpc('unary', QUICK)), t.grpc('unary', QUICK, fails ? INTERNAL : OK)];
+  },
   'mesh-resets': (t) => {
     for (let i = 0; i < 3; i++) t.istio('0', '-');
     t.istio('2', 'DR');
@@ -58,10 +69,14 @@ const SCENARIOS: Record<string, (t: RecordedTrack, tick: number) => Promise<void
 const TICKS = 60;
 
 describe('canary analysis of streaming services against a real Prometheus', () => {
-  const tracks = Object.keys(SCENARIOS).flatMap((s) => [
-    new RecordedTrack(s, 'stable'),
-    new RecordedTrack(s, 'canary'),
-  ]);
+  const tracks = [
+    ...Object.keys(SCENARIOS).flatMap((s) => [
+      new RecordedTrack(s, 'stable'),
+      new RecordedTrack(s, 'canary'),
+    ]),
+    new RecordedTrack(REPLACED, 'stable', 'v0'),
+    new RecordedTrack(REPLACED, 'canary', 'v3'),
+  ];
   let scraped: ScrapedTracks | undefined;
 
   afterAll(() => scraped?.stop());
@@ -77,12 +92,17 @@ describe('canary analysis of streaming services against a real Prometheus', () =
     await scraped.caughtUp();
   }, 60_000);
 
-  const analyze = (service: string, source: MetricSource = 'app') =>
+  const analyze = (
+    service: string,
+    source: MetricSource = 'app',
+    versions = { canary: 'v2', stable: 'v1' },
+  ) =>
     analyzeCanary(new PrometheusClient(scraped?.prometheus.url ?? ''), {
       service,
       namespace: service,
       source,
       window: '1m',
+      versions,
       thresholds: DEFAULT_THRESHOLDS,
     });
 
@@ -135,4 +155,15 @@ describe('canary analysis of streaming services against a real Prometheus', () =
     expect(result.origins.successRate).toMatch(/^Istio sidecars/);
     expect(result.origins.p99Ms).toMatch(/grpc_server_handling_seconds/);
   });
+
+  it.each(['app', 'istio'] as const)(
+    '%s: takes each track by its version, so no calls of a replaced canary or stable count',
+    async (source) => {
+      const next = await analyze(REPLACED, source, { canary: 'v3', stable: 'v1' });
+      expect([next.verdict, next.canary.successRate, next.stable.successRate]).toEqual(['pass', 1, 1]);
+      const replaced = await analyze(REPLACED, source, { canary: 'v2', stable: 'v1' });
+      expect(replaced.verdict).toBe('fail');
+      expect(replaced.canary.successRate).toBeCloseTo(0.75, 2);
+    },
+  );
 });

@@ -10,9 +10,12 @@ import { eventually, startPrometheus, type PrometheusProcess } from './prometheu
 
 // Three real gRPC services (the platform's fixture) and a real Prometheus. One stable instance is the
 // baseline of two releases: Prometheus scrapes it under two jobs whose target labels name the service
-// (device-registry, alert-manager) and the track, as the Kubernetes relabelling does from pod labels.
+// (device-registry, alert-manager), the track and the version, as the Kubernetes relabelling does from pod
+// labels.
 // device-registry gets a healthy canary; alert-manager's canary answers UNAVAILABLE to 1 call in 4.
 const FAIL_EVERY = 4;
+const STABLE = { track: 'stable', version: 'v1' };
+const CANARY = { track: 'canary', version: 'v2' };
 
 describe('canary analysis against a real Prometheus', () => {
   const fixtures: ServiceProcess[] = [];
@@ -49,14 +52,10 @@ describe('canary analysis against a real Prometheus', () => {
     if (!stable || !goodCanary || !badCanary) throw new Error('fixtures did not start');
     const admin = (f: ServiceProcess) => f.adminUrl.replace('http://', '');
     prometheus = await startPrometheus([
-      { job: 'dr-stable', address: admin(stable), labels: { service: 'device-registry', track: 'stable' } },
-      {
-        job: 'dr-canary',
-        address: admin(goodCanary),
-        labels: { service: 'device-registry', track: 'canary' },
-      },
-      { job: 'am-stable', address: admin(stable), labels: { service: 'alert-manager', track: 'stable' } },
-      { job: 'am-canary', address: admin(badCanary), labels: { service: 'alert-manager', track: 'canary' } },
+      { job: 'dr-stable', address: admin(stable), labels: { service: 'device-registry', ...STABLE } },
+      { job: 'dr-canary', address: admin(goodCanary), labels: { service: 'device-registry', ...CANARY } },
+      { job: 'am-stable', address: admin(stable), labels: { service: 'alert-manager', ...STABLE } },
+      { job: 'am-canary', address: admin(badCanary), labels: { service: 'alert-manager', ...CANARY } },
     ]);
     for (const fixture of [stable, goodCanary, badCanary]) {
       clients.push(
@@ -91,6 +90,8 @@ describe('canary analysis against a real Prometheus', () => {
       'analyze',
       'device-registry',
       ...analysisFlags(),
+      '--canary-tag',
+      'v2',
       '--dry-run',
       '--json',
     ]);
@@ -103,7 +104,10 @@ describe('canary analysis against a real Prometheus', () => {
   });
 
   it('fails the canary that returns UNAVAILABLE on a fraction of calls', async () => {
-    const result = await run(['canary', 'analyze', 'alert-manager', ...analysisFlags(), '--dry-run']);
+    const result = await run([
+      ...['canary', 'analyze', 'alert-manager', ...analysisFlags()],
+      ...['--canary-tag', 'v2', '--dry-run'],
+    ]);
     expect(result.code).toBe(1);
     expect(result.out).toMatch(/verdict: FAIL/);
     expect(result.out).toMatch(/canary success rate 7\d\.\d\d% is below 95\.00%/);

@@ -35,7 +35,7 @@ export class FakeCluster {
 
   /** No releases, calls, failures or Secrets: as new, keeping the charts' dependencies built. */
   reset(): void {
-    for (const file of ['state.json', 'calls.log', 'fail', 'secrets.json'])
+    for (const file of ['state.json', 'calls.log', 'fail', 'secrets.json', 'pods.json'])
       rmSync(join(this.dir, file), { force: true });
   }
 
@@ -44,6 +44,11 @@ export class FakeCluster {
     const path = join(this.dir, 'secrets.json');
     const secrets = existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as string[]) : [];
     writeFileSync(path, JSON.stringify([...secrets, `${namespace}/${name}`]));
+  }
+
+  /** The ready and desired pods kubectl reports for a track from now on; 1 of 1 until set. */
+  setPods(track: 'stable' | 'canary', ready: number, desired: number): void {
+    writeFileSync(join(this.dir, 'pods.json'), JSON.stringify({ [track]: [ready, desired] }));
   }
 
   /** Upgrades whose command line matches fail from now on, after applying, as a --wait that timed out. */

@@ -123,6 +123,38 @@ describe('canary weight', () => {
   });
 });
 
+describe('canary weight onto a canary with no ready pod', () => {
+  beforeEach(async () => {
+    await meshctl('deploy', service, '--tag', 'v1', '--environment', 'eks');
+    await meshctl('canary', 'start', service, '--canary-tag', 'v2', '--weight', '10');
+  });
+  const weight = (stable: number, canary: number) =>
+    meshctl('canary', 'weight', service, '--stable', String(stable), '--canary', String(canary));
+
+  it('refuses more weight, saying no pod is ready, and changes nothing', async () => {
+    const revisions = cluster.revisions(service).length;
+    cluster.setPods('canary', 0, 1);
+    const none = await weight(0, 100);
+    expect([none.code, none.err]).toEqual([
+      1,
+      'meshctl: device-registry canary v2 has 0 of 1 pods ready: not raising its weight from 10% to 100% ' +
+        '(lowering it, or "meshctl canary rollback device-registry", is allowed); see "meshctl status device-registry"',
+    ]);
+    expect(cluster.revisions(service)).toHaveLength(revisions);
+    expect(upgrades()).toHaveLength(3);
+  });
+
+  it('lets its weight go down, the way back, and up again once a pod is ready, while more start', async () => {
+    cluster.setPods('canary', 0, 1);
+    expect((await weight(95, 5)).code).toBe(0);
+    expect(latest()?.values).toMatchObject({ traffic: { stable: 95, canary: 5 } });
+    // An autoscaler adding pods: Envoy sends only to the ready one.
+    cluster.setPods('canary', 1, 2);
+    expect((await weight(50, 50)).code).toBe(0);
+    expect(latest()?.values).toMatchObject({ traffic: { stable: 50, canary: 50 } });
+  });
+});
+
 describe('the Secrets the pods need', () => {
   beforeEach(() => cluster.reset());
 

@@ -1,6 +1,7 @@
-// The canary job's Validate stage, run as Jenkins runs it (real Groovy, see jenkinsfile-replay.ts), and
-// the meshctl commands it runs played against fake-cluster: what the Stable or Canary stage would refuse
-// is refused here, before stable changes.
+// The canary job's Validate and Rollback stages, run as Jenkins runs them (real Groovy, see
+// jenkinsfile-replay.ts), and the meshctl commands they run played against fake-cluster: what the Stable
+// or Canary stage would refuse is refused in Validate, before stable changes; a rollback of a named
+// canary leaves another build's alone.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runMeshctl } from '../src/cli/run.js';
@@ -20,12 +21,10 @@ const params = (overrides: ReplayInput['params']): ReplayInput['params'] => ({
   ...overrides,
 });
 
-describe('Jenkinsfile.canary Validate', () => {
+describe('Jenkinsfile.canary Validate and Rollback', () => {
   it('refuses parameters that contradict each other, and a controller without an environment', () => {
-    const [rollbackWithCanary, autoWithoutCanary, noEnvironment, rollbackAlone] = replayStageScript(
-      jenkinsfile,
-      'Validate',
-      [
+    const [rollbackWithCanary, autoWithoutCanary, noEnvironment, rollbackAlone, rollbackNamed] =
+      replayStageScript(jenkinsfile, 'Validate', [
         {
           params: params({ ROLLBACK: true, canaryEnabled: true, CANARY_DOCKER_IMAGE_TAG: 'v3' }),
           env: controller,
@@ -33,23 +32,38 @@ describe('Jenkinsfile.canary Validate', () => {
         { params: params({ AUTO_ANALYSIS: true }), env: controller },
         { params: params({}), env: {} },
         { params: params({ ROLLBACK: true, STABLE_DOCKER_IMAGE_TAG: '' }), env: {} },
-      ],
-    );
+        {
+          params: params({ ROLLBACK: true, STABLE_DOCKER_IMAGE_TAG: '', CANARY_DOCKER_IMAGE_TAG: 'v3' }),
+          env: {},
+        },
+      ]);
     expect(rollbackWithCanary?.error).toMatch(/^ROLLBACK only rolls the running canary back/);
     expect(autoWithoutCanary?.error).toMatch(/^AUTO_ANALYSIS analyses a canary/);
     expect(noEnvironment?.error).toMatch(/^IOT_MESH_ENVIRONMENT is not set/);
     expect(rollbackAlone).toEqual({ sh: [] });
+    expect(rollbackNamed).toEqual({ sh: [] });
+  });
+
+  it('refuses a tag the chosen mode would ignore, rather than dropping it', () => {
+    const [rollbackWithStable, canaryTagWithoutCanary] = replayStageScript(jenkinsfile, 'Validate', [
+      { params: params({ ROLLBACK: true }), env: {} },
+      { params: params({ CANARY_DOCKER_IMAGE_TAG: 'v3' }), env: controller },
+    ]);
+    expect(rollbackWithStable?.error).toMatch(
+      /^ROLLBACK leaves stable as it is: clear STABLE_DOCKER_IMAGE_TAG/,
+    );
+    expect(canaryTagWithoutCanary?.error).toMatch(
+      /^CANARY_DOCKER_IMAGE_TAG is set but canaryEnabled is not: set canaryEnabled .* or clear the tag/,
+    );
   });
 
   describe('against the cluster', () => {
     const cluster = new FakeCluster();
     afterAll(() => cluster.cleanup());
 
-    /** Validate's meshctl commands with the build's variables filled in, run against the fake cluster. */
-    async function validate(input: ReplayInput['params']): Promise<number[]> {
-      const [replay] = replayStageScript(jenkinsfile, 'Validate', [
-        { params: params(input), env: controller },
-      ]);
+    /** A stage's meshctl commands with the build's variables filled in, run against the fake cluster. */
+    async function runStage(stage: string, input: ReplayInput['params']): Promise<number[]> {
+      const [replay] = replayStageScript(jenkinsfile, stage, [{ params: params(input), env: controller }]);
       expect(replay?.error).toBeUndefined();
       const variables: Record<string, string> = { SERVICE: service, ...controller };
       for (const [key, value] of Object.entries(params(input))) variables[key] = String(value);
@@ -63,6 +77,7 @@ describe('Jenkinsfile.canary Validate', () => {
       }
       return codes;
     }
+    const validate = (input: ReplayInput['params']) => runStage('Validate', input);
     const deploy = (...argv: string[]) =>
       runMeshctl(['deploy', service, ...argv, '--environment', 'eks'], {
         out: () => undefined,
@@ -102,6 +117,25 @@ describe('Jenkinsfile.canary Validate', () => {
         }),
       ).toEqual([1]);
       expect(cluster.revisions(service)).toHaveLength(revisions);
+    });
+
+    it("Rollback with a canary tag refuses another build's canary, and removes its own", async () => {
+      const start = (tag: string) =>
+        runMeshctl(['canary', 'start', service, '--canary-tag', tag], {
+          out: () => undefined,
+          err: () => undefined,
+          env: cluster.env,
+        });
+      await start('v4');
+      const rollback = (tag: string) =>
+        runStage('Rollback', { ROLLBACK: true, STABLE_DOCKER_IMAGE_TAG: '', CANARY_DOCKER_IMAGE_TAG: tag });
+      expect(await rollback('v3')).toEqual([1]);
+      expect(cluster.revisions(service).at(-1)?.values['canary']).toMatchObject({
+        enabled: true,
+        image: { tag: 'v4' },
+      });
+      expect(await rollback('v4')).toEqual([0]);
+      expect(cluster.revisions(service).at(-1)?.values['canary']).toMatchObject({ enabled: false });
     });
   });
 });

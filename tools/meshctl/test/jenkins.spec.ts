@@ -3,7 +3,14 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { renderJobs, JOBS_FILE, REPO_URL, SERVICE_PIPELINES } from '../src/jenkins/job-definitions.js';
-import { catalogServices, checkSteps, REPO_ROOT } from '../src/release/validation.js';
+import { autoWorstCaseMs } from '../src/auto/worst-case.js';
+import {
+  catalogServices,
+  checkDuration,
+  checkInteger,
+  checkSteps,
+  REPO_ROOT,
+} from '../src/release/validation.js';
 import { runMeshctl } from '../src/cli/run.js';
 
 const JENKINSFILES = ['ci', 'deploy', 'canary', 'traffic'].map((name) => `jenkins/Jenkinsfile.${name}`);
@@ -151,6 +158,22 @@ describe('Jenkinsfiles', () => {
     expect(checkSteps(steps ?? '')).toEqual([10, 25, 50]);
   });
 
+  it("gives canary auto a stage timeout beyond auto's worst case, so it cannot fire mid-promotion", () => {
+    const text = read('jenkins/Jenkinsfile.canary');
+    const line = /\$MESHCTL canary auto [^\n']*/.exec(text)?.[0] ?? '';
+    const flag = (name: string) => new RegExp(`--${name} (\\S+)`).exec(line)?.[1] ?? '';
+    const worstCase = autoWorstCaseMs({
+      steps: checkSteps(flag('steps')),
+      intervalMs: checkDuration('--interval', flag('interval')),
+      failureThreshold: checkInteger('--failure-threshold', flag('failure-threshold'), 1, 10),
+      deadlineMs: checkDuration('--deadline', flag('deadline')),
+    });
+    const [, time = '0', unit = ''] =
+      /timeout\(time: (\d+), unit: '(MINUTES|HOURS)'\)/.exec(stageText(text, 'Canary with analysis')) ?? [];
+    const timeoutMs = Number(time) * (unit === 'HOURS' ? 3_600_000 : 60_000);
+    expect(timeoutMs).toBeGreaterThanOrEqual(worstCase);
+  });
+
   it('the service comes from the job folder generated from the catalog', () => {
     for (const file of JENKINSFILES.filter((f) => !f.endsWith('.ci'))) {
       expect(read(file)).toContain(`SERVICE = "\${env.JOB_NAME.tokenize('/')[0]}"`);
@@ -184,6 +207,16 @@ describe('meshctl rejects what the pipelines would reject', () => {
     const result = await run(['canary', 'start', 'device-registry', '--canary-tag', '', '--dry-run']);
     expect(result.code).toBe(2);
     expect(result.err).toMatch(/--canary-tag is required/);
+  });
+
+  it('the moving tag latest, for stable or canary (CI pushes commit tags)', async () => {
+    const results = await Promise.all([
+      run(['deploy', 'device-registry', '--tag', 'latest', '--dry-run']),
+      run(['canary', 'start', 'device-registry', '--canary-tag', 'latest', '--dry-run']),
+      run(['release', 'check', 'device-registry', '--tag', 'v1', '--canary-tag', 'latest']),
+    ]);
+    expect(results.map((r) => r.code)).toEqual([2, 2, 2]);
+    for (const { err } of results) expect(err).toMatch(/"latest" is a moving tag/);
   });
 
   it('a stable tag that is not a Docker tag', async () => {

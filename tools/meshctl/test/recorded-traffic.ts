@@ -24,6 +24,8 @@ export class RecordedTrack {
   constructor(
     readonly service: string,
     readonly track: Track,
+    /** The image tag: the pods' version label, on every series as the cluster's scrapes copy it. */
+    readonly version = track === 'canary' ? 'v2' : 'v1',
   ) {
     this.app = createMetricsRegistry(service);
     this.startCall = serverCallMetrics(this.app);
@@ -42,6 +44,7 @@ export class RecordedTrack {
         'reporter',
         'destination_workload',
         'destination_workload_namespace',
+        'destination_version',
         'response_code',
         'grpc_response_status',
         'response_flags',
@@ -85,6 +88,7 @@ export class RecordedTrack {
       reporter: 'destination',
       destination_workload: `${this.service}-${this.track}`,
       destination_workload_namespace: this.service,
+      destination_version: this.version,
       response_code: '200',
       grpc_response_status: grpcStatus,
       response_flags: responseFlags,
@@ -101,13 +105,14 @@ export interface ScrapedTracks {
 
 /**
  * Serves each track's app and sidecar registries on loopback and starts a Prometheus scraping them, with
- * the `track` label the pod's label gives every series in the cluster; resolves once every target is up.
+ * the `track` and `version` labels the pod's labels give every series in the cluster; resolves once every
+ * target is up.
  */
 export async function scrapeTracks(tracks: readonly RecordedTrack[]): Promise<ScrapedTracks> {
   const registries = new Map(
     tracks.flatMap((t) => [
-      [`/${t.service}/${t.track}/app`, t.app],
-      [`/${t.service}/${t.track}/sidecar`, t.sidecar],
+      [`/${t.service}/${t.track}/${t.version}/app`, t.app],
+      [`/${t.service}/${t.track}/${t.version}/sidecar`, t.sidecar],
     ]),
   );
   const server = createServer((request, response) => {
@@ -129,7 +134,11 @@ export async function scrapeTracks(tracks: readonly RecordedTrack[]): Promise<Sc
       [...registries.keys()].map((path) => ({
         job: path.slice(1).replaceAll('/', '-'),
         address,
-        labels: { __metrics_path__: path, track: path.split('/')[2] ?? '' },
+        labels: {
+          __metrics_path__: path,
+          track: path.split('/')[2] ?? '',
+          version: path.split('/')[3] ?? '',
+        },
       })),
     );
     const up = prometheus;

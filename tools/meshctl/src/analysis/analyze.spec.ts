@@ -8,6 +8,7 @@ const request = {
   namespace: 'device-registry',
   source: 'app' as const,
   window: '1m',
+  versions: { canary: 'v2', stable: 'v1' },
   thresholds: DEFAULT_THRESHOLDS,
 };
 
@@ -56,5 +57,16 @@ describe('analyzeCanary', () => {
       Promise.resolve(Response.json({ status: 'error', error: 'parse error' }, { status: 400 }));
     const result = await analyzeCanary(new PrometheusClient('http://prom:9090', bad), request);
     expect(result).toMatchObject({ verdict: 'no-data', reasons: [expect.stringMatching(/parse error$/)] });
+  });
+
+  it('reports the HTTP status and the start of a body that is not JSON, not the query', async () => {
+    const page = `<html><body>upstream connect error ${'x'.repeat(200)}</body></html>`;
+    const proxy: FetchLike = () =>
+      Promise.resolve(new Response(page, { status: 503, statusText: 'Service Unavailable' }));
+    const result = await analyzeCanary(new PrometheusClient('http://prom:9090', proxy), request);
+    expect(result.verdict).toBe('no-data');
+    expect(result.reasons).toEqual([
+      `Prometheus at http://prom:9090 answered HTTP 503 Service Unavailable: ${page.slice(0, 120)}...`,
+    ]);
   });
 });

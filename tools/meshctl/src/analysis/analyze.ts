@@ -8,6 +8,8 @@ export interface AnalysisRequest {
   namespace: string;
   source: MetricSource;
   window: string;
+  /** Each track's image tag (stable's unknown in a dry run): the calls of other versions never count. */
+  versions: { canary: string; stable?: string };
   thresholds: Thresholds;
 }
 
@@ -26,7 +28,7 @@ async function measure(
   request: AnalysisRequest,
   track: Track,
 ): Promise<TrackMetrics> {
-  const queries = trackQueries(request.source, { ...request, track });
+  const queries = trackQueries(request.source, { ...request, track, version: request.versions[track] });
   const names = ['successRate', 'requests', 'p99Ms', 'timedCalls'] as const;
   const values = await Promise.all(names.map((name) => prometheus.scalar(queries[name])));
   // Only the figures Prometheus had: an absent one is unknown, never zero.

@@ -1,7 +1,8 @@
 import type { LatencyQueries, OutcomeQueries, QueryScope } from './query-scope.js';
 
-// App metrics carry the service's own `service` label and the scrape's `track` label (pod label).
-const appSelector = ({ service, track }: QueryScope) => `service="${service}",track="${track}"`;
+// App metrics carry the service's own `service` label and the scrape's `track` and `version` labels (pod labels).
+const appSelector = ({ service, track, version }: QueryScope) =>
+  `service="${service}",track="${track}"${version === undefined ? '' : `,version="${version}"`}`;
 
 /**
  * The platform writes gRPC codes as go-grpc-prometheus names them. "Canceled" is a call its client

@@ -1,8 +1,10 @@
 import type { OutcomeQueries, QueryScope } from './query-scope.js';
 
-// The server-side sidecar's view (reporter="destination") of one track's Deployment.
-function istioSelector({ service, namespace, track }: QueryScope): string {
-  return `reporter="destination",destination_workload_namespace="${namespace}",destination_workload="${service}-${track}"`;
+// The server-side sidecar's view (reporter="destination") of one track's Deployment; Istio takes
+// destination_version from the pods' version label.
+function istioSelector({ service, namespace, track, version }: QueryScope): string {
+  const workload = `reporter="destination",destination_workload_namespace="${namespace}",destination_workload="${service}-${track}"`;
+  return version === undefined ? workload : `${workload},destination_version="${version}"`;
 }
 
 /**

@@ -40,6 +40,23 @@ describe('PromQL templates', () => {
     });
   });
 
+  it("selects a track's version when given: the pods' version label, and Istio's destination_version", () => {
+    const v3 = { ...scope, track: 'canary', version: 'v3' } as const;
+    const app = trackQueries('app', v3);
+    for (const query of [app.successRate, app.requests, app.p99Ms, app.timedCalls]) {
+      for (const selector of query.match(/\{[^}]*\}/g) ?? []) {
+        expect(selector).toContain('service="device-registry",track="canary",version="v3"');
+      }
+    }
+    const istio = trackQueries('istio', v3);
+    for (const query of [istio.successRate, istio.requests]) {
+      for (const selector of query.match(/istio_requests_total\{[^}]*\}/g) ?? []) {
+        expect(selector).toContain('destination_workload="device-registry-canary",destination_version="v3"');
+      }
+    }
+    expect(istio.requests).toContain('destination_version="v3"');
+  });
+
   it('uses the namespace given, not the service name, for Istio', () => {
     const { requests } = trackQueries('istio', { ...scope, namespace: 'staging', track: 'stable' });
     expect(requests).toContain('destination_workload_namespace="staging"');

@@ -6,6 +6,11 @@ export interface QueryScope {
   service: string;
   namespace: string;
   track: Track;
+  /**
+   * The track's image tag, its pods' `version` label: a previous canary's calls in the window then never
+   * count for the next one. Unset only where it is not known (stable in a dry run): the track alone.
+   */
+  version?: string;
   /** A PromQL range, e.g. 1m. */
   window: string;
 }

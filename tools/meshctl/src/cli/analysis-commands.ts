@@ -3,7 +3,7 @@ import { formatAnalysis } from '../analysis/analysis-format.js';
 import { PrometheusClient } from '../analysis/prometheus-client.js';
 import { autoCanary, formatTimeline } from '../auto/auto-canary.js';
 import { systemClock } from '../auto/clock.js';
-import type { Cluster, ReleaseTarget } from '../cluster/cluster.port.js';
+import type { Cluster, ReleaseState, ReleaseTarget } from '../cluster/cluster.port.js';
 import { ReleaseStateError, type ReleaseOps } from '../release/release-ops.js';
 import {
   checkDuration,
@@ -18,7 +18,11 @@ import { str, type ParsedCommand } from './parse.js';
 
 // `canary analyze` and `canary auto`: the commands that read Prometheus.
 
-export function analysisRequest(target: ReleaseTarget, values: ParsedCommand['values']): AnalysisRequest {
+/** What the flags ask; the versions come from the release (or --canary-tag), read after the flags pass. */
+export function analysisRequest(
+  target: ReleaseTarget,
+  values: ParsedCommand['values'],
+): Omit<AnalysisRequest, 'versions'> {
   const source = str(values, 'metrics');
   if (source !== 'istio' && source !== 'app')
     throw new UsageError(`--metrics must be istio or app, not "${source}"`);
@@ -45,6 +49,32 @@ export function prometheusFor(values: ParsedCommand['values'], io: MeshctlIo): P
   return new PrometheusClient(url, io.fetch);
 }
 
+/**
+ * The tags `canary analyze` judges: the running canary's (or --canary-tag's, which must be it while a
+ * canary runs, and names a removed one's otherwise) against stable's.
+ */
+function analysedVersions(
+  target: ReleaseTarget,
+  cluster: Cluster,
+  state: ReleaseState | undefined,
+  expected: string | undefined,
+): AnalysisRequest['versions'] {
+  const running = state?.values.canaryEnabled ? state.values.canaryTag : undefined;
+  if (running && expected && running !== expected) {
+    throw new ReleaseStateError(`the running canary is ${running}, not ${expected}: not analysing`);
+  }
+  const canary = expected ?? running;
+  if (!canary && !cluster.knowsState) {
+    throw new UsageError('a dry run does not read the cluster: pass --canary-tag to analyse');
+  }
+  if (!canary) {
+    throw new ReleaseStateError(
+      `${target.service} has no canary running: pass --canary-tag to analyse the calls of one removed`,
+    );
+  }
+  return { canary, ...(state ? { stable: state.values.stableTag } : {}) };
+}
+
 export async function analyze(
   target: ReleaseTarget,
   parsed: ParsedCommand,
@@ -52,13 +82,16 @@ export async function analyze(
   cluster: Cluster,
 ): Promise<number> {
   const request = analysisRequest(target, parsed.values);
-  const result = await analyzeCanary(prometheusFor(parsed.values, io), request);
-  const state = await cluster.readRelease(target);
+  const prometheus = prometheusFor(parsed.values, io);
+  const expected = str(parsed.values, 'canary-tag');
+  const expectedTag = expected === undefined ? undefined : checkTag('--canary-tag', expected);
+  const versions = analysedVersions(target, cluster, await cluster.readRelease(target), expectedTag);
+  const result = await analyzeCanary(prometheus, { ...request, versions });
   await cluster.recordAnalysis(target, {
     at: new Date((io.clock ?? systemClock).now()).toISOString(),
     verdict: result.verdict,
     reasons: result.reasons,
-    ...(state?.values.canaryEnabled ? { canaryTag: state.values.canaryTag } : {}),
+    canaryTag: versions.canary,
   });
   io.out(parsed.values['json'] ? JSON.stringify(result, null, 2) : formatAnalysis(result));
   return result.verdict === 'pass' ? EXIT.ok : result.verdict === 'fail' ? EXIT.failed : EXIT.noData;
@@ -82,6 +115,9 @@ export async function auto(
     failureThreshold: checkInteger('--failure-threshold', str(values, 'failure-threshold'), 1, 10),
     deadlineMs: checkDuration('--deadline', str(values, 'deadline') ?? ''),
   };
+  // Stable's tag as the run finds it: it changes only with the promotion, after the last analysis.
+  const stableTag = (await ops.state())?.values.stableTag;
+  const versions = { canary: plan.canaryTag, ...(stableTag === undefined ? {} : { stable: stableTag }) };
   // Without Prometheus every analysis is no-data and the canary would be rolled back at the deadline,
   // looking like a canary that got no traffic: refuse before it starts.
   await prometheus.ping().catch((error: Error) => {
@@ -89,7 +125,7 @@ export async function auto(
   });
   const outcome = await autoCanary(plan, {
     ops,
-    analyze: () => analyzeCanary(prometheus, request),
+    analyze: () => analyzeCanary(prometheus, { ...request, versions }),
     record: (record) => cluster.recordAnalysis(target, record),
     clock: io.clock ?? systemClock,
     onEvent: values['json'] ? undefined : (e) => io.err(`meshctl: ${e.event}: ${e.detail}`),

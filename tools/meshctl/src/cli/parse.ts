@@ -32,7 +32,7 @@ export const COMMAND_OPTIONS: Record<string, Options> = {
   'canary weight': { stable: { type: 'string' }, canary: { type: 'string' } },
   'canary promote': { 'canary-tag': { type: 'string' } },
   'canary rollback': { 'canary-tag': { type: 'string' } },
-  'canary analyze': ANALYSIS,
+  'canary analyze': { ...ANALYSIS, 'canary-tag': { type: 'string' } },
   'canary auto': {
     ...ANALYSIS,
     'canary-tag': { type: 'string' },
@@ -73,6 +73,32 @@ export function helpHint(argv: readonly string[]): string {
   return COMMAND_OPTIONS[command] ? `meshctl ${command} --help` : 'meshctl --help';
 }
 
+/**
+ * "--stable -10" as "--stable=-10": parseArgs takes a value starting with "-" only in that form and calls
+ * it ambiguous otherwise, so the value would never meet its own check ("a whole number from 0 to 100",
+ * "not a valid image tag"). A word that is one of the command's options stays an option (and parseArgs
+ * still refuses it as a value), so a tag parameter can never add a flag.
+ */
+function joinDashValues(args: readonly string[], options: Options): string[] {
+  const isOption = (word: string) =>
+    (word.startsWith('--') && (word.slice(2).split('=')[0] ?? '') in options) ||
+    Object.values(options).some(({ short }) => short !== undefined && word === `-${short}`);
+  const joined: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const word = args[i] ?? '';
+    const next = args[i + 1];
+    if (word === '--') return [...joined, ...args.slice(i)];
+    const takesValue = word.startsWith('--') && options[word.slice(2)]?.type === 'string';
+    if (takesValue && next?.startsWith('-') && !isOption(next)) {
+      joined.push(`${word}=${next}`);
+      i++;
+    } else {
+      joined.push(word);
+    }
+  }
+  return joined;
+}
+
 /** Splits "canary start x --flag" into the command name, its positionals and its flags. */
 export function parseCommand(argv: readonly string[]): ParsedCommand | 'help' {
   const [first, second] = argv;
@@ -84,10 +110,11 @@ export function parseCommand(argv: readonly string[]): ParsedCommand | 'help' {
     if (grouped && (second === undefined || second === '--help' || second === '-h')) return 'help';
     throw new UsageError(`unknown command "${command}"`);
   }
+  const options = { ...COMMON, ...spec };
   try {
     const { values, positionals } = parseArgs({
-      args: argv.slice(grouped ? 2 : 1),
-      options: { ...COMMON, ...spec },
+      args: joinDashValues(argv.slice(grouped ? 2 : 1), options),
+      options,
       strict: true,
       allowPositionals: true,
     });

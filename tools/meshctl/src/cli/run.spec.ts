@@ -89,6 +89,31 @@ describe('meshctl CLI', () => {
     expect(badService.err.join()).toMatch(/Run "meshctl deploy --help" for usage.$/);
   });
 
+  it('gives a value starting with "-" its own check, and still refuses an option as a value', async () => {
+    const cases: [string[], string][] = [
+      [
+        ['canary', 'weight', 'device-registry', '--stable', '-10', '--canary', '110'],
+        '--stable must be a whole number from 0 to 100, not "-10"',
+      ],
+      [
+        ['canary', 'start', 'device-registry', '--canary-tag', 'v3', '--weight', '-1'],
+        '--weight must be a whole number from 0 to 100, not "-1"',
+      ],
+      [['deploy', 'device-registry', '--tag', '-v1'], '--tag "-v1" is not a valid image tag'],
+    ];
+    for (const [argv, message] of cases) {
+      const run = io();
+      expect([await runMeshctl([...argv, '--dry-run'], run.io), run.err.join()]).toEqual([
+        2,
+        expect.stringContaining(`meshctl: ${message}`),
+      ]);
+    }
+    // A tag parameter that is one of the options (Jenkins passes "$TAG") is never taken as that option.
+    const flag = io();
+    expect(await runMeshctl(['deploy', 'device-registry', '--tag', '--dry-run'], flag.io)).toBe(2);
+    expect(flag.err.join()).toMatch(/^meshctl: Option '--tag' argument is ambiguous/);
+  });
+
   it('--dry-run prints the exact helm commands and the values that change', async () => {
     const run = io();
     const argv = ['canary', 'start', 'edge-gateway', '--canary-tag', '1.10', '--weight', '25', '--dry-run'];
@@ -167,6 +192,41 @@ describe('meshctl CLI', () => {
         'no canary started (set PROMETHEUS_URL or --prometheus)',
     );
     expect(cluster.commands).toHaveLength(upgrades);
+  });
+
+  it("canary analyze judges the running canary's version against stable's, or refuses", async () => {
+    const cluster = new DryRunCluster();
+    const queries: string[] = [];
+    const prometheus = (url: string) => {
+      queries.push(new URL(url).searchParams.get('query') ?? '');
+      return Promise.resolve(
+        Response.json({ status: 'success', data: { resultType: 'vector', result: [] } }),
+      );
+    };
+    const run = io({ cluster, fetch: prometheus, clock: new FakeClock() });
+    const analyze = (...flags: string[]) =>
+      runMeshctl(['canary', 'analyze', 'device-registry', '--metrics', 'app', ...flags], run.io);
+    expect(await runMeshctl(['deploy', 'device-registry', '--tag', 'v1'], run.io)).toBe(0);
+    expect(await analyze()).toBe(1);
+    expect(run.err.at(-1)).toMatch(/has no canary running: pass --canary-tag/);
+    expect(await runMeshctl(['canary', 'start', 'device-registry', '--canary-tag', 'v2'], run.io)).toBe(0);
+    expect(await analyze('--canary-tag', 'v3')).toBe(1);
+    expect(run.err.at(-1)).toBe('meshctl: the running canary is v2, not v3: not analysing');
+    expect(queries).toEqual([]);
+    expect(await analyze()).toBe(3);
+    const selects = (track: string, version: string) =>
+      `service="device-registry",track="${track}",version="${version}"`;
+    expect(queries).toHaveLength(8);
+    expect(queries.filter((q) => q.includes(selects('canary', 'v2')))).toHaveLength(4);
+    expect(queries.filter((q) => q.includes(selects('stable', 'v1')))).toHaveLength(4);
+    expect(
+      (await cluster.readRelease({ service: 'device-registry', namespace: 'device-registry', chart: '' }))
+        ?.lastAnalysis?.canaryTag,
+    ).toBe('v2');
+    // A dry run reads no cluster, so it must be told which canary.
+    const dry = io({ fetch: prometheus });
+    expect(await runMeshctl(['canary', 'analyze', 'device-registry', '--dry-run'], dry.io)).toBe(2);
+    expect(dry.err.join()).toMatch(/a dry run does not read the cluster: pass --canary-tag/);
   });
 
   it('--json prints one JSON document on stdout and the helm lines on stderr', async () => {

@@ -8,7 +8,8 @@ const COMMON = `Common options
 const ANALYSIS = `Analysis options
   --prometheus URL          Prometheus base URL (default $PROMETHEUS_URL or http://127.0.0.1:9090)
   --metrics istio|app       success rate and requests from Istio's sidecars (in the mesh, default) or
-                            the services' own metrics, with a track label; p99 is the services' own in both
+                            the services' own metrics, with track and version labels; p99 is the services'
+                            own in both
   --window D                PromQL range analysed, above zero, e.g. 1m (default 1m)
   --min-success-rate P      canary success rate in percent it must reach (default 99)
   --max-p99-ms MS           ceiling of the canary's p99 of unary gRPC and REST calls (default 500)
@@ -37,7 +38,9 @@ Commands
 Environment: MESHCTL_HELM, MESHCTL_KUBECTL (binaries, default helm / kubectl), PROMETHEUS_URL.
 Cluster values (database, autoscaling, Secrets) come from deploy/environments/<E>/<service>.yaml with
 deploy --environment E; every later step keeps them (Helm reuses the release's values).
-Image tags become the pods' version label: 1-63 letters, digits, _ . -, first and last a letter or digit.
+Image tags become the pods' version label: 1-63 letters, digits, _ . -, first and last a letter or digit;
+never the moving tag latest. A value starting with "-" may follow its option (--stable -10) or be joined
+to it (--stable=-10).
 Upgrades use --reset-then-reuse-values (Helm >= 3.14): new chart defaults reach existing releases.
 Exit codes: 0 ok, 1 failed (or analysis failed, or rolled back), 2 bad input, 3 analysis had no data,
 4 left part-way (canary auto: a rollback failed; its summary says what the release runs).
@@ -67,8 +70,10 @@ ${COMMON}`,
 
 Sets the traffic split. S and C are whole percentages that must sum to 100. Without --wait, like the
 rollback's first step: only routing changes, and a wait that timed out on an unready canary would leave
-a failed Helm revision whose weights the next upgrade would silently undo.
-Pipelines validate their parameters with --dry-run before doing anything.
+a failed Helm revision whose weights the next upgrade would silently undo. Refuses (exit 1, nothing
+changed) to raise the canary's weight while fewer of its pods are ready than its Deployment wants;
+keeping or lowering it is always allowed. Pipelines validate their parameters with --dry-run before
+doing anything (a dry run reads no cluster, so not the pods).
 
 ${COMMON}`,
   'canary promote': `Usage: meshctl canary promote <service> [--canary-tag T] [options]
@@ -85,9 +90,14 @@ removes the canary track (waiting for the release). Without a canary it changes 
 "nothing to roll back" (exit 0). --canary-tag T refuses to roll back a canary of another tag.
 
 ${COMMON}`,
-  'canary analyze': `Usage: meshctl canary analyze <service> [options]
+  'canary analyze': `Usage: meshctl canary analyze <service> [--canary-tag T] [options]
 
 Compares the canary with stable over a window and decides pass (exit 0), fail (1) or no-data (3).
+Each track's calls are taken by its version (image tag) as well as its track, so the calls a previous
+canary made within the window never count for this one: the running canary's tag and stable's, read
+from the release. --canary-tag T refuses while a canary of another tag runs, and with no canary running
+analyses the calls of canary T (required with --dry-run, which reads no cluster; stable is then taken
+by its track alone).
 Success rate counts every call, streams included (a stream counts once, in the window it ends in):
 a non-OK gRPC status is a failure even when its HTTP status is 200, and so is a REST 5xx. A call its
 client cancelled is left out (gRPC Canceled; in Istio's metrics a reset by the client, flag DR or DC):

@@ -24,3 +24,28 @@ export function canaryStartRefusal(
   }
   return undefined;
 }
+
+/**
+ * Why the canary may not get `weight`% now, or undefined when it may. More traffic goes only to a canary
+ * with a ready pod: with none, its whole share would fail ("no healthy upstream"). A canary whose
+ * autoscaler is still adding pods has some ready, and Envoy sends only to those, so it is not held back
+ * (nor is `canary auto` rolled back for it). Keeping or lowering its weight is always allowed: that is
+ * the way back.
+ */
+export function canaryWeightRefusal(
+  service: string,
+  state: ReleaseState,
+  weight: number,
+): string | undefined {
+  if (weight === 0) return undefined;
+  if (!state.values.canaryEnabled)
+    return `${service} has no canary running: start one with "meshctl canary start" first`;
+  if (weight <= state.values.canaryWeight) return undefined;
+  const { ready = 0, desired = 0 } = state.replicas.canary ?? {};
+  if (ready > 0) return undefined;
+  return (
+    `${service} canary ${state.values.canaryTag} has ${ready} of ${desired} pods ready: not raising its ` +
+    `weight from ${state.values.canaryWeight}% to ${weight}% (lowering it, or "meshctl canary rollback ` +
+    `${service}", is allowed); see "meshctl status ${service}"`
+  );
+}

@@ -1,5 +1,5 @@
 import type { Cluster, ReleaseState, ReleaseTarget } from '../cluster/cluster.port.js';
-import { canaryStartRefusal, hasCanary } from './canary-state.js';
+import { canaryStartRefusal, canaryWeightRefusal, hasCanary } from './canary-state.js';
 import { historyHint, revisionWithStable } from './release-history.js';
 import { ReleaseStateError } from './release-state-error.js';
 import { missingSecretsRefusal } from './required-secrets.js';
@@ -73,11 +73,8 @@ export class ReleaseOps {
     const state = await this.state();
     if (this.cluster.knowsState) {
       if (!state) throw this.notInstalled();
-      if (canary > 0 && !state.values.canaryEnabled) {
-        throw new ReleaseStateError(
-          `${this.target.service} has no canary running: start one with "meshctl canary start" first`,
-        );
-      }
+      const refusal = canaryWeightRefusal(this.target.service, state, canary);
+      if (refusal) throw new ReleaseStateError(refusal);
     }
     // Routing only, so without --wait: a wait that times out on an unready canary would leave a failed
     // revision, and the next upgrade would start from the one before it and put the old weights back.

@@ -54,6 +54,10 @@ describe('input validation', () => {
     },
   );
 
+  it.each(['latest', 'Latest'])('rejects the moving tag %s, saying why', (tag) => {
+    expect(() => checkTag('--canary-tag', tag)).toThrow(`--canary-tag "${tag}" is a moving tag`);
+  });
+
   it('takes weights 0..100 in plain decimal that sum to 100', () => {
     expect(checkPercent('--stable', '90')).toBe(90);
     expect(checkPercent('--stable', '0')).toBe(0);

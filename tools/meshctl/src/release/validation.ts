@@ -39,8 +39,19 @@ export function tagPattern(root = REPO_ROOT): RegExp {
 
 let labelValue: RegExp | undefined;
 
+/**
+ * A moving tag hides which build runs, and a rollback to it restores whatever it points to by then (the
+ * charts' values and the runbook say so); CI pushes commit tags only.
+ */
+const MOVING_TAG = /^latest$/i;
+
 export function checkTag(flag: string, tag: string | undefined): string {
   if (tag === undefined || tag === '') throw new UsageError(`${flag} is required`);
+  if (MOVING_TAG.test(tag)) {
+    throw new UsageError(
+      `${flag} "${tag}" is a moving tag: name the build, e.g. the commit tag CI pushed (ghcr.io/iot-mesh/<service>:<tag>)`,
+    );
+  }
   labelValue ??= tagPattern();
   if (!labelValue.test(tag)) {
     throw new UsageError(

@@ -3,6 +3,7 @@
 // latest), and renders every upgrade with the real helm, so what the chart refuses fails here too.
 // Run as: node fake-helm.ts <dir> <real helm> helm|kubectl <args...>   (Node strips the types.)
 // <dir>/fail holds a regex: an upgrade whose command line matches applies, then fails as a timed-out --wait.
+// <dir>/pods.json holds { track: [ready, desired] } for a track whose pods are not one ready of one.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -146,10 +147,16 @@ function kubectl(): void {
   if (args[0] !== 'get' || args[1] !== 'deployments') return;
   const latest = state[namespace]?.at(-1);
   const canary = latest ? merge(chartDefaults(namespace), latest.values)['canary'] : undefined;
-  const deployment = (track: string) => ({
-    metadata: { name: `${namespace}-${track}` },
-    status: { readyReplicas: 1, replicas: 1 },
-  });
+  const podsPath = join(dir, 'pods.json');
+  const pods = existsSync(podsPath)
+    ? (JSON.parse(readFileSync(podsPath, 'utf8')) as Record<string, [number, number]>)
+    : {};
+  const deployment = (track: string) => {
+    const [ready, desired] = pods[track] ?? [1, 1];
+    // As Kubernetes reports it: no readyReplicas while no pod is ready.
+    const status = ready === 0 ? { replicas: desired } : { readyReplicas: ready, replicas: desired };
+    return { metadata: { name: `${namespace}-${track}` }, status };
+  };
   const items = latest
     ? [
         deployment('stable'),
