@@ -19,6 +19,8 @@ import {
   readingSchema,
   ruleFieldsSchema,
 } from './schemas.js';
+import { PROTO3_JSON, TS_PROTO_JSON, type JsonWriter } from './json-writers.js';
+import { healthAnswerSchema, statusAnswerSchema } from './status-answers.js';
 
 export type Auth = 'operator' | 'device' | 'operator or device' | 'none';
 
@@ -41,9 +43,26 @@ export interface Route {
   /** What a success answers: JSON, or with `events` a text/event-stream. */
   returns: string;
   events?: true;
-  /** JSON answers besides the success and the error JSON, by status code. */
+  /** The JSON a success answers; absent, the document says only "an object" (the route says why). */
+  answer?: RouteAnswer;
+  /** JSON answers besides the success and the error JSON, by status code, of the same schema as `answer`. */
   otherAnswers?: Record<string, string>;
 }
+
+/**
+ * A proto message as `writer` writes it; `everyField` when the controller builds the object from the
+ * message's fields itself, writing each one (a list page), `omit` the fields it leaves out. Or a zod
+ * schema, for a body that is no proto message.
+ */
+export type RouteAnswer =
+  { message: string; writer: JsonWriter; everyField?: true; omit?: string[] } | { schema: z.ZodType };
+
+/** The message of a route whose controller answers `Message.toJSON(...)` (ts-proto). */
+const tsProto = (message: string): RouteAnswer => ({ message, writer: TS_PROTO_JSON });
+/** A list page the controller builds from the response's fields, its items written by ts-proto. */
+const tsProtoPage = (message: string): RouteAnswer => ({ message, writer: TS_PROTO_JSON, everyField: true });
+/** The message of a route whose controller answers `messageToJson(...)` (proto-json.ts). */
+const proto3 = (message: string): RouteAnswer => ({ message, writer: PROTO3_JSON });
 
 const passThroughBody = z
   .record(z.string(), z.unknown())
@@ -66,6 +85,7 @@ export const ROUTES: Route[] = [
     body: createDeviceSchema,
     status: 201,
     returns: 'The device as registered',
+    answer: tsProto('iotmesh.device.v1.Device'),
   },
   {
     method: 'get',
@@ -74,6 +94,7 @@ export const ROUTES: Route[] = [
     auth: 'operator',
     query: listDevicesQuerySchema,
     returns: '{devices, nextPageToken}',
+    answer: tsProtoPage('iotmesh.device.v1.ListDevicesResponse'),
   },
   {
     method: 'get',
@@ -81,6 +102,7 @@ export const ROUTES: Route[] = [
     summary: 'Get a device',
     auth: 'operator',
     returns: 'The device',
+    answer: tsProto('iotmesh.device.v1.Device'),
   },
   {
     method: 'patch',
@@ -90,6 +112,7 @@ export const ROUTES: Route[] = [
     body: deviceFieldsSchema,
     query: deviceUpdateMaskQuerySchema,
     returns: 'The device as updated',
+    answer: tsProto('iotmesh.device.v1.Device'),
   },
   {
     method: 'post',
@@ -97,6 +120,7 @@ export const ROUTES: Route[] = [
     summary: 'Decommission a device (revokes its keys)',
     auth: 'operator',
     returns: 'The device as decommissioned',
+    answer: tsProto('iotmesh.device.v1.Device'),
   },
   {
     method: 'post',
@@ -106,6 +130,7 @@ export const ROUTES: Route[] = [
     body: issueKeySchema,
     status: 201,
     returns: '{key, apiKey}: apiKey is the secret, never shown again',
+    answer: tsProto('iotmesh.device.v1.IssueDeviceKeyResponse'),
   },
   {
     method: 'get',
@@ -113,6 +138,7 @@ export const ROUTES: Route[] = [
     summary: "List a device's keys",
     auth: 'operator',
     returns: '{keys}',
+    answer: tsProtoPage('iotmesh.device.v1.ListDeviceKeysResponse'),
   },
   {
     method: 'post',
@@ -120,6 +146,7 @@ export const ROUTES: Route[] = [
     summary: 'Rotate a key',
     auth: 'operator',
     returns: '{key, apiKey, revokedKey}: a new key with the old one revoked',
+    answer: tsProto('iotmesh.device.v1.RotateDeviceKeyResponse'),
   },
   {
     method: 'post',
@@ -127,6 +154,7 @@ export const ROUTES: Route[] = [
     summary: 'Revoke a key',
     auth: 'operator',
     returns: 'The key as revoked',
+    answer: tsProto('iotmesh.device.v1.DeviceKey'),
   },
   {
     method: 'post',
@@ -135,6 +163,7 @@ export const ROUTES: Route[] = [
     auth: 'device',
     body: readingSchema,
     returns: '{readingId, duplicate}',
+    answer: tsProtoPage('iotmesh.edge.v1.PublishReadingResponse'),
   },
   {
     method: 'post',
@@ -144,6 +173,8 @@ export const ROUTES: Route[] = [
     body: readingBatchSchema,
     returns:
       '{acceptedCount, duplicateCount, rejections, duplicateIndexes}: rejections name each refused reading by index, duplicateIndexes the positions of readings accepted before',
+    // PublishReadingsResponse of the gRPC stream without its batchId, which REST has no use for.
+    answer: { ...tsProtoPage('iotmesh.edge.v1.PublishReadingsResponse'), omit: ['batchId'] },
   },
   {
     method: 'get',
@@ -152,6 +183,7 @@ export const ROUTES: Route[] = [
     auth: 'operator or device',
     query: aggregatesQuerySchema,
     returns: '{aggregates, nextPageToken}',
+    answer: tsProtoPage('iotmesh.processor.v1.GetAggregatesResponse'),
   },
   {
     method: 'post',
@@ -161,6 +193,7 @@ export const ROUTES: Route[] = [
     body: createRuleSchema,
     status: 201,
     returns: 'The rule as created',
+    answer: proto3('iotmesh.alert.v1.Rule'),
   },
   {
     method: 'get',
@@ -169,8 +202,16 @@ export const ROUTES: Route[] = [
     auth: 'operator',
     query: listRulesQuerySchema,
     returns: '{rules, nextPageToken}',
+    answer: proto3('iotmesh.alert.v1.ListRulesResponse'),
   },
-  { method: 'get', path: '/api/v1/rules/{id}', summary: 'Get a rule', auth: 'operator', returns: 'The rule' },
+  {
+    method: 'get',
+    path: '/api/v1/rules/{id}',
+    summary: 'Get a rule',
+    auth: 'operator',
+    returns: 'The rule',
+    answer: proto3('iotmesh.alert.v1.Rule'),
+  },
   {
     method: 'patch',
     path: '/api/v1/rules/{id}',
@@ -179,6 +220,7 @@ export const ROUTES: Route[] = [
     body: ruleFieldsSchema,
     query: ruleUpdateMaskQuerySchema,
     returns: 'The rule as updated',
+    answer: proto3('iotmesh.alert.v1.Rule'),
   },
   {
     method: 'delete',
@@ -195,6 +237,7 @@ export const ROUTES: Route[] = [
     auth: 'operator',
     query: listAlertsQuerySchema,
     returns: '{alerts, nextPageToken}',
+    answer: tsProtoPage('iotmesh.alert.v1.ListAlertsResponse'),
   },
   {
     method: 'get',
@@ -208,6 +251,7 @@ export const ROUTES: Route[] = [
       'past the newest event is refused before the stream starts (400 OUT_OF_RANGE, ' +
       'ALERT_EVENTS.RESUME_AHEAD). A stream that fails after it started ends with an event named "error" ' +
       'whose data is the error JSON. Comment lines are heartbeats. A device sees only its own alerts.',
+    // An event stream is text: its `data` lines are AlertEvents as ts-proto's toJSON writes them.
     events: true,
   },
   {
@@ -216,6 +260,7 @@ export const ROUTES: Route[] = [
     summary: 'Get an alert',
     auth: 'operator',
     returns: 'The alert',
+    answer: tsProto('iotmesh.alert.v1.Alert'),
   },
   {
     method: 'post',
@@ -224,7 +269,10 @@ export const ROUTES: Route[] = [
     auth: 'operator',
     body: acknowledgeSchema,
     returns: 'The alert as acknowledged',
+    answer: tsProto('iotmesh.alert.v1.Alert'),
   },
+  // The pass-through answers each method's own response message in proto3 JSON; one path holds them
+  // all and OpenAPI 3.0 cannot pick a schema by a path parameter's value, so its answer stays "an object".
   {
     method: 'post',
     path: '/api/v1/{service}/{method}',
@@ -240,7 +288,14 @@ export const ROUTES: Route[] = [
     auth: 'operator',
     returns: "The method's response message in proto3 JSON",
   },
-  { method: 'get', path: '/health', summary: 'The gateway is up', auth: 'none', returns: '{status: "ok"}' },
+  {
+    method: 'get',
+    path: '/health',
+    summary: 'The gateway is up',
+    auth: 'none',
+    returns: '{status: "ok"}',
+    answer: { schema: healthAnswerSchema },
+  },
   {
     method: 'get',
     path: '/status',
@@ -248,6 +303,7 @@ export const ROUTES: Route[] = [
     auth: 'none',
     returns:
       '{status: "SERVING", services, rateLimits}: every downstream is SERVING (rateLimits.status is DEGRADED while a shared backend does not answer and each replica limits on its own)',
+    answer: { schema: statusAnswerSchema },
     otherAnswers: { '503': '{status: "DEGRADED", services, rateLimits}: a downstream is not SERVING' },
   },
 ];

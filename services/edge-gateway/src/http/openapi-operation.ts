@@ -1,12 +1,11 @@
 import type { OpenAPIV3 } from 'openapi-types';
-import { z } from 'zod';
+import type { z } from 'zod';
 import type { Auth, Route } from './api-routes.js';
+import { answerSchema } from './openapi-answers.js';
+import type { ProtoSchemaComponents } from './proto-schema-components.js';
+import { jsonSchemaOf } from './zod-json-schema.js';
 
 type Schema = OpenAPIV3.SchemaObject;
-
-/** A request schema in OpenAPI 3.0's dialect, as a client sends it (before coercions and transforms). */
-export const jsonSchemaOf = (schema: z.ZodType): Schema =>
-  z.toJSONSchema(schema, { target: 'openapi-3.0', io: 'input' }) as Schema;
 
 const SECURITY: Record<Auth, OpenAPIV3.SecurityRequirementObject[]> = {
   operator: [{ operatorToken: [] }],
@@ -47,12 +46,12 @@ function requestBodyOf(body: z.ZodType): OpenAPIV3.RequestBodyObject {
   };
 }
 
-const json = (description: string): OpenAPIV3.ResponseObject => ({
-  description,
-  content: { 'application/json': { schema: { type: 'object' } } },
-});
+const json = (
+  description: string,
+  schema: OpenAPIV3.SchemaObject | OpenAPIV3.ReferenceObject,
+): OpenAPIV3.ResponseObject => ({ description, content: { 'application/json': { schema } } });
 
-function successOf(route: Route): OpenAPIV3.ResponsesObject {
+function successOf(route: Route, answer: OpenAPIV3.SchemaObject | OpenAPIV3.ReferenceObject) {
   const status = String(route.status ?? 200);
   if (route.status === 204) return { [status]: { description: route.returns } };
   if (route.events) {
@@ -63,21 +62,22 @@ function successOf(route: Route): OpenAPIV3.ResponsesObject {
       },
     };
   }
-  return { [status]: json(route.returns) };
+  return { [status]: json(route.returns, answer) };
 }
 
 const ERROR: OpenAPIV3.ReferenceObject = { $ref: '#/components/responses/Error' };
 
-/** The document's operation for a route of the table. */
-export function operationOf(route: Route): OpenAPIV3.OperationObject {
+/** The document's operation for a route of the table; the messages its answers hold go to `components`. */
+export function operationOf(route: Route, components: ProtoSchemaComponents): OpenAPIV3.OperationObject {
+  const answer = answerSchema(route.answer, components);
   const others = Object.entries(route.otherAnswers ?? {}).map(
-    ([status, text]): [string, OpenAPIV3.ResponseObject] => [status, json(text)],
+    ([status, text]): [string, OpenAPIV3.ResponseObject] => [status, json(text, answer)],
   );
   return {
     summary: route.summary,
     security: SECURITY[route.auth],
     parameters: [...pathParameters(route.path), ...queryParameters(route.query), ...(route.headers ?? [])],
     ...(route.body ? { requestBody: requestBodyOf(route.body) } : {}),
-    responses: { ...successOf(route), ...Object.fromEntries(others), '4XX': ERROR, '5XX': ERROR },
+    responses: { ...successOf(route, answer), ...Object.fromEntries(others), '4XX': ERROR, '5XX': ERROR },
   };
 }

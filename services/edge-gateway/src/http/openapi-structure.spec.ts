@@ -73,6 +73,11 @@ describe('the OpenAPI document, structurally', () => {
         ...Object.entries((op.requestBody as OpenAPIV3.RequestBodyObject | undefined)?.content ?? {}).map(
           ([type, media]) => [media.schema, `${method} ${path} body ${type}`] as const,
         ),
+        ...Object.entries(op.responses).flatMap(([code, response]) =>
+          Object.entries((response as OpenAPIV3.ResponseObject).content ?? {})
+            .filter(([, media]) => media.schema)
+            .map(([type, media]) => [media.schema, `${method} ${path} ${code} ${type}`] as const),
+        ),
       ]),
     ];
     expect(schemas.flatMap(([schema, at]) => schemaProblems(schema, at))).toEqual([]);
@@ -121,10 +126,13 @@ describe('the OpenAPI document, structurally', () => {
       }
     }
     const json = JSON.stringify(document);
-    const refs = [...json.matchAll(/"\$ref":"#\/components\/(\w+)\/(\w+)"/g)];
+    // Proto messages go by their full names: iotmesh.device.v1.Device.
+    const refs = [...json.matchAll(/"\$ref":"#\/components\/(\w+)\/([\w.]+)"/g)];
     expect(refs.length).toBe(json.split('"$ref"').length - 1);
     for (const [, section = '', name = ''] of refs) {
-      expect((document.components as Record<string, Record<string, unknown>>)[section]).toHaveProperty(name);
+      expect((document.components as Record<string, Record<string, unknown>>)[section]).toHaveProperty([
+        name,
+      ]);
     }
   });
 });

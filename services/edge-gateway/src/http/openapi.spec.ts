@@ -133,8 +133,26 @@ describe('the OpenAPI document', () => {
     expect(successes('/api/v1/rules/{id}', 'delete')).toEqual(['204']);
     expect(successes('/api/v1/readings', 'post')).toEqual(['200']);
     expect(operation('/api/v1/rules/{id}', 'delete').responses['204']).not.toHaveProperty('content');
+    // The answers' schemas come from the protos (proto-json-schema.spec.ts has the mapping itself).
     expect(operation('/api/v1/devices', 'get').responses['200']).toMatchObject({
-      content: { 'application/json': { schema: { type: 'object' } } },
+      content: {
+        'application/json': {
+          schema: {
+            type: 'object',
+            properties: {
+              devices: { type: 'array', items: { $ref: '#/components/schemas/iotmesh.device.v1.Device' } },
+              nextPageToken: { type: 'string' },
+            },
+            required: ['devices', 'nextPageToken'],
+          },
+        },
+      },
+    });
+    expect(operation('/api/v1/rules/{id}', 'get').responses['200']).toMatchObject({
+      content: { 'application/json': { schema: { $ref: '#/components/schemas/iotmesh.alert.v1.Rule' } } },
+    });
+    expect(document.components?.schemas?.['iotmesh.device.v1.Device']).toMatchObject({
+      properties: { createTime: { type: 'string', format: 'date-time' } },
     });
     expect(Object.keys(operation('/api/v1/alerts/stream', 'get').responses['200'])).toContain('content');
     expect(

@@ -1,7 +1,9 @@
 import type { OpenAPIV3 } from 'openapi-types';
 import { ROUTES } from './api-routes.js';
 import { httpErrorBodySchema } from './http-error-schema.js';
-import { jsonSchemaOf, operationOf } from './openapi-operation.js';
+import { operationOf } from './openapi-operation.js';
+import { ProtoSchemaComponents } from './proto-schema-components.js';
+import { jsonSchemaOf } from './zod-json-schema.js';
 
 // The document and its page: served beside the API (api-docs.ts), not routes of its table.
 const DOCS_PATHS: OpenAPIV3.PathsObject = {
@@ -24,8 +26,9 @@ const DOCS_PATHS: OpenAPIV3.PathsObject = {
 /** The OpenAPI 3.0 document served at /openapi.json and rendered at /docs. */
 export function openApiDocument(): OpenAPIV3.Document {
   const paths: OpenAPIV3.PathsObject = {};
+  const components = new ProtoSchemaComponents();
   for (const route of ROUTES) {
-    paths[route.path] = { ...paths[route.path], [route.method]: operationOf(route) };
+    paths[route.path] = { ...paths[route.path], [route.method]: operationOf(route, components) };
   }
   return {
     openapi: '3.0.3',
@@ -37,7 +40,7 @@ export function openApiDocument(): OpenAPIV3.Document {
     },
     paths: { ...paths, ...DOCS_PATHS },
     components: {
-      schemas: { Error: jsonSchemaOf(httpErrorBodySchema) },
+      schemas: { Error: jsonSchemaOf(httpErrorBodySchema, 'output'), ...components.schemas },
       responses: {
         Error: {
           description: 'The error JSON',

@@ -6,6 +6,7 @@ import { RATE_LIMITER } from '../gateway.di-tokens.js';
 import type { RateLimiter } from '../rate-limit/rate-limiter.port.js';
 import { HEALTH_CHECK_ROUTE } from './health-check-route.js';
 import { RequestAccess } from './request-access.js';
+import type { HealthAnswer, StatusAnswer } from './status-answers.js';
 
 /**
  * `GET /health` for the gateway itself; `GET /status` with the gRPC health of every downstream, and
@@ -21,7 +22,7 @@ export class StatusHttpController {
 
   @Get('health')
   @RouteConfig(HEALTH_CHECK_ROUTE)
-  health() {
+  health(): HealthAnswer {
     return { status: 'ok' };
   }
 
@@ -41,10 +42,11 @@ export class StatusHttpController {
     const states = await this.downstreamHealth.states();
     const healthy = states.every((s) => s.status === 'SERVING');
     const { address, ...rateLimits } = this.limiter.state();
-    await reply.status(healthy ? 200 : 503).send({
+    const answer: StatusAnswer = {
       status: healthy ? 'SERVING' : 'DEGRADED',
       services: forOperator ? states : states.map(({ service, status }) => ({ service, status })),
       rateLimits: forOperator && address !== undefined ? { ...rateLimits, address } : rateLimits,
-    });
+    };
+    await reply.status(healthy ? 200 : 503).send(answer);
   }
 }
