@@ -81,6 +81,8 @@ Usage: {{ include "mesh-service.validate.imageTag" (dict "context" $ "track" "st
 {{- $tag := include "mesh-service.deployment.imageTag" . -}}
 {{- if not (regexMatch "^[A-Za-z0-9]([A-Za-z0-9._-]{0,61}[A-Za-z0-9])?$" $tag) -}}
 {{- fail (printf "mesh-service: %s.image.tag %q is not a valid Kubernetes label value (it becomes the pods' version label): 1-63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit" .track $tag) -}}
+{{- else if eq (lower $tag) "latest" -}}
+{{- fail (printf "mesh-service: %s.image.tag %q is a moving tag: the pods' version label would name no version, and canary analysis could not tell releases apart; deploy an immutable tag" .track $tag) -}}
 {{- end -}}
 {{- end -}}
 

@@ -73,9 +73,12 @@ describe('the values schema', () => {
     expect(message).toContain("at '/canary/image/tag'");
   });
 
-  it.each(['1.4.0', 'v2', 'release-2026.12.06_rc.1', 'a'.repeat(63)])('accepts the tag %s', async (value) => {
-    await renders({ set: canaryOn, flags: [...tag('stable', value), ...tag('canary', value)] });
-  });
+  it.each(['1.4.0', 'v2', 'release-2026.12.06_rc.1', 'latest-2026.12.06', 'a'.repeat(63)])(
+    'accepts the tag %s',
+    async (value) => {
+      await renders({ set: canaryOn, flags: [...tag('stable', value), ...tag('canary', value)] });
+    },
+  );
 
   it.each([
     '--set podDisruptionBudget.minAvailable=-1',
@@ -130,6 +133,15 @@ describe('the library checks', () => {
   it.each(badTags)('rejects a stable tag with %s even without the schema', async (_why, value) => {
     const message = await renderError({ flags: [...tag('stable', value), ...withoutSchema] });
     expect(message).toContain(`stable.image.tag "${value}" is not a valid Kubernetes label value`);
+  });
+
+  it.each(['latest', 'LATEST'])('rejects the moving tag %s, with the schema or without', async (value) => {
+    expect(await renderError({ flags: tag('stable', value) })).toContain("at '/stable/image/tag'");
+    expect(await renderError({ set: canaryOn, flags: tag('canary', value) })).toContain(
+      "at '/canary/image/tag'",
+    );
+    const message = await renderError({ set: canaryOn, flags: [...tag('canary', value), ...withoutSchema] });
+    expect(message).toContain(`canary.image.tag "${value}" is a moving tag`);
   });
 
   it('rejects a canary tag that is not a label value even without the schema', async () => {
