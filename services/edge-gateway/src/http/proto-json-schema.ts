@@ -95,35 +95,39 @@ export interface SchemaComponents {
   enumRef(descEnum: DescEnum): OpenAPIV3.ReferenceObject;
 }
 
+/** What one value of a field holds: a scalar, an enum or a message (a list's item, a map's value). */
+type ValueKind =
+  | { kind: 'scalar'; scalar: ScalarType }
+  | { kind: 'enum'; enum: DescEnum }
+  | { kind: 'message'; message: DescMessage };
+
+function valueSchema(value: ValueKind, writer: JsonWriter, components: SchemaComponents): SchemaOrRef {
+  if (value.kind === 'scalar') return scalarSchema(value.scalar, writer);
+  if (value.kind === 'enum') return components.enumRef(value.enum);
+  return messageValueSchema(value.message, writer, components);
+}
+
+/** The value kind of a list's items or a map's values. */
+function elementOf(field: DescField & { fieldKind: 'list' | 'map' }): ValueKind {
+  const kind = field.fieldKind === 'list' ? field.listKind : field.mapKind;
+  if (kind === 'scalar') return { kind, scalar: field.scalar as ScalarType };
+  if (kind === 'enum') return { kind, enum: field.enum as DescEnum };
+  return { kind, message: field.message as DescMessage };
+}
+
 /** A field's value: lists as arrays, maps as objects (JSON keys are strings, whatever the key type). */
 export function fieldSchema(field: DescField, writer: JsonWriter, components: SchemaComponents): SchemaOrRef {
   switch (field.fieldKind) {
     case 'scalar':
-      return scalarSchema(field.scalar, writer);
+      return valueSchema({ kind: 'scalar', scalar: field.scalar }, writer, components);
     case 'enum':
-      return components.enumRef(field.enum);
+      return valueSchema({ kind: 'enum', enum: field.enum }, writer, components);
     case 'message':
-      return messageValueSchema(field.message, writer, components);
+      return valueSchema({ kind: 'message', message: field.message }, writer, components);
     case 'list':
-      return {
-        type: 'array',
-        items:
-          field.listKind === 'scalar'
-            ? scalarSchema(field.scalar, writer)
-            : field.listKind === 'enum'
-              ? components.enumRef(field.enum)
-              : messageValueSchema(field.message, writer, components),
-      };
+      return { type: 'array', items: valueSchema(elementOf(field), writer, components) };
     case 'map':
-      return {
-        type: 'object',
-        additionalProperties:
-          field.mapKind === 'scalar'
-            ? scalarSchema(field.scalar, writer)
-            : field.mapKind === 'enum'
-              ? components.enumRef(field.enum)
-              : messageValueSchema(field.message, writer, components),
-      };
+      return { type: 'object', additionalProperties: valueSchema(elementOf(field), writer, components) };
   }
 }
 
