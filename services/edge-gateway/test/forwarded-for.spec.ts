@@ -46,6 +46,12 @@ describe('the client-address limit behind a trusted proxy', () => {
     expect(await restStatuses('203.0.113.11', 1)).toEqual([401]);
   });
 
+  it('counts an IPv6 client by its /64, whichever of its addresses it uses', async () => {
+    expect(await restStatuses('2001:db8:7:1::10', 3)).toEqual([401, 401, 401]);
+    expect(await restStatuses('2001:db8:7:1:ffff::20', 1)).toEqual([429]);
+    expect(await restStatuses('2001:db8:7:2::10', 1)).toEqual([401]);
+  });
+
   it('counts gRPC calls the same way', async () => {
     const codes: number[] = [];
     for (let i = 0; i < 4; i++) {

@@ -3,7 +3,7 @@ import { clientAddress } from './client-address.js';
 describe('the client address', () => {
   it('is the peer of a gRPC call or an HTTP request', () => {
     expect(clientAddress('ipv4:10.1.2.3:5555', [], 0)).toBe('10.1.2.3');
-    expect(clientAddress('ipv6:[::1]:5555', [], 0)).toBe('::1');
+    expect(clientAddress('ipv6:[::1]:5555', [], 0)).toBe('0:0:0:0::/64');
     expect(clientAddress('10.0.0.9', ['1.2.3.4, 10.0.0.1'], 0)).toBe('10.0.0.9');
   });
 
@@ -21,5 +21,15 @@ describe('the client address', () => {
     expect(clientAddress('10.0.0.9', [], 1)).toBe('10.0.0.9');
     expect(clientAddress('10.0.0.9', ['203.0.113.5'], 2)).toBe('10.0.0.9');
     expect(clientAddress('ipv4:10.0.0.9:5555', ['6.6.6.6, '], 1)).toBe('10.0.0.9');
+  });
+
+  it('groups IPv6 clients by their /64, from the peer or from X-Forwarded-For', () => {
+    expect(clientAddress('ipv6:[2001:db8:1:2::5]:5555', [], 0)).toBe('2001:db8:1:2::/64');
+    expect(clientAddress('2001:db8:1:2:aaaa:bbbb:cccc:dddd', [], 0)).toBe('2001:db8:1:2::/64');
+    expect(clientAddress('10.0.0.9', ['6.6.6.6, 2001:0db8:0001:0002:0000:0000:0000:0009'], 1)).toBe(
+      '2001:db8:1:2::/64',
+    );
+    // A dual-stack socket's IPv4 client is that IPv4 address.
+    expect(clientAddress('::ffff:203.0.113.5', [], 0)).toBe('203.0.113.5');
   });
 });
