@@ -16,6 +16,7 @@ import { AlertsService } from './alerts/alerts.service.js';
 import type { AlertManagerConfig } from './config.js';
 import { DecommissionedDeviceAlerts } from './devices/decommissioned-device-alerts.js';
 import { DecommissionedDeviceSweep } from './devices/decommissioned-device-sweep.js';
+import { DecommissionedDevices } from './devices/decommissioned-devices.js';
 import type { DeviceLookup } from './devices/device-lookup.port.js';
 import { EvaluationGrpcController } from './evaluation/evaluation.grpc.controller.js';
 import { EvaluationService } from './evaluation/evaluation.service.js';
@@ -49,6 +50,7 @@ export class AlertManagerModule {
         AlertEventFeed,
         AlertEventMetrics,
         NotificationDispatcher,
+        DecommissionedDevices,
         DecommissionedDeviceAlerts,
         DecommissionedDeviceSweep,
         { provide: AlertLocks, useValue: new AlertLocks() },

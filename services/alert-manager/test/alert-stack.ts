@@ -42,13 +42,14 @@ export class AlertStack {
       startNotificationStub(),
     ]);
     this.stubs = { registry, notifications };
-    this.process = await startAlertManager({
-      DATA_DIR: this.dataDir,
-      DEVICE_REGISTRY_ADDRESS: registry.address,
-      NOTIFICATION_ADDRESS: notifications.address,
-      ...this.env,
-    });
-    this.client = alertClient(this.process.grpcAddress);
+    await this.launch();
+  }
+
+  /** Stops the service and starts it again on the same data, with the same stubs. */
+  async restart(): Promise<void> {
+    this.client?.close();
+    await this.process?.stop();
+    await this.launch();
   }
 
   async stop(): Promise<void> {
@@ -56,6 +57,16 @@ export class AlertStack {
     await this.process?.stop();
     await Promise.all([this.stubs?.registry.stop(), this.stubs?.notifications.stop()]);
     rmSync(this.dataDir, { recursive: true, force: true });
+  }
+
+  private async launch(): Promise<void> {
+    this.process = await startAlertManager({
+      DATA_DIR: this.dataDir,
+      DEVICE_REGISTRY_ADDRESS: this.registry.address,
+      NOTIFICATION_ADDRESS: this.notifications.address,
+      ...this.env,
+    });
+    this.client = alertClient(this.process.grpcAddress);
   }
 
   /** The sum of one of the service's metrics over the label sets whose text contains `labelsPart`. */

@@ -80,6 +80,10 @@ describe('open alerts of decommissioned devices over gRPC', () => {
       });
     }
     await expect(stack.metric(RESOLVED_METRIC)).resolves.toBe(resolvedBefore + 2);
+    // Readings still let through after the decommission open nothing again.
+    await expect(stack.evaluate([reading('r-2', 'retired-1', 50, 20)])).resolves.toMatchObject({
+      changedAlerts: [],
+    });
 
     // An active device and one the registry does not know keep their alerts, sweep after sweep.
     await Promise.all([sweepsDealtWith('working-1'), sweepsDealtWith('unregistered-1')]);

@@ -144,8 +144,34 @@ describe('WatchAlerts over gRPC', () => {
     );
     expect([ahead.code, ahead.details]).toEqual([
       status.OUT_OF_RANGE,
-      expect.stringMatching(/no event 1000000 yet/),
+      expect.stringMatching(/no event 1000000 \(or later\) for this stream yet/),
     ]);
+  });
+
+  it("judges a device's resume point by the device's own events, telling it nothing of the others'", async () => {
+    await createRule(newRule('Mine', { scope: { deviceId: 'mine-1' } }));
+    await createRule(newRule('Theirs', { scope: { deviceId: 'theirs-1' } }));
+    const { changedAlerts } = await evaluate(reading('m-1', 'mine-1', 99, 0));
+    const mine = { ...noFilter, deviceId: 'mine-1' };
+    const own = watch(mine, 0, true);
+    await eventually(() => own.events.find((e) => e.alert?.id === changedAlerts[0].id));
+    own.subscription.unsubscribe();
+    const newestOwn = own.events.at(-1)!.sequence;
+    // Other devices' events come after it: their sequences are no resume point for this stream.
+    await evaluate(reading('t-1', 'theirs-1', 99, 0), reading('t-2', 'theirs-1', 0, 10));
+    const ahead = await failure(
+      api().watchAlerts({ filter: mine, resumeAfterSequence: newestOwn + 1, replayFromStart: false }),
+    );
+    expect([ahead.code, ahead.details]).toEqual([
+      status.OUT_OF_RANGE,
+      `there is no event ${newestOwn + 1} (or later) for this stream yet; resume from an event this stream sent, or without a resume point for new events only`,
+    ]);
+    // Its own newest event is a good resume point, whatever came after it for the others.
+    const resumed = watch(mine, newestOwn);
+    await evaluate(reading('m-2', 'mine-1', 0, 10));
+    await eventually(() => resumed.events.length === 1);
+    resumed.subscription.unsubscribe();
+    expect(resumed.events[0]).toMatchObject({ type: AlertEventType.ALERT_EVENT_TYPE_RESOLVED });
   });
 
   it('replays from the first stored event when asked, then carries live ones', async () => {

@@ -95,6 +95,18 @@ describe('an alert stream resumed from a point', () => {
     expect((await openStream(gateway, '?resumeAfter=999999', { method: 'HEAD' })).status).toBe(400);
   });
 
+  it('is refused unless written in decimal digits, before the alert manager is asked', async () => {
+    const asked = stubs.requests('WatchAlerts').length;
+    for (const query of ['', '0x1', '1e1', '%201', '1&resumeAfter=2', '-1']) {
+      const answer = await openStream(gateway, `?resumeAfter=${query}`);
+      expect({ query, status: answer.status }).toEqual({ query, status: 400 });
+      expect(JSON.parse(answer.text)).toMatchObject({
+        error: { details: [expect.objectContaining({ field: 'resumeAfter', reason: 'FIELD.INVALID' })] },
+      });
+    }
+    expect(stubs.requests('WatchAlerts')).toHaveLength(asked);
+  });
+
   it('that exists replays what came after it', async () => {
     const answer = await openStream(gateway, '', { headers: { 'last-event-id': '1' }, events: 2 });
     expect([answer.status, answer.contentType]).toEqual([200, 'text/event-stream']);

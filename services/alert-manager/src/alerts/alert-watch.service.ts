@@ -95,13 +95,15 @@ export class AlertWatchService {
     send: (event: AlertEvent) => void,
     closed: () => boolean,
   ): Promise<void> {
-    // Every sequence a watcher was sent is at most the newest stored: a point past it comes from
-    // elsewhere (a store reset or restored since), and waiting for it would send nothing for ages.
-    // The newest sequence itself is not told: a device's stream would learn how many events all had.
-    if (lastSent() > (await this.store.lastEventSequence())) {
+    // Every event a watcher was sent matches its filter, so a point with no matching event at or after
+    // it comes from elsewhere (a store reset or restored since), and waiting for it would send nothing
+    // for ages. Only events of the filter are looked at: measured against the newest of all, a device's
+    // stream (filtered to the device) would learn how many events all devices had.
+    const resumedAt = lastSent();
+    if (resumedAt > 0 && (await this.store.listEvents(resumedAt - 1, filter, 1)).length === 0) {
       throw new OutOfRangeError(
         'ALERT_EVENTS.RESUME_AHEAD',
-        `there is no event ${lastSent()} yet; resume from an event this stream sent, or without a resume point for new events only`,
+        `there is no event ${resumedAt} (or later) for this stream yet; resume from an event this stream sent, or without a resume point for new events only`,
       );
     }
     for (;;) {

@@ -13,6 +13,7 @@ import { ALERT_MANAGER_CONFIG, ALERT_STORE, DEVICE_LOOKUP } from '../alert-manag
 import type { AlertManagerConfig } from '../config.js';
 import type { AlertStore } from '../infrastructure/alert-store.port.js';
 import { DecommissionedDeviceAlerts } from './decommissioned-device-alerts.js';
+import { DecommissionedDevices } from './decommissioned-devices.js';
 import type { DeviceLookup } from './device-lookup.port.js';
 
 const PAGE = 100;
@@ -35,6 +36,7 @@ export class DecommissionedDeviceSweep implements OnApplicationBootstrap, OnModu
     @Inject(ALERT_STORE) private readonly store: AlertStore,
     @Inject(DEVICE_LOOKUP) private readonly devices: DeviceLookup,
     private readonly alerts: DecommissionedDeviceAlerts,
+    private readonly decommissioned: DecommissionedDevices,
     @Inject(ALERT_MANAGER_CONFIG) config: AlertManagerConfig,
     @Inject(PLATFORM_LOGGER) private readonly logger: Logger,
     @Inject(METRICS_REGISTRY) registry: Registry,
@@ -108,6 +110,8 @@ export class DecommissionedDeviceSweep implements OnApplicationBootstrap, OnModu
   }
 
   private async resolveAlertsOf(deviceId: string): Promise<void> {
+    // Remembered first, so evaluation opens none for it again once these are resolved.
+    await this.decommissioned.record(deviceId);
     const resolved = await this.alerts.resolve(deviceId);
     if (resolved === 0) return;
     this.resolvedAlerts.inc(resolved);

@@ -8,13 +8,14 @@ import { toChangeBatch } from '../alerts/change-batch.js';
 import { retryOnConflict } from '../alerts/retry-on-conflict.js';
 import type { Alert } from '../alerts/domain/alert.js';
 import type { AlertManagerConfig } from '../config.js';
+import { DecommissionedDevices } from '../devices/decommissioned-devices.js';
 import type { DeviceLookup } from '../devices/device-lookup.port.js';
 import { ConcurrentChangeError, evaluationKey, type AlertStore } from '../infrastructure/alert-store.port.js';
 import type { StepContext } from '../alerts/domain/alert-state-machine.js';
 import { sameTarget, type Rule } from '../rules/domain/rule.js';
 import { EnabledRulesCache } from '../rules/enabled-rules.cache.js';
 import type { EvaluatedReading } from './domain/evaluated-reading.js';
-import { planEvaluation } from './domain/evaluation-plan.js';
+import { planEvaluation, raisesAlarm, type EvaluationPlan } from './domain/evaluation-plan.js';
 import { readingsViolations } from './domain/reading.validation.js';
 import {
   devicesNeedingType,
@@ -34,6 +35,7 @@ export class EvaluationService {
     @Inject(CLOCK) private readonly now: () => number,
     private readonly locks: AlertLocks,
     private readonly enabledRules: EnabledRulesCache,
+    private readonly decommissioned: DecommissionedDevices,
   ) {}
 
   async evaluate(messages: readonly Reading[]): Promise<{ evaluatedCount: number; changed: Alert[] }> {
@@ -73,7 +75,8 @@ export class EvaluationService {
         plan: planEvaluation({ rule, deviceId, open, cursor, readings }, this.stepContext(now)),
       };
     });
-    const moving = planned.filter((p) => p.plan.cursor !== undefined);
+    const retired = await this.retiredAmong(planned);
+    const moving = planned.filter((p) => p.plan.cursor !== undefined && !retired.has(p.deviceId));
     if (moving.length === 0) return [];
     try {
       await this.store.applyEvaluations(
@@ -92,6 +95,15 @@ export class EvaluationService {
       return one.flat();
     }
     return moving.flatMap(({ plan }) => plan.changedAlerts);
+  }
+
+  /**
+   * The decommissioned devices among those the plans would raise an alarm for. Their readings are
+   * skipped whole (no alert opens or fires, nothing is announced); the sweep resolves what was open.
+   * Only alarming plans are checked, so a reading costs a registry call at most once per alarm.
+   */
+  private retiredAmong(planned: readonly { deviceId: string; plan: EvaluationPlan }[]): Promise<Set<string>> {
+    return this.decommissioned.among(planned.filter((p) => raisesAlarm(p.plan)).map((p) => p.deviceId));
   }
 
   private stepContext(now: number): StepContext {
@@ -125,7 +137,7 @@ export class EvaluationService {
     ]);
     const now = this.now();
     const plan = planEvaluation({ rule, deviceId, open, cursor, readings }, this.stepContext(now));
-    if (plan.cursor === undefined) return [];
+    if (plan.cursor === undefined || (await this.retiredAmong([{ deviceId, plan }])).size > 0) return [];
     const changes = toChangeBatch(plan.changes, this.config.alertChannels, now);
     await this.store.applyEvaluation({
       ruleId: rule.id,

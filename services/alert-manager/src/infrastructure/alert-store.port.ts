@@ -102,6 +102,10 @@ export interface AlertStore {
   listDevicesWithOpenAlerts(afterDeviceId: string | undefined, limit: number): Promise<string[]>;
   /** Changes the device's open alerts in one transaction; ConcurrentChangeError on a revision mismatch. */
   changeOpenAlertsOfDevice(deviceId: string, change: ChangeOpenAlerts): Promise<void>;
+  /** Remembers for good that the device was decommissioned; recording it again changes nothing. */
+  recordDecommissionedDevice(deviceId: string, time: number): Promise<void>;
+  /** Those of `deviceIds` recorded as decommissioned. */
+  findDecommissionedDevices(deviceIds: readonly string[]): Promise<Set<string>>;
 
   findCursor(ruleId: string, deviceId: string): Promise<EvaluationCursor | undefined>;
   findOpenAlert(ruleId: string, deviceId: string): Promise<StoredAlert | undefined>;

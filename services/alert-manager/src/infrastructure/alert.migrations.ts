@@ -158,5 +158,16 @@ export function alertMigrations(dialect: SqlDialect): Record<string, Migration> 
           .execute();
       },
     },
+    '0007_decommissioned_devices': {
+      // A decommission is final, so once learnt it is kept for good: every replica, after a restart
+      // too, stops opening alerts for the device without asking the registry again.
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('decommissioned_devices')
+          .addColumn('device_id', 'text', (c) => c.primaryKey())
+          .addColumn('learnt_time', 'bigint', (c) => c.notNull())
+          .execute();
+      },
+    },
   };
 }

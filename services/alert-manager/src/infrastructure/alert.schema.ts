@@ -82,4 +82,9 @@ export interface AlertDatabase {
     /** When the notification service refused the entry for good (never due again); null while pending. */
     failed_time: number | null;
   };
+  /** Devices the registry said were decommissioned (final); learnt_time is when this service learnt it. */
+  decommissioned_devices: {
+    device_id: string;
+    learnt_time: number;
+  };
 }

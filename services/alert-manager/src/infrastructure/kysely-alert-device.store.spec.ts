@@ -91,5 +91,16 @@ describe.each(['sqlite', 'postgres'] as const)(
       expect(commits).toHaveLength(committed);
       await expect(store.listDevicesWithOpenAlerts(undefined, 10)).resolves.toEqual(['dev-c', 'dev-d']);
     });
+
+    it('remembers decommissioned devices, a second record changing nothing', async () => {
+      await expect(store.findDecommissionedDevices(['dev-x', 'dev-y'])).resolves.toEqual(new Set());
+      await store.recordDecommissionedDevice('dev-x', 1_000);
+      await store.recordDecommissionedDevice('dev-x', 2_000);
+      await store.recordDecommissionedDevice('dev-z', 1_000);
+      await expect(store.findDecommissionedDevices(['dev-x', 'dev-y', 'dev-x'])).resolves.toEqual(
+        new Set(['dev-x']),
+      );
+      await expect(store.findDecommissionedDevices([])).resolves.toEqual(new Set());
+    });
   },
 );

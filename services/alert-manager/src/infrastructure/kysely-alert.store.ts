@@ -8,6 +8,7 @@ import { alertMigrations } from './alert.migrations.js';
 import type { AlertDatabase } from './alert.schema.js';
 import { AlertChangeWriter } from './alert-change.writer.js';
 import { listAlerts, listDevicesWithOpenAlerts, listEvents } from './alert-list.queries.js';
+import { findDecommissionedDevices } from './decommissioned-devices.query.js';
 import { alertFromRow, cursorFromRow, ruleFromRow, ruleToRow } from './alert-rows.js';
 import { readEvaluationStates } from './evaluation-states.query.js';
 import { KyselyNotificationOutbox } from './kysely-notification.outbox.js';
@@ -109,6 +110,18 @@ export class KyselyAlertStore implements AlertStore {
     await this.transact(async (trx) =>
       this.writer.write(trx, change(await this.writer.openAlertsOfDevice(trx, deviceId))),
     );
+  }
+
+  async recordDecommissionedDevice(deviceId: string, time: number): Promise<void> {
+    await this.db
+      .insertInto('decommissioned_devices')
+      .values({ device_id: deviceId, learnt_time: time })
+      .onConflict((conflict) => conflict.column('device_id').doNothing())
+      .execute();
+  }
+
+  findDecommissionedDevices(deviceIds: readonly string[]): Promise<Set<string>> {
+    return findDecommissionedDevices(this.db, deviceIds);
   }
 
   async findCursor(ruleId: string, deviceId: string): Promise<EvaluationCursor | undefined> {

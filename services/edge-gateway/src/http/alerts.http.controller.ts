@@ -102,7 +102,7 @@ export class AlertsHttpController {
           ...(caller.kind === 'device' ? { deviceId: caller.device.deviceId } : {}),
         }),
       );
-    // The alert manager refuses a resume point past its newest event (OUT_OF_RANGE
+    // The alert manager refuses a resume point past the newest event the filter matches (OUT_OF_RANGE
     // ALERT_EVENTS.RESUME_AHEAD) once it has read its store, and says nothing when the point is good and
     // no event follows yet. So the headers wait for its first word, for a while: a refusal is then a plain
     // 400 that stops an EventSource, where a 200 with an error event had it reconnect with the same

@@ -248,7 +248,7 @@ export const ROUTES: Route[] = [
     headers: [lastEventId],
     returns:
       'Events named "alert": id is the event sequence, data an AlertEvent in proto3 JSON. A resume point ' +
-      'past the newest event is refused before the stream starts (400 OUT_OF_RANGE, ' +
+      "past the newest event the stream's filter matches is refused before the stream starts (400 OUT_OF_RANGE, " +
       'ALERT_EVENTS.RESUME_AHEAD). A stream that fails after it started ends with an event named "error" ' +
       'whose data is the error JSON. Comment lines are heartbeats. A device sees only its own alerts.',
     // An event stream is text: its `data` lines are AlertEvents as ts-proto's toJSON writes them.

@@ -51,8 +51,8 @@ export class PassthroughHttpController {
     const entry = Object.entries(api.definition.methods).find(
       ([key, m]) => key === methodName || m.name === methodName,
     );
-    // Internal methods (ProcessReadings, SendNotification, ...) are not reachable from outside.
-    if (!entry || !api.allowed.includes(entry[1].name)) {
+    // Internal methods (ProcessReadings, SendNotification, VerifyDeviceKey, ...) are not reachable from outside.
+    if (!entry || !api.passThrough.includes(entry[1].name)) {
       throw new NotFoundError('ROUTE.UNKNOWN_METHOD', `${service} has no public method ${methodName}`);
     }
     const [key, method] = entry;
@@ -76,7 +76,7 @@ export class PassthroughHttpController {
     const requestMessage = messageFromJson(
       schema.input,
       method.requestType as unknown as BinaryCodec<unknown>,
-      reading ? queryAsJson(query) : body === undefined ? {} : body,
+      reading ? queryAsJson(query, schema.input) : body === undefined ? {} : body,
       reading ? 'query' : 'body',
     );
     const client = this.downstream.client(name).service as Record<

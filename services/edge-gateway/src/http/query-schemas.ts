@@ -9,11 +9,17 @@ import { customSensorName, timestamp } from './schemas.js';
 // The largest value the services' page_size (int32) holds.
 const INT32_MAX = 2_147_483_647;
 
-/** A page size written in decimal digits: `0x2`, `1e2`, ` 2` or an empty value are not (z.coerce takes them). */
-const pageSize = z.preprocess(
-  (value) => (typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value),
-  z.number({ error: 'must be a decimal integer' }).int().min(0).max(INT32_MAX),
-);
+/**
+ * A whole number of a query string, written in decimal digits: `0x2`, `1e2`, ` 2`, an empty or a repeated
+ * value are refused, where z.coerce would take them (an empty `resumeAfter` as 0, a replay of everything).
+ */
+const decimalInteger = (max: number) =>
+  z.preprocess(
+    (value) => (typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value),
+    z.number({ error: 'must be a decimal integer' }).int().min(0).max(max),
+  );
+
+const pageSize = decimalInteger(INT32_MAX);
 
 export const pageQuerySchema = z
   .object({
@@ -83,11 +89,7 @@ export const alertFilterQuerySchema = z
 export const listAlertsQuerySchema = pageQuerySchema.extend(alertFilterQuerySchema.shape);
 
 export const alertStreamQuerySchema = alertFilterQuerySchema.extend({
-  resumeAfter: z.coerce
-    .number()
-    .int()
-    .min(0)
-    .max(Number.MAX_SAFE_INTEGER)
+  resumeAfter: decimalInteger(Number.MAX_SAFE_INTEGER)
     .optional()
     .describe(
       'Replay the stored events after this sequence number (0: from the first), then live ones; left out, ' +

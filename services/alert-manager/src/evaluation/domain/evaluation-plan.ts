@@ -42,3 +42,11 @@ export function planEvaluation(input: EvaluationInput, context: StepContext): Ev
     changedAlerts: recorder.changedAlerts,
   };
 }
+
+/**
+ * Whether the plan opens an alert or announces one firing: what readings a decommissioned device's
+ * keys were still let through with must not do.
+ */
+export const raisesAlarm = ({ changes }: EvaluationPlan): boolean =>
+  changes.writes.some((write) => write.expectedRevision === null) ||
+  changes.notices.some((notice) => notice.transition === 'FIRING');
