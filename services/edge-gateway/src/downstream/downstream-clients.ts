@@ -31,11 +31,11 @@ import { downstreamOutageLog } from './downstream-outages.js';
 /**
  * Every internal service the gateway talks to: its API, the methods the gateway may call (the REST
  * routes use only these; services/catalog.json lists the same for the mesh's authorization policies),
- * those of them an operator may call through the pass-through route, and which are safe to retry.
+ * those of them an operator may not call through the pass-through route, and which are safe to retry.
  */
 export const DOWNSTREAM_APIS: Record<
   DownstreamName,
-  { definition: GenericServiceDefinition; allowed: string[]; passThrough: string[]; idempotent: string[] }
+  { definition: GenericServiceDefinition; allowed: string[]; gatewayOnly?: string[]; idempotent: string[] }
 > = {
   'device-registry': {
     definition: DeviceRegistryDefinition,
@@ -51,19 +51,9 @@ export const DOWNSTREAM_APIS: Record<
       'ListDeviceKeys',
       'VerifyDeviceKey',
     ],
-    // Not VerifyDeviceKey: it is how the gateway authenticates devices, under the failed-key budget, and
-    // its refusal (UNAUTHENTICATED) would read as a 401 to an operator whose own credential is good.
-    passThrough: [
-      'CreateDevice',
-      'GetDevice',
-      'ListDevices',
-      'UpdateDevice',
-      'DecommissionDevice',
-      'IssueDeviceKey',
-      'RotateDeviceKey',
-      'RevokeDeviceKey',
-      'ListDeviceKeys',
-    ],
+    // Not through the pass-through: it is how the gateway authenticates devices, under the failed-key
+    // budget, and its refusal (UNAUTHENTICATED) would read as a 401 to an operator whose credential is good.
+    gatewayOnly: ['VerifyDeviceKey'],
     idempotent: [
       'GetDevice',
       'ListDevices',
@@ -77,13 +67,11 @@ export const DOWNSTREAM_APIS: Record<
   'sensor-ingestion': {
     definition: SensorIngestionDefinition,
     allowed: ['Ingest', 'IngestBatch'],
-    passThrough: ['Ingest', 'IngestBatch'],
     idempotent: ['Ingest', 'IngestBatch'],
   },
   'data-processor': {
     definition: DataProcessorDefinition,
     allowed: ['GetAggregates', 'ListAggregates'],
-    passThrough: ['GetAggregates', 'ListAggregates'],
     idempotent: ['GetAggregates', 'ListAggregates'],
   },
   'alert-manager': {
@@ -99,24 +87,11 @@ export const DOWNSTREAM_APIS: Record<
       'AcknowledgeAlert',
       'WatchAlerts',
     ],
-    // WatchAlerts stays listed so that the route says it streams (use the gRPC API) rather than 404.
-    passThrough: [
-      'CreateRule',
-      'GetRule',
-      'ListRules',
-      'UpdateRule',
-      'DeleteRule',
-      'GetAlert',
-      'ListAlerts',
-      'AcknowledgeAlert',
-      'WatchAlerts',
-    ],
     idempotent: ['GetRule', 'ListRules', 'GetAlert', 'ListAlerts', 'AcknowledgeAlert', 'DeleteRule'],
   },
   notification: {
     definition: NotificationDefinition,
     allowed: ['GetNotification', 'ListNotifications'],
-    passThrough: ['GetNotification', 'ListNotifications'],
     idempotent: ['GetNotification', 'ListNotifications'],
   },
 };
@@ -174,3 +149,9 @@ export function createDownstream(config: GatewayConfig, tls: TlsSettings, logger
     close: () => clients.forEach((client) => client.close()),
   };
 }
+
+/** The methods of `service` an operator may call through the pass-through route. */
+export const passThroughMethods = (service: DownstreamName): string[] => {
+  const { allowed, gatewayOnly = [] } = DOWNSTREAM_APIS[service];
+  return allowed.filter((method) => !gatewayOnly.includes(method));
+};

@@ -2,7 +2,12 @@ import { All, Body, Controller, HttpCode, Inject, Param, Query, Req } from '@nes
 import { NotFoundError, ValidationError } from '@iot-mesh/platform';
 import type { FastifyRequest } from 'fastify';
 import type { Observable } from 'rxjs';
-import { DOWNSTREAM_APIS, downstreamNamed, type Downstream } from '../downstream/downstream-clients.js';
+import {
+  DOWNSTREAM_APIS,
+  downstreamNamed,
+  passThroughMethods,
+  type Downstream,
+} from '../downstream/downstream-clients.js';
 import { DOWNSTREAM } from '../gateway.di-tokens.js';
 import { callDownstream } from './call-downstream.js';
 import { MethodNotAllowedError } from './http-error.js';
@@ -52,7 +57,7 @@ export class PassthroughHttpController {
       ([key, m]) => key === methodName || m.name === methodName,
     );
     // Internal methods (ProcessReadings, SendNotification, VerifyDeviceKey, ...) are not reachable from outside.
-    if (!entry || !api.passThrough.includes(entry[1].name)) {
+    if (!entry || !passThroughMethods(name).includes(entry[1].name)) {
       throw new NotFoundError('ROUTE.UNKNOWN_METHOD', `${service} has no public method ${methodName}`);
     }
     const [key, method] = entry;
