@@ -33,21 +33,25 @@ Limits
   --max-in-flight N         calls one device may have outstanding; beyond it readings are shed
                             and reported (default 32)
 
-TLS for gRPC
-  --tls                     TLS with the system's roots (implied by the options below)
-  --tls-ca FILE             CA bundle that signed the gateway's certificate
+TLS, for gRPC and for every https:// request (registration, keys, REST readings)
+  --tls                     gRPC over TLS with the system's roots (implied by the options below)
+  --tls-ca FILE             CA bundle that signed the gateway's certificate (instead of the system's)
   --tls-cert FILE           client certificate for mTLS (with --tls-key)
   --tls-key FILE            client key for mTLS
-  --tls-server-name NAME    name the gateway's certificate carries, when not the target host
+  --tls-server-name NAME    name the gateway's certificate carries, when not the host connected to
+  With --protocol rest they need an https:// --http URL.
 
 Output
   --json                    print the report as JSON
   -h, --help                this text
 
+Ctrl+C or SIGTERM stops early and still reports what was sent (during the warm-up: the warm-up's
+figures) and revokes the run's keys; a second one quits at once (exit 130).
+
 Exit codes: 0 readings were accepted; 1 nothing got through (none accepted, every call answered or
-failed) or the run failed; 2 bad options, or a Node older than 24; 3 none accepted, but some calls got
-no answer in time, so readings may have been stored. With --json, a run that fails or is refused
-prints {"error": {...}} on stdout.`;
+failed), the run failed, or it was stopped before sending; 2 bad options, or a Node older than 24;
+3 none accepted, but some calls got no answer in time, so readings may have been stored. With --json,
+a run that fails or is refused prints {"error": {...}} on stdout.`;
 
 export const usage = () => USAGE;
 

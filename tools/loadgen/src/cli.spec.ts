@@ -81,7 +81,8 @@ describe('the command line', () => {
     expect(out).toContain('Usage: node tools/loadgen/dist/main.js [options]');
     expect(out).toContain('--out-of-range F');
     expect(out).toContain('loadgen creates no rule');
-    expect(out).toContain('3 none accepted, but some calls got\nno answer in time');
+    expect(out).toContain('3 none accepted, but some calls got no answer in time');
+    expect(out).toContain('TLS, for gRPC and for every https:// request');
   });
 
   it('prints the report and exits 0 when readings got through', async () => {

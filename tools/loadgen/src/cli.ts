@@ -55,6 +55,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     return EXIT_OK;
   }
   const run = io.run ?? runLoad;
+  const onStop = () => io.err('loadgen: stopping: the report follows once the calls under way are answered');
+  io.signal?.addEventListener('abort', onStop, { once: true });
   let report: LoadReport;
   try {
     report = await run({
@@ -74,6 +76,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     }
     const message = (error as Error).message;
     return fail(EXIT_NOTHING_THROUGH, `loadgen: ${message}`, request.json, { code: 'RUN_FAILED', message });
+  } finally {
+    io.signal?.removeEventListener('abort', onStop);
   }
   io.out(request.json ? formatReportJson(report) : formatReport(report));
   return EXIT_FOR[runVerdict(report)];

@@ -11,7 +11,7 @@ describe('fleet registration', () => {
 
   it('creates each device and issues it a key of its own', async () => {
     const { api } = fakeRegistry();
-    const fleet = await registerFleet(api, new RunKeys(api), fleetDeviceIds('lg', 3), 2);
+    const fleet = await registerFleet(api, new RunKeys(api), fleetDeviceIds('lg', 3), { concurrency: 2 });
     expect(fleet).toEqual([
       {
         index: 0,
@@ -42,6 +42,24 @@ describe('fleet registration', () => {
     expect(calls).toEqual(['create lg-00000', 'issue lg-00000']);
   });
 
+  it('registers no further device once stopped, returning the devices done so far', async () => {
+    const { api, calls } = fakeRegistry();
+    const stop = new AbortController();
+    const stopping: OperatorApi = {
+      ...api,
+      createDevice: (id) => {
+        if (id === 'lg-00001') stop.abort();
+        return api.createDevice(id);
+      },
+    };
+    const fleet = await registerFleet(stopping, new RunKeys(stopping), fleetDeviceIds('lg', 5), {
+      concurrency: 1,
+      signal: stop.signal,
+    });
+    expect(fleet.map((d) => d.deviceId)).toEqual(['lg-00000', 'lg-00001']);
+    expect(calls.filter((c) => c.startsWith('create'))).toEqual(['create lg-00000', 'create lg-00001']);
+  });
+
   it('stops at the first device it cannot register, naming it; the keys issued so far are then revoked', async () => {
     const { api, keys } = fakeRegistry();
     const refusing: OperatorApi = {
@@ -54,9 +72,9 @@ describe('fleet registration', () => {
           : api.createDevice(id),
     };
     const runKeys = new RunKeys(refusing);
-    await expect(registerFleet(refusing, runKeys, fleetDeviceIds('lg', 5), 1)).rejects.toThrow(
-      'registering device lg-00001 failed: HTTP 401: invalid operator token',
-    );
+    await expect(
+      registerFleet(refusing, runKeys, fleetDeviceIds('lg', 5), { concurrency: 1 }),
+    ).rejects.toThrow('registering device lg-00001 failed: HTTP 401: invalid operator token');
     expect(keys.has('lg-00002')).toBe(false);
     expect(await runKeys.revokeAll(1)).toEqual([]);
     expect(keys.get('lg-00000')?.map((k) => k.state)).toEqual(['KEY_STATE_REVOKED']);

@@ -23,6 +23,12 @@ export function fleetDeviceIds(prefix: string, count: number): string[] {
   );
 }
 
+export interface RegistrationOptions {
+  concurrency?: number;
+  /** Once aborted (Ctrl+C), no further device is registered; the fleet is the devices done so far. */
+  signal?: AbortSignal | undefined;
+}
+
 /**
  * Registers every device (an existing one is reused) and issues it a fresh key of the run. Stops at
  * the first device that cannot be registered, naming it. Either way the caller revokes the run's
@@ -32,9 +38,10 @@ export async function registerFleet(
   api: OperatorApi,
   keys: RunKeys,
   deviceIds: readonly string[],
-  concurrency = REGISTRATION_CONCURRENCY,
+  { concurrency = REGISTRATION_CONCURRENCY, signal }: RegistrationOptions = {},
 ): Promise<FleetDevice[]> {
-  return mapConcurrently(deviceIds, concurrency, async (deviceId, index) => {
+  const fleet = await mapConcurrently(deviceIds, concurrency, async (deviceId, index) => {
+    if (signal?.aborted) return undefined;
     try {
       await api.createDevice(deviceId);
       return { index, deviceId, ...(await keys.issue(deviceId)) };
@@ -42,4 +49,5 @@ export async function registerFleet(
       throw new Error(`registering device ${deviceId} failed: ${(error as Error).message}`, { cause: error });
     }
   });
+  return fleet.filter((device) => device !== undefined);
 }

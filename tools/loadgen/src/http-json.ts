@@ -1,4 +1,4 @@
-import { request } from 'undici';
+import { request, type Dispatcher } from 'undici';
 
 export interface JsonResponse {
   status: number;
@@ -22,7 +22,14 @@ export interface GatewayError {
  */
 export async function requestJson(
   url: string,
-  init: { method: string; headers: Record<string, string>; body?: unknown; timeoutMs: number },
+  init: {
+    method: string;
+    headers: Record<string, string>;
+    body?: unknown;
+    timeoutMs: number;
+    /** The connections to use (a run's TLS settings); undici's global ones by default. */
+    dispatcher?: Dispatcher | undefined;
+  },
 ): Promise<JsonResponse> {
   const headers = {
     ...init.headers,
@@ -33,6 +40,7 @@ export async function requestJson(
     headers,
     body: init.body === undefined ? undefined : JSON.stringify(init.body),
     signal: AbortSignal.timeout(init.timeoutMs),
+    ...(init.dispatcher ? { dispatcher: init.dispatcher } : {}),
   });
   const text = await response.body.text();
   const retryAfter = Number(response.headers['retry-after'] ?? Number.NaN);

@@ -13,4 +13,5 @@ export { fleetDeviceIds } from './fleet.js';
 export { KEY_DESCRIPTION, isLoadgenKey } from './run-keys.js';
 export { BEYOND_NORMAL_CELSIUS, NORMAL_CELSIUS } from './readings.js';
 export { runCli } from './cli.js';
+export { untilStopSignal } from './stop-signals.js';
 export { runPacer, type PacerStats } from './pacer.js';

@@ -127,6 +127,12 @@ describe('option validation', () => {
     expect(parseLoadOptions(valid).protocol).toBe('grpc');
   });
 
+  it('accepts TLS settings over REST to an https:// URL (they apply to every HTTPS request)', () => {
+    const tls = { caFile: 'ca.pem', certFile: 'c.pem', keyFile: 'k.pem', serverName: 'gw' };
+    const options = parseLoadOptions({ ...valid, protocol: 'rest', httpBaseUrl: 'https://gw:8443', tls });
+    expect(options).toMatchObject({ protocol: 'rest', tls });
+  });
+
   it('lists every out-of-range number with the flag to fix', () => {
     const text = problemsOf({
       ...valid,
@@ -204,9 +210,9 @@ describe('option validation', () => {
       '--device-prefix: device prefix must be at most 57 characters',
     ],
     [
-      'TLS over REST',
+      'TLS over REST to a plain http:// URL',
       { ...valid, protocol: 'rest', tls: { caFile: 'ca.pem' } },
-      '--tls-*: TLS settings apply to the grpc protocol only',
+      '--tls-*: TLS settings over REST need an https:// HTTP base URL',
     ],
     [
       'a client certificate without its key',

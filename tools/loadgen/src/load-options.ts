@@ -28,7 +28,7 @@ const wholeNumber = (what: string, min: number, max: number) =>
 
 const tlsSchema = z
   .object({
-    /** PEM CA bundle; without it the system's roots are trusted. */
+    /** PEM CA bundle (for gRPC and HTTPS alike); without it the system's roots are trusted. */
     caFile: z.string().min(1).optional(),
     /** Client certificate and key for mTLS. */
     certFile: z.string().min(1).optional(),
@@ -131,11 +131,12 @@ export const loadOptionsSchema = z
             "the HTTP base URL is needed: devices are registered through the gateway's REST operator API",
         });
       }
-      if (options.tls && protocol !== 'grpc') {
+      // Over REST they apply to the HTTPS requests only: over http:// they would do nothing.
+      if (options.tls && protocol === 'rest' && options.httpBaseUrl?.startsWith('http://')) {
         ctx.addIssue({
           code: 'custom',
           path: ['tls'],
-          message: 'TLS settings apply to the grpc protocol only',
+          message: 'TLS settings over REST need an https:// HTTP base URL',
         });
       }
       if (options.tls && (options.tls.certFile === undefined) !== (options.tls.keyFile === undefined)) {

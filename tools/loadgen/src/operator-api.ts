@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { Dispatcher } from 'undici';
 import {
   describeBody,
   fetchFailureCode,
@@ -59,7 +60,13 @@ function retryable(response: JsonResponse, idempotent: boolean): boolean {
   return response.status === 429 && gatewayErrorOf(response.body)?.reason === 'RATE_LIMIT.EXCEEDED';
 }
 
-export function operatorApi(baseUrl: string, token: string, timeoutMs: number): OperatorApi {
+export function operatorApi(
+  baseUrl: string,
+  token: string,
+  timeoutMs: number,
+  /** The run's HTTPS connections (its CA and client certificate); undici's global ones by default. */
+  dispatcher?: Dispatcher,
+): OperatorApi {
   const headers = { authorization: `Bearer ${token}` };
   /**
    * One operator call with retries. A call that is not `idempotent` (each one creates something) is
@@ -75,7 +82,7 @@ export function operatorApi(baseUrl: string, token: string, timeoutMs: number): 
       const backoffMs = Math.min(RETRY_CAP_MS, 100 * 2 ** attempt);
       let response: JsonResponse;
       try {
-        response = await requestJson(baseUrl + path, { method, headers, body, timeoutMs });
+        response = await requestJson(baseUrl + path, { method, headers, body, timeoutMs, dispatcher });
       } catch (error) {
         const neverSent = requestNeverSent(error);
         if (attempt >= ATTEMPTS || !(idempotent || neverSent)) {

@@ -109,15 +109,47 @@ describe('the run report', () => {
     recorder.failed(batch(10, 0), 'UNAUTHENTICATED', 'invalid API key');
     const report = buildReport(
       recorder,
-      context({ pacing: { ...pacing, aborted: true }, notes: ['key k1 of d1 was not revoked'] }),
+      context({
+        pacing: { ...pacing, aborted: true },
+        stoppedDuring: 'measurement',
+        notes: ['key k1 of d1 was not revoked'],
+      }),
     );
     expect(runVerdict(report)).toBe('nothing-through');
+    expect(report.stoppedDuring).toBe('measurement');
     expect(report.latencyMs).toEqual({ calls: 0, p50: 0, p90: 0, p95: 0, p99: 0, max: 0, mean: 0 });
     expect(report.warnings).toEqual([
       'stopped early; rates are over the time actually run',
       'nothing got through: no reading was accepted',
       'key k1 of d1 was not revoked',
     ]);
+  });
+
+  it('reports a warm-up that was stopped by what it sent and how long it ran, not as nothing through', () => {
+    const recorder = new LoadRecorder();
+    recorder.offered(10);
+    recorder.sent(batch(10, 0));
+    recorder.answered(batch(10, 0), { accepted: 10, duplicates: 0, rejections: [] });
+    const stopped = { ...pacing, windowMs: 4_250, aborted: true };
+    const report = buildReport(recorder, context({ pacing: stopped, stoppedDuring: 'warm-up' }));
+    expect(runVerdict(report)).toBe('accepted');
+    expect(report).toMatchObject({ stoppedDuring: 'warm-up', durationSeconds: 4.25, accepted: 10 });
+    expect(report.warnings).toEqual([
+      'stopped during the warm-up, before the measurement started: these figures are the 4.25 s of warm-up that ran',
+    ]);
+  });
+
+  it('does not blame the gateway for a run stopped before it sent anything', () => {
+    const nothingRun = { ticks: 0, windowMs: 0, maxLagMs: 0, aborted: true };
+    const report = buildReport(
+      new LoadRecorder(),
+      context({ pacing: nothingRun, stoppedDuring: 'registration' }),
+    );
+    expect(report.warnings).toEqual(['stopped during registration, before any reading was sent']);
+  });
+
+  it('leaves stoppedDuring out of a run that was not stopped', () => {
+    expect(buildReport(recordedRun(), context())).not.toHaveProperty('stoppedDuring');
   });
 });
 

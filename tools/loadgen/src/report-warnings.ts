@@ -1,6 +1,9 @@
 import type { PacerStats } from './pacer.js';
 import type { LoadRecorder } from './recorder.js';
 
+/** Where Ctrl+C (or the run's signal) stopped a run: the figures are the measurement's, or the warm-up's. */
+export type StopPhase = 'registration' | 'warm-up' | 'measurement';
+
 /** What the warnings look at besides the recorder. */
 export interface WarningContext {
   batchSize: number;
@@ -9,6 +12,8 @@ export interface WarningContext {
   pacing: PacerStats;
   /** Problems outside the measurement (e.g. keys that could not be revoked afterwards). */
   notes?: readonly string[];
+  /** Set when the run was stopped early. */
+  stoppedDuring?: StopPhase | undefined;
 }
 
 // A generator that falls this far behind its own schedule is measuring itself, not the server.
@@ -46,9 +51,10 @@ export function warningsFor(recorder: LoadRecorder, context: WarningContext): st
       `${unknownReadings} readings (${percent(unknownReadings, recorder.sentReadings)}% of those sent) got no answer in time: their outcome is unknown, the gateway may have stored them`,
     );
   }
-  if (context.pacing.aborted) warnings.push('stopped early; rates are over the time actually run');
+  if (context.stoppedDuring) warnings.push(STOPPED[context.stoppedDuring](context.pacing.windowMs / 1000));
   else warnings.push(...offeredRateWarning(recorder, context));
-  if (accepted === 0) {
+  // Stopped before anything was sent, nothing could get through: that says nothing of the gateway.
+  if (accepted === 0 && context.stoppedDuring !== 'registration') {
     warnings.push(
       unknownReadings > 0
         ? 'no reading was confirmed: none was accepted, but some got no answer in time and may have been stored'
@@ -57,6 +63,13 @@ export function warningsFor(recorder: LoadRecorder, context: WarningContext): st
   }
   return [...warnings, ...(context.notes ?? [])];
 }
+
+const STOPPED: Readonly<Record<StopPhase, (seconds: number) => string>> = {
+  registration: () => 'stopped during registration, before any reading was sent',
+  'warm-up': (seconds) =>
+    `stopped during the warm-up, before the measurement started: these figures are the ${seconds.toFixed(2)} s of warm-up that ran`,
+  measurement: () => 'stopped early; rates are over the time actually run',
+};
 
 /**
  * Messages go out whole, so a target that is not a whole number of messages over the window is

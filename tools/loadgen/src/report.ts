@@ -1,6 +1,6 @@
 import type { Protocol } from './load-options.js';
 import type { ErrorTally, LoadRecorder } from './recorder.js';
-import { warningsFor, type WarningContext } from './report-warnings.js';
+import { warningsFor, type StopPhase, type WarningContext } from './report-warnings.js';
 
 /** Latency of answered calls in milliseconds (recorded in microseconds). */
 export interface LatencySummary {
@@ -48,6 +48,11 @@ export interface LoadReport {
   latencyMs: LatencySummary;
   /** How late the schedule itself fired at worst (the generator, not the server). */
   schedulerMaxLagMs: number;
+  /**
+   * Only when Ctrl+C (SIGINT, SIGTERM) stopped the run early: during registration (nothing was sent),
+   * the warm-up (the measurement never started, so the figures are the warm-up's) or the measurement.
+   */
+  stoppedDuring?: StopPhase;
   warnings: string[];
 }
 
@@ -85,7 +90,7 @@ function latencySummary(recorder: LoadRecorder): LatencySummary {
   };
 }
 
-/** The numbers of one run, as printed and as returned to benchmarks, tests and Jenkins. */
+/** The numbers of one run, as printed (text or JSON) and as returned to benchmarks and tests. */
 export function buildReport(recorder: LoadRecorder, context: ReportContext): LoadReport {
   const windowMs = context.pacing.windowMs;
   const offeredPerSecond = perSecond(recorder.offeredReadings, windowMs);
@@ -118,6 +123,7 @@ export function buildReport(recorder: LoadRecorder, context: ReportContext): Loa
     unknownByCode: tallies(recorder.unknownByCode),
     latencyMs: latencySummary(recorder),
     schedulerMaxLagMs: micro(context.pacing.maxLagMs),
+    ...(context.stoppedDuring ? { stoppedDuring: context.stoppedDuring } : {}),
     warnings: warningsFor(recorder, context),
   };
 }

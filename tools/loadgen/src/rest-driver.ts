@@ -1,5 +1,6 @@
 import { millisFromTimestamp } from '@iot-mesh/platform';
 import { sensorTypeToJSON, type Reading } from '@iot-mesh/proto/iotmesh/telemetry/v1/reading';
+import type { Dispatcher } from 'undici';
 import type { DeviceSender, FleetDriver } from './driver.js';
 import type { FleetDevice } from './fleet.js';
 import {
@@ -69,6 +70,8 @@ export class RestDeviceRequests implements DeviceSender {
     private readonly single: boolean,
     private readonly recorder: LoadRecorder,
     private readonly timeoutMs: number,
+    /** The run's HTTPS connections; undici's global ones by default. */
+    private readonly dispatcher?: Dispatcher,
   ) {}
 
   get inFlight(): number {
@@ -100,6 +103,7 @@ export class RestDeviceRequests implements DeviceSender {
         headers: { authorization: `Bearer ${this.apiKey}` },
         body,
         timeoutMs: this.timeoutMs,
+        dispatcher: this.dispatcher,
       });
     } catch (error) {
       // Only a request that never left certainly failed; after a timeout or a dropped connection
@@ -116,7 +120,7 @@ export class RestDeviceRequests implements DeviceSender {
   }
 }
 
-export function restFleetDriver(options: LoadOptions): FleetDriver {
+export function restFleetDriver(options: LoadOptions, dispatcher?: Dispatcher): FleetDriver {
   const single = options.batchSize === 1;
   const path = single ? '/api/v1/readings' : '/api/v1/readings/batch';
   return {
@@ -128,6 +132,7 @@ export function restFleetDriver(options: LoadOptions): FleetDriver {
         single,
         recorder,
         options.timeoutSeconds * 1000,
+        dispatcher,
       ),
     close: () => undefined,
   };

@@ -1,6 +1,8 @@
+import type { Dispatcher } from 'undici';
 import type { FleetDriver } from './driver.js';
 import { fleetDeviceIds, REGISTRATION_CONCURRENCY, registerFleet, type FleetDevice } from './fleet.js';
 import { grpcFleetDriver } from './grpc-driver.js';
+import { httpsDispatcher } from './https-dispatcher.js';
 import {
   LoadOptionsError,
   parseLoadOptions,
@@ -12,6 +14,7 @@ import { runPacer, type PacerStats } from './pacer.js';
 import { DeviceReadings, newRunId } from './readings.js';
 import { LoadRecorder } from './recorder.js';
 import { buildReport, type LoadReport } from './report.js';
+import { readable } from './report-warnings.js';
 import { restFleetDriver } from './rest-driver.js';
 import { RunKeys } from './run-keys.js';
 import { unreadableTlsFiles } from './tls-files.js';
@@ -23,8 +26,8 @@ interface Measurement {
   elapsedMs: number;
 }
 
-const driverFor = (options: LoadOptions): FleetDriver =>
-  options.protocol === 'grpc' ? grpcFleetDriver(options) : restFleetDriver(options);
+const driverFor = (options: LoadOptions, https: Dispatcher | undefined): FleetDriver =>
+  options.protocol === 'grpc' ? grpcFleetDriver(options) : restFleetDriver(options, https);
 
 /** Sends on the open-loop schedule for the duration, then waits for every answer. */
 async function sendOnSchedule(
@@ -63,13 +66,33 @@ async function sendOnSchedule(
 }
 
 /** What the warm-up did: its calls are not in the report's figures, but its failures should not go unseen. */
-function warmupNote(seconds: number, recorder: LoadRecorder): string {
+function warmupNote({ pacing, recorder }: Measurement): string {
   const trouble = [
     ...(recorder.failedCalls > 0 ? [`${recorder.failedCalls} failed`] : []),
     ...(recorder.unknownCalls > 0 ? [`${recorder.unknownCalls} got no answer in time`] : []),
   ];
   const calls = trouble.length > 0 ? `, of its ${recorder.sentCalls} calls ${trouble.join(' and ')}` : '';
-  return `warmed up for ${seconds} s first (${recorder.sentReadings} readings, not in these figures${calls})`;
+  return `warmed up for ${readable(pacing.windowMs / 1000)} s first (${recorder.sentReadings} readings, not in these figures${calls})`;
+}
+
+/** A run stopped during registration: nothing was sent. */
+const nothingSent = (): Measurement => ({
+  runId: newRunId(),
+  recorder: new LoadRecorder(),
+  pacing: { ticks: 0, windowMs: 0, maxLagMs: 0, aborted: true },
+  elapsedMs: 0,
+});
+
+/** What a run's report covers: the measurement or, stopped before it started, what was sent before. */
+function reported(warmup: Measurement | undefined, measurement: Measurement | undefined) {
+  if (measurement)
+    return {
+      figures: measurement,
+      stoppedDuring: measurement.pacing.aborted ? 'measurement' : undefined,
+    } as const;
+  return warmup
+    ? ({ figures: warmup, stoppedDuring: 'warm-up' } as const)
+    : ({ figures: nothingSent(), stoppedDuring: 'registration' } as const);
 }
 
 /**
@@ -77,49 +100,59 @@ function warmupNote(seconds: number, recorder: LoadRecorder): string {
  * send on an open-loop schedule for the duration, wait for the last answers, revoke the run's keys,
  * report. Throws LoadOptionsError for bad options and an Error when the fleet cannot be registered
  * (the keys issued so far are revoked first, and what could not be is logged); whatever happens
- * while sending is counted in the report instead.
+ * while sending is counted in the report instead. The signal ends whichever phase is running and
+ * skips the later ones: the report then covers what was sent before (see LoadReport.stoppedDuring).
  */
 export async function runLoad(input: LoadOptionsInput): Promise<LoadReport> {
   const options = parseLoadOptions(input);
   const unreadable = unreadableTlsFiles(options.tls);
   if (unreadable.length > 0) throw new LoadOptionsError(unreadable);
-  const api = operatorApi(options.httpBaseUrl, options.operatorToken, options.timeoutSeconds * 1000);
+  const https = httpsDispatcher(options.tls);
+  const api = operatorApi(options.httpBaseUrl, options.operatorToken, options.timeoutSeconds * 1000, https);
   // Made first, so that TLS files it cannot use stop the run before any device is touched.
-  const driver = driverFor(options);
+  const driver = driverFor(options, https);
   const keys = new RunKeys(api, options.log ? { log: options.log } : {});
+  const stopped = () => options.signal?.aborted === true;
   let fleet: FleetDevice[];
-  let measurement: Measurement;
-  let warmup: LoadRecorder | undefined;
+  let warmup: Measurement | undefined;
+  let measurement: Measurement | undefined;
   try {
     options.log?.(
       `registering ${options.devices} devices (${options.devicePrefix}-*) at ${options.httpBaseUrl}, keys "${keys.description}"`,
     );
-    fleet = await registerFleet(api, keys, fleetDeviceIds(options.devicePrefix, options.devices));
-    if (options.warmupSeconds > 0) {
+    fleet = await registerFleet(api, keys, fleetDeviceIds(options.devicePrefix, options.devices), {
+      signal: options.signal,
+    });
+    if (options.warmupSeconds > 0 && !stopped()) {
       options.log?.(`warming up for ${options.warmupSeconds} s (not reported)`);
-      warmup = (await sendOnSchedule({ ...options, durationSeconds: options.warmupSeconds }, driver, fleet))
-        .recorder;
+      warmup = await sendOnSchedule({ ...options, durationSeconds: options.warmupSeconds }, driver, fleet);
     }
-    await options.onMeasurementStart?.();
-    measurement = await sendOnSchedule(options, driver, fleet);
+    if (!stopped()) {
+      await options.onMeasurementStart?.();
+      measurement = await sendOnSchedule(options, driver, fleet);
+    }
   } catch (error) {
     driver.close();
     for (const problem of await keys.revokeAll(REGISTRATION_CONCURRENCY)) options.log?.(problem);
+    await https?.close();
     throw error;
   }
   driver.close();
   const notes = await keys.revokeAll(REGISTRATION_CONCURRENCY);
-  if (warmup) notes.unshift(warmupNote(options.warmupSeconds, warmup));
-  return buildReport(measurement.recorder, {
-    runId: measurement.runId,
+  await https?.close();
+  const { figures, stoppedDuring } = reported(warmup, measurement);
+  if (warmup && measurement) notes.unshift(warmupNote(warmup));
+  return buildReport(figures.recorder, {
+    runId: figures.runId,
     protocol: options.protocol,
     target: driver.target,
     devices: fleet.length,
     batchSize: options.batchSize,
     targetReadingsPerSecond: options.ratePerSecond,
     maxInFlightPerDevice: options.maxInFlightPerDevice,
-    pacing: measurement.pacing,
-    elapsedMs: measurement.elapsedMs,
+    pacing: figures.pacing,
+    elapsedMs: figures.elapsedMs,
     notes,
+    stoppedDuring,
   });
 }

@@ -2,7 +2,7 @@ import { runCli } from '../src/cli.js';
 import { fleetDeviceIds } from '../src/fleet.js';
 import type { LoadReport } from '../src/report.js';
 import { runLoad } from '../src/run-load.js';
-import { isLoadgenKey } from '../src/run-keys.js';
+import { activeLoadgenKeys, aggregatedReadings } from './fleet-counts.js';
 import { OPERATOR_TOKEN, operatorGet, settle, startTestStack, type TestStack } from './test-stack.js';
 
 const DEVICES = 5;
@@ -10,22 +10,9 @@ const DEVICES = 5;
 describe('the load generator against the whole platform', () => {
   let t: TestStack;
 
-  /** What the data processor counted for a fleet, over every hourly window and page. */
-  async function aggregatedCount(prefix: string): Promise<number> {
-    let total = 0;
-    for (const deviceId of fleetDeviceIds(prefix, DEVICES)) {
-      let pageToken = '';
-      do {
-        const page = await operatorGet<{ aggregates: { count: string | number }[]; nextPageToken?: string }>(
-          t.httpBaseUrl,
-          `/api/v1/aggregates?deviceId=${deviceId}&sensorType=SENSOR_TYPE_TEMPERATURE&window=WINDOW_ONE_HOUR&pageToken=${pageToken}`,
-        );
-        total += page.aggregates.reduce((sum, aggregate) => sum + Number(aggregate.count), 0);
-        pageToken = page.nextPageToken ?? '';
-      } while (pageToken);
-    }
-    return total;
-  }
+  const aggregatedCount = (prefix: string) =>
+    aggregatedReadings(t.httpBaseUrl, fleetDeviceIds(prefix, DEVICES));
+  const activeKeys = (prefix: string) => activeLoadgenKeys(t.httpBaseUrl, fleetDeviceIds(prefix, DEVICES));
 
   /** Devices of the fleet with at least one alert that fired. */
   async function devicesWithFiredAlerts(prefix: string): Promise<string[]> {
@@ -38,18 +25,6 @@ describe('the load generator against the whole platform', () => {
       if (alerts.some((alert) => alert.fireTime)) fired.push(deviceId);
     }
     return fired;
-  }
-
-  async function activeLoadgenKeys(prefix: string): Promise<number> {
-    let active = 0;
-    for (const deviceId of fleetDeviceIds(prefix, DEVICES)) {
-      const { keys } = await operatorGet<{ keys: { state: string; description: string }[] }>(
-        t.httpBaseUrl,
-        `/api/v1/devices/${deviceId}/keys`,
-      );
-      active += keys.filter((k) => k.state === 'KEY_STATE_ACTIVE' && isLoadgenKey(k)).length;
-    }
-    return active;
   }
 
   /** Every reading offered is accounted for exactly once, and nothing failed. */
@@ -119,7 +94,7 @@ describe('the load generator against the whole platform', () => {
       (devices) => devices.length === DEVICES,
     );
     expect(fired).toEqual(fleetDeviceIds('lg-grpc', DEVICES));
-    expect(await activeLoadgenKeys('lg-grpc')).toBe(0); // the run cleaned up after itself
+    expect(await activeKeys('lg-grpc')).toBe(0); // the run cleaned up after itself
   });
 
   it('publishes single readings over REST with the same accounting, calling back between warm-up and measurement', async () => {
@@ -211,7 +186,7 @@ describe('the load generator against the whole platform', () => {
     expect(report.failedReadings).toBe(report.sentReadings);
     expect(Object.keys(report.errorsByCode)).toEqual(['UNAVAILABLE']);
     expect(report.warnings).toContain('nothing got through: no reading was accepted');
-    expect(await activeLoadgenKeys('lg-nowhere')).toBe(0);
+    expect(await activeKeys('lg-nowhere')).toBe(0);
   });
 
   it('stops early when aborted and reports what it sent', async () => {

@@ -11,6 +11,8 @@ export interface MeshctlIo {
   cluster?: Cluster;
   clock?: Clock;
   fetch?: FetchLike;
+  /** Aborting stops `loadgen` early: it still reports and revokes its keys (main.ts aborts it on a signal). */
+  signal?: AbortSignal;
 }
 
 /**

@@ -14,9 +14,15 @@ import { USAGE } from './usage.js';
 
 export { EXIT, type MeshctlIo } from './io.js';
 
+/**
+ * Whether the command stops gracefully on Ctrl+C or SIGTERM (io.signal): loadgen reports and revokes its
+ * keys. The others keep Node's default and end at once.
+ */
+export const stopsOnSignal = (argv: readonly string[]) => argv[0] === 'loadgen';
+
 /** The whole CLI; returns the exit code so it runs in-process in tests. */
 export async function runMeshctl(argv: readonly string[], io: MeshctlIo): Promise<number> {
-  if (argv[0] === 'loadgen') return runLoadgen(argv.slice(1), io);
+  if (stopsOnSignal(argv)) return runLoadgen(argv.slice(1), io);
   try {
     const parsed = parseCommand(argv);
     if (parsed === 'help') {
