@@ -8,16 +8,25 @@ import type { DeviceLookup } from './device-lookup.port.js';
 
 // Registry calls in flight at once, as in the sweep.
 const LOOKUPS_AT_ONCE = 4;
+// How long a device the registry called in service is not asked about again. Without it a device whose
+// readings keep crossing a rule's threshold cost a registry call and a query per alarm (a fifth more of
+// the alert manager's CPU under alerting load); with it a decommission can be missed for at most this long
+// after a check, and the sweep resolves what that opens.
+export const IN_SERVICE_MEMO_MS = 1_000;
+const MEMO_ENTRIES = 10_000;
 
 /**
  * Which devices are decommissioned. A decommission is final (the registry changes such a device no
  * more), so what is learnt is kept for good: in this process, and in the store for the other replicas
- * and after a restart. Devices not known so are asked about afresh, never from a cache, as the
- * gateway still accepts a device's readings for a while after its decommission.
+ * and after a restart. Devices not known so are asked about afresh, as the gateway still accepts a
+ * device's readings for a while after its decommission; only an "in service" answer is kept, for
+ * IN_SERVICE_MEMO_MS.
  */
 @Injectable()
 export class DecommissionedDevices {
   private readonly known = new Set<string>();
+  /** When the registry last called each device in service. */
+  private readonly inServiceAt = new Map<string, number>();
   private readonly registryAnswers: FailureStreakLog;
 
   constructor(
@@ -39,7 +48,7 @@ export class DecommissionedDevices {
    */
   async among(deviceIds: readonly string[]): Promise<Set<string>> {
     const found = new Set(deviceIds.filter((id) => this.known.has(id)));
-    let unknown = [...new Set(deviceIds)].filter((id) => !found.has(id));
+    let unknown = [...new Set(deviceIds)].filter((id) => !found.has(id) && !this.recentlyInService(id));
     if (unknown.length === 0) return found;
     for (const id of await this.store.findDecommissionedDevices(unknown)) {
       this.known.add(id);
@@ -58,9 +67,22 @@ export class DecommissionedDevices {
       if (status === DeviceStatus.DEVICE_STATUS_DECOMMISSIONED) {
         await this.record(id);
         found.add(id);
-      }
+      } else this.rememberInService(id);
     });
     return found;
+  }
+
+  private recentlyInService(deviceId: string): boolean {
+    const at = this.inServiceAt.get(deviceId);
+    return at !== undefined && this.now() - at < IN_SERVICE_MEMO_MS;
+  }
+
+  private rememberInService(deviceId: string): void {
+    const now = this.now();
+    if (this.inServiceAt.size >= MEMO_ENTRIES)
+      for (const [id, at] of this.inServiceAt)
+        if (now - at >= IN_SERVICE_MEMO_MS) this.inServiceAt.delete(id);
+    if (this.inServiceAt.size < MEMO_ENTRIES) this.inServiceAt.set(deviceId, now);
   }
 
   /** Remembers a device the registry said was decommissioned. */
