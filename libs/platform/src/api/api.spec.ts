@@ -4,7 +4,7 @@ import { enumViolation } from './enums.js';
 import { decodePageToken, encodePageToken, resolvePageSize } from './page-token.js';
 import { readingIdentity } from './reading-identity.js';
 import { millisFromTimestamp, timestampFromMillis } from './timestamps.js';
-import { requireUpdateMask } from './update-mask.js';
+import { requireUpdateMask, withMaskedChanges } from './update-mask.js';
 
 enum Color {
   COLOR_UNSPECIFIED = 0,
@@ -51,6 +51,21 @@ describe('API helpers', () => {
     expect(requireUpdateMask(['name'], ['name', 'labels'] as const)).toEqual(['name']);
     expect(() => requireUpdateMask([], ['name'] as const)).toThrow(ValidationError);
     expect(() => requireUpdateMask(['name', 'id'], ['name'] as const)).toThrow('unknown: id');
+  });
+
+  it('takes only the fields a mask names from the changes, by their field names', () => {
+    const stored = { ownerEmail: 'a@example.com', name: 'boiler', labels: { floor: '1' } };
+    const changes = { ownerEmail: 'b@example.com', name: 'pump', labels: {} };
+    const fieldOf = { owner_email: 'ownerEmail', name: 'name', labels: 'labels' } as const;
+    expect(withMaskedChanges(stored, changes, ['owner_email'], fieldOf)).toEqual({
+      ...stored,
+      ownerEmail: 'b@example.com',
+    });
+    expect(withMaskedChanges(stored, changes, ['labels', 'name'], fieldOf)).toEqual({
+      ...changes,
+      ownerEmail: 'a@example.com',
+    });
+    expect(stored.ownerEmail).toBe('a@example.com');
   });
 
   it('tells readings apart by device and reading id together', () => {

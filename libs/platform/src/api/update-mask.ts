@@ -17,3 +17,18 @@ export function requireUpdateMask<P extends string>(paths: readonly string[], al
   }
   return paths as P[];
 }
+
+/**
+ * `current` with the fields the mask names taken from `changes`, the others as stored (AIP-134);
+ * `fieldOf` says which field each path of the mask is.
+ */
+export function withMaskedChanges<T extends object, P extends string>(
+  current: T,
+  changes: T,
+  paths: readonly P[],
+  fieldOf: Readonly<Record<P, keyof T>>,
+): T {
+  const updated = { ...current };
+  for (const path of paths) updated[fieldOf[path]] = changes[fieldOf[path]];
+  return updated;
+}

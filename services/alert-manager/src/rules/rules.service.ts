@@ -8,6 +8,7 @@ import {
   resolvePageSize,
   ValidationError,
   requireUpdateMask,
+  withMaskedChanges,
 } from '@iot-mesh/platform';
 import { z } from 'zod';
 import { ALERT_MANAGER_CONFIG, ALERT_STORE, CLOCK } from '../alert-manager.di-tokens.js';
@@ -37,25 +38,20 @@ function validated(fields: RuleFields): Omit<Rule, 'id' | 'createTime' | 'update
   return { ...fields, scope: fields.scope };
 }
 
-/** The rule's fields with those named in the mask taken from `changes`. */
-function withChanges(current: Rule, changes: RuleFields, paths: readonly UpdatablePath[]): RuleFields {
-  const fields: RuleFields = { ...current };
-  const assign: Record<UpdatablePath, () => void> = {
-    name: () => (fields.name = changes.name),
-    scope: () => (fields.scope = changes.scope),
-    operator: () => (fields.operator = changes.operator),
-    threshold: () => (fields.threshold = changes.threshold),
-    threshold_high: () => (fields.thresholdHigh = changes.thresholdHigh),
-    for_duration: () => (fields.forDurationMs = changes.forDurationMs),
-    severity: () => (fields.severity = changes.severity),
-    hysteresis: () => (fields.hysteresis = changes.hysteresis),
-    enabled: () => (fields.enabled = changes.enabled),
-    sensor_type: () => (fields.sensorType = changes.sensorType),
-    custom_sensor: () => (fields.customSensor = changes.customSensor),
-  };
-  for (const path of paths) assign[path]();
-  return fields;
-}
+/** The rule field each path of an update mask names. */
+const RULE_FIELD_OF: Readonly<Record<UpdatablePath, keyof RuleFields>> = {
+  name: 'name',
+  scope: 'scope',
+  operator: 'operator',
+  threshold: 'threshold',
+  threshold_high: 'thresholdHigh',
+  for_duration: 'forDurationMs',
+  severity: 'severity',
+  hysteresis: 'hysteresis',
+  enabled: 'enabled',
+  sensor_type: 'sensorType',
+  custom_sensor: 'customSensor',
+};
 
 /** Use cases of threshold rules: create, read, list, change, delete. */
 @Injectable()
@@ -117,7 +113,9 @@ export class RulesService {
         .changeRule(id, (current) => {
           const updated: Rule = {
             ...current,
-            ...validated(withChanges(current, changes, fieldsToChange)),
+            ...validated(
+              withMaskedChanges<RuleFields, UpdatablePath>(current, changes, fieldsToChange, RULE_FIELD_OF),
+            ),
             updateTime: this.now(),
           };
           // Alerts of a rule that stops watching their device would stay open forever: close them. Those

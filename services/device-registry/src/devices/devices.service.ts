@@ -11,6 +11,7 @@ import {
   resolvePageSize,
   ValidationError,
   requireUpdateMask,
+  withMaskedChanges,
 } from '@iot-mesh/platform';
 import type { Logger } from 'pino';
 import { z } from 'zod';
@@ -105,7 +106,12 @@ export class DevicesService {
     return this.store.changeDevice(id, (current) => {
       if (!current) throw notFoundError(id);
       if (current.status === DeviceStatus.DEVICE_STATUS_DECOMMISSIONED) throw decommissionedError(id);
-      const updated = withChanges(current, changes, fieldsToChange, this.now());
+      const updated: Device = {
+        ...withMaskedChanges<DeviceFields, UpdatablePath>(current, changes, fieldsToChange, DEVICE_FIELD_OF),
+        id: current.id,
+        createTime: current.createTime,
+        updateTime: this.now(),
+      };
       // The stored fields were valid, so whatever is wrong now came with the update.
       const violations = deviceFieldViolations(updated);
       if (violations.length > 0) throw new ValidationError(violations, 'DEVICE.INVALID');
@@ -121,25 +127,15 @@ export class DevicesService {
   }
 }
 
-/** The device with the fields named in the mask taken from `changes`. */
-function withChanges(
-  current: Device,
-  changes: DeviceFields,
-  paths: readonly UpdatablePath[],
-  updateTime: number,
-): Device {
-  const updated: Device = { ...current, updateTime };
-  const assign: Record<UpdatablePath, () => void> = {
-    name: () => (updated.name = changes.name),
-    location: () => (updated.location = changes.location),
-    owner_email: () => (updated.ownerEmail = changes.ownerEmail),
-    status: () => (updated.status = changes.status),
-    labels: () => (updated.labels = changes.labels),
-    custom_type: () => (updated.customType = changes.customType),
-  };
-  for (const path of paths) assign[path]();
-  return updated;
-}
+/** The device field each path of an update mask names. */
+const DEVICE_FIELD_OF: Readonly<Record<UpdatablePath, keyof DeviceFields>> = {
+  name: 'name',
+  location: 'location',
+  owner_email: 'ownerEmail',
+  status: 'status',
+  labels: 'labels',
+  custom_type: 'customType',
+};
 
 const notFoundError = (id: string) =>
   new NotFoundError('DEVICE.NOT_FOUND', `device ${id} not found`, { device_id: id });
