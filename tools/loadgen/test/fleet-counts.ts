@@ -8,7 +8,7 @@ export async function aggregatedReadings(base: string, deviceIds: readonly strin
   for (const deviceId of deviceIds) {
     let pageToken = '';
     do {
-      const page = await operatorGet<{ aggregates: { count: string | number }[]; nextPageToken?: string }>(
+      const page = await operatorGet<{ aggregates: { count: string }[]; nextPageToken?: string }>(
         base,
         `/api/v1/aggregates?deviceId=${deviceId}&sensorType=SENSOR_TYPE_TEMPERATURE&window=WINDOW_ONE_HOUR&pageToken=${pageToken}`,
       );

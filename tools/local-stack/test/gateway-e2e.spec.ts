@@ -685,7 +685,8 @@ describe('the edge gateway, end to end over REST and gRPC', () => {
     expect(aggregates.status).toBe(200);
     expect((aggregates.body as { aggregates: unknown[] }).aggregates[0]).toMatchObject({
       deviceId: 'e2e-flow-1',
-      count: 2,
+      // 64-bit integers are strings in proto3 JSON.
+      count: '2',
       min: 20,
       max: 25,
       avg: 22.5,
@@ -707,6 +708,8 @@ describe('the edge gateway, end to end over REST and gRPC', () => {
     await everything.stop();
     expect(sseEvent.event).toBe('alert');
     expect(JSON.parse(sseEvent.data)).toMatchObject({
+      // The event's id is its sequence, which proto3 JSON writes as a string.
+      sequence: sseEvent.id,
       type: 'ALERT_EVENT_TYPE_FIRING',
       alert: { deviceId: 'e2e-flow-1', state: 'ALERT_STATE_FIRING' },
     });
@@ -834,7 +837,7 @@ describe('the edge gateway, end to end over REST and gRPC', () => {
         { as: { apiKey: keys[d] } },
       );
       expect((minute.body as { aggregates: unknown[] }).aggregates).toEqual([
-        expect.objectContaining({ deviceId, count: count + 1 }),
+        expect.objectContaining({ deviceId, count: String(count + 1) }),
       ]);
     }
   });
@@ -910,7 +913,7 @@ describe('the edge gateway, end to end over REST and gRPC', () => {
         { as: { apiKey: keys[d] } },
       );
       expect((minute.body as { aggregates: unknown[] }).aggregates).toEqual([
-        expect.objectContaining({ deviceId: devices[d], count }),
+        expect.objectContaining({ deviceId: devices[d], count: String(count) }),
       ]);
     }
   });
@@ -1008,7 +1011,7 @@ describe('the edge gateway, end to end over REST and gRPC', () => {
         `/api/v1/aggregates?deviceId=${deviceId}&sensorType=SENSOR_TYPE_TEMPERATURE&window=WINDOW_ONE_MINUTE`,
         { as: { apiKey } },
       );
-      return (answer.body as { aggregates: { count: number }[] }).aggregates[0]?.count ?? 0;
+      return Number((answer.body as { aggregates: { count: string }[] }).aggregates[0]?.count ?? 0);
     };
     const streams = [
       { deviceId: 'e2e-refused-middle', refusedAt: 1, storedBefore: 2 },
@@ -1156,7 +1159,7 @@ describe('the edge gateway, end to end over REST and gRPC', () => {
         '/api/v1/aggregates?deviceId=e2e-shutdown&sensorType=SENSOR_TYPE_TEMPERATURE&window=WINDOW_ONE_MINUTE',
         { as: { apiKey: open.apiKey } },
       );
-      expect((stored.body as { aggregates: { count: number }[] }).aggregates[0]?.count).toBe(10);
+      expect((stored.body as { aggregates: { count: string }[] }).aggregates[0]?.count).toBe('10');
     } finally {
       client.close();
       await gateway.stop('SIGKILL');
@@ -1278,7 +1281,7 @@ describe('the edge gateway, end to end over REST and gRPC', () => {
       'GET',
       '/api/v1/aggregates?deviceId=e2e-slow-1&sensorType=SENSOR_TYPE_TEMPERATURE&window=WINDOW_ONE_HOUR',
     );
-    expect((hour.body as { aggregates: { count: number }[] }).aggregates[0]?.count).toBe(1);
+    expect((hour.body as { aggregates: { count: string }[] }).aggregates[0]?.count).toBe('1');
   });
 
   it('reports each downstream in /status, and names an unavailable one in 503s', async () => {

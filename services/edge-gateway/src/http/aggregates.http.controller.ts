@@ -1,8 +1,8 @@
 import { Controller, Get, Inject, Query, Req } from '@nestjs/common';
 import { ValidationError } from '@iot-mesh/platform';
 import {
-  Aggregate,
   GetAggregatesRequest,
+  GetAggregatesResponse,
   ListAggregatesRequest,
 } from '@iot-mesh/proto/iotmesh/processor/v1/data_processor';
 import type { FastifyRequest } from 'fastify';
@@ -10,12 +10,14 @@ import type { Downstream } from '../downstream/downstream-clients.js';
 import { DOWNSTREAM } from '../gateway.di-tokens.js';
 import { callDownstream } from './call-downstream.js';
 import { parseInput } from './parse-body.js';
-import { messageFromJson, messageSchema } from './proto-json.js';
+import { messageFromJson, messageSchema, proto3Writer } from './proto-json.js';
 import { deviceInScope, RequestAccess } from './request-access.js';
 import { aggregatesQuerySchema } from './query-schemas.js';
 
 const getSchema = messageSchema('iotmesh.processor.v1.GetAggregatesRequest');
 const listSchema = messageSchema('iotmesh.processor.v1.ListAggregatesRequest');
+// Both calls answer a page of aggregates; ListAggregatesResponse has the same fields.
+const aggregatesPageJson = proto3Writer('iotmesh.processor.v1.GetAggregatesResponse', GetAggregatesResponse);
 
 /** Aggregates: operators see every device, a device only itself. */
 @Controller('api/v1/aggregates')
@@ -55,9 +57,6 @@ export class AggregatesHttpController {
             messageFromJson(listSchema, ListAggregatesRequest, fields, 'query'),
           ),
         );
-    return {
-      aggregates: response.aggregates.map((a) => Aggregate.toJSON(a)),
-      nextPageToken: response.nextPageToken,
-    };
+    return aggregatesPageJson(response);
   }
 }

@@ -1,5 +1,10 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
-import { Alert, AlertEvent, AlertFilter } from '@iot-mesh/proto/iotmesh/alert/v1/alert_manager';
+import {
+  Alert,
+  AlertEvent,
+  AlertFilter,
+  ListAlertsResponse,
+} from '@iot-mesh/proto/iotmesh/alert/v1/alert_manager';
 import { ValidationError } from '@iot-mesh/platform';
 import { RouteConfig } from '@nestjs/platform-fastify';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -11,7 +16,7 @@ import { callDownstream } from './call-downstream.js';
 import { holdUntilFirstWord } from './held-stream.js';
 import { toHttpError } from './http-error.js';
 import { parseInput } from './parse-body.js';
-import { messageFromJson, messageSchema } from './proto-json.js';
+import { messageFromJson, messageSchema, proto3Writer } from './proto-json.js';
 import { deviceInScope, RequestAccess } from './request-access.js';
 import { CLIENT_ENDED_STREAM } from './request-metrics.js';
 import { alertStreamQuerySchema, listAlertsQuerySchema } from './query-schemas.js';
@@ -24,6 +29,9 @@ const RESUME_CHECK_WAIT_MS = 1_000;
 
 // The filter is read as proto3 JSON, so an unknown state or severity is a 400 naming the query.
 const alertFilterSchema = messageSchema('iotmesh.alert.v1.AlertFilter');
+const alertJson = proto3Writer('iotmesh.alert.v1.Alert', Alert);
+const alertPageJson = proto3Writer('iotmesh.alert.v1.ListAlertsResponse', ListAlertsResponse);
+const alertEventJson = proto3Writer('iotmesh.alert.v1.AlertEvent', AlertEvent);
 const filterOf = (fields: object): AlertFilter =>
   messageFromJson(alertFilterSchema, AlertFilter, fields, 'query');
 
@@ -66,7 +74,7 @@ export class AlertsHttpController {
         pageToken: pageToken ?? '',
       }),
     );
-    return { alerts: response.alerts.map((a) => Alert.toJSON(a)), nextPageToken: response.nextPageToken };
+    return alertPageJson(response);
   }
 
   /**
@@ -135,9 +143,7 @@ export class AlertsHttpController {
     raw.once('close', () => clearInterval(heartbeat));
     held.stream.subscribe({
       next: (event) =>
-        raw.write(
-          `id: ${event.sequence}\nevent: alert\ndata: ${JSON.stringify(AlertEvent.toJSON(event))}\n\n`,
-        ),
+        raw.write(`id: ${event.sequence}\nevent: alert\ndata: ${JSON.stringify(alertEventJson(event))}\n\n`),
       // Once the stream has started, a failure (the alert manager going away) can only be an event.
       error: (error: unknown) => {
         raw.write(`event: error\ndata: ${JSON.stringify(toHttpError(error).body)}\n\n`);
@@ -150,9 +156,7 @@ export class AlertsHttpController {
   @Get(':id')
   async get(@Req() request: FastifyRequest, @Param('id') id: string) {
     await this.access.operator(request);
-    return Alert.toJSON(
-      (await callDownstream('alert-manager', this.downstream.alerts.getAlert({ id }))).alert!,
-    );
+    return alertJson((await callDownstream('alert-manager', this.downstream.alerts.getAlert({ id }))).alert!);
   }
 
   @Post(':id/acknowledge')
@@ -164,6 +168,6 @@ export class AlertsHttpController {
       'alert-manager',
       this.downstream.alerts.acknowledgeAlert({ id, acknowledgedBy: acknowledgedBy || operator }),
     );
-    return Alert.toJSON(response.alert!);
+    return alertJson(response.alert!);
   }
 }

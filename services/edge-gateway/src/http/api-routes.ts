@@ -19,7 +19,6 @@ import {
   readingSchema,
   ruleFieldsSchema,
 } from './schemas.js';
-import { PROTO3_JSON, TS_PROTO_JSON, type JsonWriter } from './json-writers.js';
 import { healthAnswerSchema, statusAnswerSchema } from './status-answers.js';
 
 export type Auth = 'operator' | 'device' | 'operator or device' | 'none';
@@ -50,19 +49,16 @@ export interface Route {
 }
 
 /**
- * A proto message as `writer` writes it; `everyField` when the controller builds the object from the
- * message's fields itself, writing each one (a list page), `omit` the fields it leaves out. Or a zod
- * schema, for a body that is no proto message.
+ * A proto message in proto3 JSON; `everyField` when the controller builds the object from the
+ * message's fields itself, writing each one, `omit` the fields it leaves out. Or a zod schema, for a
+ * body that is no proto message.
  */
-export type RouteAnswer =
-  { message: string; writer: JsonWriter; everyField?: true; omit?: string[] } | { schema: z.ZodType };
+export type RouteAnswer = { message: string; everyField?: true; omit?: string[] } | { schema: z.ZodType };
 
-/** The message of a route whose controller answers `Message.toJSON(...)` (ts-proto). */
-const tsProto = (message: string): RouteAnswer => ({ message, writer: TS_PROTO_JSON });
-/** A list page the controller builds from the response's fields, its items written by ts-proto. */
-const tsProtoPage = (message: string): RouteAnswer => ({ message, writer: TS_PROTO_JSON, everyField: true });
-/** The message of a route whose controller answers `messageToJson(...)` (proto-json.ts). */
-const proto3 = (message: string): RouteAnswer => ({ message, writer: PROTO3_JSON });
+/** The message of a route whose controller answers it as proto3 JSON (proto-json.ts `proto3Writer`). */
+const proto3 = (message: string): RouteAnswer => ({ message });
+/** An answer the controller builds from the message's fields itself, writing each one as proto3 JSON would. */
+const proto3Fields = (message: string): RouteAnswer => ({ message, everyField: true });
 
 const passThroughBody = z
   .record(z.string(), z.unknown())
@@ -85,7 +81,7 @@ export const ROUTES: Route[] = [
     body: createDeviceSchema,
     status: 201,
     returns: 'The device as registered',
-    answer: tsProto('iotmesh.device.v1.Device'),
+    answer: proto3('iotmesh.device.v1.Device'),
   },
   {
     method: 'get',
@@ -94,7 +90,7 @@ export const ROUTES: Route[] = [
     auth: 'operator',
     query: listDevicesQuerySchema,
     returns: '{devices, nextPageToken}',
-    answer: tsProtoPage('iotmesh.device.v1.ListDevicesResponse'),
+    answer: proto3('iotmesh.device.v1.ListDevicesResponse'),
   },
   {
     method: 'get',
@@ -102,7 +98,7 @@ export const ROUTES: Route[] = [
     summary: 'Get a device',
     auth: 'operator',
     returns: 'The device',
-    answer: tsProto('iotmesh.device.v1.Device'),
+    answer: proto3('iotmesh.device.v1.Device'),
   },
   {
     method: 'patch',
@@ -112,7 +108,7 @@ export const ROUTES: Route[] = [
     body: deviceFieldsSchema,
     query: deviceUpdateMaskQuerySchema,
     returns: 'The device as updated',
-    answer: tsProto('iotmesh.device.v1.Device'),
+    answer: proto3('iotmesh.device.v1.Device'),
   },
   {
     method: 'post',
@@ -120,7 +116,7 @@ export const ROUTES: Route[] = [
     summary: 'Decommission a device (revokes its keys)',
     auth: 'operator',
     returns: 'The device as decommissioned',
-    answer: tsProto('iotmesh.device.v1.Device'),
+    answer: proto3('iotmesh.device.v1.Device'),
   },
   {
     method: 'post',
@@ -130,7 +126,7 @@ export const ROUTES: Route[] = [
     body: issueKeySchema,
     status: 201,
     returns: '{key, apiKey}: apiKey is the secret, never shown again',
-    answer: tsProto('iotmesh.device.v1.IssueDeviceKeyResponse'),
+    answer: proto3('iotmesh.device.v1.IssueDeviceKeyResponse'),
   },
   {
     method: 'get',
@@ -138,7 +134,7 @@ export const ROUTES: Route[] = [
     summary: "List a device's keys",
     auth: 'operator',
     returns: '{keys}',
-    answer: tsProtoPage('iotmesh.device.v1.ListDeviceKeysResponse'),
+    answer: proto3('iotmesh.device.v1.ListDeviceKeysResponse'),
   },
   {
     method: 'post',
@@ -146,7 +142,7 @@ export const ROUTES: Route[] = [
     summary: 'Rotate a key',
     auth: 'operator',
     returns: '{key, apiKey, revokedKey}: a new key with the old one revoked',
-    answer: tsProto('iotmesh.device.v1.RotateDeviceKeyResponse'),
+    answer: proto3('iotmesh.device.v1.RotateDeviceKeyResponse'),
   },
   {
     method: 'post',
@@ -154,7 +150,7 @@ export const ROUTES: Route[] = [
     summary: 'Revoke a key',
     auth: 'operator',
     returns: 'The key as revoked',
-    answer: tsProto('iotmesh.device.v1.DeviceKey'),
+    answer: proto3('iotmesh.device.v1.DeviceKey'),
   },
   {
     method: 'post',
@@ -163,7 +159,7 @@ export const ROUTES: Route[] = [
     auth: 'device',
     body: readingSchema,
     returns: '{readingId, duplicate}',
-    answer: tsProtoPage('iotmesh.edge.v1.PublishReadingResponse'),
+    answer: proto3Fields('iotmesh.edge.v1.PublishReadingResponse'),
   },
   {
     method: 'post',
@@ -174,7 +170,7 @@ export const ROUTES: Route[] = [
     returns:
       '{acceptedCount, duplicateCount, rejections, duplicateIndexes}: rejections name each refused reading by index, duplicateIndexes the positions of readings accepted before',
     // PublishReadingsResponse of the gRPC stream without its batchId, which REST has no use for.
-    answer: { ...tsProtoPage('iotmesh.edge.v1.PublishReadingsResponse'), omit: ['batchId'] },
+    answer: { ...proto3Fields('iotmesh.edge.v1.PublishReadingsResponse'), omit: ['batchId'] },
   },
   {
     method: 'get',
@@ -183,7 +179,7 @@ export const ROUTES: Route[] = [
     auth: 'operator or device',
     query: aggregatesQuerySchema,
     returns: '{aggregates, nextPageToken}',
-    answer: tsProtoPage('iotmesh.processor.v1.GetAggregatesResponse'),
+    answer: proto3('iotmesh.processor.v1.GetAggregatesResponse'),
   },
   {
     method: 'post',
@@ -237,7 +233,7 @@ export const ROUTES: Route[] = [
     auth: 'operator',
     query: listAlertsQuerySchema,
     returns: '{alerts, nextPageToken}',
-    answer: tsProtoPage('iotmesh.alert.v1.ListAlertsResponse'),
+    answer: proto3('iotmesh.alert.v1.ListAlertsResponse'),
   },
   {
     method: 'get',
@@ -251,7 +247,6 @@ export const ROUTES: Route[] = [
       "past the newest event the stream's filter matches is refused before the stream starts (400 OUT_OF_RANGE, " +
       'ALERT_EVENTS.RESUME_AHEAD). A stream that fails after it started ends with an event named "error" ' +
       'whose data is the error JSON. Comment lines are heartbeats. A device sees only its own alerts.',
-    // An event stream is text: its `data` lines are AlertEvents as ts-proto's toJSON writes them.
     events: true,
   },
   {
@@ -260,7 +255,7 @@ export const ROUTES: Route[] = [
     summary: 'Get an alert',
     auth: 'operator',
     returns: 'The alert',
-    answer: tsProto('iotmesh.alert.v1.Alert'),
+    answer: proto3('iotmesh.alert.v1.Alert'),
   },
   {
     method: 'post',
@@ -269,7 +264,7 @@ export const ROUTES: Route[] = [
     auth: 'operator',
     body: acknowledgeSchema,
     returns: 'The alert as acknowledged',
-    answer: tsProto('iotmesh.alert.v1.Alert'),
+    answer: proto3('iotmesh.alert.v1.Alert'),
   },
   // The pass-through answers each method's own response message in proto3 JSON; one path holds them
   // all and OpenAPI 3.0 cannot pick a schema by a path parameter's value, so its answer stays "an object".

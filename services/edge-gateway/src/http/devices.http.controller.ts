@@ -3,7 +3,9 @@ import {
   Device,
   DeviceKey,
   IssueDeviceKeyResponse,
+  ListDeviceKeysResponse,
   ListDevicesRequest,
+  ListDevicesResponse,
   RotateDeviceKeyResponse,
 } from '@iot-mesh/proto/iotmesh/device/v1/device_registry';
 import type { FastifyRequest } from 'fastify';
@@ -12,12 +14,18 @@ import { DOWNSTREAM } from '../gateway.di-tokens.js';
 import { callDownstream } from './call-downstream.js';
 import { parseInput } from './parse-body.js';
 import { fromJsonWithEnumNumbers } from './proto-enums.js';
-import { messageFromJson, messageSchema } from './proto-json.js';
+import { messageFromJson, messageSchema, proto3Writer } from './proto-json.js';
 import { RequestAccess } from './request-access.js';
 import { listDevicesQuerySchema, deviceUpdateMaskQuerySchema } from './query-schemas.js';
 import { createDeviceSchema, deviceFieldsSchema, issueKeySchema } from './schemas.js';
 
 const listDevicesSchema = messageSchema('iotmesh.device.v1.ListDevicesRequest');
+const deviceJson = proto3Writer('iotmesh.device.v1.Device', Device);
+const deviceKeyJson = proto3Writer('iotmesh.device.v1.DeviceKey', DeviceKey);
+const devicePageJson = proto3Writer('iotmesh.device.v1.ListDevicesResponse', ListDevicesResponse);
+const keyListJson = proto3Writer('iotmesh.device.v1.ListDeviceKeysResponse', ListDeviceKeysResponse);
+const issuedKeyJson = proto3Writer('iotmesh.device.v1.IssueDeviceKeyResponse', IssueDeviceKeyResponse);
+const rotatedKeyJson = proto3Writer('iotmesh.device.v1.RotateDeviceKeyResponse', RotateDeviceKeyResponse);
 const deviceFromJson = (json: Record<string, unknown>) =>
   fromJsonWithEnumNumbers(Device, 'iotmesh.device.v1.Device', json);
 
@@ -46,7 +54,7 @@ export class DevicesHttpController {
         sendVerificationEmail: sendVerificationEmail ?? false,
       }),
     );
-    return Device.toJSON(response.device!);
+    return deviceJson(response.device!);
   }
 
   @Get()
@@ -58,13 +66,13 @@ export class DevicesHttpController {
       // The query read as the request's proto3 JSON: an unknown type or status is a 400 naming it.
       this.registry.listDevices(messageFromJson(listDevicesSchema, ListDevicesRequest, q, 'query')),
     );
-    return { devices: response.devices.map((d) => Device.toJSON(d)), nextPageToken: response.nextPageToken };
+    return devicePageJson(response);
   }
 
   @Get(':id')
   async get(@Req() request: FastifyRequest, @Param('id') id: string) {
     await this.access.operator(request);
-    return Device.toJSON((await callDownstream('device-registry', this.registry.getDevice({ id }))).device!);
+    return deviceJson((await callDownstream('device-registry', this.registry.getDevice({ id }))).device!);
   }
 
   @Patch(':id')
@@ -78,7 +86,7 @@ export class DevicesHttpController {
     const fields = parseInput(deviceFieldsSchema, body);
     const { updateMask } = parseInput(deviceUpdateMaskQuerySchema, query, 'query');
     const device = { ...deviceFromJson(fields), id };
-    return Device.toJSON(
+    return deviceJson(
       (await callDownstream('device-registry', this.registry.updateDevice({ device, updateMask }))).device!,
     );
   }
@@ -87,7 +95,7 @@ export class DevicesHttpController {
   @HttpCode(200)
   async decommission(@Req() request: FastifyRequest, @Param('id') id: string) {
     await this.access.operator(request);
-    return Device.toJSON(
+    return deviceJson(
       (await callDownstream('device-registry', this.registry.decommissionDevice({ id }))).device!,
     );
   }
@@ -101,14 +109,14 @@ export class DevicesHttpController {
       'device-registry',
       this.registry.issueDeviceKey({ deviceId, description: description ?? '' }),
     );
-    return IssueDeviceKeyResponse.toJSON(response);
+    return issuedKeyJson(response);
   }
 
   @Get(':id/keys')
   async listKeys(@Req() request: FastifyRequest, @Param('id') deviceId: string) {
     await this.access.operator(request);
     const response = await callDownstream('device-registry', this.registry.listDeviceKeys({ deviceId }));
-    return { keys: response.keys.map((k) => DeviceKey.toJSON(k)) };
+    return keyListJson(response);
   }
 
   @Post(':id/keys/:keyId/rotate')
@@ -119,7 +127,7 @@ export class DevicesHttpController {
     @Param('keyId') keyId: string,
   ) {
     await this.access.operator(request);
-    return RotateDeviceKeyResponse.toJSON(
+    return rotatedKeyJson(
       await callDownstream('device-registry', this.registry.rotateDeviceKey({ deviceId, keyId })),
     );
   }
@@ -132,7 +140,7 @@ export class DevicesHttpController {
     @Param('keyId') keyId: string,
   ) {
     await this.access.operator(request);
-    return DeviceKey.toJSON(
+    return deviceKeyJson(
       (await callDownstream('device-registry', this.registry.revokeDeviceKey({ deviceId, keyId }))).key!,
     );
   }

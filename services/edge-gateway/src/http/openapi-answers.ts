@@ -6,8 +6,8 @@ import type { ProtoSchemaComponents } from './proto-schema-components.js';
 import { jsonSchemaOf } from './zod-json-schema.js';
 
 /**
- * The schema of a route's JSON answer, from the protos' descriptor set as the route's writer writes
- * the message (nested messages and enums as components), or from its zod schema.
+ * The schema of a route's JSON answer, from the protos' descriptor set as proto3 JSON writes the
+ * message (nested messages and enums as components), or from its zod schema.
  */
 export function answerSchema(
   answer: RouteAnswer | undefined,
@@ -16,8 +16,8 @@ export function answerSchema(
   if (!answer) return { type: 'object' };
   if ('schema' in answer) return jsonSchemaOf(answer.schema, 'output');
   const message = messageSchema(answer.message);
-  const { writer, everyField, omit } = answer;
+  const { everyField, omit } = answer;
   return everyField || omit
-    ? messageObjectSchema(message, writer, components, { everyField, omit })
-    : components.messageRef(message, writer);
+    ? messageObjectSchema(message, components, { everyField, omit })
+    : components.messageRef(message);
 }

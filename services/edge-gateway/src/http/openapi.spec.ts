@@ -137,16 +137,17 @@ describe('the OpenAPI document', () => {
     expect(operation('/api/v1/devices', 'get').responses['200']).toMatchObject({
       content: {
         'application/json': {
-          schema: {
-            type: 'object',
-            properties: {
-              devices: { type: 'array', items: { $ref: '#/components/schemas/iotmesh.device.v1.Device' } },
-              nextPageToken: { type: 'string' },
-            },
-            required: ['devices', 'nextPageToken'],
-          },
+          schema: { $ref: '#/components/schemas/iotmesh.device.v1.ListDevicesResponse' },
         },
       },
+    });
+    expect(document.components?.schemas?.['iotmesh.device.v1.ListDevicesResponse']).toMatchObject({
+      type: 'object',
+      properties: {
+        devices: { type: 'array', items: { $ref: '#/components/schemas/iotmesh.device.v1.Device' } },
+        nextPageToken: { type: 'string' },
+      },
+      required: ['devices', 'nextPageToken'],
     });
     expect(operation('/api/v1/rules/{id}', 'get').responses['200']).toMatchObject({
       content: { 'application/json': { schema: { $ref: '#/components/schemas/iotmesh.alert.v1.Rule' } } },

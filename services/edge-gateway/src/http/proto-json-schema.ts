@@ -1,23 +1,19 @@
 import { ScalarType, type DescEnum, type DescField, type DescMessage } from '@bufbuild/protobuf';
 import { FeatureSet_FieldPresence } from '@bufbuild/protobuf/wkt';
 import type { OpenAPIV3 } from 'openapi-types';
-import type { JsonWriter } from './json-writers.js';
 
 type Schema = OpenAPIV3.SchemaObject;
 type SchemaOrRef = Schema | OpenAPIV3.ReferenceObject;
 
 const NON_FINITE = ['NaN', 'Infinity', '-Infinity'];
 
-/** A scalar as proto3 JSON writes it (64-bit integers as the writer does). */
-export function scalarSchema(scalar: ScalarType, writer: JsonWriter): Schema {
-  const int64 = (pattern: string, minimum?: number): Schema =>
-    writer.int64 === 'string'
-      ? { type: 'string', format: 'int64', pattern }
-      : { type: 'integer', format: 'int64', ...(minimum === undefined ? {} : { minimum }) };
+/** A scalar as proto3 JSON writes it (64-bit integers as decimal strings). */
+export function scalarSchema(scalar: ScalarType): Schema {
+  const int64 = (pattern: string): Schema => ({ type: 'string', format: 'int64', pattern });
   switch (scalar) {
     case ScalarType.DOUBLE:
     case ScalarType.FLOAT:
-      // Both writers write NaN and the infinities as strings, which JSON has no numbers for.
+      // NaN and the infinities are strings, which JSON has no numbers for.
       return {
         oneOf: [
           { type: 'number', format: scalar === ScalarType.DOUBLE ? 'double' : 'float' },
@@ -37,7 +33,7 @@ export function scalarSchema(scalar: ScalarType, writer: JsonWriter): Schema {
       return int64('^-?[0-9]+$');
     case ScalarType.UINT64:
     case ScalarType.FIXED64:
-      return int64('^[0-9]+$', 0);
+      return int64('^[0-9]+$');
     case ScalarType.BOOL:
       return { type: 'boolean' };
     case ScalarType.STRING:
@@ -48,9 +44,9 @@ export function scalarSchema(scalar: ScalarType, writer: JsonWriter): Schema {
 }
 
 /** Well-known types that proto3 JSON writes in a form of their own rather than as their fields. */
-function wellKnownSchema(message: DescMessage, writer: JsonWriter): Schema | undefined {
+function wellKnownSchema(message: DescMessage): Schema | undefined {
   const name = message.typeName;
-  if (!name.startsWith('google.protobuf.') || writer.plainWellKnown.has(name)) return undefined;
+  if (!name.startsWith('google.protobuf.')) return undefined;
   switch (name) {
     case 'google.protobuf.Timestamp':
       return { type: 'string', format: 'date-time' };
@@ -71,17 +67,17 @@ function wellKnownSchema(message: DescMessage, writer: JsonWriter): Schema | und
   // The wrappers (Int64Value, StringValue, ...) are written as the value they hold.
   const value = message.fields[0];
   return message.fields.length === 1 && value?.fieldKind === 'scalar' && name.endsWith('Value')
-    ? scalarSchema(value.scalar, writer)
+    ? scalarSchema(value.scalar)
     : undefined;
 }
 
 /**
- * Whether a field is in every JSON the writer writes: scalars and enums without presence, zero values
- * included, and lists and maps where the writer writes them empty. Message fields, oneof members and
- * `optional` scalars are written only when set.
+ * Whether a field is in every answer: scalars and enums without presence, zero values included, and
+ * lists and maps, empty ones too. Message fields, oneof members and `optional` scalars are written
+ * only when set.
  */
-export function alwaysWritten(field: DescField, writer: JsonWriter): boolean {
-  if (field.fieldKind === 'list' || field.fieldKind === 'map') return writer.writesEmptyLists;
+export function alwaysWritten(field: DescField): boolean {
+  if (field.fieldKind === 'list' || field.fieldKind === 'map') return true;
   return (
     field.fieldKind !== 'message' &&
     field.oneof === undefined &&
@@ -91,7 +87,7 @@ export function alwaysWritten(field: DescField, writer: JsonWriter): boolean {
 
 /** Where the schemas of messages and enums go: `#/components/schemas/<full name>`. */
 export interface SchemaComponents {
-  messageRef(message: DescMessage, writer: JsonWriter): OpenAPIV3.ReferenceObject;
+  messageRef(message: DescMessage): OpenAPIV3.ReferenceObject;
   enumRef(descEnum: DescEnum): OpenAPIV3.ReferenceObject;
 }
 
@@ -101,10 +97,10 @@ type ValueKind =
   | { kind: 'enum'; enum: DescEnum }
   | { kind: 'message'; message: DescMessage };
 
-function valueSchema(value: ValueKind, writer: JsonWriter, components: SchemaComponents): SchemaOrRef {
-  if (value.kind === 'scalar') return scalarSchema(value.scalar, writer);
+function valueSchema(value: ValueKind, components: SchemaComponents): SchemaOrRef {
+  if (value.kind === 'scalar') return scalarSchema(value.scalar);
   if (value.kind === 'enum') return components.enumRef(value.enum);
-  return messageValueSchema(value.message, writer, components);
+  return messageValueSchema(value.message, components);
 }
 
 /** The value kind of a list's items or a map's values. */
@@ -116,24 +112,24 @@ function elementOf(field: DescField & { fieldKind: 'list' | 'map' }): ValueKind 
 }
 
 /** A field's value: lists as arrays, maps as objects (JSON keys are strings, whatever the key type). */
-export function fieldSchema(field: DescField, writer: JsonWriter, components: SchemaComponents): SchemaOrRef {
+export function fieldSchema(field: DescField, components: SchemaComponents): SchemaOrRef {
   switch (field.fieldKind) {
     case 'scalar':
-      return valueSchema({ kind: 'scalar', scalar: field.scalar }, writer, components);
+      return valueSchema({ kind: 'scalar', scalar: field.scalar }, components);
     case 'enum':
-      return valueSchema({ kind: 'enum', enum: field.enum }, writer, components);
+      return valueSchema({ kind: 'enum', enum: field.enum }, components);
     case 'message':
-      return valueSchema({ kind: 'message', message: field.message }, writer, components);
+      return valueSchema({ kind: 'message', message: field.message }, components);
     case 'list':
-      return { type: 'array', items: valueSchema(elementOf(field), writer, components) };
+      return { type: 'array', items: valueSchema(elementOf(field), components) };
     case 'map':
-      return { type: 'object', additionalProperties: valueSchema(elementOf(field), writer, components) };
+      return { type: 'object', additionalProperties: valueSchema(elementOf(field), components) };
   }
 }
 
 /** A message where it is a value: a well-known type's own form, or a reference to its component. */
-const messageValueSchema = (message: DescMessage, writer: JsonWriter, components: SchemaComponents) =>
-  wellKnownSchema(message, writer) ?? components.messageRef(message, writer);
+const messageValueSchema = (message: DescMessage, components: SchemaComponents) =>
+  wellKnownSchema(message) ?? components.messageRef(message);
 
 /**
  * A message as an object of its JSON names. `everyField`: the controller writes each field itself, so
@@ -141,20 +137,17 @@ const messageValueSchema = (message: DescMessage, writer: JsonWriter, components
  */
 export function messageObjectSchema(
   message: DescMessage,
-  writer: JsonWriter,
   components: SchemaComponents,
   { everyField = false, omit = [] as readonly string[] } = {},
 ): Schema {
   const fields = message.fields.filter((field) => !omit.includes(field.jsonName));
   const required = fields
-    .filter((field) => everyField || alwaysWritten(field, writer))
+    .filter((field) => everyField || alwaysWritten(field))
     .map((field) => field.jsonName);
   return {
     type: 'object',
     title: message.typeName,
-    properties: Object.fromEntries(
-      fields.map((field) => [field.jsonName, fieldSchema(field, writer, components)]),
-    ),
+    properties: Object.fromEntries(fields.map((field) => [field.jsonName, fieldSchema(field, components)])),
     ...(required.length ? { required } : {}),
   };
 }

@@ -76,3 +76,13 @@ export function messageFromJson<T>(
 export function messageToJson<T>(schema: DescMessage, codec: BinaryCodec<T>, message: T): JsonValue {
   return toJson(schema, fromBinary(schema, codec.encode(message).finish()), { alwaysEmitImplicit: true });
 }
+
+/**
+ * messageToJson for one message type, its schema looked up once: how every REST answer that is a proto
+ * message is written, so the whole API speaks one JSON mapping (64-bit integers as strings, empty
+ * lists and maps written, Durations as "30s").
+ */
+export function proto3Writer<T>(typeName: string, codec: BinaryCodec<T>): (message: T) => JsonValue {
+  const schema = messageSchema(typeName);
+  return (message) => messageToJson(schema, codec, message);
+}

@@ -5,9 +5,11 @@ import { PublishReadingsService } from '../readings/publish-readings.service.js'
 import { jsonFieldPath } from './json-field-path.js';
 import { parseInput } from './parse-body.js';
 import { fromJsonWithEnumNumbers } from './proto-enums.js';
+import { proto3Writer } from './proto-json.js';
 import { RequestAccess } from './request-access.js';
 import { readingBatchSchema, readingSchema } from './schemas.js';
 
+const rejectionJson = proto3Writer('iotmesh.telemetry.v1.ReadingRejection', ReadingRejection);
 const readingFromJson = (json: Record<string, unknown>) =>
   fromJsonWithEnumNumbers(Reading, 'iotmesh.telemetry.v1.Reading', json);
 
@@ -35,9 +37,7 @@ export class ReadingsHttpController {
     const outcome = await this.publisher.publishBatch(device, readings.map(readingFromJson));
     return {
       ...outcome,
-      rejections: outcome.rejections.map((r) =>
-        ReadingRejection.toJSON({ ...r, field: jsonFieldPath(r.field) }),
-      ),
+      rejections: outcome.rejections.map((r) => rejectionJson({ ...r, field: jsonFieldPath(r.field) })),
     };
   }
 }
