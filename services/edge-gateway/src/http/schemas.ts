@@ -64,12 +64,13 @@ export const readingSchema = z
   .strict();
 
 // The gateway's MAX_BATCH_SIZE (1,000 by default) is the limit; 10,000 is the most it can be set to.
+// The count is checked where the gRPC API checks it (PublishReadingsService.checkBatch), so both APIs
+// refuse an empty or oversized batch alike (BATCH.SIZE); the body limit bounds what is parsed first.
 export const readingBatchSchema = z
   .object({
     readings: z
       .array(readingSchema)
-      .min(1)
-      .max(10_000)
+      .meta({ minItems: 1, maxItems: 10_000 })
       .describe(
         '1 to MAX_BATCH_SIZE readings (1,000 unless the gateway is configured otherwise). A reading that ' +
           "breaks this schema makes the request a 400; one refused by ingestion's checks is listed in " +
