@@ -1,3 +1,4 @@
+import { UnauthenticatedError } from '@iot-mesh/platform';
 import { apiKeyFrom, bearerToken } from './credentials.js';
 
 const headers = (values: Record<string, string>) => (name: string) => values[name];
@@ -10,5 +11,27 @@ describe('credentials', () => {
     expect(apiKeyFrom(headers({ authorization: 'Basic abc' }))).toBeUndefined();
     expect(bearerToken(headers({ authorization: 'Bearer two words' }))).toBeUndefined();
     expect(apiKeyFrom(headers({}))).toBeUndefined();
+  });
+
+  it('takes both headers carrying one key, and refuses two different keys instead of choosing one', () => {
+    const key = (c: string) => `imk_0123456789abcdef_${c.repeat(43)}`;
+    expect(apiKeyFrom(headers({ 'x-api-key': key('a'), authorization: `Bearer ${key('a')}` }))).toBe(
+      key('a'),
+    );
+    for (const direct of [key('b'), 'garbage']) {
+      const refusal = (() => {
+        try {
+          return apiKeyFrom(headers({ 'x-api-key': direct, authorization: `Bearer ${key('a')}` }));
+        } catch (error) {
+          return error;
+        }
+      })();
+      expect(refusal).toBeInstanceOf(UnauthenticatedError);
+      expect(refusal).toMatchObject({ code: 'AUTH.CONFLICTING_KEYS' });
+    }
+    // A bearer that is no key (an operator token) leaves the device key to x-api-key.
+    expect(apiKeyFrom(headers({ 'x-api-key': key('a'), authorization: 'Bearer operator-token' }))).toBe(
+      key('a'),
+    );
   });
 });
