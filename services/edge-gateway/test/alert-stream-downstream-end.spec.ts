@@ -1,8 +1,8 @@
 import { Metadata, status, type ServiceError } from '@grpc/grpc-js';
-import { createGrpcClient, toGrpcError, UnavailableError, type GrpcClient } from '@iot-mesh/platform';
+import { toGrpcError, UnavailableError, type GrpcClient } from '@iot-mesh/platform';
 import type { ServiceProcess } from '@iot-mesh/platform/testing';
 import { AlertEventType } from '@iot-mesh/proto/iotmesh/alert/v1/alert_manager';
-import { EdgeGatewayDefinition, type EdgeGatewayClient } from '@iot-mesh/proto/iotmesh/edge/v1/edge_gateway';
+import type { EdgeGatewayClient } from '@iot-mesh/proto/iotmesh/edge/v1/edge_gateway';
 import {
   catchError,
   concat,
@@ -16,7 +16,7 @@ import {
   type Observable,
 } from 'rxjs';
 import { startDownstreamStubs, type DownstreamStubs } from './downstream-stubs.js';
-import { DEVICE_KEY, OPERATOR_TOKEN, startGateway } from './gateway-process.js';
+import { DEVICE_KEY, edgeClient, OPERATOR_TOKEN, startGateway } from './gateway-process.js';
 
 // The alert manager ends a watch when it stops. However it ends it, the gateway's watchers must end
 // with a status they reconnect on (and resume after the last event), never stay open in silence or
@@ -95,12 +95,7 @@ describe('an alert stream the alert manager ends', () => {
     stubs = await startDownstreamStubs();
     stubs.answer('VerifyDeviceKey', () => ({ deviceId: 'dev-1', keyId: 'key-1', deviceStatus: 2 }));
     gateway = await startGateway(stubs.env);
-    edge = createGrpcClient<EdgeGatewayClient>(EdgeGatewayDefinition, {
-      address: gateway.grpcAddress,
-      tls: { mode: 'plaintext' },
-      deadlineMs: 10_000,
-      deadlineByMethodMs: { WatchAlerts: Number.POSITIVE_INFINITY },
-    });
+    edge = edgeClient(gateway, { deadlineByMethodMs: { WatchAlerts: Number.POSITIVE_INFINITY } });
   });
   afterAll(async () => {
     edge?.close();

@@ -1,16 +1,15 @@
 import { Metadata, type ServiceError } from '@grpc/grpc-js';
-import { createGrpcClient, decodeStatusDetails, type GrpcClient } from '@iot-mesh/platform';
+import { decodeStatusDetails, type GrpcClient } from '@iot-mesh/platform';
 import type { ServiceProcess } from '@iot-mesh/platform/testing';
 import { VerifyDeviceKeyResponse } from '@iot-mesh/proto/iotmesh/device/v1/device_registry';
 import {
-  EdgeGatewayDefinition,
   type EdgeGatewayClient,
   type PublishReadingsRequest,
 } from '@iot-mesh/proto/iotmesh/edge/v1/edge_gateway';
 import { Reading } from '@iot-mesh/proto/iotmesh/telemetry/v1/reading';
 import { lastValueFrom, of } from 'rxjs';
 import { startDownstreamStubs, type DownstreamStubs } from './downstream-stubs.js';
-import { DEVICE_KEY, errorOf, rest, startGateway } from './gateway-process.js';
+import { DEVICE_KEY, edgeClient, errorOf, rest, startGateway } from './gateway-process.js';
 
 const MAX_BATCH_SIZE = 3;
 const reading = (n: number) => ({
@@ -37,11 +36,7 @@ describe('a batch with no readings or too many, over REST and over gRPC', () => 
       VerifyDeviceKeyResponse.fromJSON({ deviceId: 'device-1', keyId: 'key-1', deviceStatus: 2 }),
     );
     gateway = await startGateway({ ...stubs.env, MAX_BATCH_SIZE: String(MAX_BATCH_SIZE) });
-    edge = createGrpcClient<EdgeGatewayClient>(EdgeGatewayDefinition, {
-      address: gateway.grpcAddress,
-      tls: { mode: 'plaintext' },
-      deadlineMs: 10_000,
-    });
+    edge = edgeClient(gateway);
   });
   afterAll(async () => {
     edge?.close();

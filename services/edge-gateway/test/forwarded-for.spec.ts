@@ -1,8 +1,8 @@
 import { Metadata, status } from '@grpc/grpc-js';
-import { createGrpcClient, type GrpcClient } from '@iot-mesh/platform';
+import type { GrpcClient } from '@iot-mesh/platform';
 import { failure, type ServiceProcess } from '@iot-mesh/platform/testing';
-import { EdgeGatewayDefinition, type EdgeGatewayClient } from '@iot-mesh/proto/iotmesh/edge/v1/edge_gateway';
-import { startGateway, THREE_REQUESTS_PER_ADDRESS } from './gateway-process.js';
+import type { EdgeGatewayClient } from '@iot-mesh/proto/iotmesh/edge/v1/edge_gateway';
+import { edgeClient, startGateway, THREE_REQUESTS_PER_ADDRESS } from './gateway-process.js';
 
 // The requests carry no credentials: each is counted against its client address, then refused (401)
 // before any downstream is called.
@@ -17,11 +17,7 @@ describe('the client-address limit behind a trusted proxy', () => {
 
   beforeAll(async () => {
     gateway = await startGateway({ ...THREE_REQUESTS_PER_ADDRESS, TRUST_FORWARDED_FOR: 'true' });
-    edge = createGrpcClient<EdgeGatewayClient>(EdgeGatewayDefinition, {
-      address: gateway.grpcAddress,
-      tls: { mode: 'plaintext' },
-      deadlineMs: 10_000,
-    });
+    edge = edgeClient(gateway);
   });
   afterAll(async () => {
     edge?.close();

@@ -1,5 +1,7 @@
 import { fileURLToPath } from 'node:url';
+import { createGrpcClient, type GrpcClient, type GrpcClientOptions } from '@iot-mesh/platform';
 import { spawnService, type ServiceProcess } from '@iot-mesh/platform/testing';
+import { EdgeGatewayDefinition, type EdgeGatewayClient } from '@iot-mesh/proto/iotmesh/edge/v1/edge_gateway';
 import type { HttpErrorBody } from '../src/http/http-error.js';
 
 const ENTRY = fileURLToPath(new URL('../dist/main.js', import.meta.url));
@@ -18,6 +20,19 @@ export function startGateway(env: Record<string, string> = {}): Promise<ServiceP
     entry: ENTRY,
     env: { OPERATOR_TOKEN, HTTP_HOST: '127.0.0.1', ...env },
     pickPorts: ['GRPC_PORT', 'ADMIN_PORT', 'HTTP_PORT'],
+  });
+}
+
+/** A plaintext client of the gateway's public gRPC API, as a device's; `options` add to a 10 s deadline. */
+export function edgeClient(
+  gateway: ServiceProcess,
+  options: Partial<GrpcClientOptions> = {},
+): GrpcClient<EdgeGatewayClient> {
+  return createGrpcClient<EdgeGatewayClient>(EdgeGatewayDefinition, {
+    address: gateway.grpcAddress,
+    tls: { mode: 'plaintext' },
+    deadlineMs: 10_000,
+    ...options,
   });
 }
 

@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { Metadata, status } from '@grpc/grpc-js';
-import { createGrpcClient, toGrpcError, UnauthenticatedError, type GrpcClient } from '@iot-mesh/platform';
+import { toGrpcError, UnauthenticatedError, type GrpcClient } from '@iot-mesh/platform';
 import { failure, type ServiceProcess } from '@iot-mesh/platform/testing';
-import { EdgeGatewayDefinition, type EdgeGatewayClient } from '@iot-mesh/proto/iotmesh/edge/v1/edge_gateway';
+import type { EdgeGatewayClient } from '@iot-mesh/proto/iotmesh/edge/v1/edge_gateway';
 import { startDownstreamStubs, type DownstreamStubs } from './downstream-stubs.js';
-import { DEVICE_KEY, errorOf, OPERATOR_TOKEN, rest, startGateway } from './gateway-process.js';
+import { DEVICE_KEY, edgeClient, errorOf, OPERATOR_TOKEN, rest, startGateway } from './gateway-process.js';
 
 // Each key the registry refuses cost it a scrypt run. A credential that cannot be a key must never
 // reach it, and an address sending made-up keys must soon stop reaching it, while devices go on.
@@ -42,11 +42,7 @@ describe('invalid device keys', () => {
       RATE_LIMIT_AUTH_FAILURES_PER_SECOND: '0.01',
       TRUST_FORWARDED_FOR: 'true',
     });
-    edge = createGrpcClient<EdgeGatewayClient>(EdgeGatewayDefinition, {
-      address: gateway.grpcAddress,
-      tls: { mode: 'plaintext' },
-      deadlineMs: 10_000,
-    });
+    edge = edgeClient(gateway);
   });
   afterAll(async () => {
     edge?.close();

@@ -1,10 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { Metadata } from '@grpc/grpc-js';
-import { createGrpcClient, type GrpcClient } from '@iot-mesh/platform';
+import type { GrpcClient } from '@iot-mesh/platform';
 import { startOtlpCollector, type ServiceProcess } from '@iot-mesh/platform/testing';
 import { VerifyDeviceKeyResponse } from '@iot-mesh/proto/iotmesh/device/v1/device_registry';
 import {
-  EdgeGatewayDefinition,
   type EdgeGatewayClient,
   type PublishReadingsRequest,
   type PublishReadingsResponse,
@@ -16,7 +15,7 @@ import {
 import { Reading } from '@iot-mesh/proto/iotmesh/telemetry/v1/reading';
 import { firstValueFrom, lastValueFrom, Subject, toArray } from 'rxjs';
 import { startDownstreamStubs, type DownstreamStubs } from './downstream-stubs.js';
-import { DEVICE_KEY, startGateway } from './gateway-process.js';
+import { DEVICE_KEY, edgeClient, startGateway } from './gateway-process.js';
 
 const SERVER = 2;
 const CLIENT = 3;
@@ -42,11 +41,7 @@ describe('the traces of a PublishReadings stream', () => {
       ...stubs.env,
       ...collector.exporterEnv,
     });
-    edge = createGrpcClient<EdgeGatewayClient>(EdgeGatewayDefinition, {
-      address: gateway.grpcAddress,
-      tls: { mode: 'plaintext' },
-      deadlineMs: 30_000,
-    });
+    edge = edgeClient(gateway, { deadlineMs: 30_000 });
   });
   afterAll(async () => {
     edge?.close();
