@@ -1,10 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Metadata } from '@grpc/grpc-js';
-import type { GrpcClient } from '@iot-mesh/platform';
-import { startOtlpCollector, type ServiceProcess } from '@iot-mesh/platform/testing';
-import type { SensorIngestionClient } from '@iot-mesh/proto/iotmesh/ingestion/v1/sensor_ingestion';
 import { firstValueFrom, of } from 'rxjs';
-import { ingestionClient, startIngestion } from './ingestion-process.js';
+import { tracedIngestion } from './ingestion-process.js';
 import { DEVICES, reading } from './readings.js';
 import { StubProcessor, StubRegistry } from './stub-servers.js';
 
@@ -16,30 +13,13 @@ const hex = (bytes: number) => randomBytes(bytes).toString('hex');
 describe('the traces of an IngestStream call', () => {
   const registry = new StubRegistry(DEVICES);
   const processor = new StubProcessor();
-  let collector: Awaited<ReturnType<typeof startOtlpCollector>>;
-  let ingestion: ServiceProcess;
-  let client: GrpcClient<SensorIngestionClient>;
-
-  beforeAll(async () => {
-    collector = await startOtlpCollector();
-    ingestion = await startIngestion({
-      DEVICE_REGISTRY_ADDRESS: await registry.start(),
-      DATA_PROCESSOR_ADDRESS: await processor.start(),
-      ...collector.exporterEnv,
-    });
-    client = ingestionClient(ingestion.grpcAddress);
-  });
-  afterAll(async () => {
-    client?.close();
-    await ingestion?.stop();
-    await Promise.all([registry.stop(), processor.stop()]);
-    await collector?.close();
-  });
+  const traced = tracedIngestion(registry, processor);
 
   it('gives each batch a trace of its own, linked to the stream', async () => {
     const streamTraceId = hex(16);
     const metadata = new Metadata();
     metadata.set('traceparent', `00-${streamTraceId}-${hex(8)}-01`);
+    const { client, collector } = traced;
     const response = await firstValueFrom(
       client.service.ingestStream(
         of({ readings: [reading('traced-0')] }, { readings: [reading('traced-1')] }),

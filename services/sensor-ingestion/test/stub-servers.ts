@@ -84,6 +84,10 @@ export class StubProcessor {
   readonly calls: Reading[][] = [];
   /** The x-device-shard header of each call ('' when absent). */
   readonly shards: string[] = [];
+  /** The traceparent header of each call ('' when absent). */
+  readonly traceparents: string[] = [];
+  /** Calls that arrived, held ones included. */
+  arrivals = 0;
   attempts = 0;
   /** The next this many calls fail with UNAVAILABLE; Infinity is a processor that is down. */
   failNext = 0;
@@ -99,6 +103,7 @@ export class StubProcessor {
         call: ServerUnaryCall<ProcessReadingsRequest, unknown>,
         reply: sendUnaryData<ProcessReadingsResponse>,
       ) => {
+        this.arrivals += 1;
         if (this.held) {
           void this.held.then(() => this.processReadings(call, reply));
           return;
@@ -133,6 +138,7 @@ export class StubProcessor {
     const { readings } = call.request;
     this.calls.push(readings);
     this.shards.push(String(call.metadata.get('x-device-shard')[0] ?? ''));
+    this.traceparents.push(String(call.metadata.get('traceparent')[0] ?? ''));
     const duplicateIndexes: number[] = [];
     readings.forEach((reading, index) => {
       if (this.seen.has(reading.readingId)) duplicateIndexes.push(index);

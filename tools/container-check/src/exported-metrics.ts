@@ -1,7 +1,13 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createMetricsRegistry, serverCallMetrics } from '@iot-mesh/platform';
+import { CERTIFICATE_EXPIRY_METRIC, createMetricsRegistry, serverCallMetrics } from '@iot-mesh/platform';
 import { repoPath } from './repo.js';
+
+/** A metric as it is declared: its name and prom-client type (`counter`, `histogram`, ...). */
+export interface DeclaredMetric {
+  name: string;
+  type: string;
+}
 
 /** The series a metric of each type produces in the exposition format. */
 const SERIES_SUFFIXES: Record<string, string[]> = {
@@ -11,16 +17,20 @@ const SERIES_SUFFIXES: Record<string, string[]> = {
   summary: ['', '_sum', '_count'],
 };
 
-const seriesOf = (name: string, type: string) => (SERIES_SUFFIXES[type] ?? ['']).map((s) => `${name}${s}`);
+const seriesOf = ({ name, type }: DeclaredMetric) =>
+  (SERIES_SUFFIXES[type] ?? ['']).map((s) => `${name}${s}`);
 
-/** What every service exports: the platform registry (Node defaults) and its gRPC server metrics. */
-async function platformSeries(): Promise<string[]> {
+/** The metrics of a platform registry: prom-client's Node.js defaults, and the gRPC server metrics if asked. */
+async function registryMetrics(withServerCalls: boolean): Promise<DeclaredMetric[]> {
   const registry = createMetricsRegistry('container-check');
-  serverCallMetrics(registry);
+  if (withServerCalls) serverCallMetrics(registry);
   const metrics = await registry.getMetricsAsJSON();
   registry.clear();
-  return metrics.flatMap((metric) => seriesOf(metric.name, String(metric.type)));
+  return metrics.map((metric) => ({ name: metric.name, type: String(metric.type) }));
 }
+
+/** prom-client's Node.js default metrics (`process_*`, `nodejs_*`), which every service exports. */
+export const nodeDefaultMetrics = () => registryMetrics(false);
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
@@ -34,17 +44,37 @@ function sourceFiles(dir: string): string[] {
  * Domain metrics, read from the services' sources: they are created inside Nest providers, which a
  * test outside the service cannot construct without starting it.
  */
-function domainSeries(): string[] {
+function domainMetrics(): DeclaredMetric[] {
   const servicesDir = repoPath('services');
   const declared = /new (Counter|Gauge|Histogram|Summary)\b[^(]*\(\s*\{\s*name:\s*'([a-zA-Z_:][\w:]*)'/g;
   return readdirSync(servicesDir, { withFileTypes: true })
     .filter((entry) => entry.isDirectory())
     .flatMap((entry) => sourceFiles(join(servicesDir, entry.name, 'src')))
     .flatMap((file) => [...readFileSync(file, 'utf8').matchAll(declared)])
-    .flatMap(([, type = '', name = '']) => seriesOf(name, type.toLowerCase()));
+    .map(([, type = '', name = '']) => ({ name, type: type.toLowerCase() }));
 }
 
-/** Every series name the services can expose on /metrics. */
-export async function exportedSeries(): Promise<Set<string>> {
-  return new Set([...(await platformSeries()), ...domainSeries()]);
+/**
+ * The services' own metrics, all but Node's defaults: the platform's gRPC server metrics and TLS
+ * certificate gauge, and every service's domain metrics.
+ */
+export async function ownMetrics(): Promise<DeclaredMetric[]> {
+  const defaults = new Set((await nodeDefaultMetrics()).map((metric) => metric.name));
+  return [
+    ...(await registryMetrics(true)).filter((metric) => !defaults.has(metric.name)),
+    { name: CERTIFICATE_EXPIRY_METRIC, type: 'gauge' },
+    ...domainMetrics(),
+  ];
 }
+
+/**
+ * Every series name the services can expose on /metrics, but the TLS certificate gauge, which only a
+ * service with a certificate exports.
+ */
+export async function exportedSeries(): Promise<Set<string>> {
+  return new Set([...(await registryMetrics(true)), ...domainMetrics()].flatMap(seriesOf));
+}
+
+/** The metric a series belongs to: a histogram's `_bucket`, `_sum` and `_count` are its own. */
+export const metricOfSeries = (series: string, metrics: readonly DeclaredMetric[]): string | undefined =>
+  metrics.find((metric) => seriesOf(metric).includes(series))?.name;

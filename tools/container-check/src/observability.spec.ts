@@ -1,10 +1,11 @@
-import { readdirSync } from 'node:fs';
 import { parse } from 'yaml';
 import { z } from 'zod';
 import { bindMountSources, hostAndPort, parseCompose } from './compose-file.js';
+import { DASHBOARD_DIRS, dashboardExpressions, readDashboards } from './dashboards.js';
+import { readRules, ruleFiles } from './prometheus-rules.js';
 import { exportedSeries } from './exported-metrics.js';
 import { metricNames } from './promql.js';
-import { existsInRepo, readCatalog, readRepoFile, repoPath } from './repo.js';
+import { existsInRepo, readCatalog, readRepoFile } from './repo.js';
 
 const catalog = readCatalog();
 const compose = parseCompose(readRepoFile('docker-compose.yml'));
@@ -38,18 +39,11 @@ describe('Prometheus (deploy/compose/prometheus.yml)', () => {
     expect(hostPathOf('prometheus', '/etc/prometheus/prometheus.yml')).toBe('deploy/compose/prometheus.yml');
   });
 
-  // The rule files are those with a top-level `groups:`, as monitoring-setup.sh picks them; the promtool
-  // tests beside them (tests/) are not.
-  const ruleFiles = readdirSync(repoPath('istio/prometheus'))
-    .filter((file) => /\.ya?ml$/.test(file))
-    .map((file) => `istio/prometheus/${file}`)
-    .filter((path) => Array.isArray((readYaml(path) as { groups?: unknown } | null)?.groups));
-
   it("loads every rule file of istio/prometheus, so the recorded panels and alerts aren't empty", () => {
-    expect(ruleFiles).toContain('istio/prometheus/rules.yaml');
+    expect(ruleFiles()).toContain('istio/prometheus/rules.yaml');
     const loaded = config.rule_files.map((path) => [path, hostPathOf('prometheus', path) ?? 'not mounted']);
     expect(loaded.filter(([, hostPath = '']) => !existsInRepo(hostPath))).toEqual([]);
-    expect(loaded.map(([, hostPath]) => hostPath).sort()).toEqual(ruleFiles.sort());
+    expect(loaded.map(([, hostPath]) => hostPath).sort()).toEqual(ruleFiles().sort());
   });
 
   it.each(catalog)("scrapes $name's admin port at /metrics", ({ name, adminPort }) => {
@@ -66,29 +60,22 @@ const datasources = z.object({
 const providers = z.object({
   providers: z.array(z.object({ type: z.literal('file'), options: z.object({ path: z.string() }) })),
 });
-const target = z.object({ expr: z.string(), datasource: z.object({ uid: z.string() }).optional() });
-const dashboardSchema = z.object({
-  title: z.string(),
-  panels: z.array(z.object({ title: z.string(), targets: z.array(target).default([]) })),
-  templating: z.object({ list: z.array(z.object({ definition: z.string().optional() })) }).optional(),
-});
 
 describe('Grafana (deploy/compose/grafana)', () => {
   const provisioning = hostPathOf('grafana', '/etc/grafana/provisioning') ?? 'not mounted';
   const sources = datasources.parse(readYaml(`${provisioning}/datasources/prometheus.yml`)).datasources;
-  const [provider] = providers.parse(readYaml(`${provisioning}/dashboards/iot-mesh.yml`)).providers;
+  const dashboardProviders = providers.parse(readYaml(`${provisioning}/dashboards/iot-mesh.yml`)).providers;
+  const [provider] = dashboardProviders;
   const dashboardDir = hostPathOf('grafana', provider?.options.path ?? 'no provider') ?? 'not mounted';
-  const dashboard = dashboardSchema.parse(
-    JSON.parse(readRepoFile(`${dashboardDir}/iot-mesh-services.json`)) as unknown,
-  );
-  const targets = dashboard.panels.flatMap((panel) => panel.targets);
-  const expressions = [
-    ...targets.map((t) => t.expr),
-    // Grafana's label_values(metric, label): only the metric is PromQL.
-    ...(dashboard.templating?.list ?? []).flatMap(
-      (v) => v.definition?.replace(/^label_values\((.*),\s*\w+\)$/, '$1') ?? [],
-    ),
-  ];
+  const dashboard = readDashboards(dashboardDir).find((d) => d.path.endsWith('/iot-mesh-services.json'));
+  const targets = dashboard?.panels.flatMap((panel) => panel.targets) ?? [];
+  const expressions = dashboard ? dashboardExpressions(dashboard) : [];
+  const recorded = new Set(readRules().flatMap((rule) => rule.record ?? []));
+
+  it('loads every dashboard folder the dashboard checks read (dashboards.ts), and only those', () => {
+    const folders = dashboardProviders.map((p) => hostPathOf('grafana', p.options.path) ?? 'not mounted');
+    expect(folders.sort()).toEqual([...DASHBOARD_DIRS].sort());
+  });
 
   it("points its datasource at the compose stack's Prometheus", () => {
     const prometheus = sources.find((source) => source.type === 'prometheus');
@@ -99,20 +86,24 @@ describe('Grafana (deploy/compose/grafana)', () => {
 
   it('loads the dashboard from a mounted repo folder', () => {
     expect(existsInRepo(dashboardDir)).toBe(true);
+    expect(dashboard?.title).toBe('iot-mesh services');
     expect(compose.services['grafana']?.image).toMatch(/^grafana\/grafana:/);
   });
 
-  it('queries only series the services export', async () => {
+  it('queries only series the services export, or that the rules record', async () => {
     const exported = await exportedSeries();
-    const unknown = expressions.flatMap(metricNames).filter((name) => !exported.has(name));
+    const unknown = expressions
+      .flatMap(metricNames)
+      .filter((name) => !exported.has(name) && !recorded.has(name));
     expect(unknown).toEqual([]);
   });
 
   it('has the panels operators need', () => {
     const uses = (pattern: RegExp) => expressions.some((expr) => pattern.test(expr));
     expect(uses(/sum by \(service, grpc_code\) \(rate\(grpc_server_handled_total\b/)).toBe(true);
-    // Judged as canary analysis judges calls: client cancellations are neither failures nor calls.
-    expect(uses(/grpc_server_handled_total\{[^}]*grpc_code!~"OK\|Canceled"/)).toBe(true);
+    // The recorded ratio, judged as canary analysis judges calls (client cancellations are neither
+    // failures nor calls), and 0 rather than absent for a service without failures.
+    expect(uses(/^service:grpc_errors:ratio_rate5m\{/)).toBe(true);
     expect(uses(/grpc_server_handled_total\{[^}]*grpc_code!="OK"/)).toBe(false);
     for (const quantile of ['0.5', '0.99']) {
       expect(

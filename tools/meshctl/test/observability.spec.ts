@@ -1,15 +1,14 @@
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { status as GrpcStatus } from '@grpc/grpc-js';
-import { exportedSeries, metricNames } from '@iot-mesh/container-check';
+import { dashboardExpressions, exportedSeries, metricNames, readDashboards } from '@iot-mesh/container-check';
 import { CERTIFICATE_EXPIRY_METRIC, grpcCodeName } from '@iot-mesh/platform';
 import { parse } from 'yaml';
 import { trackQueries } from '../src/analysis/promql-templates.js';
 import { REPO_ROOT } from '../src/release/validation.js';
 
 const RULES = join(REPO_ROOT, 'istio/prometheus/rules.yaml');
-const DASHBOARDS = join(REPO_ROOT, 'istio/dashboards');
 // The Istio standard metrics the dashboards use, and the series Prometheus itself makes.
 const ISTIO = ['istio_requests_total', 'istio_request_duration_milliseconds_bucket'];
 const PROMETHEUS_BUILTIN = ['ALERTS', 'up'];
@@ -18,16 +17,7 @@ type Rule = { record?: string; alert?: string; expr: string };
 const rules = (parse(readFileSync(RULES, 'utf8')) as { groups: { rules: Rule[] }[] }).groups.flatMap(
   (g) => g.rules,
 );
-const dashboards = readdirSync(DASHBOARDS)
-  .filter((f) => f.endsWith('.json'))
-  .map((f) => ({
-    file: f,
-    ...(JSON.parse(readFileSync(join(DASHBOARDS, f), 'utf8')) as {
-      title: string;
-      panels: { title: string; targets: { expr: string }[] }[];
-      templating: { list: { definition?: string }[] };
-    }),
-  }));
+const dashboards = readDashboards('istio/dashboards').map((d) => ({ ...d, file: basename(d.path) }));
 
 describe('Prometheus rules', () => {
   it('pass promtool check and their unit tests', () => {
@@ -98,13 +88,7 @@ describe('dashboards and rules reference only metrics that exist', () => {
       CERTIFICATE_EXPIRY_METRIC,
       ...rules.flatMap((r) => r.record ?? []),
     ]);
-    const expressions = [
-      ...rules.map((r) => r.expr),
-      ...dashboards.flatMap((d) => d.panels.flatMap((p) => p.targets.map((t) => t.expr))),
-      ...dashboards.flatMap((d) =>
-        d.templating.list.flatMap((v) => v.definition?.replace(/^label_values\((.*),\s*\w+\)$/, '$1') ?? []),
-      ),
-    ];
+    const expressions = [...rules.map((r) => r.expr), ...dashboards.flatMap(dashboardExpressions)];
     expect(expressions.length).toBeGreaterThan(20);
     expect(expressions.flatMap(metricNames).filter((name) => !known.has(name))).toEqual([]);
   });
@@ -114,6 +98,25 @@ describe('dashboards and rules reference only metrics that exist', () => {
       dashboards.find((d) => d.file === file)?.panels.flatMap((p) => p.targets.map((t) => t.expr)) ?? [];
     expect(exprs('service-red.json').join('\n')).toMatch(
       /sum by \(grpc_code\)[\s\S]*histogram_quantile\(0\.5,[\s\S]*histogram_quantile\(0\.99,/,
+    );
+    // Requests, errors and latency (p99 included) each of gRPC calls and of the gateway's REST requests.
+    const red = dashboards.find((d) => d.file === 'service-red.json')?.panels.slice(0, 3) ?? [];
+    const covers = (targets: { expr: string }[], metric: RegExp) =>
+      targets.some(
+        (t) => t.expr.includes('service="$service"') && metricNames(t.expr).some((m) => metric.test(m)),
+      );
+    expect(
+      red.map((p) => [
+        covers(p.targets, /^grpc_server_handl/),
+        covers(p.targets, /^http_server_request_duration_seconds_/),
+      ]),
+    ).toEqual([
+      [true, true],
+      [true, true],
+      [true, true],
+    ]);
+    expect(red[2]?.targets.map((t) => t.expr).join('\n')).toMatch(
+      /histogram_quantile\(0\.99, .*http_server_request_duration_seconds_bucket\{service="\$service"/,
     );
     expect(exprs('canary.json').filter((e) => e.includes('track="canary"'))).toHaveLength(3);
     expect(exprs('canary.json').filter((e) => e.includes('track="stable"'))).toHaveLength(3);

@@ -1,3 +1,6 @@
+import { context, type Context } from '@opentelemetry/api';
+import { mergedCallContext } from '../observability/merged-call-trace.js';
+
 /** Schedules the linger flush; injectable so tests fire it by hand. */
 export interface LingerTimer {
   start(callback: () => void, delayMs: number): unknown;
@@ -39,6 +42,8 @@ export type ResponseSplitter<Item, Response, Outcome> = (
 
 interface Waiting<Item, Outcome> {
   readonly items: readonly Item[];
+  /** The trace context the caller asked in. */
+  readonly context: Context;
   readonly resolve: (outcome: Outcome) => void;
   readonly reject: (error: unknown) => void;
 }
@@ -58,6 +63,10 @@ interface Pending<Item, Outcome> {
  * together, in order. Each caller is answered only when the call carrying its items
  * returned, with its own share of the response; a failed call fails all its callers with the same
  * error. Callers with more than `maxItems` items must be sent on their own.
+ *
+ * The call is made in its first caller's trace context (its first sampled caller's, when there is one),
+ * whatever started it: a linger timer or the return of an earlier call. Its client span links to the
+ * spans of the other callers, and they to it (see mergedCallContext).
  */
 export class CallCoalescer<Item, Response, Outcome> {
   private pending?: Pending<Item, Outcome>;
@@ -74,7 +83,7 @@ export class CallCoalescer<Item, Response, Outcome> {
     return new Promise<Outcome>((resolve, reject) => {
       if (this.pending && this.pending.size + items.length > this.settings.maxItems) this.flush();
       const pending = (this.pending ??= { callers: [], size: 0 });
-      pending.callers.push({ items, resolve, reject });
+      pending.callers.push({ items, context: context.active(), resolve, reject });
       pending.size += items.length;
       if (pending.size >= this.settings.maxItems || this.idle(pending)) this.flush();
       else pending.timer ??= this.timer.start(() => this.flushWhenFree(), this.settings.lingerMs);
@@ -106,7 +115,12 @@ export class CallCoalescer<Item, Response, Outcome> {
     this.inFlight++;
     let outcomes: Outcome[];
     try {
-      const response = await this.call(callers.flatMap((caller) => caller.items));
+      const items = callers.flatMap((caller) => caller.items);
+      const callContext = mergedCallContext(callers);
+      // A lone caller sent at once is already in its context: entering it again costs more than the check.
+      const response = await (callContext === context.active()
+        ? this.call(items)
+        : context.with(callContext, () => this.call(items)));
       outcomes = this.split(
         response,
         callers.map((caller) => caller.items),

@@ -4,6 +4,7 @@ import {
   SpanStatusCode,
   type Attributes,
   type Context,
+  type Link,
   type Span,
   type Tracer,
   type TextMapGetter,
@@ -46,9 +47,15 @@ export function methodSpanOf(path: string): MethodSpan {
 }
 
 /** Starts a span for the method path `/package.Service/Method`. */
-export function startRpcSpan(tracer: Tracer, path: string, kind: SpanKind, parent?: Context): Span {
+export function startRpcSpan(
+  tracer: Tracer,
+  path: string,
+  kind: SpanKind,
+  parent?: Context,
+  links?: Link[],
+): Span {
   const methodSpan = methodSpanOf(path);
-  const span = tracer.startSpan(methodSpan.name, { kind }, parent);
+  const span = tracer.startSpan(methodSpan.name, { kind, links }, parent);
   // Attributes only on spans that are kept: the SDK copies and checks them even for unsampled ones.
   if (span.isRecording()) span.setAttributes(methodSpan.attributes);
   return span;

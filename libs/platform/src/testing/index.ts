@@ -7,3 +7,4 @@ export * from './call-failure.js';
 export * from './otlp-collector.js';
 export * from './read-ahead.js';
 export * from './admin-metrics.js';
+export * from './merged-call-links.js';

@@ -2,22 +2,13 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Histogram, type Registry } from 'prom-client';
 import { CLIENT_CLOSED_REQUEST, whenClientLeaves } from './client-left.js';
 import { isHealthCheck } from './health-check-route.js';
-import { routeAt } from './route-methods.js';
+import { routeLabel } from './route-label.js';
 
 /** Route config (Nest's `@RouteConfig`) of a route whose answer is a stream the client ends, such as SSE. */
 export const CLIENT_ENDED_STREAM = { clientEndedStream: true } as const;
 
 const endedByClient = (request: FastifyRequest) =>
   (request.routeOptions.config as { clientEndedStream?: boolean }).clientEndedStream === true;
-
-/**
- * The route label: the pattern the request matched, with route "" for none. A 405 is labelled with the
- * resource it named (`/api/v1/devices/:id`), not with the pass-through that matched any two segments.
- */
-function routeLabel(request: FastifyRequest, statusCode: number): string {
-  const matched = request.routeOptions.url ?? '';
-  return statusCode === 405 ? (routeAt(request.url) ?? matched) : matched;
-}
 
 /**
  * The REST API's counterpart of grpc_server_handling_seconds: how long the gateway took over each

@@ -10,6 +10,9 @@ import {
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { CLIENT_CLOSED_REQUEST, whenClientLeaves } from './client-left.js';
 import { isHealthCheck } from './health-check-route.js';
+import { routeLabel } from './route-label.js';
+
+const spanName = (method: string, route: string) => (route ? `${method} ${route}` : method);
 
 /**
  * A server span for every REST request, continuing the caller's trace from its headers (W3C or B3, as
@@ -17,7 +20,8 @@ import { isHealthCheck } from './health-check-route.js';
  * Fastify hooks in place of OpenTelemetry's HTTP instrumentation, which re-wrapped every request's and
  * response's emitters and cost about a sixth of the gateway's CPU under REST load (README, Benchmarks).
  * A request whose client left before the answer was complete ends with status 499; health checks are
- * not traced (see health-check-route.ts).
+ * not traced (see health-check-route.ts). Spans are named `<method> <route>` with the route the request
+ * metrics label it with.
  */
 export function traceRequests(fastify: FastifyInstance): void {
   const tracer = trace.getTracer('@iot-mesh/edge-gateway');
@@ -26,6 +30,12 @@ export function traceRequests(fastify: FastifyInstance): void {
     const span = traces.get(request);
     if (!span) return;
     traces.delete(request);
+    // Under the route the metrics put it: a 405's is known only now (see routeLabel).
+    const route = routeLabel(request, statusCode);
+    if (route !== (request.routeOptions.url ?? '') && span.isRecording()) {
+      span.updateName(spanName(request.method, route));
+      span.setAttribute('http.route', route);
+    }
     span.setAttribute('http.response.status_code', statusCode);
     if (statusCode >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
     span.end();
@@ -35,11 +45,7 @@ export function traceRequests(fastify: FastifyInstance): void {
     if (isHealthCheck(request)) return done();
     const parent = propagation.extract(ROOT_CONTEXT, request.headers);
     const route = request.routeOptions.url;
-    const span = tracer.startSpan(
-      route ? `${request.method} ${route}` : request.method,
-      { kind: SpanKind.SERVER },
-      parent,
-    );
+    const span = tracer.startSpan(spanName(request.method, route ?? ''), { kind: SpanKind.SERVER }, parent);
     if (span.isRecording()) {
       span.setAttributes({
         'http.request.method': request.method,
