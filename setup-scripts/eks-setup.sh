@@ -90,4 +90,4 @@ run "$helm" upgrade --install cluster-autoscaler autoscaler/cluster-autoscaler \
   --set "autoDiscovery.clusterName=$cluster" --set "awsRegion=$region" \
   --set rbac.serviceAccount.create=false --set rbac.serviceAccount.name=cluster-autoscaler --wait
 run kubectl get nodes -o wide
-log "next: setup-scripts/istio-setup.sh, then setup-scripts/create-namespaces.sh and setup-scripts/deploy-all.sh"
+print_next_steps eks

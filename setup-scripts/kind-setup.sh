@@ -48,4 +48,4 @@ if ! $skip_build; then
   done
 fi
 run kubectl cluster-info --context "kind-$name"
-log "next: setup-scripts/istio-setup.sh, setup-scripts/create-namespaces.sh, then setup-scripts/deploy-all.sh --tag $tag"
+print_next_steps kind "$tag"

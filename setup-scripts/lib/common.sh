@@ -129,6 +129,40 @@ select_services() {
   [[ ${#SERVICES[@]} -gt 0 ]] || die "services/catalog.json lists no services"
 }
 
+# The existingSecret a values file names, or nothing. Usage: existing_secret FILE
+existing_secret() {
+  awk '/^existingSecret:/ { gsub(/["'\'']/, "", $2); print $2 }' "$1"
+}
+
+# What to run once the cluster exists, on stderr: Istio, the Secrets deploy-all.sh checks for (it deploys
+# nothing without them), the deploy. docs/deployment-guide.md shows the same lines, and container-check
+# holds the two equal. Usage: print_next_steps kind TAG | print_next_steps eks
+print_next_steps() {
+  local platform="$1" tag="${2:-}" values service secret
+  log "next, as docs/deployment-guide.md has it:"
+  {
+    echo "setup-scripts/istio-setup.sh"
+    cat <<'STEP'
+kubectl -n edge-gateway create secret generic edge-gateway-env \
+  --from-literal=OPERATOR_TOKEN="$(openssl rand -hex 32)"
+STEP
+    if [[ "$platform" == eks ]]; then
+      # Every other Secret the eks values name holds a database URL (without jq, which eks-setup.sh
+      # does not install).
+      for values in "$REPO_ROOT"/deploy/environments/eks/*.yaml; do
+        service="$(basename "$values" .yaml)" secret="$(existing_secret "$values")"
+        [[ -n "$secret" && "$secret" != edge-gateway-env ]] || continue
+        printf '%s \\\n' "kubectl -n $service create secret generic $secret"
+        echo "  --from-literal=DATABASE_URL='postgres://<user>:<password>@<rds-endpoint>:5432/iotmesh'"
+      done
+      echo "# the database's ServiceEntry too: \"Databases and Secrets\", step 2"
+      echo "setup-scripts/deploy-all.sh --tag <tag> --environment eks"
+    else
+      echo "setup-scripts/deploy-all.sh --tag $tag"
+    fi
+  } | sed 's/^/  /' >&2
+}
+
 # helm from PATH, else the copy install-helm.sh extracts into .toolchain/bin (scripts run from the repo root).
 helm_command() {
   if command -v helm >/dev/null 2>&1; then echo helm; else echo .toolchain/bin/helm; fi

@@ -11,6 +11,7 @@ import {
   checkSteps,
   REPO_ROOT,
 } from '../src/release/validation.js';
+import { COMMANDS } from '../src/cli/command-options.js';
 import { runMeshctl } from '../src/cli/run.js';
 
 const JENKINSFILES = ['ci', 'deploy', 'canary', 'traffic'].map((name) => `jenkins/Jenkinsfile.${name}`);
@@ -22,15 +23,20 @@ const KUBECONFIG = "withCredentials([file(credentialsId: 'kubeconfig', variable:
 const stageText = (text: string, name: string) =>
   text.split(/stage\('/).find((part) => part.startsWith(`${name}'`)) ?? '';
 
-/** The lines running meshctl against the cluster (not --dry-run) outside a kubeconfig binding. */
+/** A dry run of a command that reads no cluster under it (command-options.ts): it needs no credential. */
+const offlineDryRun = (line: string) => {
+  const command = /\$MESHCTL ((?:canary |release )?[a-z]+)/.exec(line)?.[1] ?? '';
+  return line.includes('--dry-run') && COMMANDS[command]?.dryRun === 'no-cluster';
+};
+
+/** The lines running meshctl against the cluster outside a kubeconfig binding. */
 function withoutKubeconfig(text: string): string[] {
   const bindings: number[] = [];
   const unbound: string[] = [];
   let depth = 0;
   for (const line of text.split('\n')) {
     if (line.includes(KUBECONFIG)) bindings.push(depth);
-    if (line.includes('$MESHCTL') && !line.includes('--dry-run') && bindings.length === 0)
-      unbound.push(line.trim());
+    if (line.includes('$MESHCTL') && !offlineDryRun(line) && bindings.length === 0) unbound.push(line.trim());
     for (const char of line) {
       if (char === '{') depth++;
       if (char === '}' && --depth === bindings.at(-1)) bindings.pop();
@@ -132,6 +138,10 @@ describe('Jenkinsfiles', () => {
       expect([file, withoutKubeconfig(read(file))]).toEqual([file, []]);
     // The check finds an unbound call.
     expect(withoutKubeconfig("steps {\n  sh '$MESHCTL deploy x'\n}")).toEqual(["sh '$MESHCTL deploy x'"]);
+    // And a dry run that still reads the release.
+    const check = "sh '$MESHCTL release check x --tag v1 --dry-run'";
+    expect(withoutKubeconfig(`steps {\n  ${check}\n}`)).toEqual([check]);
+    expect(withoutKubeconfig("steps {\n  sh '$MESHCTL deploy x --tag v1 --dry-run'\n}")).toEqual([]);
   });
 
   it('every deploy carries the values of the environment the controller deploys to', () => {

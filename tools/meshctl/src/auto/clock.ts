@@ -1,4 +1,7 @@
-/** Time for `canary auto`: tests pass a fake one so a ten-minute rollout runs in milliseconds. */
+/**
+ * Time for `canary auto`: tests, and its dry run, use a fake one, so a ten-minute rollout runs in
+ * milliseconds.
+ */
 export interface Clock {
   now(): number;
   sleep(ms: number): Promise<void>;

@@ -1,8 +1,9 @@
-import { analyzeCanary, type AnalysisRequest } from '../analysis/analyze.js';
+import { analyzeCanary, type AnalysisRequest, type AnalysisResult } from '../analysis/analyze.js';
 import { formatAnalysis } from '../analysis/analysis-format.js';
+import { FIGURE_ORIGINS } from '../analysis/promql-templates.js';
 import { PrometheusClient } from '../analysis/prometheus-client.js';
 import { autoCanary, formatTimeline } from '../auto/auto-canary.js';
-import { systemClock } from '../auto/clock.js';
+import { FakeClock, systemClock } from '../auto/clock.js';
 import type { Cluster, ReleaseState, ReleaseTarget } from '../cluster/cluster.port.js';
 import { ReleaseStateError, type ReleaseOps } from '../release/release-ops.js';
 import {
@@ -97,6 +98,22 @@ export async function analyze(
   return result.verdict === 'pass' ? EXIT.ok : result.verdict === 'fail' ? EXIT.failed : EXIT.noData;
 }
 
+/** What a dry run of canary auto takes each analysis to be: it asks Prometheus nothing. */
+function assumedPass(request: Omit<AnalysisRequest, 'versions'>): AnalysisResult {
+  const { service, source, window } = request;
+  const reasons = ['dry run: not analysed, taken as a pass'];
+  return {
+    service,
+    source,
+    window,
+    origins: FIGURE_ORIGINS[source],
+    canary: {},
+    stable: {},
+    verdict: 'pass',
+    reasons,
+  };
+}
+
 export async function auto(
   target: ReleaseTarget,
   parsed: ParsedCommand,
@@ -105,6 +122,7 @@ export async function auto(
   ops: ReleaseOps,
 ): Promise<number> {
   const { values } = parsed;
+  const dryRun = values['dry-run'] === true;
   const request = analysisRequest(target, values);
   const prometheus = prometheusFor(values, io);
   const plan = {
@@ -119,17 +137,24 @@ export async function auto(
   const stableTag = (await ops.state())?.values.stableTag;
   const versions = { canary: plan.canaryTag, ...(stableTag === undefined ? {} : { stable: stableTag }) };
   // Without Prometheus every analysis is no-data and the canary would be rolled back at the deadline,
-  // looking like a canary that got no traffic: refuse before it starts.
-  await prometheus.ping().catch((error: Error) => {
-    throw new ReleaseStateError(`${error.message}: no canary started (set PROMETHEUS_URL or --prometheus)`);
-  });
+  // looking like a canary that got no traffic: refuse before it starts. A dry run asks it nothing.
+  if (!dryRun) {
+    await prometheus.ping().catch((error: Error) => {
+      throw new ReleaseStateError(`${error.message}: no canary started (set PROMETHEUS_URL or --prometheus)`);
+    });
+  }
+  const clock = io.clock ?? systemClock;
   const outcome = await autoCanary(plan, {
     ops,
-    analyze: () => analyzeCanary(prometheus, { ...request, versions }),
+    // A dry run prints the lines of a run whose every analysis passes, at once: no waiting either.
+    analyze: dryRun
+      ? () => Promise.resolve(assumedPass(request))
+      : () => analyzeCanary(prometheus, { ...request, versions }),
     record: (record) => cluster.recordAnalysis(target, record),
-    clock: io.clock ?? systemClock,
+    clock: dryRun ? new FakeClock(clock.now()) : clock,
     onEvent: values['json'] ? undefined : (e) => io.err(`meshctl: ${e.event}: ${e.detail}`),
   });
   io.out(values['json'] ? JSON.stringify(outcome, null, 2) : formatTimeline(outcome));
+  if (dryRun && !values['json']) io.err('meshctl: dry run: every analysis taken as a pass; nothing changed');
   return { promoted: EXIT.ok, 'rolled-back': EXIT.failed, 'rollback-failed': EXIT.partWay }[outcome.result];
 }

@@ -1,57 +1,9 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { UsageError } from '../release/validation.js';
+import { COMMANDS, optionsOf } from './command-options.js';
+import { parserOptions } from './option-spec.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
-
-const COMMON: Options = {
-  namespace: { type: 'string' },
-  'kube-context': { type: 'string' },
-  'dry-run': { type: 'boolean', default: false },
-  json: { type: 'boolean', default: false },
-  help: { type: 'boolean', short: 'h', default: false },
-};
-
-const ANALYSIS: Options = {
-  prometheus: { type: 'string' },
-  metrics: { type: 'string', default: 'istio' },
-  window: { type: 'string', default: '1m' },
-  'min-success-rate': { type: 'string', default: '99' },
-  'max-p99-ms': { type: 'string', default: '500' },
-  'min-requests': { type: 'string', default: '20' },
-  'max-degradation': { type: 'string', default: '1' },
-};
-
-/** The options each command accepts besides the common ones. */
-export const COMMAND_OPTIONS: Record<string, Options> = {
-  deploy: { tag: { type: 'string' }, environment: { type: 'string' } },
-  'canary start': {
-    'canary-tag': { type: 'string' },
-    weight: { type: 'string', default: '10' },
-    replace: { type: 'boolean', default: false },
-  },
-  'canary weight': { stable: { type: 'string' }, canary: { type: 'string' } },
-  'canary promote': { 'canary-tag': { type: 'string' } },
-  'canary rollback': { 'canary-tag': { type: 'string' } },
-  'canary analyze': { ...ANALYSIS, 'canary-tag': { type: 'string' } },
-  'canary auto': {
-    ...ANALYSIS,
-    'canary-tag': { type: 'string' },
-    steps: { type: 'string', default: '10,25,50' },
-    interval: { type: 'string', default: '1m' },
-    'failure-threshold': { type: 'string', default: '2' },
-    deadline: { type: 'string', default: '5m' },
-  },
-  'release rollback': { revision: { type: 'string' }, 'to-tag': { type: 'string' } },
-  'release check': {
-    tag: { type: 'string' },
-    environment: { type: 'string' },
-    'canary-tag': { type: 'string' },
-    weight: { type: 'string', default: '10' },
-    analysis: { type: 'boolean', default: false },
-    prometheus: { type: 'string' },
-  },
-  status: {},
-};
 
 export interface ParsedCommand {
   command: string;
@@ -70,7 +22,7 @@ function commandName(argv: readonly string[]): string {
 /** The help a usage error points to: the command's own when it exists, else the tool's. */
 export function helpHint(argv: readonly string[]): string {
   const command = commandName(argv);
-  return COMMAND_OPTIONS[command] ? `meshctl ${command} --help` : 'meshctl --help';
+  return COMMANDS[command] ? `meshctl ${command} --help` : 'meshctl --help';
 }
 
 /**
@@ -105,12 +57,12 @@ export function parseCommand(argv: readonly string[]): ParsedCommand | 'help' {
   if (first === undefined || first === '--help' || first === '-h' || first === 'help') return 'help';
   const grouped = isGroup(first);
   const command = commandName(argv);
-  const spec = COMMAND_OPTIONS[command];
-  if (!spec) {
+  const specs = optionsOf(command);
+  if (!specs) {
     if (grouped && (second === undefined || second === '--help' || second === '-h')) return 'help';
     throw new UsageError(`unknown command "${command}"`);
   }
-  const options = { ...COMMON, ...spec };
+  const options = parserOptions(specs);
   try {
     const { values, positionals } = parseArgs({
       args: joinDashValues(argv.slice(grouped ? 2 : 1), options),

@@ -7,10 +7,11 @@ import { catalogServices, checkService, REPO_ROOT, UsageError } from '../release
 import { analyze, auto } from './analysis-commands.js';
 import { checkCommand } from './check-command.js';
 import { EXIT, type MeshctlIo } from './io.js';
-import { helpHint, parseCommand, type ParsedCommand } from './parse.js';
+import { COMMANDS } from './command-options.js';
+import { helpHint, parseCommand, str, type ParsedCommand } from './parse.js';
 import { releaseCommand } from './release-commands.js';
 import { statusJson, statusTable } from './status-format.js';
-import { USAGE } from './usage.js';
+import { helpText } from './usage.js';
 
 export { EXIT, type MeshctlIo } from './io.js';
 
@@ -26,11 +27,11 @@ export async function runMeshctl(argv: readonly string[], io: MeshctlIo): Promis
   try {
     const parsed = parseCommand(argv);
     if (parsed === 'help') {
-      io.out(USAGE['main'] ?? '');
+      io.out(helpText());
       return EXIT.ok;
     }
     if (parsed.values['help']) {
-      io.out(USAGE[parsed.command] ?? '');
+      io.out(helpText(parsed.command));
       return EXIT.ok;
     }
     return await execute(parsed, io);
@@ -44,16 +45,19 @@ export async function runMeshctl(argv: readonly string[], io: MeshctlIo): Promis
   }
 }
 
+/** The cluster as --dry-run and the command's kind of dry run (command-options.ts) have it. */
 function clusterFor(parsed: ParsedCommand, io: MeshctlIo): Cluster {
   if (io.cluster) return io.cluster;
   // With --json, stdout carries only the JSON document; the commands a dry run prints go to stderr.
   const print = (line: string) => (parsed.values['json'] ? io.err(line) : io.out(line));
-  if (parsed.values['dry-run']) return new DryRunCluster(print, false);
+  const dryRun = parsed.values['dry-run'] === true;
+  if (dryRun && COMMANDS[parsed.command]?.dryRun === 'no-cluster') return new DryRunCluster(print, false);
   return new HelmCluster({
     cwd: REPO_ROOT,
     helm: io.env['MESHCTL_HELM'] ?? 'helm',
     kubectl: io.env['MESHCTL_KUBECTL'] ?? 'kubectl',
-    log: (line) => io.err(line),
+    log: dryRun ? print : (line) => io.err(line),
+    dryRun,
   });
 }
 
@@ -94,7 +98,13 @@ async function status(
   io: MeshctlIo,
   known: string[],
 ): Promise<number> {
-  const services = service === undefined ? known : [checkService(service, known)];
+  // Without a service, --namespace NS shows the one released there: each service's namespace is its name.
+  const namespace = service === undefined ? str(parsed.values, 'namespace') : undefined;
+  if (namespace !== undefined && !known.includes(namespace)) {
+    throw new UsageError(`--namespace: no service is released into namespace ${namespace}`);
+  }
+  const named = service ?? namespace;
+  const services = named === undefined ? known : [checkService(named, known)];
   const cluster = clusterFor(parsed, io);
   const rows = [];
   for (const name of services) {

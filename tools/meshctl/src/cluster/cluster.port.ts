@@ -45,9 +45,12 @@ export interface ReleaseState {
   lastAnalysis?: AnalysisRecord;
 }
 
-/** Where releases live: a real cluster through helm/kubectl, or an in-memory one for dry runs and tests. */
+/**
+ * Where releases live: a real cluster through helm/kubectl, or an in-memory one for tests and for the dry
+ * runs that read no cluster.
+ */
 export interface Cluster {
-  /** False when the adapter cannot read the cluster (a CLI dry run): callers skip state checks. */
+  /** False when the adapter cannot read the cluster (a dry run that reads none): callers skip state checks. */
   readonly knowsState: boolean;
   /** undefined: the release is not installed (or, without knowsState, unknown). */
   readRelease(target: ReleaseTarget): Promise<ReleaseState | undefined>;

@@ -27,8 +27,9 @@ import {
 } from './commands.js';
 
 /**
- * Keeps releases in memory and records the commands a real cluster would get. The CLI's --dry-run
- * starts it empty and unknowing (it never reads a cluster); tests seed it and let it keep state.
+ * Keeps releases in memory and records the commands a real cluster would get. The --dry-run of a
+ * command that reads no cluster (cli/command-options.ts) starts it empty and unknowing; tests seed it
+ * and let it keep state.
  */
 export class DryRunCluster implements Cluster {
   readonly commands: Command[] = [];

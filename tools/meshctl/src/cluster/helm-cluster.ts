@@ -32,6 +32,11 @@ export interface HelmClusterOptions {
   helm: string;
   kubectl: string;
   log: (line: string) => void;
+  /**
+   * The dry run of a command that reads the release (status, release check, release rollback): every
+   * command is logged, only those that read are run.
+   */
+  dryRun?: boolean;
 }
 
 /** Runs helm and kubectl without a shell (execFile), so no argument is ever interpreted. */
@@ -91,10 +96,11 @@ export class HelmCluster implements Cluster {
   }
 
   /** Once per chart and process: the charts do not change while meshctl runs. */
-  private async buildDependencies(target: ReleaseTarget, announce: boolean): Promise<void> {
+  private async buildDependencies(target: ReleaseTarget, forUpgrade: boolean): Promise<void> {
     if (this.builtCharts.has(target.chart)) return;
-    await this.run(dependencyBuildCommand(target), announce);
-    this.builtCharts.add(target.chart);
+    await this.run(dependencyBuildCommand(target), forUpgrade);
+    // A dry run skips it with the upgrade: a later render would still need it built.
+    if (!(forUpgrade && this.options.dryRun)) this.builtCharts.add(target.chart);
   }
 
   async missingSecrets(target: ReleaseTarget, names: readonly string[]): Promise<string[]> {
@@ -136,8 +142,10 @@ export class HelmCluster implements Cluster {
     }
   }
 
-  private run(command: Command, announce = false): Promise<string> {
-    if (announce) this.options.log(`$ ${formatCommand(command)}`);
+  /** changes: the command changes something, so it is announced, and a dry run does not run it. */
+  private run(command: Command, changes = false): Promise<string> {
+    if (changes || this.options.dryRun) this.options.log(`$ ${formatCommand(command)}`);
+    if (changes && this.options.dryRun) return Promise.resolve('');
     const binary = command.program === 'helm' ? this.options.helm : this.options.kubectl;
     return new Promise((resolve, reject) => {
       const child = execFile(

@@ -1,6 +1,5 @@
 import type { Cluster, ReleaseTarget } from '../cluster/cluster.port.js';
 import { ReleaseStateError } from './release-state-error.js';
-import { UsageError } from './validation.js';
 
 /** Where to look up a revision: every meshctl step is a Helm revision of its own. */
 export const historyHint = (t: ReleaseTarget) =>
@@ -19,9 +18,6 @@ export async function revisionWithStable(
   target: ReleaseTarget,
   tag: string,
 ): Promise<number> {
-  if (!cluster.knowsState) {
-    throw new UsageError('a dry run does not read the cluster: pass --revision instead of --to-tag');
-  }
   const earlier = (await cluster.listRevisions(target)).slice(0, -1).reverse();
   for (const { revision, status } of earlier) {
     if (!usable(status)) continue;
