@@ -10,19 +10,30 @@ describe('processor config', () => {
       alertManagerAddress: '127.0.0.1:50055',
       forwardToAlertManager: true,
       pendingEvaluations: { max: 100_000, pollIntervalMs: 1_000 },
-      retentionMs: 48 * 3_600_000,
+      lateReadingsMs: 48 * 3_600_000 + 60_000,
     });
     expect(loadConfig(processorConfigSchema, { PENDING_EVALUATIONS_MAX: '0' }).pendingEvaluations.max).toBe(
       0,
     );
   });
 
-  it('closes windows once readings for them are too old to be accepted, or no longer kept', () => {
-    const lateReadingsMs = (env: Record<string, string>) =>
-      loadConfig(processorConfigSchema, env).lateReadingsMs;
-    expect(lateReadingsMs({})).toBe(48 * 3_600_000); // ingestion's MAX_READING_AGE_MS default
-    expect(lateReadingsMs({ MAX_READING_AGE_MS: '3600000' })).toBe(3_600_000);
-    expect(lateReadingsMs({ MAX_READING_AGE_MS: '86400000', WINDOW_RETENTION_HOURS: '2' })).toBe(7_200_000);
+  it('closes windows a margin after readings for them are too old to be accepted, or no longer kept', () => {
+    const times = (env: Record<string, string>) => {
+      const { lateReadingsMs, retentionMs } = loadConfig(processorConfigSchema, env);
+      return { lateReadingsMs, retentionMs };
+    };
+    const HOUR_MS = 3_600_000;
+    // Ingestion's MAX_READING_AGE_MS default, and a minute for the readings ingestion accepted at it to
+    // arrive: the windows are deleted once closed, not before, with the retention equal to it.
+    expect(times({})).toEqual({ lateReadingsMs: 48 * HOUR_MS + 60_000, retentionMs: 48 * HOUR_MS + 60_000 });
+    expect(times({ MAX_READING_AGE_MS: String(HOUR_MS), LATE_READING_MARGIN_MS: '5000' })).toEqual({
+      lateReadingsMs: HOUR_MS + 5_000,
+      retentionMs: 48 * HOUR_MS,
+    });
+    expect(times({ MAX_READING_AGE_MS: String(24 * HOUR_MS), WINDOW_RETENTION_HOURS: '2' })).toEqual({
+      lateReadingsMs: 2 * HOUR_MS + 60_000,
+      retentionMs: 2 * HOUR_MS + 60_000,
+    });
   });
 
   it('names every bad variable', () => {

@@ -4,6 +4,22 @@ import { z } from 'zod';
 
 const HOUR_MS = 3_600_000;
 
+/**
+ * How long after its end a window takes late readings, `lateReadingsMs`: ingestion's limit (or the
+ * retention, if shorter: nothing is folded into a window past it) plus the margin. The window is
+ * reported closed after that, and stays final. And how long after its end it is deleted,
+ * `retentionMs`: WINDOW_RETENTION_HOURS, but never before it closes.
+ */
+function windowTimes(env: {
+  MAX_READING_AGE_MS: number;
+  LATE_READING_MARGIN_MS: number;
+  WINDOW_RETENTION_HOURS: number;
+}) {
+  const retentionMs = env.WINDOW_RETENTION_HOURS * HOUR_MS;
+  const lateReadingsMs = Math.min(env.MAX_READING_AGE_MS, retentionMs) + env.LATE_READING_MARGIN_MS;
+  return { lateReadingsMs, retentionMs: Math.max(retentionMs, lateReadingsMs) };
+}
+
 export const processorConfigSchema = z
   .object({
     ...platformEnv({ serviceName: 'data-processor', grpcPort: 50054, adminPort: 9464 }),
@@ -22,8 +38,12 @@ export const processorConfigSchema = z
     // Windows older than this are deleted, and remembered reading ids once none of their windows is left.
     WINDOW_RETENTION_HOURS: z.coerce.number().int().positive().default(48),
     // Ingestion's limit of the same name (keep them equal): the oldest reading accepted, so how long
-    // after its end a window may still change. It is reported closed after that, and stays final.
+    // after its end a window may still change.
     MAX_READING_AGE_MS: millis(48 * HOUR_MS),
+    // How much longer the processor still folds late readings in, and so reports a window open: a
+    // reading ingestion accepted at its limit reaches the processor later (forwarding, and retries up
+    // to ingestion's DATA_PROCESSOR_DEADLINE_MS), and the processor's clock may run ahead of ingestion's.
+    LATE_READING_MARGIN_MS: millis(60_000),
     PRUNE_INTERVAL_MS: millis(600_000),
   })
   .superRefine((env, ctx) => {
@@ -40,9 +60,7 @@ export const processorConfigSchema = z
       max: env.PENDING_EVALUATIONS_MAX,
       pollIntervalMs: env.PENDING_EVALUATIONS_POLL_INTERVAL_MS,
     },
-    retentionMs: env.WINDOW_RETENTION_HOURS * HOUR_MS,
-    // Nothing is folded into a window past the retention either, so it closes then at the latest.
-    lateReadingsMs: Math.min(env.MAX_READING_AGE_MS, env.WINDOW_RETENTION_HOURS * HOUR_MS),
+    ...windowTimes(env),
     pruneIntervalMs: env.PRUNE_INTERVAL_MS,
   }));
 

@@ -19,7 +19,8 @@ logger.info(
   {
     storage: describeStorage(config.storage),
     alertManager: config.forwardToAlertManager ? config.alertManagerAddress : 'not forwarding',
-    retentionHours: config.retentionMs / 3_600_000,
+    // After their end, windows take late readings for lateReadingsMs and are deleted after retentionMs.
+    windowsMs: { lateReadings: config.lateReadingsMs, retention: config.retentionMs },
   },
   'data processor ready',
 );

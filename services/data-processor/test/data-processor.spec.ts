@@ -307,6 +307,30 @@ describe('data processor over gRPC', () => {
     );
   });
 
+  it('has a call wait for the earlier call of its device that the alert manager holds, so that its reading does not overtake', async () => {
+    // Ingestion keeps two calls out per shard: the device's newer reading comes while the alert manager
+    // holds the older one's call, which the processor gives up on after ALERT_MANAGER_DEADLINE_MS.
+    alerts.hung = true;
+    const older = send([reading('o-1', 'oven-1', 200, BASE)]);
+    await eventually(() => (alerts.evaluatedIds().includes('o-1') ? true : undefined), 'o-1 held');
+    alerts.hung = false;
+    const ingestionLike = processorClient(processor.grpcAddress, 4_000);
+    try {
+      const newer = firstValueFrom(
+        ingestionLike.service.processReadings({ readings: [reading('o-2', 'oven-1', 20, BASE + 1_000)] }),
+      );
+      // Both answered within ingestion's deadline: the newer one queued behind the older one.
+      await expect(Promise.all([older, newer])).resolves.toMatchObject([
+        { processedCount: 1 },
+        { processedCount: 1 },
+      ]);
+    } finally {
+      ingestionLike.close();
+    }
+    await eventually(() => (acceptedOnce().includes('o-2') ? true : undefined), 'o-2 evaluated');
+    expect(acceptedOnce().filter((id) => id.startsWith('o-'))).toEqual(['o-1', 'o-2']);
+  });
+
   it('delivers after a restart what it had queued when it stopped', async () => {
     alerts.unavailable = true;
     await send([reading('q-1', 'quay-1', 5, BASE)]);
@@ -387,6 +411,19 @@ describe('data processor over gRPC', () => {
     expect(alerts.calls.length).toBe(before);
     const hour = await history('boiler-1', Window.WINDOW_ONE_HOUR);
     expect(hour.aggregates[0]).toMatchObject({ count: 601, max: 1000 });
+  });
+
+  it('counts a reading that ingestion accepted at its age limit seconds ago in every window, still open', async () => {
+    // Stamped 1 ms before a 5-minute boundary: its minute and five minutes end there. Ingestion, with the
+    // MAX_READING_AGE_MS set here, accepted it as the oldest it takes 3 s before the restart; forwarding
+    // and ingestion's retries (up to DATA_PROCESSOR_DEADLINE_MS) took the time since.
+    const at = Math.floor((Date.now() - 10 * 60_000) / 300_000) * 300_000 - 1;
+    await restart({ MAX_READING_AGE_MS: String(Date.now() - 3_000 - at) });
+    await expect(send([reading('e-1', 'edge-1', 7, at)])).resolves.toMatchObject({ processedCount: 1 });
+    for (const window of [Window.WINDOW_ONE_MINUTE, Window.WINDOW_FIVE_MINUTES, Window.WINDOW_ONE_HOUR]) {
+      const { aggregates } = await history('edge-1', window);
+      expect(aggregates).toMatchObject([{ count: 1, max: 7, closed: false }]);
+    }
   });
 
   it('reports a window closed once its readings are too old to be accepted, and keeps it as reported', async () => {

@@ -25,8 +25,9 @@ export const ingestionConfigSchema = z
     FORWARD_SHARDS: z.coerce.number().int().min(1).max(1_024).default(1),
     MAX_FUTURE_SKEW_MS: millis(5 * 60_000),
     // The data processor folds a reading into its windows only up to its own MAX_READING_AGE_MS (48 h,
-    // within WINDOW_RETENTION_HOURS): an older one would be acknowledged and then counted in no window,
-    // so it is refused here instead. Keep the two equal.
+    // within WINDOW_RETENTION_HOURS), and its LATE_READING_MARGIN_MS more for one accepted at this limit
+    // to arrive: an older one would be acknowledged and then counted in no window, so it is refused here
+    // instead. Keep the two equal.
     MAX_READING_AGE_MS: millis(48 * 3_600_000),
     // An ACTIVE device is looked up again after this long, so disabling one takes effect within it.
     DEVICE_CACHE_TTL_MS: millis(30_000),

@@ -4,6 +4,7 @@ import { SensorType, type Reading } from '@iot-mesh/proto/iotmesh/telemetry/v1/r
 import { Registry } from 'prom-client';
 import { processorConfigSchema } from '../config.js';
 import { KyselyProcessorStore } from '../infrastructure/kysely-processor.store.js';
+import { DeviceTurns } from '../readings/device-turns.js';
 import { ProcessReadingsService } from '../readings/process-readings.service.js';
 import { AggregatesService, type AggregatesPage } from './aggregates.service.js';
 import { Window } from './domain/window.js';
@@ -56,7 +57,7 @@ describe.each(DATABASE_KINDS)('custom quantities of a device on %s', (kind) => {
     aggregates = new AggregatesService(store, processorConfigSchema.parse({}), () => NOW);
     const readings = new ProcessReadingsService(
       store,
-      { evaluate: () => Promise.resolve() },
+      { lineUp: (readings) => new DeviceTurns().take(readings), evaluate: () => Promise.resolve() },
       processorConfigSchema.parse({}),
       () => NOW,
       new Registry(),

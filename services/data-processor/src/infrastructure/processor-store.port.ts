@@ -32,6 +32,11 @@ export interface ReadingsTransaction {
    */
   lockWindows(keys: readonly WindowKey[]): Promise<Map<string, WindowAggregate>>;
   saveWindows(windows: readonly WindowAggregate[]): Promise<void>;
+  /**
+   * Of the devices of the readings recorded (recordNewReadings), those with readings in the
+   * pending-evaluation queue, queued by any replica.
+   */
+  devicesWithPendingEvaluations(): Promise<ReadonlySet<string>>;
 }
 
 export interface WindowQuery {

@@ -52,6 +52,25 @@ export function processorStatements(db: Kysely<ProcessorDatabase>, rowLocks: boo
       (rows: readonly SeenRow[]) => insertSeen(rows).returning(['device_id', 'reading_id']),
       seenValues,
     ),
+    /**
+     * Of these devices, those with readings in the pending-evaluation queue: one probe of
+     * pending_evaluations_by_device each, however long the queue (OFFSET 0 keeps PostgreSQL from
+     * making a join of it, which may read the whole queue).
+     */
+    devicesWithPending: new SizedQueryCache(
+      (deviceIds: readonly string[]) =>
+        db
+          .selectFrom(
+            sql<{
+              column1: string;
+            }>`(values ${sql.join(deviceIds.map((id) => sql`(cast(${id} as text))`))})`.as('d'),
+          )
+          .select('d.column1 as device_id')
+          .where(
+            sql<boolean>`exists (select 1 from pending_evaluations p where p.failed_time is null and p.device_id = d.column1 limit 1 offset 0)`,
+          ),
+      (deviceId: string) => [deviceId],
+    ),
     /** What these known readings said when first seen. */
     storedContents: new SizedQueryCache(
       (refs: readonly ReadingRef[]) =>

@@ -85,6 +85,36 @@ describe('EvaluationHandOver', () => {
     expect(evaluator.missed()).toEqual([]);
   });
 
+  it('queues a call behind the earlier call of its device that the alert manager did not take, without asking it again', async () => {
+    // The alert manager holds k-1's call until the processor gives up on it, as on its deadline.
+    let giveUp: ((error: Error) => void) | undefined;
+    let held!: () => void;
+    const holding = new Promise<void>((resolve) => (held = resolve));
+    await open(
+      {},
+      {
+        evaluate: (readings) => {
+          if (giveUp !== undefined || readings[0]?.readingId !== 'k-1') return evaluator.evaluate(readings);
+          held();
+          return new Promise<void>((_, reject) => (giveUp = reject));
+        },
+      },
+    );
+    const older = send([reading('k-1', 'kiln-1', 1, T)]);
+    await holding;
+    const newer = send([reading('k-2', 'kiln-1', 2, T + 1_000)]);
+    giveUp!(new Error('deadline exceeded (test)'));
+    await expect(Promise.all([older, newer])).resolves.toMatchObject([
+      { processedCount: 1 },
+      { processedCount: 1 },
+    ]);
+    // Waiting its turn, then asking the alert manager again, would have held the newer call twice as long.
+    expect(evaluator.calls).toEqual([]);
+    await expect(pendingIds()).resolves.toEqual(['k-1', 'k-2']);
+    await processor.handOver.deliverOldest();
+    expect(evaluator.evaluated).toEqual(['k-1', 'k-2']);
+  });
+
   it('answers UNAVAILABLE instead of queueing beyond PENDING_EVALUATIONS_MAX; the retry is evaluated', async () => {
     await open({ PENDING_EVALUATIONS_MAX: '3' });
     evaluator.down = true;

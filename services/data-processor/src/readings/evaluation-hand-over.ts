@@ -9,6 +9,7 @@ import type {
   PendingEvaluationStore,
 } from '../infrastructure/pending-evaluation-store.port.js';
 import { CLOCK, PENDING_EVALUATIONS, PROCESSOR_CONFIG, READINGS_EVALUATOR } from '../processor.di-tokens.js';
+import { DeviceTurns, type DeviceTurn } from './device-turns.js';
 import { PendingDevices } from './pending-devices.js';
 import type { ReadingsEvaluator } from './readings-evaluator.port.js';
 import { RefusedEvaluations } from './refused-evaluations.js';
@@ -28,16 +29,18 @@ const notEvaluated = (why: string) =>
 /**
  * Has counted readings evaluated for alerts at least once and, per device, after the readings queued
  * before them: the alert manager skips a reading older than the newest it evaluated for a rule and
- * device, so a reading evaluated after a newer one would never raise its alert. When the alert manager
- * does not take them, the readings are queued (pending_evaluations) and the call still succeeds; the
- * poller delivers the queue oldest first, and a later call of one of their devices sends them ahead of
- * its own. Only when they cannot be queued either does the call fail (UNAVAILABLE, as the caller's retry
+ * device, so a reading evaluated after a newer one would never raise its alert. The calls of a device
+ * take their turn in the order they arrived (DeviceTurns). When the alert manager does not take them,
+ * the readings are queued (pending_evaluations) and the call still succeeds; the poller delivers the
+ * queue oldest first, and a later call of one of their devices, on any replica, sends them ahead of its
+ * own. Only when they cannot be queued either does the call fail (UNAVAILABLE, as the caller's retry
  * has them evaluated again). A reading the alert manager refuses for good is set aside by the poller
  * (RefusedEvaluations), so that it holds up neither the queue nor the later calls of its device.
  */
 @Injectable()
-export class EvaluationHandOver implements ReadingsEvaluator {
+export class EvaluationHandOver {
   private readonly devices = new PendingDevices();
+  private readonly turns = new DeviceTurns();
   private readonly pendingGauge: Gauge;
   private readonly refused: RefusedEvaluations;
 
@@ -60,9 +63,27 @@ export class EvaluationHandOver implements ReadingsEvaluator {
     });
   }
 
-  /** Evaluates counted readings, or queues them; throws UnavailableError when neither worked. */
-  async evaluate(readings: readonly Reading[]): Promise<void> {
-    const earlier = await this.pendingOfDevices(readings);
+  /** Lines a call up behind the calls of its devices in progress; the call leaves the turn when it ends. */
+  lineUp(readings: readonly Reading[]): DeviceTurn {
+    return this.turns.take(readings);
+  }
+
+  /**
+   * Evaluates counted readings, or queues them, once the call's turn comes; throws UnavailableError
+   * when neither worked. `queuedInStore`: the devices the call's transaction found readings of in the
+   * queue, which another replica may have put there.
+   */
+  async evaluate(
+    readings: readonly Reading[],
+    turn: DeviceTurn,
+    queuedInStore: ReadonlySet<string>,
+  ): Promise<void> {
+    // Untaken until the alert manager takes them, however this ends.
+    turn.untaken = true;
+    // An earlier call of these devices could not hand its readings over: these wait behind them. Trying
+    // the alert manager that just failed would only hold this call as long again.
+    if (await turn.ready) return this.queue(readings);
+    const earlier = await this.pendingOfDevices(readings, queuedInStore);
     // A longer backlog than one call carries: these wait behind it, and the poller delivers it all in order.
     if (earlier.length > PENDING_BATCH) return this.queue(readings);
     try {
@@ -79,6 +100,7 @@ export class EvaluationHandOver implements ReadingsEvaluator {
       );
       return this.queue(readings);
     }
+    turn.untaken = false;
     if (earlier.length > 0) await this.removeDelivered(earlier);
   }
 
@@ -116,13 +138,17 @@ export class EvaluationHandOver implements ReadingsEvaluator {
 
   /**
    * The pending readings of the devices of `readings`, oldest first, up to one more than PENDING_BATCH.
-   * Without a database read when none of those devices is known to have any, the usual case.
+   * Without a database read when none of those devices has any, as this process knows them or as the
+   * call's transaction found them: the usual case.
    */
-  private async pendingOfDevices(readings: readonly Reading[]): Promise<PendingEvaluation[]> {
-    if (this.devices.size === 0) return [];
+  private async pendingOfDevices(
+    readings: readonly Reading[],
+    queuedInStore: ReadonlySet<string>,
+  ): Promise<PendingEvaluation[]> {
+    if (this.devices.size === 0 && queuedInStore.size === 0) return [];
     const devices = new Set<string>();
-    for (const reading of readings) {
-      if (this.devices.has(reading.deviceId)) devices.add(reading.deviceId);
+    for (const { deviceId } of readings) {
+      if (this.devices.has(deviceId) || queuedInStore.has(deviceId)) devices.add(deviceId);
     }
     if (devices.size === 0) return [];
     try {

@@ -1,8 +1,8 @@
 /**
  * The devices with readings in the pending-evaluation queue, as this process knows them: a newer
- * reading of one of them must not be evaluated before those. Kept in memory, so a call of other
- * devices costs nothing; replaced by what the table holds on every poll, which is how rows queued by
- * another replica become known.
+ * reading of one of them must not be evaluated before those. Kept in memory, so that what this process
+ * queued is known to its next call at once; replaced by what the table holds on every poll. Rows
+ * another replica queued, each call's transaction finds (devicesWithPendingEvaluations).
  */
 export class PendingDevices {
   /** Each device with the number of the add() that last named it. */

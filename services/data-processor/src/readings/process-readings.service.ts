@@ -13,7 +13,6 @@ import { CLOCK, PROCESSOR_CONFIG, PROCESSOR_STORE } from '../processor.di-tokens
 import { readingContentHash } from './domain/reading-content.js';
 import { readingsViolations } from './domain/reading.validation.js';
 import { EvaluationHandOver } from './evaluation-hand-over.js';
-import type { ReadingsEvaluator } from './readings-evaluator.port.js';
 
 export interface ProcessOutcome {
   processedCount: number;
@@ -38,6 +37,13 @@ interface Sorted {
   /** The readings to evaluate for alerts: those counted, and known ones sent again as they were. */
   evaluated: Reading[];
 }
+
+interface Aggregated extends Omit<Sorted, 'counted'> {
+  /** The readings' devices that have readings in the pending-evaluation queue, as the transaction found. */
+  queuedDevices: ReadonlySet<string>;
+}
+
+const NO_DEVICES: ReadonlySet<string> = new Set();
 
 /**
  * Sorts a request's readings by what the store knew of them. A known reading sent again with the same
@@ -85,8 +91,8 @@ export class ProcessReadingsService {
 
   constructor(
     @Inject(PROCESSOR_STORE) private readonly store: ProcessorStore,
-    // The hand-over, which queues what the alert manager does not take; a test may pass any evaluator.
-    @Inject(EvaluationHandOver) private readonly evaluation: ReadingsEvaluator,
+    // The hand-over, which queues what the alert manager does not take; a test may pass another.
+    @Inject(EvaluationHandOver) private readonly evaluation: Pick<EvaluationHandOver, 'lineUp' | 'evaluate'>,
     @Inject(PROCESSOR_CONFIG) private readonly config: ProcessorConfig,
     @Inject(CLOCK) private readonly now: () => number,
     @Inject(METRICS_REGISTRY) registry: Registry,
@@ -104,21 +110,29 @@ export class ProcessReadingsService {
     if (violations.length > 0) throw new ValidationError(violations, 'READINGS.INVALID');
     if (readings.length === 0) return { processedCount: 0, duplicateCount: 0, duplicateIndexes: [] };
 
-    const { duplicateIndexes, evaluated } = await this.aggregateNew(readings);
-    const duplicateCount = duplicateIndexes.length;
-    const processedCount = readings.length - duplicateCount;
-    this.readingsTotal.inc({ result: 'processed' }, processedCount);
-    this.readingsTotal.inc({ result: 'duplicate' }, duplicateCount);
+    // In line from its arrival, so that its readings reach the alert manager after those of the
+    // earlier calls of its devices even when their transactions end in another order.
+    const turn = this.evaluation.lineUp(readings);
+    try {
+      const { duplicateIndexes, evaluated, queuedDevices } = await this.aggregateNew(readings);
+      const duplicateCount = duplicateIndexes.length;
+      const processedCount = readings.length - duplicateCount;
+      this.readingsTotal.inc({ result: 'processed' }, processedCount);
+      this.readingsTotal.inc({ result: 'duplicate' }, duplicateCount);
 
-    if (evaluated.length > 0) await this.evaluation.evaluate(evaluated);
-    return { processedCount, duplicateCount, duplicateIndexes };
+      if (evaluated.length > 0) await this.evaluation.evaluate(evaluated, turn, queuedDevices);
+      return { processedCount, duplicateCount, duplicateIndexes };
+    } finally {
+      turn.leave();
+    }
   }
 
   /**
    * Records the readings and folds the new ones into their windows in one transaction; returns the
-   * positions of the duplicates and the readings to evaluate.
+   * positions of the duplicates, the readings to evaluate and which of their devices have readings
+   * queued for the alert manager, by this replica or another.
    */
-  private aggregateNew(readings: readonly Reading[]): Promise<Omit<Sorted, 'counted'>> {
+  private aggregateNew(readings: readonly Reading[]): Promise<Aggregated> {
     const now = this.now();
     return this.store.inTransaction(async (transaction) => {
       const seen = readings.map((r) => ({
@@ -135,7 +149,9 @@ export class ProcessReadingsService {
         const current = await transaction.lockWindows(keys);
         await transaction.saveWindows(foldReadings(keys, current, counted));
       }
-      return { duplicateIndexes, evaluated };
+      const queuedDevices =
+        evaluated.length > 0 ? await transaction.devicesWithPendingEvaluations() : NO_DEVICES;
+      return { duplicateIndexes, evaluated, queuedDevices };
     });
   }
 }

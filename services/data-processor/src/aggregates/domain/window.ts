@@ -49,8 +49,9 @@ export function windowEnd(key: Pick<WindowKey, 'window' | 'startTime'>): number 
 
 /**
  * Whether a window ending at `endTime` is closed at `now`: final, as every reading it could still take
- * (all are from before its end) is older than the oldest the pipeline accepts, `lateReadingsMs`. Until
- * then late readings may change it; that it has merely ended, `endTime` tells.
+ * (all are from before its end) is older than the oldest the pipeline accepts, with a margin for those
+ * accepted at that limit to arrive: `lateReadingsMs` in all. Until then late readings may change it;
+ * that it has merely ended, `endTime` tells.
  */
 export function isWindowClosed(endTime: number, now: number, lateReadingsMs: number): boolean {
   return now >= endTime + lateReadingsMs;

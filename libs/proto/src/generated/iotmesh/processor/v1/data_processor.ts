@@ -80,7 +80,8 @@ export interface Aggregate {
   p95: number;
   /**
    * False while the window is still receiving readings. Readings are accepted until they are
-   * MAX_READING_AGE_MS old (48 h by default), so a window stays open that long after its end: late
+   * MAX_READING_AGE_MS old (48 h by default), so a window stays open that long after its end, and a
+   * margin more for those accepted at that limit to arrive (LATE_READING_MARGIN_MS, 1 minute): late
    * readings may still change it. True once no accepted reading can: its values are final. Whether
    * the window's time span has ended is told by end_time alone.
    */
