@@ -21,6 +21,8 @@ describe('configuration validated at startup', () => {
     [{ OTEL_EXPORTER_OTLP_ENDPOINT: 'not a url' }, 'OTEL_EXPORTER_OTLP_ENDPOINT'],
     [{ PARENT_LIFELINE_FD: '900' }, 'PARENT_LIFELINE_FD: must be a pipe this process inherited open'],
     [{ PARENT_LIFELINE_FD: '1' }, 'PARENT_LIFELINE_FD'],
+    // Node would run the shutdown timer after 1 ms: every shutdown would give up at once.
+    [{ SHUTDOWN_TIMEOUT_MS: '3000000000' }, 'SHUTDOWN_TIMEOUT_MS: must be at most 2147483647'],
   ])('stops with exit code 78 and names the variable for %j', async (env, expected) => {
     const fixture = await startFixture({ env, noWait: true });
     const { code } = await fixture.exited;

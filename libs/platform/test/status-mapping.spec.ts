@@ -60,6 +60,23 @@ describe('domain errors over real gRPC', () => {
     });
   });
 
+  it('refuses text holding U+0000 before the handler, naming the field', async () => {
+    const client = fixtureClient(fixture.grpcAddress);
+    // Asked to succeed: only the request check can refuse it.
+    const error = await echoError(client, { ...failing(0), key: 'a\u0000b' });
+    client.close();
+    expect(error.code).toBe(status.INVALID_ARGUMENT);
+    const details = decodeStatusDetails(error.metadata);
+    expect(details?.errorInfo?.reason).toBe('REQUEST.INVALID');
+    expect(details?.badRequest?.fieldViolations).toEqual([
+      {
+        field: 'key',
+        reason: 'FIELD.NUL_CHARACTER',
+        description: 'must not contain the character U+0000 (NUL)',
+      },
+    ]);
+  });
+
   it('turns an unexpected crash into INTERNAL without leaking its message', async () => {
     const client = fixtureClient(fixture.grpcAddress);
     const error = await echoError(client, failing(status.DATA_LOSS));

@@ -1,4 +1,4 @@
-import { checkTls, millis, platformEnv, toPlatformConfig } from '@iot-mesh/platform';
+import { checkTls, millis, millisOrZero, platformEnv, toPlatformConfig } from '@iot-mesh/platform';
 import { checkStorage, storageEnv, toStorageSettings } from '@iot-mesh/storage';
 import { z } from 'zod';
 import { CHANNEL_NAMES } from './notifications/domain/outbox-entry.js';
@@ -7,8 +7,6 @@ import { CHANNEL_NAMES } from './notifications/domain/outbox-entry.js';
 // notifications/domain/notification.validation.ts): one it refuses fails every email notification.
 const EMAIL = /^[^\s@<>,;"]{1,64}@[^\s@<>,;"]{1,189}\.[^\s@<>,;"]{2,63}$/;
 const MAX_EMAIL = 254;
-// The longest delay Node.js timers keep; a longer interval would fire at once, over and over.
-const MAX_TIMER_MS = 2_147_483_647;
 
 /** "log,email" → ['log', 'email']; every name must be a known channel, none twice. */
 const channelList = z
@@ -35,10 +33,10 @@ export const alertConfigSchema = z
     DEVICE_REGISTRY_ADDRESS: z.string().min(1).default('127.0.0.1:50052'),
     NOTIFICATION_ADDRESS: z.string().min(1).default('127.0.0.1:50056'),
     // Zero disables caching: every device-type rule evaluation asks the registry.
-    DEVICE_CACHE_TTL_MS: z.coerce.number().int().min(0).default(30_000),
+    DEVICE_CACHE_TTL_MS: millisOrZero(30_000),
     // How long enabled rules are cached; this replica's rule writes invalidate at once, other
     // replicas' within this time. Zero disables caching.
-    RULE_CACHE_TTL_MS: z.coerce.number().int().min(0).default(2_000),
+    RULE_CACHE_TTL_MS: millisOrZero(2_000),
     ALERT_CHANNELS: channelList,
     ALERT_EMAIL_TO: z.string().max(MAX_EMAIL).regex(EMAIL, 'must be an email address').optional(),
     // How often the outbox is checked for due entries besides right after new ones are written.
@@ -49,7 +47,7 @@ export const alertConfigSchema = z
     EVENT_POLL_INTERVAL_MS: millis(1_000),
     // How often devices with open alerts are looked up, to resolve those of decommissioned devices
     // (which send no reading that could). Zero turns the sweep off.
-    DEVICE_SWEEP_INTERVAL_MS: z.coerce.number().int().min(0).max(MAX_TIMER_MS).default(60_000),
+    DEVICE_SWEEP_INTERVAL_MS: millisOrZero(60_000),
   })
   .superRefine((env, ctx) => {
     checkTls(env, ctx);

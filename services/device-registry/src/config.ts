@@ -1,4 +1,4 @@
-import { checkTls, flag, platformEnv, toPlatformConfig } from '@iot-mesh/platform';
+import { checkTls, flag, millisOrZero, platformEnv, toPlatformConfig } from '@iot-mesh/platform';
 import { checkStorage, storageEnv, toStorageSettings } from '@iot-mesh/storage';
 import { z } from 'zod';
 
@@ -15,7 +15,11 @@ export const registryConfigSchema = z
       .refine((n) => n >= 1024 && (n & (n - 1)) === 0, 'must be a power of two >= 1024')
       .default(16384),
     // How long a key's secret, once verified by scrypt, is recognised without running scrypt again (0: never).
-    API_KEY_VERIFY_CACHE_MS: z.coerce.number().int().min(0).default(300_000),
+    API_KEY_VERIFY_CACHE_MS: millisOrZero(300_000),
+    // How long a rotated key keeps working beside its replacement, so that a device can switch, and a
+    // rotation whose answer was lost (a gateway timeout) can be retried without locking the device out.
+    // 0 revokes the old key at once. RevokeDeviceKey cuts a key off at once either way.
+    KEY_ROTATION_GRACE_MS: millisOrZero(3_600_000),
     // scrypt verifications run at once, and how many more may wait; beyond that a verification is refused
     // with RESOURCE_EXHAUSTED (DEVICE_KEY.VERIFY_BUSY), so made-up keys cannot queue scrypt work without
     // bound. Secrets remembered through API_KEY_VERIFY_CACHE_MS need no scrypt and are never refused so.
@@ -33,6 +37,7 @@ export const registryConfigSchema = z
     sendVerificationEmails: env.SEND_VERIFICATION_EMAILS,
     apiKeyScryptCost: env.API_KEY_SCRYPT_COST,
     apiKeyVerifyCacheMs: env.API_KEY_VERIFY_CACHE_MS,
+    keyRotationGraceMs: env.KEY_ROTATION_GRACE_MS,
     apiKeyVerification: { concurrency: env.API_KEY_VERIFY_CONCURRENCY, queue: env.API_KEY_VERIFY_QUEUE },
   }));
 

@@ -5,10 +5,10 @@ import { join } from 'node:path';
 import { status, type ServiceError } from '@grpc/grpc-js';
 import type { GrpcClient } from '@iot-mesh/platform';
 import type { ServiceProcess } from '@iot-mesh/platform/testing';
-import { DeviceStatus, type DeviceRegistryClient } from '@iot-mesh/proto/iotmesh/device/v1/device_registry';
-import { SensorType } from '@iot-mesh/proto/iotmesh/telemetry/v1/reading';
+import type { DeviceRegistryClient } from '@iot-mesh/proto/iotmesh/device/v1/device_registry';
 import { firstValueFrom } from 'rxjs';
 import { registryClient, startRegistry } from './registry-process.js';
+import { deviceFields } from './test-device.js';
 
 // Made-up keys must not buy unbounded scrypt work: one that is not key-shaped costs none, and
 // well-formed ones beyond a few at once are refused with RESOURCE_EXHAUSTED, while a device whose
@@ -50,16 +50,7 @@ describe('key verification under a flood of made-up keys', () => {
       client.service.createDevice({
         deviceId: 'flood-1',
         sendVerificationEmail: false,
-        device: {
-          id: '',
-          name: 'Flooded',
-          type: SensorType.SENSOR_TYPE_TEMPERATURE,
-          customType: '',
-          location: { site: 'plant-1', zone: '', latitude: 0, longitude: 0 },
-          ownerEmail: 'ops@example.com',
-          status: DeviceStatus.DEVICE_STATUS_ACTIVE,
-          labels: {},
-        },
+        device: { id: '', ...deviceFields('Flooded') },
       }),
     );
     const { apiKey } = await firstValueFrom(

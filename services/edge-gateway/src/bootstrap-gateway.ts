@@ -106,6 +106,9 @@ export async function bootstrapGateway(config: GatewayConfig): Promise<void> {
       ['iotmesh/edge/v1/edge_gateway.proto'],
       health,
       registry,
+      // A reading holding U+0000 goes on to ingestion, which refuses it alone as any other bad reading;
+      // refused here, the whole stream would end.
+      { refuseNulText: false },
     ),
     {
       inheritAppConfig: false,

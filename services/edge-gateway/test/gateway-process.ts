@@ -73,3 +73,16 @@ export async function rest(
 }
 
 export const errorOf = (answer: RestAnswer) => (answer.body as ErrorBody).error;
+
+/** One temperature reading published over REST with a device key. */
+export const publishReading = (gateway: ServiceProcess, apiKey: string) =>
+  rest(gateway, 'POST', '/api/v1/readings', {
+    headers: { authorization: `Bearer ${apiKey}` },
+    body: {
+      readingId: `r-${Date.now()}-${Math.random()}`,
+      sensorType: 'SENSOR_TYPE_TEMPERATURE',
+      value: 20,
+      unit: 'celsius',
+      timestamp: new Date().toISOString(),
+    },
+  });

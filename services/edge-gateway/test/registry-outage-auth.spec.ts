@@ -4,25 +4,13 @@ import { eventually, type ServiceProcess } from '@iot-mesh/platform/testing';
 import { VerifyDeviceKeyResponse } from '@iot-mesh/proto/iotmesh/device/v1/device_registry';
 import { IngestBatchResponse } from '@iot-mesh/proto/iotmesh/ingestion/v1/sensor_ingestion';
 import { startDownstreamStubs, type DownstreamStubs } from './downstream-stubs.js';
-import { DEVICE_KEY, errorOf, rest, startGateway } from './gateway-process.js';
+import { DEVICE_KEY, errorOf, publishReading as publish, startGateway } from './gateway-process.js';
 
 const TTL_MS = 4_000;
 const REVOKED_KEY = `imk_fedcba9876543210_${'r'.repeat(43)}`;
 const verified = VerifyDeviceKeyResponse.fromJSON({ deviceId: 'device-1', keyId: 'key-1' });
 const registryDown = toGrpcError(new UnavailableError('STORAGE.UNAVAILABLE', 'registry restarting'));
 const refused = toGrpcError(new UnauthenticatedError('DEVICE_KEY.REVOKED', 'the key was revoked'));
-
-const publish = (gateway: ServiceProcess, apiKey: string) =>
-  rest(gateway, 'POST', '/api/v1/readings', {
-    headers: { authorization: `Bearer ${apiKey}` },
-    body: {
-      readingId: `r-${Date.now()}-${Math.random()}`,
-      sensorType: 'SENSOR_TYPE_TEMPERATURE',
-      value: 20,
-      unit: 'celsius',
-      timestamp: new Date().toISOString(),
-    },
-  });
 
 describe("a device key's cached answer while the registry cannot answer", () => {
   let stubs: DownstreamStubs;

@@ -46,6 +46,9 @@ const { logger } = await bootstrapGrpcService({
   }),
   services: [SensorIngestionDefinition],
   protoFiles: ['iotmesh/ingestion/v1/sensor_ingestion.proto'],
+  // Readings are checked one by one, U+0000 among the rest: one such reading is refused alone, not
+  // the batch (which the gateway may have merged from several devices' requests).
+  requestChecks: { refuseNulText: false },
   onShutdown: () => {
     registry.close();
     batcher.flush();

@@ -60,6 +60,10 @@ describe('docs/configuration.md', () => {
     expect(problemsOf(DOC).defaults).toEqual([]);
   });
 
+  it('states the limits each schema holds a number to, at both ends', () => {
+    expect(problemsOf(DOC).limits).toEqual([]);
+  });
+
   it('finds, by its rule, the variables the tracing preload reads by name', () => {
     // An empty result would make the checks of these variables vacuous: the rule must still find them.
     const files = new Set([...readByName.values()].flat());
@@ -101,6 +105,25 @@ describe('the configuration doc check catches drift', () => {
       expect.stringMatching(
         /REDIS_URL: the document says `redis:\/\/localhost:6379`, edge-gateway's schema yields unset/,
       ),
+    ]);
+  });
+
+  it('a range whose end the schema does not hold', () => {
+    const doc = withDefault(DOC, 'DELIVERY_MAX_ATTEMPTS', '`5`; from 1 to 200');
+    expect(problemsOf(doc).limits).toEqual([
+      expect.stringMatching(
+        /DELIVERY_MAX_ATTEMPTS \(notification\): the document says up to 200, yet the schema refuses 200/,
+      ),
+    ]);
+  });
+
+  it('a duration whose limits go unsaid, though the schema refuses 0 and values past what timers take', () => {
+    const doc = withDefault(DOC, 'DOWNSTREAM_DEADLINE_MS', '`5000`');
+    expect(problemsOf(doc).limits).toEqual([
+      expect.stringMatching(
+        /DOWNSTREAM_DEADLINE_MS \(edge-gateway\): the schema refuses 0, and the document/,
+      ),
+      expect.stringMatching(/DOWNSTREAM_DEADLINE_MS \(edge-gateway\): the schema refuses 2147483648, and/),
     ]);
   });
 

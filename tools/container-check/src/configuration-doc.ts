@@ -2,6 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { z } from 'zod';
 import type { ConfigSchema } from './config-schemas.js';
+import { limitProblems } from './configuration-doc-limits.js';
 import { repoPath } from './repo.js';
 
 // Reads docs/configuration.md and compares it with the services' config schemas (configuration-doc.spec.ts).
@@ -181,6 +182,8 @@ export interface DocProblems {
   extra: string[];
   /** Defaults the document states that differ from what the code applies. */
   defaults: string[];
+  /** Limits of number variables the document states wrongly or leaves out (configuration-doc-limits.ts). */
+  limits: string[];
 }
 
 /**
@@ -194,7 +197,7 @@ export function configurationDocProblems(
   schemas: ReadonlyMap<string, ConfigSchema>,
   readByName: ReadonlyMap<string, readonly string[]>,
 ): DocProblems {
-  const problems: DocProblems = { structure: [], missing: [], extra: [], defaults: [] };
+  const problems: DocProblems = { structure: [], missing: [], extra: [], defaults: [], limits: [] };
   const at = (row: DocRow) => `docs/configuration.md:${row.line}: ${row.variable}`;
 
   const shared = sections.filter((section) => section.shared);
@@ -272,6 +275,10 @@ export function configurationDocProblems(
         `${at(row)}: the document says ${describeDefault(stated)}, ${service}'s schema yields ${describeDefault(actual)}`,
       );
     }
+    // A port's range goes without saying.
+    if (row.variable.endsWith('_PORT')) return;
+    for (const problem of limitProblems(row.defaultCell, field))
+      problems.limits.push(`${at(row)} (${service}): ${problem}`);
   };
 
   // The shared section: variables some schema reads (defaults compared with every schema that reads

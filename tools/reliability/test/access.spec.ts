@@ -28,6 +28,8 @@ const grpcReading = (id: string, deviceId = '') => ({
   customSensor: '',
 });
 
+const ROTATION_GRACE_MS = 3_000;
+
 describe('access: nobody without a valid key of their own gets in, and keys never reach the logs', () => {
   let stack: MeshStack;
   let rest: GatewayRest;
@@ -36,8 +38,13 @@ describe('access: nobody without a valid key of their own gets in, and keys neve
   let refusals = 0;
 
   beforeAll(async () => {
-    // A short auth cache so revocation and rotation take effect within the test.
-    stack = await startMeshStack({ envFor: { 'edge-gateway': { AUTH_CACHE_TTL_MS: '300' } } });
+    // A short auth cache and rotation grace period so revocation and rotation take effect within the test.
+    stack = await startMeshStack({
+      envFor: {
+        'edge-gateway': { AUTH_CACHE_TTL_MS: '300' },
+        'device-registry': { KEY_ROTATION_GRACE_MS: String(ROTATION_GRACE_MS) },
+      },
+    });
     rest = gatewayRest(() => stack.httpBaseUrl(), stack.operatorToken);
     edge = deviceClient(stack.address('edge-gateway'), stack.clientTls);
   }, 120_000);
@@ -96,7 +103,7 @@ describe('access: nobody without a valid key of their own gets in, and keys neve
     expect(aggregates.status).toBe(refused(403));
   });
 
-  it('refuses a revoked key and a rotated-away key, and accepts the rotated-in one', async () => {
+  it('refuses a revoked key and a rotated-away key past its grace period, and accepts the rotated-in one', async () => {
     const revoked = (await rest('POST', '/api/v1/devices/access-a/keys', { body: {} })).json as {
       apiKey: string;
       key: { keyId: string };
@@ -118,8 +125,14 @@ describe('access: nobody without a valid key of their own gets in, and keys neve
     };
     const rotated = await rest('POST', `/api/v1/devices/access-a/keys/${old.key.keyId}/rotate`);
     expect(rotated.status).toBe(200);
-    const fresh = (rotated.json as { apiKey: string }).apiKey;
+    const { apiKey: fresh, revokedKey } = rotated.json as {
+      apiKey: string;
+      revokedKey: { expireTime: string };
+    };
     issuedKeys.push(old.apiKey, fresh);
+    // Until its grace period ends the old key still works, so a device is never without a key.
+    expect(Date.parse(revokedKey.expireTime)).toBeGreaterThan(Date.now());
+    expect(await restStatus({ apiKey: old.apiKey }, restReading('o0'))).toBe(200);
     await eventually(
       async () =>
         (await grpcCode(old.apiKey, grpcReading('o1'))) === status.UNAUTHENTICATED ? true : undefined,

@@ -12,7 +12,7 @@ import { watchCertificateExpiry } from '../observability/certificate-expiry.js';
 import { createLogger } from '../observability/logger.js';
 import { createMetricsRegistry } from '../observability/metrics-registry.js';
 import { stopTracing } from '../observability/tracing.js';
-import type { GenericServiceDefinition } from '../grpc/package-definition.js';
+import type { GenericServiceDefinition, RequestChecks } from '../grpc/package-definition.js';
 import { installGracefulShutdown } from './graceful-shutdown.js';
 import { listenOrExit } from './listen-or-exit.js';
 import { grpcTransportOptions } from './grpc-transport.options.js';
@@ -27,6 +27,8 @@ export interface GrpcServiceOptions {
   services: readonly GenericServiceDefinition[];
   /** The .proto files (relative to proto/) behind them, for server reflection. */
   protoFiles: readonly string[];
+  /** What is checked of every request before its handler (see RequestChecks). */
+  requestChecks?: RequestChecks;
   /** Releases the service's own resources (database pools, clients) after in-flight calls drained. */
   onShutdown?: () => Promise<void> | void;
 }
@@ -58,7 +60,7 @@ export async function bootstrapGrpcService(options: GrpcServiceOptions): Promise
     },
     {
       logger: new NestPinoLogger(logger),
-      ...grpcTransportOptions(config, services, options.protoFiles, health, registry),
+      ...grpcTransportOptions(config, services, options.protoFiles, health, registry, options.requestChecks),
     },
   );
   app.useGlobalFilters(new GrpcExceptionFilter(logger));

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ConfigError } from './config-error.js';
-import { flag, port } from './env-fields.js';
+import { flag, MAX_TIMER_MS, millis, millisOrZero, port } from './env-fields.js';
 import { loadConfig } from './load-config.js';
 import { platformConfigSchema } from './platform-config.js';
 
@@ -34,5 +34,24 @@ describe('loadConfig', () => {
     expect(problems).toContain('GRPC_PORT');
     expect(problems).toContain('TLS_CERT_FILE: required when TLS_MODE=tls');
     expect(problems).toContain('TLS_KEY_FILE: required when TLS_MODE=tls');
+  });
+
+  it('bounds durations by what Node timers take, which run a longer delay after 1 ms', () => {
+    const schema = z.object({ WAIT_MS: millis(5), OFF_MS: millisOrZero(5) });
+    const longest = String(MAX_TIMER_MS);
+    expect(loadConfig(schema, { WAIT_MS: longest, OFF_MS: '0' })).toEqual({
+      WAIT_MS: MAX_TIMER_MS,
+      OFF_MS: 0,
+    });
+    let error: unknown;
+    try {
+      loadConfig(schema, { WAIT_MS: '3000000000', OFF_MS: String(MAX_TIMER_MS + 1) });
+    } catch (caught) {
+      error = caught;
+    }
+    expect((error as ConfigError).problems).toEqual([
+      `WAIT_MS: must be at most ${longest} (about 24.8 days), the longest delay Node's timers take`,
+      `OFF_MS: must be at most ${longest} (about 24.8 days), the longest delay Node's timers take`,
+    ]);
   });
 });

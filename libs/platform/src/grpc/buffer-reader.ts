@@ -35,10 +35,19 @@ let readersCreated = 0;
  * Invalid UTF-8 becomes U+FFFD either way, as ts-proto's generated code reads strings non-strictly.
  */
 export class BufferReader extends BinaryReader {
+  /**
+   * Whether a string read so far held U+0000, which PostgreSQL cannot store in text (servers refuse
+   * such requests: see package-definition.ts); looked for only when `findNul` is given. A string
+   * reused from this reader's earlier ones was looked at when first read.
+   */
+  nulRead = false;
   private readonly buffer: Buffer;
   private readonly id = ++readersCreated;
 
-  constructor(bytes: Uint8Array) {
+  constructor(
+    bytes: Uint8Array,
+    private readonly findNul = false,
+  ) {
     super(bytes);
     this.buffer = Buffer.isBuffer(bytes)
       ? bytes
@@ -50,7 +59,8 @@ export class BufferReader extends BinaryReader {
     const start = this.pos;
     this.pos += length;
     if (this.pos > this.len) throw new RangeError('premature EOF');
-    if (length === 0 || length > REUSED_MAX_BYTES) return this.buffer.toString('utf8', start, this.pos);
+    if (length === 0) return '';
+    if (length > REUSED_MAX_BYTES) return this.checked(this.buffer.toString('utf8', start, this.pos));
     const set = length % REUSED_SETS;
     for (let entry = 2 * set; entry < 2 * set + 2; entry++) {
       if (
@@ -62,13 +72,18 @@ export class BufferReader extends BinaryReader {
         return reused.values[entry];
       }
     }
-    const value = this.buffer.toString('utf8', start, this.pos);
+    const value = this.checked(this.buffer.toString('utf8', start, this.pos));
     const entry = reused.latest[set] === 2 * set ? 2 * set + 1 : 2 * set;
     reused.readers[entry] = this.id;
     reused.starts[entry] = start;
     reused.lengths[entry] = length;
     reused.values[entry] = value;
     reused.latest[set] = entry;
+    return value;
+  }
+
+  private checked(value: string): string {
+    if (this.findNul && value.includes('\0')) this.nulRead = true;
     return value;
   }
 

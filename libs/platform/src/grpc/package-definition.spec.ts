@@ -3,7 +3,7 @@ import {
   SensorIngestionDefinition,
 } from '@iot-mesh/proto/iotmesh/ingestion/v1/sensor_ingestion';
 import { SensorType, type Reading } from '@iot-mesh/proto/iotmesh/telemetry/v1/reading';
-import { toServiceDefinition } from './package-definition.js';
+import { toServiceDefinition, UndecodableRequest } from './package-definition.js';
 
 const reading = (readingId: string, value = 21.5): Reading => ({
   readingId,
@@ -48,5 +48,33 @@ describe('the service definition serializer', () => {
     expect(serialize({ readings: big })).toEqual(fresh(big));
     const small = batch(2, 'small');
     expect(serialize({ readings: small })).toEqual(fresh(small));
+  });
+});
+
+describe('the request deserializer', () => {
+  const bytesOf = (readings: Reading[]) => Buffer.from(IngestBatchRequest.encode({ readings }).finish());
+  const withNul = [reading('r-1'), { ...reading('r-2'), deviceId: 'dev\u00001' }, reading('r-3')];
+
+  it('refuses text holding U+0000, naming its field, and takes the next request as it is', () => {
+    const deserialize = toServiceDefinition(SensorIngestionDefinition)['IngestBatch'].requestDeserialize;
+    const refused: unknown = deserialize(bytesOf(withNul));
+    expect(refused).toBeInstanceOf(UndecodableRequest);
+    expect((refused as UndecodableRequest).error.violations).toEqual([
+      expect.objectContaining({ field: 'readings[1].device_id', reason: 'FIELD.NUL_CHARACTER' }),
+    ]);
+    // The same string again in the next message is read from the reader's cache of earlier strings.
+    const again = [
+      { ...reading('r-4'), deviceId: 'dev\u00001' },
+      { ...reading('r-5'), deviceId: 'dev\u00001' },
+    ];
+    expect(deserialize(bytesOf(again))).toBeInstanceOf(UndecodableRequest);
+    expect(deserialize(bytesOf(batch(3)))).toEqual({ readings: batch(3) });
+  });
+
+  it('passes such text on where the service checks it itself', () => {
+    const deserialize = toServiceDefinition(SensorIngestionDefinition, { refuseNulText: false })[
+      'IngestBatch'
+    ].requestDeserialize;
+    expect(deserialize(bytesOf(withNul))).toEqual({ readings: withNul });
   });
 });

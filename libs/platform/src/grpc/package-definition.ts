@@ -1,6 +1,8 @@
 import type { MethodDefinition, Server, ServiceDefinition } from '@grpc/grpc-js';
 import { BinaryWriter, type BinaryReader } from '@bufbuild/protobuf/wire';
+import { ValidationError } from '../errors/validation.error.js';
 import { BufferReader } from './buffer-reader.js';
+import { nulTextField, nulTextViolation } from './nul-text.js';
 
 /** Encode/decode pair that ts-proto generates for every message. */
 // Method syntax keeps parameters bivariant, so every generated MessageFns<T> fits.
@@ -27,6 +29,16 @@ export interface GenericServiceDefinition {
   >;
 }
 
+/** What a server checks of every request before its handler, beyond decoding it. */
+export interface RequestChecks {
+  /**
+   * Refuse a request whose text holds U+0000 with INVALID_ARGUMENT naming the field (default true).
+   * A service that checks the readings of a batch one by one turns it off, so that one such reading
+   * is refused alone, as any other bad reading, rather than failing its batch.
+   */
+  refuseNulText?: boolean;
+}
+
 /** Past this size a message's writer is dropped after use, so one large answer is not kept for good. */
 const KEPT_WRITER_BYTES = 1024 * 1024;
 // One writer for every message this thread encodes (encoding is synchronous): it keeps the buffer it
@@ -49,12 +61,20 @@ const serializer = (codec: MessageCodec) => (value: unknown) => {
 const deserializer = (codec: MessageCodec) => (bytes: Buffer) => codec.decode(new BufferReader(bytes));
 
 /**
- * What a server makes of a request it cannot decode (not protobuf, or a 64-bit number past 2^53): the
- * observability interceptor answers it with INVALID_ARGUMENT. grpc-js would answer INTERNAL, a server
- * fault, for what is the caller's.
+ * What a server makes of a request it refuses before any handler: one it cannot decode (not protobuf,
+ * or a 64-bit number past 2^53), or one whose text PostgreSQL cannot store. The observability
+ * interceptor answers it with INVALID_ARGUMENT. grpc-js would answer INTERNAL, a server fault, for
+ * what is the caller's.
  */
 export class UndecodableRequest {
-  constructor(readonly reason: string) {}
+  constructor(
+    readonly reason: string,
+    /** What the caller is told: by default the message as a whole is at fault. */
+    readonly error = new ValidationError(
+      [{ field: 'request', reason: 'REQUEST.UNDECODABLE', description: reason }],
+      'REQUEST.UNDECODABLE',
+    ),
+  ) {}
 }
 /** A request deserializer that hands the handler an UndecodableRequest instead of throwing. */
 export const refusingUndecodable =
@@ -66,8 +86,23 @@ export const refusingUndecodable =
       return new UndecodableRequest((error as Error).message);
     }
   };
-const requestDeserializer = (codec: MessageCodec) =>
-  refusingUndecodable((bytes) => codec.decode(new BufferReader(bytes)));
+
+/**
+ * Decodes requests; with `refuseNulText`, one whose text holds U+0000 becomes an UndecodableRequest
+ * naming the field. PostgreSQL refuses that character in text, so a lookup by such an id was an
+ * INTERNAL error there (and a NOT_FOUND on SQLite); no field of the API needs it. The cost is a
+ * character search in each string the reader decodes afresh (not the ids and units it reuses): a
+ * 100-reading batch decoded in 30-47 µs, 0-3 µs more than without; the message is walked only when a
+ * string held it.
+ */
+const requestDeserializer = (codec: MessageCodec, refuseNulText: boolean) =>
+  refusingUndecodable((bytes): unknown => {
+    const reader = new BufferReader(bytes, refuseNulText);
+    const message = codec.decode(reader);
+    if (!reader.nulRead) return message;
+    const field = nulTextField(message) ?? 'request';
+    return new UndecodableRequest(`${field} holds U+0000`, new ValidationError([nulTextViolation(field)]));
+  });
 
 /**
  * A server to hand libraries that add their own services (health, reflection): each is added with
@@ -94,7 +129,10 @@ export const refusingUndecodableRequests = (
  * handlers and clients see are exactly the generated TypeScript types (FieldMask as string[],
  * Timestamp as {seconds, nanos}, numeric enums, defaults filled in).
  */
-export function toServiceDefinition(service: GenericServiceDefinition): ServiceDefinition {
+export function toServiceDefinition(
+  service: GenericServiceDefinition,
+  { refuseNulText = true }: RequestChecks = {},
+): ServiceDefinition {
   const definition: Record<string, MethodDefinition<unknown, unknown>> = {};
   for (const [key, method] of Object.entries(service.methods)) {
     definition[method.name] = {
@@ -102,7 +140,7 @@ export function toServiceDefinition(service: GenericServiceDefinition): ServiceD
       requestStream: method.requestStream,
       responseStream: method.responseStream,
       requestSerialize: serializer(method.requestType),
-      requestDeserialize: requestDeserializer(method.requestType),
+      requestDeserialize: requestDeserializer(method.requestType, refuseNulText),
       responseSerialize: serializer(method.responseType),
       responseDeserialize: deserializer(method.responseType),
       // NestJS and ts-proto name handlers in camelCase ("getDevice").
@@ -115,6 +153,9 @@ export function toServiceDefinition(service: GenericServiceDefinition): ServiceD
 /** A package definition for NestJS's `packageDefinition` option or grpc.loadPackageDefinition. */
 export function toPackageDefinition(
   services: readonly GenericServiceDefinition[],
+  checks: RequestChecks = {},
 ): Record<string, ServiceDefinition> {
-  return Object.fromEntries(services.map((service) => [service.fullName, toServiceDefinition(service)]));
+  return Object.fromEntries(
+    services.map((service) => [service.fullName, toServiceDefinition(service, checks)]),
+  );
 }

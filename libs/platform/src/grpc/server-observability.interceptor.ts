@@ -2,7 +2,6 @@ import { ServerInterceptingCall, type ServerInterceptor } from '@grpc/grpc-js';
 import { context } from '@opentelemetry/api';
 import type { Registry } from 'prom-client';
 import { toGrpcError } from '../errors/grpc-status.mapper.js';
-import { ValidationError } from '../errors/validation.error.js';
 import { cancelledCode } from './cancelled-code.js';
 import { UndecodableRequest } from './package-definition.js';
 import { serverCallMetrics } from './server-call-metrics.js';
@@ -20,7 +19,8 @@ const HEALTH_SERVICE = '/grpc.health.v1.Health/';
  * Metrics and a trace span for every call but health checks, in one interceptor: each grpc-js
  * interceptor layer wraps every event of every call, and a second layer cost about 5% of a service
  * hop's CPU. The call ends once, with the status actually sent or with its cancellation. A request
- * message that could not be decoded is answered here with INVALID_ARGUMENT and never reaches the handler.
+ * message refused when decoded (UndecodableRequest) is answered here with INVALID_ARGUMENT and never
+ * reaches the handler.
  */
 export function serverObservabilityInterceptor(registry: Registry): ServerInterceptor {
   const startMetrics = serverCallMetrics(registry);
@@ -68,11 +68,5 @@ export function serverObservabilityInterceptor(registry: Registry): ServerInterc
   };
 }
 
-/** The status for a request message that could not be decoded: the caller's fault. */
-const undecodable = (request: UndecodableRequest) =>
-  toGrpcError(
-    new ValidationError(
-      [{ field: 'request', reason: 'REQUEST.UNDECODABLE', description: request.reason }],
-      'REQUEST.UNDECODABLE',
-    ),
-  );
+/** The status for a request message refused before its handler: the caller's fault. */
+const undecodable = (request: UndecodableRequest) => toGrpcError(request.error);

@@ -1,9 +1,9 @@
-import type { Kysely, Transaction } from 'kysely';
+import type { ExpressionBuilder, Kysely, Transaction } from 'kysely';
 import type { Device } from '../devices/domain/device.js';
 import { KeyState, type DeviceKey } from '../keys/domain/device-key.js';
 import type { DeviceKeysTransaction } from './registry-store.port.js';
 import { holdDevice } from './held-device.js';
-import { keyToRow } from './registry.rows.js';
+import { keyFromRow, keyToRow } from './registry.rows.js';
 import type { RegistryDatabase } from './registry.schema.js';
 
 export async function countActiveKeys(db: Kysely<RegistryDatabase>, deviceId: string): Promise<number> {
@@ -12,9 +12,29 @@ export async function countActiveKeys(db: Kysely<RegistryDatabase>, deviceId: st
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .where('device_id', '=', deviceId)
     .where('state', '=', KeyState.KEY_STATE_ACTIVE)
+    .where('expire_time', 'is', null)
     .executeTakeFirstOrThrow();
   return Number(row.n);
 }
+
+/** A key by its id (and, given one, only if it is that device's). */
+export async function findKey(
+  db: Kysely<RegistryDatabase>,
+  keyId: string,
+  deviceId?: string,
+): Promise<DeviceKey | undefined> {
+  let query = db.selectFrom('device_keys').selectAll().where('key_id', '=', keyId);
+  if (deviceId !== undefined) query = query.where('device_id', '=', deviceId);
+  const row = await query.executeTakeFirst();
+  return row && keyFromRow(row);
+}
+
+/** Keys that authenticate at `at`: active and, if rotated, within their grace period. */
+export const workingAt = (at: number) => (eb: ExpressionBuilder<RegistryDatabase, 'device_keys'>) =>
+  eb.and([
+    eb('state', '=', KeyState.KEY_STATE_ACTIVE),
+    eb.or([eb('expire_time', 'is', null), eb('expire_time', '>', at)]),
+  ]);
 
 /**
  * A change of one device's keys. The device is held first (see holdDevice), so the other changes of
@@ -39,6 +59,10 @@ export class KyselyDeviceKeysTransaction implements DeviceKeysTransaction {
     return countActiveKeys(this.trx, this.deviceId);
   }
 
+  findKey(keyId: string): Promise<DeviceKey | undefined> {
+    return findKey(this.trx, keyId, this.deviceId);
+  }
+
   async insertKey(key: DeviceKey): Promise<void> {
     await this.trx.insertInto('device_keys').values(keyToRow(key)).execute();
   }
@@ -49,8 +73,17 @@ export class KyselyDeviceKeysTransaction implements DeviceKeysTransaction {
       .set({ state: KeyState.KEY_STATE_REVOKED, revoke_time: at })
       .where('key_id', '=', keyId)
       .where('device_id', '=', this.deviceId)
-      .where('state', '=', KeyState.KEY_STATE_ACTIVE)
+      .where(workingAt(at))
       .executeTakeFirst();
     return Number(result.numUpdatedRows) === 1;
+  }
+
+  async markReplaced(keyId: string, replacementKeyId: string, expireTime: number): Promise<void> {
+    await this.trx
+      .updateTable('device_keys')
+      .set({ expire_time: expireTime, replacement_key_id: replacementKeyId })
+      .where('key_id', '=', keyId)
+      .where('device_id', '=', this.deviceId)
+      .execute();
   }
 }

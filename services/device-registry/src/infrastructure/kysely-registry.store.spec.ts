@@ -28,6 +28,8 @@ const key = (keyId: string, deviceId: string): DeviceKey => ({
   createTime: 1_700_000_000_000,
   revokeTime: null,
   lastUsedTime: null,
+  expireTime: null,
+  replacementKeyId: null,
 });
 
 // The same contract for the embedded adapter and for PostgreSQL.
@@ -102,6 +104,34 @@ describe.each(DATABASE_KINDS)('registry store contract on %s', (kind) => {
     await expect(
       store.changeDeviceKeys('missing', (keys) => Promise.resolve(keys.device)),
     ).resolves.toBeUndefined();
+  });
+
+  it('keeps a replaced key working until its deadline, outside the count, and revokes it by then', async () => {
+    await store.insertDevice(device('g-1'));
+    await store.changeDeviceKeys('g-1', async (keys) => {
+      for (const id of ['g-old', 'g-new', 'g-late']) await keys.insertKey(key(id, 'g-1'));
+      await keys.markReplaced('g-old', 'g-new', 100);
+      await keys.markReplaced('g-late', 'g-new', 100);
+    });
+    await expect(store.findKey('g-old')).resolves.toMatchObject({
+      state: KeyState.KEY_STATE_ACTIVE,
+      expireTime: 100,
+      replacementKeyId: 'g-new',
+    });
+    await expect(store.countActiveKeys('g-1')).resolves.toBe(1);
+    // Within its grace period a key can still be revoked; past it, it is revoked already.
+    const revoked = await store.changeDeviceKeys('g-1', async (keys) => [
+      await keys.revokeKey('g-old', 99),
+      await keys.revokeKey('g-late', 100),
+    ]);
+    expect(revoked).toEqual([true, false]);
+    await store.decommissionDevice('g-1', 100);
+    const keys = await store.listKeys('g-1');
+    expect(keys.map((k) => [k.keyId, k.state, k.revokeTime])).toEqual([
+      ['g-late', KeyState.KEY_STATE_ACTIVE, null],
+      ['g-new', KeyState.KEY_STATE_REVOKED, 100],
+      ['g-old', KeyState.KEY_STATE_REVOKED, 99],
+    ]);
   });
 
   it('writes nothing of a change of keys that throws', async () => {

@@ -3,7 +3,12 @@ import type { Kysely } from 'kysely';
 import { DeviceStatus, type Device } from '../devices/domain/device.js';
 import { KeyState, type DeviceKey } from '../keys/domain/device-key.js';
 import { holdDevice } from './held-device.js';
-import { countActiveKeys, KyselyDeviceKeysTransaction } from './kysely-device-keys.transaction.js';
+import {
+  countActiveKeys,
+  findKey,
+  KyselyDeviceKeysTransaction,
+  workingAt,
+} from './kysely-device-keys.transaction.js';
 import type { DeviceFilter, DeviceKeysTransaction, RegistryStore } from './registry-store.port.js';
 import { registryMigrations } from './registry.migrations.js';
 import { deviceFromRow, deviceToRow, keyFromRow } from './registry.rows.js';
@@ -72,7 +77,7 @@ export class KyselyRegistryStore implements RegistryStore {
           .updateTable('device_keys')
           .set({ state: KeyState.KEY_STATE_REVOKED, revoke_time: at })
           .where('device_id', '=', id)
-          .where('state', '=', KeyState.KEY_STATE_ACTIVE)
+          .where(workingAt(at))
           .execute();
       }
       return holdDevice(trx, id, this.rowLocks);
@@ -88,13 +93,8 @@ export class KyselyRegistryStore implements RegistryStore {
       .execute(async (trx) => work(await KyselyDeviceKeysTransaction.begin(trx, deviceId, this.rowLocks)));
   }
 
-  async findKey(keyId: string): Promise<DeviceKey | undefined> {
-    const row = await this.db
-      .selectFrom('device_keys')
-      .selectAll()
-      .where('key_id', '=', keyId)
-      .executeTakeFirst();
-    return row && keyFromRow(row);
+  findKey(keyId: string): Promise<DeviceKey | undefined> {
+    return findKey(this.db, keyId);
   }
 
   async listKeys(deviceId: string): Promise<DeviceKey[]> {

@@ -12,10 +12,18 @@ export interface DeviceFilter {
 export interface DeviceKeysTransaction {
   /** The device as it is now; undefined when there is none. */
   readonly device: Device | undefined;
+  /** Active keys of the device outside a rotation's grace period. */
   countActiveKeys(): Promise<number>;
+  /** A key of the device as stored now; undefined when the device has none of that id. */
+  findKey(keyId: string): Promise<DeviceKey | undefined>;
   insertKey(key: DeviceKey): Promise<void>;
-  /** Revokes an active key of the device; false when the key is not one (revoked already, or unknown). */
+  /**
+   * Revokes a key of the device that works at `at` (active, within its grace period if rotated); false
+   * when it does not (revoked already, its grace period over, or unknown).
+   */
   revokeKey(keyId: string, at: number): Promise<boolean>;
+  /** Records a rotation of an active key: it works until `expireTime`, and `replacementKeyId` replaced it. */
+  markReplaced(keyId: string, replacementKeyId: string, expireTime: number): Promise<void>;
 }
 
 /** Persistence of devices and their keys. */
@@ -33,8 +41,8 @@ export interface RegistryStore {
    */
   changeDevice(id: string, change: (current: Device | undefined) => Device): Promise<Device>;
   /**
-   * Decommissions the device, writing only its status and update time, and revokes all its active keys,
-   * in one transaction. A device decommissioned already is left as it is. Returns the device as stored
+   * Decommissions the device, writing only its status and update time, and revokes all its keys that
+   * still work (those in a rotation's grace period included), in one transaction. A device decommissioned already is left as it is. Returns the device as stored
    * then; undefined when there is none.
    */
   decommissionDevice(id: string, at: number): Promise<Device | undefined>;
@@ -47,6 +55,7 @@ export interface RegistryStore {
   changeDeviceKeys<T>(deviceId: string, work: (transaction: DeviceKeysTransaction) => Promise<T>): Promise<T>;
   findKey(keyId: string): Promise<DeviceKey | undefined>;
   listKeys(deviceId: string): Promise<DeviceKey[]>;
+  /** Active keys of the device outside a rotation's grace period. */
   countActiveKeys(deviceId: string): Promise<number>;
   touchKey(keyId: string, at: number): Promise<void>;
   close(): Promise<void>;

@@ -1,3 +1,4 @@
+import { atomically } from '@iot-mesh/storage';
 import type { Kysely } from 'kysely';
 import type { Migration } from 'kysely/migration';
 
@@ -35,6 +36,16 @@ export const registryMigrations: Record<string, Migration> = {
         .addColumn('last_used_time', 'bigint')
         .execute();
       await db.schema.createIndex('device_keys_device').on('device_keys').column('device_id').execute();
+    },
+  },
+  '0002_key_rotation_grace': {
+    // A rotated key works on until expire_time (KEY_ROTATION_GRACE_MS); replacement_key_id names the key
+    // its last rotation issued, which a rotation of it again revokes. Keys from before have neither.
+    async up(db: Kysely<unknown>) {
+      await atomically(db, async (trx) => {
+        await trx.schema.alterTable('device_keys').addColumn('expire_time', 'bigint').execute();
+        await trx.schema.alterTable('device_keys').addColumn('replacement_key_id', 'text').execute();
+      });
     },
   },
 };

@@ -46,6 +46,8 @@ export const keyToRow = (k: DeviceKey): KeyRow => ({
   create_time: k.createTime,
   revoke_time: k.revokeTime,
   last_used_time: k.lastUsedTime,
+  expire_time: k.expireTime,
+  replacement_key_id: k.replacementKeyId,
 });
 
 export const keyFromRow = (r: KeyRow): DeviceKey => ({
@@ -58,4 +60,6 @@ export const keyFromRow = (r: KeyRow): DeviceKey => ({
   createTime: Number(r.create_time),
   revokeTime: r.revoke_time === null ? null : Number(r.revoke_time),
   lastUsedTime: r.last_used_time === null ? null : Number(r.last_used_time),
+  expireTime: r.expire_time === null ? null : Number(r.expire_time),
+  replacementKeyId: r.replacement_key_id,
 });

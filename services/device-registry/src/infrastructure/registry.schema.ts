@@ -25,5 +25,7 @@ export interface RegistryDatabase {
     create_time: number;
     revoke_time: number | null;
     last_used_time: number | null;
+    expire_time: number | null;
+    replacement_key_id: string | null;
   };
 }

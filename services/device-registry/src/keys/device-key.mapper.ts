@@ -13,5 +13,6 @@ export function toDeviceKeyMessage(key: DeviceKey): DeviceKeyMessage {
     createTime: timestampFromMillis(key.createTime),
     revokeTime: optionalTimestamp(key.revokeTime),
     lastUsedTime: optionalTimestamp(key.lastUsedTime),
+    expireTime: optionalTimestamp(key.expireTime),
   };
 }

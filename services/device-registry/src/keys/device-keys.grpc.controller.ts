@@ -1,5 +1,6 @@
 import { Controller } from '@nestjs/common';
 import { GrpcMethod } from '@nestjs/microservices';
+import { optionalTimestamp } from '@iot-mesh/platform';
 import {
   DEVICE_REGISTRY_SERVICE_NAME as SERVICE,
   type IssueDeviceKeyRequest,
@@ -50,6 +51,11 @@ export class DeviceKeysGrpcController {
   @GrpcMethod(SERVICE, 'VerifyDeviceKey')
   async verifyDeviceKey(request: VerifyDeviceKeyRequest): Promise<VerifyDeviceKeyResponse> {
     const { key, deviceStatus } = await this.keys.verify(request.apiKey);
-    return { deviceId: key.deviceId, keyId: key.keyId, deviceStatus };
+    return {
+      deviceId: key.deviceId,
+      keyId: key.keyId,
+      deviceStatus,
+      expireTime: optionalTimestamp(key.expireTime),
+    };
   }
 }

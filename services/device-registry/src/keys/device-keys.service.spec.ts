@@ -1,14 +1,10 @@
 import { jest } from '@jest/globals';
 import { FailedPreconditionError, ResourceExhaustedError, type DomainError } from '@iot-mesh/platform';
-import { SensorType } from '@iot-mesh/proto/iotmesh/telemetry/v1/reading';
 import { DATABASE_KINDS, freshStore } from '@iot-mesh/storage/testing';
-import { pino } from 'pino';
-import { registryConfigSchema } from '../config.js';
-import { DevicesService } from '../devices/devices.service.js';
-import { DeviceStatus } from '../devices/domain/device.js';
-import { DisabledVerificationMailer } from '../infrastructure/disabled-verification.mailer.js';
+import { keyServices } from '../../test/key-services.js';
+import type { DevicesService } from '../devices/devices.service.js';
 import { KyselyRegistryStore } from '../infrastructure/kysely-registry.store.js';
-import { DeviceKeysService } from './device-keys.service.js';
+import type { DeviceKeysService } from './device-keys.service.js';
 import { KeyState, MAX_ACTIVE_KEYS } from './domain/device-key.js';
 import { VerifiedSecrets } from './verified-secrets.js';
 
@@ -25,35 +21,18 @@ const fulfilled = <T>(results: PromiseSettledResult<T>[]): T[] =>
   results.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
 
 // The checks of a key change race its slow hashing; the write must re-check them, on either store.
+// Rotation here revokes the old key at once (KEY_ROTATION_GRACE_MS=0), as it did before grace periods;
+// key-rotation-grace.spec.ts covers rotation with one.
 describe.each(DATABASE_KINDS)('device keys under concurrent changes on %s', (kind) => {
   const opened = freshStore(kind, 'registry_key_races', (settings) => KyselyRegistryStore.open(settings));
   let devices: DevicesService;
   let keys: DeviceKeysService;
+  let register: (id: string) => Promise<unknown>;
+  let activeKeyIds: (deviceId: string) => Promise<string[]>;
   beforeAll(() => {
-    const store = opened();
     // The production cost: hashing takes long enough for the checks of every call to run meanwhile.
-    const config = registryConfigSchema.parse({});
-    const clock = () => Date.now();
-    devices = new DevicesService(store, new DisabledVerificationMailer(), clock, pino({ level: 'silent' }));
-    keys = new DeviceKeysService(store, config, clock, devices);
+    ({ devices, keys, register, activeKeyIds } = keyServices(opened(), { KEY_ROTATION_GRACE_MS: '0' }));
   });
-
-  const register = (id: string) =>
-    devices.create({
-      requestedId: id,
-      sendVerificationEmail: false,
-      fields: {
-        name: `Device ${id}`,
-        type: SensorType.SENSOR_TYPE_TEMPERATURE,
-        customType: '',
-        location: { site: 'plant-1', zone: '', latitude: 0, longitude: 0 },
-        ownerEmail: 'ops@example.com',
-        status: DeviceStatus.DEVICE_STATUS_ACTIVE,
-        labels: {},
-      },
-    });
-  const activeKeyIds = async (deviceId: string) =>
-    (await keys.list(deviceId)).filter((k) => k.state === KeyState.KEY_STATE_ACTIVE).map((k) => k.keyId);
 
   it('lets exactly one of concurrent rotations of a key succeed', async () => {
     await register('rotate-race');

@@ -1,16 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
 import {
-  FailedPreconditionError,
   NotFoundError,
   requireId,
-  ResourceExhaustedError,
   textViolations,
   UnauthenticatedError,
   ValidationError,
 } from '@iot-mesh/platform';
 import { DevicesService } from '../devices/devices.service.js';
-import { DeviceStatus, type Device } from '../devices/domain/device.js';
-import type { RegistryStore } from '../infrastructure/registry-store.port.js';
+import type { DeviceStatus } from '../devices/domain/device.js';
+import type { DeviceKeysTransaction, RegistryStore } from '../infrastructure/registry-store.port.js';
 import { CLOCK, DEVICE_REPOSITORY, REGISTRY_CONFIG } from '../registry.di-tokens.js';
 import type { RegistryConfig } from '../config.js';
 import {
@@ -21,8 +19,15 @@ import {
   parseApiKey,
   verifySecret,
 } from './domain/api-key.js';
-import { KeyState, MAX_ACTIVE_KEYS, type DeviceKey } from './domain/device-key.js';
+import { keyAsOf, keyWorksAt, KeyState, type DeviceKey } from './domain/device-key.js';
 import { BoundedWork } from './bounded-work.js';
+import {
+  hashingBusy,
+  keyRevoked,
+  requireRoomForKey,
+  requireUsable,
+  verifyBusy,
+} from './device-key.refusals.js';
 import { VerifiedSecrets } from './verified-secrets.js';
 
 export interface IssuedKey {
@@ -32,8 +37,6 @@ export interface IssuedKey {
 
 // Last-used times are written at most once a minute per key, not on every verification.
 const TOUCH_INTERVAL_MS = 60_000;
-// What a refused verification tells its caller to wait: about what the queued scrypt runs take.
-const VERIFY_BUSY_RETRY_MS = 1_000;
 
 /** Use cases of device API keys: issue, rotate, revoke, list and verify. */
 @Injectable()
@@ -67,41 +70,52 @@ export class DeviceKeysService {
     return issued;
   }
 
+  /**
+   * A new key in place of `keyId`, which works on until the end of the grace period
+   * (KEY_ROTATION_GRACE_MS; 0 revokes it at once). Rotating a key in its grace period again is taken
+   * as a retry whose answer was lost: the replacement the earlier rotation issued, whose secret nobody
+   * may have, is revoked and the deadline kept, so a device never has more than one replacement of a
+   * key, and an answer lost in a timeout costs it nothing.
+   */
   async rotate(deviceId: string, keyId: string): Promise<IssuedKey & { revoked: DeviceKey }> {
     requireId(deviceId, 'device_id');
     requireUsable(await this.devices.get(deviceId), deviceId);
     const old = await this.requireKey(deviceId, keyId);
-    if (old.state !== KeyState.KEY_STATE_ACTIVE) throw keyRevoked(keyId);
+    if (!keyWorksAt(old, this.now())) throw keyRevoked(keyId);
     const issued = await this.newKey(deviceId, old.description);
-    const now = this.now();
-    await this.store.changeDeviceKeys(deviceId, async (keys) => {
+    const revoked = await this.store.changeDeviceKeys(deviceId, async (keys) => {
       requireUsable(keys.device, deviceId);
-      // Of concurrent rotations of one key, only the first finds it still active.
-      if (!(await keys.revokeKey(keyId, now))) throw keyRevoked(keyId);
+      // Read again while the device is held: a rotation, revocation or decommission may have come first.
+      const current = await keys.findKey(keyId);
+      const now = this.now();
+      if (!current || !keyWorksAt(current, now)) throw keyRevoked(keyId);
       await keys.insertKey(issued.key);
+      return this.replace(keys, current, issued.key.keyId, now);
     });
-    return { ...issued, revoked: { ...old, state: KeyState.KEY_STATE_REVOKED, revokeTime: now } };
+    return { ...issued, revoked };
   }
 
   async revoke(deviceId: string, keyId: string): Promise<DeviceKey> {
     requireId(deviceId, 'device_id');
     const key = await this.requireKey(deviceId, keyId);
-    if (key.state === KeyState.KEY_STATE_REVOKED) return key;
     const now = this.now();
+    if (!keyWorksAt(key, now)) return keyAsOf(key, now);
     const revoked = await this.store.changeDeviceKeys(deviceId, (keys) => keys.revokeKey(keyId, now));
     // Revoked meanwhile (rotated, revoked or decommissioned): the stored revocation is the answer.
-    if (!revoked) return this.requireKey(deviceId, keyId);
+    if (!revoked) return keyAsOf(await this.requireKey(deviceId, keyId), this.now());
     return { ...key, state: KeyState.KEY_STATE_REVOKED, revokeTime: now };
   }
 
   async list(deviceId: string): Promise<DeviceKey[]> {
     requireId(deviceId, 'device_id');
     await this.devices.get(deviceId);
-    return this.store.listKeys(deviceId);
+    const now = this.now();
+    return (await this.store.listKeys(deviceId)).map((key) => keyAsOf(key, now));
   }
 
   /**
-   * The device behind an API key; UNAUTHENTICATED for malformed, unknown, revoked or wrong keys alike.
+   * The device behind an API key; UNAUTHENTICATED for malformed, unknown, revoked or wrong keys alike,
+   * and for a rotated key past its grace period.
    * The key format is public, so a string that is not key-shaped is refused without hashing. A
    * well-formed key is hashed whether its id exists or not (against DECOY_HASH if not), so timing does
    * not tell which ids exist; those scrypt runs are bounded (BoundedWork), the excess refused with
@@ -119,28 +133,56 @@ export class DeviceKeysService {
         () => verifySecret(parsed.secret, key?.secretHash ?? DECOY_HASH),
         verifyBusy,
       ));
-    if (!key || !matches || key.state !== KeyState.KEY_STATE_ACTIVE) throw rejected;
+    const now = this.now();
+    if (!key || !matches || !keyWorksAt(key, now)) throw rejected;
     if (!known) this.verifiedSecrets.remember(key.keyId, parsed.secret, key.secretHash);
     const device = await this.store.findDevice(key.deviceId);
     if (!device) throw rejected;
-    const now = this.now();
     if (key.lastUsedTime === null || now - key.lastUsedTime > TOUCH_INTERVAL_MS)
       await this.store.touchKey(key.keyId, now);
     return { key, deviceStatus: device.status };
   }
 
+  /**
+   * Retires `old` (a key that works now) for the key `replacementKeyId` and answers it as stored then.
+   * A retried rotation's old key keeps the deadline the first one set, and loses the replacement it gave.
+   */
+  private async replace(
+    keys: DeviceKeysTransaction,
+    old: DeviceKey,
+    replacementKeyId: string,
+    now: number,
+  ): Promise<DeviceKey> {
+    if (old.replacementKeyId !== null) await keys.revokeKey(old.replacementKeyId, now);
+    const grace = this.config.keyRotationGraceMs;
+    const expireTime = old.expireTime ?? (grace > 0 ? now + grace : null);
+    if (expireTime === null) {
+      await keys.revokeKey(old.keyId, now);
+      return { ...old, state: KeyState.KEY_STATE_REVOKED, revokeTime: now };
+    }
+    await keys.markReplaced(old.keyId, replacementKeyId, expireTime);
+    return { ...old, expireTime, replacementKeyId };
+  }
+
+  /** A key and its secret; the scrypt run shares the bound of verifications (BoundedWork). */
   private async newKey(deviceId: string, description: string): Promise<IssuedKey> {
     const generated = generateApiKey();
+    const secretHash = await this.scryptRuns.run(
+      () => hashSecret(generated.secret, this.config.apiKeyScryptCost),
+      hashingBusy,
+    );
     const key: DeviceKey = {
       keyId: generated.keyId,
       deviceId,
       state: KeyState.KEY_STATE_ACTIVE,
       description,
       prefix: keyPrefix(generated.plaintext),
-      secretHash: await hashSecret(generated.secret, this.config.apiKeyScryptCost),
+      secretHash,
       createTime: this.now(),
       revokeTime: null,
       lastUsedTime: null,
+      expireTime: null,
+      replacementKeyId: null,
     };
     return { key, apiKey: generated.plaintext };
   }
@@ -159,35 +201,3 @@ export class DeviceKeysService {
     return key;
   }
 }
-
-/** Keys are issued and rotated only for a device that exists and is not decommissioned. */
-function requireUsable(device: Device | undefined, deviceId: string): void {
-  if (!device)
-    throw new NotFoundError('DEVICE.NOT_FOUND', `device ${deviceId} not found`, { device_id: deviceId });
-  if (device.status === DeviceStatus.DEVICE_STATUS_DECOMMISSIONED) {
-    throw new FailedPreconditionError('DEVICE.DECOMMISSIONED', `device ${deviceId} is decommissioned`, {
-      device_id: deviceId,
-    });
-  }
-}
-
-function requireRoomForKey(activeKeys: number): void {
-  if (activeKeys >= MAX_ACTIVE_KEYS) {
-    throw new ResourceExhaustedError(
-      'DEVICE_KEY.LIMIT',
-      `a device has at most ${MAX_ACTIVE_KEYS} active keys; revoke one first`,
-    );
-  }
-}
-
-const verifyBusy = () =>
-  new ResourceExhaustedError(
-    'DEVICE_KEY.VERIFY_BUSY',
-    'too many API key verifications at once; retry shortly',
-    VERIFY_BUSY_RETRY_MS,
-  );
-
-const keyRevoked = (keyId: string) =>
-  new FailedPreconditionError('DEVICE_KEY.REVOKED', `key ${keyId} is revoked and cannot be rotated`, {
-    key_id: keyId,
-  });

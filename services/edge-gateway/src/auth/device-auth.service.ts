@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { status, type ServiceError } from '@grpc/grpc-js';
-import { isDeviceApiKeyShaped, UnauthenticatedError } from '@iot-mesh/platform';
+import { isDeviceApiKeyShaped, millisFromTimestamp, UnauthenticatedError } from '@iot-mesh/platform';
 import type { LRUCache } from 'lru-cache';
 import { firstValueFrom, Observable, type MonoTypeOperatorFunction } from 'rxjs';
 import { growingLruCache } from '../cache/growing-lru-cache.js';
@@ -15,6 +15,8 @@ import { apiKeyFrom, type HeaderLookup } from './credentials.js';
 export interface DeviceIdentity {
   deviceId: string;
   keyId: string;
+  /** When the key stops working, if it was rotated (the end of its grace period), in epoch ms. */
+  expireTime?: number;
 }
 
 // Rejections are remembered briefly too, so one bad key sent again and again is not verified again.
@@ -35,6 +37,9 @@ interface Lookup {
  * expiry is not served any more, however long it stayed in the cache: the request waits for the
  * registry. A revoked key so stops working at most two TTLs (and one lookup) after it was revoked. A
  * failed refresh keeps the last answer, up to the same bound, so a registry restart refuses no device.
+ * A rotated key's answer carries the end of its grace period, and is not served past it: such a key
+ * stops then, or (when its grace period ends before this cache's first refresh after the rotation)
+ * within two TTLs of the rotation.
  *
  * Made-up keys cost the registry a scrypt run each (it hashes unknown ids too, so timing does not tell
  * which exist): a credential that is not key-shaped is refused here without asking it, and the keys it
@@ -80,6 +85,8 @@ export class DeviceAuthService {
     if (this.cache.getRemainingTTL(cacheKey) < -this.ttlMs) this.cache.delete(cacheKey);
     const answer = await this.cache.fetch(cacheKey, { context: { apiKey, client } });
     if (answer === undefined || answer === 'rejected') throw invalidKey();
+    // A rotated key stops at the end of its grace period, however fresh the answer that said it works.
+    if (answer.expireTime !== undefined && answer.expireTime <= Date.now()) throw invalidKey();
     return answer;
   }
 
@@ -120,7 +127,9 @@ export class DeviceAuthService {
     if (budgeted !== undefined) this.failures.check(budgeted);
     try {
       const verified = await firstValueFrom(this.downstream.registry.verifyDeviceKey({ apiKey }));
-      return { deviceId: verified.deviceId, keyId: verified.keyId };
+      const identity: DeviceIdentity = { deviceId: verified.deviceId, keyId: verified.keyId };
+      if (verified.expireTime) identity.expireTime = millisFromTimestamp(verified.expireTime);
+      return identity;
     } catch (error) {
       if ((error as ServiceError).code !== status.UNAUTHENTICATED)
         throw fromDownstream('device-registry', error);

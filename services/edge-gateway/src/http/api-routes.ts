@@ -141,7 +141,10 @@ export const ROUTES: Route[] = [
     path: '/api/v1/devices/{id}/keys/{keyId}/rotate',
     summary: 'Rotate a key',
     auth: 'operator',
-    returns: '{key, apiKey, revokedKey}: a new key with the old one revoked',
+    returns:
+      '{key, apiKey, revokedKey}: a new key; the old one (revokedKey) works until its expireTime, the ' +
+      "registry's rotation grace period, or is revoked at once without one. Rotating it again within " +
+      'that time (after a 504, say) revokes the key the first rotation issued and answers another',
     answer: proto3('iotmesh.device.v1.RotateDeviceKeyResponse'),
   },
   {

@@ -17,12 +17,19 @@ export const protobufPackage = "iotmesh.device.v1";
 
 export const protobufFileName = "iotmesh/device/v1/device_registry.proto";
 
-/** Lifecycle of a device. */
+/**
+ * Lifecycle of a device. Readings are accepted from ACTIVE devices only. The status governs what a device
+ * may publish, not whether its keys authenticate: the key of a PROVISIONING or DISABLED device still reads
+ * its own aggregates and watches its own alerts. To cut a device off, revoke its keys or decommission it.
+ */
 export enum DeviceStatus {
   DEVICE_STATUS_UNSPECIFIED = 0,
+  /** DEVICE_STATUS_PROVISIONING - Registered, not yet sending: its readings are refused. */
   DEVICE_STATUS_PROVISIONING = 1,
   DEVICE_STATUS_ACTIVE = 2,
+  /** DEVICE_STATUS_DISABLED - Set aside for a while (a faulty sensor, say): its readings are refused until it is ACTIVE again. */
   DEVICE_STATUS_DISABLED = 3,
+  /** DEVICE_STATUS_DECOMMISSIONED - Final: every key is revoked and no key can be issued. */
   DEVICE_STATUS_DECOMMISSIONED = 4,
   UNRECOGNIZED = -1,
 }
@@ -148,7 +155,14 @@ export interface DeviceKey {
   prefix: string;
   createTime?: Timestamp | undefined;
   revokeTime?: Timestamp | undefined;
-  lastUsedTime?: Timestamp | undefined;
+  lastUsedTime?:
+    | Timestamp
+    | undefined;
+  /**
+   * Set on a key that was rotated with a grace period: it works until then, unless revoked before. Once
+   * this time has passed the key is shown REVOKED, with this as its revoke_time.
+   */
+  expireTime?: Timestamp | undefined;
 }
 
 /** Request for CreateDevice. */
@@ -238,7 +252,10 @@ export interface RotateDeviceKeyRequest {
 export interface RotateDeviceKeyResponse {
   key?: DeviceKey | undefined;
   apiKey: string;
-  /** The key that was replaced, now revoked. */
+  /**
+   * The key that was replaced: ACTIVE until its expire_time (the rotation grace period), or REVOKED when
+   * the registry has no grace period.
+   */
   revokedKey?: DeviceKey | undefined;
 }
 
@@ -273,6 +290,11 @@ export interface VerifyDeviceKeyResponse {
   deviceId: string;
   keyId: string;
   deviceStatus: DeviceStatus;
+  /**
+   * When the key stops working, if it was rotated (the end of its grace period): an answer cached by the
+   * caller must not be used past it.
+   */
+  expireTime?: Timestamp | undefined;
 }
 
 export const IOTMESH_DEVICE_V1_PACKAGE_NAME = "iotmesh.device.v1";
@@ -720,6 +742,9 @@ export const DeviceKey: MessageFns<DeviceKey> = {
     if (message.lastUsedTime !== undefined) {
       Timestamp.encode(message.lastUsedTime, writer.uint32(66).fork()).join();
     }
+    if (message.expireTime !== undefined) {
+      Timestamp.encode(message.expireTime, writer.uint32(74).fork()).join();
+    }
     return writer;
   },
 
@@ -800,6 +825,14 @@ export const DeviceKey: MessageFns<DeviceKey> = {
             message.lastUsedTime = Timestamp.decode(reader, reader.uint32());
             continue;
           }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.expireTime = Timestamp.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -842,6 +875,11 @@ export const DeviceKey: MessageFns<DeviceKey> = {
         : isSet(object.last_used_time)
         ? fromJsonTimestamp(object.last_used_time)
         : undefined,
+      expireTime: isSet(object.expireTime)
+        ? fromJsonTimestamp(object.expireTime)
+        : isSet(object.expire_time)
+        ? fromJsonTimestamp(object.expire_time)
+        : undefined,
     };
   },
 
@@ -870,6 +908,9 @@ export const DeviceKey: MessageFns<DeviceKey> = {
     }
     if (message.lastUsedTime !== undefined) {
       obj.lastUsedTime = fromTimestamp(message.lastUsedTime).toISOString();
+    }
+    if (message.expireTime !== undefined) {
+      obj.expireTime = fromTimestamp(message.expireTime).toISOString();
     }
     return obj;
   },
@@ -2288,6 +2329,9 @@ export const VerifyDeviceKeyResponse: MessageFns<VerifyDeviceKeyResponse> = {
     if (message.deviceStatus !== 0) {
       writer.uint32(24).int32(message.deviceStatus);
     }
+    if (message.expireTime !== undefined) {
+      Timestamp.encode(message.expireTime, writer.uint32(34).fork()).join();
+    }
     return writer;
   },
 
@@ -2328,6 +2372,14 @@ export const VerifyDeviceKeyResponse: MessageFns<VerifyDeviceKeyResponse> = {
             message.deviceStatus = reader.int32() as any;
             continue;
           }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.expireTime = Timestamp.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2357,6 +2409,11 @@ export const VerifyDeviceKeyResponse: MessageFns<VerifyDeviceKeyResponse> = {
         : isSet(object.device_status)
         ? deviceStatusFromJSON(object.device_status)
         : 0,
+      expireTime: isSet(object.expireTime)
+        ? fromJsonTimestamp(object.expireTime)
+        : isSet(object.expire_time)
+        ? fromJsonTimestamp(object.expire_time)
+        : undefined,
     };
   },
 
@@ -2370,6 +2427,9 @@ export const VerifyDeviceKeyResponse: MessageFns<VerifyDeviceKeyResponse> = {
     }
     if (message.deviceStatus !== undefined) {
       obj.deviceStatus = deviceStatusToJSON(message.deviceStatus);
+    }
+    if (message.expireTime !== undefined) {
+      obj.expireTime = fromTimestamp(message.expireTime).toISOString();
     }
     return obj;
   },
@@ -2402,11 +2462,16 @@ export interface DeviceRegistryClient {
 
   issueDeviceKey(request: IssueDeviceKeyRequest, metadata?: Metadata): Observable<IssueDeviceKeyResponse>;
 
-  /** Replaces a key with a new secret under a new key id; the old key stops working. */
+  /**
+   * Replaces a key with a new secret under a new key id. The old key works on for the registry's
+   * rotation grace period (its expire_time), or stops at once when that is 0. Rotating a key in its grace
+   * period again (a retry whose answer was lost) revokes the replacement issued before and issues another,
+   * keeping the old key's expire_time, so the device is left with one replacement.
+   */
 
   rotateDeviceKey(request: RotateDeviceKeyRequest, metadata?: Metadata): Observable<RotateDeviceKeyResponse>;
 
-  /** Revokes a key. */
+  /** Revokes a key at once, one in its rotation grace period too: the way to cut off a key that leaked. */
 
   revokeDeviceKey(request: RevokeDeviceKeyRequest, metadata?: Metadata): Observable<RevokeDeviceKeyResponse>;
 
@@ -2464,14 +2529,19 @@ export interface DeviceRegistryController {
     metadata?: Metadata,
   ): Promise<IssueDeviceKeyResponse> | Observable<IssueDeviceKeyResponse> | IssueDeviceKeyResponse;
 
-  /** Replaces a key with a new secret under a new key id; the old key stops working. */
+  /**
+   * Replaces a key with a new secret under a new key id. The old key works on for the registry's
+   * rotation grace period (its expire_time), or stops at once when that is 0. Rotating a key in its grace
+   * period again (a retry whose answer was lost) revokes the replacement issued before and issues another,
+   * keeping the old key's expire_time, so the device is left with one replacement.
+   */
 
   rotateDeviceKey(
     request: RotateDeviceKeyRequest,
     metadata?: Metadata,
   ): Promise<RotateDeviceKeyResponse> | Observable<RotateDeviceKeyResponse> | RotateDeviceKeyResponse;
 
-  /** Revokes a key. */
+  /** Revokes a key at once, one in its rotation grace period too: the way to cut off a key that leaked. */
 
   revokeDeviceKey(
     request: RevokeDeviceKeyRequest,
@@ -2583,7 +2653,12 @@ export const DeviceRegistryDefinition = {
       responseStream: false,
       options: {},
     },
-    /** Replaces a key with a new secret under a new key id; the old key stops working. */
+    /**
+     * Replaces a key with a new secret under a new key id. The old key works on for the registry's
+     * rotation grace period (its expire_time), or stops at once when that is 0. Rotating a key in its grace
+     * period again (a retry whose answer was lost) revokes the replacement issued before and issues another,
+     * keeping the old key's expire_time, so the device is left with one replacement.
+     */
     rotateDeviceKey: {
       name: "RotateDeviceKey",
       requestType: RotateDeviceKeyRequest as typeof RotateDeviceKeyRequest,
@@ -2592,7 +2667,7 @@ export const DeviceRegistryDefinition = {
       responseStream: false,
       options: {},
     },
-    /** Revokes a key. */
+    /** Revokes a key at once, one in its rotation grace period too: the way to cut off a key that leaked. */
     revokeDeviceKey: {
       name: "RevokeDeviceKey",
       requestType: RevokeDeviceKeyRequest as typeof RevokeDeviceKeyRequest,
