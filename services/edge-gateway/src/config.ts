@@ -43,11 +43,13 @@ export const gatewayConfigSchema = z
     RATE_LIMIT_AUTH_FAILURES_BURST: positive(20),
     // Alert streams (gRPC WatchAlerts and the REST SSE stream together) open at once per device, and per
     // client address (devices and operators alike), in each gateway replica; beyond them a new stream is
-    // refused with 429 / RESOURCE_EXHAUSTED ALERT_STREAM.LIMIT. Each open stream holds about 40 KiB.
+    // refused with 429 / RESOURCE_EXHAUSTED ALERT_STREAM.LIMIT. Each open stream holds about 50 KiB, and
+    // about 300 KiB once its client stops reading (its buffers and HTTP/2 windows: the alert manager's
+    // stream is then read no further).
     ALERT_STREAMS_PER_DEVICE: z.coerce.number().int().min(1).max(1_000).default(4),
     ALERT_STREAMS_PER_IP: z.coerce.number().int().min(1).max(100_000).default(100),
     // All alert streams open at once in this replica, whoever holds them: many addresses together must
-    // not grow its memory without bound either (1,000 streams are about 40 MiB).
+    // not grow its memory without bound either (1,000 streams are about 50 MiB, 300 MiB if none is read).
     ALERT_STREAMS_TOTAL: z.coerce.number().int().min(1).max(1_000_000).default(1_000),
     // Behind the Istio ingress gateway the client address arrives in X-Forwarded-For; direct clients could forge it.
     TRUST_FORWARDED_FOR: flag(false),

@@ -26,6 +26,8 @@ export interface DownstreamStubs {
   requests<T>(method: string): T[];
   /** What a method answers from now on. */
   answer(method: string, answer: StubAnswer): void;
+  /** How many messages a streaming method has sent: taken by HTTP/2, as far as its client's window let them. */
+  sent(method: string): number;
   stop(): Promise<void>;
 }
 
@@ -49,6 +51,7 @@ export async function startDownstreamStubs({ serving = false } = {}): Promise<Do
   }
   const requests = new Map<string, unknown[]>();
   const answers = new Map<string, StubAnswer>();
+  const sent = new Map<string, number>();
   const record = (method: string, request: unknown) => {
     requests.set(method, [...(requests.get(method) ?? []), request]);
   };
@@ -66,7 +69,8 @@ export async function startDownstreamStubs({ serving = false } = {}): Promise<Do
           const answered = answerTo(call.request);
           const responses: Observable<unknown> = isObservable(answered) ? answered : NEVER;
           const subscription = responses.subscribe({
-            next: (response) => call.write(response),
+            next: (response) =>
+              call.write(response, () => sent.set(method.name, (sent.get(method.name) ?? 0) + 1)),
             error: (failure: GrpcErrorObject) => call.emit('error', failure),
             complete: () => call.end(),
           });
@@ -97,6 +101,7 @@ export async function startDownstreamStubs({ serving = false } = {}): Promise<Do
     env: Object.fromEntries(ADDRESS_VARIABLES.map((variable) => [variable, address])),
     requests: <T>(method: string) => (requests.get(method) ?? []) as T[],
     answer: (method, answer) => answers.set(method, answer),
+    sent: (method) => sent.get(method) ?? 0,
     stop: () => new Promise<void>((resolve) => server.tryShutdown(() => resolve())),
   };
 }

@@ -2,7 +2,6 @@ import { randomBytes } from 'node:crypto';
 import { Metadata } from '@grpc/grpc-js';
 import type { GrpcClient } from '@iot-mesh/platform';
 import { startOtlpCollector, type ServiceProcess } from '@iot-mesh/platform/testing';
-import { VerifyDeviceKeyResponse } from '@iot-mesh/proto/iotmesh/device/v1/device_registry';
 import {
   type EdgeGatewayClient,
   type PublishReadingsRequest,
@@ -12,8 +11,8 @@ import {
   IngestBatchResponse,
   type IngestBatchRequest,
 } from '@iot-mesh/proto/iotmesh/ingestion/v1/sensor_ingestion';
-import { Reading } from '@iot-mesh/proto/iotmesh/telemetry/v1/reading';
 import { firstValueFrom, lastValueFrom, Subject, toArray } from 'rxjs';
+import { deviceOneBatch, deviceOneKey } from './device-batches.js';
 import { startDownstreamStubs, type DownstreamStubs } from './downstream-stubs.js';
 import { DEVICE_KEY, edgeClient, startGateway } from './gateway-process.js';
 
@@ -31,9 +30,7 @@ describe('the traces of a PublishReadings stream', () => {
   beforeAll(async () => {
     collector = await startOtlpCollector();
     stubs = await startDownstreamStubs();
-    stubs.answer('VerifyDeviceKey', () =>
-      VerifyDeviceKeyResponse.fromJSON({ deviceId: 'device-1', keyId: 'key-1' }),
-    );
+    stubs.answer('VerifyDeviceKey', deviceOneKey);
     stubs.answer('IngestBatch', (request: IngestBatchRequest) =>
       IngestBatchResponse.fromJSON({ result: { acceptedCount: request.readings.length } }),
     );
@@ -63,17 +60,7 @@ describe('the traces of a PublishReadings stream', () => {
     // One batch after the other, so that the two are not merged into one IngestBatch call.
     for (const batchId of ['b1', 'b2']) {
       const answer = firstValueFrom(responses);
-      batches.next({
-        batchId,
-        readings: [
-          Reading.fromJSON({
-            readingId: `${batchId}-r1`,
-            deviceId: 'device-1',
-            sensorType: 'SENSOR_TYPE_TEMPERATURE',
-            unit: 'celsius',
-          }),
-        ],
-      });
+      batches.next(deviceOneBatch(batchId));
       await expect(answer).resolves.toMatchObject({ batchId });
     }
 

@@ -33,6 +33,18 @@ export interface GrpcClient<TClient> {
 type RawMethod = (...args: unknown[]) => unknown;
 
 /**
+ * A server-streaming method of a platform client as it really is: besides the generated signature it
+ * takes its consumer's demand, and reads the server's messages only while that says true (see
+ * streamingResponse). The generated client interfaces do not name it; a consumer that passes its
+ * demand on types the method so.
+ */
+export type DemandPacedStream<Request, Response> = (
+  request: Request,
+  metadata?: Metadata,
+  demand?: Observable<boolean>,
+) => Observable<Response>;
+
+/**
  * A typed client for one service (typed by the generated `XClient` interface): ts-proto codecs,
  * a deadline and a trace span on every call, retries of UNAVAILABLE for idempotent methods via service config,
  * keepalive, and plaintext, TLS or mTLS from the same settings the servers use.
@@ -60,7 +72,7 @@ export function createGrpcClient<TClient>(
   const raw = new Constructor(options.address, channelCredentials(options.tls), clientOptions) as Client &
     Record<string, RawMethod>;
 
-  const service: Record<string, (request: unknown, metadata?: Metadata) => Observable<unknown>> = {};
+  const service: Record<string, DemandPacedStream<unknown, unknown>> = {};
   for (const [key, method] of Object.entries(definition.methods)) {
     const call = raw[method.name].bind(raw);
     const md = (metadata?: Metadata) => metadata ?? new Metadata();
@@ -68,7 +80,8 @@ export function createGrpcClient<TClient>(
       service[key] = (request, metadata) =>
         unaryCall((callback) => call(request, md(metadata), callback) as never);
     } else if (!method.requestStream) {
-      service[key] = (request, metadata) => streamingResponse(call(request, md(metadata)) as never);
+      service[key] = (request, metadata, demand) =>
+        streamingResponse(call(request, md(metadata)) as never, demand);
     } else if (!method.responseStream) {
       service[key] = (requests, metadata) =>
         unaryCall((callback) => {

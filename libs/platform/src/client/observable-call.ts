@@ -24,10 +24,19 @@ export function unaryCall(start: (callback: UnaryCallback) => Cancellable): Obse
   });
 }
 
-export function streamingResponse(stream: ClientReadableStream<unknown>): Observable<unknown> {
+/**
+ * A server stream's messages. With `demand`, the stream is paused while it says false: grpc-js then reads
+ * no further than its 16-message buffer, and HTTP/2 flow control holds the rest at the server, instead
+ * of this process taking in whatever its own consumer cannot pass on.
+ */
+export function streamingResponse(
+  stream: ClientReadableStream<unknown>,
+  demand?: Observable<boolean>,
+): Observable<unknown> {
   return new Observable((subscriber) => {
     let done = false;
     stream.on('data', (message) => subscriber.next(message));
+    const pacing = demand?.subscribe((wanted) => (wanted ? stream.resume() : stream.pause()));
     stream.on('error', (error) => {
       done = true;
       subscriber.error(error);
@@ -37,6 +46,7 @@ export function streamingResponse(stream: ClientReadableStream<unknown>): Observ
       subscriber.complete();
     });
     return () => {
+      pacing?.unsubscribe();
       if (!done) stream.cancel();
     };
   });

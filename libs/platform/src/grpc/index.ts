@@ -9,3 +9,4 @@ export * from './server-call-span.js';
 export * from './server-observability.interceptor.js';
 export * from './stream-read-ahead.js';
 export * from './stream-shutdown.js';
+export * from './flow-controlled-writer.js';

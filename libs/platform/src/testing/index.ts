@@ -8,3 +8,4 @@ export * from './otlp-collector.js';
 export * from './read-ahead.js';
 export * from './admin-metrics.js';
 export * from './merged-call-links.js';
+export * from './raw-grpc-call.js';

@@ -1,6 +1,15 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { OutOfRangeError, StreamShutdown, ValidationError } from '@iot-mesh/platform';
-import { filter as where, Observable } from 'rxjs';
+import {
+  flowControlledWriters,
+  METRICS_REGISTRY,
+  OutOfRangeError,
+  StreamShutdown,
+  ValidationError,
+  type FlowControlledWriter,
+  type MessageSink,
+} from '@iot-mesh/platform';
+import type { Registry } from 'prom-client';
+import { firstValueFrom, filter as where, Observable } from 'rxjs';
 import { ALERT_STORE } from '../alert-manager.di-tokens.js';
 import type { AlertFilter, AlertStore } from '../infrastructure/alert-store.port.js';
 import { matchesFilter } from './alert-filter.js';
@@ -38,79 +47,130 @@ function resumeAfterOf({ resumeAfterSequence, replayFromStart }: ResumePoint): n
   return resumeAfterSequence > 0 ? resumeAfterSequence : undefined;
 }
 
-/** WatchAlerts: stored events after a resume point, then live ones, without gaps or repeats. */
+/**
+ * WatchAlerts: stored events after a resume point, then live ones, without gaps or repeats, sent only as
+ * fast as the watcher takes them. While it is behind (replaying, or not taking more: its writer's
+ * demand says false), live events are passed over and read from the store once it takes more again, so
+ * a watcher that stops reading holds a few buffers here rather than its whole replay and every later
+ * event.
+ */
 @Injectable()
 export class AlertWatchService {
+  /** The writer of one watcher's events: pass its demand to `watch`. */
+  readonly writerFor: <T>(sink: MessageSink<T>) => FlowControlledWriter<T>;
+
   constructor(
     @Inject(ALERT_STORE) private readonly store: AlertStore,
     private readonly feed: AlertEventFeed,
     private readonly shutdown: StreamShutdown,
-  ) {}
+    @Inject(METRICS_REGISTRY) registry: Registry,
+  ) {
+    this.writerFor = flowControlledWriters(
+      registry,
+      'alert_manager_watch_events_unsent',
+      'Alert events handed to WatchAlerts streams and not yet sent to their watcher',
+    );
+  }
 
   /**
    * On shutdown the stream ends with UNAVAILABLE: open, it would hold the graceful shutdown until its
    * timeout, and the watcher is to resume elsewhere rather than take it for a normal end.
    */
-  watch(filter: AlertFilter, resume: ResumePoint): Observable<AlertEvent> {
+  watch(filter: AlertFilter, resume: ResumePoint, demand: Observable<boolean>): Observable<AlertEvent> {
     const resumeAfterSequence = resumeAfterOf(resume);
     const events = new Observable<AlertEvent>((subscriber) => {
-      let lastSent = resumeAfterSequence ?? 0;
-      let replaying = resumeAfterSequence !== undefined;
-      const buffered: AlertEvent[] = [];
+      const watcher: Watcher = {
+        lastSent: resumeAfterSequence ?? 0,
+        wanted: true,
+        behind: resumeAfterSequence !== undefined,
+        newestPassedOver: 0,
+      };
       // Sequences only grow, so anything at or below the last one sent was sent already.
       const send = (event: AlertEvent) => {
-        if (event.sequence <= lastSent) return;
-        lastSent = event.sequence;
+        if (event.sequence <= watcher.lastSent) return;
+        watcher.lastSent = event.sequence;
         subscriber.next(event);
       };
-      // Subscribe to live events before reading the stored ones: whatever commits during the
-      // replay is buffered instead of falling between the two.
+      const catchUp = (resumed: boolean) =>
+        this.catchUp(filter, watcher, demand, send, resumed, () => subscriber.closed).catch(
+          (error: unknown) => subscriber.error(error),
+        );
+      // Subscribe to live events before reading the stored ones: what commits during the replay is
+      // either read with it or passed over and noticed, instead of falling between the two.
       const live = this.feed.live.pipe(where((event) => matchesFilter(event.alert, filter))).subscribe({
-        next: (event) => (replaying ? buffered.push(event) : send(event)),
+        next: (event) => {
+          if (!watcher.behind) return send(event);
+          watcher.newestPassedOver = event.sequence;
+        },
         error: (error: unknown) => subscriber.error(error),
         complete: () => subscriber.complete(),
       });
-      if (replaying) {
-        this.replay(
-          filter,
-          () => lastSent,
-          send,
-          () => subscriber.closed,
-        ).then(
-          () => {
-            replaying = false;
-            for (const event of buffered.splice(0)) send(event);
-          },
-          (error: unknown) => subscriber.error(error),
-        );
-      }
-      return () => live.unsubscribe();
+      const pacing = demand.subscribe((wanted) => {
+        watcher.wanted = wanted;
+        if (wanted || watcher.behind) return;
+        watcher.behind = true;
+        void catchUp(false);
+      });
+      if (watcher.behind) void catchUp(true);
+      return () => {
+        live.unsubscribe();
+        pacing.unsubscribe();
+      };
     });
     return this.shutdown.endOnShutdown(events, alertManagerShuttingDown);
   }
 
-  private async replay(
+  /**
+   * Sends stored events after the last one sent, a page at a time and only while the watcher takes them,
+   * until it has every event up to the newest one it passed over; it is then live again. Called at the
+   * start of a resumed stream (`resumed`: its resume point is checked first) and whenever the watcher
+   * stops taking events.
+   */
+  private async catchUp(
     filter: AlertFilter,
-    lastSent: () => number,
+    watcher: Watcher,
+    demand: Observable<boolean>,
     send: (event: AlertEvent) => void,
+    resumed: boolean,
     closed: () => boolean,
   ): Promise<void> {
     // Every event a watcher was sent matches its filter, so a point with no matching event at or after
     // it comes from elsewhere (a store reset or restored since), and waiting for it would send nothing
     // for ages. Only events of the filter are looked at: measured against the newest of all, a device's
     // stream (filtered to the device) would learn how many events all devices had.
-    const resumedAt = lastSent();
-    if (resumedAt > 0 && (await this.store.listEvents(resumedAt - 1, filter, 1)).length === 0) {
+    const resumedAt = watcher.lastSent;
+    if (resumed && resumedAt > 0 && (await this.store.listEvents(resumedAt - 1, filter, 1)).length === 0) {
       throw new OutOfRangeError(
         'ALERT_EVENTS.RESUME_AHEAD',
         `there is no event ${resumedAt} (or later) for this stream yet; resume from an event this stream sent, or without a resume point for new events only`,
       );
     }
     for (;;) {
+      if (!watcher.wanted) await firstValueFrom(demand.pipe(where(Boolean)), { defaultValue: false });
       if (closed()) return;
-      const page = await this.store.listEvents(lastSent(), filter, REPLAY_PAGE);
-      page.forEach(send);
-      if (page.length < REPLAY_PAGE) return;
+      const page = await this.store.listEvents(watcher.lastSent, filter, REPLAY_PAGE);
+      for (const event of page) {
+        if (!watcher.wanted) break;
+        send(event);
+      }
+      // All sent, the last page read, nothing newer passed over, and still wanted (the last event sent
+      // may have filled the writer): checked and left in one go, so a live event that comes in between
+      // is sent, not passed over.
+      const caughtUp = page.length < REPLAY_PAGE && watcher.lastSent >= (page.at(-1)?.sequence ?? 0);
+      if (caughtUp && watcher.wanted && watcher.newestPassedOver <= watcher.lastSent) {
+        watcher.behind = false;
+        return;
+      }
     }
   }
+}
+
+/** Where one watcher's stream stands. */
+interface Watcher {
+  lastSent: number;
+  /** Its writer takes more events. */
+  wanted: boolean;
+  /** Live events are passed over, to be read from the store. */
+  behind: boolean;
+  newestPassedOver: number;
 }

@@ -1,3 +1,4 @@
+import type { Metadata, ServerWritableStream } from '@grpc/grpc-js';
 import { Controller } from '@nestjs/common';
 import { GrpcMethod } from '@nestjs/microservices';
 import {
@@ -43,8 +44,17 @@ export class AlertsGrpcController {
   }
 
   @GrpcMethod(SERVICE, 'WatchAlerts')
-  watchAlerts(request: WatchAlertsRequest): Observable<WatchAlertsResponse> {
+  watchAlerts(
+    request: WatchAlertsRequest,
+    _metadata: Metadata,
+    call: ServerWritableStream<WatchAlertsRequest, WatchAlertsResponse>,
+  ): Observable<WatchAlertsResponse> {
     const filter = alertFilterFromMessage(request.filter);
-    return this.watcher.watch(filter, request).pipe(map((event) => ({ event: toAlertEventMessage(event) })));
+    // Written here rather than by Nest, which would queue whatever the watcher does not take.
+    const writer = this.watcher.writerFor<WatchAlertsResponse>(call);
+    return this.watcher.watch(filter, request, writer.demand).pipe(
+      map((event) => ({ event: toAlertEventMessage(event) })),
+      writer.writeAll(),
+    );
   }
 }

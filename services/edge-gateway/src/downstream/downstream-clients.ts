@@ -1,5 +1,6 @@
 import {
   createGrpcClient,
+  type DemandPacedStream,
   type GenericServiceDefinition,
   type GrpcClient,
   type TlsSettings,
@@ -7,6 +8,8 @@ import {
 import {
   AlertManagerDefinition,
   type AlertManagerClient,
+  type WatchAlertsRequest,
+  type WatchAlertsResponse,
 } from '@iot-mesh/proto/iotmesh/alert/v1/alert_manager';
 import {
   DeviceRegistryDefinition,
@@ -107,7 +110,10 @@ export interface Downstream {
   registry: DeviceRegistryClient;
   ingestion: SensorIngestionClient;
   processor: DataProcessorClient;
-  alerts: AlertManagerClient;
+  /** Its WatchAlerts reads the alert manager's events only while the watcher's demand says so. */
+  alerts: Omit<AlertManagerClient, 'watchAlerts'> & {
+    watchAlerts: DemandPacedStream<WatchAlertsRequest, WatchAlertsResponse>;
+  };
   notification: NotificationClient;
   /** The raw handle of one service, for the generic pass-through route. */
   client(name: DownstreamName): GrpcClient<Record<string, unknown>>;
@@ -142,7 +148,7 @@ export function createDownstream(config: GatewayConfig, tls: TlsSettings, logger
     registry: service<DeviceRegistryClient>('device-registry'),
     ingestion: service<SensorIngestionClient>('sensor-ingestion'),
     processor: service<DataProcessorClient>('data-processor'),
-    alerts: service<AlertManagerClient>('alert-manager'),
+    alerts: service<Downstream['alerts']>('alert-manager'),
     notification: service<NotificationClient>('notification'),
     client: (name) => clients.get(name)!,
     address: (name) => config.downstream[name],

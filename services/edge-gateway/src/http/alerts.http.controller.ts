@@ -7,6 +7,7 @@ import {
 } from '@iot-mesh/proto/iotmesh/alert/v1/alert_manager';
 import { ValidationError } from '@iot-mesh/platform';
 import { RouteConfig } from '@nestjs/platform-fastify';
+import { map } from 'rxjs';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AlertStreamSlots } from '../alerts/alert-stream-slots.js';
 import { AlertStreamService } from '../alerts/alert-stream.service.js';
@@ -32,6 +33,8 @@ const alertFilterSchema = messageSchema('iotmesh.alert.v1.AlertFilter');
 const alertJson = proto3Writer('iotmesh.alert.v1.Alert', Alert);
 const alertPageJson = proto3Writer('iotmesh.alert.v1.ListAlertsResponse', ListAlertsResponse);
 const alertEventJson = proto3Writer('iotmesh.alert.v1.AlertEvent', AlertEvent);
+const sseEvent = (event: AlertEvent) =>
+  `id: ${event.sequence}\nevent: alert\ndata: ${JSON.stringify(alertEventJson(event))}\n\n`;
 const filterOf = (fields: object): AlertFilter =>
   messageFromJson(alertFilterSchema, AlertFilter, fields, 'query');
 
@@ -97,11 +100,14 @@ export class AlertsHttpController {
     const filter = filterOf(deviceId === undefined ? fields : { ...fields, deviceId });
 
     const raw = reply.raw;
+    // Events go out as the client reads them; meanwhile the alert manager's stream waits.
+    const writer = this.stream.writerFor<string>(raw);
     const events = this.stream
-      .watch(filter, {
-        resumeAfterSequence: resumeAfter ?? 0,
-        replayFromStart: resumeAfter === 0,
-      })
+      .watch(
+        filter,
+        { resumeAfterSequence: resumeAfter ?? 0, replayFromStart: resumeAfter === 0 },
+        writer.demand,
+      )
       .pipe(
         this.access.whileKeyValid(request, caller),
         // Outermost, so that a stream over the caps is refused before anything else: a 429.
@@ -139,11 +145,10 @@ export class AlertsHttpController {
       return;
     }
     raw.write(': connected\n\n');
-    const heartbeat = setInterval(() => raw.write(': heartbeat\n\n'), HEARTBEAT_MS);
+    // A heartbeat keeps a quiet connection open; one that is not being read gets none to hold.
+    const heartbeat = setInterval(() => raw.writableNeedDrain || raw.write(': heartbeat\n\n'), HEARTBEAT_MS);
     raw.once('close', () => clearInterval(heartbeat));
-    held.stream.subscribe({
-      next: (event) =>
-        raw.write(`id: ${event.sequence}\nevent: alert\ndata: ${JSON.stringify(alertEventJson(event))}\n\n`),
+    held.stream.pipe(map(sseEvent), writer.writeAll()).subscribe({
       // Once the stream has started, a failure (the alert manager going away) can only be an event.
       error: (error: unknown) => {
         raw.write(`event: error\ndata: ${JSON.stringify(toHttpError(error).body)}\n\n`);

@@ -1,7 +1,8 @@
 import { Controller, Inject, UseFilters } from '@nestjs/common';
 import { GrpcMethod, GrpcStreamMethod } from '@nestjs/microservices';
-import type { Metadata, ServerDuplexStream, ServerUnaryCall } from '@grpc/grpc-js';
+import type { Metadata, ServerDuplexStream, ServerUnaryCall, ServerWritableStream } from '@grpc/grpc-js';
 import {
+  FlowControlledWriter,
   GrpcExceptionFilter,
   METRICS_REGISTRY,
   StreamReadAhead,
@@ -22,7 +23,6 @@ import { Gauge, type Registry } from 'prom-client';
 import {
   concatMap,
   defer,
-  finalize,
   firstValueFrom,
   from,
   map,
@@ -64,7 +64,7 @@ export class EdgeGatewayGrpcController {
   ) {
     this.pendingBatches = new Gauge({
       name: 'edge_gateway_publish_batches_pending',
-      help: 'PublishReadings batches read from device streams and not yet acknowledged',
+      help: 'PublishReadings batches read from device streams whose acknowledgement has not been sent yet',
       registers: [registry],
     });
   }
@@ -74,7 +74,9 @@ export class EdgeGatewayGrpcController {
   // a stream's batches share the pipeline (and IngestBatch calls) instead of each waiting for the one
   // before; the acknowledgements go out in order. At most PUBLISH_STREAM_READ_AHEAD batches are under
   // way: beyond that the stream is not read and flow control holds the client back (see StreamReadAhead).
-  // On shutdown the stream is read no further; it ends with UNAVAILABLE once those read are acknowledged.
+  // A batch is under way until HTTP/2 took its acknowledgement, so a client that does not read them is
+  // held back too, rather than have them queue here. On shutdown the stream is read no further; it ends
+  // with UNAVAILABLE once those read are acknowledged.
   // Each batch is a trace of its own, linked to the stream's (see streamMessageTraces).
   @GrpcStreamMethod(SERVICE, 'PublishReadings')
   publishReadings(
@@ -85,27 +87,29 @@ export class EdgeGatewayGrpcController {
     const device = defer(() => this.admit(metadata, call.getPeer())).pipe(shareReplay(1));
     const header = metadataLookup(metadata);
     const readAhead = new StreamReadAhead(call, this.config.publishStreamReadAhead, this.pendingBatches);
+    call.once('close', () => readAhead.closed());
+    const acknowledgements = new FlowControlledWriter<PublishReadingsResponse>(call, {
+      sent: () => readAhead.answered(),
+    });
     const batchTrace = streamMessageTraces(call.getPath());
     let lastChecked: Promise<unknown> = Promise.resolve();
-    return this.shutdown
-      .drain(
-        requests,
-        (batches) =>
-          batches.pipe(
-            tap(() => readAhead.read()),
-            map((batch) =>
-              batchTrace(() => {
-                const { checked, answer } = this.startBatch(device, header, batch, lastChecked);
-                lastChecked = checked;
-                return answer;
-              }),
-            ),
-            concatMap((answer) => answer),
-            tap(() => readAhead.answered()),
+    return this.shutdown.drain(
+      requests,
+      (batches) =>
+        batches.pipe(
+          tap(() => readAhead.read()),
+          map((batch) =>
+            batchTrace(() => {
+              const { checked, answer } = this.startBatch(device, header, batch, lastChecked);
+              lastChecked = checked;
+              return answer;
+            }),
           ),
-        () => gatewayShuttingDown('reconnect and send again the batches not acknowledged'),
-      )
-      .pipe(finalize(() => readAhead.closed()));
+          concatMap((answer) => answer),
+          acknowledgements.writeAll(),
+        ),
+      () => gatewayShuttingDown('reconnect and send again the batches not acknowledged'),
+    );
   }
 
   /**
@@ -145,21 +149,26 @@ export class EdgeGatewayGrpcController {
     return this.publisher.publishOne(device, request.reading);
   }
 
+  // The events are written here, and the alert manager's stream is read only while the watcher takes
+  // them (see AlertStreamService), so a watcher that does not read holds back the alert manager instead
+  // of having its replay and every later event queue in this process.
   @GrpcMethod(SERVICE, 'WatchAlerts')
   watchAlerts(
     request: WatchAlertsRequest,
     metadata: Metadata,
-    call: ServerUnaryCall<unknown, unknown>,
+    call: ServerWritableStream<WatchAlertsRequest, WatchAlertsResponse>,
   ): Observable<WatchAlertsResponse> {
     const client = this.clientOf(metadata, call.getPeer());
+    const writer = this.alerts.writerFor<WatchAlertsResponse>(call);
     return from(this.admit(metadata, call.getPeer())).pipe(
       switchMap((device) =>
         this.alerts
-          .watch({ state: 0, severity: 0, deviceId: device.deviceId, ruleId: '' }, request)
+          .watch({ state: 0, severity: 0, deviceId: device.deviceId, ruleId: '' }, request, writer.demand)
           .pipe(this.alertSlots.held({ client, deviceId: device.deviceId })),
       ),
       map((event) => ({ event })),
       this.auth.untilRevoked(metadataLookup(metadata)),
+      writer.writeAll(),
     );
   }
 
