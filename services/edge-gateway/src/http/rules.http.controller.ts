@@ -11,13 +11,13 @@ import {
   Query,
   Req,
 } from '@nestjs/common';
-import { ListRulesRequest, Rule } from '@iot-mesh/proto/iotmesh/alert/v1/alert_manager';
+import { ListRulesRequest, ListRulesResponse, Rule } from '@iot-mesh/proto/iotmesh/alert/v1/alert_manager';
 import type { FastifyRequest } from 'fastify';
 import type { Downstream } from '../downstream/downstream-clients.js';
 import { DOWNSTREAM } from '../gateway.di-tokens.js';
 import { callDownstream } from './call-downstream.js';
 import { parseInput } from './parse-body.js';
-import { messageFromJson, messageSchema, messageToJson } from './proto-json.js';
+import { messageFromJson, messageSchema, proto3Writer } from './proto-json.js';
 import { RequestAccess } from './request-access.js';
 import { listRulesQuerySchema, ruleUpdateMaskQuerySchema } from './query-schemas.js';
 import { newRuleFieldsSchema, ruleFieldsSchema } from './schemas.js';
@@ -27,7 +27,9 @@ const ruleSchema = messageSchema('iotmesh.alert.v1.Rule');
 const ruleFromJson = (fields: unknown): Rule => messageFromJson(ruleSchema, Rule, fields);
 // The list query read as proto3 JSON: an unknown sensor type is a 400 naming it.
 const listRulesSchema = messageSchema('iotmesh.alert.v1.ListRulesRequest');
-const ruleToJson = (rule: Rule | undefined) => messageToJson(ruleSchema, Rule, rule!);
+const ruleJson = proto3Writer('iotmesh.alert.v1.Rule', Rule);
+const rulePageJson = proto3Writer('iotmesh.alert.v1.ListRulesResponse', ListRulesResponse);
+const ruleToJson = (rule: Rule | undefined) => ruleJson(rule!);
 
 /** Operators manage alert rules over REST. */
 @Controller('api/v1/rules')
@@ -55,7 +57,7 @@ export class RulesHttpController {
       'alert-manager',
       this.downstream.alerts.listRules(messageFromJson(listRulesSchema, ListRulesRequest, q, 'query')),
     );
-    return { rules: response.rules.map(ruleToJson), nextPageToken: response.nextPageToken };
+    return rulePageJson(response);
   }
 
   @Get(':id')
