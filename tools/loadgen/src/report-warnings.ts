@@ -51,7 +51,9 @@ export function warningsFor(recorder: LoadRecorder, context: WarningContext): st
       `${unknownReadings} readings (${percent(unknownReadings, recorder.sentReadings)}% of those sent) got no answer in time: their outcome is unknown, the gateway may have stored them`,
     );
   }
-  if (context.stoppedDuring) warnings.push(STOPPED[context.stoppedDuring](context.pacing.windowMs / 1000));
+  // Rounded to the millisecond first, as the report's durationSeconds is, so the two never disagree.
+  if (context.stoppedDuring)
+    warnings.push(STOPPED[context.stoppedDuring](Math.round(context.pacing.windowMs) / 1000));
   else warnings.push(...offeredRateWarning(recorder, context));
   // Stopped before anything was sent, nothing could get through: that says nothing of the gateway.
   if (accepted === 0 && context.stoppedDuring !== 'registration') {
