@@ -41,17 +41,56 @@ function sourceFiles(dir: string): string[] {
 }
 
 /**
+ * The platform's helpers that declare a metric under a name their caller gives (as first string
+ * argument after the registry), with the metric's type. `platformMetricHelpers` checks that no other
+ * platform code declares one under a name it does not spell out.
+ */
+export const PLATFORM_METRIC_HELPERS: Readonly<Record<string, string>> = { flowControlledWriters: 'gauge' };
+
+const literalDeclaration =
+  /new (Counter|Gauge|Histogram|Summary)\b[^(]*\(\s*\{\s*name:\s*'([a-zA-Z_:][\w:]*)'/g;
+const helperDeclaration = new RegExp(
+  `\\b(${Object.keys(PLATFORM_METRIC_HELPERS).join('|')})\\(\\s*[\\w.]+,\\s*'([a-zA-Z_:][\\w:]*)'`,
+  'g',
+);
+
+/** The metrics a source file declares: by prom-client's constructors, or through a platform helper. */
+function metricsDeclaredIn(source: string): DeclaredMetric[] {
+  return [
+    ...[...source.matchAll(literalDeclaration)].map(([, type = '', name = '']) => ({
+      name,
+      type: type.toLowerCase(),
+    })),
+    ...[...source.matchAll(helperDeclaration)].map(([, helper = '', name = '']) => ({
+      name,
+      type: PLATFORM_METRIC_HELPERS[helper] ?? '',
+    })),
+  ];
+}
+
+/**
  * Domain metrics, read from the services' sources: they are created inside Nest providers, which a
  * test outside the service cannot construct without starting it.
  */
 function domainMetrics(): DeclaredMetric[] {
   const servicesDir = repoPath('services');
-  const declared = /new (Counter|Gauge|Histogram|Summary)\b[^(]*\(\s*\{\s*name:\s*'([a-zA-Z_:][\w:]*)'/g;
   return readdirSync(servicesDir, { withFileTypes: true })
     .filter((entry) => entry.isDirectory())
     .flatMap((entry) => sourceFiles(join(servicesDir, entry.name, 'src')))
-    .flatMap((file) => [...readFileSync(file, 'utf8').matchAll(declared)])
-    .map(([, type = '', name = '']) => ({ name, type: type.toLowerCase() }));
+    .flatMap((file) => metricsDeclaredIn(readFileSync(file, 'utf8')));
+}
+
+/**
+ * The functions of the platform's sources that construct a metric whose name is not a literal: each
+ * must be one of PLATFORM_METRIC_HELPERS, or the services' metrics made through it would go unseen.
+ * (The gRPC server metrics and the certificate gauge spell their names out.)
+ */
+export function platformMetricHelpers(): string[] {
+  const byName =
+    /export function (\w+)\((?:(?!export function)[^])*?new (?:Counter|Gauge|Histogram|Summary)\b[^(]*\(\s*\{\s*name(?:\s*:\s*[\w.]+)?\s*[,}]/g;
+  return sourceFiles(repoPath('libs/platform/src')).flatMap((file) =>
+    [...readFileSync(file, 'utf8').matchAll(byName)].map(([, helper = '']) => helper),
+  );
 }
 
 /**
