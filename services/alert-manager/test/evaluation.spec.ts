@@ -193,4 +193,20 @@ describe('EvaluateReadings over gRPC: alerts fire, notify and resolve', () => {
       'readings[1].timestamp',
     ]);
   });
+
+  it('refuses readings whose time no google.protobuf.Timestamp holds, and opens no alert for them', async () => {
+    const rule = await stack.createRule(newRule('Ancient', { scope: { deviceId: 'ancient-1' } }));
+    const at = (seconds: number, nanos: number) => ({
+      ...reading('a-1', 'ancient-1', 99, 0),
+      timestamp: { seconds, nanos },
+    });
+    for (const bad of [at(-100_000_000_000, 0), at(BASE_SECONDS, -5), at(BASE_SECONDS, 1_000_000_000)]) {
+      const error = await failure(stack.api.evaluateReadings({ readings: [bad] }));
+      expect(error.code).toBe(status.INVALID_ARGUMENT);
+      expect(decodeStatusDetails(error.metadata)?.badRequest?.fieldViolations).toEqual([
+        expect.objectContaining({ field: 'readings[0].timestamp', reason: 'READING.TIMESTAMP' }),
+      ]);
+    }
+    expect(await stack.alertsOf(rule.id)).toEqual([]);
+  });
 });

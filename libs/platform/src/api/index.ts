@@ -1,4 +1,5 @@
 export * from './timestamps.js';
+export * from './timestamp-violation.js';
 export * from './page-token.js';
 export * from './enums.js';
 export * from './update-mask.js';

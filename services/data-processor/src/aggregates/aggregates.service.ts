@@ -6,6 +6,7 @@ import {
   enumViolation,
   millisFromTimestamp,
   resolvePageSize,
+  timestampViolation,
   ValidationError,
   type FieldViolation,
 } from '@iot-mesh/platform';
@@ -15,7 +16,6 @@ import { z } from 'zod';
 import type { ProcessorConfig } from '../config.js';
 import type { ProcessorStore } from '../infrastructure/processor-store.port.js';
 import { CLOCK, PROCESSOR_CONFIG, PROCESSOR_STORE } from '../processor.di-tokens.js';
-import { timestampViolation } from '../timestamp.validation.js';
 import { Window, type AggregatedWindow } from './domain/window.js';
 import { summarizeWindow, type WindowAggregate, type WindowSummary } from './domain/window-aggregate.js';
 

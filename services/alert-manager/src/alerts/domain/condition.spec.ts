@@ -41,4 +41,48 @@ describe('conditions', () => {
     for (const value of recovered) expect(hasRecovered(condition(operator, 2), value)).toBe(true);
     for (const value of stillBad) expect(hasRecovered(condition(operator, 2), value)).toBe(false);
   });
+
+  it.each<[string, Operator, Omit<Condition, 'operator'>, number, number]>([
+    // In binary floating point 2.3 - 0.3 is 1.9999999999999998, 0.1 + 0.2 is 0.30000000000000004,
+    // 1.1 - 0.2 is 0.9000000000000001 and 0.7 + 0.1 is 0.7999999999999999.
+    [
+      '>',
+      Operator.OPERATOR_GREATER_THAN,
+      { threshold: 2.3, thresholdHigh: 0, hysteresis: 0.3 },
+      2,
+      2.0000001,
+    ],
+    ['<', Operator.OPERATOR_LESS_THAN, { threshold: 0.1, thresholdHigh: 0, hysteresis: 0.2 }, 0.3, 0.2999999],
+    [
+      '>=',
+      Operator.OPERATOR_GREATER_OR_EQUAL,
+      { threshold: 1.1, thresholdHigh: 0, hysteresis: 0.2 },
+      0.8999999,
+      0.9,
+    ],
+    [
+      '<=',
+      Operator.OPERATOR_LESS_OR_EQUAL,
+      { threshold: 0.7, thresholdHigh: 0, hysteresis: 0.1 },
+      0.8000001,
+      0.8,
+    ],
+    [
+      'outside range',
+      Operator.OPERATOR_OUTSIDE_RANGE,
+      { threshold: 0.1, thresholdHigh: 2.3, hysteresis: 0.2 },
+      0.3,
+      0.2999999,
+    ],
+    [
+      'inside range',
+      Operator.OPERATOR_INSIDE_RANGE,
+      { threshold: 0.2, thresholdHigh: 0.7, hysteresis: 0.1 },
+      0.8000001,
+      0.8,
+    ],
+  ])('%s puts the recovery bound where the decimals say', (_name, operator, rule, recovered, stillBad) => {
+    expect(hasRecovered({ operator, ...rule }, recovered)).toBe(true);
+    expect(hasRecovered({ operator, ...rule }, stillBad)).toBe(false);
+  });
 });

@@ -3,6 +3,7 @@ import {
   enumViolation,
   type FieldViolation,
   fieldViolation as violation,
+  requiredTimestampViolations,
 } from '@iot-mesh/platform';
 import { SensorType, type Reading } from '@iot-mesh/proto/iotmesh/telemetry/v1/reading';
 
@@ -26,7 +27,9 @@ function readingViolations(reading: Reading, index: number): FieldViolation[] {
     ...(Number.isFinite(reading.value)
       ? []
       : [violation(at('value'), 'READING.NOT_FINITE', 'must be a finite number')]),
-    ...(reading.timestamp === undefined ? [violation(at('timestamp'), 'FIELD.REQUIRED', 'must be set')] : []),
+    // An alert takes its times from its readings: one out of google.protobuf.Timestamp's range could be
+    // stored but never written as JSON (every REST page and SSE replay holding it would fail).
+    ...requiredTimestampViolations(at('timestamp'), reading.timestamp, 'READING'),
   ];
 }
 

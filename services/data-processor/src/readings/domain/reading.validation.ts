@@ -3,10 +3,9 @@ import {
   enumViolation,
   type FieldViolation,
   fieldViolation as violation,
+  requiredTimestampViolations,
 } from '@iot-mesh/platform';
-import type { Timestamp } from '@iot-mesh/proto/google/protobuf/timestamp';
 import { SensorType, type Reading } from '@iot-mesh/proto/iotmesh/telemetry/v1/reading';
-import { timestampViolation } from '../../timestamp.validation.js';
 
 const MAX_ID_LENGTH = 200;
 
@@ -15,12 +14,6 @@ function idViolations(field: string, id: string): FieldViolation[] {
   if (id.length > MAX_ID_LENGTH)
     return [violation(field, 'FIELD.TOO_LONG', `must be at most ${MAX_ID_LENGTH} characters`)];
   return [];
-}
-
-function timestampViolations(field: string, timestamp: Timestamp | undefined): FieldViolation[] {
-  if (timestamp === undefined) return [violation(field, 'FIELD.REQUIRED', 'must be set')];
-  const problem = timestampViolation(field, timestamp, 'READING');
-  return problem ? [problem] : [];
 }
 
 /**
@@ -45,7 +38,7 @@ export function readingViolations(reading: Reading, index: number): FieldViolati
     ...(Number.isFinite(reading.value)
       ? []
       : [violation(at('value'), 'READING.VALUE', 'must be a finite number')]),
-    ...timestampViolations(at('timestamp'), reading.timestamp),
+    ...requiredTimestampViolations(at('timestamp'), reading.timestamp, 'READING'),
   ];
 }
 

@@ -1,4 +1,5 @@
-import { fieldViolation, type FieldViolation } from '@iot-mesh/platform';
+import type { FieldViolation } from '../errors/field-violation.js';
+import { fieldViolation } from './field-rules.js';
 import type { Timestamp } from '@iot-mesh/proto/google/protobuf/timestamp';
 
 // The range google.protobuf.Timestamp allows: 0001-01-01T00:00:00Z to 9999-12-31T23:59:59Z.
@@ -23,4 +24,15 @@ export function timestampViolation(
     nanos >= 0 &&
     nanos < 1_000_000_000;
   return valid ? undefined : fieldViolation(field, `${prefix}.TIMESTAMP`, 'must be a valid point in time');
+}
+
+/** The problems of a timestamp a message must carry: missing (FIELD.REQUIRED), or as timestampViolation. */
+export function requiredTimestampViolations(
+  field: string,
+  timestamp: Timestamp | undefined,
+  prefix: 'READING' | 'FIELD',
+): FieldViolation[] {
+  if (timestamp === undefined) return [fieldViolation(field, 'FIELD.REQUIRED', 'must be set')];
+  const problem = timestampViolation(field, timestamp, prefix);
+  return problem ? [problem] : [];
 }
