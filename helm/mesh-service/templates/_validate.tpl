@@ -88,14 +88,16 @@ Usage: {{ include "mesh-service.validate.imageTag" (dict "context" $ "track" "st
 
 {{/*
 A track that gets requests needs pods: the weighted routes' share, and for an enabled canary also every
-request with `x-canary: always` (its header routes exist whatever the weights, unless canary.headerRoute is false). With autoscaling off a
-track can be scaled to 0 (with autoscaling its HPA keeps at least 1).
+request with `x-canary: always` (its header routes exist whatever the weights, where
+mesh-service.virtualservice.canaryHeader renders them). With autoscaling off a track can be scaled to 0
+(with autoscaling its HPA keeps at least 1).
 Usage: {{ include "mesh-service.validate.trackHasPods" (dict "context" $ "track" "canary") }}
 */}}
 {{- define "mesh-service.validate.trackHasPods" -}}
 {{- $weight := include "mesh-service.virtualservice.trackWeight" . | int -}}
 {{- $pods := include "mesh-service.deployment.minReplicas" . | int -}}
-{{- $headerRouted := and (eq .track "canary") .context.Values.canary.enabled (dig "canary" "headerRoute" true .context.Values.AsMap) -}}
+{{- $header := include "mesh-service.virtualservice.canaryHeader" .context | fromJson -}}
+{{- $headerRouted := and (eq .track "canary") (or $header.mesh $header.ingress) -}}
 {{- if and (eq $pods 0) (gt $weight 0) -}}
 {{- fail (printf "mesh-service: %s.replicas=0 with autoscaling.enabled=false, but the %s track gets %d%% of requests; give it replicas or move its traffic away" .track .track $weight) -}}
 {{- else if and (eq $pods 0) $headerRouted -}}
@@ -104,21 +106,34 @@ Usage: {{ include "mesh-service.validate.trackHasPods" (dict "context" $ "track"
 {{- end -}}
 
 {{/*
-podDisruptionBudget.minAvailable (a count) must leave a stable pod evictable: at or above the track's pods
-none could ever be evicted and node drains would hang. The canary may equal its pods (a 1-pod canary holds
-a drain until it is promoted or rolled back, see ../../README.md) but not exceed them. Percentages always
-fit; a track without pods has nothing to protect.
+podDisruptionBudget.minAvailable must leave a stable pod evictable: at or above the track's pods none could
+ever be evicted and node drains would hang. The canary may equal its pods (a 1-pod canary holds a drain
+until it is promoted or rolled back, see ../../README.md) but not exceed them. A percentage is checked as
+the count Kubernetes makes of it, rounded up (50% of 1 pod is 1), of the track's fewest pods (replicas, or
+the HPA minimum); a track without pods has nothing to protect.
 Usage: {{ include "mesh-service.validate.disruptionBudget" (dict "context" $ "track" "stable") }}
 */}}
 {{- define "mesh-service.validate.disruptionBudget" -}}
 {{- $minAvailable := .context.Values.podDisruptionBudget.minAvailable -}}
 {{- $pods := include "mesh-service.deployment.minReplicas" . | int -}}
-{{- if and (not (kindIs "string" $minAvailable)) (gt $pods 0) -}}
+{{- $percent := and (kindIs "string" $minAvailable) (regexMatch "^[0-9]+%$" (toString $minAvailable)) -}}
+{{- if and (gt $pods 0) (or $percent (not (kindIs "string" $minAvailable))) -}}
 {{- $source := ternary "autoscaling.minReplicas" (printf "%s.replicas" .track) (and .context.Values.autoscaling.enabled (eq .track "stable")) -}}
-{{- if gt (int $minAvailable) $pods -}}
-{{- fail (printf "mesh-service: podDisruptionBudget.minAvailable=%v exceeds the %d pod(s) of the %s track (%s), so none could ever be evicted; lower it or use a percentage" $minAvailable $pods .track $source) -}}
-{{- else if and (eq (int $minAvailable) $pods) (eq .track "stable") -}}
-{{- fail (printf "mesh-service: podDisruptionBudget.minAvailable=%v equals the %d pod(s) of the stable track (%s), so none could ever be evicted and node drains would hang; lower it below %d or add pods" $minAvailable $pods $source $pods) -}}
+{{- $kept := 0 -}}
+{{- $value := printf "%v" $minAvailable -}}
+{{- $lower := printf "lower it below %d or add pods" $pods -}}
+{{- if $percent -}}
+{{- $kept = div (add (mul (atoi (trimSuffix "%" $minAvailable)) $pods) 99) 100 | int -}}
+{{- $value = printf "%s (%d pod(s): Kubernetes rounds a percentage up)" $minAvailable $kept -}}
+{{- $most := div (mul 100 (sub $pods 1)) $pods -}}
+{{- $lower = ternary "lower it to 0% or add pods" (printf "lower it to %d%% or less, or add pods" $most) (eq $most 0) -}}
+{{- else -}}
+{{- $kept = int $minAvailable -}}
+{{- end -}}
+{{- if gt $kept $pods -}}
+{{- fail (printf "mesh-service: podDisruptionBudget.minAvailable=%s exceeds the %d pod(s) of the %s track (%s), so none could ever be evicted; lower it" $value $pods .track $source) -}}
+{{- else if and (eq $kept $pods) (eq .track "stable") -}}
+{{- fail (printf "mesh-service: podDisruptionBudget.minAvailable=%s equals the %d pod(s) of the stable track (%s), so none could ever be evicted and node drains would hang; %s" $value $pods $source $lower) -}}
 {{- end -}}
 {{- end -}}
 {{- end -}}

@@ -2,12 +2,12 @@
 
 {{/*
 Route groups (before the canary split): idempotent reads retry on more gRPC codes, streams get no
-timeout, everything else retries only when the request never reached the app. The edge gateway adds
-routes for traffic from the ingress Gateway (gRPC by content-type; on its REST port the long-lived
-gateway.streamingRestPaths without a timeout, every other REST request within gateway.restTimeout),
-marked "ingress" so they get no `x-canary` route unless traffic.canaryHeaderAtIngress. A group with
-"perTryTimeout" limits each attempt too; streams and the REST routes have none (one attempt may take the
-whole timeout).
+timeout field (Istio's default: no timeout; its CRDs refuse `0s`), everything else retries only when
+the request never reached the app. The edge gateway adds routes for traffic from the ingress Gateway
+(gRPC by content-type; on its REST port the long-lived gateway.streamingRestPaths without a timeout,
+every other REST request within gateway.restTimeout), marked "ingress" so they get no `x-canary` route
+unless traffic.canaryHeaderAtIngress. A group with "perTryTimeout" limits each attempt too; streams and
+the REST routes have none (one attempt may take the whole timeout).
 Usage: {{ $groups := (include "mesh-service.virtualservice.groups" . | fromJson).groups }}
 */}}
 {{- define "mesh-service.virtualservice.groups" -}}
@@ -18,19 +18,19 @@ Usage: {{ $groups := (include "mesh-service.virtualservice.groups" . | fromJson)
 {{- if include "mesh-service.virtualservice.gatewayBound" . -}}
 {{- $gateway := list .Values.gateway.name -}}
 {{- $grpc := dict "gateways" $gateway "headers" (dict "content-type" (dict "prefix" "application/grpc")) -}}
-{{- $groups = append $groups (dict "name" "gateway-grpc" "match" $grpc "port" $entry.grpcPort "retryOn" $routing.retryOn "timeout" "0s" "ingress" true) -}}
+{{- $groups = append $groups (dict "name" "gateway-grpc" "match" $grpc "port" $entry.grpcPort "retryOn" $routing.retryOn "ingress" true) -}}
 {{- with .Values.gateway.streamingRestPaths -}}
 {{- $paths := list -}}
 {{- range . }}{{ $paths = append $paths (regexQuoteMeta .) }}{{ end -}}
 {{- $sse := dict "gateways" $gateway "uri" (dict "regex" (printf "^(%s)$" (join "|" $paths))) -}}
-{{- $groups = append $groups (dict "name" "gateway-rest-streams" "match" $sse "port" $entry.httpPort "retryOn" $routing.retryOn "timeout" "0s" "ingress" true) -}}
+{{- $groups = append $groups (dict "name" "gateway-rest-streams" "match" $sse "port" $entry.httpPort "retryOn" $routing.retryOn "ingress" true) -}}
 {{- end -}}
 {{- $groups = append $groups (dict "name" "gateway-rest" "match" (dict "gateways" $gateway) "port" $entry.httpPort "retryOn" $routing.retryOn "timeout" .Values.gateway.restTimeout "ingress" true) -}}
 {{- $meshOnly = dict "gateways" (list "mesh") -}}
 {{- end -}}
 {{- with $routing.streamingMethods -}}
 {{- $uri := dict "uri" (dict "regex" (printf "^/%s/(%s)$" ($entry.api | replace "." "\\.") (join "|" .))) -}}
-{{- $groups = append $groups (dict "name" "streams" "match" (merge $uri $meshOnly) "retryOn" $routing.retryOn "timeout" "0s") -}}
+{{- $groups = append $groups (dict "name" "streams" "match" (merge $uri $meshOnly) "retryOn" $routing.retryOn) -}}
 {{- end -}}
 {{- with $routing.idempotentMethodsRegex -}}
 {{- $uri := dict "uri" (dict "regex" (printf "^/%s/%s$" ($entry.api | replace "." "\\.") .)) -}}
@@ -47,6 +47,20 @@ Usage: {{ if include "mesh-service.virtualservice.gatewayBound" . }}
 {{- define "mesh-service.virtualservice.gatewayBound" -}}
 {{- $entry := include "mesh-service.names.catalogEntry" . | fromJson -}}
 {{- if and $entry.httpPort (dig "gateway" "enabled" false .Values.AsMap) }}true{{ end -}}
+{{- end -}}
+
+{{/*
+Whether `x-canary: always` routes to the canary, as JSON {"mesh": bool, "ingress": bool}: only for an
+enabled canary with canary.headerRoute; on the mesh routes only when some mesh caller may send it (the
+service has callers in services/catalog.json: the edge gateway has none, only the ingress gateway may call
+it), on the ingress routes only with traffic.canaryHeaderAtIngress.
+Usage: {{ $header := include "mesh-service.virtualservice.canaryHeader" . | fromJson }}
+*/}}
+{{- define "mesh-service.virtualservice.canaryHeader" -}}
+{{- $entry := include "mesh-service.names.catalogEntry" . | fromJson -}}
+{{- $on := and .Values.canary.enabled (dig "canary" "headerRoute" true .Values.AsMap) -}}
+{{- $atIngress := and (include "mesh-service.virtualservice.gatewayBound" .) (dig "traffic" "canaryHeaderAtIngress" false .Values.AsMap) -}}
+{{- dict "mesh" (and $on (not (empty $entry.callers))) "ingress" (and $on (not (empty $atIngress))) | toJson -}}
 {{- end -}}
 
 {{/*
@@ -74,25 +88,26 @@ Usage: {{ include "mesh-service.virtualservice.destination" (dict "host" $host "
 
 {{/*
 VirtualService `<service>` bound to the mesh (and the ingress Gateway for the edge gateway).
-With canary off every route sends 100 to stable; with it on, the header route comes first (unless
-canary.headerRoute is false, as while meshctl waits for a new canary's pods; not on ingress routes unless
-traffic.canaryHeaderAtIngress: anyone on the internet could send the header).
+With canary off every route sends 100 to stable; with it on, the header route comes first where
+mesh-service.virtualservice.canaryHeader says (not while canary.headerRoute is false, as while meshctl
+waits for a new canary's pods; not on ingress routes unless traffic.canaryHeaderAtIngress: anyone on the
+internet could send the header).
 Usage: {{ include "mesh-service.virtualservice.render" . }}
 */}}
 {{- define "mesh-service.virtualservice.render" -}}
 {{- $service := include "mesh-service.names.service" . -}}
 {{- $host := include "mesh-service.names.host" $service -}}
 {{- $canary := .Values.canary.enabled -}}
-{{- $headerRoute := and $canary (dig "canary" "headerRoute" true .Values.AsMap) -}}
-{{- $headerAtIngress := dig "traffic" "canaryHeaderAtIngress" false .Values.AsMap -}}
+{{- $header := include "mesh-service.virtualservice.canaryHeader" . | fromJson -}}
 {{- $stableWeight := include "mesh-service.virtualservice.trackWeight" (dict "context" . "track" "stable") | int -}}
 {{- $canaryWeight := include "mesh-service.virtualservice.trackWeight" (dict "context" . "track" "canary") | int -}}
 {{- $http := list -}}
 {{- range $group := (include "mesh-service.virtualservice.groups" . | fromJson).groups -}}
 {{- $retries := dict "attempts" (int $.Values.routing.attempts) "retryOn" $group.retryOn -}}
 {{- with $group.perTryTimeout }}{{ $_ := set $retries "perTryTimeout" . }}{{ end -}}
-{{- $base := dict "retries" $retries "timeout" $group.timeout -}}
-{{- if and $headerRoute (or (not $group.ingress) $headerAtIngress) -}}
+{{- $base := dict "retries" $retries -}}
+{{- with $group.timeout }}{{ $_ := set $base "timeout" . }}{{ end -}}
+{{- if ternary $header.ingress $header.mesh (hasKey $group "ingress") -}}
 {{- $headers := merge (dict "x-canary" (dict "exact" "always")) ($group.match.headers | default dict) -}}
 {{- $match := merge (dict "headers" $headers) (omit $group.match "headers") -}}
 {{- $to := include "mesh-service.virtualservice.destination" (dict "host" $host "subset" "canary" "weight" 100 "port" $group.port) | fromJson -}}

@@ -14,8 +14,11 @@ const eks = ['--values', environmentValuesFile('eks', chart)];
 const chartDefaults: string[] = [];
 
 beforeAll(async () => {
-  const build = await dependencyBuild(chart);
-  if (!build.ok) throw new Error(build.stderr);
+  // The other two for the checks of their own values (durations, keys of other charts, the ingress).
+  for (const built of [chart, 'edge-gateway', 'sensor-ingestion']) {
+    const build = await dependencyBuild(built);
+    if (!build.ok) throw new Error(build.stderr);
+  }
 }, 60_000);
 
 async function renderError(options: RenderOptions, base = eks): Promise<string> {
@@ -91,6 +94,102 @@ describe('the values schema', () => {
   it('rejects unknown keys (a misspelt value would otherwise be ignored)', async () => {
     const message = await renderError({ set: { 'canary.enable': true } });
     expect(message).toContain("additional properties 'enable' not allowed");
+  });
+});
+
+describe('durations', () => {
+  interface SchemaNode {
+    $ref?: string;
+    allOf?: SchemaNode[];
+    properties?: Record<string, SchemaNode>;
+  }
+  /** Every value the chart's schema types as a duration, by its --set path. */
+  function durationPaths(chartName: string): string[] {
+    const schema = JSON.parse(
+      readFileSync(join(repoRoot, `helm/${chartName}/values.schema.json`), 'utf8'),
+    ) as SchemaNode & { definitions: Record<string, SchemaNode> };
+    const walk = (node: SchemaNode, path: string[]): string[] => {
+      if (node.$ref === '#/definitions/duration') return [path.join('.')];
+      const target = node.$ref ? schema.definitions[node.$ref.replace('#/definitions/', '')] : undefined;
+      return [
+        ...(target ? walk(target, path) : []),
+        ...(node.allOf ?? []).flatMap((part) => walk(part, path)),
+        ...Object.entries(node.properties ?? {}).flatMap(([key, child]) => walk(child, [...path, key])),
+      ];
+    };
+    return walk(schema, []);
+  }
+  const durations = ['device-registry', 'edge-gateway'].flatMap((chartName) =>
+    durationPaths(chartName).map((path): [string, string] => [chartName, path]),
+  );
+
+  it('finds the routing, pool, outlier detection, ServiceMonitor and ingress durations', () => {
+    expect(durations).toEqual(
+      expect.arrayContaining([
+        ['device-registry', 'routing.timeout'],
+        ['device-registry', 'trafficPolicy.portConnectionPools.grpc.connectTimeout'],
+        ['device-registry', 'trafficPolicy.outlierDetection.baseEjectionTime'],
+        ['device-registry', 'metrics.serviceMonitor.interval'],
+        ['edge-gateway', 'gateway.restTimeout'],
+      ]),
+    );
+  });
+
+  // Istio's CRDs refuse a Duration under 1ms (CEL `duration(self) >= duration('1ms')`) at install time.
+  it.each(durations)('%s refuses %s=0s, which the API server would refuse', async (chartName, path) => {
+    for (const zero of ['0s', '0ms', '00m']) {
+      const result = await template(chartName, { flags: ['--set-string', `${path}=${zero}`] });
+      expect(result.ok).toBe(false);
+      expect(result.stderr).toContain(`at '/${path.replace(/\./g, '/')}'`);
+    }
+  });
+
+  it('takes 1ms, 10s, 5m and 1h', async () => {
+    for (const value of ['1ms', '10s', '5m', '1h'])
+      await renders({ flags: ['--set-string', `routing.timeout=${value}`] });
+  });
+});
+
+describe("another chart's values", () => {
+  // Each chart's schema has only the keys its values.yaml sets (helm/service-values.schema.json).
+  it.each<[string, string, string]>([
+    ['sensor-ingestion', 'storage.kind=postgres', "additional properties 'storage' not allowed"],
+    ['edge-gateway', 'storage.kind=sqlite', "additional properties 'storage' not allowed"],
+    [chart, 'gateway.enabled=false', "additional properties 'gateway' not allowed"],
+    [
+      chart,
+      'traffic.canaryHeaderAtIngress=true',
+      "additional properties 'canaryHeaderAtIngress' not allowed",
+    ],
+  ])('%s refuses %s, which it does not use', async (other, value, message) => {
+    const result = await template(other, { flags: ['--set', value] });
+    expect(result.ok).toBe(false);
+    expect(result.stderr).toContain(message);
+  });
+});
+
+describe("the edge gateway's canary without pods", () => {
+  const idle = {
+    'autoscaling.enabled': false,
+    'canary.enabled': true,
+    'canary.image.tag': 'v2',
+    'canary.replicas': 0,
+  };
+
+  it('renders while no request can reach it: only the ingress gateway may call it, so no mesh header route', async () => {
+    const result = await template('edge-gateway', { set: idle });
+    expect(result.stderr).toBe('');
+    expect(result.ok).toBe(true);
+  });
+
+  it('is refused once traffic.canaryHeaderAtIngress sends x-canary: always there', async () => {
+    const result = await template('edge-gateway', {
+      set: { ...idle, 'traffic.canaryHeaderAtIngress': true },
+    });
+    expect(result.ok).toBe(false);
+    expect(result.stderr).toContain(
+      'canary.replicas=0 with autoscaling.enabled=false, but canary.enabled=true routes',
+    );
   });
 });
 
@@ -218,14 +317,26 @@ describe('the library checks', () => {
       expect(message).toContain('podDisruptionBudget.minAvailable=1 equals the 1 pod(s) of the stable track');
     });
 
-    it('accepts minAvailable below the stable replicas, a 1-pod canary held by its budget, and any percentage', async () => {
+    it('accepts minAvailable below the stable replicas and a 1-pod canary held by its budget, as a count or a percentage', async () => {
       await renders({
         set: { ...fixed, ...canaryOn, 'stable.replicas': 3, 'podDisruptionBudget.minAvailable': 1 },
       });
+      // 66% of 3 stable pods rounds up to 2 (one evictable); of the 1 canary pod, to 1.
       await renders({
-        set: { ...fixed, ...canaryOn },
-        flags: ['--set-string', 'podDisruptionBudget.minAvailable=100%'],
+        set: { ...fixed, ...canaryOn, 'stable.replicas': 3 },
+        flags: ['--set-string', 'podDisruptionBudget.minAvailable=66%'],
       });
+    });
+
+    it('rejects a percentage that rounds up to all the stable replicas, as Kubernetes rounds it', async () => {
+      const message = await renderError({
+        set: { ...fixed, ...canaryOn, 'stable.replicas': 3 },
+        flags: ['--set-string', 'podDisruptionBudget.minAvailable=67%'],
+      });
+      expect(message).toContain(
+        'podDisruptionBudget.minAvailable=67% (3 pod(s): Kubernetes rounds a percentage up) equals the 3 pod(s) of the stable track (stable.replicas), so none could ever be evicted',
+      );
+      expect(message).toContain('lower it to 66% or less, or add pods');
     });
   });
 
@@ -242,6 +353,36 @@ describe('the library checks', () => {
       'podDisruptionBudget.minAvailable=2 equals the 2 pod(s) of the stable track (autoscaling.minReplicas)',
     );
   });
+
+  it.each(['51%', '100%'])(
+    'rejects podDisruptionBudget.minAvailable=%s of the 2 stable pods of the HPA minimum',
+    async (percentage) => {
+      const message = await renderError({
+        flags: ['--set-string', `podDisruptionBudget.minAvailable=${percentage}`],
+      });
+      expect(message).toContain(
+        `podDisruptionBudget.minAvailable=${percentage} (2 pod(s): Kubernetes rounds a percentage up) equals the 2 pod(s) of the stable track (autoscaling.minReplicas)`,
+      );
+    },
+  );
+
+  it('accepts podDisruptionBudget.minAvailable=50% of the 2 stable pods of the HPA minimum', async () => {
+    await renders({ flags: ['--set-string', 'podDisruptionBudget.minAvailable=50%'] });
+  });
+
+  it.each(['50%', '1%'])(
+    'rejects minAvailable=%s of the one SQLite pod of the chart defaults',
+    async (percentage) => {
+      const message = await renderError(
+        { flags: ['--set-string', `podDisruptionBudget.minAvailable=${percentage}`] },
+        chartDefaults,
+      );
+      expect(message).toContain(
+        `podDisruptionBudget.minAvailable=${percentage} (1 pod(s): Kubernetes rounds a percentage up) equals the 1 pod(s) of the stable track (stable.replicas)`,
+      );
+      expect(message).toContain('lower it to 0% or add pods');
+    },
+  );
 
   it('rejects a ServiceMonitor without a scraper the policies let in', async () => {
     const message = await renderError({ set: { 'metrics.serviceMonitor.enabled': true } });

@@ -22,7 +22,7 @@ import {
   type MatrixCase,
 } from '../src/matrix.js';
 import { protoMethodPaths } from '../src/proto/proto-methods.js';
-import { canaryHeaderOnlyInMesh } from '../src/rules/canary-header.js';
+import { canaryHeaderOnlyInMesh, meshCanaryHeaderHasCallers } from '../src/rules/canary-header.js';
 import { connectionPoolsBounded } from '../src/rules/connection-pools.js';
 import { budgetPerTrack } from '../src/rules/disruption-budgets.js';
 import { policyMethodsExist } from '../src/rules/methods.js';
@@ -109,6 +109,8 @@ describe.each(cases.map((c) => [caseTitle(c), c] as const))('%s', (_title, matri
     expect(trafficMatches(objects(), matrixCase.traffic)).toEqual([]));
   it('honours x-canary only for traffic from inside the mesh', () =>
     expect(canaryHeaderOnlyInMesh(objects())).toEqual([]));
+  it('routes x-canary from the mesh only where a mesh caller may send it', () =>
+    expect(meshCanaryHeaderHasCallers(objects(), catalog)).toEqual([]));
   it('gives each track its own PodDisruptionBudget', () => expect(budgetPerTrack(objects())).toEqual([]));
   it('runs one pod at a time on SQLite', () => expect(sqliteRunsOnePod(objects())).toEqual([]));
   it("outlives the app's drain, proxy included", () => expect(gracePeriodCoversDrain(objects())).toEqual([]));
@@ -236,8 +238,10 @@ describe('values that switch objects on and off', () => {
       (field(ofKind(objects, 'VirtualService')[0], 'spec', 'http') as { name: string }[])
         .map((route) => route.name)
         .filter((name) => name.endsWith('-canary-header'));
-    expect(headerRoutes(objectsOf(find('edge-gateway', 'canary 90/10')))).toEqual([
-      'streams-canary-header',
+    // Only the ingress gateway may call the edge gateway, so its mesh routes get no header route either.
+    expect(headerRoutes(objectsOf(find('edge-gateway', 'canary 90/10')))).toEqual([]);
+    expect(headerRoutes(objectsOf(find('device-registry', 'canary 90/10')))).toEqual([
+      'reads-canary-header',
       'default-canary-header',
     ]);
     const optedIn = await renderObjects('edge-gateway', {
@@ -247,13 +251,15 @@ describe('values that switch objects on and off', () => {
       'gateway-grpc-canary-header',
       'gateway-rest-streams-canary-header',
       'gateway-rest-canary-header',
-      'streams-canary-header',
-      'default-canary-header',
     ]);
     expect(canaryHeaderOnlyInMesh(optedIn)).toHaveLength(3);
     // While meshctl waits for a new canary's pods, no request reaches it, the header's neither.
     const waiting = await renderObjects('edge-gateway', {
-      set: { ...find('edge-gateway', 'canary 90/10').options.set, 'canary.headerRoute': false },
+      set: {
+        ...find('edge-gateway', 'canary 90/10').options.set,
+        'traffic.canaryHeaderAtIngress': true,
+        'canary.headerRoute': false,
+      },
     });
     expect(headerRoutes(waiting)).toEqual([]);
   });
@@ -421,14 +427,15 @@ describe('connection pools where streams go', () => {
       )[0],
       'spec',
       'http',
-    ) as { name: string; timeout: string; match?: { uri?: { regex: string } }[] }[];
+    ) as { name: string; timeout?: string; match?: { uri?: { regex: string } }[] }[];
     const route = (name: string) => http.find((r) => r.name === name);
     const sse = new RegExp(route('gateway-rest-streams')?.match?.[0]?.uri?.regex ?? '^$');
     const concrete = (path: string) => path.replace(/\{[^}]+\}/g, 'x1');
     expect(routes.filter((r) => sse.test(concrete(r.path))).map((r) => r.path)).toEqual(eventPaths);
-    expect(route('gateway-rest-streams')?.timeout).toBe('0s');
+    // No timeout field: Istio's default, disabled (the CRDs refuse `0s`).
+    expect(route('gateway-rest-streams')).toBeDefined();
+    expect(route('gateway-rest-streams')).not.toHaveProperty('timeout');
     expect(route('gateway-rest')?.timeout).toBe(valuesOf('edge-gateway').gateway?.restTimeout);
-    expect(route('gateway-rest')?.timeout).not.toBe('0s');
   });
 });
 
@@ -471,21 +478,42 @@ describe('scrapes through a NetworkPolicy', () => {
   );
 });
 
-describe("the edge gateway's Redis on eks", () => {
-  it('has an egress host, the namespace of the ServiceEntry docs/deployment-guide.md registers it in', () => {
-    const guide = readFileSync(join(repoRoot, 'docs/deployment-guide.md'), 'utf8');
-    const entries = [...guide.matchAll(/<<'EOF'\n([\s\S]*?)\n\s*EOF/g)]
-      .flatMap((block) =>
-        parseAllDocuments(block[1].replace(/^ {3}/gm, '')).map((doc) => doc.toJS() as K8sObject),
-      )
-      .filter((object) => object?.kind === 'ServiceEntry');
-    const redis = entries.find((entry) =>
-      asArray(field(entry, 'spec', 'ports')).some((port) => field(port, 'number') === 6379),
+describe('hosts outside the mesh on eks, as docs/deployment-guide.md registers them', () => {
+  const guide = readFileSync(join(repoRoot, 'docs/deployment-guide.md'), 'utf8');
+  const entries = [...guide.matchAll(/<<'EOF'\n([\s\S]*?)\n\s*EOF/g)]
+    .flatMap((block) =>
+      parseAllDocuments(block[1].replace(/^ {3}/gm, '')).map((doc) => doc.toJS() as K8sObject),
+    )
+    .filter((object) => object?.kind === 'ServiceEntry');
+  /** The guide's ServiceEntry with one of these ports, and the namespace it lives in. */
+  const entryOn = (...ports: number[]): string | undefined =>
+    entries.find((entry) =>
+      asArray(field(entry, 'spec', 'ports')).some((port) => ports.includes(Number(field(port, 'number')))),
+    )?.metadata.namespace;
+  const eksEgress = (chart: string): unknown =>
+    field(
+      ofKind(objectsOf(cases.find((c) => c.chart === chart && c.name === 'environment eks')!), 'Sidecar')[0],
+      'spec',
+      'egress',
+      0,
+      'hosts',
     );
-    expect(redis?.metadata.namespace).toBeDefined();
-    const eks = objectsOf(cases.find((c) => c.chart === 'edge-gateway' && c.name === 'environment eks')!);
-    expect(field(ofKind(eks, 'Sidecar')[0], 'spec', 'egress', 0, 'hosts')).toContain(
-      `${redis?.metadata.namespace}/*`,
-    );
+
+  it("reach the edge gateway's Redis: its egress has the ServiceEntry's namespace", () => {
+    const redis = entryOn(6379);
+    expect(redis).toBeDefined();
+    expect(eksEgress('edge-gateway')).toContain(`${redis}/*`);
+  });
+
+  // SMTP_URL and WEBHOOK_URL go in notification-env; under REGISTRY_ONLY their hosts need ServiceEntries.
+  it.each<[string, number[]]>([
+    ['SMTP relay', [25, 465, 587]],
+    ['webhook receivers', [443]],
+  ])("reach notification's %s, and no other service's", (_what, ports) => {
+    const namespace = entryOn(...ports);
+    expect(namespace).toBeDefined();
+    expect(eksEgress('notification')).toContain(`${namespace}/*`);
+    const others = charts.filter((chart) => chart !== 'notification');
+    expect(others.filter((chart) => asArray(eksEgress(chart)).includes(`${namespace}/*`))).toEqual([]);
   });
 });

@@ -112,6 +112,22 @@ describe('mesh-wide settings', () => {
     expect(field(operator?.spec, 'meshConfig', 'accessLogFile')).toBe('/dev/stdout');
   });
 
+  // A tag copied from a request header holds what the caller sent (x-canary: always, or nothing), not
+  // the track the request went to, which the weights decide (the services' spans carry deployment.track).
+  it('names each span tag copied from a request header after the header, so none reads as the track', () => {
+    const [telemetry] = ofKind(allObjects, 'Telemetry');
+    const tags = Object.entries(
+      (field(telemetry?.spec, 'tracing', 0, 'customTags') ?? {}) as Record<string, unknown>,
+    );
+    const fromHeaders = tags.flatMap(([name, tag]) => {
+      const header = field(tag, 'header', 'name');
+      return typeof header === 'string' ? [[name, header]] : [];
+    });
+    expect(fromHeaders.length).toBeGreaterThan(0);
+    for (const [name, header] of fromHeaders)
+      expect([header, name]).toEqual([header, `${header.replace(/^x-/, '').replace(/-/g, '_')}_header`]);
+  });
+
   it("sends the services' spans to the Jaeger collector the proxies send theirs to, on its OTLP/HTTP port", () => {
     const [operator] = ofKind(allObjects, 'IstioOperator');
     const provider = (

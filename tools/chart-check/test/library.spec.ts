@@ -26,11 +26,6 @@ describe('the mesh-service library', () => {
 describe('the service charts', () => {
   const read = (chart: string, file: string): string => readFileSync(join(chartsDir, chart, file), 'utf8');
 
-  it('share one values schema, so a rule added to one applies to all', () => {
-    const [first, ...rest] = charts.map((chart) => read(chart, 'values.schema.json'));
-    for (const schema of rest) expect(schema).toBe(first);
-  });
-
   it.each(charts)('%s keeps every template to one library include', (chart) => {
     const templates = readdirSync(join(chartsDir, chart, 'templates'));
     for (const file of templates) {

@@ -4,7 +4,21 @@ import { z } from 'zod';
 // accept unknown fields, and Istio silently ignores a misspelt field; strictObject rejects it here.
 // Only the parts of the Istio API this project uses are listed; adding a field here is a conscious step.
 
-const duration = z.string().regex(/^\d+(\.\d+)?(ms|s|m|h)$/, 'must be a duration like 5s');
+const durationUnitMs = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 } as const;
+const durationPattern = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/;
+/** Milliseconds of a duration like 5s or 1.5m; NaN for anything else. */
+function durationMs(value: string): number {
+  const parts = durationPattern.exec(value);
+  return parts ? Number(parts[1]) * durationUnitMs[parts[2] as keyof typeof durationUnitMs] : Number.NaN;
+}
+// Every Duration field of the Istio CRDs carries the CEL rule `duration(self) >= duration('1ms')`, so the
+// API server refuses `0s` (leave a timeout out to disable it) although the OpenAPI schema takes any string.
+const duration = z
+  .string()
+  .refine(
+    (value) => durationMs(value) >= 1,
+    'must be a duration of at least 1ms like 5s (the Istio CRDs refuse less)',
+  );
 const stringMatch = z.union([
   z.strictObject({ exact: z.string() }),
   z.strictObject({ prefix: z.string() }),

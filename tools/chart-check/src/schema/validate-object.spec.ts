@@ -28,6 +28,20 @@ describe('unknownFieldProblems', () => {
     ]);
   });
 
+  it.each(['0s', '0ms', '0.5ms', '5'])(
+    'reports the duration %s, which the Istio CRDs refuse (at least 1ms)',
+    (duration) => {
+      const problems = unknownFieldProblems(destinationRule({ outlierDetection: { interval: duration } }));
+      expect(problems).toEqual([
+        'DestinationRule shop/shop: spec.trafficPolicy.outlierDetection.interval: must be a duration of at least 1ms like 5s (the Istio CRDs refuse less)',
+      ]);
+    },
+  );
+
+  it.each(['1ms', '1.5s', '10s', '2m', '1h'])('accepts the duration %s', (duration) => {
+    expect(unknownFieldProblems(destinationRule({ outlierDetection: { interval: duration } }))).toEqual([]);
+  });
+
   it('accepts the fields we use', () => {
     expect(
       unknownFieldProblems(
