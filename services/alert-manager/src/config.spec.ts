@@ -38,6 +38,9 @@ describe('alert manager config', () => {
     [{ ALERT_EMAIL_TO: 'nope' }, 'ALERT_EMAIL_TO'],
     // Addresses the notification service refuses: every email notification would be refused for good.
     [{ ALERT_EMAIL_TO: '"ops"@example.com' }, 'ALERT_EMAIL_TO'],
+    // Read by mail software as another address (ops@example.com) or as a group: the platform's rule.
+    [{ ALERT_EMAIL_TO: 'ops(team)@example.com' }, 'ALERT_EMAIL_TO'],
+    [{ ALERT_EMAIL_TO: 'team:ops@example.com' }, 'ALERT_EMAIL_TO'],
     [{ ALERT_EMAIL_TO: `${'a'.repeat(64)}@${'b'.repeat(186)}.com` }, 'ALERT_EMAIL_TO'],
     [{ DEVICE_CACHE_TTL_MS: '-1' }, 'DEVICE_CACHE_TTL_MS'],
     [{ RULE_CACHE_TTL_MS: '-1' }, 'RULE_CACHE_TTL_MS'],

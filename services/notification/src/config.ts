@@ -1,5 +1,6 @@
-import { checkTls, millis, platformEnv, toPlatformConfig } from '@iot-mesh/platform';
+import { checkTls, isEmailAddress, millis, platformEnv, toPlatformConfig } from '@iot-mesh/platform';
 import { checkStorage, storageEnv, toStorageSettings } from '@iot-mesh/storage';
+import addressparser from 'nodemailer/lib/addressparser';
 import { z } from 'zod';
 import { Channel } from './notifications/domain/notification.js';
 
@@ -13,6 +14,21 @@ const isUrl = (protocols: readonly string[]) => (value: string) => {
   } catch {
     return false;
   }
+};
+
+/**
+ * The sender as nodemailer reads it (the same parser): one mailbox, bare or with a display name, whose
+ * address is one by the platform's rule. Anything else ("Ops Team") would go out with no From header
+ * and the null sender MAIL FROM:<>, which relays refuse or let through broken.
+ */
+const isSender = (value: string) => {
+  const parsed = addressparser(value);
+  return parsed.length === 1 && isEmailAddress(parsed[0]?.address ?? '');
+};
+
+const hasUserInfo = (url: string) => {
+  const parsed = URL.parse(url);
+  return parsed !== null && (parsed.username !== '' || parsed.password !== '');
 };
 
 const count = (fallback: number, max: number) => z.coerce.number().int().min(1).max(max).default(fallback);
@@ -29,7 +45,9 @@ export const notificationConfigSchema = z
     DELIVERY_TIMEOUT_MS: millis(5_000),
     DELIVERY_CONCURRENCY: count(10, 100),
     SMTP_URL: optional(z.string().refine(isUrl(['smtp:', 'smtps:']), 'must be an smtp:// or smtps:// URL')),
-    SMTP_FROM: optional(z.string().min(3)),
+    SMTP_FROM: optional(
+      z.string().refine(isSender, 'must be an email address, alone or as Name <address>, and only one'),
+    ),
     // One URL, or several separated by commas; the first is where webhooks without a recipient go.
     WEBHOOK_URL: optional(
       z
@@ -40,17 +58,26 @@ export const notificationConfigSchema = z
             .map((url) => url.trim())
             .filter((url) => url !== ''),
         )
-        .refine((urls) => urls.length > 0 && urls.every(isUrl(['http:', 'https:'])), 'must be http(s) URLs'),
+        .refine((urls) => urls.length > 0 && urls.every(isUrl(['http:', 'https:'])), 'must be http(s) URLs')
+        // fetch refuses such a URL on every attempt, with the credentials in its error.
+        .refine(
+          (urls) => !urls.some(hasUserInfo),
+          'must not hold user:password@; put a token in the path or query',
+        ),
     ),
     WEBHOOK_SECRET: optional(z.string().min(16, 'must be at least 16 characters')),
   })
   .superRefine((env, ctx) => {
     checkTls(env, ctx);
     checkStorage(env, ctx);
-    const require = (variable: 'SMTP_FROM' | 'WEBHOOK_SECRET', when: string) =>
+    // A channel takes both of its settings: half of them (one missing from a Secret) is a mistake
+    // that would otherwise leave the channel off without a word.
+    const require = (variable: string, when: string) =>
       ctx.addIssue({ code: 'custom', path: [variable], message: `required when ${when} is set` });
     if (env.SMTP_URL && !env.SMTP_FROM) require('SMTP_FROM', 'SMTP_URL');
+    if (env.SMTP_FROM && !env.SMTP_URL) require('SMTP_URL', 'SMTP_FROM');
     if (env.WEBHOOK_URL && !env.WEBHOOK_SECRET) require('WEBHOOK_SECRET', 'WEBHOOK_URL');
+    if (env.WEBHOOK_SECRET && !env.WEBHOOK_URL) require('WEBHOOK_URL', 'WEBHOOK_SECRET');
     if (env.DELIVERY_TIMEOUT_MS >= env.SHUTDOWN_TIMEOUT_MS) {
       ctx.addIssue({
         code: 'custom',

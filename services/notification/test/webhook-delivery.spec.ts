@@ -18,6 +18,8 @@ import { WebhookReceiver } from './webhook-receiver.js';
 
 const SECRET = 'test-webhook-secret-0123456789';
 const MAX_ATTEMPTS = 4;
+// A receiver whose credential is in the URL, as many are.
+const TOKENED = '/hook?token=SECRET-TOKEN-IN-URL';
 
 describe('webhook delivery', () => {
   let dataDir: string;
@@ -29,7 +31,7 @@ describe('webhook delivery', () => {
     startNotification({
       DATA_DIR: dataDir,
       // The first URL is the default; each path plays a different receiver.
-      WEBHOOK_URL: ['/ok', '/flaky', '/down', '/slow'].map((path) => receiver.url(path)).join(','),
+      WEBHOOK_URL: ['/ok', '/flaky', '/down', '/slow', TOKENED].map((path) => receiver.url(path)).join(','),
       WEBHOOK_SECRET: SECRET,
       DELIVERY_MAX_ATTEMPTS: String(MAX_ATTEMPTS),
       DELIVERY_BACKOFF_MS: '20',
@@ -57,6 +59,7 @@ describe('webhook delivery', () => {
       '/flaky': (attempt) => ({ status: attempt <= 2 ? 503 : 200 }),
       '/down': () => ({ status: 500 }),
       '/slow': () => ({ status: 200, delayMs: 300 }),
+      [TOKENED]: () => ({ status: 204 }),
     });
     service = await start();
     client = notificationClient(service.grpcAddress);
@@ -71,7 +74,8 @@ describe('webhook delivery', () => {
 
   it('posts signed JSON to the default URL', async () => {
     const queued = await send('hook-ok', '');
-    expect(queued.recipient).toBe(receiver.url('/ok'));
+    // The default webhook: the first URL when it is attempted.
+    expect(queued.recipient).toBe('');
     await expect(settled(api(), queued.id)).resolves.toMatchObject({
       status: DeliveryStatus.DELIVERY_STATUS_DELIVERED,
       attempts: 1,
@@ -130,6 +134,28 @@ describe('webhook delivery', () => {
     expect(metrics).toMatch(
       /notification_queued_total\{channel="webhook",kind="NOTIFICATION_KIND_ALERT_FIRING"/,
     );
+  });
+
+  it('shows operators a webhook URL without its path, query or token', async () => {
+    const queued = await send('hook-tokened', receiver.url(TOKENED));
+    const shown = `${receiver.url('')}/…`;
+    expect(queued.recipient).toBe(shown);
+    await expect(settled(api(), queued.id)).resolves.toMatchObject({
+      status: DeliveryStatus.DELIVERY_STATUS_DELIVERED,
+      recipient: shown,
+    });
+    expect(receiver.requestsFor(queued.id).map((r) => r.path)).toEqual([TOKENED]);
+    const listed = await firstValueFrom(
+      api().listNotifications({
+        status: 0,
+        channel: Channel.CHANNEL_WEBHOOK,
+        kind: 0,
+        pageSize: 100,
+        pageToken: '',
+      }),
+    );
+    expect(listed.notifications.find((n) => n.id === queued.id)?.recipient).toBe(shown);
+    expect(JSON.stringify(listed)).not.toContain('SECRET-TOKEN');
   });
 
   it('never posts to a URL that is not configured', async () => {

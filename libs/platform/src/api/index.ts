@@ -9,4 +9,5 @@ export * from './control-characters.js';
 export * from './field-rules.js';
 export * from './visible-text.js';
 export * from './notification-content.js';
+export * from './email-address.js';
 export * from './device-api-key.js';

@@ -112,8 +112,12 @@ export class DevicesService {
         createTime: current.createTime,
         updateTime: this.now(),
       };
-      // The stored fields were valid, so whatever is wrong now came with the update.
-      const violations = deviceFieldViolations(updated);
+      // The stored fields were valid when stored, so whatever is wrong now came with the update, except
+      // an owner email kept from before the email rule was tightened: that one blocks no other change.
+      const keptEmail = updated.ownerEmail === current.ownerEmail;
+      const violations = deviceFieldViolations(updated).filter(
+        (violation) => !(keptEmail && violation.field === 'owner_email'),
+      );
       if (violations.length > 0) throw new ValidationError(violations, 'DEVICE.INVALID');
       return updated;
     });

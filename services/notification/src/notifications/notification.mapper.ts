@@ -3,16 +3,20 @@ import type {
   NotificationRecord,
   SendNotificationRequest,
 } from '@iot-mesh/proto/iotmesh/notification/v1/notification';
-import type { Notification, NotificationRequest } from './domain/notification.js';
+import { Channel, type Notification, type NotificationRequest } from './domain/notification.js';
+import { shownWebhookUrl } from './domain/shown-webhook-url.js';
 
-/** Outbox entry → API message. */
+/** Outbox entry → API message; a webhook URL without what could be its secret (shownWebhookUrl). */
 export function toNotificationMessage(notification: Notification): NotificationRecord {
   return {
     id: notification.id,
     idempotencyKey: notification.idempotencyKey,
     kind: notification.kind,
     channel: notification.channel,
-    recipient: notification.recipient,
+    recipient:
+      notification.channel === Channel.CHANNEL_WEBHOOK
+        ? shownWebhookUrl(notification.recipient)
+        : notification.recipient,
     subject: notification.subject,
     body: notification.body,
     attributes: { ...notification.attributes },

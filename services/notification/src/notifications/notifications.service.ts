@@ -83,7 +83,11 @@ export class NotificationsService {
    * Queues a notification once per idempotency key. `sameAs` tells a retry from another notification
    * under a used key; by default the request must match what was stored.
    */
-  async send(request: NotificationRequest, sameAs = sameRequest): Promise<Queued> {
+  async send(
+    request: NotificationRequest,
+    sameAs = (stored: Notification, retry: NotificationRequest) =>
+      sameRequest(stored, retry, this.webhookUrls[0]),
+  ): Promise<Queued> {
     const violations = notificationViolations(request, this.webhookUrls);
     if (violations.length > 0) throw new ValidationError(violations, 'NOTIFICATION.INVALID');
     // A retried request gets its first answer back, even if the configuration changed since.
@@ -97,16 +101,9 @@ export class NotificationsService {
         { channel },
       );
     }
-    // An empty webhook recipient means the default URL; the record shows where it goes.
-    const recipient =
-      request.channel === Channel.CHANNEL_WEBHOOK && request.recipient === ''
-        ? this.webhookUrls[0]
-        : request.recipient;
-    const notification = queuedNotification(
-      `ntf-${randomBytes(8).toString('hex')}`,
-      { ...request, recipient },
-      this.now(),
-    );
+    // An empty webhook recipient is stored as it is, the default webhook: the transport takes the first
+    // URL of the moment, so a WEBHOOK_URL changed meanwhile takes the pending ones along, in order.
+    const notification = queuedNotification(`ntf-${randomBytes(8).toString('hex')}`, request, this.now());
     if (!(await this.store.insert(notification))) {
       // A concurrent request with the same key won the race.
       const winner = await this.store.findByIdempotencyKey(request.idempotencyKey);

@@ -28,6 +28,9 @@ describe('device validation', () => {
     ['custom type without name', { type: SensorType.SENSOR_TYPE_CUSTOM }, 'custom_type'],
     ['custom name on a standard type', { customType: 'x' }, 'custom_type'],
     ['bad email', { ownerEmail: 'not-an-email' }, 'owner_email'],
+    // The platform's email rule: what mail software would read as two addresses or another one.
+    ['two emails in one', { ownerEmail: 'ops,admin@example.com' }, 'owner_email'],
+    ['a quoted email', { ownerEmail: '"ops"@example.com' }, 'owner_email'],
     ['latitude out of range', { location: { ...valid.location, latitude: 91 } }, 'location.latitude'],
     ['NaN longitude', { location: { ...valid.location, longitude: Number.NaN } }, 'location.longitude'],
     ['bad label key', { labels: { 'Bad Key': 'x' } }, 'labels.Bad Key'],

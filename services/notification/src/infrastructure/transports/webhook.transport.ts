@@ -34,8 +34,9 @@ export class WebhookTransport implements NotificationTransport {
   ) {}
 
   async deliver(notification: Notification): Promise<void> {
+    // The default webhook ('') is the first URL configured now; a URL the notification named is
+    // checked again, as the configuration may have changed since it was queued.
     const url = notification.recipient || this.settings.urls[0];
-    // Checked again here: the configuration may have changed since the notification was queued.
     if (!this.settings.urls.includes(url)) {
       throw new PermanentDeliveryError('the webhook URL is no longer configured');
     }

@@ -11,6 +11,7 @@ export interface NotificationRequest {
   idempotencyKey: string;
   kind: NotificationKind;
   channel: Channel;
+  /** The email address; for a webhook one of the configured URLs, or '' for the default (the first). */
   recipient: string;
   subject: string;
   body: string;
@@ -23,18 +24,27 @@ export interface NotificationRequest {
 }
 
 /**
- * Whether a request asks for what a stored notification is, so that it is a retry of it. An empty
- * webhook recipient means the default URL, which the configuration may have changed since. The
- * ordering key says how to deliver, not what: a retry from a caller that only now sets one (an
- * upgrade between two tries) is the same notification.
+ * Whether a request asks for what a stored notification is, so that it is a retry of it. A webhook
+ * for the default URL (an empty recipient) and one naming that URL (`defaultWebhookUrl`, the first
+ * configured) ask for the same; an empty recipient also matches the URL that versions before this one
+ * stored in its place. The ordering key says how to deliver, not what: a retry from a caller that
+ * only now sets one (an upgrade between two tries) is the same notification.
  */
-export function sameRequest(stored: NotificationRequest, request: NotificationRequest): boolean {
-  const defaultWebhook = request.channel === Channel.CHANNEL_WEBHOOK && request.recipient === '';
+export function sameRequest(
+  stored: NotificationRequest,
+  request: NotificationRequest,
+  defaultWebhookUrl?: string,
+): boolean {
+  const webhook = request.channel === Channel.CHANNEL_WEBHOOK;
+  const sameRecipient =
+    stored.recipient === request.recipient ||
+    (webhook && request.recipient === '') ||
+    (webhook && stored.recipient === '' && request.recipient === defaultWebhookUrl);
   const attributes = Object.entries(request.attributes);
   return (
     stored.kind === request.kind &&
     stored.channel === request.channel &&
-    (defaultWebhook || stored.recipient === request.recipient) &&
+    sameRecipient &&
     stored.subject === request.subject &&
     stored.body === request.body &&
     attributes.length === Object.keys(stored.attributes).length &&

@@ -30,6 +30,9 @@ describe('notification validation', () => {
     ['an unknown channel', { channel: 7 as Channel }, 'channel'],
     ['an email recipient that is no address', { recipient: 'ops' }, 'recipient'],
     ['an email recipient with a second address', { recipient: 'a@example.com,b@example.com' }, 'recipient'],
+    // Taken before the platform's email rule; nodemailer would send to ops@example.com, or to a group.
+    ['an email recipient with a comment', { recipient: 'ops(team)@example.com' }, 'recipient'],
+    ['an email recipient that is a group', { recipient: 'team:ops@example.com' }, 'recipient'],
     ['a recipient on the log channel', { channel: Channel.CHANNEL_LOG }, 'recipient'],
     ['a blank subject', { subject: '  ' }, 'subject'],
     ['a subject over 200 characters', { subject: 's'.repeat(201) }, 'subject'],

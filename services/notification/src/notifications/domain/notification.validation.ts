@@ -1,18 +1,13 @@
 import {
   enumViolation,
   fieldViolation as violation,
+  isEmailAddress,
   NOTIFICATION_LIMITS,
   notificationContentViolations,
   textViolations,
   type FieldViolation,
 } from '@iot-mesh/platform';
 import { Channel, NotificationKind, type NotificationRequest } from './notification.js';
-
-const EMAIL = /^[^\s@<>,;"]{1,64}@[^\s@<>,;"]{1,189}\.[^\s@<>,;"]{2,63}$/;
-
-export function isEmailAddress(value: string): boolean {
-  return value.length <= 254 && EMAIL.test(value);
-}
 
 /**
  * Recipient rules per channel. Webhooks go only to configured URLs (never to one a caller names),

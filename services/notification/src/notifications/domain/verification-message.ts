@@ -1,6 +1,5 @@
-import { textViolations, type FieldViolation } from '@iot-mesh/platform';
+import { isEmailAddress, textViolations, type FieldViolation } from '@iot-mesh/platform';
 import { Channel, NotificationKind, type NotificationRequest } from './notification.js';
-import { isEmailAddress } from './notification.validation.js';
 
 export interface DeviceVerification {
   deviceId: string;

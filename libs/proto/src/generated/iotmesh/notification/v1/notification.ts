@@ -160,7 +160,12 @@ export interface NotificationRecord {
   idempotencyKey: string;
   kind: NotificationKind;
   channel: Channel;
-  /** Email address or webhook URL; empty for the log channel. */
+  /**
+   * Email: the address. Webhook: empty for the default webhook (the first WEBHOOK_URL when an attempt
+   * is made), or the scheme, host and port of the URL the request named, followed by "/…" when the
+   * URL had more ("https://hooks.example.com/…"): its path, query and user-info are never shown, as
+   * webhook URLs often carry their receiver's token. Log: empty.
+   */
   recipient: string;
   subject: string;
   body: string;
@@ -187,15 +192,22 @@ export interface SendNotificationRequest {
   idempotencyKey: string;
   kind: NotificationKind;
   channel: Channel;
+  /**
+   * Email: one address (a dot-atom local part, "@", a domain name with a dot; no display name, quotes
+   * or lists). Webhook: empty for the default webhook, which is resolved when each attempt is made, so
+   * a changed WEBHOOK_URL takes the pending ones along; or exactly one of the configured URLs, which
+   * fails for good if it is no longer configured when attempted. Log: empty.
+   */
   recipient: string;
   subject: string;
   body: string;
   attributes: { [key: string]: string };
   /**
-   * Notifications with the same non-empty ordering key, channel and recipient are delivered one at
-   * a time, in the order they were queued: a later one waits until the earlier one is delivered or
-   * failed for good. Empty: no order. Alert notifications use "alert:<alert id>". At most 200
-   * characters, no control characters. A retry with another ordering key is still the same request.
+   * Notifications with the same non-empty ordering key, channel and recipient (the default webhook
+   * counting as one, whatever WEBHOOK_URL is) are delivered one at a time, in the order they were
+   * queued: a later one waits until the earlier one is delivered or failed for good. Empty: no
+   * order. Alert notifications use "alert:<alert id>". At most 200 characters, no control
+   * characters. A retry with another ordering key is still the same request.
    */
   orderingKey: string;
 }
