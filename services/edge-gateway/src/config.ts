@@ -27,7 +27,13 @@ export const gatewayConfigSchema = z
     // Operators authenticate with this shared secret and/or with HS256 JWTs signed by OPERATOR_JWT_SECRET.
     // A JWT must carry `exp`; with these set, its `iss` must be OPERATOR_JWT_ISSUER and its `aud` hold
     // OPERATOR_JWT_AUDIENCE, so that a token minted with the same secret for something else is refused.
-    OPERATOR_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+    // No whitespace: an operator sends it as `Authorization: Bearer <token>`, which holds none, so such a
+    // token could never match. A Secret made from a file written by `echo` ends in a newline.
+    OPERATOR_TOKEN: z
+      .string()
+      .min(16, 'must be at least 16 characters')
+      .regex(/^\S*$/, 'must not contain whitespace (a trailing newline, from a Secret made of a file?)')
+      .optional(),
     OPERATOR_JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
     OPERATOR_JWT_ISSUER: z.string().min(1).optional(),
     OPERATOR_JWT_AUDIENCE: z.string().min(1).optional(),

@@ -24,14 +24,22 @@ describe('the client-address limit behind a trusted proxy', () => {
     await gateway?.stop();
   });
 
-  /** The statuses of REST requests whose X-Forwarded-For the proxy in front ended with `client`. */
-  async function restStatuses(client: string, requests: number): Promise<number[]> {
+  /** The status of a REST request; `forwardedFor`, when given, is its X-Forwarded-For. */
+  async function restStatus(forwardedFor?: string): Promise<number> {
+    const response = await fetch(`http://127.0.0.1:${gateway.ports['HTTP_PORT']}/api/v1/devices`, {
+      headers: forwardedFor === undefined ? {} : { 'x-forwarded-for': forwardedFor },
+    });
+    return response.status;
+  }
+
+  /**
+   * The statuses of REST requests whose X-Forwarded-For the proxy in front ended with `client` (the
+   * i-th request's, when a function).
+   */
+  async function restStatuses(client: string | ((i: number) => string), requests: number): Promise<number[]> {
     const statuses: number[] = [];
     for (let i = 0; i < requests; i++) {
-      const response = await fetch(`http://127.0.0.1:${gateway.ports['HTTP_PORT']}/api/v1/devices`, {
-        headers: { 'x-forwarded-for': `${forged()}, ${client}` },
-      });
-      statuses.push(response.status);
+      statuses.push(await restStatus(`${forged()}, ${typeof client === 'string' ? client : client(i)}`));
     }
     return statuses;
   }
@@ -46,6 +54,20 @@ describe('the client-address limit behind a trusted proxy', () => {
     expect(await restStatuses('2001:db8:7:1::10', 3)).toEqual([401, 401, 401]);
     expect(await restStatuses('2001:db8:7:1:ffff::20', 1)).toEqual([429]);
     expect(await restStatuses('2001:db8:7:2::10', 1)).toEqual([401]);
+  });
+
+  it('counts an entry the proxy wrote with a port by its address alone, though each connection has its own port', async () => {
+    expect(await restStatuses((i) => `203.0.113.30:${40_000 + i}`, 4)).toEqual([401, 401, 401, 429]);
+    expect(await restStatuses((i) => `[2001:db8:7:3::${i + 1}]:${40_000 + i}`, 4)).toEqual([
+      401, 401, 401, 429,
+    ]);
+  });
+
+  it('counts an entry that names no IP address against the proxy that passed it on, however it is spelt', async () => {
+    expect(await restStatuses((i) => `proxy-${i}.example`, 2)).toEqual([401, 401]);
+    expect(await restStatuses((i) => `unknown:${i}`, 1)).toEqual([401]);
+    // That is the socket peer's bucket, which a request that came past no proxy spends as well.
+    expect([await restStatus(), await restStatus()]).toEqual([429, 429]);
   });
 
   it('counts gRPC calls the same way', async () => {

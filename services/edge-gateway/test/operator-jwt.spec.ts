@@ -1,4 +1,8 @@
 import type { ServiceProcess } from '@iot-mesh/platform/testing';
+import {
+  AcknowledgeAlertResponse,
+  type AcknowledgeAlertRequest,
+} from '@iot-mesh/proto/iotmesh/alert/v1/alert_manager';
 import { SignJWT, type JWTPayload } from 'jose';
 import { startDownstreamStubs, type DownstreamStubs } from './downstream-stubs.js';
 import { rest, startGateway } from './gateway-process.js';
@@ -53,5 +57,28 @@ describe('an operator JWT over REST', () => {
     ]) {
       expect(await listDevices(await token(claims))).toEqual(wrongSecret);
     }
+  });
+
+  it("records its sub as who acknowledged an alert, and is refused when the sub is no operator's name", async () => {
+    stubs.answer('AcknowledgeAlert', ({ id, acknowledgedBy }: AcknowledgeAlertRequest) =>
+      AcknowledgeAlertResponse.fromJSON({ alert: { id, acknowledgedBy } }),
+    );
+    const exp = Math.floor(Date.now() / 1000) + 600;
+    /** The status, and who acknowledged the alert or the reason of the refusal. */
+    const acknowledge = async (claims: JWTPayload) => {
+      const answer = await rest(gateway, 'POST', '/api/v1/alerts/alert-1/acknowledge', {
+        headers: { authorization: `Bearer ${await token({ ...claims, exp, iss: ISSUER, aud: AUDIENCE })}` },
+        body: {},
+      });
+      const body = answer.body as { acknowledgedBy?: string; error?: { reason: string } };
+      return [answer.status, body.acknowledgedBy ?? body.error?.reason];
+    };
+    expect(await acknowledge({ sub: 'alice' })).toEqual([200, 'alice']);
+    expect(await acknowledge({})).toEqual([200, 'operator']);
+    const asked = stubs.requests('AcknowledgeAlert').length;
+    for (const sub of [12, { a: 1 }, ['x', 'y'], true, '', ' ', 'x'.repeat(201)]) {
+      expect([sub, ...(await acknowledge({ sub } as JWTPayload))]).toEqual([sub, 401, 'AUTH.INVALID_TOKEN']);
+    }
+    expect(stubs.requests('AcknowledgeAlert')).toHaveLength(asked);
   });
 });

@@ -6,7 +6,8 @@ const IPV4_MAPPED = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i;
  * What one client's limits are counted against: an IPv4 address as it is, an IPv6 address by its /64.
  * A subscriber is given a whole /64 (or more) and may use any address in it, so counting single IPv6
  * addresses would give one client 2^64 buckets. An IPv4 address written as IPv6 (::ffff:a.b.c.d, as a
- * dual-stack socket reports it) is that IPv4 address. Anything else (a hostname a proxy wrote) as it is.
+ * dual-stack socket reports it) is that IPv4 address. Anything else (a peer that is no IP address, such as
+ * a Unix socket's) as it is: clientAddress passes no X-Forwarded-For entry that names none.
  */
 export function addressGroup(address: string): string {
   const mapped = IPV4_MAPPED.exec(address);

@@ -1,4 +1,4 @@
-import { clientAddress } from './client-address.js';
+import { clientAddress, ipAddressOf } from './client-address.js';
 
 describe('the client address', () => {
   it('is the peer of a gRPC call or an HTTP request', () => {
@@ -31,5 +31,50 @@ describe('the client address', () => {
     );
     // A dual-stack socket's IPv4 client is that IPv4 address.
     expect(clientAddress('::ffff:203.0.113.5', [], 0)).toBe('203.0.113.5');
+  });
+
+  it('behind trusted proxies, leaves out the port a proxy wrote after the address', () => {
+    for (const port of [1, 443, 65535]) {
+      expect(clientAddress('10.0.0.9', [`6.6.6.6, 203.0.113.5:${port}`], 1)).toBe('203.0.113.5');
+      expect(clientAddress('10.0.0.9', [`6.6.6.6, [2001:db8:1:2::5]:${port}`], 1)).toBe('2001:db8:1:2::/64');
+    }
+    expect(clientAddress('10.0.0.9', ['[2001:db8:1:2::5]'], 1)).toBe('2001:db8:1:2::/64');
+    expect(clientAddress('10.0.0.9', ['[::ffff:203.0.113.5]:80'], 1)).toBe('203.0.113.5');
+  });
+
+  it('behind trusted proxies, is the peer (the proxy) when the entry names no IP address', () => {
+    for (const entry of [
+      'unknown',
+      'proxy.example',
+      'proxy.example:80',
+      '_hidden',
+      '203.0.113.5:x',
+      '[junk]:1',
+    ])
+      expect([entry, clientAddress('ipv4:10.0.0.9:5555', [`6.6.6.6, ${entry}`], 1)]).toEqual([
+        entry,
+        '10.0.0.9',
+      ]);
+  });
+});
+
+describe('the IP address a text names', () => {
+  it('is the address without its port, or none', () => {
+    expect(ipAddressOf('203.0.113.5')).toBe('203.0.113.5');
+    expect(ipAddressOf('203.0.113.5:8080')).toBe('203.0.113.5');
+    expect(ipAddressOf('2001:db8::7')).toBe('2001:db8::7');
+    expect(ipAddressOf('[2001:db8::7]:443')).toBe('2001:db8::7');
+    expect(ipAddressOf('fe80::1%eth0')).toBe('fe80::1%eth0');
+    expect(ipAddressOf('2001:db8::7:443')).toBe('2001:db8::7:443'); // an IPv6 address, not one with a port
+    for (const text of [
+      '',
+      'unknown',
+      'host:80',
+      '203.0.113.5:',
+      '203.0.113.5:123456',
+      '[2001:db8::7',
+      '1.2.3.4.5',
+    ])
+      expect([text, ipAddressOf(text)]).toEqual([text, undefined]);
   });
 });

@@ -1,5 +1,5 @@
 import { UnauthenticatedError } from '@iot-mesh/platform';
-import { apiKeyFrom, bearerToken } from './credentials.js';
+import { apiKeyFrom, bearerToken, refuseRepeatedAuthorization } from './credentials.js';
 
 const headers = (values: Record<string, string>) => (name: string) => values[name];
 
@@ -33,5 +33,28 @@ describe('credentials', () => {
     expect(apiKeyFrom(headers({ 'x-api-key': key('a'), authorization: 'Bearer operator-token' }))).toBe(
       key('a'),
     );
+  });
+
+  it('refuse an x-api-key sent more than once, which arrives joined with a comma', () => {
+    const key = `imk_0123456789abcdef_${'a'.repeat(43)}`;
+    for (const joined of [`${key}, ${key}`, `${key},garbage`]) {
+      expect(() => apiKeyFrom(headers({ 'x-api-key': joined }))).toThrow(
+        expect.objectContaining({ code: 'AUTH.CONFLICTING_KEYS' }) as Error,
+      );
+    }
+  });
+
+  it('refuse Authorization sent more than once, in any spelling of its name', () => {
+    expect(() => refuseRepeatedAuthorization(['Host', 'x', 'Authorization', 'Bearer a'])).not.toThrow();
+    expect(() => refuseRepeatedAuthorization([])).not.toThrow();
+    for (const second of ['Authorization', 'authorization', 'AUTHORIZATION']) {
+      expect(() =>
+        refuseRepeatedAuthorization(['Authorization', 'Bearer a', 'Host', 'x', second, 'Bearer a']),
+      ).toThrow(expect.objectContaining({ code: 'AUTH.CONFLICTING_KEYS' }) as Error);
+    }
+    // A value that reads "authorization" is no header name.
+    expect(() =>
+      refuseRepeatedAuthorization(['Authorization', 'x', 'X-Note', 'authorization']),
+    ).not.toThrow();
   });
 });

@@ -32,6 +32,32 @@ describe('operator JWTs', () => {
     expect(await verdict(service, await signed({ exp: inAnHour() }))).toBe('operator operator');
   });
 
+  it('name the operator by a sub that is a name, and are refused with any other sub', async () => {
+    const service = operators();
+    const exp = inAnHour();
+    expect(await verdict(service, await signed({ sub: 'Ops Ünal 🛠', exp }))).toBe('operator Ops Ünal 🛠');
+    expect(await verdict(service, await signed({ sub: 'x'.repeat(200), exp }))).toBe(
+      `operator ${'x'.repeat(200)}`,
+    );
+    for (const sub of [
+      12,
+      true,
+      null,
+      { a: 1 },
+      ['x', 'y'],
+      '',
+      '  ',
+      '\u200b',
+      'x'.repeat(201),
+      'a\nb',
+      'a\ud800',
+    ])
+      expect([sub, await verdict(service, await signed({ sub, exp } as JWTPayload))]).toEqual([
+        sub,
+        'AUTH.INVALID_TOKEN',
+      ]);
+  });
+
   it('must expire: a token without exp is refused like any other bad token', async () => {
     const service = operators();
     expect(await verdict(service, await signed({ sub: 'alice' }))).toBe('AUTH.INVALID_TOKEN');

@@ -4,6 +4,7 @@ import { UnauthenticatedError } from '@iot-mesh/platform';
 import { jwtVerify, type JWTVerifyOptions } from 'jose';
 import type { GatewayConfig } from '../config.js';
 import { GATEWAY_CONFIG } from '../gateway.di-tokens.js';
+import { operatorNameSchema } from '../http/schemas.js';
 import { bearerToken, type HeaderLookup } from './credentials.js';
 
 const digest = (value: string) => createHash('sha256').update(value).digest();
@@ -35,7 +36,10 @@ export class OperatorAuthService {
     };
   }
 
-  /** The operator's name (JWT subject, or "operator" for the shared token). */
+  /**
+   * The operator's name: the JWT's subject, or "operator" for the shared token and for a JWT without
+   * one. A JWT whose `sub` is no name (operatorNameSchema) is refused as an invalid token.
+   */
   async authenticate(header: HeaderLookup): Promise<string> {
     const token = bearerToken(header);
     if (!token)
@@ -47,7 +51,10 @@ export class OperatorAuthService {
     if (this.jwtKey && token.split('.').length === 3) {
       try {
         const { payload } = await jwtVerify(token, this.jwtKey, this.jwtChecks);
-        return payload.sub ?? 'operator';
+        // jose checks no type: a `sub` that is no usable name (a number, blank, overlong) is refused,
+        // rather than recorded as whoever acknowledged an alert.
+        if (payload.sub === undefined) return 'operator';
+        if (operatorNameSchema.safeParse(payload.sub).success) return payload.sub;
       } catch {
         // fall through to the common rejection
       }

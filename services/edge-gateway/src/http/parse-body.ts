@@ -10,13 +10,24 @@ const jsonPath = (path: readonly PropertyKey[]) =>
     .join('');
 
 /**
+ * What a JSON number past a double's range (1e309) is told. JSON.parse reads it as Infinity, which zod
+ * calls no number and the proto3 JSON mapping an infinite one; it is a number, only too large.
+ */
+export const BEYOND_DOUBLE_RANGE = `must be a finite number within ±${Number.MAX_VALUE} (a double)`;
+
+/** Whether a zod issue is about a number that JSON.parse read as ±Infinity. */
+export const isInfiniteNumber = (issue: { input?: unknown }) =>
+  issue.input === Infinity || issue.input === -Infinity;
+
+/**
  * Validates a JSON body (or query) against a schema; every problem becomes a field violation. No body
  * at all reads as `{}`; a body of `null` is not an object and is refused like any other non-object.
  */
 export function parseInput<S extends z.ZodType>(schema: S, input: unknown, where = 'body'): z.output<S> {
   // A missing field says so, rather than zod's "expected string, received undefined".
   const result = schema.safeParse(input === undefined ? {} : input, {
-    error: (issue) => (issue.input === undefined ? 'required' : undefined),
+    error: (issue) =>
+      issue.input === undefined ? 'required' : isInfiniteNumber(issue) ? BEYOND_DOUBLE_RANGE : undefined,
   });
   if (result.success) return result.data;
   throw new ValidationError(

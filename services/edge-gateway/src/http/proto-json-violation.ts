@@ -6,6 +6,7 @@ import {
   type JsonValue,
 } from '@bufbuild/protobuf';
 import type { FieldViolation } from '@iot-mesh/platform';
+import { BEYOND_DOUBLE_RANGE } from './parse-body.js';
 
 // @bufbuild/protobuf says what it refused in proto names ("cannot decode field
 // iotmesh.alert.v1.RuleScope.all_devices from JSON: ...") and not where in the input it was. The REST
@@ -113,6 +114,9 @@ function describe(message: string): Pick<FieldViolation, 'reason' | 'description
   const [, kind, typeName = '', detail = message] = DECODE_FAILURE.exec(message) ?? [];
   const unknownKey = /^key (".*") is unknown$/s.exec(detail);
   if (unknownKey) return { reason: 'FIELD.UNKNOWN', description: `unknown field ${unknownKey[1]}` };
+  // 1e309 is worded as the routes that read bodies with zod word it.
+  if (detail === 'unexpected infinite number')
+    return { reason: 'FIELD.INVALID', description: BEYOND_DOUBLE_RANGE };
   const description = kind === 'enum' || kind === 'message' ? `not a ${typeName}: ${detail}` : detail;
   return { reason: 'FIELD.INVALID', description };
 }

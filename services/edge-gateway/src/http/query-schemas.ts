@@ -12,12 +12,22 @@ const INT32_MAX = 2_147_483_647;
 /**
  * A whole number of a query string, written in decimal digits: `0x2`, `1e2`, ` 2`, an empty or a repeated
  * value are refused, where z.coerce would take them (an empty `resumeAfter` as 0, a replay of everything).
+ * Digits past `max` say so, once: past 2^53 both .int() and .max() would, and past 1.8e308 the number is
+ * Infinity, no number to zod.
  */
-const decimalInteger = (max: number) =>
-  z.preprocess(
+const decimalInteger = (max: number) => {
+  const tooLarge = `must be at most ${max}`;
+  return z.preprocess(
     (value) => (typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value),
-    z.number({ error: 'must be a decimal integer' }).int().min(0).max(max),
+    z
+      .number({
+        error: (issue) => (typeof issue.input === 'number' ? tooLarge : 'must be a decimal integer'),
+      })
+      .int({ error: tooLarge, abort: true })
+      .min(0)
+      .max(max, tooLarge),
   );
+};
 
 const pageSize = decimalInteger(INT32_MAX);
 

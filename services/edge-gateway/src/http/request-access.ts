@@ -3,7 +3,7 @@ import { PermissionDeniedError, UnauthenticatedError } from '@iot-mesh/platform'
 import type { FastifyRequest } from 'fastify';
 import type { MonoTypeOperatorFunction } from 'rxjs';
 import { clientAddress } from '../auth/client-address.js';
-import { presentsDeviceKey, type HeaderLookup } from '../auth/credentials.js';
+import { presentsDeviceKey, refuseRepeatedAuthorization, type HeaderLookup } from '../auth/credentials.js';
 import { DeviceAuthService, type DeviceIdentity } from '../auth/device-auth.service.js';
 import { OperatorAuthService } from '../auth/operator-auth.service.js';
 import type { GatewayConfig } from '../config.js';
@@ -24,12 +24,14 @@ export function deviceInScope(caller: Caller, asked: string | undefined, what: s
   return caller.device.deviceId;
 }
 
-const headerLookup =
-  (request: FastifyRequest): HeaderLookup =>
-  (name) => {
+/** The request's headers as credentials read them; a request with two Authorization headers is refused. */
+function headerLookup(request: FastifyRequest): HeaderLookup {
+  refuseRepeatedAuthorization(request.raw.rawHeaders);
+  return (name) => {
     const value = request.headers[name];
     return Array.isArray(value) ? value[0] : value;
   };
+}
 
 /** Who is calling a REST route: every request counts against its client address, then authenticates. */
 @Injectable()

@@ -1,5 +1,6 @@
-import { MAP_KEY, MAP_KEY_RULE, READING_ID, VISIBLE_CHARACTER } from '@iot-mesh/platform';
+import { CONTROL_CHARACTERS, MAP_KEY, MAP_KEY_RULE, READING_ID, VISIBLE_CHARACTER } from '@iot-mesh/platform';
 import { z } from 'zod';
+import { isInfiniteNumber } from './parse-body.js';
 import { enumField } from './proto-enums.js';
 
 // Request bodies of the REST API in proto3 JSON form (camelCase, enums by name or number, RFC 3339 times).
@@ -25,8 +26,9 @@ export const timestamp = z.iso.datetime({ offset: true });
 // itself (in a batch, the others still go in); the document says what is accepted.
 const readingValue = z
   .union([z.number(), z.enum(['NaN', 'Infinity', '-Infinity'])], {
-    // Left to parseInput when absent, so that a missing value says 'required'.
-    error: (issue) => (issue.input === undefined ? undefined : 'must be a JSON number'),
+    // Left to parseInput when absent, so that a missing value says 'required', and when past a double.
+    error: (issue) =>
+      issue.input === undefined || isInfiniteNumber(issue) ? undefined : 'must be a JSON number',
   })
   .describe(
     'A finite number within the sensor type\'s range. "NaN", "Infinity" and "-Infinity" are proto3 JSON ' +
@@ -193,4 +195,18 @@ export const createRuleSchema = newRuleFieldsSchema.required({
   severity: true,
 });
 
-export const acknowledgeSchema = z.object({ acknowledgedBy: shortText(200).optional() }).strict();
+// The alert manager's limit on acknowledgedBy, which an acknowledgement without one takes from the operator.
+const OPERATOR_NAME_LENGTH = 200;
+
+export const acknowledgeSchema = z
+  .object({ acknowledgedBy: shortText(OPERATOR_NAME_LENGTH).optional() })
+  .strict();
+
+/**
+ * An operator's name (an operator JWT's `sub`): text the alert manager takes as acknowledgedBy, so that
+ * acknowledging without one records it: not blank, at most 200 characters, none of them control characters.
+ */
+export const operatorNameSchema = nonBlankText(OPERATOR_NAME_LENGTH).refine(
+  (name) => !CONTROL_CHARACTERS.test(name),
+  'must not contain control characters',
+);
