@@ -155,7 +155,7 @@ STEP
         printf '%s \\\n' "kubectl -n $service create secret generic $secret"
         echo "  --from-literal=DATABASE_URL='postgres://<user>:<password>@<rds-endpoint>:5432/iotmesh'"
       done
-      echo "# the database's ServiceEntry too: \"Databases and Secrets\", step 2"
+      echo "# the database's ServiceEntry too: \"Databases and Secrets\", step 2 (and step 4 for SMTP and webhooks)"
       echo "setup-scripts/deploy-all.sh --tag <tag> --environment eks"
     else
       echo "setup-scripts/deploy-all.sh --tag $tag"
