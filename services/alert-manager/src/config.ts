@@ -37,7 +37,8 @@ export const alertConfigSchema = z
     // Zero disables caching: every device-type rule evaluation asks the registry.
     DEVICE_CACHE_TTL_MS: millisOrZero(30_000),
     // How long enabled rules are cached; this replica's rule writes invalidate at once, other
-    // replicas' within this time. Zero disables caching.
+    // replicas' within this time or at the first write the store refuses as judged by an outdated
+    // rule. Zero disables caching.
     RULE_CACHE_TTL_MS: millisOrZero(2_000),
     ALERT_CHANNELS: channelList,
     // The platform's rule, which the notification service applies: an address it refuses would fail

@@ -1,7 +1,8 @@
 /**
  * Serialises work per rule and device inside this process, so two requests carrying readings of
  * the same device (or an acknowledgement racing an evaluation) never decide on the same stale
- * state. Other replicas are kept honest by the store's revision and cursor checks.
+ * state. Other replicas, and rule edits (which take no lock here), are kept honest by the store's
+ * revision and cursor checks and by its hold of the rules an evaluation was judged by.
  */
 export class AlertLocks {
   private readonly tails = new Map<string, Promise<void>>();

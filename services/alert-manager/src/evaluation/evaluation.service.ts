@@ -10,7 +10,12 @@ import type { Alert } from '../alerts/domain/alert.js';
 import type { AlertManagerConfig } from '../config.js';
 import { DecommissionedDevices } from '../devices/decommissioned-devices.js';
 import type { DeviceLookup } from '../devices/device-lookup.port.js';
-import { ConcurrentChangeError, evaluationKey, type AlertStore } from '../infrastructure/alert-store.port.js';
+import {
+  ConcurrentChangeError,
+  evaluationKey,
+  RuleChangedError,
+  type AlertStore,
+} from '../infrastructure/alert-store.port.js';
 import type { StepContext } from '../alerts/domain/alert-state-machine.js';
 import { sameTarget, type Rule } from '../rules/domain/rule.js';
 import { EnabledRulesCache } from '../rules/enabled-rules.cache.js';
@@ -91,7 +96,12 @@ export class EvaluationService {
       );
     } catch (error) {
       if (!(error instanceof ConcurrentChangeError)) throw error;
-      const one = await Promise.all(groups.map((group) => this.evaluateGroup(group)));
+      // Rules another replica changed since this one cached them: read anew, here and by later calls.
+      const changedRules = new Set(error instanceof RuleChangedError ? error.ruleIds : []);
+      if (changedRules.size > 0) this.enabledRules.invalidate();
+      const one = await Promise.all(
+        groups.map((group) => this.evaluateGroup(group, changedRules.has(group.rule.id))),
+      );
       return one.flat();
     }
     return moving.flatMap(({ plan }) => plan.changedAlerts);
@@ -117,10 +127,13 @@ export class EvaluationService {
     return new Map(found.filter((entry): entry is readonly [string, number] => entry[1] !== undefined));
   }
 
-  private evaluateGroup({ rule: initialRule, deviceId, readings }: EvaluationGroup): Promise<Alert[]> {
+  private evaluateGroup(
+    { rule: initialRule, deviceId, readings }: EvaluationGroup,
+    ruleChanged: boolean,
+  ): Promise<Alert[]> {
     let rule = initialRule;
     return retryOnConflict(`alerts of ${rule.id}/${deviceId}`, async (retry) => {
-      if (retry > 0) {
+      if (retry > 0 || ruleChanged) {
         // Someone else changed this rule or device's alerts; the rule itself may be gone too.
         const fresh = await this.store.findRule(rule.id);
         if (!fresh?.enabled || !sameTarget(fresh, rule)) return [];

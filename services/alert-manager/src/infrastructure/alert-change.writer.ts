@@ -4,12 +4,13 @@ import type { SqlDialect } from '@iot-mesh/storage';
 import type { AlertDatabase } from './alert.schema.js';
 import {
   ConcurrentChangeError,
+  RuleChangedError,
   type ChangeBatch,
   type CommitNotice,
   type EvaluationWrite,
 } from './alert-store.port.js';
 import { alertFromRow, alertToRow, cursorToRow, eventToRow, outboxToRow, ruleFromRow } from './alert-rows.js';
-import { sameTarget, type Rule } from '../rules/domain/rule.js';
+import { judgesAlike, type Rule } from '../rules/domain/rule.js';
 import { withEventSequences } from '../notifications/domain/event-sequence.js';
 
 type Trx = Transaction<AlertDatabase>;
@@ -21,22 +22,39 @@ const affected = (result: { numInsertedOrUpdatedRows?: bigint; numUpdatedRows?: 
   Number(result.numInsertedOrUpdatedRows ?? result.numUpdatedRows ?? 0);
 
 /**
- * The writes inside alert transactions. On PostgreSQL, rows read to decide are locked (FOR
- * UPDATE) and event appends are serialised by an advisory lock so sequences commit in order and
- * a watcher that saw sequence n never later finds an n-1. SQLite has a single writer anyway.
- * Locks are always taken in the order rule row, alert rows, event lock, so they cannot deadlock.
+ * The writes inside alert transactions. On PostgreSQL, rows read to decide are locked and event
+ * appends are serialised by an advisory lock so sequences commit in order and a watcher that saw
+ * sequence n never later finds an n-1. SQLite has a single writer anyway.
+ *
+ * Every writer takes its locks in one order, so none waits for one that waits for it: rule rows (in id
+ * order), evaluation cursors, alert rows (in open_key order, "<rule>/<device>"), the event lock.
+ * Evaluation holds each rule it writes for (FOR SHARE: evaluations do not wait for each other) before
+ * it touches a cursor or an alert; a rule edit (FOR UPDATE) or delete takes its rule first too, so it
+ * waits for the evaluations of the rule under way, or they for it. Writers that hold no rule, the
+ * decommissioned-device sweep and an acknowledgement, lock at most one alert of any rule, in open_key
+ * order as evaluation does (rule ids all have one form, so any collation orders one device's keys alike).
  */
 export class AlertChangeWriter {
   constructor(private readonly dialect: SqlDialect) {}
 
   /**
-   * Whether the rule still exists and is enabled (and, given the rule as evaluated, still watches
-   * the same target), holding it until commit.
+   * Holds the stored rules the writes were judged by until commit; RuleChangedError names those
+   * deleted, disabled or changed since they were read (from a cache, say).
    */
-  async ruleIsLive(trx: Trx, ruleId: string, evaluated?: Rule): Promise<boolean> {
-    const rule = await this.holdRule(trx, ruleId);
-    if (rule === undefined || !rule.enabled) return false;
-    return evaluated === undefined || sameTarget(rule, evaluated);
+  async holdJudgingRules(trx: Trx, judgedBy: readonly Rule[]): Promise<void> {
+    const evaluated = new Map(judgedBy.map((rule) => [rule.id, rule]));
+    let query = trx
+      .selectFrom('rules')
+      .selectAll()
+      .where('id', 'in', [...evaluated.keys()])
+      .orderBy('id');
+    if (this.dialect === 'postgres') query = query.forShare();
+    const stored = new Map((await query.execute()).map((row) => [row.id, ruleFromRow(row)]));
+    const changed = [...evaluated.values()].filter((rule) => {
+      const now = stored.get(rule.id);
+      return !now?.enabled || !judgesAlike(now, rule);
+    });
+    if (changed.length > 0) throw new RuleChangedError(changed.map((rule) => rule.id));
   }
 
   /** The rule as stored, held until commit so that what is decided from it still holds; undefined when none. */
@@ -48,12 +66,11 @@ export class AlertChangeWriter {
   }
 
   openAlertsOfRule(trx: Trx, ruleId: string): Promise<StoredAlert[]> {
-    return this.lockOpenAlerts(trx, 'rule_id', ruleId, 'id');
+    return this.lockOpenAlerts(trx, 'rule_id', ruleId);
   }
 
-  /** In open_key ("<rule>/<device>") order, the order evaluation writes them in: the two cannot deadlock. */
   openAlertsOfDevice(trx: Trx, deviceId: string): Promise<StoredAlert[]> {
-    return this.lockOpenAlerts(trx, 'device_id', deviceId, 'open_key');
+    return this.lockOpenAlerts(trx, 'device_id', deviceId);
   }
 
   /** Compare-and-set of the evaluation cursor: whoever evaluated in between makes this a conflict. */
@@ -127,14 +144,13 @@ export class AlertChangeWriter {
     trx: Trx,
     column: 'rule_id' | 'device_id',
     value: string,
-    order: 'id' | 'open_key',
   ): Promise<StoredAlert[]> {
     let query = trx
       .selectFrom('alerts')
       .selectAll()
       .where(column, '=', value)
       .where('open_key', 'is not', null)
-      .orderBy(order);
+      .orderBy('open_key');
     if (this.dialect === 'postgres') query = query.forUpdate();
     return (await query.execute()).map(alertFromRow);
   }

@@ -38,10 +38,10 @@ export type ChangeOpenAlerts = (open: StoredAlert[]) => ChangeBatch;
 export interface EvaluationWrite {
   ruleId: string;
   /**
-   * The rule as evaluated (it may come from a cache): opening an alert needs the stored rule to
-   * still be enabled and to watch the same devices and sensor.
+   * The rule as evaluated (it may come from a cache): the write needs the stored rule to be this
+   * version still, and enabled; else it is refused with a RuleChangedError.
    */
-  rule?: Rule;
+  rule: Rule;
   deviceId: string;
   /** The cursor the evaluation started from; another writer moving it first is a conflict. */
   expectedCursor: EvaluationCursor | undefined;
@@ -64,11 +64,22 @@ export interface RuleChange {
   changeOpen?: ChangeOpenAlerts;
 }
 
-/** Another writer changed what a use case read; reload and try again. */
+/**
+ * Another writer changed what a use case read, or the database ended the transaction for another's
+ * sake (a deadlock); nothing was written: reload and try again.
+ */
 export class ConcurrentChangeError extends Error {
   constructor(what: string) {
     super(`concurrent change: ${what}`);
     this.name = 'ConcurrentChangeError';
+  }
+}
+
+/** Rules were deleted, disabled or changed since they were read: judge again by the stored ones. */
+export class RuleChangedError extends ConcurrentChangeError {
+  constructor(readonly ruleIds: readonly string[]) {
+    super(`rules ${ruleIds.join(', ')} were deleted, disabled or changed`);
+    this.name = 'RuleChangedError';
   }
 }
 
@@ -113,7 +124,10 @@ export interface AlertStore {
   findEvaluationStates(
     targets: readonly { ruleId: string; deviceId: string }[],
   ): Promise<Map<string, EvaluationState>>;
-  /** Moves the cursor and applies the changes; ConcurrentChangeError when someone was faster. */
+  /**
+   * Moves the cursor and applies the changes; ConcurrentChangeError when someone was faster (a
+   * RuleChangedError when it was an edit or delete of the rule).
+   */
   applyEvaluation(write: EvaluationWrite): Promise<void>;
   /**
    * applyEvaluation for many rules and devices in one transaction: all or nothing, so a

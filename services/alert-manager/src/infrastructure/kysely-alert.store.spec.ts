@@ -74,6 +74,7 @@ describe.each(['sqlite', 'postgres'] as const)(
       const a = alert('a-1');
       await store.applyEvaluation({
         ruleId: 'rule-a',
+        rule: rule('rule-a'),
         deviceId: 'dev-1',
         expectedCursor: undefined,
         cursor: { readingTime: 1_000, readingId: 'r1', earlierIdsAtTime: ['r0'] },
@@ -103,6 +104,7 @@ describe.each(['sqlite', 'postgres'] as const)(
       const next = { readingTime: 2_000, readingId: 'r2', earlierIdsAtTime: [] };
       const duplicate = store.applyEvaluation({
         ruleId: 'rule-a',
+        rule: rule('rule-a'),
         deviceId: 'dev-1',
         expectedCursor: cursor,
         cursor: next,
@@ -111,6 +113,7 @@ describe.each(['sqlite', 'postgres'] as const)(
       await expect(duplicate).rejects.toThrow(ConcurrentChangeError);
       const staleCursor = store.applyEvaluation({
         ruleId: 'rule-a',
+        rule: rule('rule-a'),
         deviceId: 'dev-1',
         expectedCursor: undefined,
         cursor: next,
@@ -131,6 +134,7 @@ describe.each(['sqlite', 'postgres'] as const)(
       await store.insertRule(rule('rule-off', { enabled: false }));
       const write = store.applyEvaluation({
         ruleId: 'rule-off',
+        rule: rule('rule-off', { enabled: false }),
         deviceId: 'dev-1',
         expectedCursor: undefined,
         cursor: { readingTime: 1, readingId: 'r', earlierIdsAtTime: [] },
@@ -144,6 +148,7 @@ describe.each(['sqlite', 'postgres'] as const)(
       const successor = alert('a-2', { startTime: 5_000 });
       await store.applyEvaluation({
         ruleId: 'rule-a',
+        rule: rule('rule-a'),
         deviceId: 'dev-1',
         expectedCursor: { readingTime: 1_000, readingId: 'r1', earlierIdsAtTime: [] },
         cursor: { readingTime: 5_000, readingId: 'r5', earlierIdsAtTime: [] },
@@ -190,12 +195,14 @@ describe.each(['sqlite', 'postgres'] as const)(
     });
 
     it('reads many evaluation states at once and applies many evaluations all or nothing', async () => {
-      await store.insertRule(rule('rule-batch', { scope: { kind: 'all_devices' } }));
+      const batchRule = rule('rule-batch', { scope: { kind: 'all_devices' } });
+      await store.insertRule(batchRule);
       const at = (t: number) => ({ readingTime: t, readingId: `r${t}`, earlierIdsAtTime: [] });
       const open = alert('b-1', { ruleId: 'rule-batch', deviceId: 'dev-b1' });
       await store.applyEvaluations([
         {
           ruleId: 'rule-batch',
+          rule: batchRule,
           deviceId: 'dev-b1',
           expectedCursor: undefined,
           cursor: at(1),
@@ -203,6 +210,7 @@ describe.each(['sqlite', 'postgres'] as const)(
         },
         {
           ruleId: 'rule-batch',
+          rule: batchRule,
           deviceId: 'dev-b2',
           expectedCursor: undefined,
           cursor: at(1),
@@ -223,6 +231,7 @@ describe.each(['sqlite', 'postgres'] as const)(
       const stale = store.applyEvaluations([
         {
           ruleId: 'rule-batch',
+          rule: batchRule,
           deviceId: 'dev-b3',
           expectedCursor: undefined,
           cursor: at(2),
@@ -230,6 +239,7 @@ describe.each(['sqlite', 'postgres'] as const)(
         },
         {
           ruleId: 'rule-batch',
+          rule: batchRule,
           deviceId: 'dev-b2',
           expectedCursor: undefined,
           cursor: at(2),

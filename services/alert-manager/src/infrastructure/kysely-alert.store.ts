@@ -12,8 +12,8 @@ import { findDecommissionedDevices } from './decommissioned-devices.query.js';
 import { alertFromRow, cursorFromRow, ruleFromRow, ruleToRow } from './alert-rows.js';
 import { readEvaluationStates } from './evaluation-states.query.js';
 import { KyselyNotificationOutbox } from './kysely-notification.outbox.js';
+import { asConcurrentChange } from './transaction-conflict.js';
 import {
-  ConcurrentChangeError,
   type AlertFilter,
   type AlertPosition,
   type AlertStore,
@@ -151,23 +151,17 @@ export class KyselyAlertStore implements AlertStore {
 
   async applyEvaluations(writes: readonly EvaluationWrite[]): Promise<void> {
     if (writes.length === 0) return;
-    // One lock order for every transaction: rule rows, cursors, alert rows (by rule and device),
-    // then the event lock, so concurrent batches cannot deadlock on each other.
+    // Cursors and alert rows by rule and device, after the rules (see AlertChangeWriter for the order).
     const sorted = [...writes].sort((a, b) => {
       const x = evaluationKey(a.ruleId, a.deviceId);
       const y = evaluationKey(b.ruleId, b.deviceId);
       return x < y ? -1 : x > y ? 1 : 0;
     });
     await this.transact(async (trx) => {
-      const checked = new Set<string>();
-      for (const write of sorted) {
-        if (checked.has(write.ruleId) || !write.changes.writes.some((w) => w.expectedRevision === null))
-          continue;
-        checked.add(write.ruleId);
-        if (!(await this.writer.ruleIsLive(trx, write.ruleId, write.rule))) {
-          throw new ConcurrentChangeError(`rule ${write.ruleId} was deleted, disabled or retargeted`);
-        }
-      }
+      await this.writer.holdJudgingRules(
+        trx,
+        writes.map((write) => write.rule),
+      );
       for (const write of sorted) await this.writer.moveCursor(trx, write);
       return this.writer.write(trx, {
         writes: sorted.flatMap((w) => w.changes.writes),
@@ -179,10 +173,7 @@ export class KyselyAlertStore implements AlertStore {
 
   async applyEvaluation(write: EvaluationWrite): Promise<void> {
     await this.transact(async (trx) => {
-      const opens = write.changes.writes.some((w) => w.expectedRevision === null);
-      if (opens && !(await this.writer.ruleIsLive(trx, write.ruleId, write.rule))) {
-        throw new ConcurrentChangeError(`rule ${write.ruleId} was deleted or disabled`);
-      }
+      await this.writer.holdJudgingRules(trx, [write.rule]);
       await this.writer.moveCursor(trx, write);
       return this.writer.write(trx, write.changes);
     });
@@ -223,7 +214,12 @@ export class KyselyAlertStore implements AlertStore {
 
   /** Runs `work` in a transaction; resolves false when it returned undefined (nothing found). */
   private async transact(work: (trx: Trx) => Promise<CommitNotice | undefined>): Promise<boolean> {
-    const notice = await this.db.transaction().execute(work);
+    const notice = await this.db
+      .transaction()
+      .execute(work)
+      .catch((error: unknown) => {
+        throw asConcurrentChange(error);
+      });
     if (notice === undefined) return false;
     if (notice.eventTypes.length > 0 || notice.outbox)
       for (const listener of this.listeners) listener(notice);

@@ -9,7 +9,8 @@ interface Entry {
 /**
  * The enabled rules per sensor type, kept in process so that evaluating readings no rule watches
  * costs no store round trip. This process's rule writes invalidate it at once; changes made by
- * other replicas are picked up within `ttlMs` (zero disables caching). A load that overlaps an
+ * other replicas are picked up within `ttlMs` (zero disables caching), or as soon as the store
+ * refuses a write judged by a rule they changed. A load that overlaps an
  * invalidation is not remembered, so a write is never hidden by an answer read before it.
  */
 export class EnabledRulesCache {

@@ -72,8 +72,8 @@ function openAlert(rule: Rule, deviceId: string, reading: Observation, context: 
  * - PENDING still breached for at least for_duration (by reading times): FIRING;
  * - PENDING no longer breached: RESOLVED without announcement (it never fired);
  * - FIRING back to normal beyond the hysteresis margin: RESOLVED, announced;
- * - an open alert that stays open takes the rule's severity: UPDATED when it changed (a reading
- *   evaluated by a replica whose rule cache is older or newer than the alert's).
+ * - an open alert that stays open takes the rule's severity: UPDATED when it changed (a safeguard:
+ *   a rule edit revises its open alerts itself, and the store writes nothing judged by an outdated rule).
  */
 export function stepAlert(
   rule: Rule,

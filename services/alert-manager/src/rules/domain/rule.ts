@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import { Operator, Severity } from '@iot-mesh/proto/iotmesh/alert/v1/alert_manager';
 import type { SensorType } from '@iot-mesh/proto/iotmesh/telemetry/v1/reading';
 
@@ -64,4 +65,12 @@ export function sameTarget(a: Rule, b: Rule): boolean {
     a.customSensor === b.customSensor &&
     JSON.stringify(a.scope) === JSON.stringify(b.scope)
   );
+}
+
+/**
+ * Whether two versions of a rule judge readings alike: every field but the update time is the same
+ * (an update that changed nothing judges as before).
+ */
+export function judgesAlike(a: Rule, b: Rule): boolean {
+  return isDeepStrictEqual({ ...a, updateTime: 0 }, { ...b, updateTime: 0 });
 }
