@@ -1,4 +1,6 @@
 import { get } from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { isDeepStrictEqual } from 'node:util';
 import { eventually, freePort, scrapeMetricSum, type ServiceProcess } from '@iot-mesh/platform/testing';
 import { startGateway, THREE_REQUESTS_PER_ADDRESS } from './gateway-process.js';
 import { startTestRedis, type TestRedis } from './redis-server.js';
@@ -40,8 +42,10 @@ const OUTAGE_BEGAN =
   'rate-limit backend unreachable: each gateway replica enforces the limits on its own until it is back';
 const OUTAGE_ENDED = 'rate-limit backend reachable again: the limits are shared again';
 
+type OutageReport = { began: number; ended: number; decidedAlone: number };
+
 /** Per replica: the outage lines it logged, and the decisions it counted as taken without Redis. */
-async function outageReport(replicas: ServiceProcess[]) {
+async function outageReport(replicas: ServiceProcess[]): Promise<OutageReport[]> {
   return Promise.all(
     replicas.map(async (replica) => ({
       began: replica.logs.filter((line) => line.msg === OUTAGE_BEGAN).length,
@@ -49,6 +53,20 @@ async function outageReport(replicas: ServiceProcess[]) {
       decidedAlone: await scrapeMetricSum(replica.adminUrl, 'edge_gateway_rate_limit_backend_errors_total'),
     })),
   );
+}
+
+/**
+ * Expects the outage report to say `expected`, giving it up to 5 s: a replica's log lines reach the
+ * test through its stdout, which may be behind the answers and metrics it already gave.
+ */
+async function expectOutageReport(replicas: ServiceProcess[], expected: OutageReport[]) {
+  const until = Date.now() + 5_000;
+  let report = await outageReport(replicas);
+  while (!isDeepStrictEqual(report, expected) && Date.now() < until) {
+    await sleep(100);
+    report = await outageReport(replicas);
+  }
+  expect(report).toEqual(expected);
 }
 
 describe('gateway replicas and the client-address limit', () => {
@@ -109,7 +127,7 @@ describe('gateway replicas and the client-address limit', () => {
     await outage.stop();
     // Answered, and still limited: three requests per replica, each counted by the replica alone.
     expect(await statusesAlternating(replicas, 8)).toEqual([401, 401, 401, 401, 401, 401, 429, 429]);
-    expect(await outageReport(replicas)).toEqual([
+    await expectOutageReport(replicas, [
       { began: 1, ended: 0, decidedAlone: 4 },
       { began: 1, ended: 0, decidedAlone: 4 },
     ]);
@@ -120,7 +138,7 @@ describe('gateway replicas and the client-address limit', () => {
     // The restarted Redis is empty: one fresh bucket of three for both replicas.
     expect(await statusesAlternating(replicas, 4)).toEqual([401, 401, 401, 429]);
     // The first replica's one more: the /status request, counted against its address like any other.
-    expect(await outageReport(replicas)).toEqual([
+    await expectOutageReport(replicas, [
       { began: 1, ended: 1, decidedAlone: 5 },
       { began: 1, ended: 1, decidedAlone: 4 },
     ]);
@@ -131,7 +149,7 @@ describe('gateway replicas and the client-address limit', () => {
     const replicas = await start({ REDIS_URL: `redis://127.0.0.1:${port}` });
     expect(replicas[0].logs.find((l) => l.msg === 'serving')).toMatchObject({ rateLimits: 'redis' });
     expect(await statusesAlternating(replicas, 8)).toEqual([401, 401, 401, 401, 401, 401, 429, 429]);
-    expect(await outageReport(replicas)).toEqual([
+    await expectOutageReport(replicas, [
       { began: 1, ended: 0, decidedAlone: 4 },
       { began: 1, ended: 0, decidedAlone: 4 },
     ]);
