@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
 import { status } from '@grpc/grpc-js';
 import { decodeStatusDetails, type GrpcClient } from '@iot-mesh/platform';
 import { eventually, type ServiceProcess } from '@iot-mesh/platform/testing';
@@ -46,6 +47,17 @@ describe('data processor over gRPC', () => {
   /** Ids of the readings the alert manager took, each once, in the order it first took them. */
   const acceptedOnce = () => [...new Set(alerts.accepted.flat())];
   const send = (readings: Reading[]) => firstValueFrom(api().processReadings({ readings }));
+  const customWindows = (deviceId: string, customSensor: string, window: Window) =>
+    firstValueFrom(
+      api().getAggregates({
+        deviceId,
+        sensorType: CUSTOM,
+        customSensor,
+        window,
+        pageSize: 10,
+        pageToken: '',
+      }),
+    );
   const history = (deviceId: string, window: Window, pageSize = 100, pageToken = '') =>
     firstValueFrom(
       api().getAggregates({ deviceId, sensorType: TEMP, customSensor: '', window, pageSize, pageToken }),
@@ -166,17 +178,7 @@ describe('data processor over gRPC', () => {
         customReading('l-4', 'lab-1', 'noise', 50, BASE + 61_000),
       ]),
     ).resolves.toMatchObject({ processedCount: 4, duplicateCount: 0 });
-    const custom = (customSensor: string, window: Window) =>
-      firstValueFrom(
-        api().getAggregates({
-          deviceId: 'lab-1',
-          sensorType: CUSTOM,
-          customSensor,
-          window,
-          pageSize: 10,
-          pageToken: '',
-        }),
-      );
+    const custom = (customSensor: string, window: Window) => customWindows('lab-1', customSensor, window);
     const stats = (a: Aggregate) => [a.customSensor, a.count, a.min, a.max, a.avg];
     expect((await custom('co2', Window.WINDOW_ONE_HOUR)).aggregates.map(stats)).toEqual([
       ['co2', 2, 400, 600, 500],
@@ -204,6 +206,39 @@ describe('data processor over gRPC', () => {
       ['lab-1', 'co2', 2, 400, 600, 500],
       ['lab-1', 'noise', 2, 40, 50, 45],
     ]);
+  });
+
+  it('stores the sketch of custom readings 400 orders of magnitude apart in a few bytes', async () => {
+    // Valid custom values; the sketch once stored every key between them, 92 KB for each window.
+    const values = [1e-300, 1e100, -1e-300, -1e100];
+    await expect(
+      send(values.map((v, i) => customReading(`w-${i}`, 'wide-1', 'flux', v, BASE + i * 1_000))),
+    ).resolves.toMatchObject({ processedCount: 4 });
+    const database = new DatabaseSync(join(dataDir, 'data-processor.sqlite'), { readOnly: true });
+    try {
+      const sizes = database
+        .prepare("select length(sketch) as bytes from windows where device_id = 'wide-1'")
+        .all()
+        .map((row) => Number(row.bytes));
+      expect(sizes).toHaveLength(3);
+      for (const bytes of sizes) expect(bytes).toBeLessThan(40);
+    } finally {
+      database.close();
+    }
+    const [hour] = (await customWindows('wide-1', 'flux', Window.WINDOW_ONE_HOUR)).aggregates;
+    expect(hour).toMatchObject({ count: 4, min: -1e100, max: 1e100, p95: 1e100 });
+  });
+
+  it('reports avg as the mean, however the readings round or cancel, one call after another', async () => {
+    // A plain running sum made 0.09999999999999999 of ten 0.1 (below min), and 0 of 1e100, 1, -1e100.
+    for (const [i, value] of [...Array<number>(10).fill(0.1), 1e100, 1, -1e100].entries()) {
+      const quantity = i < 10 ? 'tenths' : 'cancel';
+      await send([customReading(`m-${i}`, 'mean-1', quantity, value, BASE + i * 1_000)]);
+    }
+    const [tenths] = (await customWindows('mean-1', 'tenths', Window.WINDOW_ONE_HOUR)).aggregates;
+    expect(tenths).toMatchObject({ count: 10, min: 0.1, max: 0.1, avg: 0.1 });
+    const [cancel] = (await customWindows('mean-1', 'cancel', Window.WINDOW_ONE_HOUR)).aggregates;
+    expect(cancel).toMatchObject({ count: 3, avg: 1 / 3 });
   });
 
   it('refuses a custom reading without its name, and a name with another sensor type', async () => {

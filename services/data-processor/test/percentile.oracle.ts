@@ -32,7 +32,7 @@ export const VALUE_SHAPES: Record<string, (n: number, random: () => number) => n
   'mixed signs': (n, random) => Array.from({ length: n }, () => (random() - 0.5) * 100),
   identical: (n, random) => Array<number>(n).fill((random() - 0.5) * 1e4 || 1),
   negative: (n, random) => Array.from({ length: n }, () => -Math.exp((random() - 0.5) * 10)),
-  // 1e-60..1e60 of both signs: the sketch then spans some 28,000 bins, stored on every batch.
+  // 1e-60..1e60 of both signs: readings thousands of bins apart.
   'wide range': (n, random) =>
     Array.from({ length: n }, () => (random() < 0.3 ? -1 : 1) * 10 ** ((random() - 0.5) * 120)),
   'one spike': (n, random) => Array.from({ length: n }, (_, i) => (i === n - 1 ? 90 : 20 + random())),

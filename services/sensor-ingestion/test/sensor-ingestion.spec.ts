@@ -101,6 +101,28 @@ describe('sensor ingestion over gRPC', () => {
     expect(registry.asked.filter((id) => id === 'dev-active')).toEqual(['dev-active']);
   });
 
+  it('forwards converted values exact to 15 significant digits', async () => {
+    const pressure = (readingId: string, value: number, unit: string) =>
+      reading(readingId, { sensorType: SensorType.SENSOR_TYPE_PRESSURE, value, unit });
+    const response = await firstValueFrom(
+      api().ingestBatch({
+        readings: [
+          pressure('exact-0', 10, 'psi'),
+          pressure('exact-1', 14.6959, 'PSI'),
+          reading('exact-2', { value: 273.16, unit: 'K' }),
+          reading('exact-3', { value: 32.1, unit: '°F' }),
+        ],
+      }),
+    );
+    expect(response.result).toMatchObject({ acceptedCount: 4, rejections: [] });
+    // From the units' definitions by rational arithmetic (1 psi = 6894.757293168361… Pa). Before:
+    // 689.47572931683, 1013.24663704672, 0.0100000000000477 and 0.0555555555555563.
+    const received = processor.received();
+    expect(['exact-0', 'exact-1', 'exact-2', 'exact-3'].map((id) => received.get(id)?.value)).toEqual([
+      689.475729316836, 1013.24663704673, 0.01, 0.0555555555555556,
+    ]);
+  });
+
   it('counts duplicates the processor recognised and forwards in chunks', async () => {
     const callsBefore = processor.calls.length;
     const readings = Array.from({ length: 10 }, (_, i) => reading(`chunk-${i}`));

@@ -25,6 +25,7 @@ function aggregate(k: WindowKey, values: number[]): WindowAggregate {
     min: Math.min(...values),
     max: Math.max(...values),
     sum: values.reduce((a, b) => a + b, 0),
+    sumCompensation: 0,
     sketch: sketch.toBytes(),
   };
 }
@@ -124,8 +125,8 @@ describe.each(DATABASE_KINDS)('processor store contract on %s', (kind) => {
     await expect(store.inTransaction((tx) => tx.recordNewReadings(ids(0, 1_200), T0))).resolves.toEqual([]);
   });
 
-  it('stores windows with their sketch bytes intact and reads them back', async () => {
-    const saved = aggregate(key('a'), [-12.5, 3, 40.25, 1e6]);
+  it('stores windows with their sketch bytes and their sum compensation intact and reads them back', async () => {
+    const saved = { ...aggregate(key('a'), [-12.5, 3, 40.25, 1e6]), sumCompensation: -2.5e-14 };
     await store.inTransaction(async (tx) => {
       expect(await tx.lockWindows([key('a')])).toEqual(new Map());
       await tx.saveWindows([saved]);

@@ -5,7 +5,7 @@ import { sql, type Kysely } from 'kysely';
 import { Migrator } from 'kysely/migration';
 import { QuantileSketch } from '../aggregates/domain/quantile-sketch.js';
 import { Window, type WindowKey } from '../aggregates/domain/window.js';
-import { foldReadings } from '../aggregates/domain/window-aggregate.js';
+import { foldReadings, summarizeWindow } from '../aggregates/domain/window-aggregate.js';
 import { KyselyPendingEvaluations } from './kysely-pending-evaluations.js';
 import { KyselyProcessorStore } from './kysely-processor.store.js';
 import { processorMigrations } from './processor.migrations.js';
@@ -17,7 +17,9 @@ const TEMP = SensorType.SENSOR_TYPE_TEMPERATURE;
 const CUSTOM = SensorType.SENSOR_TYPE_CUSTOM;
 
 /** The windows table as migration 0004 left it. */
-type WindowsAt0004 = { windows: Omit<ProcessorDatabase['windows'], 'custom_sensor'> };
+type WindowsAt0004 = { windows: Omit<ProcessorDatabase['windows'], 'custom_sensor' | 'sum_compensation'> };
+/** The windows table as migration 0007 left it. */
+type WindowsAt0007 = { windows: Omit<ProcessorDatabase['windows'], 'sum_compensation'> };
 /** The pending_evaluations table as migration 0006 left it. */
 type PendingAt0006 = {
   pending_evaluations: Omit<ProcessorDatabase['pending_evaluations'], 'failed_time'>;
@@ -69,6 +71,14 @@ async function indexCondition(db: Kysely<unknown>, kind: DatabaseKind, index: st
   return (rows[0]?.condition ?? '').toLowerCase().replace(/["()]/g, '');
 }
 
+/** A fresh database for the enclosing describe block, and the settings a store opens it with. */
+function freshDatabase<Database>(kind: DatabaseKind, name: string) {
+  return freshStore(kind, name, (settings: StorageSettings) => {
+    const db = createDatabase<Database>(settings);
+    return Promise.resolve({ db, settings, close: () => db.destroy() });
+  });
+}
+
 /** Migrates `db` to just before `migration`. */
 async function migrateBefore(db: Kysely<unknown>, kind: DatabaseKind, migration: string): Promise<void> {
   const migrations = processorMigrations(kind);
@@ -79,15 +89,10 @@ async function migrateBefore(db: Kysely<unknown>, kind: DatabaseKind, migration:
 }
 
 describe.each(DATABASE_KINDS)('migration 0005_window_custom_sensor on %s', (kind) => {
-  let settings: StorageSettings;
-  const opened = freshStore(kind, 'processor_migration', (given) => {
-    settings = given;
-    const db = createDatabase<WindowsAt0004>(given);
-    return Promise.resolve({ db, close: () => db.destroy() });
-  });
+  const opened = freshDatabase<WindowsAt0004>(kind, 'processor_migration');
 
   it('keeps the windows written before it, under the name "", and keys windows by custom quantity', async () => {
-    const { db } = opened();
+    const { db, settings } = opened();
     await migrateBefore(db as Kysely<unknown>, kind, '0005_window_custom_sensor');
     const before = [oldRow('old-1', TEMP, [1, 3], 7), oldRow('old-2', CUSTOM, [400, 40], 8)];
     await db.insertInto('windows').values(before).execute();
@@ -99,7 +104,7 @@ describe.each(DATABASE_KINDS)('migration 0005_window_custom_sensor on %s', (kind
       .orderBy('device_id')
       .execute();
     expect(after.map((row) => ({ ...row, sketch: Buffer.from(row.sketch) }))).toEqual(
-      before.map((row) => ({ ...row, custom_sensor: '' })),
+      before.map((row) => ({ ...row, custom_sensor: '', sum_compensation: 0 })),
     );
     expect(await indexColumns(db as Kysely<unknown>, kind, 'windows_by_sensor')).toEqual([
       'sensor_type',
@@ -144,10 +149,7 @@ describe.each(DATABASE_KINDS)('migration 0005_window_custom_sensor on %s', (kind
 });
 
 describe.each(DATABASE_KINDS)('migration 0007_pending_evaluation_failed_time on %s', (kind) => {
-  const opened = freshStore(kind, 'processor_migration_failed_time', (settings) => {
-    const db = createDatabase<PendingAt0006>(settings);
-    return Promise.resolve({ db, close: () => db.destroy() });
-  });
+  const opened = freshDatabase<PendingAt0006>(kind, 'processor_migration_failed_time');
   const queued = (readingId: string, deviceId: string) => ({
     device_id: deviceId,
     reading: Buffer.from(
@@ -189,6 +191,47 @@ describe.each(DATABASE_KINDS)('migration 0007_pending_evaluation_failed_time on 
     ] as const) {
       expect(await indexColumns(db as Kysely<unknown>, kind, index)).toEqual(columns);
       expect(await indexCondition(db as Kysely<unknown>, kind, index)).toBe('failed_time is null');
+    }
+  });
+});
+
+describe.each(DATABASE_KINDS)('migration 0008_window_sum_compensation on %s', (kind) => {
+  const opened = freshDatabase<WindowsAt0007>(kind, 'processor_migration_sum_compensation');
+
+  it('keeps the windows written before it, with their plain sum, and folds on with a compensated one', async () => {
+    const { db, settings } = opened();
+    await migrateBefore(db as Kysely<unknown>, kind, '0008_window_sum_compensation');
+    // Three 0.1 as a plain running sum adds them: 0.30000000000000004.
+    const before = { ...oldRow('tenth-1', CUSTOM, [0.1, 0.1, 0.1], 7), custom_sensor: 'level' };
+    await db.insertInto('windows').values(before).execute();
+
+    await migrateToLatest(db as Kysely<unknown>, processorMigrations(kind));
+    const store = await KyselyProcessorStore.open(settings);
+    try {
+      const key: WindowKey = {
+        deviceId: 'tenth-1',
+        sensorType: CUSTOM,
+        customSensor: 'level',
+        window: HOUR_WINDOW,
+        startTime: H,
+      };
+      const stored = () =>
+        store.findWindows({ deviceId: 'tenth-1', sensorType: CUSTOM, window: HOUR_WINDOW, limit: 10 });
+      const [old] = await stored();
+      expect(old).toMatchObject({ count: 3, sum: 0.30000000000000004, sumCompensation: 0 });
+      expect(summarizeWindow(old, H, 0).avg).toBe(0.1); // kept within [min, max]
+
+      const readings = Array.from({ length: 7 }, () => ({ ...key, value: 0.1, timestamp: H }));
+      await store.inTransaction(async (tx) =>
+        tx.saveWindows(foldReadings([key], await tx.lockWindows([key]), readings)),
+      );
+      const [folded] = await stored();
+      expect(folded.count).toBe(10);
+      // A plain running sum of the ten is 0.9999999999999999.
+      expect(folded.sum + folded.sumCompensation).toBe(1);
+      expect(summarizeWindow(folded, H, 0).avg).toBe(0.1);
+    } finally {
+      await store.close();
     }
   });
 });

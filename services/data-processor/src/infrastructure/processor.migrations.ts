@@ -166,5 +166,14 @@ export function processorMigrations(kind: StorageSettings['kind']): Record<strin
         });
       },
     },
+    // avg from a compensated sum; rows from before have only their plain sum, so 0.
+    '0008_window_sum_compensation': {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .alterTable('windows')
+          .addColumn('sum_compensation', 'double precision', (c) => c.notNull().defaultTo(0))
+          .execute();
+      },
+    },
   };
 }

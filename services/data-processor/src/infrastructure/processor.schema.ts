@@ -21,7 +21,9 @@ export interface ProcessorDatabase {
     min: number;
     max: number;
     sum: number;
-    /** Deflated DDSketch protobuf (blob on SQLite, bytea on PostgreSQL). */
+    /** What rounding took from `sum` (see WindowAggregate); 0 for rows from before it was kept. */
+    sum_compensation: number;
+    /** The window's QuantileSketch as toBytes writes it (blob on SQLite, bytea on PostgreSQL). */
     sketch: Uint8Array;
     /**
      * A random token that every write of the row replaces (0 for rows written before it existed and

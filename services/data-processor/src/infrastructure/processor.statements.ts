@@ -26,6 +26,7 @@ const windowValues = (row: WindowInsert) => [
   row.min,
   row.max,
   row.sum,
+  row.sum_compensation,
   row.sketch,
   row.revision,
 ];
@@ -126,6 +127,7 @@ export function processorStatements(db: Kysely<ProcessorDatabase>, rowLocks: boo
               min: eb.ref('excluded.min'),
               max: eb.ref('excluded.max'),
               sum: eb.ref('excluded.sum'),
+              sum_compensation: eb.ref('excluded.sum_compensation'),
               sketch: eb.ref('excluded.sketch'),
               revision: eb.ref('excluded.revision'),
             })),

@@ -9,7 +9,7 @@ export interface CachedSketch {
 
 /**
  * Decoded sketches of recently written windows, keyed by windowId, so the next batch on a window
- * skips inflating and decoding its sketch. An entry is only trusted while the row still carries the
+ * skips decoding its sketch. An entry is only trusted while the row still carries the
  * revision (and count) it was written with, so writes by other processes are never missed. At most
  * `capacity` entries are kept; the least recently written go first.
  */

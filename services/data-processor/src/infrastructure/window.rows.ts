@@ -19,6 +19,7 @@ export const toWindowRow = (
   min: w.min,
   max: w.max,
   sum: w.sum,
+  sum_compensation: w.sumCompensation,
   // pg sends Buffers as bytea; a bare Uint8Array would not be recognised everywhere.
   sketch: Buffer.from(w.sketch),
   revision,
@@ -35,6 +36,7 @@ export const fromWindowRow = (r: WindowRow): WindowAggregate => ({
   min: r.min,
   max: r.max,
   sum: r.sum,
+  sumCompensation: r.sum_compensation,
   sketch: new Uint8Array(r.sketch),
 });
 
@@ -48,6 +50,7 @@ export const placeholderRow = (key: WindowKey) =>
       min: 0,
       max: 0,
       sum: 0,
+      sumCompensation: 0,
       sketch: new Uint8Array(),
     },
     0,

@@ -52,8 +52,11 @@ export const readingSchema = z
       .optional()
       .describe(
         'Required for temperature, humidity and pressure: a unit ingestion knows for the type (such as ' +
-          'celsius, fahrenheit, percent, hpa, kpa), converted to the canonical one; a missing or unknown ' +
-          'unit is a 400 listing the accepted ones. Optional for motion; any unit for SENSOR_TYPE_CUSTOM.',
+          'celsius, fahrenheit, percent, hpa, kpa), converted to the canonical one (celsius, percent, hpa, ' +
+          'count); a missing or unknown unit is a 400 listing the accepted ones. Optional for motion. Any ' +
+          'text for SENSOR_TYPE_CUSTOM, which nothing converts or keeps: aggregates and rules take the ' +
+          'value as sent, so send a custom quantity in one unit always (name it in customSensor, such as ' +
+          'co2_ppm, where devices could differ).',
       ),
     timestamp: timestamp.describe(
       "RFC 3339. Refused when further from ingestion's clock than MAX_FUTURE_SKEW_MS ahead (5 minutes " +
@@ -155,11 +158,17 @@ export const ruleFieldsSchema = z
       'The custom quantity the rule watches: required for SENSOR_TYPE_CUSTOM, refused for other types.',
     ),
     operator: enumField('iotmesh.alert.v1.Rule', 'operator').optional(),
-    threshold: z.number().optional(),
+    threshold: z
+      .number()
+      .optional()
+      .describe(
+        "In the sensor type's canonical unit, which readings are converted to: celsius, percent, hpa, " +
+          "count; for SENSOR_TYPE_CUSTOM in the unit the quantity's readings are sent in.",
+      ),
     thresholdHigh: z
       .number()
       .optional()
-      .describe('The upper bound of the range operators; greater than threshold.'),
+      .describe('The upper bound of the range operators, in the unit of threshold; greater than threshold.'),
     forDuration: durationText
       .optional()
       .describe('How long the condition holds before the alert fires: "0s" to "86400s".'),
@@ -168,7 +177,9 @@ export const ruleFieldsSchema = z
       .number()
       .min(0)
       .optional()
-      .describe('The margin by which the value must come back before the alert resolves.'),
+      .describe(
+        'The margin by which the value must come back before the alert resolves, in the unit of threshold.',
+      ),
     enabled: z.boolean().optional().describe('Whether the rule is evaluated: a disabled rule fires nothing.'),
   })
   .strict();

@@ -1,59 +1,43 @@
-import { inflateRawSync } from 'node:zlib';
-import { BinaryReader, BinaryWriter } from '@bufbuild/protobuf/wire';
 import { DDSketch } from '@datadog/sketches-js';
+import { emptyCounts, readSketch, writeSketch, type SketchCounts } from './sketch-forms.js';
 
 /**
  * A percentile is reported within 1% (relative) of the true nearest-rank percentile, whatever the
- * number of readings and their signs (magnitudes below ~2.2e-308 count as 0).
+ * number of readings, their signs and their spread, as long as fewer than 2048 bins of its sign lie
+ * above it: p95 in any window of up to 40,000 readings (see SketchBins; magnitudes below ~2.2e-308
+ * count as 0).
  */
 export const SKETCH_RELATIVE_ACCURACY = 0.01;
 
-/**
- * First byte of the compact form. No raw deflate stream starts with it (block type 11 is reserved),
- * so windows written before the compact form (the sketch's protobuf, deflated) still read.
- */
-const COMPACT_FORM = 0x07;
-const UINT32_MAX = 0xffff_ffff;
-
-type Store = DDSketch['store'];
+/** The library's logarithmic mapping of values to keys; stored keys depend on it never changing. */
+const MAPPING = new DDSketch({ relativeAccuracy: SKETCH_RELATIVE_ACCURACY }).mapping;
 
 /**
- * A DDSketch of one window's values, stored in a compact form of our own: the zero count, then for
- * the positive and the negative store the first key and the counts of every key up to the last, as
- * varints. A sketch is rewritten on every batch that touches its window; the library's toProto pads
- * the bins to chunks of 128 and needed deflating, which cost several times the rest of the batch.
+ * A DDSketch of one window's values: the library's key mapping, with bins of our own (SketchBins),
+ * at most 2048 per sign, stored in a compact form of our own (sketch-forms.ts).
+ * A sketch is rewritten on every batch that touches its window; the library's toProto pads the bins
+ * to chunks of 128 and needed deflating, which cost several times the rest of the batch.
  */
 export class QuantileSketch {
-  private constructor(private readonly sketch: DDSketch) {}
+  private constructor(private readonly counts: SketchCounts) {}
 
   static empty(): QuantileSketch {
-    return new QuantileSketch(new DDSketch({ relativeAccuracy: SKETCH_RELATIVE_ACCURACY }));
+    return new QuantileSketch(emptyCounts());
   }
 
-  /** The sketch stored by `toBytes` (or, from older rows, deflated protobuf); no bytes is an empty sketch. */
+  /** The sketch stored by `toBytes` (or an older form); no bytes is an empty sketch. */
   static fromBytes(bytes: Uint8Array): QuantileSketch {
-    if (bytes.length === 0) return QuantileSketch.empty();
-    if (bytes[0] !== COMPACT_FORM) return new QuantileSketch(DDSketch.fromProto(inflateRawSync(bytes)));
-    const sketch = QuantileSketch.empty();
-    const inner = sketch.sketch;
-    const reader = new BinaryReader(bytes.subarray(1));
-    inner.zeroCount = reader.uint32();
-    readStore(reader, inner.store);
-    readStore(reader, inner.negativeStore);
-    inner.count = inner.zeroCount + inner.store.count + inner.negativeStore.count;
-    return sketch;
+    return new QuantileSketch(readSketch(bytes));
   }
 
   toBytes(): Uint8Array {
-    const { zeroCount, store, negativeStore } = this.sketch;
-    const writer = new BinaryWriter().raw(Uint8Array.of(COMPACT_FORM)).uint32(wholeCount(zeroCount));
-    writeStore(writer, store);
-    writeStore(writer, negativeStore);
-    return writer.finish();
+    return writeSketch(this.counts);
   }
 
   add(value: number): void {
-    this.sketch.accept(value);
+    if (value > MAPPING.minPossible) this.counts.positive.add(MAPPING.key(value));
+    else if (value < -MAPPING.minPossible) this.counts.negative.add(-MAPPING.key(-value));
+    else this.counts.zeroCount += 1;
   }
 
   /**
@@ -65,7 +49,8 @@ export class QuantileSketch {
    * (so the p95 of up to 19 values is exact) and bound the estimate. NaN while the sketch is empty.
    */
   percentile(percent: number, extremes?: { min: number; max: number }): number {
-    const { count } = this.sketch;
+    const { zeroCount, positive, negative } = this.counts;
+    const count = negative.count + zeroCount + positive.count;
     if (count === 0) return Number.NaN;
     // Whole numbers first: 0.95·n can round a hair above an integer and skip to the next rank.
     const index = Math.max(1, Math.ceil((percent * count) / 100)) - 1;
@@ -76,46 +61,11 @@ export class QuantileSketch {
     return Math.min(extremes.max, Math.max(extremes.min, this.valueAtRank(index)));
   }
 
-  /**
-   * The estimate of the `index`-th smallest value (from 0). Reads the stores as the library's
-   * getValueAtQuantile does, but at a given rank: that one takes ⌊q·(n−1)⌋, no standard percentile.
-   */
+  /** The estimate of the `index`-th smallest value (from 0): the representative of its key. */
   private valueAtRank(index: number): number {
-    const { negativeStore, zeroCount, store, mapping } = this.sketch;
-    if (index < negativeStore.count) {
-      // The negative store holds magnitudes: the smallest value is its largest key.
-      return -mapping.value(negativeStore.keyAtRank(negativeStore.count - 1 - index));
-    }
-    if (index < negativeStore.count + zeroCount) return 0;
-    return mapping.value(store.keyAtRank(index - negativeStore.count - zeroCount));
+    const { negative, zeroCount, positive } = this.counts;
+    if (index < negative.count) return -MAPPING.value(-negative.keyAtRank(index));
+    if (index < negative.count + zeroCount) return 0;
+    return MAPPING.value(positive.keyAtRank(index - negative.count - zeroCount));
   }
-}
-
-function writeStore(writer: BinaryWriter, store: Store): void {
-  if (store.count === 0) {
-    writer.uint32(0);
-    return;
-  }
-  writer.uint32(store.maxKey - store.minKey + 1).sint32(store.minKey);
-  for (let key = store.minKey; key <= store.maxKey; key++) {
-    writer.uint32(wholeCount(store.bins[key - store.offset] ?? 0));
-  }
-}
-
-function readStore(reader: BinaryReader, store: Store): void {
-  const keys = reader.uint32();
-  if (keys === 0) return;
-  const firstKey = reader.sint32();
-  for (let key = firstKey; key < firstKey + keys; key++) {
-    const count = reader.uint32();
-    if (count > 0) store.add(key, count);
-  }
-}
-
-/** Values are only ever added one at a time, so every bin holds a whole count. */
-function wholeCount(count: number): number {
-  if (!Number.isInteger(count) || count < 0 || count > UINT32_MAX) {
-    throw new RangeError(`a sketch bin holds ${count}, not a whole count`);
-  }
-  return count;
 }

@@ -56,6 +56,26 @@ describe('window aggregation', () => {
     expect(firstMinute).toMatchObject({ count: 2, min: -4, max: 20, avg: 8 });
   });
 
+  it('reports avg as the mean, however the readings round or cancel, a batch each', () => {
+    const avgOf = (values: number[]) =>
+      summarizeWindow(
+        foldBatches(values.map((v, i) => [reading(v, i * 300)])).get(windowId(hourKey))!,
+        HOUR,
+        LATE_MS,
+      ).avg;
+    // A plain running sum gave 0.09999999999999999, 42.41999999999965, 0 and 0.20000000000000004.
+    expect(avgOf(Array<number>(10).fill(0.1))).toBe(0.1);
+    expect(avgOf(Array<number>(500).fill(42.42))).toBe(42.42);
+    expect(avgOf([1e100, 1, -1e100])).toBe(1 / 3);
+    expect(avgOf([0.1, 0.2, 0.3])).toBe(0.2);
+  });
+
+  it('keeps avg within [min, max] for a window summed before the compensation was kept', () => {
+    const [window] = foldReadings([hourKey], new Map(), [reading(0.1)]);
+    const stored = { ...window, count: 3, sum: 0.1 + 0.1 + 0.1, sumCompensation: 0 };
+    expect(summarizeWindow(stored, HOUR, LATE_MS).avg).toBe(0.1);
+  });
+
   it('estimates p95 of 10 000 values within 1% of the nearest-rank p95, across stored batches', () => {
     // A skewed, spread-out distribution, folded in 20 batches through the serialised sketch.
     const values = Array.from({ length: 10_000 }, (_, i) => 5 + ((i * 7919) % 10_000) ** 1.5 / 1_000);

@@ -15,7 +15,9 @@ export interface WindowAggregate extends WindowKey {
   count: number;
   min: number;
   max: number;
+  /** The sum of the values as a Neumaier sum: `sum` plus `sumCompensation`, the rounding `sum` lost. */
   sum: number;
+  sumCompensation: number;
   sketch: Uint8Array;
   /**
    * `sketch` already decoded, when the caller has it (a cache), so folding skips the decode. It is
@@ -95,13 +97,21 @@ export function foldReadings(
  * QuantileSketch.percentile); the window is closed once no accepted reading can change it.
  */
 export function summarizeWindow(window: WindowAggregate, now: number, lateReadingsMs: number): WindowSummary {
-  const { sketch, sum, decodedSketch, ...stats } = window;
+  const { sketch, sum, sumCompensation, decodedSketch, ...stats } = window;
   return {
     ...stats,
-    avg: window.count > 0 ? sum / window.count : 0,
+    avg: window.count > 0 ? average(window) : 0,
     p95: window.count > 0 ? QuantileSketch.fromBytes(sketch).percentile(95, window) : 0,
     closed: isWindowClosed(window.endTime, now, lateReadingsMs),
   };
+}
+
+/**
+ * The mean, each part of the sum divided on its own (so identical readings give the reading), and
+ * kept within [min, max], which the last rounding could otherwise leave by a unit in the last place.
+ */
+function average({ sum, sumCompensation, count, min, max }: WindowAggregate): number {
+  return Math.min(max, Math.max(min, sum / count + sumCompensation / count));
 }
 
 class WindowAccumulator {
@@ -110,6 +120,7 @@ class WindowAccumulator {
   private min: number;
   private max: number;
   private sum: number;
+  private sumCompensation: number;
 
   constructor(
     private readonly key: WindowKey,
@@ -123,12 +134,18 @@ class WindowAccumulator {
     this.min = known ? stored.min : Infinity;
     this.max = known ? stored.max : -Infinity;
     this.sum = known ? stored.sum : 0;
+    this.sumCompensation = known ? stored.sumCompensation : 0;
   }
 
   add(value: number): void {
     this.sketch.add(value);
     this.count += 1;
-    this.sum += value;
+    // Neumaier's summation: the low-order part each addition rounds away is kept apart, so a plain
+    // sum's drift (0.1 ten times is not 1) and cancellation (1e100 + 1 - 1e100 is 0) do not reach avg.
+    const sum = this.sum + value;
+    this.sumCompensation +=
+      Math.abs(this.sum) >= Math.abs(value) ? this.sum - sum + value : value - sum + this.sum;
+    this.sum = sum;
     this.min = Math.min(this.min, value);
     this.max = Math.max(this.max, value);
   }
@@ -141,6 +158,7 @@ class WindowAccumulator {
       min: this.count > 0 ? this.min : 0,
       max: this.count > 0 ? this.max : 0,
       sum: this.sum,
+      sumCompensation: this.sumCompensation,
       sketch: this.sketch.toBytes(),
       decodedSketch: this.sketch,
     };

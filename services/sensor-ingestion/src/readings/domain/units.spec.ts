@@ -32,6 +32,28 @@ describe('unit normalisation', () => {
   it('gives exact values where the conversion is exact, without float noise', () => {
     expect(toCanonical(PRESSURE, 101.325, 'kpa')).toBe(1013.25);
     expect(toCanonical(TEMP, 98.6, 'f')).toBe(37);
+    // In doubles 273.16 - 273.15 is 0.010000000000047748, and (32.1 - 32) * 5 / 9 0.055555555555556344.
+    expect(toCanonical(TEMP, 273.16, 'k')).toBe(0.01);
+    expect(toCanonical(TEMP, 265.1, 'k')).toBe(-8.05);
+  });
+
+  // The exact conversion of the decimal sent, by rational arithmetic from the units' definitions
+  // (1 psi = 0.45359237 kg × 9.80665 m/s² / (0.0254 m)² = 6894.757293168361336… Pa), cut to 15
+  // significant digits.
+  it.each([
+    ['psi', 1, 68.9475729316836],
+    ['psi', 10, 689.475729316836],
+    ['psi', 14.6959, 1013.24663704673],
+    ['psi', 15.954, 1099.98957855208],
+    ['psi', 0.001, 0.0689475729316836],
+    ['k', 0, -273.15],
+    ['k', 300.001, 26.851],
+    ['f', 32.1, 0.0555555555555556],
+    ['f', 33.704021, 0.946678333333333],
+    ['f', 0.1, -17.7222222222222],
+    ['f', -40, -40],
+  ])('converts %s %s to the exact value in 15 digits, %s', (unit, value, exact) => {
+    expect(toCanonical(unit === 'psi' ? PRESSURE : TEMP, value, unit)).toBe(exact);
   });
 
   it('accepts the humidity and motion spellings, including an empty motion unit', () => {

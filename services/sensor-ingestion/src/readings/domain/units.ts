@@ -10,7 +10,10 @@ export const CANONICAL_UNIT = {
 
 export type StandardSensorType = keyof typeof CANONICAL_UNIT;
 
-/** Custom sensors keep the unit they were sent with; this bounds what downstream has to store. */
+/**
+ * The longest unit a custom reading may carry. Nothing converts or keeps a custom unit: a custom
+ * quantity is to be sent in one unit always (Reading.unit).
+ */
 export const MAX_CUSTOM_UNIT_LENGTH = 32;
 
 type Conversion = (value: number) => number;
@@ -20,17 +23,29 @@ const scale =
   (value) =>
     value * factor;
 
+/**
+ * a − b to the decimals that 15 significant digits of the larger of the two reach: beyond them is only
+ * the binary rounding of the operands, which the difference of two close values would bring forward
+ * (273.16 − 273.15 is 0.010000000000047748 in doubles).
+ */
+const minus = (a: number, b: number): number => {
+  const integerDigits = Math.floor(Math.log10(Math.max(Math.abs(a), Math.abs(b)))) + 1;
+  return Number((a - b).toFixed(Math.min(100, Math.max(0, 15 - integerDigits))));
+};
+const fromFahrenheit: Conversion = (f) => (minus(f, 32) * 5) / 9;
+const fromKelvin: Conversion = (k) => minus(k, 273.15);
+
 // Accepted spellings (compared trimmed and lower-cased) and how to get to the canonical unit.
 const CONVERSIONS: Record<StandardSensorType, Readonly<Record<string, Conversion>>> = {
   [SensorType.SENSOR_TYPE_TEMPERATURE]: {
     celsius: same,
     c: same,
     '°c': same,
-    fahrenheit: (f) => ((f - 32) * 5) / 9,
-    f: (f) => ((f - 32) * 5) / 9,
-    '°f': (f) => ((f - 32) * 5) / 9,
-    kelvin: (k) => k - 273.15,
-    k: (k) => k - 273.15,
+    fahrenheit: fromFahrenheit,
+    f: fromFahrenheit,
+    '°f': fromFahrenheit,
+    kelvin: fromKelvin,
+    k: fromKelvin,
   },
   [SensorType.SENSOR_TYPE_HUMIDITY]: { percent: same, '%': same },
   [SensorType.SENSOR_TYPE_PRESSURE]: {
@@ -39,7 +54,8 @@ const CONVERSIONS: Record<StandardSensorType, Readonly<Record<string, Conversion
     kpa: scale(10),
     pa: scale(0.01),
     bar: scale(1000),
-    psi: scale(68.947572931683),
+    // 1 psi = 1 lbf/in² = 0.45359237 kg × 9.80665 m/s² / (0.0254 m)² = 6894.757293168361… Pa.
+    psi: scale(68.94757293168361),
   },
   [SensorType.SENSOR_TYPE_MOTION]: { count: same, events: same, '': same },
 };
@@ -55,7 +71,9 @@ export function acceptedUnits(type: StandardSensorType): string[] {
 
 /**
  * The value in the canonical unit of `type`, or undefined when `unit` is not one the type accepts.
- * Converted values are cut to 15 significant digits so 101.325 kPa is 1013.25 hPa, not 1013.2499999999999.
+ * Converted values are cut to 15 significant digits, and the offsets of °F and K subtracted to the
+ * input's own 15 digits, so a conversion exact in decimal comes out exact (101.325 kPa is 1013.25 hPa,
+ * not 1013.2499999999999; 273.16 K is 0.01 °C) and any other within a unit of the 15th digit.
  */
 export function toCanonical(type: StandardSensorType, value: number, unit: string): number | undefined {
   const key = unit.trim().toLowerCase();

@@ -249,13 +249,21 @@ export interface Rule {
   scope?: RuleScope | undefined;
   sensorType: SensorType;
   operator: Operator;
+  /**
+   * Compared with a reading's value in the sensor type's canonical unit, the one ingestion converts
+   * readings to: celsius, percent, hpa, count (a rule "> 80" on temperature means 80 °C, whatever unit
+   * the devices send); for SENSOR_TYPE_CUSTOM in the unit the quantity's readings are sent in.
+   */
   threshold: number;
-  /** Upper bound for the range operators. */
+  /** Upper bound for the range operators, in the unit of threshold. */
   thresholdHigh: number;
   /** How long the condition must hold before the alert fires; zero fires at once. */
   forDuration?: Duration | undefined;
   severity: Severity;
-  /** Margin the value must move back past the threshold before the alert resolves. */
+  /**
+   * Margin the value must move back past the threshold before the alert resolves, in the unit of
+   * threshold.
+   */
   hysteresis: number;
   enabled: boolean;
   createTime?: Timestamp | undefined;

@@ -62,7 +62,10 @@ export function windowToJSON(object: Window): string {
   }
 }
 
-/** Statistics of one window of readings. */
+/**
+ * Statistics of one window of readings, in the sensor type's canonical unit (celsius, percent, hpa,
+ * count), a custom quantity's in the unit its readings are sent in.
+ */
 export interface Aggregate {
   deviceId: string;
   sensorType: SensorType;
@@ -72,10 +75,13 @@ export interface Aggregate {
   count: number;
   min: number;
   max: number;
+  /** The mean, from a compensated (Neumaier) sum, and never outside [min, max]. */
   avg: number;
   /**
    * The nearest-rank 95th percentile (the smallest reading with at least 95% of the window's readings
-   * at or below it, so the largest of up to 19), estimated by a quantile sketch within 1% (relative).
+   * at or below it, so the largest of up to 19), estimated by a quantile sketch within 1% (relative) in
+   * any window of up to 40,000 readings, and in larger ones while fewer than 2,048 of the sketch's 2%
+   * wide bins of its sign lie above it.
    */
   p95: number;
   /**

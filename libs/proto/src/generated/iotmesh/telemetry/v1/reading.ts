@@ -79,7 +79,14 @@ export interface Reading {
   deviceId: string;
   sensorType: SensorType;
   value: number;
-  /** Unit as sent, e.g. "celsius", "fahrenheit", "percent", "hpa", "kpa"; normalised on ingestion. */
+  /**
+   * Unit as sent. For the standard types one that ingestion accepts for the type (e.g. "celsius",
+   * "fahrenheit", "kelvin", "percent", "hpa", "kpa", "psi"), and the value is converted on ingestion to
+   * the type's canonical unit: celsius, percent, hpa, count. For SENSOR_TYPE_CUSTOM any text up to 32
+   * characters, which nothing converts or keeps: windows and rules take a custom value as sent, so send
+   * each custom quantity in one unit always, and name the unit in custom_sensor (e.g. "co2_ppm") where
+   * devices could differ.
+   */
   unit: string;
   timestamp?:
     | Timestamp
