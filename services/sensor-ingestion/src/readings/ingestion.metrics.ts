@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { METRICS_REGISTRY } from '@iot-mesh/platform';
 import type { ReadingRejection } from '@iot-mesh/proto/iotmesh/telemetry/v1/reading';
 import { Counter, Gauge, type Registry } from 'prom-client';
+import { READING_REJECTION_REASONS } from './domain/rejection-reasons.js';
 
 /** Domain metrics: what happened to the readings sent to ingestion. */
 @Injectable()
@@ -29,6 +30,8 @@ export class IngestionMetrics {
       labelNames: ['reason'],
       registers: [registry],
     });
+    // Each reason from 0, so that its first rejection shows in rate() and increase() too.
+    for (const reason of READING_REJECTION_REASONS) this.rejected.inc({ reason }, 0);
     this.streamBatchesPending = new Gauge({
       name: 'ingestion_stream_batches_pending',
       help: 'IngestStream batches read from client streams and not yet ingested',
