@@ -1,37 +1,78 @@
 import { inspect } from 'node:util';
-import { PostgresAdapter, sql, type Kysely } from 'kysely';
-import { Migrator, type Migration } from 'kysely/migration';
+import type { Kysely } from 'kysely';
+import { Migrator, type Migration, type MigratorProps } from 'kysely/migration';
 import { allowLongStatements } from './database.js';
+import { ADDITIVE_TRACK_TABLES, migrationTableSchema, recordedMigrations } from './migration-tracks.js';
 
-/** Applies every migration not yet applied, in name order; fails loudly with the failing migration's name. */
+export interface MigrateOptions {
+  /** Additive migrations, run after the main ones and recorded apart from them; see migrateToLatest. */
+  additive?: Record<string, Migration>;
+  /** Where the line naming a newer release's additive migrations goes; stderr by default. */
+  note?: (line: string) => void;
+}
+
+/**
+ * Applies every migration not yet applied, in name order, on two tracks; fails loudly with the
+ * failing migration's name.
+ *
+ * `migrations` (the main track, Kysely's default tables) are changes a release before them cannot run
+ * beside: such a release refuses a store that has one. `additive` ones (their own tables, run after the
+ * main ones) are changes a release before them runs beside unharmed (columns with defaults, new tables,
+ * indexes), so a store a canary migrated is still one the stable release restarts and rolls back on.
+ * An additive migration only adds and can run again: it checks first that what it adds is not there
+ * (`columnExists`, `ifNotExists()`), on SQLite and PostgreSQL alike. A main migration never relies on
+ * an additive one.
+ */
 export async function migrateToLatest(
   db: Kysely<unknown>,
   migrations: Record<string, Migration>,
+  { additive = {}, note = (line) => process.stderr.write(`${line}\n`) }: MigrateOptions = {},
 ): Promise<void> {
   // The schema is asked for under the call timeouts: a server that does not answer fails the start.
-  const migrator = new Migrator({
+  const schema = await migrationTableSchema(db);
+  const newerMain = unknown(await recordedMigrations(db, schema), migrations);
+  if (newerMain.length > 0) {
+    throw new Error(
+      `the store was migrated by a newer release (${newerMain.join(', ')}), which changed the schema in ` +
+        'a way this release cannot use: roll forward to that release, or restore the store from before it',
+    );
+  }
+  await run({
     db,
+    migrationTableSchema: schema,
     provider: { getMigrations: () => Promise.resolve(migrations) },
-    migrationTableSchema: await migrationTableSchema(db),
   });
+
+  const newerAdditive = unknown(await recordedMigrations(db, schema, ADDITIVE_TRACK_TABLES), additive);
+  if (newerAdditive.length > 0) {
+    note(
+      `a newer release added ${newerAdditive.join(', ')} (additive migrations); ` +
+        'this release runs beside them, leaving what they added alone',
+    );
+  }
+  // Services without additive migrations get no tables for them.
+  if (Object.keys(additive).length === 0) return;
+  // Placeholders stand for them, recorded as run: Kysely refuses migrations it is not given.
+  const placeholders = Object.fromEntries(newerAdditive.map((name) => [name, { up: async () => {} }]));
+  await run({
+    db,
+    migrationTableSchema: schema,
+    ...ADDITIVE_TRACK_TABLES,
+    provider: { getMigrations: () => Promise.resolve({ ...placeholders, ...additive }) },
+    // A newer release's additive migration may sort before one of this release's yet to run.
+    allowUnorderedMigrations: true,
+  });
+}
+
+const unknown = (recorded: string[], known: Record<string, Migration>) =>
+  recorded.filter((name) => !Object.hasOwn(known, name));
+
+async function run(props: MigratorProps): Promise<void> {
   // A migration may rightly run long, or wait for another replica's (Kysely's lock waits an hour).
-  const { error, results } = await allowLongStatements(() => migrator.migrateToLatest());
+  const { error, results } = await allowLongStatements(() => new Migrator(props).migrateToLatest());
   const failed = results?.find((result) => result.status === 'Error');
   if (error) {
     const cause = error instanceof Error ? error.message : inspect(error);
     throw new Error(`migration ${failed?.migrationName ?? '(unknown)'} failed: ${cause}`);
   }
-}
-
-/**
- * On PostgreSQL, the schema the service's own tables are created in (the first of its search_path),
- * where its migration tables have always been. Told no schema, Kysely takes migration tables found in
- * any schema for its own: those of another service sharing the database.
- */
-async function migrationTableSchema(db: Kysely<unknown>): Promise<string | undefined> {
-  if (!(db.getExecutor().adapter instanceof PostgresAdapter)) return undefined;
-  const { rows } = await sql<{ schema: string | null }>`SELECT current_schema() AS schema`.execute(db);
-  const schema = rows[0]?.schema;
-  if (!schema) throw new Error('no schema of the search_path exists to create tables in');
-  return schema;
 }

@@ -1,4 +1,4 @@
-import { atomically, type StorageSettings } from '@iot-mesh/storage';
+import { atomically, columnExists, type StorageSettings } from '@iot-mesh/storage';
 import { sql, type Kysely } from 'kysely';
 import type { Migration } from 'kysely/migration';
 
@@ -166,9 +166,12 @@ export function processorMigrations(kind: StorageSettings['kind']): Record<strin
         });
       },
     },
-    // avg from a compensated sum; rows from before have only their plain sum, so 0.
+    // avg from a compensated sum; rows from before have only their plain sum, so 0. On the main track,
+    // where the release that brought it recorded it; it checks first, as an operator rolling back to a
+    // release before it may have deleted its record (docs/troubleshooting.md).
     '0008_window_sum_compensation': {
       async up(db: Kysely<unknown>) {
+        if (await columnExists(db, 'windows', 'sum_compensation')) return;
         await db.schema
           .alterTable('windows')
           .addColumn('sum_compensation', 'double precision', (c) => c.notNull().defaultTo(0))
