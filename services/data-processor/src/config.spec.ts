@@ -11,6 +11,8 @@ describe('processor config', () => {
       forwardToAlertManager: true,
       pendingEvaluations: { max: 100_000, pollIntervalMs: 1_000 },
       lateReadingsMs: 48 * 3_600_000 + 60_000,
+      // The form the previous release reads, until an operator turns the compact one on.
+      sketchForms: { compact: false },
     });
     expect(loadConfig(processorConfigSchema, { PENDING_EVALUATIONS_MAX: '0' }).pendingEvaluations.max).toBe(
       0,
@@ -42,8 +44,18 @@ describe('processor config', () => {
         WINDOW_RETENTION_HOURS: '0',
         FORWARD_TO_ALERT_MANAGER: 'maybe',
         PENDING_EVALUATIONS_MAX: '-1',
+        SKETCH_COMPACT_FORM: 'on',
       }),
-    ).toThrow(/FORWARD_TO_ALERT_MANAGER[\s\S]*PENDING_EVALUATIONS_MAX[\s\S]*WINDOW_RETENTION_HOURS/);
+    ).toThrow(
+      /FORWARD_TO_ALERT_MANAGER[\s\S]*PENDING_EVALUATIONS_MAX[\s\S]*WINDOW_RETENTION_HOURS[\s\S]*SKETCH_COMPACT_FORM/,
+    );
     expect(() => loadConfig(processorConfigSchema, { STORAGE: 'postgres' })).toThrow(/DATABASE_URL/);
+  });
+
+  it('writes the compact sketch form only when SKETCH_COMPACT_FORM turns it on', () => {
+    const compact = (value: string) =>
+      loadConfig(processorConfigSchema, { SKETCH_COMPACT_FORM: value }).sketchForms.compact;
+    expect(['true', '1', 'yes'].map(compact)).toEqual([true, true, true]);
+    expect(['false', '0', 'no'].map(compact)).toEqual([false, false, false]);
   });
 });

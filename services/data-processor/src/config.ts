@@ -45,6 +45,9 @@ export const processorConfigSchema = z
     // to ingestion's DATA_PROCESSOR_DEADLINE_MS), and the processor's clock may run ahead of ingestion's.
     LATE_READING_MARGIN_MS: millis(60_000),
     PRUNE_INTERVAL_MS: millis(600_000),
+    // Off: sketches are stored in the form every earlier processor reads. Turn it on once no processor
+    // older than this release runs against the store (docs/aggregates.md).
+    SKETCH_COMPACT_FORM: flag(false),
   })
   .superRefine((env, ctx) => {
     checkTls(env, ctx);
@@ -62,6 +65,7 @@ export const processorConfigSchema = z
     },
     ...windowTimes(env),
     pruneIntervalMs: env.PRUNE_INTERVAL_MS,
+    sketchForms: { compact: env.SKETCH_COMPACT_FORM },
   }));
 
 export type ProcessorConfig = z.output<typeof processorConfigSchema>;

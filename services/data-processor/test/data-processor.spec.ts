@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { status } from '@grpc/grpc-js';
 import { decodeStatusDetails, type GrpcClient } from '@iot-mesh/platform';
-import { eventually, type ServiceProcess } from '@iot-mesh/platform/testing';
+import { eventually, ServiceStartError, startFailure, type ServiceProcess } from '@iot-mesh/platform/testing';
 import {
   Window,
   type Aggregate,
@@ -19,6 +19,9 @@ import { customReading, expectStatistics, failure, reading } from './readings.fi
 const HOUR_MS = 3_600_000;
 const TEMP = SensorType.SENSOR_TYPE_TEMPERATURE;
 const CUSTOM = SensorType.SENSOR_TYPE_CUSTOM;
+// First bytes of a stored sketch's forms (sketch-forms.ts): the previous release reads only the dense one.
+const DENSE_FORM = 0x07;
+const RUN_FORM = 0x0f;
 // A whole past hour, so every window in it has ended; well inside the 48 h retention (and still open).
 const BASE = Math.floor(Date.now() / HOUR_MS) * HOUR_MS - 3 * HOUR_MS;
 
@@ -208,25 +211,44 @@ describe('data processor over gRPC', () => {
     ]);
   });
 
-  it('stores the sketch of custom readings 400 orders of magnitude apart in a few bytes', async () => {
-    // Valid custom values; the sketch once stored every key between them, 92 KB for each window.
-    const values = [1e-300, 1e100, -1e-300, -1e100];
-    await expect(
-      send(values.map((v, i) => customReading(`w-${i}`, 'wide-1', 'flux', v, BASE + i * 1_000))),
-    ).resolves.toMatchObject({ processedCount: 4 });
-    const database = new DatabaseSync(join(dataDir, 'data-processor.sqlite'), { readOnly: true });
-    try {
-      const sizes = database
-        .prepare("select length(sketch) as bytes from windows where device_id = 'wide-1'")
-        .all()
-        .map((row) => Number(row.bytes));
-      expect(sizes).toHaveLength(3);
-      for (const bytes of sizes) expect(bytes).toBeLessThan(40);
-    } finally {
-      database.close();
-    }
-    const [hour] = (await customWindows('wide-1', 'flux', Window.WINDOW_ONE_HOUR)).aggregates;
-    expect(hour).toMatchObject({ count: 4, min: -1e100, max: 1e100, p95: 1e100 });
+  it.each([
+    // Valid custom values; the sketch once stored every key between them, as it does in this form.
+    ['in a few bytes with SKETCH_COMPACT_FORM', { SKETCH_COMPACT_FORM: 'true' }, RUN_FORM, 0, 40],
+    ['by default in the form the previous release reads', {}, DENSE_FORM, 90_000, 96_000],
+  ])(
+    'stores the sketch of custom readings 400 orders of magnitude apart %s',
+    async (_, settings, form, least, most) => {
+      await restart(settings);
+      const device = `wide-${form}`;
+      const values = [1e-300, 1e100, -1e-300, -1e100];
+      await expect(
+        send(values.map((v, i) => customReading(`${device}-${i}`, device, 'flux', v, BASE + i * 1_000))),
+      ).resolves.toMatchObject({ processedCount: 4 });
+      const database = new DatabaseSync(join(dataDir, 'data-processor.sqlite'), { readOnly: true });
+      try {
+        const stored = database
+          .prepare(
+            'select hex(substr(sketch, 1, 1)) as form, length(sketch) as bytes from windows where device_id = ?',
+          )
+          .all(device)
+          .map((row) => [parseInt(String(row.form), 16), Number(row.bytes)]);
+        expect(stored).toHaveLength(3);
+        for (const [first, bytes] of stored) {
+          expect([first, bytes > least && bytes < most]).toEqual([form, true]);
+        }
+      } finally {
+        database.close();
+      }
+      const [hour] = (await customWindows(device, 'flux', Window.WINDOW_ONE_HOUR)).aggregates;
+      expect(hour).toMatchObject({ count: 4, min: -1e100, max: 1e100, p95: 1e100 });
+    },
+  );
+
+  it('refuses to start with a SKETCH_COMPACT_FORM that is no flag, exit 78 naming it', async () => {
+    const failure = await startFailure(startProcessor({ ...env(), SKETCH_COMPACT_FORM: 'on' }));
+    expect(failure).toBeInstanceOf(ServiceStartError);
+    expect((failure as ServiceStartError).exitCode).toBe(78);
+    expect((failure as ServiceStartError).message).toContain('SKETCH_COMPACT_FORM');
   });
 
   it('reports avg as the mean, however the readings round or cancel, one call after another', async () => {

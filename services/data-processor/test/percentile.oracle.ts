@@ -38,3 +38,9 @@ export const VALUE_SHAPES: Record<string, (n: number, random: () => number) => n
   'one spike': (n, random) => Array.from({ length: n }, (_, i) => (i === n - 1 ? 90 : 20 + random())),
   'with zeros': (n, random) => Array.from({ length: n }, () => (random() < 0.4 ? 0 : random() * 10 - 2)),
 };
+
+/** `count` readings of random sign, their magnitudes spread evenly over 1e-300..1e100 (in log). */
+export function logUniform(count: number, seed: number): number[] {
+  const random = seededRandom(seed);
+  return Array.from({ length: count }, () => (random() < 0.5 ? -1 : 1) * 10 ** (-300 + 400 * random()));
+}

@@ -12,7 +12,10 @@ import { NotificationModule } from './notification.module.js';
 import { CHANNEL_NAMES } from './notifications/domain/notification.js';
 
 const config = loadConfigOrExit(notificationConfigSchema);
-const store = await openStoreOrExit(config.storage, (settings) => KyselyNotificationStore.open(settings));
+// The first webhook URL is the default webhook, as earlier versions stored it, in the delivery order.
+const store = await openStoreOrExit(config.storage, (settings) =>
+  KyselyNotificationStore.open(settings, config.webhook?.urls[0]),
+);
 // Made once the platform's logger and registry exist; stopped after in-flight calls drained.
 const delivery: { dispatcher?: DeliveryDispatcher; transports: NotificationTransport[] } = { transports: [] };
 const { logger, registry } = await bootstrapGrpcService({

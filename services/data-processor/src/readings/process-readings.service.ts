@@ -147,7 +147,7 @@ export class ProcessReadingsService {
       const keys = windowsTouchedBy(counted, now, this.config.lateReadingsMs);
       if (keys.length > 0) {
         const current = await transaction.lockWindows(keys);
-        await transaction.saveWindows(foldReadings(keys, current, counted));
+        await transaction.saveWindows(foldReadings(keys, current, counted, this.config.sketchForms));
       }
       const queuedDevices =
         evaluated.length > 0 ? await transaction.devicesWithPendingEvaluations() : NO_DEVICES;

@@ -133,3 +133,48 @@ describe.each(DATABASE_KINDS)('notification store on %s: delivery order per orde
     expect(ids(await store.listDue(FAR_FUTURE, 10))).toContain('third');
   });
 });
+
+// Versions before the empty default recipient queued the default webhook's notifications with the
+// first WEBHOOK_URL as recipient: an alert's FIRING queued so, and its RESOLVED queued as '' since.
+describe.each(DATABASE_KINDS)('notification store on %s: the default webhook queued as its URL', (kind) => {
+  const DEFAULT_URL = 'https://hooks.example.com/a';
+  const opened = freshStore(kind, 'notification_order_default_url', (settings) =>
+    KyselyNotificationStore.open(settings, DEFAULT_URL),
+  );
+  const FIRING = NotificationKind.NOTIFICATION_KIND_ALERT_FIRING;
+  const RESOLVED = NotificationKind.NOTIFICATION_KIND_ALERT_RESOLVED;
+  const alert = (id: string, alertId: string, kindOf: NotificationKind, recipient: string) =>
+    queued(id, `alert:${alertId}`, { kind: kindOf, recipient });
+  const due = async (now: number) => ids(await opened().listDue(now, 10)).sort();
+
+  it('holds an alert’s RESOLVED for the default webhook back while its FIRING, queued with the URL, fails', async () => {
+    const store = opened();
+    await store.insert(alert('firing-as-url', 'a-9', FIRING, DEFAULT_URL));
+    await store.insert(alert('resolved-as-default', 'a-9', RESOLVED, ''));
+    // Another URL is a recipient of its own.
+    await store.insert(alert('other-url', 'a-9', FIRING, 'https://hooks.example.com/b'));
+    expect(await due(T0)).toEqual(['firing-as-url', 'other-url']);
+
+    await expect(store.claim('firing-as-url', T0, T0 + 60_000)).resolves.toBe(true);
+    const failedOnce = {
+      ...(await store.findById('firing-as-url'))!,
+      attempts: 1,
+      nextAttemptTime: T0 + 90_000,
+    };
+    await expect(store.saveAttempt(failedOnce, 0)).resolves.toBe(true);
+    expect(await due(T0 + 90_000)).toEqual(['firing-as-url', 'other-url']);
+
+    await store.saveAttempt(finished(failedOnce, DeliveryStatus.DELIVERY_STATUS_DELIVERED), 1);
+    expect(await due(T0 + 90_000)).toEqual(['other-url', 'resolved-as-default']);
+    // Each is delivered where it was queued for: the FIRING's URL is kept.
+    await expect(store.findById('firing-as-url')).resolves.toMatchObject({ recipient: DEFAULT_URL });
+  });
+
+  it('holds a RESOLVED queued with the URL behind a FIRING queued as the default webhook too', async () => {
+    const store = opened();
+    await store.insert(alert('firing-as-default', 'a-10', FIRING, ''));
+    await store.insert(alert('resolved-as-url', 'a-10', RESOLVED, DEFAULT_URL));
+    expect(await due(FAR_FUTURE)).toContain('firing-as-default');
+    expect(await due(FAR_FUTURE)).not.toContain('resolved-as-url');
+  });
+});

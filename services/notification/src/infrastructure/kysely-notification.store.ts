@@ -3,6 +3,7 @@ import type { Insertable, Kysely, Selectable } from 'kysely';
 import { DeliveryStatus, type Notification } from '../notifications/domain/notification.js';
 import type { ListCursor, NotificationFilter, NotificationStore } from './notification-store.port.js';
 import { notificationMigrations } from './notification.migrations.js';
+import { sameRecipient } from './queue-recipient.js';
 import type { NotificationDatabase } from './notification.schema.js';
 
 type Table = NotificationDatabase['notifications'];
@@ -48,12 +49,19 @@ const fromRow = (r: Row): Notification => ({
 
 /** The outbox on SQLite (embedded default) or PostgreSQL, through Kysely. */
 export class KyselyNotificationStore implements NotificationStore {
-  private constructor(private readonly db: Kysely<NotificationDatabase>) {}
+  private constructor(
+    private readonly db: Kysely<NotificationDatabase>,
+    private readonly defaultWebhookUrl: string | undefined,
+  ) {}
 
-  static async open(settings: StorageSettings): Promise<KyselyNotificationStore> {
+  /**
+   * `defaultWebhookUrl`, the first of WEBHOOK_URL, is the default webhook's recipient in the
+   * delivery order (see listDue), as earlier versions stored it.
+   */
+  static async open(settings: StorageSettings, defaultWebhookUrl?: string): Promise<KyselyNotificationStore> {
     const db = createDatabase<NotificationDatabase>(settings);
     await migrateToLatest(db as Kysely<unknown>, notificationMigrations(settings.kind));
-    return new KyselyNotificationStore(db);
+    return new KyselyNotificationStore(db, defaultWebhookUrl);
   }
 
   async insert(notification: Notification): Promise<boolean> {
@@ -122,7 +130,7 @@ export class KyselyNotificationStore implements NotificationStore {
                 .select('earlier.position')
                 .whereRef('earlier.ordering_key', '=', 'n.ordering_key')
                 .whereRef('earlier.channel', '=', 'n.channel')
-                .whereRef('earlier.recipient', '=', 'n.recipient')
+                .where((queue) => sameRecipient(queue, this.defaultWebhookUrl))
                 .whereRef('earlier.position', '<', 'n.position')
                 .where('earlier.status', '=', DeliveryStatus.DELIVERY_STATUS_PENDING),
             ),

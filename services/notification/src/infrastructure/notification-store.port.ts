@@ -29,7 +29,8 @@ export interface NotificationStore {
   /**
    * Pending notifications whose next attempt is due at `now`, the longest waiting first; of those
    * with an ordering key only the first queued of its key, channel and recipient that is still
-   * pending, so they go out one at a time and in order.
+   * pending, so they go out one at a time and in order (the default webhook's URL, as earlier
+   * versions stored its recipient, counting as the default webhook '').
    */
   listDue(now: number, limit: number): Promise<Notification[]>;
   /**

@@ -1,13 +1,10 @@
 import { deflateRawSync } from 'node:zlib';
 import { DDSketch } from '@datadog/sketches-js';
-import {
-  nearestRankPercentile,
-  seededRandom,
-  withinSketchAccuracy,
-} from '../../../test/percentile.oracle.js';
+import { logUniform, nearestRankPercentile, withinSketchAccuracy } from '../../../test/percentile.oracle.js';
 import { QuantileSketch, SKETCH_RELATIVE_ACCURACY } from './quantile-sketch.js';
 
 const PERCENTILES = [0, 1, 25, 50, 75, 95, 99, 100];
+const COMPACT = { compact: true };
 
 describe('quantile sketch', () => {
   it('survives serialisation and keeps accepting values', () => {
@@ -88,20 +85,33 @@ describe('quantile sketch', () => {
     expect(sketch.toBytes().length).toBeLessThan(300);
   });
 
-  it('stores readings far apart in a few bytes: it writes the bins in use, not the keys between', () => {
+  it('stores readings far apart in a few bytes with the compact form: the bins in use, not the keys between', () => {
     const sketch = sketchOf([1e-300, 1e100, -1e-300, -1e100]);
-    expect(sketch.toBytes().length).toBeLessThan(40);
+    expect(sketch.toBytes(COMPACT).length).toBeLessThan(40);
     const spread = sketchOf(Array.from({ length: 60 }, (_, i) => (i % 2 ? -1 : 1) * 10 ** (i - 30)));
-    expect(spread.toBytes().length).toBeLessThan(300);
+    expect(spread.toBytes(COMPACT).length).toBeLessThan(300);
+    // Without it, a byte for each of the ~46,000 keys between, a side: what the previous release reads.
+    expect(sketch.toBytes().length).toBeLessThan(96_000);
+    for (const forms of [COMPACT, undefined]) {
+      const restored = QuantileSketch.fromBytes(sketch.toBytes(forms));
+      for (const p of PERCENTILES) expect(restored.percentile(p)).toBe(sketch.percentile(p));
+    }
   });
 
-  it('keeps at most 2048 bins a side however many readings and however far apart', () => {
-    const values = logUniform(50_000, 42);
-    const bytes = sketchOf(values).toBytes();
+  it.each([
     // At most 2 × 2048 counts, each after the gap before it: about 3 bytes a bin here.
-    expect(bytes.length).toBeLessThan(2 * 2048 * 4);
-    expect(QuantileSketch.fromBytes(bytes).toBytes()).toEqual(bytes);
-  });
+    ['the compact form', COMPACT, 2 * 2048 * 4],
+    // A byte for each key from the lowest bin kept to the highest, a side.
+    ['the dense form', undefined, 100_000],
+  ])(
+    'keeps at most 2048 bins a side however many readings and however far apart, in %s',
+    (_, forms, most) => {
+      const values = logUniform(50_000, 42);
+      const bytes = sketchOf(values).toBytes(forms);
+      expect(bytes.length).toBeLessThan(most);
+      expect(QuantileSketch.fromBytes(bytes).toBytes(forms)).toEqual(bytes);
+    },
+  );
 
   it('keeps p95 within 1% in windows of up to 40,000 readings, however far apart', () => {
     const cases = [
@@ -141,9 +151,3 @@ function sketchOf(values: readonly number[]): QuantileSketch {
 }
 
 const extremesOf = (values: readonly number[]) => ({ min: Math.min(...values), max: Math.max(...values) });
-
-/** `count` readings of random sign, their magnitudes spread evenly over 1e-300..1e100 (in log). */
-function logUniform(count: number, seed: number): number[] {
-  const random = seededRandom(seed);
-  return Array.from({ length: count }, () => (random() < 0.5 ? -1 : 1) * 10 ** (-300 + 400 * random()));
-}

@@ -1,5 +1,11 @@
 import { DDSketch } from '@datadog/sketches-js';
-import { emptyCounts, readSketch, writeSketch, type SketchCounts } from './sketch-forms.js';
+import {
+  emptyCounts,
+  readSketch,
+  writeSketch,
+  type SketchCounts,
+  type SketchWriteForms,
+} from './sketch-forms.js';
 
 /**
  * A percentile is reported within 1% (relative) of the true nearest-rank percentile, whatever the
@@ -30,8 +36,9 @@ export class QuantileSketch {
     return new QuantileSketch(readSketch(bytes));
   }
 
-  toBytes(): Uint8Array {
-    return writeSketch(this.counts);
+  /** In the dense form, or with `forms.compact` in the one that suits the readings (sketch-forms.ts). */
+  toBytes(forms?: SketchWriteForms): Uint8Array {
+    return writeSketch(this.counts, forms);
   }
 
   add(value: number): void {

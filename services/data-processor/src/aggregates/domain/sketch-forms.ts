@@ -15,8 +15,9 @@ export interface SketchCounts {
  * reserved), so windows written before them (the sketch's protobuf, deflated) still read. Both hold
  * the zero count, then for the positive and the negative side:
  * - DENSE_FORM: the number of keys from the lowest in use to the highest, the lowest, and a count for
- *   each of them, the negative side by magnitude key. Written while few keys between are unused, as
- *   in ordinary windows (see fitsDense), since processors from before RUN_FORM read only this one.
+ *   each of them, the negative side by magnitude key. Processors from before RUN_FORM read only this
+ *   one, so it is always written unless SketchWriteForms.compact allows RUN_FORM, and even then while
+ *   few keys between are unused, as in ordinary windows (see fitsDense).
  * - RUN_FORM: the number of keys in use, the lowest, and their counts in key order, each gap of unused
  *   keys before a count written as 0 and the gap's length less one; the negative side's keys are its
  *   magnitudes' keys negated, so both run in value order. Written for readings far apart: its bytes
@@ -25,14 +26,25 @@ export interface SketchCounts {
 const DENSE_FORM = 0x07;
 const RUN_FORM = 0x0f;
 
+/** The forms writeSketch may choose from (the processor's SKETCH_COMPACT_FORM). */
+export interface SketchWriteForms {
+  /** RUN_FORM for readings far apart; off, DENSE_FORM always, which processors before RUN_FORM read. */
+  compact: boolean;
+}
+
+const DENSE_ONLY: SketchWriteForms = { compact: false };
+
 export const emptyCounts = (): SketchCounts => ({
   zeroCount: 0,
   positive: new SketchBins(),
   negative: new SketchBins(),
 });
 
-export function writeSketch({ zeroCount, positive, negative }: SketchCounts): Uint8Array {
-  const dense = fitsDense(positive) && fitsDense(negative);
+export function writeSketch(
+  { zeroCount, positive, negative }: SketchCounts,
+  forms: SketchWriteForms = DENSE_ONLY,
+): Uint8Array {
+  const dense = !forms.compact || (fitsDense(positive) && fitsDense(negative));
   const writer = new BinaryWriter().raw(Uint8Array.of(dense ? DENSE_FORM : RUN_FORM)).uint32(zeroCount);
   if (dense) {
     writeDense(writer, positive, 1);
@@ -118,11 +130,14 @@ function readRuns(reader: BinaryReader, bins: SketchBins): void {
   }
 }
 
-/** Reads one side of the dense form; `sign` -1 turns magnitude keys into value-ordered keys. */
+/**
+ * Reads one side of the dense form; `sign` -1 turns magnitude keys into value-ordered keys. The bins
+ * grow with the keys in use, not with the range: a window of readings from 1e-300 to 1e100 spans
+ * about 46,000 keys a side, with only a few of them in use.
+ */
 function readDense(reader: BinaryReader, bins: SketchBins, sign: 1 | -1): void {
   const keys = reader.uint32();
   if (keys === 0) return;
-  bins.reserve(keys);
   const lowest = reader.sint32();
   if (sign === 1) {
     for (let key = lowest; key < lowest + keys; key++) {
@@ -131,12 +146,14 @@ function readDense(reader: BinaryReader, bins: SketchBins, sign: 1 | -1): void {
     }
     return;
   }
-  // Highest magnitude first is lowest value first, so each key is appended.
-  const counts = new Uint32Array(keys);
-  for (let index = 0; index < keys; index++) counts[index] = reader.uint32();
-  for (let index = keys - 1; index >= 0; index--) {
-    if (counts[index] > 0) bins.add(-(lowest + index), counts[index]);
+  // Highest magnitude first is lowest value first: the keys in use (key, count) are gathered, then
+  // appended in value order.
+  const inUse: number[] = [];
+  for (let index = 0; index < keys; index++) {
+    const count = reader.uint32();
+    if (count > 0) inUse.push(-(lowest + index), count);
   }
+  for (let pair = inUse.length - 2; pair >= 0; pair -= 2) bins.add(inUse[pair], inUse[pair + 1]);
 }
 
 function readDeflatedProto(bytes: Uint8Array): SketchCounts {

@@ -1,4 +1,5 @@
 import { QuantileSketch } from './quantile-sketch.js';
+import type { SketchWriteForms } from './sketch-forms.js';
 import {
   isWindowClosed,
   minuteCellId,
@@ -67,12 +68,14 @@ export function windowsTouchedBy(
 
 /**
  * Folds `readings` into the windows they belong to. `current` holds the stored state of those
- * windows (a window missing there starts empty); only windows in `keys` are touched.
+ * windows (a window missing there starts empty); only windows in `keys` are touched. Their sketches
+ * are stored in the forms `sketchForms` allows (the dense one alone unless told).
  */
 export function foldReadings(
   keys: readonly WindowKey[],
   current: ReadonlyMap<string, WindowAggregate>,
   readings: readonly AggregatedReading[],
+  sketchForms?: SketchWriteForms,
 ): WindowAggregate[] {
   const accumulators = new Map(
     keys.map((key) => [windowId(key), new WindowAccumulator(key, current.get(windowId(key)))]),
@@ -89,7 +92,7 @@ export function foldReadings(
     }
     for (const target of targets) target.add(reading.value);
   }
-  return [...accumulators.values()].map((accumulator) => accumulator.toAggregate());
+  return [...accumulators.values()].map((accumulator) => accumulator.toAggregate(sketchForms));
 }
 
 /**
@@ -150,7 +153,7 @@ class WindowAccumulator {
     this.max = Math.max(this.max, value);
   }
 
-  toAggregate(): WindowAggregate {
+  toAggregate(sketchForms?: SketchWriteForms): WindowAggregate {
     return {
       ...this.key,
       endTime: windowEnd(this.key),
@@ -159,7 +162,7 @@ class WindowAccumulator {
       max: this.count > 0 ? this.max : 0,
       sum: this.sum,
       sumCompensation: this.sumCompensation,
-      sketch: this.sketch.toBytes(),
+      sketch: this.sketch.toBytes(sketchForms),
       decodedSketch: this.sketch,
     };
   }
