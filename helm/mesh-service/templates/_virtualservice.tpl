@@ -6,8 +6,9 @@ timeout field (Istio's default: no timeout; its CRDs refuse `0s`), everything el
 the request never reached the app. The edge gateway adds routes for traffic from the ingress Gateway
 (gRPC by content-type; on its REST port the long-lived gateway.streamingRestPaths without a timeout,
 every other REST request within gateway.restTimeout), marked "ingress" so they get no `x-canary` route
-unless traffic.canaryHeaderAtIngress. A group with "perTryTimeout" limits each attempt too; streams and
-the REST routes have none (one attempt may take the whole timeout).
+unless traffic.canaryHeaderAtIngress. Unary mesh routes get routing.timeout, which must exceed every
+caller's deadline (helm/caller-deadlines.json): Envoy answers its own timeout UNAVAILABLE, the caller's
+deadline DEADLINE_EXCEEDED. routing.perTryTimeout (unset by default) limits each of their attempts too.
 Usage: {{ $groups := (include "mesh-service.virtualservice.groups" . | fromJson).groups }}
 */}}
 {{- define "mesh-service.virtualservice.groups" -}}

@@ -1,4 +1,5 @@
 export * from './catalog/generate-catalog-template.js';
+export * from './deadlines/caller-deadlines.js';
 export * from './helm/helm-binary.js';
 export * from './helm/helm.js';
 export * from './manifest.js';
@@ -12,6 +13,8 @@ export * from './rules/pods.js';
 export * from './rules/policy-catalog.js';
 export * from './rules/ports.js';
 export * from './rules/principals.js';
+export * from './rules/retries.js';
+export * from './rules/route-timeouts.js';
 export * from './rules/scrapes.js';
 export * from './rules/shutdown.js';
 export * from './rules/sqlite-pods.js';

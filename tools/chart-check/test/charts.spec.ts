@@ -21,6 +21,7 @@ import {
   storageCharts,
   type MatrixCase,
 } from '../src/matrix.js';
+import { longestCallerDeadlines, readCallerDeadlines } from '../src/deadlines/caller-deadlines.js';
 import { protoMethodPaths } from '../src/proto/proto-methods.js';
 import { canaryHeaderOnlyInMesh, meshCanaryHeaderHasCallers } from '../src/rules/canary-header.js';
 import { connectionPoolsBounded } from '../src/rules/connection-pools.js';
@@ -30,6 +31,8 @@ import { podsAreHardened } from '../src/rules/pods.js';
 import { policiesMatchCatalog } from '../src/rules/policy-catalog.js';
 import { portsNamedByProtocol } from '../src/rules/ports.js';
 import { principalsAreServiceAccounts } from '../src/rules/principals.js';
+import { retriesLeaveRefusalsAndCancels } from '../src/rules/retries.js';
+import { routeTimeoutsOutlastCallerDeadlines } from '../src/rules/route-timeouts.js';
 import { serviceMonitorsCanScrape } from '../src/rules/scrapes.js';
 import { gracePeriodCoversDrain } from '../src/rules/shutdown.js';
 import { sqliteRunsOnePod } from '../src/rules/sqlite-pods.js';
@@ -41,6 +44,7 @@ import { unknownFieldProblems, upstreamProblems } from '../src/schema/validate-o
 
 const cases = matrixCases();
 const catalog = toChartServices(readCatalog());
+const callerDeadlines = longestCallerDeadlines(readCallerDeadlines());
 const builds = new Map<string, HelmResult>();
 const lints = new Map<string, HelmResult>();
 const rendered = new Map<MatrixCase, K8sObject[]>();
@@ -111,6 +115,10 @@ describe.each(cases.map((c) => [caseTitle(c), c] as const))('%s', (_title, matri
     expect(canaryHeaderOnlyInMesh(objects())).toEqual([]));
   it('routes x-canary from the mesh only where a mesh caller may send it', () =>
     expect(meshCanaryHeaderHasCallers(objects(), catalog)).toEqual([]));
+  it("times mesh routes out only after their callers' deadlines", () =>
+    expect(routeTimeoutsOutlastCallerDeadlines(objects(), callerDeadlines)).toEqual([]));
+  it('retries neither RESOURCE_EXHAUSTED nor CANCELLED', () =>
+    expect(retriesLeaveRefusalsAndCancels(objects())).toEqual([]));
   it('gives each track its own PodDisruptionBudget', () => expect(budgetPerTrack(objects())).toEqual([]));
   it('runs one pod at a time on SQLite', () => expect(sqliteRunsOnePod(objects())).toEqual([]));
   it("outlives the app's drain, proxy included", () => expect(gracePeriodCoversDrain(objects())).toEqual([]));
