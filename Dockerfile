@@ -6,8 +6,6 @@ ARG NODE_IMAGE=node:24-bookworm-slim
 
 # ---- build: install the workspace, compile the shared libs and the one service, drop dev dependencies
 FROM ${NODE_IMAGE} AS build
-ARG SERVICE
-RUN test -n "${SERVICE}" || { echo "build with --build-arg SERVICE=<a service in services/catalog.json>" >&2; exit 1; }
 WORKDIR /app
 
 # Manifests first, so the dependency layer is reused until a package.json or the lock file changes.
@@ -25,6 +23,11 @@ COPY services/sensor-ingestion/package.json services/sensor-ingestion/
 COPY services/edge-gateway/package.json services/edge-gateway/
 # `npm install`, not `npm ci`: the registry lacks other platforms' optional binaries the lock file names.
 RUN npm install --no-audit --no-fund
+
+# SERVICE only from here on: every RUN after an ARG has it in its cache key, so an ARG above the install
+# would make the dependency layer one per service instead of one for all.
+ARG SERVICE
+RUN test -n "${SERVICE}" || { echo "build with --build-arg SERVICE=<a service in services/catalog.json>" >&2; exit 1; }
 
 COPY tsconfig.base.json ./
 COPY libs/proto libs/proto

@@ -116,3 +116,24 @@ describe('docker-compose.yml: backing services', () => {
     for (const { source } of mounts) expect([source, existsInRepo(source)]).toEqual([source, true]);
   });
 });
+
+describe('docker-compose.yml as the docs describe it', () => {
+  const sectionOf = (text: string, heading: string) =>
+    text.split(/^#+ /m).find((part) => part.startsWith(`${heading}\n`)) ?? `no section "${heading}"`;
+
+  it("gives the gateway the operator token README's Containers section tells compose users to send", () => {
+    const containers = sectionOf(readRepoFile('README.md'), 'Containers');
+    const tokens = [...containers.matchAll(/Bearer ([^\s'"`]+)/g)].map(([, token]) => token);
+    expect(tokens).toEqual([environmentOf(serviceNamed('edge-gateway'))['OPERATOR_TOKEN']]);
+  });
+
+  it('runs plaintext between services, as docs/troubleshooting.md says where it speaks of TLS', () => {
+    const modes = catalog.map(({ name }) => environmentOf(serviceNamed(name))['TLS_MODE'] ?? 'plaintext');
+    expect(new Set(modes)).toEqual(new Set(['plaintext']));
+    const certificates = sectionOf(
+      readRepoFile('docs/troubleshooting.md'),
+      'Certificates expired under `--mtls`',
+    );
+    expect(certificates.replace(/\s+/g, ' ')).toMatch(/docker compose runs plaintext/);
+  });
+});

@@ -1,4 +1,10 @@
-import { DASHBOARD_DIRS, panelProblems, readDashboards } from './dashboards.js';
+import {
+  clusterOnlyPanels,
+  DASHBOARD_DIRS,
+  labelValuesVariables,
+  panelProblems,
+  readDashboards,
+} from './dashboards.js';
 import { promqlMismatch } from './promtool.js';
 
 const dashboards = DASHBOARD_DIRS.flatMap(readDashboards);
@@ -16,6 +22,28 @@ describe('the dashboards', () => {
       'istio/dashboards/service-red.json',
       'istio/dashboards/telemetry-pipeline.json',
     ]);
+  });
+
+  it('say in their description whether they have data in the docker-compose stack, which provisions them all', () => {
+    const said = dashboards.map((d) => ({
+      path: d.path,
+      namesCompose: /docker-compose/.test(d.description ?? ''),
+      clusterOnly: /cluster only/i.test(d.description ?? ''),
+    }));
+    expect(said).toEqual(
+      dashboards.map((d) => ({
+        path: d.path,
+        namesCompose: true,
+        clusterOnly: clusterOnlyPanels(d).length > 0,
+      })),
+    );
+  });
+
+  it('fill each label_values variable with the query its definition names', () => {
+    const variables = dashboards.flatMap(labelValuesVariables);
+    expect(variables.length).toBeGreaterThan(0);
+    for (const { where, match, label, query } of variables)
+      expect([where, query]).toEqual([where, `label_values(${match}, ${label})`]);
   });
 
   it('show ratios that are 0, not absent, where nothing failed, and rates in a unit per second', () => {

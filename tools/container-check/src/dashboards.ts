@@ -1,5 +1,6 @@
 import { readdirSync } from 'node:fs';
 import { z } from 'zod';
+import { metricNames } from './promql.js';
 import { readRepoFile, repoPath } from './repo.js';
 
 /** The dashboards as code: shared with the cluster's Grafana, and the compose stack's own. */
@@ -17,8 +18,19 @@ const panel = z.object({
 });
 const dashboardSchema = z.object({
   title: z.string(),
+  description: z.string().optional(),
   panels: z.array(panel),
-  templating: z.object({ list: z.array(z.object({ definition: z.string().optional() })) }).optional(),
+  templating: z
+    .object({
+      list: z.array(
+        z.object({
+          name: z.string(),
+          definition: z.string().optional(),
+          query: z.union([z.string(), z.object({ query: z.string() })]).optional(),
+        }),
+      ),
+    })
+    .optional(),
 });
 
 export type DashboardPanel = z.output<typeof panel>;
@@ -34,15 +46,44 @@ export function readDashboards(dir: string): Dashboard[] {
     }));
 }
 
+const LABEL_VALUES = /^label_values\((.*),\s*(\w+)\)$/;
+
 /** Every PromQL expression of a dashboard: its panels' and its variables' (Grafana's label_values(metric, label)). */
 export function dashboardExpressions(dashboard: Dashboard): string[] {
   return [
     ...dashboard.panels.flatMap((p) => p.targets.map((t) => t.expr)),
-    ...(dashboard.templating?.list ?? []).flatMap(
-      (v) => v.definition?.replace(/^label_values\((.*),\s*\w+\)$/, '$1') ?? [],
-    ),
+    ...(dashboard.templating?.list ?? []).flatMap((v) => v.definition?.replace(LABEL_VALUES, '$1') ?? []),
   ];
 }
+
+/** A dashboard variable filled by Grafana's `label_values(match, label)`. */
+export interface LabelValuesVariable {
+  where: string;
+  match: string;
+  label: string;
+  /** The query Grafana runs, which the definition only describes. */
+  query: string;
+}
+
+/** The variables of a dashboard that Grafana fills with label_values(...). */
+export function labelValuesVariables(dashboard: Dashboard): LabelValuesVariable[] {
+  return (dashboard.templating?.list ?? []).flatMap(({ name, definition = '', query }) => {
+    const [, match = '', label = ''] = LABEL_VALUES.exec(definition) ?? [];
+    const text = typeof query === 'string' ? query : (query?.query ?? '');
+    return match ? [{ where: `${dashboard.path} $${name}`, match, label, query: text }] : [];
+  });
+}
+
+/**
+ * Whether a query has data only in the cluster: the docker-compose stack runs no Istio sidecars, and
+ * its scrape gives no `track` label (the cluster's pod scrape copies it from the canary and stable pods).
+ */
+export const needsCluster = (expr: string) =>
+  metricNames(expr).some((name) => name.startsWith('istio_')) || /[{,]\s*track\s*=/.test(expr);
+
+/** The panels of a dashboard that are empty in the docker-compose stack, every query needing the cluster. */
+export const clusterOnlyPanels = (dashboard: Dashboard) =>
+  dashboard.panels.filter((p) => p.targets.length > 0 && p.targets.every((t) => needsCluster(t.expr)));
 
 const RATE_UNITS = ['reqps', 'ops', 'rps', 'wps'];
 const RATIO_UNITS = ['percentunit', 'percent'];

@@ -1,5 +1,6 @@
 import { execSync } from 'node:child_process';
 import { serviceNodeArgs } from '@iot-mesh/platform';
+import { parseCompose } from './compose-file.js';
 import {
   copiesOf,
   copyTarget,
@@ -23,9 +24,12 @@ import {
   workspaceClosure,
   workspaceDirs,
 } from './repo.js';
+import { runtimeBaseProblems } from './runtime-base.js';
 
 const catalog = readCatalog();
-const { stages } = parseDockerfile(readRepoFile('Dockerfile'));
+const dockerfileText = readRepoFile('Dockerfile');
+const { stages } = parseDockerfile(dockerfileText);
+const compose = parseCompose(readRepoFile('docker-compose.yml'));
 const build = stages.find((stage) => stage.name === 'build');
 const runtime = stages.at(-1);
 if (!build || !runtime || build === runtime)
@@ -65,6 +69,25 @@ describe('Dockerfile', () => {
   it('takes the service as a build arg in both stages', () => {
     for (const stage of [build, runtime])
       expect(instructionsOf(stage, 'ARG').map((i) => i.args)).toContain('SERVICE');
+  });
+
+  it('installs the dependencies once for every service: no build arg that varies per service before the install', () => {
+    // Compose builds each service with its own value of these; a RUN after their ARG has the value in
+    // its cache key (and an instruction before it cannot use them undeclared).
+    const valuesByArg = new Map<string, Set<string>>();
+    for (const service of Object.values(compose.services))
+      for (const [name, value] of Object.entries(service.build?.args ?? {}))
+        valuesByArg.set(name, (valuesByArg.get(name) ?? new Set()).add(value));
+    const perService = [...valuesByArg].filter(([, values]) => values.size > 1).map(([name]) => name);
+    expect(perService).toContain('SERVICE');
+    const install = indexOfRun(build, /npm (ci|install)\b/);
+    expect(install).toBeGreaterThan(-1);
+    const usesPerServiceArg = ({ keyword, args }: { keyword: string; args: string }) =>
+      perService.some(
+        (name) =>
+          (keyword === 'ARG' && args.split('=')[0] === name) || new RegExp(`\\$\\{?${name}\\b`).test(args),
+      );
+    expect(build.instructions.slice(0, install + 1).filter(usesPerServiceArg)).toEqual([]);
   });
 
   it('copies every lib and service manifest before installing, and prunes dev dependencies after compiling', () => {
@@ -201,5 +224,52 @@ describe('Dockerfile', () => {
     ]) {
       expect(ignored.some((p) => p === entry || p === `**/${entry}`)).toBe(true);
     }
+  });
+});
+
+describe('the runtime stage on its base image', () => {
+  // Every service container shares one healthcheck (docker-compose.yml's x-service).
+  const healthchecks = catalog.map(({ name }) => compose.services[name]?.healthcheck?.test);
+  /** The runtime stage of the Dockerfile with its FROM image and USER replaced. */
+  const runtimeOn = (image: string, user = 'node') => {
+    const lines = dockerfileText.split('\n');
+    const from = lines.findLastIndex((line) => line.startsWith('FROM '));
+    const mutated = lines.map((line, index) =>
+      index === from ? `FROM ${image} AS runtime` : line.startsWith('USER ') ? `USER ${user}` : line,
+    );
+    return parseDockerfile(mutated.join('\n')).stages.at(-1) ?? runtime;
+  };
+
+  it('has what the stage and the compose healthcheck use: a shell, the node user, node on the PATH', () => {
+    expect(healthchecks.filter((test) => test === undefined)).toEqual([]);
+    for (const test of healthchecks) expect(runtimeBaseProblems(runtime, test)).toEqual([]);
+  });
+
+  it.each(['node:24-bookworm-slim', 'node:24.11.1-bookworm', 'node:24-alpine', 'node:24-alpine3.22'])(
+    'would run on %s',
+    (image) => {
+      expect(runtimeBaseProblems(runtimeOn(image), healthchecks[0])).toEqual([]);
+    },
+  );
+
+  it('is refused on a base without a shell, a node user or node on the PATH (distroless)', () => {
+    expect(
+      runtimeBaseProblems(runtimeOn('gcr.io/distroless/nodejs24-debian12:nonroot'), healthchecks[0]),
+    ).toEqual([
+      expect.stringMatching(/has no shell for: RUN mkdir -p \/data/),
+      expect.stringMatching(/has no shell for: CMD \["sh", "-c"/),
+      expect.stringMatching(/has no user "node"/),
+      expect.stringMatching(/has no node on the PATH for the compose healthcheck/),
+    ]);
+  });
+
+  it('is refused with a user its base does not have, or on a base it does not know', () => {
+    expect(runtimeBaseProblems(runtimeOn('node:24-bookworm-slim', 'app'))).toEqual([
+      expect.stringMatching(/node:24-bookworm-slim has no user "app"/),
+    ]);
+    expect(runtimeBaseProblems(runtimeOn('node:24-bookworm-slim', '1000:1000'))).toEqual([]);
+    expect(runtimeBaseProblems(runtimeOn('example.com/node-runtime:24'))).toContainEqual(
+      expect.stringMatching(/has no shell for: RUN/),
+    );
   });
 });

@@ -101,6 +101,11 @@ describe('Grafana (deploy/compose/grafana)', () => {
   it('has the panels operators need', () => {
     const uses = (pattern: RegExp) => expressions.some((expr) => pattern.test(expr));
     expect(uses(/sum by \(service, grpc_code\) \(rate\(grpc_server_handled_total\b/)).toBe(true);
+    // The gateway's REST requests beside the gRPC calls, for the service selected: its traffic may be REST only.
+    expect(uses(/\(rate\(http_server_request_duration_seconds_count\{service=~"\$service",route!=""\}/)).toBe(
+      true,
+    );
+    expect(uses(/^service:http_errors:ratio_rate5m\{service=~"\$service"\}$/)).toBe(true);
     // The recorded ratio, judged as canary analysis judges calls (client cancellations are neither
     // failures nor calls), and 0 rather than absent for a service without failures.
     expect(uses(/^service:grpc_errors:ratio_rate5m\{/)).toBe(true);

@@ -9,3 +9,4 @@ export * from './read-ahead.js';
 export * from './admin-metrics.js';
 export * from './merged-call-links.js';
 export * from './raw-grpc-call.js';
+export * from './prometheus-server.js';
