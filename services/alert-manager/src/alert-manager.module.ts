@@ -13,6 +13,7 @@ import { AlertLocks } from './alerts/alert-locks.js';
 import { AlertWatchService } from './alerts/alert-watch.service.js';
 import { AlertsGrpcController } from './alerts/alerts.grpc.controller.js';
 import { AlertsService } from './alerts/alerts.service.js';
+import { HistoryRetentionService } from './alerts/history-retention.service.js';
 import type { AlertManagerConfig } from './config.js';
 import { DecommissionedDeviceAlerts } from './devices/decommissioned-device-alerts.js';
 import { DecommissionedDeviceSweep } from './devices/decommissioned-device-sweep.js';
@@ -53,6 +54,7 @@ export class AlertManagerModule {
         DecommissionedDevices,
         DecommissionedDeviceAlerts,
         DecommissionedDeviceSweep,
+        HistoryRetentionService,
         { provide: AlertLocks, useValue: new AlertLocks() },
         {
           provide: EnabledRulesCache,

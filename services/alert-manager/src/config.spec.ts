@@ -27,6 +27,17 @@ describe('alert manager config', () => {
     });
   });
 
+  it('keeps resolved alerts 30 days by default, in whole hours of at least one', () => {
+    expect(loadConfig(alertConfigSchema, {}).retention).toEqual({
+      historyMs: 720 * 3_600_000,
+      pruneIntervalMs: 600_000,
+    });
+    for (const bad of ['0', '2.5', 'month'])
+      expect(() => loadConfig(alertConfigSchema, { ALERT_RETENTION_HOURS: bad })).toThrow(
+        'ALERT_RETENTION_HOURS',
+      );
+  });
+
   it('turns the decommissioned-device sweep off with zero', () => {
     expect(loadConfig(alertConfigSchema, { DEVICE_SWEEP_INTERVAL_MS: '0' }).deviceSweepIntervalMs).toBe(0);
   });

@@ -10,6 +10,8 @@ import { checkStorage, storageEnv, toStorageSettings } from '@iot-mesh/storage';
 import { z } from 'zod';
 import { CHANNEL_NAMES } from './notifications/domain/outbox-entry.js';
 
+const HOUR_MS = 3_600_000;
+
 /** "log,email" → ['log', 'email']; every name must be a known channel, none twice. */
 const channelList = z
   .string()
@@ -53,6 +55,11 @@ export const alertConfigSchema = z
     // How often devices with open alerts are looked up, to resolve those of decommissioned devices
     // (which send no reading that could). Zero turns the sweep off.
     DEVICE_SWEEP_INTERVAL_MS: millisOrZero(60_000),
+    // Resolved alerts (with their events) are deleted this long after they resolved, and evaluation
+    // cursors of rules and devices with nothing open once nothing was evaluated for as long.
+    ALERT_RETENTION_HOURS: z.coerce.number().int().positive().default(720),
+    // How often the retention deletes what it has passed.
+    PRUNE_INTERVAL_MS: millis(600_000),
   })
   .superRefine((env, ctx) => {
     checkTls(env, ctx);
@@ -82,6 +89,7 @@ export const alertConfigSchema = z
     },
     eventPollIntervalMs: env.EVENT_POLL_INTERVAL_MS,
     deviceSweepIntervalMs: env.DEVICE_SWEEP_INTERVAL_MS,
+    retention: { historyMs: env.ALERT_RETENTION_HOURS * HOUR_MS, pruneIntervalMs: env.PRUNE_INTERVAL_MS },
   }));
 
 export type AlertManagerConfig = z.output<typeof alertConfigSchema>;

@@ -74,6 +74,11 @@ export class AlertStack {
     return scrapeMetricSum(this.process!.adminUrl, name, labelsPart);
   }
 
+  /** The service's gRPC address, for other processes to call it. */
+  get address(): string {
+    return this.process!.grpcAddress;
+  }
+
   /** The service's log lines so far. */
   get logs(): LogLine[] {
     return this.process!.logs;

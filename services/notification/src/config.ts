@@ -66,6 +66,12 @@ export const notificationConfigSchema = z
         ),
     ),
     WEBHOOK_SECRET: optional(z.string().min(16, 'must be at least 16 characters')),
+    // Delivered and failed notifications are deleted this long after they were queued. A sender's
+    // retry with the same idempotency key after that would be delivered again, so keep it above the
+    // longest a sender may retry (the alert manager retries until it hears back, across its restarts).
+    NOTIFICATION_RETENTION_HOURS: z.coerce.number().int().positive().default(168),
+    // How often the retention deletes what it has passed.
+    PRUNE_INTERVAL_MS: millis(600_000),
   })
   .superRefine((env, ctx) => {
     checkTls(env, ctx);
@@ -98,6 +104,10 @@ export const notificationConfigSchema = z
       pollIntervalMs: env.DELIVERY_POLL_INTERVAL_MS,
       timeoutMs: env.DELIVERY_TIMEOUT_MS,
       concurrency: env.DELIVERY_CONCURRENCY,
+    },
+    retention: {
+      notificationsMs: env.NOTIFICATION_RETENTION_HOURS * 3_600_000,
+      pruneIntervalMs: env.PRUNE_INTERVAL_MS,
     },
     email: env.SMTP_URL && env.SMTP_FROM ? { url: env.SMTP_URL, from: env.SMTP_FROM } : undefined,
     webhook:

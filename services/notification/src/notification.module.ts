@@ -3,6 +3,7 @@ import type { NotificationConfig } from './config.js';
 import type { NotificationStore } from './infrastructure/notification-store.port.js';
 import { CLOCK, NOTIFICATION_CONFIG, NOTIFICATION_STORE } from './notification.di-tokens.js';
 import { NotificationsGrpcController } from './notifications/notifications.grpc.controller.js';
+import { NotificationRetentionService } from './notifications/notification-retention.service.js';
 import { NotificationsService } from './notifications/notifications.service.js';
 
 @Module({})
@@ -13,6 +14,7 @@ export class NotificationModule {
       controllers: [NotificationsGrpcController],
       providers: [
         NotificationsService,
+        NotificationRetentionService,
         { provide: NOTIFICATION_CONFIG, useValue: config },
         { provide: NOTIFICATION_STORE, useValue: store },
         { provide: CLOCK, useValue: () => Date.now() },

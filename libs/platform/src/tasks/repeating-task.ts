@@ -39,6 +39,11 @@ export class RepeatingTask {
     });
   }
 
+  /** Told to stop: a long pass checks it to end early (see pruneInBatches). */
+  get stopping(): boolean {
+    return this.stopped;
+  }
+
   /** Stops ticking and waits for the pass in progress, so what it uses is not closed under it. */
   async stop(): Promise<void> {
     this.stopped = true;

@@ -2,9 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import {
   flowControlledWriters,
   METRICS_REGISTRY,
-  OutOfRangeError,
   StreamShutdown,
-  ValidationError,
   type FlowControlledWriter,
   type MessageSink,
 } from '@iot-mesh/platform';
@@ -16,36 +14,9 @@ import { matchesFilter } from './alert-filter.js';
 import { AlertEventFeed } from './alert-event-feed.js';
 import { alertManagerShuttingDown } from './alert-manager-shutting-down.js';
 import type { AlertEvent } from './domain/alert.js';
-import type { WatchAlertsRequest } from '@iot-mesh/proto/iotmesh/alert/v1/alert_manager';
+import { resumeAfterOf, resumePointAhead, resumePointPruned, type ResumePoint } from './resume-point.js';
 
 const REPLAY_PAGE = 200;
-
-/** Where a watcher starts: after a sequence it saw, or from the first stored event. */
-export type ResumePoint = Pick<WatchAlertsRequest, 'resumeAfterSequence' | 'replayFromStart'>;
-
-/** The sequence to replay after, or undefined for live events only. */
-function resumeAfterOf({ resumeAfterSequence, replayFromStart }: ResumePoint): number | undefined {
-  if (!Number.isSafeInteger(resumeAfterSequence) || resumeAfterSequence < 0) {
-    throw new ValidationError([
-      {
-        field: 'resume_after_sequence',
-        reason: 'FIELD.INVALID',
-        description: 'must be zero or a positive sequence',
-      },
-    ]);
-  }
-  if (replayFromStart && resumeAfterSequence !== 0) {
-    throw new ValidationError([
-      {
-        field: 'replay_from_start',
-        reason: 'FIELD.INVALID',
-        description: 'replays from the first event, so resume_after_sequence must be 0 with it',
-      },
-    ]);
-  }
-  if (replayFromStart) return 0;
-  return resumeAfterSequence > 0 ? resumeAfterSequence : undefined;
-}
 
 /**
  * WatchAlerts: stored events after a resume point, then live ones, without gaps or repeats, sent only as
@@ -84,6 +55,7 @@ export class AlertWatchService {
         wanted: true,
         behind: resumeAfterSequence !== undefined,
         newestPassedOver: 0,
+        prunedAtStart: 0,
       };
       // Sequences only grow, so anything at or below the last one sent was sent already.
       const send = (event: AlertEvent) => {
@@ -134,21 +106,17 @@ export class AlertWatchService {
     resumed: boolean,
     closed: () => boolean,
   ): Promise<void> {
-    // Every event a watcher was sent matches its filter, so a point with no matching event at or after
-    // it comes from elsewhere (a store reset or restored since), and waiting for it would send nothing
-    // for ages. Only events of the filter are looked at: measured against the newest of all, a device's
-    // stream (filtered to the device) would learn how many events all devices had.
-    const resumedAt = watcher.lastSent;
-    if (resumed && resumedAt > 0 && (await this.store.listEvents(resumedAt - 1, filter, 1)).length === 0) {
-      throw new OutOfRangeError(
-        'ALERT_EVENTS.RESUME_AHEAD',
-        `there is no event ${resumedAt} (or later) for this stream yet; resume from an event this stream sent, or without a resume point for new events only`,
-      );
-    }
+    if (resumed) await this.checkResumePoint(filter, watcher);
     for (;;) {
       if (!watcher.wanted) await firstValueFrom(demand.pipe(where(Boolean)), { defaultValue: false });
       if (closed()) return;
       const page = await this.store.listEvents(watcher.lastSent, filter, REPLAY_PAGE);
+      // Read after the page: the retention deletes events and raises its mark in one transaction, so a
+      // page that missed deleted events is caught here rather than sent with a gap.
+      const prunedThrough = await this.store.prunedEventsThrough();
+      if (prunedThrough > Math.max(watcher.lastSent, watcher.prunedAtStart)) {
+        throw resumePointPruned(watcher.lastSent, prunedThrough);
+      }
       for (const event of page) {
         if (!watcher.wanted) break;
         send(event);
@@ -163,6 +131,28 @@ export class AlertWatchService {
       }
     }
   }
+
+  /**
+   * A resume point the stream can go on from: not below what the retention deleted (a replay from the
+   * start replays what is kept), nor past the newest event the stream's filter matches.
+   */
+  private async checkResumePoint(filter: AlertFilter, watcher: Watcher): Promise<void> {
+    const resumedAt = watcher.lastSent;
+    const prunedThrough = await this.store.prunedEventsThrough();
+    if (resumedAt === 0) {
+      watcher.prunedAtStart = prunedThrough;
+      return;
+    }
+    if (prunedThrough > resumedAt) throw resumePointPruned(resumedAt, prunedThrough);
+    // Every event a watcher was sent matches its filter, so a point with no matching event at or after
+    // it comes from elsewhere (a store reset or restored since), and waiting for it would send nothing
+    // for ages. Only events of the filter are looked at: measured against the newest of all, a device's
+    // stream (filtered to the device) would learn how many events all devices had. A point at the
+    // retention's mark was an event, deleted since.
+    if (resumedAt > prunedThrough && (await this.store.listEvents(resumedAt - 1, filter, 1)).length === 0) {
+      throw resumePointAhead(resumedAt);
+    }
+  }
 }
 
 /** Where one watcher's stream stands. */
@@ -173,4 +163,6 @@ interface Watcher {
   /** Live events are passed over, to be read from the store. */
   behind: boolean;
   newestPassedOver: number;
+  /** Events the retention deleted before a replay from the start began: that replay goes without them. */
+  prunedAtStart: number;
 }

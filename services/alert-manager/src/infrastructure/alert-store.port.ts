@@ -83,6 +83,12 @@ export class RuleChangedError extends ConcurrentChangeError {
   }
 }
 
+/** What one batch of the retention deleted. */
+export interface PrunedAlerts {
+  alerts: number;
+  events: number;
+}
+
 /** What this process just committed, so the event feed, the dispatcher and the metrics look right away. */
 export interface CommitNotice {
   /** The types of the alert events appended, in order. */
@@ -142,6 +148,16 @@ export interface AlertStore {
   /** Events with a sequence above `afterSequence`, oldest first. */
   listEvents(afterSequence: number, filter: AlertFilter, limit: number): Promise<AlertEvent[]>;
   lastEventSequence(): Promise<number>;
+
+  /**
+   * Deletes up to `limit` resolved alerts last changed before `before`, with their events, raising
+   * prunedEventsThrough to the newest event deleted.
+   */
+  pruneResolvedAlerts(before: number, limit: number): Promise<PrunedAlerts>;
+  /** Deletes up to `limit` evaluation cursors moved last before `before` whose pair has no open alert. */
+  pruneIdleCursors(before: number, limit: number): Promise<number>;
+  /** The highest sequence of an event the retention deleted; 0 before any. */
+  prunedEventsThrough(): Promise<number>;
 
   /** Registers a listener for this process's commits that appended events or outbox entries. */
   onCommit(listener: (notice: CommitNotice) => void): void;

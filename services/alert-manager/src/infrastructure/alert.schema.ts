@@ -82,6 +82,11 @@ export interface AlertDatabase {
     /** When the notification service refused the entry for good (never due again); null while pending. */
     failed_time: number | null;
   };
+  /** One row (id 1): the highest sequence of an event the retention deleted, 0 before any. */
+  pruned_alert_events: {
+    id: number;
+    through_sequence: number;
+  };
   /** Devices the registry said were decommissioned (final); learnt_time is when this service learnt it. */
   decommissioned_devices: {
     device_id: string;

@@ -4,6 +4,7 @@ import type { Kysely, Transaction } from 'kysely';
 import type { Alert, AlertEvent, StoredAlert } from '../alerts/domain/alert.js';
 import type { EvaluationCursor } from '../evaluation/domain/evaluated-reading.js';
 import type { Rule } from '../rules/domain/rule.js';
+import { alertAdditiveMigrations } from './alert.additive-migrations.js';
 import { alertMigrations } from './alert.migrations.js';
 import type { AlertDatabase } from './alert.schema.js';
 import { AlertChangeWriter } from './alert-change.writer.js';
@@ -12,6 +13,7 @@ import { findDecommissionedDevices } from './decommissioned-devices.query.js';
 import { alertFromRow, cursorFromRow, ruleFromRow, ruleToRow } from './alert-rows.js';
 import { readEvaluationStates } from './evaluation-states.query.js';
 import { KyselyNotificationOutbox } from './kysely-notification.outbox.js';
+import { pruneIdleCursors, pruneResolvedAlerts, prunedEventsThrough } from './history-pruning.queries.js';
 import { asConcurrentChange } from './transaction-conflict.js';
 import {
   type AlertFilter,
@@ -22,6 +24,7 @@ import {
   type CommitNotice,
   type EvaluationState,
   type EvaluationWrite,
+  type PrunedAlerts,
   type RuleChange,
   type RuleFilter,
   evaluationKey,
@@ -45,7 +48,9 @@ export class KyselyAlertStore implements AlertStore {
 
   static async open(settings: StorageSettings): Promise<KyselyAlertStore> {
     const db = createDatabase<AlertDatabase>(settings);
-    await migrateToLatest(db as Kysely<unknown>, alertMigrations(settings.kind));
+    await migrateToLatest(db as Kysely<unknown>, alertMigrations(settings.kind), {
+      additive: alertAdditiveMigrations,
+    });
     return new KyselyAlertStore(db, new AlertChangeWriter(settings.kind));
   }
 
@@ -202,6 +207,18 @@ export class KyselyAlertStore implements AlertStore {
       .select((eb) => eb.fn.max('sequence').as('last'))
       .executeTakeFirst();
     return Number(row?.last ?? 0);
+  }
+
+  pruneResolvedAlerts(before: number, limit: number): Promise<PrunedAlerts> {
+    return pruneResolvedAlerts(this.db, before, limit);
+  }
+
+  pruneIdleCursors(before: number, limit: number): Promise<number> {
+    return pruneIdleCursors(this.db, before, limit);
+  }
+
+  prunedEventsThrough(): Promise<number> {
+    return prunedEventsThrough(this.db);
   }
 
   onCommit(listener: (notice: CommitNotice) => void): void {

@@ -1,5 +1,5 @@
-import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import { FailureStreakLog, PLATFORM_LOGGER, RepeatingTask } from '@iot-mesh/platform';
+import { Inject, Injectable } from '@nestjs/common';
+import { PLATFORM_LOGGER, RetentionTask } from '@iot-mesh/platform';
 import type { Logger } from 'pino';
 import type { ProcessorConfig } from '../config.js';
 import type { ProcessorStore } from '../infrastructure/processor-store.port.js';
@@ -9,29 +9,14 @@ import { LONGEST_WINDOW_MS } from './domain/window.js';
 
 /** Deletes windows and remembered reading ids once they are older than the retention period. */
 @Injectable()
-export class WindowRetentionService implements OnApplicationBootstrap, OnModuleDestroy {
-  private readonly task: RepeatingTask;
-
+export class WindowRetentionService extends RetentionTask {
   constructor(
     @Inject(PROCESSOR_STORE) private readonly store: ProcessorStore,
     @Inject(PROCESSOR_CONFIG) private readonly config: ProcessorConfig,
     @Inject(CLOCK) private readonly now: () => number,
     @Inject(PLATFORM_LOGGER) private readonly logger: Logger,
   ) {
-    this.task = new RepeatingTask(
-      () => this.prune(),
-      config.pruneIntervalMs,
-      new FailureStreakLog(logger, 'pruning old windows'),
-    );
-  }
-
-  onApplicationBootstrap(): void {
-    this.task.start();
-  }
-
-  /** Stops pruning and waits for a running pass, so the store is not closed under it. */
-  onModuleDestroy(): Promise<void> {
-    return this.task.stop();
+    super(config.pruneIntervalMs, logger, 'old windows');
   }
 
   async prune(): Promise<void> {

@@ -173,6 +173,26 @@ export class KyselyNotificationStore implements NotificationStore {
     return Number(result.numUpdatedRows) === 1;
   }
 
+  async pruneFinished(before: number, limit: number): Promise<number> {
+    // Oldest first through the listing's index; pending notifications are never deleted.
+    const finished = this.db
+      .selectFrom('notifications')
+      .select('id')
+      .where('create_time', '<', before)
+      .where('status', 'in', [
+        DeliveryStatus.DELIVERY_STATUS_DELIVERED,
+        DeliveryStatus.DELIVERY_STATUS_FAILED,
+      ])
+      .orderBy('create_time')
+      .limit(limit);
+    const result = await this.db
+      .deleteFrom('notifications')
+      .where('id', 'in', finished)
+      .where('status', '!=', DeliveryStatus.DELIVERY_STATUS_PENDING)
+      .executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
+
   close(): Promise<void> {
     return this.db.destroy();
   }

@@ -41,5 +41,7 @@ export interface NotificationStore {
   claim(id: string, expectedNextAttemptTime: number, leaseUntil: number): Promise<boolean>;
   /** Saves the outcome of an attempt if no one else recorded one since (`expectedAttempts`). */
   saveAttempt(notification: Notification, expectedAttempts: number): Promise<boolean>;
+  /** Deletes up to `limit` delivered or failed notifications queued before `before`; says how many. */
+  pruneFinished(before: number, limit: number): Promise<number>;
   close(): Promise<void>;
 }
