@@ -2,21 +2,7 @@ import { status } from '@grpc/grpc-js';
 import { firstValueFrom } from 'rxjs';
 import { startFixture } from '../src/testing/fixture-process.js';
 import type { ServiceProcess } from '../src/testing/service-process.js';
-import { collect, echoError, fixtureClient } from './fixture-client.js';
-
-const echo = (
-  key: string,
-  extra: Partial<{ delayMs: number; failCode: number; failTimes: number }> = {},
-) => ({
-  message: key,
-  delayMs: 0,
-  failCode: 0,
-  failTimes: 0,
-  key,
-  relay: false,
-  ...extra,
-});
-const fastRetry = { maxAttempts: 4, initialBackoffMs: 10, maxBackoffMs: 50, backoffMultiplier: 2 };
+import { collect, echo, echoError, FAST_RETRY as fastRetry, fixtureClient } from './fixture-client.js';
 
 describe('gRPC client factory', () => {
   let fixture: ServiceProcess;

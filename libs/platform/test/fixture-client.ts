@@ -20,6 +20,23 @@ export function fixtureClient(
   });
 }
 
+/** An Echo request by `key` (the fixture counts its attempts per key), answered at once unless `extra` says. */
+export const echo = (
+  key: string,
+  extra: Partial<{ delayMs: number; failCode: number; failTimes: number; relay: boolean }> = {},
+) => ({
+  message: key,
+  delayMs: 0,
+  failCode: 0,
+  failTimes: 0,
+  key,
+  relay: false,
+  ...extra,
+});
+
+/** The default policy's attempts, with backoffs short enough for a test. */
+export const FAST_RETRY = { maxAttempts: 4, initialBackoffMs: 10, maxBackoffMs: 50, backoffMultiplier: 2 };
+
 /** Runs an Echo call and returns its error (or throws if it unexpectedly succeeds). */
 export async function echoError(
   client: GrpcClient<FixtureClient>,

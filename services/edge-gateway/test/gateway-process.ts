@@ -8,6 +8,16 @@ const ENTRY = fileURLToPath(new URL('../dist/main.js', import.meta.url));
 
 export const OPERATOR_TOKEN = 'gateway-test-operator-token';
 
+/** A rule as an operator creates it over REST (POST /api/v1/rules). */
+export const NEW_RULE = {
+  name: 'hot boiler',
+  scope: { allDevices: true },
+  sensorType: 'SENSOR_TYPE_TEMPERATURE',
+  operator: 'OPERATOR_GREATER_THAN',
+  threshold: 30,
+  severity: 'SEVERITY_WARNING',
+};
+
 /** A device key in the registry's format (the gateway refuses any other shape without asking it). */
 export const DEVICE_KEY = `imk_0123456789abcdef_${'k'.repeat(43)}`;
 

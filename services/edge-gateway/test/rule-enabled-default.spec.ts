@@ -1,16 +1,7 @@
 import type { ServiceProcess } from '@iot-mesh/platform/testing';
 import type { CreateRuleRequest } from '@iot-mesh/proto/iotmesh/alert/v1/alert_manager';
 import { startDownstreamStubs, type DownstreamStubs } from './downstream-stubs.js';
-import { rest, startGateway } from './gateway-process.js';
-
-const rule = {
-  name: 'hot boiler',
-  scope: { allDevices: true },
-  sensorType: 'SENSOR_TYPE_TEMPERATURE',
-  operator: 'OPERATOR_GREATER_THAN',
-  threshold: 30,
-  severity: 'SEVERITY_WARNING',
-};
+import { NEW_RULE as rule, rest, startGateway } from './gateway-process.js';
 
 describe('a rule created over REST', () => {
   let stubs: DownstreamStubs;

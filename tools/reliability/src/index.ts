@@ -15,4 +15,3 @@ export * from './rss-sampler.js';
 export * from './service-env.js';
 export * from './service-rss.js';
 export * from './stored-data-check.js';
-export * from './tcp-proxy.js';

@@ -6,7 +6,7 @@ import type { TlsSettings } from '@iot-mesh/platform';
 import { spawnService, type ServiceProcess } from '@iot-mesh/platform/testing';
 import { REPO_ROOT, serviceEntry } from './repo-paths.js';
 import { SERVICE_NAMES, serviceEnv, type EnvSettings, type ServiceName } from './service-env.js';
-import { startTcpProxy, type TcpProxy } from './tcp-proxy.js';
+import { startTcpProxy, type TcpProxy } from '@iot-mesh/platform/testing';
 
 export interface ServiceInstance {
   readonly process: ServiceProcess;

@@ -3,10 +3,12 @@ import { RpcException } from '@nestjs/microservices';
 import { pino } from 'pino';
 import { firstValueFrom } from 'rxjs';
 import { GrpcExceptionFilter } from './grpc-exception.filter.js';
+import { DownstreamUnavailableError } from './downstream-unavailable.error.js';
 import { decodeStatusDetails } from './grpc-status.details.js';
 import { toGrpcError } from './grpc-status.mapper.js';
 import { NotFoundError } from './not-found.error.js';
 import { RelayedGrpcError } from './relayed-grpc.error.js';
+import { UnavailableError } from './unavailable.error.js';
 import { ValidationError } from './validation.error.js';
 
 const filter = new GrpcExceptionFilter(pino({ level: 'silent' }));
@@ -67,6 +69,27 @@ describe('GrpcExceptionFilter', () => {
       await expect(statusOf(new RpcException({ code, message: 'x' }))).resolves.toMatchObject({ code });
     },
   );
+
+  it('tells the caller not to retry only an UNAVAILABLE that a downstream caused', async () => {
+    const pushback = async (exception: unknown) =>
+      ((await statusOf(exception)) as { metadata: { get(key: string): unknown[] } }).metadata.get(
+        'grpc-retry-pushback-ms',
+      );
+    // Its downstream failed after this service's own retries: a retry at every hop multiplies them.
+    await expect(
+      pushback(new DownstreamUnavailableError('PROCESSOR.UNAVAILABLE', 'data processor did not answer')),
+    ).resolves.toEqual(['-1']);
+    await expect(
+      pushback({ code: status.UNAVAILABLE, details: 'No connection established' }),
+    ).resolves.toEqual(['-1']);
+    // The service itself (its store for a moment, its shutdown): another attempt may well get through.
+    await expect(
+      pushback(new UnavailableError('STORAGE.UNAVAILABLE', 'database unavailable')),
+    ).resolves.toEqual([]);
+    await expect(pushback({ code: status.DEADLINE_EXCEEDED, details: 'Deadline exceeded' })).resolves.toEqual(
+      [],
+    );
+  });
 
   it('relays a downstream answer unchanged, with its status details', async () => {
     const downstream = toGrpcError(

@@ -11,6 +11,7 @@ export * from './unauthenticated.error.js';
 export * from './permission-denied.error.js';
 export * from './resource-exhausted.error.js';
 export * from './unavailable.error.js';
+export * from './downstream-unavailable.error.js';
 export * from './grpc-status.mapper.js';
 export * from './grpc-status.details.js';
 export * from './relayed-grpc.error.js';

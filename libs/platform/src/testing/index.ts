@@ -10,3 +10,4 @@ export * from './admin-metrics.js';
 export * from './merged-call-links.js';
 export * from './raw-grpc-call.js';
 export * from './prometheus-server.js';
+export * from './tcp-proxy.js';

@@ -2,7 +2,7 @@ import { status } from '@grpc/grpc-js';
 import {
   createGrpcClient,
   isServiceError,
-  UnavailableError,
+  DownstreamUnavailableError,
   type GrpcClient,
   type TlsSettings,
 } from '@iot-mesh/platform';
@@ -55,7 +55,7 @@ export class GrpcDeviceLookup implements DeviceLookup {
       if (isServiceError(error) && [status.NOT_FOUND, status.INVALID_ARGUMENT].includes(error.code)) {
         return undefined;
       }
-      throw new UnavailableError(
+      throw new DownstreamUnavailableError(
         'DEVICE_REGISTRY.UNAVAILABLE',
         'the device registry did not answer about the device; retry later',
         { device_id: deviceId },

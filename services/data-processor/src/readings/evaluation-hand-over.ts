@@ -1,5 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { isPermanentRefusal, METRICS_REGISTRY, PLATFORM_LOGGER, UnavailableError } from '@iot-mesh/platform';
+import {
+  DownstreamUnavailableError,
+  isPermanentRefusal,
+  METRICS_REGISTRY,
+  PLATFORM_LOGGER,
+  UnavailableError,
+} from '@iot-mesh/platform';
 import type { Reading } from '@iot-mesh/proto/iotmesh/telemetry/v1/reading';
 import type { Logger } from 'pino';
 import { Gauge, type Registry } from 'prom-client';
@@ -20,8 +26,13 @@ import { RefusedEvaluations } from './refused-evaluations.js';
  */
 export const PENDING_BATCH = 500;
 
-const notEvaluated = (why: string) =>
-  new UnavailableError(
+/**
+ * The readings could be neither evaluated nor queued. With the queue's store failing, that is this
+ * service unavailable (its caller may retry at once); with the queue full, the alert manager has not
+ * been taking readings for a while, and a retry at every hop would only pile onto it.
+ */
+const notEvaluated = (why: string, cause: 'store' | 'alert-manager' = 'store') =>
+  new (cause === 'store' ? UnavailableError : DownstreamUnavailableError)(
     'ALERT_MANAGER.UNAVAILABLE',
     `readings are stored but could not be evaluated for alerts (${why}); retry the call`,
   );
@@ -170,7 +181,7 @@ export class EvaluationHandOver {
     }
     if (!queued) {
       this.logger.warn({ readings: readings.length, max }, 'pending evaluations are full');
-      throw notEvaluated(`nor queued: ${max} readings already wait for the alert manager`);
+      throw notEvaluated(`nor queued: ${max} readings already wait for the alert manager`, 'alert-manager');
     }
     this.devices.add(readings.map((r) => r.deviceId));
   }

@@ -63,7 +63,7 @@ export class AlertStreamService {
         if (!event) throw new Error('alert manager sent an empty event');
         return event;
       }),
-      catchError((error: unknown) => throwError(() => fromDownstream('alert-manager', error))),
+      catchError((error: unknown) => throwError(() => fromDownstream('alert-manager', 'WatchAlerts', error))),
       // WatchAlerts has no normal end: as OK it would tell the watcher not to resume.
       concatWith(throwError(() => streamEnded('alert-manager'))),
     );

@@ -6,7 +6,7 @@ import type { LRUCache } from 'lru-cache';
 import { firstValueFrom, Observable, type MonoTypeOperatorFunction } from 'rxjs';
 import { growingLruCache } from '../cache/growing-lru-cache.js';
 import type { GatewayConfig } from '../config.js';
-import { fromDownstream } from '../downstream/downstream-error.js';
+import { authenticationFailed } from '../downstream/downstream-error.js';
 import type { Downstream } from '../downstream/downstream-clients.js';
 import { DOWNSTREAM, GATEWAY_CONFIG } from '../gateway.di-tokens.js';
 import { AuthFailureLimits } from '../rate-limit/auth-failure-limits.js';
@@ -131,8 +131,7 @@ export class DeviceAuthService {
       if (verified.expireTime) identity.expireTime = millisFromTimestamp(verified.expireTime);
       return identity;
     } catch (error) {
-      if ((error as ServiceError).code !== status.UNAUTHENTICATED)
-        throw fromDownstream('device-registry', error);
+      if ((error as ServiceError).code !== status.UNAUTHENTICATED) throw authenticationFailed(error);
       if (budgeted !== undefined) await this.failures.refused(budgeted);
       options.ttl = REJECTION_TTL_MS;
       return 'rejected';

@@ -90,7 +90,8 @@ export const DOWNSTREAM_APIS: Record<
       'AcknowledgeAlert',
       'WatchAlerts',
     ],
-    idempotent: ['GetRule', 'ListRules', 'GetAlert', 'ListAlerts', 'AcknowledgeAlert', 'DeleteRule'],
+    // Not DeleteRule: a repeat answers NOT_FOUND, so a retried delete whose answer was lost reads as a 404.
+    idempotent: ['GetRule', 'ListRules', 'GetAlert', 'ListAlerts', 'AcknowledgeAlert'],
   },
   notification: {
     definition: NotificationDefinition,
@@ -154,6 +155,18 @@ export function createDownstream(config: GatewayConfig, tls: TlsSettings, logger
     address: (name) => config.downstream[name],
     close: () => clients.forEach((client) => client.close()),
   };
+}
+
+/**
+ * Whether a call of `method` (its proto name) would do something again if repeated: a unary method that
+ * is not retried (creates, updates, issuing and rotating keys, deleting a rule). Reads and the retried
+ * writes can be repeated, and the one stream (WatchAlerts) only reads.
+ */
+export function unsafeToRepeat(service: DownstreamName, method: string): boolean {
+  const api = DOWNSTREAM_APIS[service];
+  const definition = Object.values(api.definition.methods).find(({ name }) => name === method);
+  const streams = definition !== undefined && (definition.requestStream || definition.responseStream);
+  return !streams && !api.idempotent.includes(method);
 }
 
 /** The methods of `service` an operator may call through the pass-through route. */

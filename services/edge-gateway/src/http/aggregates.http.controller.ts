@@ -47,12 +47,14 @@ export class AggregatesHttpController {
     const response = deviceId
       ? await callDownstream(
           'data-processor',
+          'GetAggregates',
           this.downstream.processor.getAggregates(
             messageFromJson(getSchema, GetAggregatesRequest, { ...fields, deviceId }, 'query'),
           ),
         )
       : await callDownstream(
           'data-processor',
+          'ListAggregates',
           this.downstream.processor.listAggregates(
             messageFromJson(listSchema, ListAggregatesRequest, fields, 'query'),
           ),

@@ -71,6 +71,7 @@ export class AlertsHttpController {
     const { pageSize, pageToken, ...filter } = parseInput(listAlertsQuerySchema, query, 'query');
     const response = await callDownstream(
       'alert-manager',
+      'ListAlerts',
       this.downstream.alerts.listAlerts({
         filter: filterOf(filter),
         pageSize: pageSize ?? 0,
@@ -161,7 +162,9 @@ export class AlertsHttpController {
   @Get(':id')
   async get(@Req() request: FastifyRequest, @Param('id') id: string) {
     await this.access.operator(request);
-    return alertJson((await callDownstream('alert-manager', this.downstream.alerts.getAlert({ id }))).alert!);
+    return alertJson(
+      (await callDownstream('alert-manager', 'GetAlert', this.downstream.alerts.getAlert({ id }))).alert!,
+    );
   }
 
   @Post(':id/acknowledge')
@@ -171,6 +174,7 @@ export class AlertsHttpController {
     const { acknowledgedBy } = parseInput(acknowledgeSchema, body ?? {});
     const response = await callDownstream(
       'alert-manager',
+      'AcknowledgeAlert',
       this.downstream.alerts.acknowledgeAlert({ id, acknowledgedBy: acknowledgedBy || operator }),
     );
     return alertJson(response.alert!);

@@ -48,6 +48,7 @@ export class DevicesHttpController {
     const { id, sendVerificationEmail, ...fields } = parseInput(createDeviceSchema, body);
     const response = await callDownstream(
       'device-registry',
+      'CreateDevice',
       this.registry.createDevice({
         device: deviceFromJson(fields),
         deviceId: id ?? '',
@@ -63,6 +64,7 @@ export class DevicesHttpController {
     const q = parseInput(listDevicesQuerySchema, query, 'query');
     const response = await callDownstream(
       'device-registry',
+      'ListDevices',
       // The query read as the request's proto3 JSON: an unknown type or status is a 400 naming it.
       this.registry.listDevices(messageFromJson(listDevicesSchema, ListDevicesRequest, q, 'query')),
     );
@@ -72,7 +74,9 @@ export class DevicesHttpController {
   @Get(':id')
   async get(@Req() request: FastifyRequest, @Param('id') id: string) {
     await this.access.operator(request);
-    return deviceJson((await callDownstream('device-registry', this.registry.getDevice({ id }))).device!);
+    return deviceJson(
+      (await callDownstream('device-registry', 'GetDevice', this.registry.getDevice({ id }))).device!,
+    );
   }
 
   @Patch(':id')
@@ -87,7 +91,13 @@ export class DevicesHttpController {
     const { updateMask } = parseInput(deviceUpdateMaskQuerySchema, query, 'query');
     const device = { ...deviceFromJson(fields), id };
     return deviceJson(
-      (await callDownstream('device-registry', this.registry.updateDevice({ device, updateMask }))).device!,
+      (
+        await callDownstream(
+          'device-registry',
+          'UpdateDevice',
+          this.registry.updateDevice({ device, updateMask }),
+        )
+      ).device!,
     );
   }
 
@@ -96,7 +106,13 @@ export class DevicesHttpController {
   async decommission(@Req() request: FastifyRequest, @Param('id') id: string) {
     await this.access.operator(request);
     return deviceJson(
-      (await callDownstream('device-registry', this.registry.decommissionDevice({ id }))).device!,
+      (
+        await callDownstream(
+          'device-registry',
+          'DecommissionDevice',
+          this.registry.decommissionDevice({ id }),
+        )
+      ).device!,
     );
   }
 
@@ -107,6 +123,7 @@ export class DevicesHttpController {
     const { description } = parseInput(issueKeySchema, body);
     const response = await callDownstream(
       'device-registry',
+      'IssueDeviceKey',
       this.registry.issueDeviceKey({ deviceId, description: description ?? '' }),
     );
     return issuedKeyJson(response);
@@ -115,7 +132,11 @@ export class DevicesHttpController {
   @Get(':id/keys')
   async listKeys(@Req() request: FastifyRequest, @Param('id') deviceId: string) {
     await this.access.operator(request);
-    const response = await callDownstream('device-registry', this.registry.listDeviceKeys({ deviceId }));
+    const response = await callDownstream(
+      'device-registry',
+      'ListDeviceKeys',
+      this.registry.listDeviceKeys({ deviceId }),
+    );
     return keyListJson(response);
   }
 
@@ -128,7 +149,11 @@ export class DevicesHttpController {
   ) {
     await this.access.operator(request);
     return rotatedKeyJson(
-      await callDownstream('device-registry', this.registry.rotateDeviceKey({ deviceId, keyId })),
+      await callDownstream(
+        'device-registry',
+        'RotateDeviceKey',
+        this.registry.rotateDeviceKey({ deviceId, keyId }),
+      ),
     );
   }
 
@@ -141,7 +166,13 @@ export class DevicesHttpController {
   ) {
     await this.access.operator(request);
     return deviceKeyJson(
-      (await callDownstream('device-registry', this.registry.revokeDeviceKey({ deviceId, keyId }))).key!,
+      (
+        await callDownstream(
+          'device-registry',
+          'RevokeDeviceKey',
+          this.registry.revokeDeviceKey({ deviceId, keyId }),
+        )
+      ).key!,
     );
   }
 }

@@ -83,6 +83,7 @@ describe('REST errors', () => {
     const slow = toHttpError(
       fromDownstream(
         'sensor-ingestion',
+        'IngestBatch',
         Object.assign(new Error('deadline'), { code: status.DEADLINE_EXCEEDED }),
       ),
     );
@@ -100,7 +101,7 @@ describe('REST errors', () => {
       new UnavailableError('STORAGE.UNAVAILABLE', 'database unavailable: connect ECONNREFUSED 10.0.0.7:5432'),
     );
     const answered = toHttpError(
-      fromDownstream('alert-manager', Object.assign(new Error(grpc.details), grpc)),
+      fromDownstream('alert-manager', 'ListRules', Object.assign(new Error(grpc.details), grpc)),
     );
     expect([answered.statusCode, answered.body.error.reason, answered.body.error.service]).toEqual([
       503,
@@ -113,6 +114,7 @@ describe('REST errors', () => {
     // Unreachable, it says nothing more than that.
     const unreachable = fromDownstream(
       'alert-manager',
+      'ListRules',
       Object.assign(new Error('No connection established'), {
         code: status.UNAVAILABLE,
         metadata: new Metadata(),
@@ -124,7 +126,11 @@ describe('REST errors', () => {
   it("says only that a service cannot serve for a reason it does not know, Object.prototype's names too", () => {
     for (const reason of ['SOMETHING.NEW', 'constructor', 'toString', '__proto__']) {
       const grpc = toGrpcError(new UnavailableError(reason, 'internal words'));
-      const error = fromDownstream('alert-manager', Object.assign(new Error(grpc.details), grpc));
+      const error = fromDownstream(
+        'alert-manager',
+        'ListRules',
+        Object.assign(new Error(grpc.details), grpc),
+      );
       expect(error.message).toBe(`alert-manager is unavailable: it cannot serve now (${reason})`);
     }
   });

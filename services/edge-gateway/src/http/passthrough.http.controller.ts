@@ -88,7 +88,7 @@ export class PassthroughHttpController {
       string,
       (request: unknown) => Observable<unknown>
     >;
-    const response = await callDownstream(name, client[key](requestMessage));
+    const response = await callDownstream(name, method.name, client[key](requestMessage));
     return messageToJson(schema.output, method.responseType as unknown as BinaryCodec<unknown>, response);
   }
 }

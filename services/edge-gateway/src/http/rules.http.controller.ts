@@ -45,7 +45,7 @@ export class RulesHttpController {
     await this.access.operator(request);
     const rule = ruleFromJson(parseInput(newRuleFieldsSchema, body));
     return ruleToJson(
-      (await callDownstream('alert-manager', this.downstream.alerts.createRule({ rule }))).rule,
+      (await callDownstream('alert-manager', 'CreateRule', this.downstream.alerts.createRule({ rule }))).rule,
     );
   }
 
@@ -55,6 +55,7 @@ export class RulesHttpController {
     const q = parseInput(listRulesQuerySchema, query, 'query');
     const response = await callDownstream(
       'alert-manager',
+      'ListRules',
       this.downstream.alerts.listRules(messageFromJson(listRulesSchema, ListRulesRequest, q, 'query')),
     );
     return rulePageJson(response);
@@ -63,7 +64,9 @@ export class RulesHttpController {
   @Get(':id')
   async get(@Req() request: FastifyRequest, @Param('id') id: string) {
     await this.access.operator(request);
-    return ruleToJson((await callDownstream('alert-manager', this.downstream.alerts.getRule({ id }))).rule);
+    return ruleToJson(
+      (await callDownstream('alert-manager', 'GetRule', this.downstream.alerts.getRule({ id }))).rule,
+    );
   }
 
   @Patch(':id')
@@ -77,7 +80,13 @@ export class RulesHttpController {
     const rule = { ...ruleFromJson(parseInput(ruleFieldsSchema, body)), id };
     const { updateMask } = parseInput(ruleUpdateMaskQuerySchema, query, 'query');
     return ruleToJson(
-      (await callDownstream('alert-manager', this.downstream.alerts.updateRule({ rule, updateMask }))).rule,
+      (
+        await callDownstream(
+          'alert-manager',
+          'UpdateRule',
+          this.downstream.alerts.updateRule({ rule, updateMask }),
+        )
+      ).rule,
     );
   }
 
@@ -85,6 +94,6 @@ export class RulesHttpController {
   @HttpCode(204)
   async remove(@Req() request: FastifyRequest, @Param('id') id: string): Promise<void> {
     await this.access.operator(request);
-    await callDownstream('alert-manager', this.downstream.alerts.deleteRule({ id }));
+    await callDownstream('alert-manager', 'DeleteRule', this.downstream.alerts.deleteRule({ id }));
   }
 }

@@ -74,7 +74,7 @@ export class PublishReadingsService {
         duplicateIndexes: result.duplicateIndexes,
       };
     } catch (error) {
-      throw fromDownstream('sensor-ingestion', error);
+      throw fromDownstream('sensor-ingestion', 'IngestBatch', error);
     }
   }
 
@@ -91,7 +91,7 @@ export class PublishReadingsService {
       if (!this.singles) return await firstValueFrom(this.downstream.ingestion.ingest({ reading: own }));
       result = await this.singles.ingest([own]);
     } catch (error) {
-      throw fromDownstream('sensor-ingestion', error);
+      throw fromDownstream('sensor-ingestion', this.singles ? 'IngestBatch' : 'Ingest', error);
     }
     // Ingestion judged it, as when it answers Ingest itself.
     if (result.rejections.length > 0)

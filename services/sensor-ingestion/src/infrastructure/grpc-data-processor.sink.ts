@@ -61,13 +61,13 @@ export class DataProcessorSink implements ReadingSink, ReadingProcessor {
     return forwardInChunks(this, readings, this.settings.chunkSize);
   }
 
-  /** One ProcessReadings call; a transient failure becomes an UnavailableError. */
+  /** One ProcessReadings call; a transient failure becomes a DownstreamUnavailableError. */
   async processReadings(readings: readonly Reading[], metadata?: Metadata): Promise<ProcessReadingsResponse> {
     try {
       return await firstValueFrom(this.client.service.processReadings({ readings: [...readings] }, metadata));
     } catch (error) {
-      // Not acknowledged means not accepted: the caller retries the whole request, and the
-      // processor's dedupe absorbs the chunks that did get through.
+      // Not acknowledged means not accepted: a retry of the whole request (the device's, as the
+      // processor was already retried here) has the processor's dedupe absorb the chunks that got through.
       unavailableOr(error, 'PROCESSOR.UNAVAILABLE', 'data processor did not accept the readings');
     }
   }

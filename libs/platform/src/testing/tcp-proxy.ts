@@ -3,7 +3,8 @@ import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
 /**
  * A tiny TCP load balancer in front of one service, like a Kubernetes Service whose endpoints
  * change during a rollout: new connections go round robin to the current endpoints, and
- * connections already open stay where they are until either side closes them.
+ * connections already open stay where they are until either side closes them, or `cut` drops them all
+ * (a network blip or a proxy's reset: e.g. after a request arrived and before its answer went out).
  */
 export interface TcpProxy {
   readonly port: number;
@@ -12,6 +13,8 @@ export interface TcpProxy {
   endpoints(): readonly number[];
   /** Connections accepted so far, to check that traffic really went through the proxy. */
   connections(): number;
+  /** Drops every open connection at once; new ones are accepted as before. */
+  cut(): void;
   close(): Promise<void>;
 }
 
@@ -44,6 +47,7 @@ export async function startTcpProxy(initialEndpoints: readonly number[] = []): P
   // Port 0 binds atomically, so no other process can take the port between choosing and binding it.
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
+  const cut = () => open.forEach((socket) => socket.destroy());
   return {
     port,
     address: `127.0.0.1:${port}`,
@@ -52,9 +56,10 @@ export async function startTcpProxy(initialEndpoints: readonly number[] = []): P
     },
     endpoints: () => endpoints,
     connections: () => accepted,
+    cut,
     close: () =>
       new Promise<void>((resolve) => {
-        for (const socket of open) socket.destroy();
+        cut();
         server.close(() => resolve());
       }),
   };
