@@ -3,6 +3,11 @@ import type { SqliteDatabase, SqliteStatement } from 'kysely';
 
 // Kysely compiles the same few queries over and over; preparing each anew was a top cost in profiles.
 const STATEMENT_CACHE_SIZE = 500;
+// A prepared statement holds native memory in step with its SQL (30-40 bytes a character for multi-row
+// INSERTs), so the statements kept are bounded by their total SQL length too: about 50 MiB at most. The
+// data processor's multi-row statements come to 730,000 characters at most (10 MiB; SizedQueryCache);
+// this bounds lists of varying length built elsewhere (IN lists, multi-row INSERTs), a text per length.
+const STATEMENT_CACHE_SQL_LENGTH = 1_500_000;
 
 /**
  * Kysely's SQLite dialect over Node's built-in node:sqlite, so the embedded store needs no native
@@ -16,6 +21,7 @@ export function openNodeSqlite(file: string): SqliteDatabase {
   );
   // Whether a statement returns rows is asked once per statement: columns() builds new objects each call.
   const statements = new Map<string, { statement: StatementSync; reader: boolean }>();
+  let cachedSqlLength = 0;
   const prepared = (sql: string) => {
     const cached = statements.get(sql);
     if (cached) {
@@ -26,7 +32,15 @@ export function openNodeSqlite(file: string): SqliteDatabase {
     const statement = database.prepare(sql);
     const entry = { statement, reader: statement.columns().length > 0 };
     statements.set(sql, entry);
-    if (statements.size > STATEMENT_CACHE_SIZE) statements.delete(statements.keys().next().value!);
+    cachedSqlLength += sql.length;
+    while (
+      statements.size > STATEMENT_CACHE_SIZE ||
+      (cachedSqlLength > STATEMENT_CACHE_SQL_LENGTH && statements.size > 1)
+    ) {
+      const oldest = statements.keys().next().value!;
+      statements.delete(oldest);
+      cachedSqlLength -= oldest.length;
+    }
     return entry;
   };
   return {

@@ -1,6 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
+import { jest } from '@jest/globals';
 import { sql, type Kysely } from 'kysely';
 import type { Migration } from 'kysely/migration';
 import { createDatabase, describeStorage } from './database.js';
@@ -91,7 +93,7 @@ describe.each(['sqlite', 'postgres'] as const)('storage on %s', (kind) => {
       (row: Schema['notes']) => [row.id, row.body, row.size],
     );
     const note = (id: string, body: string) => ({ id: `sized-${id}`, body, size: 1 });
-    const run = async (rows: Schema['notes'][]) => (await db.executeQuery(upsert.query(rows))).rows;
+    const run = async (rows: Schema['notes'][]) => (await upsert.execute(db, rows)).rows;
 
     expect(await run([note('1', 'one'), note('2', 'two'), note('3', 'three')])).toHaveLength(3);
     expect(await run([note('4', 'four'), note('1', 'one again'), note('5', 'five')])).toEqual([
@@ -146,38 +148,28 @@ describe('embedded SQLite adapter', () => {
     await db.destroy();
     rmSync(dir, { recursive: true, force: true });
   });
-});
 
-describe('SizedQueryCache', () => {
-  const db = createDatabase<Schema>({ kind: 'sqlite', file: join(tmpdir(), 'iot-mesh-sized-query.sqlite') });
-  const insert = (values: (row: Schema['notes']) => unknown[]) => {
-    const built: number[] = [];
-    const cache = new SizedQueryCache((rows: readonly Schema['notes'][]) => {
-      built.push(rows.length);
-      return db.insertInto('notes').values([...rows]);
-    }, values);
-    return { cache, built };
-  };
-  const notes = (count: number) =>
-    Array.from({ length: count }, (_, i) => ({ id: `n${i}`, body: 'b', size: i }));
-  afterAll(() => db.destroy());
-
-  it('refuses values that are not the ones the built query binds, in its order', () => {
-    const { cache } = insert((row) => [row.body, row.id, row.size]);
-    expect(() => cache.query(notes(2))).toThrow(/are not the ones it binds/);
-  });
-
-  it('keeps the SQL of the 64 row counts used last', () => {
-    const { cache, built } = insert((row) => [row.id, row.body, row.size]);
-    for (let count = 1; count <= 65; count++) cache.query(notes(count));
-    cache.query(notes(65));
-    expect(built).toHaveLength(65);
-    cache.query(notes(1)); // the least recently used, dropped when the 65th arrived
-    expect(built).toHaveLength(66);
-    cache.query(notes(3)); // still kept
-    cache.query(notes(2)); // dropped in turn, by the 1 compiled again
-    cache.query(notes(64));
-    cache.query(notes(3)); // kept, as it was used after 4 (the one dropped for the 2)
-    expect(built).toEqual([...Array.from({ length: 65 }, (_, i) => i + 1), 1, 2]);
+  it('drops the statements used least recently once their SQL is too long in all', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'iot-mesh-sqlite-'));
+    const db = createDatabase<Schema>({ kind: 'sqlite', file: join(dir, 'long.sqlite') });
+    const prepared: string[] = [];
+    const originalPrepare = DatabaseSync.prototype.prepare;
+    const prepare = jest.spyOn(DatabaseSync.prototype, 'prepare').mockImplementation(function (
+      this: DatabaseSync,
+      text: string,
+    ) {
+      prepared.push(text.slice(0, 10));
+      return originalPrepare.call(this, text);
+    });
+    // Four statements of 400,000 characters: more than the cache keeps in length, far fewer than in number.
+    const long = (name: string) => sql.raw(`select '${name}' as name /* ${'x'.repeat(400_000)} */`);
+    try {
+      for (const name of ['a', 'b', 'c', 'd', 'a']) await long(name).execute(db);
+    } finally {
+      prepare.mockRestore();
+      await db.destroy();
+      rmSync(dir, { recursive: true, force: true });
+    }
+    expect(prepared).toEqual(["select 'a'", "select 'b'", "select 'c'", "select 'd'", "select 'a'"]);
   });
 });

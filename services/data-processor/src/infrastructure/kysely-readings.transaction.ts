@@ -72,9 +72,7 @@ export class KyselyReadingsTransaction implements ReadingsTransaction {
     let insertedCount = 0;
     for (const chunk of chunked(unique)) {
       // A concurrent call inserting the same id blocks here until it commits, then sees the conflict.
-      const { numAffectedRows } = await this.trx.executeQuery(
-        this.statements.recordSeen.query(seenRows(chunk)),
-      );
+      const { numAffectedRows } = await this.statements.recordSeen.execute(this.trx, seenRows(chunk));
       insertedCount += Number(numAffectedRows ?? 0);
     }
     if (insertedCount === unique.length) {
@@ -84,9 +82,7 @@ export class KyselyReadingsTransaction implements ReadingsTransaction {
     await sql`rollback to savepoint record_seen`.execute(this.trx);
     const inserted: ReadingRef[] = [];
     for (const chunk of chunked(unique)) {
-      const { rows } = await this.trx.executeQuery(
-        this.statements.recordSeenReturning.query(seenRows(chunk)),
-      );
+      const { rows } = await this.statements.recordSeenReturning.execute(this.trx, seenRows(chunk));
       inserted.push(...rows.map((row) => ({ deviceId: row.device_id, readingId: row.reading_id })));
     }
     await sql`release savepoint record_seen`.execute(this.trx);
@@ -101,7 +97,7 @@ export class KyselyReadingsTransaction implements ReadingsTransaction {
     const devices = [...new Set(this.recorded.map((reading) => reading.deviceId))];
     const found = new Set<string>();
     for (const chunk of chunked(devices)) {
-      const { rows } = await this.trx.executeQuery(this.statements.devicesWithPending.query(chunk));
+      const { rows } = await this.statements.devicesWithPending.execute(this.trx, chunk);
       for (const row of rows) found.add(row.device_id);
     }
     return found;
@@ -110,7 +106,7 @@ export class KyselyReadingsTransaction implements ReadingsTransaction {
   async storedContents(readings: readonly ReadingRef[]): Promise<Map<string, number | null>> {
     const contents = new Map<string, number | null>();
     for (const chunk of chunked(readings)) {
-      const { rows } = await this.trx.executeQuery(this.statements.storedContents.query(chunk));
+      const { rows } = await this.statements.storedContents.execute(this.trx, chunk);
       for (const row of rows) {
         contents.set(
           readingIdentity({ deviceId: row.device_id, readingId: row.reading_id }),
@@ -129,9 +125,9 @@ export class KyselyReadingsTransaction implements ReadingsTransaction {
       // Reserving missing windows first gives a concurrent writer of a brand-new window a row to wait on.
       // SQLite needs none: it has one writer at a time, and the transaction already wrote its reading ids.
       if (this.rowLocks) {
-        await this.trx.executeQuery(this.statements.reserveWindows.query(chunk.map(placeholderRow)));
+        await this.statements.reserveWindows.execute(this.trx, chunk.map(placeholderRow));
       }
-      const { rows } = await this.trx.executeQuery(this.statements.selectWindows.query(chunk));
+      const { rows } = await this.statements.selectWindows.execute(this.trx, chunk);
       for (const row of rows) {
         const window = fromWindowRow(row);
         if (window.count === 0) continue;
@@ -154,7 +150,7 @@ export class KyselyReadingsTransaction implements ReadingsTransaction {
         }
         return toWindowRow(window, revision);
       });
-      await this.trx.executeQuery(this.statements.saveWindows.query(rows));
+      await this.statements.saveWindows.execute(this.trx, rows);
     }
   }
 }
