@@ -70,7 +70,7 @@ describe('GrpcExceptionFilter', () => {
     },
   );
 
-  it('tells the caller not to retry only an UNAVAILABLE that a downstream caused', async () => {
+  it('tells the caller not to retry only a DownstreamUnavailableError', async () => {
     const pushback = async (exception: unknown) =>
       ((await statusOf(exception)) as { metadata: { get(key: string): unknown[] } }).metadata.get(
         'grpc-retry-pushback-ms',
@@ -79,10 +79,11 @@ describe('GrpcExceptionFilter', () => {
     await expect(
       pushback(new DownstreamUnavailableError('PROCESSOR.UNAVAILABLE', 'data processor did not answer')),
     ).resolves.toEqual(['-1']);
+    // The service itself (its store for a moment, its shutdown), or a downstream it could not reach (a
+    // restart): another attempt may well get through.
     await expect(
       pushback({ code: status.UNAVAILABLE, details: 'No connection established' }),
-    ).resolves.toEqual(['-1']);
-    // The service itself (its store for a moment, its shutdown): another attempt may well get through.
+    ).resolves.toEqual([]);
     await expect(
       pushback(new UnavailableError('STORAGE.UNAVAILABLE', 'database unavailable')),
     ).resolves.toEqual([]);

@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import { throwError, type Observable } from 'rxjs';
 import { PLATFORM_LOGGER } from '../bootstrap/platform.tokens.js';
 import { DomainError } from './domain-error.js';
-import { DownstreamUnavailableError } from './downstream-unavailable.error.js';
+import { DownstreamUnavailableError, NO_RETRY_PUSHBACK } from './downstream-unavailable.error.js';
 import { toGrpcError, type GrpcErrorObject } from './grpc-status.mapper.js';
 import { RelayedGrpcError } from './relayed-grpc.error.js';
 import { isServiceError } from './service-error.js';
@@ -40,24 +40,14 @@ export class GrpcExceptionFilter implements RpcExceptionFilter<unknown> {
 }
 
 /**
- * grpc-js, like every gRPC client (A6 retry design), does not retry a call whose status carries a
- * negative pushback: the trailer by which a service that already retried its own downstream keeps its
- * callers from retrying it again.
- */
-export const NO_RETRY_PUSHBACK: readonly [string, string] = ['grpc-retry-pushback-ms', '-1'];
-
-/**
  * The status a handler's failure is answered with, where a rule covers it: domain errors by their kind,
  * relayed and transient downstream statuses as they came. Anything else is undefined: answered INTERNAL.
- * An UNAVAILABLE caused by a downstream (DownstreamUnavailableError, or a downstream's own UNAVAILABLE
- * passed through) tells the caller not to retry; the service's own (its database, its shutdown) does not.
+ * A DownstreamUnavailableError tells the caller not to retry (downstreamUnavailable says when); every
+ * other UNAVAILABLE may be retried.
  */
 export function knownGrpcStatus(exception: unknown): GrpcErrorObject | undefined {
   const known = statusOf(exception);
-  const downstreamCaused =
-    exception instanceof DownstreamUnavailableError ||
-    (known?.code === GrpcStatus.UNAVAILABLE && !(exception instanceof DomainError));
-  if (known && downstreamCaused) known.metadata.set(...NO_RETRY_PUSHBACK);
+  if (known && exception instanceof DownstreamUnavailableError) known.metadata.set(...NO_RETRY_PUSHBACK);
   return known;
 }
 

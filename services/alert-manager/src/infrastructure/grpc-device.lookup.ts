@@ -2,7 +2,7 @@ import { status } from '@grpc/grpc-js';
 import {
   createGrpcClient,
   isServiceError,
-  DownstreamUnavailableError,
+  downstreamUnavailable,
   type GrpcClient,
   type TlsSettings,
 } from '@iot-mesh/platform';
@@ -55,7 +55,8 @@ export class GrpcDeviceLookup implements DeviceLookup {
       if (isServiceError(error) && [status.NOT_FOUND, status.INVALID_ARGUMENT].includes(error.code)) {
         return undefined;
       }
-      throw new DownstreamUnavailableError(
+      throw downstreamUnavailable(
+        error,
         'DEVICE_REGISTRY.UNAVAILABLE',
         'the device registry did not answer about the device; retry later',
         { device_id: deviceId },

@@ -2,6 +2,7 @@ import { status, type ServiceError } from '@grpc/grpc-js';
 import {
   DeadlineExceededError,
   decodeStatusDetails,
+  downstreamUnavailable,
   DownstreamUnavailableError,
   RelayedGrpcError,
   tlsHandshakeFailure,
@@ -60,7 +61,7 @@ export function fromDownstream(service: DownstreamName, method: string, error: u
     // operator to a healthy service.
     const tls = cause ? undefined : tlsHandshakeFailure(error.details);
     const why = cause ? `: ${CAUSES.get(cause) ?? 'it cannot serve now'} (${cause})` : tls ? `: ${tls}` : '';
-    return new DownstreamUnavailableError('DOWNSTREAM.UNAVAILABLE', `${service} is unavailable${why}`, {
+    return downstreamUnavailable(error, 'DOWNSTREAM.UNAVAILABLE', `${service} is unavailable${why}`, {
       service,
       ...(cause ? { cause } : {}),
     });

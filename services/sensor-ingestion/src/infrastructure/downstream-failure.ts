@@ -1,5 +1,5 @@
 import { status, type ServiceError } from '@grpc/grpc-js';
-import { DownstreamUnavailableError } from '@iot-mesh/platform';
+import { downstreamUnavailable } from '@iot-mesh/platform';
 
 // Failures after which the downstream's answer is simply not known yet: the caller may retry.
 const TRANSIENT = new Set<number>([
@@ -16,8 +16,8 @@ export const isServiceError = (error: unknown): error is ServiceError =>
   error instanceof Error && typeof (error as Partial<ServiceError>).code === 'number';
 
 /**
- * A transient downstream failure, after this service's own retries, as UNAVAILABLE that our caller does
- * not retry again (DownstreamUnavailableError); anything else is a contract bug between services and is
+ * A transient downstream failure, after this service's own retries, as UNAVAILABLE, which our caller
+ * retries only where that can help (downstreamUnavailable); anything else is a contract bug between services and is
  * rethrown, to surface as INTERNAL and in the log.
  */
 export function unavailableOr(
@@ -27,7 +27,7 @@ export function unavailableOr(
   metadata: Record<string, string> = {},
 ): never {
   if (isServiceError(error) && TRANSIENT.has(error.code)) {
-    throw new DownstreamUnavailableError(code, `${message}: ${error.details}`, metadata);
+    throw downstreamUnavailable(error, code, `${message}: ${error.details}`, metadata);
   }
   throw error;
 }
