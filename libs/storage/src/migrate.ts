@@ -30,38 +30,63 @@ export async function migrateToLatest(
 ): Promise<void> {
   // The schema is asked for under the call timeouts: a server that does not answer fails the start.
   const schema = await migrationTableSchema(db);
-  const newerMain = unknown(await recordedMigrations(db, schema), migrations);
-  if (newerMain.length > 0) {
-    throw new Error(
-      `the store was migrated by a newer release (${newerMain.join(', ')}), which changed the schema in ` +
-        'a way this release cannot use: roll forward to that release, or restore the store from before it',
-    );
-  }
-  await run({
-    db,
-    migrationTableSchema: schema,
-    provider: { getMigrations: () => Promise.resolve(migrations) },
+  await untilNoneRecordedMeanwhile(async () => {
+    const newerMain = unknown(await recordedMigrations(db, schema), migrations);
+    if (newerMain.length > 0) {
+      throw new Error(
+        `the store was migrated by a newer release (${newerMain.join(', ')}), which changed the schema in ` +
+          'a way this release cannot use: roll forward to that release, or restore the store from before it',
+      );
+    }
+    await run({
+      db,
+      migrationTableSchema: schema,
+      provider: { getMigrations: () => Promise.resolve(migrations) },
+    });
   });
-
-  const newerAdditive = unknown(await recordedMigrations(db, schema, ADDITIVE_TRACK_TABLES), additive);
+  // Services without additive migrations get no tables for them.
+  if (Object.keys(additive).length === 0) return;
+  const newerAdditive = await untilNoneRecordedMeanwhile(async () => {
+    const newer = unknown(await recordedMigrations(db, schema, ADDITIVE_TRACK_TABLES), additive);
+    // Placeholders stand for them, recorded as run: Kysely refuses migrations it is not given.
+    const placeholders = Object.fromEntries(newer.map((name) => [name, { up: async () => {} }]));
+    await run({
+      db,
+      migrationTableSchema: schema,
+      ...ADDITIVE_TRACK_TABLES,
+      provider: { getMigrations: () => Promise.resolve({ ...placeholders, ...additive }) },
+      // A newer release's additive migration may sort before one of this release's yet to run.
+      allowUnorderedMigrations: true,
+      // Each on its own, outside a transaction, so that on PostgreSQL an index is built CONCURRENTLY
+      // (addIndex), without holding the writes of the release running beside it; re-runnable by rule,
+      // one cut short completes at the next start.
+      disableTransactions: true,
+    });
+    return newer;
+  });
   if (newerAdditive.length > 0) {
     note(
       `a newer release added ${newerAdditive.join(', ')} (additive migrations); ` +
         'this release runs beside them, leaving what they added alone',
     );
   }
-  // Services without additive migrations get no tables for them.
-  if (Object.keys(additive).length === 0) return;
-  // Placeholders stand for them, recorded as run: Kysely refuses migrations it is not given.
-  const placeholders = Object.fromEntries(newerAdditive.map((name) => [name, { up: async () => {} }]));
-  await run({
-    db,
-    migrationTableSchema: schema,
-    ...ADDITIVE_TRACK_TABLES,
-    provider: { getMigrations: () => Promise.resolve({ ...placeholders, ...additive }) },
-    // A newer release's additive migration may sort before one of this release's yet to run.
-    allowUnorderedMigrations: true,
-  });
+}
+
+/**
+ * Another release's pod may record a migration between this one's look at the records and Kysely's
+ * run under its lock, which then refuses it as missing: looked at again, it is known (a newer
+ * release's additive one) or named in the refusal above.
+ */
+async function untilNoneRecordedMeanwhile<T>(attempt: () => Promise<T>): Promise<T> {
+  for (let tries = 1; ; tries++) {
+    try {
+      return await attempt();
+    } catch (error) {
+      const recordedMeanwhile =
+        error instanceof Error && /previously executed migration .+ is missing/.test(error.message);
+      if (!recordedMeanwhile || tries === 3) throw error;
+    }
+  }
 }
 
 const unknown = (recorded: string[], known: Record<string, Migration>) =>
