@@ -113,7 +113,7 @@ export class AlertWatchService {
       const page = await this.store.listEvents(watcher.lastSent, filter, REPLAY_PAGE);
       // Read after the page: the retention deletes events and raises its mark in one transaction, so a
       // page that missed deleted events is caught here rather than sent with a gap.
-      const prunedThrough = await this.store.prunedEventsThrough();
+      const prunedThrough = await this.store.prunedEventsThrough(filter.deviceId || undefined);
       if (prunedThrough > Math.max(watcher.lastSent, watcher.prunedAtStart)) {
         throw resumePointPruned(watcher.lastSent, prunedThrough);
       }
@@ -138,7 +138,7 @@ export class AlertWatchService {
    */
   private async checkResumePoint(filter: AlertFilter, watcher: Watcher): Promise<void> {
     const resumedAt = watcher.lastSent;
-    const prunedThrough = await this.store.prunedEventsThrough();
+    const prunedThrough = await this.store.prunedEventsThrough(filter.deviceId || undefined);
     if (resumedAt === 0) {
       watcher.prunedAtStart = prunedThrough;
       return;

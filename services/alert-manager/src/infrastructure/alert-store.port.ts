@@ -156,8 +156,11 @@ export interface AlertStore {
   pruneResolvedAlerts(before: number, limit: number): Promise<PrunedAlerts>;
   /** Deletes up to `limit` evaluation cursors moved last before `before` whose pair has no open alert. */
   pruneIdleCursors(before: number, limit: number): Promise<number>;
-  /** The highest sequence of an event the retention deleted; 0 before any. */
-  prunedEventsThrough(): Promise<number>;
+  /**
+   * The highest sequence of an event the retention deleted, of `deviceId`'s when given (what a stream
+   * of that device misses); 0 before any.
+   */
+  prunedEventsThrough(deviceId?: string): Promise<number>;
 
   /** Registers a listener for this process's commits that appended events or outbox entries. */
   onCommit(listener: (notice: CommitNotice) => void): void;

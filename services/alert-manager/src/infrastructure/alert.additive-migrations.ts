@@ -47,4 +47,15 @@ export const alertAdditiveMigrations: Record<string, Migration> = {
         on conflict (id) do nothing`.execute(db);
     },
   },
+  '0002_pruned_device_events': {
+    async up(db: Kysely<unknown>) {
+      // The mark per device: a stream of one device is refused only for its own events deleted.
+      await db.schema
+        .createTable('pruned_device_events')
+        .ifNotExists()
+        .addColumn('device_id', 'text', (c) => c.primaryKey())
+        .addColumn('through_sequence', 'bigint', (c) => c.notNull())
+        .execute();
+    },
+  },
 };

@@ -87,6 +87,11 @@ export interface AlertDatabase {
     id: number;
     through_sequence: number;
   };
+  /** Per device, the highest sequence of its events the retention deleted: for device-filtered streams. */
+  pruned_device_events: {
+    device_id: string;
+    through_sequence: number;
+  };
   /** Devices the registry said were decommissioned (final); learnt_time is when this service learnt it. */
   decommissioned_devices: {
     device_id: string;

@@ -4,7 +4,7 @@ import type { PrunedAlerts } from './alert-store.port.js';
 
 /**
  * Deletes up to `limit` resolved alerts that last changed before `before`, with their events, and
- * raises the pruned-events mark to the highest sequence deleted, in one transaction: a stream never
+ * raises the pruned-events marks (of all events, and of each device's) to the highest sequence deleted, in one transaction: a stream never
  * sees events gone without the mark saying so. Resolved alerts no longer change, so no writer waits.
  */
 export function pruneResolvedAlerts(
@@ -24,18 +24,31 @@ export function pruneResolvedAlerts(
         .execute()
     ).map((row) => row.id);
     if (ids.length === 0) return { alerts: 0, events: 0 };
-    const newest = await trx
+    const newestByDevice = await trx
       .selectFrom('alert_events')
-      .select((eb) => eb.fn.max('sequence').as('sequence'))
+      .select((eb) => ['device_id', eb.fn.max('sequence').as('sequence')])
       .where('alert_id', 'in', ids)
-      .executeTakeFirst();
+      .groupBy('device_id')
+      .execute();
     const events = await trx.deleteFrom('alert_events').where('alert_id', 'in', ids).executeTakeFirst();
     const alerts = await trx
       .deleteFrom('alerts')
       .where('id', 'in', ids)
       .where('open_key', 'is', null)
       .executeTakeFirst();
-    const through = Number(newest?.sequence ?? 0);
+    const through = Math.max(0, ...newestByDevice.map((row) => Number(row.sequence)));
+    for (const { device_id, sequence } of newestByDevice) {
+      await trx
+        .insertInto('pruned_device_events')
+        .values({ device_id, through_sequence: Number(sequence) })
+        .onConflict((conflict) =>
+          conflict
+            .column('device_id')
+            .doUpdateSet({ through_sequence: (eb) => eb.ref('excluded.through_sequence') })
+            .where('pruned_device_events.through_sequence', '<', (eb) => eb.ref('excluded.through_sequence')),
+        )
+        .execute();
+    }
     await trx
       .updateTable('pruned_alert_events')
       .set({ through_sequence: through })
@@ -83,12 +96,12 @@ export async function pruneIdleCursors(
   return Number(result.numDeletedRows);
 }
 
-/** The highest sequence of an event the retention deleted; 0 before any. */
-export async function prunedEventsThrough(db: Kysely<AlertDatabase>): Promise<number> {
-  const row = await db
-    .selectFrom('pruned_alert_events')
-    .select('through_sequence')
-    .where('id', '=', 1)
-    .executeTakeFirst();
+/** The highest sequence of an event (of `deviceId`'s, when given) the retention deleted; 0 before any. */
+export async function prunedEventsThrough(db: Kysely<AlertDatabase>, deviceId?: string): Promise<number> {
+  const row = await (
+    deviceId
+      ? db.selectFrom('pruned_device_events').select('through_sequence').where('device_id', '=', deviceId)
+      : db.selectFrom('pruned_alert_events').select('through_sequence').where('id', '=', 1)
+  ).executeTakeFirst();
   return Number(row?.through_sequence ?? 0);
 }

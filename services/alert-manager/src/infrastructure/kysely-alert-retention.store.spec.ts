@@ -83,6 +83,21 @@ describe.each(['sqlite', 'postgres'] as const)('alert store on %s: history reten
     await expect(store.prunedEventsThrough()).resolves.toBe(Math.max(...oldSequences));
   });
 
+  it('marks each device’s deleted events apart, so a stream of another device is not refused', async () => {
+    const deviceSequences = async (deviceId: string) =>
+      (await store.listEvents(0, { deviceId }, 100)).map((e) => e.sequence);
+    for (const batch of resolvedAt('dev-9-old', HORIZON - DAY, 'dev-9')) await store.applyChanges(batch);
+    const dev9 = await deviceSequences('dev-9');
+    const dev1Mark = await store.prunedEventsThrough('dev-1');
+
+    await store.pruneResolvedAlerts(HORIZON, 5);
+    await expect(store.prunedEventsThrough('dev-9')).resolves.toBe(Math.max(...dev9));
+    await expect(store.prunedEventsThrough('dev-1')).resolves.toBe(dev1Mark);
+    // dev-2's alert is open: none of its events went, whatever the others' marks.
+    await expect(store.prunedEventsThrough('dev-2')).resolves.toBe(0);
+    await expect(store.prunedEventsThrough()).resolves.toBe(Math.max(...dev9));
+  });
+
   it('never lowers the mark', async () => {
     const mark = await store.prunedEventsThrough();
     for (const batch of resolvedAt('later', HORIZON - DAY)) await store.applyChanges(batch);

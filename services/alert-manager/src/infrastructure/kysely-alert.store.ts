@@ -217,8 +217,8 @@ export class KyselyAlertStore implements AlertStore {
     return pruneIdleCursors(this.db, before, limit);
   }
 
-  prunedEventsThrough(): Promise<number> {
-    return prunedEventsThrough(this.db);
+  prunedEventsThrough(deviceId?: string): Promise<number> {
+    return prunedEventsThrough(this.db, deviceId);
   }
 
   onCommit(listener: (notice: CommitNotice) => void): void {
