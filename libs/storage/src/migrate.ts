@@ -44,10 +44,10 @@ export async function migrateToLatest(
       provider: { getMigrations: () => Promise.resolve(migrations) },
     });
   });
-  // Services without additive migrations get no tables for them.
-  if (Object.keys(additive).length === 0) return;
   const newerAdditive = await untilNoneRecordedMeanwhile(async () => {
     const newer = unknown(await recordedMigrations(db, schema, ADDITIVE_TRACK_TABLES), additive);
+    // Services without additive migrations get no tables for them.
+    if (Object.keys(additive).length === 0) return newer;
     // Placeholders stand for them, recorded as run: Kysely refuses migrations it is not given.
     const placeholders = Object.fromEntries(newer.map((name) => [name, { up: async () => {} }]));
     await run({
