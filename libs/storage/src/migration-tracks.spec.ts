@@ -1,5 +1,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { join } from 'node:path';
 import { sql, type Kysely } from 'kysely';
 import { Migrator, type Migration } from 'kysely/migration';
@@ -38,6 +39,15 @@ async function recorded(db: Kysely<unknown>, table: string): Promise<[string, st
 }
 const names = async (db: Kysely<unknown>, table: string) => (await recorded(db, table)).map(([name]) => name);
 
+/** The advisory lock Kysely's Migrator takes on PostgreSQL (its PostgresAdapter). */
+const KYSELY_MIGRATION_LOCK_ID = BigInt('3853314791062309107');
+
+async function waitFor(condition: () => Promise<boolean>): Promise<void> {
+  for (const until = Date.now() + 10_000; !(await condition()); await sleep(20)) {
+    if (Date.now() > until) throw new Error('timed out waiting for another pod to wait for the lock');
+  }
+}
+
 /** What the release before the additive track runs: Kysely's Migrator on its default tables. */
 async function plainMigrator(db: Kysely<unknown>, migrations: Record<string, Migration>) {
   return new Migrator({
@@ -50,6 +60,7 @@ describe.each(DATABASE_KINDS)('the main and additive migration tracks on %s', (k
   let dir: string;
   let postgres: TestPostgres | undefined;
   let db: Kysely<unknown>;
+  let settings: StorageSettings;
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'migration-tracks-'));
     if (kind === 'postgres') postgres = await startTestPostgres();
@@ -65,7 +76,7 @@ describe.each(DATABASE_KINDS)('the main and additive migration tracks on %s', (k
       .replace(/[^a-z]+/g, '_')
       .slice(-40);
     // A schema of its own on PostgreSQL, as a service sharing a database has.
-    const settings: StorageSettings = postgres
+    settings = postgres
       ? { kind: 'postgres', url: await postgres.createDatabase(name), schema: 'things_service' }
       : { kind: 'sqlite', file: join(dir, `${name}.sqlite`) };
     db = createDatabase<unknown>(settings);
@@ -112,4 +123,36 @@ describe.each(DATABASE_KINDS)('the main and additive migration tracks on %s', (k
         'this release cannot use: roll forward to that release, or restore the store from before it',
     );
   });
+
+  if (kind === 'postgres') {
+    it('names a newer release’s main-track migration recorded while this one waited for the lock', async () => {
+      await migrateToLatest(db, main, { additive });
+      // Another pod holds Kysely's migration lock, as a newer release's does while it migrates.
+      const other = createDatabase<unknown>(settings);
+      try {
+        const starting = await other.connection().execute(async (connection) => {
+          await sql`SELECT pg_advisory_lock(${sql.lit(KYSELY_MIGRATION_LOCK_ID)})`.execute(connection);
+          // This pod looks at the records (none newer yet), then waits for the lock.
+          const started = migrateToLatest(db, main, { additive }).then(
+            () => 'started',
+            (error: Error) => error.message,
+          );
+          await waitFor(async () => {
+            const { rows } = await sql<{ waiting: string }>`
+              SELECT count(*) AS waiting FROM pg_locks WHERE locktype = 'advisory' AND NOT granted`.execute(
+              connection,
+            );
+            return Number(rows[0]?.waiting) > 0;
+          });
+          await sql`INSERT INTO things_service.kysely_migration (name, timestamp)
+            VALUES ('002_things_renamed', '2030-01-01T00:00:00.000Z')`.execute(connection);
+          await sql`SELECT pg_advisory_unlock(${sql.lit(KYSELY_MIGRATION_LOCK_ID)})`.execute(connection);
+          return started;
+        });
+        expect(starting).toContain('the store was migrated by a newer release (002_things_renamed)');
+      } finally {
+        await other.destroy();
+      }
+    });
+  }
 });
