@@ -174,11 +174,14 @@ export class KyselyNotificationStore implements NotificationStore {
   }
 
   async pruneFinished(before: number, limit: number): Promise<number> {
-    // Oldest first through the listing's index; pending notifications are never deleted.
+    // Oldest first through the listing's index; pending notifications are never deleted. A delivered
+    // one counts from its delivery (after an outage, days after it was queued), which is never before
+    // it was queued.
     const finished = this.db
       .selectFrom('notifications')
       .select('id')
       .where('create_time', '<', before)
+      .where((eb) => eb(eb.fn.coalesce('deliver_time', 'create_time'), '<', before))
       .where('status', 'in', [
         DeliveryStatus.DELIVERY_STATUS_DELIVERED,
         DeliveryStatus.DELIVERY_STATUS_FAILED,

@@ -33,7 +33,7 @@ describe.each(DATABASE_KINDS)('notification retention on %s', (kind) => {
     KyselyNotificationStore.open(settings),
   );
 
-  it('deletes delivered and failed notifications queued before the retention, in batches; never pending ones', async () => {
+  it('deletes notifications delivered, or failed and queued, before the retention, in batches; never pending ones', async () => {
     const store = opened();
     const { DELIVERY_STATUS_DELIVERED: DELIVERED, DELIVERY_STATUS_FAILED: FAILED } = DeliveryStatus;
     const old = Array.from({ length: PRUNE_BATCH_ROWS + 3 }, (_, i) =>
@@ -42,6 +42,8 @@ describe.each(DATABASE_KINDS)('notification retention on %s', (kind) => {
     for (const n of [
       ...old,
       queued('pending-old', 400, DeliveryStatus.DELIVERY_STATUS_PENDING),
+      // Queued long ago, delivered lately (after an outage): it counts from its delivery.
+      { ...queued('delivered-late', 400, DELIVERED), deliverTime: NOW - HOUR },
       queued('delivered-recent', 167, DELIVERED),
       queued('failed-recent', 1, FAILED),
     ])
@@ -57,7 +59,7 @@ describe.each(DATABASE_KINDS)('notification retention on %s', (kind) => {
     await retention.prune();
 
     const left = (await store.list({}, undefined, 1_000)).map((n) => n.id).sort();
-    expect(left).toEqual(['delivered-recent', 'failed-recent', 'pending-old']);
+    expect(left).toEqual(['delivered-late', 'delivered-recent', 'failed-recent', 'pending-old']);
     const counted = await registry.getSingleMetric('notification_pruned_total')!.get();
     expect(counted.values[0].value).toBe(old.length);
     // Its key is free again: the same request now queues a new notification.
