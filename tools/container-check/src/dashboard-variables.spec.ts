@@ -1,16 +1,13 @@
 // The dashboards' service variables, asked of a real Prometheus that scrapes the real services as the
 // compose stack's Prometheus does (deploy/compose/prometheus.yml), after REST traffic only, as README's
 // first look sends: the edge gateway then has REST series and no gRPC ones.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { startScratchStack, type ScratchStack } from '@iot-mesh/local-stack';
 import { eventually, startPrometheusServer, type PrometheusServer } from '@iot-mesh/platform/testing';
 import { parse } from 'yaml';
 import { z } from 'zod';
-import { startCatalogProcesses, stopCatalogProcesses, type CatalogProcess } from './catalog-processes.js';
 import { DASHBOARD_DIRS, labelValuesVariables, readDashboards } from './dashboards.js';
-
-import { readCatalog, readRepoFile } from './repo.js';
+import { parseDockerfile, stageEnvironment } from './dockerfile.js';
+import { readCatalog, readRepoFile, REPO_ROOT } from './repo.js';
 
 const catalog = readCatalog().map((s) => s.name);
 const variables = DASHBOARD_DIRS.flatMap(readDashboards).flatMap(labelValuesVariables);
@@ -51,18 +48,18 @@ function configFor(self: string, adminAddress: (service: string) => string | und
 }
 
 describe('the dashboards’ label_values variables, against the services as they export metrics', () => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'container-check-dashboards-'));
-  let services: CatalogProcess[] = [];
+  let scratch: ScratchStack | undefined;
   let prometheus: PrometheusServer | undefined;
 
   beforeAll(async () => {
-    const gatewayEnv: Record<string, string> = { HTTP_HOST: '127.0.0.1', OPERATOR_TOKEN };
-    services = await startCatalogProcesses(dataDir, (name) => (name === 'edge-gateway' ? gatewayEnv : {}));
-    const adminAddress = (name: string) =>
-      services.find((s) => s.name === name)?.process.adminUrl.replace(/^http:\/\//, '');
+    scratch = await startScratchStack(REPO_ROOT, OPERATOR_TOKEN);
+    const services = scratch.stack.services;
+    const adminAddress = (name: string) => {
+      const service = services.find((s) => s.name === name);
+      return service ? `127.0.0.1:${service.adminPort}` : undefined;
+    };
     prometheus = await startPrometheusServer((self) => configFor(self, adminAddress));
-    const gateway = services.find((s) => s.name === 'edge-gateway')?.process;
-    const response = await fetch(`http://127.0.0.1:${gateway?.ports['HTTP_PORT']}/api/v1/devices`, {
+    const response = await fetch(`${scratch.httpBaseUrl}/api/v1/devices`, {
       headers: { authorization: `Bearer ${OPERATOR_TOKEN}` },
     });
     expect(response.status).toBe(200);
@@ -76,8 +73,13 @@ describe('the dashboards’ label_values variables, against the services as they
 
   afterAll(async () => {
     await prometheus?.stop();
-    await stopCatalogProcesses(services);
-    rmSync(dataDir, { recursive: true, force: true });
+    await scratch?.close();
+  });
+
+  it('label the services as their images do: each image’s SERVICE_NAME is its catalog name', () => {
+    const runtime = parseDockerfile(readRepoFile('Dockerfile')).stages.at(-1)!;
+    for (const name of catalog)
+      expect(stageEnvironment(runtime, { SERVICE: name })['SERVICE_NAME']).toBe(name);
   });
 
   it('are read from the dashboards', () => {

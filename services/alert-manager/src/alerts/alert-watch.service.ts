@@ -113,7 +113,7 @@ export class AlertWatchService {
       const page = await this.store.listEvents(watcher.lastSent, filter, REPLAY_PAGE);
       // Read after the page: the retention deletes events and raises its mark in one transaction, so a
       // page that missed deleted events is caught here rather than sent with a gap.
-      const prunedThrough = await this.store.prunedEventsThrough(filter.deviceId || undefined);
+      const prunedThrough = await this.prunedThrough(filter);
       if (prunedThrough > Math.max(watcher.lastSent, watcher.prunedAtStart)) {
         throw resumePointPruned(watcher.lastSent, prunedThrough);
       }
@@ -132,13 +132,18 @@ export class AlertWatchService {
     }
   }
 
+  /** The highest sequence the retention deleted of the events this stream matches: its device's, or all. */
+  private prunedThrough(filter: AlertFilter): Promise<number> {
+    return this.store.prunedEventsThrough(filter.deviceId || undefined);
+  }
+
   /**
    * A resume point the stream can go on from: not below what the retention deleted (a replay from the
    * start replays what is kept), nor past the newest event the stream's filter matches.
    */
   private async checkResumePoint(filter: AlertFilter, watcher: Watcher): Promise<void> {
     const resumedAt = watcher.lastSent;
-    const prunedThrough = await this.store.prunedEventsThrough(filter.deviceId || undefined);
+    const prunedThrough = await this.prunedThrough(filter);
     if (resumedAt === 0) {
       watcher.prunedAtStart = prunedThrough;
       return;
