@@ -42,6 +42,13 @@ const names = async (db: Kysely<unknown>, table: string) => (await recorded(db, 
 /** The advisory lock Kysely's Migrator takes on PostgreSQL (its PostgresAdapter). */
 const KYSELY_MIGRATION_LOCK_ID = BigInt('3853314791062309107');
 
+/** Whether a session waits for an advisory lock (Kysely's migration lock, in these tests). */
+async function lockWaiters(db: Kysely<unknown>): Promise<boolean> {
+  const { rows } = await sql<{ waiting: string }>`
+    SELECT count(*) AS waiting FROM pg_locks WHERE locktype = 'advisory' AND NOT granted`.execute(db);
+  return Number(rows[0]?.waiting) > 0;
+}
+
 async function waitFor(condition: () => Promise<boolean>): Promise<void> {
   for (const until = Date.now() + 10_000; !(await condition()); await sleep(20)) {
     if (Date.now() > until) throw new Error('timed out waiting for another pod to wait for the lock');
@@ -137,19 +144,54 @@ describe.each(DATABASE_KINDS)('the main and additive migration tracks on %s', (k
             () => 'started',
             (error: Error) => error.message,
           );
-          await waitFor(async () => {
-            const { rows } = await sql<{ waiting: string }>`
-              SELECT count(*) AS waiting FROM pg_locks WHERE locktype = 'advisory' AND NOT granted`.execute(
-              connection,
-            );
-            return Number(rows[0]?.waiting) > 0;
-          });
+          await waitFor(() => lockWaiters(connection));
           await sql`INSERT INTO things_service.kysely_migration (name, timestamp)
             VALUES ('002_things_renamed', '2030-01-01T00:00:00.000Z')`.execute(connection);
           await sql`SELECT pg_advisory_unlock(${sql.lit(KYSELY_MIGRATION_LOCK_ID)})`.execute(connection);
           return started;
         });
         expect(starting).toContain('the store was migrated by a newer release (002_things_renamed)');
+      } finally {
+        await other.destroy();
+      }
+    });
+
+    it('runs beside a newer release’s additive migration recorded between this one’s two tracks', async () => {
+      await migrateToLatest(db, main, { additive });
+      const other = createDatabase<unknown>(settings);
+      const notes: string[] = [];
+      try {
+        await other.connection().execute(async (connection) => {
+          let newerPod: Promise<void> | undefined;
+          // This release's new main-track migration runs under the lock; meanwhile a newer release's pod
+          // queues for it, so that it migrates between this pod's two tracks.
+          const withNewMain = {
+            ...main,
+            '002_things_indexed': {
+              up: async () => {
+                newerPod = (async () => {
+                  await sql`SELECT pg_advisory_lock(${sql.lit(KYSELY_MIGRATION_LOCK_ID)})`.execute(
+                    connection,
+                  );
+                  // This pod has looked at the additive records (none newer yet) and waits for the lock.
+                  await waitFor(() => lockWaiters(connection));
+                  await sql`INSERT INTO things_service.kysely_migration_additive (name, timestamp)
+                    VALUES ('003_thing_size', '2030-01-01T00:00:00.000Z')`.execute(connection);
+                  await sql`SELECT pg_advisory_unlock(${sql.lit(KYSELY_MIGRATION_LOCK_ID)})`.execute(
+                    connection,
+                  );
+                })();
+                await waitFor(() => lockWaiters(db));
+              },
+            },
+          };
+          await migrateToLatest(db, withNewMain, { additive, note: (line) => notes.push(line) });
+          await newerPod;
+        });
+        expect(notes).toEqual([
+          'a newer release added 003_thing_size (additive migrations); this release runs beside them, leaving what they added alone',
+        ]);
+        expect(await names(db, 'kysely_migration')).toEqual(['001_things', '002_things_indexed']);
       } finally {
         await other.destroy();
       }
