@@ -1,7 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { Kysely, PostgresDialect, SqliteDialect, type PostgresPool, type PostgresPoolClient } from 'kysely';
+import { Kysely, PostgresDialect, type PostgresPool, type PostgresPoolClient } from 'kysely';
 import pg from 'pg';
 import { isConnectionLoss, unavailableOnConnectionLoss } from './connection-loss.dialect.js';
 import { openNodeSqlite } from './node-sqlite.adapter.js';
@@ -10,6 +10,7 @@ import {
   type PostgresTimeouts,
   type StorageSettings,
 } from './storage-settings.js';
+import { TransactionalDdlSqliteDialect } from './transactional-ddl-sqlite.dialect.js';
 
 // int8 (COUNT(*), bigint columns) as JS numbers: every value we store fits in 2^53.
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
@@ -53,7 +54,9 @@ export function createDatabase<Schema>(settings: StorageSettings): Kysely<Schema
     return new Kysely<Schema>({ dialect: unavailableOnConnectionLoss(dialect) });
   }
   mkdirSync(dirname(settings.file), { recursive: true });
-  return new Kysely<Schema>({ dialect: new SqliteDialect({ database: openNodeSqlite(settings.file) }) });
+  return new Kysely<Schema>({
+    dialect: new TransactionalDdlSqliteDialect({ database: openNodeSqlite(settings.file) }),
+  });
 }
 
 function throwIfConnectionLoss(error: unknown): void {

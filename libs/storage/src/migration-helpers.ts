@@ -15,7 +15,7 @@ export function withIdentity<T extends string>(
     : table.addColumn(column, 'integer', (c) => c.primaryKey().autoIncrement());
 }
 
-/** Runs `work` in one transaction: Kysely runs SQLite's migrations outside one, PostgreSQL's inside. */
+/** Runs `work` in one transaction: the one a main-track migration runs in, else its own. */
 export async function atomically(
   db: Kysely<unknown>,
   work: (db: Kysely<unknown>) => Promise<void>,
