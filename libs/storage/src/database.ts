@@ -55,7 +55,9 @@ export function createDatabase<Schema>(settings: StorageSettings): Kysely<Schema
   }
   mkdirSync(dirname(settings.file), { recursive: true });
   return new Kysely<Schema>({
-    dialect: new TransactionalDdlSqliteDialect({ database: openNodeSqlite(settings.file) }),
+    dialect: new TransactionalDdlSqliteDialect({
+      database: openNodeSqlite(settings.file, settings.synchronous),
+    }),
   });
 }
 

@@ -1,5 +1,6 @@
 import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlite';
 import type { SqliteDatabase, SqliteStatement } from 'kysely';
+import type { SqliteSynchronous } from './storage-settings.js';
 
 // Kysely compiles the same few queries over and over; preparing each anew was a top cost in profiles.
 const STATEMENT_CACHE_SIZE = 500;
@@ -11,13 +12,15 @@ const STATEMENT_CACHE_SQL_LENGTH = 1_500_000;
 
 /**
  * Kysely's SQLite dialect over Node's built-in node:sqlite, so the embedded store needs no native
- * addon. WAL mode lets readers run beside the single writer; a busy timeout rides out short locks.
+ * addon. WAL mode lets readers run beside the single writer; a busy timeout rides out short locks;
+ * `synchronous` says when a commit reaches the disk (SqliteSynchronous).
  * Prepared statements are kept per SQL text (least recently used ones dropped).
  */
-export function openNodeSqlite(file: string): SqliteDatabase {
+export function openNodeSqlite(file: string, synchronous: SqliteSynchronous = 'normal'): SqliteDatabase {
   const database = new DatabaseSync(file);
   database.exec(
-    'PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON;',
+    `PRAGMA journal_mode = WAL; PRAGMA synchronous = ${synchronous.toUpperCase()}; ` +
+      'PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON;',
   );
   // Whether a statement returns rows is asked once per statement: columns() builds new objects each call.
   const statements = new Map<string, { statement: StatementSync; reader: boolean }>();

@@ -1,5 +1,9 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { sql } from 'kysely';
 import { z } from 'zod';
-import { describeStorage } from './database.js';
+import { createDatabase, describeStorage } from './database.js';
 import {
   checkStorage,
   DEFAULT_POSTGRES_TIMEOUTS,
@@ -53,6 +57,38 @@ describe('the storage variables', () => {
     expect(JSON.stringify(issues?.map(({ path, message }) => ({ path, message })))).not.toContain('secretpw');
     expect(schema.safeParse({ ...postgres, DATABASE_URL: 'mysql://db/iot' }).error?.issues).toEqual([
       expect.objectContaining({ message: 'must be a postgres:// URL' }),
+    ]);
+  });
+});
+
+describe('SQLITE_SYNCHRONOUS', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'sqlite-synchronous-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  /** SQLite's own `PRAGMA synchronous` on a store opened with the variables (1 NORMAL, 2 FULL). */
+  async function synchronousOf(env: Record<string, string>): Promise<number | undefined> {
+    const db = createDatabase<unknown>(
+      toStorageSettings(schema.parse({ DATA_DIR: dir, ...env }), 'processor'),
+    );
+    try {
+      const { rows } = await sql<{ synchronous: number }>`PRAGMA synchronous`.execute(db);
+      return rows[0]?.synchronous;
+    } finally {
+      await db.destroy();
+    }
+  }
+
+  it('commits to the disk at every transaction when full, at checkpoints by default', async () => {
+    expect(await synchronousOf({})).toBe(1);
+    expect(await synchronousOf({ SQLITE_SYNCHRONOUS: 'full' })).toBe(2);
+  });
+
+  it('refuses any other value, naming the variable', () => {
+    expect(schema.safeParse({ SQLITE_SYNCHRONOUS: 'off' }).error?.issues).toEqual([
+      expect.objectContaining({ path: ['SQLITE_SYNCHRONOUS'] }),
     ]);
   });
 });

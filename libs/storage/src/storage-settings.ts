@@ -25,9 +25,17 @@ export const DEFAULT_POSTGRES_TIMEOUTS: PostgresTimeouts = {
   idleInTransactionMs: 5_000,
 };
 
+/**
+ * When an SQLite commit reaches the disk. `normal` (WAL's usual setting): a committed transaction
+ * survives the process dying, but the host losing power may take the last ones back, readings the
+ * processor already acknowledged among them. `full`: an fsync per commit keeps them through that too.
+ */
+export const SQLITE_SYNCHRONOUS_MODES = ['normal', 'full'] as const;
+export type SqliteSynchronous = (typeof SQLITE_SYNCHRONOUS_MODES)[number];
+
 /** Where a service keeps its state. */
 export type StorageSettings =
-  | { kind: 'sqlite'; file: string }
+  | { kind: 'sqlite'; file: string; synchronous?: SqliteSynchronous }
   /**
    * `schema`: the service's own PostgreSQL schema, so services can share one database safely.
    * `timeouts`: DEFAULT_POSTGRES_TIMEOUTS where not given.
@@ -38,6 +46,7 @@ export type StorageSettings =
 export const storageEnv = {
   STORAGE: z.enum(['sqlite', 'postgres']).default('sqlite'),
   DATA_DIR: z.string().min(1).default('./data'),
+  SQLITE_SYNCHRONOUS: z.enum(SQLITE_SYNCHRONOUS_MODES).default('normal'),
   DATABASE_URL: serviceUrl(POSTGRES_URL_SCHEMES).optional(),
   DATABASE_CONNECT_TIMEOUT_MS: millis(DEFAULT_POSTGRES_TIMEOUTS.connectMs),
   DATABASE_STATEMENT_TIMEOUT_MS: millis(DEFAULT_POSTGRES_TIMEOUTS.statementMs),
@@ -78,5 +87,9 @@ export function toStorageSettings(env: StorageEnv, serviceName: string): Storage
           idleInTransactionMs: env.DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS,
         },
       }
-    : { kind: 'sqlite', file: join(env.DATA_DIR, `${serviceName}.sqlite`) };
+    : {
+        kind: 'sqlite',
+        file: join(env.DATA_DIR, `${serviceName}.sqlite`),
+        synchronous: env.SQLITE_SYNCHRONOUS,
+      };
 }
