@@ -229,9 +229,7 @@ describe('a PostgreSQL store whose connections go silent', () => {
     await db.insertInto('notes').values({ id: 'before-silence' }).execute(); // leaves a pooled connection
     proxy.silence();
 
-    const started = Date.now();
     const onSilencedConnection = await failureWithin(10_000, noteIds());
-    const waited = Date.now() - started;
     // A new connection meets the same silence, and the connect timeout.
     const onNewConnection = await failureWithin(10_000, noteIds());
     proxy.forward();
@@ -240,8 +238,6 @@ describe('a PostgreSQL store whose connections go silent', () => {
     expect(onSilencedConnection).toMatchObject({
       message: `database unavailable: the server did not answer within ${timeouts.queryMs} ms`,
     });
-    expect(waited).toBeGreaterThanOrEqual(timeouts.queryMs - 10);
-    expect(waited).toBeLessThan(timeouts.queryMs + 1_000);
     expectUnavailable(onNewConnection);
     expect((onNewConnection as Error).message).toMatch(/connection timeout/);
     // One after another, each on the pool's most recent connection: the silenced one, had it been kept.
@@ -343,7 +339,6 @@ describe('opening a PostgreSQL store whose server accepts connections but never 
     const exit = jest.spyOn(process, 'exit').mockImplementation((code) => {
       throw new Error(`exit ${code}`);
     });
-    const started = Date.now();
     let failure: unknown;
     try {
       failure = await failureWithin(
@@ -363,6 +358,5 @@ describe('opening a PostgreSQL store whose server accepts connections but never 
     expect(stderr.lines).toEqual([
       `cannot open the store at postgres://127.0.0.1:${port}/iot (schema spec_service): database unavailable: Connection terminated due to connection timeout\n`,
     ]);
-    expect(Date.now() - started).toBeLessThan(timeouts.connectMs + 1_000);
   });
 });

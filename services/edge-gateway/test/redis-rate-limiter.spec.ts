@@ -74,6 +74,38 @@ describe('rate limits shared through Redis', () => {
     });
   });
 
+  /** Moves a bucket's last draw `ms` into the past, as if that long had passed since (Redis's own clock). */
+  const drawnAgo = async (url: string, key: string, ms: number) => {
+    const redis = new Redis(url);
+    try {
+      const updated = Number(await redis.hget(`ratelimit:${key}`, 'updated'));
+      await redis.hset(`ratelimit:${key}`, 'updated', String(updated - ms));
+    } finally {
+      redis.disconnect();
+    }
+  };
+
+  it('refills a bucket at the rate, and never beyond the burst', async () => {
+    const redis = await startRedis();
+    const { limiter } = await startReplica(redis.url);
+    const steady = { perSecond: 1, burst: 2 };
+    const take = async (key: string) => (await limiter.consume(key, steady)).allowed;
+    const takes = async (key: string, count: number) => {
+      const decisions: boolean[] = [];
+      for (let i = 0; i < count; i++) decisions.push(await take(key));
+      return decisions;
+    };
+
+    expect(await takes('device:refill', 3)).toEqual([true, true, false]);
+    await drawnAgo(redis.url, 'device:refill', 1_100);
+    expect(await takes('device:refill', 2)).toEqual([true, false]);
+
+    // Idle for a minute, a bucket of 2 holds 2, not the 60 the rate would have added.
+    expect(await takes('device:idle', 2)).toEqual([true, true]);
+    await drawnAgo(redis.url, 'device:idle', 60_000);
+    expect(await takes('device:idle', 4)).toEqual([true, true, false, false]);
+  });
+
   it('limits each replica on its own while Redis is down, says so once, and shares the buckets again once it is back', async () => {
     const redis = await startRedis();
     const [a, b] = [await startReplica(redis.url), await startReplica(redis.url)];

@@ -132,9 +132,12 @@ describe("notification's delivery timeout within its shutdown drain", () => {
     expect(message).toContain('env.SHUTDOWN_TIMEOUT_MS must be a whole number of milliseconds (got 10s)');
   });
 
-  it.each(environments)('passes the environment %s', async (environment) => {
-    await renderObjects('notification', {
+  it.each(environments)('lets the environment %s start the notification service', async (environment) => {
+    const objects = await renderObjects('notification', {
       flags: ['--values', environmentValuesFile(environment, 'notification')],
     });
+    expect(ofKind(objects, 'Deployment').map((deployment) => deployment.metadata.name)).toEqual([
+      'notification-stable',
+    ]);
   });
 });

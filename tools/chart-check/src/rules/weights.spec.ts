@@ -8,9 +8,11 @@ describe('weightsSumTo100', () => {
     expect(weightsSumTo100([virtualService(90, 10), lone])).toEqual([]);
   });
 
-  it('reports a route whose weights add up to 110', () => {
-    expect(weightsSumTo100([virtualService(60, 50)])).toEqual([
+  it('reports a route whose weights add up to more or less than 100', () => {
+    expect(weightsSumTo100([virtualService(60, 50), virtualService(60, 30), virtualService(0, 0)])).toEqual([
       'VirtualService shop/shop route default: weights add up to 110, not 100',
+      'VirtualService shop/shop route default: weights add up to 90, not 100',
+      'VirtualService shop/shop route default: weights add up to 0, not 100',
     ]);
   });
 });
