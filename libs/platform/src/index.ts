@@ -6,3 +6,4 @@ export * from './observability/index.js';
 export * from './bootstrap/index.js';
 export * from './api/index.js';
 export * from './tasks/index.js';
+export * from './cache/index.js';

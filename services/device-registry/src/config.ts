@@ -16,6 +16,9 @@ export const registryConfigSchema = z
       .default(16384),
     // How long a key's secret, once verified by scrypt, is recognised without running scrypt again (0: never).
     API_KEY_VERIFY_CACHE_MS: millisOrZero(300_000),
+    // Most keys remembered so. The gateway re-verifies every device's key in turn, so a cap below the
+    // fleet's active keys evicts each before it comes round again: no key is ever found. About 200 bytes each.
+    API_KEY_VERIFY_CACHE_MAX_ENTRIES: z.coerce.number().int().min(1).max(10_000_000).default(50_000),
     // How long a rotated key keeps working beside its replacement, so that a device can switch, and a
     // rotation whose answer was lost (a gateway timeout) can be retried without locking the device out.
     // 0 revokes the old key at once. RevokeDeviceKey cuts a key off at once either way.
@@ -36,7 +39,10 @@ export const registryConfigSchema = z
     notificationAddress: env.NOTIFICATION_ADDRESS,
     sendVerificationEmails: env.SEND_VERIFICATION_EMAILS,
     apiKeyScryptCost: env.API_KEY_SCRYPT_COST,
-    apiKeyVerifyCacheMs: env.API_KEY_VERIFY_CACHE_MS,
+    apiKeyVerifyCache: {
+      ttlMs: env.API_KEY_VERIFY_CACHE_MS,
+      maxEntries: env.API_KEY_VERIFY_CACHE_MAX_ENTRIES,
+    },
     keyRotationGraceMs: env.KEY_ROTATION_GRACE_MS,
     apiKeyVerification: { concurrency: env.API_KEY_VERIFY_CONCURRENCY, queue: env.API_KEY_VERIFY_QUEUE },
   }));

@@ -1,4 +1,5 @@
 import { pino } from 'pino';
+import { Registry } from 'prom-client';
 import { registryConfigSchema } from '../src/config.js';
 import { DevicesService } from '../src/devices/devices.service.js';
 import { DisabledVerificationMailer } from '../src/infrastructure/disabled-verification.mailer.js';
@@ -22,7 +23,7 @@ export function keyServices(
     clock,
     pino({ level: 'silent' }),
   );
-  const keys = new DeviceKeysService(store, registryConfigSchema.parse(env), clock, devices);
+  const keys = new DeviceKeysService(store, registryConfigSchema.parse(env), clock, devices, new Registry());
   return {
     devices,
     keys,

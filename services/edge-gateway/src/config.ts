@@ -38,12 +38,15 @@ export const gatewayConfigSchema = z
     OPERATOR_JWT_ISSUER: z.string().min(1).optional(),
     OPERATOR_JWT_AUDIENCE: z.string().min(1).optional(),
     AUTH_CACHE_TTL_MS: millis(10_000),
+    // Device keys remembered, valid or refused (about 300 bytes each). Devices are re-verified in turn, so
+    // a fleet larger than this in one replica finds none: every request asks the registry.
+    AUTH_CACHE_MAX_ENTRIES: z.coerce.number().int().min(1).max(10_000_000).default(50_000),
     RATE_LIMIT_DEVICE_PER_SECOND: positive(50),
     RATE_LIMIT_DEVICE_BURST: positive(100),
     RATE_LIMIT_IP_PER_SECOND: positive(200),
     RATE_LIMIT_IP_BURST: positive(400),
     // Device keys the registry refused, per client address: each cost it a scrypt run. Once spent, the
-    // address's keys that the gateway has not cached as valid are refused (429) without asking the
+    // address's keys that the gateway has not known as valid are refused (429) without asking the
     // registry (see AuthFailureLimits).
     RATE_LIMIT_AUTH_FAILURES_PER_SECOND: positive(1),
     RATE_LIMIT_AUTH_FAILURES_BURST: positive(20),
@@ -120,6 +123,7 @@ export const gatewayConfigSchema = z
       jwtAudience: env.OPERATOR_JWT_AUDIENCE,
     },
     authCacheTtlMs: env.AUTH_CACHE_TTL_MS,
+    authCacheMaxEntries: env.AUTH_CACHE_MAX_ENTRIES,
     rateLimits: {
       device: { perSecond: env.RATE_LIMIT_DEVICE_PER_SECOND, burst: env.RATE_LIMIT_DEVICE_BURST },
       ip: { perSecond: env.RATE_LIMIT_IP_PER_SECOND, burst: env.RATE_LIMIT_IP_BURST },

@@ -34,7 +34,9 @@ export const ingestionConfigSchema = z
     // Unknown and inactive devices are remembered briefly only, so a device registered or activated a
     // moment later gets in soon.
     DEVICE_REFUSAL_TTL_MS: millis(5_000),
-    DEVICE_CACHE_MAX_ENTRIES: count(10_000, 1_000_000),
+    // About 200 bytes a device. Devices are looked up in turn, so a fleet larger than this finds none
+    // cached and every reading asks the registry: the default holds the gateway's AUTH_CACHE_MAX_ENTRIES.
+    DEVICE_CACHE_MAX_ENTRIES: count(50_000, 1_000_000),
     DEVICE_REGISTRY_DEADLINE_MS: millis(2_000),
     // Inside the gateway's DOWNSTREAM_DEADLINE_MS (5 s), so the processor's own answer, not the
     // gateway's timeout, reaches the client.

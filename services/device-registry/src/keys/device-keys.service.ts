@@ -1,11 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import {
+  METRICS_REGISTRY,
   NotFoundError,
   requireId,
   textViolations,
   UnauthenticatedError,
   ValidationError,
 } from '@iot-mesh/platform';
+import type { Registry } from 'prom-client';
 import { DevicesService } from '../devices/devices.service.js';
 import type { DeviceStatus } from '../devices/domain/device.js';
 import type { DeviceKeysTransaction, RegistryStore } from '../infrastructure/registry-store.port.js';
@@ -28,6 +30,7 @@ import {
   requireUsable,
   verifyBusy,
 } from './device-key.refusals.js';
+import { KeyVerificationMetrics } from './key-verification.metrics.js';
 import { VerifiedSecrets } from './verified-secrets.js';
 
 export interface IssuedKey {
@@ -43,14 +46,17 @@ const TOUCH_INTERVAL_MS = 60_000;
 export class DeviceKeysService {
   private readonly verifiedSecrets: VerifiedSecrets;
   private readonly scryptRuns: BoundedWork;
+  private readonly metrics: KeyVerificationMetrics;
 
   constructor(
     @Inject(DEVICE_REPOSITORY) private readonly store: RegistryStore,
     @Inject(REGISTRY_CONFIG) private readonly config: RegistryConfig,
     @Inject(CLOCK) private readonly now: () => number,
     private readonly devices: DevicesService,
+    @Inject(METRICS_REGISTRY) registry: Registry,
   ) {
-    this.verifiedSecrets = new VerifiedSecrets(config.apiKeyVerifyCacheMs);
+    this.verifiedSecrets = new VerifiedSecrets(config.apiKeyVerifyCache);
+    this.metrics = new KeyVerificationMetrics(registry);
     this.scryptRuns = new BoundedWork(config.apiKeyVerification.concurrency, config.apiKeyVerification.queue);
   }
 
@@ -127,12 +133,14 @@ export class DeviceKeysService {
     if (!parsed) throw rejected;
     const key = await this.store.findKey(parsed.keyId);
     const known = key && this.verifiedSecrets.matches(key.keyId, parsed.secret, key.secretHash);
+    if (known) this.metrics.remembered();
     const matches =
       known ||
       (await this.scryptRuns.run(
         () => verifySecret(parsed.secret, key?.secretHash ?? DECOY_HASH),
         verifyBusy,
       ));
+    if (!known) this.metrics.hashed();
     const now = this.now();
     if (!key || !matches || !keyWorksAt(key, now)) throw rejected;
     if (!known) this.verifiedSecrets.remember(key.keyId, parsed.secret, key.secretHash);

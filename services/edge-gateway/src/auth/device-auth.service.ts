@@ -1,10 +1,14 @@
 import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { status, type ServiceError } from '@grpc/grpc-js';
-import { isDeviceApiKeyShaped, millisFromTimestamp, UnauthenticatedError } from '@iot-mesh/platform';
+import {
+  growingLruCache,
+  isDeviceApiKeyShaped,
+  millisFromTimestamp,
+  UnauthenticatedError,
+} from '@iot-mesh/platform';
 import type { LRUCache } from 'lru-cache';
 import { firstValueFrom, Observable, type MonoTypeOperatorFunction } from 'rxjs';
-import { growingLruCache } from '../cache/growing-lru-cache.js';
 import type { GatewayConfig } from '../config.js';
 import { authenticationFailed } from '../downstream/downstream-error.js';
 import type { Downstream } from '../downstream/downstream-clients.js';
@@ -57,7 +61,7 @@ export class DeviceAuthService {
     private readonly failures: AuthFailureLimits,
   ) {
     this.ttlMs = config.authCacheTtlMs;
-    this.cache = growingLruCache(50_000, {
+    this.cache = growingLruCache(config.authCacheMaxEntries, {
       ttl: config.authCacheTtlMs,
       allowStale: true,
       // A refresh that fails (the registry unreachable) leaves the expired answer in place, to serve
@@ -81,9 +85,13 @@ export class DeviceAuthService {
       );
     if (!isDeviceApiKeyShaped(apiKey)) throw invalidKey();
     const cacheKey = createHash('sha256').update(apiKey).digest('base64url');
-    // Negative once expired: by how long. Too old an answer goes, and this request waits for a fresh one.
-    if (this.cache.getRemainingTTL(cacheKey) < -this.ttlMs) this.cache.delete(cacheKey);
-    const answer = await this.cache.fetch(cacheKey, { context: { apiKey, client } });
+    // Negative once expired: by how long. Too old an answer is not served: this request waits for a
+    // fresh one. It stays in place meanwhile, so that verify() still knows the key was valid.
+    const tooOld = this.cache.getRemainingTTL(cacheKey) < -this.ttlMs;
+    const answer = await this.cache.fetch(cacheKey, {
+      context: { apiKey, client },
+      ...(tooOld && { forceRefresh: true, allowStale: false }),
+    });
     if (answer === undefined || answer === 'rejected') throw invalidKey();
     // A rotated key stops at the end of its grace period, however fresh the answer that said it works.
     if (answer.expireTime !== undefined && answer.expireTime <= Date.now()) throw invalidKey();
@@ -115,8 +123,11 @@ export class DeviceAuthService {
 
   /**
    * The registry's answer for one key; a rejection is cached too, for a shorter time. A key the cache
-   * last knew as valid is verified again freely; any other is refused while its address is locked out
-   * for spending its budget of failures, and a refusal takes a token of that budget.
+   * last knew as valid is verified again freely, however long ago (while the cache holds it): devices
+   * behind one address re-verify after a silence, and refused keys from that address (decommissioned
+   * devices still sending) must not lock them out. A made-up key was never valid, and a refusal replaces
+   * the valid answer. Any other key is refused while its address is locked out for spending its budget of
+   * failures, and a refusal takes a token of that budget.
    */
   private async verify(
     { apiKey, client }: Lookup,

@@ -1,6 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { ResourceExhaustedError } from '@iot-mesh/platform';
-import { growingLruCache } from '../cache/growing-lru-cache.js';
+import { growingLruCache, ResourceExhaustedError } from '@iot-mesh/platform';
 import type { GatewayConfig } from '../config.js';
 import { GATEWAY_CONFIG, RATE_LIMITER } from '../gateway.di-tokens.js';
 import type { RateLimiter } from './rate-limiter.port.js';
@@ -9,9 +8,9 @@ import type { RateLimiter } from './rate-limiter.port.js';
  * A budget of failed device authentications per client address (RATE_LIMIT_AUTH_FAILURES_*), shared
  * through Redis like the other buckets. Each key the registry refuses cost it a scrypt run and takes a
  * token; an address whose refusals spent the budget is locked out until a token is back, and its keys
- * not cached as valid get 429 / RESOURCE_EXHAUSTED without a registry call. Keys the registry accepts
- * cost nothing, so a fleet of devices behind one address (a NAT, an edge gateway) starts as fast as
- * the registry verifies its keys. Refusals running at the same moment may overdraw the budget a little
+ * not known as valid (DeviceAuthService) get 429 / RESOURCE_EXHAUSTED without a registry call. Keys the
+ * registry accepts cost nothing, so a fleet of devices behind one address (a NAT, an edge gateway)
+ * starts as fast as the registry verifies its keys. Refusals running at the same moment may overdraw the budget a little
  * before the lockout starts; the registry bounds its concurrent verifications for that.
  */
 @Injectable()

@@ -1,4 +1,4 @@
-import { growingLruCache } from '../cache/growing-lru-cache.js';
+import { growingLruCache } from '@iot-mesh/platform';
 import type { RateDecision, RateLimiter, RateLimitBackendState } from './rate-limiter.port.js';
 import { take, type BucketLimit, type BucketState } from './token-bucket.js';
 

@@ -1,0 +1,1 @@
+export * from './growing-lru-cache.js';
