@@ -112,15 +112,18 @@ describe('invalid device keys', () => {
       Array.from({ length: 40 }, async (_, i) => (await publish(fleetKey(i), '198.51.100.4')).status),
     );
     expect(statuses).toEqual(Array(40).fill(200));
-    // Made-up keys arriving together all reach the registry (its own bound on verifications holds them
-    // there), and their refusals lock the address out.
+    // Made-up keys arriving together reach the registry until their refusals have spent the address's
+    // budget (those already on their way may overdraw it): each 401 was a verification, each 429 none,
+    // and the address is locked out after them.
     const before = verifications();
     const flood = await Promise.all(
       Array.from({ length: 10 }, async () => (await publish(madeUpKey(), '198.51.100.4')).status),
     );
-    expect(flood).toEqual(Array(10).fill(401));
-    expect(verifications() - before).toBe(10);
+    const refused = flood.filter((code) => code === 401).length;
+    expect(flood.filter((code) => code !== 401 && code !== 429)).toEqual([]);
+    expect(refused).toBeGreaterThanOrEqual(3);
+    expect(verifications() - before).toBe(refused);
     expect((await publish(madeUpKey(), '198.51.100.4')).status).toBe(429);
-    expect(verifications() - before).toBe(10);
+    expect(verifications() - before).toBe(refused);
   });
 });
