@@ -74,6 +74,11 @@ export class AlertStack {
     return scrapeMetricSum(this.process!.adminUrl, name, labelsPart);
   }
 
+  /** The service's data directory, where its SQLite store is. */
+  get dataDirectory(): string {
+    return this.dataDir;
+  }
+
   /** The service's gRPC address, for other processes to call it. */
   get address(): string {
     return this.process!.grpcAddress;

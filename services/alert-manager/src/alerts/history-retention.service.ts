@@ -36,7 +36,8 @@ export class HistoryRetentionService extends RetentionTask {
       labelNames: ['table'],
       registers: [registry],
     });
-    for (const table of ['alerts', 'alert_events', 'evaluation_cursors']) this.pruned.inc({ table }, 0);
+    for (const table of ['alerts', 'alert_events', 'evaluation_cursors', 'quantity_cursors'])
+      this.pruned.inc({ table }, 0);
   }
 
   async prune(): Promise<void> {
@@ -51,11 +52,17 @@ export class HistoryRetentionService extends RetentionTask {
       return batch.alerts;
     });
     const cursorHorizon = now - Math.max(this.config.retention.historyMs, CURSOR_MIN_KEEP_MS);
-    const cursors = await this.inBatches(async (limit) => {
+    const ownCursors = await this.inBatches(async (limit) => {
       const deleted = await this.store.pruneIdleCursors(cursorHorizon, limit);
       this.pruned.inc({ table: 'evaluation_cursors' }, deleted);
       return deleted;
     });
+    const quantityCursors = await this.inBatches(async (limit) => {
+      const deleted = await this.store.pruneIdleQuantityCursors(cursorHorizon, limit);
+      this.pruned.inc({ table: 'quantity_cursors' }, deleted);
+      return deleted;
+    });
+    const cursors = ownCursors + quantityCursors;
     if (alerts > 0 || cursors > 0)
       this.logger.info({ deleted: { alerts, events, cursors }, horizon }, 'pruned old alert history');
   }

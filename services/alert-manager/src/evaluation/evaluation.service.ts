@@ -19,16 +19,20 @@ import {
 import type { StepContext } from '../alerts/domain/alert-state-machine.js';
 import { sameTarget, type Rule } from '../rules/domain/rule.js';
 import { EnabledRulesCache } from '../rules/enabled-rules.cache.js';
-import type { EvaluatedReading } from './domain/evaluated-reading.js';
-import { planEvaluation, raisesAlarm, type EvaluationPlan } from './domain/evaluation-plan.js';
-import { readingsViolations } from './domain/reading.validation.js';
+import { raisesAlarm } from './domain/evaluation-plan.js';
 import {
-  devicesNeedingType,
-  groupByRuleAndDevice,
-  type DeviceTypes,
-  type EvaluationGroup,
-} from './domain/rule-matching.js';
+  groupByQuantity,
+  planQuantity,
+  type QuantityGroup,
+  type QuantityPlan,
+  type RuleStanding,
+} from './domain/quantity-evaluation.js';
+import { quantityKey } from './domain/watched-quantity.js';
+import { readingsViolations } from './domain/reading.validation.js';
+import { devicesNeedingType, groupByRuleAndDevice, type DeviceTypes } from './domain/rule-matching.js';
 import { evaluatedReading } from './reading.mapper.js';
+
+const NOTHING_YET: RuleStanding = { cursor: undefined, open: undefined };
 
 /** Runs readings through the rules that watch them and records what changed. */
 @Injectable()
@@ -56,55 +60,96 @@ export class EvaluationService {
     const groups = groupByRuleAndDevice(rules, readings, types);
     if (groups.length === 0) return { evaluatedCount: readings.length, changed: [] };
     const targets = groups.map((g) => ({ ruleId: g.rule.id, deviceId: g.deviceId }));
-    const changed = await this.locks.runAll(targets, () => this.evaluateGroups(groups, targets));
+    const quantities = groupByQuantity(groups);
+    const changed = await this.locks.runAll(targets, () => this.evaluateQuantities(quantities));
     return { evaluatedCount: readings.length, changed };
   }
 
   /**
-   * The fast path: every group of the request read at once and written in one transaction. When
-   * another writer got in between, nothing of it was written and each group is evaluated on its
+   * The fast path: every quantity of the request read at once and written in one transaction. When
+   * another writer got in between, nothing of it was written and each quantity is evaluated on its
    * own again, with the usual retries.
    */
-  private async evaluateGroups(
-    groups: EvaluationGroup[],
-    targets: { ruleId: string; deviceId: string }[],
-  ): Promise<Alert[]> {
-    const states = await this.store.findEvaluationStates(targets);
-    const now = this.now();
-    const planned = groups.map(({ rule, deviceId, readings }) => {
-      const { cursor, open } = states.get(evaluationKey(rule.id, deviceId)) ?? {};
-      return {
-        rule,
-        deviceId,
-        cursor,
-        plan: planEvaluation({ rule, deviceId, open, cursor, readings }, this.stepContext(now)),
-      };
-    });
-    const retired = await this.retiredAmong(planned);
-    const moving = planned.filter((p) => p.plan.cursor !== undefined && !retired.has(p.deviceId));
-    if (moving.length === 0) return [];
+  private async evaluateQuantities(quantities: QuantityGroup[]): Promise<Alert[]> {
     try {
-      await this.store.applyEvaluations(
-        moving.map(({ rule, deviceId, cursor, plan }) => ({
-          ruleId: rule.id,
-          rule,
-          deviceId,
-          expectedCursor: cursor,
-          cursor: plan.cursor!,
-          changes: toChangeBatch(plan.changes, this.config.alertChannels, now),
-        })),
-      );
+      return await this.evaluateOnce(quantities);
     } catch (error) {
       if (!(error instanceof ConcurrentChangeError)) throw error;
       // Rules another replica changed since this one cached them: read anew, here and by later calls.
       const changedRules = new Set(error instanceof RuleChangedError ? error.ruleIds : []);
       if (changedRules.size > 0) this.enabledRules.invalidate();
-      const one = await Promise.all(
-        groups.map((group) => this.evaluateGroup(group, changedRules.has(group.rule.id))),
-      );
+      const one = await Promise.all(quantities.map((group) => this.evaluateQuantity(group, changedRules)));
       return one.flat();
     }
-    return moving.flatMap(({ plan }) => plan.changedAlerts);
+  }
+
+  /**
+   * A quantity's rules and device evaluated together, as they share a cursor: each of its rules
+   * would otherwise find the shared cursor moved past a reading by another and skip it.
+   */
+  private evaluateQuantity(group: QuantityGroup, changedRules: ReadonlySet<string>): Promise<Alert[]> {
+    let current = group;
+    const { deviceId, sensorType, customSensor } = group.quantity;
+    return retryOnConflict(`alerts of ${deviceId} (${sensorType} ${customSensor})`, async (retry) => {
+      if (retry > 0 || current.rules.some((rule) => changedRules.has(rule.id))) {
+        current = { ...current, rules: await this.storedVersions(current.rules) };
+      }
+      return this.evaluateOnce([current]);
+    });
+  }
+
+  /**
+   * The rules as stored now, without those deleted, disabled or now watching other readings: someone
+   * else changed these rules or devices' alerts, or the rules themselves.
+   */
+  private async storedVersions(rules: readonly Rule[]): Promise<Rule[]> {
+    const stored = new Map(
+      (await this.store.listEnabledRules([...new Set(rules.map((rule) => rule.sensorType))])).map((rule) => [
+        rule.id,
+        rule,
+      ]),
+    );
+    return rules.flatMap((rule) => {
+      const fresh = stored.get(rule.id);
+      return fresh && sameTarget(fresh, rule) ? [fresh] : [];
+    });
+  }
+
+  /** Reads where the quantities' rules stand, evaluates, and writes it all in one transaction. */
+  private async evaluateOnce(quantities: readonly QuantityGroup[]): Promise<Alert[]> {
+    const targets = quantities.flatMap(({ quantity, rules }) =>
+      rules.map((rule) => ({ ruleId: rule.id, deviceId: quantity.deviceId })),
+    );
+    const [states, shared] = await Promise.all([
+      this.store.findEvaluationStates(targets),
+      this.store.findQuantityCursors(quantities.map((group) => group.quantity)),
+    ]);
+    const now = this.now();
+    const planned = quantities.map((group) =>
+      planQuantity(
+        group,
+        (rule) => states.get(evaluationKey(rule.id, group.quantity.deviceId)) ?? NOTHING_YET,
+        shared.get(quantityKey(group.quantity)),
+        this.stepContext(now),
+      ),
+    );
+    const retired = await this.retiredAmong(planned);
+    const moving = planned.filter((p) => p.rules.length > 0 && !retired.has(p.quantity.deviceId));
+    if (moving.length === 0) return [];
+    await this.store.applyEvaluations(
+      moving.flatMap(({ quantity, rules }) =>
+        rules.map(({ rule, expectedCursor, cursor, plan }) => ({
+          ruleId: rule.id,
+          rule,
+          deviceId: quantity.deviceId,
+          expectedCursor,
+          cursor,
+          changes: toChangeBatch(plan.changes, this.config.alertChannels, now),
+        })),
+      ),
+      moving.flatMap(({ quantity, shared }) => (shared ? [{ quantity, ...shared }] : [])),
+    );
+    return moving.flatMap(({ rules }) => rules.flatMap(({ plan }) => plan.changedAlerts));
   }
 
   /**
@@ -112,8 +157,10 @@ export class EvaluationService {
    * skipped whole (no alert opens or fires, nothing is announced); the sweep resolves what was open.
    * Only alarming plans are checked, so a reading costs a registry call at most once per alarm.
    */
-  private retiredAmong(planned: readonly { deviceId: string; plan: EvaluationPlan }[]): Promise<Set<string>> {
-    return this.decommissioned.among(planned.filter((p) => raisesAlarm(p.plan)).map((p) => p.deviceId));
+  private retiredAmong(planned: readonly QuantityPlan[]): Promise<Set<string>> {
+    return this.decommissioned.among(
+      planned.filter((p) => p.rules.some((r) => raisesAlarm(r.plan))).map((p) => p.quantity.deviceId),
+    );
   }
 
   private stepContext(now: number): StepContext {
@@ -125,41 +172,5 @@ export class EvaluationService {
       deviceIds.map(async (id) => [id, await this.devices.typeOf(id)] as const),
     );
     return new Map(found.filter((entry): entry is readonly [string, number] => entry[1] !== undefined));
-  }
-
-  private evaluateGroup(
-    { rule: initialRule, deviceId, readings }: EvaluationGroup,
-    ruleChanged: boolean,
-  ): Promise<Alert[]> {
-    let rule = initialRule;
-    return retryOnConflict(`alerts of ${rule.id}/${deviceId}`, async (retry) => {
-      if (retry > 0 || ruleChanged) {
-        // Someone else changed this rule or device's alerts; the rule itself may be gone too.
-        const fresh = await this.store.findRule(rule.id);
-        if (!fresh?.enabled || !sameTarget(fresh, rule)) return [];
-        rule = fresh;
-      }
-      return this.evaluateOnce(rule, deviceId, readings);
-    });
-  }
-
-  private async evaluateOnce(rule: Rule, deviceId: string, readings: EvaluatedReading[]): Promise<Alert[]> {
-    const [cursor, open] = await Promise.all([
-      this.store.findCursor(rule.id, deviceId),
-      this.store.findOpenAlert(rule.id, deviceId),
-    ]);
-    const now = this.now();
-    const plan = planEvaluation({ rule, deviceId, open, cursor, readings }, this.stepContext(now));
-    if (plan.cursor === undefined || (await this.retiredAmong([{ deviceId, plan }])).size > 0) return [];
-    const changes = toChangeBatch(plan.changes, this.config.alertChannels, now);
-    await this.store.applyEvaluation({
-      ruleId: rule.id,
-      rule,
-      deviceId,
-      expectedCursor: cursor,
-      cursor: plan.cursor,
-      changes,
-    });
-    return plan.changedAlerts;
   }
 }

@@ -1,4 +1,5 @@
-import { sql, type Transaction } from 'kysely';
+import { sql, type InsertObject, type SqlBool, type Transaction } from 'kysely';
+import type { EvaluationCursor } from '../evaluation/domain/evaluated-reading.js';
 import type { StoredAlert } from '../alerts/domain/alert.js';
 import type { SqlDialect } from '@iot-mesh/storage';
 import type { AlertDatabase } from './alert.schema.js';
@@ -8,6 +9,7 @@ import {
   type ChangeBatch,
   type CommitNotice,
   type EvaluationWrite,
+  type QuantityCursorWrite,
 } from './alert-store.port.js';
 import { alertFromRow, alertToRow, cursorToRow, eventToRow, outboxToRow, ruleFromRow } from './alert-rows.js';
 import { judgesAlike, type Rule } from '../rules/domain/rule.js';
@@ -27,9 +29,9 @@ const affected = (result: { numInsertedOrUpdatedRows?: bigint; numUpdatedRows?: 
  * sequence n never later finds an n-1. SQLite has a single writer anyway.
  *
  * Every writer takes its locks in one order, so none waits for one that waits for it: rule rows (in id
- * order), evaluation cursors, alert rows (in open_key order, "<rule>/<device>"), the event lock.
- * Evaluation holds each rule it writes for (FOR SHARE: evaluations do not wait for each other) before
- * it touches a cursor or an alert; a rule edit (FOR UPDATE) or delete takes its rule first too, so it
+ * order), quantity cursors (in key order), rules' evaluation cursors, alert rows (in open_key order,
+ * "<rule>/<device>"), the event lock. Evaluation holds each rule it writes for (FOR SHARE: evaluations
+ * do not wait for each other) before it touches a cursor or an alert; a rule edit (FOR UPDATE) or delete takes its rule first too, so it
  * waits for the evaluations of the rule under way, or they for it. Writers that hold no rule, the
  * decommissioned-device sweep and an acknowledgement, lock at most one alert of any rule, in open_key
  * order as evaluation does (rule ids all have one form, so any collation orders one device's keys alike).
@@ -73,26 +75,27 @@ export class AlertChangeWriter {
     return this.lockOpenAlerts(trx, 'device_id', deviceId);
   }
 
-  /** Compare-and-set of the evaluation cursor: whoever evaluated in between makes this a conflict. */
-  async moveCursor(trx: Trx, write: EvaluationWrite): Promise<void> {
-    const { ruleId, deviceId, cursor, expectedCursor } = write;
-    const values = cursorToRow(cursor);
-    const result = expectedCursor
-      ? await trx
-          .updateTable('evaluation_cursors')
-          .set(values)
-          .where('rule_id', '=', ruleId)
-          .where('device_id', '=', deviceId)
-          .where('reading_time', '=', expectedCursor.readingTime)
-          .where('reading_id', '=', expectedCursor.readingId)
-          .executeTakeFirst()
-      : await trx
-          .insertInto('evaluation_cursors')
-          .values({ rule_id: ruleId, device_id: deviceId, ...values })
-          .onConflict((conflict) => conflict.columns(['rule_id', 'device_id']).doNothing())
-          .executeTakeFirst();
-    const changed = 'numUpdatedRows' in result ? result.numUpdatedRows : result.numInsertedOrUpdatedRows;
-    if (Number(changed ?? 0) !== 1) throw new ConcurrentChangeError(`evaluation of ${ruleId}/${deviceId}`);
+  /**
+   * Compare-and-set of a rule's own evaluation cursor: whoever evaluated in between makes this a
+   * conflict. One the rule no longer needs is deleted; a rule that has none and needs none has no row.
+   */
+  async moveCursor(trx: Trx, { ruleId, deviceId, expectedCursor, cursor }: EvaluationWrite): Promise<void> {
+    if (expectedCursor === undefined && cursor === undefined) return;
+    const key = { rule_id: ruleId, device_id: deviceId };
+    await compareAndSetCursor(trx, 'evaluation_cursors', key, expectedCursor, cursor);
+  }
+
+  /** Compare-and-set of a watched quantity's shared cursor, as of a rule's own. */
+  async moveQuantityCursor(
+    trx: Trx,
+    { quantity, expectedCursor, cursor }: QuantityCursorWrite,
+  ): Promise<void> {
+    const key = {
+      device_id: quantity.deviceId,
+      sensor_type: quantity.sensorType,
+      custom_sensor: quantity.customSensor,
+    };
+    await compareAndSetCursor(trx, 'quantity_cursors', key, expectedCursor, cursor);
   }
 
   async write(trx: Trx, batch: ChangeBatch): Promise<CommitNotice> {
@@ -154,4 +157,54 @@ export class AlertChangeWriter {
     if (this.dialect === 'postgres') query = query.forUpdate();
     return (await query.execute()).map(alertFromRow);
   }
+}
+
+type CursorTable = 'evaluation_cursors' | 'quantity_cursors';
+
+/**
+ * Moves the cursor of `key` from `expected` (none: it is inserted) to `next` (none: it is deleted);
+ * ConcurrentChangeError when it was not at `expected`, another writer having moved, added or deleted it.
+ */
+async function compareAndSetCursor(
+  trx: Trx,
+  table: CursorTable,
+  key: Record<string, string | number>,
+  expected: EvaluationCursor | undefined,
+  next: EvaluationCursor | undefined,
+): Promise<void> {
+  const at = (cursor: EvaluationCursor) => ({
+    ...key,
+    reading_time: cursor.readingTime,
+    reading_id: cursor.readingId,
+  });
+  const where = (values: Record<string, string | number>) =>
+    sql<SqlBool>`${sql.join(
+      Object.entries(values).map(([column, value]) => sql`${sql.ref(column)} = ${value}`),
+      sql` and `,
+    )}`;
+  let changed: bigint | undefined;
+  if (expected === undefined) {
+    const result = await trx
+      .insertInto(table)
+      // The key names its table's columns, which the union of the two tables' types does not tell.
+      .values({ ...key, ...cursorToRow(next!) } as InsertObject<AlertDatabase, CursorTable>)
+      .onConflict((conflict) => conflict.doNothing())
+      .executeTakeFirst();
+    changed = result.numInsertedOrUpdatedRows;
+  } else if (next === undefined) {
+    changed = (
+      await trx
+        .deleteFrom(table)
+        .where(where(at(expected)))
+        .executeTakeFirst()
+    ).numDeletedRows;
+  } else {
+    const result = await trx
+      .updateTable(table)
+      .set(cursorToRow(next))
+      .where(where(at(expected)))
+      .executeTakeFirst();
+    changed = result.numUpdatedRows;
+  }
+  if (Number(changed ?? 0) !== 1) throw new ConcurrentChangeError(`evaluation of ${JSON.stringify(key)}`);
 }

@@ -2,6 +2,7 @@ import type { SensorType } from '@iot-mesh/proto/iotmesh/telemetry/v1/reading';
 import type { AlertChanges } from '../alerts/domain/alert-changes.js';
 import type { Alert, AlertEvent, AlertEventType, AlertState, StoredAlert } from '../alerts/domain/alert.js';
 import type { EvaluationCursor } from '../evaluation/domain/evaluated-reading.js';
+import type { WatchedQuantity } from '../evaluation/domain/watched-quantity.js';
 import type { OutboxEntry } from '../notifications/domain/outbox-entry.js';
 import type { Rule, Severity } from '../rules/domain/rule.js';
 
@@ -43,10 +44,18 @@ export interface EvaluationWrite {
    */
   rule: Rule;
   deviceId: string;
-  /** The cursor the evaluation started from; another writer moving it first is a conflict. */
+  /** The rule's own cursor the evaluation started from; another writer moving it first is a conflict. */
+  expectedCursor: EvaluationCursor | undefined;
+  /** Where the rule's own cursor goes; undefined: it has none (it goes by its quantity's). */
+  cursor: EvaluationCursor | undefined;
+  changes: ChangeBatch;
+}
+
+/** The move of a watched quantity's shared cursor, compared and set as a rule's own is. */
+export interface QuantityCursorWrite {
+  quantity: WatchedQuantity;
   expectedCursor: EvaluationCursor | undefined;
   cursor: EvaluationCursor;
-  changes: ChangeBatch;
 }
 
 /** Where evaluation of a rule and device stands: its cursor and its open alert. */
@@ -130,16 +139,21 @@ export interface AlertStore {
   findEvaluationStates(
     targets: readonly { ruleId: string; deviceId: string }[],
   ): Promise<Map<string, EvaluationState>>;
+  /** The shared cursors of watched quantities, by quantityKey; absent ones are missing. */
+  findQuantityCursors(quantities: readonly WatchedQuantity[]): Promise<Map<string, EvaluationCursor>>;
   /**
    * Moves the cursor and applies the changes; ConcurrentChangeError when someone was faster (a
    * RuleChangedError when it was an edit or delete of the rule).
    */
   applyEvaluation(write: EvaluationWrite): Promise<void>;
   /**
-   * applyEvaluation for many rules and devices in one transaction: all or nothing, so a
-   * ConcurrentChangeError of any of them writes none.
+   * applyEvaluation for many rules and devices, and the moves of their quantities' cursors, in one
+   * transaction: all or nothing, so a ConcurrentChangeError of any of them writes none.
    */
-  applyEvaluations(writes: readonly EvaluationWrite[]): Promise<void>;
+  applyEvaluations(
+    writes: readonly EvaluationWrite[],
+    quantityCursors?: readonly QuantityCursorWrite[],
+  ): Promise<void>;
   /** Applies changes to existing alerts; ConcurrentChangeError on a revision mismatch. */
   applyChanges(changes: ChangeBatch): Promise<void>;
 
@@ -156,6 +170,8 @@ export interface AlertStore {
   pruneResolvedAlerts(before: number, limit: number): Promise<PrunedAlerts>;
   /** Deletes up to `limit` evaluation cursors moved last before `before` whose pair has no open alert. */
   pruneIdleCursors(before: number, limit: number): Promise<number>;
+  /** Deletes up to `limit` shared cursors of watched quantities moved last before `before`. */
+  pruneIdleQuantityCursors(before: number, limit: number): Promise<number>;
   /**
    * The highest sequence of an event the retention deleted, of `deviceId`'s when given (what a stream
    * of that device misses); 0 before any.

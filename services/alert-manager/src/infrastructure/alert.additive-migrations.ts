@@ -58,4 +58,32 @@ export const alertAdditiveMigrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '0003_quantity_cursors': {
+    async up(db: Kysely<unknown>) {
+      // One cursor per device and watched quantity for the rules with nothing open for the device,
+      // instead of one per rule and device (a release before it keeps using evaluation_cursors alone).
+      await db.schema
+        .createTable('quantity_cursors')
+        .ifNotExists()
+        .addColumn('device_id', 'text', (c) => c.notNull())
+        .addColumn('sensor_type', 'integer', (c) => c.notNull())
+        .addColumn('custom_sensor', 'text', (c) => c.notNull())
+        .addColumn('reading_time', 'bigint', (c) => c.notNull())
+        .addColumn('reading_id', 'text', (c) => c.notNull())
+        .addColumn('earlier_ids_at_time', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('quantity_cursors_pk', ['device_id', 'sensor_type', 'custom_sensor'])
+        .execute();
+      await addIndex(db, {
+        name: 'quantity_cursors_by_time',
+        table: 'quantity_cursors',
+        columns: ['reading_time'],
+      });
+      // Rules' own cursors read by device: a device has few (those of rules with an alert open).
+      await addIndex(db, {
+        name: 'evaluation_cursors_by_device',
+        table: 'evaluation_cursors',
+        columns: ['device_id'],
+      });
+    },
+  },
 };

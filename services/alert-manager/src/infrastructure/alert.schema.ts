@@ -53,6 +53,18 @@ export interface AlertDatabase {
     /** JSON array of the ids evaluated at reading_time before reading_id. */
     earlier_ids_at_time: string;
   };
+  /**
+   * The cursor of a watched quantity of a device (sensor type, custom quantity of the rules: '' for
+   * all), shared by the rules watching it that have no alert open for the device.
+   */
+  quantity_cursors: {
+    device_id: string;
+    sensor_type: number;
+    custom_sensor: string;
+    reading_time: number;
+    reading_id: string;
+    earlier_ids_at_time: string;
+  };
   alert_events: {
     sequence: Generated<number>;
     alert_id: string;

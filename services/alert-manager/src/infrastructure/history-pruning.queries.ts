@@ -96,6 +96,29 @@ export async function pruneIdleCursors(
   return Number(result.numDeletedRows);
 }
 
+/**
+ * Deletes up to `limit` shared cursors of watched quantities last moved before `before`: no open alert
+ * goes by one (a rule with an alert open has its own cursor).
+ */
+export async function pruneIdleQuantityCursors(
+  db: Kysely<AlertDatabase>,
+  before: number,
+  limit: number,
+): Promise<number> {
+  const idle = db
+    .selectFrom('quantity_cursors')
+    .select(['device_id', 'sensor_type', 'custom_sensor'])
+    .where('reading_time', '<', before)
+    .limit(limit)
+    .$asTuple('device_id', 'sensor_type', 'custom_sensor');
+  const result = await db
+    .deleteFrom('quantity_cursors')
+    .where('reading_time', '<', before)
+    .where((eb) => eb(eb.refTuple('device_id', 'sensor_type', 'custom_sensor'), 'in', idle))
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
+
 /** The highest sequence of an event (of `deviceId`'s, when given) the retention deleted; 0 before any. */
 export async function prunedEventsThrough(db: Kysely<AlertDatabase>, deviceId?: string): Promise<number> {
   const row = await (

@@ -11,9 +11,15 @@ import { AlertChangeWriter } from './alert-change.writer.js';
 import { listAlerts, listDevicesWithOpenAlerts, listEvents } from './alert-list.queries.js';
 import { findDecommissionedDevices } from './decommissioned-devices.query.js';
 import { alertFromRow, cursorFromRow, ruleFromRow, ruleToRow } from './alert-rows.js';
-import { readEvaluationStates } from './evaluation-states.query.js';
+import { readEvaluationStates, readQuantityCursors } from './evaluation-states.query.js';
+import { quantityKey, type WatchedQuantity } from '../evaluation/domain/watched-quantity.js';
 import { KyselyNotificationOutbox } from './kysely-notification.outbox.js';
-import { pruneIdleCursors, pruneResolvedAlerts, prunedEventsThrough } from './history-pruning.queries.js';
+import {
+  pruneIdleCursors,
+  pruneIdleQuantityCursors,
+  pruneResolvedAlerts,
+  prunedEventsThrough,
+} from './history-pruning.queries.js';
 import { asConcurrentChange } from './transaction-conflict.js';
 import {
   type AlertFilter,
@@ -25,12 +31,14 @@ import {
   type EvaluationState,
   type EvaluationWrite,
   type PrunedAlerts,
+  type QuantityCursorWrite,
   type RuleChange,
   type RuleFilter,
   evaluationKey,
 } from './alert-store.port.js';
 
 type Trx = Transaction<AlertDatabase>;
+const byKey = (x: string, y: string): number => (x < y ? -1 : x > y ? 1 : 0);
 const NOTHING: CommitNotice = { eventTypes: [], outbox: false };
 
 /** The alert store on SQLite (embedded default) or PostgreSQL, through Kysely. */
@@ -154,19 +162,29 @@ export class KyselyAlertStore implements AlertStore {
     return readEvaluationStates(this.db, targets);
   }
 
-  async applyEvaluations(writes: readonly EvaluationWrite[]): Promise<void> {
+  findQuantityCursors(quantities: readonly WatchedQuantity[]): Promise<Map<string, EvaluationCursor>> {
+    return readQuantityCursors(this.db, quantities);
+  }
+
+  async applyEvaluations(
+    writes: readonly EvaluationWrite[],
+    quantityCursors: readonly QuantityCursorWrite[] = [],
+  ): Promise<void> {
     if (writes.length === 0) return;
-    // Cursors and alert rows by rule and device, after the rules (see AlertChangeWriter for the order).
-    const sorted = [...writes].sort((a, b) => {
-      const x = evaluationKey(a.ruleId, a.deviceId);
-      const y = evaluationKey(b.ruleId, b.deviceId);
-      return x < y ? -1 : x > y ? 1 : 0;
-    });
+    // Quantity cursors by key, then rules' cursors and alert rows by rule and device, after the rules
+    // (see AlertChangeWriter for the order).
+    const quantities = [...quantityCursors].sort((a, b) =>
+      byKey(quantityKey(a.quantity), quantityKey(b.quantity)),
+    );
+    const sorted = [...writes].sort((a, b) =>
+      byKey(evaluationKey(a.ruleId, a.deviceId), evaluationKey(b.ruleId, b.deviceId)),
+    );
     await this.transact(async (trx) => {
       await this.writer.holdJudgingRules(
         trx,
         writes.map((write) => write.rule),
       );
+      for (const write of quantities) await this.writer.moveQuantityCursor(trx, write);
       for (const write of sorted) await this.writer.moveCursor(trx, write);
       return this.writer.write(trx, {
         writes: sorted.flatMap((w) => w.changes.writes),
@@ -215,6 +233,10 @@ export class KyselyAlertStore implements AlertStore {
 
   pruneIdleCursors(before: number, limit: number): Promise<number> {
     return pruneIdleCursors(this.db, before, limit);
+  }
+
+  pruneIdleQuantityCursors(before: number, limit: number): Promise<number> {
+    return pruneIdleQuantityCursors(this.db, before, limit);
   }
 
   prunedEventsThrough(deviceId?: string): Promise<number> {

@@ -75,5 +75,23 @@ export class CursorWalk {
   }
 }
 
+/** Where a cursor ends after walking `readings` (undefined when it passed them all). */
+export function walkedPast(
+  from: EvaluationCursor | undefined,
+  readings: readonly EvaluatedReading[],
+): EvaluationCursor | undefined {
+  const walk = new CursorWalk(from);
+  for (const reading of [...readings].sort(byTime)) if (!walk.passed(reading)) walk.advance(reading);
+  return walk.cursor;
+}
+
+/** Whether two cursors say the same: the same time, and the same readings evaluated at it. */
+export const sameCursor = (a: EvaluationCursor, b: EvaluationCursor | undefined): boolean =>
+  b !== undefined &&
+  a.readingTime === b.readingTime &&
+  a.readingId === b.readingId &&
+  a.earlierIdsAtTime.length === b.earlierIdsAtTime.length &&
+  a.earlierIdsAtTime.every((id, i) => id === b.earlierIdsAtTime[i]);
+
 /** Time order; a stable sort, so readings of the same time keep the order they were sent in. */
 export const byTime = (a: EvaluatedReading, b: EvaluatedReading): number => a.time - b.time;

@@ -1,24 +1,13 @@
 import { aRule } from '../../rules/domain/testing/rule.fixture.js';
+import { aReading } from './testing/reading.fixture.js';
 import { SensorType } from '@iot-mesh/proto/iotmesh/telemetry/v1/reading';
 import { AlertEventType, AlertState, type StoredAlert } from '../../alerts/domain/alert.js';
 import { Severity, type Rule } from '../../rules/domain/rule.js';
-import {
-  CursorWalk,
-  MAX_IDS_AT_TIME,
-  type EvaluatedReading,
-  type EvaluationCursor,
-} from './evaluated-reading.js';
+import { CursorWalk, MAX_IDS_AT_TIME, type EvaluationCursor } from './evaluated-reading.js';
 import { planEvaluation } from './evaluation-plan.js';
 
 const rule: Rule = aRule();
-const reading = (id: string, value: number, time: number): EvaluatedReading => ({
-  id,
-  deviceId: 'dev-1',
-  sensorType: SensorType.SENSOR_TYPE_TEMPERATURE,
-  customSensor: '',
-  value,
-  time,
-});
+const reading = aReading;
 let ids = 0;
 const context = () => ({ now: 99, newAlertId: () => `alert-${++ids}` });
 const eventTypes = (plan: ReturnType<typeof planEvaluation>) =>

@@ -18,6 +18,8 @@ export interface EvaluationPlan {
   cursor: EvaluationCursor | undefined;
   changes: AlertChanges;
   changedAlerts: Alert[];
+  /** Whether the rule ends with an alert open (pending or firing) for the device. */
+  endsOpen: boolean;
 }
 
 /**
@@ -40,6 +42,7 @@ export function planEvaluation(input: EvaluationInput, context: StepContext): Ev
     cursor: walk.cursor,
     changes: recorder.changes,
     changedAlerts: recorder.changedAlerts,
+    endsOpen: open !== undefined,
   };
 }
 
