@@ -7,19 +7,12 @@ import { Migrator, type Migration } from 'kysely/migration';
 import { createDatabase } from './database.js';
 import { migrateToLatest } from './migrate.js';
 import { columnExists } from './migration-helpers.js';
+import { THINGS_TABLE } from './things-table.testing.js';
 import type { StorageSettings } from './storage-settings.js';
 import { DATABASE_KINDS } from './testing/fresh-store.js';
 import { startTestPostgres, type TestPostgres } from './testing/postgres-harness.js';
 
-const main: Record<string, Migration> = {
-  '001_things': {
-    up: (db) =>
-      db.schema
-        .createTable('things')
-        .addColumn('id', 'text', (c) => c.primaryKey())
-        .execute(),
-  },
-};
+const main: Record<string, Migration> = { '001_things': THINGS_TABLE };
 const addColumn = (column: string): Migration => ({
   async up(db) {
     if (await columnExists(db, 'things', column)) return;

@@ -7,6 +7,7 @@ import type { Migration } from 'kysely/migration';
 import { createDatabase } from './database.js';
 import { migrateToLatest } from './migrate.js';
 import { columnExists } from './migration-helpers.js';
+import { THINGS_TABLE } from './things-table.testing.js';
 
 // A process that migrates the store with this package as built, and stops for good halfway through its
 // second migration (after its first statement), saying so: as a pod killed mid-migration.
@@ -27,13 +28,7 @@ const HALFWAY_MIGRATOR = `
 
 /** This release's migrations: the one the killed process was running, whole. */
 const migrations: Record<string, Migration> = {
-  '001_things': {
-    up: (db) =>
-      db.schema
-        .createTable('things')
-        .addColumn('id', 'text', (c) => c.primaryKey())
-        .execute(),
-  },
+  '001_things': THINGS_TABLE,
   '002_thing_size': {
     async up(db) {
       await db.schema.alterTable('things').addColumn('width', 'integer').execute();
