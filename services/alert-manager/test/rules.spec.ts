@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
 import { status } from '@grpc/grpc-js';
 import { decodeStatusDetails, type GrpcClient } from '@iot-mesh/platform';
 import type { ServiceProcess } from '@iot-mesh/platform/testing';
@@ -108,6 +109,40 @@ describe('alert rules over gRPC', () => {
       expect.objectContaining({ field: 'for_duration', reason: 'RULE.FOR_DURATION' }),
     ]);
     expect(await listAll()).toHaveLength(before);
+  });
+
+  it('refuses a scope device id no device can have, naming the field', async () => {
+    const before = (await listAll()).length;
+    for (const deviceId of ['Boiler-1', 'boiler/1', 'boiler 1', '../x', 'ab']) {
+      const error = await failure(api().createRule({ rule: newRule('Typo', { scope: { deviceId } }) }));
+      expect([
+        deviceId,
+        error.code,
+        decodeStatusDetails(error.metadata)?.badRequest?.fieldViolations,
+      ]).toEqual([
+        deviceId,
+        status.INVALID_ARGUMENT,
+        [expect.objectContaining({ field: 'scope.device_id', reason: 'RULE.DEVICE_ID' })],
+      ]);
+    }
+    expect(await listAll()).toHaveLength(before);
+  });
+
+  it('still reads, lists and deletes a rule stored before device ids were checked', async () => {
+    const { rule } = await firstValueFrom(
+      api().createRule({ rule: newRule('Old', { scope: { deviceId: 'boiler-9' } }) }),
+    );
+    const database = new DatabaseSync(join(dataDir, 'alert-manager.sqlite'));
+    try {
+      database.prepare('UPDATE rules SET scope_device_id = ? WHERE id = ?').run('Boiler-9', rule!.id);
+    } finally {
+      database.close();
+    }
+    await expect(firstValueFrom(api().getRule({ id: rule!.id }))).resolves.toMatchObject({
+      rule: { scope: { deviceId: 'Boiler-9' } },
+    });
+    expect((await listAll()).map((r) => r.id)).toContain(rule!.id);
+    await expect(firstValueFrom(api().deleteRule({ id: rule!.id }))).resolves.toEqual({});
   });
 
   it('answers NOT_FOUND and bad list requests with the right codes', async () => {

@@ -1,11 +1,10 @@
 import { Server, ServerCredentials, status, type sendUnaryData, type ServerUnaryCall } from '@grpc/grpc-js';
-import { toServiceDefinition } from '@iot-mesh/platform';
+import { MAX_READINGS_PER_CALL, toServiceDefinition } from '@iot-mesh/platform';
 import {
   AlertManagerDefinition,
   type EvaluateReadingsRequest,
   type EvaluateReadingsResponse,
 } from '@iot-mesh/proto/iotmesh/alert/v1/alert_manager';
-import { EVALUATE_READINGS_MAX } from '../src/infrastructure/grpc-alert-manager.evaluator.js';
 import { evaluationRefusal } from './evaluation-refusal.js';
 
 /**
@@ -71,10 +70,10 @@ export class AlertManagerStub {
     callback: sendUnaryData<EvaluateReadingsResponse>,
   ): void {
     this.calls.push(request.readings.map((r) => r.readingId));
-    if (request.readings.length > EVALUATE_READINGS_MAX) {
+    if (request.readings.length > MAX_READINGS_PER_CALL) {
       callback({
         code: status.INVALID_ARGUMENT,
-        details: `at most ${EVALUATE_READINGS_MAX} readings per request`,
+        details: `at most ${MAX_READINGS_PER_CALL} readings per request`,
       });
       return;
     }

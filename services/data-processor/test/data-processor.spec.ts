@@ -316,12 +316,38 @@ describe('data processor over gRPC', () => {
     ]);
   });
 
-  it('has a call of more readings than one EvaluateReadings takes evaluated in chunks, in order', async () => {
+  it('refuses a call of more than 1000 readings, or of a device id no device can have, and stores nothing', async () => {
+    const codes = async (readings: Reading[]) => {
+      const error = await failure(api().processReadings({ readings }));
+      const violations = decodeStatusDetails(error.metadata)?.badRequest?.fieldViolations;
+      return [error.code, violations?.map((v) => [v.field, v.reason])];
+    };
+    const many = Array.from({ length: 1_001 }, (_, i) => reading(`x-${i}`, 'mixer-1', 20, BASE + i));
+    await expect(codes(many)).resolves.toEqual([
+      status.INVALID_ARGUMENT,
+      [['readings', 'READINGS.TOO_MANY']],
+    ]);
+    const notADevice = [reading('x-1', 'mixer-1', 20, BASE), reading('x-2', 'Not A Device/1', 20, BASE)];
+    await expect(codes(notADevice)).resolves.toEqual([
+      status.INVALID_ARGUMENT,
+      [['readings[1].device_id', 'READING.DEVICE_ID']],
+    ]);
+    expect((await history('mixer-1', Window.WINDOW_ONE_HOUR)).aggregates).toEqual([]);
+  });
+
+  it("hands a full call over behind its device's queued readings in calls the alert manager takes, in order", async () => {
+    const queued = [reading('fc-q1', 'meter-1', 20, BASE), reading('fc-q2', 'meter-1', 20, BASE + 1)];
+    alerts.unavailable = true;
+    await expect(send(queued)).resolves.toMatchObject({ processedCount: 2 });
+    alerts.unavailable = false;
     const before = alerts.calls.length;
-    const many = Array.from({ length: 2_500 }, (_, i) => reading(`m-${i}`, 'meter-1', 20, BASE + i));
-    await expect(send(many)).resolves.toMatchObject({ processedCount: 2_500, duplicateCount: 0 });
-    expect(alerts.calls.slice(before).map((ids) => ids.length)).toEqual([1000, 1000, 500]);
-    expect(alerts.calls.slice(before).flat()).toEqual(many.map((r) => r.readingId));
+    const full = Array.from({ length: 1_000 }, (_, i) => reading(`fc-${i}`, 'meter-1', 20, BASE + 2 + i));
+    await expect(send(full)).resolves.toMatchObject({ processedCount: 1_000, duplicateCount: 0 });
+    await eventually(() => (acceptedOnce().includes('fc-999') ? true : undefined), 'fc-999 evaluated');
+    expect(alerts.calls.slice(before).every((ids) => ids.length <= 1_000)).toBe(true);
+    expect(acceptedOnce().filter((id) => id.startsWith('fc-'))).toEqual(
+      [...queued, ...full].map((r) => r.readingId),
+    );
   });
 
   it('queues what the alert manager does not take, and has it evaluated before newer readings', async () => {

@@ -1,4 +1,4 @@
-import { checkTls, millis, platformEnv, toPlatformConfig } from '@iot-mesh/platform';
+import { checkTls, MAX_READINGS_PER_CALL, millis, platformEnv, toPlatformConfig } from '@iot-mesh/platform';
 import { z } from 'zod';
 
 const count = (fallback: number, max: number) => z.coerce.number().int().min(1).max(max).default(fallback);
@@ -14,7 +14,8 @@ export const ingestionConfigSchema = z
     INGEST_STREAM_READ_AHEAD: count(8, 1_000),
     // Most readings per ProcessReadings call: the gateway's merged IngestBatch calls (up to 1,000 readings)
     // go on whole. With 500 the processor used 10-35% more CPU per streamed reading (three alternate runs).
-    FORWARD_CHUNK_SIZE: count(1000, 10_000),
+    // The processor refuses more per call.
+    FORWARD_CHUNK_SIZE: count(1000, MAX_READINGS_PER_CALL),
     // How long accepted readings wait to share one ProcessReadings call with other callers (only while a
     // call is out: a caller that finds none goes at once); 0 = never.
     FORWARD_LINGER_MS: z.coerce.number().int().min(0).max(1_000).default(2),

@@ -1,4 +1,4 @@
-import { CONTROL_CHARACTERS as CONTROL, createGrpcClient } from '@iot-mesh/platform';
+import { CONTROL_CHARACTERS as CONTROL, createGrpcClient, isDeviceId } from '@iot-mesh/platform';
 import {
   AlertManagerDefinition,
   type AlertManagerClient,
@@ -12,8 +12,6 @@ import { DataProcessorDefinition } from '@iot-mesh/proto/iotmesh/processor/v1/da
 import { SensorType } from '@iot-mesh/proto/iotmesh/telemetry/v1/reading';
 import { firstValueFrom } from 'rxjs';
 import type { MeshStack } from './mesh-stack.js';
-
-const DEVICE_ID = /^[a-z0-9][a-z0-9-]{2,62}$/;
 
 /** Reads back every device, rule and temperature aggregate and lists whatever breaks the services' own rules. */
 export async function storedDataProblems(stack: MeshStack) {
@@ -40,7 +38,7 @@ export async function storedDataProblems(stack: MeshStack) {
       );
       for (const device of page.devices) {
         devices++;
-        if (!DEVICE_ID.test(device.id)) list.push(`device id ${JSON.stringify(device.id)}`);
+        if (!isDeviceId(device.id)) list.push(`device id ${JSON.stringify(device.id)}`);
         if (CONTROL.test(device.name)) list.push(`device ${device.id} name ${JSON.stringify(device.name)}`);
         const { latitude = 0, longitude = 0 } = device.location ?? {};
         if (!Number.isFinite(latitude) || !Number.isFinite(longitude))

@@ -11,3 +11,5 @@ export * from './visible-text.js';
 export * from './notification-content.js';
 export * from './email-address.js';
 export * from './device-api-key.js';
+export * from './device-id.js';
+export * from './readings-per-call.js';

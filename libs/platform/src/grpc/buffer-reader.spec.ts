@@ -5,6 +5,7 @@ import {
   SensorIngestionDefinition,
 } from '@iot-mesh/proto/iotmesh/ingestion/v1/sensor_ingestion';
 import { Reading, SensorType } from '@iot-mesh/proto/iotmesh/telemetry/v1/reading';
+import { EchoRequest } from '@iot-mesh/proto/iotmesh/testing/v1/fixture';
 import { BufferReader } from './buffer-reader.js';
 import { toServiceDefinition } from './package-definition.js';
 
@@ -25,6 +26,8 @@ const READINGS = [
   reading('温度-1', 'capteur-été', '°C'),
   reading('🌡️-42', '', ''),
 ];
+
+const ECHO: EchoRequest = { message: 'hi', delayMs: 0, failCode: 0, failTimes: 0, key: '', relay: false };
 
 describe('BufferReader', () => {
   it('decodes messages exactly as BinaryReader does, strings included', () => {
@@ -73,11 +76,26 @@ describe('BufferReader', () => {
     ]);
   });
 
-  it('replaces invalid UTF-8 with U+FFFD, as the generated code reads strings', () => {
+  it('refuses invalid UTF-8, which BinaryReader reads as U+FFFD, and reads a real U+FFFD', () => {
     // Field 1 (readingId), length 3: "a", a lone continuation byte, "b".
     const bytes = Buffer.from([0x0a, 0x03, 0x61, 0x80, 0x62]);
-    expect(Reading.decode(new BufferReader(bytes)).readingId).toBe('a\uFFFDb');
-    expect(Reading.decode(new BufferReader(bytes)).readingId).toBe(Reading.decode(bytes).readingId);
+    expect(() => Reading.decode(new BufferReader(bytes))).toThrow('not valid UTF-8');
+    expect(Reading.decode(bytes).readingId).toBe('a\uFFFDb');
+    const replacement = Buffer.from(Reading.encode({ ...READINGS[0], unit: 'a\uFFFDb' }).finish());
+    expect(Reading.decode(new BufferReader(replacement)).unit).toBe('a\uFFFDb');
+  });
+
+  it('refuses a length whose varint does not fit 32 bits, which BinaryReader cuts to its low bits', () => {
+    // Field 1 (readingId), length 2^32 + 1 in five bytes, then one byte.
+    const bytes = Buffer.from([0x0a, 0x81, 0x80, 0x80, 0x80, 0x10, 0x61]);
+    expect(() => Reading.decode(new BufferReader(bytes))).toThrow('varint overflows uint32');
+    expect(Reading.decode(bytes).readingId).toBe('a');
+  });
+
+  it('reads negative int32 values, ten bytes on the wire, as BinaryReader does', () => {
+    const bytes = Buffer.from(EchoRequest.encode({ ...ECHO, delayMs: -1, failCode: -(2 ** 31) }).finish());
+    expect(EchoRequest.decode(new BufferReader(bytes))).toEqual(EchoRequest.decode(bytes));
+    expect(EchoRequest.decode(new BufferReader(bytes))).toMatchObject({ delayMs: -1, failCode: -(2 ** 31) });
   });
 
   it('refuses a string that runs past the end of the message', () => {

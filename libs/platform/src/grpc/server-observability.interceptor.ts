@@ -4,6 +4,7 @@ import type { Registry } from 'prom-client';
 import { toGrpcError } from '../errors/grpc-status.mapper.js';
 import { cancelledCode, deadlineReached } from './cancelled-code.js';
 import { UndecodableRequest } from './package-definition.js';
+import { requestCountRefusal } from './request-count-refusal.js';
 import { onStreamClose } from './request-stream-end.js';
 import { serverCallMetrics } from './server-call-metrics.js';
 import { serverCallSpans, type ServerCallSpan } from './server-call-span.js';
@@ -40,7 +41,8 @@ class EndableRequestsCall extends ServerInterceptingCall {
  * message refused when decoded (UndecodableRequest) is answered with INVALID_ARGUMENT and never reaches
  * the handler: at once for a unary call or a server stream; a request stream ends there instead, so that
  * its handler answers the messages it had (acknowledges the batches read before), and the call ends
- * with INVALID_ARGUMENT unless the handler failed first.
+ * with INVALID_ARGUMENT unless the handler failed first. A single-request call with no request message
+ * or two is INVALID_ARGUMENT too (requestCountRefusal).
  */
 export function serverObservabilityInterceptor(registry: Registry): ServerInterceptor {
   const startMetrics = serverCallMetrics(registry);
@@ -87,7 +89,8 @@ export function serverObservabilityInterceptor(registry: Registry): ServerInterc
           },
         }),
       sendStatus: (status, next) => {
-        const sent = refusal && status.code === GrpcStatus.OK ? refusal : status;
+        const sent =
+          refusal && status.code === GrpcStatus.OK ? refusal : (requestCountRefusal(status) ?? status);
         if (sent.code === GrpcStatus.OK && method.requestStream) {
           // A request stream's handler ends as if all was well once the stream's requests end, and they
           // also end when the client resets it (Node's HTTP/2 server ends them so) or half-closes it just

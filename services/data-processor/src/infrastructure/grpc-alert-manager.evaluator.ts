@@ -1,5 +1,10 @@
 import type { OnModuleDestroy } from '@nestjs/common';
-import { createGrpcClient, type GrpcClient, type TlsSettings } from '@iot-mesh/platform';
+import {
+  createGrpcClient,
+  type GrpcClient,
+  MAX_READINGS_PER_CALL,
+  type TlsSettings,
+} from '@iot-mesh/platform';
 import { chunked } from '@iot-mesh/storage';
 import {
   AlertManagerDefinition,
@@ -9,13 +14,10 @@ import type { Reading } from '@iot-mesh/proto/iotmesh/telemetry/v1/reading';
 import { firstValueFrom } from 'rxjs';
 import type { ReadingsEvaluator } from '../readings/readings-evaluator.port.js';
 
-/** The most readings the alert manager takes in one EvaluateReadings call (alert_manager.proto). */
-export const EVALUATE_READINGS_MAX = 1000;
-
 /**
  * Sends readings to the alert manager's EvaluateReadings, which is idempotent and so retried; a
- * ProcessReadings call may carry more readings than one EvaluateReadings call takes, so they go in
- * chunks, one after the other.
+ * call's readings and the pending ones of its devices sent ahead of them may be more than one
+ * EvaluateReadings call takes (MAX_READINGS_PER_CALL), so they go in chunks, one after the other.
  */
 export class GrpcAlertManagerEvaluator implements ReadingsEvaluator, OnModuleDestroy {
   private readonly client: GrpcClient<AlertManagerClient>;
@@ -30,7 +32,7 @@ export class GrpcAlertManagerEvaluator implements ReadingsEvaluator, OnModuleDes
   }
 
   async evaluate(readings: readonly Reading[]): Promise<void> {
-    for (const chunk of chunked(readings, EVALUATE_READINGS_MAX)) {
+    for (const chunk of chunked(readings, MAX_READINGS_PER_CALL)) {
       await firstValueFrom(this.client.service.evaluateReadings({ readings: chunk }));
     }
   }

@@ -1,4 +1,12 @@
-import { CONTROL_CHARACTERS, MAP_KEY, MAP_KEY_RULE, READING_ID, VISIBLE_CHARACTER } from '@iot-mesh/platform';
+import {
+  CONTROL_CHARACTERS,
+  DEVICE_ID_PATTERN,
+  DEVICE_ID_RULE,
+  MAP_KEY,
+  MAP_KEY_RULE,
+  READING_ID,
+  VISIBLE_CHARACTER,
+} from '@iot-mesh/platform';
 import { z } from 'zod';
 import { isInfiniteNumber } from './parse-body.js';
 import { enumField } from './proto-enums.js';
@@ -85,8 +93,6 @@ export const readingBatchSchema = z
   .strict();
 
 // The device registry's fixed limits (device.validation.ts there).
-const DEVICE_ID = /^[a-z0-9][a-z0-9-]{2,62}$/;
-const DEVICE_ID_RULE = '3-63 lowercase letters, digits and "-", starting with a letter or digit';
 const MAX_LABELS = 32;
 
 const locationSchema = z
@@ -128,7 +134,7 @@ export const createDeviceSchema = deviceFieldsSchema
   .extend({
     id: z
       .string()
-      .regex(DEVICE_ID, DEVICE_ID_RULE)
+      .regex(DEVICE_ID_PATTERN, DEVICE_ID_RULE)
       .optional()
       .describe(`${DEVICE_ID_RULE}; without one the registry names the device dev-<12 hex digits>.`),
     sendVerificationEmail: z.boolean().optional(),
@@ -142,7 +148,7 @@ const durationText = z.string().regex(/^\d+(\.\d{1,9})?s$/, 'a duration like "30
 
 const ruleScopeSchema = z
   .object({
-    deviceId: shortText(128).optional(),
+    deviceId: z.string().regex(DEVICE_ID_PATTERN, DEVICE_ID_RULE).optional(),
     deviceType: enumField('iotmesh.alert.v1.RuleScope', 'deviceType').optional(),
     allDevices: z.boolean().optional(),
   })

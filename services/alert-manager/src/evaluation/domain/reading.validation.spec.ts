@@ -1,5 +1,6 @@
 import { SensorType, type Reading } from '@iot-mesh/proto/iotmesh/telemetry/v1/reading';
-import { MAX_READINGS_PER_REQUEST, readingsViolations } from './reading.validation.js';
+import { MAX_READINGS_PER_CALL } from '@iot-mesh/platform';
+import { readingsViolations } from './reading.validation.js';
 
 const valid: Reading = {
   readingId: 'r-1',
@@ -57,7 +58,7 @@ describe('reading validation', () => {
   });
 
   it('bounds the batch size', () => {
-    const many = Array.from({ length: MAX_READINGS_PER_REQUEST + 1 }, () => valid);
+    const many = Array.from({ length: MAX_READINGS_PER_CALL + 1 }, () => valid);
     expect(readingsViolations(many).map((v) => v.field)).toEqual(['readings']);
   });
 });

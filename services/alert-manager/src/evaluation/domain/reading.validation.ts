@@ -3,11 +3,10 @@ import {
   enumViolation,
   type FieldViolation,
   fieldViolation as violation,
+  readingsPerCallViolations,
   requiredTimestampViolations,
 } from '@iot-mesh/platform';
 import { SensorType, type Reading } from '@iot-mesh/proto/iotmesh/telemetry/v1/reading';
-
-export const MAX_READINGS_PER_REQUEST = 1000;
 
 function readingViolations(reading: Reading, index: number): FieldViolation[] {
   const at = (field: string) => `readings[${index}].${field}`;
@@ -38,10 +37,6 @@ function readingViolations(reading: Reading, index: number): FieldViolation[] {
  * check that keeps a broken caller from creating nonsense alerts.
  */
 export function readingsViolations(readings: readonly Reading[]): FieldViolation[] {
-  if (readings.length > MAX_READINGS_PER_REQUEST) {
-    return [
-      violation('readings', 'READINGS.TOO_MANY', `at most ${MAX_READINGS_PER_REQUEST} readings per request`),
-    ];
-  }
-  return readings.flatMap(readingViolations);
+  const tooMany = readingsPerCallViolations(readings.length);
+  return tooMany.length > 0 ? tooMany : readings.flatMap(readingViolations);
 }

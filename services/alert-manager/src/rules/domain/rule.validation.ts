@@ -1,7 +1,6 @@
 import {
-  characterCount,
-  CONTROL_CHARACTERS as CONTROL,
   customSensorViolation,
+  deviceIdViolations,
   enumViolation,
   type FieldViolation,
   fieldViolation as violation,
@@ -19,7 +18,6 @@ import {
 } from './rule.js';
 
 const MAX_NAME = 100;
-const MAX_DEVICE_ID = 128;
 
 function scopeViolations(scope: RuleScope | undefined): FieldViolation[] {
   if (scope === undefined) {
@@ -30,8 +28,8 @@ function scopeViolations(scope: RuleScope | undefined): FieldViolation[] {
   if (scope.kind === 'device') {
     const id = scope.deviceId;
     if (isBlank(id)) return [violation('scope.device_id', 'FIELD.REQUIRED', 'must not be empty')];
-    if (characterCount(id) > MAX_DEVICE_ID || CONTROL.test(id))
-      return [violation('scope.device_id', 'RULE.DEVICE_ID', 'not a device id')];
+    // Only a device id can ever match a reading: a rule scoped to other text would never fire.
+    return deviceIdViolations(id, 'scope.device_id', 'RULE.DEVICE_ID');
   }
   if (scope.kind === 'device_type') {
     const problem = enumViolation('scope.device_type', scope.deviceType, SensorType);

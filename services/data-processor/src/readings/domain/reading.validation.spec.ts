@@ -22,6 +22,7 @@ describe('reading validation', () => {
     ['empty reading id', { readingId: '' }, 'readings[3].reading_id'],
     ['overlong reading id', { readingId: 'x'.repeat(201) }, 'readings[3].reading_id'],
     ['empty device id', { deviceId: '' }, 'readings[3].device_id'],
+    ['a device id no device can have', { deviceId: 'Boiler/1' }, 'readings[3].device_id'],
     [
       'unspecified sensor type',
       { sensorType: SensorType.SENSOR_TYPE_UNSPECIFIED },

@@ -1,8 +1,10 @@
 import {
   customSensorViolation,
+  deviceIdViolations,
   enumViolation,
   type FieldViolation,
   fieldViolation as violation,
+  readingsPerCallViolations,
   requiredTimestampViolations,
 } from '@iot-mesh/platform';
 import { SensorType, type Reading } from '@iot-mesh/proto/iotmesh/telemetry/v1/reading';
@@ -32,7 +34,10 @@ export function readingViolations(reading: Reading, index: number): FieldViolati
   );
   return [
     ...idViolations(at('reading_id'), reading.readingId),
-    ...idViolations(at('device_id'), reading.deviceId),
+    // Its windows are listed as the device's aggregates: only a device id can be one.
+    ...(reading.deviceId === ''
+      ? [violation(at('device_id'), 'FIELD.REQUIRED', 'must not be empty')]
+      : deviceIdViolations(reading.deviceId, at('device_id'), 'READING.DEVICE_ID')),
     ...(sensorType ? [sensorType] : []),
     ...(customSensor ? [customSensor] : []),
     ...(Number.isFinite(reading.value)
@@ -42,7 +47,8 @@ export function readingViolations(reading: Reading, index: number): FieldViolati
   ];
 }
 
-/** Every problem of every reading of a request, named by position. */
+/** Every problem of every reading of a request, named by position; or that it carries too many. */
 export function readingsViolations(readings: readonly Reading[]): FieldViolation[] {
-  return readings.flatMap(readingViolations);
+  const tooMany = readingsPerCallViolations(readings.length);
+  return tooMany.length > 0 ? tooMany : readings.flatMap(readingViolations);
 }

@@ -1,4 +1,5 @@
 import {
+  deviceIdViolations as platformDeviceIdViolations,
   enumViolation,
   fieldViolation as violation,
   isEmailAddress,
@@ -9,19 +10,10 @@ import {
 import { SensorType } from '@iot-mesh/proto/iotmesh/telemetry/v1/reading';
 import { DeviceStatus, type DeviceFields, type DeviceLocation } from './device.js';
 
-const DEVICE_ID = /^[a-z0-9][a-z0-9-]{2,62}$/;
 const MAX_LABELS = 32;
 
 export function deviceIdViolations(id: string, field = 'device_id'): FieldViolation[] {
-  return DEVICE_ID.test(id)
-    ? []
-    : [
-        violation(
-          field,
-          'DEVICE.ID_FORMAT',
-          '3-63 characters: lowercase letters, digits and "-", starting with a letter or digit',
-        ),
-      ];
+  return platformDeviceIdViolations(id, field, 'DEVICE.ID_FORMAT');
 }
 
 export function locationViolations(location: DeviceLocation): FieldViolation[] {

@@ -237,6 +237,10 @@ export function alertEventTypeToJSON(object: AlertEventType): string {
 
 /** Which devices a rule watches: one device, all devices of a type, or all devices. */
 export interface RuleScope {
+  /**
+   * A device id as the registry gives them (3-63 lowercase letters, digits and "-", starting with a
+   * letter or digit); other text is INVALID_ARGUMENT, as no device could match it.
+   */
   deviceId?: string | undefined;
   deviceType?: SensorType | undefined;
   allDevices?: boolean | undefined;

@@ -101,6 +101,10 @@ export interface Aggregate {
 
 /** Request for ProcessReadings. */
 export interface ProcessReadingsRequest {
+  /**
+   * At most 1000 readings, each of a device id the registry could give (3-63 lowercase letters, digits
+   * and "-", starting with a letter or digit).
+   */
   readings: Reading[];
 }
 
