@@ -15,7 +15,8 @@ export const CURSOR_MIN_KEEP_MS = 49 * 3_600_000;
 
 /**
  * Deletes resolved alerts and their events ALERT_RETENTION_HOURS after they resolved, and the cursors
- * of rules and devices with nothing open once nothing was evaluated for as long. Open alerts are never
+ * of rules and devices, and of devices' quantities, with nothing open once nothing was evaluated for
+ * as long. Open alerts are never
  * deleted. Every replica prunes; their batches delete disjoint or already deleted rows.
  */
 @Injectable()

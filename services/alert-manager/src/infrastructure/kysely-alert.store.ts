@@ -194,12 +194,8 @@ export class KyselyAlertStore implements AlertStore {
     });
   }
 
-  async applyEvaluation(write: EvaluationWrite): Promise<void> {
-    await this.transact(async (trx) => {
-      await this.writer.holdJudgingRules(trx, [write.rule]);
-      await this.writer.moveCursor(trx, write);
-      return this.writer.write(trx, write.changes);
-    });
+  applyEvaluation(write: EvaluationWrite): Promise<void> {
+    return this.applyEvaluations([write]);
   }
 
   async applyChanges(changes: ChangeBatch): Promise<void> {

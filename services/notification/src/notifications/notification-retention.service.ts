@@ -7,8 +7,8 @@ import type { NotificationStore } from '../infrastructure/notification-store.por
 import { CLOCK, NOTIFICATION_CONFIG, NOTIFICATION_STORE } from '../notification.di-tokens.js';
 
 /**
- * Deletes delivered and failed notifications NOTIFICATION_RETENTION_HOURS after they were queued;
- * pending ones are never deleted. Every replica prunes; their batches delete disjoint or already
+ * Deletes delivered notifications NOTIFICATION_RETENTION_HOURS after their delivery and failed ones
+ * as long after they were queued; pending ones are never deleted. Every replica prunes; their batches delete disjoint or already
  * deleted rows.
  */
 @Injectable()
