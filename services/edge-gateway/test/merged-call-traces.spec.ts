@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import {
   eventually,
   missingMergeLinks,
+  scrapeMetricSum,
   startOtlpCollector,
   type ServiceProcess,
 } from '@iot-mesh/platform/testing';
@@ -75,11 +76,16 @@ describe('the traces of REST readings that share one IngestBatch call', () => {
     await eventually(() => (stubs.requests('IngestBatch').length === 1 ? true : undefined), 'the first call');
     const followers = traceIds.slice(1).map((traceId, index) => publish(traceId, index + 1));
     await eventually(
-      () => (stubs.requests('VerifyDeviceKey').length === FOLLOWERS + 1 ? true : undefined),
-      'every follower authenticated',
+      async () =>
+        (await scrapeMetricSum(
+          gateway.adminUrl,
+          'edge_gateway_ingest_readings_waiting',
+          'merge="single"',
+        )) === FOLLOWERS
+          ? true
+          : undefined,
+      "every follower's reading waiting",
     );
-    // From its key's answer to the coalescer a request takes no I/O; this leaves it ample time.
-    await new Promise((resolve) => setTimeout(resolve, 300));
     release();
     expect(await Promise.all([first, ...followers])).toEqual(Array(FOLLOWERS + 1).fill(200));
     const calls = stubs.requests<IngestBatchRequest>('IngestBatch');

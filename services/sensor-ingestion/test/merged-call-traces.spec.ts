@@ -33,6 +33,8 @@ describe('the traces of IngestBatch calls whose readings share one ProcessReadin
   };
   const startedCalls = () =>
     scrapeMetricSum(traced.ingestion.adminUrl, 'grpc_server_started_total', 'IngestBatch');
+  const waitingReadings = () =>
+    scrapeMetricSum(traced.ingestion.adminUrl, 'ingestion_forward_readings_waiting');
 
   /** Two IngestBatch calls of one reading each: `first`, then, while its forwarding is held, `followers`. */
   const ingestBehindOne = async (first: Caller, followers: Caller[]) => {
@@ -46,8 +48,11 @@ describe('the traces of IngestBatch calls whose readings share one ProcessReadin
       async () => ((await startedCalls()) === startedBefore + followers.length + 1 ? true : undefined),
       'every call started',
     );
-    // From a call's start to the batcher a cached device takes no I/O; this leaves it ample time.
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // Every follower's reading gathered for the next call, behind the held one.
+    await eventually(
+      async () => ((await waitingReadings()) === followers.length ? true : undefined),
+      "every follower's reading waiting",
+    );
     release();
     expect(
       (await Promise.all([firstAnswer, ...answers])).map((answer) => answer.result?.acceptedCount),

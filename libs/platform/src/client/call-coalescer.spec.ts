@@ -52,8 +52,11 @@ describe('call coalescer', () => {
     const a = coalescer.submit([1, 2]);
     const b = coalescer.submit([3]);
     expect(downstream.calls).toEqual([]);
+    expect(coalescer.waitingItems).toBe(3);
     timer.fire();
     expect(downstream.calls).toEqual([[1, 2, 3]]);
+    // Sent: nothing waits any more, though the call is still out.
+    expect(coalescer.waitingItems).toBe(0);
     downstream.answer();
     await expect(Promise.all([a, b])).resolves.toEqual([6, 6]);
   });

@@ -79,6 +79,11 @@ export class CallCoalescer<Item, Response, Outcome> {
     private readonly timer: LingerTimer = realTimer,
   ) {}
 
+  /** Items gathered for the next call, not yet sent. */
+  get waitingItems(): number {
+    return this.pending?.size ?? 0;
+  }
+
   submit(items: readonly Item[]): Promise<Outcome> {
     return new Promise<Outcome>((resolve, reject) => {
       if (this.pending && this.pending.size + items.length > this.settings.maxItems) this.flush();

@@ -43,6 +43,11 @@ export class IngestBatchMerger {
     );
   }
 
+  /** Readings gathered to share the next IngestBatch call, not yet sent. */
+  get waitingReadings(): number {
+    return this.coalescer.waitingItems;
+  }
+
   async ingest(readings: readonly Reading[]): Promise<BatchResult> {
     if (readings.length > this.settings.maxReadings) return this.ingestBatch([...readings]);
     const share = await this.coalescer.submit(readings);

@@ -1,7 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { PermissionDeniedError, ValidationError } from '@iot-mesh/platform';
+import { METRICS_REGISTRY, PermissionDeniedError, ValidationError } from '@iot-mesh/platform';
 import type { BatchResult } from '@iot-mesh/proto/iotmesh/ingestion/v1/sensor_ingestion';
 import type { Reading, ReadingRejection } from '@iot-mesh/proto/iotmesh/telemetry/v1/reading';
+import { Gauge, type Registry } from 'prom-client';
 import { firstValueFrom } from 'rxjs';
 import type { DeviceIdentity } from '../auth/device-auth.service.js';
 import type { GatewayConfig } from '../config.js';
@@ -35,10 +36,22 @@ export class PublishReadingsService {
     @Inject(DOWNSTREAM) private readonly downstream: Downstream,
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
     private readonly limits: RateLimits,
+    @Inject(METRICS_REGISTRY) registry: Registry,
   ) {
     const { singleReadings, batchMerge } = config;
     if (singleReadings.lingerMs > 0) this.singles = new IngestBatchMerger(this.ingestBatch, singleReadings);
     if (batchMerge.maxReadings > 0) this.batches = new IngestBatchMerger(this.ingestBatch, batchMerge);
+    const mergers = { single: this.singles, batch: this.batches };
+    new Gauge({
+      name: 'edge_gateway_ingest_readings_waiting',
+      help: 'Readings gathered to share the next IngestBatch call, not yet sent (single readings, or batches)',
+      labelNames: ['merge'],
+      registers: [registry],
+      collect() {
+        for (const [merge, merger] of Object.entries(mergers))
+          this.set({ merge }, merger?.waitingReadings ?? 0);
+      },
+    });
   }
 
   async publishBatch(device: DeviceIdentity, readings: Reading[]): Promise<PublishOutcome> {

@@ -44,6 +44,10 @@ export class ShardedSink implements ReadingSink {
     this.sinks = Array.from({ length: shards }, (_, shard) => sinkFor(shard));
   }
 
+  get waitingReadings(): number {
+    return this.sinks.reduce((sum, sink) => sum + (sink.waitingReadings ?? 0), 0);
+  }
+
   /** Sends whatever the shards' batchers hold (shutdown). */
   flush(): void {
     for (const sink of this.sinks) sink.flush();

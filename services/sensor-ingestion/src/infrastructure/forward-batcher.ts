@@ -50,6 +50,10 @@ export class ForwardBatcher implements ReadingSink {
     return this.coalescer.submit(readings);
   }
 
+  get waitingReadings(): number {
+    return this.coalescer.waitingItems;
+  }
+
   /** Sends whatever is waiting now (also used on shutdown, before the client is closed). */
   flush(): void {
     this.coalescer.flush();

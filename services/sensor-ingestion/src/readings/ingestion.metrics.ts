@@ -2,7 +2,9 @@ import { Inject, Injectable } from '@nestjs/common';
 import { METRICS_REGISTRY } from '@iot-mesh/platform';
 import type { ReadingRejection } from '@iot-mesh/proto/iotmesh/telemetry/v1/reading';
 import { Counter, Gauge, type Registry } from 'prom-client';
+import { READING_SINK } from '../ingestion.di-tokens.js';
 import { READING_REJECTION_REASONS } from './domain/rejection-reasons.js';
+import type { ReadingSink } from './reading-sink.port.js';
 
 /** Domain metrics: what happened to the readings sent to ingestion. */
 @Injectable()
@@ -13,7 +15,7 @@ export class IngestionMetrics {
   /** Batches of IngestStream calls read and not yet ingested (see StreamReadAhead). */
   readonly streamBatchesPending: Gauge;
 
-  constructor(@Inject(METRICS_REGISTRY) registry: Registry) {
+  constructor(@Inject(METRICS_REGISTRY) registry: Registry, @Inject(READING_SINK) sink: ReadingSink) {
     this.accepted = new Counter({
       name: 'ingestion_readings_accepted_total',
       help: 'Readings validated and accepted as new by the data processor',
@@ -36,6 +38,14 @@ export class IngestionMetrics {
       name: 'ingestion_stream_batches_pending',
       help: 'IngestStream batches read from client streams and not yet ingested',
       registers: [registry],
+    });
+    new Gauge({
+      name: 'ingestion_forward_readings_waiting',
+      help: 'Accepted readings gathered to share the next ProcessReadings call, not yet sent',
+      registers: [registry],
+      collect() {
+        this.set(sink.waitingReadings ?? 0);
+      },
     });
   }
 

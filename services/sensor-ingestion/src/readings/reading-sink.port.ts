@@ -14,4 +14,6 @@ export interface ForwardOutcome {
  */
 export interface ReadingSink {
   forward(readings: readonly Reading[]): Promise<ForwardOutcome>;
+  /** Readings gathered to share the next call and not yet sent; absent for a sink that does not gather. */
+  readonly waitingReadings?: number;
 }
