@@ -6,12 +6,12 @@ const ignoreLateError = () => undefined;
 
 /**
  * Once a stream has closed and every 'close' listener has run, drops its listeners (a no-op 'error'
- * one stays, so nothing emitted later can throw). Measured under Node 24: a closed HTTP/2 stream stays
- * reachable from objects the young-generation collector keeps until the next full collection, and
- * through its listeners it kept each gRPC call's objects (grpc-js's call, its decoder, the handler's
- * closures) with it, so about a fifth of a gRPC service's allocation was promoted and filled the old
- * generation. Without them, the REST path took 7-10% less CPU per reading and fewer full collections
- * (README, Benchmarks).
+ * one stays, so nothing emitted later can throw). Measured under Node 24: closed HTTP/2 streams outlive
+ * the young-generation collections (what holds them until a full collection was not found), and
+ * through their listeners they kept each gRPC call's objects (grpc-js's call, its decoder, the
+ * handler's closures), so about a fifth of a gRPC service's allocation was promoted and filled the old
+ * generation. Without them, every service on the readings' gRPC path took a fifth to a quarter less CPU
+ * per reading (README, Benchmarks, round 27).
  */
 function releaseOnClose(stream: Http2.Http2Stream): void {
   stream.once('close', () =>
