@@ -10,8 +10,8 @@ const ignoreLateError = () => undefined;
  * the young-generation collections (what holds them until a full collection was not found), and
  * through their listeners they kept each gRPC call's objects (grpc-js's call, its decoder, the
  * handler's closures), so about a fifth of a gRPC service's allocation was promoted and filled the old
- * generation. Without them, every service on the readings' gRPC path took a fifth to a quarter less CPU
- * per reading (README, Benchmarks, round 27).
+ * generation. Without them, every service on the readings' gRPC path took about an eighth less CPU per
+ * reading (README, Benchmarks, round 27).
  */
 function releaseOnClose(stream: Http2.Http2Stream): void {
   stream.once('close', () =>
