@@ -1,7 +1,6 @@
 import type * as Http2 from 'node:http2';
 import { createRequire } from 'node:module';
 
-const WRAPPED = Symbol('iot-mesh.releasesClosedStreams');
 const ignoreLateError = () => undefined;
 
 /**
@@ -22,50 +21,38 @@ function releaseOnClose(stream: Http2.Http2Stream): void {
   );
 }
 
-type Wrappable = { [WRAPPED]?: true };
-
-function wrapServerFactory(http2: typeof Http2, name: 'createServer' | 'createSecureServer'): void {
-  const create = http2[name] as ((...args: unknown[]) => Http2.Http2Server) & Wrappable;
-  if (create[WRAPPED]) return;
-  const wrapped = Object.assign(
-    function (this: unknown, ...args: unknown[]) {
-      const server = create.apply(this, args);
-      server.prependListener('stream', releaseOnClose);
-      return server;
-    },
-    { [WRAPPED]: true as const },
-  );
-  (http2 as Record<string, unknown>)[name] = wrapped;
-}
-
-function wrapConnect(http2: typeof Http2): void {
-  const connect = http2.connect as ((...args: unknown[]) => Http2.ClientHttp2Session) & Wrappable;
-  if (connect[WRAPPED]) return;
-  const wrapped = Object.assign(
-    function (this: unknown, ...args: unknown[]) {
-      const session = connect.apply(this, args);
-      const request = session.request.bind(session) as (...args: unknown[]) => Http2.ClientHttp2Stream;
-      session.request = (...requestArgs: unknown[]) => {
-        const stream = request(...requestArgs);
-        releaseOnClose(stream);
-        return stream;
-      };
-      return session;
-    },
-    { [WRAPPED]: true as const },
-  );
-  (http2 as Record<string, unknown>).connect = wrapped;
+/** Replaces `http2[name]` with the same function handing what it makes to `made` first. */
+function handMadeTo<Made>(
+  http2: typeof Http2,
+  name: 'createServer' | 'createSecureServer' | 'connect',
+  made: (result: Made) => void,
+): void {
+  const original = http2[name] as (...args: unknown[]) => Made;
+  (http2 as Record<string, unknown>)[name] = function (this: unknown, ...args: unknown[]) {
+    const result = original.apply(this, args);
+    made(result);
+    return result;
+  };
 }
 
 /**
  * Makes every HTTP/2 server and client session made after this (grpc-js's among them) release its
- * streams' listeners once they close. Run from the lean-startup preload, before grpc-js is loaded and
- * before any ES module imports node:http2 (its named exports are read then: module.syncBuiltinESMExports
- * would re-read node:http's too, and load undici); calling it again changes nothing.
+ * streams' listeners once they close. Run once, from the lean-startup preload, before grpc-js is loaded
+ * and before any ES module imports node:http2 (its named exports are read then:
+ * module.syncBuiltinESMExports would re-read node:http's too, and load undici).
  */
 export function releaseClosedHttp2Streams(): void {
   const http2 = createRequire(import.meta.url)('node:http2') as typeof Http2;
-  wrapServerFactory(http2, 'createServer');
-  wrapServerFactory(http2, 'createSecureServer');
-  wrapConnect(http2);
+  const releaseServerStreams = (server: Http2.Http2Server) =>
+    server.prependListener('stream', releaseOnClose);
+  handMadeTo(http2, 'createServer', releaseServerStreams);
+  handMadeTo(http2, 'createSecureServer', releaseServerStreams);
+  handMadeTo(http2, 'connect', (session: Http2.ClientHttp2Session) => {
+    const request = session.request.bind(session) as (...args: unknown[]) => Http2.ClientHttp2Stream;
+    session.request = (...requestArgs: unknown[]) => {
+      const stream = request(...requestArgs);
+      releaseOnClose(stream);
+      return stream;
+    };
+  });
 }
