@@ -5,6 +5,7 @@ import {
   GATEWAY_HEAP_ARGS,
   localServiceNodeArgs,
   PROCESSOR_HEAP_ARGS,
+  SERVICE_GC_ARGS,
   SERVICE_HEAP_ARGS,
   serviceNodeArgs,
   serviceV8Args,
@@ -43,8 +44,11 @@ describe('service Node arguments', () => {
     expect(serviceV8Args('data-processor').slice(0, PROCESSOR_HEAP_ARGS.length)).toEqual(PROCESSOR_HEAP_ARGS);
     for (const service of ['notification', 'device-registry', 'alert-manager', 'sensor-ingestion'])
       expect(serviceV8Args(service).slice(0, SERVICE_HEAP_ARGS.length)).toEqual(SERVICE_HEAP_ARGS);
+    // Every service, whatever its heap, starts without allocation-site pretenuring.
+    for (const service of ['edge-gateway', 'data-processor', 'notification'])
+      expect(serviceV8Args(service)).toEqual(expect.arrayContaining(['--no-allocation-site-pretenuring']));
     // Every set is settings this Node accepts: a misspelt V8 flag stops the process at start.
-    for (const args of [GATEWAY_HEAP_ARGS, PROCESSOR_HEAP_ARGS, SERVICE_HEAP_ARGS]) {
+    for (const args of [GATEWAY_HEAP_ARGS, PROCESSOR_HEAP_ARGS, SERVICE_HEAP_ARGS, SERVICE_GC_ARGS]) {
       const run = spawnSync(process.execPath, [...args, '-e', 'console.log("started")'], {
         encoding: 'utf8',
       });

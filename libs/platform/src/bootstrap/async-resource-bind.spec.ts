@@ -1,0 +1,66 @@
+import { spawnSync } from 'node:child_process';
+
+// The built preload, as the services load it; each case runs in a fresh Node process, since the
+// preload changes AsyncResource for the whole process.
+const BUILT_PRELOAD_URL = new URL('../../dist/bootstrap/lean-startup.preload.js', import.meta.url).href;
+
+// Functions bound to a resource made inside an AsyncLocalStorage run, then called outside it: what
+// they see of the store, of `this` and of their arguments, and what else the bound function carries.
+const script = (withPreload: boolean) => `
+  ${withPreload ? `await import(${JSON.stringify(BUILT_PRELOAD_URL)});` : ''}
+  const { AsyncLocalStorage, AsyncResource } = await import('node:async_hooks');
+  const storage = new AsyncLocalStorage();
+  const resource = storage.run('inside', () => new AsyncResource('Probe'));
+  function probe(a, b) {
+    return { store: storage.getStore() ?? 'none', self: this?.name ?? 'none', sum: a + b };
+  }
+  const bound = resource.bind(probe);
+  const boundTo = resource.bind(probe, { name: 'given' });
+  const staticBound = storage.run('static', () => AsyncResource.bind(probe));
+  const snapshot = storage.run('snapshot', () => AsyncLocalStorage.snapshot());
+  let notAFunction = '';
+  try {
+    resource.bind(42);
+  } catch (error) {
+    notAFunction = error.constructor.name;
+  }
+  console.error(JSON.stringify({
+    plain: bound(1, 2),
+    method: bound.call({ name: 'receiver' }, 3, 4),
+    boundTo: boundTo(5, 6),
+    staticBound: staticBound(7, 8),
+    snapshot: snapshot(() => storage.getStore()),
+    outside: storage.getStore() ?? 'none',
+    length: [bound.length, boundTo.length],
+    accessor: 'asyncResource' in bound,
+    notAFunction,
+  }));
+`;
+
+function run(withPreload: boolean) {
+  const child = spawnSync(process.execPath, ['--input-type=module', '-e', script(withPreload)], {
+    encoding: 'utf8',
+  });
+  expect(child.status).toBe(0);
+  return JSON.parse(child.stderr.trim().split('\n').pop() ?? '{}') as Record<string, unknown>;
+}
+
+describe('AsyncResource#bind without its accessor (lean-startup preload)', () => {
+  it('is needed: without the preload every bound function carries an asyncResource accessor', () => {
+    expect(run(false)['accessor']).toBe(true);
+  });
+
+  it('binds as Node does (scope, this, arguments, length), without the accessor', () => {
+    expect(run(true)).toEqual({
+      plain: { store: 'inside', self: 'none', sum: 3 },
+      method: { store: 'inside', self: 'receiver', sum: 7 },
+      boundTo: { store: 'inside', self: 'given', sum: 11 },
+      staticBound: { store: 'static', self: 'none', sum: 15 },
+      snapshot: 'snapshot',
+      outside: 'none',
+      length: [2, 2],
+      accessor: false,
+      notAFunction: 'TypeError',
+    });
+  });
+});

@@ -1,0 +1,141 @@
+import { spawnSync } from 'node:child_process';
+import { StreamTable } from './http2-stream-tables.js';
+
+// The built preload, as the services load it; each process-level case runs in a fresh Node process,
+// since the preload changes node:http2 for the whole process.
+const BUILT_PRELOAD_URL = new URL('../../dist/bootstrap/lean-startup.preload.js', import.meta.url).href;
+
+// Over a real HTTP/2 connection on loopback (the server made through node:http2's default export, the
+// client through a named import, as grpc-js and ES modules reach them): 20 requests at once, then what
+// each session keeps its streams in, then the two ways a session ends with streams open. A graceful
+// close waits for them (Node asks the table its size); a destroy ends them (Node walks the table).
+const script = (withPreload: boolean) => `
+  ${withPreload ? `await import(${JSON.stringify(BUILT_PRELOAD_URL)});` : ''}
+  const http2 = await import('node:http2');
+  const { connect } = await import('node:http2');
+  const streamsOf = (session) => {
+    const key = Object.getOwnPropertySymbols(session).find((symbol) => session[symbol]?.pendingStreams);
+    return session[key].streams;
+  };
+  let serverSession;
+  const held = [];
+  const server = http2.default.createServer();
+  server.on('session', (session) => (serverSession = session));
+  server.on('stream', (stream, headers) => {
+    stream.on('error', () => undefined);
+    if (headers[':path'] === '/hold') return held.push(stream);
+    stream.respond({ ':status': 200 });
+    stream.end('served ' + headers[':path']);
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = 'http://127.0.0.1:' + server.address().port;
+  const fetchBody = (session, path) =>
+    new Promise((resolve, reject) => {
+      const request = session.request({ ':path': path });
+      let body = '';
+      request.setEncoding('utf8');
+      request.on('data', (chunk) => (body += chunk));
+      request.on('error', reject);
+      request.on('close', () => resolve(body));
+    });
+
+  const session = connect(url);
+  const bodies = await Promise.all(Array.from({ length: 20 }, (_, n) => fetchBody(session, '/' + n)));
+  const served = bodies.filter((body, n) => body === 'served /' + n).length;
+  const tables = [streamsOf(serverSession).constructor.name, streamsOf(session).constructor.name];
+  const openAfter = [streamsOf(serverSession).size, streamsOf(session).size];
+
+  // A graceful close with one stream open: the session stays until the stream has ended.
+  const held1 = fetchBody(session, '/hold');
+  while (held.length < 1) await new Promise((resolve) => setTimeout(resolve, 5));
+  let closed = false;
+  session.close(() => (closed = true));
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  const closedWhileOpen = closed;
+  held[0].respond({ ':status': 200 });
+  held[0].end('late');
+  const lateBody = await held1;
+  await new Promise((resolve) => setTimeout(resolve, 50));
+
+  // A destroy with three streams open: each of them ends with the session's error.
+  const other = connect(url);
+  other.on('error', () => undefined);
+  const failures = Array.from({ length: 3 }, () =>
+    fetchBody(other, '/hold').then(() => 'no error', (error) => error.message),
+  );
+  while (held.length < 4) await new Promise((resolve) => setTimeout(resolve, 5));
+  other.destroy(new Error('gone'));
+  const errors = await Promise.all(failures);
+
+  console.error(JSON.stringify({ served, tables, openAfter, closedWhileOpen, closed, lateBody, errors }));
+  server.close();
+`;
+
+function run(withPreload: boolean) {
+  const child = spawnSync(process.execPath, ['--input-type=module', '-e', script(withPreload)], {
+    encoding: 'utf8',
+  });
+  expect(child.stderr).not.toContain('Error:');
+  expect(child.status).toBe(0);
+  return JSON.parse(child.stderr.trim().split('\n').pop() ?? '{}') as {
+    served: number;
+    tables: string[];
+    openAfter: number[];
+    closedWhileOpen: boolean;
+    closed: boolean;
+    lateBody: string;
+    errors: string[];
+  };
+}
+
+describe('HTTP/2 stream tables (lean-startup preload)', () => {
+  it("are needed: without the preload both sides keep their streams in Node's Map", () => {
+    const seen = run(false);
+    expect(seen.served).toBe(20);
+    expect(seen.tables).toEqual(['SafeMap', 'SafeMap']);
+  });
+
+  it('hold the streams of server and client sessions, which work and end as they did', () => {
+    const seen = run(true);
+    expect(seen.served).toBe(20);
+    expect(seen.tables).toEqual(['StreamTable', 'StreamTable']);
+    expect(seen.openAfter).toEqual([0, 0]);
+    expect(seen.closedWhileOpen).toBe(false);
+    expect(seen.lateBody).toBe('late');
+    expect(seen.closed).toBe(true);
+    expect(seen.errors).toEqual(['gone', 'gone', 'gone']);
+  });
+});
+
+describe('StreamTable', () => {
+  it('keeps streams by id as a Map does', () => {
+    const table = new StreamTable<string>();
+    expect(table.set(1, 'a').set(3, 'b').set(1, 'a2')).toBe(table);
+    expect(table.size).toBe(2);
+    expect(table.get(1)).toBe('a2');
+    expect(table.has(3)).toBe(true);
+    expect(table.get(5)).toBeUndefined();
+    expect(table.delete(3)).toBe(true);
+    expect(table.delete(3)).toBe(false);
+    expect(table.has(3)).toBe(false);
+    expect(table.size).toBe(1);
+    expect([...table]).toEqual([[1, 'a2']]);
+    table.clear();
+    expect(table.size).toBe(0);
+    expect([...table.values()]).toEqual([]);
+  });
+
+  it('does not visit a stream deleted during a walk, and visits the rest in id order', () => {
+    const table = new StreamTable<string>();
+    for (const id of [7, 1, 3, 5]) table.set(id, `s${id}`);
+    const visited: number[] = [];
+    table.forEach((_stream, id) => {
+      visited.push(id);
+      table.delete(id);
+      if (id === 1) table.delete(5);
+    });
+    expect(visited).toEqual([1, 3, 7]);
+    expect(table.size).toBe(0);
+    expect([...table.keys()]).toEqual([]);
+  });
+});
