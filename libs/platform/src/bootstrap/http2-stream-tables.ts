@@ -54,7 +54,7 @@ export class StreamTable<Stream> {
   *entries(): IterableIterator<[number, Stream]> {
     for (const key of Object.keys(this.byId)) {
       const id = Number(key);
-      if (id in this.byId) yield [id, this.byId[id] as Stream];
+      if (id in this.byId) yield [id, this.byId[id]];
     }
   }
 
