@@ -1,13 +1,9 @@
-import { spawnSync } from 'node:child_process';
-
-// The built preload, as the services load it; each case runs in a fresh Node process, since the
-// preload changes AsyncResource for the whole process.
-const BUILT_PRELOAD_URL = new URL('../../dist/bootstrap/lean-startup.preload.js', import.meta.url).href;
+import { IMPORT_BUILT_PRELOAD, probeInFreshNode } from './fresh-node-probe.testing.js';
 
 // Functions bound to a resource made inside an AsyncLocalStorage run, then called outside it: what
 // they see of the store, of `this` and of their arguments, and what else the bound function carries.
 const script = (withPreload: boolean) => `
-  ${withPreload ? `await import(${JSON.stringify(BUILT_PRELOAD_URL)});` : ''}
+  ${withPreload ? IMPORT_BUILT_PRELOAD : ''}
   const { AsyncLocalStorage, AsyncResource } = await import('node:async_hooks');
   const storage = new AsyncLocalStorage();
   const resource = storage.run('inside', () => new AsyncResource('Probe'));
@@ -37,13 +33,7 @@ const script = (withPreload: boolean) => `
   }));
 `;
 
-function run(withPreload: boolean) {
-  const child = spawnSync(process.execPath, ['--input-type=module', '-e', script(withPreload)], {
-    encoding: 'utf8',
-  });
-  expect(child.status).toBe(0);
-  return JSON.parse(child.stderr.trim().split('\n').pop() ?? '{}') as Record<string, unknown>;
-}
+const run = (withPreload: boolean) => probeInFreshNode<Record<string, unknown>>(script(withPreload));
 
 describe('AsyncResource#bind without its accessor (lean-startup preload)', () => {
   it('is needed: without the preload every bound function carries an asyncResource accessor', () => {

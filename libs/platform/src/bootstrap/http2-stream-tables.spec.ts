@@ -1,16 +1,12 @@
-import { spawnSync } from 'node:child_process';
+import { IMPORT_BUILT_PRELOAD, probeInFreshNode } from './fresh-node-probe.testing.js';
 import { StreamTable } from './http2-stream-tables.js';
-
-// The built preload, as the services load it; each process-level case runs in a fresh Node process,
-// since the preload changes node:http2 for the whole process.
-const BUILT_PRELOAD_URL = new URL('../../dist/bootstrap/lean-startup.preload.js', import.meta.url).href;
 
 // Over a real HTTP/2 connection on loopback (the server made through node:http2's default export, the
 // client through a named import, as grpc-js and ES modules reach them): 20 requests at once, then what
 // each session keeps its streams in, then the two ways a session ends with streams open. A graceful
 // close waits for them (Node asks the table its size); a destroy ends them (Node walks the table).
 const script = (withPreload: boolean) => `
-  ${withPreload ? `await import(${JSON.stringify(BUILT_PRELOAD_URL)});` : ''}
+  ${withPreload ? IMPORT_BUILT_PRELOAD : ''}
   const http2 = await import('node:http2');
   const { connect } = await import('node:http2');
   const streamsOf = (session) => {
@@ -71,22 +67,17 @@ const script = (withPreload: boolean) => `
   server.close();
 `;
 
-function run(withPreload: boolean) {
-  const child = spawnSync(process.execPath, ['--input-type=module', '-e', script(withPreload)], {
-    encoding: 'utf8',
-  });
-  expect(child.stderr).not.toContain('Error:');
-  expect(child.status).toBe(0);
-  return JSON.parse(child.stderr.trim().split('\n').pop() ?? '{}') as {
-    served: number;
-    tables: string[];
-    openAfter: number[];
-    closedWhileOpen: boolean;
-    closed: boolean;
-    lateBody: string;
-    errors: string[];
-  };
+interface Seen {
+  served: number;
+  tables: string[];
+  openAfter: number[];
+  closedWhileOpen: boolean;
+  closed: boolean;
+  lateBody: string;
+  errors: string[];
 }
+
+const run = (withPreload: boolean) => probeInFreshNode<Seen>(script(withPreload));
 
 describe('HTTP/2 stream tables (lean-startup preload)', () => {
   it("are needed: without the preload both sides keep their streams in Node's Map", () => {

@@ -1,8 +1,7 @@
-import { spawnSync } from 'node:child_process';
+import { IMPORT_BUILT_PRELOAD, probeInFreshNode } from './fresh-node-probe.testing.js';
 
-// The built preload, as the services load it; each case runs in a fresh Node process, since the point
-// is what happens while node:http and @nestjs/common are first loaded.
-const BUILT_PRELOAD_URL = new URL('../../dist/bootstrap/lean-startup.preload.js', import.meta.url).href;
+// Each case runs in a fresh Node process, since the point is what happens while node:http and
+// @nestjs/common are first loaded.
 
 // Counts the real Intl.DateTimeFormat objects built, loads node:http as an ES module and then
 // @nestjs/common (after the preload when asked), uses both, and reports what it saw as JSON.
@@ -13,7 +12,7 @@ const script = (withPreload: boolean) => `
   function Counting(...args) { built += 1; return new Real(...args); }
   Counting.supportedLocalesOf = Real.supportedLocalesOf;
   Intl.DateTimeFormat = Counting;
-  ${withPreload ? `await import(${JSON.stringify(BUILT_PRELOAD_URL)});` : ''}
+  ${withPreload ? IMPORT_BUILT_PRELOAD : ''}
   const http = await import('node:http');
   const undiciAfterImport = undiciLoaded();
   const { ConsoleLogger } = await import('@nestjs/common');
@@ -34,13 +33,7 @@ const script = (withPreload: boolean) => `
   }));
 `;
 
-function startUp(withPreload: boolean) {
-  const run = spawnSync(process.execPath, ['--input-type=module', '-e', script(withPreload)], {
-    encoding: 'utf8',
-  });
-  expect(run.status).toBe(0);
-  return JSON.parse(run.stderr.trim().split('\n').pop() ?? '{}') as Record<string, unknown>;
-}
+const startUp = (withPreload: boolean) => probeInFreshNode<Record<string, unknown>>(script(withPreload));
 
 describe('lean-startup preload', () => {
   it('is needed: importing node:http loads undici, and NestJS builds its two formatters as it loads', () => {
