@@ -1,5 +1,4 @@
 import { IMPORT_BUILT_PRELOAD, probeInFreshNode } from './fresh-node-probe.testing.js';
-import { StreamTable } from './http2-stream-tables.js';
 
 // Over a real HTTP/2 connection on loopback (the server made through node:http2's default export, the
 // client through a named import, as grpc-js and ES modules reach them): 20 requests at once, then what
@@ -89,44 +88,11 @@ describe('HTTP/2 stream tables (lean-startup preload)', () => {
   it('hold the streams of server and client sessions, which work and end as they did', () => {
     const seen = run(true);
     expect(seen.served).toBe(20);
-    expect(seen.tables).toEqual(['StreamTable', 'StreamTable']);
+    expect(seen.tables).toEqual(['IdTable', 'IdTable']);
     expect(seen.openAfter).toEqual([0, 0]);
     expect(seen.closedWhileOpen).toBe(false);
     expect(seen.lateBody).toBe('late');
     expect(seen.closed).toBe(true);
     expect(seen.errors).toEqual(['gone', 'gone', 'gone']);
-  });
-});
-
-describe('StreamTable', () => {
-  it('keeps streams by id as a Map does', () => {
-    const table = new StreamTable<string>();
-    expect(table.set(1, 'a').set(3, 'b').set(1, 'a2')).toBe(table);
-    expect(table.size).toBe(2);
-    expect(table.get(1)).toBe('a2');
-    expect(table.has(3)).toBe(true);
-    expect(table.get(5)).toBeUndefined();
-    expect(table.delete(3)).toBe(true);
-    expect(table.delete(3)).toBe(false);
-    expect(table.has(3)).toBe(false);
-    expect(table.size).toBe(1);
-    expect([...table]).toEqual([[1, 'a2']]);
-    table.clear();
-    expect(table.size).toBe(0);
-    expect([...table.values()]).toEqual([]);
-  });
-
-  it('does not visit a stream deleted during a walk, and visits the rest in id order', () => {
-    const table = new StreamTable<string>();
-    for (const id of [7, 1, 3, 5]) table.set(id, `s${id}`);
-    const visited: number[] = [];
-    table.forEach((_stream, id) => {
-      visited.push(id);
-      table.delete(id);
-      if (id === 1) table.delete(5);
-    });
-    expect(visited).toEqual([1, 3, 7]);
-    expect(table.size).toBe(0);
-    expect([...table.keys()]).toEqual([]);
   });
 });

@@ -1,78 +1,9 @@
 import type * as Http2 from 'node:http2';
 import { createRequire } from 'node:module';
-
-/**
- * A session's open streams by id, with what Node's HTTP/2 core uses of the Map it keeps them in. A Map
- * that many entries pass through rehashes into a new table every few dozen of them, and its old table
- * keeps pointing at the new one; once one of those tables is in the old generation, every later table
- * and every stream in it outlives the young collections until a full one, and each closed stream keeps
- * its call's objects with it. The ids are a plain object's keys here, whose storage links to nothing
- * when it grows. With these tables and without V8's allocation-site pretenuring (service-node-args),
- * a bare grpc-js server under the services' heap settings promoted nothing instead of 1.1 MB of every
- * 6.4 MB young collection; with either one alone it promoted as much as before (README, Benchmarks,
- * round 28).
- */
-export class StreamTable<Stream> {
-  private byId: Record<number, Stream> = Object.create(null) as Record<number, Stream>;
-  private count = 0;
-
-  get size(): number {
-    return this.count;
-  }
-
-  get(id: number): Stream | undefined {
-    return this.byId[id];
-  }
-
-  has(id: number): boolean {
-    return id in this.byId;
-  }
-
-  set(id: number, stream: Stream): this {
-    if (!(id in this.byId)) this.count += 1;
-    this.byId[id] = stream;
-    return this;
-  }
-
-  delete(id: number): boolean {
-    if (!(id in this.byId)) return false;
-    delete this.byId[id];
-    this.count -= 1;
-    return true;
-  }
-
-  clear(): void {
-    this.byId = Object.create(null) as Record<number, Stream>;
-    this.count = 0;
-  }
-
-  /** Like a Map's: a stream deleted while the walk is under way (a destroyed one) is not visited. */
-  forEach(visit: (stream: Stream, id: number, table: this) => void): void {
-    for (const [id, stream] of this.entries()) visit(stream, id, this);
-  }
-
-  *entries(): IterableIterator<[number, Stream]> {
-    for (const key of Object.keys(this.byId)) {
-      const id = Number(key);
-      if (id in this.byId) yield [id, this.byId[id]];
-    }
-  }
-
-  *keys(): IterableIterator<number> {
-    for (const [id] of this.entries()) yield id;
-  }
-
-  *values(): IterableIterator<Stream> {
-    for (const [, stream] of this.entries()) yield stream;
-  }
-
-  [Symbol.iterator](): IterableIterator<[number, Stream]> {
-    return this.entries();
-  }
-}
+import { IdTable } from './id-table.js';
 
 interface SessionState {
-  streams: ReadonlyMap<number, unknown> | StreamTable<unknown>;
+  streams: ReadonlyMap<number, unknown> | IdTable<unknown>;
 }
 
 // Node's own Maps and Sets (primordials' SafeMap, SafeSet) are not instances of Map and Set.
@@ -94,11 +25,17 @@ function sessionState(session: Http2.Http2Session): SessionState | undefined {
   return undefined;
 }
 
-/** Moves a session's streams (none yet, as it is called) into a StreamTable. */
+/**
+ * Moves a session's streams (none yet, as it is called) into an IdTable: Node's Map of them kept every
+ * stream that passed through it, and its call's objects, alive through the young collections. With
+ * these tables and without V8's allocation-site pretenuring (service-node-args), a bare grpc-js server
+ * under the services' heap settings promoted nothing instead of 1.1 MB of every 6.4 MB young
+ * collection; with either one alone it promoted as much as before (README, Benchmarks, round 28).
+ */
 export function tableSessionStreams(session: Http2.Http2Session): void {
   const state = sessionState(session);
-  if (state === undefined || state.streams instanceof StreamTable) return;
-  const table = new StreamTable<unknown>();
+  if (state === undefined || state.streams instanceof IdTable) return;
+  const table = new IdTable<unknown>();
   state.streams.forEach((stream, id) => table.set(id, stream));
   state.streams = table;
 }
@@ -118,7 +55,7 @@ function handMadeTo<Made>(
 }
 
 /**
- * Gives every HTTP/2 server and client session made after this (grpc-js's among them) a StreamTable
+ * Gives every HTTP/2 server and client session made after this (grpc-js's among them) an IdTable
  * for its streams. Run once, from the lean-startup preload, before grpc-js is loaded and before any ES
  * module imports node:http2 (its named exports are read then: module.syncBuiltinESMExports would
  * re-read node:http's too, and load undici). A server's sessions get theirs before their first stream

@@ -1,9 +1,10 @@
 // Loaded with `node --import @iot-mesh/platform/lean-startup`, before the tracing preload and the service,
 // because all of these must happen before the service's modules load: two things they would build as
-// they load and never use (together 7-13 MiB of every service's resident memory), and two changes to
-// Node's HTTP/2 through which every gRPC call's objects outlived the young collections (README,
-// Benchmarks, round 28).
+// they load and never use (together 7-13 MiB of every service's resident memory), and three changes to
+// Node's HTTP/2 and grpc-js through which every gRPC call's objects outlived the young collections
+// (README, Benchmarks, round 28).
 import { bindAsyncResourcesWithoutAccessor } from './async-resource-bind.js';
+import { installGrpcActiveCallTables } from './grpc-active-call-tables.js';
 import { importHttpWithoutUndici } from './http-esm-without-undici.js';
 import { installHttp2StreamTables } from './http2-stream-tables.js';
 import { loadNestWithLazyDateFormatters } from './lazy-nest-date-formatters.js';
@@ -12,3 +13,4 @@ await importHttpWithoutUndici();
 loadNestWithLazyDateFormatters();
 installHttp2StreamTables();
 bindAsyncResourcesWithoutAccessor();
+installGrpcActiveCallTables();
