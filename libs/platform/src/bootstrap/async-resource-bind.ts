@@ -1,5 +1,7 @@
 import { AsyncResource } from 'node:async_hooks';
 
+type Callable = (this: unknown, ...args: unknown[]) => unknown;
+
 /**
  * Makes `AsyncResource#bind` (and so `AsyncResource.bind`) return its bound function without the
  * `asyncResource` accessor Node defines on each one (deprecated, DEP0172): the same call in the
@@ -11,8 +13,6 @@ import { AsyncResource } from 'node:async_hooks';
  * stream code avoids the method for its cost (internal/streams/end-of-stream). Run once, from the
  * lean-startup preload.
  */
-type Callable = (this: unknown, ...args: unknown[]) => unknown;
-
 export function bindAsyncResourcesWithoutAccessor(): void {
   AsyncResource.prototype.bind = function bind(this: AsyncResource, fn: Callable, thisArg?: unknown) {
     if (typeof fn !== 'function') throw new TypeError('The "fn" argument must be of type function');

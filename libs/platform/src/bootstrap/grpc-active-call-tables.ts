@@ -26,7 +26,7 @@ export class ActiveCallTable<Call extends SubchannelCall> {
   }
 
   delete(call: Call): boolean {
-    return this.byNumber.get(call.getCallNumber()) === call && this.byNumber.delete(call.getCallNumber());
+    return this.has(call) && this.byNumber.delete(call.getCallNumber());
   }
 
   has(call: Call): boolean {

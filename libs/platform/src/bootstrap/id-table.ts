@@ -4,7 +4,9 @@
  * the new one; once one of those tables is in the old generation, every later table and every entry in
  * it outlives the young collections until a full one. The ids are a plain object's keys here, whose
  * storage links to nothing when it grows. Used for Node's HTTP/2 streams (http2-stream-tables) and
- * grpc-js's active calls (grpc-active-call-tables).
+ * grpc-js's active calls (grpc-active-call-tables). It has all of a Map's reading and writing methods,
+ * not only those Node calls today: it stands in for Node's own Map, and a method missing would throw
+ * inside Node's HTTP/2 code.
  */
 export class IdTable<Value> {
   private byId: Record<number, Value> = Object.create(null) as Record<number, Value>;
