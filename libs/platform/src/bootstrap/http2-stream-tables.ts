@@ -1,5 +1,4 @@
 import type * as Http2 from 'node:http2';
-import { createRequire } from 'node:module';
 import { IdTable } from './id-table.js';
 
 interface SessionState {
@@ -38,34 +37,4 @@ export function tableSessionStreams(session: Http2.Http2Session): void {
   const table = new IdTable<unknown>();
   state.streams.forEach((stream, id) => table.set(id, stream));
   state.streams = table;
-}
-
-/** Replaces `http2[name]` with the same function handing what it makes to `made` first. */
-function handMadeTo<Made>(
-  http2: typeof Http2,
-  name: 'createServer' | 'createSecureServer' | 'connect',
-  made: (result: Made) => void,
-): void {
-  const original = http2[name] as (...args: unknown[]) => Made;
-  (http2 as Record<string, unknown>)[name] = function (this: unknown, ...args: unknown[]) {
-    const result = original.apply(this, args);
-    made(result);
-    return result;
-  };
-}
-
-/**
- * Gives every HTTP/2 server and client session made after this (grpc-js's among them) an IdTable
- * for its streams. Run once, from the lean-startup preload, before grpc-js is loaded and before any ES
- * module imports node:http2 (its named exports are read then: module.syncBuiltinESMExports would
- * re-read node:http's too, and load undici). A server's sessions get theirs before their first stream
- * ('session' is emitted as the session is made), a client's as `connect` returns it.
- */
-export function installHttp2StreamTables(): void {
-  const http2 = createRequire(import.meta.url)('node:http2') as typeof Http2;
-  const tableServerSessions = (server: Http2.Http2Server) =>
-    server.prependListener('session', tableSessionStreams);
-  handMadeTo(http2, 'createServer', tableServerSessions);
-  handMadeTo(http2, 'createSecureServer', tableServerSessions);
-  handMadeTo(http2, 'connect', tableSessionStreams);
 }
