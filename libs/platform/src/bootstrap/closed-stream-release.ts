@@ -3,16 +3,22 @@ import type * as Http2 from 'node:http2';
 const ignoreLateError = () => undefined;
 
 /**
- * Once a stream has closed and every 'close' listener has run, drops its listeners (a no-op 'error'
- * one stays, so nothing emitted later can throw).
+ * A closed stream's 'close' listener (registered before any other, so it runs first; the listeners of
+ * that emit still all run): drops every listener, with one no-op 'error' listener left so that nothing
+ * emitted later can throw. Node counts a session's 'priority' and 'frameError' listeners as they are
+ * removed, so those go first; then its own 'removeListener' listener, after which the rest go in one
+ * step instead of one 'removeListener' event each (a few microseconds of every call otherwise).
  */
+function releaseListeners(this: Http2.Http2Stream): void {
+  this.removeAllListeners('priority')
+    .removeAllListeners('frameError')
+    .removeAllListeners('removeListener')
+    .removeAllListeners()
+    .on('error', ignoreLateError);
+}
+
 function releaseOnClose(stream: Http2.Http2Stream): void {
-  stream.once('close', () =>
-    setImmediate(() => {
-      stream.removeAllListeners();
-      stream.on('error', ignoreLateError);
-    }),
-  );
+  stream.on('close', releaseListeners);
 }
 
 /**
