@@ -25,8 +25,8 @@ function releaseOnClose(stream: Http2.Http2Stream): void {
  * Makes a session's streams drop their listeners once closed. Under the services' load, closed
  * streams outlived the young collections (what holds them was not found), and through grpc-js's
  * listeners on them (closures over its call) they kept every layer of their call alive until a full
- * collection: the gateway promoted 0.27-0.29 MB of every 3.4 MB young collection, 0.06-0.07 without
- * those listeners; ingestion and the processor about a third less (README, Benchmarks, round 29).
+ * collection: the gateway promoted 0.27-0.30 MB of every 3.4 MB young collection, 0.07 without those
+ * listeners; ingestion and the processor half as much or less (README, Benchmarks, round 29).
  */
 export function releaseClosedStreams(session: Http2.Http2Session): void {
   const client = session as Http2.ClientHttp2Session;
