@@ -3,9 +3,9 @@ import type * as Http2 from 'node:http2';
 const ignoreLateError = () => undefined;
 
 /**
- * A closed stream's 'close' listener (registered before any other, so it runs first; the listeners of
- * that emit still all run): drops every listener, with one no-op 'error' listener left so that nothing
- * emitted later can throw. Node counts a session's 'priority' and 'frameError' listeners as they are
+ * A closed stream's 'close' listener: drops every listener, with one no-op 'error' listener left so that
+ * nothing emitted later can throw. The other 'close' listeners still run, before or after it (an emit
+ * calls the listeners it found as it began). Node counts a session's 'priority' and 'frameError' listeners as they are
  * removed, so those go first; then its own 'removeListener' listener, after which the rest go in one
  * step instead of one 'removeListener' event each (a few microseconds of every call otherwise).
  */
