@@ -65,16 +65,19 @@ interface Seen {
 }
 
 const run = (withPreload: boolean) => probeInFreshNode<Seen>(script(withPreload));
+// Both cases read the run without the preload: one fresh Node for it, not two.
+let runWithout: Seen | undefined;
+const withoutPreload = () => (runWithout ??= run(false));
 
 describe('grpc-js active-call tables (lean-startup preload)', () => {
   it('are needed: without the preload a connection keeps its calls in a Set', () => {
-    const seen = run(false);
+    const seen = withoutPreload();
     expect(seen.served).toBe(20);
     expect(seen.table).toEqual(['Set']);
   });
 
   it('hold the calls of every connection, which are served and fail as they did when it drops', () => {
-    const without = run(false);
+    const without = withoutPreload();
     const seen = run(true);
     expect(seen.served).toBe(20);
     expect(seen.table).toEqual(['ActiveCallTable']);
