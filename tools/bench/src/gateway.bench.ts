@@ -8,11 +8,16 @@ const OPERATOR_TOKEN = 'bench-operator-token';
 export interface GatewayResults {
   /** The same requests at a light rate: the latency floor the 1,000/s figures stand on. */
   restLight: LoadReport;
+  /**
+   * The first seconds at `restRate`, unwarmed: V8 moves the request path's functions up to its
+   * optimizing compiler all at once, about 10,000 requests in, which a 3 s warm-up does not reach.
+   */
+  restCold: LoadReport;
   restSingle: LoadReport;
   grpcStream: LoadReport;
   /** Each hop's calls and server handling time during (c) (the gateway's REST requests too) and during (d). */
   hops: { rest: HopLatency[]; stream: HopLatency[] };
-  /** Peak RSS of every service, MiB: over all three runs, during (c) alone (the target's load) and during (d). */
+  /** Peak RSS of every service, MiB: over all the runs, during (c') and (c) (the target's load) and during (d). */
   peakRssMiB: {
     overall: Record<string, number>;
     rest: Record<string, number>;
@@ -20,19 +25,25 @@ export interface GatewayResults {
   };
 }
 
+export interface GatewayRuns {
+  seconds: number;
+  /** Before (c0), (c) and (d), at their rate, unreported. */
+  warmupSeconds: number;
+  restLightRate: number;
+  restRate: number;
+  /** How long (c') runs: long enough for the compiler's move (README, Benchmarks, round 30). */
+  restColdSeconds: number;
+  streamRate: number;
+}
+
 /**
- * (c) single readings over REST, first at a light rate (c0) and then at `restRate`, and (d) 100-reading
- * batches over gRPC streams, all through the gateway to the whole pipeline (embedded SQLite), driven by
- * the load generator at fixed offered rates, each after a warm-up at the same rate.
+ * (c) single readings over REST, first at a light rate (c0), then at `restRate` from cold (c') and
+ * warmed up (c), and (d) 100-reading batches over gRPC streams, all through the gateway to the whole
+ * pipeline (embedded SQLite), driven by the load generator at fixed offered rates; (c0), (c) and (d)
+ * after a warm-up at the same rate.
  */
-export async function gatewayEndToEnd(
-  root: string,
-  seconds: number,
-  warmupSeconds: number,
-  restLightRate: number,
-  restRate: number,
-  streamRate: number,
-): Promise<GatewayResults> {
+export async function gatewayEndToEnd(root: string, runs: GatewayRuns): Promise<GatewayResults> {
+  const { seconds, warmupSeconds, restLightRate, restRate, restColdSeconds, streamRate } = runs;
   const scratch = await startScratchStack(root, OPERATOR_TOKEN, {
     // The benchmark measures the pipeline, not the limiter.
     ...UNLIMITED_RATES,
@@ -61,6 +72,13 @@ export async function gatewayEndToEnd(
     const restLight = await runLoad({ ...rest, ratePerSecond: restLightRate, devicePrefix: 'bench-light' });
     const peakBeforeRest = peaks();
     startPeaks();
+    const restCold = await runLoad({
+      ...rest,
+      durationSeconds: restColdSeconds,
+      warmupSeconds: 0,
+      ratePerSecond: restRate,
+      devicePrefix: 'bench-cold',
+    });
     const restSingle = await runLoad({
       ...rest,
       ratePerSecond: restRate,
@@ -91,7 +109,7 @@ export async function gatewayEndToEnd(
     );
     const peak = { overall, rest: peakRest, stream: peakStream };
     const hops = { rest: hopsDuringRest, stream: hopsDuringStream };
-    return { restLight, restSingle, grpcStream, hops, peakRssMiB: peak };
+    return { restLight, restCold, restSingle, grpcStream, hops, peakRssMiB: peak };
   } finally {
     await scratch.close();
   }
