@@ -8,6 +8,8 @@ const reading = (deviceId: string, readingId: string): Reading => ({ deviceId, r
 class RecordingShard implements ShardSink {
   readonly calls: string[][] = [];
   flushed = 0;
+  /** What the shard's batcher holds back; undefined for a sink that sends at once. */
+  waitingReadings?: number;
   forward(readings: readonly Reading[]): Promise<ForwardOutcome> {
     this.calls.push(readings.map((r) => r.readingId));
     const duplicateIndexes = readings.flatMap((r, i) => (r.readingId.startsWith('dup') ? [i] : []));
@@ -54,5 +56,16 @@ describe('device shards', () => {
     }
     sink.flush();
     expect(shards.map((s) => s.flushed)).toEqual([1, 1, 1]);
+  });
+
+  it('counts the readings held back over all shards, a shard that holds none back counting 0', () => {
+    const shards = [new RecordingShard(), new RecordingShard(), new RecordingShard()];
+    const sink = new ShardedSink(3, (shard) => shards[shard]);
+    expect(sink.waitingReadings).toBe(0);
+    shards[0].waitingReadings = 3;
+    shards[2].waitingReadings = 4;
+    expect(sink.waitingReadings).toBe(7);
+    shards[0].waitingReadings = 0;
+    expect(sink.waitingReadings).toBe(4);
   });
 });
