@@ -14,10 +14,15 @@ export interface GatewayResults {
    */
   restCold: LoadReport;
   restSingle: LoadReport;
+  /**
+   * The same load for longer, after (c): some services' RSS keeps growing for a minute or two at this
+   * rate, past what (c') and (c) show (README, Benchmarks, round 30).
+   */
+  restLong: LoadReport;
   grpcStream: LoadReport;
   /** Each hop's calls and server handling time during (c) (the gateway's REST requests too) and during (d). */
   hops: { rest: HopLatency[]; stream: HopLatency[] };
-  /** Peak RSS of every service, MiB: over all the runs, during (c') and (c) (the target's load) and during (d). */
+  /** Peak RSS of every service, MiB: over all the runs, from (c') to (c'') (the target's load) and during (d). */
   peakRssMiB: {
     overall: Record<string, number>;
     rest: Record<string, number>;
@@ -33,17 +38,20 @@ export interface GatewayRuns {
   restRate: number;
   /** How long (c') runs: long enough for the compiler's move (README, Benchmarks, round 30). */
   restColdSeconds: number;
+  /** How long (c'') runs: long enough for the services' RSS to level off. */
+  restLongSeconds: number;
   streamRate: number;
 }
 
 /**
- * (c) single readings over REST, first at a light rate (c0), then at `restRate` from cold (c') and
- * warmed up (c), and (d) 100-reading batches over gRPC streams, all through the gateway to the whole
+ * (c) single readings over REST, first at a light rate (c0), then at `restRate` from cold (c'), warmed
+ * up (c) and for longer (c''), and (d) 100-reading batches over gRPC streams, all through the gateway to the whole
  * pipeline (embedded SQLite), driven by the load generator at fixed offered rates; (c0), (c) and (d)
  * after a warm-up at the same rate.
  */
 export async function gatewayEndToEnd(root: string, runs: GatewayRuns): Promise<GatewayResults> {
-  const { seconds, warmupSeconds, restLightRate, restRate, restColdSeconds, streamRate } = runs;
+  const { seconds, warmupSeconds, restLightRate, restRate, restColdSeconds, restLongSeconds, streamRate } =
+    runs;
   const scratch = await startScratchStack(root, OPERATOR_TOKEN, {
     // The benchmark measures the pipeline, not the limiter.
     ...UNLIMITED_RATES,
@@ -86,6 +94,13 @@ export async function gatewayEndToEnd(root: string, runs: GatewayRuns): Promise<
       onMeasurementStart: restHops.start,
     });
     const hopsDuringRest = await restHops.stop();
+    const restLong = await runLoad({
+      ...rest,
+      durationSeconds: restLongSeconds,
+      warmupSeconds: 0,
+      ratePerSecond: restRate,
+      devicePrefix: 'bench-long',
+    });
     const peakRest = peaks();
     startPeaks();
     const grpcStream = await runLoad({
@@ -109,7 +124,7 @@ export async function gatewayEndToEnd(root: string, runs: GatewayRuns): Promise<
     );
     const peak = { overall, rest: peakRest, stream: peakStream };
     const hops = { rest: hopsDuringRest, stream: hopsDuringStream };
-    return { restLight, restCold, restSingle, grpcStream, hops, peakRssMiB: peak };
+    return { restLight, restCold, restSingle, restLong, grpcStream, hops, peakRssMiB: peak };
   } finally {
     await scratch.close();
   }

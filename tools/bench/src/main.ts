@@ -27,6 +27,8 @@ const REST_RATE = Number(process.env['BENCH_REST_RATE'] ?? 1000);
 const REST_LIGHT_RATE = Number(process.env['BENCH_REST_LIGHT_RATE'] ?? 50);
 // (c') from cold: past the ~10,000th request, where V8 moves the request path to its optimizing compiler.
 const REST_COLD_SECONDS = Number(process.env['BENCH_REST_COLD_SECONDS'] ?? 15);
+// (c'') after (c): the services' RSS at the target's rate levels off within two minutes.
+const REST_LONG_SECONDS = Number(process.env['BENCH_REST_LONG_SECONDS'] ?? 120);
 // Above the 50,000/s target, so that (d) shows what the pipeline carries rather than what was offered.
 const STREAM_RATE = Number(process.env['BENCH_STREAM_RATE'] ?? 60_000);
 
@@ -60,7 +62,7 @@ const loadRow = (name: string, r: LoadReport) =>
   ].join(' ');
 
 console.log(
-  `benchmark on ${process.env['HOSTNAME'] ?? 'this machine'}: ${SECONDS} s per run, unary concurrency ${CONCURRENCY}; (c0), (c) and (d) after ${WARMUP_SECONDS} s of warm-up at their rate, (c) after (c')'s ${REST_COLD_SECONDS} s at its rate\n`,
+  `benchmark on ${process.env['HOSTNAME'] ?? 'this machine'}: ${SECONDS} s per run, unary concurrency ${CONCURRENCY}; (c0), (c) and (d) after ${WARMUP_SECONDS} s of warm-up at their rate, (c) after (c')'s ${REST_COLD_SECONDS} s at its rate, (c'') ${REST_LONG_SECONDS} s after (c)\n`,
 );
 const idleGaps = await schedulerGaps(0, SECONDS);
 const busyGaps = await schedulerGaps(availableParallelism(), SECONDS);
@@ -77,6 +79,7 @@ const gateway = await gatewayEndToEnd(ROOT, {
   restLightRate: REST_LIGHT_RATE,
   restRate: REST_RATE,
   restColdSeconds: REST_COLD_SECONDS,
+  restLongSeconds: REST_LONG_SECONDS,
   streamRate: STREAM_RATE,
 });
 // The internal pipeline on its own, next to the same 100-reading message over a raw hop.
@@ -93,6 +96,7 @@ console.log(hopRow("(b') the same without the tracing preload", hopUntraced, hop
 console.log(loadRow(`(c0) REST single reading via gateway @${REST_LIGHT_RATE}/s`, gateway.restLight));
 console.log(loadRow(`(c') the same @${REST_RATE}/s, its first ${REST_COLD_SECONDS} s`, gateway.restCold));
 console.log(loadRow(`(c) REST single reading via gateway @${REST_RATE}/s`, gateway.restSingle));
+console.log(loadRow(`(c'') the same for ${REST_LONG_SECONDS} s more`, gateway.restLong));
 console.log(loadRow(`(d) gRPC stream, batches of 100 @${STREAM_RATE}/s`, gateway.grpcStream));
 const rawPerSecond = raw.calls / raw.seconds;
 console.log(
@@ -147,7 +151,7 @@ for (const [name, cpu] of Object.entries(pipeline.cpuByService)) {
     console.log(`  ${name.padEnd(18)} ${((cpu * 1e6) / pipeline.readings).toFixed(1)}`);
 }
 console.log(
-  "peak RSS (MiB): during (c') and (c) (the target is under 150 MB = 143 MiB there), during (d), over (c0) to (d):",
+  "peak RSS (MiB): from (c') to (c'') (the target is under 150 MB = 143 MiB there), during (d), over (c0) to (d):",
 );
 const { overall, rest, stream } = gateway.peakRssMiB;
 for (const name of Object.keys(overall))
