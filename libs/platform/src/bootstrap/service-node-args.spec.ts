@@ -2,9 +2,8 @@ import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import {
-  GATEWAY_HEAP_ARGS,
   localServiceNodeArgs,
-  PROCESSOR_HEAP_ARGS,
+  READINGS_PATH_HEAP_ARGS,
   SERVICE_GC_ARGS,
   SERVICE_HEAP_ARGS,
   serviceNodeArgs,
@@ -38,17 +37,21 @@ describe('service Node arguments', () => {
     ]);
   });
 
-  it('give the edge gateway and the processor their smaller heaps and the other services the shared one', () => {
-    expect(serviceV8Args('edge-gateway').slice(0, GATEWAY_HEAP_ARGS.length)).toEqual(GATEWAY_HEAP_ARGS);
-    expect(localServiceNodeArgs('edge-gateway')).toEqual(expect.arrayContaining([...GATEWAY_HEAP_ARGS]));
-    expect(serviceV8Args('data-processor').slice(0, PROCESSOR_HEAP_ARGS.length)).toEqual(PROCESSOR_HEAP_ARGS);
-    for (const service of ['notification', 'device-registry', 'alert-manager', 'sensor-ingestion'])
+  it("give the services on the readings' path their smaller heaps and the other services the shared one", () => {
+    for (const service of ['edge-gateway', 'sensor-ingestion', 'data-processor', 'alert-manager'])
+      expect(serviceV8Args(service).slice(0, READINGS_PATH_HEAP_ARGS.length)).toEqual(
+        READINGS_PATH_HEAP_ARGS,
+      );
+    expect(localServiceNodeArgs('alert-manager')).toEqual(
+      expect.arrayContaining([...READINGS_PATH_HEAP_ARGS]),
+    );
+    for (const service of ['notification', 'device-registry'])
       expect(serviceV8Args(service).slice(0, SERVICE_HEAP_ARGS.length)).toEqual(SERVICE_HEAP_ARGS);
     // Every service, whatever its heap, starts without allocation-site pretenuring.
     for (const service of ['edge-gateway', 'data-processor', 'notification'])
       expect(serviceV8Args(service)).toEqual(expect.arrayContaining(['--no-allocation-site-pretenuring']));
     // Every set is settings this Node accepts: a misspelt V8 flag stops the process at start.
-    for (const args of [GATEWAY_HEAP_ARGS, PROCESSOR_HEAP_ARGS, SERVICE_HEAP_ARGS, SERVICE_GC_ARGS]) {
+    for (const args of [READINGS_PATH_HEAP_ARGS, SERVICE_HEAP_ARGS, SERVICE_GC_ARGS]) {
       const run = spawnSync(process.execPath, [...args, '-e', 'console.log("started")'], {
         encoding: 'utf8',
       });

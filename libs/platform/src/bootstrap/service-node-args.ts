@@ -1,5 +1,5 @@
 /**
- * The V8 heap settings the services share (the gateway and the processor have their own, below), the
+ * The V8 heap settings of the services off the readings' path (device registry, notification), the
  * same locally, in tests and in the container image. Node 24
  * lets the young generation grow to 2 × 64 MiB under load, and the old generation grow to up to four
  * times what survived the last full collection: together most of a busy service's resident memory.
@@ -10,28 +10,23 @@
 export const SERVICE_HEAP_ARGS: readonly string[] = ['--max-semi-space-size=8', '--heap-growing-percent=50'];
 
 /**
- * The edge gateway's heap settings: a young generation of 2 × 4 MiB and old-generation growth of 1.3×.
- * At 1,000 REST requests/s it allocates about 35 MB/s and promotes 3-4 MB/s of it (requests still in
- * flight at two young collections), which filled its old generation between full collections: its
- * peak was 150-151 MiB with the services' settings, 132-133 with these, at the same CPU per request
- * (README, Benchmarks). Streaming through it costs about a fifth more of its CPU per reading; the
- * other services keep the roomier settings.
+ * The heap settings of the four services every reading passes through (gateway, ingestion, processor,
+ * alert manager): a young generation of 2 × 4 MiB and old-generation growth of 1.3×. With the shared
+ * settings, two more minutes of the 1,000/s REST load took the alert manager to 158–160 MiB and
+ * ingestion and the processor to 143–146, over the 150 MB target; with these, 135, 123 and 136, streaming
+ * still at 59,929 of 60,000 readings/s offered (README, Benchmarks, round 30). The gateway has had them
+ * since its peak under that load was 150–151 MiB with the shared ones (132–133 with these).
  */
-export const GATEWAY_HEAP_ARGS: readonly string[] = ['--max-semi-space-size=4', '--heap-growing-percent=30'];
-
-/**
- * The data processor's: old-generation growth of 1.3×. Its peak under the 1,000/s REST load was
- * 141-142 MiB with the services' settings, at the target's edge, and 135-136 with these; streaming at
- * saturation and its CPU per streamed reading moved within the noise in four alternate pairs.
- */
-export const PROCESSOR_HEAP_ARGS: readonly string[] = [
-  '--max-semi-space-size=8',
+export const READINGS_PATH_HEAP_ARGS: readonly string[] = [
+  '--max-semi-space-size=4',
   '--heap-growing-percent=30',
 ];
 
 const HEAP_ARGS_BY_SERVICE: Readonly<Record<string, readonly string[]>> = {
-  'edge-gateway': GATEWAY_HEAP_ARGS,
-  'data-processor': PROCESSOR_HEAP_ARGS,
+  'edge-gateway': READINGS_PATH_HEAP_ARGS,
+  'sensor-ingestion': READINGS_PATH_HEAP_ARGS,
+  'data-processor': READINGS_PATH_HEAP_ARGS,
+  'alert-manager': READINGS_PATH_HEAP_ARGS,
 };
 
 /** The heap settings a service (named as in services/catalog.json) starts with. */
