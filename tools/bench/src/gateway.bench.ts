@@ -70,6 +70,9 @@ export async function gatewayEndToEnd(root: string, runs: GatewayRuns): Promise<
     outOfRangeFraction: 0.01,
   };
   const rest = { ...common, protocol: 'rest' as const, devices: 20, batchSize: 1 };
+  // (c') and (c''): the target's rate with no warm-up of their own, each with its own fleet.
+  const unwarmedAtRestRate = (durationSeconds: number, devicePrefix: string) =>
+    runLoad({ ...rest, durationSeconds, warmupSeconds: 0, ratePerSecond: restRate, devicePrefix });
   const adminUrlOf = (name: string) =>
     `http://127.0.0.1:${stack.services.find((service) => service.name === name)?.adminPort}`;
   const restHops = hopLatencyRecorder(adminUrlOf, [REST_READING_HOP, ...PIPELINE_HOPS]);
@@ -80,13 +83,7 @@ export async function gatewayEndToEnd(root: string, runs: GatewayRuns): Promise<
     const restLight = await runLoad({ ...rest, ratePerSecond: restLightRate, devicePrefix: 'bench-light' });
     const peakBeforeRest = peaks();
     startPeaks();
-    const restCold = await runLoad({
-      ...rest,
-      durationSeconds: restColdSeconds,
-      warmupSeconds: 0,
-      ratePerSecond: restRate,
-      devicePrefix: 'bench-cold',
-    });
+    const restCold = await unwarmedAtRestRate(restColdSeconds, 'bench-cold');
     const restSingle = await runLoad({
       ...rest,
       ratePerSecond: restRate,
@@ -94,13 +91,7 @@ export async function gatewayEndToEnd(root: string, runs: GatewayRuns): Promise<
       onMeasurementStart: restHops.start,
     });
     const hopsDuringRest = await restHops.stop();
-    const restLong = await runLoad({
-      ...rest,
-      durationSeconds: restLongSeconds,
-      warmupSeconds: 0,
-      ratePerSecond: restRate,
-      devicePrefix: 'bench-long',
-    });
+    const restLong = await unwarmedAtRestRate(restLongSeconds, 'bench-long');
     const peakRest = peaks();
     startPeaks();
     const grpcStream = await runLoad({
