@@ -25,6 +25,7 @@ import { answerClientError, refuseConnect } from './http/client-errors.js';
 import { MAX_PATH_SEGMENT_LENGTH, toHttpError } from './http/http-error.js';
 import { HttpExceptionFilter, sendHttpError } from './http/http-exception.filter.js';
 import { acceptUtf8JsonOnly } from './http/json-bodies.js';
+import { NO_FASTIFY_SCHEMAS } from './http/no-fastify-schemas.js';
 import { openApiDocument } from './http/openapi.js';
 import { answerOversizedBodies } from './http/oversized-body.js';
 import { refuseMalformedQueryEscapes } from './http/query-escapes.js';
@@ -58,6 +59,7 @@ export async function bootstrapGateway(config: GatewayConfig): Promise<void> {
 
   const adapter = new FastifyAdapter({
     bodyLimit: config.http.bodyLimit,
+    schemaController: NO_FASTIFY_SCHEMAS,
     // Off: a request that arrives while the gateway closes gets the API's error JSON from
     // refuseRequestsWhileClosing, not Fastify's own 503 body.
     return503OnClosing: false,
