@@ -32,6 +32,8 @@ Limits
                             stored it), not failed; a key request is then not repeated
   --max-in-flight N         calls one device may have outstanding; beyond it readings are shed
                             and reported (default 32)
+  --connections N           REST: HTTP connections each device keeps to the gateway; calls beyond
+                            them wait for one, timed from when they were due (default 6)
 
 TLS, for gRPC and for every https:// request (registration, keys, REST readings)
   --tls                     gRPC over TLS with the system's roots (implied by the options below)
@@ -74,6 +76,7 @@ const FLAGS: Readonly<Record<string, string>> = {
   'tls.keyFile': '--tls-key',
   timeoutSeconds: '--timeout',
   maxInFlightPerDevice: '--max-in-flight',
+  connectionsPerDevice: '--connections',
 };
 
 export interface CliRequest {
@@ -103,6 +106,7 @@ const NUMBER_FLAGS = new Set([
   '--out-of-range',
   '--timeout',
   '--max-in-flight',
+  '--connections',
 ]);
 
 /**
@@ -140,6 +144,7 @@ export function parseCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv = {
         'device-prefix': { type: 'string' },
         timeout: { type: 'string' },
         'max-in-flight': { type: 'string' },
+        connections: { type: 'string' },
         tls: { type: 'boolean', default: false },
         'tls-ca': { type: 'string' },
         'tls-cert': { type: 'string' },
@@ -175,6 +180,7 @@ export function parseCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv = {
       devicePrefix: values['device-prefix'],
       timeoutSeconds: numberFlag('--timeout', values.timeout),
       maxInFlightPerDevice: numberFlag('--max-in-flight', values['max-in-flight']),
+      connectionsPerDevice: numberFlag('--connections', values.connections),
     }),
     ...(tlsWanted
       ? {

@@ -43,6 +43,8 @@ describe('command-line options', () => {
       '3',
       '--max-in-flight',
       '4',
+      '--connections',
+      '3',
       '--tls-ca',
       'ca.pem',
       '--tls-cert',
@@ -68,6 +70,7 @@ describe('command-line options', () => {
       devicePrefix: 'canary-7',
       timeoutSeconds: 3,
       maxInFlightPerDevice: 4,
+      connectionsPerDevice: 3,
       tls: { caFile: 'ca.pem', certFile: 'c.pem', keyFile: 'k.pem', serverName: 'edge-gateway' },
     });
   });
@@ -88,6 +91,7 @@ describe('command-line options', () => {
       devicePrefix: 'loadgen',
       timeoutSeconds: 10,
       maxInFlightPerDevice: 32,
+      connectionsPerDevice: 6,
     });
   });
 
@@ -144,6 +148,7 @@ describe('option validation', () => {
       outOfRangeFraction: 1.5,
       timeoutSeconds: 0,
       maxInFlightPerDevice: 2.5,
+      connectionsPerDevice: 0,
     });
     expect(text.split('\n')).toEqual([
       '--devices: devices must be at least 1',
@@ -154,6 +159,7 @@ describe('option validation', () => {
       '--out-of-range: out-of-range fraction must be between 0 and 1',
       '--timeout: timeout must be greater than 0',
       '--max-in-flight: max in flight must be a whole number',
+      '--connections: connections must be at least 1',
     ]);
   });
 

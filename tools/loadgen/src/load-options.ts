@@ -93,6 +93,11 @@ export const loadOptionsSchema = z
     timeoutSeconds: positive('timeout', 600).default(10),
     /** Calls one device may have outstanding; beyond it scheduled readings are shed (and reported). */
     maxInFlightPerDevice: wholeNumber('max in flight', 1, 10_000).default(32),
+    /**
+     * REST: the HTTP connections each device keeps to the gateway, as an HTTP client keeps per origin
+     * (browsers six); calls beyond them wait for one, their latency still counted from their due time.
+     */
+    connectionsPerDevice: wholeNumber('connections', 1, 10_000).default(6),
     /** Stops the schedule early (Ctrl+C); what was sent is still drained and reported. */
     // Duck-typed: a signal from another realm (a test runner's) is still a signal.
     signal: z

@@ -1,4 +1,5 @@
 import { startHttpStub, type StubReply, type StubRequest } from '../test/http-stub.js';
+import { deviceDispatcher } from './https-dispatcher.js';
 import { DeviceReadings } from './readings.js';
 import { LoadRecorder } from './recorder.js';
 import { RestDeviceRequests, readingJson } from './rest-driver.js';
@@ -17,16 +18,29 @@ describe('a device over REST', () => {
   afterAll(() => stub.close());
   beforeEach(() => stub.requests.splice(0));
 
-  const run = async (single: boolean, batches: number, size: number, timeoutMs = 5_000) => {
+  const run = async (single: boolean, batches: number, size: number, timeoutMs = 5_000, connections = 6) => {
     const recorder = new LoadRecorder();
-    const device = new RestDeviceRequests(stub.url, 'imk_key', single, recorder, timeoutMs);
+    const dispatcher = deviceDispatcher({ connectionsPerDevice: connections });
+    const device = new RestDeviceRequests(stub.url, 'imk_key', single, recorder, timeoutMs, dispatcher);
     const readings = new DeviceReadings('run', 0, 'lg-00000', 0);
     for (let i = 0; i < batches; i++) device.send(readings.nextBatch(size, performance.now()));
     expect(device.inFlight).toBe(batches);
     await device.drain();
     expect(device.inFlight).toBe(0);
+    await device.close();
     return recorder;
   };
+
+  it.each([2, 8])(
+    'sends its calls over at most the %i connections it keeps, later calls waiting for one',
+    async (connections) => {
+      answer = () => ({ status: 200, body: { acceptedCount: 1 }, delayMs: 50 });
+      const opened = stub.connections();
+      const recorder = await run(false, 12, 1, 5_000, connections);
+      expect(recorder.accepted).toBe(12);
+      expect(stub.connections() - opened).toBe(connections);
+    },
+  );
 
   it('posts batches as proto3 JSON with the device key and counts the outcome', async () => {
     answer = () => ({
@@ -112,7 +126,14 @@ describe('a device over REST', () => {
 
   it('counts an unreachable gateway as NETWORK_ERROR', async () => {
     const recorder = new LoadRecorder();
-    const device = new RestDeviceRequests('http://127.0.0.1:1', 'imk_key', false, recorder, 5_000);
+    const device = new RestDeviceRequests(
+      'http://127.0.0.1:1',
+      'imk_key',
+      false,
+      recorder,
+      5_000,
+      deviceDispatcher({ connectionsPerDevice: 1 }),
+    );
     device.send(new DeviceReadings('run', 0, 'lg-00000', 0).nextBatch(2, 0));
     await device.drain();
     expect(recorder.errorsByCode.get('NETWORK_ERROR')).toMatchObject({ calls: 1, readings: 2 });

@@ -12,6 +12,7 @@ import {
   requestNeverSent,
   type JsonResponse,
 } from './http-json.js';
+import { deviceDispatcher } from './https-dispatcher.js';
 import type { LoadOptions } from './load-options.js';
 import type { OutgoingBatch } from './readings.js';
 import type { BatchOutcome, LoadRecorder } from './recorder.js';
@@ -60,7 +61,7 @@ export function outcomeOf(response: JsonResponse, single: boolean): BatchOutcome
   return undefined;
 }
 
-/** A device's REST calls, several in flight at once (HTTP/1.1 keep-alive connections). */
+/** A device's REST calls, several in flight at once over its own HTTP/1.1 keep-alive connections. */
 export class RestDeviceRequests implements DeviceSender {
   private readonly calls = new Set<Promise<void>>();
 
@@ -70,8 +71,8 @@ export class RestDeviceRequests implements DeviceSender {
     private readonly single: boolean,
     private readonly recorder: LoadRecorder,
     private readonly timeoutMs: number,
-    /** The run's HTTPS connections; undici's global ones by default. */
-    private readonly dispatcher?: Dispatcher,
+    /** This device's connections (deviceDispatcher), closed with the sender. */
+    private readonly dispatcher: Dispatcher,
   ) {}
 
   get inFlight(): number {
@@ -89,7 +90,7 @@ export class RestDeviceRequests implements DeviceSender {
   }
 
   close(): Promise<void> {
-    return Promise.resolve();
+    return this.dispatcher.close();
   }
 
   private async post(batch: OutgoingBatch): Promise<void> {
@@ -120,7 +121,7 @@ export class RestDeviceRequests implements DeviceSender {
   }
 }
 
-export function restFleetDriver(options: LoadOptions, dispatcher?: Dispatcher): FleetDriver {
+export function restFleetDriver(options: LoadOptions): FleetDriver {
   const single = options.batchSize === 1;
   const path = single ? '/api/v1/readings' : '/api/v1/readings/batch';
   return {
@@ -132,7 +133,7 @@ export function restFleetDriver(options: LoadOptions, dispatcher?: Dispatcher): 
         single,
         recorder,
         options.timeoutSeconds * 1000,
-        dispatcher,
+        deviceDispatcher(options),
       ),
     close: () => undefined,
   };

@@ -1,4 +1,3 @@
-import type { Dispatcher } from 'undici';
 import type { FleetDriver } from './driver.js';
 import { fleetDeviceIds, REGISTRATION_CONCURRENCY, registerFleet, type FleetDevice } from './fleet.js';
 import { grpcFleetDriver } from './grpc-driver.js';
@@ -26,8 +25,8 @@ interface Measurement {
   elapsedMs: number;
 }
 
-const driverFor = (options: LoadOptions, https: Dispatcher | undefined): FleetDriver =>
-  options.protocol === 'grpc' ? grpcFleetDriver(options) : restFleetDriver(options, https);
+const driverFor = (options: LoadOptions): FleetDriver =>
+  options.protocol === 'grpc' ? grpcFleetDriver(options) : restFleetDriver(options);
 
 /** Sends on the open-loop schedule for the duration, then waits for every answer. */
 async function sendOnSchedule(
@@ -110,7 +109,7 @@ export async function runLoad(input: LoadOptionsInput): Promise<LoadReport> {
   const https = httpsDispatcher(options.tls);
   const api = operatorApi(options.httpBaseUrl, options.operatorToken, options.timeoutSeconds * 1000, https);
   // Made first, so that TLS files it cannot use stop the run before any device is touched.
-  const driver = driverFor(options, https);
+  const driver = driverFor(options);
   const keys = new RunKeys(api, options.log ? { log: options.log } : {});
   const stopped = () => options.signal?.aborted === true;
   let fleet: FleetDevice[];

@@ -16,9 +16,13 @@ export interface StubReply {
   delayMs?: number;
 }
 
-/** An HTTP server on loopback that answers as `reply` says and remembers every request. */
+/**
+ * An HTTP server on loopback that answers as `reply` says and remembers every request, and how many
+ * connections were opened to it.
+ */
 export async function startHttpStub(reply: (request: StubRequest) => StubReply) {
   const requests: StubRequest[] = [];
+  let connections = 0;
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -41,10 +45,12 @@ export async function startHttpStub(reply: (request: StubRequest) => StubReply) 
       else send();
     });
   });
+  server.on('connection', () => connections++);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     requests,
+    connections: () => connections,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
