@@ -28,12 +28,13 @@ export function httpsDispatcher(tls: LoadOptions['tls']): Agent | undefined {
 }
 
 /**
- * One device's connections for its REST readings: at most `connectionsPerDevice`, with the run's TLS
- * settings. Through undici's global pool the whole fleet opened one connection for every call in
- * flight: 458 for 20 devices at 1,000 readings/s once answers slowed for a moment, each then kept
- * for the gateway's 72 s keep-alive (README, Benchmarks, round 31). The device's sender closes it.
+ * Each device's connections for its REST readings: at most `connectionsPerDevice`, with the run's TLS
+ * settings (read once, here). Through undici's global pool the whole fleet opened one connection for
+ * every call in flight: 458 for 20 devices at 1,000 readings/s once answers slowed for a moment, each
+ * then kept for the gateway's 72 s keep-alive (README, Benchmarks, round 31). Each device's sender
+ * closes its own.
  */
-export function deviceDispatcher(options: Pick<LoadOptions, 'tls' | 'connectionsPerDevice'>): Agent {
+export function deviceDispatchers(options: Pick<LoadOptions, 'tls' | 'connectionsPerDevice'>): () => Agent {
   const connect = tlsConnect(options.tls);
-  return new Agent({ connections: options.connectionsPerDevice, ...(connect ? { connect } : {}) });
+  return () => new Agent({ connections: options.connectionsPerDevice, ...(connect ? { connect } : {}) });
 }

@@ -12,7 +12,7 @@ import {
   requestNeverSent,
   type JsonResponse,
 } from './http-json.js';
-import { deviceDispatcher } from './https-dispatcher.js';
+import { deviceDispatchers } from './https-dispatcher.js';
 import type { LoadOptions } from './load-options.js';
 import type { OutgoingBatch } from './readings.js';
 import type { BatchOutcome, LoadRecorder } from './recorder.js';
@@ -71,7 +71,7 @@ export class RestDeviceRequests implements DeviceSender {
     private readonly single: boolean,
     private readonly recorder: LoadRecorder,
     private readonly timeoutMs: number,
-    /** This device's connections (deviceDispatcher), closed with the sender. */
+    /** This device's connections (deviceDispatchers), closed with the sender. */
     private readonly dispatcher: Dispatcher,
   ) {}
 
@@ -124,6 +124,7 @@ export class RestDeviceRequests implements DeviceSender {
 export function restFleetDriver(options: LoadOptions): FleetDriver {
   const single = options.batchSize === 1;
   const path = single ? '/api/v1/readings' : '/api/v1/readings/batch';
+  const connections = deviceDispatchers(options);
   return {
     target: options.httpBaseUrl + path,
     sender: (device: FleetDevice, recorder: LoadRecorder) =>
@@ -133,7 +134,7 @@ export function restFleetDriver(options: LoadOptions): FleetDriver {
         single,
         recorder,
         options.timeoutSeconds * 1000,
-        deviceDispatcher(options),
+        connections(),
       ),
     close: () => undefined,
   };
