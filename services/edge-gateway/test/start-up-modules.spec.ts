@@ -1,6 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { ServiceProcess } from '@iot-mesh/platform/testing';
 import { SignJWT } from 'jose';
 import { rest, startGateway } from './gateway-process.js';
 
@@ -20,7 +21,7 @@ const JWT_SECRET = 'start-up-modules-test-secret-0123456789';
 /** The packages a gateway loaded from start to exit, after `use` ran against it. */
 async function packagesLoaded(
   env: Record<string, string>,
-  use: (gateway: Awaited<ReturnType<typeof startGateway>>) => Promise<unknown>,
+  use: (gateway: ServiceProcess) => Promise<unknown>,
 ): Promise<Set<string>> {
   const dir = mkdtempSync(join(tmpdir(), 'gateway-modules-'));
   try {
