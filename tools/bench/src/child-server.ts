@@ -11,15 +11,16 @@ export interface ChildServer {
 }
 
 /**
- * Starts `script` (compiled next to this file) under Node with `nodeArgs`, which prints `{"port": N}`
- * as its first line once it listens; fails if it exits before that.
+ * Starts `script` (compiled next to this file, given `scriptArgs`) under Node with `nodeArgs`, which
+ * prints `{"port": N}` as its first line once it listens; fails if it exits before that.
  */
 export async function startChildServer(
   script: string,
   nodeArgs: readonly string[] = [],
+  scriptArgs: readonly string[] = [],
 ): Promise<ChildServer> {
   const entry = fileURLToPath(new URL(`./${script}`, import.meta.url));
-  const child = spawn(process.execPath, [...nodeArgs, entry], {
+  const child = spawn(process.execPath, [...nodeArgs, entry, ...scriptArgs], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const exited = once(child, 'exit');

@@ -1,7 +1,8 @@
 // `npm run bench`: (a) raw grpc-js unary hop (and (a') under the services' V8 settings), (b) one iot-mesh service hop, (c) REST single readings (with
 // (c0), the same at a light rate, for the latency floor) and (d) gRPC streaming batches through the
 // gateway end to end — same machine, same run — and (g), how long this machine keeps a process waiting
-// for a core once all are busy, and (h), what it costs a process to be woken for each request.
+// for a core once all are busy, (h), what it costs a process to be woken for each request, and (i), what
+// the load generator adds to the latency it reports.
 // Figures, no verdicts.
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -10,6 +11,7 @@ import { gatewayEndToEnd } from './gateway.bench.js';
 import type { HopLatency } from './hop-latency.js';
 import { roundRatios } from './interleaved-rounds.js';
 import { percentileMs, type LoadResult } from './load-loop.js';
+import { clientOverhead } from './client-overhead.bench.js';
 import { ingestionPipeline } from './pipeline.bench.js';
 import { rawGrpcHop } from './raw-grpc-hop.bench.js';
 import { schedulerGaps } from './scheduler-gaps.bench.js';
@@ -25,6 +27,8 @@ const HOP_ROUNDS = Number(process.env['BENCH_HOP_ROUNDS'] ?? 5);
 const HOP_WARMUP_SECONDS = 2;
 const REST_RATE = Number(process.env['BENCH_REST_RATE'] ?? 1000);
 const REST_LIGHT_RATE = Number(process.env['BENCH_REST_LIGHT_RATE'] ?? 50);
+// (i): how long its server waits before each answer, about (c)'s median.
+const CLIENT_ANSWER_DELAY_MS = 15;
 // (c') from cold: past the ~10,000th request, where V8 moves the request path to its optimizing compiler.
 const REST_COLD_SECONDS = Number(process.env['BENCH_REST_COLD_SECONDS'] ?? 15);
 // (c'') after (c): the services' RSS at the target's rate levels off within two minutes.
@@ -67,6 +71,7 @@ console.log(
 const idleGaps = await schedulerGaps(0, SECONDS);
 const busyGaps = await schedulerGaps(availableParallelism(), SECONDS);
 const waking = await wakeCost(REST_LIGHT_RATE, REST_RATE, SECONDS);
+const client = await clientOverhead(REST_RATE, CLIENT_ANSWER_DELAY_MS, SECONDS, WARMUP_SECONDS);
 const {
   raw,
   rawServiceV8,
@@ -119,6 +124,9 @@ console.log(
 );
 console.log(
   `(h) a bare node:http server's CPU per request: ${waking.lightCpuUsPerRequest.toFixed(0)} µs at ${waking.lightRate}/s, ${waking.busyCpuUsPerRequest.toFixed(0)} µs at ${waking.busyRate}/s (${(waking.lightCpuUsPerRequest / waking.busyCpuUsPerRequest).toFixed(1)}×): what being woken for each request costs here`,
+);
+console.log(
+  `(i) the load generator's REST devices against a server answering after ${client.answerDelayMs} ms, ${client.rate}/s: p50 ${client.p50Ms.toFixed(1)} ms, p99 ${client.p99Ms.toFixed(1)} ms (${(client.p99Ms - client.answerDelayMs).toFixed(1)} ms over the delay: the client's and the machine's share of a p99)`,
 );
 const ratioLine = (name: string, side: typeof hop, base = raw) => {
   const { median, min, max } = roundRatios(side, base);

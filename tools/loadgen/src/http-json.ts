@@ -1,4 +1,6 @@
-import { request, type Dispatcher } from 'undici';
+import { request as httpRequest, type IncomingMessage } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import type { GatewayAgent } from './http-agents.js';
 
 export interface JsonResponse {
   status: number;
@@ -16,39 +18,84 @@ export interface GatewayError {
 }
 
 /**
- * One JSON request with a time limit; network failures and timeouts throw. undici's `request` rather
- * than `fetch`: the load generator shares the machine with what it measures, and fetch's WHATWG
- * streams cost it about twice the CPU per call. Connections are kept alive and reused per origin.
+ * A request that ran out of time. Named as fetch names its timeouts; coded CONNECT_TIMEOUT while the
+ * request had not all been written (waiting for a connection, or connecting), which the server cannot
+ * have acted on.
  */
-export async function requestJson(
+function timeoutError(timeoutMs: number, written: boolean): Error {
+  const error = new Error(`timeout: no answer within ${timeoutMs} ms`);
+  error.name = 'TimeoutError';
+  if (!written) Object.assign(error, { code: 'CONNECT_TIMEOUT' });
+  return error;
+}
+
+function jsonResponse(response: IncomingMessage, text: string): JsonResponse {
+  const retryAfter = Number(response.headers['retry-after'] ?? Number.NaN);
+  return {
+    status: response.statusCode ?? 0,
+    body: parse(text),
+    ...(Number.isFinite(retryAfter) ? { retryAfterSeconds: retryAfter } : {}),
+  };
+}
+
+/**
+ * One JSON request with a time limit (for the answer's whole body); network failures and timeouts
+ * throw. Node's own HTTP client: the load generator shares the machine with what it measures, and
+ * undici's `request` had nearly every request's objects outlive the young collections, whose pauses
+ * (10-50 ms here) then delayed the answers being timed (README, Benchmarks, round 32). Connections are
+ * kept alive through `agent` (Node's global agent by default).
+ */
+export function requestJson(
   url: string,
   init: {
     method: string;
     headers: Record<string, string>;
     body?: unknown;
     timeoutMs: number;
-    /** The connections to use (a run's TLS settings); undici's global ones by default. */
-    dispatcher?: Dispatcher | undefined;
+    /** The connections to use (http-agents.ts). */
+    agent?: GatewayAgent | undefined;
   },
 ): Promise<JsonResponse> {
+  const target = new URL(url);
+  const payload = init.body === undefined ? undefined : JSON.stringify(init.body);
   const headers = {
     ...init.headers,
-    ...(init.body !== undefined ? { 'content-type': 'application/json' } : {}),
+    ...(payload !== undefined
+      ? { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(payload)) }
+      : {}),
   };
-  const response = await request(url, {
-    method: init.method,
-    headers,
-    body: init.body === undefined ? undefined : JSON.stringify(init.body),
-    signal: AbortSignal.timeout(init.timeoutMs),
-    ...(init.dispatcher ? { dispatcher: init.dispatcher } : {}),
+  const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
+  return new Promise((resolve, reject) => {
+    let settled = false;
+    const settle = (outcome: () => void) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      outcome();
+    };
+    const request = send(
+      target,
+      { method: init.method, headers, ...(init.agent ? { agent: init.agent } : {}) },
+      (response) => {
+        let text = '';
+        response.setEncoding('utf8');
+        response.on('data', (chunk: string) => (text += chunk));
+        response.on('end', () => settle(() => resolve(jsonResponse(response, text))));
+        // An answer cut short ends in 'close' without 'end' (and, with a listener, an 'error').
+        response.on('error', (error) => settle(() => reject(error)));
+        response.on('close', () => {
+          if (!response.complete) settle(() => reject(new Error('the connection closed mid-answer')));
+        });
+      },
+    );
+    request.on('error', (error) => settle(() => reject(error)));
+    const timer = setTimeout(() => {
+      const error = timeoutError(init.timeoutMs, request.writableFinished);
+      settle(() => reject(error));
+      request.destroy(error);
+    }, init.timeoutMs);
+    request.end(payload);
   });
-  const text = await response.body.text();
-  const retryAfter = Number(response.headers['retry-after'] ?? Number.NaN);
-  return {
-    status: response.statusCode,
-    body: parse(text),
-    ...(Number.isFinite(retryAfter) ? { retryAfterSeconds: retryAfter } : {}),
-  };
 }
 
 function parse(text: string): unknown {
@@ -82,7 +129,6 @@ export function describeBody(body: unknown): string {
 
 /** A request failure as an error code: the time limit, or the network. */
 export function fetchFailureCode(error: unknown): 'TIMEOUT' | 'NETWORK_ERROR' {
-  // By name, not instanceof: the DOMException may come from another realm (Jest's vm contexts).
   return (error as { name?: unknown } | undefined)?.name === 'TimeoutError' ? 'TIMEOUT' : 'NETWORK_ERROR';
 }
 
@@ -94,7 +140,7 @@ const NEVER_SENT = new Set([
   'EAI_AGAIN',
   'EHOSTUNREACH',
   'ENETUNREACH',
-  'UND_ERR_CONNECT_TIMEOUT',
+  'CONNECT_TIMEOUT',
 ]);
 
 /** Whether a request failure certainly happened before the request reached the server. */

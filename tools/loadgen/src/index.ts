@@ -15,3 +15,8 @@ export { BEYOND_NORMAL_CELSIUS, NORMAL_CELSIUS } from './readings.js';
 export { runCli } from './cli.js';
 export { untilStopSignal } from './stop-signals.js';
 export { runPacer, type PacerStats } from './pacer.js';
+// The REST devices on their own, for the bench's measure of the load generator's own latency.
+export { RestDeviceRequests } from './rest-driver.js';
+export { deviceAgents } from './http-agents.js';
+export { DeviceReadings } from './readings.js';
+export { LoadRecorder } from './recorder.js';

@@ -6,14 +6,14 @@ const MAIN = fileURLToPath(new URL('../dist/main.js', import.meta.url));
 
 /**
  * Preloaded into a Node 24 to make it look like Node 20 to the entry point: the version says 20,
- * and the HTTP client fails to load as it does there.
+ * and every module the entry point imports fails to load, as one written for Node 24 may there.
  */
 const AS_NODE_20 = `
 import { registerHooks } from 'node:module';
 Object.defineProperty(process.versions, 'node', { value: '20.20.2' });
 registerHooks({
   resolve(specifier, context, next) {
-    if (specifier === 'undici') throw new TypeError("Cannot read properties of undefined (reading 'bind')");
+    if (context.parentURL?.endsWith('/dist/main.js')) throw new TypeError('cannot load ' + specifier);
     return next(specifier, context);
   },
 });

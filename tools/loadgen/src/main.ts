@@ -1,6 +1,6 @@
 // `node tools/loadgen/dist/main.js --help`: the load generator's command line.
-// Nothing is imported before the Node version is checked: on an older Node, the HTTP client
-// (undici) throws while loading, and a stack trace with exit 1 would read as "nothing got through".
+// Nothing is imported before the Node version is checked: on an older Node, a module written for
+// Node 24 may throw while loading, and a stack trace with exit 1 would read as "nothing got through".
 const NEEDED_NODE_MAJOR = 24;
 
 if (Number(process.versions.node.split('.')[0]) < NEEDED_NODE_MAJOR) {

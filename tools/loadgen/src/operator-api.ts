@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Dispatcher } from 'undici';
+import type { GatewayAgent } from './http-agents.js';
 import {
   describeBody,
   fetchFailureCode,
@@ -64,8 +64,8 @@ export function operatorApi(
   baseUrl: string,
   token: string,
   timeoutMs: number,
-  /** The run's HTTPS connections (its CA and client certificate); undici's global ones by default. */
-  dispatcher?: Dispatcher,
+  /** The run's connections (its CA and client certificate over HTTPS); Node's global agent by default. */
+  agent?: GatewayAgent,
 ): OperatorApi {
   const headers = { authorization: `Bearer ${token}` };
   /**
@@ -82,7 +82,7 @@ export function operatorApi(
       const backoffMs = Math.min(RETRY_CAP_MS, 100 * 2 ** attempt);
       let response: JsonResponse;
       try {
-        response = await requestJson(baseUrl + path, { method, headers, body, timeoutMs, dispatcher });
+        response = await requestJson(baseUrl + path, { method, headers, body, timeoutMs, agent });
       } catch (error) {
         const neverSent = requestNeverSent(error);
         if (attempt >= ATTEMPTS || !(idempotent || neverSent)) {

@@ -1,5 +1,5 @@
 import { startHttpStub, type StubReply, type StubRequest } from '../test/http-stub.js';
-import { deviceDispatchers } from './https-dispatcher.js';
+import { deviceAgents } from './http-agents.js';
 import { DeviceReadings } from './readings.js';
 import { LoadRecorder } from './recorder.js';
 import { RestDeviceRequests, readingJson } from './rest-driver.js';
@@ -20,8 +20,8 @@ describe('a device over REST', () => {
 
   const run = async (single: boolean, batches: number, size: number, timeoutMs = 5_000, connections = 6) => {
     const recorder = new LoadRecorder();
-    const dispatcher = deviceDispatchers({ connectionsPerDevice: connections })();
-    const device = new RestDeviceRequests(stub.url, 'imk_key', single, recorder, timeoutMs, dispatcher);
+    const agent = deviceAgents({ httpBaseUrl: stub.url, connectionsPerDevice: connections })();
+    const device = new RestDeviceRequests(stub.url, 'imk_key', single, recorder, timeoutMs, agent);
     const readings = new DeviceReadings('run', 0, 'lg-00000', 0);
     for (let i = 0; i < batches; i++) device.send(readings.nextBatch(size, performance.now()));
     expect(device.inFlight).toBe(batches);
@@ -132,7 +132,7 @@ describe('a device over REST', () => {
       false,
       recorder,
       5_000,
-      deviceDispatchers({ connectionsPerDevice: 1 })(),
+      deviceAgents({ httpBaseUrl: 'http://127.0.0.1:1', connectionsPerDevice: 1 })(),
     );
     device.send(new DeviceReadings('run', 0, 'lg-00000', 0).nextBatch(2, 0));
     await device.drain();

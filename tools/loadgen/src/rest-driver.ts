@@ -1,6 +1,5 @@
 import { millisFromTimestamp } from '@iot-mesh/platform';
 import { sensorTypeToJSON, type Reading } from '@iot-mesh/proto/iotmesh/telemetry/v1/reading';
-import type { Dispatcher } from 'undici';
 import type { DeviceSender, FleetDriver } from './driver.js';
 import type { FleetDevice } from './fleet.js';
 import {
@@ -12,7 +11,7 @@ import {
   requestNeverSent,
   type JsonResponse,
 } from './http-json.js';
-import { deviceDispatchers } from './https-dispatcher.js';
+import { deviceAgents, type GatewayAgent } from './http-agents.js';
 import type { LoadOptions } from './load-options.js';
 import type { OutgoingBatch } from './readings.js';
 import type { BatchOutcome, LoadRecorder } from './recorder.js';
@@ -71,8 +70,8 @@ export class RestDeviceRequests implements DeviceSender {
     private readonly single: boolean,
     private readonly recorder: LoadRecorder,
     private readonly timeoutMs: number,
-    /** This device's connections (deviceDispatchers), closed with the sender. */
-    private readonly dispatcher: Dispatcher,
+    /** This device's connections (deviceAgents), closed with the sender. */
+    private readonly agent: GatewayAgent,
   ) {}
 
   get inFlight(): number {
@@ -90,7 +89,8 @@ export class RestDeviceRequests implements DeviceSender {
   }
 
   close(): Promise<void> {
-    return this.dispatcher.close();
+    this.agent.destroy();
+    return Promise.resolve();
   }
 
   private async post(batch: OutgoingBatch): Promise<void> {
@@ -104,7 +104,7 @@ export class RestDeviceRequests implements DeviceSender {
         headers: { authorization: `Bearer ${this.apiKey}` },
         body,
         timeoutMs: this.timeoutMs,
-        dispatcher: this.dispatcher,
+        agent: this.agent,
       });
     } catch (error) {
       // Only a request that never left certainly failed; after a timeout or a dropped connection
@@ -124,7 +124,7 @@ export class RestDeviceRequests implements DeviceSender {
 export function restFleetDriver(options: LoadOptions): FleetDriver {
   const single = options.batchSize === 1;
   const path = single ? '/api/v1/readings' : '/api/v1/readings/batch';
-  const connections = deviceDispatchers(options);
+  const connections = deviceAgents(options);
   return {
     target: options.httpBaseUrl + path,
     sender: (device: FleetDevice, recorder: LoadRecorder) =>

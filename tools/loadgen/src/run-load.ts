@@ -1,7 +1,7 @@
 import type { FleetDriver } from './driver.js';
 import { fleetDeviceIds, REGISTRATION_CONCURRENCY, registerFleet, type FleetDevice } from './fleet.js';
 import { grpcFleetDriver } from './grpc-driver.js';
-import { httpsDispatcher } from './https-dispatcher.js';
+import { operatorAgent } from './http-agents.js';
 import {
   LoadOptionsError,
   parseLoadOptions,
@@ -106,8 +106,8 @@ export async function runLoad(input: LoadOptionsInput): Promise<LoadReport> {
   const options = parseLoadOptions(input);
   const unreadable = unreadableTlsFiles(options.tls);
   if (unreadable.length > 0) throw new LoadOptionsError(unreadable);
-  const https = httpsDispatcher(options.tls);
-  const api = operatorApi(options.httpBaseUrl, options.operatorToken, options.timeoutSeconds * 1000, https);
+  const agent = operatorAgent(options);
+  const api = operatorApi(options.httpBaseUrl, options.operatorToken, options.timeoutSeconds * 1000, agent);
   // Made first, so that TLS files it cannot use stop the run before any device is touched.
   const driver = driverFor(options);
   const keys = new RunKeys(api, options.log ? { log: options.log } : {});
@@ -133,12 +133,12 @@ export async function runLoad(input: LoadOptionsInput): Promise<LoadReport> {
   } catch (error) {
     driver.close();
     for (const problem of await keys.revokeAll(REGISTRATION_CONCURRENCY)) options.log?.(problem);
-    await https?.close();
+    agent.destroy();
     throw error;
   }
   driver.close();
   const notes = await keys.revokeAll(REGISTRATION_CONCURRENCY);
-  await https?.close();
+  agent.destroy();
   const { figures, stoppedDuring } = reported(warmup, measurement);
   if (warmup && measurement) notes.unshift(warmupNote(warmup));
   return buildReport(figures.recorder, {
