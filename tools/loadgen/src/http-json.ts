@@ -41,7 +41,7 @@ function jsonResponse(response: IncomingMessage, text: string): JsonResponse {
 /**
  * One JSON request with a time limit (for the answer's whole body); network failures and timeouts
  * throw. Node's own HTTP client: the load generator shares the machine with what it measures, and
- * undici's `request` had nearly every request's objects outlive the young collections, whose pauses
+ * with undici's `request` a fifth of what it allocated outlived the young collections, whose pauses
  * (10-50 ms here) then delayed the answers being timed (README, Benchmarks, round 32). Connections are
  * kept alive through `agent` (Node's global agent by default).
  */
