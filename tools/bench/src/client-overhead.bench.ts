@@ -1,9 +1,15 @@
-import { DeviceReadings, deviceAgents, LoadRecorder, RestDeviceRequests, runPacer } from '@iot-mesh/loadgen';
+import {
+  fleetDeviceIds,
+  latencySummary,
+  parseLoadOptions,
+  restFleetDriver,
+  sendOnSchedule,
+  type FleetDevice,
+} from '@iot-mesh/loadgen';
 import { startChildServer } from './child-server.js';
 
-/** The REST devices of (c): as many, each on at most as many connections. */
+/** As many REST devices as (c) has. */
 const DEVICES = 20;
-const CONNECTIONS_PER_DEVICE = 6;
 
 export interface ClientOverhead {
   rate: number;
@@ -14,10 +20,10 @@ export interface ClientOverhead {
 }
 
 /**
- * (i) The load generator's own share of the latency it reports: its REST devices, in this process as in
- * (c), against a bare HTTP server in its own process that answers every request after `answerDelayMs`.
- * Whatever its p50 and p99 exceed that delay by is the client's (its collections, its event loop, the
- * connections) and the machine's, not the platform's.
+ * (i) The load generator's own share of the latency it reports: its schedule and REST devices (on their
+ * default connections), in this process as in (c), against a bare HTTP server in its own process that
+ * answers every request after `answerDelayMs`. Whatever its p50 and p99 exceed that delay by is the
+ * client's (its collections, its event loop, the connections) and the machine's, not the platform's.
  */
 export async function clientOverhead(
   rate: number,
@@ -26,36 +32,35 @@ export async function clientOverhead(
   warmupSeconds: number,
 ): Promise<ClientOverhead> {
   const server = await startChildServer('bare-http-server.js', [], [String(answerDelayMs)]);
-  const baseUrl = `http://127.0.0.1:${server.port}`;
-  const agents = deviceAgents({ httpBaseUrl: baseUrl, connectionsPerDevice: CONNECTIONS_PER_DEVICE });
-  const run = async (runSeconds: number) => {
-    const recorder = new LoadRecorder();
-    const devices = Array.from({ length: DEVICES }, (_, index) => ({
-      readings: new DeviceReadings('bench', index, `bench-${index}`, 0),
-      sender: new RestDeviceRequests(baseUrl, 'imk_bench', true, recorder, 10_000, agents()),
-    }));
-    try {
-      await runPacer({ ticksPerSecond: rate, durationMs: runSeconds * 1000 }, (tick, scheduledAt) => {
-        const device = devices[tick % DEVICES];
-        device.sender.send(device.readings.nextBatch(1, scheduledAt));
-      });
-      await Promise.all(devices.map(({ sender }) => sender.drain()));
-    } finally {
-      await Promise.all(devices.map(({ sender }) => sender.close()));
-    }
-    if (recorder.accepted !== recorder.sentCalls) {
+  const options = parseLoadOptions({
+    httpBaseUrl: `http://127.0.0.1:${server.port}`,
+    // Nothing is registered: the server takes any key.
+    operatorToken: 'unused',
+    protocol: 'rest',
+    devices: DEVICES,
+    batchSize: 1,
+    ratePerSecond: rate,
+    durationSeconds: seconds,
+  });
+  const fleet: FleetDevice[] = fleetDeviceIds('bench', DEVICES).map((deviceId, index) => ({
+    index,
+    deviceId,
+    apiKey: 'imk_bench',
+    keyId: '',
+  }));
+  const driver = restFleetDriver(options);
+  try {
+    await sendOnSchedule({ ...options, durationSeconds: warmupSeconds }, driver, fleet);
+    const { recorder } = await sendOnSchedule(options, driver, fleet);
+    if (recorder.accepted !== recorder.offeredReadings) {
       throw new Error(
-        `(i): ${recorder.sentCalls - recorder.accepted} of ${recorder.sentCalls} requests failed`,
+        `(i): ${recorder.offeredReadings - recorder.accepted} of ${recorder.offeredReadings} readings not accepted`,
       );
     }
-    return recorder.latency;
-  };
-  try {
-    await run(warmupSeconds);
-    const latency = await run(seconds);
-    const ms = (percentile: number) => latency.getValueAtPercentile(percentile) / 1000;
-    return { rate, answerDelayMs, p50Ms: ms(50), p99Ms: ms(99) };
+    const { p50, p99 } = latencySummary(recorder);
+    return { rate, answerDelayMs, p50Ms: p50, p99Ms: p99 };
   } finally {
+    driver.close();
     await server.stop();
   }
 }

@@ -15,8 +15,8 @@ export { BEYOND_NORMAL_CELSIUS, NORMAL_CELSIUS } from './readings.js';
 export { runCli } from './cli.js';
 export { untilStopSignal } from './stop-signals.js';
 export { runPacer, type PacerStats } from './pacer.js';
-// The REST devices on their own, for the bench's measure of the load generator's own latency.
-export { RestDeviceRequests } from './rest-driver.js';
-export { deviceAgents } from './http-agents.js';
-export { DeviceReadings } from './readings.js';
-export { LoadRecorder } from './recorder.js';
+// The schedule and REST devices without a gateway's registration, for the bench's (i).
+export { sendOnSchedule } from './run-load.js';
+export { restFleetDriver } from './rest-driver.js';
+export type { FleetDevice } from './fleet.js';
+export { latencySummary } from './report.js';

@@ -74,7 +74,8 @@ const perSecond = (count: number, ms: number) => {
 const tallies = (byCode: ReadonlyMap<string, ErrorTally>) =>
   Object.fromEntries([...byCode].map(([code, tally]) => [code, { ...tally }]));
 
-function latencySummary(recorder: LoadRecorder): LatencySummary {
+/** The percentiles of a recorder's latencies, in milliseconds, as a report gives them. */
+export function latencySummary(recorder: LoadRecorder): LatencySummary {
   const h = recorder.latency;
   // A percentile is reported as the top of its bucket, which can exceed the exact maximum.
   const at = (p: number) =>

@@ -1,8 +1,9 @@
 import { startHttpStub, type StubReply, type StubRequest } from '../test/http-stub.js';
 import { deviceAgents } from './http-agents.js';
+import { parseLoadOptions } from './load-options.js';
 import { DeviceReadings } from './readings.js';
 import { LoadRecorder } from './recorder.js';
-import { RestDeviceRequests, readingJson } from './rest-driver.js';
+import { RestDeviceRequests, readingJson, restFleetDriver } from './rest-driver.js';
 
 const gatewayError = (status: number, code: string, reason: string, details: object[] = []): StubReply => ({
   status,
@@ -41,6 +42,26 @@ describe('a device over REST', () => {
       expect(stub.connections() - opened).toBe(connections);
     },
   );
+
+  it("gives each of a run's devices its own --connections connections", async () => {
+    answer = () => ({ status: 200, body: { readingId: 'r', duplicate: false }, delayMs: 50 });
+    const driver = restFleetDriver(
+      parseLoadOptions({ httpBaseUrl: stub.url, operatorToken: 't', batchSize: 1, connectionsPerDevice: 2 }),
+    );
+    const recorder = new LoadRecorder();
+    const opened = stub.connections();
+    const devices = [0, 1].map((index) => {
+      const deviceId = `lg-0000${index}`;
+      const sender = driver.sender({ index, deviceId, apiKey: 'imk_key', keyId: '' }, recorder);
+      const readings = new DeviceReadings('run', index, deviceId, 0);
+      for (let i = 0; i < 6; i++) sender.send(readings.nextBatch(1, performance.now()));
+      return sender;
+    });
+    await Promise.all(devices.map((sender) => sender.drain()));
+    await Promise.all(devices.map((sender) => sender.close()));
+    expect(recorder.accepted).toBe(12);
+    expect(stub.connections() - opened).toBe(4);
+  });
 
   it('posts batches as proto3 JSON with the device key and counts the outcome', async () => {
     answer = () => ({

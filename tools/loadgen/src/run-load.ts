@@ -28,8 +28,11 @@ interface Measurement {
 const driverFor = (options: LoadOptions): FleetDriver =>
   options.protocol === 'grpc' ? grpcFleetDriver(options) : restFleetDriver(options);
 
-/** Sends on the open-loop schedule for the duration, then waits for every answer. */
-async function sendOnSchedule(
+/**
+ * Sends on the open-loop schedule for the duration, then waits for every answer. Also the bench's (i),
+ * with a driver and fleet of its own.
+ */
+export async function sendOnSchedule(
   options: LoadOptions,
   driver: FleetDriver,
   fleet: readonly FleetDevice[],
