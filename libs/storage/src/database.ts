@@ -56,7 +56,7 @@ export function createDatabase<Schema>(settings: StorageSettings): Kysely<Schema
   mkdirSync(dirname(settings.file), { recursive: true });
   return new Kysely<Schema>({
     dialect: new TransactionalDdlSqliteDialect({
-      database: openNodeSqlite(settings.file, settings.synchronous),
+      database: openNodeSqlite(settings.file, settings.synchronous, settings.checkpoints),
     }),
   });
 }

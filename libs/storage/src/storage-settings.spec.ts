@@ -61,36 +61,45 @@ describe('the storage variables', () => {
   });
 });
 
-describe('SQLITE_SYNCHRONOUS', () => {
+describe('the SQLite variables', () => {
   let dir: string;
   beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), 'sqlite-synchronous-'));
+    dir = mkdtempSync(join(tmpdir(), 'sqlite-variables-'));
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-  /** SQLite's own `PRAGMA synchronous` on a store opened with the variables (1 NORMAL, 2 FULL). */
-  async function synchronousOf(env: Record<string, string>): Promise<number | undefined> {
+  /** SQLite's own value of a pragma on a store opened with the variables. */
+  async function pragmaOf(pragma: string, env: Record<string, string>): Promise<unknown> {
     const db = createDatabase<unknown>(
       toStorageSettings(schema.parse({ DATA_DIR: dir, ...env }), 'processor'),
     );
     try {
-      const { rows } = await sql<{ synchronous: number }>`PRAGMA synchronous`.execute(db);
-      return rows[0]?.synchronous;
+      const { rows } = await sql<Record<string, unknown>>`PRAGMA ${sql.raw(pragma)}`.execute(db);
+      return rows[0]?.[pragma];
     } finally {
       await db.destroy();
     }
   }
 
-  it('commits to the disk at every transaction when full, at checkpoints by default', async () => {
-    expect(await synchronousOf({})).toBe(1);
-    expect(await synchronousOf({ SQLITE_SYNCHRONOUS: 'full' })).toBe(2);
+  it('SQLITE_SYNCHRONOUS: commits to the disk at every transaction when full, at checkpoints by default', async () => {
+    // 1 NORMAL, 2 FULL.
+    expect(await pragmaOf('synchronous', {})).toBe(1);
+    expect(await pragmaOf('synchronous', { SQLITE_SYNCHRONOUS: 'full' })).toBe(2);
   });
 
-  it('refuses any other value, naming the variable', () => {
-    expect(schema.safeParse({ SQLITE_SYNCHRONOUS: 'off' }).error?.issues).toEqual([
-      expect.objectContaining({ path: ['SQLITE_SYNCHRONOUS'] }),
-    ]);
+  it('SQLITE_CHECKPOINTS: commits checkpoint at 1,000 pages inline, only past 10,000 by default (background)', async () => {
+    expect(await pragmaOf('wal_autocheckpoint', {})).toBe(10_000);
+    expect(await pragmaOf('wal_autocheckpoint', { SQLITE_CHECKPOINTS: 'inline' })).toBe(1_000);
   });
+
+  it.each(['SQLITE_SYNCHRONOUS', 'SQLITE_CHECKPOINTS'])(
+    '%s refuses any other value, naming itself',
+    (name) => {
+      expect(schema.safeParse({ [name]: 'off' }).error?.issues).toEqual([
+        expect.objectContaining({ path: [name] }),
+      ]);
+    },
+  );
 });
 
 describe('describeStorage', () => {

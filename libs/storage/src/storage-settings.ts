@@ -33,9 +33,17 @@ export const DEFAULT_POSTGRES_TIMEOUTS: PostgresTimeouts = {
 export const SQLITE_SYNCHRONOUS_MODES = ['normal', 'full'] as const;
 export type SqliteSynchronous = (typeof SQLITE_SYNCHRONOUS_MODES)[number];
 
+/**
+ * Where SQLite checkpoints its write-ahead log (copies it into the database file). `inline`: in the
+ * commit that takes the log past 1,000 pages, on the service's one thread. `background`: on a thread of
+ * its own (WalCheckpointer), so no call waits for it.
+ */
+export const SQLITE_CHECKPOINT_MODES = ['background', 'inline'] as const;
+export type SqliteCheckpoints = (typeof SQLITE_CHECKPOINT_MODES)[number];
+
 /** Where a service keeps its state. */
 export type StorageSettings =
-  | { kind: 'sqlite'; file: string; synchronous?: SqliteSynchronous }
+  | { kind: 'sqlite'; file: string; synchronous?: SqliteSynchronous; checkpoints?: SqliteCheckpoints }
   /**
    * `schema`: the service's own PostgreSQL schema, so services can share one database safely.
    * `timeouts`: DEFAULT_POSTGRES_TIMEOUTS where not given.
@@ -47,6 +55,7 @@ export const storageEnv = {
   STORAGE: z.enum(['sqlite', 'postgres']).default('sqlite'),
   DATA_DIR: z.string().min(1).default('./data'),
   SQLITE_SYNCHRONOUS: z.enum(SQLITE_SYNCHRONOUS_MODES).default('normal'),
+  SQLITE_CHECKPOINTS: z.enum(SQLITE_CHECKPOINT_MODES).default('background'),
   DATABASE_URL: serviceUrl(POSTGRES_URL_SCHEMES).optional(),
   DATABASE_CONNECT_TIMEOUT_MS: millis(DEFAULT_POSTGRES_TIMEOUTS.connectMs),
   DATABASE_STATEMENT_TIMEOUT_MS: millis(DEFAULT_POSTGRES_TIMEOUTS.statementMs),
@@ -91,5 +100,6 @@ export function toStorageSettings(env: StorageEnv, serviceName: string): Storage
         kind: 'sqlite',
         file: join(env.DATA_DIR, `${serviceName}.sqlite`),
         synchronous: env.SQLITE_SYNCHRONOUS,
+        checkpoints: env.SQLITE_CHECKPOINTS,
       };
 }
