@@ -20,7 +20,7 @@ const WORKER_LIMITS = { maxYoungGenerationSizeMb: 1, maxOldGenerationSizeMb: 8 }
 /**
  * Checkpoints an SQLite file's write-ahead log on a thread of its own. Inline, SQLite checkpoints in
  * the commit that takes the log past 1,000 pages: under the processor's write load that was every
- * 0.6 s, each stopping the service's one thread for about 10 ms (copying the pages and two fsyncs).
+ * 0.6 s, each stopping the service's one thread for about 10 ms (copying the pages and three fsyncs).
  * `onFailure` is told if the thread stops on an error (the caller then checkpoints inline again).
  */
 export function startWalCheckpointer(
